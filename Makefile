@@ -1,0 +1,53 @@
+# hexvm: `make` builds ./hexvm; `make check` runs every test.
+CC ?= cc
+OPT ?= -O2
+CFLAGS ?= $(OPT) -g
+WARN := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+BASE_CFLAGS := -std=c11 -frounding-math -D_GNU_SOURCE -Isrc -Ibuild/gen $(WARN)
+LDLIBS := -lm
+
+BUILD := build
+SRCS := $(shell find src -name '*.c' | sort)
+OBJS := $(SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/isa_tables.o
+DEPS := $(OBJS:.o=.d)
+ISA_TABLES := $(sort $(wildcard src/isa/*.tbl))
+
+# Optional libraries: used when present, never required.
+HAVE_ZSTD := $(shell $(CC) tools/probe/zstd.c -lzstd -o /dev/null 2>/dev/null && echo 1)
+HAVE_CAPSTONE := $(shell $(CC) tools/probe/capstone.c -lcapstone -o /dev/null 2>/dev/null && echo 1)
+# (detected now; linked once the snapshot and trace code use them)
+
+all: hexvm
+
+hexvm: $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/gen/isa_tables.o: $(BUILD)/gen/isa_tables.c
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/gen/isa_tables.c $(BUILD)/gen/isa_handlers.h: $(BUILD)/tools/gen_isa $(ISA_TABLES)
+	@mkdir -p $(BUILD)/gen
+	$(BUILD)/tools/gen_isa $(BUILD)/gen/isa_tables.c $(BUILD)/gen/isa_handlers.h $(ISA_TABLES)
+
+# handlers include the generated declarations
+$(SRCS:%.c=$(BUILD)/%.o): | $(BUILD)/gen/isa_handlers.h
+
+$(BUILD)/tools/gen_isa: tools/gen_isa.c src/decode/isa.h
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -O1 -o $@ tools/gen_isa.c
+
+check: hexvm
+	@tests/check.sh
+
+bench: hexvm
+	@bench/run.sh
+
+clean:
+	rm -rf $(BUILD) hexvm
+
+.PHONY: all check bench clean
+-include $(DEPS)

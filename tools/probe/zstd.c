@@ -1,0 +1,6 @@
+/* Build probe: does libzstd link here? */
+#include <zstd.h>
+int main(void)
+{
+	return ZSTD_versionNumber() == 0;
+}
