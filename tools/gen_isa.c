@@ -251,9 +251,11 @@ static int any_constrains(const int *ids, int n, const struct gen *g, int field)
 	return 0;
 }
 
-static struct isa_node build(struct gen *g, const int *ids, int n, int depth);
+/* Builds the node for rows `ids`, splitting on ModRM fields from `field` on
+ * (0 reg, 1 mod, 2 rm). */
+static struct isa_node build(struct gen *g, const int *ids, int n, int field);
 
-static struct isa_node split(struct gen *g, const int *ids, int n, int field, int ways, int depth)
+static struct isa_node split(struct gen *g, const int *ids, int n, int field, int ways)
 {
 	int first = g->nnodes;
 	int sub[MAX_ROWS];
@@ -265,22 +267,20 @@ static struct isa_node split(struct gen *g, const int *ids, int n, int field, in
 		for (int k = 0; k < n; k++)
 			if (matches(&g->rows[ids[k]], field, v))
 				sub[m++] = ids[k];
-		g->nodes[first + v] = build(g, sub, m, depth + 1);
+		g->nodes[first + v] = build(g, sub, m, field + 1);
 	}
 	static const unsigned short kinds[] = {NK_REG, NK_MOD, NK_RM};
 	return (struct isa_node){kinds[field], (unsigned short)first};
 }
 
-static struct isa_node build(struct gen *g, const int *ids, int n, int depth)
+static struct isa_node build(struct gen *g, const int *ids, int n, int field)
 {
+	static const int ways[] = {8, 2, 8};
 	if (n == 0)
 		return (struct isa_node){NK_INVALID, 0};
-	if (depth < 1 && any_constrains(ids, n, g, 0))
-		return split(g, ids, n, 0, 8, 1);
-	if (depth < 2 && any_constrains(ids, n, g, 1))
-		return split(g, ids, n, 1, 2, 2);
-	if (depth < 3 && any_constrains(ids, n, g, 2))
-		return split(g, ids, n, 2, 8, 3);
+	for (; field < 3; field++)
+		if (any_constrains(ids, n, g, field))
+			return split(g, ids, n, field, ways[field]);
 	if (n > 1)
 		die(&g->rows[ids[1]], "conflicts with %s:%d", g->rows[ids[0]].file,
 		    g->rows[ids[0]].line);

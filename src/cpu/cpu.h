@@ -81,7 +81,18 @@ struct x87 {
 	uint64_t fip, fdp;
 };
 
+/* A thread's TLS descriptors in the GDT (set_thread_area), as
+ * the base of a segment loaded with their selectors in 32-bit mode. */
+#define GDT_TLS_FIRST 12 /* as on an x86-64 kernel, which is what hexvm presents */
+#define GDT_TLS_COUNT 3
+struct tls_desc {
+	uint32_t base, limit;
+	uint8_t present, seg_32bit, limit_in_pages, contents, read_exec_only, useable;
+};
+
 struct insn;
+struct block;
+struct mm;
 struct task;
 
 struct cpu {
@@ -100,6 +111,7 @@ struct cpu {
 	uint64_t seg_base[SEG_COUNT];
 	uint16_t seg_sel[SEG_COUNT];
 	uint8_t mode64;         /* long mode (x86-64) rather than 32-bit protected mode */
+	struct tls_desc tls[GDT_TLS_COUNT];
 
 	xmm_t xmm[16];
 	uint32_t mxcsr;
@@ -108,16 +120,21 @@ struct cpu {
 	uint64_t icount; /* guest instructions retired */
 	uint64_t tsc_base;
 
-	/* set from anywhere (signals, invalidation, exit) to leave the block loop at
-	 * the next instruction boundary */
+	/* set from anywhere (signals, code invalidation, exit) to leave the block
+	 * loop at the next instruction boundary; `stop` then says to return from
+	 * cpu_run rather than continue */
 	volatile int exit_req;
+	int stop;
 
 	/* synchronous faults unwind to the block loop through this */
 	sigjmp_buf fault_jmp;
-	const struct insn *cur; /* instruction being executed */
+	const struct insn *cur; /* instruction being executed, NULL between blocks */
+	struct block *cur_block;
 	int fault_sig, fault_code;
+	int fault_is_trap; /* rip moves past the instruction (INT3, INT n) */
 	uint64_t fault_addr;
 
+	struct mm *task_mm; /* address space the window fields describe */
 	struct task *task;
 };
 
@@ -142,6 +159,8 @@ static inline void cc_set(struct cpu *c, uint32_t op, uint64_t dst, uint64_t src
 /* Ends the current instruction with a guest fault: never returns. The
  * instruction has not retired; rip is left at its start. */
 _Noreturn void cpu_fault(struct cpu *c, int sig, int code, uint64_t addr);
+/* As cpu_fault, for traps: the instruction retires and rip moves past it. */
+_Noreturn void cpu_trap(struct cpu *c, int sig, int code, uint64_t addr);
 _Noreturn void cpu_undefined(struct cpu *c);  /* #UD: SIGILL */
 _Noreturn void cpu_gp(struct cpu *c);         /* #GP: SIGSEGV, si_addr 0 */
 

@@ -1,0 +1,102 @@
+/* hexvm: run one guest program in a fresh virtual machine. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/options.h"
+#include "cli/stats.h"
+#include "host/fault.h"
+#include "kernel/task/task.h"
+#include "kernel/vfs/file.h"
+#include "loader/loader.h"
+
+extern char **environ;
+
+/* A name without a slash is looked up in $PATH, as a shell does. */
+static const char *find_program(const char *name, char *buf, size_t size)
+{
+	const char *path = getenv("PATH");
+	if (strchr(name, '/') || !path)
+		return name;
+	while (*path) {
+		const char *colon = strchr(path, ':');
+		size_t len = colon ? (size_t)(colon - path) : strlen(path);
+		struct stat st;
+		snprintf(buf, size, "%.*s/%s", (int)len, len ? path : ".", name);
+		if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) && access(buf, X_OK) == 0)
+			return buf;
+		path += len + (colon ? 1 : 0);
+	}
+	return name;
+}
+
+/* The guest's standard descriptors are duplicates of hexvm's, so that the
+ * guest closing them never takes hexvm's own stderr away. */
+static void give_std_fds(struct process *p)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		int flags = fcntl(fd, F_GETFL);
+		int copy = flags < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 3);
+		if (copy < 0)
+			continue;
+		struct file *f = file_from_host(copy, flags, NULL);
+		if (f)
+			fd_install(p->fds, fd, f, 0);
+	}
+}
+
+static int run(struct cli *cli)
+{
+	char found[PATH_MAX];
+	struct vm vm;
+	struct exec_error err;
+	memset(&vm, 0, sizeof vm);
+	vm.opt = cli->vm;
+	vm.next_pid = 1;
+	vm.log = stderr;
+	vm_seed(&vm, vm.opt.seed);
+	if (cli->log_path && !(vm.log = fopen(cli->log_path, "w"))) {
+		fprintf(stderr, "hexvm: %s: %s\n", cli->log_path, strerror(errno));
+		return 2;
+	}
+	if (host_fault_init()) {
+		fprintf(stderr, "hexvm: cannot install fault handlers: %s\n", strerror(errno));
+		return 70;
+	}
+	umask(0); /* the guest's umask is applied by hexvm's kernel */
+	struct process *p = process_create(&vm);
+	if (!p) {
+		fprintf(stderr, "hexvm: out of memory\n");
+		return 70;
+	}
+	vm.init = p;
+	give_std_fds(p);
+	const char *path = find_program(cli->program, found, sizeof found);
+	if (loader_exec(&vm, p, path, cli->argv, environ, &err)) {
+		fprintf(stderr, "hexvm: %s: %s\n", err.path, err.msg);
+		process_destroy(p);
+		return err.status;
+	}
+	task_run(p->task);
+	if (vm.opt.stats)
+		stats_print(&vm, p);
+	fflush(vm.log);
+	if (vm.log != stderr)
+		fclose(vm.log);
+	process_destroy(p);
+	return vm.exit_status;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli;
+	int status;
+	if (cli_parse(argc, argv, &cli, &status))
+		return status;
+	return run(&cli);
+}

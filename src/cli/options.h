@@ -1,0 +1,18 @@
+/* Command-line options. */
+#ifndef HEXVM_CLI_OPTIONS_H
+#define HEXVM_CLI_OPTIONS_H
+
+#include "kernel/vm.h"
+
+struct cli {
+	struct vm_options vm;
+	const char *log_path;
+	const char *program; /* as given */
+	char **argv;         /* guest argv, NULL-terminated */
+};
+
+/* Parses argv; returns -1 after printing usage or version (exit status in
+ * *status), 0 when a program is to run. */
+int cli_parse(int argc, char **argv, struct cli *cli, int *status);
+
+#endif

@@ -1,0 +1,76 @@
+/* Host SIGSEGV/SIGBUS handling. A fault inside the running guest's window is
+ * the guest's fault: it unwinds to the run loop as a guest SIGSEGV with the
+ * guest address. Any other fault is a bug in hexvm and is reported as one.
+ *
+ * The handler cannot be given arguments, so the running cpu is kept in a
+ * thread-local: the one piece of host-process state outside the vm object,
+ * and it only ever points into a vm. */
+#include "host/fault.h"
+
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cpu/cpu.h"
+#include "mem/mm.h"
+
+static _Thread_local struct cpu *running_cpu;
+
+static void report_host_crash(int sig, void *addr)
+{
+	char msg[160];
+	int n = snprintf(msg, sizeof msg, "hexvm: internal error: host %s at address %p\n",
+			 sig == SIGBUS ? "SIGBUS" : "SIGSEGV", addr);
+	if (n > 0 && write(2, msg, (size_t)n) < 0)
+		_exit(70);
+	signal(sig, SIG_DFL);
+}
+
+static void on_host_fault(int sig, siginfo_t *si, void *ucontext)
+{
+	struct cpu *c = running_cpu;
+	uintptr_t addr = (uintptr_t)si->si_addr;
+	(void)ucontext;
+	if (c && c->task_mm) {
+		const struct mm *mm = c->task_mm;
+		uintptr_t base = (uintptr_t)mm->base;
+		if (addr >= base && addr - base < mm->reserved) {
+			uint64_t guest = addr - base;
+			const struct vma *v = guest < mm->limit ? mm_find_vma(mm, guest) : NULL;
+			cpu_fault(c, SIGSEGV, v ? SEGV_ACCERR : SEGV_MAPERR, guest);
+		}
+	}
+	report_host_crash(sig, si->si_addr);
+}
+
+int host_fault_init(void)
+{
+	size_t size = 64 * 1024;
+	stack_t ss = {.ss_sp = malloc(size), .ss_size = size, .ss_flags = 0};
+	struct sigaction sa;
+	if (!ss.ss_sp)
+		return -1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = on_host_fault;
+	/* NODEFER: the handler leaves by siglongjmp without restoring the mask */
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	if (sigaltstack(&ss, NULL) < 0)
+		return -1;
+	if (sigaction(SIGSEGV, &sa, NULL) < 0 || sigaction(SIGBUS, &sa, NULL) < 0)
+		return -1;
+	return 0;
+}
+
+void host_fault_enter(struct cpu *c)
+{
+	running_cpu = c;
+}
+
+void host_fault_leave(void)
+{
+	running_cpu = NULL;
+}

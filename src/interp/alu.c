@@ -1,0 +1,219 @@
+/* Two-operand arithmetic and logic: ADD OR ADC SBB AND SUB XOR CMP TEST,
+ * INC DEC NOT NEG. Memory destinations are stored before the flags change so
+ * that a faulting store leaves the flags as they were. */
+#include "interp/operand.h"
+#include "isa_handlers.h"
+
+enum alu_op { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP, ALU_TEST };
+
+static ALWAYS_INLINE uint64_t alu_compute(enum alu_op op, uint64_t a, uint64_t b, uint64_t cin)
+{
+	switch (op) {
+	case ALU_ADD: return a + b;
+	case ALU_ADC: return a + b + cin;
+	case ALU_SUB:
+	case ALU_CMP: return a - b;
+	case ALU_SBB: return a - b - cin;
+	case ALU_AND:
+	case ALU_TEST: return a & b;
+	case ALU_OR: return a | b;
+	default: return a ^ b;
+	}
+}
+
+static ALWAYS_INLINE void alu_flags(struct cpu *c, enum alu_op op, unsigned osz, uint64_t r,
+				    uint64_t b, uint64_t cin)
+{
+	switch (op) {
+	case ALU_ADD: cc_set(c, CC_OP(CC_ADD, osz), r, b); break;
+	case ALU_ADC:
+		c->cc_src2 = cin;
+		cc_set(c, CC_OP(CC_ADC, osz), r, b);
+		break;
+	case ALU_SUB:
+	case ALU_CMP: cc_set(c, CC_OP(CC_SUB, osz), r, b); break;
+	case ALU_SBB:
+		c->cc_src2 = cin;
+		cc_set(c, CC_OP(CC_SBB, osz), r, b);
+		break;
+	default: cc_set(c, CC_OP(CC_LOGIC, osz), r, 0); break;
+	}
+}
+
+static ALWAYS_INLINE int alu_writes(enum alu_op op)
+{
+	return op != ALU_CMP && op != ALU_TEST;
+}
+
+static ALWAYS_INLINE uint64_t carry_in(const struct cpu *c, enum alu_op op)
+{
+	return (op == ALU_ADC || op == ALU_SBB) ? (uint64_t)cpu_get_cf(c) : 0;
+}
+
+/* E op= b */
+static ALWAYS_INLINE void alu_E(struct cpu *c, const struct insn *i, unsigned osz, enum alu_op op,
+				uint64_t b)
+{
+	uint64_t cin = carry_in(c, op), r;
+	if (i->mod == 3) {
+		r = alu_compute(op, gpr_get(c, i->rm, osz), b, cin);
+		if (alu_writes(op))
+			gpr_set(c, i->rm, osz, r);
+	} else {
+		uint64_t ea = mem_ea(c, i);
+		r = alu_compute(op, mem_ld(c, ea, osz), b, cin);
+		if (alu_writes(op))
+			mem_st(c, ea, osz, r);
+	}
+	alu_flags(c, op, osz, r, b, cin);
+}
+
+/* register r op= b */
+static ALWAYS_INLINE void alu_R(struct cpu *c, unsigned reg, unsigned osz, enum alu_op op,
+				uint64_t b)
+{
+	uint64_t cin = carry_in(c, op);
+	uint64_t r = alu_compute(op, gpr_get(c, reg, osz), b, cin);
+	if (alu_writes(op))
+		gpr_set(c, reg, osz, r);
+	alu_flags(c, op, osz, r, b, cin);
+}
+
+#define ALU_HANDLERS(name, OP)                                                      \
+	void op_##name##_EbGb(struct cpu *c, const struct insn *i)                  \
+	{                                                                           \
+		alu_E(c, i, OSZ_8, OP, gpr_get(c, i->reg, OSZ_8));                  \
+	}                                                                           \
+	void op_##name##_EvGv(struct cpu *c, const struct insn *i)                  \
+	{                                                                           \
+		alu_E(c, i, i->osz, OP, gpr_get(c, i->reg, i->osz));                \
+	}                                                                           \
+	void op_##name##_GbEb(struct cpu *c, const struct insn *i)                  \
+	{                                                                           \
+		alu_R(c, i->reg, OSZ_8, OP, opE_get(c, i, OSZ_8));                  \
+	}                                                                           \
+	void op_##name##_GvEv(struct cpu *c, const struct insn *i)                  \
+	{                                                                           \
+		alu_R(c, i->reg, i->osz, OP, opE_get(c, i, i->osz));                \
+	}                                                                           \
+	void op_##name##_ALIb(struct cpu *c, const struct insn *i)                  \
+	{                                                                           \
+		alu_R(c, R_AX * 8, OSZ_8, OP, i->imm);                              \
+	}                                                                           \
+	void op_##name##_eAXIz(struct cpu *c, const struct insn *i)                 \
+	{                                                                           \
+		alu_R(c, R_AX, i->osz, OP, i->imm & size_mask(i->osz));             \
+	}                                                                           \
+	void op_##name##_EbIb(struct cpu *c, const struct insn *i)                  \
+	{                                                                           \
+		alu_E(c, i, OSZ_8, OP, i->imm & 0xff);                              \
+	}                                                                           \
+	void op_##name##_EvIz(struct cpu *c, const struct insn *i)                  \
+	{                                                                           \
+		alu_E(c, i, i->osz, OP, i->imm & size_mask(i->osz));                \
+	}
+
+ALU_HANDLERS(add, ALU_ADD)
+ALU_HANDLERS(or, ALU_OR)
+ALU_HANDLERS(adc, ALU_ADC)
+ALU_HANDLERS(sbb, ALU_SBB)
+ALU_HANDLERS(and, ALU_AND)
+ALU_HANDLERS(sub, ALU_SUB)
+ALU_HANDLERS(xor, ALU_XOR)
+ALU_HANDLERS(cmp, ALU_CMP)
+
+void op_test_EbGb(struct cpu *c, const struct insn *i)
+{
+	alu_E(c, i, OSZ_8, ALU_TEST, gpr_get(c, i->reg, OSZ_8));
+}
+
+void op_test_EvGv(struct cpu *c, const struct insn *i)
+{
+	alu_E(c, i, i->osz, ALU_TEST, gpr_get(c, i->reg, i->osz));
+}
+
+void op_test_EbIb(struct cpu *c, const struct insn *i)
+{
+	alu_E(c, i, OSZ_8, ALU_TEST, i->imm & 0xff);
+}
+
+void op_test_EvIz(struct cpu *c, const struct insn *i)
+{
+	alu_E(c, i, i->osz, ALU_TEST, i->imm & size_mask(i->osz));
+}
+
+void op_test_ALIb(struct cpu *c, const struct insn *i)
+{
+	alu_R(c, R_AX * 8, OSZ_8, ALU_TEST, i->imm);
+}
+
+void op_test_eAXIz(struct cpu *c, const struct insn *i)
+{
+	alu_R(c, R_AX, i->osz, ALU_TEST, i->imm & size_mask(i->osz));
+}
+
+enum unary_op { UN_INC, UN_DEC, UN_NOT, UN_NEG };
+
+static ALWAYS_INLINE void unary_flags(struct cpu *c, enum unary_op op, unsigned osz, uint64_t r,
+				      uint64_t a, int cf)
+{
+	switch (op) {
+	case UN_INC: cc_set(c, CC_OP(CC_INC, osz), r, (uint64_t)cf); break;
+	case UN_DEC: cc_set(c, CC_OP(CC_DEC, osz), r, (uint64_t)cf); break;
+	case UN_NEG: cc_set(c, CC_OP(CC_SUB, osz), r, a); break; /* 0 - a */
+	default: break; /* NOT changes no flags */
+	}
+}
+
+static ALWAYS_INLINE uint64_t unary_compute(enum unary_op op, uint64_t a)
+{
+	switch (op) {
+	case UN_INC: return a + 1;
+	case UN_DEC: return a - 1;
+	case UN_NOT: return ~a;
+	default: return 0 - a;
+	}
+}
+
+static ALWAYS_INLINE void unary_E(struct cpu *c, const struct insn *i, unsigned osz,
+				  enum unary_op op)
+{
+	int cf = (op == UN_INC || op == UN_DEC) ? cpu_get_cf(c) : 0;
+	uint64_t a, r;
+	if (i->mod == 3) {
+		a = gpr_get(c, i->rm, osz);
+		r = unary_compute(op, a);
+		gpr_set(c, i->rm, osz, r);
+	} else {
+		uint64_t ea = mem_ea(c, i);
+		a = mem_ld(c, ea, osz);
+		r = unary_compute(op, a);
+		mem_st(c, ea, osz, r);
+	}
+	unary_flags(c, op, osz, r, a, cf);
+}
+
+void op_inc_Eb(struct cpu *c, const struct insn *i) { unary_E(c, i, OSZ_8, UN_INC); }
+void op_dec_Eb(struct cpu *c, const struct insn *i) { unary_E(c, i, OSZ_8, UN_DEC); }
+void op_not_Eb(struct cpu *c, const struct insn *i) { unary_E(c, i, OSZ_8, UN_NOT); }
+void op_neg_Eb(struct cpu *c, const struct insn *i) { unary_E(c, i, OSZ_8, UN_NEG); }
+void op_inc_Ev(struct cpu *c, const struct insn *i) { unary_E(c, i, i->osz, UN_INC); }
+void op_dec_Ev(struct cpu *c, const struct insn *i) { unary_E(c, i, i->osz, UN_DEC); }
+void op_not_Ev(struct cpu *c, const struct insn *i) { unary_E(c, i, i->osz, UN_NOT); }
+void op_neg_Ev(struct cpu *c, const struct insn *i) { unary_E(c, i, i->osz, UN_NEG); }
+
+void op_inc_Zv(struct cpu *c, const struct insn *i)
+{
+	int cf = cpu_get_cf(c);
+	uint64_t r = gpr_get(c, i->reg, i->osz) + 1;
+	gpr_set(c, i->reg, i->osz, r);
+	cc_set(c, CC_OP(CC_INC, i->osz), r, (uint64_t)cf);
+}
+
+void op_dec_Zv(struct cpu *c, const struct insn *i)
+{
+	int cf = cpu_get_cf(c);
+	uint64_t r = gpr_get(c, i->reg, i->osz) - 1;
+	gpr_set(c, i->reg, i->osz, r);
+	cc_set(c, CC_OP(CC_DEC, i->osz), r, (uint64_t)cf);
+}

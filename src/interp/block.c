@@ -1,0 +1,280 @@
+/* Block cache: decode once, execute many times. Each code page records which
+ * of its bytes hold decoded instructions, so a store to data that merely
+ * shares a page with code costs one bitmap test, and a store to code drops
+ * exactly the blocks of that page. */
+#include "interp/block.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/compiler.h"
+#include "cpu/cpu.h"
+#include "decode/decode.h"
+#include "mem/mm.h"
+
+#define BUCKETS 8192
+#define JUMP_SLOTS 4096
+#define PAGE_BUCKETS 1024
+
+struct code_page {
+	uint64_t page;
+	struct code_page *next;
+	uint8_t covered[512]; /* one bit per byte of the page */
+	struct block **blocks;
+	unsigned nblocks, cap;
+};
+
+struct block_cache {
+	struct mm *mm;
+	struct block *buckets[BUCKETS];
+	struct block *jump[JUMP_SLOTS]; /* direct-mapped front of the hash */
+	struct code_page *pages[PAGE_BUCKETS];
+	struct block *retired; /* dropped, freed at the next collect */
+	struct block_stats stats;
+};
+
+static unsigned hash_pc(uint64_t pc, unsigned size)
+{
+	return (unsigned)((pc ^ (pc >> 13) ^ (pc >> 27)) & (size - 1));
+}
+
+struct block_cache *block_cache_create(struct mm *mm)
+{
+	struct block_cache *bc = calloc(1, sizeof *bc);
+	if (bc)
+		bc->mm = mm;
+	return bc;
+}
+
+static void free_chain(struct block *b)
+{
+	while (b) {
+		struct block *next = b->hash_next;
+		free(b);
+		b = next;
+	}
+}
+
+void block_cache_destroy(struct block_cache *bc)
+{
+	if (!bc)
+		return;
+	for (unsigned k = 0; k < BUCKETS; k++)
+		free_chain(bc->buckets[k]);
+	free_chain(bc->retired);
+	for (unsigned k = 0; k < PAGE_BUCKETS; k++)
+		while (bc->pages[k]) {
+			struct code_page *cp = bc->pages[k];
+			bc->pages[k] = cp->next;
+			free(cp->blocks);
+			free(cp);
+		}
+	free(bc);
+}
+
+const struct block_stats *block_cache_stats(const struct block_cache *bc)
+{
+	return &bc->stats;
+}
+
+static struct code_page *find_page(struct block_cache *bc, uint64_t page, int create)
+{
+	struct code_page **pp = &bc->pages[hash_pc(page, PAGE_BUCKETS)];
+	for (struct code_page *cp = *pp; cp; cp = cp->next)
+		if (cp->page == page)
+			return cp;
+	if (!create)
+		return NULL;
+	struct code_page *cp = calloc(1, sizeof *cp);
+	if (!cp)
+		abort();
+	cp->page = page;
+	cp->next = *pp;
+	*pp = cp;
+	return cp;
+}
+
+static void page_add_block(struct code_page *cp, struct block *b)
+{
+	if (cp->nblocks == cp->cap) {
+		cp->cap = cp->cap ? cp->cap * 2 : 8;
+		cp->blocks = realloc(cp->blocks, cp->cap * sizeof *cp->blocks);
+		if (!cp->blocks)
+			abort();
+	}
+	cp->blocks[cp->nblocks++] = b;
+}
+
+static void mark_covered(struct block_cache *bc, uint64_t addr, unsigned len)
+{
+	for (uint64_t a = addr; a < addr + len; a++) {
+		struct code_page *cp = find_page(bc, a >> 12, 1);
+		unsigned off = (unsigned)(a & 4095);
+		cp->covered[off >> 3] |= (uint8_t)(1u << (off & 7));
+	}
+}
+
+static void register_block(struct block_cache *bc, struct block *b)
+{
+	unsigned h = hash_pc(b->start, BUCKETS);
+	b->hash_next = bc->buckets[h];
+	bc->buckets[h] = b;
+	for (uint64_t p = b->start >> 12; p <= (b->end - 1) >> 12; p++) {
+		page_add_block(find_page(bc, p, 1), b);
+		bc->mm->code_pages[p] = 1;
+	}
+	for (unsigned k = 0; k < b->n; k++)
+		mark_covered(bc, b->insns[k].addr, b->insns[k].len);
+}
+
+/* Executable bytes readable from `at`, at most INSN_MAX_LEN. */
+static unsigned fetchable(const struct mm *mm, uint64_t at)
+{
+	unsigned n = 0;
+	while (n < INSN_MAX_LEN) {
+		const struct vma *v = mm_find_vma(mm, at + n);
+		if (!v || !(v->prot & GPROT_EXEC))
+			break;
+		uint64_t room = v->end - (at + n);
+		n = room >= INSN_MAX_LEN - n ? INSN_MAX_LEN : n + (unsigned)room;
+	}
+	return n;
+}
+
+static _Noreturn void fetch_fault(struct cpu *c, const struct mm *mm, uint64_t addr)
+{
+	int mapped = addr < mm->limit && mm_find_vma(mm, addr) != NULL;
+	cpu_fault(c, SIGSEGV, mapped ? SEGV_ACCERR : SEGV_MAPERR, addr);
+}
+
+static _Noreturn void decode_fault(struct cpu *c, const struct mm *mm, int rc,
+				   const struct insn *in, uint64_t pc, unsigned avail)
+{
+	if (rc == DECODE_FETCH)
+		fetch_fault(c, mm, pc + avail);
+	if (rc == DECODE_GP)
+		cpu_fault(c, SIGSEGV, SI_KERNEL, 0);
+	cpu_fault(c, SIGILL, ILL_ILLOPN, pc);
+}
+
+static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t pc)
+{
+	struct mm *mm = bc->mm;
+	struct insn buf[BLOCK_MAX_INSNS];
+	unsigned n = 0;
+	uint64_t at = pc;
+	if (pc >= mm->limit)
+		fetch_fault(c, mm, pc);
+	for (;;) {
+		unsigned avail = fetchable(mm, at);
+		if (avail == 0 && n == 0)
+			fetch_fault(c, mm, at);
+		int rc = avail ? decode_insn(&buf[n], mm->base + at, avail, at, mm->mode64) : DECODE_FETCH;
+		if (rc != DECODE_OK) {
+			if (n == 0)
+				decode_fault(c, mm, rc, &buf[0], pc, avail);
+			break;
+		}
+		at += buf[n].len;
+		if (!mm->mode64)
+			at = (uint32_t)at;
+		n++;
+		if (buf[n - 1].stop || n == BLOCK_MAX_INSNS || (at >> 12) != (pc >> 12))
+			break;
+	}
+	struct block *b = malloc(sizeof *b + n * sizeof b->insns[0]);
+	if (!b)
+		abort();
+	b->start = pc;
+	b->end = buf[n - 1].addr + buf[n - 1].len;
+	b->n = n;
+	memcpy(b->insns, buf, n * sizeof buf[0]);
+	register_block(bc, b);
+	bc->stats.translated++;
+	bc->stats.insns_decoded += n;
+	return b;
+}
+
+struct block *block_get(struct cpu *c, struct block_cache *bc, uint64_t pc)
+{
+	struct block **slot = &bc->jump[hash_pc(pc, JUMP_SLOTS)];
+	struct block *b = *slot;
+	bc->stats.lookups++;
+	if (likely(b && b->start == pc)) {
+		bc->stats.hits++;
+		return b;
+	}
+	for (b = bc->buckets[hash_pc(pc, BUCKETS)]; b; b = b->hash_next)
+		if (b->start == pc)
+			break;
+	if (!b)
+		b = translate(c, bc, pc);
+	*slot = b;
+	return b;
+}
+
+static void unlink_block(struct block_cache *bc, struct block *b, const struct code_page *except)
+{
+	struct block **pp = &bc->buckets[hash_pc(b->start, BUCKETS)];
+	while (*pp != b)
+		pp = &(*pp)->hash_next;
+	*pp = b->hash_next;
+	struct block **slot = &bc->jump[hash_pc(b->start, JUMP_SLOTS)];
+	if (*slot == b)
+		*slot = NULL;
+	for (uint64_t p = b->start >> 12; p <= (b->end - 1) >> 12; p++) {
+		struct code_page *cp = find_page(bc, p, 0);
+		if (!cp || cp == except)
+			continue;
+		for (unsigned k = 0; k < cp->nblocks; k++)
+			if (cp->blocks[k] == b)
+				cp->blocks[k--] = cp->blocks[--cp->nblocks];
+	}
+	b->n = 0; /* marks it dead for a cpu that is still inside it */
+	b->hash_next = bc->retired;
+	bc->retired = b;
+	bc->stats.invalidated++;
+}
+
+static int overlaps_code(const struct code_page *cp, unsigned from, unsigned to)
+{
+	for (unsigned off = from; off < to; off++)
+		if (cp->covered[off >> 3] & (1u << (off & 7)))
+			return 1;
+	return 0;
+}
+
+static void drop_page(struct block_cache *bc, struct code_page *cp)
+{
+	for (unsigned k = 0; k < cp->nblocks; k++)
+		unlink_block(bc, cp->blocks[k], cp);
+	struct code_page **pp = &bc->pages[hash_pc(cp->page, PAGE_BUCKETS)];
+	while (*pp != cp)
+		pp = &(*pp)->next;
+	*pp = cp->next;
+	bc->mm->code_pages[cp->page] = 0;
+	free(cp->blocks);
+	free(cp);
+}
+
+void block_cache_invalidate_range(struct block_cache *bc, uint64_t addr, uint64_t len)
+{
+	if (!bc || len == 0)
+		return;
+	for (uint64_t p = addr >> 12; p <= (addr + len - 1) >> 12; p++) {
+		if (!bc->mm->code_pages[p])
+			continue;
+		struct code_page *cp = find_page(bc, p, 0);
+		uint64_t lo = p << 12 > addr ? p << 12 : addr;
+		uint64_t hi = (p + 1) << 12 < addr + len ? (p + 1) << 12 : addr + len;
+		if (cp && overlaps_code(cp, (unsigned)(lo & 4095), (unsigned)(hi - lo) + (unsigned)(lo & 4095)))
+			drop_page(bc, cp);
+	}
+}
+
+void block_cache_collect(struct block_cache *bc)
+{
+	free_chain(bc->retired);
+	bc->retired = NULL;
+}

@@ -1,0 +1,88 @@
+/* The run loop: look up the block at rip, execute its predecoded
+ * instructions through their handlers, repeat. Faults unwind here. */
+#include "interp/dispatch.h"
+
+#include <signal.h>
+
+#include "base/compiler.h"
+#include "host/fault.h"
+#include "interp/block.h"
+#include "interp/operand.h"
+#include "mem/mm.h"
+
+_Noreturn void mem_fault_outside(struct cpu *c, uint64_t a)
+{
+	int canonical = ((int64_t)a >> 47) == 0 || ((int64_t)a >> 47) == -1;
+	if (c->mode64 && !canonical)
+		cpu_fault(c, SIGSEGV, SI_KERNEL, 0); /* #GP */
+	cpu_fault(c, SIGSEGV, SEGV_MAPERR, a);
+}
+
+void mem_smc_store(struct cpu *c, uint64_t a, unsigned n)
+{
+	struct mm *mm = c->task_mm;
+	block_cache_invalidate_range(mm->blocks, a, n);
+	if (c->cur_block && c->cur_block->n == 0)
+		c->exit_req = 1; /* the running block was dropped: leave it after this store */
+}
+
+static HOT void run_blocks(struct cpu *c, struct block_cache *bc)
+{
+	for (;;) {
+		if (unlikely(c->exit_req)) {
+			c->exit_req = 0;
+			return;
+		}
+		block_cache_collect(bc);
+		c->cur = NULL;
+		struct block *b = block_get(c, bc, c->rip);
+		const struct insn *p = b->insns, *end = p + b->n;
+		c->cur_block = b;
+		do {
+			c->cur = p;
+			p->fn(c, p);
+			p++;
+		} while (p < end && likely(!c->exit_req));
+		c->icount += (uint64_t)(p - b->insns);
+		if (!p[-1].stop)
+			c->rip = next_ip(c, &p[-1]);
+	}
+}
+
+/* Puts rip and the instruction count where the fault leaves them. */
+static void settle_fault(struct cpu *c)
+{
+	const struct insn *i = c->cur;
+	if (!i)
+		return; /* raised while fetching or decoding: rip is the address */
+	c->icount += (uint64_t)(i - c->cur_block->insns);
+	if (c->fault_is_trap) {
+		c->icount++;
+		c->rip = next_ip(c, i);
+	} else {
+		c->rip = i->addr;
+	}
+}
+
+void cpu_run(struct cpu *c, struct mm *mm, fault_handler_fn *on_fault)
+{
+	c->mem = mm->base;
+	c->mem_limit = mm->limit;
+	c->code_pages = mm->code_pages;
+	c->task_mm = mm;
+	for (;;) {
+		host_fault_enter(c);
+		if (sigsetjmp(c->fault_jmp, 0)) {
+			host_fault_leave();
+			settle_fault(c);
+			c->cur = NULL;
+			on_fault(c);
+			if (c->stop)
+				return;
+			continue;
+		}
+		run_blocks(c, mm->blocks);
+		host_fault_leave();
+		return;
+	}
+}

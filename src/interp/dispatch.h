@@ -1,0 +1,17 @@
+/* The interpreter's run loop. */
+#ifndef HEXVM_INTERP_DISPATCH_H
+#define HEXVM_INTERP_DISPATCH_H
+
+struct cpu;
+struct mm;
+
+/* Called when a guest instruction faults: rip is at the faulting instruction
+ * (past it for traps) and c->fault_* describe the fault. */
+typedef void fault_handler_fn(struct cpu *c);
+
+/* Runs guest code on `c` in address space `mm` until something sets
+ * c->exit_req (a system call that ends the thread, a pending signal, code
+ * invalidation) or c->stop; the caller decides what comes next. */
+void cpu_run(struct cpu *c, struct mm *mm, fault_handler_fn *on_fault);
+
+#endif

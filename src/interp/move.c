@@ -1,0 +1,141 @@
+/* Data movement: MOV in its forms, LEA, MOVZX/MOVSX/MOVSXD, XCHG, the
+ * accumulator conversions, XLAT, LAHF/SAHF, BSWAP, CMOVcc, SETcc. */
+#include "interp/operand.h"
+#include "isa_handlers.h"
+
+void op_mov_EbGb(struct cpu *c, const struct insn *i) { opE_set(c, i, OSZ_8, opG_get(c, i, OSZ_8)); }
+void op_mov_EvGv(struct cpu *c, const struct insn *i) { opE_set(c, i, i->osz, opG_get(c, i, i->osz)); }
+void op_mov_GbEb(struct cpu *c, const struct insn *i) { opG_set(c, i, OSZ_8, opE_get(c, i, OSZ_8)); }
+void op_mov_GvEv(struct cpu *c, const struct insn *i) { opG_set(c, i, i->osz, opE_get(c, i, i->osz)); }
+void op_mov_EbIb(struct cpu *c, const struct insn *i) { opE_set(c, i, OSZ_8, i->imm); }
+void op_mov_EvIz(struct cpu *c, const struct insn *i) { opE_set(c, i, i->osz, i->imm); }
+void op_mov_ZbIb(struct cpu *c, const struct insn *i) { gpr_set(c, i->reg, OSZ_8, i->imm); }
+void op_mov_ZvIv(struct cpu *c, const struct insn *i) { gpr_set(c, i->reg, i->osz, i->imm); }
+
+/* LEA: the offset part of the address, without segment base, cut to the
+ * address size and then to the operand size. */
+void op_lea(struct cpu *c, const struct insn *i)
+{
+	uint64_t a = c->r[i->base] + (c->r[i->index] << i->scale) + i->disp;
+	a &= size_mask(i->asz);
+	gpr_set(c, i->reg, i->osz, a);
+}
+
+/* moffs forms: the immediate is the offset in the (overridable) segment */
+static uint64_t moffs_addr(const struct cpu *c, const struct insn *i)
+{
+	uint64_t a = (i->imm & size_mask(i->asz)) + c->seg_base[i->seg];
+	return c->mode64 ? a : (uint32_t)a;
+}
+
+void op_mov_ALOb(struct cpu *c, const struct insn *i) { gpr_set(c, R_AX * 8, OSZ_8, mem_ld8(c, moffs_addr(c, i))); }
+void op_mov_eAXOv(struct cpu *c, const struct insn *i) { gpr_set(c, R_AX, i->osz, mem_ld(c, moffs_addr(c, i), i->osz)); }
+void op_mov_ObAL(struct cpu *c, const struct insn *i) { mem_st8(c, moffs_addr(c, i), (uint8_t)c->r[R_AX]); }
+void op_mov_OveAX(struct cpu *c, const struct insn *i) { mem_st(c, moffs_addr(c, i), i->osz, c->r[R_AX]); }
+
+void op_movzx_GvEb(struct cpu *c, const struct insn *i) { opG_set(c, i, i->osz, opE_get(c, i, OSZ_8)); }
+void op_movzx_GvEw(struct cpu *c, const struct insn *i) { opG_set(c, i, i->osz, opE_get(c, i, OSZ_16)); }
+
+void op_movsx_GvEb(struct cpu *c, const struct insn *i)
+{
+	opG_set(c, i, i->osz, (uint64_t)sext(opE_get(c, i, OSZ_8), OSZ_8));
+}
+
+void op_movsx_GvEw(struct cpu *c, const struct insn *i)
+{
+	opG_set(c, i, i->osz, (uint64_t)sext(opE_get(c, i, OSZ_16), OSZ_16));
+}
+
+void op_movsxd(struct cpu *c, const struct insn *i)
+{
+	opG_set(c, i, i->osz, (uint64_t)sext(opE_get(c, i, OSZ_32), OSZ_32));
+}
+
+static void xchg_E(struct cpu *c, const struct insn *i, unsigned osz)
+{
+	uint64_t g = gpr_get(c, i->reg, osz);
+	if (i->mod == 3) {
+		uint64_t e = gpr_get(c, i->rm, osz);
+		gpr_set(c, i->rm, osz, g);
+		gpr_set(c, i->reg, osz, e);
+	} else {
+		uint64_t ea = mem_ea(c, i);
+		uint64_t e = mem_ld(c, ea, osz);
+		mem_st(c, ea, osz, g);
+		gpr_set(c, i->reg, osz, e);
+	}
+}
+
+void op_xchg_EbGb(struct cpu *c, const struct insn *i) { xchg_E(c, i, OSZ_8); }
+void op_xchg_EvGv(struct cpu *c, const struct insn *i) { xchg_E(c, i, i->osz); }
+
+/* 90 without REX.B is NOP: it does not even zero-extend EAX */
+void op_xchg_ZvAX(struct cpu *c, const struct insn *i)
+{
+	if (i->reg == R_AX)
+		return;
+	uint64_t a = gpr_get(c, R_AX, i->osz);
+	gpr_set(c, R_AX, i->osz, gpr_get(c, i->reg, i->osz));
+	gpr_set(c, i->reg, i->osz, a);
+}
+
+void op_nop(struct cpu *c, const struct insn *i) {}
+
+void op_cbw(struct cpu *c, const struct insn *i)
+{
+	unsigned half = i->osz - 1u;
+	gpr_set(c, R_AX, i->osz, (uint64_t)sext(gpr_get(c, R_AX, half), half));
+}
+
+void op_cwd(struct cpu *c, const struct insn *i)
+{
+	int neg = (gpr_get(c, R_AX, i->osz) & sign_bit(i->osz)) != 0;
+	gpr_set(c, R_DX, i->osz, neg ? ~0ull : 0);
+}
+
+void op_xlat(struct cpu *c, const struct insn *i)
+{
+	uint64_t a = (c->r[R_BX] + (c->r[R_AX] & 0xff)) & size_mask(i->asz);
+	a += c->seg_base[i->seg];
+	gpr_set(c, R_AX * 8, OSZ_8, mem_ld8(c, c->mode64 ? a : (uint32_t)a));
+}
+
+void op_lahf(struct cpu *c, const struct insn *i)
+{
+	uint32_t f = cpu_get_eflags(c) & (F_SF | F_ZF | F_AF | F_PF | F_CF);
+	gpr_set(c, R_AX * 8 + 1, OSZ_8, f | 0x2);
+}
+
+void op_sahf(struct cpu *c, const struct insn *i)
+{
+	uint32_t ah = (uint32_t)(c->r[R_AX] >> 8) & 0xff;
+	cpu_flags_materialize(c);
+	uint32_t m = F_SF | F_ZF | F_AF | F_PF | F_CF;
+	c->eflags = (c->eflags & ~m) | (ah & m);
+}
+
+void op_bswap(struct cpu *c, const struct insn *i)
+{
+	uint64_t v = c->r[i->reg];
+	switch (i->osz) {
+	case OSZ_64: c->r[i->reg] = __builtin_bswap64(v); break;
+	case OSZ_32: c->r[i->reg] = __builtin_bswap32((uint32_t)v); break;
+	default: gpr_set(c, i->reg, OSZ_16, 0); break; /* what the hardware leaves */
+	}
+}
+
+/* The source is read even when the condition is false, and a 32-bit
+ * destination is zero-extended either way. */
+void op_cmovcc(struct cpu *c, const struct insn *i)
+{
+	uint64_t v = opE_get(c, i, i->osz);
+	if (cpu_cond(c, i->opc & 15))
+		gpr_set(c, i->reg, i->osz, v);
+	else if (i->osz == OSZ_32)
+		gpr_set(c, i->reg, OSZ_32, c->r[i->reg]);
+}
+
+void op_setcc(struct cpu *c, const struct insn *i)
+{
+	opE_set(c, i, OSZ_8, (uint64_t)cpu_cond(c, i->opc & 15));
+}

@@ -1,0 +1,118 @@
+/* MUL, IMUL (one, two and three operands), DIV, IDIV. A divide error (zero
+ * divisor or a quotient that does not fit) is #DE, which Linux reports as
+ * SIGFPE with FPE_INTDIV. */
+#include <signal.h>
+
+#include "interp/operand.h"
+#include "isa_handlers.h"
+
+#ifndef __SIZEOF_INT128__
+#error "hexvm needs a compiler with 128-bit integers for 64-bit MUL and DIV"
+#endif
+typedef unsigned __int128 u128;
+typedef __int128 s128;
+
+static _Noreturn void divide_error(struct cpu *c)
+{
+	cpu_fault(c, SIGFPE, FPE_INTDIV, c->cur->addr);
+}
+
+/* The implicit accumulator pair: AL/AH for bytes, (E/R)DX:(E/R)AX otherwise. */
+static void set_acc_pair(struct cpu *c, unsigned osz, uint64_t lo, uint64_t hi)
+{
+	if (osz == OSZ_8) {
+		gpr_set(c, R_AX, OSZ_16, (lo & 0xff) | (hi & 0xff) << 8);
+	} else {
+		gpr_set(c, R_AX, osz, lo);
+		gpr_set(c, R_DX, osz, hi);
+	}
+}
+
+static void mul_unsigned(struct cpu *c, unsigned osz, uint64_t b)
+{
+	unsigned bits = 8u << osz;
+	uint64_t a = gpr_get(c, osz == OSZ_8 ? R_AX * 8 : R_AX, osz);
+	u128 p = (u128)a * b;
+	uint64_t lo = (uint64_t)p & size_mask(osz);
+	uint64_t hi = (uint64_t)(p >> bits) & size_mask(osz);
+	set_acc_pair(c, osz, lo, hi);
+	cc_set(c, CC_OP(CC_MUL, osz), lo, hi != 0);
+}
+
+static void mul_signed(struct cpu *c, unsigned osz, uint64_t b)
+{
+	unsigned bits = 8u << osz;
+	int64_t a = sext(gpr_get(c, osz == OSZ_8 ? R_AX * 8 : R_AX, osz), osz);
+	s128 p = (s128)a * sext(b, osz);
+	uint64_t lo = (uint64_t)p & size_mask(osz);
+	uint64_t hi = (uint64_t)(p >> bits) & size_mask(osz);
+	set_acc_pair(c, osz, lo, hi);
+	cc_set(c, CC_OP(CC_MUL, osz), lo, p != (s128)sext(lo, osz));
+}
+
+/* Truncating signed product for the two- and three-operand forms. */
+static uint64_t imul_trunc(struct cpu *c, unsigned osz, uint64_t a, uint64_t b)
+{
+	s128 p = (s128)sext(a, osz) * sext(b, osz);
+	uint64_t lo = (uint64_t)p & size_mask(osz);
+	cc_set(c, CC_OP(CC_MUL, osz), lo, p != (s128)sext(lo, osz));
+	return lo;
+}
+
+static void div_unsigned(struct cpu *c, unsigned osz, uint64_t d)
+{
+	unsigned bits = 8u << osz;
+	u128 n;
+	if (osz == OSZ_8)
+		n = gpr_get(c, R_AX, OSZ_16);
+	else
+		n = (u128)gpr_get(c, R_DX, osz) << bits | gpr_get(c, R_AX, osz);
+	if (d == 0)
+		divide_error(c);
+	u128 q = n / d;
+	if (q > size_mask(osz))
+		divide_error(c);
+	set_acc_pair(c, osz, (uint64_t)q, (uint64_t)(n % d));
+}
+
+static void div_signed(struct cpu *c, unsigned osz, uint64_t dv)
+{
+	unsigned bits = 8u << osz;
+	s128 n;
+	int64_t d = sext(dv, osz);
+	if (osz == OSZ_8)
+		n = (int16_t)gpr_get(c, R_AX, OSZ_16);
+	else
+		n = (s128)((u128)gpr_get(c, R_DX, osz) << bits | gpr_get(c, R_AX, osz)) << (128 - 2 * bits) >>
+		    (128 - 2 * bits);
+	if (d == 0)
+		divide_error(c);
+	s128 limit = (s128)1 << (bits - 1);
+	if (n == -((s128)1 << (2 * bits - 1)) && d == -1)
+		divide_error(c);
+	s128 q = n / d;
+	if (q >= limit || q < -limit)
+		divide_error(c);
+	set_acc_pair(c, osz, (uint64_t)q, (uint64_t)(n % d));
+}
+
+void op_mul_Eb(struct cpu *c, const struct insn *i) { mul_unsigned(c, OSZ_8, opE_get(c, i, OSZ_8)); }
+void op_mul_Ev(struct cpu *c, const struct insn *i) { mul_unsigned(c, i->osz, opE_get(c, i, i->osz)); }
+void op_imul_Eb(struct cpu *c, const struct insn *i) { mul_signed(c, OSZ_8, opE_get(c, i, OSZ_8)); }
+void op_imul_Ev(struct cpu *c, const struct insn *i) { mul_signed(c, i->osz, opE_get(c, i, i->osz)); }
+void op_div_Eb(struct cpu *c, const struct insn *i) { div_unsigned(c, OSZ_8, opE_get(c, i, OSZ_8)); }
+void op_div_Ev(struct cpu *c, const struct insn *i) { div_unsigned(c, i->osz, opE_get(c, i, i->osz)); }
+void op_idiv_Eb(struct cpu *c, const struct insn *i) { div_signed(c, OSZ_8, opE_get(c, i, OSZ_8)); }
+void op_idiv_Ev(struct cpu *c, const struct insn *i) { div_signed(c, i->osz, opE_get(c, i, i->osz)); }
+
+void op_imul_GvEv(struct cpu *c, const struct insn *i)
+{
+	uint64_t b = opE_get(c, i, i->osz);
+	gpr_set(c, i->reg, i->osz, imul_trunc(c, i->osz, gpr_get(c, i->reg, i->osz), b));
+}
+
+void op_imul_GvEvIz(struct cpu *c, const struct insn *i)
+{
+	uint64_t a = opE_get(c, i, i->osz);
+	gpr_set(c, i->reg, i->osz, imul_trunc(c, i->osz, a, i->imm));
+}

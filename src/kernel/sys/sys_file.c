@@ -1,0 +1,286 @@
+/* File descriptor I/O: open, read, write, vectors, seek, dup, fcntl, ioctl. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/ioctl.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "kernel/abi/layout.h"
+#include "kernel/sys/syscall.h"
+#include "kernel/vfs/file.h"
+#include "kernel/vfs/path.h"
+#include "mem/mm.h"
+#include "mem/uaccess.h"
+
+#define LINUX_O_CLOEXEC 02000000
+#define LINUX_AT_FDCWD (-100)
+#define IO_MAX 0x7ffff000 /* Linux caps one transfer here */
+
+static struct fdtable *fds(struct task *t)
+{
+	return t->proc->fds;
+}
+
+static int64_t do_openat(struct task *t, int dirfd, uint64_t upath, int flags, int mode)
+{
+	char path[PATH_MAX];
+	int hostdir, rc = path_from_user(t, dirfd, upath, path, &hostdir);
+	if (rc < 0)
+		return rc;
+	int hfd = openat(hostdir, path, (flags & ~LINUX_O_CLOEXEC) | O_CLOEXEC,
+			 (mode_t)(mode & ~(int)t->proc->umask & 07777));
+	if (hfd < 0)
+		return -errno;
+	struct file *f = file_from_host(hfd, flags & ~LINUX_O_CLOEXEC, path);
+	if (!f) {
+		close(hfd);
+		return -ENOMEM;
+	}
+	int fd = fd_alloc(fds(t), f, 0, flags & LINUX_O_CLOEXEC);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+int64_t sys_open(struct task *t, const uint64_t *a)
+{
+	return do_openat(t, LINUX_AT_FDCWD, a[0], (int)a[1], (int)a[2]);
+}
+
+int64_t sys_openat(struct task *t, const uint64_t *a)
+{
+	return do_openat(t, (int)a[0], a[1], (int)a[2], (int)a[3]);
+}
+
+int64_t sys_close(struct task *t, const uint64_t *a)
+{
+	return fd_close(fds(t), (int)a[0]);
+}
+
+static int64_t host_result(ssize_t n)
+{
+	return n < 0 ? -errno : (int64_t)n;
+}
+
+int64_t sys_read(struct task *t, const uint64_t *a)
+{
+	struct file *f = fd_lookup(fds(t), (int)a[0]);
+	size_t n = a[2] > IO_MAX ? IO_MAX : (size_t)a[2];
+	if (!f)
+		return -EBADF;
+	void *buf = user_ptr(t->proc->mm, a[1], n, GPROT_WRITE);
+	if (!buf)
+		return -EFAULT;
+	ssize_t got = read(f->host_fd, buf, n);
+	if (got > 0)
+		user_wrote(t->proc->mm, a[1], (size_t)got);
+	return host_result(got);
+}
+
+int64_t sys_write(struct task *t, const uint64_t *a)
+{
+	struct file *f = fd_lookup(fds(t), (int)a[0]);
+	size_t n = a[2] > IO_MAX ? IO_MAX : (size_t)a[2];
+	if (!f)
+		return -EBADF;
+	const void *buf = user_ptr(t->proc->mm, a[1], n, GPROT_READ);
+	if (!buf)
+		return -EFAULT;
+	return host_result(write(f->host_fd, buf, n));
+}
+
+int64_t sys_pread64(struct task *t, const uint64_t *a)
+{
+	struct file *f = fd_lookup(fds(t), (int)a[0]);
+	if (!f)
+		return -EBADF;
+	void *buf = user_ptr(t->proc->mm, a[1], (size_t)a[2], GPROT_WRITE);
+	if (!buf)
+		return -EFAULT;
+	ssize_t got = pread(f->host_fd, buf, (size_t)a[2], (off_t)a[3]);
+	if (got > 0)
+		user_wrote(t->proc->mm, a[1], (size_t)got);
+	return host_result(got);
+}
+
+int64_t sys_pwrite64(struct task *t, const uint64_t *a)
+{
+	struct file *f = fd_lookup(fds(t), (int)a[0]);
+	if (!f)
+		return -EBADF;
+	const void *buf = user_ptr(t->proc->mm, a[1], (size_t)a[2], GPROT_READ);
+	if (!buf)
+		return -EFAULT;
+	return host_result(pwrite(f->host_fd, buf, (size_t)a[2], (off_t)a[3]));
+}
+
+/* i386 passes the 64-bit offset as two registers */
+int64_t sys_pread64_32(struct task *t, const uint64_t *a)
+{
+	uint64_t b[4] = {a[0], a[1], a[2], a[3] | a[4] << 32};
+	return sys_pread64(t, b);
+}
+
+int64_t sys_pwrite64_32(struct task *t, const uint64_t *a)
+{
+	uint64_t b[4] = {a[0], a[1], a[2], a[3] | a[4] << 32};
+	return sys_pwrite64(t, b);
+}
+
+/* Reads the guest iovec array into host iovecs pointing into the window. */
+static int64_t load_iovecs(struct task *t, uint64_t uiov, int count, int prot, struct iovec *iov)
+{
+	int is64 = sys_is64(t);
+	unsigned esize = is64 ? 16 : 8;
+	uint8_t raw[16];
+	if (count < 0 || count > 1024)
+		return -EINVAL;
+	for (int k = 0; k < count; k++) {
+		if (copy_from_user(t->proc->mm, raw, uiov + (uint64_t)k * esize, esize))
+			return -EFAULT;
+		uint64_t base = get_long(raw, 0, is64), len = get_long(raw, is64 ? 8 : 4, is64);
+		if (len > IO_MAX)
+			return -EINVAL;
+		iov[k].iov_base = user_ptr(t->proc->mm, base, (size_t)len, prot);
+		iov[k].iov_len = (size_t)len;
+		if (!iov[k].iov_base)
+			return -EFAULT;
+	}
+	return 0;
+}
+
+int64_t sys_readv(struct task *t, const uint64_t *a)
+{
+	struct iovec iov[1024];
+	struct file *f = fd_lookup(fds(t), (int)a[0]);
+	if (!f)
+		return -EBADF;
+	int64_t rc = load_iovecs(t, a[1], (int)a[2], GPROT_WRITE, iov);
+	if (rc < 0)
+		return rc;
+	ssize_t got = readv(f->host_fd, iov, (int)a[2]);
+	for (int k = 0; got > 0 && k < (int)a[2]; k++)
+		user_wrote(t->proc->mm, (uint64_t)((uint8_t *)iov[k].iov_base - t->proc->mm->base),
+			   iov[k].iov_len);
+	return host_result(got);
+}
+
+int64_t sys_writev(struct task *t, const uint64_t *a)
+{
+	struct iovec iov[1024];
+	struct file *f = fd_lookup(fds(t), (int)a[0]);
+	if (!f)
+		return -EBADF;
+	int64_t rc = load_iovecs(t, a[1], (int)a[2], GPROT_READ, iov);
+	if (rc < 0)
+		return rc;
+	return host_result(writev(f->host_fd, iov, (int)a[2]));
+}
+
+int64_t sys_lseek(struct task *t, const uint64_t *a)
+{
+	struct file *f = fd_lookup(fds(t), (int)a[0]);
+	if (!f)
+		return -EBADF;
+	off_t r = lseek(f->host_fd, (off_t)sys_sarg(t, a[1]), (int)a[2]);
+	if (r < 0)
+		return -errno;
+	if (!sys_is64(t) && r > INT32_MAX)
+		return -EOVERFLOW;
+	return r;
+}
+
+int64_t sys_llseek(struct task *t, const uint64_t *a)
+{
+	struct file *f = fd_lookup(fds(t), (int)a[0]);
+	uint8_t out[8];
+	if (!f)
+		return -EBADF;
+	off_t r = lseek(f->host_fd, (off_t)(a[1] << 32 | a[2]), (int)a[4]);
+	if (r < 0)
+		return -errno;
+	put64(out, 0, (uint64_t)r);
+	return copy_to_user(t->proc->mm, a[3], out, 8);
+}
+
+static int64_t do_dup(struct task *t, int oldfd, int newfd, int cloexec)
+{
+	struct file *f = fd_lookup(fds(t), oldfd);
+	if (!f)
+		return -EBADF;
+	if (newfd < 0)
+		return fd_alloc(fds(t), file_get(f), 0, cloexec);
+	if (newfd >= FDTABLE_MAX)
+		return -EBADF;
+	return fd_install(fds(t), newfd, file_get(f), cloexec);
+}
+
+int64_t sys_dup(struct task *t, const uint64_t *a)
+{
+	return do_dup(t, (int)a[0], -1, 0);
+}
+
+int64_t sys_dup2(struct task *t, const uint64_t *a)
+{
+	if ((int)a[0] == (int)a[1])
+		return fd_lookup(fds(t), (int)a[0]) ? (int)a[1] : -EBADF;
+	return do_dup(t, (int)a[0], (int)a[1], 0);
+}
+
+int64_t sys_dup3(struct task *t, const uint64_t *a)
+{
+	if ((int)a[0] == (int)a[1])
+		return -EINVAL;
+	if (a[2] & ~(uint64_t)LINUX_O_CLOEXEC)
+		return -EINVAL;
+	return do_dup(t, (int)a[0], (int)a[1], (a[2] & LINUX_O_CLOEXEC) != 0);
+}
+
+int64_t sys_fcntl(struct task *t, const uint64_t *a)
+{
+	int fd = (int)a[0], cmd = (int)a[1];
+	struct file *f = fd_lookup(fds(t), fd);
+	if (!f)
+		return -EBADF;
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if ((int)a[2] < 0 || (int)a[2] >= FDTABLE_MAX)
+			return -EINVAL;
+		return fd_alloc(fds(t), file_get(f), (int)a[2], cmd == F_DUPFD_CLOEXEC);
+	case F_GETFD: return fds(t)->cloexec[fd] ? FD_CLOEXEC : 0;
+	case F_SETFD: fds(t)->cloexec[fd] = (a[2] & FD_CLOEXEC) != 0; return 0;
+	case F_GETFL: {
+		int hf = fcntl(f->host_fd, F_GETFL);
+		return hf < 0 ? -errno : hf;
+	}
+	case F_SETFL:
+		return fcntl(f->host_fd, F_SETFL, (int)a[2]) < 0 ? -errno : 0;
+	default: return -EINVAL;
+	}
+}
+
+/* Terminal and size queries are answered by the host descriptor; the
+ * structures involved have the same layout for both ABIs. */
+int64_t sys_ioctl(struct task *t, const uint64_t *a)
+{
+	struct file *f = fd_lookup(fds(t), (int)a[0]);
+	size_t size;
+	if (!f)
+		return -EBADF;
+	switch ((unsigned long)a[1]) {
+	case TCGETS: size = 36; break;
+	case TIOCGWINSZ: size = 8; break;
+	case FIONREAD: size = 4; break;
+	case TIOCGPGRP: size = 4; break;
+	default: return -ENOTTY;
+	}
+	void *arg = user_ptr(t->proc->mm, a[2], size, GPROT_WRITE);
+	if (!arg)
+		return -EFAULT;
+	if (ioctl(f->host_fd, (unsigned long)a[1], arg) < 0)
+		return -errno;
+	user_wrote(t->proc->mm, a[2], size);
+	return 0;
+}

@@ -1,0 +1,239 @@
+/* Memory calls: brk, mmap (x86-64, i386 old_mmap and mmap2), munmap,
+ * mprotect, mremap, madvise. */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kernel/abi/layout.h"
+#include "kernel/sys/syscall.h"
+#include "kernel/vfs/file.h"
+#include "mem/mm.h"
+#include "mem/uaccess.h"
+
+#define LINUX_MAP_SHARED 0x01
+#define LINUX_MAP_PRIVATE 0x02
+#define LINUX_MAP_SHARED_VALIDATE 0x03
+#define LINUX_MAP_FIXED 0x10
+#define LINUX_MAP_ANONYMOUS 0x20
+#define LINUX_MAP_GROWSDOWN 0x100
+#define LINUX_MAP_FIXED_NOREPLACE 0x100000
+#define LINUX_MREMAP_MAYMOVE 1
+#define LINUX_MREMAP_FIXED 2
+#define LINUX_PROT_MASK 7
+
+int64_t sys_brk(struct task *t, const uint64_t *a)
+{
+	struct mm *mm = t->proc->mm;
+	uint64_t want = a[0], old_end = PAGE_UP(mm->brk), new_end = PAGE_UP(want);
+	if (want < mm->brk_start)
+		return (int64_t)mm->brk;
+	if (new_end > old_end) {
+		if (!mm_range_free(mm, old_end, new_end - old_end))
+			return (int64_t)mm->brk;
+		if (mm_map(mm, old_end, new_end - old_end, GPROT_READ | GPROT_WRITE,
+			   VMA_ANON | VMA_HEAP, NULL, 0))
+			return (int64_t)mm->brk;
+	} else if (new_end < old_end) {
+		mm_unmap(mm, new_end, old_end - new_end);
+	}
+	mm->brk = want;
+	return (int64_t)want;
+}
+
+/* Copies the file's bytes into a fresh private mapping (the rest of the last
+ * page stays zero, as Linux leaves it). */
+static int fill_from_file(struct mm *mm, uint64_t addr, uint64_t len, struct file *f,
+			  uint64_t offset)
+{
+	uint64_t done = 0;
+	while (done < len) {
+		ssize_t n = pread(f->host_fd, mm_host(mm, addr + done), (size_t)(len - done),
+				  (off_t)(offset + done));
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		done += (uint64_t)n;
+	}
+	return 0;
+}
+
+/* A shared file mapping is the host file itself mapped into the window, so
+ * that stores reach the file as they do on Linux. */
+static int map_shared_file(struct mm *mm, uint64_t addr, uint64_t len, int prot, struct file *f,
+			   uint64_t offset)
+{
+	int hprot = (prot & GPROT_WRITE) ? PROT_READ | PROT_WRITE : (prot ? PROT_READ : PROT_NONE);
+	int rc = mm_map(mm, addr, len, prot, VMA_SHARED, f->path, offset);
+	if (rc)
+		return rc;
+	if (mmap(mm_host(mm, addr), (size_t)len, hprot, MAP_SHARED | MAP_FIXED, f->host_fd,
+		 (off_t)offset) == MAP_FAILED) {
+		int err = errno;
+		mm_unmap(mm, addr, len);
+		return -err;
+	}
+	return 0;
+}
+
+static int64_t choose_address(struct mm *mm, uint64_t hint, uint64_t len, int flags)
+{
+	if (flags & (LINUX_MAP_FIXED | LINUX_MAP_FIXED_NOREPLACE)) {
+		if (hint & (PAGE_SIZE_G - 1))
+			return -EINVAL;
+		if (hint >= mm->limit || len > mm->limit - hint)
+			return -ENOMEM;
+		if ((flags & LINUX_MAP_FIXED_NOREPLACE) && !mm_range_free(mm, hint, len))
+			return -EEXIST;
+		return (int64_t)hint;
+	}
+	if (hint && !(hint & (PAGE_SIZE_G - 1)) && mm_range_free(mm, hint, len))
+		return (int64_t)hint;
+	uint64_t at = mm_find_free(mm, len);
+	return at ? (int64_t)at : -ENOMEM;
+}
+
+static int64_t do_mmap(struct task *t, uint64_t hint, uint64_t len, int prot, int flags, int fd,
+		       uint64_t offset)
+{
+	struct mm *mm = t->proc->mm;
+	int type = flags & 3, anon = (flags & LINUX_MAP_ANONYMOUS) != 0;
+	struct file *f = NULL;
+	if (len == 0 || (offset & (PAGE_SIZE_G - 1)) || (prot & ~LINUX_PROT_MASK))
+		return -EINVAL;
+	if (type != LINUX_MAP_SHARED && type != LINUX_MAP_PRIVATE &&
+	    type != LINUX_MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	if (!anon && !(f = fd_lookup(t->proc->fds, fd)))
+		return -EBADF;
+	len = PAGE_UP(len);
+	if (len == 0)
+		return -ENOMEM;
+	int64_t at = choose_address(mm, hint, len, flags);
+	if (at < 0)
+		return at;
+	int vflags = (anon ? VMA_ANON : 0) | (flags & LINUX_MAP_GROWSDOWN ? VMA_GROWSDOWN : 0);
+	int rc;
+	if (f && type != LINUX_MAP_PRIVATE) {
+		rc = map_shared_file(mm, (uint64_t)at, len, prot, f, offset);
+	} else {
+		vflags |= type != LINUX_MAP_PRIVATE ? VMA_SHARED : 0;
+		rc = mm_map(mm, (uint64_t)at, len, prot | (f ? GPROT_WRITE : 0), vflags,
+			    f ? f->path : NULL, offset);
+		if (!rc && f) {
+			rc = fill_from_file(mm, (uint64_t)at, len, f, offset);
+			if (!rc)
+				rc = mm_protect(mm, (uint64_t)at, len, prot);
+			if (rc)
+				mm_unmap(mm, (uint64_t)at, len);
+		}
+	}
+	return rc ? rc : at;
+}
+
+int64_t sys_mmap(struct task *t, const uint64_t *a)
+{
+	return do_mmap(t, a[0], a[1], (int)a[2], (int)a[3], (int)a[4], a[5]);
+}
+
+int64_t sys_mmap2(struct task *t, const uint64_t *a)
+{
+	return do_mmap(t, a[0], a[1], (int)a[2], (int)a[3], (int)a[4], a[5] * PAGE_SIZE_G);
+}
+
+/* i386 mmap (90) takes a pointer to its six arguments. */
+int64_t sys_old_mmap(struct task *t, const uint64_t *a)
+{
+	uint8_t raw[24];
+	if (copy_from_user(t->proc->mm, raw, a[0], sizeof raw))
+		return -EFAULT;
+	return do_mmap(t, get32(raw, 0), get32(raw, 4), (int)get32(raw, 8), (int)get32(raw, 12),
+		       (int)get32(raw, 16), get32(raw, 20));
+}
+
+int64_t sys_munmap(struct task *t, const uint64_t *a)
+{
+	if ((a[0] & (PAGE_SIZE_G - 1)) || a[1] == 0)
+		return -EINVAL;
+	return mm_unmap(t->proc->mm, a[0], a[1]);
+}
+
+int64_t sys_mprotect(struct task *t, const uint64_t *a)
+{
+	if (a[0] & (PAGE_SIZE_G - 1))
+		return -EINVAL;
+	if (a[2] & ~(uint64_t)LINUX_PROT_MASK)
+		return -EINVAL;
+	if (a[1] == 0)
+		return 0;
+	return mm_protect(t->proc->mm, a[0], a[1], (int)a[2]);
+}
+
+/* Moves or grows [old, old+oldlen) to `to` (len bytes), keeping its contents
+ * and protection. */
+static int64_t remap_to(struct mm *mm, const struct vma *v, uint64_t old, uint64_t oldlen,
+			uint64_t to, uint64_t len)
+{
+	int prot = v->prot, flags = v->flags;
+	int rc = mm_map(mm, to, len, prot | GPROT_WRITE, flags, v->name, v->offset);
+	if (rc)
+		return rc;
+	memcpy(mm_host(mm, to), mm_host(mm, old), (size_t)(oldlen < len ? oldlen : len));
+	mm_unmap(mm, old, oldlen);
+	mm_protect(mm, to, len, prot);
+	return (int64_t)to;
+}
+
+int64_t sys_mremap(struct task *t, const uint64_t *a)
+{
+	struct mm *mm = t->proc->mm;
+	uint64_t old = a[0], oldlen = PAGE_UP(a[1]), len = PAGE_UP(a[2]);
+	int flags = (int)a[3];
+	if ((old & (PAGE_SIZE_G - 1)) || len == 0 || (flags & ~3) ||
+	    ((flags & LINUX_MREMAP_FIXED) && !(flags & LINUX_MREMAP_MAYMOVE)))
+		return -EINVAL;
+	const struct vma *v = mm_find_vma(mm, old);
+	if (!v || v->end < old + oldlen || oldlen == 0)
+		return -EFAULT;
+	if (flags & LINUX_MREMAP_FIXED) {
+		uint64_t to = a[4];
+		if ((to & (PAGE_SIZE_G - 1)) || to >= mm->limit || len > mm->limit - to)
+			return -EINVAL;
+		if (to < old + oldlen && old < to + len)
+			return -EINVAL;
+		return remap_to(mm, v, old, oldlen, to, len);
+	}
+	if (len <= oldlen) {
+		if (len < oldlen)
+			mm_unmap(mm, old + len, oldlen - len);
+		return (int64_t)old;
+	}
+	if (mm_range_free(mm, old + oldlen, len - oldlen)) {
+		int rc = mm_map(mm, old + oldlen, len - oldlen, v->prot, v->flags, v->name,
+				v->offset + oldlen);
+		return rc ? rc : (int64_t)old;
+	}
+	if (!(flags & LINUX_MREMAP_MAYMOVE))
+		return -ENOMEM;
+	uint64_t to = mm_find_free(mm, len);
+	return to ? remap_to(mm, v, old, oldlen, to, len) : -ENOMEM;
+}
+
+/* Advice changes nothing the guest can observe, except MADV_DONTNEED on
+ * private anonymous memory, which reads back as zeros. */
+int64_t sys_madvise(struct task *t, const uint64_t *a)
+{
+	struct mm *mm = t->proc->mm;
+	if (a[0] & (PAGE_SIZE_G - 1))
+		return -EINVAL;
+	if ((int)a[2] == MADV_DONTNEED) {
+		uint64_t len = PAGE_UP(a[1]);
+		if (!mm_access_ok(mm, a[0], len, 0))
+			return -ENOMEM;
+		const struct vma *v = mm_find_vma(mm, a[0]);
+		if (v && !(v->flags & VMA_SHARED))
+			madvise(mm_host(mm, a[0]), (size_t)len, MADV_DONTNEED);
+	}
+	return 0;
+}

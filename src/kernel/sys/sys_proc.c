@@ -1,0 +1,289 @@
+/* Process identity and limits, exit, TLS set-up (arch_prctl and
+ * set_thread_area), scheduling and resource queries. */
+#include <errno.h>
+#include <string.h>
+
+#include "kernel/abi/layout.h"
+#include "kernel/sys/syscall.h"
+#include "kernel/task/task.h"
+#include "mem/mm.h"
+#include "mem/uaccess.h"
+
+#define ARCH_SET_GS 0x1001
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define ARCH_GET_GS 0x1004
+#define PR_GET_DUMPABLE 3
+#define PR_SET_DUMPABLE 4
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+
+int64_t sys_exit(struct task *t, const uint64_t *a)
+{
+	task_exit(t, ((int)a[0] & 0xff) << 8);
+	return 0;
+}
+
+int64_t sys_exit_group(struct task *t, const uint64_t *a)
+{
+	task_exit(t, ((int)a[0] & 0xff) << 8);
+	return 0;
+}
+
+int64_t sys_getpid(struct task *t, const uint64_t *a) { return t->proc->pid; }
+int64_t sys_getppid(struct task *t, const uint64_t *a) { return t->proc->ppid; }
+int64_t sys_gettid(struct task *t, const uint64_t *a) { return t->tid; }
+int64_t sys_getuid(struct task *t, const uint64_t *a) { return t->proc->uid; }
+int64_t sys_geteuid(struct task *t, const uint64_t *a) { return t->proc->uid; }
+int64_t sys_getgid(struct task *t, const uint64_t *a) { return t->proc->gid; }
+int64_t sys_getegid(struct task *t, const uint64_t *a) { return t->proc->gid; }
+int64_t sys_getpgrp(struct task *t, const uint64_t *a) { return t->proc->pgid; }
+int64_t sys_getsid(struct task *t, const uint64_t *a)
+{
+	return (int)a[0] == 0 || (int)a[0] == t->proc->pid ? t->proc->sid : -ESRCH;
+}
+int64_t sys_getpgid(struct task *t, const uint64_t *a)
+{
+	return (int)a[0] == 0 || (int)a[0] == t->proc->pid ? t->proc->pgid : -ESRCH;
+}
+int64_t sys_setsid(struct task *t, const uint64_t *a)
+{
+	if (t->proc->pgid == t->proc->pid)
+		return -EPERM;
+	t->proc->sid = t->proc->pgid = t->proc->pid;
+	return t->proc->sid;
+}
+int64_t sys_setpgid(struct task *t, const uint64_t *a)
+{
+	int pid = (int)a[0] ? (int)a[0] : t->proc->pid, pgid = (int)a[1] ? (int)a[1] : pid;
+	if (pid != t->proc->pid)
+		return -ESRCH;
+	if (pgid < 0)
+		return -EINVAL;
+	t->proc->pgid = pgid;
+	return 0;
+}
+
+/* Linux as a 64-bit kernel shows itself to 32-bit processes too. */
+int64_t sys_uname(struct task *t, const uint64_t *a)
+{
+	static const char *const fields[6] = {"Linux", "hexvm", "6.1.0-hexvm",
+					      "#1 SMP PREEMPT_DYNAMIC hexvm", "x86_64", "(none)"};
+	char buf[6 * 65];
+	memset(buf, 0, sizeof buf);
+	for (int k = 0; k < 6; k++)
+		strncpy(buf + 65 * k, fields[k], 64);
+	return copy_to_user(t->proc->mm, a[0], buf, sizeof buf);
+}
+
+int64_t sys_set_tid_address(struct task *t, const uint64_t *a)
+{
+	t->clear_child_tid = a[0];
+	return t->tid;
+}
+
+int64_t sys_set_robust_list(struct task *t, const uint64_t *a)
+{
+	if (a[1] != (sys_is64(t) ? 24u : 12u))
+		return -EINVAL;
+	t->robust_list = a[0];
+	t->robust_len = a[1];
+	return 0;
+}
+
+int64_t sys_get_robust_list(struct task *t, const uint64_t *a)
+{
+	uint8_t head[8], len[8];
+	int is64 = sys_is64(t);
+	if ((int)a[0] != 0 && (int)a[0] != t->tid)
+		return -ESRCH;
+	put_long(head, 0, t->robust_list, is64);
+	put_long(len, 0, t->robust_len, is64);
+	if (copy_to_user(t->proc->mm, a[1], head, is64 ? 8 : 4) ||
+	    copy_to_user(t->proc->mm, a[2], len, is64 ? 8 : 4))
+		return -EFAULT;
+	return 0;
+}
+
+static int64_t rlimit_get(struct task *t, int resource, uint64_t *cur, uint64_t *max)
+{
+	if (resource < 0 || resource >= RLIMIT_COUNT)
+		return -EINVAL;
+	*cur = t->proc->rlimits[resource][0];
+	*max = t->proc->rlimits[resource][1];
+	return 0;
+}
+
+int64_t sys_prlimit64(struct task *t, const uint64_t *a)
+{
+	uint8_t raw[16];
+	uint64_t cur, max;
+	int resource = (int)a[1];
+	if ((int)a[0] != 0 && (int)a[0] != t->proc->pid)
+		return -ESRCH;
+	int64_t rc = rlimit_get(t, resource, &cur, &max);
+	if (rc)
+		return rc;
+	if (a[3]) {
+		put64(raw, 0, cur);
+		put64(raw, 8, max);
+		if (copy_to_user(t->proc->mm, a[3], raw, 16))
+			return -EFAULT;
+	}
+	if (a[2]) {
+		if (copy_from_user(t->proc->mm, raw, a[2], 16))
+			return -EFAULT;
+		if (get64(raw, 0) > get64(raw, 8) || get64(raw, 8) > max)
+			return get64(raw, 0) > get64(raw, 8) ? -EINVAL : -EPERM;
+		t->proc->rlimits[resource][0] = get64(raw, 0);
+		t->proc->rlimits[resource][1] = get64(raw, 8);
+	}
+	return 0;
+}
+
+/* getrlimit: longs; i386's ugetrlimit reports infinity as 0xffffffff. */
+int64_t sys_getrlimit(struct task *t, const uint64_t *a)
+{
+	uint8_t raw[16];
+	uint64_t cur, max;
+	int is64 = sys_is64(t);
+	int64_t rc = rlimit_get(t, (int)a[0], &cur, &max);
+	if (rc)
+		return rc;
+	if (!is64) {
+		cur = cur > 0xffffffffu ? 0xffffffffu : cur;
+		max = max > 0xffffffffu ? 0xffffffffu : max;
+	}
+	put_long(raw, 0, cur, is64);
+	put_long(raw, is64 ? 8 : 4, max, is64);
+	return copy_to_user(t->proc->mm, a[1], raw, is64 ? 16 : 8);
+}
+
+int64_t sys_setrlimit(struct task *t, const uint64_t *a)
+{
+	uint8_t raw[16];
+	int is64 = sys_is64(t);
+	uint64_t cur, max;
+	int resource = (int)a[0];
+	int64_t rc = rlimit_get(t, resource, &cur, &max);
+	if (rc)
+		return rc;
+	if (copy_from_user(t->proc->mm, raw, a[1], is64 ? 16 : 8))
+		return -EFAULT;
+	uint64_t ncur = get_long(raw, 0, is64), nmax = get_long(raw, is64 ? 8 : 4, is64);
+	if (!is64) {
+		ncur = ncur == 0xffffffffu ? ~0ull : ncur;
+		nmax = nmax == 0xffffffffu ? ~0ull : nmax;
+	}
+	if (ncur > nmax)
+		return -EINVAL;
+	if (nmax > max)
+		return -EPERM;
+	t->proc->rlimits[resource][0] = ncur;
+	t->proc->rlimits[resource][1] = nmax;
+	return 0;
+}
+
+int64_t sys_arch_prctl(struct task *t, const uint64_t *a)
+{
+	struct cpu *c = &t->cpu;
+	uint8_t raw[8];
+	switch ((int)a[0]) {
+	case ARCH_SET_FS:
+	case ARCH_SET_GS:
+		if (a[1] >= (1ull << 47))
+			return -EPERM;
+		c->seg_base[(int)a[0] == ARCH_SET_FS ? SEG_FS : SEG_GS] = a[1];
+		return 0;
+	case ARCH_GET_FS:
+	case ARCH_GET_GS:
+		put64(raw, 0, c->seg_base[(int)a[0] == ARCH_GET_FS ? SEG_FS : SEG_GS]);
+		return copy_to_user(t->proc->mm, a[1], raw, 8);
+	default: return -EINVAL;
+	}
+}
+
+/* struct user_desc: entry_number, base_addr, limit, then flag bits. */
+int64_t sys_set_thread_area(struct task *t, const uint64_t *a)
+{
+	struct cpu *c = &t->cpu;
+	uint8_t raw[16];
+	if (copy_from_user(t->proc->mm, raw, a[0], 16))
+		return -EFAULT;
+	uint32_t entry = get32(raw, 0), flags = get32(raw, 12);
+	if (entry == 0xffffffffu) {
+		for (entry = 0; entry < GDT_TLS_COUNT && c->tls[entry].present; entry++)
+			;
+		if (entry == GDT_TLS_COUNT)
+			return -ESRCH;
+		entry += GDT_TLS_FIRST;
+		put32(raw, 0, entry);
+		if (copy_to_user(t->proc->mm, a[0], raw, 4))
+			return -EFAULT;
+	}
+	if (entry < GDT_TLS_FIRST || entry >= GDT_TLS_FIRST + GDT_TLS_COUNT)
+		return -EINVAL;
+	struct tls_desc *d = &c->tls[entry - GDT_TLS_FIRST];
+	d->base = get32(raw, 4);
+	d->limit = get32(raw, 8);
+	d->seg_32bit = flags & 1;
+	d->contents = (flags >> 1) & 3;
+	d->read_exec_only = (flags >> 3) & 1;
+	d->limit_in_pages = (flags >> 4) & 1;
+	d->useable = (flags >> 6) & 1;
+	d->present = !((flags >> 5) & 1) && !(d->base == 0 && d->limit == 0 && d->read_exec_only);
+	for (int s = 0; s < SEG_COUNT; s++)
+		if ((c->seg_sel[s] >> 3) == entry)
+			c->seg_base[s] = d->base;
+	return 0;
+}
+
+int64_t sys_get_thread_area(struct task *t, const uint64_t *a)
+{
+	struct cpu *c = &t->cpu;
+	uint8_t raw[16];
+	if (copy_from_user(t->proc->mm, raw, a[0], 4))
+		return -EFAULT;
+	uint32_t entry = get32(raw, 0);
+	if (entry < GDT_TLS_FIRST || entry >= GDT_TLS_FIRST + GDT_TLS_COUNT)
+		return -EINVAL;
+	const struct tls_desc *d = &c->tls[entry - GDT_TLS_FIRST];
+	put32(raw, 4, d->base);
+	put32(raw, 8, d->limit);
+	put32(raw, 12, (uint32_t)(d->seg_32bit | d->contents << 1 | d->read_exec_only << 3 |
+				  d->limit_in_pages << 4 | !d->present << 5 | d->useable << 6));
+	return copy_to_user(t->proc->mm, a[0], raw, 16);
+}
+
+int64_t sys_sched_yield(struct task *t, const uint64_t *a) { return 0; }
+
+/* One virtual CPU. */
+int64_t sys_sched_getaffinity(struct task *t, const uint64_t *a)
+{
+	unsigned size = sys_is64(t) ? 8 : 4;
+	uint8_t mask[8] = {1};
+	if ((int)a[0] != 0 && (int)a[0] != t->tid)
+		return -ESRCH;
+	if (a[1] < size || (a[1] & (size - 1)))
+		return -EINVAL;
+	return copy_to_user(t->proc->mm, a[2], mask, size) ? -EFAULT : (int64_t)size;
+}
+
+int64_t sys_prctl(struct task *t, const uint64_t *a)
+{
+	switch ((int)a[0]) {
+	case PR_GET_DUMPABLE: return 1;
+	case PR_SET_DUMPABLE: return a[1] <= 1 ? 0 : -EINVAL;
+	case PR_SET_NAME: {
+		char name[16];
+		long n = strncpy_from_user(t->proc->mm, name, a[1], sizeof name);
+		if (n == -EFAULT)
+			return -EFAULT;
+		name[15] = 0;
+		memcpy(t->comm, name, sizeof name);
+		return 0;
+	}
+	case PR_GET_NAME: return copy_to_user(t->proc->mm, a[1], t->comm, 16);
+	default: return -EINVAL;
+	}
+}

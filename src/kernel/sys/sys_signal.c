@@ -1,0 +1,176 @@
+/* Signal calls: actions, masks, the alternate stack, kill, sigreturn. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+
+#include "kernel/abi/layout.h"
+#include "kernel/sys/syscall.h"
+#include "kernel/task/signal.h"
+#include "mem/uaccess.h"
+
+#define LINUX_SI_USER 0
+#define LINUX_SI_TKILL (-6)
+#define MINSIGSTKSZ_L 2048
+#define SS_ONSTACK_L 1
+#define SS_DISABLE_L 2
+
+static int valid_signal(int64_t sig)
+{
+	return sig >= 1 && sig <= NSIG_LINUX;
+}
+
+/* struct sigaction as the kernel takes it: handler, flags, restorer, mask,
+ * with longs and pointers of the guest's width. */
+int64_t sys_rt_sigaction(struct task *t, const uint64_t *a)
+{
+	int sig = (int)a[0], is64 = sys_is64(t);
+	unsigned w = is64 ? 8 : 4, size = 3 * w + 8;
+	uint8_t raw[32];
+	if (!valid_signal(sig) || a[3] != 8)
+		return -EINVAL;
+	struct k_sigaction *sa = &t->proc->sigactions[sig];
+	struct k_sigaction old = *sa;
+	if (a[1]) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			return -EINVAL;
+		if (copy_from_user(t->proc->mm, raw, a[1], size))
+			return -EFAULT;
+		sa->handler = get_long(raw, 0, is64);
+		sa->flags = get_long(raw, w, is64);
+		sa->restorer = get_long(raw, 2 * w, is64);
+		sa->mask = get64(raw, 3 * w) & ~SIG_UNBLOCKABLE;
+		if (sa->handler == 1) /* SIG_IGN discards what is pending */
+			t->sigpending &= ~SIGBIT(sig);
+	}
+	if (a[2]) {
+		memset(raw, 0, sizeof raw);
+		put_long(raw, 0, old.handler, is64);
+		put_long(raw, w, old.flags, is64);
+		put_long(raw, 2 * w, old.restorer, is64);
+		put64(raw, 3 * w, old.mask);
+		if (copy_to_user(t->proc->mm, a[2], raw, size))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+int64_t sys_rt_sigprocmask(struct task *t, const uint64_t *a)
+{
+	uint8_t raw[8];
+	uint64_t old = t->sigmask;
+	if (a[3] != 8)
+		return -EINVAL;
+	if (a[1]) {
+		if (copy_from_user(t->proc->mm, raw, a[1], 8))
+			return -EFAULT;
+		uint64_t set = get64(raw, 0);
+		switch ((int)a[0]) {
+		case SIG_BLOCK: t->sigmask |= set; break;
+		case SIG_UNBLOCK: t->sigmask &= ~set; break;
+		case SIG_SETMASK: t->sigmask = set; break;
+		default: return -EINVAL;
+		}
+		t->sigmask &= ~SIG_UNBLOCKABLE;
+		if (t->sigpending & ~t->sigmask)
+			t->cpu.exit_req = 1;
+	}
+	if (a[2]) {
+		put64(raw, 0, old);
+		if (copy_to_user(t->proc->mm, a[2], raw, 8))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+int64_t sys_sigaltstack(struct task *t, const uint64_t *a)
+{
+	int is64 = sys_is64(t);
+	unsigned size = is64 ? 24 : 12;
+	uint8_t raw[24];
+	uint64_t sp = t->cpu.r[R_SP];
+	int on = t->altstack_size && sp - t->altstack_sp <= t->altstack_size;
+	if (a[1]) {
+		memset(raw, 0, sizeof raw);
+		put_long(raw, 0, t->altstack_sp, is64);
+		put32(raw, is64 ? 8 : 4, t->altstack_size ? (on ? SS_ONSTACK_L : 0) : SS_DISABLE_L);
+		put_long(raw, is64 ? 16 : 8, t->altstack_size, is64);
+		if (copy_to_user(t->proc->mm, a[1], raw, size))
+			return -EFAULT;
+	}
+	if (a[0]) {
+		if (copy_from_user(t->proc->mm, raw, a[0], size))
+			return -EFAULT;
+		uint64_t ss_sp = get_long(raw, 0, is64), ss_size = get_long(raw, is64 ? 16 : 8, is64);
+		int flags = (int)get32(raw, is64 ? 8 : 4);
+		if (on)
+			return -EPERM;
+		if (flags & ~(SS_DISABLE_L | (int)0x80000000u /* SS_AUTODISARM */))
+			return -EINVAL;
+		if (flags & SS_DISABLE_L) {
+			t->altstack_sp = t->altstack_size = 0;
+		} else {
+			if (ss_size < MINSIGSTKSZ_L)
+				return -ENOMEM;
+			t->altstack_sp = ss_sp;
+			t->altstack_size = ss_size;
+		}
+	}
+	return 0;
+}
+
+static int64_t send_self(struct task *t, int sig, int code)
+{
+	if (sig == 0)
+		return 0;
+	if (!valid_signal(sig))
+		return -EINVAL;
+	struct siginfo_k info = {sig, code, 0, 0, t->proc->pid, (int)t->proc->uid, -1, 0};
+	signal_send(t, &info);
+	return 0;
+}
+
+/* Until there are other guest processes, only the caller can be named. */
+int64_t sys_kill(struct task *t, const uint64_t *a)
+{
+	int pid = (int)a[0];
+	if (pid != t->proc->pid && pid != 0 && pid != -1 && pid != -t->proc->pgid)
+		return -ESRCH;
+	return send_self(t, (int)a[1], LINUX_SI_USER);
+}
+
+int64_t sys_tgkill(struct task *t, const uint64_t *a)
+{
+	if ((int)a[0] != t->proc->pid || (int)a[1] != t->tid)
+		return (int)a[0] <= 0 || (int)a[1] <= 0 ? -EINVAL : -ESRCH;
+	return send_self(t, (int)a[2], LINUX_SI_TKILL);
+}
+
+int64_t sys_tkill(struct task *t, const uint64_t *a)
+{
+	if ((int)a[0] != t->tid)
+		return (int)a[0] <= 0 ? -EINVAL : -ESRCH;
+	return send_self(t, (int)a[1], LINUX_SI_TKILL);
+}
+
+static int64_t bad_frame(struct task *t)
+{
+	struct siginfo_k segv = {SIGSEGV, SI_KERNEL, 0, 0, 0, 0, 13, 0};
+	signal_force(t, &segv);
+	return SYSCALL_REGS_SET;
+}
+
+int64_t sys_rt_sigreturn(struct task *t, const uint64_t *a)
+{
+	if (signal_return(t, 1))
+		return bad_frame(t);
+	t->cpu.exit_req = 1; /* the restored mask may unblock something pending */
+	return SYSCALL_REGS_SET;
+}
+
+int64_t sys_sigreturn(struct task *t, const uint64_t *a)
+{
+	if (signal_return(t, 0))
+		return bad_frame(t);
+	t->cpu.exit_req = 1;
+	return SYSCALL_REGS_SET;
+}

@@ -1,0 +1,44 @@
+/* System call handlers: one signature for every call and ABI. */
+#ifndef HEXVM_KERNEL_SYS_SYSCALL_H
+#define HEXVM_KERNEL_SYS_SYSCALL_H
+
+#include <stdint.h>
+
+#include "kernel/vm.h"
+
+/* Arguments in ABI order, zero-extended from the registers (32-bit for i386). */
+typedef int64_t syscall_fn(struct task *t, const uint64_t *a);
+
+/* Returned by handlers that set the registers themselves (sigreturn, execve). */
+#define SYSCALL_REGS_SET INT64_MIN
+
+#define SYSCALL(name, nr64, nr32, handler, fmt) syscall_fn sys_##handler;
+#include "kernel/sys/syscalls.tbl"
+#undef SYSCALL
+
+struct syscall_desc {
+	const char *name;
+	syscall_fn *fn;
+	const char *fmt;
+};
+
+/* The row for number nr under the task's ABI, or NULL. */
+const struct syscall_desc *syscall_lookup(int abi, uint64_t nr);
+
+/* A signed argument: i386 arguments are 32-bit and sign-extend. */
+static inline int64_t sys_sarg(const struct task *t, uint64_t v)
+{
+	return t->proc->mode64 ? (int64_t)v : (int64_t)(int32_t)v;
+}
+
+static inline int sys_is64(const struct task *t)
+{
+	return t->proc->mode64;
+}
+
+void syscall_trace(struct task *t, int abi, uint64_t nr, const uint64_t *a, int64_t ret,
+		   const char *args_text);
+void syscall_format_args(struct task *t, const struct syscall_desc *d, const uint64_t *a,
+			 char *out, size_t size);
+
+#endif

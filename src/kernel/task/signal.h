@@ -1,0 +1,23 @@
+/* Signal state changes and delivery. */
+#ifndef HEXVM_KERNEL_TASK_SIGNAL_H
+#define HEXVM_KERNEL_TASK_SIGNAL_H
+
+#include <stdint.h>
+
+#include "kernel/vm.h"
+
+struct task;
+
+#define SIGBIT(sig) (1ull << ((sig)-1))
+#define SIG_UNBLOCKABLE (SIGBIT(9) | SIGBIT(19)) /* SIGKILL, SIGSTOP */
+
+/* Queues a signal for the task (one of each kind, as for standard signals). */
+void signal_send(struct task *t, const struct siginfo_k *info);
+/* A synchronous fault: delivered now, and fatal when blocked or ignored. */
+void signal_force(struct task *t, const struct siginfo_k *info);
+/* Delivers pending unblocked signals at a return to user mode. */
+void signal_deliver_pending(struct task *t);
+/* rt_sigreturn / sigreturn: restores the frame; 0, or -1 for a bad frame. */
+int signal_return(struct task *t, int rt);
+
+#endif

@@ -1,0 +1,87 @@
+/* Open file descriptions over host descriptors, and descriptor tables. */
+#include "kernel/vfs/file.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct file *file_from_host(int host_fd, int flags, const char *path)
+{
+	struct file *f = calloc(1, sizeof *f);
+	if (!f)
+		return NULL;
+	f->refs = 1;
+	f->host_fd = host_fd;
+	f->flags = flags;
+	f->path = path ? strdup(path) : NULL;
+	return f;
+}
+
+struct file *file_get(struct file *f)
+{
+	f->refs++;
+	return f;
+}
+
+void file_put(struct file *f)
+{
+	if (!f || --f->refs > 0)
+		return;
+	close(f->host_fd);
+	free(f->path);
+	free(f);
+}
+
+struct fdtable *fdtable_create(void)
+{
+	return calloc(1, sizeof(struct fdtable));
+}
+
+void fdtable_destroy(struct fdtable *t)
+{
+	if (!t)
+		return;
+	for (int fd = 0; fd < FDTABLE_MAX; fd++)
+		file_put(t->files[fd]);
+	free(t);
+}
+
+int fd_alloc(struct fdtable *t, struct file *f, int min, int cloexec)
+{
+	for (int fd = min < 0 ? 0 : min; fd < FDTABLE_MAX; fd++)
+		if (!t->files[fd]) {
+			t->files[fd] = f;
+			t->cloexec[fd] = (uint8_t)(cloexec != 0);
+			return fd;
+		}
+	return -EMFILE;
+}
+
+struct file *fd_lookup(struct fdtable *t, int fd)
+{
+	if (fd < 0 || fd >= FDTABLE_MAX)
+		return NULL;
+	return t->files[fd];
+}
+
+int fd_close(struct fdtable *t, int fd)
+{
+	struct file *f = fd_lookup(t, fd);
+	if (!f)
+		return -EBADF;
+	t->files[fd] = NULL;
+	file_put(f);
+	return 0;
+}
+
+int fd_install(struct fdtable *t, int fd, struct file *f, int cloexec)
+{
+	if (fd < 0 || fd >= FDTABLE_MAX)
+		return -EBADF;
+	struct file *old = t->files[fd];
+	t->files[fd] = f;
+	t->cloexec[fd] = (uint8_t)(cloexec != 0);
+	file_put(old);
+	return fd;
+}

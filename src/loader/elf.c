@@ -1,0 +1,230 @@
+/* ELF validation and mapping. Every header field the kernel would trust is
+ * checked here first, and each kind of damage gets its own message. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kernel/abi/layout.h"
+#include "kernel/vm.h"
+#include "loader/loader.h"
+#include "mem/mm.h"
+
+#define EM_386 3
+#define EM_X86_64 62
+#define ET_EXEC 2
+#define ET_DYN 3
+#define PT_LOAD 1
+#define PT_INTERP 3
+#define PT_PHDR 6
+#define PF_X 1
+#define PF_W 2
+#define PF_R 4
+
+int elf_fail(struct exec_error *err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	va_end(ap);
+	err->status = 126;
+	err->err = ENOEXEC;
+	return -1;
+}
+
+static const char *machine_name(unsigned m)
+{
+	switch (m) {
+	case 0: return "none";
+	case 8: return "MIPS";
+	case 20: return "PowerPC";
+	case 21: return "PowerPC64";
+	case 40: return "ARM";
+	case 183: return "AArch64";
+	case 243: return "RISC-V";
+	default: return "unknown";
+	}
+}
+
+struct phdr {
+	uint32_t type, flags;
+	uint64_t offset, vaddr, filesz, memsz, align;
+};
+
+static struct phdr read_phdr(const struct elf_image *img, unsigned k)
+{
+	const uint8_t *p = img->data + img->phoff + (uint64_t)k * img->phentsize;
+	struct phdr h;
+	h.type = get32(p, 0);
+	if (img->is64) {
+		h.flags = get32(p, 4);
+		h.offset = get64(p, 8);
+		h.vaddr = get64(p, 16);
+		h.filesz = get64(p, 32);
+		h.memsz = get64(p, 40);
+		h.align = get64(p, 48);
+	} else {
+		h.offset = get32(p, 4);
+		h.vaddr = get32(p, 8);
+		h.filesz = get32(p, 16);
+		h.memsz = get32(p, 20);
+		h.flags = get32(p, 24);
+		h.align = get32(p, 28);
+	}
+	return h;
+}
+
+static int check_header(struct elf_image *img, const uint8_t *d, size_t size, struct exec_error *err)
+{
+	if (size < 4 || memcmp(d, "\177ELF", 4) != 0)
+		return elf_fail(err, "not an ELF executable");
+	if (size < 16 || (d[4] == 2 ? size < 64 : size < 52))
+		return elf_fail(err, "truncated ELF header (%zu bytes)", size);
+	if (d[4] != 1 && d[4] != 2)
+		return elf_fail(err, "bad ELF class %u", d[4]);
+	if (d[5] != 1)
+		return elf_fail(err, "not little-endian (EI_DATA %u)", d[5]);
+	if (d[6] != 1 || get32(d, 20) != 1)
+		return elf_fail(err, "bad ELF version");
+	img->is64 = d[4] == 2;
+	unsigned machine = d[18] | d[19] << 8, type = d[16] | d[17] << 8;
+	if (machine != EM_386 && machine != EM_X86_64)
+		return elf_fail(err, "wrong machine: %s (e_machine %u), not x86",
+				machine_name(machine), machine);
+	if ((machine == EM_X86_64) != img->is64)
+		return elf_fail(err, "ELF class does not match machine");
+	if (type != ET_EXEC && type != ET_DYN)
+		return elf_fail(err, "not an executable (e_type %u)", type);
+	img->pie = type == ET_DYN;
+	img->entry = img->is64 ? get64(d, 24) : get32(d, 24);
+	img->phoff = img->is64 ? get64(d, 32) : get32(d, 28);
+	img->phentsize = img->is64 ? (unsigned)(d[54] | d[55] << 8) : (unsigned)(d[42] | d[43] << 8);
+	img->phnum = img->is64 ? (unsigned)(d[56] | d[57] << 8) : (unsigned)(d[44] | d[45] << 8);
+	if (img->phentsize != (img->is64 ? 56u : 32u))
+		return elf_fail(err, "bad program header size %llu",
+				(unsigned long long)img->phentsize);
+	if (img->phnum == 0)
+		return elf_fail(err, "no program headers");
+	if (img->phoff > size || img->phnum * img->phentsize > size - img->phoff)
+		return elf_fail(err, "program headers outside the file");
+	return 0;
+}
+
+static int check_segment(const struct elf_image *img, const struct phdr *h, size_t size,
+			 struct exec_error *err)
+{
+	uint64_t limit = img->is64 ? MM_WINDOW_64 : MM_WINDOW_32;
+	if (h->offset > size || h->filesz > size - h->offset)
+		return elf_fail(err, "segment outside the file");
+	if (h->filesz > h->memsz)
+		return elf_fail(err, "segment file size exceeds memory size");
+	if (h->align > 1 && (h->offset % h->align) != (h->vaddr % h->align))
+		return elf_fail(err, "misaligned segment (offset %#llx, address %#llx)",
+				(unsigned long long)h->offset, (unsigned long long)h->vaddr);
+	if (h->vaddr + h->memsz < h->vaddr || h->vaddr + h->memsz > limit)
+		return elf_fail(err, "segment outside the address space (%#llx)",
+				(unsigned long long)h->vaddr);
+	return 0;
+}
+
+int elf_check(struct elf_image *img, const uint8_t *data, size_t size, struct exec_error *err)
+{
+	int loads = 0, entry_ok = 0;
+	memset(img, 0, sizeof *img);
+	img->data = data;
+	img->size = size;
+	if (check_header(img, data, size, err))
+		return -1;
+	for (unsigned k = 0; k < img->phnum; k++) {
+		struct phdr h = read_phdr(img, k);
+		if (h.type == PT_INTERP)
+			return elf_fail(err, "dynamically linked (PT_INTERP): not supported yet");
+		if (h.type != PT_LOAD)
+			continue;
+		if (check_segment(img, &h, size, err))
+			return -1;
+		loads++;
+		if ((h.flags & PF_X) && img->entry >= h.vaddr && img->entry < h.vaddr + h.memsz)
+			entry_ok = 1;
+	}
+	if (!loads)
+		return elf_fail(err, "no loadable segment");
+	if (!entry_ok)
+		return elf_fail(err, "entry point outside the image (%#llx)",
+				(unsigned long long)img->entry);
+	return 0;
+}
+
+static int guest_prot(uint32_t flags)
+{
+	return (flags & PF_R ? GPROT_READ : 0) | (flags & PF_W ? GPROT_WRITE : 0) |
+	       (flags & PF_X ? GPROT_EXEC : 0);
+}
+
+static void page_range(const struct phdr *h, uint64_t bias, uint64_t *lo, uint64_t *hi)
+{
+	*lo = PAGE_DOWN(h->vaddr + bias);
+	*hi = PAGE_UP(h->vaddr + bias + h->memsz);
+}
+
+/* Maps the PT_LOAD segments at `bias`. Neighbouring segments may share a
+ * page: each range is mapped once, filled, given its segment's protection,
+ * and a shared page then gets the union of both. Sets the image's end. */
+int elf_map(struct mm *mm, const struct elf_image *img, uint64_t bias, const char *path,
+	    uint64_t *image_end, struct exec_error *err)
+{
+	uint64_t end = 0, lo, hi;
+	for (unsigned k = 0; k < img->phnum; k++) {
+		struct phdr h = read_phdr(img, k);
+		if (h.type != PT_LOAD || h.memsz == 0)
+			continue;
+		page_range(&h, bias, &lo, &hi);
+		while (lo < hi && !mm_range_free(mm, lo, PAGE_SIZE_G))
+			lo += PAGE_SIZE_G;
+		if (lo < hi && !mm_range_free(mm, lo, hi - lo))
+			return elf_fail(err, "overlapping segments at %#llx", (unsigned long long)lo);
+		if (lo < hi && mm_map(mm, lo, hi - lo, GPROT_READ | GPROT_WRITE, 0, path,
+				      h.offset + (lo - (h.vaddr + bias))))
+			return elf_fail(err, "cannot map segment at %#llx", (unsigned long long)lo);
+		memcpy(mm_host(mm, h.vaddr + bias), img->data + h.offset, (size_t)h.filesz);
+		end = hi > end ? hi : end;
+	}
+	for (unsigned k = 0; k < img->phnum; k++) {
+		struct phdr h = read_phdr(img, k);
+		if (h.type == PT_LOAD && h.memsz) {
+			page_range(&h, bias, &lo, &hi);
+			mm_protect(mm, lo, hi - lo, guest_prot(h.flags));
+		}
+	}
+	for (unsigned k = 0; k < img->phnum; k++)
+		for (unsigned j = 0; j < img->phnum; j++) {
+			struct phdr a = read_phdr(img, k), b = read_phdr(img, j);
+			uint64_t alo, ahi, blo, bhi;
+			if (j == k || a.type != PT_LOAD || b.type != PT_LOAD || !a.memsz || !b.memsz)
+				continue;
+			page_range(&a, bias, &alo, &ahi);
+			page_range(&b, bias, &blo, &bhi);
+			lo = alo > blo ? alo : blo;
+			hi = ahi < bhi ? ahi : bhi;
+			if (lo < hi)
+				mm_protect(mm, lo, hi - lo, guest_prot(a.flags) | guest_prot(b.flags));
+		}
+	*image_end = end;
+	return 0;
+}
+
+/* Where the program headers are in memory, for AT_PHDR. */
+uint64_t elf_phdr_addr(const struct elf_image *img, uint64_t bias)
+{
+	for (unsigned k = 0; k < img->phnum; k++) {
+		struct phdr h = read_phdr(img, k);
+		if (h.type == PT_PHDR)
+			return h.vaddr + bias;
+	}
+	for (unsigned k = 0; k < img->phnum; k++) {
+		struct phdr h = read_phdr(img, k);
+		if (h.type == PT_LOAD && img->phoff >= h.offset && img->phoff < h.offset + h.filesz)
+			return h.vaddr + (img->phoff - h.offset) + bias;
+	}
+	return 0;
+}

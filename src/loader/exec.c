@@ -1,0 +1,188 @@
+/* Starting a program: read the file, follow #! lines, validate and map the
+ * ELF image, build the stack, set the registers. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cpu/cpuid.h"
+#include "kernel/vm.h"
+#include "loader/loader.h"
+#include "mem/mm.h"
+
+#define SCRIPT_DEPTH_MAX 4
+#define SCRIPT_LINE_MAX 256
+#define STACK_SIZE (8ull << 20)
+#define PIE_BASE_64 0xa00000000ull
+#define PIE_BASE_32 0x56555000ull
+#define STACK_TOP_32 0xffffe000ull
+
+int elf_fail(struct exec_error *err, const char *fmt, ...);
+int elf_map(struct mm *mm, const struct elf_image *img, uint64_t bias, const char *path,
+	    uint64_t *image_end, struct exec_error *err);
+uint64_t elf_phdr_addr(const struct elf_image *img, uint64_t bias);
+
+static int fail_errno(struct exec_error *err, int e)
+{
+	snprintf(err->msg, sizeof err->msg, "%s", strerror(e));
+	err->err = e;
+	err->status = e == ENOENT || e == ENOTDIR ? 127 : 126;
+	return -1;
+}
+
+/* Reads the whole file; *data is malloc'd. */
+static int read_file(const char *path, uint8_t **data, size_t *size, struct exec_error *err)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail_errno(err, errno);
+	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
+		int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
+		close(fd);
+		return fail_errno(err, e);
+	}
+	*size = (size_t)st.st_size;
+	*data = malloc(*size ? *size : 1);
+	size_t got = 0;
+	while (*data && got < *size) {
+		ssize_t n = read(fd, *data + got, *size - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (!*data || got != *size) {
+		free(*data);
+		return fail_errno(err, *data ? EIO : ENOMEM);
+	}
+	return 0;
+}
+
+/* Splits a #! line as Linux does: the interpreter, then everything after the
+ * following blanks as one optional argument. */
+static int parse_shebang(const uint8_t *data, size_t size, char *interp, char **arg)
+{
+	char line[SCRIPT_LINE_MAX];
+	size_t n = size < sizeof line - 1 ? size : sizeof line - 1;
+	memcpy(line, data, n);
+	line[n] = 0;
+	char *nl = strchr(line, '\n');
+	if (nl)
+		*nl = 0;
+	char *p = line + 2;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	char *name = p;
+	while (*p && *p != ' ' && *p != '\t')
+		p++;
+	if (*p)
+		*p++ = 0;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	size_t end = strlen(p);
+	while (end && (p[end - 1] == ' ' || p[end - 1] == '\t'))
+		p[--end] = 0;
+	if (!*name)
+		return -1;
+	strcpy(interp, name);
+	*arg = *p ? strdup(p) : NULL;
+	return 0;
+}
+
+static int exec_image(struct vm *vm, struct process *p, const char *path,
+		      const struct elf_image *img, char *const argv[], char *const envp[],
+		      struct exec_error *err)
+{
+	struct mm *mm = mm_create(img->is64);
+	uint64_t bias = img->pie ? (img->is64 ? PIE_BASE_64 : PIE_BASE_32) : 0, end;
+	if (!mm)
+		return fail_errno(err, ENOMEM);
+	if (elf_map(mm, img, bias, path, &end, err)) {
+		mm_destroy(mm);
+		return -1;
+	}
+	uint64_t top = img->is64 ? MM_WINDOW_64 - PAGE_SIZE_G : STACK_TOP_32;
+	if (mm_map(mm, top - STACK_SIZE, STACK_SIZE, GPROT_READ | GPROT_WRITE,
+		   VMA_ANON | VMA_STACK | VMA_GROWSDOWN, "[stack]", 0)) {
+		mm_destroy(mm);
+		return fail_errno(err, ENOMEM);
+	}
+	struct stack_layout lay = {
+		.phdr = elf_phdr_addr(img, bias), .phnum = img->phnum, .phent = img->phentsize,
+		.entry = img->entry + bias, .base = 0, .execfn = path,
+		.platform = img->is64 ? "x86_64" : "i686", .uid = p->uid, .gid = p->gid,
+		.hwcap = cpuid_query(1, 0).edx,
+	};
+	vm_random_bytes(vm, lay.random, sizeof lay.random);
+	mm_destroy(p->mm);
+	p->mm = mm;
+	p->mode64 = img->is64;
+	uint64_t sp = stack_build(p, top, top - STACK_SIZE, argv, envp, &lay);
+	if (!sp)
+		return elf_fail(err, "arguments and environment too large");
+	mm->brk_start = mm->brk = end;
+	struct cpu *c = &p->task->cpu;
+	cpu_reset(c, img->is64);
+	c->rip = img->entry + bias;
+	c->r[R_SP] = sp;
+	free(p->exe);
+	p->exe = strdup(path);
+	return 0;
+}
+
+static int exec_depth(struct vm *vm, struct process *p, const char *path, char *const argv[],
+		      char *const envp[], struct exec_error *err, int depth)
+{
+	uint8_t *data;
+	size_t size;
+	snprintf(err->path, sizeof err->path, "%s", path);
+	if (read_file(path, &data, &size, err))
+		return -1;
+	int rc;
+	if (size >= 2 && data[0] == '#' && data[1] == '!') {
+		char interp[SCRIPT_LINE_MAX], *arg = NULL;
+		if (depth >= SCRIPT_DEPTH_MAX || parse_shebang(data, size, interp, &arg)) {
+			free(data);
+			return depth >= SCRIPT_DEPTH_MAX ? fail_errno(err, ELOOP)
+							 : elf_fail(err, "empty #! line");
+		}
+		size_t argc = 0;
+		while (argv[argc])
+			argc++;
+		char **nargv = calloc(argc + 3, sizeof *nargv);
+		size_t n = 0;
+		nargv[n++] = interp;
+		if (arg)
+			nargv[n++] = arg;
+		nargv[n++] = (char *)path;
+		for (size_t k = 1; k < argc; k++)
+			nargv[n++] = argv[k];
+		rc = exec_depth(vm, p, interp, nargv, envp, err, depth + 1);
+		if (rc && err->status == 127) {
+			snprintf(err->msg, sizeof err->msg,
+				 "bad interpreter %s: No such file or directory", interp);
+			snprintf(err->path, sizeof err->path, "%s", path);
+			err->status = 126;
+		}
+		free(nargv);
+		free(arg);
+		free(data);
+		return rc;
+	}
+	struct elf_image img;
+	rc = elf_check(&img, data, size, err);
+	if (!rc)
+		rc = exec_image(vm, p, path, &img, argv, envp, err);
+	free(data);
+	return rc;
+}
+
+int loader_exec(struct vm *vm, struct process *p, const char *path, char *const argv[],
+		char *const envp[], struct exec_error *err)
+{
+	return exec_depth(vm, p, path, argv, envp, err, 0);
+}

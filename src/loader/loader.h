@@ -1,0 +1,51 @@
+/* Program loading: ELF32/ELF64 static executables (ET_EXEC, static PIE) and
+ * #! scripts, into a fresh address space with the initial stack Linux builds. */
+#ifndef HEXVM_LOADER_LOADER_H
+#define HEXVM_LOADER_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct process;
+struct vm;
+
+/* Why a program could not be started: a message for people and the exit
+ * status a shell would give (126 cannot execute, 127 not found). */
+struct exec_error {
+	int status;
+	int err; /* the errno an execve would return */
+	char path[4096];
+	char msg[256];
+};
+
+/* An ELF image, read and validated, not yet mapped. */
+struct elf_image {
+	const uint8_t *data;
+	size_t size;
+	int is64;
+	int pie;
+	uint64_t entry, phoff, phnum, phentsize;
+};
+
+/* Loads `path` into process p (which gets a new address space), with argv
+ * and envp (NULL-terminated host string arrays). Returns 0, or -1 with *err. */
+int loader_exec(struct vm *vm, struct process *p, const char *path, char *const argv[],
+		char *const envp[], struct exec_error *err);
+
+/* Validation, exposed for the tests of malformed files. */
+int elf_check(struct elf_image *img, const uint8_t *data, size_t size, struct exec_error *err);
+
+struct stack_layout {
+	uint64_t phdr, phnum, phent, entry, base;
+	const char *execfn, *platform;
+	uint64_t hwcap;
+	uint32_t uid, gid;
+	uint8_t random[16];
+};
+
+/* Builds argc/argv/envp/auxv under `top`; returns the initial stack pointer,
+ * or 0 when it does not fit. */
+uint64_t stack_build(struct process *p, uint64_t top, uint64_t bottom, char *const argv[],
+		     char *const envp[], const struct stack_layout *lay);
+
+#endif

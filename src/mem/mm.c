@@ -1,0 +1,234 @@
+/* Address spaces: the host window and the sorted list of guest mappings.
+ * Guest protections are applied to the host pages, so the host MMU enforces
+ * them; a host fault inside the window becomes a guest SIGSEGV. */
+#include "mem/mm.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "interp/block.h"
+
+#define GUARD_BYTES (1ull << 20) /* accesses straddling the top of the window fault */
+
+static int host_prot(int prot)
+{
+	if (prot & GPROT_WRITE)
+		return PROT_READ | PROT_WRITE;
+	if (prot & (GPROT_READ | GPROT_EXEC))
+		return PROT_READ; /* x86 pages are readable whenever present */
+	return PROT_NONE;
+}
+
+struct mm *mm_create(int mode64)
+{
+	struct mm *mm = calloc(1, sizeof *mm);
+	if (!mm)
+		return NULL;
+	mm->mode64 = mode64;
+	mm->limit = mode64 ? MM_WINDOW_64 : MM_WINDOW_32;
+	mm->reserved = (size_t)(mm->limit + GUARD_BYTES);
+	void *w = mmap(NULL, mm->reserved, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
+	mm->code_pages_len = (size_t)(mm->limit >> 12) + 1;
+	void *cp = mmap(NULL, mm->code_pages_len, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (w == MAP_FAILED || cp == MAP_FAILED) {
+		if (w != MAP_FAILED)
+			munmap(w, mm->reserved);
+		if (cp != MAP_FAILED)
+			munmap(cp, mm->code_pages_len);
+		free(mm);
+		errno = ENOMEM;
+		return NULL;
+	}
+	mm->base = w;
+	mm->code_pages = cp;
+	mm->mmap_top = mode64 ? MM_WINDOW_64 / 2 : 0xf7000000u;
+	mm->blocks = block_cache_create(mm);
+	return mm;
+}
+
+static void free_vma(struct vma *v)
+{
+	free(v->name);
+	free(v);
+}
+
+void mm_destroy(struct mm *mm)
+{
+	if (!mm)
+		return;
+	block_cache_destroy(mm->blocks);
+	while (mm->vmas) {
+		struct vma *v = mm->vmas;
+		mm->vmas = v->next;
+		free_vma(v);
+	}
+	munmap(mm->base, mm->reserved);
+	munmap(mm->code_pages, mm->code_pages_len);
+	free(mm);
+}
+
+static int range_ok(const struct mm *mm, uint64_t addr, uint64_t len)
+{
+	return len && !(addr & (PAGE_SIZE_G - 1)) && !(len & (PAGE_SIZE_G - 1)) &&
+	       addr < mm->limit && len <= mm->limit - addr;
+}
+
+/* Splits the vma containing `at` (if any straddles it) so that a boundary
+ * falls exactly at `at`. */
+static int split_at(struct mm *mm, uint64_t at)
+{
+	for (struct vma *v = mm->vmas; v; v = v->next) {
+		if (v->start < at && at < v->end) {
+			struct vma *n = malloc(sizeof *n);
+			if (!n)
+				return -ENOMEM;
+			*n = *v;
+			n->name = v->name ? strdup(v->name) : NULL;
+			n->start = at;
+			n->offset = v->offset + (at - v->start);
+			v->end = at;
+			v->next = n;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* Removes the vmas inside [addr, end) after splitting at the edges. */
+static int remove_range(struct mm *mm, uint64_t addr, uint64_t end)
+{
+	if (split_at(mm, addr) || split_at(mm, end))
+		return -ENOMEM;
+	struct vma **pp = &mm->vmas;
+	while (*pp) {
+		struct vma *v = *pp;
+		if (v->start >= addr && v->end <= end) {
+			*pp = v->next;
+			free_vma(v);
+		} else {
+			pp = &v->next;
+		}
+	}
+	return 0;
+}
+
+static void insert_vma(struct mm *mm, struct vma *n)
+{
+	struct vma **pp = &mm->vmas;
+	while (*pp && (*pp)->start < n->start)
+		pp = &(*pp)->next;
+	n->next = *pp;
+	*pp = n;
+}
+
+int mm_map(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags, const char *name,
+	   uint64_t offset)
+{
+	if (!range_ok(mm, addr, len))
+		return -EINVAL;
+	struct vma *n = calloc(1, sizeof *n);
+	if (!n || remove_range(mm, addr, addr + len)) {
+		free(n);
+		return -ENOMEM;
+	}
+	block_cache_invalidate_range(mm->blocks, addr, len);
+	int share = (flags & VMA_SHARED) ? MAP_SHARED : MAP_PRIVATE;
+	void *p = mmap(mm->base + addr, (size_t)len, host_prot(prot),
+		       MAP_FIXED | share | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED) {
+		free(n);
+		return -ENOMEM;
+	}
+	n->start = addr;
+	n->end = addr + len;
+	n->prot = prot;
+	n->flags = flags;
+	n->offset = offset;
+	n->name = name ? strdup(name) : NULL;
+	insert_vma(mm, n);
+	return 0;
+}
+
+int mm_unmap(struct mm *mm, uint64_t addr, uint64_t len)
+{
+	len = PAGE_UP(len);
+	if (!range_ok(mm, addr, len))
+		return -EINVAL;
+	if (remove_range(mm, addr, addr + len))
+		return -ENOMEM;
+	block_cache_invalidate_range(mm->blocks, addr, len);
+	mmap(mm->base + addr, (size_t)len, PROT_NONE,
+	     MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	return 0;
+}
+
+int mm_protect(struct mm *mm, uint64_t addr, uint64_t len, int prot)
+{
+	len = PAGE_UP(len);
+	if (!range_ok(mm, addr, len))
+		return -EINVAL;
+	if (!mm_access_ok(mm, addr, len, 0))
+		return -ENOMEM;
+	if (split_at(mm, addr) || split_at(mm, addr + len))
+		return -ENOMEM;
+	for (struct vma *v = mm->vmas; v; v = v->next)
+		if (v->start >= addr && v->end <= addr + len)
+			v->prot = prot;
+	if (!(prot & GPROT_EXEC))
+		block_cache_invalidate_range(mm->blocks, addr, len);
+	mprotect(mm->base + addr, (size_t)len, host_prot(prot));
+	return 0;
+}
+
+struct vma *mm_find_vma(const struct mm *mm, uint64_t addr)
+{
+	for (struct vma *v = mm->vmas; v; v = v->next)
+		if (addr < v->end)
+			return addr >= v->start ? v : NULL;
+	return NULL;
+}
+
+int mm_range_free(const struct mm *mm, uint64_t addr, uint64_t len)
+{
+	if (addr >= mm->limit || len > mm->limit - addr)
+		return 0;
+	for (struct vma *v = mm->vmas; v; v = v->next)
+		if (v->start < addr + len && addr < v->end)
+			return 0;
+	return 1;
+}
+
+uint64_t mm_find_free(const struct mm *mm, uint64_t len)
+{
+	uint64_t top = mm->mmap_top;
+	len = PAGE_UP(len);
+	while (top >= len + PAGE_SIZE_G * 16) {
+		uint64_t start = top - len;
+		const struct vma *clash = NULL;
+		for (const struct vma *v = mm->vmas; v; v = v->next)
+			if (v->start < top && start < v->end)
+				clash = v; /* the highest clashing vma */
+		if (!clash)
+			return start;
+		top = clash->start;
+	}
+	return 0;
+}
+
+int mm_access_ok(const struct mm *mm, uint64_t addr, uint64_t len, int prot)
+{
+	uint64_t end = addr + len;
+	if (end < addr || end > mm->limit)
+		return 0;
+	while (addr < end) {
+		const struct vma *v = mm_find_vma(mm, addr);
+		if (!v || (v->prot & prot) != prot)
+			return 0;
+		addr = v->end;
+	}
+	return 1;
+}
