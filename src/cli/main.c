@@ -57,7 +57,7 @@ static int run(struct cli *cli)
 	struct exec_error err;
 	memset(&vm, 0, sizeof vm);
 	vm.opt = cli->vm;
-	vm.next_pid = 1;
+	vm.next_pid = 2; /* pid 1 is reserved for the machine's init */
 	vm.log = stderr;
 	vm_seed(&vm, vm.opt.seed);
 	if (cli->log_path && !(vm.log = fopen(cli->log_path, "w"))) {

@@ -40,6 +40,8 @@ static void on_host_fault(int sig, siginfo_t *si, void *ucontext)
 		if (addr >= base && addr - base < mm->reserved) {
 			uint64_t guest = addr - base;
 			const struct vma *v = guest < mm->limit ? mm_find_vma(mm, guest) : NULL;
+			if (sig == SIGBUS) /* a shared file mapping past the end of its file */
+				cpu_fault(c, SIGBUS, BUS_ADRERR, guest);
 			cpu_fault(c, SIGSEGV, v ? SEGV_ACCERR : SEGV_MAPERR, guest);
 		}
 	}

@@ -211,8 +211,6 @@ static int64_t do_dup(struct task *t, int oldfd, int newfd, int cloexec)
 		return -EBADF;
 	if (newfd < 0)
 		return fd_alloc(fds(t), file_get(f), 0, cloexec);
-	if (newfd >= FDTABLE_MAX)
-		return -EBADF;
 	return fd_install(fds(t), newfd, file_get(f), cloexec);
 }
 
@@ -246,7 +244,7 @@ int64_t sys_fcntl(struct task *t, const uint64_t *a)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if ((int)a[2] < 0 || (int)a[2] >= FDTABLE_MAX)
+		if ((int)a[2] < 0 || (int)a[2] >= fds(t)->limit)
 			return -EINVAL;
 		return fd_alloc(fds(t), file_get(f), (int)a[2], cmd == F_DUPFD_CLOEXEC);
 	case F_GETFD: return fds(t)->cloexec[fd] ? FD_CLOEXEC : 0;
@@ -283,4 +281,60 @@ int64_t sys_ioctl(struct task *t, const uint64_t *a)
 		return -errno;
 	user_wrote(t->proc->mm, a[2], size);
 	return 0;
+}
+
+/* Pipes are host pipes for now; in-kernel pipes come with the process model. */
+static int64_t do_pipe2(struct task *t, uint64_t ufds, int flags)
+{
+	int hfd[2], gfd[2] = {-1, -1};
+	uint8_t raw[8];
+	if (flags & ~(LINUX_O_CLOEXEC | O_NONBLOCK | O_DIRECT))
+		return -EINVAL;
+	if (pipe2(hfd, O_CLOEXEC | (flags & (O_NONBLOCK | O_DIRECT))) < 0)
+		return -errno;
+	for (int k = 0; k < 2; k++) {
+		struct file *f = file_from_host(hfd[k], k ? O_WRONLY : O_RDONLY, "pipe");
+		gfd[k] = f ? fd_alloc(fds(t), f, 0, flags & LINUX_O_CLOEXEC) : -ENOMEM;
+		if (gfd[k] < 0) {
+			if (f)
+				file_put(f);
+			else
+				close(hfd[k]);
+		}
+	}
+	if (gfd[0] < 0 || gfd[1] < 0) {
+		int64_t err = gfd[0] < 0 ? gfd[0] : gfd[1];
+		for (int k = 0; k < 2; k++)
+			if (gfd[k] >= 0)
+				fd_close(fds(t), gfd[k]);
+		if (gfd[1] < 0 && gfd[0] < 0)
+			close(hfd[1]);
+		return err;
+	}
+	put32(raw, 0, (uint32_t)gfd[0]);
+	put32(raw, 4, (uint32_t)gfd[1]);
+	if (copy_to_user(t->proc->mm, ufds, raw, 8)) {
+		fd_close(fds(t), gfd[0]);
+		fd_close(fds(t), gfd[1]);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+int64_t sys_pipe(struct task *t, const uint64_t *a)
+{
+	return do_pipe2(t, a[0], 0);
+}
+
+int64_t sys_pipe2(struct task *t, const uint64_t *a)
+{
+	return do_pipe2(t, a[0], (int)a[1]);
+}
+
+int64_t sys_fsync(struct task *t, const uint64_t *a)
+{
+	struct file *f = fd_lookup(fds(t), (int)a[0]);
+	if (!f)
+		return -EBADF;
+	return fsync(f->host_fd) < 0 ? -errno : 0;
 }

@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "kernel/abi/layout.h"
 #include "kernel/sys/syscall.h"
 #include "kernel/vfs/file.h"
 #include "kernel/vfs/path.h"
@@ -218,3 +219,34 @@ int64_t sys_umask(struct task *t, const uint64_t *a)
 	t->proc->umask = (uint32_t)a[0] & 0777;
 	return old;
 }
+
+/* utimensat: times are two timespecs (64-bit fields, or 32-bit for i386's
+ * time32 call); UTIME_NOW and UTIME_OMIT pass through. */
+static int64_t do_utimensat(struct task *t, const uint64_t *a, int wide)
+{
+	struct timespec ts[2];
+	uint8_t raw[32];
+	struct upath p;
+	unsigned size = wide ? 16 : 8;
+	int hflags = ((int)a[3] & LINUX_AT_SYMLINK_NOFOLLOW) ? AT_SYMLINK_NOFOLLOW : 0;
+	if (a[2]) {
+		if (copy_from_user(t->proc->mm, raw, a[2], 2 * size))
+			return -EFAULT;
+		for (int k = 0; k < 2; k++) {
+			unsigned o = (unsigned)k * size;
+			ts[k].tv_sec = wide ? (time_t)get64(raw, o) : (time_t)(int32_t)get32(raw, o);
+			ts[k].tv_nsec = wide ? (long)get64(raw, o + 8) : (long)(int32_t)get32(raw, o + 4);
+		}
+	}
+	if (a[1] == 0) { /* futimens */
+		struct file *f = fd_lookup(t->proc->fds, (int)a[0]);
+		if (!f)
+			return -EBADF;
+		return ok_or_errno(futimens(f->host_fd, a[2] ? ts : NULL));
+	}
+	int rc = get_path(t, (int)a[0], a[1], &p);
+	return rc < 0 ? rc : ok_or_errno(utimensat(p.dir, p.name, a[2] ? ts : NULL, hflags));
+}
+
+int64_t sys_utimensat(struct task *t, const uint64_t *a) { return do_utimensat(t, a, 1); }
+int64_t sys_utimensat32(struct task *t, const uint64_t *a) { return do_utimensat(t, a, 0); }

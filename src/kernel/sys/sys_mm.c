@@ -185,6 +185,27 @@ static int64_t remap_to(struct mm *mm, const struct vma *v, uint64_t old, uint64
 	return (int64_t)to;
 }
 
+/* old_size 0 makes a second view of shared pages: the host does the same. */
+static int64_t remap_alias(struct mm *mm, const struct vma *v, uint64_t old, uint64_t len,
+			   int flags, uint64_t fixed)
+{
+	if (!(v->flags & VMA_SHARED))
+		return -EINVAL;
+	uint64_t to = (flags & LINUX_MREMAP_FIXED) ? fixed : mm_find_free(mm, len);
+	if (!to || (to & (PAGE_SIZE_G - 1)) || to >= mm->limit || len > mm->limit - to)
+		return -ENOMEM;
+	int rc = mm_map(mm, to, len, v->prot, v->flags, v->name, v->offset);
+	if (rc)
+		return rc;
+	if (mremap(mm_host(mm, old), 0, (size_t)len, MREMAP_MAYMOVE | MREMAP_FIXED,
+		   mm_host(mm, to)) == MAP_FAILED) {
+		int err = errno;
+		mm_unmap(mm, to, len);
+		return -err;
+	}
+	return (int64_t)to;
+}
+
 int64_t sys_mremap(struct task *t, const uint64_t *a)
 {
 	struct mm *mm = t->proc->mm;
@@ -194,8 +215,10 @@ int64_t sys_mremap(struct task *t, const uint64_t *a)
 	    ((flags & LINUX_MREMAP_FIXED) && !(flags & LINUX_MREMAP_MAYMOVE)))
 		return -EINVAL;
 	const struct vma *v = mm_find_vma(mm, old);
-	if (!v || v->end < old + oldlen || oldlen == 0)
+	if (!v || v->end < old + oldlen)
 		return -EFAULT;
+	if (oldlen == 0)
+		return remap_alias(mm, v, old, len, flags, a[4]);
 	if (flags & LINUX_MREMAP_FIXED) {
 		uint64_t to = a[4];
 		if ((to & (PAGE_SIZE_G - 1)) || to >= mm->limit || len > mm->limit - to)
@@ -234,6 +257,28 @@ int64_t sys_madvise(struct task *t, const uint64_t *a)
 		const struct vma *v = mm_find_vma(mm, a[0]);
 		if (v && !(v->flags & VMA_SHARED))
 			madvise(mm_host(mm, a[0]), (size_t)len, MADV_DONTNEED);
+	}
+	return 0;
+}
+
+/* Shared file mappings are host mappings of the file: msync is the host's. */
+int64_t sys_msync(struct task *t, const uint64_t *a)
+{
+	struct mm *mm = t->proc->mm;
+	int flags = (int)a[2];
+	if ((a[0] & (PAGE_SIZE_G - 1)) || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+		return -EINVAL;
+	uint64_t len = PAGE_UP(a[1]);
+	if (!mm_access_ok(mm, a[0], len, 0))
+		return -ENOMEM;
+	for (uint64_t at = a[0]; at < a[0] + len;) {
+		const struct vma *v = mm_find_vma(mm, at);
+		uint64_t end = v->end < a[0] + len ? v->end : a[0] + len;
+		if ((v->flags & VMA_SHARED) && v->name &&
+		    msync(mm_host(mm, at), (size_t)(end - at), flags & MS_ASYNC ? MS_ASYNC : MS_SYNC))
+			return -errno;
+		at = end;
 	}
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include "kernel/abi/layout.h"
 #include "kernel/sys/syscall.h"
 #include "kernel/task/task.h"
+#include "kernel/vfs/file.h"
 #include "mem/mm.h"
 #include "mem/uaccess.h"
 
@@ -114,6 +115,16 @@ static int64_t rlimit_get(struct task *t, int resource, uint64_t *cur, uint64_t 
 	return 0;
 }
 
+#define RLIMIT_NOFILE_L 7
+
+static void set_rlimit(struct process *p, int resource, uint64_t cur, uint64_t max)
+{
+	p->rlimits[resource][0] = cur;
+	p->rlimits[resource][1] = max;
+	if (resource == RLIMIT_NOFILE_L)
+		fdtable_set_limit(p->fds, cur);
+}
+
 int64_t sys_prlimit64(struct task *t, const uint64_t *a)
 {
 	uint8_t raw[16];
@@ -135,8 +146,7 @@ int64_t sys_prlimit64(struct task *t, const uint64_t *a)
 			return -EFAULT;
 		if (get64(raw, 0) > get64(raw, 8) || get64(raw, 8) > max)
 			return get64(raw, 0) > get64(raw, 8) ? -EINVAL : -EPERM;
-		t->proc->rlimits[resource][0] = get64(raw, 0);
-		t->proc->rlimits[resource][1] = get64(raw, 8);
+		set_rlimit(t->proc, resource, get64(raw, 0), get64(raw, 8));
 	}
 	return 0;
 }
@@ -179,8 +189,7 @@ int64_t sys_setrlimit(struct task *t, const uint64_t *a)
 		return -EINVAL;
 	if (nmax > max)
 		return -EPERM;
-	t->proc->rlimits[resource][0] = ncur;
-	t->proc->rlimits[resource][1] = nmax;
+	set_rlimit(t->proc, resource, ncur, nmax);
 	return 0;
 }
 
@@ -287,3 +296,16 @@ int64_t sys_prctl(struct task *t, const uint64_t *a)
 	default: return -EINVAL;
 	}
 }
+
+static int64_t put_three_ids(struct task *t, const uint64_t *a, uint32_t id)
+{
+	uint8_t raw[4];
+	put32(raw, 0, id);
+	for (int k = 0; k < 3; k++)
+		if (copy_to_user(t->proc->mm, a[k], raw, 4))
+			return -EFAULT;
+	return 0;
+}
+
+int64_t sys_getresuid(struct task *t, const uint64_t *a) { return put_three_ids(t, a, t->proc->uid); }
+int64_t sys_getresgid(struct task *t, const uint64_t *a) { return put_three_ids(t, a, t->proc->gid); }

@@ -15,7 +15,7 @@
 #define LINUX_AT_FDCWD (-100)
 #define LINUX_AT_SYMLINK_NOFOLLOW 0x100
 #define LINUX_AT_EMPTY_PATH 0x1000
-#define STATX_BASIC_STATS 0x7ffu
+#define LINUX_STATX_BASIC_STATS 0x7ffu
 
 static void fill_stat64_x86_64(uint8_t *p, const struct stat *st)
 {
@@ -69,7 +69,7 @@ static void put_timestamp(uint8_t *p, unsigned off, const struct timespec *ts)
 static void fill_statx(uint8_t *p, const struct stat *st)
 {
 	memset(p, 0, 256);
-	put32(p, 0, STATX_BASIC_STATS);
+	put32(p, 0, LINUX_STATX_BASIC_STATS);
 	put32(p, 4, (uint64_t)st->st_blksize);
 	put32(p, 16, st->st_nlink);
 	put32(p, 20, st->st_uid);

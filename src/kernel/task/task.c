@@ -33,7 +33,7 @@ struct process *process_create(struct vm *vm)
 		return NULL;
 	}
 	p->pid = p->pgid = p->sid = vm->next_pid++;
-	p->ppid = 0;
+	p->ppid = 1; /* the machine's init, which is hexvm itself */
 	p->uid = (uint32_t)getuid();
 	p->gid = (uint32_t)getgid();
 	p->umask = 022;

@@ -35,7 +35,15 @@ void file_put(struct file *f)
 
 struct fdtable *fdtable_create(void)
 {
-	return calloc(1, sizeof(struct fdtable));
+	struct fdtable *t = calloc(1, sizeof(struct fdtable));
+	if (t)
+		t->limit = FDTABLE_MAX;
+	return t;
+}
+
+void fdtable_set_limit(struct fdtable *t, uint64_t limit)
+{
+	t->limit = limit < FDTABLE_MAX ? (int)limit : FDTABLE_MAX;
 }
 
 void fdtable_destroy(struct fdtable *t)
@@ -49,7 +57,7 @@ void fdtable_destroy(struct fdtable *t)
 
 int fd_alloc(struct fdtable *t, struct file *f, int min, int cloexec)
 {
-	for (int fd = min < 0 ? 0 : min; fd < FDTABLE_MAX; fd++)
+	for (int fd = min < 0 ? 0 : min; fd < t->limit; fd++)
 		if (!t->files[fd]) {
 			t->files[fd] = f;
 			t->cloexec[fd] = (uint8_t)(cloexec != 0);
@@ -77,8 +85,10 @@ int fd_close(struct fdtable *t, int fd)
 
 int fd_install(struct fdtable *t, int fd, struct file *f, int cloexec)
 {
-	if (fd < 0 || fd >= FDTABLE_MAX)
+	if (fd < 0 || fd >= t->limit) {
+		file_put(f);
 		return -EBADF;
+	}
 	struct file *old = t->files[fd];
 	t->files[fd] = f;
 	t->cloexec[fd] = (uint8_t)(cloexec != 0);

@@ -18,6 +18,7 @@ struct file {
 struct fdtable {
 	struct file *files[FDTABLE_MAX];
 	uint8_t cloexec[FDTABLE_MAX];
+	int limit; /* RLIMIT_NOFILE, at most FDTABLE_MAX */
 };
 
 struct file *file_from_host(int host_fd, int flags, const char *path);
@@ -26,10 +27,13 @@ void file_put(struct file *f);
 
 struct fdtable *fdtable_create(void);
 void fdtable_destroy(struct fdtable *t);
-/* Lowest free descriptor >= min, or -EMFILE. */
+/* Lowest free descriptor >= min below the limit, or -EMFILE. */
 int fd_alloc(struct fdtable *t, struct file *f, int min, int cloexec);
 struct file *fd_lookup(struct fdtable *t, int fd);
 int fd_close(struct fdtable *t, int fd);
+/* Puts f at fd (closing what was there); -EBADF (and f released) when fd
+ * is outside the limit. */
 int fd_install(struct fdtable *t, int fd, struct file *f, int cloexec);
+void fdtable_set_limit(struct fdtable *t, uint64_t limit);
 
 #endif
