@@ -11,7 +11,8 @@
  *          register form, K: ModRM.rm)
  * operands SDM notation, comma separated, or - (Eb Gv Ib Jz Ov Zv Vx Wsd ...)
  * handler  C function op_<handler>
- * attrs    comma separated: lock d64 f64 i64 o64 stop, or - */
+ * attrs    comma separated: lock d64 f64 i64 o64 stop spec, or -
+ *          (spec: spec_<handler>() picks a specialized handler at decode time) */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@ struct row {
 	int map, op_lo, op_hi, pfx, reg, mod, rm;
 	char mnemonic[32], operands[64], handler[64];
 	unsigned flags;
+	int spec;
 	const char *file;
 	int line;
 };
@@ -167,7 +169,7 @@ static unsigned attr_flags(const struct row *r, const char *s)
 		const char *name;
 		unsigned flag;
 	} attrs[] = {{"lock", ISA_LOCK}, {"d64", ISA_D64}, {"f64", ISA_F64},
-		     {"i64", ISA_I64},   {"o64", ISA_O64}, {"stop", ISA_STOP}};
+		     {"i64", ISA_I64},   {"o64", ISA_O64}, {"stop", ISA_STOP}, {"spec", 0}};
 	char buf[128];
 	unsigned flags = 0;
 	if (!strcmp(s, "-"))
@@ -225,6 +227,7 @@ static void read_table(struct gen *g, const char *path)
 		parse_opcode(r, opcode);
 		r->pfx = parse_pfx(r, pfx);
 		parse_ext(r, ext);
+		r->spec = strstr(attrs, "spec") != NULL;
 		r->flags = operand_flags(r) | attr_flags(r, attrs);
 		if (r->reg >= 0 || r->mod >= 0)
 			r->flags |= ISA_MODRM;
@@ -321,6 +324,8 @@ static void emit_header(const struct gen *g)
 			seen = !strcmp(g->rows[j].handler, g->rows[k].handler);
 		if (!seen)
 			printf("insn_fn op_%s;\n", g->rows[k].handler);
+		if (!seen && g->rows[k].spec)
+			printf("insn_fn *spec_%s(const struct insn *i);\n", g->rows[k].handler);
 	}
 	printf("\n#endif\n");
 }
@@ -332,7 +337,10 @@ static void emit_tables(const struct gen *g)
 	printf("const struct isa_desc isa_descs[] = {\n");
 	for (int k = 0; k < g->nrows; k++) {
 		const struct row *r = &g->rows[k];
-		printf("\t{op_%s, \"%s\", \"%s\", 0x%04x},\n", r->handler, r->mnemonic,
+		char spec[80] = "0";
+		if (r->spec)
+			snprintf(spec, sizeof spec, "spec_%s", r->handler);
+		printf("\t{op_%s, %s, \"%s\", \"%s\", 0x%04x},\n", r->handler, spec, r->mnemonic,
 		       strcmp(r->operands, "-") ? r->operands : "", r->flags);
 	}
 	printf("};\nconst unsigned isa_desc_count = %d;\n\n", g->nrows);

@@ -13,7 +13,8 @@ void cpu_reset(struct cpu *c, int mode64)
 	memset(c->seg_base, 0, sizeof c->seg_base);
 	/* the selectors Linux gives user code */
 	c->seg_sel[SEG_CS] = mode64 ? 0x33 : 0x23;
-	c->seg_sel[SEG_SS] = c->seg_sel[SEG_DS] = c->seg_sel[SEG_ES] = 0x2b;
+	c->seg_sel[SEG_SS] = 0x2b;
+	c->seg_sel[SEG_DS] = c->seg_sel[SEG_ES] = mode64 ? 0 : 0x2b;
 	c->seg_sel[SEG_FS] = c->seg_sel[SEG_GS] = 0;
 	memset(c->xmm, 0, sizeof c->xmm);
 	c->mxcsr = 0x1f80;

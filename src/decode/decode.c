@@ -288,6 +288,8 @@ int decode_insn(struct insn *in, const uint8_t *p, unsigned avail, uint64_t addr
 	}
 	if (px.lock && (!(flags & ISA_LOCK) || in->mod == 3))
 		return DECODE_UD;
+	if (d->spec)
+		in->fn = d->spec(in);
 	return DECODE_OK;
 
 short_fetch:

@@ -1,7 +1,7 @@
 /* Two-operand arithmetic and logic: ADD OR ADC SBB AND SUB XOR CMP TEST,
  * INC DEC NOT NEG. Memory destinations are stored before the flags change so
  * that a faulting store leaves the flags as they were. */
-#include "interp/operand.h"
+#include "interp/spec.h"
 #include "isa_handlers.h"
 
 enum alu_op { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP, ALU_TEST };
@@ -50,17 +50,17 @@ static ALWAYS_INLINE uint64_t carry_in(const struct cpu *c, enum alu_op op)
 	return (op == ALU_ADC || op == ALU_SBB) ? (uint64_t)cpu_get_cf(c) : 0;
 }
 
-/* E op= b */
+/* E op= b, with the E operand in `form` (spec.h) */
 static ALWAYS_INLINE void alu_E(struct cpu *c, const struct insn *i, unsigned osz, enum alu_op op,
-				uint64_t b)
+				uint64_t b, int form)
 {
 	uint64_t cin = carry_in(c, op), r;
-	if (i->mod == 3) {
+	if (form == FORM_REG) {
 		r = alu_compute(op, gpr_get(c, i->rm, osz), b, cin);
 		if (alu_writes(op))
 			gpr_set(c, i->rm, osz, r);
 	} else {
-		uint64_t ea = mem_ea(c, i);
+		uint64_t ea = form_ea(c, i, form);
 		r = alu_compute(op, mem_ld(c, ea, osz), b, cin);
 		if (alu_writes(op))
 			mem_st(c, ea, osz, r);
@@ -79,78 +79,64 @@ static ALWAYS_INLINE void alu_R(struct cpu *c, unsigned reg, unsigned osz, enum 
 	alu_flags(c, op, osz, r, b, cin);
 }
 
-#define ALU_HANDLERS(name, OP)                                                      \
-	void op_##name##_EbGb(struct cpu *c, const struct insn *i)                  \
-	{                                                                           \
-		alu_E(c, i, OSZ_8, OP, gpr_get(c, i->reg, OSZ_8));                  \
-	}                                                                           \
-	void op_##name##_EvGv(struct cpu *c, const struct insn *i)                  \
-	{                                                                           \
-		alu_E(c, i, i->osz, OP, gpr_get(c, i->reg, i->osz));                \
-	}                                                                           \
-	void op_##name##_GbEb(struct cpu *c, const struct insn *i)                  \
-	{                                                                           \
-		alu_R(c, i->reg, OSZ_8, OP, opE_get(c, i, OSZ_8));                  \
-	}                                                                           \
-	void op_##name##_GvEv(struct cpu *c, const struct insn *i)                  \
-	{                                                                           \
-		alu_R(c, i->reg, i->osz, OP, opE_get(c, i, i->osz));                \
-	}                                                                           \
-	void op_##name##_ALIb(struct cpu *c, const struct insn *i)                  \
-	{                                                                           \
-		alu_R(c, R_AX * 8, OSZ_8, OP, i->imm);                              \
-	}                                                                           \
-	void op_##name##_eAXIz(struct cpu *c, const struct insn *i)                 \
-	{                                                                           \
-		alu_R(c, R_AX, i->osz, OP, i->imm & size_mask(i->osz));             \
-	}                                                                           \
-	void op_##name##_EbIb(struct cpu *c, const struct insn *i)                  \
-	{                                                                           \
-		alu_E(c, i, OSZ_8, OP, i->imm & 0xff);                              \
-	}                                                                           \
-	void op_##name##_EvIz(struct cpu *c, const struct insn *i)                  \
-	{                                                                           \
-		alu_E(c, i, i->osz, OP, i->imm & size_mask(i->osz));                \
+#define ALU_HANDLERS(name, OP)                                                             \
+	static ALWAYS_INLINE void name##_EvGv_body(struct cpu *c, const struct insn *i,    \
+						   unsigned osz, int form)                  \
+	{                                                                                  \
+		alu_E(c, i, osz, OP, gpr_get(c, i->reg, osz), form);                        \
+	}                                                                                  \
+	static ALWAYS_INLINE void name##_EvIz_body(struct cpu *c, const struct insn *i,    \
+						   unsigned osz, int form)                  \
+	{                                                                                  \
+		alu_E(c, i, osz, OP, i->imm & size_mask(osz), form);                        \
+	}                                                                                  \
+	static ALWAYS_INLINE void name##_EbGb_body(struct cpu *c, const struct insn *i,    \
+						   unsigned osz, int form)                  \
+	{                                                                                  \
+		alu_E(c, i, OSZ_8, OP, gpr_get(c, i->reg, OSZ_8), form);                    \
+	}                                                                                  \
+	static ALWAYS_INLINE void name##_EbIb_body(struct cpu *c, const struct insn *i,    \
+						   unsigned osz, int form)                  \
+	{                                                                                  \
+		alu_E(c, i, OSZ_8, OP, i->imm & 0xff, form);                                \
+	}                                                                                  \
+	SPEC_V_E(name##_EvGv, name##_EvGv_body)                                            \
+	SPEC_V_E(name##_EvIz, name##_EvIz_body)                                            \
+	SPEC_B_E(name##_EbGb, name##_EbGb_body)                                            \
+	SPEC_B_E(name##_EbIb, name##_EbIb_body)                                            \
+	void op_##name##_ALIb(struct cpu *c, const struct insn *i)                         \
+	{                                                                                  \
+		alu_R(c, R_AX * 8, OSZ_8, OP, i->imm);                                     \
+	}                                                                                  \
+	void op_##name##_eAXIz(struct cpu *c, const struct insn *i)                        \
+	{                                                                                  \
+		alu_R(c, R_AX, i->osz, OP, i->imm & size_mask(i->osz));                    \
 	}
 
-ALU_HANDLERS(add, ALU_ADD)
-ALU_HANDLERS(or, ALU_OR)
-ALU_HANDLERS(adc, ALU_ADC)
-ALU_HANDLERS(sbb, ALU_SBB)
-ALU_HANDLERS(and, ALU_AND)
-ALU_HANDLERS(sub, ALU_SUB)
-ALU_HANDLERS(xor, ALU_XOR)
-ALU_HANDLERS(cmp, ALU_CMP)
+/* the register-destination forms; TEST has none */
+#define ALU_REVERSE_HANDLERS(name, OP)                                                     \
+	static ALWAYS_INLINE void name##_GvEv_body(struct cpu *c, const struct insn *i,    \
+						   unsigned osz, int form)                  \
+	{                                                                                  \
+		alu_R(c, i->reg, osz, OP, formE_get(c, i, osz, form));                      \
+	}                                                                                  \
+	SPEC_V_E(name##_GvEv, name##_GvEv_body)                                            \
+	void op_##name##_GbEb(struct cpu *c, const struct insn *i)                         \
+	{                                                                                  \
+		alu_R(c, i->reg, OSZ_8, OP, opE_get(c, i, OSZ_8));                         \
+	}
 
-void op_test_EbGb(struct cpu *c, const struct insn *i)
-{
-	alu_E(c, i, OSZ_8, ALU_TEST, gpr_get(c, i->reg, OSZ_8));
-}
+#define ALU_ALL_HANDLERS(name, OP) ALU_HANDLERS(name, OP) ALU_REVERSE_HANDLERS(name, OP)
 
-void op_test_EvGv(struct cpu *c, const struct insn *i)
-{
-	alu_E(c, i, i->osz, ALU_TEST, gpr_get(c, i->reg, i->osz));
-}
-
-void op_test_EbIb(struct cpu *c, const struct insn *i)
-{
-	alu_E(c, i, OSZ_8, ALU_TEST, i->imm & 0xff);
-}
-
-void op_test_EvIz(struct cpu *c, const struct insn *i)
-{
-	alu_E(c, i, i->osz, ALU_TEST, i->imm & size_mask(i->osz));
-}
-
-void op_test_ALIb(struct cpu *c, const struct insn *i)
-{
-	alu_R(c, R_AX * 8, OSZ_8, ALU_TEST, i->imm);
-}
-
-void op_test_eAXIz(struct cpu *c, const struct insn *i)
-{
-	alu_R(c, R_AX, i->osz, ALU_TEST, i->imm & size_mask(i->osz));
-}
+ALU_ALL_HANDLERS(add, ALU_ADD)
+ALU_ALL_HANDLERS(or, ALU_OR)
+ALU_ALL_HANDLERS(adc, ALU_ADC)
+ALU_ALL_HANDLERS(sbb, ALU_SBB)
+ALU_ALL_HANDLERS(and, ALU_AND)
+ALU_ALL_HANDLERS(sub, ALU_SUB)
+ALU_ALL_HANDLERS(xor, ALU_XOR)
+ALU_ALL_HANDLERS(cmp, ALU_CMP)
+ALU_HANDLERS(test, ALU_TEST)
 
 enum unary_op { UN_INC, UN_DEC, UN_NOT, UN_NEG };
 

@@ -13,26 +13,6 @@
 #include "decode/decode.h"
 #include "mem/mm.h"
 
-#define BUCKETS 8192
-#define JUMP_SLOTS 4096
-#define PAGE_BUCKETS 1024
-
-struct code_page {
-	uint64_t page;
-	struct code_page *next;
-	uint8_t covered[512]; /* one bit per byte of the page */
-	struct block **blocks;
-	unsigned nblocks, cap;
-};
-
-struct block_cache {
-	struct mm *mm;
-	struct block *buckets[BUCKETS];
-	struct block *jump[JUMP_SLOTS]; /* direct-mapped front of the hash */
-	struct code_page *pages[PAGE_BUCKETS];
-	struct block *retired; /* dropped, freed at the next collect */
-	struct block_stats stats;
-};
 
 static unsigned hash_pc(uint64_t pc, unsigned size)
 {
@@ -60,10 +40,10 @@ void block_cache_destroy(struct block_cache *bc)
 {
 	if (!bc)
 		return;
-	for (unsigned k = 0; k < BUCKETS; k++)
+	for (unsigned k = 0; k < BLOCK_BUCKETS; k++)
 		free_chain(bc->buckets[k]);
 	free_chain(bc->retired);
-	for (unsigned k = 0; k < PAGE_BUCKETS; k++)
+	for (unsigned k = 0; k < CODE_PAGE_BUCKETS; k++)
 		while (bc->pages[k]) {
 			struct code_page *cp = bc->pages[k];
 			bc->pages[k] = cp->next;
@@ -80,7 +60,7 @@ const struct block_stats *block_cache_stats(const struct block_cache *bc)
 
 static struct code_page *find_page(struct block_cache *bc, uint64_t page, int create)
 {
-	struct code_page **pp = &bc->pages[hash_pc(page, PAGE_BUCKETS)];
+	struct code_page **pp = &bc->pages[hash_pc(page, CODE_PAGE_BUCKETS)];
 	for (struct code_page *cp = *pp; cp; cp = cp->next)
 		if (cp->page == page)
 			return cp;
@@ -117,7 +97,7 @@ static void mark_covered(struct block_cache *bc, uint64_t addr, unsigned len)
 
 static void register_block(struct block_cache *bc, struct block *b)
 {
-	unsigned h = hash_pc(b->start, BUCKETS);
+	unsigned h = hash_pc(b->start, BLOCK_BUCKETS);
 	b->hash_next = bc->buckets[h];
 	bc->buckets[h] = b;
 	for (uint64_t p = b->start >> 12; p <= (b->end - 1) >> 12; p++) {
@@ -189,6 +169,9 @@ static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t p
 	b->start = pc;
 	b->end = buf[n - 1].addr + buf[n - 1].len;
 	b->n = n;
+	b->succ[0] = b->succ[1] = NULL;
+	b->succ_pc[0] = b->succ_pc[1] = ~0ull;
+	b->link_gen = bc->gen;
 	memcpy(b->insns, buf, n * sizeof buf[0]);
 	register_block(bc, b);
 	bc->stats.translated++;
@@ -198,14 +181,14 @@ static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t p
 
 struct block *block_get(struct cpu *c, struct block_cache *bc, uint64_t pc)
 {
-	struct block **slot = &bc->jump[hash_pc(pc, JUMP_SLOTS)];
+	struct block **slot = &bc->jump[hash_pc(pc, BLOCK_JUMP_SLOTS)];
 	struct block *b = *slot;
 	bc->stats.lookups++;
 	if (likely(b && b->start == pc)) {
 		bc->stats.hits++;
 		return b;
 	}
-	for (b = bc->buckets[hash_pc(pc, BUCKETS)]; b; b = b->hash_next)
+	for (b = bc->buckets[hash_pc(pc, BLOCK_BUCKETS)]; b; b = b->hash_next)
 		if (b->start == pc)
 			break;
 	if (!b)
@@ -216,11 +199,11 @@ struct block *block_get(struct cpu *c, struct block_cache *bc, uint64_t pc)
 
 static void unlink_block(struct block_cache *bc, struct block *b, const struct code_page *except)
 {
-	struct block **pp = &bc->buckets[hash_pc(b->start, BUCKETS)];
+	struct block **pp = &bc->buckets[hash_pc(b->start, BLOCK_BUCKETS)];
 	while (*pp != b)
 		pp = &(*pp)->hash_next;
 	*pp = b->hash_next;
-	struct block **slot = &bc->jump[hash_pc(b->start, JUMP_SLOTS)];
+	struct block **slot = &bc->jump[hash_pc(b->start, BLOCK_JUMP_SLOTS)];
 	if (*slot == b)
 		*slot = NULL;
 	for (uint64_t p = b->start >> 12; p <= (b->end - 1) >> 12; p++) {
@@ -232,6 +215,7 @@ static void unlink_block(struct block_cache *bc, struct block *b, const struct c
 				cp->blocks[k--] = cp->blocks[--cp->nblocks];
 	}
 	b->n = 0; /* marks it dead for a cpu that is still inside it */
+	bc->gen++;
 	b->hash_next = bc->retired;
 	bc->retired = b;
 	bc->stats.invalidated++;
@@ -249,7 +233,7 @@ static void drop_page(struct block_cache *bc, struct code_page *cp)
 {
 	for (unsigned k = 0; k < cp->nblocks; k++)
 		unlink_block(bc, cp->blocks[k], cp);
-	struct code_page **pp = &bc->pages[hash_pc(cp->page, PAGE_BUCKETS)];
+	struct code_page **pp = &bc->pages[hash_pc(cp->page, CODE_PAGE_BUCKETS)];
 	while (*pp != cp)
 		pp = &(*pp)->next;
 	*pp = cp->next;

@@ -3,6 +3,7 @@
 #ifndef HEXVM_INTERP_BLOCK_H
 #define HEXVM_INTERP_BLOCK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "decode/insn.h"
@@ -12,14 +13,45 @@ struct cpu;
 
 #define BLOCK_MAX_INSNS 64
 
+/* Each block remembers the blocks that followed it last (two: a branch's
+ * taken and fall-through sides), so the run loop can skip the lookup. The
+ * links are valid only while link_gen equals the cache's generation, which
+ * any invalidation advances. */
 struct block {
 	uint64_t start, end;     /* guest bytes [start, end) hold the instructions */
 	struct block *hash_next;
+	struct block *succ[2];
+	uint64_t succ_pc[2];
+	uint64_t link_gen;
 	unsigned n;
 	struct insn insns[];
 };
 
-struct block_cache;
+struct block_stats {
+	uint64_t lookups, hits, translated, invalidated, insns_decoded;
+};
+
+#define BLOCK_BUCKETS 8192
+#define BLOCK_JUMP_SLOTS 4096
+#define CODE_PAGE_BUCKETS 1024
+
+struct code_page {
+	uint64_t page;
+	struct code_page *next;
+	uint8_t covered[512]; /* one bit per byte of the page */
+	struct block **blocks;
+	unsigned nblocks, cap;
+};
+
+struct block_cache {
+	struct mm *mm;
+	struct block *buckets[BLOCK_BUCKETS];
+	struct block *jump[BLOCK_JUMP_SLOTS]; /* direct-mapped front of the hash */
+	struct code_page *pages[CODE_PAGE_BUCKETS];
+	struct block *retired; /* dropped, freed at the next collect */
+	uint64_t gen;          /* advances whenever blocks are dropped */
+	struct block_stats stats;
+};
 
 struct block_cache *block_cache_create(struct mm *mm);
 void block_cache_destroy(struct block_cache *bc);
@@ -33,10 +65,16 @@ struct block *block_get(struct cpu *c, struct block_cache *bc, uint64_t pc);
 void block_cache_invalidate_range(struct block_cache *bc, uint64_t addr, uint64_t len);
 /* Frees blocks dropped while they may still have been running. */
 void block_cache_collect(struct block_cache *bc);
+static inline int block_cache_has_retired(const struct block_cache *bc)
+{
+	return bc->retired != NULL;
+}
 
-struct block_stats {
-	uint64_t lookups, hits, translated, invalidated, insns_decoded;
-};
+static inline uint64_t block_cache_generation(const struct block_cache *bc)
+{
+	return bc->gen;
+}
+
 const struct block_stats *block_cache_stats(const struct block_cache *bc);
 
 #endif

@@ -1,5 +1,6 @@
 /* Control transfer: Jcc JMP CALL RET LOOPcc JCXZ. Every handler here ends its
  * block and sets rip. */
+#include "cpu/cond.h"
 #include "interp/operand.h"
 #include "isa_handlers.h"
 
@@ -16,6 +17,22 @@ static uint64_t rel_target(const struct cpu *c, const struct insn *i)
 void op_jcc(struct cpu *c, const struct insn *i)
 {
 	c->rip = cpu_cond(c, i->opc & 15) ? rel_target(c, i) : next_ip(c, i);
+}
+
+/* One instance per condition, with the condition evaluated inline. */
+#define JCC(cc)                                                                      \
+	static void jcc_##cc(struct cpu *c, const struct insn *i)                    \
+	{                                                                            \
+		c->rip = cond_fast(c, cc) ? rel_target(c, i) : next_ip(c, i);        \
+	}
+JCC(0) JCC(1) JCC(2) JCC(3) JCC(4) JCC(5) JCC(6) JCC(7)
+JCC(8) JCC(9) JCC(10) JCC(11) JCC(12) JCC(13) JCC(14) JCC(15)
+
+insn_fn *spec_jcc(const struct insn *i)
+{
+	static insn_fn *const by_cc[16] = {jcc_0, jcc_1, jcc_2,  jcc_3,  jcc_4,  jcc_5,  jcc_6,  jcc_7,
+					   jcc_8, jcc_9, jcc_10, jcc_11, jcc_12, jcc_13, jcc_14, jcc_15};
+	return by_cc[i->opc & 15];
 }
 
 void op_jmp(struct cpu *c, const struct insn *i)

@@ -26,16 +26,37 @@ void mem_smc_store(struct cpu *c, uint64_t a, unsigned n)
 		c->exit_req = 1; /* the running block was dropped: leave it after this store */
 }
 
-static HOT void run_blocks(struct cpu *c, struct block_cache *bc)
+/* The block that follows `b` at `pc`: from b's links when they are still
+ * valid, else looked up and remembered (replacing the older link). */
+static ALWAYS_INLINE struct block *next_block(struct cpu *c, struct block_cache *bc,
+					       struct block *b, uint64_t pc)
 {
+	uint64_t gen = block_cache_generation(bc);
+	if (likely(b->link_gen == gen)) {
+		if (b->succ_pc[0] == pc)
+			return b->succ[0];
+		if (b->succ_pc[1] == pc)
+			return b->succ[1];
+	} else {
+		b->succ_pc[0] = b->succ_pc[1] = ~0ull;
+		b->link_gen = gen;
+	}
+	struct block *n = block_get(c, bc, pc);
+	if (b->link_gen == block_cache_generation(bc)) {
+		b->succ[1] = b->succ[0];
+		b->succ_pc[1] = b->succ_pc[0];
+		b->succ[0] = n;
+		b->succ_pc[0] = pc;
+	}
+	return n;
+}
+
+/* Kept out of cpu_run, whose sigsetjmp would pin its variables to memory. */
+static HOT __attribute__((noinline)) void run_blocks(struct cpu *c, struct block_cache *bc)
+{
+	c->cur = NULL;
+	struct block *b = block_get(c, bc, c->rip);
 	for (;;) {
-		if (unlikely(c->exit_req)) {
-			c->exit_req = 0;
-			return;
-		}
-		block_cache_collect(bc);
-		c->cur = NULL;
-		struct block *b = block_get(c, bc, c->rip);
 		const struct insn *p = b->insns, *end = p + b->n;
 		c->cur_block = b;
 		do {
@@ -46,6 +67,15 @@ static HOT void run_blocks(struct cpu *c, struct block_cache *bc)
 		c->icount += (uint64_t)(p - b->insns);
 		if (!p[-1].stop)
 			c->rip = next_ip(c, &p[-1]);
+		if (unlikely(c->exit_req)) {
+			c->exit_req = 0;
+			return;
+		}
+		c->cur = NULL;
+		struct block *n = next_block(c, bc, b, c->rip);
+		if (unlikely(block_cache_has_retired(bc)))
+			block_cache_collect(bc);
+		b = n;
 	}
 }
 

@@ -1,25 +1,42 @@
 /* Data movement: MOV in its forms, LEA, MOVZX/MOVSX/MOVSXD, XCHG, the
  * accumulator conversions, XLAT, LAHF/SAHF, BSWAP, CMOVcc, SETcc. */
-#include "interp/operand.h"
+#include "cpu/cond.h"
+#include "interp/spec.h"
 #include "isa_handlers.h"
 
-void op_mov_EbGb(struct cpu *c, const struct insn *i) { opE_set(c, i, OSZ_8, opG_get(c, i, OSZ_8)); }
-void op_mov_EvGv(struct cpu *c, const struct insn *i) { opE_set(c, i, i->osz, opG_get(c, i, i->osz)); }
-void op_mov_GbEb(struct cpu *c, const struct insn *i) { opG_set(c, i, OSZ_8, opE_get(c, i, OSZ_8)); }
-void op_mov_GvEv(struct cpu *c, const struct insn *i) { opG_set(c, i, i->osz, opE_get(c, i, i->osz)); }
-void op_mov_EbIb(struct cpu *c, const struct insn *i) { opE_set(c, i, OSZ_8, i->imm); }
-void op_mov_EvIz(struct cpu *c, const struct insn *i) { opE_set(c, i, i->osz, i->imm); }
+static ALWAYS_INLINE void mov_EG(struct cpu *c, const struct insn *i, unsigned osz, int form)
+{
+	formE_set(c, i, osz, form, gpr_get(c, i->reg, osz));
+}
+
+static ALWAYS_INLINE void mov_GE(struct cpu *c, const struct insn *i, unsigned osz, int form)
+{
+	gpr_set(c, i->reg, osz, formE_get(c, i, osz, form));
+}
+
+static ALWAYS_INLINE void mov_EI(struct cpu *c, const struct insn *i, unsigned osz, int form)
+{
+	formE_set(c, i, osz, form, i->imm);
+}
+
+SPEC_B_E(mov_EbGb, mov_EG)
+SPEC_V_E(mov_EvGv, mov_EG)
+SPEC_B_E(mov_GbEb, mov_GE)
+SPEC_V_E(mov_GvEv, mov_GE)
+SPEC_B_E(mov_EbIb, mov_EI)
+SPEC_V_E(mov_EvIz, mov_EI)
 void op_mov_ZbIb(struct cpu *c, const struct insn *i) { gpr_set(c, i->reg, OSZ_8, i->imm); }
 void op_mov_ZvIv(struct cpu *c, const struct insn *i) { gpr_set(c, i->reg, i->osz, i->imm); }
 
 /* LEA: the offset part of the address, without segment base, cut to the
  * address size and then to the operand size. */
-void op_lea(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void lea_body(struct cpu *c, const struct insn *i, unsigned osz, int form)
 {
 	uint64_t a = c->r[i->base] + (c->r[i->index] << i->scale) + i->disp;
-	a &= size_mask(i->asz);
-	gpr_set(c, i->reg, i->osz, a);
+	gpr_set(c, i->reg, osz, a & size_mask(i->asz));
 }
+
+SPEC_V(lea, lea_body)
 
 /* moffs forms: the immediate is the offset in the (overridable) segment */
 static uint64_t moffs_addr(const struct cpu *c, const struct insn *i)
@@ -33,23 +50,36 @@ void op_mov_eAXOv(struct cpu *c, const struct insn *i) { gpr_set(c, R_AX, i->osz
 void op_mov_ObAL(struct cpu *c, const struct insn *i) { mem_st8(c, moffs_addr(c, i), (uint8_t)c->r[R_AX]); }
 void op_mov_OveAX(struct cpu *c, const struct insn *i) { mem_st(c, moffs_addr(c, i), i->osz, c->r[R_AX]); }
 
-void op_movzx_GvEb(struct cpu *c, const struct insn *i) { opG_set(c, i, i->osz, opE_get(c, i, OSZ_8)); }
-void op_movzx_GvEw(struct cpu *c, const struct insn *i) { opG_set(c, i, i->osz, opE_get(c, i, OSZ_16)); }
-
-void op_movsx_GvEb(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void movzx_b(struct cpu *c, const struct insn *i, unsigned osz, int form)
 {
-	opG_set(c, i, i->osz, (uint64_t)sext(opE_get(c, i, OSZ_8), OSZ_8));
+	gpr_set(c, i->reg, osz, formE_get(c, i, OSZ_8, form));
 }
 
-void op_movsx_GvEw(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void movzx_w(struct cpu *c, const struct insn *i, unsigned osz, int form)
 {
-	opG_set(c, i, i->osz, (uint64_t)sext(opE_get(c, i, OSZ_16), OSZ_16));
+	gpr_set(c, i->reg, osz, formE_get(c, i, OSZ_16, form));
 }
 
-void op_movsxd(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void movsx_b(struct cpu *c, const struct insn *i, unsigned osz, int form)
 {
-	opG_set(c, i, i->osz, (uint64_t)sext(opE_get(c, i, OSZ_32), OSZ_32));
+	gpr_set(c, i->reg, osz, (uint64_t)sext(formE_get(c, i, OSZ_8, form), OSZ_8));
 }
+
+static ALWAYS_INLINE void movsx_w(struct cpu *c, const struct insn *i, unsigned osz, int form)
+{
+	gpr_set(c, i->reg, osz, (uint64_t)sext(formE_get(c, i, OSZ_16, form), OSZ_16));
+}
+
+static ALWAYS_INLINE void movsx_d(struct cpu *c, const struct insn *i, unsigned osz, int form)
+{
+	gpr_set(c, i->reg, osz, (uint64_t)sext(formE_get(c, i, OSZ_32, form), OSZ_32));
+}
+
+SPEC_V_E(movzx_GvEb, movzx_b)
+SPEC_V_E(movzx_GvEw, movzx_w)
+SPEC_V_E(movsx_GvEb, movsx_b)
+SPEC_V_E(movsx_GvEw, movsx_w)
+SPEC_V_E(movsxd, movsx_d)
 
 static void xchg_E(struct cpu *c, const struct insn *i, unsigned osz)
 {
@@ -129,7 +159,7 @@ void op_bswap(struct cpu *c, const struct insn *i)
 void op_cmovcc(struct cpu *c, const struct insn *i)
 {
 	uint64_t v = opE_get(c, i, i->osz);
-	if (cpu_cond(c, i->opc & 15))
+	if (cond_fast(c, i->opc & 15))
 		gpr_set(c, i->reg, i->osz, v);
 	else if (i->osz == OSZ_32)
 		gpr_set(c, i->reg, OSZ_32, c->r[i->reg]);
@@ -137,5 +167,5 @@ void op_cmovcc(struct cpu *c, const struct insn *i)
 
 void op_setcc(struct cpu *c, const struct insn *i)
 {
-	opE_set(c, i, OSZ_8, (uint64_t)cpu_cond(c, i->opc & 15));
+	opE_set(c, i, OSZ_8, (uint64_t)cond_fast(c, i->opc & 15));
 }

@@ -1,7 +1,7 @@
 /* Shifts and rotates (group 2: ROL ROR RCL RCR SHL SHR SAL SAR) and the
  * double shifts SHLD/SHRD, with the SDM's count masking and flag rules: a
  * masked count of zero changes nothing, not even flags. */
-#include "interp/operand.h"
+#include "interp/spec.h"
 #include "isa_handlers.h"
 
 #ifndef __SIZEOF_INT128__
@@ -119,6 +119,53 @@ static void shift_E(struct cpu *c, const struct insn *i, unsigned osz, unsigned 
 
 void op_shift_EbIb(struct cpu *c, const struct insn *i) { shift_E(c, i, OSZ_8, (unsigned)i->imm); }
 void op_shift_EvIb(struct cpu *c, const struct insn *i) { shift_E(c, i, i->osz, (unsigned)i->imm); }
+
+/* SHL, SHR and SAR by an immediate, the common case, specialized by kind,
+ * size and form. */
+static ALWAYS_INLINE void shift_imm(struct cpu *c, const struct insn *i, unsigned osz, int form,
+				    unsigned kind)
+{
+	int reg = form == FORM_REG;
+	unsigned n = (unsigned)i->imm & count_mask(osz);
+	if (n == 0)
+		return;
+	uint64_t ea = reg ? 0 : form_ea(c, i, form);
+	uint64_t a = reg ? gpr_get(c, i->rm, osz) : mem_ld(c, ea, osz);
+	struct shift_out o = shift(c, kind, osz, a, n);
+	if (reg)
+		gpr_set(c, i->rm, osz, o.r);
+	else
+		mem_st(c, ea, osz, o.r);
+	cc_set(c, o.cc_op, o.dst, o.src);
+}
+
+static ALWAYS_INLINE void shl_imm(struct cpu *c, const struct insn *i, unsigned osz, int form)
+{
+	shift_imm(c, i, osz, form, SH_SHL);
+}
+static ALWAYS_INLINE void shr_imm(struct cpu *c, const struct insn *i, unsigned osz, int form)
+{
+	shift_imm(c, i, osz, form, SH_SHR);
+}
+static ALWAYS_INLINE void sar_imm(struct cpu *c, const struct insn *i, unsigned osz, int form)
+{
+	shift_imm(c, i, osz, form, SH_SAR);
+}
+
+SPEC_V_E_VARIANTS(shl_EvIb, shl_imm, static)
+SPEC_V_E_VARIANTS(shr_EvIb, shr_imm, static)
+SPEC_V_E_VARIANTS(sar_EvIb, sar_imm, static)
+
+insn_fn *spec_shift_EvIb(const struct insn *i)
+{
+	switch (i->reg & 7) {
+	case SH_SHL:
+	case SH_SAL: return spec_shl_EvIb(i);
+	case SH_SHR: return spec_shr_EvIb(i);
+	case SH_SAR: return spec_sar_EvIb(i);
+	default: return op_shift_EvIb;
+	}
+}
 void op_shift_Eb1(struct cpu *c, const struct insn *i) { shift_E(c, i, OSZ_8, 1); }
 void op_shift_Ev1(struct cpu *c, const struct insn *i) { shift_E(c, i, i->osz, 1); }
 void op_shift_EbCL(struct cpu *c, const struct insn *i) { shift_E(c, i, OSZ_8, (unsigned)c->r[R_CX]); }

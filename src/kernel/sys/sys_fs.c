@@ -158,6 +158,13 @@ int64_t sys_truncate(struct task *t, const uint64_t *a)
 	return rc < 0 ? rc : ok_or_errno(truncate(p.name, (off_t)sys_sarg(t, a[1])));
 }
 
+int64_t sys_truncate64_32(struct task *t, const uint64_t *a)
+{
+	struct upath p;
+	int rc = get_path(t, LINUX_AT_FDCWD, a[0], &p);
+	return rc < 0 ? rc : ok_or_errno(truncate(p.name, (off_t)(a[1] | a[2] << 32)));
+}
+
 int64_t sys_ftruncate(struct task *t, const uint64_t *a)
 {
 	struct file *f = fd_lookup(t->proc->fds, (int)a[0]);

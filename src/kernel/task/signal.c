@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "interp/x87.h"
 #include "kernel/abi/layout.h"
 #include "kernel/task/task.h"
 #include "mem/mm.h"
@@ -23,6 +24,9 @@
 #define FRAME64_SIZE 440u   /* pretcode, ucontext (304), siginfo (128) */
 #define FRAME32_RT_SIZE 268u
 #define FRAME32_SIZE 732u
+#define FPSTATE64_SIZE 512u /* the FXSAVE area */
+#define FPSTATE32_SIZE 624u /* legacy FNSAVE-style header (112) then the FXSAVE area */
+#define FPSTATE32_LEGACY 112u
 #define UC_SIGCONTEXT_SS 2
 #define UC_STRICT_RESTORE_SS 4
 
@@ -169,6 +173,44 @@ static void write_sigcontext32(uint8_t *p, struct cpu *c, const struct siginfo_k
 	put32(p, 84, info->trapno == 14 ? info->addr : 0);
 }
 
+/* Saves the FPU/SSE state below `sp` as Linux does without XSAVE (an FXSAVE
+ * image; for i386 behind the legacy header), and gives the handler a clean
+ * FPU. Returns the state's address, or 0 when it cannot be written. */
+static uint64_t save_fpstate(struct task *t, uint64_t sp)
+{
+	struct cpu *c = &t->cpu;
+	int is64 = t->proc->mode64;
+	uint8_t area[FPSTATE32_SIZE];
+	uint64_t at = (sp - (is64 ? FPSTATE64_SIZE : FPSTATE32_SIZE)) & ~63ull;
+	uint8_t *fx = is64 ? area : area + FPSTATE32_LEGACY;
+	memset(area, 0, sizeof area);
+	x87_fxsave_image(c, fx, is64);
+	if (!is64) {
+		x87_store_env(c, area, 0);
+		for (int k = 0; k < 8; k++)
+			memcpy(area + 28 + 10 * k, fx + 32 + 16 * k, 10);
+		memcpy(area + 108, area + 4, 2); /* status word */
+		put16(area, 110, 0);             /* X86_FXSR_MAGIC: the FXSAVE area follows */
+	}
+	if (copy_to_user(t->proc->mm, at, area, is64 ? FPSTATE64_SIZE : FPSTATE32_SIZE))
+		return 0;
+	x87_init(c);
+	memset(c->xmm, 0, sizeof c->xmm);
+	c->mxcsr = 0x1f80;
+	return at;
+}
+
+static int restore_fpstate(struct task *t, uint64_t at)
+{
+	uint8_t fx[FPSTATE64_SIZE];
+	int is64 = t->proc->mode64;
+	if (at == 0)
+		return 0;
+	if (copy_from_user(t->proc->mm, fx, at + (is64 ? 0 : FPSTATE32_LEGACY), sizeof fx))
+		return -1;
+	return x87_fxrstor_image(&t->cpu, fx, is64) ? 0 : -1;
+}
+
 /* The stack the handler runs on: the alternate one when asked for and not
  * already on it. */
 static uint64_t frame_base(const struct task *t, const struct k_sigaction *sa, uint64_t sp)
@@ -186,12 +228,16 @@ static int setup_frame64(struct task *t, const struct k_sigaction *sa, const str
 	if (!(sa->flags & SA_RESTORER_L))
 		return -1; /* x86-64 has no kernel-provided return trampoline */
 	uint64_t sp = frame_base(t, sa, c->r[R_SP] - 128);
-	sp = ((sp - FRAME64_SIZE) & ~15ull) - 8;
 	memset(f, 0, sizeof f);
 	put64(f, 0, sa->restorer);
 	put64(f, 8, UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS);
 	write_stack_t(f + 24, t, c->r[R_SP], 1);
 	write_sigcontext64(f + 48, c, info, t->sigmask);
+	uint64_t fp = save_fpstate(t, sp);
+	if (!fp)
+		return -1;
+	put64(f, 48 + 184, fp);
+	sp = ((fp - FRAME64_SIZE) & ~15ull) - 8;
 	put64(f, 304, t->sigmask);
 	write_siginfo(f + 312, info, 1);
 	if (copy_to_user(t->proc->mm, sp, f, sizeof f))
@@ -213,16 +259,19 @@ static int setup_rt_frame32(struct task *t, const struct k_sigaction *sa,
 {
 	struct cpu *c = &t->cpu;
 	uint8_t f[FRAME32_RT_SIZE];
-	uint64_t sp = frame_base(t, sa, (uint32_t)c->r[R_SP]) - FRAME32_RT_SIZE;
-	sp = ((sp + 4) & ~15ull) - 4;
 	memset(f, 0, sizeof f);
+	write_sigcontext32(f + 164, c, info, t->sigmask);
+	uint64_t fp = save_fpstate(t, frame_base(t, sa, (uint32_t)c->r[R_SP]));
+	if (!fp)
+		return -1;
+	put32(f, 164 + 76, fp);
+	uint64_t sp = (((fp - FRAME32_RT_SIZE) + 4) & ~15ull) - 4;
 	put32(f, 0, sa->flags & SA_RESTORER_L ? sa->restorer : sp + 260);
 	put32(f, 4, (uint32_t)info->signo);
 	put32(f, 8, sp + 16);
 	put32(f, 12, sp + 144);
 	write_siginfo(f + 16, info, 0);
 	write_stack_t(f + 152, t, c->r[R_SP], 0);
-	write_sigcontext32(f + 164, c, info, t->sigmask);
 	put64(f, 252, t->sigmask);
 	memcpy(f + 260, rt_retcode32, 8);
 	if (copy_to_user(t->proc->mm, sp, f, sizeof f))
@@ -239,12 +288,15 @@ static int setup_frame32(struct task *t, const struct k_sigaction *sa, const str
 {
 	struct cpu *c = &t->cpu;
 	uint8_t f[FRAME32_SIZE];
-	uint64_t sp = frame_base(t, sa, (uint32_t)c->r[R_SP]) - FRAME32_SIZE;
-	sp = ((sp + 4) & ~15ull) - 4;
 	memset(f, 0, sizeof f);
+	write_sigcontext32(f + 8, c, info, t->sigmask);
+	uint64_t fp = save_fpstate(t, frame_base(t, sa, (uint32_t)c->r[R_SP]));
+	if (!fp)
+		return -1;
+	put32(f, 8 + 76, fp);
+	uint64_t sp = (((fp - FRAME32_SIZE) + 4) & ~15ull) - 4;
 	put32(f, 0, sa->flags & SA_RESTORER_L ? sa->restorer : sp + 724);
 	put32(f, 4, (uint32_t)info->signo);
-	write_sigcontext32(f + 8, c, info, t->sigmask);
 	put32(f, 720, t->sigmask >> 32);
 	memcpy(f + 724, retcode32, 8);
 	if (copy_to_user(t->proc->mm, sp, f, sizeof f))
@@ -337,18 +389,24 @@ int signal_return(struct task *t, int rt)
 		if (copy_from_user(t->proc->mm, f, uc, 304))
 			return -1;
 		restore_regs64(c, f + 40);
+		if (restore_fpstate(t, get64(f, 40 + 184)))
+			return -1;
 		mask = get64(f, 296);
 	} else if (rt) {
 		uint64_t uc = (uint32_t)c->r[R_SP] + 140;
 		if (copy_from_user(t->proc->mm, f, uc, 116))
 			return -1;
 		restore_regs32(c, f + 20);
+		if (restore_fpstate(t, get32(f, 20 + 76)))
+			return -1;
 		mask = get64(f, 108);
 	} else {
 		uint64_t sc = (uint32_t)c->r[R_SP];
 		if (copy_from_user(t->proc->mm, f, sc, 716))
 			return -1;
 		restore_regs32(c, f);
+		if (restore_fpstate(t, get32(f, 76)))
+			return -1;
 		mask = get32(f, 80) | (uint64_t)get32(f, 712) << 32;
 	}
 	t->sigmask = mask & ~SIG_UNBLOCKABLE;

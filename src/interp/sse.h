@@ -1,0 +1,223 @@
+/* Operand access shared by the SSE, SSE2 and MMX handlers. */
+#ifndef HEXVM_INTERP_SSE_H
+#define HEXVM_INTERP_SSE_H
+
+#include "cpu/mxcsr.h"
+#include "interp/operand.h"
+#include "interp/x87.h"
+
+/* ---- XMM operands ---- */
+
+/* Legacy SSE instructions fault (#GP) on a 16-byte memory operand that is not
+ * 16-byte aligned, except the explicitly unaligned moves. */
+static ALWAYS_INLINE uint64_t sse_ea_aligned(struct cpu *c, const struct insn *i)
+{
+	uint64_t a = mem_ea(c, i);
+	if (unlikely(a & 15))
+		cpu_gp(c);
+	return a;
+}
+
+/* The W operand (XMM register or aligned m128). */
+static ALWAYS_INLINE void sse_get_W(struct cpu *c, const struct insn *i, xmm_t *v)
+{
+	if (i->mod == 3)
+		*v = c->xmm[i->rm];
+	else
+		mem_read(c, sse_ea_aligned(c, i), v, 16);
+}
+
+/* The W operand of an instruction that reads only its low `n` bytes from
+ * memory (scalars, m64 forms, n = 16 for the unaligned moves). A register
+ * is taken whole; a memory operand is zero-extended. */
+static ALWAYS_INLINE void sse_get_W_low(struct cpu *c, const struct insn *i, xmm_t *v, unsigned n)
+{
+	if (i->mod == 3) {
+		*v = c->xmm[i->rm];
+		return;
+	}
+	*v = (xmm_t){{0}};
+	mem_read(c, mem_ea(c, i), v, n);
+}
+
+/* The W operand as `n` bytes: 16 means an aligned m128, less a narrower
+ * memory operand. */
+static ALWAYS_INLINE void sse_get_W_sized(struct cpu *c, const struct insn *i, xmm_t *v, unsigned n)
+{
+	if (n == 16)
+		sse_get_W(c, i, v);
+	else
+		sse_get_W_low(c, i, v, n);
+}
+
+/* MASKMOVQ/MASKMOVDQU: stores the bytes of data[0..n) whose mask byte has
+ * its top bit set at DS:rDI (segment overridable), all or none of them. */
+void sse_masked_store(struct cpu *c, const struct insn *i, const uint8_t *data,
+		      const uint8_t *mask, unsigned n);
+
+/* ---- MMX operands ----
+ * The eight MMX registers are the significands of the x87 physical registers
+ * (mm0 is physical register 0, whatever TOP is). REX does not extend them. */
+
+static ALWAYS_INLINE uint64_t mmx_get(const struct cpu *c, unsigned n)
+{
+	return c->fpu.st[n & 7].raw.mant;
+}
+
+/* Every MMX instruction first delivers a pending unmasked x87 exception
+ * (x87_wait, before anything else), and sets TOP to 0; all but EMMS then
+ * tag every register valid. */
+static ALWAYS_INLINE void mmx_enter(struct cpu *c)
+{
+	c->fpu.top = 0;
+	c->fpu.ftw = 0;
+}
+
+/* Writing an MMX register also sets its x87 sign and exponent to all ones
+ * (a NaN or infinity to x87 code). */
+static ALWAYS_INLINE void mmx_set(struct cpu *c, unsigned n, uint64_t v)
+{
+	c->fpu.st[n & 7].raw.mant = v;
+	c->fpu.st[n & 7].raw.sexp = 0xffff;
+}
+
+/* The Q operand: MMX register or m64. */
+static ALWAYS_INLINE uint64_t mmx_get_Q(struct cpu *c, const struct insn *i)
+{
+	return i->mod == 3 ? mmx_get(c, i->rm) : mem_ld64(c, mem_ea(c, i));
+}
+
+/* ---- saturation to a narrower integer ---- */
+
+static inline int8_t sat_s8(int32_t v)
+{
+	return (int8_t)(v < INT8_MIN ? INT8_MIN : v > INT8_MAX ? INT8_MAX : v);
+}
+
+static inline int16_t sat_s16(int32_t v)
+{
+	return (int16_t)(v < INT16_MIN ? INT16_MIN : v > INT16_MAX ? INT16_MAX : v);
+}
+
+static inline uint8_t sat_u8(int32_t v)
+{
+	return (uint8_t)(v < 0 ? 0 : v > UINT8_MAX ? UINT8_MAX : v);
+}
+
+static inline uint16_t sat_u16(int32_t v)
+{
+	return (uint16_t)(v < 0 ? 0 : v > UINT16_MAX ? UINT16_MAX : v);
+}
+
+/* ---- packed integer operations, shared by the MMX and XMM forms ---- */
+
+/* d = op(d, s) on the low `n` bytes: 8 for MMX, 16 for XMM. */
+typedef void pint_fn(xmm_t *d, const xmm_t *s, unsigned n);
+
+/* XMM(reg) = f(XMM(reg), W). */
+static ALWAYS_INLINE void pint_xmm(struct cpu *c, const struct insn *i, pint_fn *f)
+{
+	xmm_t s;
+	sse_get_W(c, i, &s);
+	f(&c->xmm[i->reg], &s, 16);
+}
+
+/* MMX(reg) = f(MMX(reg), Q), reading `n` bytes (4 or 8) of a memory Q. */
+static ALWAYS_INLINE void pint_mmx_sized(struct cpu *c, const struct insn *i, pint_fn *f,
+					 unsigned n)
+{
+	xmm_t d = {{0}}, s = {{0}};
+	x87_wait(c, i);
+	if (i->mod == 3)
+		s.q[0] = mmx_get(c, i->rm);
+	else
+		s.q[0] = mem_ld(c, mem_ea(c, i), n == 8 ? OSZ_64 : OSZ_32);
+	d.q[0] = mmx_get(c, i->reg);
+	f(&d, &s, 8);
+	mmx_enter(c);
+	mmx_set(c, i->reg, d.q[0]);
+}
+
+static ALWAYS_INLINE void pint_mmx(struct cpu *c, const struct insn *i, pint_fn *f)
+{
+	pint_mmx_sized(c, i, f, 8);
+}
+
+/* op_NAME (XMM) and op_NAME_mmx from NAME_lanes, a pint_fn. */
+#define PINT_HANDLERS(name)                                         \
+	void op_##name(struct cpu *c, const struct insn *i)         \
+	{                                                           \
+		pint_xmm(c, i, name##_lanes);                       \
+	}                                                           \
+	void op_##name##_mmx(struct cpu *c, const struct insn *i)   \
+	{                                                           \
+		pint_mmx(c, i, name##_lanes);                       \
+	}
+
+/* ---- floating point ---- */
+
+/* A floating-point kernel: computes *d from *d and *s as one host SSE
+ * instruction would under MXCSR `ctl` (see mxcsr_run_control) and returns
+ * the exception flags raised. */
+typedef uint32_t sse_fp_kernel(xmm_t *d, const xmm_t *s, uint32_t ctl);
+
+/* A lane format: SSE_FMT_F32 or SSE_FMT_F64 with a lane count (the low
+ * lanes of a register). */
+#define SSE_FMT_F32 0x10u
+#define SSE_FMT_F64 0x20u
+#define SSE_FMT_LANES(fmt) ((fmt) & 0xfu)
+#define SSE_FMT_PS (SSE_FMT_F32 | 4)
+#define SSE_FMT_SS (SSE_FMT_F32 | 1)
+#define SSE_FMT_PD (SSE_FMT_F64 | 2)
+#define SSE_FMT_SD (SSE_FMT_F64 | 1)
+
+/* MXCSR_UE when one of the `fmt` lanes of r is a nonzero denormal. */
+uint32_t sse_tiny_result(const xmm_t *r, unsigned fmt);
+
+/* Accounts for the flags of a computed result `r` before it is written;
+ * `tiny` is the lane format of the result if it can underflow, else 0.
+ * Masked, underflow is only flagged for an inexact tiny result, and that is
+ * all the host reports; unmasked, the hardware traps on any tiny result, so
+ * an exact one (a denormal result) is looked for here. */
+static ALWAYS_INLINE void sse_fp_commit(struct cpu *c, const struct insn *i, uint32_t raised,
+					const xmm_t *r, unsigned tiny)
+{
+	if (unlikely(!(c->mxcsr & MXCSR_UM)) && tiny)
+		raised |= sse_tiny_result(r, tiny);
+	mxcsr_update(c, i, raised);
+}
+
+/* XMM(reg) = kernel(XMM(reg), W) with a W operand of `n` bytes. */
+static ALWAYS_INLINE void sse_fp_op(struct cpu *c, const struct insn *i, sse_fp_kernel *k,
+				    unsigned n, unsigned tiny)
+{
+	xmm_t s, d = c->xmm[i->reg];
+	sse_get_W_sized(c, i, &s, n);
+	uint32_t raised = k(&d, &s, mxcsr_run_control(c->mxcsr));
+	sse_fp_commit(c, i, raised, &d, tiny);
+	c->xmm[i->reg] = d;
+}
+
+#if MXCSR_HOST_SSE
+typedef long long sse_host_vec __attribute__((vector_size(16)));
+
+/* Runs "insn %[s], %[d]" on the host with d and s in XMM registers. */
+#define SSE_HOST_OP(insn, d, s, ctl)                                                  \
+	do {                                                                          \
+		sse_host_vec hd_, hs_;                                                \
+		memcpy(&hd_, (d), 16);                                                \
+		memcpy(&hs_, (s), 16);                                                \
+		MXCSR_HOST_RUN(ctl, insn " %[s], %[d]", [d] "+x"(hd_) : [s] "x"(hs_)); \
+		memcpy((d), &hd_, 16);                                                \
+	} while (0)
+
+/* Defines kernel k_NAME running host instruction `insn`. */
+#define SSE_HOST_KERNEL(name, insn)                                          \
+	static uint32_t k_##name(xmm_t *d, const xmm_t *s, uint32_t ctl)     \
+	{                                                                    \
+		SSE_HOST_OP(insn, d, s, ctl);                                \
+		return ctl & MXCSR_FLAGS;                                    \
+	}
+#endif
+
+#endif

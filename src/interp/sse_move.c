@@ -1,0 +1,216 @@
+/* SSE/SSE2 data movement: whole, scalar and half-register moves, MOVD/MOVQ
+ * with XMM registers, non-temporal stores (ordinary stores here), MASKMOVDQU,
+ * LDMXCSR/STMXCSR and the prefetch hints. */
+#include "interp/sse.h"
+#include "isa_handlers.h"
+
+/* ---- whole register: MOVUPS/MOVUPD/MOVDQU, MOVAPS/MOVAPD/MOVDQA ---- */
+
+void op_movups_load(struct cpu *c, const struct insn *i)
+{
+	xmm_t v;
+	sse_get_W_low(c, i, &v, 16);
+	c->xmm[i->reg] = v;
+}
+
+/* also MOVNTPS/MOVNTPD/MOVNTDQ, whose register forms are undefined */
+void op_movaps_load(struct cpu *c, const struct insn *i)
+{
+	xmm_t v;
+	sse_get_W(c, i, &v);
+	c->xmm[i->reg] = v;
+}
+
+void op_movups_store(struct cpu *c, const struct insn *i)
+{
+	if (i->mod == 3)
+		c->xmm[i->rm] = c->xmm[i->reg];
+	else
+		mem_write(c, mem_ea(c, i), &c->xmm[i->reg], 16);
+}
+
+void op_movaps_store(struct cpu *c, const struct insn *i)
+{
+	if (i->mod == 3)
+		c->xmm[i->rm] = c->xmm[i->reg];
+	else
+		mem_write(c, sse_ea_aligned(c, i), &c->xmm[i->reg], 16);
+}
+
+/* ---- scalars: a register source merges into the low lane, a memory
+ * source clears the rest of the register ---- */
+
+void op_movss_load(struct cpu *c, const struct insn *i)
+{
+	if (i->mod == 3) {
+		c->xmm[i->reg].d[0] = c->xmm[i->rm].d[0];
+	} else {
+		uint32_t v = mem_ld32(c, mem_ea(c, i));
+		c->xmm[i->reg] = (xmm_t){.d = {v}};
+	}
+}
+
+void op_movsd_load(struct cpu *c, const struct insn *i)
+{
+	if (i->mod == 3) {
+		c->xmm[i->reg].q[0] = c->xmm[i->rm].q[0];
+	} else {
+		uint64_t v = mem_ld64(c, mem_ea(c, i));
+		c->xmm[i->reg] = (xmm_t){.q = {v}};
+	}
+}
+
+void op_movss_store(struct cpu *c, const struct insn *i)
+{
+	if (i->mod == 3)
+		c->xmm[i->rm].d[0] = c->xmm[i->reg].d[0];
+	else
+		mem_st32(c, mem_ea(c, i), c->xmm[i->reg].d[0]);
+}
+
+void op_movsd_store(struct cpu *c, const struct insn *i)
+{
+	if (i->mod == 3)
+		c->xmm[i->rm].q[0] = c->xmm[i->reg].q[0];
+	else
+		mem_st64(c, mem_ea(c, i), c->xmm[i->reg].q[0]);
+}
+
+/* ---- halves: MOVLPS/MOVLPD, MOVHPS/MOVHPD (memory forms only),
+ * MOVHLPS/MOVLHPS (register forms of the same opcodes) ---- */
+
+void op_movlps_load(struct cpu *c, const struct insn *i)
+{
+	c->xmm[i->reg].q[0] = mem_ld64(c, mem_ea(c, i));
+}
+
+void op_movhps_load(struct cpu *c, const struct insn *i)
+{
+	c->xmm[i->reg].q[1] = mem_ld64(c, mem_ea(c, i));
+}
+
+void op_movlps_store(struct cpu *c, const struct insn *i)
+{
+	mem_st64(c, mem_ea(c, i), c->xmm[i->reg].q[0]);
+}
+
+void op_movhps_store(struct cpu *c, const struct insn *i)
+{
+	mem_st64(c, mem_ea(c, i), c->xmm[i->reg].q[1]);
+}
+
+void op_movhlps(struct cpu *c, const struct insn *i)
+{
+	c->xmm[i->reg].q[0] = c->xmm[i->rm].q[1];
+}
+
+void op_movlhps(struct cpu *c, const struct insn *i)
+{
+	c->xmm[i->reg].q[1] = c->xmm[i->rm].q[0];
+}
+
+/* ---- MOVD/MOVQ between XMM and general registers or memory ---- */
+
+/* 66 0F 6E: MOVD xmm, r/m32 (MOVQ xmm, r/m64 with REX.W), zero-extended. */
+void op_movd_to_xmm(struct cpu *c, const struct insn *i)
+{
+	uint64_t v = opE_get(c, i, i->osz == OSZ_64 ? OSZ_64 : OSZ_32);
+	c->xmm[i->reg] = (xmm_t){.q = {v}};
+}
+
+/* 66 0F 7E: MOVD r/m32, xmm (MOVQ r/m64, xmm with REX.W). */
+void op_movd_from_xmm(struct cpu *c, const struct insn *i)
+{
+	opE_set(c, i, i->osz == OSZ_64 ? OSZ_64 : OSZ_32, c->xmm[i->reg].q[0]);
+}
+
+/* F3 0F 7E: MOVQ xmm, xmm/m64, clearing the high quadword. */
+void op_movq_load(struct cpu *c, const struct insn *i)
+{
+	uint64_t v = i->mod == 3 ? c->xmm[i->rm].q[0] : mem_ld64(c, mem_ea(c, i));
+	c->xmm[i->reg] = (xmm_t){.q = {v}};
+}
+
+/* 66 0F D6: MOVQ xmm/m64, xmm; a register destination's high quadword is
+ * cleared. */
+void op_movq_store(struct cpu *c, const struct insn *i)
+{
+	uint64_t v = c->xmm[i->reg].q[0];
+	if (i->mod == 3)
+		c->xmm[i->rm] = (xmm_t){.q = {v}};
+	else
+		mem_st64(c, mem_ea(c, i), v);
+}
+
+/* MOVNTI m32/m64, r32/r64 */
+void op_movnti(struct cpu *c, const struct insn *i)
+{
+	unsigned osz = i->osz == OSZ_64 ? OSZ_64 : OSZ_32;
+	mem_st(c, mem_ea(c, i), osz, gpr_get(c, i->reg, osz));
+}
+
+/* ---- MASKMOVQ/MASKMOVDQU: bytes whose mask byte has its top bit set are
+ * stored at DS:rDI (segment overridable) ---- */
+
+void sse_masked_store(struct cpu *c, const struct insn *i, const uint8_t *data,
+		      const uint8_t *mask, unsigned n)
+{
+	struct insn at_di = *i;
+	int first = -1, last = -1;
+	at_di.base = R_DI;
+	at_di.index = R_NONE;
+	at_di.disp = 0;
+	uint64_t a = mem_ea(c, &at_di);
+	for (unsigned k = 0; k < n; k++) {
+		if (mask[k] & 0x80) {
+			if (first < 0)
+				first = (int)k;
+			last = (int)k;
+		}
+	}
+	if (first < 0)
+		return;
+	/* The selected bytes may straddle two pages. Rewriting the last one
+	 * with its own value first makes a fault on its page happen before
+	 * anything has changed; the stores in order then fault, if at all, on
+	 * the first one. */
+	mem_st8(c, a + (unsigned)last, mem_ld8(c, a + (unsigned)last));
+	for (unsigned k = (unsigned)first; k <= (unsigned)last; k++)
+		if (mask[k] & 0x80)
+			mem_st8(c, a + k, data[k]);
+}
+
+void op_maskmovdqu(struct cpu *c, const struct insn *i)
+{
+	sse_masked_store(c, i, c->xmm[i->reg].b, c->xmm[i->rm].b, 16);
+}
+
+/* ---- MXCSR ---- */
+
+void op_ldmxcsr(struct cpu *c, const struct insn *i)
+{
+	uint32_t v = mem_ld32(c, mem_ea(c, i));
+	if (!mxcsr_valid(v))
+		cpu_gp(c);
+	c->mxcsr = v;
+}
+
+void op_stmxcsr(struct cpu *c, const struct insn *i)
+{
+	mem_st32(c, mem_ea(c, i), c->mxcsr);
+}
+
+/* PREFETCHh, PREFETCH/PREFETCHW and the reserved-NOP rest of 0F 18:
+ * hints, which never fault. */
+void op_prefetch(struct cpu *c, const struct insn *i)
+{
+	(void)c;
+	(void)i;
+}
+
+/* An SSE opcode with a prefix it has no form for (see src/isa/sse.tbl). */
+void op_sse_reserved(struct cpu *c, const struct insn *i)
+{
+	(void)i;
+	cpu_undefined(c);
+}

@@ -1,0 +1,247 @@
+/* x87 FPU: state helpers shared by the x87 instruction handlers.
+ *
+ * The register stack holds physical registers c->fpu.st[0..7]; ST(i) is
+ * st[(top + i) & 7]. The tag word c->fpu.ftw keeps two bits per physical
+ * register, classified on every write, but only "empty" (3) versus "in use"
+ * decides anything: the hardware too keeps a one-bit tag and derives the
+ * other states from the contents whenever it stores a tag word, which is
+ * what makes MMX code (setting every tag to valid) come out right.
+ *
+ * Every handler of a non-control instruction follows the same order, so that
+ * an instruction that faults on memory leaves no trace: x87_wait (deliver a
+ * pending unmasked exception), read memory, compute, write memory, then
+ * change the registers, the status word and the instruction pointers. */
+#ifndef HEXVM_INTERP_X87_H
+#define HEXVM_INTERP_X87_H
+
+#include "cpu/x87_host.h"
+#include "interp/operand.h"
+
+/* status word */
+#define FSW_IE 0x0001u /* invalid operation */
+#define FSW_DE 0x0002u /* denormal operand */
+#define FSW_ZE 0x0004u /* zero divide */
+#define FSW_OE 0x0008u /* overflow */
+#define FSW_UE 0x0010u /* underflow */
+#define FSW_PE 0x0020u /* precision */
+#define FSW_EXC 0x003fu
+#define FSW_SF 0x0040u /* stack fault (with IE) */
+#define FSW_ES 0x0080u /* an unmasked exception is pending */
+#define FSW_C0 0x0100u
+#define FSW_C1 0x0200u
+#define FSW_C2 0x0400u
+#define FSW_TOP_SHIFT 11
+#define FSW_TOP (7u << FSW_TOP_SHIFT)
+#define FSW_C3 0x4000u
+#define FSW_B 0x8000u /* busy: mirrors ES */
+#define FSW_CC (FSW_C0 | FSW_C1 | FSW_C2 | FSW_C3)
+
+/* control word */
+#define FCW_MASKS 0x003fu /* exception masks, in the FSW flag positions */
+#define FCW_RC_CHOP 0x0c00u
+#define FCW_DEFAULT 0x037fu
+#define FCW_WRITABLE 0x1f3fu /* bits FLDCW keeps; bit 6 always reads as 1 */
+#define FCW_FIXED 0x0040u
+
+enum { TAG_VALID, TAG_ZERO, TAG_SPECIAL, TAG_EMPTY };
+
+/* What makes an instruction abandon its result when the exception is
+ * unmasked: any exception but precision for a memory destination (and for
+ * the pops of a compare), only the pre-computation ones for a register
+ * (overflow and underflow deliver a bias-adjusted result there). */
+#define ABORT_REG (FSW_IE | FSW_DE | FSW_ZE)
+#define ABORT_MEM (FSW_EXC & ~FSW_PE)
+
+/* struct x87 has no fields for the selectors that go with FIP and FDP (FCS,
+ * FDS), so fop keeps them above the 11-bit opcode: FDS as one plus the
+ * segment register of the last memory operand (0: selector 0), FCS as a bit
+ * saying whether a non-control instruction ran since FNINIT (user code does
+ * not change CS). All zero is the initial state. */
+#define FOP_MASK 0x07ffu
+#define FOP_SEG_SHIFT 11
+#define FOP_SEG_FIELD (7u << FOP_SEG_SHIFT)
+#define FOP_FCS_SET 0x4000u
+
+static ALWAYS_INLINE unsigned x87_phys(const struct cpu *c, unsigned i)
+{
+	return (c->fpu.top + i) & 7;
+}
+
+static ALWAYS_INLINE fpreg_t *x87_st(struct cpu *c, unsigned i)
+{
+	return &c->fpu.st[x87_phys(c, i)];
+}
+
+static ALWAYS_INLINE unsigned x87_tag(const struct cpu *c, unsigned phys)
+{
+	return (c->fpu.ftw >> (2 * phys)) & 3;
+}
+
+static ALWAYS_INLINE int x87_empty(const struct cpu *c, unsigned i)
+{
+	return x87_tag(c, x87_phys(c, i)) == TAG_EMPTY;
+}
+
+static ALWAYS_INLINE void x87_set_tag(struct cpu *c, unsigned phys, unsigned tag)
+{
+	c->fpu.ftw = (uint16_t)((c->fpu.ftw & ~(3u << (2 * phys))) | tag << (2 * phys));
+}
+
+/* The tag the contents of a register deserve. */
+static inline unsigned x87_classify(const fpreg_t *r)
+{
+	unsigned exp = r->raw.sexp & 0x7fff;
+	if (exp == 0x7fff)
+		return TAG_SPECIAL;
+	if (exp == 0)
+		return r->raw.mant ? TAG_SPECIAL : TAG_ZERO;
+	return (r->raw.mant >> 63) ? TAG_VALID : TAG_SPECIAL; /* unnormals are special */
+}
+
+/* ST(i) = v */
+static inline void x87_write(struct cpu *c, unsigned i, const fpreg_t *v)
+{
+	unsigned p = x87_phys(c, i);
+	c->fpu.st[p] = *v;
+	x87_set_tag(c, p, x87_classify(v));
+}
+
+static inline void x87_push(struct cpu *c, const fpreg_t *v)
+{
+	c->fpu.top = (c->fpu.top - 1) & 7;
+	x87_write(c, 0, v);
+}
+
+static inline void x87_pop(struct cpu *c)
+{
+	x87_set_tag(c, c->fpu.top, TAG_EMPTY);
+	c->fpu.top = (c->fpu.top + 1) & 7;
+}
+
+/* The default QNaN ("real indefinite") that masked invalid operations give. */
+static inline fpreg_t x87_indefinite(void)
+{
+	fpreg_t r = {0};
+	r.raw.mant = 0xc000000000000000ull;
+	r.raw.sexp = 0xffff;
+	return r;
+}
+
+/* Sets C0..C3 to those of `cc`, leaving the rest of the status word. */
+static inline void x87_set_cc(struct cpu *c, uint16_t cc)
+{
+	c->fpu.fsw = (uint16_t)((c->fpu.fsw & ~FSW_CC) | (cc & FSW_CC));
+}
+
+/* The control word the host computes a register result under: the guest's,
+ * with the exceptions that would abandon the result masked (the handler
+ * decides that from the flags), so the host stack always moves as planned;
+ * unmasked overflow and underflow give the hardware's bias-adjusted result. */
+static inline uint16_t x87_cw_reg(const struct cpu *c)
+{
+	return (uint16_t)(c->fpu.fcw | ABORT_REG);
+}
+
+/* ... and a result bound for memory, a compare or a conversion: all masked. */
+static inline uint16_t x87_cw_all(const struct cpu *c)
+{
+	return (uint16_t)(c->fpu.fcw | FCW_MASKS);
+}
+
+/* Delivers a pending unmasked exception (SIGFPE at this instruction), as
+ * every waiting x87 instruction does before it starts. */
+_Noreturn void x87_trap(struct cpu *c, const struct insn *i);
+static ALWAYS_INLINE void x87_wait(struct cpu *c, const struct insn *i)
+{
+	if (unlikely(c->fpu.fsw & FSW_ES))
+		x87_trap(c, i);
+}
+
+/* Recomputes ES and B from the exception flags and masks. */
+void x87_update_es(struct cpu *c);
+
+/* Whether an operation whose host status word is `sw` completes, rather than
+ * being abandoned for an unmasked exception among `abort_on`. */
+int x87_completes(const struct cpu *c, uint16_t sw, uint16_t abort_on);
+
+/* Accounts for host status `sw`: its exception flags accumulate (only those
+ * up to the abandoning one when the operation is abandoned) and the condition
+ * codes in `cc_mask` are taken from it. Returns x87_completes(). */
+int x87_status(struct cpu *c, uint16_t sw, uint16_t cc_mask, uint16_t abort_on);
+
+/* Stack faults: an empty source register, or a push onto a full stack. They
+ * record IE and SF (and C1 = 1 for overflow, 0 for underflow) and return
+ * nonzero when IE is masked, i.e. when the instruction goes on with the
+ * indefinite QNaN in place of the missing value. */
+int x87_underflow(struct cpu *c);
+int x87_overflow(struct cpu *c);
+
+/* Records instruction i as the last non-control instruction (FIP, FOP and,
+ * for a memory operand, FDP/FDS). */
+void x87_retire(struct cpu *c, const struct insn *i);
+
+/* The status word with TOP, as FNSTSW stores it. */
+static inline uint16_t x87_fsw(const struct cpu *c)
+{
+	return (uint16_t)((c->fpu.fsw & ~FSW_TOP) | (c->fpu.top << FSW_TOP_SHIFT));
+}
+
+/* Loads a whole status word (TOP included), as FLDENV/FRSTOR/FXRSTOR do. */
+void x87_load_fsw(struct cpu *c, uint16_t v);
+
+/* The full tag word as the hardware stores it: derived from the contents of
+ * every register in use. */
+uint16_t x87_tag_word(const struct cpu *c);
+
+/* Takes a stored tag word: only which registers are empty counts. Call it
+ * after the registers themselves are loaded. */
+void x87_load_tag_word(struct cpu *c, uint16_t tw);
+
+/* FCS and FDS, the selectors of the instruction and data pointers. */
+uint16_t x87_fcs(const struct cpu *c);
+uint16_t x87_fds(const struct cpu *c);
+/* Keeps loaded FCS and FDS (FLDENV, FRSTOR, FXRSTOR) as well as fop can. */
+void x87_load_selectors(struct cpu *c, uint16_t fcs, uint16_t fds);
+
+/* FNINIT's state. */
+void x87_init(struct cpu *c);
+
+/* The protected-mode environment (FNSTENV/FLDENV, the head of FNSAVE/FRSTOR):
+ * 28 bytes, or 14 in the 16-bit format. */
+#define X87_ENV32_SIZE 28u
+#define X87_ENV16_SIZE 14u
+void x87_store_env(const struct cpu *c, uint8_t *env, int format16);
+/* Loads all but the tag word, which it returns (see x87_load_tag_word). */
+uint16_t x87_load_env(struct cpu *c, const uint8_t *env, int format16);
+
+/* The FXSAVE image (also the FP state of Linux signal frames): what FXSAVE
+ * writes, x87_fxsave_size(c) bytes (288, or 416 with XMM8-15 in 64-bit
+ * mode) of the 512-byte area; format64 selects 64-bit FIP/FDP (REX.W). */
+#define X87_FXSAVE_MAX 416u
+unsigned x87_fxsave_size(const struct cpu *c);
+void x87_fxsave_image(const struct cpu *c, uint8_t *img, int format64);
+/* Loads such an image; returns 0, changing nothing, when its MXCSR sets a
+ * reserved bit (FXRSTOR's #GP). */
+int x87_fxrstor_image(struct cpu *c, const uint8_t *img, int format64);
+
+/* The memory operand of i, read into a kernel's io.mem (n bytes). */
+static inline void x87_read_mem(struct cpu *c, const struct insn *i, struct x87h_io *io,
+				unsigned n)
+{
+	mem_read(c, mem_ea(c, i), io->mem, n);
+}
+
+/* Shapes of the register-only computations, shared by the arithmetic and the
+ * transcendental handlers; cc_mask names the condition codes the instruction
+ * defines. */
+/* ST(0) = f(ST(0)) */
+void x87_op_st0(struct cpu *c, const struct insn *i, enum x87h_kernel k, uint16_t cc_mask);
+/* ST(0) = f(ST(0), ST(1)); cc_mask_nan applies instead when the result is a NaN */
+void x87_op_st0_st1(struct cpu *c, const struct insn *i, enum x87h_kernel k, uint16_t cc_mask,
+		    uint16_t cc_mask_nan);
+/* ST(1) = f(ST(1), ST(0)), then pop */
+void x87_op_st1_pop(struct cpu *c, const struct insn *i, enum x87h_kernel k);
+/* ST(0), push = f(ST(0)) */
+void x87_op_push(struct cpu *c, const struct insn *i, enum x87h_kernel k, uint16_t cc_mask);
+
+#endif

@@ -1,0 +1,310 @@
+/* x87 data transfer: FLD/FILD/FBLD, FST/FIST/FISTTP/FBSTP, the constants,
+ * FXCH, FCMOVcc, FFREE. */
+#include "interp/x87.h"
+#include "isa_handlers.h"
+
+/* ---- loads ---- */
+
+/* The response to a push onto a full stack (ST(7) in use). */
+static void push_overflow(struct cpu *c)
+{
+	if (x87_overflow(c)) {
+		fpreg_t indef = x87_indefinite();
+		x87_push(c, &indef);
+	}
+}
+
+/* A push there is room for. */
+static void push_value(struct cpu *c, const fpreg_t *v)
+{
+	c->fpu.fsw &= (uint16_t)~FSW_C1;
+	x87_push(c, v);
+}
+
+/* Loads a memory operand of format fmt through the host's conversion, which
+ * raises invalid for a signalling NaN and denormal for a denormal. Only an
+ * unmasked invalid stops the push. */
+static void load_converted(struct cpu *c, const struct insn *i, enum x87_fmt fmt)
+{
+	struct x87h_io io;
+	x87_wait(c, i);
+	x87_read_mem(c, i, &io, x87_fmt_bytes[fmt]);
+	if (!x87_empty(c, 7)) {
+		push_overflow(c);
+	} else {
+		uint16_t sw = x87h_run(XK_LOAD + fmt, x87_cw_all(c), &io);
+		if (x87_status(c, sw, FSW_C1, FSW_IE))
+			x87_push(c, &io.st0);
+	}
+	x87_retire(c, i);
+}
+
+void op_fld_m32(struct cpu *c, const struct insn *i)
+{
+	load_converted(c, i, FMT_F32);
+}
+
+void op_fld_m64(struct cpu *c, const struct insn *i)
+{
+	load_converted(c, i, FMT_F64);
+}
+
+void op_fild_m16(struct cpu *c, const struct insn *i)
+{
+	load_converted(c, i, FMT_I16);
+}
+
+void op_fild_m32(struct cpu *c, const struct insn *i)
+{
+	load_converted(c, i, FMT_I32);
+}
+
+void op_fild_m64(struct cpu *c, const struct insn *i)
+{
+	load_converted(c, i, FMT_I64);
+}
+
+void op_fbld(struct cpu *c, const struct insn *i)
+{
+	load_converted(c, i, FMT_BCD);
+}
+
+/* The 80-bit format is the register format: no conversion, no exception. */
+void op_fld_m80(struct cpu *c, const struct insn *i)
+{
+	fpreg_t v = {0};
+	x87_wait(c, i);
+	mem_read(c, mem_ea(c, i), v.bytes, 10);
+	if (x87_empty(c, 7))
+		push_value(c, &v);
+	else
+		push_overflow(c);
+	x87_retire(c, i);
+}
+
+void op_fld_sti(struct cpu *c, const struct insn *i)
+{
+	unsigned src = i->rm & 7;
+	x87_wait(c, i);
+	if (!x87_empty(c, 7)) {
+		push_overflow(c);
+	} else if (!x87_empty(c, src)) {
+		fpreg_t v = *x87_st(c, src);
+		push_value(c, &v);
+	} else if (x87_underflow(c)) {
+		fpreg_t indef = x87_indefinite();
+		x87_push(c, &indef);
+	}
+	x87_retire(c, i);
+}
+
+/* FLD1, FLDL2T, FLDL2E, FLDPI, FLDLG2, FLDLN2, FLDZ (D9 E8..EE): the host
+ * rounds the constants by the rounding control, as the hardware does. */
+void op_fldconst(struct cpu *c, const struct insn *i)
+{
+	struct x87h_io io;
+	x87_wait(c, i);
+	if (!x87_empty(c, 7)) {
+		push_overflow(c);
+	} else {
+		x87h_run(XK_CONST + (i->rm & 7), x87_cw_all(c), &io);
+		push_value(c, &io.st0);
+	}
+	x87_retire(c, i);
+}
+
+/* ---- stores ---- */
+
+/* Stores ST(0) in format fmt, rounded under control word fcw, then pops if
+ * asked. An empty ST(0) under masked invalid stores the format's indefinite
+ * (which converting the indefinite QNaN gives); any unmasked exception but
+ * precision leaves memory and the stack alone. */
+static void store_converted(struct cpu *c, const struct insn *i, enum x87_fmt fmt, uint16_t fcw,
+			    int pop)
+{
+	struct x87h_io io;
+	int empty = x87_empty(c, 0);
+	x87_wait(c, i);
+	if (empty && !(c->fpu.fcw & FSW_IE)) {
+		x87_underflow(c);
+		x87_retire(c, i);
+		return;
+	}
+	io.st0 = empty ? x87_indefinite() : *x87_st(c, 0);
+	uint16_t sw = x87h_run(XK_STORE + fmt, fcw | FCW_MASKS, &io);
+	int done = x87_completes(c, sw, ABORT_MEM);
+	if (done)
+		mem_write(c, mem_ea(c, i), io.mem, x87_fmt_bytes[fmt]);
+	x87_status(c, sw, FSW_C1, ABORT_MEM);
+	if (empty)
+		x87_underflow(c);
+	if (done && pop)
+		x87_pop(c);
+	x87_retire(c, i);
+}
+
+void op_fst_m32(struct cpu *c, const struct insn *i)
+{
+	store_converted(c, i, FMT_F32, c->fpu.fcw, 0);
+}
+
+void op_fstp_m32(struct cpu *c, const struct insn *i)
+{
+	store_converted(c, i, FMT_F32, c->fpu.fcw, 1);
+}
+
+void op_fst_m64(struct cpu *c, const struct insn *i)
+{
+	store_converted(c, i, FMT_F64, c->fpu.fcw, 0);
+}
+
+void op_fstp_m64(struct cpu *c, const struct insn *i)
+{
+	store_converted(c, i, FMT_F64, c->fpu.fcw, 1);
+}
+
+void op_fist_m16(struct cpu *c, const struct insn *i)
+{
+	store_converted(c, i, FMT_I16, c->fpu.fcw, 0);
+}
+
+void op_fistp_m16(struct cpu *c, const struct insn *i)
+{
+	store_converted(c, i, FMT_I16, c->fpu.fcw, 1);
+}
+
+void op_fist_m32(struct cpu *c, const struct insn *i)
+{
+	store_converted(c, i, FMT_I32, c->fpu.fcw, 0);
+}
+
+void op_fistp_m32(struct cpu *c, const struct insn *i)
+{
+	store_converted(c, i, FMT_I32, c->fpu.fcw, 1);
+}
+
+void op_fistp_m64(struct cpu *c, const struct insn *i)
+{
+	store_converted(c, i, FMT_I64, c->fpu.fcw, 1);
+}
+
+/* FISTTP is FISTP that truncates whatever the rounding control says. */
+void op_fisttp_m16(struct cpu *c, const struct insn *i)
+{
+	store_converted(c, i, FMT_I16, c->fpu.fcw | FCW_RC_CHOP, 1);
+}
+
+void op_fisttp_m32(struct cpu *c, const struct insn *i)
+{
+	store_converted(c, i, FMT_I32, c->fpu.fcw | FCW_RC_CHOP, 1);
+}
+
+void op_fisttp_m64(struct cpu *c, const struct insn *i)
+{
+	store_converted(c, i, FMT_I64, c->fpu.fcw | FCW_RC_CHOP, 1);
+}
+
+void op_fbstp(struct cpu *c, const struct insn *i)
+{
+	store_converted(c, i, FMT_BCD, c->fpu.fcw, 1);
+}
+
+void op_fstp_m80(struct cpu *c, const struct insn *i)
+{
+	int empty = x87_empty(c, 0);
+	x87_wait(c, i);
+	if (!empty || (c->fpu.fcw & FSW_IE)) {
+		fpreg_t v = empty ? x87_indefinite() : *x87_st(c, 0);
+		mem_write(c, mem_ea(c, i), v.bytes, 10);
+		c->fpu.fsw &= (uint16_t)~FSW_C1;
+		x87_pop(c);
+	}
+	if (empty)
+		x87_underflow(c);
+	x87_retire(c, i);
+}
+
+/* FST/FSTP ST(i): a plain copy, no exception but the stack fault. */
+static void store_reg(struct cpu *c, const struct insn *i, int pop)
+{
+	x87_wait(c, i);
+	if (!x87_empty(c, 0)) {
+		fpreg_t v = *x87_st(c, 0);
+		c->fpu.fsw &= (uint16_t)~FSW_C1;
+		x87_write(c, i->rm & 7, &v);
+		if (pop)
+			x87_pop(c);
+	} else if (x87_underflow(c)) {
+		fpreg_t indef = x87_indefinite();
+		x87_write(c, i->rm & 7, &indef);
+		if (pop)
+			x87_pop(c);
+	}
+	x87_retire(c, i);
+}
+
+void op_fst_sti(struct cpu *c, const struct insn *i)
+{
+	store_reg(c, i, 0);
+}
+
+void op_fstp_sti(struct cpu *c, const struct insn *i)
+{
+	store_reg(c, i, 1);
+}
+
+/* ---- register moves ---- */
+
+/* Under masked invalid, an empty register takes part as the indefinite. */
+void op_fxch(struct cpu *c, const struct insn *i)
+{
+	unsigned other = i->rm & 7;
+	x87_wait(c, i);
+	int empty = x87_empty(c, 0) || x87_empty(c, other);
+	if (!empty || x87_underflow(c)) {
+		fpreg_t indef = x87_indefinite();
+		fpreg_t a = x87_empty(c, 0) ? indef : *x87_st(c, 0);
+		fpreg_t b = x87_empty(c, other) ? indef : *x87_st(c, other);
+		if (!empty)
+			c->fpu.fsw &= (uint16_t)~FSW_C1;
+		x87_write(c, 0, &b);
+		x87_write(c, other, &a);
+	}
+	x87_retire(c, i);
+}
+
+/* FCMOVcc: the conditions are those of Jcc: B, E, BE, U and their negations
+ * (DA C0..DF, DB C0..DF by ModRM.reg). */
+void op_fcmov(struct cpu *c, const struct insn *i)
+{
+	static const uint8_t cond[4] = {0x2, 0x4, 0x6, 0xa};
+	unsigned src = i->rm & 7;
+	unsigned cc = cond[i->reg & 3] | (i->opc == 0xdb);
+	x87_wait(c, i);
+	if (x87_empty(c, 0) || x87_empty(c, src)) {
+		if (x87_underflow(c) && cpu_cond(c, cc)) {
+			fpreg_t indef = x87_indefinite();
+			x87_write(c, 0, &indef);
+		}
+	} else if (cpu_cond(c, cc)) {
+		fpreg_t v = *x87_st(c, src);
+		x87_write(c, 0, &v);
+	}
+	x87_retire(c, i);
+}
+
+void op_ffree(struct cpu *c, const struct insn *i)
+{
+	x87_wait(c, i);
+	x87_set_tag(c, x87_phys(c, i->rm & 7), TAG_EMPTY);
+	x87_retire(c, i);
+}
+
+/* FFREEP (DF C0+i): frees ST(i), then pops. */
+void op_ffreep(struct cpu *c, const struct insn *i)
+{
+	x87_wait(c, i);
+	x87_set_tag(c, x87_phys(c, i->rm & 7), TAG_EMPTY);
+	x87_pop(c);
+	x87_retire(c, i);
+}
