@@ -118,6 +118,7 @@ struct cpu {
 	struct x87 fpu;
 
 	uint64_t icount; /* guest instructions retired */
+	uint64_t icount_limit; /* the run loop returns once icount reaches this */
 	uint64_t tsc_base;
 
 	/* set from anywhere (signals, code invalidation, exit) to leave the block

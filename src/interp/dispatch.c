@@ -67,7 +67,7 @@ static HOT __attribute__((noinline)) void run_blocks(struct cpu *c, struct block
 		c->icount += (uint64_t)(p - b->insns);
 		if (!p[-1].stop)
 			c->rip = next_ip(c, &p[-1]);
-		if (unlikely(c->exit_req)) {
+		if (unlikely(c->exit_req) || unlikely(c->icount >= c->icount_limit)) {
 			c->exit_req = 0;
 			return;
 		}

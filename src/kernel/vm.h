@@ -40,6 +40,7 @@ struct process {
 	struct fdtable *fds;
 	struct k_sigaction sigactions[NSIG_LINUX + 1];
 	char *exe; /* host path of the executable */
+	int64_t alarm_at, alarm_interval; /* ITIMER_REAL on the monotonic clock, ns; 0: off */
 	uint32_t umask;
 	struct task *task; /* its (single, for now) thread */
 };
@@ -58,6 +59,10 @@ struct task {
 	struct vm *vm;
 	int tid;
 	uint64_t sigmask, sigpending;
+	uint64_t saved_sigmask; /* sigsuspend's: restored when its handler returns */
+	int restore_sigmask;
+	int64_t restart_ret;    /* an interrupted call's -ERESTART* code, or 0 */
+	uint64_t restart_nr;    /* and its number, to run it again */
 	struct siginfo_k siginfo[NSIG_LINUX + 1]; /* the queued instance of each pending signal */
 	uint64_t clear_child_tid;
 	uint64_t robust_list, robust_len;

@@ -20,11 +20,6 @@
 #define PIE_BASE_32 0x56555000ull
 #define STACK_TOP_32 0xffffe000ull
 
-int elf_fail(struct exec_error *err, const char *fmt, ...);
-int elf_map(struct mm *mm, const struct elf_image *img, uint64_t bias, const char *path,
-	    uint64_t *image_end, struct exec_error *err);
-uint64_t elf_phdr_addr(const struct elf_image *img, uint64_t bias);
-
 static int fail_errno(struct exec_error *err, int e)
 {
 	snprintf(err->msg, sizeof err->msg, "%s", strerror(e));
@@ -164,7 +159,7 @@ static int exec_depth(struct vm *vm, struct process *p, const char *path, char *
 		rc = exec_depth(vm, p, interp, nargv, envp, err, depth + 1);
 		if (rc && err->status == 127) {
 			snprintf(err->msg, sizeof err->msg,
-				 "bad interpreter %s: No such file or directory", interp);
+				 "bad interpreter %.200s: No such file or directory", interp);
 			snprintf(err->path, sizeof err->path, "%s", path);
 			err->status = 126;
 		}

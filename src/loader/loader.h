@@ -34,6 +34,14 @@ int loader_exec(struct vm *vm, struct process *p, const char *path, char *const 
 
 /* Validation, exposed for the tests of malformed files. */
 int elf_check(struct elf_image *img, const uint8_t *data, size_t size, struct exec_error *err);
+/* Fills err with a cannot-execute message; returns -1. */
+int elf_fail(struct exec_error *err, const char *fmt, ...);
+struct mm;
+/* Maps the image's segments at `bias`; *image_end is the end of the last. */
+int elf_map(struct mm *mm, const struct elf_image *img, uint64_t bias, const char *path,
+	    uint64_t *image_end, struct exec_error *err);
+/* The address of the program headers in memory, for AT_PHDR. */
+uint64_t elf_phdr_addr(const struct elf_image *img, uint64_t bias);
 
 struct stack_layout {
 	uint64_t phdr, phnum, phent, entry, base;

@@ -3,6 +3,7 @@
 
 #include "kernel/entry.h"
 #include "kernel/sys/syscall.h"
+#include "kernel/task/timer.h"
 
 /* Rows absent from an ABI (number -1) all land in the spare last slot, which
  * is never looked up; the override warnings for it are expected. */
@@ -60,8 +61,15 @@ void kernel_syscall(struct cpu *c, enum syscall_abi abi)
 			vm->sys.count[abi][nr]++;
 		ret = -ENOSYS;
 	}
+	if (ret == -KERN_ERESTARTSYS || ret == -KERN_ERESTARTNOHAND) {
+		/* what the guest sees unless signal delivery restarts the call */
+		t->restart_ret = -ret;
+		t->restart_nr = nr;
+		ret = -EINTR;
+	}
 	if (vm->opt.trace_syscalls)
 		syscall_trace(t, abi, nr, a, ret, args_text);
+	timers_fire(t);
 	if (ret == SYSCALL_REGS_SET)
 		return;
 	c->r[R_AX] = abi == ABI_I386 && !c->mode64 ? (uint32_t)ret : (uint64_t)ret;

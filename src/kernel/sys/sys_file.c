@@ -2,12 +2,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "kernel/abi/layout.h"
 #include "kernel/sys/syscall.h"
+#include "kernel/task/timer.h"
 #include "kernel/vfs/file.h"
 #include "kernel/vfs/path.h"
 #include "mem/mm.h"
@@ -72,6 +74,11 @@ int64_t sys_read(struct task *t, const uint64_t *a)
 	void *buf = user_ptr(t->proc->mm, a[1], n, GPROT_WRITE);
 	if (!buf)
 		return -EFAULT;
+	if (!(f->flags & O_NONBLOCK)) {
+		int rc = task_wait_host_fd(t, f->host_fd, POLLIN);
+		if (rc)
+			return rc;
+	}
 	ssize_t got = read(f->host_fd, buf, n);
 	if (got > 0)
 		user_wrote(t->proc->mm, a[1], (size_t)got);
@@ -253,8 +260,13 @@ int64_t sys_fcntl(struct task *t, const uint64_t *a)
 		int hf = fcntl(f->host_fd, F_GETFL);
 		return hf < 0 ? -errno : hf;
 	}
-	case F_SETFL:
-		return fcntl(f->host_fd, F_SETFL, (int)a[2]) < 0 ? -errno : 0;
+	case F_SETFL: {
+		int settable = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
+		if (fcntl(f->host_fd, F_SETFL, (int)a[2] & settable) < 0)
+			return -errno;
+		f->flags = (f->flags & ~settable) | ((int)a[2] & settable);
+		return 0;
+	}
 	default: return -EINVAL;
 	}
 }

@@ -10,6 +10,7 @@
 #include "interp/x87.h"
 #include "kernel/abi/layout.h"
 #include "kernel/task/task.h"
+#include "kernel/task/timer.h"
 #include "mem/mm.h"
 #include "mem/uaccess.h"
 
@@ -308,6 +309,27 @@ static int setup_frame32(struct task *t, const struct k_sigaction *sa, const str
 	return 0;
 }
 
+void signal_finish_interrupted(struct task *t, int handler_flags, int handler_runs)
+{
+	struct cpu *c = &t->cpu;
+	if (!t->restart_ret)
+		return;
+	if (!handler_runs ||
+	    (t->restart_ret == KERN_ERESTARTSYS && (handler_flags & SA_RESTART_L))) {
+		c->r[R_AX] = t->restart_nr;
+		c->rip -= 2; /* SYSCALL and INT 0x80 are both two bytes */
+	}
+	t->restart_ret = 0;
+}
+
+/* The mask a handler's frame restores: sigsuspend's caller's, if any. */
+static uint64_t frame_mask(struct task *t)
+{
+	uint64_t m = t->restore_sigmask ? t->saved_sigmask : t->sigmask;
+	t->restore_sigmask = 0;
+	return m;
+}
+
 static void deliver(struct task *t, const struct siginfo_k *info)
 {
 	struct k_sigaction *sa = &t->proc->sigactions[info->signo];
@@ -321,12 +343,17 @@ static void deliver(struct task *t, const struct siginfo_k *info)
 	}
 	int rc;
 	struct k_sigaction copy = *sa;
+	signal_finish_interrupted(t, (int)copy.flags, 1);
+	uint64_t restore_mask = frame_mask(t);
+	uint64_t running_mask = t->sigmask;
+	t->sigmask = restore_mask;
 	if (t->proc->mode64)
 		rc = setup_frame64(t, &copy, info);
 	else if (copy.flags & SA_SIGINFO_L)
 		rc = setup_rt_frame32(t, &copy, info);
 	else
 		rc = setup_frame32(t, &copy, info);
+	t->sigmask = running_mask; /* the handler runs with sigsuspend's mask too */
 	if (rc) {
 		struct siginfo_k segv = {SIGSEGV, SI_KERNEL, 0, 0, 0, 0, 13, 0};
 		terminate(t, &segv);

@@ -17,6 +17,8 @@ void signal_send(struct task *t, const struct siginfo_k *info);
 void signal_force(struct task *t, const struct siginfo_k *info);
 /* Delivers pending unblocked signals at a return to user mode. */
 void signal_deliver_pending(struct task *t);
+/* Settles a system call a signal interrupted: restarted, or EINTR. */
+void signal_finish_interrupted(struct task *t, int handler_flags, int handler_runs);
 /* rt_sigreturn / sigreturn: restores the frame; 0, or -1 for a bad frame. */
 int signal_return(struct task *t, int rt);
 

@@ -8,6 +8,7 @@
 
 #include "interp/dispatch.h"
 #include "kernel/task/signal.h"
+#include "kernel/task/timer.h"
 #include "kernel/vfs/file.h"
 #include "mem/mm.h"
 
@@ -112,10 +113,24 @@ static void on_fault(struct cpu *c)
 	signal_force(t, &info);
 }
 
+/* After a return to the kernel: timers, signals, and what an interrupted
+ * call or sigsuspend left to settle when no handler ran. */
+static void return_to_user(struct task *t)
+{
+	timers_fire(t);
+	signal_deliver_pending(t);
+	signal_finish_interrupted(t, 0, 0);
+	if (t->restore_sigmask) {
+		t->sigmask = t->saved_sigmask;
+		t->restore_sigmask = 0;
+	}
+}
+
 void task_run(struct task *t)
 {
 	while (!t->cpu.stop) {
+		task_set_budget(t);
 		cpu_run(&t->cpu, t->proc->mm, on_fault);
-		signal_deliver_pending(t);
+		return_to_user(t);
 	}
 }

@@ -1,0 +1,159 @@
+/* Waiting for signals and the interval timer: sigpending, sigsuspend,
+ * pause, sigtimedwait, alarm, setitimer, getitimer. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+
+#include "kernel/abi/layout.h"
+#include "kernel/sys/syscall.h"
+#include "kernel/task/signal.h"
+#include "kernel/task/task.h"
+#include "kernel/task/timer.h"
+#include "mem/uaccess.h"
+
+#define NSEC 1000000000ll
+#define ITIMER_REAL_L 0
+
+int64_t sys_rt_sigpending(struct task *t, const uint64_t *a)
+{
+	uint8_t raw[8];
+	if (a[1] > 8)
+		return -EINVAL;
+	put64(raw, 0, t->sigpending & t->sigmask);
+	return copy_to_user(t->proc->mm, a[0], raw, (size_t)a[1]);
+}
+
+/* Sleeps (in virtual time) until an unblocked signal is pending. */
+static int64_t wait_for_unblocked(struct task *t)
+{
+	while (!(t->sigpending & ~t->sigmask))
+		if (task_wait_timer(t, 0) < 0) {
+			task_deadlock(t, "waits for a signal that nothing can send");
+			break;
+		}
+	return -KERN_ERESTARTNOHAND;
+}
+
+int64_t sys_rt_sigsuspend(struct task *t, const uint64_t *a)
+{
+	uint8_t raw[8];
+	if (a[1] != 8)
+		return -EINVAL;
+	if (copy_from_user(t->proc->mm, raw, a[0], 8))
+		return -EFAULT;
+	t->saved_sigmask = t->sigmask;
+	t->restore_sigmask = 1;
+	t->sigmask = get64(raw, 0) & ~SIG_UNBLOCKABLE;
+	return wait_for_unblocked(t);
+}
+
+int64_t sys_pause(struct task *t, const uint64_t *a)
+{
+	return wait_for_unblocked(t);
+}
+
+static int64_t do_sigtimedwait(struct task *t, const uint64_t *a, int wide)
+{
+	uint8_t raw[16], info[128];
+	int64_t deadline = 0;
+	if (a[3] != 8)
+		return -EINVAL;
+	if (copy_from_user(t->proc->mm, raw, a[0], 8))
+		return -EFAULT;
+	uint64_t set = get64(raw, 0) & ~SIG_UNBLOCKABLE;
+	if (a[2]) {
+		if (copy_from_user(t->proc->mm, raw, a[2], wide ? 16 : 8))
+			return -EFAULT;
+		int64_t sec = wide ? (int64_t)get64(raw, 0) : (int32_t)get32(raw, 0);
+		int64_t nsec = wide ? (int64_t)get64(raw, 8) : (int32_t)get32(raw, 4);
+		if (sec < 0 || nsec < 0 || nsec >= NSEC)
+			return -EINVAL;
+		deadline = vm_monotonic_ns(t->vm, &t->cpu) + sec * NSEC + nsec;
+	}
+	for (;;) {
+		uint64_t ready = t->sigpending & set;
+		if (ready) {
+			int sig = __builtin_ctzll(ready) + 1;
+			const struct siginfo_k *si = &t->siginfo[sig];
+			t->sigpending &= ~SIGBIT(sig);
+			memset(info, 0, sizeof info);
+			put32(info, 0, (uint32_t)sig);
+			put32(info, 8, (uint32_t)si->code);
+			put32(info, sys_is64(t) ? 16 : 12, (uint32_t)si->pid);
+			put32(info, sys_is64(t) ? 20 : 16, (uint32_t)si->uid);
+			if (a[1] && copy_to_user(t->proc->mm, a[1], info, sizeof info))
+				return -EFAULT;
+			return sig;
+		}
+		if (t->sigpending & ~t->sigmask)
+			return -KERN_ERESTARTNOHAND; /* another signal's handler runs first */
+		if (a[2] && vm_monotonic_ns(t->vm, &t->cpu) >= deadline)
+			return -EAGAIN;
+		if (task_wait_timer(t, deadline) < 0 && !a[2]) {
+			task_deadlock(t, "sigtimedwait for a signal that nothing can send");
+			return -EINTR;
+		}
+	}
+}
+
+int64_t sys_rt_sigtimedwait(struct task *t, const uint64_t *a) { return do_sigtimedwait(t, a, 1); }
+int64_t sys_rt_sigtimedwait32(struct task *t, const uint64_t *a) { return do_sigtimedwait(t, a, 0); }
+
+int64_t sys_alarm(struct task *t, const uint64_t *a)
+{
+	int64_t now = vm_monotonic_ns(t->vm, &t->cpu);
+	int64_t left = timer_remaining(t->proc, now);
+	timer_set(t->proc, now, (int64_t)(uint32_t)a[0] * NSEC, 0);
+	/* Linux rounds to the nearest second but never reports a live alarm as 0 */
+	int64_t secs = (left + NSEC / 2) / NSEC;
+	return left && !secs ? 1 : secs;
+}
+
+/* struct itimerval: interval then value, each a timeval of two longs */
+static void put_itimerval(uint8_t *raw, int64_t interval, int64_t value, int is64)
+{
+	unsigned l = is64 ? 8 : 4;
+	put_long(raw, 0, (uint64_t)(interval / NSEC), is64);
+	put_long(raw, l, (uint64_t)(interval % NSEC / 1000), is64);
+	put_long(raw, 2 * l, (uint64_t)(value / NSEC), is64);
+	put_long(raw, 3 * l, (uint64_t)(value % NSEC / 1000), is64);
+}
+
+static int64_t itimer_out(struct task *t, uint64_t addr, int64_t now)
+{
+	uint8_t raw[32];
+	int is64 = sys_is64(t);
+	put_itimerval(raw, t->proc->alarm_interval, timer_remaining(t->proc, now), is64);
+	return copy_to_user(t->proc->mm, addr, raw, is64 ? 32 : 16);
+}
+
+int64_t sys_getitimer(struct task *t, const uint64_t *a)
+{
+	if ((int)a[0] != ITIMER_REAL_L)
+		return -EINVAL; /* the virtual and profiling timers are not provided */
+	return itimer_out(t, a[1], vm_monotonic_ns(t->vm, &t->cpu));
+}
+
+int64_t sys_setitimer(struct task *t, const uint64_t *a)
+{
+	uint8_t raw[32];
+	int is64 = sys_is64(t);
+	unsigned l = is64 ? 8 : 4;
+	int64_t now = vm_monotonic_ns(t->vm, &t->cpu), v[4];
+	if ((int)a[0] != ITIMER_REAL_L)
+		return -EINVAL;
+	if (a[2] && itimer_out(t, a[2], now))
+		return -EFAULT;
+	if (!a[1]) {
+		timer_set(t->proc, now, 0, 0);
+		return 0;
+	}
+	if (copy_from_user(t->proc->mm, raw, a[1], 4 * l))
+		return -EFAULT;
+	for (int k = 0; k < 4; k++)
+		v[k] = is64 ? (int64_t)get64(raw, (unsigned)k * l) : (int32_t)get32(raw, (unsigned)k * l);
+	if (v[0] < 0 || v[2] < 0 || v[1] < 0 || v[1] >= 1000000 || v[3] < 0 || v[3] >= 1000000)
+		return -EINVAL;
+	timer_set(t->proc, now, v[2] * NSEC + v[3] * 1000, v[0] * NSEC + v[1] * 1000);
+	return 0;
+}
