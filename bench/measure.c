@@ -1,0 +1,238 @@
+/* measure: run a command N times; report the median wall time and peak RSS.
+ *
+ * usage: measure [-n RUNS] [-b BUDGET_S] [-t TIMEOUT_S] [-o OUT] [-e ERR] -- CMD [ARGS...]
+ *
+ *   -n RUNS       how many times to run CMD (default 3)
+ *   -b BUDGET_S   start no further run once the runs so far took this long in
+ *                 total (default 0: no budget); keeps a slow target from
+ *                 eating the whole benchmark's time, at the cost of fewer runs
+ *   -t TIMEOUT_S  per-run limit in seconds, SIGKILL after it (default 0: none)
+ *   -o OUT        the first run's standard output goes here (default /dev/null);
+ *                 later runs' go to OUT.again and must be byte-identical
+ *   -e ERR        every run's standard error goes here, appended (default /dev/null)
+ *
+ * Prints one line of key=value fields on stdout, e.g.
+ *   status=ok runs=3 median_s=0.512345 min_s=0.50 max_s=0.53 maxrss_kb=1880
+ * status is one of ok, exit:N, signal:N, timeout, unstable (outputs of two
+ * runs differ), spawn:ERRNO-TEXT. It stops at the first failed run; the times
+ * then cover the runs that succeeded. Exit status is 0 only for status=ok.
+ *
+ * Written for bench/run.sh so the benchmark depends on no GNU time or
+ * hyperfine: wall time is CLOCK_MONOTONIC around spawn..wait4, and peak RSS is
+ * the child's own ru_maxrss from wait4 (so for `hexvm prog` it is hexvm's, the
+ * emulator plus its guest, and for a native run the program's). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static volatile sig_atomic_t child_pid;
+static volatile sig_atomic_t timed_out;
+
+/* SIGALRM handler: the run took too long; kill it so wait4 returns. */
+static void on_alarm(int sig)
+{
+    (void)sig;
+    timed_out = 1;
+    if (child_pid > 0)
+        kill((pid_t)child_pid, SIGKILL);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Byte-compare two files; 1 when equal. */
+static int same_file(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    int same = fa && fb;
+    while (same) {
+        int ca = getc(fa), cb = getc(fb);
+        if (ca != cb)
+            same = 0;
+        if (ca == EOF || cb == EOF)
+            break;
+    }
+    if (fa)
+        fclose(fa);
+    if (fb)
+        fclose(fb);
+    return same;
+}
+
+/* One run: spawn with stdout/stderr redirected, wait, time it. Returns 0 on
+ * exit status 0 and writes a status text into `status` otherwise. */
+static int run_once(char **cmd, const char *out, const char *err, unsigned timeout_s,
+                    double *wall, long *maxrss_kb, char *status, size_t status_len)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, out, O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, err, O_WRONLY | O_CREAT | O_APPEND,
+                                     0644);
+    pid_t pid;
+    timed_out = 0;
+    double t0 = now_s();
+    int rc = posix_spawnp(&pid, cmd[0], &fa, NULL, cmd, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) {
+        snprintf(status, status_len, "spawn:%s", strerror(rc));
+        /* Keep the status one word: run.sh splits the line on spaces. */
+        for (char *p = status; *p; p++)
+            if (*p == ' ')
+                *p = '-';
+        return -1;
+    }
+    child_pid = pid;
+    if (timeout_s)
+        alarm(timeout_s);
+    int wstatus;
+    struct rusage ru;
+    pid_t got;
+    do
+        got = wait4(pid, &wstatus, 0, &ru);
+    while (got < 0 && errno == EINTR);
+    double t1 = now_s();
+    alarm(0);
+    child_pid = 0;
+    if (got < 0) {
+        snprintf(status, status_len, "wait:%s", strerror(errno));
+        return -1;
+    }
+    *wall = t1 - t0;
+    *maxrss_kb = ru.ru_maxrss;
+    if (timed_out) {
+        snprintf(status, status_len, "timeout");
+        return -1;
+    }
+    if (WIFSIGNALED(wstatus)) {
+        snprintf(status, status_len, "signal:%d", WTERMSIG(wstatus));
+        return -1;
+    }
+    if (WEXITSTATUS(wstatus) != 0) {
+        snprintf(status, status_len, "exit:%d", WEXITSTATUS(wstatus));
+        return -1;
+    }
+    return 0;
+}
+
+static void usage(void)
+{
+    fputs("usage: measure [-n RUNS] [-b BUDGET_S] [-t TIMEOUT_S] [-o OUT] [-e ERR] -- CMD "
+          "[ARGS...]\n",
+          stderr);
+    exit(2);
+}
+
+int main(int argc, char **argv)
+{
+    unsigned runs = 3, timeout_s = 0;
+    double budget_s = 0;
+    const char *out = "/dev/null", *err = "/dev/null";
+    int opt;
+    /* '+': stop at the first non-option so CMD's own flags are left alone. */
+    while ((opt = getopt(argc, argv, "+n:b:t:o:e:")) != -1) {
+        switch (opt) {
+        case 'n':
+            runs = (unsigned)strtoul(optarg, NULL, 10);
+            break;
+        case 'b':
+            budget_s = strtod(optarg, NULL);
+            break;
+        case 't':
+            timeout_s = (unsigned)strtoul(optarg, NULL, 10);
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        case 'e':
+            err = optarg;
+            break;
+        default:
+            usage();
+        }
+    }
+    if (optind >= argc || runs == 0)
+        usage();
+    char **cmd = argv + optind;
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm; /* no SA_RESTART: wait4 must see EINTR */
+    sigaction(SIGALRM, &sa, NULL);
+
+    /* The first run writes OUT; the rest write OUT.again and are compared, so
+     * an emulator that is nondeterministic between runs is caught too. */
+    size_t again_len = strlen(out) + sizeof ".again";
+    char *again = malloc(again_len);
+    if (!again)
+        return 2;
+    int to_devnull = strcmp(out, "/dev/null") == 0;
+    snprintf(again, again_len, "%s.again", out);
+    if (to_devnull)
+        snprintf(again, again_len, "%s", out);
+
+    double *walls = calloc(runs, sizeof *walls);
+    if (!walls)
+        return 2;
+    long peak_kb = 0;
+    double spent_s = 0;
+    unsigned done = 0;
+    char status[64] = "ok";
+    for (unsigned r = 0; r < runs; r++) {
+        double wall = 0;
+        long rss = 0;
+        int rc = run_once(cmd, r == 0 ? out : again, err, timeout_s, &wall, &rss, status,
+                          sizeof status);
+        if (rss > peak_kb)
+            peak_kb = rss;
+        if (rc != 0)
+            break;
+        if (r > 0 && !to_devnull && !same_file(out, again)) {
+            snprintf(status, sizeof status, "unstable");
+            break;
+        }
+        walls[done++] = wall;
+        spent_s += wall;
+        if (budget_s > 0 && spent_s >= budget_s)
+            break;
+    }
+    if (!to_devnull)
+        unlink(again);
+
+    double median = 0, lo = 0, hi = 0;
+    if (done) {
+        qsort(walls, done, sizeof *walls, cmp_double);
+        median = done % 2 ? walls[done / 2] : (walls[done / 2 - 1] + walls[done / 2]) / 2;
+        lo = walls[0];
+        hi = walls[done - 1];
+    }
+    printf("status=%s runs=%u median_s=%.6f min_s=%.6f max_s=%.6f maxrss_kb=%ld\n", status, done,
+           median, lo, hi, peak_kb);
+    free(walls);
+    free(again);
+    return strcmp(status, "ok") == 0 ? 0 : 1;
+}
