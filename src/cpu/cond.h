@@ -27,6 +27,11 @@ static ALWAYS_INLINE int cond_fast(const struct cpu *c, unsigned cc)
 		}
 		return r ^ (int)(cc & 1);
 	}
+	/* every lazy kind keeps the result itself: ZF and SF need nothing else */
+	if (kind != CC_EFLAGS && ((cc >> 1) == 2 || (cc >> 1) == 4)) {
+		r = (cc >> 1) == 2 ? dst == 0 : (int64_t)dst < 0;
+		return r ^ (int)(cc & 1);
+	}
 	if (kind == CC_LOGIC) {
 		switch (cc >> 1) {
 		case 0:
@@ -43,4 +48,20 @@ static ALWAYS_INLINE int cond_fast(const struct cpu *c, unsigned cc)
 	return cpu_cond(c, cc);
 }
 
+/* CF, inline for the kinds that keep it directly. */
+static ALWAYS_INLINE int cf_fast(const struct cpu *c)
+{
+	unsigned kind = c->cc_op >> 2, sh = 64 - (8u << (c->cc_op & 3));
+	switch (kind) {
+	case CC_INC:
+	case CC_DEC: return c->cc_src != 0;
+	case CC_LOGIC: return 0;
+	case CC_ADD: return (c->cc_dst << sh) < (c->cc_src << sh);
+	case CC_SUB: return ((c->cc_dst + c->cc_src) << sh) < (c->cc_src << sh);
+	case CC_EFLAGS: return (c->eflags & F_CF) != 0;
+	default: return cpu_get_cf(c);
+	}
+}
+
 #endif
+

@@ -121,15 +121,16 @@ struct cpu {
 	uint64_t icount_limit; /* the run loop returns once icount reaches this */
 	uint64_t tsc_base;
 
-	/* set from anywhere (signals, code invalidation, exit) to leave the block
-	 * loop at the next instruction boundary; `stop` then says to return from
-	 * cpu_run rather than continue */
+	/* set by the kernel (signals, exit, ...) during a block-ending
+	 * instruction to return from cpu_run after it; `stop` says the thread
+	 * is done */
 	volatile int exit_req;
 	int stop;
 
 	/* synchronous faults unwind to the block loop through this */
 	sigjmp_buf fault_jmp;
 	const struct insn *cur; /* instruction being executed, NULL between blocks */
+	const struct insn *stale_at; /* first instruction of the block that was rewritten */
 	struct block *cur_block;
 	int fault_sig, fault_code;
 	int fault_is_trap; /* rip moves past the instruction (INT3, INT n) */

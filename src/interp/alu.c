@@ -1,6 +1,7 @@
 /* Two-operand arithmetic and logic: ADD OR ADC SBB AND SUB XOR CMP TEST,
  * INC DEC NOT NEG. Memory destinations are stored before the flags change so
  * that a faulting store leaves the flags as they were. */
+#include "cpu/cond.h"
 #include "interp/spec.h"
 #include "isa_handlers.h"
 
@@ -47,7 +48,7 @@ static ALWAYS_INLINE int alu_writes(enum alu_op op)
 
 static ALWAYS_INLINE uint64_t carry_in(const struct cpu *c, enum alu_op op)
 {
-	return (op == ALU_ADC || op == ALU_SBB) ? (uint64_t)cpu_get_cf(c) : 0;
+	return (op == ALU_ADC || op == ALU_SBB) ? (uint64_t)cf_fast(c) : 0;
 }
 
 /* E op= b, with the E operand in `form` (spec.h) */
@@ -164,7 +165,7 @@ static ALWAYS_INLINE uint64_t unary_compute(enum unary_op op, uint64_t a)
 static ALWAYS_INLINE void unary_E(struct cpu *c, const struct insn *i, unsigned osz,
 				  enum unary_op op)
 {
-	int cf = (op == UN_INC || op == UN_DEC) ? cpu_get_cf(c) : 0;
+	int cf = (op == UN_INC || op == UN_DEC) ? cf_fast(c) : 0;
 	uint64_t a, r;
 	if (i->mod == 3) {
 		a = gpr_get(c, i->rm, osz);
@@ -190,7 +191,7 @@ void op_neg_Ev(struct cpu *c, const struct insn *i) { unary_E(c, i, i->osz, UN_N
 
 void op_inc_Zv(struct cpu *c, const struct insn *i)
 {
-	int cf = cpu_get_cf(c);
+	int cf = cf_fast(c);
 	uint64_t r = gpr_get(c, i->reg, i->osz) + 1;
 	gpr_set(c, i->reg, i->osz, r);
 	cc_set(c, CC_OP(CC_INC, i->osz), r, (uint64_t)cf);
@@ -198,7 +199,7 @@ void op_inc_Zv(struct cpu *c, const struct insn *i)
 
 void op_dec_Zv(struct cpu *c, const struct insn *i)
 {
-	int cf = cpu_get_cf(c);
+	int cf = cf_fast(c);
 	uint64_t r = gpr_get(c, i->reg, i->osz) - 1;
 	gpr_set(c, i->reg, i->osz, r);
 	cc_set(c, CC_OP(CC_DEC, i->osz), r, (uint64_t)cf);

@@ -169,6 +169,7 @@ static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t p
 	b->start = pc;
 	b->end = buf[n - 1].addr + buf[n - 1].len;
 	b->n = n;
+	b->dead = 0;
 	b->succ[0] = b->succ[1] = NULL;
 	b->succ_pc[0] = b->succ_pc[1] = ~0ull;
 	b->link_gen = bc->gen;
@@ -214,7 +215,7 @@ static void unlink_block(struct block_cache *bc, struct block *b, const struct c
 			if (cp->blocks[k] == b)
 				cp->blocks[k--] = cp->blocks[--cp->nblocks];
 	}
-	b->n = 0; /* marks it dead for a cpu that is still inside it */
+	b->dead = 1;
 	bc->gen++;
 	b->hash_next = bc->retired;
 	bc->retired = b;
@@ -240,6 +241,20 @@ static void drop_page(struct block_cache *bc, struct code_page *cp)
 	bc->mm->code_pages[cp->page] = 0;
 	free(cp->blocks);
 	free(cp);
+}
+
+/* Stands in for the instructions after a store that rewrote its own block:
+ * the first one records where execution must resume. */
+static void insn_stale(struct cpu *c, const struct insn *i)
+{
+	if (!c->stale_at)
+		c->stale_at = i;
+}
+
+void block_truncate_after(struct block *b, const struct insn *from)
+{
+	for (struct insn *i = b->insns + (from - b->insns) + 1; i < b->insns + b->n; i++)
+		i->fn = insn_stale;
 }
 
 void block_cache_invalidate_range(struct block_cache *bc, uint64_t addr, uint64_t len)

@@ -24,6 +24,7 @@ struct block {
 	uint64_t succ_pc[2];
 	uint64_t link_gen;
 	unsigned n;
+	int dead; /* dropped from the cache; freed at the next collect */
 	struct insn insns[];
 };
 
@@ -60,6 +61,10 @@ void block_cache_destroy(struct block_cache *bc);
  * non-executable or unmapped address, or an undefined first instruction,
  * raises the guest fault through cpu_fault. */
 struct block *block_get(struct cpu *c, struct block_cache *bc, uint64_t pc);
+
+/* Makes the instructions after `from` in a dropped block stop the run
+ * loop, so that code which rewrote itself resumes in a fresh block. */
+void block_truncate_after(struct block *b, const struct insn *from);
 
 /* Drops every block whose bytes overlap [addr, addr+len). */
 void block_cache_invalidate_range(struct block_cache *bc, uint64_t addr, uint64_t len);

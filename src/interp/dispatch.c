@@ -22,8 +22,8 @@ void mem_smc_store(struct cpu *c, uint64_t a, unsigned n)
 {
 	struct mm *mm = c->task_mm;
 	block_cache_invalidate_range(mm->blocks, a, n);
-	if (c->cur_block && c->cur_block->n == 0)
-		c->exit_req = 1; /* the running block was dropped: leave it after this store */
+	if (c->cur && c->cur_block->dead)
+		block_truncate_after(c->cur_block, c->cur); /* leave it after this store */
 }
 
 /* The block that follows `b` at `pc`: from b's links when they are still
@@ -62,11 +62,16 @@ static HOT __attribute__((noinline)) void run_blocks(struct cpu *c, struct block
 		do {
 			c->cur = p;
 			p->fn(c, p);
-			p++;
-		} while (p < end && likely(!c->exit_req));
-		c->icount += (uint64_t)(p - b->insns);
-		if (!p[-1].stop)
-			c->rip = next_ip(c, &p[-1]);
+		} while (++p < end);
+		if (unlikely(c->stale_at)) {
+			c->icount += (uint64_t)(c->stale_at - b->insns);
+			c->rip = c->stale_at->addr;
+			c->stale_at = NULL;
+			return;
+		}
+		c->icount += b->n;
+		if (!end[-1].stop)
+			c->rip = next_ip(c, &end[-1]);
 		if (unlikely(c->exit_req) || unlikely(c->icount >= c->icount_limit)) {
 			c->exit_req = 0;
 			return;
