@@ -15,7 +15,13 @@ ISA_TABLES := $(sort $(wildcard src/isa/*.tbl))
 # Optional libraries: used when present, never required.
 HAVE_ZSTD := $(shell $(CC) tools/probe/zstd.c -lzstd -o /dev/null 2>/dev/null && echo 1)
 HAVE_CAPSTONE := $(shell $(CC) tools/probe/capstone.c -lcapstone -o /dev/null 2>/dev/null && echo 1)
-# (detected now; linked once the snapshot and trace code use them)
+# (reported by -v now; linked once the snapshot and trace code use them)
+ifeq ($(HAVE_ZSTD),1)
+BASE_CFLAGS += -DHAVE_ZSTD=1
+endif
+ifeq ($(HAVE_CAPSTONE),1)
+BASE_CFLAGS += -DHAVE_CAPSTONE=1
+endif
 
 all: hexvm
 
@@ -32,6 +38,9 @@ $(BUILD)/gen/isa_tables.o: $(BUILD)/gen/isa_tables.c
 $(BUILD)/gen/isa_tables.c $(BUILD)/gen/isa_handlers.h: $(BUILD)/tools/gen_isa $(ISA_TABLES)
 	@mkdir -p $(BUILD)/gen
 	$(BUILD)/tools/gen_isa $(BUILD)/gen/isa_tables.c $(BUILD)/gen/isa_handlers.h $(ISA_TABLES)
+
+# flags live here: a changed Makefile rebuilds everything
+$(OBJS): Makefile
 
 # handlers include the generated declarations
 $(SRCS:%.c=$(BUILD)/%.o): | $(BUILD)/gen/isa_handlers.h

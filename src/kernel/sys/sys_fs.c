@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -97,6 +98,19 @@ int64_t sys_rename(struct task *t, const uint64_t *a) { return do_renameat(t, LI
 int64_t sys_renameat(struct task *t, const uint64_t *a) { return do_renameat(t, (int)a[0], a[1], (int)a[2], a[3], 0); }
 int64_t sys_renameat2(struct task *t, const uint64_t *a) { return do_renameat(t, (int)a[0], a[1], (int)a[2], a[3], (unsigned)a[4]); }
 
+/* The one procfs link programs rely on before the VFS brings procfs: the
+ * guest's own executable, not hexvm's. */
+static int own_exe_link(struct task *t, const char *path, char *target)
+{
+	char self[32];
+	snprintf(self, sizeof self, "/proc/%d/exe", t->proc->pid);
+	if (strcmp(path, "/proc/self/exe") && strcmp(path, self))
+		return 0;
+	if (!realpath(t->proc->exe, target))
+		snprintf(target, PATH_MAX, "%s", t->proc->exe);
+	return 1;
+}
+
 static int64_t do_readlinkat(struct task *t, int dirfd, uint64_t upath, uint64_t ubuf, int64_t size)
 {
 	struct upath p;
@@ -106,7 +120,8 @@ static int64_t do_readlinkat(struct task *t, int dirfd, uint64_t upath, uint64_t
 		return rc;
 	if (size <= 0)
 		return -EINVAL;
-	ssize_t n = readlinkat(p.dir, p.name, target, sizeof target);
+	ssize_t n = own_exe_link(t, p.name, target) ? (ssize_t)strlen(target)
+						      : readlinkat(p.dir, p.name, target, sizeof target);
 	if (n < 0)
 		return -errno;
 	if (n > size)

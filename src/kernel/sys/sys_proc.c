@@ -19,16 +19,17 @@
 #define PR_SET_NAME 15
 #define PR_GET_NAME 16
 
+/* Neither returns: the registers are left as they are. */
 int64_t sys_exit(struct task *t, const uint64_t *a)
 {
 	task_exit(t, ((int)a[0] & 0xff) << 8);
-	return 0;
+	return SYSCALL_REGS_SET;
 }
 
 int64_t sys_exit_group(struct task *t, const uint64_t *a)
 {
 	task_exit(t, ((int)a[0] & 0xff) << 8);
-	return 0;
+	return SYSCALL_REGS_SET;
 }
 
 int64_t sys_getpid(struct task *t, const uint64_t *a) { return t->proc->pid; }
