@@ -115,6 +115,7 @@ struct cpu {
 
 	xmm_t xmm[16];
 	uint32_t mxcsr;
+	int mxcsr_resident; /* the host MXCSR holds the guest's (see cpu/mxcsr.h) */
 	struct x87 fpu;
 
 	uint64_t icount; /* guest instructions retired */

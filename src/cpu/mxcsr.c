@@ -40,6 +40,55 @@ _Noreturn void mxcsr_fault(struct cpu *c, const struct insn *i, uint32_t raised)
 	cpu_fault(c, SIGFPE, fpe_code(c->mxcsr), i->addr);
 }
 
+#if MXCSR_HOST_SSE
+static uint32_t host_stmxcsr(void)
+{
+	uint32_t v;
+	__asm__ volatile("stmxcsr %0" : "=m"(v));
+	return v;
+}
+
+static void host_ldmxcsr(uint32_t v)
+{
+	__asm__ volatile("ldmxcsr %0" : : "m"(v));
+}
+
+void mxcsr_sync(struct cpu *c)
+{
+	if (c->mxcsr_resident)
+		c->mxcsr |= host_stmxcsr() & MXCSR_FLAGS;
+}
+
+void mxcsr_load(struct cpu *c)
+{
+	c->mxcsr_resident = (c->mxcsr & MXCSR_MASKS) == MXCSR_MASKS;
+	host_ldmxcsr(c->mxcsr_resident ? mxcsr_run_control(c->mxcsr) : MXCSR_DEFAULT);
+}
+
+void mxcsr_unload(struct cpu *c)
+{
+	mxcsr_sync(c);
+	c->mxcsr_resident = 0;
+	host_ldmxcsr(MXCSR_DEFAULT);
+}
+#else
+/* Without host SSE every operation computes its own flags. */
+void mxcsr_sync(struct cpu *c)
+{
+	(void)c;
+}
+
+void mxcsr_load(struct cpu *c)
+{
+	c->mxcsr_resident = 0;
+}
+
+void mxcsr_unload(struct cpu *c)
+{
+	c->mxcsr_resident = 0;
+}
+#endif
+
 #if !MXCSR_HOST_SSE
 mxcsr_fenv mxcsr_fenv_enter(uint32_t ctl)
 {

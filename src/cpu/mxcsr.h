@@ -55,6 +55,28 @@ static ALWAYS_INLINE uint32_t mxcsr_run_control(uint32_t guest)
 
 _Noreturn void mxcsr_fault(struct cpu *c, const struct insn *i, uint32_t raised);
 
+/* Residency. While the guest masks every SSE exception (nearly always), the
+ * host MXCSR holds the guest's controls for the whole run and collects the
+ * flags its instructions raise, so an SSE instruction runs with no MXCSR
+ * switch: kernels given the control value MXCSR_RESIDENT run bare and report
+ * no flags. c->mxcsr is brought up to date by mxcsr_sync before anything
+ * reads it, and mxcsr_load must follow anything that writes it. hexvm's own
+ * code does no SSE arithmetic while a guest runs. */
+#define MXCSR_RESIDENT 0xffffffffu
+
+static ALWAYS_INLINE uint32_t mxcsr_ctl(const struct cpu *c)
+{
+	return c->mxcsr_resident ? MXCSR_RESIDENT : mxcsr_run_control(c->mxcsr);
+}
+
+/* Folds the flags collected in the host MXCSR into c->mxcsr. */
+void mxcsr_sync(struct cpu *c);
+/* Takes up residency for c->mxcsr if its exceptions are all masked (with
+ * clear flags), or returns the host to its default MXCSR. */
+void mxcsr_load(struct cpu *c);
+/* Leaves residency: sync, then the host's default MXCSR. */
+void mxcsr_unload(struct cpu *c);
+
 /* Accounts for the exception flags an instruction raised: they accumulate in
  * MXCSR, or, when one of them is unmasked, the instruction faults with SIGFPE
  * (leaving its destination unchanged: call this before writing it). */
@@ -83,6 +105,12 @@ static inline int mxcsr_valid(uint32_t v)
 #define MXCSR_HOST_RUN(ctl, insn, ...)                                          \
 	do {                                                                    \
 		const uint32_t host_csr_ = MXCSR_DEFAULT;                       \
+		if (ctl == MXCSR_RESIDENT) {                                    \
+			__asm__ volatile(insn : [ctl_] "+m"(ctl), __VA_ARGS__,  \
+					 [host_csr_] "m"(host_csr_));           \
+			ctl = 0; /* the flags stay in the host MXCSR */         \
+			break;                                                  \
+		}                                                               \
 		__asm__ volatile("ldmxcsr %[ctl_]\n\t" insn "\n\t"              \
 				 "stmxcsr %[ctl_]\n\t"                          \
 				 "ldmxcsr %[host_csr_]"                         \

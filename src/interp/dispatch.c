@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include "base/compiler.h"
+#include "cpu/mxcsr.h"
 #include "host/fault.h"
 #include "interp/block.h"
 #include "interp/operand.h"
@@ -107,7 +108,9 @@ void cpu_run(struct cpu *c, struct mm *mm, fault_handler_fn *on_fault)
 	c->task_mm = mm;
 	for (;;) {
 		host_fault_enter(c);
+		mxcsr_load(c);
 		if (sigsetjmp(c->fault_jmp, 0)) {
+			mxcsr_unload(c);
 			host_fault_leave();
 			settle_fault(c);
 			c->cur = NULL;
@@ -117,6 +120,7 @@ void cpu_run(struct cpu *c, struct mm *mm, fault_handler_fn *on_fault)
 			continue;
 		}
 		run_blocks(c, mm->blocks);
+		mxcsr_unload(c);
 		host_fault_leave();
 		return;
 	}

@@ -193,7 +193,7 @@ static ALWAYS_INLINE void sse_fp_op(struct cpu *c, const struct insn *i, sse_fp_
 {
 	xmm_t s, d = c->xmm[i->reg];
 	sse_get_W_sized(c, i, &s, n);
-	uint32_t raised = k(&d, &s, mxcsr_run_control(c->mxcsr));
+	uint32_t raised = k(&d, &s, mxcsr_ctl(c));
 	sse_fp_commit(c, i, raised, &d, tiny);
 	c->xmm[i->reg] = d;
 }

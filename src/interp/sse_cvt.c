@@ -49,7 +49,7 @@ static ALWAYS_INLINE void cvt_to_mmx(struct cpu *c, const struct insn *i, sse_fp
 	sse_get_W_sized(c, i, &s, n);
 	if (n == 8)
 		s.q[1] = 0; /* the upper lanes must not raise anything */
-	uint32_t raised = k(&r, &s, mxcsr_run_control(c->mxcsr));
+	uint32_t raised = k(&r, &s, mxcsr_ctl(c));
 	mxcsr_update(c, i, raised);
 	mmx_enter(c);
 	mmx_set(c, i->reg, r.q[0]);
@@ -85,7 +85,7 @@ static ALWAYS_INLINE void cvt_from_mmx(struct cpu *c, const struct insn *i, sse_
 	if (i->mod == 3)
 		x87_wait(c, i);
 	s.q[0] = mmx_get_Q(c, i);
-	uint32_t raised = k(&r, &s, mxcsr_run_control(c->mxcsr));
+	uint32_t raised = k(&r, &s, mxcsr_ctl(c));
 	mxcsr_update(c, i, raised);
 	if (i->mod == 3)
 		mmx_enter(c);
@@ -138,7 +138,7 @@ static ALWAYS_INLINE void cvt_to_gpr(struct cpu *c, const struct insn *i, cvt_si
 	xmm_t s;
 	uint64_t v;
 	sse_get_W_low(c, i, &s, n);
-	uint32_t raised = (i->osz == OSZ_64 ? k64 : k32)(&s, mxcsr_run_control(c->mxcsr), &v);
+	uint32_t raised = (i->osz == OSZ_64 ? k64 : k32)(&s, mxcsr_ctl(c), &v);
 	mxcsr_update(c, i, raised);
 	gpr_set(c, i->reg, i->osz == OSZ_64 ? OSZ_64 : OSZ_32, v);
 }
@@ -188,7 +188,7 @@ static ALWAYS_INLINE void cvt_from_gpr(struct cpu *c, const struct insn *i, cvt_
 	unsigned osz = i->osz == OSZ_64 ? OSZ_64 : OSZ_32;
 	uint64_t v = opE_get(c, i, osz);
 	xmm_t d = c->xmm[i->reg];
-	uint32_t raised = (osz == OSZ_64 ? k64 : k32)(&d, v, mxcsr_run_control(c->mxcsr));
+	uint32_t raised = (osz == OSZ_64 ? k64 : k32)(&d, v, mxcsr_ctl(c));
 	mxcsr_update(c, i, raised);
 	c->xmm[i->reg] = d;
 }

@@ -133,7 +133,7 @@ static ALWAYS_INLINE void comi(struct cpu *c, const struct insn *i, comi_kernel 
 	xmm_t b;
 	uint32_t efl;
 	sse_get_W_low(c, i, &b, n);
-	uint32_t raised = k(&c->xmm[i->reg], &b, mxcsr_run_control(c->mxcsr), &efl);
+	uint32_t raised = k(&c->xmm[i->reg], &b, mxcsr_ctl(c), &efl);
 	mxcsr_update(c, i, raised);
 	c->eflags = (c->eflags & ~F_ARITH) | efl;
 	c->cc_op = CC_OP(CC_EFLAGS, 0);

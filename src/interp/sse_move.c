@@ -193,11 +193,14 @@ void op_ldmxcsr(struct cpu *c, const struct insn *i)
 	if (!mxcsr_valid(v))
 		cpu_gp(c);
 	c->mxcsr = v;
+	mxcsr_load(c);
 }
 
 void op_stmxcsr(struct cpu *c, const struct insn *i)
 {
-	mem_st32(c, mem_ea(c, i), c->mxcsr);
+	uint64_t a = mem_ea(c, i);
+	mxcsr_sync(c);
+	mem_st32(c, a, c->mxcsr);
 }
 
 /* PREFETCHh, PREFETCH/PREFETCHW and the reserved-NOP rest of 0F 18:

@@ -1,6 +1,7 @@
 /* System call entry: registers → table row → handler → result register. */
 #include <errno.h>
 
+#include "cpu/mxcsr.h"
 #include "kernel/entry.h"
 #include "kernel/sys/syscall.h"
 #include "kernel/task/timer.h"
@@ -50,6 +51,7 @@ void kernel_syscall(struct cpu *c, enum syscall_abi abi)
 	int64_t ret;
 
 	read_args(c, abi, a);
+	mxcsr_unload(c); /* the kernel may read or write the guest's MXCSR */
 	if (vm->opt.trace_syscalls && d)
 		syscall_format_args(t, d, a, args_text, sizeof args_text);
 	if (d) {
@@ -70,6 +72,7 @@ void kernel_syscall(struct cpu *c, enum syscall_abi abi)
 	if (vm->opt.trace_syscalls)
 		syscall_trace(t, abi, nr, a, ret, args_text);
 	timers_fire(t);
+	mxcsr_load(c);
 	if (ret == SYSCALL_REGS_SET)
 		return;
 	c->r[R_AX] = abi == ABI_I386 && !c->mode64 ? (uint32_t)ret : (uint64_t)ret;
