@@ -12,6 +12,10 @@ OBJS := $(SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/isa_tables.o
 DEPS := $(OBJS:.o=.d)
 ISA_TABLES := $(sort $(wildcard src/isa/*.tbl))
 
+# A static hexvm starts faster (no dynamic loader); linked dynamically where
+# the host cannot link statically.
+STATIC_LDFLAGS := $(shell $(CC) -static tools/probe/static.c -o /dev/null 2>/dev/null && echo -static)
+
 # Optional libraries: used when present, never required.
 HAVE_ZSTD := $(shell $(CC) tools/probe/zstd.c -lzstd -o /dev/null 2>/dev/null && echo 1)
 HAVE_CAPSTONE := $(shell $(CC) tools/probe/capstone.c -lcapstone -o /dev/null 2>/dev/null && echo 1)
@@ -26,7 +30,7 @@ endif
 all: hexvm
 
 hexvm: $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+	$(CC) $(CFLAGS) $(STATIC_LDFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -118,9 +118,8 @@ struct cpu {
 	int mxcsr_resident; /* the host MXCSR holds the guest's (see cpu/mxcsr.h) */
 	struct x87 fpu;
 
-	uint64_t icount; /* guest instructions retired */
+	uint64_t icount; /* guest instructions retired; also the time stamp counter */
 	uint64_t icount_limit; /* the run loop returns once icount reaches this */
-	uint64_t tsc_base;
 
 	/* set by the kernel (signals, exit, ...) during a block-ending
 	 * instruction to return from cpu_run after it; `stop` says the thread

@@ -128,8 +128,8 @@ static _Noreturn void fetch_fault(struct cpu *c, const struct mm *mm, uint64_t a
 	cpu_fault(c, SIGSEGV, mapped ? SEGV_ACCERR : SEGV_MAPERR, addr);
 }
 
-static _Noreturn void decode_fault(struct cpu *c, const struct mm *mm, int rc,
-				   const struct insn *in, uint64_t pc, unsigned avail)
+static _Noreturn void decode_fault(struct cpu *c, const struct mm *mm, int rc, uint64_t pc,
+				   unsigned avail)
 {
 	if (rc == DECODE_FETCH)
 		fetch_fault(c, mm, pc + avail);
@@ -153,7 +153,7 @@ static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t p
 		int rc = avail ? decode_insn(&buf[n], mm->base + at, avail, at, mm->mode64) : DECODE_FETCH;
 		if (rc != DECODE_OK) {
 			if (n == 0)
-				decode_fault(c, mm, rc, &buf[0], pc, avail);
+				decode_fault(c, mm, rc, pc, avail);
 			break;
 		}
 		at += buf[n].len;

@@ -3,7 +3,7 @@
  * SIGFPE with FPE_INTDIV. */
 #include <signal.h>
 
-#include "interp/operand.h"
+#include "interp/spec.h"
 #include "isa_handlers.h"
 
 #ifndef __SIZEOF_INT128__
@@ -50,12 +50,20 @@ static void mul_signed(struct cpu *c, unsigned osz, uint64_t b)
 	cc_set(c, CC_OP(CC_MUL, osz), lo, p != (s128)sext(lo, osz));
 }
 
-/* Truncating signed product for the two- and three-operand forms. */
-static uint64_t imul_trunc(struct cpu *c, unsigned osz, uint64_t a, uint64_t b)
+/* Truncating signed product for the two- and three-operand forms; CF = OF
+ * when the product does not fit. */
+static ALWAYS_INLINE uint64_t imul_trunc(struct cpu *c, unsigned osz, uint64_t a, uint64_t b)
 {
-	s128 p = (s128)sext(a, osz) * sext(b, osz);
+	int64_t x = sext(a, osz), y = sext(b, osz), p;
+	int overflow;
+	if (osz == OSZ_64) {
+		overflow = __builtin_mul_overflow(x, y, &p);
+	} else {
+		p = x * y; /* 32 x 32 bits fit in 64 */
+		overflow = p != sext((uint64_t)p, osz);
+	}
 	uint64_t lo = (uint64_t)p & size_mask(osz);
-	cc_set(c, CC_OP(CC_MUL, osz), lo, p != (s128)sext(lo, osz));
+	cc_set(c, CC_OP(CC_MUL, osz), lo, (uint64_t)overflow);
 	return lo;
 }
 
@@ -105,14 +113,17 @@ void op_div_Ev(struct cpu *c, const struct insn *i) { div_unsigned(c, i->osz, op
 void op_idiv_Eb(struct cpu *c, const struct insn *i) { div_signed(c, OSZ_8, opE_get(c, i, OSZ_8)); }
 void op_idiv_Ev(struct cpu *c, const struct insn *i) { div_signed(c, i->osz, opE_get(c, i, i->osz)); }
 
-void op_imul_GvEv(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void imul_GE(struct cpu *c, const struct insn *i, unsigned osz, int form)
 {
-	uint64_t b = opE_get(c, i, i->osz);
-	gpr_set(c, i->reg, i->osz, imul_trunc(c, i->osz, gpr_get(c, i->reg, i->osz), b));
+	uint64_t b = formE_get(c, i, osz, form);
+	gpr_set(c, i->reg, osz, imul_trunc(c, osz, gpr_get(c, i->reg, osz), b));
 }
 
-void op_imul_GvEvIz(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void imul_GEI(struct cpu *c, const struct insn *i, unsigned osz, int form)
 {
-	uint64_t a = opE_get(c, i, i->osz);
-	gpr_set(c, i->reg, i->osz, imul_trunc(c, i->osz, a, i->imm));
+	uint64_t a = formE_get(c, i, osz, form);
+	gpr_set(c, i->reg, osz, imul_trunc(c, osz, a, i->imm));
 }
+
+SPEC_V_E(imul_GvEv, imul_GE)
+SPEC_V_E(imul_GvEvIz, imul_GEI)

@@ -56,7 +56,7 @@ void op_cpuid(struct cpu *c, const struct insn *i)
  * repeat exactly. */
 void op_rdtsc(struct cpu *c, const struct insn *i)
 {
-	uint64_t tsc = c->tsc_base + c->icount;
+	uint64_t tsc = c->icount;
 	gpr_set(c, R_AX, OSZ_32, tsc);
 	gpr_set(c, R_DX, OSZ_32, tsc >> 32);
 }

@@ -67,7 +67,6 @@ struct task {
 	uint64_t clear_child_tid;
 	uint64_t robust_list, robust_len;
 	uint64_t altstack_sp, altstack_size;
-	int altstack_flags;
 	char comm[16];
 };
 
@@ -86,7 +85,6 @@ struct vm {
 	uint64_t faults, signals_delivered;
 	FILE *log;             /* -s and -Z output */
 	int exit_status;       /* what hexvm exits with */
-	int done;
 };
 
 /* Virtual clocks, in nanoseconds. */

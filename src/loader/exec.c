@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,8 +29,39 @@ static int fail_errno(struct exec_error *err, int e)
 	return -1;
 }
 
-/* Reads the whole file; *data is malloc'd. */
-static int read_file(const char *path, uint8_t **data, size_t *size, struct exec_error *err)
+/* The program file, mapped read-only (or read, where mapping fails). */
+struct file_image {
+	uint8_t *data;
+	size_t size;
+	int mapped;
+};
+
+static void release_file(struct file_image *f)
+{
+	if (f->mapped)
+		munmap(f->data, f->size);
+	else
+		free(f->data);
+}
+
+static int read_fully(int fd, struct file_image *f)
+{
+	size_t got = 0;
+	f->data = malloc(f->size ? f->size : 1);
+	while (f->data && got < f->size) {
+		ssize_t n = read(fd, f->data + got, f->size - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (f->data && got == f->size)
+		return 0;
+	free(f->data);
+	return -1;
+}
+
+/* Mapping spares copying the whole file only to copy its segments again. */
+static int open_file(const char *path, struct file_image *f, struct exec_error *err)
 {
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -40,21 +72,19 @@ static int read_file(const char *path, uint8_t **data, size_t *size, struct exec
 		close(fd);
 		return fail_errno(err, e);
 	}
-	*size = (size_t)st.st_size;
-	*data = malloc(*size ? *size : 1);
-	size_t got = 0;
-	while (*data && got < *size) {
-		ssize_t n = read(fd, *data + got, *size - got);
-		if (n <= 0)
-			break;
-		got += (size_t)n;
+	f->size = (size_t)st.st_size;
+	f->mapped = 0;
+	if (f->size) {
+		void *p = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p != MAP_FAILED) {
+			f->data = p;
+			f->mapped = 1;
+		}
 	}
+	int rc = f->mapped ? 0 : read_fully(fd, f);
+	int e = errno;
 	close(fd);
-	if (!*data || got != *size) {
-		free(*data);
-		return fail_errno(err, *data ? EIO : ENOMEM);
-	}
-	return 0;
+	return rc ? fail_errno(err, e ? e : EIO) : 0;
 }
 
 /* Splits a #! line as Linux does: the interpreter, then everything after the
@@ -132,16 +162,17 @@ static int exec_image(struct vm *vm, struct process *p, const char *path,
 static int exec_depth(struct vm *vm, struct process *p, const char *path, char *const argv[],
 		      char *const envp[], struct exec_error *err, int depth)
 {
-	uint8_t *data;
-	size_t size;
+	struct file_image file;
 	snprintf(err->path, sizeof err->path, "%s", path);
-	if (read_file(path, &data, &size, err))
+	if (open_file(path, &file, err))
 		return -1;
+	const uint8_t *data = file.data;
+	size_t size = file.size;
 	int rc;
 	if (size >= 2 && data[0] == '#' && data[1] == '!') {
 		char interp[SCRIPT_LINE_MAX], *arg = NULL;
 		if (depth >= SCRIPT_DEPTH_MAX || parse_shebang(data, size, interp, &arg)) {
-			free(data);
+			release_file(&file);
 			return depth >= SCRIPT_DEPTH_MAX ? fail_errno(err, ELOOP)
 							 : elf_fail(err, "empty #! line");
 		}
@@ -165,14 +196,14 @@ static int exec_depth(struct vm *vm, struct process *p, const char *path, char *
 		}
 		free(nargv);
 		free(arg);
-		free(data);
+		release_file(&file);
 		return rc;
 	}
 	struct elf_image img;
 	rc = elf_check(&img, data, size, err);
 	if (!rc)
 		rc = exec_image(vm, p, path, &img, argv, envp, err);
-	free(data);
+	release_file(&file);
 	return rc;
 }
 

@@ -283,7 +283,6 @@ int64_t sys_ioctl(struct task *t, const uint64_t *a)
 	case TCGETS: size = 36; break;
 	case TIOCGWINSZ: size = 8; break;
 	case FIONREAD: size = 4; break;
-	case TIOCGPGRP: size = 4; break;
 	default: return -ENOTTY;
 	}
 	void *arg = user_ptr(t->proc->mm, a[2], size, GPROT_WRITE);

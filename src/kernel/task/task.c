@@ -71,7 +71,6 @@ void task_exit(struct task *t, int wait_status)
 	if (t->proc == vm->init) {
 		vm->exit_status = (wait_status & 0x7f) ? 128 + (wait_status & 0x7f)
 						       : (wait_status >> 8) & 0xff;
-		vm->done = 1;
 	}
 }
 
@@ -79,7 +78,6 @@ void task_deadlock(struct task *t, const char *what)
 {
 	fprintf(stderr, "hexvm: deadlock: process %d waits forever (%s)\n", t->proc->pid, what);
 	t->vm->exit_status = 125;
-	t->vm->done = 1;
 	t->cpu.stop = 1;
 	t->cpu.exit_req = 1;
 }
