@@ -7,34 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-typedef union {
-	uint32_t d[4];
-	uint64_t q[2];
-} __attribute__((aligned(16))) V;
-
-/* An XMM operation: d = op(d, s) under MXCSR *csr, which returns the MXCSR
- * after it. The register form (xmm1 source) and the memory form. */
-typedef void xop(V *d, const V *s, uint32_t *csr);
-
-#define XOP_R(name, insn)                                                               \
-	static void name(V *d, const V *s, uint32_t *csr)                               \
-	{                                                                               \
-		__asm__ volatile("ldmxcsr %1\n\tmovups %0, %%xmm0\n\tmovups %2, %%xmm1\n\t" \
-				 insn " %%xmm1, %%xmm0\n\t"                             \
-				 "movups %%xmm0, %0\n\tstmxcsr %1"                      \
-				 : "+m"(*d), "+m"(*csr)                                 \
-				 : "m"(*s)                                              \
-				 : "xmm0", "xmm1");                                     \
-	}
-#define XOP_M(name, insn)                                                               \
-	static void name(V *d, const V *s, uint32_t *csr)                               \
-	{                                                                               \
-		__asm__ volatile("ldmxcsr %1\n\tmovups %0, %%xmm0\n\t" insn " %2, %%xmm0\n\t" \
-				 "movups %%xmm0, %0\n\tstmxcsr %1"                      \
-				 : "+m"(*d), "+m"(*csr)                                 \
-				 : "m"(*s)                                              \
-				 : "xmm0");                                             \
-	}
+#include "sse_util.h"
 
 #define FAMILY(op)                                                               \
 	XOP_R(op##ps_r, #op "ps") XOP_R(op##pd_r, #op "pd") XOP_R(op##ss_r, #op "ss") \
