@@ -117,6 +117,7 @@ struct cpu {
 	uint32_t mxcsr;
 	int mxcsr_resident; /* the host MXCSR holds the guest's (see cpu/mxcsr.h) */
 	struct x87 fpu;
+	uint16_t x87_host_sw; /* the host x87's exception flags (cpu/x87_host.h) */
 
 	uint64_t icount; /* guest instructions retired; also the time stamp counter */
 	uint64_t icount_limit; /* the run loop returns once icount reaches this */

@@ -3,9 +3,10 @@
  * Every kernel is one asm statement, so that the compiler cannot move its
  * own floating-point work into the window where the guest's control word is
  * loaded: save the host control word, load the guest's and the operands,
- * clear the flags, run the instruction, read the status word, clear the
- * flags again (an unmasked one would otherwise trap at the next host x87
- * instruction), restore the host control word, then store the results and
+ * clear the flags (when asked: see x87h_run), run the instruction, read the
+ * status word, clear the flags again (an unmasked one would otherwise trap
+ * at the next host x87 instruction), restore the host control word, then
+ * store the results and
  * leave the host stack empty, as the ABI wants it at calls. Loading and
  * storing 80-bit values and popping raise no exception, so they may sit on
  * either side of the window. The caller chooses the control word so that
@@ -18,13 +19,14 @@
 /* The asm statement of one kernel; every kernel has the same operands. */
 #define X87H_ASM(loads, op, stores)                                                      \
 	__asm__ volatile("fnstcw %[hcw]\n\t"                                             \
-			 "fldcw %[cw]\n\t" loads "fnclex\n\t" op "\n\t"                  \
+			 "fldcw %[cw]\n\t" loads                                       \
+			 "test %[clr], %[clr]\n\tjz 8f\n\tfnclex\n8:\n\t" op "\n\t"   \
 			 "fnstsw %[sw]\n\t"                                              \
-			 "fnclex\n\t"                                                    \
+			 "test %[clr], %[clr]\n\tjz 7f\n\tfnclex\n7:\n\t"             \
 			 "fldcw %[hcw]\n\t" stores                                       \
 			 : [sw] "=m"(sw), [hcw] "=m"(hcw), [st0] "+m"(io->st0.ld),       \
 			   [st1] "+m"(io->st1.ld), [m] "+m"(io->mem)                     \
-			 : [cw] "m"(fcw)                                                 \
+			 : [cw] "m"(fcw), [clr] "r"(clear)                               \
 			 : "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)",   \
 			   "st(7)", "cc")
 
@@ -54,7 +56,7 @@
 	K(XK_ARITH_MEM + (fmt) * AR_COUNT + AR_DIV, LD1, p "div" sfx " %[m]", OUT1);     \
 	K(XK_ARITH_MEM + (fmt) * AR_COUNT + AR_DIVR, LD1, p "divr" sfx " %[m]", OUT1)
 
-uint16_t x87h_run(enum x87h_kernel k, uint16_t fcw, struct x87h_io *io)
+uint16_t x87h_exec(enum x87h_kernel k, uint16_t fcw, struct x87h_io *io, int clear)
 {
 	uint16_t sw = 0, hcw;
 	switch ((unsigned)k) { /* kernels are enum members plus offsets */

@@ -80,7 +80,23 @@ enum x87h_kernel {
 };
 
 /* Runs kernel k under control word fcw and returns the status word it left:
- * the exception flags it raised (none before it started) and C0..C3. */
-uint16_t x87h_run(enum x87h_kernel k, uint16_t fcw, struct x87h_io *io);
+ * C0..C3 and the exception flags it raised, after those the host's status
+ * held before, which are cleared first when `clear`. */
+uint16_t x87h_exec(enum x87h_kernel k, uint16_t fcw, struct x87h_io *io, int clear);
+
+/* Clearing the host's exception flags (FNCLEX) costs more than most x87
+ * arithmetic, so it is skipped while it cannot matter: every exception is
+ * masked (none can trap, and flags are only ever ORed into the guest's
+ * status word) and every flag the host holds is already set in the guest's.
+ * c->x87_host_sw tracks the host's flags; cpu_run starts it as unknown. */
+static inline uint16_t x87h_run(struct cpu *c, enum x87h_kernel k, uint16_t fcw,
+				struct x87h_io *io)
+{
+	int masked = (fcw & 0x3f) == 0x3f && (c->fpu.fcw & 0x3f) == 0x3f;
+	int covered = (c->x87_host_sw & 0x3f & ~c->fpu.fsw) == 0;
+	uint16_t sw = x87h_exec(k, fcw, io, !(masked && covered));
+	c->x87_host_sw = masked && covered ? sw : 0;
+	return sw;
+}
 
 #endif

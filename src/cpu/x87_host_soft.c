@@ -481,8 +481,10 @@ static fpreg_t pair(enum x87h_kernel k, const fpreg_t *a, const fpreg_t *b, uint
 	return from_host(v, fcw, flags);
 }
 
-uint16_t x87h_run(enum x87h_kernel k, uint16_t fcw, struct x87h_io *io)
+/* The software path starts from clear flags every time. */
+uint16_t x87h_exec(enum x87h_kernel k, uint16_t fcw, struct x87h_io *io, int clear)
 {
+	(void)clear;
 	unsigned flags = 0, n = (unsigned)k;
 	int saved_round = fegetround();
 	fesetround(host_round_mode(fcw));

@@ -109,6 +109,7 @@ void cpu_run(struct cpu *c, struct mm *mm, fault_handler_fn *on_fault)
 	for (;;) {
 		host_fault_enter(c);
 		mxcsr_load(c);
+		c->x87_host_sw = 0xffff; /* unknown: another thread may have used the host FPU */
 		if (sigsetjmp(c->fault_jmp, 0)) {
 			mxcsr_unload(c);
 			host_fault_leave();

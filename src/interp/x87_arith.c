@@ -39,7 +39,7 @@ static void arith_regs(struct cpu *c, const struct insn *i, enum x87_arith op, u
 		struct x87h_io io;
 		io.st0 = *x87_st(c, dst);
 		io.st1 = *x87_st(c, src);
-		if (!x87_status(c, x87h_run(XK_ARITH + op, x87_cw_reg(c), &io), FSW_C1, ABORT_REG))
+		if (!x87_status(c, x87h_run(c, XK_ARITH + op, x87_cw_reg(c), &io), FSW_C1, ABORT_REG))
 			goto out;
 		x87_write(c, dst, &io.st0);
 	}
@@ -78,7 +78,7 @@ void op_farith_mem(struct cpu *c, const struct insn *i)
 			write_indefinite(c, 0);
 	} else {
 		io.st0 = *x87_st(c, 0);
-		uint16_t sw = x87h_run(XK_ARITH_MEM + fmt * AR_COUNT + arith_op(i), x87_cw_reg(c), &io);
+		uint16_t sw = x87h_run(c, XK_ARITH_MEM + fmt * AR_COUNT + arith_op(i), x87_cw_reg(c), &io);
 		if (x87_status(c, sw, FSW_C1, ABORT_REG))
 			x87_write(c, 0, &io.st0);
 	}
@@ -121,7 +121,7 @@ void x87_op_st0(struct cpu *c, const struct insn *i, enum x87h_kernel k, uint16_
 	} else {
 		struct x87h_io io;
 		io.st0 = *x87_st(c, 0);
-		if (x87_status(c, x87h_run(k, x87_cw_reg(c), &io), cc_mask, ABORT_REG))
+		if (x87_status(c, x87h_run(c, k, x87_cw_reg(c), &io), cc_mask, ABORT_REG))
 			x87_write(c, 0, &io.st0);
 	}
 	x87_retire(c, i);
@@ -144,7 +144,7 @@ void x87_op_st0_st1(struct cpu *c, const struct insn *i, enum x87h_kernel k, uin
 		struct x87h_io io;
 		io.st0 = *x87_st(c, 0);
 		io.st1 = *x87_st(c, 1);
-		uint16_t sw = x87h_run(k, x87_cw_reg(c), &io);
+		uint16_t sw = x87h_run(c, k, x87_cw_reg(c), &io);
 		if (x87_status(c, sw, is_nan(&io.st0) ? cc_mask_nan : cc_mask, ABORT_REG))
 			x87_write(c, 0, &io.st0);
 	}
@@ -162,7 +162,7 @@ void x87_op_st1_pop(struct cpu *c, const struct insn *i, enum x87h_kernel k)
 		struct x87h_io io;
 		io.st0 = *x87_st(c, 0);
 		io.st1 = *x87_st(c, 1);
-		if (!x87_status(c, x87h_run(k, x87_cw_reg(c), &io), FSW_C1, ABORT_REG))
+		if (!x87_status(c, x87h_run(c, k, x87_cw_reg(c), &io), FSW_C1, ABORT_REG))
 			goto out;
 		x87_write(c, 1, &io.st0);
 	}
@@ -187,7 +187,7 @@ void x87_op_push(struct cpu *c, const struct insn *i, enum x87h_kernel k, uint16
 	} else {
 		struct x87h_io io;
 		io.st0 = *x87_st(c, 0);
-		uint16_t sw = x87h_run(k, x87_cw_reg(c), &io);
+		uint16_t sw = x87h_run(c, k, x87_cw_reg(c), &io);
 		int partial = (cc_mask & FSW_C2) && (sw & FSW_C2);
 		if (x87_status(c, sw, cc_mask, ABORT_REG) && !partial) {
 			x87_write(c, 0, &io.st1);

@@ -16,7 +16,7 @@ static int compare(struct cpu *c, enum x87h_kernel k, struct x87h_io *io, int em
 		*cc = (uint16_t)CC_ORDER;
 		return x87_underflow(c);
 	}
-	uint16_t sw = x87h_run(k, x87_cw_all(c), io);
+	uint16_t sw = x87h_run(c, k, x87_cw_all(c), io);
 	*cc = (uint16_t)(sw & CC_ORDER);
 	return x87_status(c, sw, FSW_C1, ABORT_MEM);
 }

@@ -32,7 +32,7 @@ static void load_converted(struct cpu *c, const struct insn *i, enum x87_fmt fmt
 	if (!x87_empty(c, 7)) {
 		push_overflow(c);
 	} else {
-		uint16_t sw = x87h_run(XK_LOAD + fmt, x87_cw_all(c), &io);
+		uint16_t sw = x87h_run(c, XK_LOAD + fmt, x87_cw_all(c), &io);
 		if (x87_status(c, sw, FSW_C1, FSW_IE))
 			x87_push(c, &io.st0);
 	}
@@ -107,7 +107,7 @@ void op_fldconst(struct cpu *c, const struct insn *i)
 	if (!x87_empty(c, 7)) {
 		push_overflow(c);
 	} else {
-		x87h_run(XK_CONST + (i->rm & 7), x87_cw_all(c), &io);
+		x87h_run(c, XK_CONST + (i->rm & 7), x87_cw_all(c), &io);
 		push_value(c, &io.st0);
 	}
 	x87_retire(c, i);
@@ -131,7 +131,7 @@ static void store_converted(struct cpu *c, const struct insn *i, enum x87_fmt fm
 		return;
 	}
 	io.st0 = empty ? x87_indefinite() : *x87_st(c, 0);
-	uint16_t sw = x87h_run(XK_STORE + fmt, fcw | FCW_MASKS, &io);
+	uint16_t sw = x87h_run(c, XK_STORE + fmt, fcw | FCW_MASKS, &io);
 	int done = x87_completes(c, sw, ABORT_MEM);
 	if (done)
 		mem_write(c, mem_ea(c, i), io.mem, x87_fmt_bytes[fmt]);
