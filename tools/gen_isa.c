@@ -21,7 +21,7 @@
 
 #include "decode/isa.h"
 
-#define MAX_ROWS 4096
+#define MAX_ROWS  4096
 #define MAX_NODES 65536
 
 struct row {
@@ -168,8 +168,8 @@ static unsigned attr_flags(const struct row *r, const char *s)
 	static const struct {
 		const char *name;
 		unsigned flag;
-	} attrs[] = {{"lock", ISA_LOCK}, {"d64", ISA_D64}, {"f64", ISA_F64},
-		     {"i64", ISA_I64},   {"o64", ISA_O64}, {"stop", ISA_STOP}, {"spec", 0}};
+	} attrs[] = {{"lock", ISA_LOCK}, {"d64", ISA_D64},   {"f64", ISA_F64}, {"i64", ISA_I64},
+		     {"o64", ISA_O64},	 {"stop", ISA_STOP}, {"spec", 0}};
 	char buf[128];
 	unsigned flags = 0;
 	if (!strcmp(s, "-"))
@@ -215,8 +215,8 @@ static void read_table(struct gen *g, const char *path)
 		memset(r, 0, sizeof *r);
 		r->file = path;
 		r->line = lineno;
-		int n = sscanf(line, "%15s %15s %7s %15s %31s %63s %63s %127s", map, opcode, pfx, ext,
-			       r->mnemonic, r->operands, r->handler, attrs);
+		int n = sscanf(line, "%15s %15s %7s %15s %31s %63s %63s %127s", map, opcode, pfx,
+			       ext, r->mnemonic, r->operands, r->handler, attrs);
 		if (n <= 0)
 			continue;
 		if (n < 7)
@@ -297,7 +297,8 @@ static void build_roots(struct gen *g)
 		for (int op = 0; op < 256; op++) {
 			for (int k = 0; k < g->nrows; k++) {
 				const struct row *r = &g->rows[k];
-				if (r->map == map && op >= r->op_lo && op <= r->op_hi && r->pfx >= 0)
+				if (r->map == map && op >= r->op_lo && op <= r->op_hi &&
+				    r->pfx >= 0)
 					g->explicit_pfx[map][op] |= (unsigned char)(1u << r->pfx);
 			}
 			for (int slot = 0; slot < PFX_COUNT; slot++) {
@@ -355,14 +356,15 @@ static void emit_tables(const struct gen *g)
 			for (int s = 0; s < PFX_COUNT; s++) {
 				const struct isa_node *nd = &g->root[map][op][s];
 				if (nd->kind != NK_INVALID)
-					printf("\t[%d][0x%02x][%d] = {%u, %u},\n", map, op, s, nd->kind,
-					       nd->arg);
+					printf("\t[%d][0x%02x][%d] = {%u, %u},\n", map, op, s,
+					       nd->kind, nd->arg);
 			}
 	printf("};\n\nconst uint8_t isa_explicit_pfx[MAP_COUNT][256] = {\n");
 	for (int map = 0; map < MAP_COUNT; map++)
 		for (int op = 0; op < 256; op++)
 			if (g->explicit_pfx[map][op])
-				printf("\t[%d][0x%02x] = 0x%x,\n", map, op, g->explicit_pfx[map][op]);
+				printf("\t[%d][0x%02x] = 0x%x,\n", map, op,
+				       g->explicit_pfx[map][op]);
 	printf("};\n");
 }
 

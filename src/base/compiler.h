@@ -3,13 +3,13 @@
 #define HEXVM_BASE_COMPILER_H
 
 #if defined(__GNUC__) || defined(__clang__)
-#define likely(x) __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
-#define HOT __attribute__((hot))
-#define COLD __attribute__((cold, noinline))
+#define likely(x)     __builtin_expect(!!(x), 1)
+#define unlikely(x)   __builtin_expect(!!(x), 0)
+#define HOT	      __attribute__((hot))
+#define COLD	      __attribute__((cold, noinline))
 #define ALWAYS_INLINE inline __attribute__((always_inline))
 #else
-#define likely(x) (x)
+#define likely(x)   (x)
 #define unlikely(x) (x)
 #define HOT
 #define COLD

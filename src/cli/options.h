@@ -8,7 +8,7 @@ struct cli {
 	struct vm_options vm;
 	const char *log_path;
 	const char *program; /* as given */
-	char **argv;         /* guest argv, NULL-terminated */
+	char **argv;	     /* guest argv, NULL-terminated */
 };
 
 /* Parses argv; returns -1 after printing usage or version (exit status in

@@ -19,8 +19,8 @@ static void print_syscalls(const struct vm *vm, FILE *out)
 			if (!n)
 				continue;
 			if (d)
-				fprintf(out, "  %-24s %10llu  (%s %u)\n", d->name, (unsigned long long)n,
-					abi_names[abi], nr);
+				fprintf(out, "  %-24s %10llu  (%s %u)\n", d->name,
+					(unsigned long long)n, abi_names[abi], nr);
 			else
 				fprintf(out, "  %-24s %10llu  (%s %u, unsupported: ENOSYS)\n", "?",
 					(unsigned long long)n, abi_names[abi], nr);
@@ -40,10 +40,12 @@ void stats_print(const struct vm *vm, const struct process *p)
 		fprintf(out, "  block lookups            %llu, %.2f%% from the jump cache\n",
 			(unsigned long long)b->lookups,
 			b->lookups ? 100.0 * (double)b->hits / (double)b->lookups : 0.0);
-		fprintf(out, "  blocks invalidated       %llu\n", (unsigned long long)b->invalidated);
+		fprintf(out, "  blocks invalidated       %llu\n",
+			(unsigned long long)b->invalidated);
 	}
 	fprintf(out, "  faults                   %llu\n", (unsigned long long)vm->faults);
-	fprintf(out, "  signals delivered        %llu\n", (unsigned long long)vm->signals_delivered);
+	fprintf(out, "  signals delivered        %llu\n",
+		(unsigned long long)vm->signals_delivered);
 	fprintf(out, "  unsupported syscalls     %llu\n", (unsigned long long)vm->sys.unknown);
 	fprintf(out, "  system calls:\n");
 	print_syscalls(vm, out);

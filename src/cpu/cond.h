@@ -64,4 +64,3 @@ static ALWAYS_INLINE int cf_fast(const struct cpu *c)
 }
 
 #endif
-

@@ -6,25 +6,39 @@
 #include <stdint.h>
 
 enum gpr {
-	R_AX, R_CX, R_DX, R_BX, R_SP, R_BP, R_SI, R_DI,
-	R_R8, R_R9, R_R10, R_R11, R_R12, R_R13, R_R14, R_R15,
+	R_AX,
+	R_CX,
+	R_DX,
+	R_BX,
+	R_SP,
+	R_BP,
+	R_SI,
+	R_DI,
+	R_R8,
+	R_R9,
+	R_R10,
+	R_R11,
+	R_R12,
+	R_R13,
+	R_R14,
+	R_R15,
 	R_NONE /* always zero: stands for an absent base or index register */
 };
 
 enum seg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_COUNT };
 
 /* EFLAGS bits */
-#define F_CF 0x0001u
-#define F_PF 0x0004u
-#define F_AF 0x0010u
-#define F_ZF 0x0040u
-#define F_SF 0x0080u
-#define F_TF 0x0100u
-#define F_IF 0x0200u
-#define F_DF 0x0400u
-#define F_OF 0x0800u
-#define F_AC 0x40000u
-#define F_ID 0x200000u
+#define F_CF	0x0001u
+#define F_PF	0x0004u
+#define F_AF	0x0010u
+#define F_ZF	0x0040u
+#define F_SF	0x0080u
+#define F_TF	0x0100u
+#define F_IF	0x0200u
+#define F_DF	0x0400u
+#define F_OF	0x0800u
+#define F_AC	0x40000u
+#define F_ID	0x200000u
 #define F_ARITH (F_CF | F_PF | F_AF | F_ZF | F_SF | F_OF)
 
 /* Lazy flags: the last flag-setting operation is remembered by kind and size
@@ -32,19 +46,19 @@ enum seg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_COUNT };
  * arithmetic flags are derived only when something reads them. */
 enum cc_kind {
 	CC_EFLAGS, /* arithmetic flags are in cpu.eflags */
-	CC_ADD,    /* dst = result, src = operand 2 */
-	CC_ADC,    /* as ADD, src2 = carry in */
-	CC_SUB,    /* dst = result, src = operand 2 */
-	CC_SBB,    /* as SUB, src2 = borrow in */
+	CC_ADD,	   /* dst = result, src = operand 2 */
+	CC_ADC,	   /* as ADD, src2 = carry in */
+	CC_SUB,	   /* dst = result, src = operand 2 */
+	CC_SBB,	   /* as SUB, src2 = borrow in */
 	CC_LOGIC,  /* dst = result; CF = OF = 0 */
-	CC_INC,    /* dst = result, src = CF before */
-	CC_DEC,    /* dst = result, src = CF before */
-	CC_SHL,    /* dst = result, src = operand shifted by count - 1 */
-	CC_SAR,    /* dst = result, src = operand shifted by count - 1 (SHR too) */
-	CC_MUL,    /* dst = low result, src = nonzero when CF = OF = 1 */
+	CC_INC,	   /* dst = result, src = CF before */
+	CC_DEC,	   /* dst = result, src = CF before */
+	CC_SHL,	   /* dst = result, src = operand shifted by count - 1 */
+	CC_SAR,	   /* dst = result, src = operand shifted by count - 1 (SHR too) */
+	CC_MUL,	   /* dst = low result, src = nonzero when CF = OF = 1 */
 	CC_KINDS
 };
-#define CC_OP(kind, lgsz) ((uint32_t)(kind) * 4u + (uint32_t)(lgsz))
+#define CC_OP(kind, lgsz) ((uint32_t)(kind)*4u + (uint32_t)(lgsz))
 
 typedef union xmm {
 	uint8_t b[16];
@@ -75,7 +89,7 @@ struct x87 {
 	fpreg_t st[8]; /* physical registers; ST(i) is st[(top + i) & 7] */
 	uint16_t fcw;  /* control word */
 	uint16_t fsw;  /* status word without TOP */
-	uint16_t ftw;  /* full tag word, two bits a register: 00 valid 01 zero 10 special 11 empty */
+	uint16_t ftw; /* full tag word, two bits a register: 00 valid 01 zero 10 special 11 empty */
 	uint8_t top;
 	uint16_t fop;
 	uint64_t fip, fdp;
@@ -104,13 +118,13 @@ struct cpu {
 	uint32_t eflags; /* DF, TF, AC, ID, IF always; the arithmetic flags only under CC_EFLAGS */
 
 	/* the address window of the running process */
-	uint8_t *mem;           /* host address of guest address 0 */
-	uint64_t mem_limit;     /* guest addresses at or above this fault */
+	uint8_t *mem;		   /* host address of guest address 0 */
+	uint64_t mem_limit;	   /* guest addresses at or above this fault */
 	const uint8_t *code_pages; /* nonzero for pages holding decoded instructions */
 
 	uint64_t seg_base[SEG_COUNT];
 	uint16_t seg_sel[SEG_COUNT];
-	uint8_t mode64;         /* long mode (x86-64) rather than 32-bit protected mode */
+	uint8_t mode64; /* long mode (x86-64) rather than 32-bit protected mode */
 	struct tls_desc tls[GDT_TLS_COUNT];
 
 	xmm_t xmm[16];
@@ -119,7 +133,7 @@ struct cpu {
 	struct x87 fpu;
 	uint16_t x87_host_sw; /* the host x87's exception flags (cpu/x87_host.h) */
 
-	uint64_t icount; /* guest instructions retired; also the time stamp counter */
+	uint64_t icount;       /* guest instructions retired; also the time stamp counter */
 	uint64_t icount_limit; /* the run loop returns once icount reaches this */
 
 	/* set by the kernel (signals, exit, ...) during a block-ending
@@ -130,7 +144,7 @@ struct cpu {
 
 	/* synchronous faults unwind to the block loop through this */
 	sigjmp_buf fault_jmp;
-	const struct insn *cur; /* instruction being executed, NULL between blocks */
+	const struct insn *cur;	     /* instruction being executed, NULL between blocks */
 	const struct insn *stale_at; /* first instruction of the block that was rewritten */
 	struct block *cur_block;
 	int fault_sig, fault_code;
@@ -164,8 +178,8 @@ static inline void cc_set(struct cpu *c, uint32_t op, uint64_t dst, uint64_t src
 _Noreturn void cpu_fault(struct cpu *c, int sig, int code, uint64_t addr);
 /* As cpu_fault, for traps: the instruction retires and rip moves past it. */
 _Noreturn void cpu_trap(struct cpu *c, int sig, int code, uint64_t addr);
-_Noreturn void cpu_undefined(struct cpu *c);  /* #UD: SIGILL */
-_Noreturn void cpu_gp(struct cpu *c);         /* #GP: SIGSEGV, si_addr 0 */
+_Noreturn void cpu_undefined(struct cpu *c); /* #UD: SIGILL */
+_Noreturn void cpu_gp(struct cpu *c);	     /* #GP: SIGSEGV, si_addr 0 */
 
 void cpu_reset(struct cpu *c, int mode64);
 

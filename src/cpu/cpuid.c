@@ -5,31 +5,31 @@
 #include <string.h>
 
 /* leaf 1 EDX */
-#define ID1_FPU (1u << 0)
-#define ID1_TSC (1u << 4)
-#define ID1_CX8 (1u << 8)
-#define ID1_CMOV (1u << 15)
+#define ID1_FPU	  (1u << 0)
+#define ID1_TSC	  (1u << 4)
+#define ID1_CX8	  (1u << 8)
+#define ID1_CMOV  (1u << 15)
 #define ID1_CLFSH (1u << 19)
-#define ID1_MMX (1u << 23)
-#define ID1_FXSR (1u << 24)
-#define ID1_SSE (1u << 25)
-#define ID1_SSE2 (1u << 26)
+#define ID1_MMX	  (1u << 23)
+#define ID1_FXSR  (1u << 24)
+#define ID1_SSE	  (1u << 25)
+#define ID1_SSE2  (1u << 26)
 /* leaf 1 ECX */
-#define ID1C_CX16 (1u << 13)
-#define ID1C_POPCNT (1u << 23)
+#define ID1C_CX16	(1u << 13)
+#define ID1C_POPCNT	(1u << 23)
 #define ID1C_HYPERVISOR (1u << 31)
 /* leaf 0x80000001 */
 #define IDX_LAHF_LM (1u << 0)
-#define IDX_ABM (1u << 5) /* LZCNT */
+#define IDX_ABM	    (1u << 5) /* LZCNT */
 #define IDX_SYSCALL (1u << 11)
-#define IDX_NX (1u << 20)
-#define IDX_LM (1u << 29)
+#define IDX_NX	    (1u << 20)
+#define IDX_LM	    (1u << 29)
 
 #define MAX_BASIC_LEAF 4u
-#define MAX_EXT_LEAF 0x80000008u
+#define MAX_EXT_LEAF   0x80000008u
 
-static const uint32_t leaf1_edx =
-	ID1_FPU | ID1_TSC | ID1_CX8 | ID1_CMOV | ID1_CLFSH | ID1_MMX | ID1_FXSR | ID1_SSE | ID1_SSE2;
+static const uint32_t leaf1_edx = ID1_FPU | ID1_TSC | ID1_CX8 | ID1_CMOV | ID1_CLFSH | ID1_MMX |
+				  ID1_FXSR | ID1_SSE | ID1_SSE2;
 static const uint32_t leaf1_ecx = ID1C_CX16 | ID1C_POPCNT | ID1C_HYPERVISOR;
 
 static uint32_t le32(const char *s)
@@ -73,7 +73,7 @@ struct cpuid_regs cpuid_query(uint32_t leaf, uint32_t subleaf)
 		r.ecx = le32("ntel");
 		break;
 	case 1:
-		r.eax = 0x000106a5; /* family 6, model 0x1a, stepping 5 */
+		r.eax = 0x000106a5;	    /* family 6, model 0x1a, stepping 5 */
 		r.ebx = 8u << 8 | 1u << 16; /* 64-byte CLFLUSH line, one logical CPU */
 		r.ecx = leaf1_ecx;
 		r.edx = leaf1_edx;

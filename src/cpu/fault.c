@@ -27,7 +27,4 @@ _Noreturn void cpu_undefined(struct cpu *c)
 	cpu_fault(c, SIGILL, ILL_ILLOPN, c->cur ? c->cur->addr : c->rip);
 }
 
-_Noreturn void cpu_gp(struct cpu *c)
-{
-	cpu_fault(c, SIGSEGV, SI_KERNEL, 0);
-}
+_Noreturn void cpu_gp(struct cpu *c) { cpu_fault(c, SIGSEGV, SI_KERNEL, 0); }

@@ -10,8 +10,8 @@ static unsigned parity_even(uint64_t v)
 }
 
 /* Carry-out and overflow of the pending operation, as F_CF | F_OF | F_AF bits. */
-static uint32_t carry_bits(unsigned kind, uint64_t dst, uint64_t src, uint64_t cin,
-			   uint64_t mask, uint64_t sign)
+static uint32_t carry_bits(unsigned kind, uint64_t dst, uint64_t src, uint64_t cin, uint64_t mask,
+			   uint64_t sign)
 {
 	uint64_t src1;
 	int cf = 0, of = 0, af = 0;
@@ -48,11 +48,8 @@ static uint32_t carry_bits(unsigned kind, uint64_t dst, uint64_t src, uint64_t c
 		cf = src & 1;
 		of = ((src ^ dst) & sign) != 0;
 		break;
-	case CC_MUL:
-		cf = of = src != 0;
-		break;
-	default: /* CC_LOGIC */
-		break;
+	case CC_MUL: cf = of = src != 0; break;
+	default: /* CC_LOGIC */ break;
 	}
 	return (cf ? F_CF : 0) | (of ? F_OF : 0) | (af ? F_AF : 0);
 }
@@ -97,10 +94,7 @@ void cpu_flags_materialize(struct cpu *c)
 	c->cc_op = CC_OP(CC_EFLAGS, 0);
 }
 
-uint32_t cpu_get_eflags(struct cpu *c)
-{
-	return (c->eflags & ~F_ARITH) | cpu_arith_flags(c) | 0x2;
-}
+uint32_t cpu_get_eflags(struct cpu *c) { return (c->eflags & ~F_ARITH) | cpu_arith_flags(c) | 0x2; }
 
 void cpu_set_eflags(struct cpu *c, uint32_t value, uint32_t mask)
 {

@@ -48,10 +48,7 @@ static uint32_t host_stmxcsr(void)
 	return v;
 }
 
-static void host_ldmxcsr(uint32_t v)
-{
-	__asm__ volatile("ldmxcsr %0" : : "m"(v));
-}
+static void host_ldmxcsr(uint32_t v) { __asm__ volatile("ldmxcsr %0" : : "m"(v)); }
 
 void mxcsr_sync(struct cpu *c)
 {
@@ -73,20 +70,11 @@ void mxcsr_unload(struct cpu *c)
 }
 #else
 /* Without host SSE every operation computes its own flags. */
-void mxcsr_sync(struct cpu *c)
-{
-	(void)c;
-}
+void mxcsr_sync(struct cpu *c) { (void)c; }
 
-void mxcsr_load(struct cpu *c)
-{
-	c->mxcsr_resident = 0;
-}
+void mxcsr_load(struct cpu *c) { c->mxcsr_resident = 0; }
 
-void mxcsr_unload(struct cpu *c)
-{
-	c->mxcsr_resident = 0;
-}
+void mxcsr_unload(struct cpu *c) { c->mxcsr_resident = 0; }
 #endif
 
 #if !MXCSR_HOST_SSE

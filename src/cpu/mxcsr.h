@@ -15,21 +15,21 @@
 #include "cpu/cpu.h"
 #include "decode/insn.h"
 
-#define MXCSR_IE 0x0001u /* invalid operation */
-#define MXCSR_DE 0x0002u /* denormal operand */
-#define MXCSR_ZE 0x0004u /* divide by zero */
-#define MXCSR_OE 0x0008u /* overflow */
-#define MXCSR_UE 0x0010u /* underflow */
-#define MXCSR_PE 0x0020u /* precision (inexact) */
-#define MXCSR_FLAGS 0x003fu
-#define MXCSR_DAZ 0x0040u
+#define MXCSR_IE	 0x0001u /* invalid operation */
+#define MXCSR_DE	 0x0002u /* denormal operand */
+#define MXCSR_ZE	 0x0004u /* divide by zero */
+#define MXCSR_OE	 0x0008u /* overflow */
+#define MXCSR_UE	 0x0010u /* underflow */
+#define MXCSR_PE	 0x0020u /* precision (inexact) */
+#define MXCSR_FLAGS	 0x003fu
+#define MXCSR_DAZ	 0x0040u
 #define MXCSR_MASK_SHIFT 7 /* exception masks are the flags shifted left by this */
-#define MXCSR_MASKS (MXCSR_FLAGS << MXCSR_MASK_SHIFT)
-#define MXCSR_UM (MXCSR_UE << MXCSR_MASK_SHIFT)
-#define MXCSR_RC 0x6000u /* rounding: nearest, down, up, toward zero */
-#define MXCSR_RC_SHIFT 13
-#define MXCSR_FZ 0x8000u
-#define MXCSR_DEFAULT 0x1f80u
+#define MXCSR_MASKS	 (MXCSR_FLAGS << MXCSR_MASK_SHIFT)
+#define MXCSR_UM	 (MXCSR_UE << MXCSR_MASK_SHIFT)
+#define MXCSR_RC	 0x6000u /* rounding: nearest, down, up, toward zero */
+#define MXCSR_RC_SHIFT	 13
+#define MXCSR_FZ	 0x8000u
+#define MXCSR_DEFAULT	 0x1f80u
 /* The bits LDMXCSR accepts (the MXCSR_MASK FXSAVE reports); any other raises #GP. */
 #define MXCSR_WRITABLE 0xffffu
 
@@ -89,10 +89,7 @@ static ALWAYS_INLINE void mxcsr_update(struct cpu *c, const struct insn *i, uint
 }
 
 /* LDMXCSR's check: 0 when `v` sets a reserved bit (#GP). */
-static inline int mxcsr_valid(uint32_t v)
-{
-	return (v & ~MXCSR_WRITABLE) == 0;
-}
+static inline int mxcsr_valid(uint32_t v) { return (v & ~MXCSR_WRITABLE) == 0; }
 
 #if MXCSR_HOST_SSE
 /* Runs the host instruction(s) `insn` with MXCSR = ctl (an lvalue that then
@@ -102,20 +99,20 @@ static inline int mxcsr_valid(uint32_t v)
  * the slow one of the pair.) The rest of the arguments are the asm's own
  * operand lists, outputs then inputs, neither empty. One asm statement, so
  * that the compiler cannot move floating-point work across the switch. */
-#define MXCSR_HOST_RUN(ctl, insn, ...)                                          \
-	do {                                                                    \
-		const uint32_t host_csr_ = MXCSR_DEFAULT;                       \
-		if (ctl == MXCSR_RESIDENT) {                                    \
-			__asm__ volatile(insn : [ctl_] "+m"(ctl), __VA_ARGS__,  \
-					 [host_csr_] "m"(host_csr_));           \
-			ctl = 0; /* the flags stay in the host MXCSR */         \
-			break;                                                  \
-		}                                                               \
-		__asm__ volatile("ldmxcsr %[ctl_]\n\t" insn "\n\t"              \
-				 "stmxcsr %[ctl_]\n\t"                          \
-				 "ldmxcsr %[host_csr_]"                         \
-				 : [ctl_] "+m"(ctl), __VA_ARGS__,               \
-				   [host_csr_] "m"(host_csr_));                 \
+#define MXCSR_HOST_RUN(ctl, insn, ...)                                                             \
+	do {                                                                                       \
+		const uint32_t host_csr_ = MXCSR_DEFAULT;                                          \
+		if (ctl == MXCSR_RESIDENT) {                                                       \
+			__asm__ volatile(insn                                                      \
+					 : [ctl_] "+m"(ctl),                                       \
+					   __VA_ARGS__, [host_csr_] "m"(host_csr_));               \
+			ctl = 0; /* the flags stay in the host MXCSR */                            \
+			break;                                                                     \
+		}                                                                                  \
+		__asm__ volatile("ldmxcsr %[ctl_]\n\t" insn "\n\t"                                 \
+				 "stmxcsr %[ctl_]\n\t"                                             \
+				 "ldmxcsr %[host_csr_]"                                            \
+				 : [ctl_] "+m"(ctl), __VA_ARGS__, [host_csr_] "m"(host_csr_));     \
 	} while (0)
 #else
 /* Portable path: C floating point under <fenv.h>. It honours the rounding

@@ -17,18 +17,17 @@
 #if X87_HOST_NATIVE
 
 /* The asm statement of one kernel; every kernel has the same operands. */
-#define X87H_ASM(loads, op, stores)                                                      \
-	__asm__ volatile("fnstcw %[hcw]\n\t"                                             \
-			 "fldcw %[cw]\n\t" loads                                       \
-			 "test %[clr], %[clr]\n\tjz 8f\n\tfnclex\n8:\n\t" op "\n\t"   \
-			 "fnstsw %[sw]\n\t"                                              \
-			 "test %[clr], %[clr]\n\tjz 7f\n\tfnclex\n7:\n\t"             \
-			 "fldcw %[hcw]\n\t" stores                                       \
-			 : [sw] "=m"(sw), [hcw] "=m"(hcw), [st0] "+m"(io->st0.ld),       \
-			   [st1] "+m"(io->st1.ld), [m] "+m"(io->mem)                     \
-			 : [cw] "m"(fcw), [clr] "r"(clear)                               \
-			 : "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)",   \
-			   "st(7)", "cc")
+#define X87H_ASM(loads, op, stores)                                                                \
+	__asm__ volatile(                                                                          \
+		"fnstcw %[hcw]\n\t"                                                                \
+		"fldcw %[cw]\n\t" loads "test %[clr], %[clr]\n\tjz 8f\n\tfnclex\n8:\n\t" op "\n\t" \
+		"fnstsw %[sw]\n\t"                                                                 \
+		"test %[clr], %[clr]\n\tjz 7f\n\tfnclex\n7:\n\t"                                   \
+		"fldcw %[hcw]\n\t" stores                                                          \
+		: [sw] "=m"(sw), [hcw] "=m"(hcw), [st0] "+m"(io->st0.ld), [st1] "+m"(io->st1.ld),  \
+		  [m] "+m"(io->mem)                                                                \
+		: [cw] "m"(fcw), [clr] "r"(clear)                                                  \
+		: "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)", "st(7)", "cc")
 
 /* operand loads: ST(0) alone, or ST(1) then ST(0) */
 #define LD1 "fldt %[st0]\n\t"
@@ -36,7 +35,7 @@
 /* result stores */
 #define OUT1 "fstpt %[st0]\n\t"
 #define OUT2 "fstpt %[st0]\n\tfstpt %[st1]\n\t"
-#define POP "fstp %%st(0)\n\t"
+#define POP  "fstp %%st(0)\n\t"
 /* FPTAN and FSINCOS leave ST(0) alone, without pushing, when C2 reports the
  * operand out of range. */
 #define OUT2_UNLESS_C2 "fstpt %[st0]\n\ttestw $0x400, %[sw]\n\tjnz 1f\n\tfstpt %[st1]\n1:\n\t"
@@ -44,17 +43,17 @@
 /* One case per kernel; `op` is the guest's instruction. The register
  * forms always use ST(0) as destination: the AT&T forms with an ST(i)
  * destination have the operand order of fsub/fdiv swapped by the assembler. */
-#define K(kernel, loads, op, stores)                                                     \
-	case kernel:                                                                     \
-		X87H_ASM(loads, op, stores);                                             \
+#define K(kernel, loads, op, stores)                                                               \
+	case kernel:                                                                               \
+		X87H_ASM(loads, op, stores);                                                       \
 		break
-#define ARITH_MEM(fmt, p, sfx)                                                           \
-	K(XK_ARITH_MEM + (fmt) * AR_COUNT + AR_ADD, LD1, p "add" sfx " %[m]", OUT1);     \
-	K(XK_ARITH_MEM + (fmt) * AR_COUNT + AR_MUL, LD1, p "mul" sfx " %[m]", OUT1);     \
-	K(XK_ARITH_MEM + (fmt) * AR_COUNT + AR_SUB, LD1, p "sub" sfx " %[m]", OUT1);     \
-	K(XK_ARITH_MEM + (fmt) * AR_COUNT + AR_SUBR, LD1, p "subr" sfx " %[m]", OUT1);   \
-	K(XK_ARITH_MEM + (fmt) * AR_COUNT + AR_DIV, LD1, p "div" sfx " %[m]", OUT1);     \
-	K(XK_ARITH_MEM + (fmt) * AR_COUNT + AR_DIVR, LD1, p "divr" sfx " %[m]", OUT1)
+#define ARITH_MEM(fmt, p, sfx)                                                                     \
+	K(XK_ARITH_MEM + (fmt)*AR_COUNT + AR_ADD, LD1, p "add" sfx " %[m]", OUT1);                 \
+	K(XK_ARITH_MEM + (fmt)*AR_COUNT + AR_MUL, LD1, p "mul" sfx " %[m]", OUT1);                 \
+	K(XK_ARITH_MEM + (fmt)*AR_COUNT + AR_SUB, LD1, p "sub" sfx " %[m]", OUT1);                 \
+	K(XK_ARITH_MEM + (fmt)*AR_COUNT + AR_SUBR, LD1, p "subr" sfx " %[m]", OUT1);               \
+	K(XK_ARITH_MEM + (fmt)*AR_COUNT + AR_DIV, LD1, p "div" sfx " %[m]", OUT1);                 \
+	K(XK_ARITH_MEM + (fmt)*AR_COUNT + AR_DIVR, LD1, p "divr" sfx " %[m]", OUT1)
 
 uint16_t x87h_exec(enum x87h_kernel k, uint16_t fcw, struct x87h_io *io, int clear)
 {
@@ -115,8 +114,7 @@ uint16_t x87h_exec(enum x87h_kernel k, uint16_t fcw, struct x87h_io *io, int cle
 		K(XK_CONST + 4, "", "fldlg2", OUT1);
 		K(XK_CONST + 5, "", "fldln2", OUT1);
 		K(XK_CONST + 6, "", "fldz", OUT1);
-	default:
-		break;
+	default: break;
 	}
 	return sw;
 }

@@ -89,8 +89,7 @@ uint16_t x87h_exec(enum x87h_kernel k, uint16_t fcw, struct x87h_io *io, int cle
  * masked (none can trap, and flags are only ever ORed into the guest's
  * status word) and every flag the host holds is already set in the guest's.
  * c->x87_host_sw tracks the host's flags; cpu_run starts it as unknown. */
-static inline uint16_t x87h_run(struct cpu *c, enum x87h_kernel k, uint16_t fcw,
-				struct x87h_io *io)
+static inline uint16_t x87h_run(struct cpu *c, enum x87h_kernel k, uint16_t fcw, struct x87h_io *io)
 {
 	int masked = (fcw & 0x3f) == 0x3f && (c->fpu.fcw & 0x3f) == 0x3f;
 	int covered = (c->x87_host_sw & 0x3f & ~c->fpu.fsw) == 0;

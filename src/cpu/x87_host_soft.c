@@ -20,19 +20,19 @@
 #include <math.h>
 #include <string.h>
 
-#define SW_IE 0x0001u
-#define SW_DE 0x0002u
-#define SW_ZE 0x0004u
-#define SW_OE 0x0008u
-#define SW_UE 0x0010u
-#define SW_PE 0x0020u
-#define SW_C0 0x0100u
-#define SW_C1 0x0200u
-#define SW_C2 0x0400u
-#define SW_C3 0x4000u
-#define EXP_BIAS 16383
-#define EXP_MAX 0x7fff
-#define INT_BIT 0x8000000000000000ull
+#define SW_IE	  0x0001u
+#define SW_DE	  0x0002u
+#define SW_ZE	  0x0004u
+#define SW_OE	  0x0008u
+#define SW_UE	  0x0010u
+#define SW_PE	  0x0020u
+#define SW_C0	  0x0100u
+#define SW_C1	  0x0200u
+#define SW_C2	  0x0400u
+#define SW_C3	  0x4000u
+#define EXP_BIAS  16383
+#define EXP_MAX	  0x7fff
+#define INT_BIT	  0x8000000000000000ull
 #define QUIET_BIT 0x4000000000000000ull
 
 static fpreg_t make(unsigned sign, unsigned exp, uint64_t mant)
@@ -44,36 +44,18 @@ static fpreg_t make(unsigned sign, unsigned exp, uint64_t mant)
 	return r;
 }
 
-static unsigned sign_of(const fpreg_t *r)
-{
-	return r->raw.sexp >> 15;
-}
+static unsigned sign_of(const fpreg_t *r) { return r->raw.sexp >> 15; }
 
-static unsigned exp_of(const fpreg_t *r)
-{
-	return r->raw.sexp & EXP_MAX;
-}
+static unsigned exp_of(const fpreg_t *r) { return r->raw.sexp & EXP_MAX; }
 
-static int is_nan(const fpreg_t *r)
-{
-	return exp_of(r) == EXP_MAX && (r->raw.mant << 1) != 0;
-}
+static int is_nan(const fpreg_t *r) { return exp_of(r) == EXP_MAX && (r->raw.mant << 1) != 0; }
 
-static int is_snan(const fpreg_t *r)
-{
-	return is_nan(r) && !(r->raw.mant & QUIET_BIT);
-}
+static int is_snan(const fpreg_t *r) { return is_nan(r) && !(r->raw.mant & QUIET_BIT); }
 
 /* Unnormals, pseudo-NaNs and pseudo-infinities: invalid operands. */
-static int is_unsupported(const fpreg_t *r)
-{
-	return exp_of(r) != 0 && !(r->raw.mant & INT_BIT);
-}
+static int is_unsupported(const fpreg_t *r) { return exp_of(r) != 0 && !(r->raw.mant & INT_BIT); }
 
-static int is_denormal(const fpreg_t *r)
-{
-	return exp_of(r) == 0 && r->raw.mant != 0;
-}
+static int is_denormal(const fpreg_t *r) { return exp_of(r) == 0 && r->raw.mant != 0; }
 
 /* The checks every arithmetic operand goes through; returns nonzero when
  * the operation is invalid on it. */
@@ -86,10 +68,7 @@ static int check_operand(const fpreg_t *r, unsigned *flags)
 	return is_unsupported(r);
 }
 
-static fpreg_t indefinite(void)
-{
-	return make(1, EXP_MAX, INT_BIT | QUIET_BIT);
-}
+static fpreg_t indefinite(void) { return make(1, EXP_MAX, INT_BIT | QUIET_BIT); }
 
 /* The NaN an operation with NaN operand(s) returns: quieted, and of two
  * NaNs the one with the larger significand. */
@@ -252,8 +231,9 @@ static void store_float(uint8_t *m, const fpreg_t *r, int is_double, unsigned *f
 {
 	if (is_nan(r)) {
 		uint64_t payload = (r->raw.mant | QUIET_BIT) & ~INT_BIT;
-		uint64_t bits = is_double ? (uint64_t)sign_of(r) << 63 | 0x7ffull << 52 | payload >> 11
-					  : (uint64_t)sign_of(r) << 31 | 0xffull << 23 | payload >> 40;
+		uint64_t bits =
+			is_double ? (uint64_t)sign_of(r) << 63 | 0x7ffull << 52 | payload >> 11
+				  : (uint64_t)sign_of(r) << 31 | 0xffull << 23 | payload >> 40;
 		if (is_snan(r))
 			*flags |= SW_IE;
 		memcpy(m, &bits, is_double ? 8 : 4);
@@ -276,8 +256,8 @@ static void store_float(uint8_t *m, const fpreg_t *r, int is_double, unsigned *f
 		memcpy(m, &f, 4);
 		*flags |= fabsf(f) > fabsl(v) ? SW_C1 : 0;
 	}
-	*flags |= (fetestexcept(FE_OVERFLOW) ? SW_OE : 0) | (fetestexcept(FE_UNDERFLOW) ? SW_UE : 0) |
-		  (fetestexcept(FE_INEXACT) ? SW_PE : 0);
+	*flags |= (fetestexcept(FE_OVERFLOW) ? SW_OE : 0) |
+		  (fetestexcept(FE_UNDERFLOW) ? SW_UE : 0) | (fetestexcept(FE_INEXACT) ? SW_PE : 0);
 }
 
 /* Integers and BCD: out of range, NaN or infinity is invalid and stores
@@ -287,7 +267,8 @@ static void store_integer(uint8_t *m, const fpreg_t *r, enum x87_fmt fmt, unsign
 	static const uint8_t bcd_indefinite[10] = {0, 0, 0, 0, 0, 0, 0, 0xc0, 0xff, 0xff};
 	long double v = to_host(r), t = rintl(v);
 	long double limit = fmt == FMT_BCD ? pow10l_int(18) : ldexpl(1, 8 * x87_fmt_bytes[fmt] - 1);
-	int in_range = !isnan(t) && !is_unsupported(r) && (fmt == FMT_BCD ? fabsl(t) < limit : t >= -limit && t < limit);
+	int in_range = !isnan(t) && !is_unsupported(r) &&
+		       (fmt == FMT_BCD ? fabsl(t) < limit : t >= -limit && t < limit);
 	if (!in_range) {
 		*flags |= SW_IE;
 		if (fmt == FMT_BCD) {
@@ -407,7 +388,7 @@ static fpreg_t constant(unsigned n, uint16_t fcw)
 		uint64_t mant;
 		int8_t down, up;
 	} consts[7] = {
-		{0x3fff, 0x8000000000000000ull, 0, 0},  {0x4000, 0xd49a784bcd1b8afeull, 0, 1},
+		{0x3fff, 0x8000000000000000ull, 0, 0},	{0x4000, 0xd49a784bcd1b8afeull, 0, 1},
 		{0x3fff, 0xb8aa3b295c17f0bcull, -1, 0}, {0x4000, 0xc90fdaa22168c235ull, -1, 0},
 		{0x3ffd, 0x9a209a84fbcff799ull, -1, 0}, {0x3ffe, 0xb17217f7d1cf79acull, -1, 0},
 		{0x0000, 0x0000000000000000ull, 0, 0},

@@ -10,9 +10,9 @@
 
 enum decode_status {
 	DECODE_OK = 0,
-	DECODE_UD = -1,    /* undefined or not implemented: #UD */
+	DECODE_UD = -1,	   /* undefined or not implemented: #UD */
 	DECODE_FETCH = -2, /* the instruction runs past the readable bytes */
-	DECODE_GP = -3,    /* longer than 15 bytes: #GP */
+	DECODE_GP = -3,	   /* longer than 15 bytes: #GP */
 };
 
 /* Decodes the instruction at guest address `addr`, whose bytes are at `p`

@@ -25,20 +25,20 @@ struct insn {
 	uint16_t imm2; /* second immediate (ENTER's nesting level) */
 	uint16_t desc; /* index of the table row, for names and traces */
 	uint8_t len;
-	uint8_t osz;   /* OSZ_*: operand size of the `v` operands */
-	uint8_t asz;   /* OSZ_16/32/64: address size */
-	uint8_t mod;   /* 3: the E operand is a register */
+	uint8_t osz; /* OSZ_*: operand size of the `v` operands */
+	uint8_t asz; /* OSZ_16/32/64: address size */
+	uint8_t mod; /* 3: the E operand is a register */
 	/* Register operands. For byte operands (Eb, Gb) these are byte offsets
 	 * into cpu.r, so that AH..BH without REX need no run-time test; for all
 	 * others they are register numbers with REX applied. */
 	uint8_t reg;
 	uint8_t rm;
 	uint8_t base, index, scale; /* memory operand; R_NONE when absent */
-	uint8_t seg;   /* segment of the memory operand */
-	uint8_t rep;   /* REP_* */
+	uint8_t seg;		    /* segment of the memory operand */
+	uint8_t rep;		    /* REP_* */
 	uint8_t lock;
-	uint8_t opc;   /* last opcode byte: some handlers read cc or a register from it */
-	uint8_t stop;  /* the block ends after this instruction */
+	uint8_t opc;  /* last opcode byte: some handlers read cc or a register from it */
+	uint8_t stop; /* the block ends after this instruction */
 };
 
 #endif

@@ -20,29 +20,30 @@ struct isa_node {
 /* immediate kinds (ISA_IMM_MASK bits of flags) */
 enum {
 	IMM_NONE,
-	IMM_B,     /* 8 bits */
-	IMM_W,     /* 16 bits */
-	IMM_Z,     /* 16 bits with operand size 16, else 32 (sign-extended to 64) */
-	IMM_V,     /* 16, 32 or 64 bits by operand size */
+	IMM_B,	   /* 8 bits */
+	IMM_W,	   /* 16 bits */
+	IMM_Z,	   /* 16 bits with operand size 16, else 32 (sign-extended to 64) */
+	IMM_V,	   /* 16, 32 or 64 bits by operand size */
 	IMM_MOFFS, /* address size */
-	IMM_WB,    /* 16 bits then 8 bits (ENTER) */
+	IMM_WB,	   /* 16 bits then 8 bits (ENTER) */
 };
 
 /* descriptor flags */
 #define ISA_IMM_MASK 0x0007u
-#define ISA_MODRM 0x0008u  /* has a ModRM byte */
-#define ISA_BYTE 0x0010u   /* operand size is 8 bits */
-#define ISA_BYTE_E 0x0020u /* the E operand is a byte register */
-#define ISA_BYTE_G 0x0040u /* the G operand is a byte register */
-#define ISA_REG_Z 0x0080u  /* register in the opcode's low 3 bits (+REX.B), put in insn.reg */
-#define ISA_LOCK 0x0100u   /* LOCK is allowed (with a memory operand) */
-#define ISA_D64 0x0200u    /* operand size defaults to 64 bits in long mode */
-#define ISA_F64 0x0400u    /* operand size is always 64 bits in long mode */
-#define ISA_I64 0x0800u    /* invalid in long mode */
-#define ISA_O64 0x1000u    /* valid only in long mode */
-#define ISA_STOP 0x2000u   /* ends a block: control transfer, syscall, or state the block depends on */
+#define ISA_MODRM    0x0008u /* has a ModRM byte */
+#define ISA_BYTE     0x0010u /* operand size is 8 bits */
+#define ISA_BYTE_E   0x0020u /* the E operand is a byte register */
+#define ISA_BYTE_G   0x0040u /* the G operand is a byte register */
+#define ISA_REG_Z    0x0080u /* register in the opcode's low 3 bits (+REX.B), put in insn.reg */
+#define ISA_LOCK     0x0100u /* LOCK is allowed (with a memory operand) */
+#define ISA_D64	     0x0200u /* operand size defaults to 64 bits in long mode */
+#define ISA_F64	     0x0400u /* operand size is always 64 bits in long mode */
+#define ISA_I64	     0x0800u /* invalid in long mode */
+#define ISA_O64	     0x1000u /* valid only in long mode */
+#define ISA_STOP                                                                                   \
+	0x2000u /* ends a block: control transfer, syscall, or state the block depends on */
 #define ISA_MANDATORY 0x4000u /* the selecting 66/F2/F3 prefix is part of the opcode */
-#define ISA_BYTE_Z 0x8000u /* the opcode register is a byte register */
+#define ISA_BYTE_Z    0x8000u /* the opcode register is a byte register */
 
 struct isa_desc {
 	insn_fn *fn;

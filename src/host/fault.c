@@ -67,12 +67,6 @@ int host_fault_init(void)
 	return 0;
 }
 
-void host_fault_enter(struct cpu *c)
-{
-	running_cpu = c;
-}
+void host_fault_enter(struct cpu *c) { running_cpu = c; }
 
-void host_fault_leave(void)
-{
-	running_cpu = NULL;
-}
+void host_fault_leave(void) { running_cpu = NULL; }

@@ -41,10 +41,7 @@ static ALWAYS_INLINE void alu_flags(struct cpu *c, enum alu_op op, unsigned osz,
 	}
 }
 
-static ALWAYS_INLINE int alu_writes(enum alu_op op)
-{
-	return op != ALU_CMP && op != ALU_TEST;
-}
+static ALWAYS_INLINE int alu_writes(enum alu_op op) { return op != ALU_CMP && op != ALU_TEST; }
 
 static ALWAYS_INLINE uint64_t carry_in(const struct cpu *c, enum alu_op op)
 {
@@ -80,51 +77,51 @@ static ALWAYS_INLINE void alu_R(struct cpu *c, unsigned reg, unsigned osz, enum 
 	alu_flags(c, op, osz, r, b, cin);
 }
 
-#define ALU_HANDLERS(name, OP)                                                             \
-	static ALWAYS_INLINE void name##_EvGv_body(struct cpu *c, const struct insn *i,    \
-						   unsigned osz, int form)                  \
-	{                                                                                  \
-		alu_E(c, i, osz, OP, gpr_get(c, i->reg, osz), form);                        \
-	}                                                                                  \
-	static ALWAYS_INLINE void name##_EvIz_body(struct cpu *c, const struct insn *i,    \
-						   unsigned osz, int form)                  \
-	{                                                                                  \
-		alu_E(c, i, osz, OP, i->imm & size_mask(osz), form);                        \
-	}                                                                                  \
-	static ALWAYS_INLINE void name##_EbGb_body(struct cpu *c, const struct insn *i,    \
-						   unsigned osz, int form)                  \
-	{                                                                                  \
-		alu_E(c, i, OSZ_8, OP, gpr_get(c, i->reg, OSZ_8), form);                    \
-	}                                                                                  \
-	static ALWAYS_INLINE void name##_EbIb_body(struct cpu *c, const struct insn *i,    \
-						   unsigned osz, int form)                  \
-	{                                                                                  \
-		alu_E(c, i, OSZ_8, OP, i->imm & 0xff, form);                                \
-	}                                                                                  \
-	SPEC_V_E(name##_EvGv, name##_EvGv_body)                                            \
-	SPEC_V_E(name##_EvIz, name##_EvIz_body)                                            \
-	SPEC_B_E(name##_EbGb, name##_EbGb_body)                                            \
-	SPEC_B_E(name##_EbIb, name##_EbIb_body)                                            \
-	void op_##name##_ALIb(struct cpu *c, const struct insn *i)                         \
-	{                                                                                  \
-		alu_R(c, R_AX * 8, OSZ_8, OP, i->imm);                                     \
-	}                                                                                  \
-	void op_##name##_eAXIz(struct cpu *c, const struct insn *i)                        \
-	{                                                                                  \
-		alu_R(c, R_AX, i->osz, OP, i->imm & size_mask(i->osz));                    \
+#define ALU_HANDLERS(name, OP)                                                                     \
+	static ALWAYS_INLINE void name##_EvGv_body(struct cpu *c, const struct insn *i,            \
+						   unsigned osz, int form)                         \
+	{                                                                                          \
+		alu_E(c, i, osz, OP, gpr_get(c, i->reg, osz), form);                               \
+	}                                                                                          \
+	static ALWAYS_INLINE void name##_EvIz_body(struct cpu *c, const struct insn *i,            \
+						   unsigned osz, int form)                         \
+	{                                                                                          \
+		alu_E(c, i, osz, OP, (i->imm & size_mask(osz)), form);                             \
+	}                                                                                          \
+	static ALWAYS_INLINE void name##_EbGb_body(struct cpu *c, const struct insn *i,            \
+						   unsigned osz, int form)                         \
+	{                                                                                          \
+		alu_E(c, i, OSZ_8, OP, gpr_get(c, i->reg, OSZ_8), form);                           \
+	}                                                                                          \
+	static ALWAYS_INLINE void name##_EbIb_body(struct cpu *c, const struct insn *i,            \
+						   unsigned osz, int form)                         \
+	{                                                                                          \
+		alu_E(c, i, OSZ_8, OP, i->imm & 0xff, form);                                       \
+	}                                                                                          \
+	SPEC_V_E(name##_EvGv, name##_EvGv_body)                                                    \
+	SPEC_V_E(name##_EvIz, name##_EvIz_body)                                                    \
+	SPEC_B_E(name##_EbGb, name##_EbGb_body)                                                    \
+	SPEC_B_E(name##_EbIb, name##_EbIb_body)                                                    \
+	void op_##name##_ALIb(struct cpu *c, const struct insn *i)                                 \
+	{                                                                                          \
+		alu_R(c, R_AX * 8, OSZ_8, OP, i->imm);                                             \
+	}                                                                                          \
+	void op_##name##_eAXIz(struct cpu *c, const struct insn *i)                                \
+	{                                                                                          \
+		alu_R(c, R_AX, i->osz, OP, (i->imm & size_mask(i->osz)));                          \
 	}
 
 /* the register-destination forms; TEST has none */
-#define ALU_REVERSE_HANDLERS(name, OP)                                                     \
-	static ALWAYS_INLINE void name##_GvEv_body(struct cpu *c, const struct insn *i,    \
-						   unsigned osz, int form)                  \
-	{                                                                                  \
-		alu_R(c, i->reg, osz, OP, formE_get(c, i, osz, form));                      \
-	}                                                                                  \
-	SPEC_V_E(name##_GvEv, name##_GvEv_body)                                            \
-	void op_##name##_GbEb(struct cpu *c, const struct insn *i)                         \
-	{                                                                                  \
-		alu_R(c, i->reg, OSZ_8, OP, opE_get(c, i, OSZ_8));                         \
+#define ALU_REVERSE_HANDLERS(name, OP)                                                             \
+	static ALWAYS_INLINE void name##_GvEv_body(struct cpu *c, const struct insn *i,            \
+						   unsigned osz, int form)                         \
+	{                                                                                          \
+		alu_R(c, i->reg, osz, OP, formE_get(c, i, osz, form));                             \
+	}                                                                                          \
+	SPEC_V_E(name##_GvEv, name##_GvEv_body)                                                    \
+	void op_##name##_GbEb(struct cpu *c, const struct insn *i)                                 \
+	{                                                                                          \
+		alu_R(c, i->reg, OSZ_8, OP, opE_get(c, i, OSZ_8));                                 \
 	}
 
 #define ALU_ALL_HANDLERS(name, OP) ALU_HANDLERS(name, OP) ALU_REVERSE_HANDLERS(name, OP)
@@ -148,7 +145,7 @@ static ALWAYS_INLINE void unary_flags(struct cpu *c, enum unary_op op, unsigned 
 	case UN_INC: cc_set(c, CC_OP(CC_INC, osz), r, (uint64_t)cf); break;
 	case UN_DEC: cc_set(c, CC_OP(CC_DEC, osz), r, (uint64_t)cf); break;
 	case UN_NEG: cc_set(c, CC_OP(CC_SUB, osz), r, a); break; /* 0 - a */
-	default: break; /* NOT changes no flags */
+	default: break;						 /* NOT changes no flags */
 	}
 }
 

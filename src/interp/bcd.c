@@ -12,15 +12,9 @@ static void set_bcd_flags(struct cpu *c, uint8_t al, int cf, int af)
 	c->eflags = (c->eflags & ~(F_CF | F_AF)) | (cf ? F_CF : 0) | (af ? F_AF : 0);
 }
 
-static uint32_t old_flags(struct cpu *c)
-{
-	return cpu_arith_flags(c);
-}
+static uint32_t old_flags(struct cpu *c) { return cpu_arith_flags(c); }
 
-static void set_al(struct cpu *c, unsigned v)
-{
-	gpr_set(c, R_AX * 8, OSZ_8, v);
-}
+static void set_al(struct cpu *c, unsigned v) { gpr_set(c, R_AX * 8, OSZ_8, v); }
 
 void op_daa(struct cpu *c, const struct insn *i)
 {

@@ -52,7 +52,10 @@ static void bit_test(struct cpu *c, const struct insn *i, enum bt_op op, uint64_
 void op_bt_EvGv(struct cpu *c, const struct insn *i) { bit_test(c, i, BT_TEST, c->r[i->reg], 1); }
 void op_bts_EvGv(struct cpu *c, const struct insn *i) { bit_test(c, i, BT_SET, c->r[i->reg], 1); }
 void op_btr_EvGv(struct cpu *c, const struct insn *i) { bit_test(c, i, BT_RESET, c->r[i->reg], 1); }
-void op_btc_EvGv(struct cpu *c, const struct insn *i) { bit_test(c, i, BT_COMPLEMENT, c->r[i->reg], 1); }
+void op_btc_EvGv(struct cpu *c, const struct insn *i)
+{
+	bit_test(c, i, BT_COMPLEMENT, c->r[i->reg], 1);
+}
 void op_bt_EvIb(struct cpu *c, const struct insn *i) { bit_test(c, i, BT_TEST, i->imm, 0); }
 void op_bts_EvIb(struct cpu *c, const struct insn *i) { bit_test(c, i, BT_SET, i->imm, 0); }
 void op_btr_EvIb(struct cpu *c, const struct insn *i) { bit_test(c, i, BT_RESET, i->imm, 0); }

@@ -13,7 +13,6 @@
 #include "decode/decode.h"
 #include "mem/mm.h"
 
-
 static unsigned hash_pc(uint64_t pc, unsigned size)
 {
 	return (unsigned)((pc ^ (pc >> 13) ^ (pc >> 27)) & (size - 1));
@@ -53,10 +52,7 @@ void block_cache_destroy(struct block_cache *bc)
 	free(bc);
 }
 
-const struct block_stats *block_cache_stats(const struct block_cache *bc)
-{
-	return &bc->stats;
-}
+const struct block_stats *block_cache_stats(const struct block_cache *bc) { return &bc->stats; }
 
 static struct code_page *find_page(struct block_cache *bc, uint64_t page, int create)
 {
@@ -150,7 +146,8 @@ static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t p
 		unsigned avail = fetchable(mm, at);
 		if (avail == 0 && n == 0)
 			fetch_fault(c, mm, at);
-		int rc = avail ? decode_insn(&buf[n], mm->base + at, avail, at, mm->mode64) : DECODE_FETCH;
+		int rc = avail ? decode_insn(&buf[n], mm->base + at, avail, at, mm->mode64)
+			       : DECODE_FETCH;
 		if (rc != DECODE_OK) {
 			if (n == 0)
 				decode_fault(c, mm, rc, pc, avail);
@@ -267,7 +264,8 @@ void block_cache_invalidate_range(struct block_cache *bc, uint64_t addr, uint64_
 		struct code_page *cp = find_page(bc, p, 0);
 		uint64_t lo = p << 12 > addr ? p << 12 : addr;
 		uint64_t hi = (p + 1) << 12 < addr + len ? (p + 1) << 12 : addr + len;
-		if (cp && overlaps_code(cp, (unsigned)(lo & 4095), (unsigned)(hi - lo) + (unsigned)(lo & 4095)))
+		if (cp && overlaps_code(cp, (unsigned)(lo & 4095),
+					(unsigned)(hi - lo) + (unsigned)(lo & 4095)))
 			drop_page(bc, cp);
 	}
 }

@@ -18,7 +18,7 @@ struct cpu;
  * links are valid only while link_gen equals the cache's generation, which
  * any invalidation advances. */
 struct block {
-	uint64_t start, end;     /* guest bytes [start, end) hold the instructions */
+	uint64_t start, end; /* guest bytes [start, end) hold the instructions */
 	struct block *hash_next;
 	struct block *succ[2];
 	uint64_t succ_pc[2];
@@ -32,8 +32,8 @@ struct block_stats {
 	uint64_t lookups, hits, translated, invalidated, insns_decoded;
 };
 
-#define BLOCK_BUCKETS 8192
-#define BLOCK_JUMP_SLOTS 4096
+#define BLOCK_BUCKETS	  8192
+#define BLOCK_JUMP_SLOTS  4096
 #define CODE_PAGE_BUCKETS 1024
 
 struct code_page {
@@ -50,7 +50,7 @@ struct block_cache {
 	struct block *jump[BLOCK_JUMP_SLOTS]; /* direct-mapped front of the hash */
 	struct code_page *pages[CODE_PAGE_BUCKETS];
 	struct block *retired; /* dropped, freed at the next collect */
-	uint64_t gen;          /* advances whenever blocks are dropped */
+	uint64_t gen;	       /* advances whenever blocks are dropped */
 	struct block_stats stats;
 };
 
@@ -75,10 +75,7 @@ static inline int block_cache_has_retired(const struct block_cache *bc)
 	return bc->retired != NULL;
 }
 
-static inline uint64_t block_cache_generation(const struct block_cache *bc)
-{
-	return bc->gen;
-}
+static inline uint64_t block_cache_generation(const struct block_cache *bc) { return bc->gen; }
 
 const struct block_stats *block_cache_stats(const struct block_cache *bc);
 

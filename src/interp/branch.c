@@ -20,25 +20,24 @@ void op_jcc(struct cpu *c, const struct insn *i)
 }
 
 /* One instance per condition, with the condition evaluated inline. */
-#define JCC(cc)                                                                      \
-	static void jcc_##cc(struct cpu *c, const struct insn *i)                    \
-	{                                                                            \
-		c->rip = cond_fast(c, cc) ? rel_target(c, i) : next_ip(c, i);        \
+#define JCC(cc)                                                                                    \
+	static void jcc_##cc(struct cpu *c, const struct insn *i)                                  \
+	{                                                                                          \
+		c->rip = cond_fast(c, cc) ? rel_target(c, i) : next_ip(c, i);                      \
 	}
-JCC(0) JCC(1) JCC(2) JCC(3) JCC(4) JCC(5) JCC(6) JCC(7)
-JCC(8) JCC(9) JCC(10) JCC(11) JCC(12) JCC(13) JCC(14) JCC(15)
+JCC(0)
+JCC(1) JCC(2) JCC(3) JCC(4) JCC(5) JCC(6) JCC(7) JCC(8) JCC(9) JCC(10) JCC(11) JCC(12) JCC(13)
+	JCC(14) JCC(15)
 
-insn_fn *spec_jcc(const struct insn *i)
+		insn_fn *spec_jcc(const struct insn *i)
 {
-	static insn_fn *const by_cc[16] = {jcc_0, jcc_1, jcc_2,  jcc_3,  jcc_4,  jcc_5,  jcc_6,  jcc_7,
-					   jcc_8, jcc_9, jcc_10, jcc_11, jcc_12, jcc_13, jcc_14, jcc_15};
+	static insn_fn *const by_cc[16] = {jcc_0,  jcc_1,  jcc_2,  jcc_3, jcc_4,  jcc_5,
+					   jcc_6,  jcc_7,  jcc_8,  jcc_9, jcc_10, jcc_11,
+					   jcc_12, jcc_13, jcc_14, jcc_15};
 	return by_cc[i->opc & 15];
 }
 
-void op_jmp(struct cpu *c, const struct insn *i)
-{
-	c->rip = rel_target(c, i);
-}
+void op_jmp(struct cpu *c, const struct insn *i) { c->rip = rel_target(c, i); }
 
 void op_call(struct cpu *c, const struct insn *i)
 {
@@ -53,15 +52,9 @@ void op_call_Ev(struct cpu *c, const struct insn *i)
 	c->rip = target;
 }
 
-void op_jmp_Ev(struct cpu *c, const struct insn *i)
-{
-	c->rip = opE_get(c, i, i->osz);
-}
+void op_jmp_Ev(struct cpu *c, const struct insn *i) { c->rip = opE_get(c, i, i->osz); }
 
-void op_ret(struct cpu *c, const struct insn *i)
-{
-	c->rip = pop(c, i->osz);
-}
+void op_ret(struct cpu *c, const struct insn *i) { c->rip = pop(c, i->osz); }
 
 void op_ret_Iw(struct cpu *c, const struct insn *i)
 {
@@ -83,10 +76,7 @@ static void branch_if(struct cpu *c, const struct insn *i, int taken)
 	c->rip = taken ? rel_target(c, i) : next_ip(c, i);
 }
 
-void op_loop(struct cpu *c, const struct insn *i)
-{
-	branch_if(c, i, loop_count_dec(c, i) != 0);
-}
+void op_loop(struct cpu *c, const struct insn *i) { branch_if(c, i, loop_count_dec(c, i) != 0); }
 
 void op_loope(struct cpu *c, const struct insn *i)
 {

@@ -30,7 +30,7 @@ void mem_smc_store(struct cpu *c, uint64_t a, unsigned n)
 /* The block that follows `b` at `pc`: from b's links when they are still
  * valid, else looked up and remembered (replacing the older link). */
 static ALWAYS_INLINE struct block *next_block(struct cpu *c, struct block_cache *bc,
-					       struct block *b, uint64_t pc)
+					      struct block *b, uint64_t pc)
 {
 	uint64_t gen = block_cache_generation(bc);
 	if (likely(b->link_gen == gen)) {

@@ -45,10 +45,22 @@ static uint64_t moffs_addr(const struct cpu *c, const struct insn *i)
 	return c->mode64 ? a : (uint32_t)a;
 }
 
-void op_mov_ALOb(struct cpu *c, const struct insn *i) { gpr_set(c, R_AX * 8, OSZ_8, mem_ld8(c, moffs_addr(c, i))); }
-void op_mov_eAXOv(struct cpu *c, const struct insn *i) { gpr_set(c, R_AX, i->osz, mem_ld(c, moffs_addr(c, i), i->osz)); }
-void op_mov_ObAL(struct cpu *c, const struct insn *i) { mem_st8(c, moffs_addr(c, i), (uint8_t)c->r[R_AX]); }
-void op_mov_OveAX(struct cpu *c, const struct insn *i) { mem_st(c, moffs_addr(c, i), i->osz, c->r[R_AX]); }
+void op_mov_ALOb(struct cpu *c, const struct insn *i)
+{
+	gpr_set(c, R_AX * 8, OSZ_8, mem_ld8(c, moffs_addr(c, i)));
+}
+void op_mov_eAXOv(struct cpu *c, const struct insn *i)
+{
+	gpr_set(c, R_AX, i->osz, mem_ld(c, moffs_addr(c, i), i->osz));
+}
+void op_mov_ObAL(struct cpu *c, const struct insn *i)
+{
+	mem_st8(c, moffs_addr(c, i), (uint8_t)c->r[R_AX]);
+}
+void op_mov_OveAX(struct cpu *c, const struct insn *i)
+{
+	mem_st(c, moffs_addr(c, i), i->osz, c->r[R_AX]);
+}
 
 static ALWAYS_INLINE void movzx_b(struct cpu *c, const struct insn *i, unsigned osz, int form)
 {

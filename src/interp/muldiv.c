@@ -91,7 +91,8 @@ static void div_signed(struct cpu *c, unsigned osz, uint64_t dv)
 	if (osz == OSZ_8)
 		n = (int16_t)gpr_get(c, R_AX, OSZ_16);
 	else
-		n = (s128)((u128)gpr_get(c, R_DX, osz) << bits | gpr_get(c, R_AX, osz)) << (128 - 2 * bits) >>
+		n = (s128)((u128)gpr_get(c, R_DX, osz) << bits | gpr_get(c, R_AX, osz))
+			    << (128 - 2 * bits) >>
 		    (128 - 2 * bits);
 	if (d == 0)
 		divide_error(c);
@@ -104,14 +105,32 @@ static void div_signed(struct cpu *c, unsigned osz, uint64_t dv)
 	set_acc_pair(c, osz, (uint64_t)q, (uint64_t)(n % d));
 }
 
-void op_mul_Eb(struct cpu *c, const struct insn *i) { mul_unsigned(c, OSZ_8, opE_get(c, i, OSZ_8)); }
-void op_mul_Ev(struct cpu *c, const struct insn *i) { mul_unsigned(c, i->osz, opE_get(c, i, i->osz)); }
+void op_mul_Eb(struct cpu *c, const struct insn *i)
+{
+	mul_unsigned(c, OSZ_8, opE_get(c, i, OSZ_8));
+}
+void op_mul_Ev(struct cpu *c, const struct insn *i)
+{
+	mul_unsigned(c, i->osz, opE_get(c, i, i->osz));
+}
 void op_imul_Eb(struct cpu *c, const struct insn *i) { mul_signed(c, OSZ_8, opE_get(c, i, OSZ_8)); }
-void op_imul_Ev(struct cpu *c, const struct insn *i) { mul_signed(c, i->osz, opE_get(c, i, i->osz)); }
-void op_div_Eb(struct cpu *c, const struct insn *i) { div_unsigned(c, OSZ_8, opE_get(c, i, OSZ_8)); }
-void op_div_Ev(struct cpu *c, const struct insn *i) { div_unsigned(c, i->osz, opE_get(c, i, i->osz)); }
+void op_imul_Ev(struct cpu *c, const struct insn *i)
+{
+	mul_signed(c, i->osz, opE_get(c, i, i->osz));
+}
+void op_div_Eb(struct cpu *c, const struct insn *i)
+{
+	div_unsigned(c, OSZ_8, opE_get(c, i, OSZ_8));
+}
+void op_div_Ev(struct cpu *c, const struct insn *i)
+{
+	div_unsigned(c, i->osz, opE_get(c, i, i->osz));
+}
 void op_idiv_Eb(struct cpu *c, const struct insn *i) { div_signed(c, OSZ_8, opE_get(c, i, OSZ_8)); }
-void op_idiv_Ev(struct cpu *c, const struct insn *i) { div_signed(c, i->osz, opE_get(c, i, i->osz)); }
+void op_idiv_Ev(struct cpu *c, const struct insn *i)
+{
+	div_signed(c, i->osz, opE_get(c, i, i->osz));
+}
 
 static ALWAYS_INLINE void imul_GE(struct cpu *c, const struct insn *i, unsigned osz, int form)
 {

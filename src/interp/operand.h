@@ -9,10 +9,7 @@ static ALWAYS_INLINE uint64_t size_mask(unsigned osz)
 	return osz == OSZ_64 ? ~0ull : (1ull << (8u << osz)) - 1;
 }
 
-static ALWAYS_INLINE uint64_t sign_bit(unsigned osz)
-{
-	return 1ull << ((8u << osz) - 1);
-}
+static ALWAYS_INLINE uint64_t sign_bit(unsigned osz) { return 1ull << ((8u << osz) - 1); }
 
 /* Sign-extends the low (8 << osz) bits of v. */
 static ALWAYS_INLINE int64_t sext(uint64_t v, unsigned osz)

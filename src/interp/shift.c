@@ -10,16 +10,13 @@
 
 enum { SH_ROL, SH_ROR, SH_RCL, SH_RCR, SH_SHL, SH_SHR, SH_SAL, SH_SAR };
 
-static unsigned count_mask(unsigned osz)
-{
-	return osz == OSZ_64 ? 0x3f : 0x1f;
-}
+static unsigned count_mask(unsigned osz) { return osz == OSZ_64 ? 0x3f : 0x1f; }
 
 /* The outcome of a shift: its result and how the flags change. Kept apart
  * from the cpu so that a memory destination is stored before flags change. */
 struct shift_out {
 	uint64_t r;
-	uint32_t cc_op;   /* lazy form, or CC_EFLAGS with `arith` */
+	uint32_t cc_op; /* lazy form, or CC_EFLAGS with `arith` */
 	uint64_t dst, src;
 	uint32_t arith;
 };
@@ -168,8 +165,14 @@ insn_fn *spec_shift_EvIb(const struct insn *i)
 }
 void op_shift_Eb1(struct cpu *c, const struct insn *i) { shift_E(c, i, OSZ_8, 1); }
 void op_shift_Ev1(struct cpu *c, const struct insn *i) { shift_E(c, i, i->osz, 1); }
-void op_shift_EbCL(struct cpu *c, const struct insn *i) { shift_E(c, i, OSZ_8, (unsigned)c->r[R_CX]); }
-void op_shift_EvCL(struct cpu *c, const struct insn *i) { shift_E(c, i, i->osz, (unsigned)c->r[R_CX]); }
+void op_shift_EbCL(struct cpu *c, const struct insn *i)
+{
+	shift_E(c, i, OSZ_8, (unsigned)c->r[R_CX]);
+}
+void op_shift_EvCL(struct cpu *c, const struct insn *i)
+{
+	shift_E(c, i, i->osz, (unsigned)c->r[R_CX]);
+}
 
 /* SHLD/SHRD work on the 2w-bit concatenation of the destination and source. */
 static void double_shift(struct cpu *c, const struct insn *i, unsigned count, int left)
@@ -200,7 +203,19 @@ static void double_shift(struct cpu *c, const struct insn *i, unsigned count, in
 	cc_set(c, CC_OP(left ? CC_SHL : CC_SAR, osz), r, src);
 }
 
-void op_shld_EvGvIb(struct cpu *c, const struct insn *i) { double_shift(c, i, (unsigned)i->imm, 1); }
-void op_shld_EvGvCL(struct cpu *c, const struct insn *i) { double_shift(c, i, (unsigned)c->r[R_CX], 1); }
-void op_shrd_EvGvIb(struct cpu *c, const struct insn *i) { double_shift(c, i, (unsigned)i->imm, 0); }
-void op_shrd_EvGvCL(struct cpu *c, const struct insn *i) { double_shift(c, i, (unsigned)c->r[R_CX], 0); }
+void op_shld_EvGvIb(struct cpu *c, const struct insn *i)
+{
+	double_shift(c, i, (unsigned)i->imm, 1);
+}
+void op_shld_EvGvCL(struct cpu *c, const struct insn *i)
+{
+	double_shift(c, i, (unsigned)c->r[R_CX], 1);
+}
+void op_shrd_EvGvIb(struct cpu *c, const struct insn *i)
+{
+	double_shift(c, i, (unsigned)i->imm, 0);
+}
+void op_shrd_EvGvCL(struct cpu *c, const struct insn *i)
+{
+	double_shift(c, i, (unsigned)c->r[R_CX], 0);
+}

@@ -29,50 +29,89 @@ static ALWAYS_INLINE uint64_t form_ea(const struct cpu *c, const struct insn *i,
 
 /* `v`-sized operand (16/32/64 bits), E operand in each form: the instances
  * and the chooser (with `linkage` static for internal use) */
-#define SPEC_V_E_VARIANTS(name, body, linkage)                                                 \
-	static void name##_w_m(struct cpu *c, const struct insn *i) { body(c, i, OSZ_16, FORM_MEM); }  \
-	static void name##_w_r(struct cpu *c, const struct insn *i) { body(c, i, OSZ_16, FORM_REG); }  \
-	static void name##_w_f(struct cpu *c, const struct insn *i) { body(c, i, OSZ_16, FORM_FLAT); } \
-	static void name##_d_m(struct cpu *c, const struct insn *i) { body(c, i, OSZ_32, FORM_MEM); }  \
-	static void name##_d_r(struct cpu *c, const struct insn *i) { body(c, i, OSZ_32, FORM_REG); }  \
-	static void name##_d_f(struct cpu *c, const struct insn *i) { body(c, i, OSZ_32, FORM_FLAT); } \
-	static void name##_q_m(struct cpu *c, const struct insn *i) { body(c, i, OSZ_64, FORM_MEM); }  \
-	static void name##_q_r(struct cpu *c, const struct insn *i) { body(c, i, OSZ_64, FORM_REG); }  \
-	static void name##_q_f(struct cpu *c, const struct insn *i) { body(c, i, OSZ_64, FORM_FLAT); } \
-	linkage insn_fn *spec_##name(const struct insn *i)                                     \
-	{                                                                                      \
-		static insn_fn *const v[3][3] = {{name##_w_m, name##_w_r, name##_w_f},         \
-						 {name##_d_m, name##_d_r, name##_d_f},         \
-						 {name##_q_m, name##_q_r, name##_q_f}};        \
-		return v[i->osz - 1][form_of(i)];                                              \
+#define SPEC_V_E_VARIANTS(name, body, linkage)                                                     \
+	static void name##_w_m(struct cpu *c, const struct insn *i)                                \
+	{                                                                                          \
+		body(c, i, OSZ_16, FORM_MEM);                                                      \
+	}                                                                                          \
+	static void name##_w_r(struct cpu *c, const struct insn *i)                                \
+	{                                                                                          \
+		body(c, i, OSZ_16, FORM_REG);                                                      \
+	}                                                                                          \
+	static void name##_w_f(struct cpu *c, const struct insn *i)                                \
+	{                                                                                          \
+		body(c, i, OSZ_16, FORM_FLAT);                                                     \
+	}                                                                                          \
+	static void name##_d_m(struct cpu *c, const struct insn *i)                                \
+	{                                                                                          \
+		body(c, i, OSZ_32, FORM_MEM);                                                      \
+	}                                                                                          \
+	static void name##_d_r(struct cpu *c, const struct insn *i)                                \
+	{                                                                                          \
+		body(c, i, OSZ_32, FORM_REG);                                                      \
+	}                                                                                          \
+	static void name##_d_f(struct cpu *c, const struct insn *i)                                \
+	{                                                                                          \
+		body(c, i, OSZ_32, FORM_FLAT);                                                     \
+	}                                                                                          \
+	static void name##_q_m(struct cpu *c, const struct insn *i)                                \
+	{                                                                                          \
+		body(c, i, OSZ_64, FORM_MEM);                                                      \
+	}                                                                                          \
+	static void name##_q_r(struct cpu *c, const struct insn *i)                                \
+	{                                                                                          \
+		body(c, i, OSZ_64, FORM_REG);                                                      \
+	}                                                                                          \
+	static void name##_q_f(struct cpu *c, const struct insn *i)                                \
+	{                                                                                          \
+		body(c, i, OSZ_64, FORM_FLAT);                                                     \
+	}                                                                                          \
+	linkage insn_fn *spec_##name(const struct insn *i)                                         \
+	{                                                                                          \
+		static insn_fn *const v[3][3] = {{name##_w_m, name##_w_r, name##_w_f},             \
+						 {name##_d_m, name##_d_r, name##_d_f},             \
+						 {name##_q_m, name##_q_r, name##_q_f}};            \
+		return v[i->osz - 1][form_of(i)];                                                  \
 	}
 
-#define SPEC_V_E(name, body)                                                              \
-	SPEC_V_E_VARIANTS(name, body, )                                                   \
+#define SPEC_V_E(name, body)                                                                       \
+	SPEC_V_E_VARIANTS(name, body, )                                                            \
 	void op_##name(struct cpu *c, const struct insn *i) { body(c, i, i->osz, form_of(i)); }
 
 /* byte operand, E operand in each form */
-#define SPEC_B_E(name, body)                                                                   \
-	static void name##_m(struct cpu *c, const struct insn *i) { body(c, i, OSZ_8, FORM_MEM); }  \
-	static void name##_r(struct cpu *c, const struct insn *i) { body(c, i, OSZ_8, FORM_REG); }  \
-	static void name##_f(struct cpu *c, const struct insn *i) { body(c, i, OSZ_8, FORM_FLAT); } \
+#define SPEC_B_E(name, body)                                                                       \
+	static void name##_m(struct cpu *c, const struct insn *i) { body(c, i, OSZ_8, FORM_MEM); } \
+	static void name##_r(struct cpu *c, const struct insn *i) { body(c, i, OSZ_8, FORM_REG); } \
+	static void name##_f(struct cpu *c, const struct insn *i)                                  \
+	{                                                                                          \
+		body(c, i, OSZ_8, FORM_FLAT);                                                      \
+	}                                                                                          \
 	void op_##name(struct cpu *c, const struct insn *i) { body(c, i, OSZ_8, form_of(i)); }     \
-	insn_fn *spec_##name(const struct insn *i)                                             \
-	{                                                                                      \
-		static insn_fn *const v[3] = {name##_m, name##_r, name##_f};                   \
-		return v[form_of(i)];                                                          \
+	insn_fn *spec_##name(const struct insn *i)                                                 \
+	{                                                                                          \
+		static insn_fn *const v[3] = {name##_m, name##_r, name##_f};                       \
+		return v[form_of(i)];                                                              \
 	}
 
 /* the operand size only (register operands, or always memory) */
-#define SPEC_V(name, body)                                                                \
-	static void name##_w(struct cpu *c, const struct insn *i) { body(c, i, OSZ_16, FORM_REG); } \
-	static void name##_d(struct cpu *c, const struct insn *i) { body(c, i, OSZ_32, FORM_REG); } \
-	static void name##_q(struct cpu *c, const struct insn *i) { body(c, i, OSZ_64, FORM_REG); } \
+#define SPEC_V(name, body)                                                                         \
+	static void name##_w(struct cpu *c, const struct insn *i)                                  \
+	{                                                                                          \
+		body(c, i, OSZ_16, FORM_REG);                                                      \
+	}                                                                                          \
+	static void name##_d(struct cpu *c, const struct insn *i)                                  \
+	{                                                                                          \
+		body(c, i, OSZ_32, FORM_REG);                                                      \
+	}                                                                                          \
+	static void name##_q(struct cpu *c, const struct insn *i)                                  \
+	{                                                                                          \
+		body(c, i, OSZ_64, FORM_REG);                                                      \
+	}                                                                                          \
 	void op_##name(struct cpu *c, const struct insn *i) { body(c, i, i->osz, FORM_REG); }      \
-	insn_fn *spec_##name(const struct insn *i)                                        \
-	{                                                                                 \
-		static insn_fn *const v[3] = {name##_w, name##_d, name##_q};              \
-		return v[i->osz - 1];                                                     \
+	insn_fn *spec_##name(const struct insn *i)                                                 \
+	{                                                                                          \
+		static insn_fn *const v[3] = {name##_w, name##_d, name##_q};                       \
+		return v[i->osz - 1];                                                              \
 	}
 
 /* The E operand with the form known at compile time. */

@@ -52,8 +52,8 @@ static ALWAYS_INLINE void sse_get_W_sized(struct cpu *c, const struct insn *i, x
 
 /* MASKMOVQ/MASKMOVDQU: stores the bytes of data[0..n) whose mask byte has
  * its top bit set at DS:rDI (segment overridable), all or none of them. */
-void sse_masked_store(struct cpu *c, const struct insn *i, const uint8_t *data,
-		      const uint8_t *mask, unsigned n);
+void sse_masked_store(struct cpu *c, const struct insn *i, const uint8_t *data, const uint8_t *mask,
+		      unsigned n);
 
 /* ---- MMX operands ----
  * The eight MMX registers are the significands of the x87 physical registers
@@ -144,15 +144,9 @@ static ALWAYS_INLINE void pint_mmx(struct cpu *c, const struct insn *i, pint_fn 
 }
 
 /* op_NAME (XMM) and op_NAME_mmx from NAME_lanes, a pint_fn. */
-#define PINT_HANDLERS(name)                                         \
-	void op_##name(struct cpu *c, const struct insn *i)         \
-	{                                                           \
-		pint_xmm(c, i, name##_lanes);                       \
-	}                                                           \
-	void op_##name##_mmx(struct cpu *c, const struct insn *i)   \
-	{                                                           \
-		pint_mmx(c, i, name##_lanes);                       \
-	}
+#define PINT_HANDLERS(name)                                                                        \
+	void op_##name(struct cpu *c, const struct insn *i) { pint_xmm(c, i, name##_lanes); }      \
+	void op_##name##_mmx(struct cpu *c, const struct insn *i) { pint_mmx(c, i, name##_lanes); }
 
 /* ---- floating point ---- */
 
@@ -163,13 +157,13 @@ typedef uint32_t sse_fp_kernel(xmm_t *d, const xmm_t *s, uint32_t ctl);
 
 /* A lane format: SSE_FMT_F32 or SSE_FMT_F64 with a lane count (the low
  * lanes of a register). */
-#define SSE_FMT_F32 0x10u
-#define SSE_FMT_F64 0x20u
-#define SSE_FMT_LANES(fmt) ((fmt) & 0xfu)
-#define SSE_FMT_PS (SSE_FMT_F32 | 4)
-#define SSE_FMT_SS (SSE_FMT_F32 | 1)
-#define SSE_FMT_PD (SSE_FMT_F64 | 2)
-#define SSE_FMT_SD (SSE_FMT_F64 | 1)
+#define SSE_FMT_F32	   0x10u
+#define SSE_FMT_F64	   0x20u
+#define SSE_FMT_LANES(fmt) ((fmt)&0xfu)
+#define SSE_FMT_PS	   (SSE_FMT_F32 | 4)
+#define SSE_FMT_SS	   (SSE_FMT_F32 | 1)
+#define SSE_FMT_PD	   (SSE_FMT_F64 | 2)
+#define SSE_FMT_SD	   (SSE_FMT_F64 | 1)
 
 /* MXCSR_UE when one of the `fmt` lanes of r is a nonzero denormal. */
 uint32_t sse_tiny_result(const xmm_t *r, unsigned fmt);
@@ -202,21 +196,21 @@ static ALWAYS_INLINE void sse_fp_op(struct cpu *c, const struct insn *i, sse_fp_
 typedef long long sse_host_vec __attribute__((vector_size(16)));
 
 /* Runs "insn %[s], %[d]" on the host with d and s in XMM registers. */
-#define SSE_HOST_OP(insn, d, s, ctl)                                                  \
-	do {                                                                          \
-		sse_host_vec hd_, hs_;                                                \
-		memcpy(&hd_, (d), 16);                                                \
-		memcpy(&hs_, (s), 16);                                                \
-		MXCSR_HOST_RUN(ctl, insn " %[s], %[d]", [d] "+x"(hd_) : [s] "x"(hs_)); \
-		memcpy((d), &hd_, 16);                                                \
+#define SSE_HOST_OP(insn, d, s, ctl)                                                               \
+	do {                                                                                       \
+		sse_host_vec hd_, hs_;                                                             \
+		memcpy(&hd_, (d), 16);                                                             \
+		memcpy(&hs_, (s), 16);                                                             \
+		MXCSR_HOST_RUN(ctl, insn " %[s], %[d]", [d] "+x"(hd_) : [s] "x"(hs_));             \
+		memcpy((d), &hd_, 16);                                                             \
 	} while (0)
 
 /* Defines kernel k_NAME running host instruction `insn`. */
-#define SSE_HOST_KERNEL(name, insn)                                          \
-	static uint32_t k_##name(xmm_t *d, const xmm_t *s, uint32_t ctl)     \
-	{                                                                    \
-		SSE_HOST_OP(insn, d, s, ctl);                                \
-		return ctl & MXCSR_FLAGS;                                    \
+#define SSE_HOST_KERNEL(name, insn)                                                                \
+	static uint32_t k_##name(xmm_t *d, const xmm_t *s, uint32_t ctl)                           \
+	{                                                                                          \
+		SSE_HOST_OP(insn, d, s, ctl);                                                      \
+		return ctl & MXCSR_FLAGS;                                                          \
 	}
 #endif
 

@@ -11,20 +11,17 @@
 #if MXCSR_HOST_SSE
 #define CVT_KERNEL(name, dst, src, trunc, merge) SSE_HOST_KERNEL(name, #name)
 #else
-#define CVT_KERNEL(name, dst, src, trunc, merge)                           \
-	static uint32_t k_##name(xmm_t *d, const xmm_t *s, uint32_t ctl)  \
-	{                                                                 \
-		return soft_cvt(d, s, ctl, dst, src, trunc, merge);       \
+#define CVT_KERNEL(name, dst, src, trunc, merge)                                                   \
+	static uint32_t k_##name(xmm_t *d, const xmm_t *s, uint32_t ctl)                           \
+	{                                                                                          \
+		return soft_cvt(d, s, ctl, dst, src, trunc, merge);                                \
 	}
 #endif
 
 /* XMM to XMM: op_NAME reads `n` bytes of W; `tiny` as for sse_fp_op. */
-#define CVT_XMM(name, dst, src, trunc, merge, n, tiny)      \
-	CVT_KERNEL(name, dst, src, trunc, merge)            \
-	void op_##name(struct cpu *c, const struct insn *i) \
-	{                                                   \
-		sse_fp_op(c, i, k_##name, n, tiny);         \
-	}
+#define CVT_XMM(name, dst, src, trunc, merge, n, tiny)                                             \
+	CVT_KERNEL(name, dst, src, trunc, merge)                                                   \
+	void op_##name(struct cpu *c, const struct insn *i) { sse_fp_op(c, i, k_##name, n, tiny); }
 
 CVT_XMM(cvtps2pd, SSE_FMT_PD, SSE_FMT_F32 | 2, 0, 0, 8, 0)
 CVT_XMM(cvtpd2ps, SSE_FMT_F32 | 2, SSE_FMT_PD, 0, 0, 16, SSE_FMT_F32 | 2)
@@ -55,25 +52,13 @@ static ALWAYS_INLINE void cvt_to_mmx(struct cpu *c, const struct insn *i, sse_fp
 	mmx_set(c, i->reg, r.q[0]);
 }
 
-void op_cvtps2pi(struct cpu *c, const struct insn *i)
-{
-	cvt_to_mmx(c, i, k_cvtps2dq, 8);
-}
+void op_cvtps2pi(struct cpu *c, const struct insn *i) { cvt_to_mmx(c, i, k_cvtps2dq, 8); }
 
-void op_cvttps2pi(struct cpu *c, const struct insn *i)
-{
-	cvt_to_mmx(c, i, k_cvttps2dq, 8);
-}
+void op_cvttps2pi(struct cpu *c, const struct insn *i) { cvt_to_mmx(c, i, k_cvttps2dq, 8); }
 
-void op_cvtpd2pi(struct cpu *c, const struct insn *i)
-{
-	cvt_to_mmx(c, i, k_cvtpd2dq, 16);
-}
+void op_cvtpd2pi(struct cpu *c, const struct insn *i) { cvt_to_mmx(c, i, k_cvtpd2dq, 16); }
 
-void op_cvttpd2pi(struct cpu *c, const struct insn *i)
-{
-	cvt_to_mmx(c, i, k_cvttpd2dq, 16);
-}
+void op_cvttpd2pi(struct cpu *c, const struct insn *i) { cvt_to_mmx(c, i, k_cvttpd2dq, 16); }
 
 /* XMM(reg) = k(two int32 of Q); `whole` replaces all of XMM(reg), else only
  * its low 64 bits. Only a register source makes it an MMX instruction (a
@@ -95,15 +80,9 @@ static ALWAYS_INLINE void cvt_from_mmx(struct cpu *c, const struct insn *i, sse_
 		c->xmm[i->reg].q[0] = r.q[0];
 }
 
-void op_cvtpi2ps(struct cpu *c, const struct insn *i)
-{
-	cvt_from_mmx(c, i, k_cvtdq2ps, 0);
-}
+void op_cvtpi2ps(struct cpu *c, const struct insn *i) { cvt_from_mmx(c, i, k_cvtdq2ps, 0); }
 
-void op_cvtpi2pd(struct cpu *c, const struct insn *i)
-{
-	cvt_from_mmx(c, i, k_cvtdq2pd, 1);
-}
+void op_cvtpi2pd(struct cpu *c, const struct insn *i) { cvt_from_mmx(c, i, k_cvtdq2pd, 1); }
 
 /* ---- scalar to general register: CVT(T)SS2SI, CVT(T)SD2SI ---- */
 
@@ -111,24 +90,24 @@ void op_cvtpi2pd(struct cpu *c, const struct insn *i)
 typedef uint32_t cvt_si_kernel(const xmm_t *s, uint32_t ctl, uint64_t *out);
 
 #if MXCSR_HOST_SSE
-#define CVT_SI_KERNEL(name, insn, T, dst, src, trunc)                               \
-	static uint32_t k_##name(const xmm_t *s, uint32_t ctl, uint64_t *out)       \
-	{                                                                           \
-		sse_host_vec hs;                                                    \
-		T r;                                                                \
-		memcpy(&hs, s, 16);                                                 \
-		MXCSR_HOST_RUN(ctl, insn " %[s], %[r]", [r] "=r"(r) : [s] "x"(hs)); \
-		*out = r;                                                           \
-		return ctl & MXCSR_FLAGS;                                           \
+#define CVT_SI_KERNEL(name, insn, T, dst, src, trunc)                                              \
+	static uint32_t k_##name(const xmm_t *s, uint32_t ctl, uint64_t *out)                      \
+	{                                                                                          \
+		sse_host_vec hs;                                                                   \
+		T r;                                                                               \
+		memcpy(&hs, s, 16);                                                                \
+		MXCSR_HOST_RUN(ctl, insn " %[s], %[r]", [r] "=r"(r) : [s] "x"(hs));                \
+		*out = r;                                                                          \
+		return ctl & MXCSR_FLAGS;                                                          \
 	}
 #else
-#define CVT_SI_KERNEL(name, insn, T, dst, src, trunc)                         \
-	static uint32_t k_##name(const xmm_t *s, uint32_t ctl, uint64_t *out) \
-	{                                                                     \
-		xmm_t r = {{0}};                                              \
-		uint32_t raised = soft_cvt(&r, s, ctl, dst, src, trunc, 0);   \
-		*out = r.q[0];                                                \
-		return raised;                                                \
+#define CVT_SI_KERNEL(name, insn, T, dst, src, trunc)                                              \
+	static uint32_t k_##name(const xmm_t *s, uint32_t ctl, uint64_t *out)                      \
+	{                                                                                          \
+		xmm_t r = {{0}};                                                                   \
+		uint32_t raised = soft_cvt(&r, s, ctl, dst, src, trunc, 0);                        \
+		*out = r.q[0];                                                                     \
+		return raised;                                                                     \
 	}
 #endif
 
@@ -143,12 +122,12 @@ static ALWAYS_INLINE void cvt_to_gpr(struct cpu *c, const struct insn *i, cvt_si
 	gpr_set(c, i->reg, i->osz == OSZ_64 ? OSZ_64 : OSZ_32, v);
 }
 
-#define CVT_TO_GPR(name, src, trunc, n)                                                       \
-	CVT_SI_KERNEL(name##_32, #name, uint32_t, SSE_FMT_I32 | 1, src, trunc)                \
-	CVT_SI_KERNEL(name##_64, #name, uint64_t, SSE_FMT_I64 | 1, src, trunc)                \
-	void op_##name(struct cpu *c, const struct insn *i)                                   \
-	{                                                                                     \
-		cvt_to_gpr(c, i, k_##name##_32, k_##name##_64, n);                            \
+#define CVT_TO_GPR(name, src, trunc, n)                                                            \
+	CVT_SI_KERNEL(name##_32, #name, uint32_t, SSE_FMT_I32 | 1, src, trunc)                     \
+	CVT_SI_KERNEL(name##_64, #name, uint64_t, SSE_FMT_I64 | 1, src, trunc)                     \
+	void op_##name(struct cpu *c, const struct insn *i)                                        \
+	{                                                                                          \
+		cvt_to_gpr(c, i, k_##name##_32, k_##name##_64, n);                                 \
 	}
 
 CVT_TO_GPR(cvtss2si, SSE_FMT_SS, 0, 4)
@@ -162,23 +141,23 @@ CVT_TO_GPR(cvttsd2si, SSE_FMT_SD, 1, 8)
 typedef uint32_t cvt_from_si_kernel(xmm_t *d, uint64_t v, uint32_t ctl);
 
 #if MXCSR_HOST_SSE
-#define CVT_FROM_SI_KERNEL(name, insn, T, dst, src)                                  \
-	static uint32_t k_##name(xmm_t *d, uint64_t v, uint32_t ctl)                 \
-	{                                                                            \
-		sse_host_vec hd;                                                     \
-		T hv = (T)v;                                                         \
-		memcpy(&hd, d, 16);                                                  \
-		MXCSR_HOST_RUN(ctl, insn " %[v], %[d]", [d] "+x"(hd) : [v] "r"(hv)); \
-		memcpy(d, &hd, 16);                                                  \
-		return ctl & MXCSR_FLAGS;                                            \
+#define CVT_FROM_SI_KERNEL(name, insn, T, dst, src)                                                \
+	static uint32_t k_##name(xmm_t *d, uint64_t v, uint32_t ctl)                               \
+	{                                                                                          \
+		sse_host_vec hd;                                                                   \
+		T hv = (T)v;                                                                       \
+		memcpy(&hd, d, 16);                                                                \
+		MXCSR_HOST_RUN(ctl, insn " %[v], %[d]", [d] "+x"(hd) : [v] "r"(hv));               \
+		memcpy(d, &hd, 16);                                                                \
+		return ctl & MXCSR_FLAGS;                                                          \
 	}
 #else
-#define CVT_FROM_SI_KERNEL(name, insn, T, dst, src)                   \
-	static uint32_t k_##name(xmm_t *d, uint64_t v, uint32_t ctl)  \
-	{                                                             \
-		xmm_t s = {{0}};                                      \
-		s.q[0] = v;                                           \
-		return soft_cvt(d, &s, ctl, dst, src, 0, 1);          \
+#define CVT_FROM_SI_KERNEL(name, insn, T, dst, src)                                                \
+	static uint32_t k_##name(xmm_t *d, uint64_t v, uint32_t ctl)                               \
+	{                                                                                          \
+		xmm_t s = {{0}};                                                                   \
+		s.q[0] = v;                                                                        \
+		return soft_cvt(d, &s, ctl, dst, src, 0, 1);                                       \
 	}
 #endif
 
@@ -193,12 +172,12 @@ static ALWAYS_INLINE void cvt_from_gpr(struct cpu *c, const struct insn *i, cvt_
 	c->xmm[i->reg] = d;
 }
 
-#define CVT_FROM_GPR(name, dst)                                                        \
-	CVT_FROM_SI_KERNEL(name##_32, #name "l", uint32_t, dst, SSE_FMT_I32 | 1)       \
-	CVT_FROM_SI_KERNEL(name##_64, #name "q", uint64_t, dst, SSE_FMT_I64 | 1)       \
-	void op_##name(struct cpu *c, const struct insn *i)                            \
-	{                                                                              \
-		cvt_from_gpr(c, i, k_##name##_32, k_##name##_64);                      \
+#define CVT_FROM_GPR(name, dst)                                                                    \
+	CVT_FROM_SI_KERNEL(name##_32, #name "l", uint32_t, dst, SSE_FMT_I32 | 1)                   \
+	CVT_FROM_SI_KERNEL(name##_64, #name "q", uint64_t, dst, SSE_FMT_I64 | 1)                   \
+	void op_##name(struct cpu *c, const struct insn *i)                                        \
+	{                                                                                          \
+		cvt_from_gpr(c, i, k_##name##_32, k_##name##_64);                                  \
 	}
 
 CVT_FROM_GPR(cvtsi2ss, SSE_FMT_SS)

@@ -8,8 +8,9 @@
 uint32_t sse_tiny_result(const xmm_t *r, unsigned fmt)
 {
 	for (unsigned k = 0; k < SSE_FMT_LANES(fmt); k++) {
-		int tiny = fmt & SSE_FMT_F32 ? (r->d[k] & 0x7f800000u) == 0 && (r->d[k] << 1)
-					     : (r->q[k] & 0x7ff0000000000000u) == 0 && (r->q[k] << 1);
+		int tiny = fmt & SSE_FMT_F32
+				   ? (r->d[k] & 0x7f800000u) == 0 && (r->d[k] << 1)
+				   : (r->q[k] & 0x7ff0000000000000u) == 0 && (r->q[k] << 1);
 		if (tiny)
 			return MXCSR_UE;
 	}
@@ -21,31 +22,28 @@ uint32_t sse_tiny_result(const xmm_t *r, unsigned fmt)
 #if MXCSR_HOST_SSE
 #define FP_KERNEL(name, insn, soft, fmt) SSE_HOST_KERNEL(name, insn)
 #else
-#define FP_KERNEL(name, insn, soft, fmt)                                  \
-	static uint32_t k_##name(xmm_t *d, const xmm_t *s, uint32_t ctl) \
-	{                                                                \
-		return soft_arith(d, s, ctl, soft, fmt);                 \
+#define FP_KERNEL(name, insn, soft, fmt)                                                           \
+	static uint32_t k_##name(xmm_t *d, const xmm_t *s, uint32_t ctl)                           \
+	{                                                                                          \
+		return soft_arith(d, s, ctl, soft, fmt);                                           \
 	}
 #endif
 
 /* Handler op_NAME: XMM(reg) = NAME(XMM(reg), W), W being `n` bytes. */
-#define FP_HANDLER(name, n, tiny)                                   \
-	void op_##name(struct cpu *c, const struct insn *i)         \
-	{                                                           \
-		sse_fp_op(c, i, k_##name, n, tiny);                 \
-	}
+#define FP_HANDLER(name, n, tiny)                                                                  \
+	void op_##name(struct cpu *c, const struct insn *i) { sse_fp_op(c, i, k_##name, n, tiny); }
 
 /* One operation in its four forms. `under` is 1 when its result can
  * underflow. */
-#define FP_FAMILY(op, soft, under)                                    \
-	FP_KERNEL(op##ps, #op "ps", soft, SSE_FMT_PS)                 \
-	FP_KERNEL(op##pd, #op "pd", soft, SSE_FMT_PD)                 \
-	FP_KERNEL(op##ss, #op "ss", soft, SSE_FMT_SS)                 \
-	FP_KERNEL(op##sd, #op "sd", soft, SSE_FMT_SD)                 \
-	FP_HANDLER(op##ps, 16, (under) * SSE_FMT_PS)                  \
-	FP_HANDLER(op##pd, 16, (under) * SSE_FMT_PD)                  \
-	FP_HANDLER(op##ss, 4, (under) * SSE_FMT_SS)                   \
-	FP_HANDLER(op##sd, 8, (under) * SSE_FMT_SD)
+#define FP_FAMILY(op, soft, under)                                                                 \
+	FP_KERNEL(op##ps, #op "ps", soft, SSE_FMT_PS)                                              \
+	FP_KERNEL(op##pd, #op "pd", soft, SSE_FMT_PD)                                              \
+	FP_KERNEL(op##ss, #op "ss", soft, SSE_FMT_SS)                                              \
+	FP_KERNEL(op##sd, #op "sd", soft, SSE_FMT_SD)                                              \
+	FP_HANDLER(op##ps, 16, (under)*SSE_FMT_PS)                                                 \
+	FP_HANDLER(op##pd, 16, (under)*SSE_FMT_PD)                                                 \
+	FP_HANDLER(op##ss, 4, (under)*SSE_FMT_SS)                                                  \
+	FP_HANDLER(op##sd, 8, (under)*SSE_FMT_SD)
 
 FP_FAMILY(add, SOFT_ADD, 1)
 FP_FAMILY(sub, SOFT_SUB, 1)
@@ -71,28 +69,28 @@ FP_HANDLER(rsqrtss, 4, 0)
 #if MXCSR_HOST_SSE
 #define CMP_KERNEL(sfx, pred, fmt) SSE_HOST_KERNEL(cmp##sfx##_##pred, "cmp" #sfx " $" #pred ",")
 #else
-#define CMP_KERNEL(sfx, pred, fmt)                                                 \
-	static uint32_t k_cmp##sfx##_##pred(xmm_t *d, const xmm_t *s, uint32_t ctl) \
-	{                                                                          \
-		return soft_cmp(d, s, ctl, pred, fmt);                             \
+#define CMP_KERNEL(sfx, pred, fmt)                                                                 \
+	static uint32_t k_cmp##sfx##_##pred(xmm_t *d, const xmm_t *s, uint32_t ctl)                \
+	{                                                                                          \
+		return soft_cmp(d, s, ctl, pred, fmt);                                             \
 	}
 #endif
 
-#define CMP_FAMILY(sfx, n, fmt)                                                               \
-	CMP_KERNEL(sfx, 0, fmt)                                                               \
-	CMP_KERNEL(sfx, 1, fmt)                                                               \
-	CMP_KERNEL(sfx, 2, fmt)                                                               \
-	CMP_KERNEL(sfx, 3, fmt)                                                               \
-	CMP_KERNEL(sfx, 4, fmt)                                                               \
-	CMP_KERNEL(sfx, 5, fmt)                                                               \
-	CMP_KERNEL(sfx, 6, fmt)                                                               \
-	CMP_KERNEL(sfx, 7, fmt)                                                               \
-	void op_cmp##sfx(struct cpu *c, const struct insn *i)                                 \
-	{                                                                                     \
-		static sse_fp_kernel *const kernels[8] = {                                    \
-			k_cmp##sfx##_0, k_cmp##sfx##_1, k_cmp##sfx##_2, k_cmp##sfx##_3,       \
-			k_cmp##sfx##_4, k_cmp##sfx##_5, k_cmp##sfx##_6, k_cmp##sfx##_7};      \
-		sse_fp_op(c, i, kernels[i->imm & 7], n, 0);                                   \
+#define CMP_FAMILY(sfx, n, fmt)                                                                    \
+	CMP_KERNEL(sfx, 0, fmt)                                                                    \
+	CMP_KERNEL(sfx, 1, fmt)                                                                    \
+	CMP_KERNEL(sfx, 2, fmt)                                                                    \
+	CMP_KERNEL(sfx, 3, fmt)                                                                    \
+	CMP_KERNEL(sfx, 4, fmt)                                                                    \
+	CMP_KERNEL(sfx, 5, fmt)                                                                    \
+	CMP_KERNEL(sfx, 6, fmt)                                                                    \
+	CMP_KERNEL(sfx, 7, fmt)                                                                    \
+	void op_cmp##sfx(struct cpu *c, const struct insn *i)                                      \
+	{                                                                                          \
+		static sse_fp_kernel *const kernels[8] = {                                         \
+			k_cmp##sfx##_0, k_cmp##sfx##_1, k_cmp##sfx##_2, k_cmp##sfx##_3,            \
+			k_cmp##sfx##_4, k_cmp##sfx##_5, k_cmp##sfx##_6, k_cmp##sfx##_7};           \
+		sse_fp_op(c, i, kernels[i->imm & 7], n, 0);                                        \
 	}
 
 CMP_FAMILY(ps, 16, SSE_FMT_PS)
@@ -108,23 +106,23 @@ CMP_FAMILY(sd, 8, SSE_FMT_SD)
 typedef uint32_t comi_kernel(const xmm_t *a, const xmm_t *b, uint32_t ctl, uint32_t *efl);
 
 #if MXCSR_HOST_SSE
-#define COMI_KERNEL(name, signaling, fmt)                                                       \
-	static uint32_t k_##name(const xmm_t *a, const xmm_t *b, uint32_t ctl, uint32_t *efl)  \
-	{                                                                                       \
-		sse_host_vec ha, hb;                                                            \
-		uint8_t zf, pf, cf;                                                             \
-		memcpy(&ha, a, 16);                                                             \
-		memcpy(&hb, b, 16);                                                             \
-		MXCSR_HOST_RUN(ctl, #name " %[b], %[a]", "=@ccz"(zf), "=@ccp"(pf), "=@ccc"(cf) \
-			       : [a] "x"(ha), [b] "x"(hb));                                     \
-		*efl = (zf ? F_ZF : 0) | (pf ? F_PF : 0) | (cf ? F_CF : 0);                     \
-		return ctl & MXCSR_FLAGS;                                                       \
+#define COMI_KERNEL(name, signaling, fmt)                                                          \
+	static uint32_t k_##name(const xmm_t *a, const xmm_t *b, uint32_t ctl, uint32_t *efl)      \
+	{                                                                                          \
+		sse_host_vec ha, hb;                                                               \
+		uint8_t zf, pf, cf;                                                                \
+		memcpy(&ha, a, 16);                                                                \
+		memcpy(&hb, b, 16);                                                                \
+		MXCSR_HOST_RUN(ctl, #name " %[b], %[a]", "=@ccz"(zf), "=@ccp"(pf), "=@ccc"(cf)     \
+			       : [a] "x"(ha), [b] "x"(hb));                                        \
+		*efl = (zf ? F_ZF : 0) | (pf ? F_PF : 0) | (cf ? F_CF : 0);                        \
+		return ctl & MXCSR_FLAGS;                                                          \
 	}
 #else
-#define COMI_KERNEL(name, signaling, fmt)                                                      \
-	static uint32_t k_##name(const xmm_t *a, const xmm_t *b, uint32_t ctl, uint32_t *efl) \
-	{                                                                                      \
-		return soft_comi(a, b, ctl, signaling, fmt, efl);                              \
+#define COMI_KERNEL(name, signaling, fmt)                                                          \
+	static uint32_t k_##name(const xmm_t *a, const xmm_t *b, uint32_t ctl, uint32_t *efl)      \
+	{                                                                                          \
+		return soft_comi(a, b, ctl, signaling, fmt, efl);                                  \
 	}
 #endif
 
@@ -139,12 +137,9 @@ static ALWAYS_INLINE void comi(struct cpu *c, const struct insn *i, comi_kernel 
 	c->cc_op = CC_OP(CC_EFLAGS, 0);
 }
 
-#define COMI_FAMILY(name, signaling, fmt, n)                \
-	COMI_KERNEL(name, signaling, fmt)                   \
-	void op_##name(struct cpu *c, const struct insn *i) \
-	{                                                   \
-		comi(c, i, k_##name, n);                    \
-	}
+#define COMI_FAMILY(name, signaling, fmt, n)                                                       \
+	COMI_KERNEL(name, signaling, fmt)                                                          \
+	void op_##name(struct cpu *c, const struct insn *i) { comi(c, i, k_##name, n); }
 
 COMI_FAMILY(comiss, 1, SSE_FMT_SS, 4)
 COMI_FAMILY(ucomiss, 0, SSE_FMT_SS, 4)

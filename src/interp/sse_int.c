@@ -8,14 +8,14 @@
 
 /* NAME_lanes: lane-wise d = expr, where `a` is a lane of d and `b` the same
  * lane of s, both of type T (union member `m` of xmm_t). */
-#define LANEWISE(name, T, m, expr)                                      \
-	static void name##_lanes(xmm_t *d, const xmm_t *s, unsigned n)  \
-	{                                                               \
-		for (unsigned k = 0; k < n / sizeof(T); k++) {          \
-			T a = d->m[k], b = s->m[k];                     \
-			d->m[k] = (T)(expr);                            \
-		}                                                       \
-	}                                                               \
+#define LANEWISE(name, T, m, expr)                                                                 \
+	static void name##_lanes(xmm_t *d, const xmm_t *s, unsigned n)                             \
+	{                                                                                          \
+		for (unsigned k = 0; k < n / sizeof(T); k++) {                                     \
+			T a = d->m[k], b = s->m[k];                                                \
+			d->m[k] = (T)(expr);                                                       \
+		}                                                                                  \
+	}                                                                                          \
 	PINT_HANDLERS(name)
 
 LANEWISE(paddb, uint8_t, b, a + b)
@@ -37,7 +37,7 @@ LANEWISE(psubusb, uint8_t, b, sat_u8(a - b))
 LANEWISE(psubusw, uint16_t, w, sat_u16(a - b))
 
 /* products in 32 bits, so that 0xffff * 0xffff does not overflow an int */
-LANEWISE(pmullw, uint16_t, w, (uint32_t)a * b)
+LANEWISE(pmullw, uint16_t, w, (uint32_t)a *b)
 LANEWISE(pmulhw, int16_t, sw, ((int32_t)a * b) >> 16)
 LANEWISE(pmulhuw, uint16_t, w, ((uint32_t)a * b) >> 16)
 LANEWISE(pmuludq, uint64_t, q, (a & 0xffffffffu) * (b & 0xffffffffu))
@@ -57,8 +57,8 @@ LANEWISE(pcmpgtw, int16_t, sw, ONES_IF(a > b))
 LANEWISE(pcmpgtd, int32_t, sd, ONES_IF(a > b))
 
 /* also ANDPS/ANDPD, ANDNPS/ANDNPD, ORPS/ORPD and XORPS/XORPD */
-LANEWISE(pand, uint64_t, q, a & b)
-LANEWISE(pandn, uint64_t, q, ~a & b)
+LANEWISE(pand, uint64_t, q, (a & b))
+LANEWISE(pandn, uint64_t, q, (~a & b))
 LANEWISE(por, uint64_t, q, a | b)
 LANEWISE(pxor, uint64_t, q, a ^ b)
 

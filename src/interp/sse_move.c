@@ -99,15 +99,9 @@ void op_movhps_store(struct cpu *c, const struct insn *i)
 	mem_st64(c, mem_ea(c, i), c->xmm[i->reg].q[1]);
 }
 
-void op_movhlps(struct cpu *c, const struct insn *i)
-{
-	c->xmm[i->reg].q[0] = c->xmm[i->rm].q[1];
-}
+void op_movhlps(struct cpu *c, const struct insn *i) { c->xmm[i->reg].q[0] = c->xmm[i->rm].q[1]; }
 
-void op_movlhps(struct cpu *c, const struct insn *i)
-{
-	c->xmm[i->reg].q[1] = c->xmm[i->rm].q[0];
-}
+void op_movlhps(struct cpu *c, const struct insn *i) { c->xmm[i->reg].q[1] = c->xmm[i->rm].q[0]; }
 
 /* ---- MOVD/MOVQ between XMM and general registers or memory ---- */
 
@@ -152,8 +146,8 @@ void op_movnti(struct cpu *c, const struct insn *i)
 /* ---- MASKMOVQ/MASKMOVDQU: bytes whose mask byte has its top bit set are
  * stored at DS:rDI (segment overridable) ---- */
 
-void sse_masked_store(struct cpu *c, const struct insn *i, const uint8_t *data,
-		      const uint8_t *mask, unsigned n)
+void sse_masked_store(struct cpu *c, const struct insn *i, const uint8_t *data, const uint8_t *mask,
+		      unsigned n)
 {
 	struct insn at_di = *i;
 	int first = -1, last = -1;

@@ -6,18 +6,18 @@
 #include "isa_handlers.h"
 
 /* NAME_lanes: every lane of d (type T, union member m) shifted by s->q[0]. */
-#define SHIFT_LANES(name, T, m, expr)                                    \
-	static void name##_lanes(xmm_t *d, const xmm_t *s, unsigned n)   \
-	{                                                                \
-		const uint64_t count = s->q[0];                          \
-		const unsigned bits = 8 * sizeof(T);                     \
-		for (unsigned k = 0; k < n / sizeof(T); k++) {           \
-			T a = d->m[k];                                   \
-			d->m[k] = (T)(expr);                             \
-		}                                                        \
+#define SHIFT_LANES(name, T, m, expr)                                                              \
+	static void name##_lanes(xmm_t *d, const xmm_t *s, unsigned n)                             \
+	{                                                                                          \
+		const uint64_t count = s->q[0];                                                    \
+		const unsigned bits = 8 * sizeof(T);                                               \
+		for (unsigned k = 0; k < n / sizeof(T); k++) {                                     \
+			T a = d->m[k];                                                             \
+			d->m[k] = (T)(expr);                                                       \
+		}                                                                                  \
 	}
 
-#define SHIFT_LEFT(name, T, m) SHIFT_LANES(name, T, m, count >= bits ? 0 : (uint64_t)a << count)
+#define SHIFT_LEFT(name, T, m)	SHIFT_LANES(name, T, m, count >= bits ? 0 : (uint64_t)a << count)
 #define SHIFT_RIGHT(name, T, m) SHIFT_LANES(name, T, m, count >= bits ? 0 : a >> count)
 #define SHIFT_ARITH(name, T, m) SHIFT_LANES(name, T, m, a >> (count >= bits ? bits - 1 : count))
 
@@ -41,16 +41,15 @@ static ALWAYS_INLINE void shift_imm_mmx(struct cpu *c, const struct insn *i, pin
 }
 
 /* One shift: lanes, the by-register handlers and the by-immediate ones. */
-#define SHIFT(name, kind, T, m)                                             \
-	kind(name, T, m)                                                    \
-	PINT_HANDLERS(name)                                                 \
-	void op_##name##_imm(struct cpu *c, const struct insn *i)           \
-	{                                                                   \
-		shift_imm_xmm(c, i, name##_lanes);                          \
-	}                                                                   \
-	void op_##name##_imm_mmx(struct cpu *c, const struct insn *i)       \
-	{                                                                   \
-		shift_imm_mmx(c, i, name##_lanes);                          \
+#define SHIFT(name, kind, T, m)                                                                    \
+	kind(name, T, m)                                                                           \
+		PINT_HANDLERS(name) void op_##name##_imm(struct cpu *c, const struct insn *i)      \
+	{                                                                                          \
+		shift_imm_xmm(c, i, name##_lanes);                                                 \
+	}                                                                                          \
+	void op_##name##_imm_mmx(struct cpu *c, const struct insn *i)                              \
+	{                                                                                          \
+		shift_imm_mmx(c, i, name##_lanes);                                                 \
 	}
 
 SHIFT(psllw, SHIFT_LEFT, uint16_t, w)

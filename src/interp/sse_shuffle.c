@@ -5,17 +5,17 @@
 
 /* ---- packs: the lanes of d then those of s, each narrowed by `sat` ---- */
 
-#define PACK(name, from, to, sat)                                              \
-	static void name##_lanes(xmm_t *d, const xmm_t *s, unsigned n)         \
-	{                                                                      \
-		xmm_t r;                                                       \
-		unsigned half = n / sizeof(d->from[0]);                        \
-		for (unsigned k = 0; k < half; k++) {                          \
-			r.to[k] = sat(d->from[k]);                             \
-			r.to[half + k] = sat(s->from[k]);                      \
-		}                                                              \
-		memcpy(d, &r, n);                                              \
-	}                                                                      \
+#define PACK(name, from, to, sat)                                                                  \
+	static void name##_lanes(xmm_t *d, const xmm_t *s, unsigned n)                             \
+	{                                                                                          \
+		xmm_t r;                                                                           \
+		unsigned half = n / sizeof(d->from[0]);                                            \
+		for (unsigned k = 0; k < half; k++) {                                              \
+			r.to[k] = sat(d->from[k]);                                                 \
+			r.to[half + k] = sat(s->from[k]);                                          \
+		}                                                                                  \
+		memcpy(d, &r, n);                                                                  \
+	}                                                                                          \
 	PINT_HANDLERS(name)
 
 PACK(packsswb, sw, sb, sat_s8)
@@ -24,28 +24,25 @@ PACK(packuswb, sw, b, sat_u8)
 
 /* ---- unpacks: interleave the low (or high) halves of d and s ---- */
 
-#define UNPACK_LANES(name, m, high)                                            \
-	static void name##_lanes(xmm_t *d, const xmm_t *s, unsigned n)         \
-	{                                                                      \
-		xmm_t r;                                                       \
-		unsigned half = n / sizeof(d->m[0]) / 2, base = (high) ? half : 0; \
-		for (unsigned k = 0; k < half; k++) {                          \
-			r.m[2 * k] = d->m[base + k];                           \
-			r.m[2 * k + 1] = s->m[base + k];                       \
-		}                                                              \
-		memcpy(d, &r, n);                                              \
+#define UNPACK_LANES(name, m, high)                                                                \
+	static void name##_lanes(xmm_t *d, const xmm_t *s, unsigned n)                             \
+	{                                                                                          \
+		xmm_t r;                                                                           \
+		unsigned half = n / sizeof(d->m[0]) / 2, base = (high) ? half : 0;                 \
+		for (unsigned k = 0; k < half; k++) {                                              \
+			r.m[2 * k] = d->m[base + k];                                               \
+			r.m[2 * k + 1] = s->m[base + k];                                           \
+		}                                                                                  \
+		memcpy(d, &r, n);                                                                  \
 	}
 
 /* The MMX forms of the low unpacks read only 32 bits of memory. */
-#define UNPACK_LOW(name, m)                                            \
-	UNPACK_LANES(name, m, 0)                                       \
-	void op_##name(struct cpu *c, const struct insn *i)            \
-	{                                                              \
-		pint_xmm(c, i, name##_lanes);                          \
-	}                                                              \
-	void op_##name##_mmx(struct cpu *c, const struct insn *i)      \
-	{                                                              \
-		pint_mmx_sized(c, i, name##_lanes, 4);                 \
+#define UNPACK_LOW(name, m)                                                                        \
+	UNPACK_LANES(name, m, 0)                                                                   \
+	void op_##name(struct cpu *c, const struct insn *i) { pint_xmm(c, i, name##_lanes); }      \
+	void op_##name##_mmx(struct cpu *c, const struct insn *i)                                  \
+	{                                                                                          \
+		pint_mmx_sized(c, i, name##_lanes, 4);                                             \
 	}
 
 #define UNPACK_HIGH(name, m) UNPACK_LANES(name, m, 1) PINT_HANDLERS(name)

@@ -10,13 +10,13 @@
 
 /* ---- lane formats ---- */
 
-#define F32_EXP 0x7f800000u
-#define F32_MANT 0x007fffffu
-#define F32_QUIET 0x00400000u
+#define F32_EXP		0x7f800000u
+#define F32_MANT	0x007fffffu
+#define F32_QUIET	0x00400000u
 #define F32_DEFAULT_NAN 0xffc00000u /* the "real indefinite" */
-#define F64_EXP 0x7ff0000000000000u
-#define F64_MANT 0x000fffffffffffffu
-#define F64_QUIET 0x0008000000000000u
+#define F64_EXP		0x7ff0000000000000u
+#define F64_MANT	0x000fffffffffffffu
+#define F64_QUIET	0x0008000000000000u
 #define F64_DEFAULT_NAN 0xfff8000000000000u
 
 /* A lane's value as a double (exact for both formats) and its classes. */
@@ -52,7 +52,8 @@ static struct lane lane_get(const xmm_t *x, unsigned fmt, unsigned k, uint32_t c
 /* NaN bits of `x`'s lane k made quiet, converted to format `to`. */
 static uint64_t quiet_nan(const xmm_t *x, unsigned from, unsigned k, unsigned to)
 {
-	uint64_t sign, payload; /* payload: the 51 bits below the quiet bit, left-aligned at bit 50 */
+	uint64_t sign,
+		payload; /* payload: the 51 bits below the quiet bit, left-aligned at bit 50 */
 	if (from & SSE_FMT_F32) {
 		sign = x->d[k] >> 31;
 		payload = (uint64_t)(x->d[k] & (F32_MANT >> 1)) << 29;
@@ -160,7 +161,8 @@ static uint32_t arith_lane(xmm_t *d, const xmm_t *s, unsigned k, uint32_t ctl, e
 		if (b.nan)
 			lane_put_bits(d, fmt, k, quiet_nan(s, fmt, k, fmt));
 		else if (op == SOFT_RSQRT && b.v < 0)
-			lane_put_bits(d, fmt, k, fmt & SSE_FMT_F32 ? F32_DEFAULT_NAN : F64_DEFAULT_NAN);
+			lane_put_bits(d, fmt, k,
+				      fmt & SSE_FMT_F32 ? F32_DEFAULT_NAN : F64_DEFAULT_NAN);
 		else
 			lane_put(d, fmt, k, approx(op, b.v, fmt));
 		return 0;
@@ -169,7 +171,8 @@ static uint32_t arith_lane(xmm_t *d, const xmm_t *s, unsigned k, uint32_t ctl, e
 		return min_max_lane(d, s, k, a, b, op, fmt);
 	if (a.nan || b.nan) {
 		/* the first operand's NaN wins, quietened */
-		lane_put_bits(d, fmt, k, a.nan ? quiet_nan(d, fmt, k, fmt) : quiet_nan(s, fmt, k, fmt));
+		lane_put_bits(d, fmt, k,
+			      a.nan ? quiet_nan(d, fmt, k, fmt) : quiet_nan(s, fmt, k, fmt));
 		return a.snan || b.snan ? MXCSR_IE : 0;
 	}
 	mxcsr_fenv env = mxcsr_fenv_enter(ctl);

@@ -10,7 +10,17 @@
 #include "interp/sse.h"
 
 #if !MXCSR_HOST_SSE
-enum soft_op { SOFT_ADD, SOFT_SUB, SOFT_MUL, SOFT_DIV, SOFT_MIN, SOFT_MAX, SOFT_SQRT, SOFT_RCP, SOFT_RSQRT };
+enum soft_op {
+	SOFT_ADD,
+	SOFT_SUB,
+	SOFT_MUL,
+	SOFT_DIV,
+	SOFT_MIN,
+	SOFT_MAX,
+	SOFT_SQRT,
+	SOFT_RCP,
+	SOFT_RSQRT
+};
 
 /* d = d op s on the lanes of `fmt`; the other lanes of d are kept. */
 uint32_t soft_arith(xmm_t *d, const xmm_t *s, uint32_t ctl, enum soft_op op, unsigned fmt);

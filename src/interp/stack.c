@@ -8,10 +8,7 @@
  * granted; the CPU ignores those bits silently). */
 #define POPF_MASK (F_ARITH | F_TF | F_DF | F_AC | F_ID | 0x4000u /* NT */)
 
-static uint64_t wrap_sp(const struct cpu *c, uint64_t sp)
-{
-	return c->mode64 ? sp : (uint32_t)sp;
-}
+static uint64_t wrap_sp(const struct cpu *c, uint64_t sp) { return c->mode64 ? sp : (uint32_t)sp; }
 
 void op_push_Zv(struct cpu *c, const struct insn *i) { push(c, i->osz, c->r[i->reg]); }
 void op_push_Iz(struct cpu *c, const struct insn *i) { push(c, i->osz, i->imm); }

@@ -6,7 +6,7 @@
 
 struct str_regs {
 	uint64_t amask; /* address size */
-	int64_t step;   /* element size, negative when DF is set */
+	int64_t step;	/* element size, negative when DF is set */
 	unsigned osz;
 };
 

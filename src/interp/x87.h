@@ -18,30 +18,30 @@
 #include "interp/operand.h"
 
 /* status word */
-#define FSW_IE 0x0001u /* invalid operation */
-#define FSW_DE 0x0002u /* denormal operand */
-#define FSW_ZE 0x0004u /* zero divide */
-#define FSW_OE 0x0008u /* overflow */
-#define FSW_UE 0x0010u /* underflow */
-#define FSW_PE 0x0020u /* precision */
-#define FSW_EXC 0x003fu
-#define FSW_SF 0x0040u /* stack fault (with IE) */
-#define FSW_ES 0x0080u /* an unmasked exception is pending */
-#define FSW_C0 0x0100u
-#define FSW_C1 0x0200u
-#define FSW_C2 0x0400u
+#define FSW_IE	      0x0001u /* invalid operation */
+#define FSW_DE	      0x0002u /* denormal operand */
+#define FSW_ZE	      0x0004u /* zero divide */
+#define FSW_OE	      0x0008u /* overflow */
+#define FSW_UE	      0x0010u /* underflow */
+#define FSW_PE	      0x0020u /* precision */
+#define FSW_EXC	      0x003fu
+#define FSW_SF	      0x0040u /* stack fault (with IE) */
+#define FSW_ES	      0x0080u /* an unmasked exception is pending */
+#define FSW_C0	      0x0100u
+#define FSW_C1	      0x0200u
+#define FSW_C2	      0x0400u
 #define FSW_TOP_SHIFT 11
-#define FSW_TOP (7u << FSW_TOP_SHIFT)
-#define FSW_C3 0x4000u
-#define FSW_B 0x8000u /* busy: mirrors ES */
-#define FSW_CC (FSW_C0 | FSW_C1 | FSW_C2 | FSW_C3)
+#define FSW_TOP	      (7u << FSW_TOP_SHIFT)
+#define FSW_C3	      0x4000u
+#define FSW_B	      0x8000u /* busy: mirrors ES */
+#define FSW_CC	      (FSW_C0 | FSW_C1 | FSW_C2 | FSW_C3)
 
 /* control word */
-#define FCW_MASKS 0x003fu /* exception masks, in the FSW flag positions */
-#define FCW_RC_CHOP 0x0c00u
-#define FCW_DEFAULT 0x037fu
+#define FCW_MASKS    0x003fu /* exception masks, in the FSW flag positions */
+#define FCW_RC_CHOP  0x0c00u
+#define FCW_DEFAULT  0x037fu
 #define FCW_WRITABLE 0x1f3fu /* bits FLDCW keeps; bit 6 always reads as 1 */
-#define FCW_FIXED 0x0040u
+#define FCW_FIXED    0x0040u
 
 enum { TAG_VALID, TAG_ZERO, TAG_SPECIAL, TAG_EMPTY };
 
@@ -57,10 +57,10 @@ enum { TAG_VALID, TAG_ZERO, TAG_SPECIAL, TAG_EMPTY };
  * segment register of the last memory operand (0: selector 0), FCS as a bit
  * saying whether a non-control instruction ran since FNINIT (user code does
  * not change CS). All zero is the initial state. */
-#define FOP_MASK 0x07ffu
+#define FOP_MASK      0x07ffu
 #define FOP_SEG_SHIFT 11
 #define FOP_SEG_FIELD (7u << FOP_SEG_SHIFT)
-#define FOP_FCS_SET 0x4000u
+#define FOP_FCS_SET   0x4000u
 
 static ALWAYS_INLINE unsigned x87_phys(const struct cpu *c, unsigned i)
 {
@@ -225,8 +225,7 @@ void x87_fxsave_image(const struct cpu *c, uint8_t *img, int format64);
 int x87_fxrstor_image(struct cpu *c, const uint8_t *img, int format64);
 
 /* The memory operand of i, read into a kernel's io.mem (n bytes). */
-static inline void x87_read_mem(struct cpu *c, const struct insn *i, struct x87h_io *io,
-				unsigned n)
+static inline void x87_read_mem(struct cpu *c, const struct insn *i, struct x87h_io *io, unsigned n)
 {
 	mem_read(c, mem_ea(c, i), io->mem, n);
 }

@@ -39,7 +39,8 @@ static void arith_regs(struct cpu *c, const struct insn *i, enum x87_arith op, u
 		struct x87h_io io;
 		io.st0 = *x87_st(c, dst);
 		io.st1 = *x87_st(c, src);
-		if (!x87_status(c, x87h_run(c, XK_ARITH + op, x87_cw_reg(c), &io), FSW_C1, ABORT_REG))
+		if (!x87_status(c, x87h_run(c, XK_ARITH + op, x87_cw_reg(c), &io), FSW_C1,
+				ABORT_REG))
 			goto out;
 		x87_write(c, dst, &io.st0);
 	}
@@ -78,7 +79,8 @@ void op_farith_mem(struct cpu *c, const struct insn *i)
 			write_indefinite(c, 0);
 	} else {
 		io.st0 = *x87_st(c, 0);
-		uint16_t sw = x87h_run(c, XK_ARITH_MEM + fmt * AR_COUNT + arith_op(i), x87_cw_reg(c), &io);
+		uint16_t sw = x87h_run(c, XK_ARITH_MEM + fmt * AR_COUNT + arith_op(i),
+				       x87_cw_reg(c), &io);
 		if (x87_status(c, sw, FSW_C1, ABORT_REG))
 			x87_write(c, 0, &io.st0);
 	}
@@ -102,15 +104,9 @@ static void sign_op(struct cpu *c, const struct insn *i, uint16_t and_mask, uint
 	x87_retire(c, i);
 }
 
-void op_fchs(struct cpu *c, const struct insn *i)
-{
-	sign_op(c, i, 0xffff, 0x8000);
-}
+void op_fchs(struct cpu *c, const struct insn *i) { sign_op(c, i, 0xffff, 0x8000); }
 
-void op_fabs(struct cpu *c, const struct insn *i)
-{
-	sign_op(c, i, 0x7fff, 0);
-}
+void op_fabs(struct cpu *c, const struct insn *i) { sign_op(c, i, 0x7fff, 0); }
 
 void x87_op_st0(struct cpu *c, const struct insn *i, enum x87h_kernel k, uint16_t cc_mask)
 {
@@ -197,15 +193,9 @@ void x87_op_push(struct cpu *c, const struct insn *i, enum x87h_kernel k, uint16
 	x87_retire(c, i);
 }
 
-void op_fsqrt(struct cpu *c, const struct insn *i)
-{
-	x87_op_st0(c, i, XK_FSQRT, FSW_C1);
-}
+void op_fsqrt(struct cpu *c, const struct insn *i) { x87_op_st0(c, i, XK_FSQRT, FSW_C1); }
 
-void op_frndint(struct cpu *c, const struct insn *i)
-{
-	x87_op_st0(c, i, XK_FRNDINT, FSW_C1);
-}
+void op_frndint(struct cpu *c, const struct insn *i) { x87_op_st0(c, i, XK_FRNDINT, FSW_C1); }
 
 void op_fscale(struct cpu *c, const struct insn *i)
 {
@@ -224,7 +214,4 @@ void op_fprem1(struct cpu *c, const struct insn *i)
 	x87_op_st0_st1(c, i, XK_FPREM1, FSW_CC, FSW_C1 | FSW_C2);
 }
 
-void op_fxtract(struct cpu *c, const struct insn *i)
-{
-	x87_op_push(c, i, XK_FXTRACT, FSW_C1);
-}
+void op_fxtract(struct cpu *c, const struct insn *i) { x87_op_push(c, i, XK_FXTRACT, FSW_C1); }

@@ -9,8 +9,7 @@
  * an empty operand register. Returns whether the instruction goes on to
  * pop: an unmasked exception (invalid, stack fault, denormal) still sets the
  * condition codes but stops the pops. The flags are accounted, C1 cleared. */
-static int compare(struct cpu *c, enum x87h_kernel k, struct x87h_io *io, int empty,
-		   uint16_t *cc)
+static int compare(struct cpu *c, enum x87h_kernel k, struct x87h_io *io, int empty, uint16_t *cc)
 {
 	if (empty) {
 		*cc = (uint16_t)CC_ORDER;
@@ -43,35 +42,17 @@ static void fcom_reg(struct cpu *c, const struct insn *i, enum x87h_kernel k, un
 	finish_fcom(c, i, cc, done, pops);
 }
 
-void op_fcom_sti(struct cpu *c, const struct insn *i)
-{
-	fcom_reg(c, i, XK_FCOM, i->rm & 7, 0);
-}
+void op_fcom_sti(struct cpu *c, const struct insn *i) { fcom_reg(c, i, XK_FCOM, i->rm & 7, 0); }
 
-void op_fcomp_sti(struct cpu *c, const struct insn *i)
-{
-	fcom_reg(c, i, XK_FCOM, i->rm & 7, 1);
-}
+void op_fcomp_sti(struct cpu *c, const struct insn *i) { fcom_reg(c, i, XK_FCOM, i->rm & 7, 1); }
 
-void op_fcompp(struct cpu *c, const struct insn *i)
-{
-	fcom_reg(c, i, XK_FCOM, 1, 2);
-}
+void op_fcompp(struct cpu *c, const struct insn *i) { fcom_reg(c, i, XK_FCOM, 1, 2); }
 
-void op_fucom_sti(struct cpu *c, const struct insn *i)
-{
-	fcom_reg(c, i, XK_FUCOM, i->rm & 7, 0);
-}
+void op_fucom_sti(struct cpu *c, const struct insn *i) { fcom_reg(c, i, XK_FUCOM, i->rm & 7, 0); }
 
-void op_fucomp_sti(struct cpu *c, const struct insn *i)
-{
-	fcom_reg(c, i, XK_FUCOM, i->rm & 7, 1);
-}
+void op_fucomp_sti(struct cpu *c, const struct insn *i) { fcom_reg(c, i, XK_FUCOM, i->rm & 7, 1); }
 
-void op_fucompp(struct cpu *c, const struct insn *i)
-{
-	fcom_reg(c, i, XK_FUCOM, 1, 2);
-}
+void op_fucompp(struct cpu *c, const struct insn *i) { fcom_reg(c, i, XK_FUCOM, 1, 2); }
 
 /* ST(0) with memory; the escape byte gives the format: D8 m32fp, DA m32int,
  * DC m64fp, DE m16int. */
@@ -88,15 +69,9 @@ static void fcom_mem(struct cpu *c, const struct insn *i, int pops)
 	finish_fcom(c, i, cc, done, pops);
 }
 
-void op_fcom_mem(struct cpu *c, const struct insn *i)
-{
-	fcom_mem(c, i, 0);
-}
+void op_fcom_mem(struct cpu *c, const struct insn *i) { fcom_mem(c, i, 0); }
 
-void op_fcomp_mem(struct cpu *c, const struct insn *i)
-{
-	fcom_mem(c, i, 1);
-}
+void op_fcomp_mem(struct cpu *c, const struct insn *i) { fcom_mem(c, i, 1); }
 
 void op_ftst(struct cpu *c, const struct insn *i)
 {
@@ -126,25 +101,13 @@ static void fcomi(struct cpu *c, const struct insn *i, enum x87h_kernel k, int p
 	x87_retire(c, i);
 }
 
-void op_fcomi(struct cpu *c, const struct insn *i)
-{
-	fcomi(c, i, XK_FCOM, 0);
-}
+void op_fcomi(struct cpu *c, const struct insn *i) { fcomi(c, i, XK_FCOM, 0); }
 
-void op_fcomip(struct cpu *c, const struct insn *i)
-{
-	fcomi(c, i, XK_FCOM, 1);
-}
+void op_fcomip(struct cpu *c, const struct insn *i) { fcomi(c, i, XK_FCOM, 1); }
 
-void op_fucomi(struct cpu *c, const struct insn *i)
-{
-	fcomi(c, i, XK_FUCOM, 0);
-}
+void op_fucomi(struct cpu *c, const struct insn *i) { fcomi(c, i, XK_FUCOM, 0); }
 
-void op_fucomip(struct cpu *c, const struct insn *i)
-{
-	fcomi(c, i, XK_FUCOM, 1);
-}
+void op_fucomip(struct cpu *c, const struct insn *i) { fcomi(c, i, XK_FUCOM, 1); }
 
 /* The class FXAM reports in C3 C2 C0 for a register in use. Encodings the
  * 387 and later reject (unnormals, pseudo-NaNs, pseudo-infinities) are

@@ -11,20 +11,15 @@
  * order from ST(0). */
 #define X87_SAVE_REGS_SIZE 80u
 
-void op_fninit(struct cpu *c, const struct insn *i)
-{
-	x87_init(c);
-}
+void op_fninit(struct cpu *c, const struct insn *i) { x87_init(c); }
 
 void op_fnclex(struct cpu *c, const struct insn *i)
 {
-	c->fpu.fsw &= (uint16_t)~(FSW_EXC | FSW_SF | FSW_ES | FSW_B);
+	c->fpu.fsw &= (uint16_t) ~(FSW_EXC | FSW_SF | FSW_ES | FSW_B);
 }
 
 /* FENI, FDISI, FSETPM: 8087 and 287 controls, ignored since the 387. */
-void op_fnop_nowait(struct cpu *c, const struct insn *i)
-{
-}
+void op_fnop_nowait(struct cpu *c, const struct insn *i) {}
 
 void op_fnop(struct cpu *c, const struct insn *i)
 {
@@ -32,10 +27,7 @@ void op_fnop(struct cpu *c, const struct insn *i)
 	x87_retire(c, i);
 }
 
-void op_fwait(struct cpu *c, const struct insn *i)
-{
-	x87_wait(c, i);
-}
+void op_fwait(struct cpu *c, const struct insn *i) { x87_wait(c, i); }
 
 /* Unmasking an exception whose flag is set makes it pending: the next
  * waiting instruction traps. */
@@ -47,25 +39,13 @@ void op_fldcw(struct cpu *c, const struct insn *i)
 	x87_update_es(c);
 }
 
-void op_fnstcw(struct cpu *c, const struct insn *i)
-{
-	mem_st16(c, mem_ea(c, i), c->fpu.fcw);
-}
+void op_fnstcw(struct cpu *c, const struct insn *i) { mem_st16(c, mem_ea(c, i), c->fpu.fcw); }
 
-void op_fnstsw_m16(struct cpu *c, const struct insn *i)
-{
-	mem_st16(c, mem_ea(c, i), x87_fsw(c));
-}
+void op_fnstsw_m16(struct cpu *c, const struct insn *i) { mem_st16(c, mem_ea(c, i), x87_fsw(c)); }
 
-void op_fnstsw_ax(struct cpu *c, const struct insn *i)
-{
-	gpr_set(c, R_AX, OSZ_16, x87_fsw(c));
-}
+void op_fnstsw_ax(struct cpu *c, const struct insn *i) { gpr_set(c, R_AX, OSZ_16, x87_fsw(c)); }
 
-static int env_format16(const struct insn *i)
-{
-	return i->osz == OSZ_16;
-}
+static int env_format16(const struct insn *i) { return i->osz == OSZ_16; }
 
 static unsigned env_size(const struct insn *i)
 {
@@ -127,12 +107,6 @@ static void move_top(struct cpu *c, const struct insn *i, unsigned delta)
 	x87_retire(c, i);
 }
 
-void op_fincstp(struct cpu *c, const struct insn *i)
-{
-	move_top(c, i, 1);
-}
+void op_fincstp(struct cpu *c, const struct insn *i) { move_top(c, i, 1); }
 
-void op_fdecstp(struct cpu *c, const struct insn *i)
-{
-	move_top(c, i, 7);
-}
+void op_fdecstp(struct cpu *c, const struct insn *i) { move_top(c, i, 7); }

@@ -12,19 +12,16 @@
 #include "interp/x87.h"
 #include "isa_handlers.h"
 
-#define FX_FOP 6
-#define FX_FIP 8
-#define FX_FDP 16
-#define FX_MXCSR 24
+#define FX_FOP	      6
+#define FX_FIP	      8
+#define FX_FDP	      16
+#define FX_MXCSR      24
 #define FX_MXCSR_MASK 28
-#define FX_ST 32
-#define FX_XMM 160
+#define FX_ST	      32
+#define FX_XMM	      160
 
 /* Bytes FXSAVE writes and FXRSTOR reads. */
-unsigned x87_fxsave_size(const struct cpu *c)
-{
-	return FX_XMM + 16 * (c->mode64 ? 16 : 8);
-}
+unsigned x87_fxsave_size(const struct cpu *c) { return FX_XMM + 16 * (c->mode64 ? 16 : 8); }
 
 /* The operand must be 16-byte aligned (#GP otherwise). */
 static uint64_t image_address(struct cpu *c, const struct insn *i)

@@ -39,35 +39,17 @@ static void load_converted(struct cpu *c, const struct insn *i, enum x87_fmt fmt
 	x87_retire(c, i);
 }
 
-void op_fld_m32(struct cpu *c, const struct insn *i)
-{
-	load_converted(c, i, FMT_F32);
-}
+void op_fld_m32(struct cpu *c, const struct insn *i) { load_converted(c, i, FMT_F32); }
 
-void op_fld_m64(struct cpu *c, const struct insn *i)
-{
-	load_converted(c, i, FMT_F64);
-}
+void op_fld_m64(struct cpu *c, const struct insn *i) { load_converted(c, i, FMT_F64); }
 
-void op_fild_m16(struct cpu *c, const struct insn *i)
-{
-	load_converted(c, i, FMT_I16);
-}
+void op_fild_m16(struct cpu *c, const struct insn *i) { load_converted(c, i, FMT_I16); }
 
-void op_fild_m32(struct cpu *c, const struct insn *i)
-{
-	load_converted(c, i, FMT_I32);
-}
+void op_fild_m32(struct cpu *c, const struct insn *i) { load_converted(c, i, FMT_I32); }
 
-void op_fild_m64(struct cpu *c, const struct insn *i)
-{
-	load_converted(c, i, FMT_I64);
-}
+void op_fild_m64(struct cpu *c, const struct insn *i) { load_converted(c, i, FMT_I64); }
 
-void op_fbld(struct cpu *c, const struct insn *i)
-{
-	load_converted(c, i, FMT_BCD);
-}
+void op_fbld(struct cpu *c, const struct insn *i) { load_converted(c, i, FMT_BCD); }
 
 /* The 80-bit format is the register format: no conversion, no exception. */
 void op_fld_m80(struct cpu *c, const struct insn *i)
@@ -243,15 +225,9 @@ static void store_reg(struct cpu *c, const struct insn *i, int pop)
 	x87_retire(c, i);
 }
 
-void op_fst_sti(struct cpu *c, const struct insn *i)
-{
-	store_reg(c, i, 0);
-}
+void op_fst_sti(struct cpu *c, const struct insn *i) { store_reg(c, i, 0); }
 
-void op_fstp_sti(struct cpu *c, const struct insn *i)
-{
-	store_reg(c, i, 1);
-}
+void op_fstp_sti(struct cpu *c, const struct insn *i) { store_reg(c, i, 1); }
 
 /* ---- register moves ---- */
 

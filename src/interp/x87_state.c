@@ -9,7 +9,7 @@ void x87_update_es(struct cpu *c)
 	if (c->fpu.fsw & ~c->fpu.fcw & FCW_MASKS)
 		c->fpu.fsw |= FSW_ES | FSW_B;
 	else
-		c->fpu.fsw &= (uint16_t)~(FSW_ES | FSW_B);
+		c->fpu.fsw &= (uint16_t) ~(FSW_ES | FSW_B);
 }
 
 /* The si_code Linux gives an x87 exception: the first unmasked flag in the
@@ -152,10 +152,7 @@ void x87_load_tag_word(struct cpu *c, uint16_t tw)
 	}
 }
 
-uint16_t x87_fcs(const struct cpu *c)
-{
-	return c->fpu.fop & FOP_FCS_SET ? c->seg_sel[SEG_CS] : 0;
-}
+uint16_t x87_fcs(const struct cpu *c) { return c->fpu.fop & FOP_FCS_SET ? c->seg_sel[SEG_CS] : 0; }
 
 uint16_t x87_fds(const struct cpu *c)
 {
@@ -184,15 +181,9 @@ void x87_init(struct cpu *c)
 	c->fpu.fop = 0;
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	memcpy(p, &v, 2);
-}
+static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	memcpy(p, &v, 4);
-}
+static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 
 static uint16_t get16(const uint8_t *p)
 {
@@ -245,7 +236,8 @@ uint16_t x87_load_env(struct cpu *c, const uint8_t *env, int format16)
 		c->fpu.fip = get32(env + 12);
 		c->fpu.fdp = get32(env + 20);
 		x87_load_selectors(c, get16(env + 16), get16(env + 24));
-		c->fpu.fop = (uint16_t)((c->fpu.fop & ~FOP_MASK) | (get32(env + 16) >> 16 & FOP_MASK));
+		c->fpu.fop =
+			(uint16_t)((c->fpu.fop & ~FOP_MASK) | (get32(env + 16) >> 16 & FOP_MASK));
 	}
 	return get16(env + (format16 ? 4 : 8));
 }

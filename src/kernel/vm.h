@@ -8,7 +8,7 @@
 
 #include "cpu/cpu.h"
 
-#define NSIG_LINUX 64
+#define NSIG_LINUX     64
 #define SYSCALL_NR_MAX 512
 
 struct mm;
@@ -16,10 +16,10 @@ struct fdtable;
 
 struct vm_options {
 	int trace_syscalls; /* -s */
-	int stats;          /* -Z */
-	int realtime;       /* clocks follow the host */
-	int64_t epoch;      /* virtual wall clock at start, seconds */
-	uint64_t seed;      /* for getrandom, AT_RANDOM, /dev/urandom */
+	int stats;	    /* -Z */
+	int realtime;	    /* clocks follow the host */
+	int64_t epoch;	    /* virtual wall clock at start, seconds */
+	uint64_t seed;	    /* for getrandom, AT_RANDOM, /dev/urandom */
 };
 
 struct k_sigaction {
@@ -39,7 +39,7 @@ struct process {
 	struct mm *mm;
 	struct fdtable *fds;
 	struct k_sigaction sigactions[NSIG_LINUX + 1];
-	char *exe; /* host path of the executable */
+	char *exe;			  /* host path of the executable */
 	int64_t alarm_at, alarm_interval; /* ITIMER_REAL on the monotonic clock, ns; 0: off */
 	uint32_t umask;
 	struct task *task; /* its (single, for now) thread */
@@ -47,9 +47,9 @@ struct process {
 
 struct siginfo_k {
 	int signo, code, err;
-	uint64_t addr;  /* faults */
-	int pid, uid;   /* kill */
-	int trapno;     /* for the sigcontext of faults */
+	uint64_t addr; /* faults */
+	int pid, uid;  /* kill */
+	int trapno;    /* for the sigcontext of faults */
 	uint64_t errcode;
 };
 
@@ -61,8 +61,8 @@ struct task {
 	uint64_t sigmask, sigpending;
 	uint64_t saved_sigmask; /* sigsuspend's: restored when its handler returns */
 	int restore_sigmask;
-	int64_t restart_ret;    /* an interrupted call's -ERESTART* code, or 0 */
-	uint64_t restart_nr;    /* and its number, to run it again */
+	int64_t restart_ret;			  /* an interrupted call's -ERESTART* code, or 0 */
+	uint64_t restart_nr;			  /* and its number, to run it again */
 	struct siginfo_k siginfo[NSIG_LINUX + 1]; /* the queued instance of each pending signal */
 	uint64_t clear_child_tid;
 	uint64_t robust_list, robust_len;
@@ -83,8 +83,8 @@ struct vm {
 	uint64_t rng[4];       /* xoshiro256** state */
 	struct syscall_stats sys;
 	uint64_t faults, signals_delivered;
-	FILE *log;             /* -s and -Z output */
-	int exit_status;       /* what hexvm exits with */
+	FILE *log;	 /* -s and -Z output */
+	int exit_status; /* what hexvm exits with */
 };
 
 /* Virtual clocks, in nanoseconds. */

@@ -10,16 +10,16 @@
 #include "loader/loader.h"
 #include "mem/mm.h"
 
-#define EM_386 3
+#define EM_386	  3
 #define EM_X86_64 62
-#define ET_EXEC 2
-#define ET_DYN 3
-#define PT_LOAD 1
+#define ET_EXEC	  2
+#define ET_DYN	  3
+#define PT_LOAD	  1
 #define PT_INTERP 3
-#define PT_PHDR 6
-#define PF_X 1
-#define PF_W 2
-#define PF_R 4
+#define PT_PHDR	  6
+#define PF_X	  1
+#define PF_W	  2
+#define PF_R	  4
 
 int elf_fail(struct exec_error *err, const char *fmt, ...)
 {
@@ -74,7 +74,8 @@ static struct phdr read_phdr(const struct elf_image *img, unsigned k)
 	return h;
 }
 
-static int check_header(struct elf_image *img, const uint8_t *d, size_t size, struct exec_error *err)
+static int check_header(struct elf_image *img, const uint8_t *d, size_t size,
+			struct exec_error *err)
 {
 	if (size < 4 || memcmp(d, "\177ELF", 4) != 0)
 		return elf_fail(err, "not an ELF executable");
@@ -98,7 +99,8 @@ static int check_header(struct elf_image *img, const uint8_t *d, size_t size, st
 	img->pie = type == ET_DYN;
 	img->entry = img->is64 ? get64(d, 24) : get32(d, 24);
 	img->phoff = img->is64 ? get64(d, 32) : get32(d, 28);
-	img->phentsize = img->is64 ? (unsigned)(d[54] | d[55] << 8) : (unsigned)(d[42] | d[43] << 8);
+	img->phentsize =
+		img->is64 ? (unsigned)(d[54] | d[55] << 8) : (unsigned)(d[42] | d[43] << 8);
 	img->phnum = img->is64 ? (unsigned)(d[56] | d[57] << 8) : (unsigned)(d[44] | d[45] << 8);
 	if (img->phentsize != (img->is64 ? 56u : 32u))
 		return elf_fail(err, "bad program header size %llu",
@@ -182,7 +184,8 @@ int elf_map(struct mm *mm, const struct elf_image *img, uint64_t bias, const cha
 		while (lo < hi && !mm_range_free(mm, lo, PAGE_SIZE_G))
 			lo += PAGE_SIZE_G;
 		if (lo < hi && !mm_range_free(mm, lo, hi - lo))
-			return elf_fail(err, "overlapping segments at %#llx", (unsigned long long)lo);
+			return elf_fail(err, "overlapping segments at %#llx",
+					(unsigned long long)lo);
 		if (lo < hi && mm_map(mm, lo, hi - lo, GPROT_READ | GPROT_WRITE, 0, path,
 				      h.offset + (lo - (h.vaddr + bias))))
 			return elf_fail(err, "cannot map segment at %#llx", (unsigned long long)lo);
@@ -200,14 +203,16 @@ int elf_map(struct mm *mm, const struct elf_image *img, uint64_t bias, const cha
 		for (unsigned j = 0; j < img->phnum; j++) {
 			struct phdr a = read_phdr(img, k), b = read_phdr(img, j);
 			uint64_t alo, ahi, blo, bhi;
-			if (j == k || a.type != PT_LOAD || b.type != PT_LOAD || !a.memsz || !b.memsz)
+			if (j == k || a.type != PT_LOAD || b.type != PT_LOAD || !a.memsz ||
+			    !b.memsz)
 				continue;
 			page_range(&a, bias, &alo, &ahi);
 			page_range(&b, bias, &blo, &bhi);
 			lo = alo > blo ? alo : blo;
 			hi = ahi < bhi ? ahi : bhi;
 			if (lo < hi)
-				mm_protect(mm, lo, hi - lo, guest_prot(a.flags) | guest_prot(b.flags));
+				mm_protect(mm, lo, hi - lo,
+					   guest_prot(a.flags) | guest_prot(b.flags));
 		}
 	*image_end = end;
 	return 0;

@@ -15,11 +15,11 @@
 #include "mem/mm.h"
 
 #define SCRIPT_DEPTH_MAX 4
-#define SCRIPT_LINE_MAX 256
-#define STACK_SIZE (8ull << 20)
-#define PIE_BASE_64 0xa00000000ull
-#define PIE_BASE_32 0x56555000ull
-#define STACK_TOP_32 0xffffe000ull
+#define SCRIPT_LINE_MAX	 256
+#define STACK_SIZE	 (8ull << 20)
+#define PIE_BASE_64	 0xa00000000ull
+#define PIE_BASE_32	 0x56555000ull
+#define STACK_TOP_32	 0xffffe000ull
 
 static int fail_errno(struct exec_error *err, int e)
 {
@@ -137,9 +137,15 @@ static int exec_image(struct vm *vm, struct process *p, const char *path,
 		return fail_errno(err, ENOMEM);
 	}
 	struct stack_layout lay = {
-		.phdr = elf_phdr_addr(img, bias), .phnum = img->phnum, .phent = img->phentsize,
-		.entry = img->entry + bias, .base = 0, .execfn = path,
-		.platform = img->is64 ? "x86_64" : "i686", .uid = p->uid, .gid = p->gid,
+		.phdr = elf_phdr_addr(img, bias),
+		.phnum = img->phnum,
+		.phent = img->phentsize,
+		.entry = img->entry + bias,
+		.base = 0,
+		.execfn = path,
+		.platform = img->is64 ? "x86_64" : "i686",
+		.uid = p->uid,
+		.gid = p->gid,
 		.hwcap = cpuid_query(1, 0).edx,
 	};
 	vm_random_bytes(vm, lay.random, sizeof lay.random);

@@ -9,10 +9,26 @@
 #include "mem/mm.h"
 
 enum {
-	AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
-	AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
-	AT_PLATFORM = 15, AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25,
-	AT_HWCAP2 = 26, AT_EXECFN = 31, AT_MINSIGSTKSZ = 51,
+	AT_NULL = 0,
+	AT_PHDR = 3,
+	AT_PHENT = 4,
+	AT_PHNUM = 5,
+	AT_PAGESZ = 6,
+	AT_BASE = 7,
+	AT_FLAGS = 8,
+	AT_ENTRY = 9,
+	AT_UID = 11,
+	AT_EUID = 12,
+	AT_GID = 13,
+	AT_EGID = 14,
+	AT_PLATFORM = 15,
+	AT_HWCAP = 16,
+	AT_CLKTCK = 17,
+	AT_SECURE = 23,
+	AT_RANDOM = 25,
+	AT_HWCAP2 = 26,
+	AT_EXECFN = 31,
+	AT_MINSIGSTKSZ = 51,
 };
 
 struct builder {
@@ -61,12 +77,12 @@ uint64_t stack_build(struct process *p, uint64_t top, uint64_t bottom, char *con
 	uint64_t platform = push_string(&b, lay->platform);
 	uint64_t random = push_bytes(&b, lay->random, 16);
 	const uint64_t aux[][2] = {
-		{AT_HWCAP, lay->hwcap}, {AT_PAGESZ, 4096},    {AT_CLKTCK, 100},
-		{AT_PHDR, lay->phdr},   {AT_PHENT, lay->phent}, {AT_PHNUM, lay->phnum},
-		{AT_BASE, lay->base},   {AT_FLAGS, 0},        {AT_ENTRY, lay->entry},
-		{AT_UID, lay->uid},     {AT_EUID, lay->uid},  {AT_GID, lay->gid},
-		{AT_EGID, lay->gid},    {AT_SECURE, 0},       {AT_RANDOM, random},
-		{AT_HWCAP2, 0},         {AT_EXECFN, execfn},  {AT_PLATFORM, platform},
+		{AT_HWCAP, lay->hwcap}, {AT_PAGESZ, 4096},	{AT_CLKTCK, 100},
+		{AT_PHDR, lay->phdr},	{AT_PHENT, lay->phent}, {AT_PHNUM, lay->phnum},
+		{AT_BASE, lay->base},	{AT_FLAGS, 0},		{AT_ENTRY, lay->entry},
+		{AT_UID, lay->uid},	{AT_EUID, lay->uid},	{AT_GID, lay->gid},
+		{AT_EGID, lay->gid},	{AT_SECURE, 0},		{AT_RANDOM, random},
+		{AT_HWCAP2, 0},		{AT_EXECFN, execfn},	{AT_PLATFORM, platform},
 		{AT_MINSIGSTKSZ, 2048}, {AT_NULL, 0},
 	};
 	size_t naux = sizeof aux / sizeof aux[0];

@@ -13,7 +13,7 @@
 #include "decode/insn.h"
 
 #define GUEST_PAGE_SHIFT 12
-#define GUEST_PAGE_SIZE 4096u
+#define GUEST_PAGE_SIZE	 4096u
 
 _Noreturn void mem_fault_outside(struct cpu *c, uint64_t a);
 void mem_smc_store(struct cpu *c, uint64_t a, unsigned n);

@@ -7,16 +7,16 @@
 #include <stdint.h>
 
 /* guest protection bits (Linux PROT_*) */
-#define GPROT_READ 1
+#define GPROT_READ  1
 #define GPROT_WRITE 2
-#define GPROT_EXEC 4
+#define GPROT_EXEC  4
 
 /* vma flags */
-#define VMA_SHARED 1
-#define VMA_ANON 2
+#define VMA_SHARED    1
+#define VMA_ANON      2
 #define VMA_GROWSDOWN 4
-#define VMA_STACK 8
-#define VMA_HEAP 16
+#define VMA_STACK     8
+#define VMA_HEAP      16
 
 /* x86-64 guests get a 64 GiB window; the kernel places mmap, the stack and
  * PIE images inside it. i386 guests get all 4 GiB. */
@@ -27,7 +27,7 @@ struct vma {
 	uint64_t start, end;
 	int prot, flags;
 	uint64_t offset;  /* file offset of start, for file mappings */
-	char *name;       /* backing file path, or NULL */
+	char *name;	  /* backing file path, or NULL */
 	struct vma *next; /* sorted by address, non-overlapping */
 };
 
@@ -35,13 +35,13 @@ struct block_cache;
 
 struct mm {
 	uint8_t *base;
-	uint64_t limit;     /* window size */
-	size_t reserved;    /* host bytes reserved: window plus guard */
+	uint64_t limit;	     /* window size */
+	size_t reserved;     /* host bytes reserved: window plus guard */
 	uint8_t *code_pages; /* one byte a page: nonzero when decoded code lives there */
 	size_t code_pages_len;
 	struct vma *vmas;
 	uint64_t brk_start, brk;
-	uint64_t mmap_top;  /* new mappings go below this, top down */
+	uint64_t mmap_top; /* new mappings go below this, top down */
 	int mode64;
 	struct block_cache *blocks;
 };
@@ -62,13 +62,10 @@ struct vma *mm_find_vma(const struct mm *mm, uint64_t addr);
 /* 1 when every byte of [addr, addr+len) is mapped with all of `prot`. */
 int mm_access_ok(const struct mm *mm, uint64_t addr, uint64_t len, int prot);
 
-static inline void *mm_host(const struct mm *mm, uint64_t addr)
-{
-	return mm->base + addr;
-}
+static inline void *mm_host(const struct mm *mm, uint64_t addr) { return mm->base + addr; }
 
-#define PAGE_SIZE_G 4096ull
+#define PAGE_SIZE_G  4096ull
 #define PAGE_DOWN(a) ((a) & ~(PAGE_SIZE_G - 1))
-#define PAGE_UP(a) (((a) + PAGE_SIZE_G - 1) & ~(PAGE_SIZE_G - 1))
+#define PAGE_UP(a)   (((a) + PAGE_SIZE_G - 1) & ~(PAGE_SIZE_G - 1))
 
 #endif

@@ -1,5 +1,2 @@
 /* Build probe: can a static executable be linked here? */
-int main(void)
-{
-	return 0;
-}
+int main(void) { return 0; }

@@ -16,10 +16,7 @@ static inline void put32(uint8_t *p, unsigned off, uint64_t v)
 	uint32_t x = (uint32_t)v;
 	memcpy(p + off, &x, 4);
 }
-static inline void put64(uint8_t *p, unsigned off, uint64_t v)
-{
-	memcpy(p + off, &v, 8);
-}
+static inline void put64(uint8_t *p, unsigned off, uint64_t v) { memcpy(p + off, &v, 8); }
 static inline uint32_t get32(const uint8_t *p, unsigned off)
 {
 	uint32_t x;

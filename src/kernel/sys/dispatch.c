@@ -11,13 +11,13 @@
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
 static const struct syscall_desc table64[SYSCALL_NR_MAX + 1] = {
-#define SYSCALL(name, nr64, nr32, handler, fmt) \
+#define SYSCALL(name, nr64, nr32, handler, fmt)                                                    \
 	[(nr64) < 0 ? SYSCALL_NR_MAX : (nr64)] = {#name, sys_##handler, fmt},
 #include "kernel/sys/syscalls.tbl"
 #undef SYSCALL
 };
 static const struct syscall_desc table32[SYSCALL_NR_MAX + 1] = {
-#define SYSCALL(name, nr64, nr32, handler, fmt) \
+#define SYSCALL(name, nr64, nr32, handler, fmt)                                                    \
 	[(nr32) < 0 ? SYSCALL_NR_MAX : (nr32)] = {#name, sys_##handler, fmt},
 #include "kernel/sys/syscalls.tbl"
 #undef SYSCALL

@@ -16,13 +16,10 @@
 #include "mem/uaccess.h"
 
 #define LINUX_O_CLOEXEC 02000000
-#define LINUX_AT_FDCWD (-100)
-#define IO_MAX 0x7ffff000 /* Linux caps one transfer here */
+#define LINUX_AT_FDCWD	(-100)
+#define IO_MAX		0x7ffff000 /* Linux caps one transfer here */
 
-static struct fdtable *fds(struct task *t)
-{
-	return t->proc->fds;
-}
+static struct fdtable *fds(struct task *t) { return t->proc->fds; }
 
 static int64_t do_openat(struct task *t, int dirfd, uint64_t upath, int flags, int mode)
 {
@@ -55,15 +52,9 @@ int64_t sys_openat(struct task *t, const uint64_t *a)
 	return do_openat(t, (int)a[0], a[1], (int)a[2], (int)a[3]);
 }
 
-int64_t sys_close(struct task *t, const uint64_t *a)
-{
-	return fd_close(fds(t), (int)a[0]);
-}
+int64_t sys_close(struct task *t, const uint64_t *a) { return fd_close(fds(t), (int)a[0]); }
 
-static int64_t host_result(ssize_t n)
-{
-	return n < 0 ? -errno : (int64_t)n;
-}
+static int64_t host_result(ssize_t n) { return n < 0 ? -errno : (int64_t)n; }
 
 int64_t sys_read(struct task *t, const uint64_t *a)
 {
@@ -221,10 +212,7 @@ static int64_t do_dup(struct task *t, int oldfd, int newfd, int cloexec)
 	return fd_install(fds(t), newfd, file_get(f), cloexec);
 }
 
-int64_t sys_dup(struct task *t, const uint64_t *a)
-{
-	return do_dup(t, (int)a[0], -1, 0);
-}
+int64_t sys_dup(struct task *t, const uint64_t *a) { return do_dup(t, (int)a[0], -1, 0); }
 
 int64_t sys_dup2(struct task *t, const uint64_t *a)
 {
@@ -332,15 +320,9 @@ static int64_t do_pipe2(struct task *t, uint64_t ufds, int flags)
 	return 0;
 }
 
-int64_t sys_pipe(struct task *t, const uint64_t *a)
-{
-	return do_pipe2(t, a[0], 0);
-}
+int64_t sys_pipe(struct task *t, const uint64_t *a) { return do_pipe2(t, a[0], 0); }
 
-int64_t sys_pipe2(struct task *t, const uint64_t *a)
-{
-	return do_pipe2(t, a[0], (int)a[1]);
-}
+int64_t sys_pipe2(struct task *t, const uint64_t *a) { return do_pipe2(t, a[0], (int)a[1]); }
 
 int64_t sys_fsync(struct task *t, const uint64_t *a)
 {

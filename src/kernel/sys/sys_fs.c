@@ -17,15 +17,12 @@
 #include "mem/mm.h"
 #include "mem/uaccess.h"
 
-#define LINUX_AT_FDCWD (-100)
-#define LINUX_AT_REMOVEDIR 0x200
+#define LINUX_AT_FDCWD		  (-100)
+#define LINUX_AT_REMOVEDIR	  0x200
 #define LINUX_AT_SYMLINK_NOFOLLOW 0x100
-#define LINUX_AT_EACCESS 0x200
+#define LINUX_AT_EACCESS	  0x200
 
-static int64_t ok_or_errno(int rc)
-{
-	return rc < 0 ? -errno : 0;
-}
+static int64_t ok_or_errno(int rc) { return rc < 0 ? -errno : 0; }
 
 /* One guest path: copied and resolved against dirfd, or the error. */
 struct upath {
@@ -49,9 +46,18 @@ static int64_t do_faccessat(struct task *t, int dirfd, uint64_t upath, int mode,
 	return ok_or_errno(faccessat(p.dir, p.name, mode, hflags));
 }
 
-int64_t sys_access(struct task *t, const uint64_t *a) { return do_faccessat(t, LINUX_AT_FDCWD, a[0], (int)a[1], 0); }
-int64_t sys_faccessat(struct task *t, const uint64_t *a) { return do_faccessat(t, (int)a[0], a[1], (int)a[2], 0); }
-int64_t sys_faccessat2(struct task *t, const uint64_t *a) { return do_faccessat(t, (int)a[0], a[1], (int)a[2], (int)a[3]); }
+int64_t sys_access(struct task *t, const uint64_t *a)
+{
+	return do_faccessat(t, LINUX_AT_FDCWD, a[0], (int)a[1], 0);
+}
+int64_t sys_faccessat(struct task *t, const uint64_t *a)
+{
+	return do_faccessat(t, (int)a[0], a[1], (int)a[2], 0);
+}
+int64_t sys_faccessat2(struct task *t, const uint64_t *a)
+{
+	return do_faccessat(t, (int)a[0], a[1], (int)a[2], (int)a[3]);
+}
 
 static int64_t do_mkdirat(struct task *t, int dirfd, uint64_t upath, int mode)
 {
@@ -62,8 +68,14 @@ static int64_t do_mkdirat(struct task *t, int dirfd, uint64_t upath, int mode)
 	return ok_or_errno(mkdirat(p.dir, p.name, (mode_t)(mode & ~(int)t->proc->umask & 07777)));
 }
 
-int64_t sys_mkdir(struct task *t, const uint64_t *a) { return do_mkdirat(t, LINUX_AT_FDCWD, a[0], (int)a[1]); }
-int64_t sys_mkdirat(struct task *t, const uint64_t *a) { return do_mkdirat(t, (int)a[0], a[1], (int)a[2]); }
+int64_t sys_mkdir(struct task *t, const uint64_t *a)
+{
+	return do_mkdirat(t, LINUX_AT_FDCWD, a[0], (int)a[1]);
+}
+int64_t sys_mkdirat(struct task *t, const uint64_t *a)
+{
+	return do_mkdirat(t, (int)a[0], a[1], (int)a[2]);
+}
 
 static int64_t do_unlinkat(struct task *t, int dirfd, uint64_t upath, int flags)
 {
@@ -76,9 +88,18 @@ static int64_t do_unlinkat(struct task *t, int dirfd, uint64_t upath, int flags)
 	return ok_or_errno(unlinkat(p.dir, p.name, flags & LINUX_AT_REMOVEDIR ? AT_REMOVEDIR : 0));
 }
 
-int64_t sys_unlink(struct task *t, const uint64_t *a) { return do_unlinkat(t, LINUX_AT_FDCWD, a[0], 0); }
-int64_t sys_rmdir(struct task *t, const uint64_t *a) { return do_unlinkat(t, LINUX_AT_FDCWD, a[0], LINUX_AT_REMOVEDIR); }
-int64_t sys_unlinkat(struct task *t, const uint64_t *a) { return do_unlinkat(t, (int)a[0], a[1], (int)a[2]); }
+int64_t sys_unlink(struct task *t, const uint64_t *a)
+{
+	return do_unlinkat(t, LINUX_AT_FDCWD, a[0], 0);
+}
+int64_t sys_rmdir(struct task *t, const uint64_t *a)
+{
+	return do_unlinkat(t, LINUX_AT_FDCWD, a[0], LINUX_AT_REMOVEDIR);
+}
+int64_t sys_unlinkat(struct task *t, const uint64_t *a)
+{
+	return do_unlinkat(t, (int)a[0], a[1], (int)a[2]);
+}
 
 static int64_t do_renameat(struct task *t, int olddir, uint64_t oldp, int newdir, uint64_t newp,
 			   unsigned flags)
@@ -94,9 +115,18 @@ static int64_t do_renameat(struct task *t, int olddir, uint64_t oldp, int newdir
 	return ok_or_errno(renameat(from.dir, from.name, to.dir, to.name));
 }
 
-int64_t sys_rename(struct task *t, const uint64_t *a) { return do_renameat(t, LINUX_AT_FDCWD, a[0], LINUX_AT_FDCWD, a[1], 0); }
-int64_t sys_renameat(struct task *t, const uint64_t *a) { return do_renameat(t, (int)a[0], a[1], (int)a[2], a[3], 0); }
-int64_t sys_renameat2(struct task *t, const uint64_t *a) { return do_renameat(t, (int)a[0], a[1], (int)a[2], a[3], (unsigned)a[4]); }
+int64_t sys_rename(struct task *t, const uint64_t *a)
+{
+	return do_renameat(t, LINUX_AT_FDCWD, a[0], LINUX_AT_FDCWD, a[1], 0);
+}
+int64_t sys_renameat(struct task *t, const uint64_t *a)
+{
+	return do_renameat(t, (int)a[0], a[1], (int)a[2], a[3], 0);
+}
+int64_t sys_renameat2(struct task *t, const uint64_t *a)
+{
+	return do_renameat(t, (int)a[0], a[1], (int)a[2], a[3], (unsigned)a[4]);
+}
 
 /* The one procfs link programs rely on before the VFS brings procfs: the
  * guest's own executable, not hexvm's. */
@@ -120,8 +150,9 @@ static int64_t do_readlinkat(struct task *t, int dirfd, uint64_t upath, uint64_t
 		return rc;
 	if (size <= 0)
 		return -EINVAL;
-	ssize_t n = own_exe_link(t, p.name, target) ? (ssize_t)strlen(target)
-						      : readlinkat(p.dir, p.name, target, sizeof target);
+	ssize_t n = own_exe_link(t, p.name, target)
+			    ? (ssize_t)strlen(target)
+			    : readlinkat(p.dir, p.name, target, sizeof target);
 	if (n < 0)
 		return -errno;
 	if (n > size)
@@ -130,8 +161,14 @@ static int64_t do_readlinkat(struct task *t, int dirfd, uint64_t upath, uint64_t
 	return rc < 0 ? rc : n;
 }
 
-int64_t sys_readlink(struct task *t, const uint64_t *a) { return do_readlinkat(t, LINUX_AT_FDCWD, a[0], a[1], (int)a[2]); }
-int64_t sys_readlinkat(struct task *t, const uint64_t *a) { return do_readlinkat(t, (int)a[0], a[1], a[2], (int)a[3]); }
+int64_t sys_readlink(struct task *t, const uint64_t *a)
+{
+	return do_readlinkat(t, LINUX_AT_FDCWD, a[0], a[1], (int)a[2]);
+}
+int64_t sys_readlinkat(struct task *t, const uint64_t *a)
+{
+	return do_readlinkat(t, (int)a[0], a[1], a[2], (int)a[3]);
+}
 
 int64_t sys_symlink(struct task *t, const uint64_t *a)
 {
@@ -256,8 +293,10 @@ static int64_t do_utimensat(struct task *t, const uint64_t *a, int wide)
 			return -EFAULT;
 		for (int k = 0; k < 2; k++) {
 			unsigned o = (unsigned)k * size;
-			ts[k].tv_sec = wide ? (time_t)get64(raw, o) : (time_t)(int32_t)get32(raw, o);
-			ts[k].tv_nsec = wide ? (long)get64(raw, o + 8) : (long)(int32_t)get32(raw, o + 4);
+			ts[k].tv_sec =
+				wide ? (time_t)get64(raw, o) : (time_t)(int32_t)get32(raw, o);
+			ts[k].tv_nsec =
+				wide ? (long)get64(raw, o + 8) : (long)(int32_t)get32(raw, o + 4);
 		}
 	}
 	if (a[1] == 0) { /* futimens */

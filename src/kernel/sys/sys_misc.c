@@ -9,14 +9,14 @@
 #include "mem/mm.h"
 #include "mem/uaccess.h"
 
-#define FUTEX_WAIT 0
-#define FUTEX_WAKE 1
+#define FUTEX_WAIT	  0
+#define FUTEX_WAKE	  1
 #define FUTEX_WAIT_BITSET 9
 #define FUTEX_WAKE_BITSET 10
-#define FUTEX_CMD_MASK 0x7f /* without PRIVATE and CLOCK_REALTIME */
-#define GRND_NONBLOCK 1
-#define GRND_RANDOM 2
-#define GRND_INSECURE 4
+#define FUTEX_CMD_MASK	  0x7f /* without PRIVATE and CLOCK_REALTIME */
+#define GRND_NONBLOCK	  1
+#define GRND_RANDOM	  2
+#define GRND_INSECURE	  4
 
 int64_t sys_getrandom(struct task *t, const uint64_t *a)
 {

@@ -11,16 +11,16 @@
 #include "mem/mm.h"
 #include "mem/uaccess.h"
 
-#define LINUX_MAP_SHARED 0x01
-#define LINUX_MAP_PRIVATE 0x02
+#define LINUX_MAP_SHARED	  0x01
+#define LINUX_MAP_PRIVATE	  0x02
 #define LINUX_MAP_SHARED_VALIDATE 0x03
-#define LINUX_MAP_FIXED 0x10
-#define LINUX_MAP_ANONYMOUS 0x20
-#define LINUX_MAP_GROWSDOWN 0x100
+#define LINUX_MAP_FIXED		  0x10
+#define LINUX_MAP_ANONYMOUS	  0x20
+#define LINUX_MAP_GROWSDOWN	  0x100
 #define LINUX_MAP_FIXED_NOREPLACE 0x100000
-#define LINUX_MREMAP_MAYMOVE 1
-#define LINUX_MREMAP_FIXED 2
-#define LINUX_PROT_MASK 7
+#define LINUX_MREMAP_MAYMOVE	  1
+#define LINUX_MREMAP_FIXED	  2
+#define LINUX_PROT_MASK		  7
 
 int64_t sys_brk(struct task *t, const uint64_t *a)
 {
@@ -276,7 +276,8 @@ int64_t sys_msync(struct task *t, const uint64_t *a)
 		const struct vma *v = mm_find_vma(mm, at);
 		uint64_t end = v->end < a[0] + len ? v->end : a[0] + len;
 		if ((v->flags & VMA_SHARED) && v->name &&
-		    msync(mm_host(mm, at), (size_t)(end - at), flags & MS_ASYNC ? MS_ASYNC : MS_SYNC))
+		    msync(mm_host(mm, at), (size_t)(end - at),
+			  flags & MS_ASYNC ? MS_ASYNC : MS_SYNC))
 			return -errno;
 		at = end;
 	}

@@ -10,14 +10,14 @@
 #include "mem/mm.h"
 #include "mem/uaccess.h"
 
-#define ARCH_SET_GS 0x1001
-#define ARCH_SET_FS 0x1002
-#define ARCH_GET_FS 0x1003
-#define ARCH_GET_GS 0x1004
+#define ARCH_SET_GS	0x1001
+#define ARCH_SET_FS	0x1002
+#define ARCH_GET_FS	0x1003
+#define ARCH_GET_GS	0x1004
 #define PR_GET_DUMPABLE 3
 #define PR_SET_DUMPABLE 4
-#define PR_SET_NAME 15
-#define PR_GET_NAME 16
+#define PR_SET_NAME	15
+#define PR_GET_NAME	16
 
 /* Neither returns: the registers are left as they are. */
 int64_t sys_exit(struct task *t, const uint64_t *a)
@@ -69,8 +69,9 @@ int64_t sys_setpgid(struct task *t, const uint64_t *a)
 /* Linux as a 64-bit kernel shows itself to 32-bit processes too. */
 int64_t sys_uname(struct task *t, const uint64_t *a)
 {
-	static const char *const fields[6] = {"Linux", "hexvm", "6.1.0-hexvm",
-					      "#1 SMP PREEMPT_DYNAMIC hexvm", "x86_64", "(none)"};
+	static const char *const fields[6] = {"Linux",	     "hexvm",
+					      "6.1.0-hexvm", "#1 SMP PREEMPT_DYNAMIC hexvm",
+					      "x86_64",	     "(none)"};
 	char buf[6 * 65];
 	memset(buf, 0, sizeof buf);
 	for (int k = 0; k < 6; k++)
@@ -260,8 +261,9 @@ int64_t sys_get_thread_area(struct task *t, const uint64_t *a)
 	const struct tls_desc *d = &c->tls[entry - GDT_TLS_FIRST];
 	put32(raw, 4, d->base);
 	put32(raw, 8, d->limit);
-	put32(raw, 12, (uint32_t)(d->seg_32bit | d->contents << 1 | d->read_exec_only << 3 |
-				  d->limit_in_pages << 4 | !d->present << 5 | d->useable << 6));
+	put32(raw, 12,
+	      (uint32_t)(d->seg_32bit | d->contents << 1 | d->read_exec_only << 3 |
+			 d->limit_in_pages << 4 | !d->present << 5 | d->useable << 6));
 	return copy_to_user(t->proc->mm, a[0], raw, 16);
 }
 
@@ -308,5 +310,11 @@ static int64_t put_three_ids(struct task *t, const uint64_t *a, uint32_t id)
 	return 0;
 }
 
-int64_t sys_getresuid(struct task *t, const uint64_t *a) { return put_three_ids(t, a, t->proc->uid); }
-int64_t sys_getresgid(struct task *t, const uint64_t *a) { return put_three_ids(t, a, t->proc->gid); }
+int64_t sys_getresuid(struct task *t, const uint64_t *a)
+{
+	return put_three_ids(t, a, t->proc->uid);
+}
+int64_t sys_getresgid(struct task *t, const uint64_t *a)
+{
+	return put_three_ids(t, a, t->proc->gid);
+}

@@ -8,16 +8,13 @@
 #include "kernel/task/signal.h"
 #include "mem/uaccess.h"
 
-#define LINUX_SI_USER 0
+#define LINUX_SI_USER  0
 #define LINUX_SI_TKILL (-6)
-#define MINSIGSTKSZ_L 2048
-#define SS_ONSTACK_L 1
-#define SS_DISABLE_L 2
+#define MINSIGSTKSZ_L  2048
+#define SS_ONSTACK_L   1
+#define SS_DISABLE_L   2
 
-static int valid_signal(int64_t sig)
-{
-	return sig >= 1 && sig <= NSIG_LINUX;
-}
+static int valid_signal(int64_t sig) { return sig >= 1 && sig <= NSIG_LINUX; }
 
 /* struct sigaction as the kernel takes it: handler, flags, restorer, mask,
  * with longs and pointers of the guest's width. */
@@ -100,7 +97,8 @@ int64_t sys_sigaltstack(struct task *t, const uint64_t *a)
 	if (a[0]) {
 		if (copy_from_user(t->proc->mm, raw, a[0], size))
 			return -EFAULT;
-		uint64_t ss_sp = get_long(raw, 0, is64), ss_size = get_long(raw, is64 ? 16 : 8, is64);
+		uint64_t ss_sp = get_long(raw, 0, is64),
+			 ss_size = get_long(raw, is64 ? 16 : 8, is64);
 		int flags = (int)get32(raw, is64 ? 8 : 4);
 		if (on)
 			return -EPERM;

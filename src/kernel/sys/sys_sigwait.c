@@ -11,7 +11,7 @@
 #include "kernel/task/timer.h"
 #include "mem/uaccess.h"
 
-#define NSEC 1000000000ll
+#define NSEC	      1000000000ll
 #define ITIMER_REAL_L 0
 
 int64_t sys_rt_sigpending(struct task *t, const uint64_t *a)
@@ -47,10 +47,7 @@ int64_t sys_rt_sigsuspend(struct task *t, const uint64_t *a)
 	return wait_for_unblocked(t);
 }
 
-int64_t sys_pause(struct task *t, const uint64_t *a)
-{
-	return wait_for_unblocked(t);
-}
+int64_t sys_pause(struct task *t, const uint64_t *a) { return wait_for_unblocked(t); }
 
 static int64_t do_sigtimedwait(struct task *t, const uint64_t *a, int wide)
 {
@@ -97,7 +94,10 @@ static int64_t do_sigtimedwait(struct task *t, const uint64_t *a, int wide)
 }
 
 int64_t sys_rt_sigtimedwait(struct task *t, const uint64_t *a) { return do_sigtimedwait(t, a, 1); }
-int64_t sys_rt_sigtimedwait32(struct task *t, const uint64_t *a) { return do_sigtimedwait(t, a, 0); }
+int64_t sys_rt_sigtimedwait32(struct task *t, const uint64_t *a)
+{
+	return do_sigtimedwait(t, a, 0);
+}
 
 int64_t sys_alarm(struct task *t, const uint64_t *a)
 {
@@ -151,7 +151,8 @@ int64_t sys_setitimer(struct task *t, const uint64_t *a)
 	if (copy_from_user(t->proc->mm, raw, a[1], 4 * l))
 		return -EFAULT;
 	for (int k = 0; k < 4; k++)
-		v[k] = is64 ? (int64_t)get64(raw, (unsigned)k * l) : (int32_t)get32(raw, (unsigned)k * l);
+		v[k] = is64 ? (int64_t)get64(raw, (unsigned)k * l)
+			    : (int32_t)get32(raw, (unsigned)k * l);
 	if (v[0] < 0 || v[2] < 0 || v[1] < 0 || v[1] >= 1000000 || v[3] < 0 || v[3] >= 1000000)
 		return -EINVAL;
 	timer_set(t->proc, now, v[2] * NSEC + v[3] * 1000, v[0] * NSEC + v[1] * 1000);

@@ -12,10 +12,10 @@
 #include "kernel/vfs/path.h"
 #include "mem/uaccess.h"
 
-#define LINUX_AT_FDCWD (-100)
+#define LINUX_AT_FDCWD		  (-100)
 #define LINUX_AT_SYMLINK_NOFOLLOW 0x100
-#define LINUX_AT_EMPTY_PATH 0x1000
-#define LINUX_STATX_BASIC_STATS 0x7ffu
+#define LINUX_AT_EMPTY_PATH	  0x1000
+#define LINUX_STATX_BASIC_STATS	  0x7ffu
 
 static void fill_stat64_x86_64(uint8_t *p, const struct stat *st)
 {
@@ -140,14 +140,32 @@ static int64_t stat_fd(struct task *t, int fd, uint64_t ubuf, int i386)
 	return rc < 0 ? rc : out_stat(t, ubuf, &st, i386);
 }
 
-int64_t sys_stat(struct task *t, const uint64_t *a) { return stat_at(t, LINUX_AT_FDCWD, a[0], 0, a[1], 0); }
-int64_t sys_lstat(struct task *t, const uint64_t *a) { return stat_at(t, LINUX_AT_FDCWD, a[0], LINUX_AT_SYMLINK_NOFOLLOW, a[1], 0); }
+int64_t sys_stat(struct task *t, const uint64_t *a)
+{
+	return stat_at(t, LINUX_AT_FDCWD, a[0], 0, a[1], 0);
+}
+int64_t sys_lstat(struct task *t, const uint64_t *a)
+{
+	return stat_at(t, LINUX_AT_FDCWD, a[0], LINUX_AT_SYMLINK_NOFOLLOW, a[1], 0);
+}
 int64_t sys_fstat(struct task *t, const uint64_t *a) { return stat_fd(t, (int)a[0], a[1], 0); }
-int64_t sys_newfstatat(struct task *t, const uint64_t *a) { return stat_at(t, (int)a[0], a[1], (int)a[3], a[2], 0); }
-int64_t sys_stat64(struct task *t, const uint64_t *a) { return stat_at(t, LINUX_AT_FDCWD, a[0], 0, a[1], 1); }
-int64_t sys_lstat64(struct task *t, const uint64_t *a) { return stat_at(t, LINUX_AT_FDCWD, a[0], LINUX_AT_SYMLINK_NOFOLLOW, a[1], 1); }
+int64_t sys_newfstatat(struct task *t, const uint64_t *a)
+{
+	return stat_at(t, (int)a[0], a[1], (int)a[3], a[2], 0);
+}
+int64_t sys_stat64(struct task *t, const uint64_t *a)
+{
+	return stat_at(t, LINUX_AT_FDCWD, a[0], 0, a[1], 1);
+}
+int64_t sys_lstat64(struct task *t, const uint64_t *a)
+{
+	return stat_at(t, LINUX_AT_FDCWD, a[0], LINUX_AT_SYMLINK_NOFOLLOW, a[1], 1);
+}
 int64_t sys_fstat64(struct task *t, const uint64_t *a) { return stat_fd(t, (int)a[0], a[1], 1); }
-int64_t sys_fstatat64(struct task *t, const uint64_t *a) { return stat_at(t, (int)a[0], a[1], (int)a[3], a[2], 1); }
+int64_t sys_fstatat64(struct task *t, const uint64_t *a)
+{
+	return stat_at(t, (int)a[0], a[1], (int)a[3], a[2], 1);
+}
 
 int64_t sys_statx(struct task *t, const uint64_t *a)
 {

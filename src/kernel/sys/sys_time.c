@@ -6,11 +6,23 @@
 #include "kernel/sys/syscall.h"
 #include "mem/uaccess.h"
 
-#define NSEC 1000000000ll
+#define NSEC		    1000000000ll
 #define LINUX_TIMER_ABSTIME 1
 
-enum { CLK_REALTIME, CLK_MONOTONIC, CLK_PROCESS, CLK_THREAD, CLK_MONO_RAW, CLK_REAL_COARSE,
-       CLK_MONO_COARSE, CLK_BOOTTIME, CLK_REAL_ALARM, CLK_BOOT_ALARM, CLK_UNUSED, CLK_TAI };
+enum {
+	CLK_REALTIME,
+	CLK_MONOTONIC,
+	CLK_PROCESS,
+	CLK_THREAD,
+	CLK_MONO_RAW,
+	CLK_REAL_COARSE,
+	CLK_MONO_COARSE,
+	CLK_BOOTTIME,
+	CLK_REAL_ALARM,
+	CLK_BOOT_ALARM,
+	CLK_UNUSED,
+	CLK_TAI
+};
 
 /* Nanoseconds on clock `id`, or -EINVAL. */
 static int64_t clock_now(struct task *t, int64_t id, int64_t *ns)
@@ -145,5 +157,11 @@ static int64_t do_clock_nanosleep(struct task *t, const uint64_t *a, int wide)
 	return 0;
 }
 
-int64_t sys_clock_nanosleep(struct task *t, const uint64_t *a) { return do_clock_nanosleep(t, a, 1); }
-int64_t sys_clock_nanosleep32(struct task *t, const uint64_t *a) { return do_clock_nanosleep(t, a, 0); }
+int64_t sys_clock_nanosleep(struct task *t, const uint64_t *a)
+{
+	return do_clock_nanosleep(t, a, 1);
+}
+int64_t sys_clock_nanosleep32(struct task *t, const uint64_t *a)
+{
+	return do_clock_nanosleep(t, a, 0);
+}

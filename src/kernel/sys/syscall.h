@@ -31,14 +31,11 @@ static inline int64_t sys_sarg(const struct task *t, uint64_t v)
 	return t->proc->mode64 ? (int64_t)v : (int64_t)(int32_t)v;
 }
 
-static inline int sys_is64(const struct task *t)
-{
-	return t->proc->mode64;
-}
+static inline int sys_is64(const struct task *t) { return t->proc->mode64; }
 
 void syscall_trace(struct task *t, int abi, uint64_t nr, const uint64_t *a, int64_t ret,
 		   const char *args_text);
-void syscall_format_args(struct task *t, const struct syscall_desc *d, const uint64_t *a,
-			 char *out, size_t size);
+void syscall_format_args(struct task *t, const struct syscall_desc *d, const uint64_t *a, char *out,
+			 size_t size);
 
 #endif

@@ -48,8 +48,8 @@ static size_t format_arg(struct task *t, char kind, uint64_t v, char *out, size_
 	}
 }
 
-void syscall_format_args(struct task *t, const struct syscall_desc *d, const uint64_t *a,
-			 char *out, size_t size)
+void syscall_format_args(struct task *t, const struct syscall_desc *d, const uint64_t *a, char *out,
+			 size_t size)
 {
 	size_t used = 0;
 	out[0] = 0;
@@ -70,8 +70,8 @@ void syscall_trace(struct task *t, int abi, uint64_t nr, const uint64_t *a, int6
 		fprintf(log, "[%d] %s(%s)", t->tid, d->name, args_text);
 	else
 		fprintf(log, "[%d] syscall_%llu(%#llx, %#llx, %#llx, ...)", t->tid,
-			(unsigned long long)nr, (unsigned long long)a[0],
-			(unsigned long long)a[1], (unsigned long long)a[2]);
+			(unsigned long long)nr, (unsigned long long)a[0], (unsigned long long)a[1],
+			(unsigned long long)a[2]);
 	if (ret == SYSCALL_REGS_SET)
 		fprintf(log, " = ?\n");
 	else if (ret < 0 && ret >= -4095)

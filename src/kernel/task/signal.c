@@ -14,21 +14,21 @@
 #include "mem/mm.h"
 #include "mem/uaccess.h"
 
-#define SA_SIGINFO_L 0x4u
-#define SA_ONSTACK_L 0x08000000u
-#define SA_RESTART_L 0x10000000u
-#define SA_NODEFER_L 0x40000000u
-#define SA_RESETHAND_L 0x80000000u
-#define SA_RESTORER_L 0x04000000u
-#define SS_ONSTACK_L 1
-#define SS_DISABLE_L 2
-#define FRAME64_SIZE 440u   /* pretcode, ucontext (304), siginfo (128) */
-#define FRAME32_RT_SIZE 268u
-#define FRAME32_SIZE 732u
-#define FPSTATE64_SIZE 512u /* the FXSAVE area */
-#define FPSTATE32_SIZE 624u /* legacy FNSAVE-style header (112) then the FXSAVE area */
-#define FPSTATE32_LEGACY 112u
-#define UC_SIGCONTEXT_SS 2
+#define SA_SIGINFO_L	     0x4u
+#define SA_ONSTACK_L	     0x08000000u
+#define SA_RESTART_L	     0x10000000u
+#define SA_NODEFER_L	     0x40000000u
+#define SA_RESETHAND_L	     0x80000000u
+#define SA_RESTORER_L	     0x04000000u
+#define SS_ONSTACK_L	     1
+#define SS_DISABLE_L	     2
+#define FRAME64_SIZE	     440u /* pretcode, ucontext (304), siginfo (128) */
+#define FRAME32_RT_SIZE	     268u
+#define FRAME32_SIZE	     732u
+#define FPSTATE64_SIZE	     512u /* the FXSAVE area */
+#define FPSTATE32_SIZE	     624u /* legacy FNSAVE-style header (112) then the FXSAVE area */
+#define FPSTATE32_LEGACY     112u
+#define UC_SIGCONTEXT_SS     2
 #define UC_STRICT_RESTORE_SS 4
 
 enum sig_default { SD_TERM, SD_CORE, SD_IGNORE, SD_STOP, SD_CONT };
@@ -36,11 +36,24 @@ enum sig_default { SD_TERM, SD_CORE, SD_IGNORE, SD_STOP, SD_CONT };
 static enum sig_default default_action(int sig)
 {
 	switch (sig) {
-	case SIGCHLD: case SIGURG: case SIGWINCH: return SD_IGNORE;
-	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU: return SD_STOP;
+	case SIGCHLD:
+	case SIGURG:
+	case SIGWINCH: return SD_IGNORE;
+	case SIGSTOP:
+	case SIGTSTP:
+	case SIGTTIN:
+	case SIGTTOU: return SD_STOP;
 	case SIGCONT: return SD_CONT;
-	case SIGQUIT: case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS: case SIGFPE:
-	case SIGSEGV: case SIGSYS: case SIGXCPU: case SIGXFSZ: return SD_CORE;
+	case SIGQUIT:
+	case SIGILL:
+	case SIGTRAP:
+	case SIGABRT:
+	case SIGBUS:
+	case SIGFPE:
+	case SIGSEGV:
+	case SIGSYS:
+	case SIGXCPU:
+	case SIGXFSZ: return SD_CORE;
 	default: return SD_TERM;
 	}
 }
@@ -67,7 +80,7 @@ static const char *fault_kind(const struct siginfo_k *info)
 {
 	switch (info->signo) {
 	case SIGSEGV:
-		return info->code == SEGV_ACCERR ? "invalid permissions for mapped object"
+		return info->code == SEGV_ACCERR   ? "invalid permissions for mapped object"
 		       : info->code == SEGV_MAPERR ? "address not mapped"
 						   : "general protection";
 	case SIGILL: return "undefined or unimplemented instruction";
@@ -89,7 +102,9 @@ static void report_death(struct task *t, const struct siginfo_k *info)
 	if (info->trapno >= 0 && kind) {
 		uint8_t bytes[8];
 		int n = 0;
-		for (; n < 8 && copy_from_user(t->proc->mm, bytes + n, c->rip + (uint64_t)n, 1) == 0; n++)
+		for (;
+		     n < 8 && copy_from_user(t->proc->mm, bytes + n, c->rip + (uint64_t)n, 1) == 0;
+		     n++)
 			;
 		fprintf(out, " (%s, address %#llx) at rip %#llx, bytes", kind,
 			(unsigned long long)info->addr, (unsigned long long)c->rip);
@@ -138,7 +153,7 @@ static void write_sigcontext64(uint8_t *p, struct cpu *c, const struct siginfo_k
 			       uint64_t oldmask)
 {
 	static const uint8_t order[16] = {R_R8, R_R9, R_R10, R_R11, R_R12, R_R13, R_R14, R_R15,
-					  R_DI, R_SI, R_BP, R_BX, R_DX, R_AX, R_CX, R_SP};
+					  R_DI, R_SI, R_BP,  R_BX,  R_DX,  R_AX,  R_CX,	 R_SP};
 	memset(p, 0, 256);
 	for (int k = 0; k < 16; k++)
 		put64(p, (unsigned)k * 8, c->r[order[k]]);
@@ -191,7 +206,7 @@ static uint64_t save_fpstate(struct task *t, uint64_t sp)
 		for (int k = 0; k < 8; k++)
 			memcpy(area + 28 + 10 * k, fx + 32 + 16 * k, 10);
 		memcpy(area + 108, area + 4, 2); /* status word */
-		put16(area, 110, 0);             /* X86_FXSR_MAGIC: the FXSAVE area follows */
+		put16(area, 110, 0);		 /* X86_FXSR_MAGIC: the FXSAVE area follows */
 	}
 	if (copy_to_user(t->proc->mm, at, area, is64 ? FPSTATE64_SIZE : FPSTATE32_SIZE))
 		return 0;
@@ -390,7 +405,7 @@ void signal_deliver_pending(struct task *t)
 static void restore_regs64(struct cpu *c, const uint8_t *p)
 {
 	static const uint8_t order[16] = {R_R8, R_R9, R_R10, R_R11, R_R12, R_R13, R_R14, R_R15,
-					  R_DI, R_SI, R_BP, R_BX, R_DX, R_AX, R_CX, R_SP};
+					  R_DI, R_SI, R_BP,  R_BX,  R_DX,  R_AX,  R_CX,	 R_SP};
 	for (int k = 0; k < 16; k++)
 		c->r[order[k]] = get64(p, (unsigned)k * 8);
 	c->rip = get64(p, 128);

@@ -8,7 +8,7 @@
 
 struct task;
 
-#define SIGBIT(sig) (1ull << ((sig)-1))
+#define SIGBIT(sig)	(1ull << ((sig)-1))
 #define SIG_UNBLOCKABLE (SIGBIT(9) | SIGBIT(19)) /* SIGKILL, SIGSTOP */
 
 /* Queues a signal for the task (one of each kind, as for standard signals). */

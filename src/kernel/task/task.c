@@ -18,8 +18,8 @@ static void default_rlimits(struct process *p)
 {
 	for (int k = 0; k < RLIMIT_COUNT; k++)
 		p->rlimits[k][0] = p->rlimits[k][1] = RLIM_INF;
-	p->rlimits[3][0] = 8ull << 20;            /* RLIMIT_STACK */
-	p->rlimits[4][0] = p->rlimits[4][1] = 0;  /* RLIMIT_CORE */
+	p->rlimits[3][0] = 8ull << 20;			   /* RLIMIT_STACK */
+	p->rlimits[4][0] = p->rlimits[4][1] = 0;	   /* RLIMIT_CORE */
 	p->rlimits[7][0] = p->rlimits[7][1] = FDTABLE_MAX; /* RLIMIT_NOFILE */
 	p->rlimits[8][0] = p->rlimits[8][1] = 8ull << 20;  /* RLIMIT_MEMLOCK */
 }

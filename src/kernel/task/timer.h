@@ -9,7 +9,7 @@
 /* Internal return codes of calls a signal interrupts (never seen by guests):
  * RESTARTSYS restarts after a handler with SA_RESTART, RESTARTNOHAND only
  * when no handler runs; otherwise the guest gets EINTR. */
-#define KERN_ERESTARTSYS 512
+#define KERN_ERESTARTSYS    512
 #define KERN_ERESTARTNOHAND 514
 
 void timer_set(struct process *p, int64_t now, int64_t value_ns, int64_t interval_ns);

@@ -10,9 +10,9 @@
 
 struct file {
 	int refs;
-	int host_fd;   /* the host descriptor behind it */
-	int flags;     /* open flags: access mode, O_APPEND, O_NONBLOCK ... */
-	char *path;    /* as opened, for /proc and traces */
+	int host_fd; /* the host descriptor behind it */
+	int flags;   /* open flags: access mode, O_APPEND, O_NONBLOCK ... */
+	char *path;  /* as opened, for /proc and traces */
 };
 
 struct fdtable {

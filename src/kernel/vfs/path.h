@@ -14,8 +14,7 @@ struct task;
 int path_from_user_at(struct task *t, int dirfd, uint64_t upath, char *out, int *hostdir,
 		      int allow_empty);
 
-static inline int path_from_user(struct task *t, int dirfd, uint64_t upath, char *out,
-				 int *hostdir)
+static inline int path_from_user(struct task *t, int dirfd, uint64_t upath, char *out, int *hostdir)
 {
 	return path_from_user_at(t, dirfd, upath, out, hostdir, 0);
 }
