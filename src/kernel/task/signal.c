@@ -270,57 +270,68 @@ static int setup_frame64(struct task *t, const struct k_sigaction *sa, const str
 static const uint8_t rt_retcode32[8] = {0xb8, 173, 0, 0, 0, 0xcd, 0x80, 0}; /* rt_sigreturn */
 static const uint8_t retcode32[8] = {0x58, 0xb8, 119, 0, 0, 0, 0xcd, 0x80}; /* pop; sigreturn */
 
+/* What the two i386 frames share: the return address and the signal number
+ * at the bottom, the sigcontext (pointing at the FPU state saved above the
+ * frame) at sc_off, and the return trampoline at ret_off, used when the
+ * handler has no restorer. Returns the frame's address, or 0. */
+static uint64_t begin_frame32(struct task *t, const struct k_sigaction *sa,
+			      const struct siginfo_k *info, uint8_t *f, unsigned size,
+			      unsigned sc_off, unsigned ret_off, const uint8_t *retcode)
+{
+	struct cpu *c = &t->cpu;
+	memset(f, 0, size);
+	write_sigcontext32(f + sc_off, c, info, t->sigmask);
+	uint64_t fp = save_fpstate(t, frame_base(t, sa, (uint32_t)c->r[R_SP]));
+	if (!fp)
+		return 0;
+	put32(f, sc_off + 76, fp);
+	uint64_t sp = (((fp - size) + 4) & ~15ull) - 4;
+	put32(f, 0, sa->flags & SA_RESTORER_L ? sa->restorer : sp + ret_off);
+	put32(f, 4, (uint32_t)info->signo);
+	memcpy(f + ret_off, retcode, 8);
+	return sp;
+}
+
+/* Enters an i386 handler: EAX holds the signal, EDX and ECX siginfo and
+ * ucontext for SA_SIGINFO handlers (0 otherwise). */
+static void enter_handler32(struct cpu *c, const struct k_sigaction *sa, int sig, uint64_t sp,
+			    uint64_t info_addr, uint64_t uc_addr)
+{
+	c->r[R_AX] = (uint32_t)sig;
+	c->r[R_DX] = info_addr;
+	c->r[R_CX] = uc_addr;
+	c->r[R_SP] = sp;
+	c->rip = (uint32_t)sa->handler;
+}
+
 static int setup_rt_frame32(struct task *t, const struct k_sigaction *sa,
 			    const struct siginfo_k *info)
 {
-	struct cpu *c = &t->cpu;
 	uint8_t f[FRAME32_RT_SIZE];
-	memset(f, 0, sizeof f);
-	write_sigcontext32(f + 164, c, info, t->sigmask);
-	uint64_t fp = save_fpstate(t, frame_base(t, sa, (uint32_t)c->r[R_SP]));
-	if (!fp)
+	uint64_t sp = begin_frame32(t, sa, info, f, sizeof f, 164, 260, rt_retcode32);
+	if (!sp)
 		return -1;
-	put32(f, 164 + 76, fp);
-	uint64_t sp = (((fp - FRAME32_RT_SIZE) + 4) & ~15ull) - 4;
-	put32(f, 0, sa->flags & SA_RESTORER_L ? sa->restorer : sp + 260);
-	put32(f, 4, (uint32_t)info->signo);
 	put32(f, 8, sp + 16);
 	put32(f, 12, sp + 144);
 	write_siginfo(f + 16, info, 0);
-	write_stack_t(f + 152, t, c->r[R_SP], 0);
+	write_stack_t(f + 152, t, t->cpu.r[R_SP], 0);
 	put64(f, 252, t->sigmask);
-	memcpy(f + 260, rt_retcode32, 8);
 	if (copy_to_user(t->proc->mm, sp, f, sizeof f))
 		return -1;
-	c->r[R_AX] = (uint32_t)info->signo;
-	c->r[R_DX] = sp + 16;
-	c->r[R_CX] = sp + 144;
-	c->r[R_SP] = sp;
-	c->rip = (uint32_t)sa->handler;
+	enter_handler32(&t->cpu, sa, info->signo, sp, sp + 16, sp + 144);
 	return 0;
 }
 
 static int setup_frame32(struct task *t, const struct k_sigaction *sa, const struct siginfo_k *info)
 {
-	struct cpu *c = &t->cpu;
 	uint8_t f[FRAME32_SIZE];
-	memset(f, 0, sizeof f);
-	write_sigcontext32(f + 8, c, info, t->sigmask);
-	uint64_t fp = save_fpstate(t, frame_base(t, sa, (uint32_t)c->r[R_SP]));
-	if (!fp)
+	uint64_t sp = begin_frame32(t, sa, info, f, sizeof f, 8, 724, retcode32);
+	if (!sp)
 		return -1;
-	put32(f, 8 + 76, fp);
-	uint64_t sp = (((fp - FRAME32_SIZE) + 4) & ~15ull) - 4;
-	put32(f, 0, sa->flags & SA_RESTORER_L ? sa->restorer : sp + 724);
-	put32(f, 4, (uint32_t)info->signo);
 	put32(f, 720, t->sigmask >> 32);
-	memcpy(f + 724, retcode32, 8);
 	if (copy_to_user(t->proc->mm, sp, f, sizeof f))
 		return -1;
-	c->r[R_AX] = (uint32_t)info->signo;
-	c->r[R_DX] = c->r[R_CX] = 0;
-	c->r[R_SP] = sp;
-	c->rip = (uint32_t)sa->handler;
+	enter_handler32(&t->cpu, sa, info->signo, sp, 0, 0);
 	return 0;
 }
 
