@@ -12,20 +12,10 @@
 
 #define STATUS 0x8d5u
 
-typedef unsigned long word;
+#include "asm_util.h"
 
-#ifdef __x86_64__
-#define RZ_IN "lea -128(%%rsp), %%rsp\n\t"
-#define RZ_OUT "\n\tlea 128(%%rsp), %%rsp"
-#define W64(...) __VA_ARGS__
-#else
-#define RZ_IN ""
-#define RZ_OUT ""
-#define W64(...)
-#endif
 /* The asm moves the stack pointer: memory operands are passed as an address register. */
-#define FLAGS_IN RZ_IN "push %[fl]\n\tpopf\n\t"
-#define FLAGS_OUT "\n\tpushf\n\tpop %[fl]" RZ_OUT
+#define FLAGS_OUT FLAGS_PUSHF_OUT RZ_OUT
 
 static word base_flags;
 

@@ -12,20 +12,10 @@
 #define STATUS 0x8d5u
 #define DF 0x400u
 
-typedef unsigned long word;
+#include "asm_util.h"
 
-#ifdef __x86_64__
-#define RZ_IN "lea -128(%%rsp), %%rsp\n\t"
-#define RZ_OUT "\n\tlea 128(%%rsp), %%rsp"
-#define W64(...) __VA_ARGS__
-#else
-#define RZ_IN ""
-#define RZ_OUT ""
-#define W64(...)
-#endif
 /* popf loads DF along with the status flags; cld afterwards restores the C convention. */
-#define FLAGS_IN RZ_IN "push %[fl]\n\tpopf\n\t"
-#define FLAGS_OUT "\n\tpushf\n\tpop %[fl]\n\tcld" RZ_OUT
+#define FLAGS_OUT FLAGS_PUSHF_OUT "\n\tcld" RZ_OUT
 
 struct regs {
     uintptr_t si, di, cx, ax;
