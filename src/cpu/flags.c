@@ -72,19 +72,10 @@ uint32_t cpu_arith_flags(const struct cpu *c)
 	return f;
 }
 
+/* The slow paths behind cpu/cond.h, which handles the common kinds inline. */
 int cpu_get_cf(const struct cpu *c)
 {
-	unsigned kind = c->cc_op >> 2;
-	uint64_t mask = size_mask(c->cc_op & 3);
-	switch (kind) {
-	case CC_EFLAGS: return (c->eflags & F_CF) != 0;
-	case CC_ADD: return (c->cc_dst & mask) < (c->cc_src & mask);
-	case CC_SUB: return ((c->cc_dst + c->cc_src) & mask) < (c->cc_src & mask);
-	case CC_LOGIC: return 0;
-	case CC_INC:
-	case CC_DEC: return c->cc_src != 0;
-	default: return (cpu_arith_flags(c) & F_CF) != 0;
-	}
+	return (cpu_arith_flags(c) & F_CF) != 0;
 }
 
 void cpu_flags_materialize(struct cpu *c)
@@ -118,35 +109,7 @@ static int cond_from_flags(uint32_t f, unsigned cc)
 	return r ^ (int)(cc & 1);
 }
 
-/* After CMP/SUB the condition follows from the operands directly. */
-static int cond_after_sub(const struct cpu *c, unsigned cc, int *known)
-{
-	unsigned lg = c->cc_op & 3;
-	uint64_t mask = size_mask(lg);
-	uint64_t dst = c->cc_dst & mask, src = c->cc_src & mask, src1 = (dst + src) & mask;
-	int r;
-	*known = 1;
-	switch (cc >> 1) {
-	case 1: r = src1 < src; break;
-	case 2: r = dst == 0; break;
-	case 3: r = src1 <= src; break;
-	case 4: r = (dst & sign_bit(lg)) != 0; break;
-	case 6: r = sext(src1, lg) < sext(src, lg); break;
-	case 7: r = sext(src1, lg) <= sext(src, lg); break;
-	default: *known = 0; return 0;
-	}
-	return r ^ (int)(cc & 1);
-}
-
 int cpu_cond(const struct cpu *c, unsigned cc)
 {
-	unsigned kind = c->cc_op >> 2;
-	if (kind == CC_SUB) {
-		int known, r = cond_after_sub(c, cc, &known);
-		if (known)
-			return r;
-	} else if (kind == CC_LOGIC && (cc >> 1) == 2) {
-		return ((c->cc_dst & size_mask(c->cc_op & 3)) == 0) ^ (int)(cc & 1);
-	}
 	return cond_from_flags(cpu_arith_flags(c), cc);
 }

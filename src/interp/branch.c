@@ -16,7 +16,7 @@ static uint64_t rel_target(const struct cpu *c, const struct insn *i)
 
 void op_jcc(struct cpu *c, const struct insn *i)
 {
-	c->rip = cpu_cond(c, i->opc & 15) ? rel_target(c, i) : next_ip(c, i);
+	c->rip = cond_fast(c, i->opc & 15) ? rel_target(c, i) : next_ip(c, i);
 }
 
 /* One instance per condition, with the condition evaluated inline. */
@@ -80,13 +80,13 @@ void op_loop(struct cpu *c, const struct insn *i) { branch_if(c, i, loop_count_d
 
 void op_loope(struct cpu *c, const struct insn *i)
 {
-	int zf = cpu_cond(c, 4);
+	int zf = cond_fast(c, 4);
 	branch_if(c, i, loop_count_dec(c, i) != 0 && zf);
 }
 
 void op_loopne(struct cpu *c, const struct insn *i)
 {
-	int zf = cpu_cond(c, 4);
+	int zf = cond_fast(c, 4);
 	branch_if(c, i, loop_count_dec(c, i) != 0 && !zf);
 }
 

@@ -1,6 +1,7 @@
 /* Shifts and rotates (group 2: ROL ROR RCL RCR SHL SHR SAL SAR) and the
  * double shifts SHLD/SHRD, with the SDM's count masking and flag rules: a
  * masked count of zero changes nothing, not even flags. */
+#include "cpu/cond.h"
 #include "interp/spec.h"
 #include "isa_handlers.h"
 
@@ -33,7 +34,7 @@ static void rotate(const struct cpu *c, struct shift_out *o, unsigned kind, unsi
 {
 	unsigned w = 8u << osz;
 	uint64_t mask = size_mask(osz), sign = sign_bit(osz), r;
-	unsigned __int128 v = (unsigned __int128)a | (unsigned __int128)cpu_get_cf(c) << w;
+	unsigned __int128 v = (unsigned __int128)a | (unsigned __int128)cf_fast(c) << w;
 	int cf;
 	switch (kind) {
 	case SH_ROL:

@@ -2,6 +2,7 @@
  * traps, CPUID, RDTSC, flag bits, segment registers; privileged ones fault. */
 #include <signal.h>
 
+#include "cpu/cond.h"
 #include "cpu/cpuid.h"
 #include "interp/operand.h"
 #include "isa_handlers.h"
@@ -35,7 +36,7 @@ void op_int1(struct cpu *c, const struct insn *i) { cpu_trap(c, SIGTRAP, TRAP_BR
 
 void op_into(struct cpu *c, const struct insn *i)
 {
-	if (cpu_cond(c, 0))
+	if (cond_fast(c, 0))
 		cpu_trap(c, SIGSEGV, SI_KERNEL, 0);
 	c->rip = next_ip(c, i);
 }

@@ -1,5 +1,6 @@
 /* x87 data transfer: FLD/FILD/FBLD, FST/FIST/FISTTP/FBSTP, the constants,
  * FXCH, FCMOVcc, FFREE. */
+#include "cpu/cond.h"
 #include "interp/x87.h"
 #include "isa_handlers.h"
 
@@ -258,11 +259,11 @@ void op_fcmov(struct cpu *c, const struct insn *i)
 	unsigned cc = cond[i->reg & 3] | (i->opc == 0xdb);
 	x87_wait(c, i);
 	if (x87_empty(c, 0) || x87_empty(c, src)) {
-		if (x87_underflow(c) && cpu_cond(c, cc)) {
+		if (x87_underflow(c) && cond_fast(c, cc)) {
 			fpreg_t indef = x87_indefinite();
 			x87_write(c, 0, &indef);
 		}
-	} else if (cpu_cond(c, cc)) {
+	} else if (cond_fast(c, cc)) {
 		fpreg_t v = *x87_st(c, src);
 		x87_write(c, 0, &v);
 	}

@@ -51,7 +51,7 @@ int64_t sys_pause(struct task *t, const uint64_t *a) { return wait_for_unblocked
 
 static int64_t do_sigtimedwait(struct task *t, const uint64_t *a, int wide)
 {
-	uint8_t raw[16], info[128];
+	uint8_t raw[8], info[128];
 	int64_t deadline = 0;
 	if (a[3] != 8)
 		return -EINVAL;
@@ -59,13 +59,12 @@ static int64_t do_sigtimedwait(struct task *t, const uint64_t *a, int wide)
 		return -EFAULT;
 	uint64_t set = get64(raw, 0) & ~SIG_UNBLOCKABLE;
 	if (a[2]) {
-		if (copy_from_user(t->proc->mm, raw, a[2], wide ? 16 : 8))
-			return -EFAULT;
-		int64_t sec = wide ? (int64_t)get64(raw, 0) : (int32_t)get32(raw, 0);
-		int64_t nsec = wide ? (int64_t)get64(raw, 8) : (int32_t)get32(raw, 4);
-		if (sec < 0 || nsec < 0 || nsec >= NSEC)
-			return -EINVAL;
-		deadline = vm_monotonic_ns(t->vm, &t->cpu) + sec * NSEC + nsec;
+		int64_t wait;
+		int rc = sys_get_timespec(t, a[2], &wait, wide);
+		if (rc)
+			return rc;
+		int64_t now = vm_monotonic_ns(t->vm, &t->cpu);
+		deadline = wait > INT64_MAX - now ? INT64_MAX : now + wait;
 	}
 	for (;;) {
 		uint64_t ready = t->sigpending & set;

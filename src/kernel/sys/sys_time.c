@@ -4,6 +4,7 @@
 
 #include "kernel/abi/layout.h"
 #include "kernel/sys/syscall.h"
+#include "kernel/task/timer.h"
 #include "mem/uaccess.h"
 
 #define NSEC		    1000000000ll
@@ -58,7 +59,7 @@ static int put_timespec(struct task *t, uint64_t addr, int64_t ns, int wide)
 	return copy_to_user(t->proc->mm, addr, raw, wide ? 16 : 8);
 }
 
-static int get_timespec(struct task *t, uint64_t addr, int64_t *ns, int wide)
+int sys_get_timespec(struct task *t, uint64_t addr, int64_t *ns, int wide)
 {
 	uint8_t raw[16];
 	if (copy_from_user(t->proc->mm, raw, addr, wide ? 16 : 8))
@@ -120,40 +121,26 @@ int64_t sys_time(struct task *t, const uint64_t *a)
 	return sec;
 }
 
-/* Sleeping skips the virtual clock forward; with --realtime it really waits. */
-static void sleep_for(struct task *t, int64_t ns)
-{
-	if (ns <= 0)
-		return;
-	if (t->vm->opt.realtime) {
-		struct timespec ts = {(time_t)(ns / NSEC), (long)(ns % NSEC)};
-		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-			;
-		return;
-	}
-	t->vm->clock_skip_ns += ns;
-}
-
 int64_t sys_nanosleep(struct task *t, const uint64_t *a)
 {
 	int64_t ns;
-	int rc = get_timespec(t, a[0], &ns, sys_is64(t));
+	int rc = sys_get_timespec(t, a[0], &ns, sys_is64(t));
 	if (rc)
 		return rc;
-	sleep_for(t, ns);
+	task_pass_time(t, ns);
 	return 0;
 }
 
 static int64_t do_clock_nanosleep(struct task *t, const uint64_t *a, int wide)
 {
 	int64_t req, now;
-	int rc = get_timespec(t, a[2], &req, wide);
+	int rc = sys_get_timespec(t, a[2], &req, wide);
 	if (rc)
 		return rc;
 	if (clock_now(t, sys_sarg(t, a[0]), &now) || (int)a[0] == CLK_PROCESS ||
 	    (int)a[0] == CLK_THREAD)
 		return -EINVAL;
-	sleep_for(t, (a[1] & LINUX_TIMER_ABSTIME) ? req - now : req);
+	task_pass_time(t, (a[1] & LINUX_TIMER_ABSTIME) ? req - now : req);
 	return 0;
 }
 

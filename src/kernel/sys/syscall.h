@@ -33,6 +33,10 @@ static inline int64_t sys_sarg(const struct task *t, uint64_t v)
 
 static inline int sys_is64(const struct task *t) { return t->proc->mode64; }
 
+/* Reads a guest timespec (64-bit fields when wide, else i386's 32-bit ones)
+ * as nanoseconds; -EFAULT, or -EINVAL when it is not a valid time. */
+int sys_get_timespec(struct task *t, uint64_t addr, int64_t *ns, int wide);
+
 void syscall_trace(struct task *t, int abi, uint64_t nr, const uint64_t *a, int64_t ret,
 		   const char *args_text);
 void syscall_format_args(struct task *t, const struct syscall_desc *d, const uint64_t *a, char *out,

@@ -54,7 +54,7 @@ void task_set_budget(struct task *t)
 	c->icount_limit = c->icount + (uint64_t)(left > 0 ? left : 0);
 }
 
-static void pass_time(struct task *t, int64_t ns)
+void task_pass_time(struct task *t, int64_t ns)
 {
 	if (ns <= 0)
 		return;
@@ -72,10 +72,10 @@ int task_wait_timer(struct task *t, int64_t deadline_ns)
 	int64_t now = vm_monotonic_ns(t->vm, &t->cpu), at = t->proc->alarm_at;
 	if (!at || (deadline_ns && deadline_ns < at)) {
 		if (deadline_ns)
-			pass_time(t, deadline_ns - now);
+			task_pass_time(t, deadline_ns - now);
 		return -1;
 	}
-	pass_time(t, at - now);
+	task_pass_time(t, at - now);
 	timers_fire(t);
 	return 0;
 }

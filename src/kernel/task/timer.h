@@ -16,6 +16,9 @@ void timer_set(struct process *p, int64_t now, int64_t value_ns, int64_t interva
 int64_t timer_remaining(const struct process *p, int64_t now);
 /* Sends the signals of timers that have expired. */
 void timers_fire(struct task *t);
+/* Lets ns of time pass: skipped on the virtual clock, waited for with
+ * --realtime. */
+void task_pass_time(struct task *t, int64_t ns);
 /* Sets how long the task may run before a timer needs looking at. */
 void task_set_budget(struct task *t);
 /* Waits for the next timer (skipping virtual time to it) and fires it;
