@@ -23,22 +23,12 @@
 #define CF 0x001u
 #define OF 0x800u
 
-typedef unsigned long word;
+#include "asm_util.h"
 
-#ifdef __x86_64__
-#define RZ_IN "lea -128(%%rsp), %%rsp\n\t"
-#define RZ_OUT "\n\tlea 128(%%rsp), %%rsp"
-#define W64(...) __VA_ARGS__
-#else
-#define RZ_IN ""
-#define RZ_OUT ""
-#define W64(...)
-#endif
 /* Flags in: all status flags set, so a multiply that forgets to clear CF/OF shows. */
 /* The asm moves the stack pointer, so memory operands inside it are always given as an
  * address in a register, never as "m" (which may be rsp-relative). */
-#define FLAGS_IN RZ_IN "push %[fl]\n\tpopf\n\t"
-#define FLAGS_OUT "\n\tpushf\n\tpop %[fl]" RZ_OUT
+#define FLAGS_OUT FLAGS_PUSHF_OUT RZ_OUT
 
 static word flags_all_set(void)
 {
