@@ -11,7 +11,8 @@
 #include "cli/options.h"
 #include "cli/stats.h"
 #include "host/fault.h"
-#include "kernel/task/task.h"
+#include "kernel/task/process.h"
+#include "kernel/task/sched.h"
 #include "kernel/vfs/file.h"
 #include "loader/loader.h"
 
@@ -70,25 +71,31 @@ static int run(struct cli *cli)
 	}
 	umask(0); /* the guest's umask is applied by hexvm's kernel */
 	struct process *p = process_create(&vm);
-	if (!p) {
-		fprintf(stderr, "hexvm: out of memory\n");
+	if (!p || !(p->fds = fdtable_create()) || (p->cwd_fd = process_cwd_open()) < 0) {
+		fprintf(stderr, "hexvm: cannot create the first process: %s\n", strerror(errno));
+		process_free_all(&vm);
 		return 70;
 	}
+	/* It belongs to the session and group of the machine (pid 1), as a
+	 * program a shell starts without job control belongs to the shell's. */
+	p->pgid = p->sid = 1;
 	vm.init = p;
 	give_std_fds(p);
 	const char *path = find_program(cli->program, found, sizeof found);
 	if (loader_exec(&vm, p, path, cli->argv, environ, &err)) {
 		fprintf(stderr, "hexvm: %s: %s\n", err.path, err.msg);
-		process_destroy(p);
+		process_free_all(&vm);
 		return err.status;
 	}
-	task_run(p->task);
+	process_release_old_mm(p);
+	sched_add(&vm, p->task);
+	sched_run(&vm);
 	if (vm.opt.stats)
-		stats_print(&vm, p);
+		stats_print(&vm);
 	fflush(vm.log);
 	if (vm.log != stderr)
 		fclose(vm.log);
-	process_destroy(p);
+	process_free_all(&vm);
 	return vm.exit_status;
 }
 

@@ -27,14 +27,14 @@ static void print_syscalls(const struct vm *vm, FILE *out)
 		}
 }
 
-void stats_print(const struct vm *vm, const struct process *p)
+void stats_print(const struct vm *vm)
 {
 	FILE *out = vm->log;
-	const struct cpu *c = &p->task->cpu;
 	fprintf(out, "hexvm statistics\n");
-	fprintf(out, "  guest instructions       %llu\n", (unsigned long long)c->icount);
-	if (p->mm && p->mm->blocks) {
-		const struct block_stats *b = block_cache_stats(p->mm->blocks);
+	fprintf(out, "  guest instructions       %llu\n", (unsigned long long)vm->icount);
+	fprintf(out, "  processes                %d\n", vm->next_pid - 2);
+	{
+		const struct block_stats *b = &vm->block_totals;
 		fprintf(out, "  blocks translated        %llu (%llu instructions decoded)\n",
 			(unsigned long long)b->translated, (unsigned long long)b->insns_decoded);
 		fprintf(out, "  block lookups            %llu, %.2f%% from the jump cache\n",

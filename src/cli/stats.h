@@ -5,6 +5,6 @@
 struct vm;
 struct process;
 
-void stats_print(const struct vm *vm, const struct process *p);
+void stats_print(const struct vm *vm);
 
 #endif

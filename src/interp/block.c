@@ -54,6 +54,15 @@ void block_cache_destroy(struct block_cache *bc)
 
 const struct block_stats *block_cache_stats(const struct block_cache *bc) { return &bc->stats; }
 
+void block_stats_add(struct block_stats *total, const struct block_stats *more)
+{
+	total->lookups += more->lookups;
+	total->hits += more->hits;
+	total->translated += more->translated;
+	total->invalidated += more->invalidated;
+	total->insns_decoded += more->insns_decoded;
+}
+
 static struct code_page *find_page(struct block_cache *bc, uint64_t page, int create)
 {
 	struct code_page **pp = &bc->pages[hash_pc(page, CODE_PAGE_BUCKETS)];

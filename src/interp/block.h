@@ -78,5 +78,7 @@ static inline int block_cache_has_retired(const struct block_cache *bc)
 static inline uint64_t block_cache_generation(const struct block_cache *bc) { return bc->gen; }
 
 const struct block_stats *block_cache_stats(const struct block_cache *bc);
+/* total += more, field by field */
+void block_stats_add(struct block_stats *total, const struct block_stats *more);
 
 #endif

@@ -17,7 +17,7 @@ static int64_t host_ns(clockid_t id)
 
 static int64_t elapsed_ns(const struct vm *vm, const struct cpu *c)
 {
-	return (int64_t)c->icount + vm->clock_skip_ns;
+	return (int64_t)(c ? c->icount : vm->icount) + vm->clock_skip_ns;
 }
 
 int64_t vm_realtime_ns(const struct vm *vm, const struct cpu *c)

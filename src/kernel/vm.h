@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "cpu/cpu.h"
+#include "interp/block.h"
 
 #define NSIG_LINUX     64
 #define SYSCALL_NR_MAX 512
@@ -31,8 +32,19 @@ struct k_sigaction {
 
 #define RLIMIT_COUNT 16
 
+enum proc_state { PROC_LIVE, PROC_ZOMBIE };
+
 struct process {
 	int pid, ppid, pgid, sid;
+	enum proc_state state;
+	int wait_status;     /* a zombie's, for its parent's wait */
+	int exit_signal;     /* sent to the parent at the end (SIGCHLD, or clone's choice) */
+	int report;	     /* a stop (sig << 8 | 0x7f) or continue (0xffff) not yet waited for */
+	int cwd_fd;	     /* host directory descriptor of the working directory */
+	struct mm *old_mm;   /* retired by execve, released once the slice that ran it ends */
+	struct task *vfork_parent; /* parked until this process execs or ends */
+	struct process *next;	   /* in vm->procs, by pid */
+	uint64_t child_insns;	   /* CPU time of the children it reaped */
 	uint32_t uid, gid;
 	uint64_t rlimits[RLIMIT_COUNT][2]; /* soft, hard */
 	int mode64;
@@ -48,13 +60,41 @@ struct process {
 struct siginfo_k {
 	int signo, code, err;
 	uint64_t addr; /* faults */
-	int pid, uid;  /* kill */
+	int pid, uid;  /* kill, SIGCHLD */
 	int trapno;    /* for the sigcontext of faults */
 	uint64_t errcode;
+	int status; /* SIGCHLD: exit code or signal */
+};
+
+enum task_state { TASK_RUNNABLE, TASK_PARKED, TASK_STOPPED, TASK_DEAD };
+
+#define PARK_HOST_FDS 16
+
+/* A system call parked until what it waits for happens; it is then called
+ * again (with task->resuming set) with the same arguments. */
+struct parked_call {
+	uint64_t nr, args[6];
+	int abi;
+	const void *obj;   /* sched_wake(obj) makes it try again */
+	int64_t deadline;  /* monotonic ns it tries again at; 0: none */
+	int n_host;	   /* it tries again when one of these host fds is ready */
+	int host_fd[PARK_HOST_FDS];
+	short host_events[PARK_HOST_FDS]; /* POLLIN / POLLOUT */
+	int woken;
+	int64_t intr;	   /* what a deliverable signal makes of it; 0: not interruptible */
+	uint64_t progress; /* bytes a partial transfer has moved so far */
 };
 
 struct task {
 	struct cpu cpu;
+	enum task_state state;
+	struct parked_call park;
+	int resuming; /* the current call is a parked one tried again */
+	int vfork_child; /* the pid a parked vfork waits for */
+	int yield;	 /* sched_yield: end the slice */
+	uint64_t insns;	      /* instructions it retired before its current slice */
+	uint64_t slice_start; /* vm->icount when its current slice began */
+	struct task *next; /* in vm->tasks */
 	struct process *proc;
 	struct vm *vm;
 	int tid;
@@ -77,11 +117,21 @@ struct syscall_stats {
 
 struct vm {
 	struct vm_options opt;
-	struct process *init; /* the first process */
+	struct process *init;  /* the first process; orphans are given to it */
+	struct process *procs; /* every process, live or zombie, by pid */
+	struct task *tasks;    /* every task that can still run, in turn order */
+	struct task *current;  /* the one running, or last run */
+	struct process *cwd_owner; /* whose working directory the host is in */
+	uint64_t icount;       /* instructions retired by all tasks */
 	int next_pid;
+	uint64_t next_ino; /* for kernel objects (pipes) */
+	int init_status;       /* the first process's wait status, once it ended */
+	int init_ended;
 	int64_t clock_skip_ns; /* time the guest slept, skipped over */
 	uint64_t rng[4];       /* xoshiro256** state */
 	struct syscall_stats sys;
+	struct block_stats block_totals; /* of address spaces that are gone */
+	int halted;			 /* the machine stopped (deadlock) */
 	uint64_t faults, signals_delivered;
 	FILE *log;	 /* -s and -Z output */
 	int exit_status; /* what hexvm exits with */
@@ -90,6 +140,13 @@ struct vm {
 /* Virtual clocks, in nanoseconds. */
 int64_t vm_realtime_ns(const struct vm *vm, const struct cpu *c);
 int64_t vm_monotonic_ns(const struct vm *vm, const struct cpu *c);
+/* The same from outside any task (c may be NULL in both). */
+static inline int64_t vm_now_ns(const struct vm *vm) { return vm_monotonic_ns(vm, NULL); }
+/* Instructions a task has retired: its CPU time, at 1 ns each. */
+static inline uint64_t task_insns(const struct task *t)
+{
+	return t->insns + (t->cpu.icount - t->slice_start);
+}
 void vm_random_bytes(struct vm *vm, void *buf, size_t n);
 void vm_seed(struct vm *vm, uint64_t seed);
 

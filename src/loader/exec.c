@@ -67,10 +67,13 @@ static int open_file(const char *path, struct file_image *f, struct exec_error *
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return fail_errno(err, errno);
-	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
-		int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
+	/* execve wants a regular file with execute permission (any x bit, for root) */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || faccessat(AT_FDCWD, path, X_OK, 0) < 0) {
+		int e = fstat(fd, &st) < 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : EACCES;
 		close(fd);
-		return fail_errno(err, e);
+		fail_errno(err, e);
+		err->err = e == EISDIR ? EACCES : e; /* what execve says; people get the reason */
+		return -1;
 	}
 	f->size = (size_t)st.st_size;
 	f->mapped = 0;
@@ -126,14 +129,15 @@ static int exec_image(struct vm *vm, struct process *p, const char *path,
 	uint64_t bias = img->pie ? (img->is64 ? PIE_BASE_64 : PIE_BASE_32) : 0, end;
 	if (!mm)
 		return fail_errno(err, ENOMEM);
+	mm->sink = &vm->block_totals;
 	if (elf_map(mm, img, bias, path, &end, err)) {
-		mm_destroy(mm);
+		mm_put(mm);
 		return -1;
 	}
 	uint64_t top = img->is64 ? MM_WINDOW_64 - PAGE_SIZE_G : STACK_TOP_32;
 	if (mm_map(mm, top - STACK_SIZE, STACK_SIZE, GPROT_READ | GPROT_WRITE,
 		   VMA_ANON | VMA_STACK | VMA_GROWSDOWN, "[stack]", 0)) {
-		mm_destroy(mm);
+		mm_put(mm);
 		return fail_errno(err, ENOMEM);
 	}
 	struct stack_layout lay = {
@@ -149,12 +153,23 @@ static int exec_image(struct vm *vm, struct process *p, const char *path,
 		.hwcap = cpuid_query(1, 0).edx,
 	};
 	vm_random_bytes(vm, lay.random, sizeof lay.random);
-	mm_destroy(p->mm);
+	struct mm *old = p->mm;
+	int old_mode = p->mode64;
 	p->mm = mm;
 	p->mode64 = img->is64;
 	uint64_t sp = stack_build(p, top, top - STACK_SIZE, argv, envp, &lay);
-	if (!sp)
-		return elf_fail(err, "arguments and environment too large");
+	if (!sp) {
+		p->mm = old;
+		p->mode64 = old_mode;
+		mm_put(mm);
+		elf_fail(err, "arguments and environment too large");
+		err->err = E2BIG;
+		return -1;
+	}
+	/* The old image may be the one running this call: it goes after the slice. */
+	if (p->old_mm)
+		mm_put(p->old_mm);
+	p->old_mm = old;
 	mm->brk_start = mm->brk = end;
 	struct cpu *c = &p->task->cpu;
 	cpu_reset(c, img->is64);

@@ -6,13 +6,16 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "interp/block.h"
+#include "mem/mm_internal.h"
 
 #define GUARD_BYTES (1ull << 20) /* accesses straddling the top of the window fault */
 
-static int host_prot(int prot)
+int mm_host_prot(int prot)
 {
 	if (prot & GPROT_WRITE)
 		return PROT_READ | PROT_WRITE;
@@ -26,6 +29,7 @@ struct mm *mm_create(int mode64)
 	struct mm *mm = calloc(1, sizeof *mm);
 	if (!mm)
 		return NULL;
+	mm->refs = 1;
 	mm->mode64 = mode64;
 	mm->limit = mode64 ? MM_WINDOW_64 : MM_WINDOW_32;
 	mm->reserved = (size_t)(mm->limit + GUARD_BYTES);
@@ -50,21 +54,25 @@ struct mm *mm_create(int mode64)
 	return mm;
 }
 
-static void free_vma(struct vma *v)
+void mm_free_vma(struct vma *v)
 {
+	if (v->share_fd >= 0)
+		close(v->share_fd);
 	free(v->name);
 	free(v);
 }
 
-void mm_destroy(struct mm *mm)
+void mm_put(struct mm *mm)
 {
-	if (!mm)
+	if (!mm || --mm->refs > 0)
 		return;
+	if (mm->sink && mm->blocks)
+		block_stats_add(mm->sink, block_cache_stats(mm->blocks));
 	block_cache_destroy(mm->blocks);
 	while (mm->vmas) {
 		struct vma *v = mm->vmas;
 		mm->vmas = v->next;
-		free_vma(v);
+		mm_free_vma(v);
 	}
 	munmap(mm->base, mm->reserved);
 	munmap(mm->code_pages, mm->code_pages_len);
@@ -88,6 +96,7 @@ static int split_at(struct mm *mm, uint64_t at)
 				return -ENOMEM;
 			*n = *v;
 			n->name = v->name ? strdup(v->name) : NULL;
+			n->share_fd = v->share_fd >= 0 ? fcntl(v->share_fd, F_DUPFD_CLOEXEC, 0) : -1;
 			n->start = at;
 			n->offset = v->offset + (at - v->start);
 			v->end = at;
@@ -108,7 +117,7 @@ static int remove_range(struct mm *mm, uint64_t addr, uint64_t end)
 		struct vma *v = *pp;
 		if (v->start >= addr && v->end <= end) {
 			*pp = v->next;
-			free_vma(v);
+			mm_free_vma(v);
 		} else {
 			pp = &v->next;
 		}
@@ -125,6 +134,23 @@ static void insert_vma(struct mm *mm, struct vma *n)
 	*pp = n;
 }
 
+/* Shared anonymous memory lives in a memfd, so that a forked child can map
+ * the same pages into its own window. */
+static int shared_anon_fd(uint64_t len)
+{
+#ifdef __linux__
+	int fd = memfd_create("hexvm-shared", MFD_CLOEXEC);
+	if (fd >= 0 && ftruncate(fd, (off_t)len) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+#else
+	(void)len;
+	return -1;
+#endif
+}
+
 int mm_map(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags, const char *name,
 	   uint64_t offset)
 {
@@ -136,20 +162,46 @@ int mm_map(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags, cons
 		return -ENOMEM;
 	}
 	block_cache_invalidate_range(mm->blocks, addr, len);
-	int share = (flags & VMA_SHARED) ? MAP_SHARED : MAP_PRIVATE;
-	void *p = mmap(mm->base + addr, (size_t)len, host_prot(prot),
-		       MAP_FIXED | share | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	n->share_fd = (flags & (VMA_SHARED | VMA_ANON)) == (VMA_SHARED | VMA_ANON)
+			      ? shared_anon_fd(len)
+			      : -1;
+	void *p = n->share_fd >= 0
+			  ? mmap(mm->base + addr, (size_t)len, mm_host_prot(prot), MAP_FIXED | MAP_SHARED,
+				 n->share_fd, 0)
+			  : mmap(mm->base + addr, (size_t)len, mm_host_prot(prot),
+				 MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED) {
-		free(n);
+		mm_free_vma(n);
 		return -ENOMEM;
 	}
 	n->start = addr;
 	n->end = addr + len;
 	n->prot = prot;
 	n->flags = flags;
-	n->offset = offset;
+	n->offset = n->share_fd >= 0 ? 0 : offset;
 	n->name = name ? strdup(name) : NULL;
 	insert_vma(mm, n);
+	return 0;
+}
+
+int mm_map_shared_fd(struct mm *mm, uint64_t addr, uint64_t len, int fd, uint64_t offset)
+{
+	struct vma *v = mm_find_vma(mm, addr);
+	if (!v || v->start != addr || v->end != addr + len)
+		return -EINVAL;
+	int own = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (own < 0)
+		return -errno;
+	if (mmap(mm->base + addr, (size_t)len, mm_host_prot(v->prot), MAP_SHARED | MAP_FIXED, fd,
+		 (off_t)offset) == MAP_FAILED) {
+		int err = errno;
+		close(own);
+		return -err;
+	}
+	if (v->share_fd >= 0)
+		close(v->share_fd);
+	v->share_fd = own;
+	v->offset = offset;
 	return 0;
 }
 
@@ -180,7 +232,7 @@ int mm_protect(struct mm *mm, uint64_t addr, uint64_t len, int prot)
 			v->prot = prot;
 	if (!(prot & GPROT_EXEC))
 		block_cache_invalidate_range(mm->blocks, addr, len);
-	mprotect(mm->base + addr, (size_t)len, host_prot(prot));
+	mprotect(mm->base + addr, (size_t)len, mm_host_prot(prot));
 	return 0;
 }
 

@@ -28,12 +28,16 @@ struct vma {
 	int prot, flags;
 	uint64_t offset;  /* file offset of start, for file mappings */
 	char *name;	  /* backing file path, or NULL */
+	int share_fd;	  /* MAP_SHARED: the host file (or memfd) behind it, else -1 */
 	struct vma *next; /* sorted by address, non-overlapping */
 };
 
 struct block_cache;
+struct block_stats;
 
 struct mm {
+	int refs;		  /* processes sharing it (vfork, CLONE_VM) */
+	struct block_stats *sink; /* where its block statistics are added when it goes */
 	uint8_t *base;
 	uint64_t limit;	     /* window size */
 	size_t reserved;     /* host bytes reserved: window plus guard */
@@ -48,12 +52,24 @@ struct mm {
 
 /* Returns NULL (errno set) when the host cannot reserve the window. */
 struct mm *mm_create(int mode64);
-void mm_destroy(struct mm *mm);
+/* A copy of the address space for fork: same mappings, same contents;
+ * MAP_SHARED mappings stay shared. NULL (errno set) when the host cannot. */
+struct mm *mm_clone(const struct mm *mm);
+static inline struct mm *mm_get(struct mm *mm)
+{
+	mm->refs++;
+	return mm;
+}
+/* Drops a reference; the last one destroys the address space. */
+void mm_put(struct mm *mm);
 
 /* Map fresh zeroed memory at [addr, addr+len) replacing what was there. */
 int mm_map(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags, const char *name,
 	   uint64_t offset);
 int mm_unmap(struct mm *mm, uint64_t addr, uint64_t len);
+/* Maps host file fd (MAP_SHARED) over the fresh mapping at addr, which keeps
+ * its own duplicate of fd so that fork can share it again. */
+int mm_map_shared_fd(struct mm *mm, uint64_t addr, uint64_t len, int fd, uint64_t offset);
 int mm_protect(struct mm *mm, uint64_t addr, uint64_t len, int prot);
 /* A free range of len bytes, top down below mm_top, or 0. */
 uint64_t mm_find_free(const struct mm *mm, uint64_t len);

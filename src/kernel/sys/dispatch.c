@@ -4,6 +4,7 @@
 #include "cpu/mxcsr.h"
 #include "kernel/entry.h"
 #include "kernel/sys/syscall.h"
+#include "kernel/task/sched.h"
 #include "kernel/task/timer.h"
 
 /* Rows absent from an ABI (number -1) all land in the spare last slot, which
@@ -41,39 +42,86 @@ static void read_args(const struct cpu *c, enum syscall_abi abi, uint64_t *a)
 		a[k] = abi == ABI_X86_64 ? c->r[regs64[k]] : (uint32_t)c->r[regs32[k]];
 }
 
-void kernel_syscall(struct cpu *c, enum syscall_abi abi)
+static int64_t invoke(struct task *t, enum syscall_abi abi, uint64_t nr, const uint64_t *a,
+		      char *args_text, size_t text_size)
 {
-	struct task *t = c->task;
 	struct vm *vm = t->vm;
-	uint64_t nr = abi == ABI_X86_64 ? c->r[R_AX] : (uint32_t)c->r[R_AX], a[6];
 	const struct syscall_desc *d = syscall_lookup(abi, nr);
-	char args_text[512] = "";
-	int64_t ret;
-
-	read_args(c, abi, a);
-	mxcsr_unload(c); /* the kernel may read or write the guest's MXCSR */
 	if (vm->opt.trace_syscalls && d)
-		syscall_format_args(t, d, a, args_text, sizeof args_text);
-	if (d) {
-		vm->sys.count[abi][nr]++;
-		ret = d->fn(t, a);
-	} else {
+		syscall_format_args(t, d, a, args_text, text_size);
+	if (d)
+		return d->fn(t, a);
+	if (!t->resuming)
 		vm->sys.unknown++;
-		if (nr < SYSCALL_NR_MAX)
-			vm->sys.count[abi][nr]++;
-		ret = -ENOSYS;
-	}
+	return -ENOSYS;
+}
+
+/* Settles the result: restart codes, the trace line, the result register. */
+static void complete(struct task *t, enum syscall_abi abi, uint64_t nr, const uint64_t *a,
+		     int64_t ret, const char *args_text)
+{
+	struct cpu *c = &t->cpu;
 	if (ret == -KERN_ERESTARTSYS || ret == -KERN_ERESTARTNOHAND) {
 		/* what the guest sees unless signal delivery restarts the call */
 		t->restart_ret = -ret;
 		t->restart_nr = nr;
 		ret = -EINTR;
 	}
-	if (vm->opt.trace_syscalls)
+	if (t->vm->opt.trace_syscalls)
 		syscall_trace(t, abi, nr, a, ret, args_text);
-	timers_fire(t);
-	mxcsr_load(c);
 	if (ret == SYSCALL_REGS_SET)
 		return;
 	c->r[R_AX] = abi == ABI_I386 && !c->mode64 ? (uint32_t)ret : (uint64_t)ret;
+}
+
+static void park(struct task *t, enum syscall_abi abi, uint64_t nr, const uint64_t *a)
+{
+	t->park.abi = abi;
+	t->park.nr = nr;
+	for (int k = 0; k < 6; k++)
+		t->park.args[k] = a[k];
+}
+
+void kernel_syscall(struct cpu *c, enum syscall_abi abi)
+{
+	struct task *t = c->task;
+	uint64_t nr = abi == ABI_X86_64 ? c->r[R_AX] : (uint32_t)c->r[R_AX], a[6];
+	char args_text[512] = "";
+
+	read_args(c, abi, a);
+	mxcsr_unload(c); /* the kernel may read or write the guest's MXCSR */
+	if (nr < SYSCALL_NR_MAX)
+		t->vm->sys.count[abi][nr]++;
+	t->park.progress = 0;
+	int64_t ret = invoke(t, abi, nr, a, args_text, sizeof args_text);
+	if (ret == -KERN_EPARK)
+		park(t, abi, nr, a);
+	else
+		complete(t, abi, nr, a, ret, args_text);
+	timers_fire(t);
+	mxcsr_load(c);
+}
+
+int syscall_resume(struct task *t)
+{
+	struct parked_call *pc = &t->park;
+	char args_text[512] = "";
+	int64_t ret;
+	if (pc->intr && (t->sigpending & ~t->sigmask)) {
+		ret = pc->progress ? (int64_t)pc->progress : pc->intr;
+		if (t->vm->opt.trace_syscalls) {
+			const struct syscall_desc *d = syscall_lookup(pc->abi, pc->nr);
+			if (d)
+				syscall_format_args(t, d, pc->args, args_text, sizeof args_text);
+		}
+	} else {
+		t->resuming = 1;
+		ret = invoke(t, pc->abi, pc->nr, pc->args, args_text, sizeof args_text);
+		t->resuming = 0;
+		if (ret == -KERN_EPARK)
+			return 0;
+	}
+	t->state = t->state == TASK_PARKED ? TASK_RUNNABLE : t->state;
+	complete(t, pc->abi, pc->nr, pc->args, ret, args_text);
+	return 1;
 }

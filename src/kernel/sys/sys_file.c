@@ -3,15 +3,19 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "kernel/abi/layout.h"
 #include "kernel/sys/syscall.h"
+#include "kernel/task/sched.h"
 #include "kernel/task/timer.h"
 #include "kernel/vfs/file.h"
 #include "kernel/vfs/path.h"
+#include "kernel/vfs/pipe.h"
 #include "mem/mm.h"
 #include "mem/uaccess.h"
 
@@ -56,24 +60,42 @@ int64_t sys_close(struct task *t, const uint64_t *a) { return fd_close(fds(t), (
 
 static int64_t host_result(ssize_t n) { return n < 0 ? -errno : (int64_t)n; }
 
+/* A blocking read of a host descriptor that has nothing yet parks the task
+ * rather than the whole machine. */
+static int64_t file_read(struct task *t, struct file *f, void *buf, size_t n)
+{
+	if (f->ops)
+		return f->ops->read ? f->ops->read(t, f, buf, n) : -EINVAL;
+	if (f->host_may_block && !(f->flags & O_NONBLOCK)) {
+		struct pollfd pfd = {f->host_fd, POLLIN, 0};
+		if (poll(&pfd, 1, 0) == 0)
+			return sched_park_host(t, f->host_fd, POLLIN, -KERN_ERESTARTSYS);
+	}
+	return host_result(read(f->host_fd, buf, n));
+}
+
+static int64_t file_write(struct task *t, struct file *f, const void *buf, size_t n)
+{
+	if (f->ops)
+		return f->ops->write ? f->ops->write(t, f, buf, n) : -EINVAL;
+	return host_result(write(f->host_fd, buf, n));
+}
+
 int64_t sys_read(struct task *t, const uint64_t *a)
 {
 	struct file *f = fd_lookup(fds(t), (int)a[0]);
 	size_t n = a[2] > IO_MAX ? IO_MAX : (size_t)a[2];
 	if (!f)
 		return -EBADF;
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
+		return -EBADF;
 	void *buf = user_ptr(t->proc->mm, a[1], n, GPROT_WRITE);
 	if (!buf)
 		return -EFAULT;
-	if (!(f->flags & O_NONBLOCK)) {
-		int rc = task_wait_host_fd(t, f->host_fd, POLLIN);
-		if (rc)
-			return rc;
-	}
-	ssize_t got = read(f->host_fd, buf, n);
+	int64_t got = file_read(t, f, buf, n);
 	if (got > 0)
 		user_wrote(t->proc->mm, a[1], (size_t)got);
-	return host_result(got);
+	return got;
 }
 
 int64_t sys_write(struct task *t, const uint64_t *a)
@@ -82,10 +104,12 @@ int64_t sys_write(struct task *t, const uint64_t *a)
 	size_t n = a[2] > IO_MAX ? IO_MAX : (size_t)a[2];
 	if (!f)
 		return -EBADF;
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return -EBADF;
 	const void *buf = user_ptr(t->proc->mm, a[1], n, GPROT_READ);
 	if (!buf)
 		return -EFAULT;
-	return host_result(write(f->host_fd, buf, n));
+	return file_write(t, f, buf, n);
 }
 
 int64_t sys_pread64(struct task *t, const uint64_t *a)
@@ -93,6 +117,8 @@ int64_t sys_pread64(struct task *t, const uint64_t *a)
 	struct file *f = fd_lookup(fds(t), (int)a[0]);
 	if (!f)
 		return -EBADF;
+	if (f->ops)
+		return -ESPIPE;
 	void *buf = user_ptr(t->proc->mm, a[1], (size_t)a[2], GPROT_WRITE);
 	if (!buf)
 		return -EFAULT;
@@ -107,6 +133,8 @@ int64_t sys_pwrite64(struct task *t, const uint64_t *a)
 	struct file *f = fd_lookup(fds(t), (int)a[0]);
 	if (!f)
 		return -EBADF;
+	if (f->ops)
+		return -ESPIPE;
 	const void *buf = user_ptr(t->proc->mm, a[1], (size_t)a[2], GPROT_READ);
 	if (!buf)
 		return -EFAULT;
@@ -148,6 +176,48 @@ static int64_t load_iovecs(struct task *t, uint64_t uiov, int count, int prot, s
 	return 0;
 }
 
+static size_t iov_total(const struct iovec *iov, int count)
+{
+	size_t total = 0;
+	for (int k = 0; k < count; k++)
+		total += iov[k].iov_len;
+	return total > IO_MAX ? IO_MAX : total;
+}
+
+/* Files served by ops see one contiguous transfer, so that a vector moves
+ * as one read or write would (and parks as one). */
+static int64_t ops_readv(struct task *t, struct file *f, const struct iovec *iov, int count)
+{
+	size_t total = iov_total(iov, count);
+	uint8_t *tmp = malloc(total ? total : 1);
+	if (!tmp)
+		return -ENOMEM;
+	int64_t got = file_read(t, f, tmp, total);
+	for (int k = 0, off = 0; got > 0 && k < count && off < got; k++) {
+		size_t part = iov[k].iov_len < (size_t)(got - off) ? iov[k].iov_len : (size_t)(got - off);
+		memcpy(iov[k].iov_base, tmp + off, part);
+		off += (int)part;
+	}
+	free(tmp);
+	return got;
+}
+
+static int64_t ops_writev(struct task *t, struct file *f, const struct iovec *iov, int count)
+{
+	size_t total = iov_total(iov, count), off = 0;
+	uint8_t *tmp = malloc(total ? total : 1);
+	if (!tmp)
+		return -ENOMEM;
+	for (int k = 0; k < count && off < total; k++) {
+		size_t part = iov[k].iov_len < total - off ? iov[k].iov_len : total - off;
+		memcpy(tmp + off, iov[k].iov_base, part);
+		off += part;
+	}
+	int64_t put = file_write(t, f, tmp, total);
+	free(tmp);
+	return put;
+}
+
 int64_t sys_readv(struct task *t, const uint64_t *a)
 {
 	struct iovec iov[1024];
@@ -157,11 +227,12 @@ int64_t sys_readv(struct task *t, const uint64_t *a)
 	int64_t rc = load_iovecs(t, a[1], (int)a[2], GPROT_WRITE, iov);
 	if (rc < 0)
 		return rc;
-	ssize_t got = readv(f->host_fd, iov, (int)a[2]);
+	int64_t got = f->ops ? ops_readv(t, f, iov, (int)a[2])
+			     : host_result(readv(f->host_fd, iov, (int)a[2]));
 	for (int k = 0; got > 0 && k < (int)a[2]; k++)
 		user_wrote(t->proc->mm, (uint64_t)((uint8_t *)iov[k].iov_base - t->proc->mm->base),
 			   iov[k].iov_len);
-	return host_result(got);
+	return got;
 }
 
 int64_t sys_writev(struct task *t, const uint64_t *a)
@@ -173,6 +244,8 @@ int64_t sys_writev(struct task *t, const uint64_t *a)
 	int64_t rc = load_iovecs(t, a[1], (int)a[2], GPROT_READ, iov);
 	if (rc < 0)
 		return rc;
+	if (f->ops)
+		return ops_writev(t, f, iov, (int)a[2]);
 	return host_result(writev(f->host_fd, iov, (int)a[2]));
 }
 
@@ -181,6 +254,8 @@ int64_t sys_lseek(struct task *t, const uint64_t *a)
 	struct file *f = fd_lookup(fds(t), (int)a[0]);
 	if (!f)
 		return -EBADF;
+	if (f->ops)
+		return -ESPIPE;
 	off_t r = lseek(f->host_fd, (off_t)sys_sarg(t, a[1]), (int)a[2]);
 	if (r < 0)
 		return -errno;
@@ -195,6 +270,8 @@ int64_t sys_llseek(struct task *t, const uint64_t *a)
 	uint8_t out[8];
 	if (!f)
 		return -EBADF;
+	if (f->ops)
+		return -ESPIPE;
 	off_t r = lseek(f->host_fd, (off_t)(a[1] << 32 | a[2]), (int)a[4]);
 	if (r < 0)
 		return -errno;
@@ -202,12 +279,13 @@ int64_t sys_llseek(struct task *t, const uint64_t *a)
 	return copy_to_user(t->proc->mm, a[3], out, 8);
 }
 
+/* newfd: where the copy goes (dup2, dup3); -1 for the lowest free one. */
 static int64_t do_dup(struct task *t, int oldfd, int newfd, int cloexec)
 {
 	struct file *f = fd_lookup(fds(t), oldfd);
 	if (!f)
 		return -EBADF;
-	if (newfd < 0)
+	if (newfd == -1)
 		return fd_alloc(fds(t), file_get(f), 0, cloexec);
 	return fd_install(fds(t), newfd, file_get(f), cloexec);
 }
@@ -218,6 +296,8 @@ int64_t sys_dup2(struct task *t, const uint64_t *a)
 {
 	if ((int)a[0] == (int)a[1])
 		return fd_lookup(fds(t), (int)a[0]) ? (int)a[1] : -EBADF;
+	if ((int)a[1] < 0)
+		return -EBADF;
 	return do_dup(t, (int)a[0], (int)a[1], 0);
 }
 
@@ -227,6 +307,8 @@ int64_t sys_dup3(struct task *t, const uint64_t *a)
 		return -EINVAL;
 	if (a[2] & ~(uint64_t)LINUX_O_CLOEXEC)
 		return -EINVAL;
+	if ((int)a[1] < 0)
+		return -EBADF;
 	return do_dup(t, (int)a[0], (int)a[1], (a[2] & LINUX_O_CLOEXEC) != 0);
 }
 
@@ -245,12 +327,14 @@ int64_t sys_fcntl(struct task *t, const uint64_t *a)
 	case F_GETFD: return fds(t)->cloexec[fd] ? FD_CLOEXEC : 0;
 	case F_SETFD: fds(t)->cloexec[fd] = (a[2] & FD_CLOEXEC) != 0; return 0;
 	case F_GETFL: {
+		if (f->ops)
+			return f->flags;
 		int hf = fcntl(f->host_fd, F_GETFL);
 		return hf < 0 ? -errno : hf;
 	}
 	case F_SETFL: {
 		int settable = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
-		if (fcntl(f->host_fd, F_SETFL, (int)a[2] & settable) < 0)
+		if (!f->ops && fcntl(f->host_fd, F_SETFL, (int)a[2] & settable) < 0)
 			return -errno;
 		f->flags = (f->flags & ~settable) | ((int)a[2] & settable);
 		return 0;
@@ -276,39 +360,40 @@ int64_t sys_ioctl(struct task *t, const uint64_t *a)
 	void *arg = user_ptr(t->proc->mm, a[2], size, GPROT_WRITE);
 	if (!arg)
 		return -EFAULT;
+	if (f->ops) {
+		if ((unsigned long)a[1] != FIONREAD || !f->ops->nread)
+			return -ENOTTY;
+		int32_t n = (int32_t)f->ops->nread(f);
+		memcpy(arg, &n, 4);
+		user_wrote(t->proc->mm, a[2], 4);
+		return 0;
+	}
 	if (ioctl(f->host_fd, (unsigned long)a[1], arg) < 0)
 		return -errno;
 	user_wrote(t->proc->mm, a[2], size);
 	return 0;
 }
 
-/* Pipes are host pipes for now; in-kernel pipes come with the process model. */
 static int64_t do_pipe2(struct task *t, uint64_t ufds, int flags)
 {
-	int hfd[2], gfd[2] = {-1, -1};
+	struct file *ends[2];
+	int gfd[2] = {-1, -1};
 	uint8_t raw[8];
 	if (flags & ~(LINUX_O_CLOEXEC | O_NONBLOCK | O_DIRECT))
 		return -EINVAL;
-	if (pipe2(hfd, O_CLOEXEC | (flags & (O_NONBLOCK | O_DIRECT))) < 0)
-		return -errno;
+	int rc = pipe_create(t, flags & O_NONBLOCK, ends);
+	if (rc)
+		return rc;
 	for (int k = 0; k < 2; k++) {
-		struct file *f = file_from_host(hfd[k], k ? O_WRONLY : O_RDONLY, "pipe");
-		gfd[k] = f ? fd_alloc(fds(t), f, 0, flags & LINUX_O_CLOEXEC) : -ENOMEM;
-		if (gfd[k] < 0) {
-			if (f)
-				file_put(f);
-			else
-				close(hfd[k]);
-		}
+		gfd[k] = fd_alloc(fds(t), ends[k], 0, flags & LINUX_O_CLOEXEC);
+		if (gfd[k] < 0)
+			file_put(ends[k]);
 	}
 	if (gfd[0] < 0 || gfd[1] < 0) {
-		int64_t err = gfd[0] < 0 ? gfd[0] : gfd[1];
 		for (int k = 0; k < 2; k++)
 			if (gfd[k] >= 0)
 				fd_close(fds(t), gfd[k]);
-		if (gfd[1] < 0 && gfd[0] < 0)
-			close(hfd[1]);
-		return err;
+		return -EMFILE;
 	}
 	put32(raw, 0, (uint32_t)gfd[0]);
 	put32(raw, 4, (uint32_t)gfd[1]);
@@ -329,5 +414,7 @@ int64_t sys_fsync(struct task *t, const uint64_t *a)
 	struct file *f = fd_lookup(fds(t), (int)a[0]);
 	if (!f)
 		return -EBADF;
+	if (f->ops)
+		return -EINVAL;
 	return fsync(f->host_fd) < 0 ? -errno : 0;
 }

@@ -12,6 +12,7 @@
 
 #include "kernel/abi/layout.h"
 #include "kernel/sys/syscall.h"
+#include "kernel/task/process.h"
 #include "kernel/vfs/file.h"
 #include "kernel/vfs/path.h"
 #include "mem/mm.h"
@@ -145,7 +146,7 @@ static int64_t do_readlinkat(struct task *t, int dirfd, uint64_t upath, uint64_t
 {
 	struct upath p;
 	char target[PATH_MAX];
-	int rc = get_path(t, dirfd, upath, &p);
+	int rc = path_from_user_at(t, dirfd, upath, p.name, &p.dir, PATH_THE_LINK);
 	if (rc < 0)
 		return rc;
 	if (size <= 0)
@@ -259,17 +260,36 @@ int64_t sys_getcwd(struct task *t, const uint64_t *a)
 	return rc < 0 ? rc : (int64_t)len;
 }
 
+/* The host's working directory is the running process's; each process
+ * keeps its own as a directory descriptor. */
+static int64_t took_new_cwd(struct task *t, int rc)
+{
+	if (rc < 0)
+		return -errno;
+	int fd = process_cwd_open();
+	if (fd < 0)
+		return -errno;
+	if (t->proc->cwd_fd >= 0)
+		close(t->proc->cwd_fd);
+	t->proc->cwd_fd = fd;
+	return 0;
+}
+
 int64_t sys_chdir(struct task *t, const uint64_t *a)
 {
 	struct upath p;
 	int rc = get_path(t, LINUX_AT_FDCWD, a[0], &p);
-	return rc < 0 ? rc : ok_or_errno(chdir(p.name));
+	return rc < 0 ? rc : took_new_cwd(t, chdir(p.name));
 }
 
 int64_t sys_fchdir(struct task *t, const uint64_t *a)
 {
 	struct file *f = fd_lookup(t->proc->fds, (int)a[0]);
-	return f ? ok_or_errno(fchdir(f->host_fd)) : -EBADF;
+	if (!f)
+		return -EBADF;
+	if (f->ops)
+		return -ENOTDIR;
+	return took_new_cwd(t, fchdir(f->host_fd));
 }
 
 int64_t sys_umask(struct task *t, const uint64_t *a)

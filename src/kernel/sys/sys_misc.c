@@ -5,7 +5,9 @@
 
 #include "kernel/abi/layout.h"
 #include "kernel/sys/syscall.h"
+#include "kernel/task/sched.h"
 #include "kernel/task/task.h"
+#include "kernel/task/timer.h"
 #include "mem/mm.h"
 #include "mem/uaccess.h"
 
@@ -14,6 +16,7 @@
 #define FUTEX_WAIT_BITSET 9
 #define FUTEX_WAKE_BITSET 10
 #define FUTEX_CMD_MASK	  0x7f /* without PRIVATE and CLOCK_REALTIME */
+#define FUTEX_CLOCK_REALTIME 256
 #define GRND_NONBLOCK	  1
 #define GRND_RANDOM	  2
 #define GRND_INSECURE	  4
@@ -34,23 +37,49 @@ int64_t sys_getrandom(struct task *t, const uint64_t *a)
 	return (int64_t)done;
 }
 
-/* With one thread a wait whose value matches can never be woken. */
-int64_t sys_futex(struct task *t, const uint64_t *a)
+/* A waiter parks on the host address of the futex word; FUTEX_WAKE wakes
+ * up to n of them. A waiter that is woken returns 0 (callers check the word
+ * again, so a spurious wake is harmless, as on Linux). */
+static int64_t futex_wait(struct task *t, const uint64_t *a, int absolute)
 {
 	uint8_t raw[4];
+	int64_t deadline = 0;
+	const void *key = mm_host(t->proc->mm, a[0]);
+	if (t->resuming) {
+		if (t->park.woken)
+			return 0;
+		return -ETIMEDOUT;
+	}
+	if (a[0] & 3)
+		return -EINVAL;
+	if (copy_from_user(t->proc->mm, raw, a[0], 4))
+		return -EFAULT;
+	if (get32(raw, 0) != (uint32_t)a[2])
+		return -EAGAIN;
+	if (a[3]) {
+		int rc = sys_get_timespec(t, a[3], &deadline, sys_is64(t));
+		if (rc)
+			return rc;
+		int64_t now = vm_monotonic_ns(t->vm, &t->cpu);
+		if (absolute && ((int)a[1] & FUTEX_CLOCK_REALTIME))
+			deadline += now - vm_realtime_ns(t->vm, &t->cpu);
+		else if (!absolute)
+			deadline = deadline > INT64_MAX - now ? INT64_MAX : now + deadline;
+		if (deadline <= now)
+			return -ETIMEDOUT;
+		return sched_park_until(t, key, deadline, -KERN_ERESTARTSYS);
+	}
+	return sched_park(t, key, -KERN_ERESTARTSYS);
+}
+
+int64_t sys_futex(struct task *t, const uint64_t *a)
+{
 	switch ((int)a[1] & FUTEX_CMD_MASK) {
 	case FUTEX_WAKE:
-	case FUTEX_WAKE_BITSET: return 0;
-	case FUTEX_WAIT:
-	case FUTEX_WAIT_BITSET:
-		if (copy_from_user(t->proc->mm, raw, a[0], 4))
-			return -EFAULT;
-		if (get32(raw, 0) != (uint32_t)a[2])
-			return -EAGAIN;
-		if (a[3])
-			return -ETIMEDOUT;
-		task_deadlock(t, "futex wait with no other thread to wake it");
-		return -EINTR;
+	case FUTEX_WAKE_BITSET:
+		return sched_wake_some(t->vm, mm_host(t->proc->mm, a[0]), (int)a[2]);
+	case FUTEX_WAIT: return futex_wait(t, a, 0);
+	case FUTEX_WAIT_BITSET: return futex_wait(t, a, 1);
 	default: return -ENOSYS;
 	}
 }
@@ -79,14 +108,13 @@ int64_t sys_getrusage(struct task *t, const uint64_t *a)
 	int is64 = sys_is64(t);
 	unsigned l = is64 ? 8 : 4;
 	uint8_t raw[144];
-	int64_t ns = (int64_t)t->cpu.icount;
-	memset(raw, 0, sizeof raw);
-	if ((int)a[0] == 0 || (int)a[0] == 1) {
-		put_long(raw, 0, (uint64_t)(ns / 1000000000), is64);
-		put_long(raw, l, (uint64_t)(ns % 1000000000 / 1000), is64);
-	} else if ((int)a[0] != -1) {
+	int who = (int)a[0];
+	if (who != 0 && who != 1 && who != -1)
 		return -EINVAL;
-	}
+	int64_t ns = (int64_t)(who == -1 ? t->proc->child_insns : task_insns(t));
+	memset(raw, 0, sizeof raw);
+	put_long(raw, 0, (uint64_t)(ns / 1000000000), is64);
+	put_long(raw, l, (uint64_t)(ns % 1000000000 / 1000), is64);
 	return copy_to_user(t->proc->mm, a[1], raw, is64 ? 144 : 72);
 }
 
@@ -95,7 +123,9 @@ int64_t sys_times(struct task *t, const uint64_t *a)
 	int is64 = sys_is64(t);
 	uint8_t raw[32];
 	memset(raw, 0, sizeof raw);
-	put_long(raw, 0, t->cpu.icount / 10000000, is64); /* 100 Hz ticks */
+	unsigned l = is64 ? 8 : 4;
+	put_long(raw, 0, task_insns(t) / 10000000, is64); /* 100 Hz ticks */
+	put_long(raw, 2 * l, t->proc->child_insns / 10000000, is64);
 	if (a[0] && copy_to_user(t->proc->mm, a[0], raw, is64 ? 32 : 16))
 		return -EFAULT;
 	return vm_monotonic_ns(t->vm, &t->cpu) / 10000000;

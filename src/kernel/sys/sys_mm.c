@@ -47,6 +47,8 @@ static int fill_from_file(struct mm *mm, uint64_t addr, uint64_t len, struct fil
 			  uint64_t offset)
 {
 	uint64_t done = 0;
+	if (f->ops)
+		return -ENODEV;
 	while (done < len) {
 		ssize_t n = pread(f->host_fd, mm_host(mm, addr + done), (size_t)(len - done),
 				  (off_t)(offset + done));
@@ -64,17 +66,15 @@ static int fill_from_file(struct mm *mm, uint64_t addr, uint64_t len, struct fil
 static int map_shared_file(struct mm *mm, uint64_t addr, uint64_t len, int prot, struct file *f,
 			   uint64_t offset)
 {
-	int hprot = (prot & GPROT_WRITE) ? PROT_READ | PROT_WRITE : (prot ? PROT_READ : PROT_NONE);
+	if (f->ops)
+		return -ENODEV;
 	int rc = mm_map(mm, addr, len, prot, VMA_SHARED, f->path, offset);
 	if (rc)
 		return rc;
-	if (mmap(mm_host(mm, addr), (size_t)len, hprot, MAP_SHARED | MAP_FIXED, f->host_fd,
-		 (off_t)offset) == MAP_FAILED) {
-		int err = errno;
+	rc = mm_map_shared_fd(mm, addr, len, f->host_fd, offset);
+	if (rc)
 		mm_unmap(mm, addr, len);
-		return -err;
-	}
-	return 0;
+	return rc;
 }
 
 static int64_t choose_address(struct mm *mm, uint64_t hint, uint64_t len, int flags)
@@ -194,9 +194,17 @@ static int64_t remap_alias(struct mm *mm, const struct vma *v, uint64_t old, uin
 	uint64_t to = (flags & LINUX_MREMAP_FIXED) ? fixed : mm_find_free(mm, len);
 	if (!to || (to & (PAGE_SIZE_G - 1)) || to >= mm->limit || len > mm->limit - to)
 		return -ENOMEM;
+	int share_fd = v->share_fd;
+	uint64_t offset = v->offset + (old - v->start);
 	int rc = mm_map(mm, to, len, v->prot, v->flags, v->name, v->offset);
 	if (rc)
 		return rc;
+	if (share_fd >= 0) {
+		rc = mm_map_shared_fd(mm, to, len, share_fd, offset);
+		if (rc)
+			mm_unmap(mm, to, len);
+		return rc ? rc : (int64_t)to;
+	}
 	if (mremap(mm_host(mm, old), 0, (size_t)len, MREMAP_MAYMOVE | MREMAP_FIXED,
 		   mm_host(mm, to)) == MAP_FAILED) {
 		int err = errno;

@@ -5,6 +5,7 @@
 
 #include "kernel/abi/layout.h"
 #include "kernel/sys/syscall.h"
+#include "kernel/task/process.h"
 #include "kernel/task/task.h"
 #include "kernel/vfs/file.h"
 #include "mem/mm.h"
@@ -40,29 +41,58 @@ int64_t sys_geteuid(struct task *t, const uint64_t *a) { return t->proc->uid; }
 int64_t sys_getgid(struct task *t, const uint64_t *a) { return t->proc->gid; }
 int64_t sys_getegid(struct task *t, const uint64_t *a) { return t->proc->gid; }
 int64_t sys_getpgrp(struct task *t, const uint64_t *a) { return t->proc->pgid; }
+/* The process a pid argument names: 0 is the caller. */
+static struct process *named(struct task *t, int pid)
+{
+	return pid == 0 ? t->proc : process_find(t->vm, pid);
+}
+
 int64_t sys_getsid(struct task *t, const uint64_t *a)
 {
-	return (int)a[0] == 0 || (int)a[0] == t->proc->pid ? t->proc->sid : -ESRCH;
+	struct process *p = named(t, (int)a[0]);
+	return p ? p->sid : -ESRCH;
 }
+
 int64_t sys_getpgid(struct task *t, const uint64_t *a)
 {
-	return (int)a[0] == 0 || (int)a[0] == t->proc->pid ? t->proc->pgid : -ESRCH;
+	struct process *p = named(t, (int)a[0]);
+	return p ? p->pgid : -ESRCH;
 }
+
 int64_t sys_setsid(struct task *t, const uint64_t *a)
 {
-	if (t->proc->pgid == t->proc->pid)
-		return -EPERM;
-	t->proc->sid = t->proc->pgid = t->proc->pid;
-	return t->proc->sid;
+	struct process *me = t->proc;
+	for (struct process *p = t->vm->procs; p; p = p->next)
+		if (p->pgid == me->pid)
+			return -EPERM; /* it leads a group already */
+	me->sid = me->pgid = me->pid;
+	return me->sid;
 }
+
+/* A process may move itself or a child (that has not exec'd: not tracked)
+ * into a group of its own session. */
 int64_t sys_setpgid(struct task *t, const uint64_t *a)
 {
-	int pid = (int)a[0] ? (int)a[0] : t->proc->pid, pgid = (int)a[1] ? (int)a[1] : pid;
-	if (pid != t->proc->pid)
-		return -ESRCH;
+	struct process *me = t->proc, *p = named(t, (int)a[0]);
+	int pgid = (int)a[1];
 	if (pgid < 0)
 		return -EINVAL;
-	t->proc->pgid = pgid;
+	if (!p || (p != me && p->ppid != me->pid))
+		return -ESRCH;
+	if (p->sid != me->sid)
+		return -EPERM;
+	if (p->sid == p->pid)
+		return -EPERM; /* a session leader stays where it is */
+	if (pgid == 0)
+		pgid = p->pid;
+	if (pgid != p->pid) {
+		const struct process *q = t->vm->procs;
+		while (q && !(q->pgid == pgid && q->sid == me->sid))
+			q = q->next;
+		if (!q)
+			return -EPERM;
+	}
+	p->pgid = pgid;
 	return 0;
 }
 
@@ -267,7 +297,12 @@ int64_t sys_get_thread_area(struct task *t, const uint64_t *a)
 	return copy_to_user(t->proc->mm, a[0], raw, 16);
 }
 
-int64_t sys_sched_yield(struct task *t, const uint64_t *a) { return 0; }
+int64_t sys_sched_yield(struct task *t, const uint64_t *a)
+{
+	t->yield = 1;
+	t->cpu.exit_req = 1;
+	return 0;
+}
 
 /* One virtual CPU. */
 int64_t sys_sched_getaffinity(struct task *t, const uint64_t *a)

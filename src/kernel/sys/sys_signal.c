@@ -5,6 +5,7 @@
 
 #include "kernel/abi/layout.h"
 #include "kernel/sys/syscall.h"
+#include "kernel/task/process.h"
 #include "kernel/task/signal.h"
 #include "mem/uaccess.h"
 
@@ -116,43 +117,71 @@ int64_t sys_sigaltstack(struct task *t, const uint64_t *a)
 	return 0;
 }
 
-static int64_t send_self(struct task *t, int sig, int code)
+static int64_t send_to(struct task *from, struct task *to, int sig, int code)
 {
-	if (sig == 0)
-		return 0;
-	if (!valid_signal(sig))
+	if (!valid_signal(sig) && sig != 0)
 		return -EINVAL;
-	struct siginfo_k info = {sig, code, 0, 0, t->proc->pid, (int)t->proc->uid, -1, 0};
-	signal_send(t, &info);
+	if (sig == 0 || !to)
+		return 0; /* a zombie exists, and takes nothing */
+	struct siginfo_k info = {sig, code, 0, 0, from->proc->pid, (int)from->proc->uid, -1, 0, 0};
+	signal_send(to, &info);
 	return 0;
 }
 
-/* Until there are other guest processes, only the caller can be named. */
-int64_t sys_kill(struct task *t, const uint64_t *a)
+/* Every guest process belongs to the same user, so any may signal any. */
+static int64_t kill_group(struct task *t, int pgid, int sig, int all)
 {
-	int pid = (int)a[0];
-	if (pid != t->proc->pid && pid != 0 && pid != -1 && pid != -t->proc->pgid)
-		return -ESRCH;
-	return send_self(t, (int)a[1], LINUX_SI_USER);
+	int found = 0;
+	int64_t rc = 0;
+	for (struct process *p = t->vm->procs; p; p = p->next) {
+		if (all ? p == t->proc : p->pgid != pgid)
+			continue;
+		found = 1;
+		rc = send_to(t, p->task, sig, LINUX_SI_USER);
+	}
+	if (all) /* kill(-1) reaches the caller too, last */
+		return send_to(t, t, sig, LINUX_SI_USER);
+	return found ? rc : -ESRCH;
 }
 
+int64_t sys_kill(struct task *t, const uint64_t *a)
+{
+	int pid = (int)a[0], sig = (int)a[1];
+	if (!valid_signal(sig) && sig != 0)
+		return -EINVAL;
+	if (pid > 0) {
+		struct process *p = process_find(t->vm, pid);
+		return p ? send_to(t, p->task, sig, LINUX_SI_USER) : -ESRCH;
+	}
+	if (pid == -1)
+		return kill_group(t, 0, sig, 1);
+	return kill_group(t, pid ? -pid : t->proc->pgid, sig, 0);
+}
+
+/* Threads are processes of one task each, for now: tid == pid. */
 int64_t sys_tgkill(struct task *t, const uint64_t *a)
 {
-	if ((int)a[0] != t->proc->pid || (int)a[1] != t->tid)
-		return (int)a[0] <= 0 || (int)a[1] <= 0 ? -EINVAL : -ESRCH;
-	return send_self(t, (int)a[2], LINUX_SI_TKILL);
+	if ((int)a[0] <= 0 || (int)a[1] <= 0)
+		return -EINVAL;
+	struct process *p = process_find(t->vm, (int)a[1]);
+	if (!p || p->pid != (int)a[0] || !p->task)
+		return -ESRCH;
+	return send_to(t, p->task, (int)a[2], LINUX_SI_TKILL);
 }
 
 int64_t sys_tkill(struct task *t, const uint64_t *a)
 {
-	if ((int)a[0] != t->tid)
-		return (int)a[0] <= 0 ? -EINVAL : -ESRCH;
-	return send_self(t, (int)a[1], LINUX_SI_TKILL);
+	if ((int)a[0] <= 0)
+		return -EINVAL;
+	struct process *p = process_find(t->vm, (int)a[0]);
+	if (!p || !p->task)
+		return -ESRCH;
+	return send_to(t, p->task, (int)a[1], LINUX_SI_TKILL);
 }
 
 static int64_t bad_frame(struct task *t)
 {
-	struct siginfo_k segv = {SIGSEGV, SI_KERNEL, 0, 0, 0, 0, 13, 0};
+	struct siginfo_k segv = {SIGSEGV, SI_KERNEL, 0, 0, 0, 0, 13, 0, 0};
 	signal_force(t, &segv);
 	return SYSCALL_REGS_SET;
 }

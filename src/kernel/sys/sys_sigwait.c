@@ -6,6 +6,7 @@
 
 #include "kernel/abi/layout.h"
 #include "kernel/sys/syscall.h"
+#include "kernel/task/sched.h"
 #include "kernel/task/signal.h"
 #include "kernel/task/task.h"
 #include "kernel/task/timer.h"
@@ -23,20 +24,19 @@ int64_t sys_rt_sigpending(struct task *t, const uint64_t *a)
 	return copy_to_user(t->proc->mm, a[0], raw, (size_t)a[1]);
 }
 
-/* Sleeps (in virtual time) until an unblocked signal is pending. */
+/* Parks until an unblocked signal is pending; its delivery ends the call. */
 static int64_t wait_for_unblocked(struct task *t)
 {
-	while (!(t->sigpending & ~t->sigmask))
-		if (task_wait_timer(t, 0) < 0) {
-			task_deadlock(t, "waits for a signal that nothing can send");
-			break;
-		}
-	return -KERN_ERESTARTNOHAND;
+	if (t->sigpending & ~t->sigmask)
+		return -KERN_ERESTARTNOHAND;
+	return sched_park(t, NULL, -KERN_ERESTARTNOHAND);
 }
 
 int64_t sys_rt_sigsuspend(struct task *t, const uint64_t *a)
 {
 	uint8_t raw[8];
+	if (t->resuming) /* the mask is in place already */
+		return wait_for_unblocked(t);
 	if (a[1] != 8)
 		return -EINVAL;
 	if (copy_from_user(t->proc->mm, raw, a[0], 8))
@@ -58,7 +58,9 @@ static int64_t do_sigtimedwait(struct task *t, const uint64_t *a, int wide)
 	if (copy_from_user(t->proc->mm, raw, a[0], 8))
 		return -EFAULT;
 	uint64_t set = get64(raw, 0) & ~SIG_UNBLOCKABLE;
-	if (a[2]) {
+	if (t->resuming) {
+		deadline = t->park.deadline;
+	} else if (a[2]) {
 		int64_t wait;
 		int rc = sys_get_timespec(t, a[2], &wait, wide);
 		if (rc)
@@ -66,7 +68,7 @@ static int64_t do_sigtimedwait(struct task *t, const uint64_t *a, int wide)
 		int64_t now = vm_monotonic_ns(t->vm, &t->cpu);
 		deadline = wait > INT64_MAX - now ? INT64_MAX : now + wait;
 	}
-	for (;;) {
+	{
 		uint64_t ready = t->sigpending & set;
 		if (ready) {
 			int sig = __builtin_ctzll(ready) + 1;
@@ -85,10 +87,9 @@ static int64_t do_sigtimedwait(struct task *t, const uint64_t *a, int wide)
 			return -KERN_ERESTARTNOHAND; /* another signal's handler runs first */
 		if (a[2] && vm_monotonic_ns(t->vm, &t->cpu) >= deadline)
 			return -EAGAIN;
-		if (task_wait_timer(t, deadline) < 0 && !a[2]) {
-			task_deadlock(t, "sigtimedwait for a signal that nothing can send");
-			return -EINTR;
-		}
+		if (a[2])
+			return sched_park_until(t, NULL, deadline, -KERN_ERESTARTNOHAND);
+		return sched_park(t, NULL, -KERN_ERESTARTNOHAND);
 	}
 }
 

@@ -87,31 +87,30 @@ static void fill_statx(uint8_t *p, const struct stat *st)
 	put32(p, 140, minor(st->st_dev));
 }
 
-/* Host fstatat of a guest (dirfd, path, flags); fd-only when path is NULL. */
-static int do_fstatat(struct task *t, int dirfd, uint64_t upath, int flags, struct stat *st)
-{
-	char path[PATH_MAX];
-	int hostdir, hflags = 0;
-	int rc = path_from_user_at(t, dirfd, upath, path, &hostdir, flags & LINUX_AT_EMPTY_PATH);
-	if (rc < 0)
-		return rc;
-	if (path[0] == 0) {
-		struct file *f = fd_lookup(t->proc->fds, dirfd);
-		if (!f)
-			return -EBADF;
-		return fstat(f->host_fd, st) < 0 ? -errno : 0;
-	}
-	if (flags & LINUX_AT_SYMLINK_NOFOLLOW)
-		hflags |= AT_SYMLINK_NOFOLLOW;
-	return fstatat(hostdir, path, st, hflags) < 0 ? -errno : 0;
-}
-
 static int do_fstat(struct task *t, int fd, struct stat *st)
 {
 	struct file *f = fd_lookup(t->proc->fds, fd);
 	if (!f)
 		return -EBADF;
+	if (f->ops)
+		return f->ops->stat ? f->ops->stat(f, st) : -EBADF;
 	return fstat(f->host_fd, st) < 0 ? -errno : 0;
+}
+
+/* Host fstatat of a guest (dirfd, path, flags); fd-only when path is NULL. */
+static int do_fstatat(struct task *t, int dirfd, uint64_t upath, int flags, struct stat *st)
+{
+	char path[PATH_MAX];
+	int hostdir, hflags = 0;
+	int rc = path_from_user_at(t, dirfd, upath, path, &hostdir,
+				   flags & LINUX_AT_EMPTY_PATH ? PATH_EMPTY_OK : 0);
+	if (rc < 0)
+		return rc;
+	if (path[0] == 0)
+		return do_fstat(t, dirfd, st);
+	if (flags & LINUX_AT_SYMLINK_NOFOLLOW)
+		hflags |= AT_SYMLINK_NOFOLLOW;
+	return fstatat(hostdir, path, st, hflags) < 0 ? -errno : 0;
 }
 
 static int64_t out_stat(struct task *t, uint64_t ubuf, const struct stat *st, int i386)

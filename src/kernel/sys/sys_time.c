@@ -4,6 +4,7 @@
 
 #include "kernel/abi/layout.h"
 #include "kernel/sys/syscall.h"
+#include "kernel/task/sched.h"
 #include "kernel/task/timer.h"
 #include "mem/uaccess.h"
 
@@ -40,7 +41,7 @@ static int64_t clock_now(struct task *t, int64_t id, int64_t *ns)
 	case CLK_BOOTTIME:
 	case CLK_BOOT_ALARM: *ns = vm_monotonic_ns(t->vm, c); return 0;
 	case CLK_PROCESS:
-	case CLK_THREAD: *ns = (int64_t)c->icount; return 0;
+	case CLK_THREAD: *ns = (int64_t)task_insns(t); return 0;
 	default: return -EINVAL;
 	}
 }
@@ -121,27 +122,44 @@ int64_t sys_time(struct task *t, const uint64_t *a)
 	return sec;
 }
 
+/* Sleeping parks the task until the monotonic clock reaches the deadline;
+ * without --realtime, time skips there once nothing else can run. */
+static int64_t sleep_until(struct task *t, int64_t deadline)
+{
+	if (vm_monotonic_ns(t->vm, &t->cpu) >= deadline)
+		return 0;
+	return sched_park_until(t, NULL, deadline, -KERN_ERESTARTNOHAND);
+}
+
+static int64_t sleep_for(struct task *t, int64_t ns)
+{
+	int64_t now = vm_monotonic_ns(t->vm, &t->cpu);
+	return sleep_until(t, ns > INT64_MAX - now ? INT64_MAX : now + ns);
+}
+
 int64_t sys_nanosleep(struct task *t, const uint64_t *a)
 {
 	int64_t ns;
+	if (t->resuming)
+		return sleep_until(t, t->park.deadline);
 	int rc = sys_get_timespec(t, a[0], &ns, sys_is64(t));
 	if (rc)
 		return rc;
-	task_pass_time(t, ns);
-	return 0;
+	return sleep_for(t, ns);
 }
 
 static int64_t do_clock_nanosleep(struct task *t, const uint64_t *a, int wide)
 {
 	int64_t req, now;
+	if (t->resuming)
+		return sleep_until(t, t->park.deadline);
 	int rc = sys_get_timespec(t, a[2], &req, wide);
 	if (rc)
 		return rc;
 	if (clock_now(t, sys_sarg(t, a[0]), &now) || (int)a[0] == CLK_PROCESS ||
 	    (int)a[0] == CLK_THREAD)
 		return -EINVAL;
-	task_pass_time(t, (a[1] & LINUX_TIMER_ABSTIME) ? req - now : req);
-	return 0;
+	return sleep_for(t, (a[1] & LINUX_TIMER_ABSTIME) ? req - now : req);
 }
 
 int64_t sys_clock_nanosleep(struct task *t, const uint64_t *a)

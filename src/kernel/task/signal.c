@@ -9,6 +9,8 @@
 
 #include "interp/x87.h"
 #include "kernel/abi/layout.h"
+#include "kernel/task/process.h"
+#include "kernel/task/sched.h"
 #include "kernel/task/task.h"
 #include "kernel/task/timer.h"
 #include "mem/mm.h"
@@ -64,14 +66,27 @@ static int is_ignored(const struct task *t, int sig)
 	return h == 1 || (h == 0 && default_action(sig) == SD_IGNORE);
 }
 
+#define STOP_SIGNALS (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
+
 void signal_send(struct task *t, const struct siginfo_k *info)
 {
 	int sig = info->signo;
-	if (sig < 1 || sig > NSIG_LINUX || is_ignored(t, sig))
+	if (sig < 1 || sig > NSIG_LINUX)
+		return;
+	/* SIGCONT works when sent, whatever its disposition; stops and
+	 * continues cancel each other's pending instances. */
+	if (sig == SIGCONT || sig == SIGKILL) {
+		t->sigpending &= ~STOP_SIGNALS;
+		process_continue(t);
+	} else if (SIGBIT(sig) & STOP_SIGNALS) {
+		t->sigpending &= ~SIGBIT(SIGCONT);
+	}
+	if (is_ignored(t, sig))
 		return;
 	if (!(t->sigpending & SIGBIT(sig)))
 		t->siginfo[sig] = *info;
 	t->sigpending |= SIGBIT(sig);
+	sched_signal(t); /* sigtimedwait waits for blocked signals too */
 	if (t->sigpending & ~t->sigmask)
 		t->cpu.exit_req = 1;
 }
@@ -118,10 +133,13 @@ static void report_death(struct task *t, const struct siginfo_k *info)
 	fputc('\n', out);
 }
 
+/* A fault's death is always told; a signal sent by someone only when it
+ * ends the first process (a shell's children die of SIGPIPE quietly). */
 static void terminate(struct task *t, const struct siginfo_k *info)
 {
 	int sig = info->signo;
-	report_death(t, info);
+	if ((info->trapno >= 0 && fault_kind(info)) || t->proc == t->vm->init)
+		report_death(t, info);
 	task_exit(t, sig | (default_action(sig) == SD_CORE ? 0x80 : 0));
 }
 
@@ -137,6 +155,7 @@ static void write_siginfo(uint8_t *p, const struct siginfo_k *info, int is64)
 	} else {
 		put32(p, u, (uint32_t)info->pid);
 		put32(p, u + 4, (uint32_t)info->uid);
+		put32(p, u + 8, (uint32_t)info->status);
 	}
 }
 
@@ -365,6 +384,8 @@ static void deliver(struct task *t, const struct siginfo_k *info)
 		enum sig_default d = default_action(info->signo);
 		if (d == SD_TERM || d == SD_CORE)
 			terminate(t, info);
+		else if (d == SD_STOP)
+			process_stop(t, info->signo);
 		return;
 	}
 	int rc;
@@ -381,7 +402,7 @@ static void deliver(struct task *t, const struct siginfo_k *info)
 		rc = setup_frame32(t, &copy, info);
 	t->sigmask = running_mask; /* the handler runs with sigsuspend's mask too */
 	if (rc) {
-		struct siginfo_k segv = {SIGSEGV, SI_KERNEL, 0, 0, 0, 0, 13, 0};
+		struct siginfo_k segv = {SIGSEGV, SI_KERNEL, 0, 0, 0, 0, 13, 0, 0};
 		terminate(t, &segv);
 		return;
 	}
@@ -406,7 +427,7 @@ void signal_force(struct task *t, const struct siginfo_k *info)
 void signal_deliver_pending(struct task *t)
 {
 	uint64_t ready;
-	while (!t->cpu.stop && (ready = t->sigpending & ~t->sigmask) != 0) {
+	while (t->state == TASK_RUNNABLE && (ready = t->sigpending & ~t->sigmask) != 0) {
 		int sig = __builtin_ctzll(ready) + 1;
 		t->sigpending &= ~SIGBIT(sig);
 		deliver(t, &t->siginfo[sig]);

@@ -4,17 +4,14 @@
 
 #include "kernel/vm.h"
 
-struct process *process_create(struct vm *vm);
-void process_destroy(struct process *p);
-
-/* Runs the task until its process ends. */
-void task_run(struct task *t);
+/* Work due at every return to user mode: timers, signal delivery, the
+ * settling of an interrupted call. */
+void task_return_to_user(struct task *t);
+/* What the CPU calls when the guest faults. */
+void task_on_fault(struct cpu *c);
 
 /* Ends the task's process with a wait status (exit code << 8, or a signal
  * number with 0x80 for a core dump). */
 void task_exit(struct task *t, int wait_status);
-
-/* No guest thread can ever run again: report and end the machine. */
-void task_deadlock(struct task *t, const char *what);
 
 #endif

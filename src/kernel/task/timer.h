@@ -16,16 +16,4 @@ void timer_set(struct process *p, int64_t now, int64_t value_ns, int64_t interva
 int64_t timer_remaining(const struct process *p, int64_t now);
 /* Sends the signals of timers that have expired. */
 void timers_fire(struct task *t);
-/* Lets ns of time pass: skipped on the virtual clock, waited for with
- * --realtime. */
-void task_pass_time(struct task *t, int64_t ns);
-/* Sets how long the task may run before a timer needs looking at. */
-void task_set_budget(struct task *t);
-/* Waits for the next timer (skipping virtual time to it) and fires it;
- * -1 when no timer is armed, so nothing can ever come. */
-int task_wait_timer(struct task *t, int64_t deadline_ns);
-/* Waits until host descriptor fd is ready for `events` (POLLIN/POLLOUT);
- * 0 when ready, -KERN_ERESTARTSYS when a timer fired first. */
-int task_wait_host_fd(struct task *t, int fd, short events);
-
 #endif

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct file *file_from_host(int host_fd, int flags, const char *path)
@@ -15,6 +16,19 @@ struct file *file_from_host(int host_fd, int flags, const char *path)
 	f->host_fd = host_fd;
 	f->flags = flags;
 	f->path = path ? strdup(path) : NULL;
+	struct stat st;
+	f->host_may_block = host_fd >= 0 && fstat(host_fd, &st) == 0 &&
+			    !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISBLK(st.st_mode);
+	return f;
+}
+
+struct file *file_new(const struct file_ops *ops, void *priv, int flags, const char *path)
+{
+	struct file *f = file_from_host(-1, flags, path);
+	if (f) {
+		f->ops = ops;
+		f->priv = priv;
+	}
 	return f;
 }
 
@@ -28,7 +42,10 @@ void file_put(struct file *f)
 {
 	if (!f || --f->refs > 0)
 		return;
-	close(f->host_fd);
+	if (f->ops && f->ops->release)
+		f->ops->release(f);
+	if (f->host_fd >= 0)
+		close(f->host_fd);
 	free(f->path);
 	free(f);
 }
@@ -36,9 +53,31 @@ void file_put(struct file *f)
 struct fdtable *fdtable_create(void)
 {
 	struct fdtable *t = calloc(1, sizeof(struct fdtable));
-	if (t)
+	if (t) {
+		t->refs = 1;
 		t->limit = FDTABLE_MAX;
+	}
 	return t;
+}
+
+struct fdtable *fdtable_clone(const struct fdtable *t)
+{
+	struct fdtable *n = malloc(sizeof *n);
+	if (!n)
+		return NULL;
+	*n = *t;
+	n->refs = 1;
+	for (int fd = 0; fd < FDTABLE_MAX; fd++)
+		if (n->files[fd])
+			file_get(n->files[fd]);
+	return n;
+}
+
+void fdtable_close_on_exec(struct fdtable *t)
+{
+	for (int fd = 0; fd < FDTABLE_MAX; fd++)
+		if (t->files[fd] && t->cloexec[fd])
+			fd_close(t, fd);
 }
 
 void fdtable_set_limit(struct fdtable *t, uint64_t limit)
@@ -46,12 +85,15 @@ void fdtable_set_limit(struct fdtable *t, uint64_t limit)
 	t->limit = limit < FDTABLE_MAX ? (int)limit : FDTABLE_MAX;
 }
 
-void fdtable_destroy(struct fdtable *t)
+void fdtable_put(struct fdtable *t)
 {
-	if (!t)
+	if (!t || --t->refs > 0)
 		return;
-	for (int fd = 0; fd < FDTABLE_MAX; fd++)
-		file_put(t->files[fd]);
+	for (int fd = 0; fd < FDTABLE_MAX; fd++) {
+		struct file *f = t->files[fd];
+		t->files[fd] = NULL;
+		file_put(f);
+	}
 	free(t);
 }
 

@@ -4,29 +4,59 @@
 #ifndef HEXVM_KERNEL_VFS_FILE_H
 #define HEXVM_KERNEL_VFS_FILE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define FDTABLE_MAX 1024
 
+struct file;
+struct stat;
+struct task;
+
+/* What a file that is not a plain host descriptor does. Transfers return
+ * bytes moved, -errno, or -KERN_EPARK after parking the task. */
+struct file_ops {
+	int64_t (*read)(struct task *t, struct file *f, void *buf, size_t n);
+	int64_t (*write)(struct task *t, struct file *f, const void *buf, size_t n);
+	/* the POLLIN/POLLOUT/POLLHUP/POLLERR bits that hold now */
+	short (*poll)(struct file *f);
+	/* bytes ready to read, for FIONREAD */
+	int64_t (*nread)(struct file *f);
+	/* st_mode, st_ino ... of the file */
+	int (*stat)(struct file *f, struct stat *st);
+	void (*release)(struct file *f);
+};
+
 struct file {
 	int refs;
-	int host_fd; /* the host descriptor behind it */
+	int host_fd; /* the host descriptor behind it, or -1 */
 	int flags;   /* open flags: access mode, O_APPEND, O_NONBLOCK ... */
 	char *path;  /* as opened, for /proc and traces */
+	const struct file_ops *ops; /* NULL: everything goes to host_fd */
+	int host_may_block;	    /* host_fd is a pipe, socket or terminal */
+	void *priv;
 };
 
 struct fdtable {
+	int refs; /* processes sharing it (CLONE_FILES) */
 	struct file *files[FDTABLE_MAX];
 	uint8_t cloexec[FDTABLE_MAX];
 	int limit; /* RLIMIT_NOFILE, at most FDTABLE_MAX */
 };
 
 struct file *file_from_host(int host_fd, int flags, const char *path);
+/* A file served by ops rather than a host descriptor. */
+struct file *file_new(const struct file_ops *ops, void *priv, int flags, const char *path);
 struct file *file_get(struct file *f);
 void file_put(struct file *f);
 
 struct fdtable *fdtable_create(void);
-void fdtable_destroy(struct fdtable *t);
+/* fork's copy: the same open file descriptions, each one more referenced. */
+struct fdtable *fdtable_clone(const struct fdtable *t);
+/* Drops a reference; the last closes every descriptor. */
+void fdtable_put(struct fdtable *t);
+/* execve: descriptors marked close-on-exec go. */
+void fdtable_close_on_exec(struct fdtable *t);
 /* Lowest free descriptor >= min below the limit, or -EMFILE. */
 int fd_alloc(struct fdtable *t, struct file *f, int min, int cloexec);
 struct file *fd_lookup(struct fdtable *t, int fd);

@@ -1,0 +1,150 @@
+/* execve and execveat: the arguments and environment are copied out of the
+ * old image, the loader builds the new one; only when that succeeded does
+ * the process change (close-on-exec descriptors, handled signals back to
+ * their defaults, a vfork parent released). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/abi/layout.h"
+#include "kernel/sys/syscall.h"
+#include "kernel/task/sched.h"
+#include "kernel/vfs/file.h"
+#include "kernel/vfs/path.h"
+#include "loader/loader.h"
+#include "mem/uaccess.h"
+
+#define ARG_STRLEN_MAX	     131072	    /* MAX_ARG_STRLEN */
+#define ARG_TOTAL_MAX	     (2u << 20)	    /* a quarter of the default 8 MiB stack */
+#define LINUX_AT_EMPTY_PATH  0x1000
+#define LINUX_AT_SYMLINK_NOF 0x100
+
+struct strvec {
+	char **v;
+	size_t n;
+};
+
+static void strvec_free(struct strvec *s)
+{
+	for (size_t k = 0; k < s->n; k++)
+		free(s->v[k]);
+	free(s->v);
+}
+
+static int strvec_push(struct strvec *s, char *str)
+{
+	char **v = realloc(s->v, (s->n + 2) * sizeof *v);
+	if (!v) {
+		free(str);
+		return -ENOMEM;
+	}
+	s->v = v;
+	s->v[s->n++] = str;
+	s->v[s->n] = NULL;
+	return 0;
+}
+
+/* A guest NULL-terminated array of strings; a NULL array is empty. */
+static int copy_strings(struct task *t, uint64_t uvec, struct strvec *out, size_t *total)
+{
+	unsigned w = sys_is64(t) ? 8 : 4;
+	char *buf = malloc(ARG_STRLEN_MAX + 1);
+	out->v = calloc(1, sizeof *out->v); /* the terminator of an empty array */
+	int rc = buf && out->v ? 0 : -ENOMEM;
+	for (uint64_t k = 0; !rc && uvec; k++) {
+		uint8_t raw[8];
+		if (copy_from_user(t->proc->mm, raw, uvec + k * w, w)) {
+			rc = -EFAULT;
+			break;
+		}
+		uint64_t ustr = get_long(raw, 0, w == 8);
+		if (!ustr)
+			break;
+		long len = strncpy_from_user(t->proc->mm, buf, ustr, ARG_STRLEN_MAX + 1);
+		if (len < 0)
+			rc = (int)len;
+		else if (len > ARG_STRLEN_MAX || (*total += (size_t)len + 1 + w) > ARG_TOTAL_MAX)
+			rc = -E2BIG;
+		else
+			rc = strvec_push(out, strdup(buf));
+	}
+	free(buf);
+	return rc;
+}
+
+/* Handlers go back to the default; ignored signals stay ignored; flags,
+ * masks and restorers are cleared for all. */
+static void reset_handlers(struct process *p)
+{
+	for (int sig = 1; sig <= NSIG_LINUX; sig++) {
+		struct k_sigaction *sa = &p->sigactions[sig];
+		uint64_t keep = sa->handler == 1 ? 1 : 0;
+		memset(sa, 0, sizeof *sa);
+		sa->handler = keep;
+	}
+}
+
+static void set_comm(struct task *t, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	memset(t->comm, 0, sizeof t->comm);
+	snprintf(t->comm, sizeof t->comm, "%.15s", base ? base + 1 : path);
+}
+
+/* What changes once the new image is in place. */
+static void after_exec(struct task *t, const char *path)
+{
+	struct process *p = t->proc;
+	fdtable_close_on_exec(p->fds);
+	reset_handlers(p);
+	t->altstack_sp = t->altstack_size = 0;
+	t->clear_child_tid = 0;
+	t->restart_ret = 0;
+	set_comm(t, path);
+	if (p->vfork_parent) {
+		sched_wake(t->vm, p);
+		p->vfork_parent = NULL;
+	}
+	t->cpu.exit_req = 1; /* the running block belongs to the old image */
+}
+
+static int64_t do_execve(struct task *t, int dirfd, uint64_t upath, uint64_t uargv,
+			 uint64_t uenvp, int flags)
+{
+	char path[PATH_MAX];
+	int hostdir;
+	struct strvec argv = {NULL, 0}, envp = {NULL, 0};
+	size_t total = 0;
+	if (flags & ~(LINUX_AT_EMPTY_PATH | LINUX_AT_SYMLINK_NOF))
+		return -EINVAL;
+	int rc = path_from_user_at(t, dirfd, upath, path, &hostdir, 0);
+	if (!rc && hostdir != AT_FDCWD)
+		rc = -ENOSYS; /* execveat relative to a directory descriptor: with the VFS */
+	if (!rc)
+		rc = copy_strings(t, uargv, &argv, &total);
+	if (!rc)
+		rc = copy_strings(t, uenvp, &envp, &total);
+	if (!rc) {
+		struct exec_error err;
+		if (loader_exec(t->vm, t->proc, path, argv.v, envp.v, &err))
+			rc = -err.err;
+		else
+			after_exec(t, path);
+	}
+	strvec_free(&argv);
+	strvec_free(&envp);
+	return rc ? rc : SYSCALL_REGS_SET;
+}
+
+int64_t sys_execve(struct task *t, const uint64_t *a)
+{
+	return do_execve(t, -100, a[0], a[1], a[2], 0);
+}
+
+int64_t sys_execveat(struct task *t, const uint64_t *a)
+{
+	return do_execve(t, (int)a[0], a[1], a[2], a[3], (int)a[4]);
+}

@@ -1,0 +1,273 @@
+/* poll, ppoll, select, pselect6: readiness of kernel files (pipes) comes
+ * from their poll op, of host descriptors from one host poll. A caller with
+ * nothing ready parks until any kernel object changes, one of its host
+ * descriptors becomes ready, or its deadline passes; then it looks again. */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/abi/layout.h"
+#include "kernel/sys/syscall.h"
+#include "kernel/task/sched.h"
+#include "kernel/task/signal.h"
+#include "kernel/task/timer.h"
+#include "kernel/vfs/file.h"
+#include "mem/uaccess.h"
+
+#define POLL_ALWAYS (POLLERR | POLLHUP | POLLNVAL)
+#define NSEC	    1000000000ll
+
+struct poll_set {
+	struct pollfd *e; /* guest descriptors, their events and the result */
+	int n;
+	struct pollfd *host; /* the host descriptors among them, to wait on */
+	int n_host;
+};
+
+static short file_revents(struct file *f)
+{
+	short r = f->ops->poll ? f->ops->poll(f) : (short)(POLLIN | POLLOUT);
+	if (r & POLLIN)
+		r |= POLLRDNORM;
+	if (r & POLLOUT)
+		r |= POLLWRNORM;
+	return r;
+}
+
+/* Fills in revents; the number of entries with any. */
+static int poll_now(struct task *t, struct poll_set *s)
+{
+	int *where = malloc(sizeof *where * (size_t)(s->n ? s->n : 1)), ready = 0;
+	if (!where)
+		return -ENOMEM;
+	s->n_host = 0;
+	for (int k = 0; k < s->n; k++) {
+		struct pollfd *e = &s->e[k];
+		struct file *f = e->fd >= 0 ? fd_lookup(t->proc->fds, e->fd) : NULL;
+		e->revents = 0;
+		if (e->fd < 0)
+			continue;
+		if (!f)
+			e->revents = POLLNVAL;
+		else if (f->ops)
+			e->revents = file_revents(f) & (e->events | POLL_ALWAYS);
+		else if (!f->host_may_block)
+			e->revents = e->events & (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
+		else {
+			s->host[s->n_host] = (struct pollfd){f->host_fd, e->events, 0};
+			where[s->n_host++] = k;
+		}
+	}
+	if (s->n_host && poll(s->host, (nfds_t)s->n_host, 0) > 0)
+		for (int h = 0; h < s->n_host; h++)
+			s->e[where[h]].revents = s->host[h].revents;
+	free(where);
+	for (int k = 0; k < s->n; k++)
+		ready += s->e[k].revents != 0;
+	return ready;
+}
+
+/* deadline: monotonic ns, 0 for none; nowait: a zero timeout. */
+static int64_t poll_or_park(struct task *t, struct poll_set *s, int64_t deadline, int nowait)
+{
+	int ready = poll_now(t, s);
+	if (ready || nowait)
+		return ready;
+	if (deadline && vm_monotonic_ns(t->vm, &t->cpu) >= deadline)
+		return 0;
+	return sched_park_poll(t, s->host, s->n_host, deadline, -KERN_ERESTARTNOHAND);
+}
+
+/* The deadline of a timeout in ns (< 0: none); a resumed call keeps its own. */
+static int64_t deadline_of(struct task *t, int64_t timeout_ns, int *nowait)
+{
+	*nowait = timeout_ns == 0;
+	if (t->resuming)
+		return t->park.deadline;
+	if (timeout_ns < 0)
+		return 0;
+	int64_t now = vm_monotonic_ns(t->vm, &t->cpu);
+	return timeout_ns > INT64_MAX - now ? INT64_MAX : now + timeout_ns;
+}
+
+/* The mask of ppoll and pselect6 holds while waiting; restored at the return
+ * to user mode, after a handler it lets through has run. */
+static int64_t set_wait_mask(struct task *t, uint64_t umask, uint64_t size)
+{
+	uint8_t raw[8];
+	if (!umask || t->resuming)
+		return 0;
+	if (size != 8)
+		return -EINVAL;
+	if (copy_from_user(t->proc->mm, raw, umask, 8))
+		return -EFAULT;
+	t->saved_sigmask = t->sigmask;
+	t->restore_sigmask = 1;
+	t->sigmask = get64(raw, 0) & ~SIG_UNBLOCKABLE;
+	return 0;
+}
+
+static int64_t do_poll(struct task *t, uint64_t ufds, uint64_t nfds, int64_t timeout_ns)
+{
+	if (nfds > (uint64_t)t->proc->fds->limit)
+		return -EINVAL;
+	int n = (int)nfds, nowait;
+	int64_t deadline = deadline_of(t, timeout_ns, &nowait);
+	struct poll_set s = {calloc((size_t)n + 1, sizeof(struct pollfd)), n,
+			     calloc((size_t)n + 1, sizeof(struct pollfd)), 0};
+	int64_t rc = s.e && s.host ? 0 : -ENOMEM;
+	if (!rc && copy_from_user(t->proc->mm, s.e, ufds, (size_t)n * 8))
+		rc = -EFAULT;
+	if (!rc)
+		rc = poll_or_park(t, &s, deadline, nowait);
+	if (rc >= 0 && copy_to_user(t->proc->mm, ufds, s.e, (size_t)n * 8))
+		rc = -EFAULT;
+	free(s.e);
+	free(s.host);
+	return rc;
+}
+
+int64_t sys_poll(struct task *t, const uint64_t *a)
+{
+	int ms = (int)a[2];
+	return do_poll(t, a[0], a[1], ms < 0 ? -1 : (int64_t)ms * 1000000);
+}
+
+static int64_t do_ppoll(struct task *t, const uint64_t *a, int wide)
+{
+	int64_t timeout = -1;
+	if (a[2] && !t->resuming) {
+		int rc = sys_get_timespec(t, a[2], &timeout, wide);
+		if (rc)
+			return rc;
+	}
+	int64_t rc = set_wait_mask(t, a[3], a[4]);
+	return rc ? rc : do_poll(t, a[0], a[1], timeout);
+}
+
+int64_t sys_ppoll(struct task *t, const uint64_t *a) { return do_ppoll(t, a, 1); }
+int64_t sys_ppoll32(struct task *t, const uint64_t *a) { return do_ppoll(t, a, 0); }
+
+/* fd_set: bits in guest longs, which on little-endian x86 is plain bytes. */
+struct fd_sets {
+	uint8_t in[FDTABLE_MAX / 8], out[FDTABLE_MAX / 8], ex[FDTABLE_MAX / 8];
+};
+
+static int bit(const uint8_t *set, int fd) { return set[fd / 8] >> (fd % 8) & 1; }
+
+static int64_t sets_to_poll(struct task *t, const struct fd_sets *in, int nfds,
+			    struct poll_set *s)
+{
+	for (int fd = 0; fd < nfds; fd++) {
+		short ev = (short)((bit(in->in, fd) ? POLLIN : 0) | (bit(in->out, fd) ? POLLOUT : 0) |
+				   (bit(in->ex, fd) ? POLLPRI : 0));
+		if (!ev)
+			continue;
+		if (!fd_lookup(t->proc->fds, fd))
+			return -EBADF;
+		s->e[s->n++] = (struct pollfd){fd, ev, 0};
+	}
+	return 0;
+}
+
+static int poll_to_sets(const struct poll_set *s, struct fd_sets *out)
+{
+	int count = 0;
+	memset(out, 0, sizeof *out);
+	for (int k = 0; k < s->n; k++) {
+		int fd = s->e[k].fd;
+		short r = s->e[k].revents, ev = s->e[k].events;
+		int in = (ev & POLLIN) && (r & (POLLIN | POLLHUP | POLLERR));
+		int wr = (ev & POLLOUT) && (r & (POLLOUT | POLLERR));
+		int ex = (ev & POLLPRI) && (r & POLLPRI);
+		out->in[fd / 8] |= (uint8_t)(in << (fd % 8));
+		out->out[fd / 8] |= (uint8_t)(wr << (fd % 8));
+		out->ex[fd / 8] |= (uint8_t)(ex << (fd % 8));
+		count += in + wr + ex;
+	}
+	return count;
+}
+
+static int64_t do_select(struct task *t, int64_t nfds, const uint64_t *usets, int64_t timeout_ns)
+{
+	if (nfds < 0)
+		return -EINVAL;
+	if (nfds > FDTABLE_MAX)
+		nfds = FDTABLE_MAX;
+	unsigned w = sys_is64(t) ? 64 : 32;
+	size_t bytes = (size_t)((nfds + w - 1) / w * (w / 8));
+	struct fd_sets sets;
+	uint8_t *parts[3] = {sets.in, sets.out, sets.ex};
+	memset(&sets, 0, sizeof sets);
+	for (int k = 0; k < 3; k++)
+		if (usets[k] && copy_from_user(t->proc->mm, parts[k], usets[k], bytes))
+			return -EFAULT;
+	struct poll_set s = {calloc((size_t)nfds + 1, sizeof(struct pollfd)), 0,
+			     calloc((size_t)nfds + 1, sizeof(struct pollfd)), 0};
+	int nowait;
+	int64_t deadline = deadline_of(t, timeout_ns, &nowait);
+	int64_t rc = s.e && s.host ? sets_to_poll(t, &sets, (int)nfds, &s) : -ENOMEM;
+	if (!rc)
+		rc = poll_or_park(t, &s, deadline, nowait);
+	if (rc >= 0) {
+		rc = poll_to_sets(&s, &sets);
+		for (int k = 0; k < 3; k++)
+			if (usets[k] && copy_to_user(t->proc->mm, usets[k], parts[k], bytes))
+				rc = -EFAULT;
+	}
+	free(s.e);
+	free(s.host);
+	return rc;
+}
+
+/* struct timeval of guest longs; select(2) takes one, pselect6 a timespec. */
+static int get_timeval(struct task *t, uint64_t addr, int64_t *ns)
+{
+	uint8_t raw[16];
+	int is64 = sys_is64(t);
+	if (copy_from_user(t->proc->mm, raw, addr, is64 ? 16 : 8))
+		return -EFAULT;
+	int64_t sec = (int64_t)get_long(raw, 0, is64), usec = (int64_t)get_long(raw, is64 ? 8 : 4, is64);
+	if (!is64) {
+		sec = (int32_t)sec;
+		usec = (int32_t)usec;
+	}
+	if (sec < 0 || usec < 0 || usec >= 1000000)
+		return -EINVAL;
+	*ns = sec > INT64_MAX / NSEC - 1 ? INT64_MAX : sec * NSEC + usec * 1000;
+	return 0;
+}
+
+int64_t sys_select(struct task *t, const uint64_t *a)
+{
+	int64_t timeout = -1;
+	if (a[4] && !t->resuming) {
+		int rc = get_timeval(t, a[4], &timeout);
+		if (rc)
+			return rc;
+	}
+	uint64_t sets[3] = {a[1], a[2], a[3]};
+	return do_select(t, sys_sarg(t, a[0]), sets, timeout);
+}
+
+static int64_t do_pselect6(struct task *t, const uint64_t *a, int wide)
+{
+	int64_t timeout = -1, rc;
+	if (a[4] && !t->resuming && (rc = sys_get_timespec(t, a[4], &timeout, wide)))
+		return rc;
+	if (a[5]) { /* { const sigset_t *ss; size_t ss_len; } of guest longs */
+		uint8_t raw[16];
+		int is64 = sys_is64(t);
+		if (copy_from_user(t->proc->mm, raw, a[5], is64 ? 16 : 8))
+			return -EFAULT;
+		rc = set_wait_mask(t, get_long(raw, 0, is64), get_long(raw, is64 ? 8 : 4, is64));
+		if (rc)
+			return rc;
+	}
+	uint64_t sets[3] = {a[1], a[2], a[3]};
+	return do_select(t, sys_sarg(t, a[0]), sets, timeout);
+}
+
+int64_t sys_pselect6(struct task *t, const uint64_t *a) { return do_pselect6(t, a, 1); }
+int64_t sys_pselect6_32(struct task *t, const uint64_t *a) { return do_pselect6(t, a, 0); }

@@ -1,0 +1,250 @@
+/* The process table. Pids count up from 2; pid 1 stands for the machine
+ * itself, which adopts orphans only when the first process is gone, and
+ * reaps them at once. */
+#include "kernel/task/process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "kernel/task/sched.h"
+#include "kernel/task/signal.h"
+#include "kernel/vfs/file.h"
+#include "mem/mm.h"
+
+#define RLIM_INF       (~0ull)
+#define SA_NOCLDSTOP_L 1u
+#define SA_NOCLDWAIT_L 2u
+#define CLD_STOPPED_L    5
+#define CLD_CONTINUED_L  6
+#define CLD_EXITED_L     1
+#define CLD_KILLED_L     2
+#define CLD_DUMPED_L     3
+
+static void default_rlimits(struct process *p)
+{
+	for (int k = 0; k < RLIMIT_COUNT; k++)
+		p->rlimits[k][0] = p->rlimits[k][1] = RLIM_INF;
+	p->rlimits[3][0] = 8ull << 20;			   /* RLIMIT_STACK */
+	p->rlimits[4][0] = p->rlimits[4][1] = 0;	   /* RLIMIT_CORE */
+	p->rlimits[7][0] = p->rlimits[7][1] = FDTABLE_MAX; /* RLIMIT_NOFILE */
+	p->rlimits[8][0] = p->rlimits[8][1] = 8ull << 20;  /* RLIMIT_MEMLOCK */
+}
+
+int process_cwd_open(void) { return open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC); }
+
+static void link_process(struct vm *vm, struct process *p)
+{
+	struct process **pp = &vm->procs;
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = p;
+}
+
+struct process *process_create(struct vm *vm)
+{
+	struct process *p = calloc(1, sizeof *p);
+	struct task *t = calloc(1, sizeof *t);
+	if (!p || !t) {
+		free(p);
+		free(t);
+		return NULL;
+	}
+	p->pid = p->pgid = p->sid = vm->next_pid++;
+	p->ppid = 1;
+	p->uid = (uint32_t)getuid();
+	p->gid = (uint32_t)getgid();
+	p->umask = 022;
+	p->exit_signal = SIGCHLD;
+	p->cwd_fd = -1;
+	default_rlimits(p);
+	p->task = t;
+	t->proc = p;
+	t->vm = vm;
+	t->tid = p->pid;
+	t->cpu.task = t;
+	link_process(vm, p);
+	return p;
+}
+
+struct process *process_find(const struct vm *vm, int pid)
+{
+	for (struct process *p = vm->procs; p; p = p->next)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
+
+static void unlink_process(struct vm *vm, struct process *p)
+{
+	for (struct process **pp = &vm->procs; *pp; pp = &(*pp)->next)
+		if (*pp == p) {
+			*pp = p->next;
+			return;
+		}
+}
+
+static void unlink_task(struct vm *vm, struct task *t)
+{
+	for (struct task **pp = &vm->tasks; *pp; pp = &(*pp)->next)
+		if (*pp == t) {
+			*pp = t->next;
+			break;
+		}
+	if (vm->current == t)
+		vm->current = NULL;
+}
+
+static void free_process(struct vm *vm, struct process *p)
+{
+	unlink_process(vm, p);
+	if (vm->init == p)
+		vm->init = NULL;
+	if (vm->cwd_owner == p)
+		vm->cwd_owner = NULL;
+	if (p->task) {
+		unlink_task(vm, p->task);
+		free(p->task);
+	}
+	fdtable_put(p->fds);
+	mm_put(p->mm);
+	mm_put(p->old_mm);
+	if (p->cwd_fd >= 0)
+		close(p->cwd_fd);
+	free(p->exe);
+	free(p);
+}
+
+void process_release_old_mm(struct process *p)
+{
+	if (p->old_mm) {
+		mm_put(p->old_mm);
+		p->old_mm = NULL;
+	}
+}
+
+void process_reap(struct vm *vm, struct process *p)
+{
+	struct process *parent = process_find(vm, p->ppid);
+	if (parent)
+		parent->child_insns += p->child_insns;
+	free_process(vm, p);
+}
+
+/* The heir of orphans: the first process while it lives, else the machine. */
+static struct process *orphan_heir(const struct vm *vm, const struct process *dying)
+{
+	struct process *init = vm->init;
+	return init && init != dying && init->state == PROC_LIVE ? init : NULL;
+}
+
+static void reparent_children(struct vm *vm, struct process *p)
+{
+	struct process *heir = orphan_heir(vm, p), *q = vm->procs, *next;
+	for (; q; q = next) {
+		next = q->next;
+		if (q->ppid != p->pid || q == p)
+			continue;
+		q->ppid = heir ? heir->pid : 1;
+		if (q->state != PROC_ZOMBIE)
+			continue;
+		if (heir)
+			sched_wake(vm, heir);
+		else
+			free_process(vm, q);
+	}
+}
+
+static void tell_parent(struct vm *vm, struct process *p)
+{
+	struct process *parent = process_find(vm, p->ppid);
+	if (!parent || parent->state != PROC_LIVE) {
+		free_process(vm, p);
+		return;
+	}
+	const struct k_sigaction *sa = &parent->sigactions[SIGCHLD];
+	int autoreap = sa->handler == 1 || (sa->flags & SA_NOCLDWAIT_L);
+	if (p->exit_signal && parent->task) {
+		int st = p->wait_status, sig = st & 0x7f;
+		struct siginfo_k info = {
+			.signo = p->exit_signal,
+			.code = !sig ? CLD_EXITED_L : (st & 0x80) ? CLD_DUMPED_L : CLD_KILLED_L,
+			.pid = p->pid,
+			.uid = (int)p->uid,
+			.status = sig ? sig : (st >> 8) & 0xff,
+			.trapno = -1,
+		};
+		signal_send(parent->task, &info);
+	}
+	sched_wake(vm, parent);
+	if (autoreap)
+		process_reap(vm, p);
+}
+
+/* Job control: the parent learns of a stop or a continue through wait and,
+ * unless it asked not to, SIGCHLD. */
+static void report_to_parent(struct vm *vm, struct process *p, int code, int status)
+{
+	struct process *parent = process_find(vm, p->ppid);
+	if (!parent || parent->state != PROC_LIVE || !parent->task)
+		return;
+	if (!(parent->sigactions[SIGCHLD].flags & SA_NOCLDSTOP_L)) {
+		struct siginfo_k info = {.signo = SIGCHLD, .code = code, .pid = p->pid,
+					 .uid = (int)p->uid, .status = status, .trapno = -1};
+		signal_send(parent->task, &info);
+	}
+	sched_wake(vm, parent);
+}
+
+void process_stop(struct task *t, int sig)
+{
+	t->state = TASK_STOPPED;
+	t->cpu.exit_req = 1;
+	t->proc->report = sig << 8 | 0x7f;
+	report_to_parent(t->vm, t->proc, CLD_STOPPED_L, sig);
+}
+
+void process_continue(struct task *t)
+{
+	if (t->state != TASK_STOPPED)
+		return;
+	t->state = TASK_RUNNABLE;
+	t->proc->report = 0xffff;
+	report_to_parent(t->vm, t->proc, CLD_CONTINUED_L, SIGCONT);
+}
+
+void process_exit(struct vm *vm, struct process *p)
+{
+	struct task *t = p->task;
+	p->child_insns += t->insns;
+	unlink_task(vm, t);
+	free(t);
+	p->task = NULL;
+	fdtable_put(p->fds);
+	p->fds = NULL;
+	mm_put(p->mm);
+	p->mm = NULL;
+	process_release_old_mm(p);
+	if (p->cwd_fd >= 0)
+		close(p->cwd_fd);
+	p->cwd_fd = -1;
+	if (vm->cwd_owner == p)
+		vm->cwd_owner = NULL;
+	p->alarm_at = 0;
+	if (p->vfork_parent) {
+		sched_wake(vm, p);
+		p->vfork_parent = NULL;
+	}
+	p->state = PROC_ZOMBIE;
+	if (p == vm->init)
+		vm->init_ended = 1;
+	reparent_children(vm, p);
+	tell_parent(vm, p);
+}
+
+void process_free_all(struct vm *vm)
+{
+	while (vm->procs)
+		free_process(vm, vm->procs);
+}
