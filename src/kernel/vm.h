@@ -14,6 +14,7 @@
 
 struct mm;
 struct fdtable;
+struct pipe;
 
 struct vm_options {
 	int trace_syscalls; /* -s */
@@ -83,6 +84,7 @@ struct parked_call {
 	int woken;
 	int64_t intr;	   /* what a deliverable signal makes of it; 0: not interruptible */
 	uint64_t progress; /* bytes a partial transfer has moved so far */
+	void *pending;	   /* a file opened but not yet installed (FIFO open) */
 };
 
 struct task {
@@ -124,7 +126,8 @@ struct vm {
 	struct process *cwd_owner; /* whose working directory the host is in */
 	uint64_t icount;       /* instructions retired by all tasks */
 	int next_pid;
-	uint64_t next_ino; /* for kernel objects (pipes) */
+	uint64_t next_ino;   /* for kernel objects (pipes) */
+	struct pipe *fifos;  /* the kernel pipes of open FIFOs */
 	int init_status;       /* the first process's wait status, once it ended */
 	int init_ended;
 	int64_t clock_skip_ns; /* time the guest slept, skipped over */

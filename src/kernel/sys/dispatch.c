@@ -6,6 +6,7 @@
 #include "kernel/sys/syscall.h"
 #include "kernel/task/sched.h"
 #include "kernel/task/timer.h"
+#include "kernel/vfs/file.h"
 
 /* Rows absent from an ABI (number -1) all land in the spare last slot, which
  * is never looked up; the override warnings for it are expected. */
@@ -108,7 +109,9 @@ int syscall_resume(struct task *t)
 	char args_text[512] = "";
 	int64_t ret;
 	if (pc->intr && (t->sigpending & ~t->sigmask)) {
-		ret = pc->progress ? (int64_t)pc->progress : pc->intr;
+		ret = pc->progress && !pc->pending ? (int64_t)pc->progress : pc->intr;
+		file_put(pc->pending); /* an open that never finished */
+		pc->pending = NULL;
 		if (t->vm->opt.trace_syscalls) {
 			const struct syscall_desc *d = syscall_lookup(pc->abi, pc->nr);
 			if (d)

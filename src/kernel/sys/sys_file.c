@@ -14,6 +14,7 @@
 #include "kernel/task/sched.h"
 #include "kernel/task/timer.h"
 #include "kernel/vfs/file.h"
+#include "kernel/vfs/open.h"
 #include "kernel/vfs/path.h"
 #include "kernel/vfs/pipe.h"
 #include "mem/mm.h"
@@ -28,18 +29,13 @@ static struct fdtable *fds(struct task *t) { return t->proc->fds; }
 static int64_t do_openat(struct task *t, int dirfd, uint64_t upath, int flags, int mode)
 {
 	char path[PATH_MAX];
+	struct file *f;
 	int hostdir, rc = path_from_user(t, dirfd, upath, path, &hostdir);
 	if (rc < 0)
 		return rc;
-	int hfd = openat(hostdir, path, (flags & ~LINUX_O_CLOEXEC) | O_CLOEXEC,
-			 (mode_t)(mode & ~(int)t->proc->umask & 07777));
-	if (hfd < 0)
-		return -errno;
-	struct file *f = file_from_host(hfd, flags & ~LINUX_O_CLOEXEC, path);
-	if (!f) {
-		close(hfd);
-		return -ENOMEM;
-	}
+	int64_t opened = vfs_open(t, hostdir, path, flags & ~LINUX_O_CLOEXEC, mode, &f);
+	if (opened < 0)
+		return opened;
 	int fd = fd_alloc(fds(t), f, 0, flags & LINUX_O_CLOEXEC);
 	if (fd < 0)
 		file_put(f);
@@ -329,8 +325,8 @@ int64_t sys_fcntl(struct task *t, const uint64_t *a)
 	case F_GETFL: {
 		if (f->ops)
 			return f->flags;
-		int hf = fcntl(f->host_fd, F_GETFL);
-		return hf < 0 ? -errno : hf;
+		int hf = fcntl(f->host_fd, F_GETFL); /* O_NONBLOCK is the guest's, not the host's */
+		return hf < 0 ? -errno : (hf & ~O_NONBLOCK) | (f->flags & O_NONBLOCK);
 	}
 	case F_SETFL: {
 		int settable = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;

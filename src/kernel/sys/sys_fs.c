@@ -78,6 +78,28 @@ int64_t sys_mkdirat(struct task *t, const uint64_t *a)
 	return do_mkdirat(t, (int)a[0], a[1], (int)a[2]);
 }
 
+/* Regular files, FIFOs and sockets; device nodes are the host's to refuse. */
+static int64_t do_mknodat(struct task *t, int dirfd, uint64_t upath, uint32_t mode, uint32_t dev)
+{
+	struct upath p;
+	int rc = get_path(t, dirfd, upath, &p);
+	if (rc < 0)
+		return rc;
+	mode_t m = (mode_t)((mode & ~S_IFMT & ~t->proc->umask & 07777) | (mode & S_IFMT));
+	if (!(mode & S_IFMT))
+		m |= S_IFREG;
+	return ok_or_errno(mknodat(p.dir, p.name, m, (dev_t)dev));
+}
+
+int64_t sys_mknod(struct task *t, const uint64_t *a)
+{
+	return do_mknodat(t, LINUX_AT_FDCWD, a[0], (uint32_t)a[1], (uint32_t)a[2]);
+}
+int64_t sys_mknodat(struct task *t, const uint64_t *a)
+{
+	return do_mknodat(t, (int)a[0], a[1], (uint32_t)a[2], (uint32_t)a[3]);
+}
+
 static int64_t do_unlinkat(struct task *t, int dirfd, uint64_t upath, int flags)
 {
 	struct upath p;

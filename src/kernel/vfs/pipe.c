@@ -14,14 +14,19 @@
 #include "kernel/task/sched.h"
 #include "kernel/task/signal.h"
 #include "kernel/task/timer.h"
+#include "kernel/vm.h"
 
 struct pipe {
 	struct vm *vm;
 	uint8_t *buf;
 	size_t head, len; /* the bytes held start at head, wrapping */
 	int readers, writers;
-	uint64_t ino;
+	uint64_t dev, ino;
 	uint32_t uid, gid;
+	/* named pipes (FIFOs) only: */
+	int named;
+	uint64_t r_gen, w_gen;	/* opens for reading and for writing so far */
+	struct pipe *next_fifo; /* in vm->fifos */
 };
 
 static size_t ring_out(struct pipe *p, uint8_t *dst, size_t n)
@@ -103,10 +108,14 @@ static int64_t pipe_write(struct task *t, struct file *f, const void *buf, size_
 static short pipe_poll(struct file *f)
 {
 	struct pipe *p = f->priv;
-	if ((f->flags & O_ACCMODE) == O_RDONLY)
-		return (short)((p->len ? POLLIN : 0) | (!p->writers ? POLLHUP : 0));
-	return (short)((PIPE_CAPACITY - p->len >= PIPE_ATOMIC ? POLLOUT : 0) |
-		       (!p->readers ? POLLERR : 0));
+	int acc = f->flags & O_ACCMODE;
+	short r = 0;
+	if (acc != O_WRONLY)
+		r |= (short)((p->len ? POLLIN : 0) | (!p->writers ? POLLHUP : 0));
+	if (acc != O_RDONLY)
+		r |= (short)((PIPE_CAPACITY - p->len >= PIPE_ATOMIC ? POLLOUT : 0) |
+			     (!p->readers ? POLLERR : 0));
+	return r;
 }
 
 static int64_t pipe_nread(struct file *f) { return (int64_t)((struct pipe *)f->priv)->len; }
@@ -115,7 +124,7 @@ static int pipe_stat(struct file *f, struct stat *st)
 {
 	const struct pipe *p = f->priv;
 	memset(st, 0, sizeof *st);
-	st->st_dev = makedev(0, 12); /* Linux's pipefs */
+	st->st_dev = p->dev;
 	st->st_ino = p->ino;
 	st->st_mode = S_IFIFO | 0600;
 	st->st_nlink = 1;
@@ -125,18 +134,37 @@ static int pipe_stat(struct file *f, struct stat *st)
 	return 0;
 }
 
+static void unlink_fifo(struct pipe *p)
+{
+	for (struct pipe **pp = &p->vm->fifos; *pp; pp = &(*pp)->next_fifo)
+		if (*pp == p) {
+			*pp = p->next_fifo;
+			return;
+		}
+}
+
+/* A pipe goes with its last end (and a FIFO's contents with it, as on
+ * Linux); an end still waiting in open counts. */
+static void pipe_maybe_free(struct pipe *p)
+{
+	if (p->readers || p->writers)
+		return;
+	if (p->named)
+		unlink_fifo(p);
+	free(p->buf);
+	free(p);
+}
+
 static void pipe_release(struct file *f)
 {
 	struct pipe *p = f->priv;
-	if ((f->flags & O_ACCMODE) == O_RDONLY)
+	int acc = f->flags & O_ACCMODE;
+	if (acc != O_WRONLY)
 		p->readers--;
-	else
+	if (acc != O_RDONLY)
 		p->writers--;
 	sched_wake(p->vm, p);
-	if (!p->readers && !p->writers) {
-		free(p->buf);
-		free(p);
-	}
+	pipe_maybe_free(p);
 }
 
 static const struct file_ops pipe_ops = {
@@ -148,20 +176,29 @@ static const struct file_ops pipe_ops = {
 	.release = pipe_release,
 };
 
-int pipe_create(struct task *t, int flags, struct file *ends[2])
+static struct pipe *pipe_new(struct task *t)
 {
 	struct pipe *p = calloc(1, sizeof *p);
 	uint8_t *buf = malloc(PIPE_CAPACITY);
 	if (!p || !buf) {
 		free(p);
 		free(buf);
-		return -ENOMEM;
+		return NULL;
 	}
 	p->vm = t->vm;
 	p->buf = buf;
+	p->dev = makedev(0, 12); /* Linux's pipefs */
 	p->ino = ++t->vm->next_ino;
 	p->uid = t->proc->uid;
 	p->gid = t->proc->gid;
+	return p;
+}
+
+int pipe_create(struct task *t, int flags, struct file *ends[2])
+{
+	struct pipe *p = pipe_new(t);
+	if (!p)
+		return -ENOMEM;
 	ends[0] = file_new(&pipe_ops, p, O_RDONLY | flags, "pipe");
 	ends[1] = ends[0] ? file_new(&pipe_ops, p, O_WRONLY | flags, "pipe") : NULL;
 	if (!ends[1]) {
@@ -169,10 +206,65 @@ int pipe_create(struct task *t, int flags, struct file *ends[2])
 			free(ends[0]->path);
 			free(ends[0]);
 		}
-		free(buf);
+		free(p->buf);
 		free(p);
 		return -ENOMEM;
 	}
 	p->readers = p->writers = 1;
+	return 0;
+}
+
+static struct pipe *fifo_get(struct task *t, uint64_t dev, uint64_t ino)
+{
+	struct pipe *p = t->vm->fifos;
+	while (p && !(p->dev == dev && p->ino == ino))
+		p = p->next_fifo;
+	if (p || !(p = pipe_new(t)))
+		return p;
+	p->named = 1;
+	p->dev = dev;
+	p->ino = ino;
+	p->next_fifo = t->vm->fifos;
+	t->vm->fifos = p;
+	return p;
+}
+
+/* Linux's rules: a reader waits for a writer and a writer for a reader
+ * (unless O_NONBLOCK: then a reader goes on, a writer gets ENXIO); O_RDWR
+ * never waits. Each side counts as present while it waits. */
+int64_t fifo_open(struct task *t, uint64_t dev, uint64_t ino, int flags, const char *path,
+		  struct file **out)
+{
+	struct parked_call *pc = &t->park;
+	int acc = flags & O_ACCMODE, nonblock = flags & O_NONBLOCK;
+	struct pipe *p;
+	if (t->resuming) {
+		p = ((struct file *)pc->pending)->priv;
+	} else {
+		if (!(p = fifo_get(t, dev, ino)))
+			return -ENOMEM;
+		if (acc == O_WRONLY && nonblock && !p->readers) {
+			pipe_maybe_free(p);
+			return -ENXIO;
+		}
+		struct file *f = file_new(&pipe_ops, p, flags, path);
+		if (!f) {
+			pipe_maybe_free(p);
+			return -ENOMEM;
+		}
+		if (acc != O_WRONLY)
+			p->readers++, p->r_gen++;
+		if (acc != O_RDONLY)
+			p->writers++, p->w_gen++;
+		sched_wake(t->vm, p);
+		pc->pending = f;
+		pc->progress = acc == O_RDONLY ? p->w_gen : p->r_gen;
+	}
+	int waits = !nonblock && ((acc == O_RDONLY && !p->writers && p->w_gen == pc->progress) ||
+				  (acc == O_WRONLY && !p->readers && p->r_gen == pc->progress));
+	if (waits)
+		return sched_park(t, p, -KERN_ERESTARTSYS);
+	*out = pc->pending;
+	pc->pending = NULL;
 	return 0;
 }

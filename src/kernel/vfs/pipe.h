@@ -17,4 +17,10 @@ struct task;
  * -ENOMEM when out of memory. */
 int pipe_create(struct task *t, int flags, struct file *ends[2]);
 
+/* Opens the FIFO with host identity (dev, ino): its kernel pipe lives while
+ * it is open anywhere in the machine. 0 with *out, -errno, or -KERN_EPARK
+ * (the call is tried again once the other side may have come). */
+int64_t fifo_open(struct task *t, uint64_t dev, uint64_t ino, int flags, const char *path,
+		  struct file **out);
+
 #endif
