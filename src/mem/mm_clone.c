@@ -1,12 +1,17 @@
 /* fork's copy of an address space: a new window with the same mappings.
- * Private pages are copied now (pages the host never made resident are
- * skipped when they read as zeros); MAP_SHARED mappings map the same host
- * file or memfd again, so both processes keep seeing each other's stores. */
+ * Private pages are copied now, except those the host never made resident:
+ * without swap they were never touched and read as zeros, so they are
+ * skipped; with swap they may be swapped out, so they are read (and copied
+ * unless zero). MAP_SHARED mappings map the same host file or memfd again,
+ * so both processes keep seeing each other's stores. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#ifdef __linux__
+#include <sys/sysinfo.h>
+#endif
 #include <unistd.h>
 
 #include "mem/mm.h"
@@ -23,9 +28,20 @@ static int page_is_zero(const uint8_t *p)
 	return 1;
 }
 
-/* Copies [start, end) of src's window into dst's, page by page where the
- * host says a page was never touched. */
-static void copy_private(const struct mm *src, struct mm *dst, uint64_t start, uint64_t end)
+/* 1 when a non-resident anonymous page can only be an untouched one. */
+static int host_has_no_swap(void)
+{
+#ifdef __linux__
+	struct sysinfo si;
+	return sysinfo(&si) == 0 && si.totalswap == 0;
+#else
+	return 0;
+#endif
+}
+
+/* Copies [start, end) of src's window into dst's, page by page. */
+static void copy_private(const struct mm *src, struct mm *dst, uint64_t start, uint64_t end,
+			 int no_swap)
 {
 	unsigned char resident[CHUNK_PAGES];
 	for (uint64_t at = start; at < end;) {
@@ -37,7 +53,7 @@ static void copy_private(const struct mm *src, struct mm *dst, uint64_t start, u
 		} else {
 			for (uint64_t k = 0; k < len / PAGE_SIZE_G; k++) {
 				const uint8_t *page = from + k * PAGE_SIZE_G;
-				if ((resident[k] & 1) || !page_is_zero(page))
+				if ((resident[k] & 1) || (!no_swap && !page_is_zero(page)))
 					memcpy(to + k * PAGE_SIZE_G, page, PAGE_SIZE_G);
 			}
 		}
@@ -45,7 +61,8 @@ static void copy_private(const struct mm *src, struct mm *dst, uint64_t start, u
 	}
 }
 
-static int clone_vma(const struct mm *src, struct mm *dst, const struct vma *v, struct vma *n)
+static int clone_vma(const struct mm *src, struct mm *dst, const struct vma *v, struct vma *n,
+		     int no_swap)
 {
 	size_t len = (size_t)(v->end - v->start);
 	int hprot = mm_host_prot(v->prot);
@@ -63,7 +80,7 @@ static int clone_vma(const struct mm *src, struct mm *dst, const struct vma *v, 
 	int unreadable = !(hprot & PROT_READ);
 	if (unreadable)
 		mprotect(src->base + v->start, len, PROT_READ);
-	copy_private(src, dst, v->start, v->end);
+	copy_private(src, dst, v->start, v->end, no_swap);
 	if (unreadable)
 		mprotect(src->base + v->start, len, PROT_NONE);
 	mprotect(dst->base + v->start, len, hprot);
@@ -80,6 +97,7 @@ struct mm *mm_clone(const struct mm *src)
 	dst->brk = src->brk;
 	dst->mmap_top = src->mmap_top;
 	struct vma **tail = &dst->vmas;
+	int no_swap = host_has_no_swap();
 	for (const struct vma *v = src->vmas; v; v = v->next) {
 		struct vma *n = malloc(sizeof *n);
 		if (!n) {
@@ -93,7 +111,7 @@ struct mm *mm_clone(const struct mm *src)
 		n->share_fd = -1;
 		*tail = n;
 		tail = &n->next;
-		if (clone_vma(src, dst, v, n)) {
+		if (clone_vma(src, dst, v, n, no_swap)) {
 			mm_put(dst);
 			errno = ENOMEM;
 			return NULL;
