@@ -11,9 +11,12 @@
 #include "cli/options.h"
 #include "cli/stats.h"
 #include "host/fault.h"
+#include "host/termsig.h"
 #include "kernel/task/process.h"
 #include "kernel/task/sched.h"
 #include "kernel/vfs/file.h"
+#include "kernel/vfs/setup.h"
+#include "kernel/vfs/vfs.h"
 #include "loader/loader.h"
 
 extern char **environ;
@@ -37,7 +40,8 @@ static const char *find_program(const char *name, char *buf, size_t size)
 }
 
 /* The guest's standard descriptors are duplicates of hexvm's, so that the
- * guest closing them never takes hexvm's own stderr away. */
+ * guest closing them never takes hexvm's own stderr away; they are named as
+ * the host names them (/dev/pts/0, pipe:[...]) where it can tell. */
 static void give_std_fds(struct process *p)
 {
 	for (int fd = 0; fd < 3; fd++) {
@@ -45,7 +49,11 @@ static void give_std_fds(struct process *p)
 		int copy = flags < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 3);
 		if (copy < 0)
 			continue;
-		struct file *f = file_from_host(copy, flags, NULL);
+		char link[64], target[256];
+		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+		ssize_t n = readlink(link, target, sizeof target - 1);
+		target[n > 0 ? n : 0] = 0;
+		struct file *f = file_from_host(copy, flags, n > 0 ? target : NULL);
 		if (f)
 			fd_install(p->fds, fd, f, 0);
 	}
@@ -70,21 +78,33 @@ static int run(struct cli *cli)
 		return 70;
 	}
 	umask(0); /* the guest's umask is applied by hexvm's kernel */
+	struct vfs_config fs_cfg = {cli->root_dir, cli->overlay};
+	char msg[512], cwd[PATH_MAX], guest_cwd[PATH_MAX];
+	if (vfs_setup(&vm, &fs_cfg, msg, sizeof msg)) {
+		fprintf(stderr, "hexvm: %s\n", msg);
+		vfs_unmount_all(&vm);
+		return 2;
+	}
+	vfs_guest_path_of(&fs_cfg, getcwd(cwd, sizeof cwd) ? cwd : "/", guest_cwd, sizeof guest_cwd);
 	struct process *p = process_create(&vm);
-	if (!p || !(p->fds = fdtable_create()) || (p->cwd_fd = process_cwd_open()) < 0) {
-		fprintf(stderr, "hexvm: cannot create the first process: %s\n", strerror(errno));
+	if (!p || !(p->fds = fdtable_create()) || !(p->cwd = strdup(guest_cwd)) ||
+	    !(p->root = strdup("/"))) {
+		fprintf(stderr, "hexvm: cannot create the first process: out of memory\n");
 		process_free_all(&vm);
+		vfs_unmount_all(&vm);
 		return 70;
 	}
 	/* It belongs to the session and group of the machine (pid 1), as a
 	 * program a shell starts without job control belongs to the shell's. */
-	p->pgid = p->sid = 1;
+	p->pgid = p->sid = vm.fg_pgid = 1;
 	vm.init = p;
+	termsig_hold();
 	give_std_fds(p);
 	const char *path = find_program(cli->program, found, sizeof found);
 	if (loader_exec(&vm, p, path, cli->argv, environ, &err)) {
 		fprintf(stderr, "hexvm: %s: %s\n", err.path, err.msg);
 		process_free_all(&vm);
+		vfs_unmount_all(&vm);
 		return err.status;
 	}
 	process_release_old_mm(p);
@@ -96,6 +116,7 @@ static int run(struct cli *cli)
 	if (vm.log != stderr)
 		fclose(vm.log);
 	process_free_all(&vm);
+	vfs_unmount_all(&vm);
 	return vm.exit_status;
 }
 

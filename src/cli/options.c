@@ -22,6 +22,11 @@ static void usage(FILE *out)
 		"  --realtime       clocks follow the host instead of the virtual clock\n"
 		"  --epoch SECONDS  virtual wall-clock time at start (default %d)\n"
 		"  --seed N         seed for the guest's random numbers (default 0)\n"
+		"  --root DIR       show host directory DIR as the guest's / (default: /);\n"
+		"                   no path, .. or symlink leads out of it\n"
+		"  --overlay        an in-memory layer over the root takes every change:\n"
+		"                   the host's files stay as they are\n"
+		"  --export DIR     with --overlay: write the changed files into DIR at exit\n"
 		"\n"
 		"PROGRAM is a path, or a name searched in $PATH. hexvm exits with the\n"
 		"program's status, 128+N when it dies of signal N, 126 when it cannot be\n"
@@ -83,6 +88,12 @@ int cli_parse(int argc, char **argv, struct cli *cli, int *status)
 		} else if (!strcmp(a, "--epoch") && k + 1 < argc && numeric(argv[k + 1], &n)) {
 			cli->vm.epoch = n;
 			k++;
+		} else if (!strcmp(a, "--root") && k + 1 < argc) {
+			cli->root_dir = argv[++k];
+		} else if (!strcmp(a, "--overlay")) {
+			cli->overlay = 1;
+		} else if (!strcmp(a, "--export") && k + 1 < argc) {
+			cli->export_dir = argv[++k];
 		} else if (!strcmp(a, "--seed") && k + 1 < argc && numeric(argv[k + 1], &n)) {
 			cli->vm.seed = (uint64_t)n;
 			k++;
@@ -92,6 +103,11 @@ int cli_parse(int argc, char **argv, struct cli *cli, int *status)
 			*status = 2;
 			return -1;
 		}
+	}
+	if (cli->export_dir && !cli->overlay) {
+		fprintf(stderr, "hexvm: --export needs --overlay\n");
+		*status = 2;
+		return -1;
 	}
 	if (k >= argc) {
 		usage(stderr);

@@ -7,6 +7,9 @@
 struct cli {
 	struct vm_options vm;
 	const char *log_path;
+	const char *root_dir;	/* --root: the host directory shown as / */
+	int overlay;		/* --overlay: changes go to memory, never the host */
+	const char *export_dir; /* --export: where the overlay's changes are written at exit */
 	const char *program; /* as given */
 	char **argv;	     /* guest argv, NULL-terminated */
 };

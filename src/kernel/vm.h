@@ -15,6 +15,7 @@
 struct mm;
 struct fdtable;
 struct pipe;
+struct mount;
 
 struct vm_options {
 	int trace_syscalls; /* -s */
@@ -41,11 +42,15 @@ struct process {
 	int wait_status;     /* a zombie's, for its parent's wait */
 	int exit_signal;     /* sent to the parent at the end (SIGCHLD, or clone's choice) */
 	int report;	     /* a stop (sig << 8 | 0x7f) or continue (0xffff) not yet waited for */
-	int cwd_fd;	     /* host directory descriptor of the working directory */
+	char *cwd;	     /* canonical guest path of the working directory */
+	char *root;	     /* canonical guest path of its root (chroot); "/" normally */
+	int64_t start_ns;    /* monotonic time it was created, for /proc */
 	struct mm *old_mm;   /* retired by execve, released once the slice that ran it ends */
 	struct task *vfork_parent; /* parked until this process execs or ends */
 	struct process *next;	   /* in vm->procs, by pid */
 	uint64_t child_insns;	   /* CPU time of the children it reaped */
+	int did_exec;		   /* since fork: its parent may no longer move its group */
+	int subreaper;		   /* PR_SET_CHILD_SUBREAPER: adopts orphaned descendants */
 	uint32_t uid, gid;
 	uint64_t rlimits[RLIMIT_COUNT][2]; /* soft, hard */
 	int mode64;
@@ -123,9 +128,11 @@ struct vm {
 	struct process *procs; /* every process, live or zombie, by pid */
 	struct task *tasks;    /* every task that can still run, in turn order */
 	struct task *current;  /* the one running, or last run */
-	struct process *cwd_owner; /* whose working directory the host is in */
+	struct mount *mounts;	   /* the mount table, by path */
+	uint64_t next_dev;	   /* for filesystems hexvm serves itself */
 	uint64_t icount;       /* instructions retired by all tasks */
 	int next_pid;
+	int fg_pgid; /* the terminal's foreground process group */
 	uint64_t next_ino;   /* for kernel objects (pipes) */
 	struct pipe *fifos;  /* the kernel pipes of open FIFOs */
 	int init_status;       /* the first process's wait status, once it ended */

@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include "cpu/cpuid.h"
+#include "kernel/vfs/file.h"
+#include "kernel/vfs/path.h"
+#include "kernel/vfs/vfs.h"
 #include "kernel/vm.h"
 #include "loader/loader.h"
 #include "mem/mm.h"
@@ -34,6 +37,7 @@ struct file_image {
 	uint8_t *data;
 	size_t size;
 	int mapped;
+	char canonical[VFS_PATH_MAX]; /* the resolved guest path, for /proc/PID/exe */
 };
 
 static void release_file(struct file_image *f)
@@ -60,34 +64,66 @@ static int read_fully(int fd, struct file_image *f)
 	return -1;
 }
 
-/* Mapping spares copying the whole file only to copy its segments again. */
-static int open_file(const char *path, struct file_image *f, struct exec_error *err)
+/* A host file is mapped (which spares copying the whole file only to copy
+ * its segments again); a file hexvm serves itself is read. */
+static int load_contents(struct file *f, struct file_image *img)
 {
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return fail_errno(err, errno);
-	/* execve wants a regular file with execute permission (any x bit, for root) */
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || faccessat(AT_FDCWD, path, X_OK, 0) < 0) {
-		int e = fstat(fd, &st) < 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : EACCES;
-		close(fd);
-		fail_errno(err, e);
-		err->err = e == EISDIR ? EACCES : e; /* what execve says; people get the reason */
-		return -1;
-	}
-	f->size = (size_t)st.st_size;
-	f->mapped = 0;
-	if (f->size) {
-		void *p = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, fd, 0);
+	img->mapped = 0;
+	img->data = NULL;
+	if (!f->ops && img->size) {
+		void *p = mmap(NULL, img->size, PROT_READ, MAP_PRIVATE, f->host_fd, 0);
 		if (p != MAP_FAILED) {
-			f->data = p;
-			f->mapped = 1;
+			img->data = p;
+			img->mapped = 1;
+			return 0;
 		}
 	}
-	int rc = f->mapped ? 0 : read_fully(fd, f);
-	int e = errno;
-	close(fd);
-	return rc ? fail_errno(err, e ? e : EIO) : 0;
+	if (!f->ops)
+		return read_fully(f->host_fd, img) ? -EIO : 0;
+	img->data = malloc(img->size ? img->size : 1);
+	size_t got = 0;
+	while (img->data && f->ops->pread && got < img->size) {
+		int64_t n = f->ops->pread(f, img->data + got, img->size - got, got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (img->data && got == img->size)
+		return 0;
+	free(img->data);
+	return -EIO;
+}
+
+/* execve wants a regular file the caller may execute (any x bit, for root). */
+static int open_file(struct process *p, const char *path, struct file_image *img,
+		     struct exec_error *err)
+{
+	struct task *t = p->task;
+	struct vpath vp;
+	struct stat st;
+	struct file *f;
+	int rc = vfs_resolve(t, NULL, path, 0, &vp);
+	if (!rc)
+		rc = vfs_lstat(t, &vp, &st);
+	if (rc)
+		return fail_errno(err, -rc);
+	if (S_ISDIR(st.st_mode)) {
+		fail_errno(err, EISDIR);
+		err->err = EACCES; /* what execve says; people get the reason */
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || vp.mnt->fs->ops->access(t, vp.mnt->fs, vp.rel, X_OK))
+		return fail_errno(err, EACCES);
+	int64_t opened = path_open(t, &vp, O_RDONLY, 0, &f);
+	if (opened < 0)
+		return fail_errno(err, (int)-opened);
+	img->size = (size_t)st.st_size;
+	rc = load_contents(f, img);
+	file_put(f);
+	if (rc)
+		return fail_errno(err, -rc);
+	snprintf(img->canonical, sizeof img->canonical, "%s", vp.path);
+	return 0;
 }
 
 /* Splits a #! line as Linux does: the interpreter, then everything after the
@@ -121,7 +157,8 @@ static int parse_shebang(const uint8_t *data, size_t size, char *interp, char **
 	return 0;
 }
 
-static int exec_image(struct vm *vm, struct process *p, const char *path,
+/* path: as given (AT_EXECFN); canonical: the resolved file (mapping names). */
+static int exec_image(struct vm *vm, struct process *p, const char *path, const char *canonical,
 		      const struct elf_image *img, char *const argv[], char *const envp[],
 		      struct exec_error *err)
 {
@@ -130,7 +167,7 @@ static int exec_image(struct vm *vm, struct process *p, const char *path,
 	if (!mm)
 		return fail_errno(err, ENOMEM);
 	mm->sink = &vm->block_totals;
-	if (elf_map(mm, img, bias, path, &end, err)) {
+	if (elf_map(mm, img, bias, canonical, &end, err)) {
 		mm_put(mm);
 		return -1;
 	}
@@ -175,8 +212,6 @@ static int exec_image(struct vm *vm, struct process *p, const char *path,
 	cpu_reset(c, img->is64);
 	c->rip = img->entry + bias;
 	c->r[R_SP] = sp;
-	free(p->exe);
-	p->exe = strdup(path);
 	return 0;
 }
 
@@ -185,7 +220,7 @@ static int exec_depth(struct vm *vm, struct process *p, const char *path, char *
 {
 	struct file_image file;
 	snprintf(err->path, sizeof err->path, "%s", path);
-	if (open_file(path, &file, err))
+	if (open_file(p, path, &file, err))
 		return -1;
 	const uint8_t *data = file.data;
 	size_t size = file.size;
@@ -223,13 +258,28 @@ static int exec_depth(struct vm *vm, struct process *p, const char *path, char *
 	struct elf_image img;
 	rc = elf_check(&img, data, size, err);
 	if (!rc)
-		rc = exec_image(vm, p, path, &img, argv, envp, err);
+		rc = exec_image(vm, p, path, file.canonical, &img, argv, envp, err);
+	if (!rc) {
+		free(p->exe);
+		p->exe = strdup(file.canonical);
+	}
 	release_file(&file);
 	return rc;
+}
+
+/* comm: the base name of what was executed, as Linux takes it */
+static void set_comm(struct task *t, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	memset(t->comm, 0, sizeof t->comm);
+	snprintf(t->comm, sizeof t->comm, "%.15s", base ? base + 1 : path);
 }
 
 int loader_exec(struct vm *vm, struct process *p, const char *path, char *const argv[],
 		char *const envp[], struct exec_error *err)
 {
-	return exec_depth(vm, p, path, argv, envp, err, 0);
+	int rc = exec_depth(vm, p, path, argv, envp, err, 0);
+	if (!rc)
+		set_comm(p->task, path);
+	return rc;
 }

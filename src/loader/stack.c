@@ -74,6 +74,10 @@ uint64_t stack_build(struct process *p, uint64_t top, uint64_t bottom, char *con
 		env_addr[k] = push_string(&b, envp[k]);
 	for (size_t k = argc; k-- > 0;)
 		arg_addr[k] = push_string(&b, argv[k]);
+	/* the strings lie back to back: arguments below the environment */
+	b.mm->env_end = execfn;
+	b.mm->env_start = b.mm->arg_end = envc ? env_addr[0] : execfn;
+	b.mm->arg_start = argc ? arg_addr[0] : b.mm->arg_end;
 	uint64_t platform = push_string(&b, lay->platform);
 	uint64_t random = push_bytes(&b, lay->random, 16);
 	const uint64_t aux[][2] = {

@@ -45,6 +45,7 @@ struct mm {
 	size_t code_pages_len;
 	struct vma *vmas;
 	uint64_t brk_start, brk;
+	uint64_t arg_start, arg_end, env_start, env_end; /* for /proc/PID/cmdline, environ */
 	uint64_t mmap_top; /* new mappings go below this, top down */
 	int mode64;
 	struct block_cache *blocks;

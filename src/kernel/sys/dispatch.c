@@ -100,6 +100,8 @@ void kernel_syscall(struct cpu *c, enum syscall_abi abi)
 	else
 		complete(t, abi, nr, a, ret, args_text);
 	timers_fire(t);
+	if (t->sigpending & ~t->sigmask)
+		c->exit_req = 1; /* the call may have unblocked one: deliver it now */
 	mxcsr_load(c);
 }
 

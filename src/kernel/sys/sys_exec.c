@@ -87,23 +87,16 @@ static void reset_handlers(struct process *p)
 	}
 }
 
-static void set_comm(struct task *t, const char *path)
-{
-	const char *base = strrchr(path, '/');
-	memset(t->comm, 0, sizeof t->comm);
-	snprintf(t->comm, sizeof t->comm, "%.15s", base ? base + 1 : path);
-}
-
 /* What changes once the new image is in place. */
-static void after_exec(struct task *t, const char *path)
+static void after_exec(struct task *t)
 {
 	struct process *p = t->proc;
 	fdtable_close_on_exec(p->fds);
+	p->did_exec = 1;
 	reset_handlers(p);
 	t->altstack_sp = t->altstack_size = 0;
 	t->clear_child_tid = 0;
 	t->restart_ret = 0;
-	set_comm(t, path);
 	if (p->vfork_parent) {
 		sched_wake(t->vm, p);
 		p->vfork_parent = NULL;
@@ -114,15 +107,27 @@ static void after_exec(struct task *t, const char *path)
 static int64_t do_execve(struct task *t, int dirfd, uint64_t upath, uint64_t uargv,
 			 uint64_t uenvp, int flags)
 {
-	char path[PATH_MAX];
-	int hostdir;
+	char path[VFS_PATH_MAX];
 	struct strvec argv = {NULL, 0}, envp = {NULL, 0};
 	size_t total = 0;
 	if (flags & ~(LINUX_AT_EMPTY_PATH | LINUX_AT_SYMLINK_NOF))
 		return -EINVAL;
-	int rc = path_from_user_at(t, dirfd, upath, path, &hostdir, 0);
-	if (!rc && hostdir != AT_FDCWD)
-		rc = -ENOSYS; /* execveat relative to a directory descriptor: with the VFS */
+	int rc = path_copy(t, upath, path);
+	if (!rc && path[0] != '/' && dirfd != LINUX_AT_FDCWD) {
+		/* relative to a directory descriptor: the loader resolves from the
+		 * working directory, so hand it the absolute path */
+		struct file *f = fd_lookup(t->proc->fds, dirfd);
+		char rel[VFS_PATH_MAX];
+		snprintf(rel, sizeof rel, "%s", path);
+		if (!f)
+			rc = -EBADF;
+		else if (!f->path || f->path[0] != '/')
+			rc = -ENOTDIR;
+		else if (snprintf(path, sizeof path, "%s/%s", f->path, rel) >= (int)sizeof path)
+			rc = -ENAMETOOLONG;
+	}
+	if (!rc && !path[0])
+		rc = -ENOENT; /* execveat's AT_EMPTY_PATH (fexecve): not yet */
 	if (!rc)
 		rc = copy_strings(t, uargv, &argv, &total);
 	if (!rc)
@@ -132,7 +137,7 @@ static int64_t do_execve(struct task *t, int dirfd, uint64_t upath, uint64_t uar
 		if (loader_exec(t->vm, t->proc, path, argv.v, envp.v, &err))
 			rc = -err.err;
 		else
-			after_exec(t, path);
+			after_exec(t);
 	}
 	strvec_free(&argv);
 	strvec_free(&envp);
@@ -141,7 +146,7 @@ static int64_t do_execve(struct task *t, int dirfd, uint64_t upath, uint64_t uar
 
 int64_t sys_execve(struct task *t, const uint64_t *a)
 {
-	return do_execve(t, -100, a[0], a[1], a[2], 0);
+	return do_execve(t, LINUX_AT_FDCWD, a[0], a[1], a[2], 0);
 }
 
 int64_t sys_execveat(struct task *t, const uint64_t *a)

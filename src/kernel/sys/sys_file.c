@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/ioctl.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -14,26 +15,46 @@
 #include "kernel/task/sched.h"
 #include "kernel/task/timer.h"
 #include "kernel/vfs/file.h"
-#include "kernel/vfs/open.h"
 #include "kernel/vfs/path.h"
 #include "kernel/vfs/pipe.h"
 #include "mem/mm.h"
 #include "mem/uaccess.h"
 
 #define LINUX_O_CLOEXEC 02000000
+#define LINUX_O_PATH	010000000
 #define LINUX_AT_FDCWD	(-100)
 #define IO_MAX		0x7ffff000 /* Linux caps one transfer here */
 
 static struct fdtable *fds(struct task *t) { return t->proc->fds; }
 
+/* How open's flags steer resolution: O_CREAT lets the last name be missing
+ * (O_EXCL also refuses a symlink there), O_NOFOLLOW refuses a final
+ * symlink (but O_PATH opens it), O_DIRECTORY wants a directory. */
+static int resolve_for_open(struct task *t, int dirfd, uint64_t upath, int flags,
+			    struct vpath *p)
+{
+	int rflags = (flags & O_DIRECTORY) ? VFS_DIRECTORY : 0;
+	if (flags & O_CREAT)
+		rflags |= VFS_PARENT | ((flags & O_EXCL) ? VFS_NOFOLLOW : 0);
+	if (flags & O_NOFOLLOW)
+		rflags |= VFS_NOFOLLOW;
+	int rc = path_at(t, dirfd, upath, rflags, p);
+	if (rc || !(rflags & VFS_NOFOLLOW))
+		return rc;
+	struct stat st;
+	if (vfs_lstat(t, p, &st) == 0 && S_ISLNK(st.st_mode))
+		return (flags & O_EXCL) ? -EEXIST : (flags & LINUX_O_PATH) ? 0 : -ELOOP;
+	return 0;
+}
+
 static int64_t do_openat(struct task *t, int dirfd, uint64_t upath, int flags, int mode)
 {
-	char path[PATH_MAX];
+	struct vpath p;
 	struct file *f;
-	int hostdir, rc = path_from_user(t, dirfd, upath, path, &hostdir);
+	int rc = resolve_for_open(t, dirfd, upath, flags, &p);
 	if (rc < 0)
 		return rc;
-	int64_t opened = vfs_open(t, hostdir, path, flags & ~LINUX_O_CLOEXEC, mode, &f);
+	int64_t opened = path_open(t, &p, flags & ~LINUX_O_CLOEXEC, mode, &f);
 	if (opened < 0)
 		return opened;
 	int fd = fd_alloc(fds(t), f, 0, flags & LINUX_O_CLOEXEC);
@@ -58,10 +79,37 @@ static int64_t host_result(ssize_t n) { return n < 0 ? -errno : (int64_t)n; }
 
 /* A blocking read of a host descriptor that has nothing yet parks the task
  * rather than the whole machine. */
+static int64_t ops_read(struct task *t, struct file *f, void *buf, size_t n)
+{
+	if (f->ops->read)
+		return f->ops->read(t, f, buf, n);
+	if (!f->ops->pread)
+		return -EINVAL;
+	int64_t got = f->ops->pread(f, buf, n, f->pos);
+	if (got > 0)
+		f->pos += (uint64_t)got;
+	return got;
+}
+
+static int64_t ops_write(struct task *t, struct file *f, const void *buf, size_t n)
+{
+	struct stat st;
+	if (f->ops->write)
+		return f->ops->write(t, f, buf, n);
+	if (!f->ops->pwrite)
+		return -EINVAL;
+	if ((f->flags & O_APPEND) && f->ops->stat && f->ops->stat(f, &st) == 0)
+		f->pos = (uint64_t)st.st_size;
+	int64_t put = f->ops->pwrite(f, buf, n, f->pos);
+	if (put > 0)
+		f->pos += (uint64_t)put;
+	return put;
+}
+
 static int64_t file_read(struct task *t, struct file *f, void *buf, size_t n)
 {
 	if (f->ops)
-		return f->ops->read ? f->ops->read(t, f, buf, n) : -EINVAL;
+		return ops_read(t, f, buf, n);
 	if (f->host_may_block && !(f->flags & O_NONBLOCK)) {
 		struct pollfd pfd = {f->host_fd, POLLIN, 0};
 		if (poll(&pfd, 1, 0) == 0)
@@ -73,7 +121,7 @@ static int64_t file_read(struct task *t, struct file *f, void *buf, size_t n)
 static int64_t file_write(struct task *t, struct file *f, const void *buf, size_t n)
 {
 	if (f->ops)
-		return f->ops->write ? f->ops->write(t, f, buf, n) : -EINVAL;
+		return ops_write(t, f, buf, n);
 	return host_result(write(f->host_fd, buf, n));
 }
 
@@ -113,15 +161,18 @@ int64_t sys_pread64(struct task *t, const uint64_t *a)
 	struct file *f = fd_lookup(fds(t), (int)a[0]);
 	if (!f)
 		return -EBADF;
-	if (f->ops)
+	if (f->ops && !f->ops->pread)
 		return -ESPIPE;
+	if ((int64_t)a[3] < 0)
+		return -EINVAL;
 	void *buf = user_ptr(t->proc->mm, a[1], (size_t)a[2], GPROT_WRITE);
 	if (!buf)
 		return -EFAULT;
-	ssize_t got = pread(f->host_fd, buf, (size_t)a[2], (off_t)a[3]);
+	int64_t got = f->ops ? f->ops->pread(f, buf, (size_t)a[2], a[3])
+			     : host_result(pread(f->host_fd, buf, (size_t)a[2], (off_t)a[3]));
 	if (got > 0)
 		user_wrote(t->proc->mm, a[1], (size_t)got);
-	return host_result(got);
+	return got;
 }
 
 int64_t sys_pwrite64(struct task *t, const uint64_t *a)
@@ -129,11 +180,15 @@ int64_t sys_pwrite64(struct task *t, const uint64_t *a)
 	struct file *f = fd_lookup(fds(t), (int)a[0]);
 	if (!f)
 		return -EBADF;
-	if (f->ops)
+	if (f->ops && !f->ops->pwrite)
 		return -ESPIPE;
+	if ((int64_t)a[3] < 0)
+		return -EINVAL;
 	const void *buf = user_ptr(t->proc->mm, a[1], (size_t)a[2], GPROT_READ);
 	if (!buf)
 		return -EFAULT;
+	if (f->ops)
+		return f->ops->pwrite(f, buf, (size_t)a[2], a[3]);
 	return host_result(pwrite(f->host_fd, buf, (size_t)a[2], (off_t)a[3]));
 }
 
@@ -245,17 +300,53 @@ int64_t sys_writev(struct task *t, const uint64_t *a)
 	return host_result(writev(f->host_fd, iov, (int)a[2]));
 }
 
+/* The offset of a file hexvm serves itself: seekable when it has pread;
+ * character devices (/dev/null ...) accept any seek and stay at 0. */
+static int64_t ops_lseek(struct file *f, int64_t off, int whence)
+{
+	struct stat st;
+	int have_stat = f->ops->stat && f->ops->stat(f, &st) == 0;
+	if (!f->ops->pread && !f->ops->readdir)
+		return have_stat && S_ISCHR(st.st_mode) ? 0 : -ESPIPE;
+	int64_t base;
+	switch (whence) {
+	case SEEK_SET: base = 0; break;
+	case SEEK_CUR: base = (int64_t)f->pos; break;
+	case SEEK_END:
+	case SEEK_DATA:
+	case SEEK_HOLE:
+		if (!have_stat)
+			return -EINVAL;
+		base = whence == SEEK_END ? st.st_size : 0;
+		if (whence != SEEK_END) { /* one data extent: the whole file */
+			if (off >= st.st_size)
+				return -ENXIO;
+			return whence == SEEK_DATA ? off : st.st_size;
+		}
+		break;
+	default: return -EINVAL;
+	}
+	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
+		return -EINVAL;
+	f->pos = (uint64_t)(base + off);
+	return (int64_t)f->pos;
+}
+
+static int64_t file_lseek(struct file *f, int64_t off, int whence)
+{
+	if (f->ops)
+		return ops_lseek(f, off, whence);
+	off_t r = lseek(f->host_fd, (off_t)off, whence);
+	return r < 0 ? -errno : (int64_t)r;
+}
+
 int64_t sys_lseek(struct task *t, const uint64_t *a)
 {
 	struct file *f = fd_lookup(fds(t), (int)a[0]);
 	if (!f)
 		return -EBADF;
-	if (f->ops)
-		return -ESPIPE;
-	off_t r = lseek(f->host_fd, (off_t)sys_sarg(t, a[1]), (int)a[2]);
-	if (r < 0)
-		return -errno;
-	if (!sys_is64(t) && r > INT32_MAX)
+	int64_t r = file_lseek(f, sys_sarg(t, a[1]), (int)a[2]);
+	if (r >= 0 && !sys_is64(t) && r > INT32_MAX)
 		return -EOVERFLOW;
 	return r;
 }
@@ -266,16 +357,13 @@ int64_t sys_llseek(struct task *t, const uint64_t *a)
 	uint8_t out[8];
 	if (!f)
 		return -EBADF;
-	if (f->ops)
-		return -ESPIPE;
-	off_t r = lseek(f->host_fd, (off_t)(a[1] << 32 | a[2]), (int)a[4]);
+	int64_t r = file_lseek(f, (int64_t)(a[1] << 32 | a[2]), (int)a[4]);
 	if (r < 0)
-		return -errno;
+		return r;
 	put64(out, 0, (uint64_t)r);
 	return copy_to_user(t->proc->mm, a[3], out, 8);
 }
 
-/* newfd: where the copy goes (dup2, dup3); -1 for the lowest free one. */
 static int64_t do_dup(struct task *t, int oldfd, int newfd, int cloexec)
 {
 	struct file *f = fd_lookup(fds(t), oldfd);
@@ -337,37 +425,6 @@ int64_t sys_fcntl(struct task *t, const uint64_t *a)
 	}
 	default: return -EINVAL;
 	}
-}
-
-/* Terminal and size queries are answered by the host descriptor; the
- * structures involved have the same layout for both ABIs. */
-int64_t sys_ioctl(struct task *t, const uint64_t *a)
-{
-	struct file *f = fd_lookup(fds(t), (int)a[0]);
-	size_t size;
-	if (!f)
-		return -EBADF;
-	switch ((unsigned long)a[1]) {
-	case TCGETS: size = 36; break;
-	case TIOCGWINSZ: size = 8; break;
-	case FIONREAD: size = 4; break;
-	default: return -ENOTTY;
-	}
-	void *arg = user_ptr(t->proc->mm, a[2], size, GPROT_WRITE);
-	if (!arg)
-		return -EFAULT;
-	if (f->ops) {
-		if ((unsigned long)a[1] != FIONREAD || !f->ops->nread)
-			return -ENOTTY;
-		int32_t n = (int32_t)f->ops->nread(f);
-		memcpy(arg, &n, 4);
-		user_wrote(t->proc->mm, a[2], 4);
-		return 0;
-	}
-	if (ioctl(f->host_fd, (unsigned long)a[1], arg) < 0)
-		return -errno;
-	user_wrote(t->proc->mm, a[2], size);
-	return 0;
 }
 
 static int64_t do_pipe2(struct task *t, uint64_t ufds, int flags)

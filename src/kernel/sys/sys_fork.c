@@ -70,7 +70,8 @@ static void inherit(struct process *child, const struct process *parent, const s
 
 static int give_resources(struct process *child, struct process *parent, uint64_t flags)
 {
-	child->cwd_fd = fcntl(parent->cwd_fd, F_DUPFD_CLOEXEC, 0);
+	child->cwd = strdup(parent->cwd ? parent->cwd : "/");
+	child->root = strdup(parent->root ? parent->root : "/");
 	if (flags & CLONE_FILES) {
 		child->fds = parent->fds;
 		child->fds->refs++;
@@ -78,7 +79,7 @@ static int give_resources(struct process *child, struct process *parent, uint64_
 		child->fds = fdtable_clone(parent->fds);
 	}
 	child->mm = (flags & CLONE_VM) ? mm_get(parent->mm) : mm_clone(parent->mm);
-	return child->fds && child->mm && child->cwd_fd >= 0 ? 0 : -ENOMEM;
+	return child->fds && child->mm && child->cwd && child->root ? 0 : -ENOMEM;
 }
 
 static int set_child_tls(struct task *ct, uint64_t tls)

@@ -47,13 +47,15 @@ static int fill_from_file(struct mm *mm, uint64_t addr, uint64_t len, struct fil
 			  uint64_t offset)
 {
 	uint64_t done = 0;
-	if (f->ops)
+	if (f->ops && !f->ops->pread)
 		return -ENODEV;
 	while (done < len) {
-		ssize_t n = pread(f->host_fd, mm_host(mm, addr + done), (size_t)(len - done),
-				  (off_t)(offset + done));
+		void *to = mm_host(mm, addr + done);
+		size_t want = (size_t)(len - done);
+		int64_t n = f->ops ? f->ops->pread(f, to, want, offset + done)
+				   : pread(f->host_fd, to, want, (off_t)(offset + done));
 		if (n < 0)
-			return -errno;
+			return f->ops ? (int)n : -errno;
 		if (n == 0)
 			break;
 		done += (uint64_t)n;

@@ -19,6 +19,8 @@
 #define PR_SET_DUMPABLE 4
 #define PR_SET_NAME	15
 #define PR_GET_NAME	16
+#define PR_SET_CHILD_SUBREAPER 36
+#define PR_GET_CHILD_SUBREAPER 37
 
 /* Neither returns: the registers are left as they are. */
 int64_t sys_exit(struct task *t, const uint64_t *a)
@@ -69,8 +71,8 @@ int64_t sys_setsid(struct task *t, const uint64_t *a)
 	return me->sid;
 }
 
-/* A process may move itself or a child (that has not exec'd: not tracked)
- * into a group of its own session. */
+/* A process may move itself or a child that has not exec'd into a group of
+ * its own session. */
 int64_t sys_setpgid(struct task *t, const uint64_t *a)
 {
 	struct process *me = t->proc, *p = named(t, (int)a[0]);
@@ -79,6 +81,8 @@ int64_t sys_setpgid(struct task *t, const uint64_t *a)
 		return -EINVAL;
 	if (!p || (p != me && p->ppid != me->pid))
 		return -ESRCH;
+	if (p != me && p->did_exec)
+		return -EACCES;
 	if (p->sid != me->sid)
 		return -EPERM;
 	if (p->sid == p->pid)
@@ -331,6 +335,12 @@ int64_t sys_prctl(struct task *t, const uint64_t *a)
 		return 0;
 	}
 	case PR_GET_NAME: return copy_to_user(t->proc->mm, a[1], t->comm, 16);
+	case PR_SET_CHILD_SUBREAPER: t->proc->subreaper = a[1] != 0; return 0;
+	case PR_GET_CHILD_SUBREAPER: {
+		uint8_t raw[4];
+		put32(raw, 0, (uint32_t)t->proc->subreaper);
+		return copy_to_user(t->proc->mm, a[1], raw, 4);
+	}
 	default: return -EINVAL;
 	}
 }

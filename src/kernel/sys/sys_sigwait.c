@@ -79,6 +79,7 @@ static int64_t do_sigtimedwait(struct task *t, const uint64_t *a, int wide)
 			put32(info, 8, (uint32_t)si->code);
 			put32(info, sys_is64(t) ? 16 : 12, (uint32_t)si->pid);
 			put32(info, sys_is64(t) ? 20 : 16, (uint32_t)si->uid);
+			put32(info, sys_is64(t) ? 24 : 20, (uint32_t)si->status);
 			if (a[1] && copy_to_user(t->proc->mm, a[1], info, sizeof info))
 				return -EFAULT;
 			return sig;

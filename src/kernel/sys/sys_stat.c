@@ -14,6 +14,7 @@
 
 #define LINUX_AT_FDCWD		  (-100)
 #define LINUX_AT_SYMLINK_NOFOLLOW 0x100
+#define LINUX_O_PATH		  010000000
 #define LINUX_AT_EMPTY_PATH	  0x1000
 #define LINUX_STATX_BASIC_STATS	  0x7ffu
 
@@ -97,20 +98,31 @@ static int do_fstat(struct task *t, int fd, struct stat *st)
 	return fstat(f->host_fd, st) < 0 ? -errno : 0;
 }
 
-/* Host fstatat of a guest (dirfd, path, flags); fd-only when path is NULL. */
+/* stat of a path (dirfd, path, flags), or of dirfd itself for "" with
+ * AT_EMPTY_PATH. A magic link (/proc/PID/fd/N) followed describes the file
+ * it stands for. */
 static int do_fstatat(struct task *t, int dirfd, uint64_t upath, int flags, struct stat *st)
 {
-	char path[PATH_MAX];
-	int hostdir, hflags = 0;
-	int rc = path_from_user_at(t, dirfd, upath, path, &hostdir,
-				   flags & LINUX_AT_EMPTY_PATH ? PATH_EMPTY_OK : 0);
-	if (rc < 0)
+	char path[VFS_PATH_MAX];
+	struct vpath p;
+	int rc = path_copy(t, upath, path);
+	if (rc)
 		return rc;
-	if (path[0] == 0)
+	if (!path[0] && (flags & LINUX_AT_EMPTY_PATH))
 		return do_fstat(t, dirfd, st);
-	if (flags & LINUX_AT_SYMLINK_NOFOLLOW)
-		hflags |= AT_SYMLINK_NOFOLLOW;
-	return fstatat(hostdir, path, st, hflags) < 0 ? -errno : 0;
+	rc = path_resolve(t, dirfd, path, flags & LINUX_AT_SYMLINK_NOFOLLOW ? VFS_NOFOLLOW : 0, &p);
+	if (rc)
+		return rc;
+	if (!p.magic)
+		return vfs_lstat(t, &p, st);
+	struct file *f;
+	int64_t opened = path_open(t, &p, O_RDONLY | LINUX_O_PATH, 0, &f);
+	if (opened < 0)
+		return (int)opened;
+	rc = f->ops ? (f->ops->stat ? f->ops->stat(f, st) : -EBADF)
+		    : (fstat(f->host_fd, st) < 0 ? -errno : 0);
+	file_put(f);
+	return rc;
 }
 
 static int64_t out_stat(struct task *t, uint64_t ubuf, const struct stat *st, int i386)

@@ -32,8 +32,6 @@ static void default_rlimits(struct process *p)
 	p->rlimits[8][0] = p->rlimits[8][1] = 8ull << 20;  /* RLIMIT_MEMLOCK */
 }
 
-int process_cwd_open(void) { return open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC); }
-
 static void link_process(struct vm *vm, struct process *p)
 {
 	struct process **pp = &vm->procs;
@@ -57,7 +55,7 @@ struct process *process_create(struct vm *vm)
 	p->gid = (uint32_t)getgid();
 	p->umask = 022;
 	p->exit_signal = SIGCHLD;
-	p->cwd_fd = -1;
+	p->start_ns = vm_now_ns(vm);
 	default_rlimits(p);
 	p->task = t;
 	t->proc = p;
@@ -101,8 +99,6 @@ static void free_process(struct vm *vm, struct process *p)
 	unlink_process(vm, p);
 	if (vm->init == p)
 		vm->init = NULL;
-	if (vm->cwd_owner == p)
-		vm->cwd_owner = NULL;
 	if (p->task) {
 		unlink_task(vm, p->task);
 		free(p->task);
@@ -110,8 +106,8 @@ static void free_process(struct vm *vm, struct process *p)
 	fdtable_put(p->fds);
 	mm_put(p->mm);
 	mm_put(p->old_mm);
-	if (p->cwd_fd >= 0)
-		close(p->cwd_fd);
+	free(p->cwd);
+	free(p->root);
 	free(p->exe);
 	free(p);
 }
@@ -132,9 +128,14 @@ void process_reap(struct vm *vm, struct process *p)
 	free_process(vm, p);
 }
 
-/* The heir of orphans: the first process while it lives, else the machine. */
+/* The heir of orphans: the nearest live subreaper among the dying
+ * process's ancestors, else the first process while it lives, else the
+ * machine. */
 static struct process *orphan_heir(const struct vm *vm, const struct process *dying)
 {
+	for (struct process *a = process_find(vm, dying->ppid); a; a = process_find(vm, a->ppid))
+		if (a->subreaper && a->state == PROC_LIVE)
+			return a;
 	struct process *init = vm->init;
 	return init && init != dying && init->state == PROC_LIVE ? init : NULL;
 }
@@ -226,11 +227,6 @@ void process_exit(struct vm *vm, struct process *p)
 	mm_put(p->mm);
 	p->mm = NULL;
 	process_release_old_mm(p);
-	if (p->cwd_fd >= 0)
-		close(p->cwd_fd);
-	p->cwd_fd = -1;
-	if (vm->cwd_owner == p)
-		vm->cwd_owner = NULL;
 	p->alarm_at = 0;
 	if (p->vfork_parent) {
 		sched_wake(vm, p);

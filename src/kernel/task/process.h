@@ -22,7 +22,5 @@ void process_stop(struct task *t, int sig);
 void process_continue(struct task *t);
 /* Frees every process left when the machine stops. */
 void process_free_all(struct vm *vm);
-/* The host working directory descriptor for a new process. */
-int process_cwd_open(void);
 
 #endif

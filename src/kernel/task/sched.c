@@ -10,12 +10,16 @@
 #include <unistd.h>
 
 #include "interp/dispatch.h"
+#include "host/termsig.h"
 #include "kernel/entry.h"
 #include "kernel/task/process.h"
+#include "kernel/task/signal.h"
 #include "kernel/task/task.h"
 #include "kernel/task/timer.h"
 
-#define HOST_WAITERS_MAX 64
+#define HOST_WAITERS_MAX   64
+#define HOST_WAIT_SLICE_MS 100
+#define SI_KERNEL_L	   0x80
 
 void sched_add(struct vm *vm, struct task *t)
 {
@@ -186,16 +190,32 @@ static void report_deadlock(struct vm *vm)
 	vm->halted = 1;
 }
 
-/* Nothing can run: wait for the host, or let virtual time pass. */
+/* Ctrl-C and Ctrl-\ at hexvm reach the guest's foreground process group. */
+static void forward_terminal_signals(struct vm *vm)
+{
+	int sig = termsig_take();
+	if (!sig)
+		return;
+	for (struct process *p = vm->procs; p; p = p->next)
+		if (p->pgid == vm->fg_pgid && p->task) {
+			struct siginfo_k info = {.signo = sig, .code = SI_KERNEL_L, .trapno = -1};
+			signal_send(p->task, &info);
+		}
+}
+
+/* Nothing can run: wait for the host, or let virtual time pass. A wait for
+ * the host alone looks up now and then for a terminal signal. */
 static void idle(struct vm *vm)
 {
 	int64_t now = vm_now_ns(vm), next = next_event(vm);
 	if (host_waiters(vm)) {
-		int timeout = -1;
+		int timeout = HOST_WAIT_SLICE_MS;
 		if (next)
 			timeout = vm->opt.realtime ? (int)((next - now) / 1000000) + 1 : 0;
-		if (poll_host(vm, timeout) > 0)
-			return;
+		if (timeout > HOST_WAIT_SLICE_MS)
+			timeout = HOST_WAIT_SLICE_MS;
+		if (poll_host(vm, timeout) > 0 || !next || vm->opt.realtime)
+			return; /* (real time passed by itself) */
 	}
 	if (!next) {
 		report_deadlock(vm);
@@ -210,15 +230,6 @@ static void idle(struct vm *vm)
 	} else {
 		vm->clock_skip_ns += next - now;
 	}
-}
-
-/* The host's working directory is the running process's. */
-static void enter_cwd(struct vm *vm, struct process *p)
-{
-	if (vm->cwd_owner == p)
-		return;
-	if (p->cwd_fd >= 0 && fchdir(p->cwd_fd) == 0)
-		vm->cwd_owner = p;
 }
 
 /* How far the task may run: a quantum, less when a timer or deadline comes
@@ -240,7 +251,6 @@ static void run_slice(struct vm *vm, struct task *t)
 {
 	struct cpu *c = &t->cpu;
 	vm->current = t;
-	enter_cwd(vm, t->proc);
 	c->icount = t->slice_start = vm->icount;
 	if (t->state == TASK_PARKED && !syscall_resume(t))
 		return;
@@ -264,6 +274,7 @@ void sched_run(struct vm *vm)
 {
 	struct task *from = NULL;
 	while (vm->tasks && !vm->halted) {
+		forward_terminal_signals(vm);
 		fire_timers(vm);
 		if (host_waiters(vm))
 			poll_host(vm, 0);

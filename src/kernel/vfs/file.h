@@ -13,11 +13,25 @@ struct file;
 struct stat;
 struct task;
 
+struct timespec;
+struct vfs_dirent;
+
 /* What a file that is not a plain host descriptor does. Transfers return
- * bytes moved, -errno, or -KERN_EPARK after parking the task. */
+ * bytes moved, -errno, or -KERN_EPARK after parking the task. Every op is
+ * optional: a missing one gives the error Linux gives for such a file.
+ * Seekable files give pread/pwrite and leave read/write out: the generic
+ * layer keeps the offset (f->pos) and handles O_APPEND (via stat's size). */
 struct file_ops {
 	int64_t (*read)(struct task *t, struct file *f, void *buf, size_t n);
 	int64_t (*write)(struct task *t, struct file *f, const void *buf, size_t n);
+	int64_t (*pread)(struct file *f, void *buf, size_t n, uint64_t off);
+	int64_t (*pwrite)(struct file *f, const void *buf, size_t n, uint64_t off);
+	/* the directory entry at *pos, advancing *pos: 1, 0 at the end, -errno */
+	int (*readdir)(struct task *t, struct file *f, uint64_t *pos, struct vfs_dirent *out);
+	int (*truncate)(struct file *f, uint64_t len);
+	int (*chmod)(struct file *f, int mode);
+	int (*chown)(struct file *f, uint32_t uid, uint32_t gid);
+	int (*utimens)(struct file *f, const struct timespec *ts);
 	/* the POLLIN/POLLOUT/POLLHUP/POLLERR bits that hold now */
 	short (*poll)(struct file *f);
 	/* bytes ready to read, for FIONREAD */
@@ -31,8 +45,10 @@ struct file {
 	int refs;
 	int host_fd; /* the host descriptor behind it, or -1 */
 	int flags;   /* open flags: access mode, O_APPEND, O_NONBLOCK ... */
-	char *path;  /* as opened, for /proc and traces */
+	char *path;  /* canonical guest path as opened (or "pipe:[ino]"...), for
+		      * *at calls, /proc/PID/fd and traces */
 	const struct file_ops *ops; /* NULL: everything goes to host_fd */
+	uint64_t pos;		    /* the offset of a seekable ops file */
 	int host_may_block;	    /* host_fd is a pipe, socket or terminal */
 	void *priv;
 };

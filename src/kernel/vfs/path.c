@@ -1,45 +1,67 @@
-/* Guest path arguments → host path and directory descriptor. */
+/* Guest path arguments of system calls. */
 #include "kernel/vfs/path.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kernel/vfs/file.h"
 #include "kernel/vm.h"
 #include "mem/uaccess.h"
 
-#define LINUX_AT_FDCWD (-100)
-
-/* Until procfs lands, /proc/self/exe (and /proc/PID/exe of the caller)
- * names the guest's executable, never hexvm's. */
-static void own_exe(struct task *t, char *path)
+int path_copy(struct task *t, uint64_t upath, char *buf)
 {
-	char self[32];
-	snprintf(self, sizeof self, "/proc/%d/exe", t->proc->pid);
-	if (t->proc->exe && (!strcmp(path, "/proc/self/exe") || !strcmp(path, self)))
-		snprintf(path, PATH_MAX, "%s", t->proc->exe);
-}
-
-int path_from_user_at(struct task *t, int dirfd, uint64_t upath, char *out, int *hostdir,
-		      int flags)
-{
-	long n = strncpy_from_user(t->proc->mm, out, upath, PATH_MAX);
+	long n = strncpy_from_user(t->proc->mm, buf, upath, VFS_PATH_MAX);
 	if (n < 0)
 		return (int)n;
-	if (n == 0 && !(flags & PATH_EMPTY_OK))
-		return -ENOENT;
-	if (!(flags & PATH_THE_LINK))
-		own_exe(t, out);
-	if (out[0] == '/' || dirfd == LINUX_AT_FDCWD) {
-		*hostdir = AT_FDCWD;
-		return 0;
+	return n >= VFS_PATH_MAX ? -ENAMETOOLONG : 0;
+}
+
+int path_resolve(struct task *t, int dirfd, const char *path, int flags, struct vpath *out)
+{
+	const char *start = NULL;
+	if (path[0] != '/' && dirfd != LINUX_AT_FDCWD) {
+		struct file *f = fd_lookup(t->proc->fds, dirfd);
+		if (!f)
+			return -EBADF;
+		if (!f->path || f->path[0] != '/')
+			return -ENOTDIR;
+		start = f->path;
 	}
-	struct file *f = fd_lookup(t->proc->fds, dirfd);
-	if (!f)
-		return -EBADF;
-	*hostdir = f->host_fd;
+	return vfs_resolve(t, start, path, flags, out);
+}
+
+int path_at(struct task *t, int dirfd, uint64_t upath, int flags, struct vpath *out)
+{
+	char buf[VFS_PATH_MAX];
+	int rc = path_copy(t, upath, buf);
+	return rc ? rc : path_resolve(t, dirfd, buf, flags, out);
+}
+
+const char *path_visible(const struct task *t, const char *canonical)
+{
+	const char *root = t->proc->root;
+	size_t n = root ? strlen(root) : 1;
+	if (n <= 1 || strncmp(canonical, root, n) || (canonical[n] && canonical[n] != '/'))
+		return canonical;
+	return canonical[n] ? canonical + n : "/";
+}
+
+int64_t path_open(struct task *t, const struct vpath *p, int flags, int mode, struct file **out)
+{
+	struct fs *fs = p->mnt->fs;
+	int64_t rc = fs->ops->open(t, fs, p->rel, flags, mode & ~(int)t->proc->umask & 07777, out);
+	if (rc < 0)
+		return rc;
+	if (!p->magic) {
+		char *copy = strdup(p->path);
+		if (!copy) {
+			file_put(*out);
+			return -ENOMEM;
+		}
+		free((*out)->path);
+		(*out)->path = copy;
+	}
 	return 0;
 }

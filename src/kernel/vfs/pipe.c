@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -199,8 +200,10 @@ int pipe_create(struct task *t, int flags, struct file *ends[2])
 	struct pipe *p = pipe_new(t);
 	if (!p)
 		return -ENOMEM;
-	ends[0] = file_new(&pipe_ops, p, O_RDONLY | flags, "pipe");
-	ends[1] = ends[0] ? file_new(&pipe_ops, p, O_WRONLY | flags, "pipe") : NULL;
+	char name[40];
+	snprintf(name, sizeof name, "pipe:[%llu]", (unsigned long long)p->ino);
+	ends[0] = file_new(&pipe_ops, p, O_RDONLY | flags, name);
+	ends[1] = ends[0] ? file_new(&pipe_ops, p, O_WRONLY | flags, name) : NULL;
 	if (!ends[1]) {
 		if (ends[0]) {
 			free(ends[0]->path);

@@ -1,0 +1,12 @@
+/* Terminal signals meant for the guest: Ctrl-C (SIGINT) and Ctrl-\ (SIGQUIT)
+ * sent to hexvm are held by the host and handed to the guest's foreground
+ * process group by the scheduler. */
+#ifndef HEXVM_HOST_TERMSIG_H
+#define HEXVM_HOST_TERMSIG_H
+
+/* Blocks them, so that they wait for termsig_take. */
+void termsig_hold(void);
+/* A held signal (consumed), or 0 when none is waiting. */
+int termsig_take(void);
+
+#endif

@@ -1,0 +1,206 @@
+/* Attributes by path or descriptor: access, modes, owners, times, sizes.
+ * A path goes through the VFS to its filesystem; a descriptor's file does
+ * it itself (host files with the host call on their descriptor). */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kernel/abi/layout.h"
+#include "kernel/sys/syscall.h"
+#include "kernel/vfs/file.h"
+#include "kernel/vfs/path.h"
+#include "kernel/vfs/vfs.h"
+#include "mem/uaccess.h"
+
+#define LINUX_AT_EACCESS	  0x200
+#define LINUX_AT_SYMLINK_NOFOLLOW 0x100
+#define LINUX_AT_EMPTY_PATH	  0x1000
+
+static int64_t host(int rc) { return rc < 0 ? -errno : 0; }
+static const struct fs_ops *ops_of(const struct vpath *p) { return p->mnt->fs->ops; }
+
+/* A path argument, or with AT_EMPTY_PATH and "" the descriptor itself
+ * (*f set, p unused). */
+static int target_at(struct task *t, int dirfd, uint64_t upath, int flags, struct vpath *p,
+		     struct file **f)
+{
+	char buf[VFS_PATH_MAX];
+	int rc = path_copy(t, upath, buf);
+	*f = NULL;
+	if (rc)
+		return rc;
+	if (!buf[0] && (flags & LINUX_AT_EMPTY_PATH)) {
+		*f = fd_lookup(t->proc->fds, dirfd);
+		return *f ? 0 : -EBADF;
+	}
+	return path_resolve(t, dirfd, buf, flags & LINUX_AT_SYMLINK_NOFOLLOW ? VFS_NOFOLLOW : 0, p);
+}
+
+static int64_t do_faccessat(struct task *t, int dirfd, uint64_t upath, int mode, int flags)
+{
+	struct vpath p;
+	if (mode & ~7)
+		return -EINVAL;
+	if (flags & ~(LINUX_AT_EACCESS | LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH))
+		return -EINVAL;
+	int rc = path_at(t, dirfd, upath, flags & LINUX_AT_SYMLINK_NOFOLLOW ? VFS_NOFOLLOW : 0, &p);
+	return rc ? rc : ops_of(&p)->access(t, p.mnt->fs, p.rel, mode);
+}
+
+int64_t sys_access(struct task *t, const uint64_t *a)
+{
+	return do_faccessat(t, LINUX_AT_FDCWD, a[0], (int)a[1], 0);
+}
+int64_t sys_faccessat(struct task *t, const uint64_t *a)
+{
+	return do_faccessat(t, (int)a[0], a[1], (int)a[2], 0);
+}
+int64_t sys_faccessat2(struct task *t, const uint64_t *a)
+{
+	return do_faccessat(t, (int)a[0], a[1], (int)a[2], (int)a[3]);
+}
+
+static int64_t file_chmod(struct file *f, int mode)
+{
+	if (f->ops)
+		return f->ops->chmod ? f->ops->chmod(f, mode) : -EBADF;
+	return host(fchmod(f->host_fd, (mode_t)mode));
+}
+
+static int64_t do_fchmodat(struct task *t, int dirfd, uint64_t upath, int mode, int flags)
+{
+	struct vpath p;
+	struct file *f;
+	int rc = target_at(t, dirfd, upath, flags, &p, &f);
+	if (rc)
+		return rc;
+	if (f)
+		return file_chmod(f, mode & 07777);
+	return ops_of(&p)->chmod(t, p.mnt->fs, p.rel, mode & 07777);
+}
+
+int64_t sys_chmod(struct task *t, const uint64_t *a)
+{
+	return do_fchmodat(t, LINUX_AT_FDCWD, a[0], (int)a[1], 0);
+}
+int64_t sys_fchmodat(struct task *t, const uint64_t *a)
+{
+	return do_fchmodat(t, (int)a[0], a[1], (int)a[2], 0);
+}
+int64_t sys_fchmod(struct task *t, const uint64_t *a)
+{
+	struct file *f = fd_lookup(t->proc->fds, (int)a[0]);
+	return f ? file_chmod(f, (int)a[1] & 07777) : -EBADF;
+}
+
+static int64_t file_chown(struct file *f, uint32_t uid, uint32_t gid)
+{
+	if (f->ops)
+		return f->ops->chown ? f->ops->chown(f, uid, gid) : 0;
+	return host(fchown(f->host_fd, (uid_t)uid, (gid_t)gid));
+}
+
+static int64_t do_fchownat(struct task *t, int dirfd, uint64_t upath, uint64_t uid, uint64_t gid,
+			   int flags)
+{
+	struct vpath p;
+	struct file *f;
+	if (flags & ~(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH))
+		return -EINVAL;
+	int rc = target_at(t, dirfd, upath, flags, &p, &f);
+	if (rc)
+		return rc;
+	if (f)
+		return file_chown(f, (uint32_t)uid, (uint32_t)gid);
+	return ops_of(&p)->chown(t, p.mnt->fs, p.rel, (uint32_t)uid, (uint32_t)gid);
+}
+
+int64_t sys_chown(struct task *t, const uint64_t *a)
+{
+	return do_fchownat(t, LINUX_AT_FDCWD, a[0], a[1], a[2], 0);
+}
+int64_t sys_lchown(struct task *t, const uint64_t *a)
+{
+	return do_fchownat(t, LINUX_AT_FDCWD, a[0], a[1], a[2], LINUX_AT_SYMLINK_NOFOLLOW);
+}
+int64_t sys_fchownat(struct task *t, const uint64_t *a)
+{
+	return do_fchownat(t, (int)a[0], a[1], a[2], a[3], (int)a[4]);
+}
+int64_t sys_fchown(struct task *t, const uint64_t *a)
+{
+	struct file *f = fd_lookup(t->proc->fds, (int)a[0]);
+	return f ? file_chown(f, (uint32_t)a[1], (uint32_t)a[2]) : -EBADF;
+}
+
+static int64_t do_truncate(struct task *t, uint64_t upath, int64_t len)
+{
+	struct vpath p;
+	if (len < 0)
+		return -EINVAL;
+	int rc = path_at(t, LINUX_AT_FDCWD, upath, 0, &p);
+	return rc ? rc : ops_of(&p)->truncate(t, p.mnt->fs, p.rel, (uint64_t)len);
+}
+
+static int64_t do_ftruncate(struct task *t, int fd, int64_t len)
+{
+	struct file *f = fd_lookup(t->proc->fds, fd);
+	if (!f)
+		return -EBADF;
+	if (len < 0 || (f->flags & O_ACCMODE) == O_RDONLY)
+		return -EINVAL;
+	if (f->ops)
+		return f->ops->truncate ? f->ops->truncate(f, (uint64_t)len) : -EINVAL;
+	return host(ftruncate(f->host_fd, (off_t)len));
+}
+
+int64_t sys_truncate(struct task *t, const uint64_t *a) { return do_truncate(t, a[0], sys_sarg(t, a[1])); }
+int64_t sys_truncate64_32(struct task *t, const uint64_t *a)
+{
+	return do_truncate(t, a[0], (int64_t)(a[1] | a[2] << 32));
+}
+int64_t sys_ftruncate(struct task *t, const uint64_t *a)
+{
+	return do_ftruncate(t, (int)a[0], sys_sarg(t, a[1]));
+}
+int64_t sys_ftruncate64_32(struct task *t, const uint64_t *a)
+{
+	return do_ftruncate(t, (int)a[0], (int64_t)(a[1] | a[2] << 32));
+}
+
+/* utimensat: times are two timespecs (64-bit fields, or 32-bit for i386's
+ * time32 call); UTIME_NOW and UTIME_OMIT pass through. A NULL path is
+ * futimens on dirfd. */
+static int64_t do_utimensat(struct task *t, const uint64_t *a, int wide)
+{
+	struct timespec ts[2];
+	uint8_t raw[32];
+	unsigned size = wide ? 16 : 8;
+	if (a[2]) {
+		if (copy_from_user(t->proc->mm, raw, a[2], 2 * size))
+			return -EFAULT;
+		for (int k = 0; k < 2; k++) {
+			unsigned o = (unsigned)k * size;
+			ts[k].tv_sec = wide ? (time_t)get64(raw, o) : (time_t)(int32_t)get32(raw, o);
+			ts[k].tv_nsec = wide ? (long)get64(raw, o + 8) : (long)(int32_t)get32(raw, o + 4);
+		}
+	}
+	const struct timespec *times = a[2] ? ts : NULL;
+	struct file *f = NULL;
+	struct vpath p;
+	int rc = a[1] ? target_at(t, (int)a[0], a[1], (int)a[3], &p, &f) : 0;
+	if (rc)
+		return rc;
+	if (!a[1] && !(f = fd_lookup(t->proc->fds, (int)a[0])))
+		return -EBADF;
+	if (f && f->ops)
+		return f->ops->utimens ? f->ops->utimens(f, times) : 0;
+	if (f)
+		return host(futimens(f->host_fd, times));
+	return ops_of(&p)->utimens(t, p.mnt->fs, p.rel, times);
+}
+
+int64_t sys_utimensat(struct task *t, const uint64_t *a) { return do_utimensat(t, a, 1); }
+int64_t sys_utimensat32(struct task *t, const uint64_t *a) { return do_utimensat(t, a, 0); }

@@ -1,0 +1,134 @@
+/* Directories: listing (getdents64), the working directory and the root. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "kernel/abi/layout.h"
+#include "kernel/sys/syscall.h"
+#include "kernel/vfs/file.h"
+#include "kernel/vfs/path.h"
+#include "kernel/vfs/vfs.h"
+#include "mem/mm.h"
+#include "mem/uaccess.h"
+
+#define DIRENT_HEAD 19 /* d_ino, d_off, d_reclen, d_type */
+
+/* Records of a directory hexvm serves itself, from its readdir op; an entry
+ * that does not fit stays for the next call. */
+static int64_t list_ops_dir(struct task *t, struct file *f, uint8_t *buf, size_t size)
+{
+	struct vfs_dirent e;
+	size_t used = 0;
+	for (;;) {
+		uint64_t pos = f->pos;
+		int rc = f->ops->readdir(t, f, &pos, &e);
+		if (rc < 0)
+			return used ? (int64_t)used : rc;
+		if (rc == 0)
+			break;
+		size_t len = strlen(e.name), reclen = (DIRENT_HEAD + len + 1 + 7) & ~(size_t)7;
+		if (used + reclen > size)
+			return used ? (int64_t)used : -EINVAL;
+		uint8_t *r = buf + used;
+		memset(r, 0, reclen);
+		put64(r, 0, e.ino);
+		put64(r, 8, pos);
+		put16(r, 16, reclen);
+		r[18] = e.type;
+		memcpy(r + DIRENT_HEAD, e.name, len);
+		used += reclen;
+		f->pos = pos;
+	}
+	return (int64_t)used;
+}
+
+/* struct linux_dirent64 is the same for both ABIs, so a host directory's
+ * records are passed through. */
+int64_t sys_getdents64(struct task *t, const uint64_t *a)
+{
+	struct file *f = fd_lookup(t->proc->fds, (int)a[0]);
+	size_t n = (size_t)(a[2] > 1u << 20 ? 1u << 20 : a[2]);
+	if (!f)
+		return -EBADF;
+	uint8_t *buf = user_ptr(t->proc->mm, a[1], n, GPROT_WRITE);
+	if (!buf)
+		return -EFAULT;
+	int64_t got;
+	if (f->ops)
+		got = f->ops->readdir ? list_ops_dir(t, f, buf, n) : -ENOTDIR;
+	else if ((got = syscall(SYS_getdents64, f->host_fd, buf, n)) < 0)
+		got = -errno;
+	if (got > 0)
+		user_wrote(t->proc->mm, a[1], (size_t)got);
+	return got;
+}
+
+int64_t sys_getcwd(struct task *t, const uint64_t *a)
+{
+	const char *cwd = path_visible(t, t->proc->cwd);
+	size_t len = strlen(cwd) + 1;
+	if (len > a[1])
+		return -ERANGE;
+	int rc = copy_to_user(t->proc->mm, a[0], cwd, len);
+	return rc < 0 ? rc : (int64_t)len;
+}
+
+/* A directory the caller may search becomes its working directory (or root). */
+static int64_t set_dir(struct task *t, const struct vpath *p, char **slot)
+{
+	struct stat st;
+	int rc = vfs_lstat(t, p, &st);
+	if (rc)
+		return rc;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	rc = p->mnt->fs->ops->access(t, p->mnt->fs, p->rel, X_OK);
+	if (rc)
+		return rc;
+	char *copy = strdup(p->path);
+	if (!copy)
+		return -ENOMEM;
+	free(*slot);
+	*slot = copy;
+	return 0;
+}
+
+int64_t sys_chdir(struct task *t, const uint64_t *a)
+{
+	struct vpath p;
+	int rc = path_at(t, LINUX_AT_FDCWD, a[0], VFS_DIRECTORY, &p);
+	return rc ? rc : set_dir(t, &p, &t->proc->cwd);
+}
+
+int64_t sys_fchdir(struct task *t, const uint64_t *a)
+{
+	struct file *f = fd_lookup(t->proc->fds, (int)a[0]);
+	struct vpath p;
+	if (!f)
+		return -EBADF;
+	if (!f->path || f->path[0] != '/')
+		return -ENOTDIR;
+	int rc = vfs_resolve(t, NULL, f->path, VFS_DIRECTORY, &p);
+	return rc ? rc : set_dir(t, &p, &t->proc->cwd);
+}
+
+/* Only root may; the working directory stays where it is, as on Linux. */
+int64_t sys_chroot(struct task *t, const uint64_t *a)
+{
+	struct vpath p;
+	if (t->proc->uid != 0)
+		return -EPERM;
+	int rc = path_at(t, LINUX_AT_FDCWD, a[0], VFS_DIRECTORY, &p);
+	return rc ? rc : set_dir(t, &p, &t->proc->root);
+}
+
+int64_t sys_umask(struct task *t, const uint64_t *a)
+{
+	uint32_t old = t->proc->umask;
+	t->proc->umask = (uint32_t)a[0] & 0777;
+	return old;
+}

@@ -1,0 +1,52 @@
+/* The machine's filesystems at start. */
+#include "kernel/vfs/setup.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/vfs/fs/devfs.h"
+#include "kernel/vfs/fs/hostfs.h"
+#include "kernel/vfs/fs/procfs.h"
+#include "kernel/vfs/vfs.h"
+#include "kernel/vm.h"
+
+int vfs_setup(struct vm *vm, const struct vfs_config *cfg, char *msg, size_t size)
+{
+	const char *dir = cfg->root_dir ? cfg->root_dir : "/";
+	struct fs *root = hostfs_create(dir);
+	if (!root) {
+		snprintf(msg, size, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	struct fs *proc = procfs_create(vm), *dev = devfs_create(vm);
+	if (!vfs_mount(vm, "/", root, dir) || !proc || !vfs_mount(vm, "/proc", proc, "proc") ||
+	    !dev || !vfs_mount(vm, "/dev", dev, "devtmpfs")) {
+		snprintf(msg, size, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+void vfs_guest_path_of(const struct vfs_config *cfg, const char *dir, char *out, size_t size)
+{
+	char root[PATH_MAX];
+	size_t n;
+	if (!cfg->root_dir) {
+		snprintf(out, size, "%s", dir);
+		return;
+	}
+	if (!realpath(cfg->root_dir, root)) {
+		snprintf(out, size, "/");
+		return;
+	}
+	n = strlen(root);
+	if (n == 1) /* --root / */
+		snprintf(out, size, "%s", dir);
+	else if (!strncmp(dir, root, n) && (dir[n] == '/' || !dir[n]))
+		snprintf(out, size, "%s", dir[n] ? dir + n : "/");
+	else
+		snprintf(out, size, "/");
+}
