@@ -110,6 +110,11 @@ static int run(struct cli *cli)
 	process_release_old_mm(p);
 	sched_add(&vm, p->task);
 	sched_run(&vm);
+	if (cli->export_dir && vfs_export(&vm, cli->export_dir, msg, sizeof msg)) {
+		fprintf(stderr, "hexvm: %s\n", msg);
+		if (!vm.exit_status)
+			vm.exit_status = 1;
+	}
 	if (vm.opt.stats)
 		stats_print(&vm);
 	fflush(vm.log);

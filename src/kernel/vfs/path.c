@@ -5,8 +5,10 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "kernel/vfs/file.h"
+#include "kernel/vfs/pipe.h"
 #include "kernel/vm.h"
 #include "mem/uaccess.h"
 
@@ -51,7 +53,11 @@ const char *path_visible(const struct task *t, const char *canonical)
 int64_t path_open(struct task *t, const struct vpath *p, int flags, int mode, struct file **out)
 {
 	struct fs *fs = p->mnt->fs;
+	struct stat st;
 	int64_t rc = fs->ops->open(t, fs, p->rel, flags, mode & ~(int)t->proc->umask & 07777, out);
+	/* filesystems in memory leave FIFOs to the kernel's pipes */
+	if (rc == -EOPNOTSUPP && fs->ops->lstat(t, fs, p->rel, &st) == 0 && S_ISFIFO(st.st_mode))
+		rc = fifo_open(t, (uint64_t)st.st_dev, (uint64_t)st.st_ino, flags, p->path, out);
 	if (rc < 0)
 		return rc;
 	if (!p->magic) {

@@ -9,6 +9,8 @@
 
 #include "kernel/vfs/fs/devfs.h"
 #include "kernel/vfs/fs/hostfs.h"
+#include "kernel/vfs/fs/memfs.h"
+#include "kernel/vfs/fs/overlay.h"
 #include "kernel/vfs/fs/procfs.h"
 #include "kernel/vfs/vfs.h"
 #include "kernel/vm.h"
@@ -21,10 +23,33 @@ int vfs_setup(struct vm *vm, const struct vfs_config *cfg, char *msg, size_t siz
 		snprintf(msg, size, "%s: %s", dir, strerror(errno));
 		return -1;
 	}
+	if (cfg->overlay) {
+		struct fs *upper = memfs_create(vm), *merged = upper ? overlay_create(vm, upper, root) : NULL;
+		if (!merged) {
+			snprintf(msg, size, "out of memory");
+			return -1;
+		}
+		root = merged;
+	}
 	struct fs *proc = procfs_create(vm), *dev = devfs_create(vm);
 	if (!vfs_mount(vm, "/", root, dir) || !proc || !vfs_mount(vm, "/proc", proc, "proc") ||
 	    !dev || !vfs_mount(vm, "/dev", dev, "devtmpfs")) {
 		snprintf(msg, size, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int vfs_export(struct vm *vm, const char *host_dir, char *msg, size_t size)
+{
+	struct mount *root = vfs_mount_of(vm, "/", NULL);
+	if (!root || strcmp(root->fs->type, "overlay")) {
+		snprintf(msg, size, "--export: the root is no overlay");
+		return -1;
+	}
+	int rc = memfs_export(overlay_upper(root->fs), host_dir);
+	if (rc) {
+		snprintf(msg, size, "--export %s: %s", host_dir, strerror(-rc));
 		return -1;
 	}
 	return 0;
