@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# stage0 suite: the stage0-posix bootstrap (hex0 seed -> hex1 -> hex2 -> M0 -> cc -> M2-Planet
+# -> mescc-tools -> kaem, M2-Mesoplanet, the mescc-tools-extra utilities), run entirely
+# under hexvm, for x86 and AMD64. Hundreds of guest processes, each started by the guest's
+# own fork/clone + execve + waitpid; every later stage is built by the one before, so a
+# single wrong flag, byte or file operation anywhere shows up as a wrong final binary.
+#
+#   stage0.x86     $HEXVM ./bootstrap-seeds/POSIX/x86/kaem-optional-seed
+#   stage0.amd64   $HEXVM ./bootstrap-seeds/POSIX/AMD64/kaem-optional-seed
+#   stage0.ARCH.overlay  the same with --overlay --export DIR: the tree must stay
+#                  byte-identical and DIR must hold the artifacts that pass the answers
+#
+# Each case works on its own copy of the tree, tests/out/stage0/ARCH/tree (cp -a of
+# $STAGE0_POSIX, with ARCH/bin and ARCH/artifact emptied first so that nothing left over
+# from an earlier build can stand in for what hexvm should produce). The bootstrap runs
+# from the copy's root with stdin from /dev/null, a minimal environment (env -i) and a time
+# limit; stdout and stderr go to tests/out/stage0/ARCH/hexvm.out and hexvm.err. Then
+# `sha256sum -c ARCH.answers` runs natively in the copy. PASS needs hexvm's exit status 0
+# and every line of the answers file OK (the PASS line is followed by e.g. "19/19 OK").
+#
+# The tree is not part of hexvm: assemble it once (tests/README.md, "The stage0-posix
+# tree") and point STAGE0_POSIX at it. Without it both cases SKIP.
+#
+# Usage: tests/stage0/run.sh [NAME-GLOB...]   e.g.  tests/stage0/run.sh stage0.amd64
+# Environment: HEXVM, HEXVM_JOBS (1: the two arches one after the other), STAGE0_POSIX
+# (the tree), STAGE0_TIMEOUT (seconds per bootstrap under hexvm, default 1200).
+
+source "$(dirname "$0")/../lib.sh"
+suite_init stage0
+TIMEOUT=${STAGE0_TIMEOUT:-1200}
+ARCHES="x86 amd64"
+
+# seed_arch ARCH: the directory name stage0-posix uses for ARCH (under bootstrap-seeds/POSIX/
+# and at the top of the tree).
+seed_arch() {
+    case $1 in
+    x86) echo x86 ;;
+    amd64) echo AMD64 ;;
+    esac
+}
+
+# clean_outputs TREE ARCH: empties TREE/ARCH/bin and TREE/ARCH/artifact, keeping the
+# placeholder files the stage0-posix repositories ship there. The bootstrap writes only
+# into these two directories.
+clean_outputs() {
+    local d
+    for d in "$1/$(seed_arch "$2")/bin" "$1/$(seed_arch "$2")/artifact"; do
+        [ -d "$d" ] || continue
+        find "$d" -mindepth 1 ! -name placeholder ! -name README -exec rm -rf {} +
+    done
+}
+
+# check_answers TREE ARCH REPORT: natively `sha256sum -c ARCH.answers` in TREE, output to
+# REPORT. Sets ANSWERS_OK and ANSWERS_ALL (line counts); true when every line is OK.
+check_answers() {
+    local tree=$1 arch=$2 report=$3
+    (cd "$tree" && sha256sum -c "$arch.answers") >"$report" 2>&1
+    ANSWERS_ALL=$(grep -c . "$tree/$arch.answers")
+    ANSWERS_OK=$(grep -c ': OK$' "$report")
+    [ "$ANSWERS_ALL" -gt 0 ] && [ "$ANSWERS_OK" -eq "$ANSWERS_ALL" ]
+}
+
+# bootstrap_case NAME ARCH: one bootstrap under hexvm in a fresh copy of the tree, then the
+# native answers check. Files stay in tests/out/stage0/ARCH/ (removed on the next run).
+bootstrap_case() {
+    local name=$1 arch=$2 dir=$OUT/$2 seed rc start secs
+    seed=./bootstrap-seeds/POSIX/$(seed_arch "$arch")/kaem-optional-seed
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    if ! cp -a "$STAGE0_POSIX/." "$dir/tree" 2>"$dir/copy.err"; then
+        result_fail "$name" "cannot copy $STAGE0_POSIX" "$dir/copy.err"
+        return
+    fi
+    if [ ! -f "$dir/tree/$seed" ] || [ ! -f "$dir/tree/$arch.answers" ]; then
+        result_fail "$name" "STAGE0_POSIX has no $seed or $arch.answers (not a stage0-posix tree with its submodules?)"
+        return
+    fi
+    clean_outputs "$dir/tree" "$arch"
+    start=$(date +%s)
+    (cd "$dir/tree" && exec env -i PATH=/usr/bin:/bin HOME=/nonexistent LANG=C LC_ALL=C \
+        timeout -k 10 "$TIMEOUT" "$HEXVM" "$seed") \
+        </dev/null >"$dir/hexvm.out" 2>"$dir/hexvm.err"
+    rc=$?
+    secs=$(($(date +%s) - start))
+    check_answers "$dir/tree" "$arch" "$dir/answers.txt"
+    local answers_ok=$?
+    if [ "$rc" -eq 0 ] && [ "$answers_ok" -eq 0 ]; then
+        result_pass "$name"
+        echo "    $ANSWERS_OK/$ANSWERS_ALL OK, $secs s under hexvm" >>"$(result_file "$name")"
+        return
+    fi
+    local why detail=$dir/detail
+    case $rc in
+    0) why="hexvm exited 0" ;;
+    124) why="timed out after ${TIMEOUT}s (STAGE0_TIMEOUT)" ;;
+    137) why="killed by SIGKILL (still running ${TIMEOUT}s + 10s after the start, or OOM)" ;;
+    *) why="hexvm exited with status $rc" ;;
+    esac
+    why+=", $ANSWERS_OK/$ANSWERS_ALL answers OK"
+    {
+        tail -n 3 "$dir/hexvm.err" | sed 's/^/stderr: /'
+        tail -n 2 "$dir/hexvm.out" | sed 's/^/stdout: /'
+        grep -m1 -v ': OK$' "$dir/answers.txt" | sed 's/^/answers: /'
+        echo "(all in ${dir#"$ROOT"/}/: hexvm.out, hexvm.err, answers.txt)"
+    } >"$detail"
+    result_fail "$name" "$why" "$detail"
+}
+
+# fingerprint TREE: every path under TREE with its type, mode, size, mtime and (for files)
+# contents hash, sorted: equal fingerprints mean nothing in the tree changed.
+fingerprint() {
+    (cd "$1" && find . -printf '%y %m %s %T@ %p\n' | sort &&
+        find . -type f -print0 | sort -z | xargs -0 sha256sum)
+}
+
+# overlay_case NAME ARCH: the same bootstrap under `hexvm --overlay --export DIR` on a copy
+# that must stay byte-identical (every write goes to the overlay); the artifacts must then
+# be in DIR, at the tree's path, and pass the answers there.
+overlay_case() {
+    local name=$1 arch=$2 dir=$OUT/$2.overlay seed rc start secs
+    seed=./bootstrap-seeds/POSIX/$(seed_arch "$arch")/kaem-optional-seed
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    if ! cp -a "$STAGE0_POSIX/." "$dir/tree" 2>"$dir/copy.err"; then
+        result_fail "$name" "cannot copy $STAGE0_POSIX" "$dir/copy.err"
+        return
+    fi
+    clean_outputs "$dir/tree" "$arch"
+    fingerprint "$dir/tree" >"$dir/before.txt"
+    start=$(date +%s)
+    (cd "$dir/tree" && exec env -i PATH=/usr/bin:/bin HOME=/nonexistent LANG=C LC_ALL=C \
+        timeout -k 10 "$TIMEOUT" "$HEXVM" --overlay --export "$dir/export" "$seed") \
+        </dev/null >"$dir/hexvm.out" 2>"$dir/hexvm.err"
+    rc=$?
+    secs=$(($(date +%s) - start))
+    fingerprint "$dir/tree" >"$dir/after.txt"
+    local exported=$dir/export$(cd "$dir/tree" && pwd) answers_ok=1
+    if [ -d "$exported" ]; then
+        cp "$dir/tree/$arch.answers" "$dir/answers.list"
+        (cd "$exported" && sha256sum -c "$dir/answers.list") >"$dir/answers.txt" 2>&1
+        ANSWERS_ALL=$(grep -c . "$dir/answers.list")
+        ANSWERS_OK=$(grep -c ': OK$' "$dir/answers.txt")
+        [ "$ANSWERS_OK" -eq "$ANSWERS_ALL" ] && answers_ok=0
+    else
+        ANSWERS_OK=0 ANSWERS_ALL=$(grep -c . "$dir/tree/$arch.answers")
+        echo "nothing exported at $exported" >"$dir/answers.txt"
+    fi
+    if [ "$rc" -eq 0 ] && [ "$answers_ok" -eq 0 ] && cmp -s "$dir/before.txt" "$dir/after.txt"; then
+        result_pass "$name"
+        echo "    $ANSWERS_OK/$ANSWERS_ALL OK in the export, tree unchanged, $secs s under hexvm" \
+            >>"$(result_file "$name")"
+        return
+    fi
+    {
+        cmp -s "$dir/before.txt" "$dir/after.txt" ||
+            diff "$dir/before.txt" "$dir/after.txt" | head -n 3 | sed 's/^/tree changed: /'
+        tail -n 3 "$dir/hexvm.err" | sed 's/^/stderr: /'
+        grep -m1 -v ': OK$' "$dir/answers.txt" | sed 's/^/answers: /'
+    } >"$dir/detail"
+    result_fail "$name" "hexvm exited $rc, $ANSWERS_OK/$ANSWERS_ALL answers OK in the export" "$dir/detail"
+}
+
+# cases_for_arch ARCH: the one place that lists the cases run for ARCH.
+cases_for_arch() {
+    local arch=$1
+    shift
+    name_selected "stage0.$arch" "$@" && run_limited bootstrap_case "stage0.$arch" "$arch"
+    name_selected "stage0.$arch.overlay" "$@" &&
+        run_limited overlay_case "stage0.$arch.overlay" "$arch"
+    return 0
+}
+
+if [ -z "${STAGE0_POSIX:-}" ] || [ ! -d "$STAGE0_POSIX" ]; then
+    for arch in $ARCHES; do
+        result_skip "stage0.$arch" "STAGE0_POSIX not set (see tests/README.md)"
+        result_skip "stage0.$arch.overlay" "STAGE0_POSIX not set (see tests/README.md)"
+    done
+    suite_report
+    exit
+fi
+STAGE0_POSIX=$(cd "$STAGE0_POSIX" && pwd)
+
+for arch in $ARCHES; do
+    cases_for_arch "$arch" "$@"
+done
+suite_report
