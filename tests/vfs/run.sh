@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# VFS suite: confinement under --root. escape.c runs as / of a small tree that holds
+# symlinks pointing out of it (absolute, relative, through .., a loop, a dangling one);
+# natively it runs under chroot(8) (the oracle, which needs root), in hexvm under
+# --root. stdout must match, and so must the tree afterwards (the program makes a
+# directory through a link that points "above" the root: it must land inside).
+#   vfs.root.escape
+
+source "$(dirname "$0")/../lib.sh"
+suite_init vfs
+SRC=$TESTS_DIR/vfs/escape.c
+
+make_tree() { # DIR
+    local d=$1
+    rm -rf "$d"
+    mkdir -p "$d/etc" "$d/dir"
+    cp "$OUT/escape" "$d/escape"
+    echo inside >"$d/inside.txt"
+    echo marker >"$d/etc/marker.txt"
+    ln -s /etc "$d/abs"
+    ln -s ../../../.. "$d/up"
+    ln -s /loop2 "$d/loop1"
+    ln -s /loop1 "$d/loop2"
+    ln -s ../../.. "$d/dir/back"
+    ln -s /no/such "$d/dangling"
+}
+
+listing() { # DIR: what the tree holds, without times
+    (cd "$1" && find . -printf '%y %m %p %l\n' | sort)
+}
+
+escape_case() {
+    local name=vfs.root.escape dir=$OUT/root.escape
+    if [ "$(id -u)" != 0 ] || ! command -v chroot >/dev/null; then
+        result_skip "$name" "the native oracle needs chroot(8) as root"
+        return
+    fi
+    mkdir -p "$dir"
+    make_tree "$dir/native"
+    make_tree "$dir/hexvm"
+    chroot "$dir/native" /escape >"$dir/native.out" 2>&1 </dev/null
+    echo "status $?" >>"$dir/native.out"
+    "$HEXVM" --root "$dir/hexvm" /escape >"$dir/hexvm.out" 2>&1 </dev/null
+    echo "status $?" >>"$dir/hexvm.out"
+    listing "$dir/native" >"$dir/native.tree"
+    listing "$dir/hexvm" >"$dir/hexvm.tree"
+    if diff "$dir/native.out" "$dir/hexvm.out" >"$dir/diff" &&
+        diff "$dir/native.tree" "$dir/hexvm.tree" >>"$dir/diff"; then
+        result_pass "$name"
+    else
+        result_fail "$name" "differs from the native run under chroot" "$dir/diff"
+    fi
+}
+
+printf 'int main(void) { return 0; }\n' >"$OUT/probe.c"
+if ! gcc -static -o "$OUT/probe" "$OUT/probe.c" >/dev/null 2>&1; then
+    result_skip vfs.root.escape "gcc cannot build a static program here"
+elif ! gcc -O2 -static -Wall -Wextra -Werror -o "$OUT/escape" "$SRC" >"$OUT/build.log" 2>&1; then
+    result_fail vfs.root.escape "escape.c does not build" "$OUT/build.log"
+else
+    escape_case
+fi
+suite_report
