@@ -51,7 +51,11 @@ struct process {
 	uint64_t child_insns;	   /* CPU time of the children it reaped */
 	int did_exec;		   /* since fork: its parent may no longer move its group */
 	int subreaper;		   /* PR_SET_CHILD_SUBREAPER: adopts orphaned descendants */
-	uint32_t uid, gid;
+	uint32_t uid, gid;   /* effective ids: what permission checks use */
+	uint32_t ruid, suid; /* real and saved user ids */
+	uint32_t rgid, sgid;
+	int ngroups;
+	uint32_t groups[32]; /* supplementary groups */
 	uint64_t rlimits[RLIMIT_COUNT][2]; /* soft, hard */
 	int mode64;
 	struct mm *mm;

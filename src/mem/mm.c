@@ -125,13 +125,41 @@ static int remove_range(struct mm *mm, uint64_t addr, uint64_t end)
 	return 0;
 }
 
+/* Neighbours that differ in nothing the guest can see become one vma, so
+ * that a heap grown a page at a time by brk stays one entry. */
+static int mergeable(const struct vma *a, const struct vma *b)
+{
+	if (a->end != b->start || a->prot != b->prot || a->flags != b->flags)
+		return 0;
+	if (a->share_fd >= 0 || b->share_fd >= 0)
+		return 0;
+	if (!a->name || !b->name)
+		return !a->name && !b->name;
+	return !strcmp(a->name, b->name) && a->offset + (a->end - a->start) == b->offset;
+}
+
+static void merge_next(struct vma *v)
+{
+	struct vma *n = v->next;
+	if (!n || !mergeable(v, n))
+		return;
+	v->end = n->end;
+	v->next = n->next;
+	mm_free_vma(n);
+}
+
 static void insert_vma(struct mm *mm, struct vma *n)
 {
-	struct vma **pp = &mm->vmas;
-	while (*pp && (*pp)->start < n->start)
+	struct vma **pp = &mm->vmas, *prev = NULL;
+	while (*pp && (*pp)->start < n->start) {
+		prev = *pp;
 		pp = &(*pp)->next;
+	}
 	n->next = *pp;
 	*pp = n;
+	merge_next(n);
+	if (prev)
+		merge_next(prev);
 }
 
 /* Shared anonymous memory lives in a memfd, so that a forked child can map
@@ -230,6 +258,9 @@ int mm_protect(struct mm *mm, uint64_t addr, uint64_t len, int prot)
 	for (struct vma *v = mm->vmas; v; v = v->next)
 		if (v->start >= addr && v->end <= addr + len)
 			v->prot = prot;
+	for (struct vma *v = mm->vmas; v; v = v->next)
+		while (v->next && v->next->start <= addr + len && mergeable(v, v->next))
+			merge_next(v);
 	if (!(prot & GPROT_EXEC))
 		block_cache_invalidate_range(mm->blocks, addr, len);
 	mprotect(mm->base + addr, (size_t)len, mm_host_prot(prot));

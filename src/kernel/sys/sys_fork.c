@@ -52,6 +52,12 @@ static void inherit(struct process *child, const struct process *parent, const s
 	child->sid = parent->sid;
 	child->uid = parent->uid;
 	child->gid = parent->gid;
+	child->ruid = parent->ruid;
+	child->suid = parent->suid;
+	child->rgid = parent->rgid;
+	child->sgid = parent->sgid;
+	child->ngroups = parent->ngroups;
+	memcpy(child->groups, parent->groups, sizeof child->groups);
 	memcpy(child->rlimits, parent->rlimits, sizeof child->rlimits);
 	memcpy(child->sigactions, parent->sigactions, sizeof child->sigactions);
 	child->mode64 = parent->mode64;

@@ -38,10 +38,6 @@ int64_t sys_exit_group(struct task *t, const uint64_t *a)
 int64_t sys_getpid(struct task *t, const uint64_t *a) { return t->proc->pid; }
 int64_t sys_getppid(struct task *t, const uint64_t *a) { return t->proc->ppid; }
 int64_t sys_gettid(struct task *t, const uint64_t *a) { return t->tid; }
-int64_t sys_getuid(struct task *t, const uint64_t *a) { return t->proc->uid; }
-int64_t sys_geteuid(struct task *t, const uint64_t *a) { return t->proc->uid; }
-int64_t sys_getgid(struct task *t, const uint64_t *a) { return t->proc->gid; }
-int64_t sys_getegid(struct task *t, const uint64_t *a) { return t->proc->gid; }
 int64_t sys_getpgrp(struct task *t, const uint64_t *a) { return t->proc->pgid; }
 /* The process a pid argument names: 0 is the caller. */
 static struct process *named(struct task *t, int pid)
@@ -345,21 +341,3 @@ int64_t sys_prctl(struct task *t, const uint64_t *a)
 	}
 }
 
-static int64_t put_three_ids(struct task *t, const uint64_t *a, uint32_t id)
-{
-	uint8_t raw[4];
-	put32(raw, 0, id);
-	for (int k = 0; k < 3; k++)
-		if (copy_to_user(t->proc->mm, a[k], raw, 4))
-			return -EFAULT;
-	return 0;
-}
-
-int64_t sys_getresuid(struct task *t, const uint64_t *a)
-{
-	return put_three_ids(t, a, t->proc->uid);
-}
-int64_t sys_getresgid(struct task *t, const uint64_t *a)
-{
-	return put_three_ids(t, a, t->proc->gid);
-}

@@ -117,31 +117,46 @@ int64_t sys_sigaltstack(struct task *t, const uint64_t *a)
 	return 0;
 }
 
-static int64_t send_to(struct task *from, struct task *to, int sig, int code)
+/* Linux's rule: root may signal anyone; others need their real or
+ * effective uid to be the target's real or saved uid (SIGCONT within a
+ * session is always allowed). */
+static int may_signal(const struct process *from, const struct process *to, int sig)
+{
+	if (from->uid == 0 || (sig == SIGCONT && from->sid == to->sid))
+		return 1;
+	return from->ruid == to->ruid || from->ruid == to->suid || from->uid == to->ruid ||
+	       from->uid == to->suid;
+}
+
+static int64_t send_to(struct task *from, struct process *to, int sig, int code)
 {
 	if (!valid_signal(sig) && sig != 0)
 		return -EINVAL;
-	if (sig == 0 || !to)
+	if (!may_signal(from->proc, to, sig))
+		return -EPERM;
+	if (sig == 0 || !to->task)
 		return 0; /* a zombie exists, and takes nothing */
-	struct siginfo_k info = {sig, code, 0, 0, from->proc->pid, (int)from->proc->uid, -1, 0, 0};
-	signal_send(to, &info);
+	struct siginfo_k info = {sig, code, 0, 0, from->proc->pid, (int)from->proc->ruid, -1, 0, 0};
+	signal_send(to->task, &info);
 	return 0;
 }
 
-/* Every guest process belongs to the same user, so any may signal any. */
+/* A group (or, for kill(-1), everyone but the caller): success when at
+ * least one process could be signalled. */
 static int64_t kill_group(struct task *t, int pgid, int sig, int all)
 {
-	int found = 0;
-	int64_t rc = 0;
+	int found = 0, sent = 0;
+	int64_t rc = -EPERM;
 	for (struct process *p = t->vm->procs; p; p = p->next) {
 		if (all ? p == t->proc : p->pgid != pgid)
 			continue;
 		found = 1;
-		rc = send_to(t, p->task, sig, LINUX_SI_USER);
+		if (send_to(t, p, sig, LINUX_SI_USER) == 0)
+			sent = 1;
 	}
 	if (all) /* kill(-1) reaches the caller too, last */
-		return send_to(t, t, sig, LINUX_SI_USER);
-	return found ? rc : -ESRCH;
+		return send_to(t, t->proc, sig, LINUX_SI_USER);
+	return !found ? -ESRCH : sent ? 0 : rc;
 }
 
 int64_t sys_kill(struct task *t, const uint64_t *a)
@@ -151,7 +166,7 @@ int64_t sys_kill(struct task *t, const uint64_t *a)
 		return -EINVAL;
 	if (pid > 0) {
 		struct process *p = process_find(t->vm, pid);
-		return p ? send_to(t, p->task, sig, LINUX_SI_USER) : -ESRCH;
+		return p ? send_to(t, p, sig, LINUX_SI_USER) : -ESRCH;
 	}
 	if (pid == -1)
 		return kill_group(t, 0, sig, 1);
@@ -166,7 +181,7 @@ int64_t sys_tgkill(struct task *t, const uint64_t *a)
 	struct process *p = process_find(t->vm, (int)a[1]);
 	if (!p || p->pid != (int)a[0] || !p->task)
 		return -ESRCH;
-	return send_to(t, p->task, (int)a[2], LINUX_SI_TKILL);
+	return send_to(t, p, (int)a[2], LINUX_SI_TKILL);
 }
 
 int64_t sys_tkill(struct task *t, const uint64_t *a)
@@ -176,7 +191,7 @@ int64_t sys_tkill(struct task *t, const uint64_t *a)
 	struct process *p = process_find(t->vm, (int)a[0]);
 	if (!p || !p->task)
 		return -ESRCH;
-	return send_to(t, p->task, (int)a[1], LINUX_SI_TKILL);
+	return send_to(t, p, (int)a[1], LINUX_SI_TKILL);
 }
 
 static int64_t bad_frame(struct task *t)

@@ -51,8 +51,8 @@ struct process *process_create(struct vm *vm)
 	}
 	p->pid = p->pgid = p->sid = vm->next_pid++;
 	p->ppid = 1;
-	p->uid = (uint32_t)getuid();
-	p->gid = (uint32_t)getgid();
+	p->uid = p->ruid = p->suid = (uint32_t)getuid();
+	p->gid = p->rgid = p->sgid = (uint32_t)getgid();
 	p->umask = 022;
 	p->exit_signal = SIGCHLD;
 	p->start_ns = vm_now_ns(vm);
