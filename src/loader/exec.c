@@ -48,28 +48,20 @@ static void release_file(struct file_image *f)
 		free(f->data);
 }
 
-static int read_fully(int fd, struct file_image *f)
+static int64_t read_at(struct file *f, void *buf, size_t n, uint64_t off)
 {
-	size_t got = 0;
-	f->data = malloc(f->size ? f->size : 1);
-	while (f->data && got < f->size) {
-		ssize_t n = read(fd, f->data + got, f->size - got);
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	if (f->data && got == f->size)
-		return 0;
-	free(f->data);
-	return -1;
+	if (f->ops)
+		return f->ops->pread ? f->ops->pread(f, buf, n, off) : -EINVAL;
+	ssize_t got = pread(f->host_fd, buf, n, (off_t)off);
+	return got < 0 ? -errno : got;
 }
 
 /* A host file is mapped (which spares copying the whole file only to copy
- * its segments again); a file hexvm serves itself is read. */
+ * its segments again); a file hexvm serves itself, or one the host cannot
+ * map, is read. */
 static int load_contents(struct file *f, struct file_image *img)
 {
 	img->mapped = 0;
-	img->data = NULL;
 	if (!f->ops && img->size) {
 		void *p = mmap(NULL, img->size, PROT_READ, MAP_PRIVATE, f->host_fd, 0);
 		if (p != MAP_FAILED) {
@@ -78,12 +70,10 @@ static int load_contents(struct file *f, struct file_image *img)
 			return 0;
 		}
 	}
-	if (!f->ops)
-		return read_fully(f->host_fd, img) ? -EIO : 0;
 	img->data = malloc(img->size ? img->size : 1);
 	size_t got = 0;
-	while (img->data && f->ops->pread && got < img->size) {
-		int64_t n = f->ops->pread(f, img->data + got, img->size - got, got);
+	while (img->data && got < img->size) {
+		int64_t n = read_at(f, img->data + got, img->size - got, got);
 		if (n <= 0)
 			break;
 		got += (size_t)n;
