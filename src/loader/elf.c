@@ -129,6 +129,22 @@ static int check_segment(const struct elf_image *img, const struct phdr *h, size
 	return 0;
 }
 
+/* The interpreter's path: inside the file, NUL-terminated, one only. */
+static int check_interp(struct elf_image *img, const struct phdr *h, struct exec_error *err)
+{
+	if (img->interp_len)
+		return elf_fail(err, "more than one PT_INTERP");
+	if (h->offset > img->size || h->filesz > img->size - h->offset || h->filesz < 2 ||
+	    h->filesz > 4096)
+		return elf_fail(err, "PT_INTERP outside the file");
+	if (img->data[h->offset + h->filesz - 1] != 0 ||
+	    memchr(img->data + h->offset, 0, (size_t)h->filesz - 1))
+		return elf_fail(err, "PT_INTERP is not one NUL-terminated path");
+	img->interp_off = h->offset;
+	img->interp_len = h->filesz - 1;
+	return 0;
+}
+
 int elf_check(struct elf_image *img, const uint8_t *data, size_t size, struct exec_error *err)
 {
 	int loads = 0, entry_ok = 0;
@@ -139,8 +155,8 @@ int elf_check(struct elf_image *img, const uint8_t *data, size_t size, struct ex
 		return -1;
 	for (unsigned k = 0; k < img->phnum; k++) {
 		struct phdr h = read_phdr(img, k);
-		if (h.type == PT_INTERP)
-			return elf_fail(err, "dynamically linked (PT_INTERP): not supported yet");
+		if (h.type == PT_INTERP && check_interp(img, &h, err))
+			return -1;
 		if (h.type != PT_LOAD)
 			continue;
 		if (check_segment(img, &h, size, err))
@@ -216,6 +232,21 @@ int elf_map(struct mm *mm, const struct elf_image *img, uint64_t bias, const cha
 		}
 	*image_end = end;
 	return 0;
+}
+
+void elf_span(const struct elf_image *img, uint64_t *lo, uint64_t *hi)
+{
+	*lo = ~0ull;
+	*hi = 0;
+	for (unsigned k = 0; k < img->phnum; k++) {
+		struct phdr h = read_phdr(img, k);
+		if (h.type != PT_LOAD || !h.memsz)
+			continue;
+		if (PAGE_DOWN(h.vaddr) < *lo)
+			*lo = PAGE_DOWN(h.vaddr);
+		if (PAGE_UP(h.vaddr + h.memsz) > *hi)
+			*hi = PAGE_UP(h.vaddr + h.memsz);
+	}
 }
 
 /* Where the program headers are in memory, for AT_PHDR. */

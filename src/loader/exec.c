@@ -147,6 +147,42 @@ static int parse_shebang(const uint8_t *data, size_t size, char *interp, char **
 	return 0;
 }
 
+/* PT_INTERP: the dynamic linker, an ET_DYN of the program's class, mapped
+ * where mmap would have put it; *base is AT_BASE, *entry the first rip. */
+static int map_interp(struct process *p, struct mm *mm, const struct elf_image *img,
+		      uint64_t *base, uint64_t *entry, struct exec_error *err)
+{
+	char path[4097];
+	struct file_image f;
+	struct elf_image ii;
+	struct exec_error ierr;
+	uint64_t lo, hi, end;
+	memcpy(path, img->data + img->interp_off, (size_t)img->interp_len);
+	path[img->interp_len] = 0;
+	if (open_file(p, path, &f, &ierr)) {
+		elf_fail(err, "bad ELF interpreter %.200s: %.40s", path, ierr.msg);
+		err->err = ierr.err;
+		return -1;
+	}
+	int rc = elf_check(&ii, f.data, f.size, &ierr);
+	if (!rc && (!ii.pie || ii.is64 != img->is64 || ii.interp_len))
+		rc = elf_fail(&ierr, "not a dynamic linker of this class");
+	if (!rc) {
+		elf_span(&ii, &lo, &hi);
+		uint64_t at = mm_find_free(mm, hi - lo);
+		*base = at - lo;
+		*entry = ii.entry + *base;
+		rc = at ? elf_map(mm, &ii, *base, f.canonical, &end, &ierr)
+			: elf_fail(&ierr, "no room for it");
+	}
+	release_file(&f);
+	if (rc) {
+		elf_fail(err, "bad ELF interpreter %.200s: %.40s", path, ierr.msg);
+		err->err = ELIBBAD;
+	}
+	return rc;
+}
+
 /* path: as given (AT_EXECFN); canonical: the resolved file (mapping names). */
 static int exec_image(struct vm *vm, struct process *p, const char *path, const char *canonical,
 		      const struct elf_image *img, char *const argv[], char *const envp[],
@@ -156,8 +192,10 @@ static int exec_image(struct vm *vm, struct process *p, const char *path, const 
 	uint64_t bias = img->pie ? (img->is64 ? PIE_BASE_64 : PIE_BASE_32) : 0, end;
 	if (!mm)
 		return fail_errno(err, ENOMEM);
+	uint64_t interp_base = 0, entry = img->entry + bias;
 	mm->sink = &vm->block_totals;
-	if (elf_map(mm, img, bias, canonical, &end, err)) {
+	if (elf_map(mm, img, bias, canonical, &end, err) ||
+	    (img->interp_len && map_interp(p, mm, img, &interp_base, &entry, err))) {
 		mm_put(mm);
 		return -1;
 	}
@@ -172,7 +210,7 @@ static int exec_image(struct vm *vm, struct process *p, const char *path, const 
 		.phnum = img->phnum,
 		.phent = img->phentsize,
 		.entry = img->entry + bias,
-		.base = 0,
+		.base = interp_base,
 		.execfn = path,
 		.platform = img->is64 ? "x86_64" : "i686",
 		.uid = p->uid,
@@ -200,7 +238,7 @@ static int exec_image(struct vm *vm, struct process *p, const char *path, const 
 	mm->brk_start = mm->brk = end;
 	struct cpu *c = &p->task->cpu;
 	cpu_reset(c, img->is64);
-	c->rip = img->entry + bias;
+	c->rip = entry;
 	c->r[R_SP] = sp;
 	return 0;
 }

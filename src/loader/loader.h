@@ -25,6 +25,7 @@ struct elf_image {
 	int is64;
 	int pie;
 	uint64_t entry, phoff, phnum, phentsize;
+	uint64_t interp_off, interp_len; /* PT_INTERP: the interpreter's path in the file (len 0: none) */
 };
 
 /* Loads `path` into process p (which gets a new address space), with argv
@@ -40,6 +41,8 @@ struct mm;
 /* Maps the image's segments at `bias`; *image_end is the end of the last. */
 int elf_map(struct mm *mm, const struct elf_image *img, uint64_t bias, const char *path,
 	    uint64_t *image_end, struct exec_error *err);
+/* The lowest and highest address its PT_LOAD segments cover (unbiased). */
+void elf_span(const struct elf_image *img, uint64_t *lo, uint64_t *hi);
 /* The address of the program headers in memory, for AT_PHDR. */
 uint64_t elf_phdr_addr(const struct elf_image *img, uint64_t bias);
 

@@ -1,5 +1,6 @@
 # awk: fields and NF/NR/FS/OFS, BEGIN/END, printf formats, associative arrays (iteration
-# order is unspecified: sorted), functions, string builtins, getline, -v.
+# order is unspecified: sorted), functions, string builtins, getline, -v, command pipes (which run
+# the host's /bin/sh: Debian's dynamically linked dash).
 cat > sales.txt <<'EOF_'
 north widget 3 2.50
 south gadget 10 1.25
@@ -41,8 +42,8 @@ echo "== -v, getline, pipes and next"
 awk -v factor=3 '{ print $3 * factor }' sales.txt | tr '\n' ' '; echo
 awk 'NR % 2 { next } { print NR }' sales.txt | tr '\n' ' '; echo
 awk 'BEGIN { while ((getline line < "sales.txt") > 0) n++; print n " read by getline" }'
-# (awk's command pipes run /bin/sh, which on Debian is the dynamically linked dash:
-# they wait for hexvm's dynamic ELF support)
+awk 'BEGIN { "echo from-a-command" | getline x; print x }'
+awk '{ print $2 | "sort -u" }' sales.txt
 awk '{ print $1 > ("region-" $1 ".txt") }' sales.txt
 cat region-north.txt | wc -l
 ls region-* | tr '\n' ' '; echo
