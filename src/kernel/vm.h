@@ -34,6 +34,15 @@ struct k_sigaction {
 
 #define RLIMIT_COUNT 16
 
+struct siginfo_k {
+	int signo, code, err;
+	uint64_t addr; /* faults */
+	int pid, uid;  /* kill, SIGCHLD */
+	int trapno;    /* for the sigcontext of faults */
+	uint64_t errcode;
+	int status; /* SIGCHLD: exit code or signal */
+};
+
 enum proc_state { PROC_LIVE, PROC_ZOMBIE };
 
 struct process {
@@ -49,6 +58,7 @@ struct process {
 	struct task *vfork_parent; /* parked until this process execs or ends */
 	struct process *next;	   /* in vm->procs, by pid */
 	uint64_t child_insns;	   /* CPU time of the children it reaped */
+	uint64_t exited_insns;	   /* CPU time of its threads that are gone */
 	int did_exec;		   /* since fork: its parent may no longer move its group */
 	int subreaper;		   /* PR_SET_CHILD_SUBREAPER: adopts orphaned descendants */
 	uint32_t uid, gid;   /* effective ids: what permission checks use */
@@ -64,17 +74,14 @@ struct process {
 	char *exe;			  /* host path of the executable */
 	int64_t alarm_at, alarm_interval; /* ITIMER_REAL on the monotonic clock, ns; 0: off */
 	uint32_t umask;
-	struct task *task; /* its (single, for now) thread */
+	struct task *task;    /* its leader, or while only others live, one of them */
+	struct task *threads; /* every live thread, linked by thread_next */
+	int nthreads;
+	int group_exit;		  /* exit_group or a fatal signal: every thread goes */
+	uint64_t shared_pending;  /* process-directed signals waiting for a thread */
+	struct siginfo_k shared_info[NSIG_LINUX + 1];
 };
 
-struct siginfo_k {
-	int signo, code, err;
-	uint64_t addr; /* faults */
-	int pid, uid;  /* kill, SIGCHLD */
-	int trapno;    /* for the sigcontext of faults */
-	uint64_t errcode;
-	int status; /* SIGCHLD: exit code or signal */
-};
 
 enum task_state { TASK_RUNNABLE, TASK_PARKED, TASK_STOPPED, TASK_DEAD };
 
@@ -99,13 +106,15 @@ struct parked_call {
 struct task {
 	struct cpu cpu;
 	enum task_state state;
+	enum task_state resume_state; /* what a stopped task goes back to */
 	struct parked_call park;
 	int resuming; /* the current call is a parked one tried again */
 	int vfork_child; /* the pid a parked vfork waits for */
 	int yield;	 /* sched_yield: end the slice */
 	uint64_t insns;	      /* instructions it retired before its current slice */
 	uint64_t slice_start; /* vm->icount when its current slice began */
-	struct task *next; /* in vm->tasks */
+	struct task *next;	  /* in vm->tasks */
+	struct task *thread_next; /* in proc->threads */
 	struct process *proc;
 	struct vm *vm;
 	int tid;
@@ -156,6 +165,12 @@ int64_t vm_realtime_ns(const struct vm *vm, const struct cpu *c);
 int64_t vm_monotonic_ns(const struct vm *vm, const struct cpu *c);
 /* The same from outside any task (c may be NULL in both). */
 static inline int64_t vm_now_ns(const struct vm *vm) { return vm_monotonic_ns(vm, NULL); }
+/* The signals pending for a task: its own and its process's. */
+static inline uint64_t task_pending(const struct task *t)
+{
+	return t->sigpending | t->proc->shared_pending;
+}
+
 /* Instructions a task has retired: its CPU time, at 1 ns each. */
 static inline uint64_t task_insns(const struct task *t)
 {

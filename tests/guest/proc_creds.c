@@ -10,27 +10,27 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "proc_util.h"
+
 static const char *res(int rc) { return rc < 0 ? strerror(errno) : "ok"; }
 
 int main(void)
 {
     uid_t r, e, s;
-    printf("real == effective: %s\n", getuid() == geteuid() ? "yes" : "no");
+    printf("real == effective: %s\n", yes(getuid() == geteuid()));
     if (geteuid() != 0) {
         printf("not root: the rest needs root\n");
         return 0;
     }
     int hold[2];
-    if (pipe(hold))
-        return 1;
-    fflush(stdout);
-    pid_t a = fork();
+    xpipe(hold);
+    pid_t a = xfork();
     if (a == 0) {
         char c;
         close(hold[1]);
         _exit(read(hold[0], &c, 1) == 0 ? 0 : 1);
     }
-    pid_t b = fork();
+    pid_t b = xfork();
     if (b == 0) {
         printf("setresuid(65534 x3): %s\n", res(setresuid(65534, 65534, 65534)));
         getresuid(&r, &e, &s);
@@ -44,12 +44,9 @@ int main(void)
         fflush(stdout);
         _exit(0);
     }
-    int st;
-    waitpid(b, &st, 0);
+    wait_status(b);
     close(hold[1]);
-    waitpid(a, &st, 0);
-    printf("root's child was not disturbed: %s\n",
-           WIFEXITED(st) && WEXITSTATUS(st) == 0 ? "yes" : "no");
+    printf("root's child was not disturbed: %s\n", yes(exited_with(wait_status(a), 0)));
     printf("setreuid(-1, 1000) then back: %s, ", res(setreuid((uid_t)-1, 1000)));
     printf("%s\n", res(setreuid((uid_t)-1, 0)));
     getresuid(&r, &e, &s);

@@ -21,45 +21,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "proc_util.h"
+
 #define MODE_VAR "PROC_EXEC_MODE"
 #define SA_RESTORER_FLAG 0x04000000
 
 static const char *self;
-
-/* Checked pipe/read/write: a failure here is a test defect, reported on stderr. */
-static void xpipe(int fds[2])
-{
-    if (pipe(fds) != 0) {
-        perror("pipe");
-        exit(98);
-    }
-}
-
-static void xwrite(int fd, const void *buf, size_t n)
-{
-    if (write(fd, buf, n) != (ssize_t)n)
-        perror("write");
-}
-
-static const char *yes(int b)
-{
-    return b ? "yes" : "no";
-}
-
-static const char *errname(int e)
-{
-    switch (e) {
-    case 0: return "OK";
-    case ENOENT: return "ENOENT";
-    case ENOTDIR: return "ENOTDIR";
-    case EACCES: return "EACCES";
-    case ENOEXEC: return "ENOEXEC";
-    case EBADF: return "EBADF";
-    case ELOOP: return "ELOOP";
-    case EINVAL: return "EINVAL";
-    default: return "other";
-    }
-}
 
 /* ------------------------------------------------------------ modes of the new image */
 
@@ -180,8 +147,7 @@ static void show_status(int st)
 /* Fork; the child runs prep (if any), then execve(path, argv, envp). */
 static void spawn(const char *path, char *const argv[], char *const envp[], void (*prep)(void))
 {
-    fflush(stdout);
-    pid_t pid = fork();
+    pid_t pid = xfork();
     if (pid == 0) {
         if (prep)
             prep();
@@ -189,9 +155,7 @@ static void spawn(const char *path, char *const argv[], char *const envp[], void
         printf("  execve failed: %s\n", errname(errno));
         exit(127);
     }
-    int st = 0;
-    waitpid(pid, &st, 0);
-    show_status(st);
+    show_status(wait_status(pid));
 }
 
 static char self_env[4096];

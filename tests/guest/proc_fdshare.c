@@ -16,16 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char *yes(int b)
-{
-    return b ? "yes" : "no";
-}
-
-static void xwrite(int fd, const void *buf, size_t n)
-{
-    if (write(fd, buf, n) != (ssize_t)n)
-        perror("write");
-}
+#include "proc_util.h"
 
 /* Turn-taking between parent and child. */
 static int to_child[2], to_parent[2];
@@ -33,16 +24,9 @@ static pid_t child;
 
 static void start_child(void)
 {
-    if (pipe(to_child) != 0 || pipe(to_parent) != 0) {
-        perror("pipe");
-        exit(98);
-    }
-    fflush(stdout);
-    child = fork();
-    if (child < 0) {
-        perror("fork");
-        exit(99);
-    }
+    xpipe(to_child);
+    xpipe(to_parent);
+    child = xfork();
 }
 
 static void give_turn(void)
@@ -59,6 +43,25 @@ static void await_turn(void)
     }
 }
 
+/* Three bytes from fd into d (which holds 4), or "?" when they do not come. */
+static void read3(int fd, char *d)
+{
+    if (read(fd, d, 3) != 3)
+        d[0] = '?';
+}
+
+/* The parent's turn in test_shared_offset: read three digits into d, let the child act,
+ * then write text; returns the offset the child left behind. */
+static long parent_turn(int rd, char *d, int fd, const char *text)
+{
+    read3(rd, d);
+    give_turn();
+    await_turn();
+    long off = (long)lseek(fd, 0, SEEK_CUR);
+    xwrite(fd, text, strlen(text));
+    return off;
+}
+
 /* The child ends by sending its report; the parent receives it and reaps the child. */
 static void child_done(const void *report, size_t n)
 {
@@ -70,9 +73,7 @@ static void finish_child(void *report, size_t n)
 {
     if (read(to_parent[0], report, n) != (ssize_t)n)
         printf("no report from the child\n");
-    int st = 0;
-    waitpid(child, &st, 0);
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+    if (!exited_with(wait_status(child), 0))
         printf("child failed\n");
     close(to_child[0]);
     close(to_child[1]);
@@ -105,8 +106,7 @@ static void test_shared_offset(void)
         await_turn();
         rep.off_seen = (long)lseek(fd, 0, SEEK_CUR);
         xwrite(fd, "child 1\n", 8);
-        if (read(rd, rep.digits, 3) != 3)
-            rep.digits[0] = '?';
+        read3(rd, rep.digits);
         give_turn();
         await_turn();
         lseek(fd, 0, SEEK_SET);
@@ -115,18 +115,8 @@ static void test_shared_offset(void)
     }
     xwrite(fd, "parent 1\n", 9);
     char d1[4] = "", d2[4] = "";
-    if (read(rd, d1, 3) != 3)
-        d1[0] = '?';
-    give_turn();
-    await_turn();
-    long after_child = (long)lseek(fd, 0, SEEK_CUR);
-    xwrite(fd, "parent 2\n", 9);
-    if (read(rd, d2, 3) != 3)
-        d2[0] = '?';
-    give_turn();
-    await_turn();
-    long after_seek = (long)lseek(fd, 0, SEEK_CUR);
-    xwrite(fd, "P", 1);
+    long after_child = parent_turn(rd, d1, fd, "parent 2\n");
+    long after_seek = parent_turn(rd, d2, fd, "P");
     finish_child(&rep, sizeof rep);
     printf("child saw the parent's offset: %ld\n", rep.off_seen);
     printf("parent saw the child's write: offset %ld\n", after_child);

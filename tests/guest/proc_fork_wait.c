@@ -17,37 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Checked pipe/read/write: a failure here is a test defect, reported on stderr. */
-static void xpipe(int fds[2])
-{
-    if (pipe(fds) != 0) {
-        perror("pipe");
-        exit(98);
-    }
-}
-
-static void xwrite(int fd, const void *buf, size_t n)
-{
-    if (write(fd, buf, n) != (ssize_t)n)
-        perror("write");
-}
-
-static const char *yes(int b)
-{
-    return b ? "yes" : "no";
-}
-
-static const char *errname(int e)
-{
-    switch (e) {
-    case 0: return "OK";
-    case ECHILD: return "ECHILD";
-    case EINVAL: return "EINVAL";
-    case ESRCH: return "ESRCH";
-    case EINTR: return "EINTR";
-    default: return "other";
-    }
-}
+#include "proc_util.h"
 
 static const char *signame(int s)
 {
@@ -58,17 +28,6 @@ static const char *signame(int s)
     case SIGCHLD: return "SIGCHLD";
     default: return "other";
     }
-}
-
-static pid_t xfork(void)
-{
-    fflush(stdout);
-    pid_t p = fork();
-    if (p < 0) {
-        perror("fork");
-        exit(99);
-    }
-    return p;
 }
 
 /* "what: exited 3 (raw 0x0300)" or "what: killed by SIGKILL (raw 0x0009)". */
@@ -101,9 +60,8 @@ static pid_t blocked_child(int *release_fd)
     pid_t pid = xfork();
     if (pid == 0) {
         close(fds[1]);
-        char c;
-        ssize_t n = read(fds[0], &c, 1);
-        _exit(n == 1 ? c : 7);
+        char c = xread1(fds[0]);
+        _exit(c ? c : 7);
     }
     close(fds[0]);
     *release_fd = fds[1];

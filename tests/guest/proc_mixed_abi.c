@@ -23,6 +23,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "proc_util.h"
+
 #if defined(__x86_64__) && defined(__GLIBC__)
 #define FLAVOR "x64"
 #elif defined(__x86_64__)
@@ -39,11 +41,27 @@
 #define SIBLING_REPORT "long=8 ptr=8 libc=glibc"
 #endif
 
+/* The other class's image: one PT_LOAD holding the ELF header, the program header, the
+ * code and the message. ELF(type) names that class's types; MSG_AT and LEN_AT are where
+ * the code holds the message's address and length. */
 #ifdef __x86_64__
-static const char msg[] = "hello from a 32-bit image\n";
+/* ELF32: mov eax,4; mov ebx,1; mov ecx,MSG; mov edx,LEN; int 0x80;
+ *        mov ebx,[esp]; mov eax,1; int 0x80 */
+static const unsigned char code[] = {0xb8, 4, 0, 0, 0, 0xbb, 1, 0, 0, 0, 0xb9, 0, 0, 0, 0,
+                                     0xba, 0, 0, 0, 0, 0xcd, 0x80, 0x8b, 0x1c, 0x24,
+                                     0xb8, 1, 0, 0, 0, 0xcd, 0x80};
+#define ELF(type) Elf32_##type
+enum { OTHER_BITS = 32, OTHER_CLASS = ELFCLASS32, OTHER_MACHINE = EM_386, BASE = 0x8048000 };
 #else
-static const char msg[] = "hello from a 64-bit image\n";
+/* ELF64: mov eax,1; mov edi,1; mov esi,MSG; mov edx,LEN; syscall;
+ *        mov rdi,[rsp]; mov eax,60; syscall */
+static const unsigned char code[] = {0xb8, 1, 0, 0, 0, 0xbf, 1, 0, 0, 0, 0xbe, 0, 0, 0, 0,
+                                     0xba, 0, 0, 0, 0, 0x0f, 0x05, 0x48, 0x8b, 0x3c, 0x24,
+                                     0xb8, 60, 0, 0, 0, 0x0f, 0x05};
+#define ELF(type) Elf64_##type
+enum { OTHER_BITS = 64, OTHER_CLASS = ELFCLASS64, OTHER_MACHINE = EM_X86_64, BASE = 0x400000 };
 #endif
+enum { MSG_AT = 11, LEN_AT = 16 };
 
 static unsigned char image[512];
 
@@ -56,66 +74,34 @@ static void put32(unsigned char *p, unsigned v)
 static size_t build_other(void)
 {
     memset(image, 0, sizeof image);
-#ifdef __x86_64__
-    /* ELF32: mov eax,4; mov ebx,1; mov ecx,MSG; mov edx,LEN; int 0x80;
-     *        mov ebx,[esp]; mov eax,1; int 0x80 */
-    static const unsigned char code[] = {0xb8, 4, 0, 0, 0, 0xbb, 1, 0, 0, 0, 0xb9, 0, 0, 0, 0,
-                                         0xba, 0, 0, 0, 0, 0xcd, 0x80, 0x8b, 0x1c, 0x24,
-                                         0xb8, 1, 0, 0, 0, 0xcd, 0x80};
-    const unsigned base = 0x8048000u;
-    Elf32_Ehdr *e = (Elf32_Ehdr *)image;
-    Elf32_Phdr *ph = (Elf32_Phdr *)(image + sizeof *e);
+    char msg[32];
+    unsigned msg_len = (unsigned)snprintf(msg, sizeof msg, "hello from a %d-bit image\n", OTHER_BITS);
+    const unsigned base = BASE;
+    ELF(Ehdr) *e = (ELF(Ehdr) *)image;
+    ELF(Phdr) *ph = (ELF(Phdr) *)(image + sizeof *e);
     size_t code_off = sizeof *e + sizeof *ph, msg_off = code_off + sizeof code;
-    size_t size = msg_off + sizeof msg - 1;
+    size_t size = msg_off + msg_len;
     memcpy(e->e_ident, ELFMAG, SELFMAG);
-    e->e_ident[EI_CLASS] = ELFCLASS32;
-    e->e_machine = EM_386;
-    e->e_ehsize = sizeof *e;
-    e->e_phentsize = sizeof *ph;
-    memcpy(image + code_off, code, sizeof code);
-    put32(image + code_off + 11, base + (unsigned)msg_off);
-    put32(image + code_off + 16, sizeof msg - 1);
-    memcpy(image + msg_off, msg, sizeof msg - 1);
-    ph->p_vaddr = ph->p_paddr = base;
-    ph->p_filesz = ph->p_memsz = (Elf32_Word)size;
-    ph->p_align = 0x1000;
-    ph->p_type = PT_LOAD;
-    ph->p_flags = PF_R | PF_X;
-    e->e_entry = base + (unsigned)code_off;
-    e->e_phoff = sizeof *e;
-#else
-    /* ELF64: mov eax,1; mov edi,1; mov esi,MSG; mov edx,LEN; syscall;
-     *        mov rdi,[rsp]; mov eax,60; syscall */
-    static const unsigned char code[] = {0xb8, 1, 0, 0, 0, 0xbf, 1, 0, 0, 0, 0xbe, 0, 0, 0, 0,
-                                         0xba, 0, 0, 0, 0, 0x0f, 0x05, 0x48, 0x8b, 0x3c, 0x24,
-                                         0xb8, 60, 0, 0, 0, 0x0f, 0x05};
-    const unsigned base = 0x400000u;
-    Elf64_Ehdr *e = (Elf64_Ehdr *)image;
-    Elf64_Phdr *ph = (Elf64_Phdr *)(image + sizeof *e);
-    size_t code_off = sizeof *e + sizeof *ph, msg_off = code_off + sizeof code;
-    size_t size = msg_off + sizeof msg - 1;
-    memcpy(e->e_ident, ELFMAG, SELFMAG);
-    e->e_ident[EI_CLASS] = ELFCLASS64;
-    e->e_machine = EM_X86_64;
-    e->e_ehsize = sizeof *e;
-    e->e_phentsize = sizeof *ph;
-    memcpy(image + code_off, code, sizeof code);
-    put32(image + code_off + 11, base + (unsigned)msg_off);
-    put32(image + code_off + 16, sizeof msg - 1);
-    memcpy(image + msg_off, msg, sizeof msg - 1);
-    ph->p_vaddr = ph->p_paddr = base;
-    ph->p_filesz = ph->p_memsz = size;
-    ph->p_align = 0x1000;
-    ph->p_type = PT_LOAD;
-    ph->p_flags = PF_R | PF_X;
-    e->e_entry = base + code_off;
-    e->e_phoff = sizeof *e;
-#endif
+    e->e_ident[EI_CLASS] = OTHER_CLASS;
     e->e_ident[EI_DATA] = ELFDATA2LSB;
     e->e_ident[EI_VERSION] = EV_CURRENT;
     e->e_type = ET_EXEC;
+    e->e_machine = OTHER_MACHINE;
     e->e_version = EV_CURRENT;
+    e->e_entry = base + (unsigned)code_off;
+    e->e_phoff = sizeof *e;
+    e->e_ehsize = sizeof *e;
+    e->e_phentsize = sizeof *ph;
     e->e_phnum = 1;
+    memcpy(image + code_off, code, sizeof code);
+    put32(image + code_off + MSG_AT, base + (unsigned)msg_off);
+    put32(image + code_off + LEN_AT, msg_len);
+    memcpy(image + msg_off, msg, msg_len);
+    ph->p_type = PT_LOAD;
+    ph->p_flags = PF_R | PF_X;
+    ph->p_vaddr = ph->p_paddr = base;
+    ph->p_filesz = ph->p_memsz = size;
+    ph->p_align = 0x1000;
     return size;
 }
 
@@ -125,14 +111,11 @@ static int run(const char *path, char *const argv[])
     char *envp[] = {NULL};
     fflush(stdout);
     pid_t pid = fork();
-    if (pid < 0)
-        return -1;
     if (pid == 0) {
         execve(path, argv, envp);
         _exit(127);
     }
-    int st = 0;
-    return waitpid(pid, &st, 0) == pid ? st : -1;
+    return wait_status(pid); /* -1 also when fork failed */
 }
 
 static void test_embedded(void)

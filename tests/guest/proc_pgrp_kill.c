@@ -20,61 +20,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "proc_util.h"
+
 #define FAR_PID 0x3fffffff /* above any pid_max */
 
-static const char *yes(int b)
-{
-    return b ? "yes" : "no";
-}
-
-static const char *err(int r)
-{
-    if (r >= 0)
-        return "0";
-    switch (errno) {
-    case EPERM: return "-1 EPERM";
-    case ESRCH: return "-1 ESRCH";
-    case EINVAL: return "-1 EINVAL";
-    case EACCES: return "-1 EACCES";
-    case ECHILD: return "-1 ECHILD";
-    default: return "-1 other";
-    }
-}
-
-static pid_t xfork(void)
-{
-    fflush(stdout);
-    pid_t p = fork();
-    if (p < 0) {
-        perror("fork");
-        exit(99);
-    }
-    return p;
-}
-
-static void xpipe(int p[2])
-{
-    if (pipe(p) != 0) {
-        perror("pipe");
-        exit(98);
-    }
-}
-
-static void xwrite(int fd, const void *buf, size_t n)
-{
-    if (write(fd, buf, n) != (ssize_t)n)
-        perror("write");
-}
-
-static char xread1(int fd)
-{
-    char c = 0;
-    return read(fd, &c, 1) == 1 ? c : 0;
-}
+static const char *self; /* argv[0] */
 
 /* A child that runs fn (if any), reports 'r' on *ready, then blocks until *release is
- * written to or closed, and exits with the byte read (or 7 at EOF). */
-static pid_t held_child(void (*fn)(void), int *ready, int *release)
+ * written to or closed, and exits with the byte read (or 7 at EOF). fn may instead execve
+ * an image that does the same with the two descriptors it is given. Returns in the parent
+ * once the child has reported. */
+static pid_t held_child(void (*fn)(int ready_fd, int release_fd), int *ready, int *release)
 {
     int a[2], b[2];
     xpipe(a);
@@ -84,7 +40,7 @@ static pid_t held_child(void (*fn)(void), int *ready, int *release)
         close(a[0]);
         close(b[1]);
         if (fn)
-            fn();
+            fn(a[1], b[0]);
         xwrite(a[1], "r", 1);
         char c = xread1(b[0]);
         _exit(c ? c : 7);
@@ -97,15 +53,18 @@ static pid_t held_child(void (*fn)(void), int *ready, int *release)
     return pid;
 }
 
-static void release(int ready, int release_fd, pid_t pid)
+/* Ends a held_child: closes its descriptors and returns its status word. */
+static int release(int ready, int release_fd, pid_t pid)
 {
     close(release_fd);
     close(ready);
-    waitpid(pid, NULL, 0);
+    return wait_status(pid);
 }
 
-static void do_setsid(void)
+static void do_setsid(int ready_fd, int release_fd)
 {
+    (void)ready_fd;
+    (void)release_fd;
     pid_t r = setsid();
     printf("child: setsid returns its pid: %s, getsid(0) == pid: %s, getpgrp() == pid: %s\n",
            yes(r == getpid()), yes(getsid(0) == getpid()), yes(getpgrp() == getpid()));
@@ -150,30 +109,24 @@ static void test_sessions(void)
     release(rd, rel, pid);
 }
 
-static void test_exec_setpgid(const char *self)
+/* For held_child: the same in a new image of this program (main's "hold" mode). */
+static void exec_hold(int ready_fd, int release_fd)
 {
-    int a[2], b[2];
-    xpipe(a);
-    xpipe(b);
-    pid_t pid = xfork();
-    if (pid == 0) {
-        close(a[0]);
-        close(b[1]);
-        char fa[16], fb[16];
-        snprintf(fa, sizeof fa, "%d", a[1]);
-        snprintf(fb, sizeof fb, "%d", b[0]);
-        char *argv[] = {(char *)self, "hold", fa, fb, NULL};
-        char *envp[] = {NULL};
-        execve(self, argv, envp);
-        _exit(127);
-    }
-    close(a[1]);
-    close(b[0]);
-    xread1(a[0]); /* the new image is running */
+    char fa[16], fb[16];
+    snprintf(fa, sizeof fa, "%d", ready_fd);
+    snprintf(fb, sizeof fb, "%d", release_fd);
+    char *argv[] = {(char *)self, "hold", fa, fb, NULL};
+    char *envp[] = {NULL};
+    execve(self, argv, envp);
+    _exit(127);
+}
+
+static void test_exec_setpgid(void)
+{
+    int rd, rel;
+    pid_t pid = held_child(exec_hold, &rd, &rel); /* the new image is running */
     printf("setpgid(child after execve, child) = %s\n", err(setpgid(pid, pid)));
-    close(b[1]);
-    close(a[0]);
-    waitpid(pid, NULL, 0);
+    release(rd, rel, pid);
 }
 
 static volatile sig_atomic_t got_usr1, got_usr2;
@@ -215,13 +168,25 @@ static void group_leader(int ready_fd)
     while (!got_usr1 || !got_usr2)
         sigsuspend(&empty);
     printf("leader: got SIGUSR1 %d, SIGUSR2 %d; members:", (int)got_usr1, (int)got_usr2);
-    for (int i = 0; i < 3; i++) {
-        int st = 0;
-        waitpid(members[i], &st, 0);
-        printf(" %s", WIFEXITED(st) && WEXITSTATUS(st) == 11 ? "both" : "wrong");
-    }
+    for (int i = 0; i < 3; i++)
+        printf(" %s", exited_with(wait_status(members[i]), 11) ? "both" : "wrong");
     printf("\n");
     exit(0);
+}
+
+/* For held_child: an outsider in the main process's group that blocks both signals and,
+ * once released, exits with 1 when either of them is pending. */
+static void outsider_wait(int ready_fd, int release_fd)
+{
+    sigset_t block, pend;
+    sigemptyset(&block);
+    sigaddset(&block, SIGUSR1);
+    sigaddset(&block, SIGUSR2);
+    sigprocmask(SIG_BLOCK, &block, NULL);
+    xwrite(ready_fd, "r", 1);
+    xread1(release_fd);
+    sigpending(&pend);
+    _exit(sigismember(&pend, SIGUSR1) || sigismember(&pend, SIGUSR2));
 }
 
 static void test_group_kill(void)
@@ -232,26 +197,9 @@ static void test_group_kill(void)
     printf("kill(-far pid, 0) = %s\n", err(kill(-FAR_PID, 0)));
     printf("kill(self, 65) = %s\n", err(kill(getpid(), 65)));
     printf("kill(self, -1) = %s\n", err(kill(getpid(), -1)));
-    /* An outsider in the main process's group blocks both signals; at the end it
-     * reports whether any of them is pending. */
-    int o[2], p[2];
-    xpipe(o);
+    int ord, orel, p[2];
+    pid_t outsider = held_child(outsider_wait, &ord, &orel);
     xpipe(p);
-    pid_t outsider = xfork();
-    if (outsider == 0) {
-        close(o[1]);
-        sigset_t block, pend;
-        sigemptyset(&block);
-        sigaddset(&block, SIGUSR1);
-        sigaddset(&block, SIGUSR2);
-        sigprocmask(SIG_BLOCK, &block, NULL);
-        xwrite(p[1], "r", 1);
-        xread1(o[0]);
-        sigpending(&pend);
-        _exit(sigismember(&pend, SIGUSR1) || sigismember(&pend, SIGUSR2));
-    }
-    close(o[0]);
-    xread1(p[0]);
     pid_t leader = xfork();
     if (leader == 0) {
         close(p[0]);
@@ -269,10 +217,8 @@ static void test_group_kill(void)
     printf("kill(-leader, 0) = %s\n", k0);
     printf("killpg(leader, 0) = %s\n", kpg);
     printf("kill(-leader) after the group is gone = %s\n", err(kill(-leader, SIGUSR2)));
-    close(o[1]);
-    int st = 0;
-    waitpid(outsider, &st, 0);
-    printf("a process outside the group got nothing: %s\n", yes(WIFEXITED(st) && WEXITSTATUS(st) == 0));
+    printf("a process outside the group got nothing: %s\n",
+           yes(exited_with(release(ord, orel, outsider), 0)));
 }
 
 static volatile sig_atomic_t chld_count, chld_code, chld_status, chld_pid;
@@ -487,13 +433,14 @@ static void test_orphans(int subreaper)
 
 int main(int argc, char **argv)
 {
-    if (argc == 4 && strcmp(argv[1], "hold") == 0) { /* the exec'd image of test_exec_setpgid */
+    if (argc == 4 && strcmp(argv[1], "hold") == 0) { /* the image exec_hold starts */
         xwrite(atoi(argv[2]), "r", 1);
         xread1(atoi(argv[3]));
         return 0;
     }
+    self = argv[0];
     test_sessions();
-    test_exec_setpgid(argv[0]);
+    test_exec_setpgid();
     test_group_kill();
     test_stop_continue();
     test_orphans(0);

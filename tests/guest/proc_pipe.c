@@ -23,47 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char *yes(int b)
-{
-    return b ? "yes" : "no";
-}
-
-static const char *errname(int e)
-{
-    switch (e) {
-    case 0: return "OK";
-    case EPIPE: return "EPIPE";
-    case EAGAIN: return "EAGAIN";
-    case EBADF: return "EBADF";
-    case EINVAL: return "EINVAL";
-    default: return "other";
-    }
-}
-
-static void xpipe2(int fds[2], int flags)
-{
-    if (pipe2(fds, flags) != 0) {
-        perror("pipe2");
-        exit(98);
-    }
-}
-
-static void xwrite(int fd, const void *buf, size_t n)
-{
-    if (write(fd, buf, n) != (ssize_t)n)
-        perror("write");
-}
-
-static pid_t xfork(void)
-{
-    fflush(stdout);
-    pid_t p = fork();
-    if (p < 0) {
-        perror("fork");
-        exit(99);
-    }
-    return p;
-}
+#include "proc_util.h"
 
 static void show(const char *what, ssize_t r)
 {
@@ -71,13 +31,6 @@ static void show(const char *what, ssize_t r)
         printf("%s = -1 %s\n", what, errname(errno));
     else
         printf("%s = %zd\n", what, r);
-}
-
-static int reap(pid_t pid)
-{
-    int st = 0;
-    waitpid(pid, &st, 0);
-    return st;
 }
 
 static void test_eof(void)
@@ -103,7 +56,7 @@ static void test_eof(void)
     show("read while the child still holds a write end", read(p[0], buf, sizeof buf));
     xwrite(go[1], "g", 1);
     close(go[1]);
-    reap(pid);
+    wait_status(pid);
     ssize_t n = read(p[0], buf, sizeof buf);
     printf("read after the child wrote and exited = %zd \"%.*s\"\n", n, (int)(n > 0 ? n : 0), buf);
     show("read again (EOF)", read(p[0], buf, sizeof buf));
@@ -144,7 +97,7 @@ static void test_epipe(void)
     }
     close(p[0]);
     close(p[1]);
-    int st = reap(pid);
+    int st = wait_status(pid);
     printf("child writing to a reader-less pipe: %s\n",
            WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE ? "killed by SIGPIPE" : "not killed by SIGPIPE");
 }
@@ -172,34 +125,30 @@ static void test_capacity(void)
     close(p[0]);
     close(p[1]);
 
-    xpipe2(p, O_NONBLOCK);
-    show("write 14 pages", write(p[1], buf, 14 * 4096));
-    show("write 10000 with 2 pages free (partial)", write(p[1], buf, 10000));
-    show("write 1 when full", write(p[1], buf, 1));
-    close(p[0]);
-    close(p[1]);
-
-    xpipe2(p, O_NONBLOCK);
-    show("write 15 pages", write(p[1], buf, 15 * 4096));
-    show("write 4096 + 100 (PIPE_BUF < n, one page free)", write(p[1], buf, 4196));
-    close(p[0]);
-    close(p[1]);
-    xpipe2(p, O_NONBLOCK);
-    show("write 15 pages + 3996", write(p[1], buf, 15 * 4096 + 3996));
-    show("write 200 (<= PIPE_BUF) with 100 free: all or nothing", write(p[1], buf, 200));
-    show("write 100 with 100 free", write(p[1], buf, 100));
-    show("write 1 when full", write(p[1], buf, 1));
-    close(p[0]);
-    close(p[1]);
-    xpipe2(p, O_NONBLOCK);
-    show("write 65536 at once into an empty pipe", write(p[1], buf, 65536));
-    show("write 70000 at once into a full pipe", write(p[1], buf, 70000));
-    close(p[0]);
-    close(p[1]);
-    xpipe2(p, O_NONBLOCK);
-    show("write 100000 at once into an empty pipe", write(p[1], buf, 100000));
-    close(p[0]);
-    close(p[1]);
+    /* Each row: writes in turn into a fresh O_NONBLOCK pipe. */
+    static const struct {
+        const char *what;
+        size_t n;
+    } rows[][4] = {
+        {{"write 14 pages", 14 * 4096},
+         {"write 10000 with 2 pages free (partial)", 10000},
+         {"write 1 when full", 1}},
+        {{"write 15 pages", 15 * 4096}, {"write 4096 + 100 (PIPE_BUF < n, one page free)", 4196}},
+        {{"write 15 pages + 3996", 15 * 4096 + 3996},
+         {"write 200 (<= PIPE_BUF) with 100 free: all or nothing", 200},
+         {"write 100 with 100 free", 100},
+         {"write 1 when full", 1}},
+        {{"write 65536 at once into an empty pipe", 65536},
+         {"write 70000 at once into a full pipe", 70000}},
+        {{"write 100000 at once into an empty pipe", 100000}},
+    };
+    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+        xpipe2(p, O_NONBLOCK);
+        for (size_t i = 0; i < 4 && rows[r][i].what; i++)
+            show(rows[r][i].what, write(p[1], buf, rows[r][i].n));
+        close(p[0]);
+        close(p[1]);
+    }
 }
 
 static void test_atomic(void)
@@ -235,7 +184,7 @@ static void test_atomic(void)
             count[all[r] - 'A']++;
     }
     for (int w = 0; w < WRITERS; w++)
-        reap(pids[w]);
+        wait_status(pids[w]);
     printf("PIPE_BUF = %d, bytes = %zu, every record intact: %s, records per writer:", PIPE_BUF,
            got, yes(intact));
     for (int w = 0; w < WRITERS; w++)
@@ -282,7 +231,7 @@ static void test_bulk(void)
     if (read(back[0], res, sizeof res) != sizeof res)
         printf("no report from the child\n");
     close(back[0]);
-    reap(pid);
+    wait_status(pid);
     printf("child got %u bytes, checksum matches: %s, chunks <= 1000: %s\n", res[1],
            yes(res[0] == sum), yes(res[2]));
 }

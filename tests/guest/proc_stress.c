@@ -11,12 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { CYCLES = 2000, VCYCLES = 200, FCYCLES = 200 };
+#include "proc_util.h"
 
-static const char *yes(int b)
-{
-    return b ? "yes" : "no";
-}
+enum { CYCLES = 2000, VCYCLES = 200, FCYCLES = 200 };
 
 /* vfork returns twice into this frame: keep nothing live across it (-Wclobbered). */
 static __attribute__((noinline)) pid_t vfork_exec(const char *self, char *const args[], char *const envp[])
@@ -36,9 +33,7 @@ static int vfork_cycles(const char *self, char **envp)
         char code[16];
         snprintf(code, sizeof code, "%d", (i * 7) % 256);
         char *args[] = {(char *)self, "exit", code, NULL};
-        pid_t pid = vfork_exec(self, args, envp);
-        int st = 0;
-        if (pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == (i * 7) % 256)
+        if (exited_with(wait_status(vfork_exec(self, args, envp)), (i * 7) % 256))
             vok++;
     }
     return vok;
@@ -65,12 +60,11 @@ int main(int argc, char **argv)
             execve(self, args, envp);
             _exit((i + 1) % 256); /* never the expected code */
         }
-        int st = 0;
-        pid_t r = waitpid(pid, &st, 0);
-        if (r == pid && WIFEXITED(st) && WEXITSTATUS(st) == i % 256)
+        int st = wait_status(pid);
+        if (exited_with(st, i % 256))
             ok++;
         else if (bad++ < 5)
-            fprintf(stderr, "cycle %d: r=%d status=0x%x\n", i, (int)(r == pid), (unsigned)st);
+            fprintf(stderr, "cycle %d: status=0x%x (-1: not reaped)\n", i, (unsigned)st);
     }
     printf("fork+execve+waitpid: %d cycles, %d correct, %d wrong, %d fork failures\n", CYCLES, ok,
            bad, forkfail);
@@ -83,8 +77,7 @@ int main(int argc, char **argv)
         pid_t pid = fork();
         if (pid == 0)
             _exit(i & 0x7f);
-        int st = 0;
-        if (pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == (i & 0x7f))
+        if (exited_with(wait_status(pid), i & 0x7f))
             fok++;
     }
     printf("fork+_exit+waitpid: %d of %d correct\n", fok, FCYCLES);

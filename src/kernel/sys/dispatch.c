@@ -100,7 +100,7 @@ void kernel_syscall(struct cpu *c, enum syscall_abi abi)
 	else
 		complete(t, abi, nr, a, ret, args_text);
 	timers_fire(t);
-	if (t->sigpending & ~t->sigmask)
+	if (task_pending(t) & ~t->sigmask)
 		c->exit_req = 1; /* the call may have unblocked one: deliver it now */
 	mxcsr_load(c);
 }
@@ -110,7 +110,7 @@ int syscall_resume(struct task *t)
 	struct parked_call *pc = &t->park;
 	char args_text[512] = "";
 	int64_t ret;
-	if (pc->intr && (t->sigpending & ~t->sigmask)) {
+	if (pc->intr && (task_pending(t) & ~t->sigmask)) {
 		ret = pc->progress && !pc->pending ? (int64_t)pc->progress : pc->intr;
 		file_put(pc->pending); /* an open that never finished */
 		pc->pending = NULL;

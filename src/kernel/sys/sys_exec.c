@@ -11,6 +11,7 @@
 
 #include "kernel/abi/layout.h"
 #include "kernel/sys/syscall.h"
+#include "kernel/task/process.h"
 #include "kernel/task/sched.h"
 #include "kernel/vfs/file.h"
 #include "kernel/vfs/path.h"
@@ -134,10 +135,15 @@ static int64_t do_execve(struct task *t, int dirfd, uint64_t upath, uint64_t uar
 		rc = copy_strings(t, uenvp, &envp, &total);
 	if (!rc) {
 		struct exec_error err;
-		if (loader_exec(t->vm, t->proc, path, argv.v, envp.v, &err))
+		struct task *leader = t->proc->task;
+		t->proc->task = t; /* the loader sets up the calling thread */
+		if (loader_exec(t->vm, t->proc, path, argv.v, envp.v, &err)) {
+			t->proc->task = leader;
 			rc = -err.err;
-		else
+		} else {
+			process_de_thread(t->vm, t);
 			after_exec(t);
+		}
 	}
 	strvec_free(&argv);
 	strvec_free(&envp);

@@ -1,8 +1,10 @@
-/* New processes: fork, vfork and clone (without CLONE_THREAD: threads come
- * with the thread model). The child is a copy of the caller that returns 0
- * from the call; a vfork parent waits until the child execs or ends. */
+/* New processes and threads: fork, vfork and clone. The child is a copy of
+ * the caller that returns 0 from the call; a vfork parent waits until the
+ * child execs or ends; a CLONE_THREAD child is a new task of the caller's
+ * process, on its memory, descriptors and dispositions. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -33,9 +35,9 @@
 #define CSIGNAL		     0x000000ffu
 #define LINUX_SIGCHLD	     17
 #define CLONE_SUPPORTED                                                                            \
-	(CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_PTRACE | CLONE_VFORK | CLONE_PARENT |  \
-	 CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID |               \
-	 CLONE_DETACHED | CLONE_UNTRACED | CLONE_CHILD_SETTID)
+	(CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_PTRACE | CLONE_VFORK |  \
+	 CLONE_PARENT | CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID |         \
+	 CLONE_CHILD_CLEARTID | CLONE_DETACHED | CLONE_UNTRACED | CLONE_CHILD_SETTID)
 
 struct clone_req {
 	uint64_t flags, newsp, ptid, ctid, tls;
@@ -107,14 +109,61 @@ static int put_tid(struct mm *mm, uint64_t addr, int tid)
 	return copy_to_user(mm, addr, raw, 4);
 }
 
+/* The new thread's stack, TLS and the tid words the caller asked for. */
+static int thread_setup(struct task *t, struct task *nt, const struct clone_req *r)
+{
+	uint64_t flags = r->flags;
+	int rc = 0;
+	if (r->newsp)
+		nt->cpu.r[R_SP] = r->newsp;
+	if (flags & CLONE_SETTLS)
+		rc = set_child_tls(nt, r->tls);
+	if (!rc && (flags & CLONE_CHILD_SETTID))
+		rc = put_tid(t->proc->mm, r->ctid, nt->tid);
+	if (!rc && (flags & CLONE_PARENT_SETTID))
+		rc = put_tid(t->proc->mm, r->ptid, nt->tid);
+	if (flags & CLONE_CHILD_CLEARTID)
+		nt->clear_child_tid = r->ctid;
+	return rc;
+}
+
+static int64_t clone_thread(struct task *t, const struct clone_req *r)
+{
+	struct task *nt = calloc(1, sizeof *nt);
+	if (!nt)
+		return -ENOMEM;
+	nt->vm = t->vm;
+	nt->tid = t->vm->next_pid++;
+	nt->cpu = t->cpu;
+	nt->cpu.task = nt;
+	nt->cpu.exit_req = 0;
+	nt->cpu.r[R_AX] = 0;
+	nt->sigmask = t->sigmask; /* an alternate stack is not shared */
+	memcpy(nt->comm, t->comm, sizeof nt->comm);
+	nt->proc = t->proc;
+	int rc = thread_setup(t, nt, r);
+	if (rc) {
+		free(nt);
+		return rc;
+	}
+	process_add_thread(t->proc, nt);
+	sched_add(t->vm, nt);
+	return nt->tid;
+}
+
 static int64_t do_clone(struct task *t, const struct clone_req *r)
 {
 	struct vm *vm = t->vm;
 	uint64_t flags = r->flags;
-	if (flags & (CLONE_THREAD | CLONE_SIGHAND))
-		return -ENOSYS; /* threads: not yet */
 	if (flags & ~(uint64_t)CLONE_SUPPORTED)
 		return -EINVAL;
+	if (((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND)) ||
+	    ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)))
+		return -EINVAL;
+	if (flags & CLONE_THREAD)
+		return clone_thread(t, r);
+	if (flags & CLONE_SIGHAND)
+		return -ENOSYS; /* processes sharing their dispositions: not provided */
 	struct process *parent = t->proc, *child = process_create(vm);
 	if (!child)
 		return -ENOMEM;

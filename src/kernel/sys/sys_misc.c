@@ -13,6 +13,9 @@
 
 #define FUTEX_WAIT	  0
 #define FUTEX_WAKE	  1
+#define FUTEX_REQUEUE	  3
+#define FUTEX_CMP_REQUEUE 4
+#define FUTEX_WAKE_OP	  5
 #define FUTEX_WAIT_BITSET 9
 #define FUTEX_WAKE_BITSET 10
 #define FUTEX_CMD_MASK	  0x7f /* without PRIVATE and CLOCK_REALTIME */
@@ -37,8 +40,8 @@ int64_t sys_getrandom(struct task *t, const uint64_t *a)
 	return (int64_t)done;
 }
 
-/* A waiter parks on the host address of the futex word; FUTEX_WAKE wakes
- * up to n of them. A waiter that is woken returns 0 (callers check the word
+/* A waiter parks on the host address of the futex word (the same for every
+ * thread of a process: they share the window); FUTEX_WAKE wakes up to n. A waiter that is woken returns 0 (callers check the word
  * again, so a spurious wake is harmless, as on Linux). */
 static int64_t futex_wait(struct task *t, const uint64_t *a, int absolute)
 {
@@ -72,6 +75,80 @@ static int64_t futex_wait(struct task *t, const uint64_t *a, int absolute)
 	return sched_park(t, key, -KERN_ERESTARTSYS);
 }
 
+/* A futex word the caller may use: aligned and mapped; its host address
+ * is the key waiters park on. */
+static const void *futex_key(struct task *t, uint64_t addr, uint32_t *value)
+{
+	uint8_t raw[4];
+	if ((addr & 3) || copy_from_user(t->proc->mm, raw, addr, 4))
+		return NULL;
+	if (value)
+		*value = get32(raw, 0);
+	return mm_host(t->proc->mm, addr);
+}
+
+/* REQUEUE and CMP_REQUEUE: wake a[2] waiters, move up to a[3] others to
+ * the futex at a[4] (CMP_: only while the word still holds a[5]). */
+static int64_t futex_requeue(struct task *t, const uint64_t *a, int compare)
+{
+	uint32_t v = 0;
+	const void *from = futex_key(t, a[0], &v), *to = futex_key(t, a[4], NULL);
+	if (!from || !to)
+		return -EFAULT;
+	if ((int)a[2] < 0 || (int)a[3] < 0)
+		return -EINVAL;
+	if (compare && v != (uint32_t)a[5])
+		return -EAGAIN;
+	int woken = sched_wake_some(t->vm, from, (int)a[2]);
+	int moved = sched_requeue(t->vm, from, to, (int)a[3]);
+	return compare ? woken + moved : woken;
+}
+
+static int futex_cmp(uint32_t old, int cmp, int32_t arg)
+{
+	int32_t o = (int32_t)old;
+	switch (cmp) {
+	case 0: return o == arg;
+	case 1: return o != arg;
+	case 2: return o < arg;
+	case 3: return o <= arg;
+	case 4: return o > arg;
+	case 5: return o >= arg;
+	default: return -1;
+	}
+}
+
+/* WAKE_OP: *a[4] = op(*a[4], oparg); wake a[2] at a[0], and a[3] at a[4]
+ * when the old value compares true (op, cmp and arguments packed in a[5]). */
+static int64_t futex_wake_op(struct task *t, const uint64_t *a)
+{
+	uint32_t enc = (uint32_t)a[5], old, nv;
+	int op = (enc >> 28) & 7, cmp = (enc >> 24) & 15;
+	int32_t oparg = (int32_t)(enc << 8) >> 20, cmparg = (int32_t)(enc << 20) >> 20;
+	const void *k1 = futex_key(t, a[0], NULL), *k2 = futex_key(t, a[4], &old);
+	if (!k1 || !k2)
+		return -EFAULT;
+	if (enc >> 31)
+		oparg = (int32_t)(1u << (oparg & 31));
+	switch (op) {
+	case 0: nv = (uint32_t)oparg; break;
+	case 1: nv = old + (uint32_t)oparg; break;
+	case 2: nv = old | (uint32_t)oparg; break;
+	case 3: nv = old & ~(uint32_t)oparg; break;
+	case 4: nv = old ^ (uint32_t)oparg; break;
+	default: return -ENOSYS;
+	}
+	int hit = futex_cmp(old, cmp, cmparg);
+	if (hit < 0)
+		return -ENOSYS;
+	uint8_t raw[4];
+	put32(raw, 0, nv);
+	if (copy_to_user(t->proc->mm, a[4], raw, 4))
+		return -EFAULT;
+	int n = sched_wake_some(t->vm, k1, (int)a[2]);
+	return n + (hit ? sched_wake_some(t->vm, k2, (int)a[3]) : 0);
+}
+
 int64_t sys_futex(struct task *t, const uint64_t *a)
 {
 	switch ((int)a[1] & FUTEX_CMD_MASK) {
@@ -80,6 +157,9 @@ int64_t sys_futex(struct task *t, const uint64_t *a)
 		return sched_wake_some(t->vm, mm_host(t->proc->mm, a[0]), (int)a[2]);
 	case FUTEX_WAIT: return futex_wait(t, a, 0);
 	case FUTEX_WAIT_BITSET: return futex_wait(t, a, 1);
+	case FUTEX_REQUEUE: return futex_requeue(t, a, 0);
+	case FUTEX_CMP_REQUEUE: return futex_requeue(t, a, 1);
+	case FUTEX_WAKE_OP: return futex_wake_op(t, a);
 	default: return -ENOSYS;
 	}
 }

@@ -25,7 +25,7 @@
 /* Neither returns: the registers are left as they are. */
 int64_t sys_exit(struct task *t, const uint64_t *a)
 {
-	task_exit(t, ((int)a[0] & 0xff) << 8);
+	task_exit_thread(t, (int)a[0]);
 	return SYSCALL_REGS_SET;
 }
 

@@ -7,6 +7,7 @@
 #include "kernel/sys/syscall.h"
 #include "kernel/task/process.h"
 #include "kernel/task/signal.h"
+#include "kernel/task/task.h"
 #include "mem/uaccess.h"
 
 #define LINUX_SI_USER  0
@@ -37,8 +38,11 @@ int64_t sys_rt_sigaction(struct task *t, const uint64_t *a)
 		sa->flags = get_long(raw, w, is64);
 		sa->restorer = get_long(raw, 2 * w, is64);
 		sa->mask = get64(raw, 3 * w) & ~SIG_UNBLOCKABLE;
-		if (sa->handler == 1) /* SIG_IGN discards what is pending */
-			t->sigpending &= ~SIGBIT(sig);
+		if (sa->handler == 1) { /* SIG_IGN discards what is pending */
+			t->proc->shared_pending &= ~SIGBIT(sig);
+			for (struct task *u = t->proc->threads; u; u = u->thread_next)
+				u->sigpending &= ~SIGBIT(sig);
+		}
 	}
 	if (a[2]) {
 		memset(raw, 0, sizeof raw);
@@ -69,7 +73,7 @@ int64_t sys_rt_sigprocmask(struct task *t, const uint64_t *a)
 		default: return -EINVAL;
 		}
 		t->sigmask &= ~SIG_UNBLOCKABLE;
-		if (t->sigpending & ~t->sigmask)
+		if (task_pending(t) & ~t->sigmask)
 			t->cpu.exit_req = 1;
 	}
 	if (a[2]) {
@@ -128,7 +132,9 @@ static int may_signal(const struct process *from, const struct process *to, int 
 	       from->uid == to->suid;
 }
 
-static int64_t send_to(struct task *from, struct process *to, int sig, int code)
+/* To a process (thread == NULL) or to one of its threads. */
+static int64_t send_to(struct task *from, struct process *to, struct task *thread, int sig,
+		       int code)
 {
 	if (!valid_signal(sig) && sig != 0)
 		return -EINVAL;
@@ -137,7 +143,10 @@ static int64_t send_to(struct task *from, struct process *to, int sig, int code)
 	if (sig == 0 || !to->task)
 		return 0; /* a zombie exists, and takes nothing */
 	struct siginfo_k info = {sig, code, 0, 0, from->proc->pid, (int)from->proc->ruid, -1, 0, 0};
-	signal_send(to->task, &info);
+	if (thread)
+		signal_send(thread, &info);
+	else
+		signal_send_process(to, &info);
 	return 0;
 }
 
@@ -151,11 +160,11 @@ static int64_t kill_group(struct task *t, int pgid, int sig, int all)
 		if (all ? p == t->proc : p->pgid != pgid)
 			continue;
 		found = 1;
-		if (send_to(t, p, sig, LINUX_SI_USER) == 0)
+		if (send_to(t, p, NULL, sig, LINUX_SI_USER) == 0)
 			sent = 1;
 	}
 	if (all) /* kill(-1) reaches the caller too, last */
-		return send_to(t, t->proc, sig, LINUX_SI_USER);
+		return send_to(t, t->proc, NULL, sig, LINUX_SI_USER);
 	return !found ? -ESRCH : sent ? 0 : rc;
 }
 
@@ -166,32 +175,31 @@ int64_t sys_kill(struct task *t, const uint64_t *a)
 		return -EINVAL;
 	if (pid > 0) {
 		struct process *p = process_find(t->vm, pid);
-		return p ? send_to(t, p, sig, LINUX_SI_USER) : -ESRCH;
+		return p ? send_to(t, p, NULL, sig, LINUX_SI_USER) : -ESRCH;
 	}
 	if (pid == -1)
 		return kill_group(t, 0, sig, 1);
 	return kill_group(t, pid ? -pid : t->proc->pgid, sig, 0);
 }
 
-/* Threads are processes of one task each, for now: tid == pid. */
 int64_t sys_tgkill(struct task *t, const uint64_t *a)
 {
 	if ((int)a[0] <= 0 || (int)a[1] <= 0)
 		return -EINVAL;
-	struct process *p = process_find(t->vm, (int)a[1]);
-	if (!p || p->pid != (int)a[0] || !p->task)
+	struct task *target = task_find(t->vm, (int)a[1]);
+	if (!target || target->proc->pid != (int)a[0])
 		return -ESRCH;
-	return send_to(t, p, (int)a[2], LINUX_SI_TKILL);
+	return send_to(t, target->proc, target, (int)a[2], LINUX_SI_TKILL);
 }
 
 int64_t sys_tkill(struct task *t, const uint64_t *a)
 {
 	if ((int)a[0] <= 0)
 		return -EINVAL;
-	struct process *p = process_find(t->vm, (int)a[0]);
-	if (!p || !p->task)
+	struct task *target = task_find(t->vm, (int)a[0]);
+	if (!target)
 		return -ESRCH;
-	return send_to(t, p, (int)a[1], LINUX_SI_TKILL);
+	return send_to(t, target->proc, target, (int)a[1], LINUX_SI_TKILL);
 }
 
 static int64_t bad_frame(struct task *t)

@@ -20,14 +20,14 @@ int64_t sys_rt_sigpending(struct task *t, const uint64_t *a)
 	uint8_t raw[8];
 	if (a[1] > 8)
 		return -EINVAL;
-	put64(raw, 0, t->sigpending & t->sigmask);
+	put64(raw, 0, task_pending(t) & t->sigmask);
 	return copy_to_user(t->proc->mm, a[0], raw, (size_t)a[1]);
 }
 
 /* Parks until an unblocked signal is pending; its delivery ends the call. */
 static int64_t wait_for_unblocked(struct task *t)
 {
-	if (t->sigpending & ~t->sigmask)
+	if (task_pending(t) & ~t->sigmask)
 		return -KERN_ERESTARTNOHAND;
 	return sched_park(t, NULL, -KERN_ERESTARTNOHAND);
 }
@@ -68,30 +68,26 @@ static int64_t do_sigtimedwait(struct task *t, const uint64_t *a, int wide)
 		int64_t now = vm_monotonic_ns(t->vm, &t->cpu);
 		deadline = wait > INT64_MAX - now ? INT64_MAX : now + wait;
 	}
-	{
-		uint64_t ready = t->sigpending & set;
-		if (ready) {
-			int sig = __builtin_ctzll(ready) + 1;
-			const struct siginfo_k *si = &t->siginfo[sig];
-			t->sigpending &= ~SIGBIT(sig);
-			memset(info, 0, sizeof info);
-			put32(info, 0, (uint32_t)sig);
-			put32(info, 8, (uint32_t)si->code);
-			put32(info, sys_is64(t) ? 16 : 12, (uint32_t)si->pid);
-			put32(info, sys_is64(t) ? 20 : 16, (uint32_t)si->uid);
-			put32(info, sys_is64(t) ? 24 : 20, (uint32_t)si->status);
-			if (a[1] && copy_to_user(t->proc->mm, a[1], info, sizeof info))
-				return -EFAULT;
-			return sig;
-		}
-		if (t->sigpending & ~t->sigmask)
-			return -KERN_ERESTARTNOHAND; /* another signal's handler runs first */
-		if (a[2] && vm_monotonic_ns(t->vm, &t->cpu) >= deadline)
-			return -EAGAIN;
-		if (a[2])
-			return sched_park_until(t, NULL, deadline, -KERN_ERESTARTNOHAND);
-		return sched_park(t, NULL, -KERN_ERESTARTNOHAND);
+	struct siginfo_k si;
+	int sig = signal_dequeue(t, set, &si);
+	if (sig) {
+		memset(info, 0, sizeof info);
+		put32(info, 0, (uint32_t)sig);
+		put32(info, 8, (uint32_t)si.code);
+		put32(info, sys_is64(t) ? 16 : 12, (uint32_t)si.pid);
+		put32(info, sys_is64(t) ? 20 : 16, (uint32_t)si.uid);
+		put32(info, sys_is64(t) ? 24 : 20, (uint32_t)si.status);
+		if (a[1] && copy_to_user(t->proc->mm, a[1], info, sizeof info))
+			return -EFAULT;
+		return sig;
 	}
+	if (task_pending(t) & ~t->sigmask)
+		return -KERN_ERESTARTNOHAND; /* another signal's handler runs first */
+	if (a[2] && vm_monotonic_ns(t->vm, &t->cpu) >= deadline)
+		return -EAGAIN;
+	if (a[2])
+		return sched_park_until(t, NULL, deadline, -KERN_ERESTARTNOHAND);
+	return sched_park(t, NULL, -KERN_ERESTARTNOHAND);
 }
 
 int64_t sys_rt_sigtimedwait(struct task *t, const uint64_t *a) { return do_sigtimedwait(t, a, 1); }

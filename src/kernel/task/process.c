@@ -10,6 +10,7 @@
 
 #include "kernel/task/sched.h"
 #include "kernel/task/signal.h"
+#include "kernel/task/thread.h"
 #include "kernel/vfs/file.h"
 #include "mem/mm.h"
 
@@ -58,7 +59,7 @@ struct process *process_create(struct vm *vm)
 	p->start_ns = vm_now_ns(vm);
 	default_rlimits(p);
 	p->task = t;
-	t->proc = p;
+	process_add_thread(p, t);
 	t->vm = vm;
 	t->tid = p->pid;
 	t->cpu.task = t;
@@ -94,15 +95,29 @@ static void unlink_task(struct vm *vm, struct task *t)
 		vm->current = NULL;
 }
 
+static void remove_thread(struct vm *vm, struct task *t)
+{
+	struct process *p = t->proc;
+	for (struct task **pp = &p->threads; *pp; pp = &(*pp)->thread_next)
+		if (*pp == t) {
+			*pp = t->thread_next;
+			p->nthreads--;
+			break;
+		}
+	p->exited_insns += t->insns;
+	if (p->task == t)
+		p->task = p->threads;
+	unlink_task(vm, t);
+	free(t);
+}
+
 static void free_process(struct vm *vm, struct process *p)
 {
 	unlink_process(vm, p);
 	if (vm->init == p)
 		vm->init = NULL;
-	if (p->task) {
-		unlink_task(vm, p->task);
-		free(p->task);
-	}
+	while (p->threads)
+		remove_thread(vm, p->threads);
 	fdtable_put(p->fds);
 	mm_put(p->mm);
 	mm_put(p->old_mm);
@@ -176,7 +191,7 @@ static void tell_parent(struct vm *vm, struct process *p)
 			.status = sig ? sig : (st >> 8) & 0xff,
 			.trapno = -1,
 		};
-		signal_send(parent->task, &info);
+		signal_send_process(parent, &info);
 	}
 	sched_wake(vm, parent);
 	if (autoreap)
@@ -193,35 +208,72 @@ static void report_to_parent(struct vm *vm, struct process *p, int code, int sta
 	if (!(parent->sigactions[SIGCHLD].flags & SA_NOCLDSTOP_L)) {
 		struct siginfo_k info = {.signo = SIGCHLD, .code = code, .pid = p->pid,
 					 .uid = (int)p->uid, .status = status, .trapno = -1};
-		signal_send(parent->task, &info);
+		signal_send_process(parent, &info);
 	}
 	sched_wake(vm, parent);
 }
 
+/* Every thread stops; a parked one goes back to waiting when continued. */
 void process_stop(struct task *t, int sig)
 {
-	t->state = TASK_STOPPED;
-	t->cpu.exit_req = 1;
+	for (struct task *u = t->proc->threads; u; u = u->thread_next)
+		if (u->state != TASK_STOPPED && u->state != TASK_DEAD) {
+			u->resume_state = u->state;
+			u->state = TASK_STOPPED;
+			u->cpu.exit_req = 1;
+		}
 	t->proc->report = sig << 8 | 0x7f;
 	report_to_parent(t->vm, t->proc, CLD_STOPPED_L, sig);
 }
 
-void process_continue(struct task *t)
+void process_continue(struct process *p)
 {
-	if (t->state != TASK_STOPPED)
+	int stopped = 0;
+	for (struct task *u = p->threads; u; u = u->thread_next)
+		if (u->state == TASK_STOPPED) {
+			u->state = u->resume_state;
+			stopped = 1;
+		}
+	if (!stopped || !p->task)
 		return;
-	t->state = TASK_RUNNABLE;
-	t->proc->report = 0xffff;
-	report_to_parent(t->vm, t->proc, CLD_CONTINUED_L, SIGCONT);
+	p->report = 0xffff;
+	report_to_parent(p->task->vm, p, CLD_CONTINUED_L, SIGCONT);
+}
+
+void process_add_thread(struct process *p, struct task *t)
+{
+	t->proc = p;
+	t->thread_next = p->threads;
+	p->threads = t;
+	p->nthreads++;
+}
+
+void process_de_thread(struct vm *vm, struct task *t)
+{
+	struct process *p = t->proc;
+	while (p->threads != t || t->thread_next)
+		remove_thread(vm, p->threads != t ? p->threads : t->thread_next);
+	p->task = t;
+	t->tid = p->pid;
+}
+
+void task_reap(struct vm *vm, struct task *t)
+{
+	struct process *p = t->proc;
+	if (p->group_exit)
+		while (p->threads != t || t->thread_next) {
+			struct task *other = p->threads != t ? p->threads : t->thread_next;
+			remove_thread(vm, other);
+		}
+	thread_release(t);
+	remove_thread(vm, t);
+	if (!p->nthreads)
+		process_exit(vm, p);
 }
 
 void process_exit(struct vm *vm, struct process *p)
 {
-	struct task *t = p->task;
-	p->child_insns += t->insns;
-	unlink_task(vm, t);
-	free(t);
-	p->task = NULL;
+	p->child_insns += p->exited_insns;
 	fdtable_put(p->fds);
 	p->fds = NULL;
 	mm_put(p->mm);

@@ -9,7 +9,7 @@
  * when out of memory. */
 struct process *process_create(struct vm *vm);
 struct process *process_find(const struct vm *vm, int pid);
-/* After its last task ended: resources go, the parent is told, and the
+/* After its last thread ended: resources go, the parent is told, and the
  * process stays a zombie until waited for (or goes at once when nobody
  * will wait). */
 void process_exit(struct vm *vm, struct process *p);
@@ -19,7 +19,14 @@ void process_reap(struct vm *vm, struct process *p);
 void process_release_old_mm(struct process *p);
 /* A stop signal's default action, and SIGCONT (or SIGKILL) ending it. */
 void process_stop(struct task *t, int sig);
-void process_continue(struct task *t);
+void process_continue(struct process *p);
+/* Makes t a thread of p. */
+void process_add_thread(struct process *p, struct task *t);
+/* execve: the other threads go; t becomes the leader, with the pid as tid. */
+void process_de_thread(struct vm *vm, struct task *t);
+/* After a task ended: it goes (with every other thread on a group exit);
+ * the last thread's end is the process's. */
+void task_reap(struct vm *vm, struct task *t);
 /* Frees every process left when the machine stops. */
 void process_free_all(struct vm *vm);
 

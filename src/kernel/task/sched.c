@@ -93,6 +93,17 @@ int sched_wake_some(struct vm *vm, const void *obj, int max)
 	return n;
 }
 
+int sched_requeue(struct vm *vm, const void *from, const void *to, int max)
+{
+	int n = 0;
+	for (struct task *t = vm->tasks; t && n < max; t = t->next)
+		if (t->state == TASK_PARKED && t->park.obj == from && !t->park.woken) {
+			t->park.obj = to;
+			n++;
+		}
+	return n;
+}
+
 void sched_signal(struct task *t)
 {
 	if (t->state == TASK_PARKED)
@@ -106,7 +117,7 @@ static int may_go_on(const struct task *t, int64_t now)
 		return 1;
 	if (t->state != TASK_PARKED)
 		return 0;
-	return pc->woken || (pc->intr && (t->sigpending & ~t->sigmask)) ||
+	return pc->woken || (pc->intr && (task_pending(t) & ~t->sigmask)) ||
 	       (pc->deadline && now >= pc->deadline);
 }
 
@@ -199,7 +210,7 @@ static void forward_terminal_signals(struct vm *vm)
 	for (struct process *p = vm->procs; p; p = p->next)
 		if (p->pgid == vm->fg_pgid && p->task) {
 			struct siginfo_k info = {.signo = sig, .code = SI_KERNEL_L, .trapno = -1};
-			signal_send(p->task, &info);
+			signal_send_process(p, &info);
 		}
 }
 
@@ -286,6 +297,6 @@ void sched_run(struct vm *vm)
 		run_slice(vm, t);
 		from = t->next;
 		if (t->state == TASK_DEAD)
-			process_exit(vm, t->proc);
+			task_reap(vm, t);
 	}
 }

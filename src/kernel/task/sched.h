@@ -35,6 +35,8 @@ int64_t sched_park_poll(struct task *t, const struct pollfd *host, int n, int64_
 void sched_wake(struct vm *vm, const void *obj);
 /* Wakes at most max tasks parked on obj; how many it woke. */
 int sched_wake_some(struct vm *vm, const void *obj, int max);
+/* Moves at most max tasks parked on `from` (not yet woken) to `to`. */
+int sched_requeue(struct vm *vm, const void *from, const void *to, int max);
 /* A signal was queued for t: a parked call looks again (and an interruptible one
  * ends when the signal is deliverable). */
 void sched_signal(struct task *t);

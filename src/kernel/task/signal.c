@@ -68,27 +68,65 @@ static int is_ignored(const struct task *t, int sig)
 
 #define STOP_SIGNALS (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 
+/* SIGCONT works when sent, whatever its disposition; stops and continues
+ * cancel each other's pending instances (in every thread). */
+static void stop_or_continue(struct process *p, int sig)
+{
+	uint64_t drop = (sig == SIGCONT || sig == SIGKILL) ? STOP_SIGNALS
+			: (SIGBIT(sig) & STOP_SIGNALS)	   ? SIGBIT(SIGCONT)
+							   : 0;
+	if (!drop)
+		return;
+	p->shared_pending &= ~drop;
+	for (struct task *t = p->threads; t; t = t->thread_next)
+		t->sigpending &= ~drop;
+	if (sig == SIGCONT || sig == SIGKILL)
+		process_continue(p);
+}
+
+/* A task that may take the signal now is told to look (sigtimedwait waits
+ * for blocked signals too, so a parked task always looks). */
+static void notify(struct task *t, int sig)
+{
+	sched_signal(t);
+	if (!(t->sigmask & SIGBIT(sig)))
+		t->cpu.exit_req = 1;
+}
+
 void signal_send(struct task *t, const struct siginfo_k *info)
 {
 	int sig = info->signo;
 	if (sig < 1 || sig > NSIG_LINUX)
 		return;
-	/* SIGCONT works when sent, whatever its disposition; stops and
-	 * continues cancel each other's pending instances. */
-	if (sig == SIGCONT || sig == SIGKILL) {
-		t->sigpending &= ~STOP_SIGNALS;
-		process_continue(t);
-	} else if (SIGBIT(sig) & STOP_SIGNALS) {
-		t->sigpending &= ~SIGBIT(SIGCONT);
-	}
+	stop_or_continue(t->proc, sig);
 	if (is_ignored(t, sig))
 		return;
 	if (!(t->sigpending & SIGBIT(sig)))
 		t->siginfo[sig] = *info;
 	t->sigpending |= SIGBIT(sig);
-	sched_signal(t); /* sigtimedwait waits for blocked signals too */
-	if (t->sigpending & ~t->sigmask)
-		t->cpu.exit_req = 1;
+	notify(t, sig);
+}
+
+void signal_send_process(struct process *p, const struct siginfo_k *info)
+{
+	int sig = info->signo;
+	if (sig < 1 || sig > NSIG_LINUX || !p->task)
+		return;
+	stop_or_continue(p, sig);
+	if (is_ignored(p->task, sig))
+		return;
+	if (!(p->shared_pending & SIGBIT(sig)))
+		p->shared_info[sig] = *info;
+	p->shared_pending |= SIGBIT(sig);
+	/* the first thread not blocking it takes it; every parked one looks */
+	struct task *taker = NULL;
+	for (struct task *t = p->threads; t; t = t->thread_next) {
+		sched_signal(t);
+		if (!taker && !(t->sigmask & SIGBIT(sig)))
+			taker = t;
+	}
+	if (taker)
+		taker->cpu.exit_req = 1;
 }
 
 static const char *fault_kind(const struct siginfo_k *info)
@@ -424,14 +462,28 @@ void signal_force(struct task *t, const struct siginfo_k *info)
 	deliver(t, info);
 }
 
+int signal_dequeue(struct task *t, uint64_t set, struct siginfo_k *info)
+{
+	uint64_t own = t->sigpending & set, shared = t->proc->shared_pending & set;
+	if (!own && !shared)
+		return 0;
+	/* the thread's own first, lowest number first, as Linux does */
+	int sig = __builtin_ctzll(own ? own : shared) + 1;
+	if (own) {
+		t->sigpending &= ~SIGBIT(sig);
+		*info = t->siginfo[sig];
+	} else {
+		t->proc->shared_pending &= ~SIGBIT(sig);
+		*info = t->proc->shared_info[sig];
+	}
+	return sig;
+}
+
 void signal_deliver_pending(struct task *t)
 {
-	uint64_t ready;
-	while (t->state == TASK_RUNNABLE && (ready = t->sigpending & ~t->sigmask) != 0) {
-		int sig = __builtin_ctzll(ready) + 1;
-		t->sigpending &= ~SIGBIT(sig);
-		deliver(t, &t->siginfo[sig]);
-	}
+	struct siginfo_k info;
+	while (t->state == TASK_RUNNABLE && signal_dequeue(t, ~t->sigmask, &info))
+		deliver(t, &info);
 }
 
 static void restore_regs64(struct cpu *c, const uint8_t *p)

@@ -13,6 +13,12 @@ struct task;
 
 /* Queues a signal for the task (one of each kind, as for standard signals). */
 void signal_send(struct task *t, const struct siginfo_k *info);
+/* Queues a process-directed signal (kill, SIGCHLD, timers): the first of
+ * its threads that does not block it takes it. */
+void signal_send_process(struct process *p, const struct siginfo_k *info);
+/* Takes the lowest pending signal in `set` (the task's own first, then its
+ * process's): its number with *info, or 0. */
+int signal_dequeue(struct task *t, uint64_t set, struct siginfo_k *info);
 /* A synchronous fault: delivered now, and fatal when blocked or ignored. */
 void signal_force(struct task *t, const struct siginfo_k *info);
 /* Delivers pending unblocked signals at a return to user mode. */

@@ -10,17 +10,40 @@
 #include "kernel/task/signal.h"
 #include "kernel/task/timer.h"
 
-void task_exit(struct task *t, int wait_status)
+static void end_task(struct task *t)
 {
-	struct vm *vm = t->vm;
 	t->cpu.stop = 1;
 	t->cpu.exit_req = 1;
 	t->state = TASK_DEAD;
+}
+
+void task_exit_thread(struct task *t, int code)
+{
+	if (t->proc->nthreads <= 1) {
+		task_exit(t, (code & 0xff) << 8);
+		return;
+	}
+	end_task(t);
+}
+
+void task_exit(struct task *t, int wait_status)
+{
+	struct vm *vm = t->vm;
+	end_task(t);
+	t->proc->group_exit = 1;
 	t->proc->wait_status = wait_status;
 	if (t->proc == vm->init) {
 		vm->exit_status = (wait_status & 0x7f) ? 128 + (wait_status & 0x7f)
 						       : (wait_status >> 8) & 0xff;
 	}
+}
+
+struct task *task_find(const struct vm *vm, int tid)
+{
+	for (struct task *t = vm->tasks; t; t = t->next)
+		if (t->tid == tid && t->state != TASK_DEAD)
+			return t;
+	return NULL;
 }
 
 /* The trap number and error code Linux would record for the fault. */

@@ -30,5 +30,5 @@ void timers_fire(struct task *t)
 	if (p->alarm_at && p->alarm_at <= now) /* a late interval timer fires once */
 		p->alarm_at = now + p->alarm_interval;
 	struct siginfo_k info = {SIGALRM, SI_KERNEL, 0, 0, 0, 0, -1, 0, 0};
-	signal_send(t, &info);
+	signal_send_process(p, &info);
 }
