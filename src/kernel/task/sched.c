@@ -296,7 +296,9 @@ void sched_run(struct vm *vm)
 		}
 		run_slice(vm, t);
 		from = t->next;
-		if (t->state == TASK_DEAD)
+		if (t->state == TASK_DEAD) {
 			task_reap(vm, t);
+			from = NULL; /* its siblings may have gone with it: start over */
+		}
 	}
 }
