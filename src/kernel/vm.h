@@ -15,6 +15,7 @@
 struct mm;
 struct fdtable;
 struct pipe;
+struct lock;
 struct mount;
 
 struct vm_options {
@@ -148,6 +149,7 @@ struct vm {
 	int fg_pgid; /* the terminal's foreground process group */
 	uint64_t next_ino;   /* for kernel objects (pipes) */
 	struct pipe *fifos;  /* the kernel pipes of open FIFOs */
+	struct lock *locks;  /* advisory locks (vfs/lock.c) */
 	int init_status;       /* the first process's wait status, once it ended */
 	int init_ended;
 	int64_t clock_skip_ns; /* time the guest slept, skipped over */

@@ -15,6 +15,7 @@
 #include "kernel/task/sched.h"
 #include "kernel/task/timer.h"
 #include "kernel/vfs/file.h"
+#include "kernel/vfs/lock.h"
 #include "kernel/vfs/path.h"
 #include "kernel/vfs/pipe.h"
 #include "mem/mm.h"
@@ -68,12 +69,24 @@ int64_t sys_open(struct task *t, const uint64_t *a)
 	return do_openat(t, LINUX_AT_FDCWD, a[0], (int)a[1], (int)a[2]);
 }
 
+int64_t sys_creat(struct task *t, const uint64_t *a)
+{
+	return do_openat(t, LINUX_AT_FDCWD, a[0], O_CREAT | O_WRONLY | O_TRUNC, (int)a[1]);
+}
+
 int64_t sys_openat(struct task *t, const uint64_t *a)
 {
 	return do_openat(t, (int)a[0], a[1], (int)a[2], (int)a[3]);
 }
 
-int64_t sys_close(struct task *t, const uint64_t *a) { return fd_close(fds(t), (int)a[0]); }
+/* A process's record locks on a file go with any of its descriptors of it. */
+int64_t sys_close(struct task *t, const uint64_t *a)
+{
+	struct file *f = fd_lookup(fds(t), (int)a[0]);
+	if (f && t->vm->locks)
+		lock_release_posix(t->vm, t->proc->pid, f);
+	return fd_close(fds(t), (int)a[0]);
+}
 
 static int64_t host_result(ssize_t n) { return n < 0 ? -errno : (int64_t)n; }
 
@@ -423,6 +436,12 @@ int64_t sys_fcntl(struct task *t, const uint64_t *a)
 		f->flags = (f->flags & ~settable) | ((int)a[2] & settable);
 		return 0;
 	}
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+	case 12: /* i386's F_GETLK64, F_SETLK64, F_SETLKW64 */
+	case 13:
+	case 14: return fcntl_lock(t, f, cmd, a[2]);
 	default: return -EINVAL;
 	}
 }

@@ -37,6 +37,10 @@ static inline int sys_is64(const struct task *t) { return t->proc->mode64; }
  * as nanoseconds; -EFAULT, or -EINVAL when it is not a valid time. */
 int sys_get_timespec(struct task *t, uint64_t addr, int64_t *ns, int wide);
 
+struct file;
+/* fcntl's lock commands (sys_lock.c). */
+int64_t fcntl_lock(struct task *t, struct file *f, int cmd, uint64_t uarg);
+
 void syscall_trace(struct task *t, int abi, uint64_t nr, const uint64_t *a, int64_t ret,
 		   const char *args_text);
 void syscall_format_args(struct task *t, const struct syscall_desc *d, const uint64_t *a, char *out,

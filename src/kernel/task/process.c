@@ -12,6 +12,7 @@
 #include "kernel/task/signal.h"
 #include "kernel/task/thread.h"
 #include "kernel/vfs/file.h"
+#include "kernel/vfs/lock.h"
 #include "mem/mm.h"
 
 #define RLIM_INF       (~0ull)
@@ -274,6 +275,7 @@ void task_reap(struct vm *vm, struct task *t)
 void process_exit(struct vm *vm, struct process *p)
 {
 	p->child_insns += p->exited_insns;
+	lock_release_all(vm, p->pid);
 	fdtable_put(p->fds);
 	p->fds = NULL;
 	mm_put(p->mm);

@@ -11,6 +11,7 @@
 
 struct file;
 struct stat;
+struct vm;
 struct task;
 
 struct timespec;
@@ -50,6 +51,7 @@ struct file {
 	const struct file_ops *ops; /* NULL: everything goes to host_fd */
 	uint64_t pos;		    /* the offset of a seekable ops file */
 	int host_may_block;	    /* host_fd is a pipe, socket or terminal */
+	struct vm *lock_vm;	    /* set once it took a flock: whose table to clean */
 	void *priv;
 };
 
