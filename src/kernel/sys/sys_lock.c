@@ -116,6 +116,7 @@ int64_t sys_flock(struct task *t, const uint64_t *a)
 	if (op != L_LOCK_SH && op != L_LOCK_EX && op != L_LOCK_UN)
 		return -EINVAL;
 	f->lock_vm = t->vm;
+	f->unlock = lock_release_file;
 	return lock_flock(t, f, op == L_LOCK_SH ? VLOCK_RD : op == L_LOCK_EX ? VLOCK_WR : VLOCK_UN,
 			  (int)a[1] & L_LOCK_NB);
 }

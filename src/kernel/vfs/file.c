@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#include "kernel/vfs/lock.h"
 #include <unistd.h>
 
 struct file *file_from_host(int host_fd, int flags, const char *path)
@@ -44,8 +42,8 @@ void file_put(struct file *f)
 {
 	if (!f || --f->refs > 0)
 		return;
-	if (f->lock_vm)
-		lock_release_file(f->lock_vm, f);
+	if (f->unlock)
+		f->unlock(f->lock_vm, f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	if (f->host_fd >= 0)

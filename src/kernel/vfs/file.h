@@ -51,7 +51,9 @@ struct file {
 	const struct file_ops *ops; /* NULL: everything goes to host_fd */
 	uint64_t pos;		    /* the offset of a seekable ops file */
 	int host_may_block;	    /* host_fd is a pipe, socket or terminal */
-	struct vm *lock_vm;	    /* set once it took a flock: whose table to clean */
+	/* set once it took a flock: what drops its locks when it goes */
+	void (*unlock)(struct vm *vm, struct file *f);
+	struct vm *lock_vm;
 	void *priv;
 };
 
