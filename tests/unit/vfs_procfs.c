@@ -140,7 +140,11 @@ static struct machine *machine_create(uint64_t seed)
 				 .sid = 2,
 				 .state = PROC_LIVE,
 				 .uid = 1000,
+				 .ruid = 1000,
+				 .suid = 1000,
 				 .gid = 1000,
+				 .rgid = 1000,
+				 .sgid = 1000,
 				 .mode64 = 1,
 				 .umask = 022,
 				 .exe = "/bin/prog",
@@ -148,6 +152,8 @@ static struct machine *machine_create(uint64_t seed)
 				 .root = "/",
 				 .mm = &m->mm,
 				 .task = &m->t2,
+				 .threads = &m->t2,
+				 .nthreads = 1,
 				 .next = &m->p3,
 				 .start_ns = 1000000000};
 	m->p3 = (struct process){.pid = 3,
@@ -156,7 +162,11 @@ static struct machine *machine_create(uint64_t seed)
 				 .sid = 2,
 				 .state = PROC_ZOMBIE,
 				 .uid = 1000,
+				 .ruid = 1000,
+				 .suid = 1000,
 				 .gid = 1000,
+				 .rgid = 1000,
+				 .sgid = 1000,
 				 .exe = "/bin/true",
 				 .wait_status = 256};
 	m->p2.sigactions[2].handler = 1;	 /* SIGINT ignored */

@@ -160,13 +160,17 @@ static int lookup_in_pid(const char *rel, struct node *n)
 		if (!n->p->fds || !fd_lookup(n->p->fds, n->fd))
 			return -ENOENT;
 		return *rel ? -ENOTDIR : 0;
-	case E_TASK_DIR: /* one thread a process: its tid is the pid */
-		if (parse_number(name) != n->p->pid)
+	case E_TASK_DIR: { /* a directory per live thread (the per-thread files show the process's) */
+		int tid = parse_number(name), found = n->p->state == PROC_ZOMBIE && tid == n->p->pid;
+		for (const struct task *t = n->p->threads; t && !found; t = t->thread_next)
+			found = t->tid == tid;
+		if (!found)
 			return -ENOENT;
 		n->kind = N_TID_DIR;
 		n->e = NULL;
 		n->in_task = 1;
 		return lookup_in_pid(rel, n);
+	}
 	default: return -ENOTDIR;
 	}
 }
@@ -321,7 +325,10 @@ static void list_children(struct vm *vm, const struct node *dir, struct synth_di
 	if (dir->e->kind == E_TASK_DIR) {
 		n.kind = N_TID_DIR;
 		n.in_task = 1;
-		add_number(d, &n, dir->p->pid);
+		if (!dir->p->threads)
+			add_number(d, &n, dir->p->pid);
+		for (const struct task *t = dir->p->threads; t; t = t->thread_next)
+			add_number(d, &n, t->tid);
 		return;
 	}
 	n.kind = dir->e->kind == E_FD_DIR ? N_FD : N_FDINFO;

@@ -120,9 +120,9 @@ void pid_stat(const struct proc_ctx *c, struct sbuf *b)
 	comm_of(p, comm);
 	code_span(p, &code, &code_end);
 	unsigned long long utime = p->task ? task_insns(p->task) / PROC_TICK_NS : 0;
-	sbuf_printf(b, "%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 %llu 0 %llu 0 20 0 1 0 %llu ", p->pid,
+	sbuf_printf(b, "%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 %llu 0 %llu 0 20 0 %d 0 %llu ", p->pid,
 		    comm, state_of(p), p->ppid, p->pgid, p->sid, 0u, utime,
-		    (unsigned long long)(p->child_insns / PROC_TICK_NS),
+		    (unsigned long long)(p->child_insns / PROC_TICK_NS), p->nthreads ? p->nthreads : 1,
 		    (unsigned long long)(p->start_ns / PROC_TICK_NS));
 	sbuf_printf(b, "%llu %llu %llu %llu %llu 0 0 0 %llu %llu %llu %llu 0 0 0 %d ",
 		    (unsigned long long)u.size, (unsigned long long)(u.rss / PAGE_SIZE_G),
@@ -184,7 +184,7 @@ void pid_status(const struct proc_ctx *c, struct sbuf *b)
 	const struct process *p = c->p;
 	struct sigmasks s;
 	char comm[16];
-	unsigned u = p->uid, g = p->gid;
+	unsigned u = p->uid, g = p->gid, ru = p->ruid, su = p->suid, rg = p->rgid, sg = p->sgid;
 	unsigned long long caps = u == 0 ? 0x1ffffffffffull : 0;
 	sigmasks_of(p, &s);
 	comm_of(p, comm);
@@ -192,20 +192,21 @@ void pid_status(const struct proc_ctx *c, struct sbuf *b)
 		    "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
 		    "PPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n"
 		    "FDSize:\t%d\nGroups:\t\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
-		    comm, p->umask, state_name(state_of(p)), p->pid, p->pid, p->ppid, u, u, u, u, g,
-		    g, g, g, p->fds ? p->fds->limit : 0, p->pid, p->pid, p->pgid, p->sid);
+		    comm, p->umask, state_name(state_of(p)), p->pid, p->pid, p->ppid, ru, u, su, u, rg,
+		    g, sg, g, p->fds ? p->fds->limit : 0, p->pid, p->pid, p->pgid, p->sid);
 	if (p->mm)
 		status_memory(p, b);
 	sbuf_printf(b,
-		    "Threads:\t1\nSigQ:\t0/%llu\nSigPnd:\t%016llx\nShdPnd:\t0000000000000000\n"
+		    "Threads:\t%d\nSigQ:\t0/%llu\nSigPnd:\t%016llx\nShdPnd:\t%016llx\n"
 		    "SigBlk:\t%016llx\nSigIgn:\t%016llx\nSigCgt:\t%016llx\n"
 		    "CapInh:\t0000000000000000\nCapPrm:\t%016llx\nCapEff:\t%016llx\n"
 		    "CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\nNoNewPrivs:\t0\n"
 		    "Seccomp:\t0\nCpus_allowed:\t1\nCpus_allowed_list:\t0\nMems_allowed:\t1\n"
 		    "Mems_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\n"
 		    "nonvoluntary_ctxt_switches:\t0\n",
-		    (unsigned long long)p->rlimits[RLIMIT_SIGPENDING_L][0],
-		    (unsigned long long)s.pending, (unsigned long long)s.blocked,
+		    p->nthreads ? p->nthreads : 1, (unsigned long long)p->rlimits[RLIMIT_SIGPENDING_L][0],
+		    (unsigned long long)s.pending, (unsigned long long)p->shared_pending,
+		    (unsigned long long)s.blocked,
 		    (unsigned long long)s.ignored, (unsigned long long)s.caught, caps, caps);
 }
 
