@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,7 +78,8 @@ static int run(struct cli *cli)
 		fprintf(stderr, "hexvm: cannot install fault handlers: %s\n", strerror(errno));
 		return 70;
 	}
-	umask(0); /* the guest's umask is applied by hexvm's kernel */
+	umask(0);		  /* the guest's umask is applied by hexvm's kernel */
+	signal(SIGPIPE, SIG_IGN); /* a guest's broken pipe is the guest's SIGPIPE */
 	struct vfs_config fs_cfg = {cli->root_dir, cli->overlay};
 	char msg[512], cwd[PATH_MAX], guest_cwd[PATH_MAX];
 	if (vfs_setup(&vm, &fs_cfg, msg, sizeof msg)) {

@@ -3,6 +3,7 @@
  * it itself (host files with the host call on their descriptor). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,12 +18,14 @@
 #define LINUX_AT_EACCESS	  0x200
 #define LINUX_AT_SYMLINK_NOFOLLOW 0x100
 #define LINUX_AT_EMPTY_PATH	  0x1000
+#define LINUX_O_PATH		  010000000
 
 static int64_t host(int rc) { return rc < 0 ? -errno : 0; }
 static const struct fs_ops *ops_of(const struct vpath *p) { return p->mnt->fs->ops; }
 
-/* A path argument, or with AT_EMPTY_PATH and "" the descriptor itself
- * (*f set, p unused). */
+/* A path argument, or an open file instead of it: with AT_EMPTY_PATH and ""
+ * the descriptor itself, and for a magic link (/proc/self/fd/N) the file it
+ * stands for (*f set, p unused; put_target releases it). */
 static int target_at(struct task *t, int dirfd, uint64_t upath, int flags, struct vpath *p,
 		     struct file **f)
 {
@@ -33,9 +36,14 @@ static int target_at(struct task *t, int dirfd, uint64_t upath, int flags, struc
 		return rc;
 	if (!buf[0] && (flags & LINUX_AT_EMPTY_PATH)) {
 		*f = fd_lookup(t->proc->fds, dirfd);
-		return *f ? 0 : -EBADF;
+		return *f ? (file_get(*f), 0) : -EBADF;
 	}
-	return path_resolve(t, dirfd, buf, flags & LINUX_AT_SYMLINK_NOFOLLOW ? VFS_NOFOLLOW : 0, p);
+	rc = path_resolve(t, dirfd, buf, flags & LINUX_AT_SYMLINK_NOFOLLOW ? VFS_NOFOLLOW : 0, p);
+	if (!rc && p->magic) {
+		int64_t opened = path_open(t, p, O_RDONLY | LINUX_O_PATH, 0, f);
+		rc = opened < 0 ? (int)opened : 0;
+	}
+	return rc;
 }
 
 static int64_t do_faccessat(struct task *t, int dirfd, uint64_t upath, int mode, int flags)
@@ -62,11 +70,24 @@ int64_t sys_faccessat2(struct task *t, const uint64_t *a)
 	return do_faccessat(t, (int)a[0], a[1], (int)a[2], (int)a[3]);
 }
 
+/* Host descriptors opened O_PATH (for a /proc/self/fd/N link) refuse the
+ * f* calls; the host's own /proc names the file for them. */
+static const char *host_fd_path(int fd, char *buf, size_t size)
+{
+	snprintf(buf, size, "/proc/self/fd/%d", fd);
+	return buf;
+}
+
 static int64_t file_chmod(struct file *f, int mode)
 {
+	char path[40];
 	if (f->ops)
 		return f->ops->chmod ? f->ops->chmod(f, mode) : -EBADF;
-	return host(fchmod(f->host_fd, (mode_t)mode));
+	if (fchmod(f->host_fd, (mode_t)mode) == 0)
+		return 0;
+	if (errno != EBADF)
+		return -errno;
+	return host(chmod(host_fd_path(f->host_fd, path, sizeof path), (mode_t)mode));
 }
 
 static int64_t do_fchmodat(struct task *t, int dirfd, uint64_t upath, int mode, int flags)
@@ -76,8 +97,11 @@ static int64_t do_fchmodat(struct task *t, int dirfd, uint64_t upath, int mode, 
 	int rc = target_at(t, dirfd, upath, flags, &p, &f);
 	if (rc)
 		return rc;
-	if (f)
-		return file_chmod(f, mode & 07777);
+	if (f) {
+		int64_t done = file_chmod(f, mode & 07777);
+		file_put(f);
+		return done;
+	}
 	return ops_of(&p)->chmod(t, p.mnt->fs, p.rel, mode & 07777);
 }
 
@@ -99,7 +123,7 @@ static int64_t file_chown(struct file *f, uint32_t uid, uint32_t gid)
 {
 	if (f->ops)
 		return f->ops->chown ? f->ops->chown(f, uid, gid) : 0;
-	return host(fchown(f->host_fd, (uid_t)uid, (gid_t)gid));
+	return host(fchownat(f->host_fd, "", (uid_t)uid, (gid_t)gid, AT_EMPTY_PATH));
 }
 
 static int64_t do_fchownat(struct task *t, int dirfd, uint64_t upath, uint64_t uid, uint64_t gid,
@@ -112,8 +136,11 @@ static int64_t do_fchownat(struct task *t, int dirfd, uint64_t upath, uint64_t u
 	int rc = target_at(t, dirfd, upath, flags, &p, &f);
 	if (rc)
 		return rc;
-	if (f)
-		return file_chown(f, (uint32_t)uid, (uint32_t)gid);
+	if (f) {
+		int64_t done = file_chown(f, (uint32_t)uid, (uint32_t)gid);
+		file_put(f);
+		return done;
+	}
 	return ops_of(&p)->chown(t, p.mnt->fs, p.rel, (uint32_t)uid, (uint32_t)gid);
 }
 
@@ -138,10 +165,19 @@ int64_t sys_fchown(struct task *t, const uint64_t *a)
 static int64_t do_truncate(struct task *t, uint64_t upath, int64_t len)
 {
 	struct vpath p;
+	struct file *f;
 	if (len < 0)
 		return -EINVAL;
 	int rc = path_at(t, LINUX_AT_FDCWD, upath, 0, &p);
-	return rc ? rc : ops_of(&p)->truncate(t, p.mnt->fs, p.rel, (uint64_t)len);
+	if (rc || !p.magic)
+		return rc ? rc : ops_of(&p)->truncate(t, p.mnt->fs, p.rel, (uint64_t)len);
+	int64_t opened = path_open(t, &p, O_WRONLY, 0, &f); /* what the link stands for */
+	if (opened < 0)
+		return opened;
+	int64_t done = f->ops ? (f->ops->truncate ? f->ops->truncate(f, (uint64_t)len) : -EINVAL)
+			      : host(ftruncate(f->host_fd, (off_t)len));
+	file_put(f);
+	return done;
 }
 
 static int64_t do_ftruncate(struct task *t, int fd, int64_t len)
@@ -195,11 +231,16 @@ static int64_t do_utimensat(struct task *t, const uint64_t *a, int wide)
 		return rc;
 	if (!a[1] && !(f = fd_lookup(t->proc->fds, (int)a[0])))
 		return -EBADF;
-	if (f && f->ops)
-		return f->ops->utimens ? f->ops->utimens(f, times) : 0;
-	if (f)
-		return host(futimens(f->host_fd, times));
-	return ops_of(&p)->utimens(t, p.mnt->fs, p.rel, times);
+	if (!f)
+		return ops_of(&p)->utimens(t, p.mnt->fs, p.rel, times);
+	char path[40];
+	int64_t done = f->ops ? (f->ops->utimens ? f->ops->utimens(f, times) : 0)
+			      : host(futimens(f->host_fd, times));
+	if (done == -EBADF && !f->ops)
+		done = host(utimensat(AT_FDCWD, host_fd_path(f->host_fd, path, sizeof path), times, 0));
+	if (a[1])
+		file_put(f);
+	return done;
 }
 
 int64_t sys_utimensat(struct task *t, const uint64_t *a) { return do_utimensat(t, a, 1); }

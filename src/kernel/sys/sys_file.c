@@ -15,6 +15,7 @@
 #include "kernel/task/sched.h"
 #include "kernel/task/timer.h"
 #include "kernel/vfs/file.h"
+#include "kernel/vfs/hostio.h"
 #include "kernel/vfs/lock.h"
 #include "kernel/vfs/path.h"
 #include "kernel/vfs/pipe.h"
@@ -123,11 +124,8 @@ static int64_t file_read(struct task *t, struct file *f, void *buf, size_t n)
 {
 	if (f->ops)
 		return ops_read(t, f, buf, n);
-	if (f->host_may_block && !(f->flags & O_NONBLOCK)) {
-		struct pollfd pfd = {f->host_fd, POLLIN, 0};
-		if (poll(&pfd, 1, 0) == 0)
-			return sched_park_host(t, f->host_fd, POLLIN, -KERN_ERESTARTSYS);
-	}
+	if (f->host_may_block)
+		return hostio_read(t, f, buf, n);
 	return host_result(read(f->host_fd, buf, n));
 }
 
@@ -135,6 +133,8 @@ static int64_t file_write(struct task *t, struct file *f, const void *buf, size_
 {
 	if (f->ops)
 		return ops_write(t, f, buf, n);
+	if (f->host_may_block)
+		return hostio_write(t, f, buf, n);
 	return host_result(write(f->host_fd, buf, n));
 }
 

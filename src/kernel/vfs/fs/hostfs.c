@@ -24,6 +24,7 @@ struct hostfs {
 };
 
 static int dirfd_of(const struct fs *fs) { return ((const struct hostfs *)fs->priv)->dir; }
+int hostfs_dirfd(const struct fs *fs) { return dirfd_of(fs); }
 static const char *host_rel(const char *rel) { return rel[0] ? rel : "."; }
 static int result(int rc) { return rc < 0 ? -errno : rc; }
 
