@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kernel/abi/layout.h"
+#include "kernel/sys/pollset.h"
 #include "kernel/sys/syscall.h"
 #include "kernel/task/sched.h"
 #include "kernel/task/signal.h"
@@ -17,13 +18,6 @@
 
 #define POLL_ALWAYS (POLLERR | POLLHUP | POLLNVAL)
 #define NSEC	    1000000000ll
-
-struct poll_set {
-	struct pollfd *e; /* guest descriptors, their events and the result */
-	int n;
-	struct pollfd *host; /* the host descriptors among them, to wait on */
-	int n_host;
-};
 
 static short file_revents(struct file *f)
 {
@@ -35,8 +29,7 @@ static short file_revents(struct file *f)
 	return r;
 }
 
-/* Fills in revents; the number of entries with any. */
-static int poll_now(struct task *t, struct poll_set *s)
+int poll_now(struct task *t, struct poll_set *s)
 {
 	int *where = malloc(sizeof *where * (size_t)(s->n ? s->n : 1)), ready = 0;
 	if (!where)
@@ -68,8 +61,7 @@ static int poll_now(struct task *t, struct poll_set *s)
 	return ready;
 }
 
-/* deadline: monotonic ns, 0 for none; nowait: a zero timeout. */
-static int64_t poll_or_park(struct task *t, struct poll_set *s, int64_t deadline, int nowait)
+int64_t poll_or_park(struct task *t, struct poll_set *s, int64_t deadline, int nowait)
 {
 	int ready = poll_now(t, s);
 	if (ready || nowait)
@@ -79,8 +71,7 @@ static int64_t poll_or_park(struct task *t, struct poll_set *s, int64_t deadline
 	return sched_park_poll(t, s->host, s->n_host, deadline, -KERN_ERESTARTNOHAND);
 }
 
-/* The deadline of a timeout in ns (< 0: none); a resumed call keeps its own. */
-static int64_t deadline_of(struct task *t, int64_t timeout_ns, int *nowait)
+int64_t poll_deadline(struct task *t, int64_t timeout_ns, int *nowait)
 {
 	*nowait = timeout_ns == 0;
 	if (t->resuming)
@@ -113,7 +104,7 @@ static int64_t do_poll(struct task *t, uint64_t ufds, uint64_t nfds, int64_t tim
 	if (nfds > (uint64_t)t->proc->fds->limit)
 		return -EINVAL;
 	int n = (int)nfds, nowait;
-	int64_t deadline = deadline_of(t, timeout_ns, &nowait);
+	int64_t deadline = poll_deadline(t, timeout_ns, &nowait);
 	struct poll_set s = {calloc((size_t)n + 1, sizeof(struct pollfd)), n,
 			     calloc((size_t)n + 1, sizeof(struct pollfd)), 0};
 	int64_t rc = s.e && s.host ? 0 : -ENOMEM;
@@ -206,7 +197,7 @@ static int64_t do_select(struct task *t, int64_t nfds, const uint64_t *usets, in
 	struct poll_set s = {calloc((size_t)nfds + 1, sizeof(struct pollfd)), 0,
 			     calloc((size_t)nfds + 1, sizeof(struct pollfd)), 0};
 	int nowait;
-	int64_t deadline = deadline_of(t, timeout_ns, &nowait);
+	int64_t deadline = poll_deadline(t, timeout_ns, &nowait);
 	int64_t rc = s.e && s.host ? sets_to_poll(t, &sets, (int)nfds, &s) : -ENOMEM;
 	if (!rc)
 		rc = poll_or_park(t, &s, deadline, nowait);
