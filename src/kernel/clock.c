@@ -15,9 +15,16 @@ static int64_t host_ns(clockid_t id)
 	return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
 }
 
+/* Every task's count continues the machine's: the running one is ahead of
+ * vm->icount until its slice ends, a waiting one behind it. */
 static int64_t elapsed_ns(const struct vm *vm, const struct cpu *c)
 {
-	return (int64_t)(c ? c->icount : vm->icount) + vm->clock_skip_ns;
+	uint64_t n = vm->icount;
+	if (!c && vm->current)
+		c = &vm->current->cpu;
+	if (c && c->icount > n)
+		n = c->icount;
+	return (int64_t)n + vm->clock_skip_ns;
 }
 
 int64_t vm_realtime_ns(const struct vm *vm, const struct cpu *c)

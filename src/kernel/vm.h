@@ -16,6 +16,7 @@ struct mm;
 struct fdtable;
 struct pipe;
 struct lock;
+struct timerfd;
 struct mount;
 
 struct vm_options {
@@ -150,6 +151,7 @@ struct vm {
 	uint64_t next_ino;   /* for kernel objects (pipes) */
 	struct pipe *fifos;  /* the kernel pipes of open FIFOs */
 	struct lock *locks;  /* advisory locks (vfs/lock.c) */
+	struct timerfd *timerfds; /* every timerfd, armed or not */
 	int init_status;       /* the first process's wait status, once it ended */
 	int init_ended;
 	int64_t clock_skip_ns; /* time the guest slept, skipped over */

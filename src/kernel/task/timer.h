@@ -16,4 +16,9 @@ void timer_set(struct process *p, int64_t now, int64_t value_ns, int64_t interva
 int64_t timer_remaining(const struct process *p, int64_t now);
 /* Sends the signals of timers that have expired. */
 void timers_fire(struct task *t);
+/* timerfds (sys_timerfd.c): the earliest armed expiry (0: none), and a wake
+ * for the tasks waiting on those that expired. */
+int64_t timerfd_next_expiry(const struct vm *vm);
+void timerfd_wake_expired(struct vm *vm);
+
 #endif
