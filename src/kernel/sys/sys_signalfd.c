@@ -1,0 +1,120 @@
+/* signalfd: a descriptor whose reads take pending signals of its mask (the
+ * reader's own first, then its process's) as signalfd_siginfo records.
+ * Readiness is the polling task's: the current task when poll asks. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "kernel/abi/layout.h"
+#include "kernel/sys/syscall.h"
+#include "kernel/task/sched.h"
+#include "kernel/task/signal.h"
+#include "kernel/task/timer.h"
+#include "kernel/vfs/file.h"
+#include "mem/uaccess.h"
+
+#define RECORD	      128
+#define L_SFD_CLOEXEC 02000000
+
+struct signalfd {
+	struct vm *vm;
+	uint64_t mask, ino;
+};
+
+static void record(uint8_t *r, int sig, const struct siginfo_k *si)
+{
+	memset(r, 0, RECORD);
+	put32(r, 0, (uint32_t)sig);
+	put32(r, 4, (uint32_t)si->err);
+	put32(r, 8, (uint32_t)si->code);
+	put32(r, 12, (uint32_t)si->pid);
+	put32(r, 16, (uint32_t)si->uid);
+	put32(r, 36, (uint32_t)(si->trapno >= 0 ? si->trapno : 0));
+	put32(r, 40, (uint32_t)si->status);
+	put64(r, 72, si->addr);
+}
+
+static int64_t sfd_read(struct task *t, struct file *f, void *buf, size_t n)
+{
+	struct signalfd *s = f->priv;
+	struct siginfo_k si;
+	size_t done = 0;
+	int sig;
+	if (n < RECORD)
+		return -EINVAL;
+	while (done + RECORD <= n && (sig = signal_dequeue(t, s->mask, &si)))
+		record((uint8_t *)buf + done, sig, &si), done += RECORD;
+	if (done)
+		return (int64_t)done;
+	return (f->flags & O_NONBLOCK) ? -EAGAIN : sched_park(t, NULL, -KERN_ERESTARTSYS);
+}
+
+static short sfd_poll(struct file *f)
+{
+	const struct signalfd *s = f->priv;
+	const struct task *t = s->vm->current;
+	return t && (task_pending(t) & s->mask) ? POLLIN : 0;
+}
+
+static int sfd_stat(struct file *f, struct stat *st)
+{
+	const struct signalfd *s = f->priv;
+	memset(st, 0, sizeof *st);
+	st->st_dev = makedev(0, 13); /* anon_inodefs */
+	st->st_ino = s->ino;
+	st->st_mode = 0600;
+	st->st_nlink = 1;
+	return 0;
+}
+
+static void sfd_release(struct file *f) { free(f->priv); }
+
+static const struct file_ops signalfd_ops = {
+	.read = sfd_read, .poll = sfd_poll, .stat = sfd_stat, .release = sfd_release};
+
+static int64_t do_signalfd(struct task *t, int fd, uint64_t umask, uint64_t size, int flags)
+{
+	uint8_t raw[8];
+	if (size != 8 || (flags & ~(O_NONBLOCK | L_SFD_CLOEXEC)))
+		return -EINVAL;
+	if (copy_from_user(t->proc->mm, raw, umask, 8))
+		return -EFAULT;
+	uint64_t mask = get64(raw, 0) & ~SIG_UNBLOCKABLE;
+	if (fd != -1) {
+		struct file *f = fd_lookup(t->proc->fds, fd);
+		if (!f)
+			return -EBADF;
+		if (f->ops != &signalfd_ops)
+			return -EINVAL;
+		((struct signalfd *)f->priv)->mask = mask;
+		return fd;
+	}
+	struct signalfd *s = calloc(1, sizeof *s);
+	struct file *f = s ? file_new(&signalfd_ops, s, O_RDWR | (flags & O_NONBLOCK),
+				      "anon_inode:[signalfd]")
+			   : NULL;
+	if (!f) {
+		free(s);
+		return -ENOMEM;
+	}
+	s->vm = t->vm;
+	s->mask = mask;
+	s->ino = ++t->vm->next_ino;
+	int nfd = fd_alloc(t->proc->fds, f, 0, flags & L_SFD_CLOEXEC);
+	if (nfd < 0)
+		file_put(f);
+	return nfd;
+}
+
+int64_t sys_signalfd(struct task *t, const uint64_t *a)
+{
+	return do_signalfd(t, (int)a[0], a[1], a[2], 0);
+}
+int64_t sys_signalfd4(struct task *t, const uint64_t *a)
+{
+	return do_signalfd(t, (int)a[0], a[1], a[2], (int)a[3]);
+}
