@@ -15,6 +15,7 @@
 struct mm;
 struct fdtable;
 struct pipe;
+struct ptimer;
 struct lock;
 struct timerfd;
 struct mount;
@@ -42,7 +43,10 @@ struct siginfo_k {
 	int pid, uid;  /* kill, SIGCHLD */
 	int trapno;    /* for the sigcontext of faults */
 	uint64_t errcode;
-	int status; /* SIGCHLD: exit code or signal */
+	int status;	/* SIGCHLD: exit code or signal */
+	int timerid;	/* SI_TIMER: which timer, */
+	int overrun;	/* how many expirations it missed, */
+	uint64_t value; /* and its sigev_value */
 };
 
 enum proc_state { PROC_LIVE, PROC_ZOMBIE };
@@ -82,6 +86,8 @@ struct process {
 	int group_exit;		  /* exit_group or a fatal signal: every thread goes */
 	uint64_t shared_pending;  /* process-directed signals waiting for a thread */
 	struct siginfo_k shared_info[NSIG_LINUX + 1];
+	struct ptimer *timers; /* timer_create's */
+	int next_timer_id;
 };
 
 

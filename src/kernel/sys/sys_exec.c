@@ -13,6 +13,7 @@
 #include "kernel/sys/syscall.h"
 #include "kernel/task/process.h"
 #include "kernel/task/sched.h"
+#include "kernel/task/timer.h"
 #include "kernel/vfs/file.h"
 #include "kernel/vfs/path.h"
 #include "loader/loader.h"
@@ -93,6 +94,7 @@ static void after_exec(struct task *t)
 {
 	struct process *p = t->proc;
 	fdtable_close_on_exec(p->fds);
+	ptimers_delete_all(p);
 	p->did_exec = 1;
 	reset_handlers(p);
 	t->altstack_sp = t->altstack_size = 0;

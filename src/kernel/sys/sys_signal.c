@@ -142,7 +142,8 @@ static int64_t send_to(struct task *from, struct process *to, struct task *threa
 		return -EPERM;
 	if (sig == 0 || !to->task)
 		return 0; /* a zombie exists, and takes nothing */
-	struct siginfo_k info = {sig, code, 0, 0, from->proc->pid, (int)from->proc->ruid, -1, 0, 0};
+	struct siginfo_k info = {.signo = sig, .code = code, .pid = from->proc->pid,
+				 .uid = (int)from->proc->ruid, .trapno = -1};
 	if (thread)
 		signal_send(thread, &info);
 	else
@@ -204,7 +205,7 @@ int64_t sys_tkill(struct task *t, const uint64_t *a)
 
 static int64_t bad_frame(struct task *t)
 {
-	struct siginfo_k segv = {SIGSEGV, SI_KERNEL, 0, 0, 0, 0, 13, 0, 0};
+	struct siginfo_k segv = {.signo = SIGSEGV, .code = SI_KERNEL, .trapno = 13};
 	signal_force(t, &segv);
 	return SYSCALL_REGS_SET;
 }

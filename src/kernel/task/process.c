@@ -11,6 +11,7 @@
 #include "kernel/task/sched.h"
 #include "kernel/task/signal.h"
 #include "kernel/task/thread.h"
+#include "kernel/task/timer.h"
 #include "kernel/vfs/file.h"
 #include "kernel/vfs/lock.h"
 #include "mem/mm.h"
@@ -276,6 +277,7 @@ void process_exit(struct vm *vm, struct process *p)
 {
 	p->child_insns += p->exited_insns;
 	lock_release_all(vm, p->pid);
+	ptimers_delete_all(p);
 	fdtable_put(p->fds);
 	p->fds = NULL;
 	mm_put(p->mm);

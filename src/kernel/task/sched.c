@@ -145,8 +145,10 @@ static int64_t next_event(const struct vm *vm)
 	for (const struct task *t = vm->tasks; t; t = t->next)
 		if (t->state == TASK_PARKED && t->park.deadline && (!next || t->park.deadline < next))
 			next = t->park.deadline;
-	int64_t tfd = timerfd_next_expiry(vm);
-	return tfd && (!next || tfd < next) ? tfd : next;
+	int64_t tfd = timerfd_next_expiry(vm), pt = ptimers_next_expiry(vm);
+	if (tfd && (!next || tfd < next))
+		next = tfd;
+	return pt && (!next || pt < next) ? pt : next;
 }
 
 static void fire_timers(struct vm *vm)
@@ -154,6 +156,7 @@ static void fire_timers(struct vm *vm)
 	int64_t now = vm_now_ns(vm);
 	if (vm->timerfds)
 		timerfd_wake_expired(vm);
+	ptimers_fire(vm, now);
 	for (struct process *p = vm->procs; p; p = p->next)
 		if (p->state == PROC_LIVE && p->task && p->alarm_at && now >= p->alarm_at)
 			timers_fire(p->task);

@@ -22,6 +22,7 @@
 #define SA_NODEFER_L	     0x40000000u
 #define SA_RESETHAND_L	     0x80000000u
 #define SA_RESTORER_L	     0x04000000u
+#define SI_TIMER_L	     (-2)
 #define SS_ONSTACK_L	     1
 #define SS_DISABLE_L	     2
 #define FRAME64_SIZE	     440u /* pretcode, ucontext (304), siginfo (128) */
@@ -190,6 +191,10 @@ static void write_siginfo(uint8_t *p, const struct siginfo_k *info, int is64)
 	put32(p, 8, (uint32_t)info->code);
 	if (info->trapno >= 0) {
 		put_long(p, u, info->addr, is64);
+	} else if (info->code == SI_TIMER_L) {
+		put32(p, u, (uint32_t)info->timerid);
+		put32(p, u + 4, (uint32_t)info->overrun);
+		put_long(p, u + 8, info->value, is64);
 	} else {
 		put32(p, u, (uint32_t)info->pid);
 		put32(p, u + 4, (uint32_t)info->uid);
@@ -440,7 +445,7 @@ static void deliver(struct task *t, const struct siginfo_k *info)
 		rc = setup_frame32(t, &copy, info);
 	t->sigmask = running_mask; /* the handler runs with sigsuspend's mask too */
 	if (rc) {
-		struct siginfo_k segv = {SIGSEGV, SI_KERNEL, 0, 0, 0, 0, 13, 0, 0};
+		struct siginfo_k segv = {.signo = SIGSEGV, .code = SI_KERNEL, .trapno = 13};
 		terminate(t, &segv);
 		return;
 	}

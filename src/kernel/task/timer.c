@@ -29,6 +29,6 @@ void timers_fire(struct task *t)
 	p->alarm_at = p->alarm_interval ? p->alarm_at + p->alarm_interval : 0;
 	if (p->alarm_at && p->alarm_at <= now) /* a late interval timer fires once */
 		p->alarm_at = now + p->alarm_interval;
-	struct siginfo_k info = {SIGALRM, SI_KERNEL, 0, 0, 0, 0, -1, 0, 0};
+	struct siginfo_k info = {.signo = SIGALRM, .code = SI_KERNEL, .trapno = -1};
 	signal_send_process(p, &info);
 }

@@ -21,4 +21,10 @@ void timers_fire(struct task *t);
 int64_t timerfd_next_expiry(const struct vm *vm);
 void timerfd_wake_expired(struct vm *vm);
 
+/* POSIX timers (sys_ptimer.c): the earliest armed expiry of any process (0:
+ * none); firing the due ones; a process's all going (exit, execve). */
+int64_t ptimers_next_expiry(const struct vm *vm);
+void ptimers_fire(struct vm *vm, int64_t now);
+void ptimers_delete_all(struct process *p);
+
 #endif
