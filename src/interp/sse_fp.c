@@ -1,6 +1,7 @@
 /* SSE/SSE2 floating-point arithmetic and comparisons: ADD, SUB, MUL, DIV,
  * MIN, MAX, SQRT (ps, pd, ss, sd), RCP, RSQRT (ps, ss), CMP (ps, pd, ss, sd)
- * and (U)COMISS/(U)COMISD. See cpu/mxcsr.h for how results are made exact. */
+ * and (U)COMISS/(U)COMISD; SSE3's ADDSUB, HADD and HSUB (ps, pd). See
+ * cpu/mxcsr.h for how results are made exact. */
 #include "interp/sse.h"
 #include "interp/sse_soft.h"
 #include "isa_handlers.h"
@@ -63,6 +64,82 @@ FP_HANDLER(rcpps, 16, 0)
 FP_HANDLER(rcpss, 4, 0)
 FP_HANDLER(rsqrtps, 16, 0)
 FP_HANDLER(rsqrtss, 4, 0)
+
+/* ---- SSE3: HADD, HSUB and ADDSUB (ps, pd), run as the ADD and SUB kernels
+ * on rearranged lanes, so that every lane is the very operation the CPU does
+ * and the flags are those of the lanes computed ---- */
+
+/* HADD/HSUB: result lane k is a[k] op b[k], where a holds the lower lane of
+ * each adjacent pair of d, then of s, and b the upper one. The lower lane is
+ * the first operand, the one whose NaN wins when both are NaNs. */
+static ALWAYS_INLINE void horizontal(struct cpu *c, const struct insn *i, sse_fp_kernel *k,
+				     unsigned fmt)
+{
+	xmm_t s, a, b;
+	const xmm_t *d = &c->xmm[i->reg];
+	sse_get_W(c, i, &s);
+	if (fmt & SSE_FMT_F32) {
+		a = (xmm_t){.d = {d->d[0], d->d[2], s.d[0], s.d[2]}};
+		b = (xmm_t){.d = {d->d[1], d->d[3], s.d[1], s.d[3]}};
+	} else {
+		a = (xmm_t){.q = {d->q[0], s.q[0]}};
+		b = (xmm_t){.q = {d->q[1], s.q[1]}};
+	}
+	uint32_t raised = k(&a, &b, mxcsr_ctl(c));
+	sse_fp_commit(c, i, raised, &a, fmt);
+	c->xmm[i->reg] = a;
+}
+
+/* Zeroes the lanes of `fmt` whose index has parity `odd`. */
+static void zero_lanes(xmm_t *x, unsigned fmt, unsigned odd)
+{
+	for (unsigned k = odd; k < SSE_FMT_LANES(fmt); k += 2) {
+		if (fmt & SSE_FMT_F32)
+			x->d[k] = 0;
+		else
+			x->q[k] = 0;
+	}
+}
+
+/* ADDSUB: even lanes d - s, odd lanes d + s. Each kernel runs on every lane
+ * with the other half zeroed, and 0 - 0 and 0 + 0 raise nothing. */
+static ALWAYS_INLINE void addsub(struct cpu *c, const struct insn *i, sse_fp_kernel *sub,
+				 sse_fp_kernel *add, unsigned fmt)
+{
+	xmm_t s, ds = c->xmm[i->reg], da = c->xmm[i->reg];
+	sse_get_W(c, i, &s);
+	xmm_t ss = s, sa = s;
+	zero_lanes(&ds, fmt, 1);
+	zero_lanes(&ss, fmt, 1);
+	zero_lanes(&da, fmt, 0);
+	zero_lanes(&sa, fmt, 0);
+	uint32_t ctl = mxcsr_ctl(c);
+	uint32_t raised = sub(&ds, &ss, ctl);
+	raised |= add(&da, &sa, ctl);
+	for (unsigned k = 1; k < SSE_FMT_LANES(fmt); k += 2) {
+		if (fmt & SSE_FMT_F32)
+			ds.d[k] = da.d[k];
+		else
+			ds.q[k] = da.q[k];
+	}
+	sse_fp_commit(c, i, raised, &ds, fmt);
+	c->xmm[i->reg] = ds;
+}
+
+void op_haddps(struct cpu *c, const struct insn *i) { horizontal(c, i, k_addps, SSE_FMT_PS); }
+void op_haddpd(struct cpu *c, const struct insn *i) { horizontal(c, i, k_addpd, SSE_FMT_PD); }
+void op_hsubps(struct cpu *c, const struct insn *i) { horizontal(c, i, k_subps, SSE_FMT_PS); }
+void op_hsubpd(struct cpu *c, const struct insn *i) { horizontal(c, i, k_subpd, SSE_FMT_PD); }
+
+void op_addsubps(struct cpu *c, const struct insn *i)
+{
+	addsub(c, i, k_subps, k_addps, SSE_FMT_PS);
+}
+
+void op_addsubpd(struct cpu *c, const struct insn *i)
+{
+	addsub(c, i, k_subpd, k_addpd, SSE_FMT_PD);
+}
 
 /* ---- CMPPS/CMPPD/CMPSS/CMPSD: the predicate is imm8[2:0] ---- */
 

@@ -1,5 +1,6 @@
-/* MMX, SSE and SSE2 data rearrangement: packs with saturation, unpacks
- * (interleaves), shuffles, word insert/extract and sign-mask extraction. */
+/* MMX, SSE, SSE2 and SSE3 data rearrangement: packs with saturation, unpacks
+ * (interleaves), shuffles, the SSE3 duplicating moves, word insert/extract
+ * and sign-mask extraction. */
 #include "interp/sse.h"
 #include "isa_handlers.h"
 
@@ -140,6 +141,33 @@ void op_shufpd(struct cpu *c, const struct insn *i)
 	r.q[0] = d->q[i->imm & 1];
 	r.q[1] = s.q[(i->imm >> 1) & 1];
 	c->xmm[i->reg] = r;
+}
+
+/* ---- SSE3 duplicating moves ---- */
+
+/* MOVDDUP: the low quadword twice; its memory operand is an m64 (no
+ * alignment check) */
+void op_movddup(struct cpu *c, const struct insn *i)
+{
+	xmm_t s;
+	sse_get_W_low(c, i, &s, 8);
+	c->xmm[i->reg] = (xmm_t){.q = {s.q[0], s.q[0]}};
+}
+
+/* MOVSLDUP: the even dwords, each twice */
+void op_movsldup(struct cpu *c, const struct insn *i)
+{
+	xmm_t s;
+	sse_get_W(c, i, &s);
+	c->xmm[i->reg] = (xmm_t){.d = {s.d[0], s.d[0], s.d[2], s.d[2]}};
+}
+
+/* MOVSHDUP: the odd dwords, each twice */
+void op_movshdup(struct cpu *c, const struct insn *i)
+{
+	xmm_t s;
+	sse_get_W(c, i, &s);
+	c->xmm[i->reg] = (xmm_t){.d = {s.d[1], s.d[1], s.d[3], s.d[3]}};
 }
 
 /* ---- PINSRW/PEXTRW: imm8 picks the word (mod 4 for MMX, 8 for XMM) ---- */
