@@ -16,6 +16,8 @@
 #                         the whole benchmark's time
 #   BENCH_HELLO_RUNS=n    start-up runs per program (default 200; quick 20)
 #   BENCH_QEMU=0          skip qemu even when installed
+#   BENCH_REAL=1          then also run bench/real.sh (python3 start-up, a gcc
+#                         compile) with the same HEXVM; off by default
 set -u
 
 cd "$(dirname "$0")/.." || exit 2
@@ -317,6 +319,10 @@ main() {
         for flavor in $built; do
             startup_row "$flavor"
         done
+    fi
+    if [ "${BENCH_REAL:-0}" = 1 ]; then
+        echo
+        HEXVM=$HEXVM bench/real.sh
     fi
     echo
     echo "total bench time: $(($(date +%s) - start)) s"
