@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 
 #include "kernel/abi/layout.h"
 #include "kernel/sys/syscall.h"
@@ -62,12 +61,7 @@ static short sfd_poll(struct file *f)
 
 static int sfd_stat(struct file *f, struct stat *st)
 {
-	const struct signalfd *s = f->priv;
-	memset(st, 0, sizeof *st);
-	st->st_dev = makedev(0, 13); /* anon_inodefs */
-	st->st_ino = s->ino;
-	st->st_mode = 0600;
-	st->st_nlink = 1;
+	file_anon_stat(st, ((const struct signalfd *)f->priv)->ino);
 	return 0;
 }
 

@@ -32,7 +32,7 @@
 
 static int64_t host_rc(long rc) { return rc < 0 ? -errno : rc; }
 
-static struct file *sock_file(struct task *t, int fd, int64_t *err)
+struct file *socket_of(struct task *t, int fd, int64_t *err)
 {
 	struct file *f = fd_lookup(t->proc->fds, fd);
 	*err = !f ? -EBADF : (f->ops || !f->is_socket) ? -ENOTSOCK : 0;
@@ -136,7 +136,7 @@ int64_t sys_bind(struct task *t, const uint64_t *a)
 	socklen_t len;
 	int64_t rc;
 	int dirfd;
-	struct file *f = sock_file(t, (int)a[0], &rc);
+	struct file *f = socket_of(t, (int)a[0], &rc);
 	if (f && !(rc = sockaddr_in(t, a[1], a[2], &ss, &len, &dirfd, 1)))
 		rc = in_dir(dirfd, bind, f->host_fd, &ss, len);
 	return rc;
@@ -149,7 +149,7 @@ int64_t sys_connect(struct task *t, const uint64_t *a)
 	socklen_t len;
 	int64_t rc;
 	int dirfd, err = 0;
-	struct file *f = sock_file(t, (int)a[0], &rc);
+	struct file *f = socket_of(t, (int)a[0], &rc);
 	if (!f)
 		return rc;
 	if (t->resuming) {
@@ -168,7 +168,7 @@ int64_t sys_connect(struct task *t, const uint64_t *a)
 int64_t sys_listen(struct task *t, const uint64_t *a)
 {
 	int64_t rc;
-	struct file *f = sock_file(t, (int)a[0], &rc);
+	struct file *f = socket_of(t, (int)a[0], &rc);
 	return f ? host_rc(listen(f->host_fd, (int)a[1])) : rc;
 }
 
@@ -192,7 +192,7 @@ static int64_t do_accept(struct task *t, const uint64_t *a, int flags)
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
 	int64_t rc;
-	struct file *f = sock_file(t, (int)a[0], &rc);
+	struct file *f = socket_of(t, (int)a[0], &rc);
 	if (!f)
 		return rc;
 	if (flags & ~(L_SOCK_NONBLOCK | L_SOCK_CLOEXEC))
@@ -216,7 +216,7 @@ static int64_t name_of(struct task *t, const uint64_t *a, int peer)
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
 	int64_t rc;
-	struct file *f = sock_file(t, (int)a[0], &rc);
+	struct file *f = socket_of(t, (int)a[0], &rc);
 	if (!f)
 		return rc;
 	int r = peer ? getpeername(f->host_fd, (struct sockaddr *)&ss, &len)
@@ -230,7 +230,7 @@ int64_t sys_getpeername(struct task *t, const uint64_t *a) { return name_of(t, a
 int64_t sys_shutdown(struct task *t, const uint64_t *a)
 {
 	int64_t rc;
-	struct file *f = sock_file(t, (int)a[0], &rc);
+	struct file *f = socket_of(t, (int)a[0], &rc);
 	return f ? host_rc(shutdown(f->host_fd, (int)a[1])) : rc;
 }
 
@@ -240,7 +240,7 @@ int64_t sys_sendto(struct task *t, const uint64_t *a)
 	socklen_t len = 0;
 	int64_t rc;
 	int dirfd;
-	struct file *f = sock_file(t, (int)a[0], &rc);
+	struct file *f = socket_of(t, (int)a[0], &rc);
 	if (!f)
 		return rc;
 	const void *buf = user_ptr(t->proc->mm, a[1], (size_t)a[2], GPROT_READ);
@@ -264,7 +264,7 @@ int64_t sys_recvfrom(struct task *t, const uint64_t *a)
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
 	int64_t rc;
-	struct file *f = sock_file(t, (int)a[0], &rc);
+	struct file *f = socket_of(t, (int)a[0], &rc);
 	if (!f)
 		return rc;
 	void *buf = user_ptr(t->proc->mm, a[1], (size_t)a[2], GPROT_WRITE);

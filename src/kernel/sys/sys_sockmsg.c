@@ -108,12 +108,11 @@ int64_t sys_sendmsg(struct task *t, const uint64_t *a)
 	struct iovec iov[IOV_MAX_L];
 	char ctl[CMSG_SPACE(sizeof(int) * FDS_MAX)];
 	size_t ctllen;
-	struct file *f = fd_lookup(t->proc->fds, (int)a[0]);
+	int64_t rc;
+	struct file *f = socket_of(t, (int)a[0], &rc);
 	if (!f)
-		return -EBADF;
-	if (f->ops || !f->is_socket)
-		return -ENOTSOCK;
-	int64_t rc = read_msghdr(t, a[1], &m);
+		return rc;
+	rc = read_msghdr(t, a[1], &m);
 	if (!rc)
 		rc = load_iov(t, &m, GPROT_READ, iov);
 	if (!rc)
@@ -174,13 +173,12 @@ int64_t sys_recvmsg(struct task *t, const uint64_t *a)
 	struct gmsg m;
 	struct iovec iov[IOV_MAX_L];
 	char ctl[CMSG_SPACE(sizeof(int) * FDS_MAX)], name[128];
-	struct file *f = fd_lookup(t->proc->fds, (int)a[0]);
 	uint64_t used;
+	int64_t rc;
+	struct file *f = socket_of(t, (int)a[0], &rc);
 	if (!f)
-		return -EBADF;
-	if (f->ops || !f->is_socket)
-		return -ENOTSOCK;
-	int64_t rc = read_msghdr(t, a[1], &m);
+		return rc;
+	rc = read_msghdr(t, a[1], &m);
 	if (!rc)
 		rc = load_iov(t, &m, GPROT_WRITE, iov);
 	if (rc)
@@ -222,14 +220,13 @@ static int is_time_opt(int level, int name)
 
 int64_t sys_setsockopt(struct task *t, const uint64_t *a)
 {
-	struct file *f = fd_lookup(t->proc->fds, (int)a[0]);
 	uint8_t val[256];
 	int level = (int)a[1], name = (int)a[2];
 	size_t len = (size_t)a[4];
+	int64_t rc;
+	struct file *f = socket_of(t, (int)a[0], &rc);
 	if (!f)
-		return -EBADF;
-	if (f->ops || !f->is_socket)
-		return -ENOTSOCK;
+		return rc;
 	if (len > sizeof val)
 		return -EINVAL;
 	if (copy_from_user(t->proc->mm, val, a[3], len))
@@ -244,13 +241,12 @@ int64_t sys_setsockopt(struct task *t, const uint64_t *a)
 
 int64_t sys_getsockopt(struct task *t, const uint64_t *a)
 {
-	struct file *f = fd_lookup(t->proc->fds, (int)a[0]);
 	uint8_t val[256], raw[4];
 	int level = (int)a[1], name = (int)a[2];
+	int64_t rc;
+	struct file *f = socket_of(t, (int)a[0], &rc);
 	if (!f)
-		return -EBADF;
-	if (f->ops || !f->is_socket)
-		return -ENOTSOCK;
+		return rc;
 	if (copy_from_user(t->proc->mm, raw, a[4], 4))
 		return -EFAULT;
 	socklen_t room = get32(raw, 0), len = sizeof val;

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 
 #include "kernel/abi/layout.h"
 #include "kernel/sys/syscall.h"
@@ -71,12 +70,7 @@ static short tf_poll(struct file *f)
 
 static int tf_stat(struct file *f, struct stat *st)
 {
-	const struct timerfd *tf = f->priv;
-	memset(st, 0, sizeof *st);
-	st->st_dev = makedev(0, 13); /* anon_inodefs */
-	st->st_ino = tf->ino;
-	st->st_mode = 0600;
-	st->st_nlink = 1;
+	file_anon_stat(st, ((const struct timerfd *)f->priv)->ino);
 	return 0;
 }
 

@@ -38,6 +38,9 @@ static inline int sys_is64(const struct task *t) { return t->proc->mode64; }
 int sys_get_timespec(struct task *t, uint64_t addr, int64_t *ns, int wide);
 
 struct file;
+/* The host socket behind guest descriptor fd (sys_socket.c): NULL with
+ * -EBADF or -ENOTSOCK in *err. */
+struct file *socket_of(struct task *t, int fd, int64_t *err);
 /* fcntl's lock commands (sys_lock.c). */
 int64_t fcntl_lock(struct task *t, struct file *f, int cmd, uint64_t uarg);
 

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 
 #include "kernel/task/sched.h"
 #include "kernel/task/timer.h"
@@ -63,13 +62,7 @@ static short ev_poll(struct file *f)
 
 static int ev_stat(struct file *f, struct stat *st)
 {
-	const struct eventfd *e = f->priv;
-	memset(st, 0, sizeof *st);
-	st->st_dev = makedev(0, 13); /* anon_inodefs */
-	st->st_ino = e->ino;
-	st->st_mode = 0600;
-	st->st_nlink = 1;
-	st->st_blksize = 4096;
+	file_anon_stat(st, ((const struct eventfd *)f->priv)->ino);
 	return 0;
 }
 

@@ -71,6 +71,10 @@ struct file *file_new(const struct file_ops *ops, void *priv, int flags, const c
 struct file *file_get(struct file *f);
 void file_put(struct file *f);
 
+/* stat of a kernel object without a name (eventfd, timerfd, signalfd):
+ * Linux's anon_inodefs device, mode 0600. */
+void file_anon_stat(struct stat *st, uint64_t ino);
+
 struct fdtable *fdtable_create(void);
 /* fork's copy: the same open file descriptions, each one more referenced. */
 struct fdtable *fdtable_clone(const struct fdtable *t);
