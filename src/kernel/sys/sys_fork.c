@@ -219,6 +219,31 @@ int64_t sys_vfork(struct task *t, const uint64_t *a)
 	return do_clone(t, &r);
 }
 
+/* clone3: struct clone_args of 64-bit fields (flags, pidfd, child_tid,
+ * parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size,
+ * cgroup); the stack is given by its lowest address and size. */
+int64_t sys_clone3(struct task *t, const uint64_t *a)
+{
+	uint8_t raw[88];
+	uint64_t size = a[1];
+	if (t->resuming)
+		return vfork_resume(t);
+	if (size < 64 || size > sizeof raw)
+		return size < 64 ? -EINVAL : -E2BIG;
+	if (copy_from_user(t->proc->mm, raw, a[0], (size_t)size))
+		return -EFAULT;
+	memset(raw + size, 0, sizeof raw - size);
+	uint64_t flags = get64(raw, 0), signal = get64(raw, 32), stack = get64(raw, 40),
+		 stack_size = get64(raw, 48);
+	if ((flags & (CSIGNAL | CLONE_PIDFD)) || signal > 64 || get64(raw, 72) || get64(raw, 80))
+		return -EINVAL; /* (pidfds, set_tid and cgroups are not provided) */
+	if (!stack != !stack_size)
+		return -EINVAL;
+	struct clone_req r = {flags | signal, stack ? stack + stack_size : 0, get64(raw, 24),
+			      get64(raw, 16), get64(raw, 56)};
+	return do_clone(t, &r);
+}
+
 /* x86-64: flags, stack, parent_tid, child_tid, tls; i386 swaps the last two. */
 int64_t sys_clone(struct task *t, const uint64_t *a)
 {
