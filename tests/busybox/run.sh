@@ -28,11 +28,15 @@
 # (seconds per run, default 120).
 
 source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../compare.sh"
 suite_init busybox
 CASES=$TESTS_DIR/busybox/cases
 BUSYBOX=${BUSYBOX:-/bin/busybox}
+# shellcheck disable=SC2034  # read by compare.sh
 TIMEOUT=${BUSYBOX_TIMEOUT:-120}
 BIN=$OUT/bin
+# shellcheck disable=SC2034  # read by compare.sh
+RUN_PATH=$BIN
 
 APPLETS="sh [ awk basename cat chmod cmp cp cut diff dirname echo env expr false find
  grep gunzip gzip head kill ln ls md5sum mkdir mkfifo mv nl od paste printf readlink rev
@@ -88,107 +92,26 @@ make_bin() {
 # run_one DIR CMD...: run CMD with cwd DIR/cwd (fresh); record stdout, stderr, the exit
 # status and the listing of the files left in DIR.
 run_one() {
-    local dir=$1 pid
+    local dir=$1
     shift
     rm -rf "$dir"
     mkdir -p "$dir/cwd"
-    (
-        cd "$dir/cwd" || exit 125
-        ulimit -c 0
-        umask 022
-        exec timeout -k 5 "$TIMEOUT" env -i PATH="$BIN" HOME=/nonexistent LANG=C \
-            LC_ALL=C TZ=UTC "$@" </dev/null >"$dir/stdout" 2>"$dir/stderr"
-    ) &
-    pid=$!
-    # The 2>/dev/null only silences bash's own "Killed"/"Segmentation fault" report.
-    { wait "$pid"; } 2>/dev/null
+    sandbox_run "$dir/cwd" /nonexistent "$dir/stdout" "$dir/stderr" "$@"
     echo $? >"$dir/status"
-    # timeout made its own process group (id $pid): end what the case left running, e.g.
-    # a background `sleep 1000` whose killer never ran because the run went wrong.
-    kill -KILL -- "-$pid" 2>/dev/null
-    (cd "$dir/cwd" && find . -mindepth 1 \( -type l -printf '%M %n %P -> %l\n' \) -o \
-        -printf '%M %n %P\n' | LC_ALL=C sort) >"$dir/files"
+    list_files "$dir"
 }
 
 # differences A B: prints the reasons runs A and B differ, one per line, and leaves the
 # differences in B/stdout.diff and B/files.diff (paths shown relative: A/..., B/...).
 differences() {
-    local a=$1 b=$2 sa sb
-    sa=$(cat "$a/status") sb=$(cat "$b/status")
-    if [ "$sb" = 124 ] || [ "$sb" = 137 ]; then
-        echo "timed out after ${TIMEOUT}s"
-    elif [ "$sa" != "$sb" ]; then
-        echo "exit status $sa vs $sb"
-    fi
-    diff "$a/stdout" "$b/stdout" >"$b/stdout.diff" || echo "stdout differs"
-    {
-        diff -r --no-dereference "$a/cwd" "$b/cwd" 2>&1
-        diff "$a/files" "$b/files"
-    } | sed "s|$a/cwd|A|g; s|$b/cwd|B|g" >"$b/files.diff"
-    [ -s "$b/files.diff" ] && echo "files differ"
-}
-
-join_reasons() { printf '%s\n' "$1" | paste -sd';' | sed 's/;/; /g'; }
-
-# details B: the lines shown under a FAIL, within DETAIL_LINES: the start of the stdout
-# diff, of the files diff, and (when B is hexvm's run) its stderr: all of it when short,
-# else the first line and the tail.
-details() {
-    local b=$1 n_err=0 n_files=0 n_out
-    if [ "${b##*/}" = hexvm ] && [ -s "$b/stderr" ]; then n_err=3; fi
-    if [ ! -s "$b/stdout.diff" ]; then
-        n_files=$((DETAIL_LINES - n_err))
-    elif [ -s "$b/files.diff" ]; then
-        n_files=2
-    fi
-    n_out=$((DETAIL_LINES - n_err - n_files))
-    [ "$n_out" -ge 2 ] || n_out=2
-    head -n "$n_out" "$b/stdout.diff" | sed 's/^/stdout: /'
-    head -n "$n_files" "$b/files.diff" | sed 's/^/files: /'
-    if [ "$n_err" -gt 0 ]; then
-        if [ "$(wc -l <"$b/stderr")" -le 3 ]; then
-            sed 's/^/stderr: /' "$b/stderr"
-        else
-            head -n 1 "$b/stderr" | sed 's/^/stderr: /'
-            echo "stderr: ..."
-            tail -n 1 "$b/stderr" | sed 's/^/stderr: /'
-        fi
-    fi
+    status_difference "$1" "$2"
+    stdout_difference "$1" "$2"
+    files_difference "$1" "$2"
 }
 
 # one_case NAME SCRIPT: run SCRIPT natively twice and under hexvm; one PASS or FAIL.
 # A failing case's runs stay in $OUT/NAME/{native,native2,hexvm}.
-one_case() {
-    local name=$1 script=$2 dir=$OUT/$1 lockfd reasons s
-    mkdir -p "$dir"
-    exec {lockfd}>"$dir/.lock"
-    flock "$lockfd"
-    rm -rf "$dir/native2" "$dir/details"
-    run_one "$dir/native" "$BUSYBOX" sh "$script"
-    run_one "$dir/native2" "$BUSYBOX" sh "$script"
-    s=$(cat "$dir/native/status")
-    if [ "$s" = 124 ] || [ "$s" = 137 ]; then
-        result_fail "$name" "native run timed out after ${TIMEOUT}s (test defect)" \
-            "$dir/native/stderr"
-        return
-    fi
-    reasons=$(differences "$dir/native" "$dir/native2")
-    if [ -n "$reasons" ]; then
-        details "$dir/native2" >"$dir/details"
-        result_fail "$name" "two native runs differ (test defect): $(join_reasons "$reasons")" \
-            "$dir/details"
-        return
-    fi
-    run_one "$dir/hexvm" "$HEXVM" "$BUSYBOX" sh "$script"
-    reasons=$(differences "$dir/native" "$dir/hexvm")
-    if [ -z "$reasons" ]; then
-        result_pass "$name"
-        rm -rf "$dir/native2"
-        return
-    fi
-    details "$dir/hexvm" >"$dir/details"
-    result_fail "$name" "$(join_reasons "$reasons") (< native, > hexvm)" "$dir/details"
-}
+one_case() { compare_case "$1" "$BUSYBOX" sh "$2"; }
 
 missing=$(busybox_missing)
 [ -n "$missing" ] || make_bin

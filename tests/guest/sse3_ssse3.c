@@ -140,43 +140,6 @@ static void moves(void)
 
 /* ---- SSSE3 integer: XMM and MMX forms, register and memory ---- */
 
-typedef void iop(V *d, const V *s);
-
-#define XI_R(name, insn)                                                                           \
-	static void name(V *d, const V *s)                                                         \
-	{                                                                                          \
-		__asm__ volatile("movdqu %0, %%xmm0\n\tmovdqu %1, %%xmm1\n\t" insn                 \
-				 " %%xmm1, %%xmm0\n\tmovdqu %%xmm0, %0"                            \
-				 : "+m"(*d)                                                        \
-				 : "m"(*s)                                                         \
-				 : "xmm0", "xmm1");                                                \
-	}
-#define XI_M(name, insn)                                                                           \
-	static void name(V *d, const V *s)                                                         \
-	{                                                                                          \
-		__asm__ volatile("movdqu %0, %%xmm0\n\t" insn " %1, %%xmm0\n\tmovdqu %%xmm0, %0"   \
-				 : "+m"(*d)                                                        \
-				 : "m"(*s)                                                         \
-				 : "xmm0");                                                        \
-	}
-#define MI_R(name, insn)                                                                           \
-	static void name(V *d, const V *s)                                                         \
-	{                                                                                          \
-		__asm__ volatile("movq %0, %%mm2\n\tmovq %1, %%mm6\n\t" insn                       \
-				 " %%mm6, %%mm2\n\tmovq %%mm2, %0\n\temms"                         \
-				 : "+m"(d->q[0])                                                   \
-				 : "m"(s->q[0])                                                    \
-				 : "mm2", "mm6");                                                  \
-	}
-#define MI_M(name, insn)                                                                           \
-	static void name(V *d, const V *s)                                                         \
-	{                                                                                          \
-		__asm__ volatile("movq %0, %%mm2\n\t" insn " %1, %%mm2\n\tmovq %%mm2, %0\n\temms"  \
-				 : "+m"(d->q[0])                                                   \
-				 : "m"(s->q[0])                                                    \
-				 : "mm2");                                                         \
-	}
-#define FORMS(op) XI_R(op##_xr, #op) XI_M(op##_xm, #op) MI_R(op##_mr, #op) MI_M(op##_mm, #op)
 #define ENTRY(op) {#op, {op##_xr, op##_xm, op##_mr, op##_mm}},
 
 #define SSSE3_OPS(X)                                                                               \
@@ -185,7 +148,7 @@ typedef void iop(V *d, const V *s);
 	X(phaddd)                                                                                  \
 	X(phaddsw) X(pmaddubsw) X(phsubw) X(phsubd) X(phsubsw) X(psignb) X(psignw) X(psignd)       \
 		X(pmulhrsw) X(pabsb) X(pabsw) X(pabsd)
-SSSE3_OPS(FORMS)
+SSSE3_OPS(IOP_FORMS)
 
 static const struct {
 	const char *name;

@@ -7,51 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-typedef union {
-	uint8_t b[16];
-	uint32_t d[4];
-	uint64_t q[2];
-} __attribute__((aligned(16))) V;
+#include "sse_util.h"
 
-typedef void xop(V *d, const V *s);
-
-#define XI_R(name, insn)                                                                \
-	static void name(V *d, const V *s)                                              \
-	{                                                                               \
-		__asm__ volatile("movdqu %0, %%xmm0\n\tmovdqu %1, %%xmm1\n\t" insn          \
-				 " %%xmm1, %%xmm0\n\tmovdqu %%xmm0, %0"                 \
-				 : "+m"(*d)                                             \
-				 : "m"(*s)                                              \
-				 : "xmm0", "xmm1");                                     \
-	}
-#define XI_M(name, insn)                                                                \
-	static void name(V *d, const V *s)                                              \
-	{                                                                               \
-		__asm__ volatile("movdqu %0, %%xmm0\n\t" insn " %1, %%xmm0\n\tmovdqu %%xmm0, %0" \
-				 : "+m"(*d)                                             \
-				 : "m"(*s)                                              \
-				 : "xmm0");                                             \
-	}
-/* MMX: the low quadwords, through mm2 and mm6 */
-#define MI_R(name, insn)                                                                \
-	static void name(V *d, const V *s)                                              \
-	{                                                                               \
-		__asm__ volatile("movq %0, %%mm2\n\tmovq %1, %%mm6\n\t" insn                \
-				 " %%mm6, %%mm2\n\tmovq %%mm2, %0\n\temms"              \
-				 : "+m"(d->q[0])                                        \
-				 : "m"(s->q[0])                                         \
-				 : "mm2", "mm6");                                       \
-	}
-#define MI_M(name, insn)                                                                \
-	static void name(V *d, const V *s)                                              \
-	{                                                                               \
-		__asm__ volatile("movq %0, %%mm2\n\t" insn " %1, %%mm2\n\tmovq %%mm2, %0\n\temms" \
-				 : "+m"(d->q[0])                                        \
-				 : "m"(s->q[0])                                         \
-				 : "mm2");                                              \
-	}
-/* all four forms of an instruction that has MMX and XMM versions */
-#define BOTH(op) XI_R(op##_xr, #op) XI_M(op##_xm, #op) MI_R(op##_mr, #op) MI_M(op##_mm, #op)
 #define ENTRY(op) {#op, op##_xr, op##_xm, op##_mr, op##_mm},
 
 #define OPS(X)                                                                          \
@@ -63,7 +20,7 @@ typedef void xop(V *d, const V *s);
 	X(punpcklbw) X(punpcklwd) X(punpckldq) X(punpckhbw) X(punpckhwd) X(punpckhdq)          \
 	X(psllw) X(pslld) X(psllq) X(psrlw) X(psrld) X(psrlq) X(psraw) X(psrad)
 
-OPS(BOTH)
+OPS(IOP_FORMS)
 
 /* XMM only */
 #define XMM_ONLY(X)                                                                  \
@@ -75,7 +32,7 @@ XMM_ONLY(XONLY)
 
 static const struct {
 	const char *name;
-	xop *xr, *xm, *mr, *mm;
+	iop *xr, *xm, *mr, *mm;
 } ops[] = {OPS(ENTRY) XMM_ONLY(XENTRY)};
 
 static V vec[10];
@@ -108,7 +65,7 @@ static void print_v(const V *v)
 static void binary_ops(void)
 {
 	for (unsigned o = 0; o < sizeof ops / sizeof ops[0]; o++) {
-		xop *const forms[4] = {ops[o].xr, ops[o].xm, ops[o].mr, ops[o].mm};
+		iop *const forms[4] = {ops[o].xr, ops[o].xm, ops[o].mr, ops[o].mm};
 		for (unsigned f = 0; f < 4; f++) {
 			if (!forms[f])
 				continue;
@@ -132,7 +89,7 @@ static void shift_counts(void)
 					  0x100000001ull, 0x8000000000000000ull};
 	static const char *const names[] = {"psllw", "pslld", "psllq", "psrlw",
 					    "psrld", "psrlq", "psraw", "psrad"};
-	xop *const fns[][4] = {
+	iop *const fns[][4] = {
 		{psllw_xr, psllw_xm, psllw_mr, psllw_mm}, {pslld_xr, pslld_xm, pslld_mr, pslld_mm},
 		{psllq_xr, psllq_xm, psllq_mr, psllq_mm}, {psrlw_xr, psrlw_xm, psrlw_mr, psrlw_mm},
 		{psrld_xr, psrld_xm, psrld_mr, psrld_mm}, {psrlq_xr, psrlq_xm, psrlq_mr, psrlq_mm},
@@ -254,7 +211,7 @@ static void shuffles(void)
 {
 	static const struct {
 		const char *name;
-		xop *f[6];
+		iop *f[6];
 	} list[] = {SHUF_LIST(pshufd), SHUF_LIST(pshufhw), SHUF_LIST(pshuflw),
 		    SHUF_LIST(shufps), SHUF_LIST(shufpd), SHUF_LIST(pshufw)};
 	for (unsigned o = 0; o < sizeof list / sizeof list[0]; o++) {

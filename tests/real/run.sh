@@ -39,9 +39,13 @@
 # Environment: HEXVM, HEXVM_JOBS, REAL_TIMEOUT (seconds per run, default 300).
 
 source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../compare.sh"
 suite_init real
 CASES=$TESTS_DIR/real/cases
+# shellcheck disable=SC2034  # read by compare.sh
 TIMEOUT=${REAL_TIMEOUT:-300}
+# shellcheck disable=SC2034  # read by compare.sh
+RUN_PATH=/usr/bin:/bin
 
 # directive FILE KEY: the text after the first "real-KEY:" in FILE, blanks trimmed, with
 # @CASE@ replaced by FILE.
@@ -70,131 +74,51 @@ case_missing() {
     done
 }
 
-# run_one DIR AFTER CMD...: run CMD with cwd DIR/cwd (fresh, also HOME); then AFTER (a
+# run_one DIR CMD...: run CMD with cwd DIR/cwd (fresh, also HOME); then $CASE_AFTER (a
 # command line, may be empty) natively in the same directory; record stdout, stderr, the
-# exit status, AFTER's stdout and status, and the listing of the files left in DIR/cwd.
+# exit status, CASE_AFTER's stdout and status, and the listing of the files left in DIR/cwd.
 run_one() {
-    local dir=$1 after=$2 pid
-    shift 2
+    local dir=$1
+    shift
     rm -rf "$dir"
     mkdir -p "$dir/cwd"
-    (
-        cd "$dir/cwd" || exit 125
-        ulimit -c 0
-        umask 022
-        exec timeout -k 5 "$TIMEOUT" env -i PATH=/usr/bin:/bin HOME="$dir/cwd" LANG=C \
-            LC_ALL=C TZ=UTC "$@" </dev/null >"$dir/stdout" 2>"$dir/stderr"
-    ) &
-    pid=$!
-    # The 2>/dev/null only silences bash's own "Killed"/"Segmentation fault" report.
-    { wait "$pid"; } 2>/dev/null
+    sandbox_run "$dir/cwd" "$dir/cwd" "$dir/stdout" "$dir/stderr" "$@"
     echo $? >"$dir/status"
-    # timeout made its own process group (id $pid): end whatever the run left behind.
-    kill -KILL -- "-$pid" 2>/dev/null
     : >"$dir/after.stdout"
-    if [ -n "$after" ]; then
+    if [ -n "$CASE_AFTER" ]; then
+        # The after line is split on blanks (and globbed) in the scratch directory.
         (
             cd "$dir/cwd" || exit 125
-            ulimit -c 0
-            umask 022
-            # shellcheck disable=SC2086  # the after line is split on blanks
-            exec timeout -k 5 "$TIMEOUT" env -i PATH=/usr/bin:/bin HOME="$dir/cwd" \
-                LANG=C LC_ALL=C TZ=UTC $after </dev/null >"$dir/after.stdout" \
-                2>"$dir/after.stderr"
-        ) &
-        pid=$!
-        { wait "$pid"; } 2>/dev/null
+            # shellcheck disable=SC2086
+            sandbox_run "$dir/cwd" "$dir/cwd" "$dir/after.stdout" "$dir/after.stderr" \
+                $CASE_AFTER
+        )
         echo "after: status $?" >>"$dir/after.stdout"
-        kill -KILL -- "-$pid" 2>/dev/null
     fi
-    (cd "$dir/cwd" && find . -mindepth 1 \( -type l -printf '%M %n %P -> %l\n' \) -o \
-        -printf '%M %n %P\n' | LC_ALL=C sort) >"$dir/files"
+    list_files "$dir"
 }
 
 # differences A B: prints the reasons runs A and B differ, one per line, and leaves the
-# differences in B/stdout.diff and B/files.diff (paths shown relative: A/..., B/...).
+# differences in B/stdout.diff (the real-after output's too, lines prefixed "after: ")
+# and B/files.diff (paths shown relative: A/..., B/...).
 differences() {
-    local a=$1 b=$2 sa sb
-    sa=$(cat "$a/status") sb=$(cat "$b/status")
-    if [ "$sb" = 124 ] || [ "$sb" = 137 ]; then
-        echo "timed out after ${TIMEOUT}s"
-    elif [ "$sa" != "$sb" ]; then
-        echo "exit status $sa vs $sb"
-    fi
-    diff "$a/stdout" "$b/stdout" >"$b/stdout.diff" || echo "stdout differs"
+    local a=$1 b=$2
+    status_difference "$a" "$b"
+    stdout_difference "$a" "$b"
     diff "$a/after.stdout" "$b/after.stdout" | sed 's/^/after: /' >>"$b/stdout.diff"
     [ "${PIPESTATUS[0]}" = 0 ] || echo "real-after output differs"
-    {
-        diff -r --no-dereference "$a/cwd" "$b/cwd" 2>&1
-        diff "$a/files" "$b/files"
-    } | sed "s|$a/cwd|A|g; s|$b/cwd|B|g" >"$b/files.diff"
-    [ -s "$b/files.diff" ] && echo "files differ"
-}
-
-join_reasons() { printf '%s\n' "$1" | paste -sd';' | sed 's/;/; /g'; }
-
-# details B: the lines shown under a FAIL, within DETAIL_LINES: the start of the stdout
-# diff, of the files diff, and (when B is hexvm's run) its stderr: all of it when short,
-# else the first line and the tail.
-details() {
-    local b=$1 n_err=0 n_files=0 n_out
-    if [ "${b##*/}" = hexvm ] && [ -s "$b/stderr" ]; then n_err=3; fi
-    if [ ! -s "$b/stdout.diff" ]; then
-        n_files=$((DETAIL_LINES - n_err))
-    elif [ -s "$b/files.diff" ]; then
-        n_files=2
-    fi
-    n_out=$((DETAIL_LINES - n_err - n_files))
-    [ "$n_out" -ge 2 ] || n_out=2
-    head -n "$n_out" "$b/stdout.diff" | sed 's/^/stdout: /'
-    head -n "$n_files" "$b/files.diff" | sed 's/^/files: /'
-    if [ "$n_err" -gt 0 ]; then
-        if [ "$(wc -l <"$b/stderr")" -le 3 ]; then
-            sed 's/^/stderr: /' "$b/stderr"
-        else
-            head -n 1 "$b/stderr" | sed 's/^/stderr: /'
-            echo "stderr: ..."
-            tail -n 1 "$b/stderr" | sed 's/^/stderr: /'
-        fi
-    fi
+    files_difference "$a" "$b"
 }
 
 # one_case NAME FILE: run FILE's command natively twice and under hexvm; one PASS or FAIL.
 # A failing case's runs stay in $OUT/NAME/{native,native2,hexvm}.
 one_case() {
-    local name=$1 file=$2 dir=$OUT/$1 lockfd reasons s run after
+    local name=$1 file=$2 run
     local -a cmd
     run=$(directive "$file" run)
-    after=$(directive "$file" after)
+    CASE_AFTER=$(directive "$file" after)
     read -ra cmd <<<"$run"
-    mkdir -p "$dir"
-    exec {lockfd}>"$dir/.lock"
-    flock "$lockfd"
-    rm -rf "$dir/native2" "$dir/details"
-    run_one "$dir/native" "$after" "${cmd[@]}"
-    run_one "$dir/native2" "$after" "${cmd[@]}"
-    s=$(cat "$dir/native/status")
-    if [ "$s" = 124 ] || [ "$s" = 137 ]; then
-        result_fail "$name" "native run timed out after ${TIMEOUT}s (test defect)" \
-            "$dir/native/stderr"
-        return
-    fi
-    reasons=$(differences "$dir/native" "$dir/native2")
-    if [ -n "$reasons" ]; then
-        details "$dir/native2" >"$dir/details"
-        result_fail "$name" "two native runs differ (test defect): $(join_reasons "$reasons")" \
-            "$dir/details"
-        return
-    fi
-    run_one "$dir/hexvm" "$after" "$HEXVM" "${cmd[@]}"
-    reasons=$(differences "$dir/native" "$dir/hexvm")
-    if [ -z "$reasons" ]; then
-        result_pass "$name"
-        rm -rf "$dir/native2"
-        return
-    fi
-    details "$dir/hexvm" >"$dir/details"
-    result_fail "$name" "$(join_reasons "$reasons") (< native, > hexvm)" "$dir/details"
+    compare_case "$name" "${cmd[@]}"
 }
 
 # shellcheck disable=SC2045  # case names have no blanks; ls for C-locale order
