@@ -1,5 +1,7 @@
 /* Descriptor calls with little state of their own: posix_fadvise (advice
- * changes nothing the guest can observe), close_range, sendfile. */
+ * changes nothing the guest can observe), close_range, sendfile,
+ * copy_file_range and fallocate (between or on host files: files hexvm
+ * serves itself answer EXDEV or EOPNOTSUPP, which callers fall back from). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -100,3 +102,67 @@ static int64_t do_sendfile(struct task *t, const uint64_t *a, unsigned w)
 int64_t sys_sendfile(struct task *t, const uint64_t *a) { return do_sendfile(t, a, sys_is64(t) ? 8 : 4); }
 /* i386's sendfile64: a 64-bit offset */
 int64_t sys_sendfile64(struct task *t, const uint64_t *a) { return do_sendfile(t, a, 8); }
+
+static int64_t get_offset(struct task *t, uint64_t addr, int64_t *off)
+{
+	uint8_t raw[8];
+	if (!addr) {
+		*off = -1;
+		return 0;
+	}
+	if (copy_from_user(t->proc->mm, raw, addr, 8))
+		return -EFAULT;
+	*off = (int64_t)get64(raw, 0);
+	return *off < 0 ? -EINVAL : 0;
+}
+
+int64_t sys_copy_file_range(struct task *t, const uint64_t *a)
+{
+	struct file *in = fd_lookup(t->proc->fds, (int)a[0]), *out = fd_lookup(t->proc->fds, (int)a[2]);
+	int64_t in_off, out_off, rc;
+	uint8_t raw[8];
+	if (!in || !out)
+		return -EBADF;
+	if (a[5])
+		return -EINVAL;
+	if (in->ops || out->ops)
+		return -EXDEV;
+	if ((rc = get_offset(t, a[1], &in_off)) || (rc = get_offset(t, a[3], &out_off)))
+		return rc;
+	off_t io = (off_t)in_off, oo = (off_t)out_off;
+	ssize_t n = copy_file_range(in->host_fd, a[1] ? &io : NULL, out->host_fd, a[3] ? &oo : NULL,
+				    (size_t)a[4], 0);
+	if (n < 0)
+		return -errno;
+	put64(raw, 0, (uint64_t)io);
+	if (a[1] && copy_to_user(t->proc->mm, a[1], raw, 8))
+		return -EFAULT;
+	put64(raw, 0, (uint64_t)oo);
+	if (a[3] && copy_to_user(t->proc->mm, a[3], raw, 8))
+		return -EFAULT;
+	return n;
+}
+
+static int64_t do_fallocate(struct task *t, int fd, int mode, int64_t off, int64_t len)
+{
+	struct file *f = fd_lookup(t->proc->fds, fd);
+	if (!f)
+		return -EBADF;
+	if (off < 0 || len <= 0)
+		return -EINVAL;
+	if (f->ops)
+		return -EOPNOTSUPP;
+	return fallocate(f->host_fd, mode, (off_t)off, (off_t)len) < 0 ? -errno : 0;
+}
+
+int64_t sys_fallocate(struct task *t, const uint64_t *a)
+{
+	return do_fallocate(t, (int)a[0], (int)a[1], (int64_t)a[2], (int64_t)a[3]);
+}
+
+/* i386: fd, mode, offset and length in two words each */
+int64_t sys_fallocate32(struct task *t, const uint64_t *a)
+{
+	return do_fallocate(t, (int)a[0], (int)a[1], (int64_t)(a[2] | a[3] << 32),
+			    (int64_t)(a[4] | a[5] << 32));
+}
