@@ -102,19 +102,26 @@ static int rights_out(struct task *t, const struct gmsg *m, char *ctl, size_t *c
 	return 0;
 }
 
+/* The socket, the guest msghdr and its buffers, of sendmsg or recvmsg. */
+static int64_t msg_setup(struct task *t, const uint64_t *a, int prot, struct file **f,
+			 struct gmsg *m, struct iovec *iov)
+{
+	int64_t rc;
+	*f = socket_of(t, (int)a[0], &rc);
+	if (!*f)
+		return rc;
+	rc = read_msghdr(t, a[1], m);
+	return rc ? rc : load_iov(t, m, prot, iov);
+}
+
 int64_t sys_sendmsg(struct task *t, const uint64_t *a)
 {
 	struct gmsg m;
 	struct iovec iov[IOV_MAX_L];
 	char ctl[CMSG_SPACE(sizeof(int) * FDS_MAX)];
 	size_t ctllen;
-	int64_t rc;
-	struct file *f = socket_of(t, (int)a[0], &rc);
-	if (!f)
-		return rc;
-	rc = read_msghdr(t, a[1], &m);
-	if (!rc)
-		rc = load_iov(t, &m, GPROT_READ, iov);
+	struct file *f;
+	int64_t rc = msg_setup(t, a, GPROT_READ, &f, &m, iov);
 	if (!rc)
 		rc = rights_out(t, &m, ctl, &ctllen);
 	if (rc)
@@ -174,13 +181,8 @@ int64_t sys_recvmsg(struct task *t, const uint64_t *a)
 	struct iovec iov[IOV_MAX_L];
 	char ctl[CMSG_SPACE(sizeof(int) * FDS_MAX)], name[128];
 	uint64_t used;
-	int64_t rc;
-	struct file *f = socket_of(t, (int)a[0], &rc);
-	if (!f)
-		return rc;
-	rc = read_msghdr(t, a[1], &m);
-	if (!rc)
-		rc = load_iov(t, &m, GPROT_WRITE, iov);
+	struct file *f;
+	int64_t rc = msg_setup(t, a, GPROT_WRITE, &f, &m, iov);
 	if (rc)
 		return rc;
 	struct msghdr hm = {name, sizeof name, iov, (size_t)m.iovlen, ctl, sizeof ctl, 0};
