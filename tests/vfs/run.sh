@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# VFS suite: confinement under --root. escape.c runs as / of a small tree that holds
+# VFS suite.
+# vfs.root.escape: confinement under --root. escape.c runs as / of a small tree that holds
 # symlinks pointing out of it (absolute, relative, through .., a loop, a dangling one);
 # natively it runs under chroot(8) (the oracle, which needs root), in hexvm under
 # --root. stdout must match, and so must the tree afterwards (the program makes a
 # directory through a link that points "above" the root: it must land inside).
-#   vfs.root.escape
+# vfs.overlay.export: --overlay keeps the host tree as it was while the guest changes
+# it in every way (overlay_changes.sh, run by busybox sh: edits, appends, deletions of
+# files and directories, renames, new directories and symlinks, chmod, a truncation);
+# --export DIR then holds the changes, so that DIR applied over a copy of the tree
+# (deletions included) gives what the same script makes of a copy natively.
 
 source "$(dirname "$0")/../lib.sh"
 suite_init vfs
@@ -51,6 +56,51 @@ escape_case() {
         result_fail "$name" "differs from the native run under chroot" "$dir/diff"
     fi
 }
+
+overlay_tree() { # DIR
+    rm -rf "$1"
+    mkdir -p "$1/keep" "$1/gone-dir/sub" "$1/replaced-parent"
+    echo original >"$1/keep/edited.txt"
+    echo start >"$1/keep/appended.txt"
+    echo secret >"$1/keep/private.txt"
+    echo full >"$1/keep/truncated.txt"
+    echo bye >"$1/gone.txt"
+    echo bye >"$1/gone-dir/sub/file.txt"
+    echo move me >"$1/moved-from.txt"
+}
+
+overlay_case() {
+    local name=vfs.overlay.export dir=$OUT/overlay busybox=${BUSYBOX:-/bin/busybox} abs
+    if ! [ -x "$busybox" ]; then
+        result_skip "$name" "$busybox not installed (busybox-static)"
+        return
+    fi
+    mkdir -p "$dir"
+    overlay_tree "$dir/native"
+    overlay_tree "$dir/guest"
+    (cd "$dir/native" && "$busybox" sh "$TESTS_DIR/vfs/overlay_changes.sh") >"$dir/native.out" 2>&1
+    listing "$dir/guest" >"$dir/guest.before"
+    rm -rf "$dir/export"
+    abs=$(cd "$dir/guest" && pwd)
+    mkdir -p "$dir/export$(dirname "$abs")"
+    cp -a "$dir/guest" "$dir/export$abs"
+    (cd "$dir/guest" && "$HEXVM" --overlay --export "$dir/export" "$busybox" sh \
+        "$TESTS_DIR/vfs/overlay_changes.sh") >"$dir/hexvm.out" 2>&1
+    listing "$dir/guest" >"$dir/guest.after"
+    {
+        diff "$dir/native.out" "$dir/hexvm.out" | sed 's/^/output: /'
+        diff "$dir/guest.before" "$dir/guest.after" | sed 's/^/host tree changed: /'
+        diff -r --no-dereference "$dir/native" "$dir/export$abs" | sed 's/^/export: /'
+        diff <(listing "$dir/native") <(listing "$dir/export$abs") | sed 's/^/export modes: /'
+    } >"$dir/diff"
+    if [ -s "$dir/diff" ]; then
+        result_fail "$name" "the overlay changed the host, or the export differs" "$dir/diff"
+    else
+        result_pass "$name"
+    fi
+}
+
+overlay_case
 
 printf 'int main(void) { return 0; }\n' >"$OUT/probe.c"
 if ! gcc -static -o "$OUT/probe" "$OUT/probe.c" >/dev/null 2>&1; then
