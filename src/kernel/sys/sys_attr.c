@@ -18,7 +18,6 @@
 #define LINUX_AT_EACCESS	  0x200
 #define LINUX_AT_SYMLINK_NOFOLLOW 0x100
 #define LINUX_AT_EMPTY_PATH	  0x1000
-#define LINUX_O_PATH		  010000000
 
 static int64_t host(int rc) { return rc < 0 ? -errno : 0; }
 static const struct fs_ops *ops_of(const struct vpath *p) { return p->mnt->fs->ops; }

@@ -58,10 +58,7 @@ static int64_t new_epoll(struct task *t, int flags)
 		free(ep);
 		return -ENOMEM;
 	}
-	int fd = fd_alloc(t->proc->fds, f, 0, flags & L_EPOLL_CLOEXEC);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	return fd_alloc_new(t->proc->fds, f, flags & L_EPOLL_CLOEXEC);
 }
 
 int64_t sys_epoll_create(struct task *t, const uint64_t *a)
@@ -195,17 +192,8 @@ int64_t sys_epoll_wait(struct task *t, const uint64_t *a)
 /* epoll_pwait: the mask holds while waiting, as for ppoll. */
 int64_t sys_epoll_pwait(struct task *t, const uint64_t *a)
 {
-	uint8_t raw[8];
-	if (a[4] && !t->resuming) {
-		if (a[5] != 8)
-			return -EINVAL;
-		if (copy_from_user(t->proc->mm, raw, a[4], 8))
-			return -EFAULT;
-		t->saved_sigmask = t->sigmask;
-		t->restore_sigmask = 1;
-		t->sigmask = get64(raw, 0) & ~SIG_UNBLOCKABLE;
-	}
-	return sys_epoll_wait(t, a);
+	int64_t rc = a[4] && !t->resuming ? sys_wait_mask(t, a[4], a[5]) : 0;
+	return rc ? rc : sys_epoll_wait(t, a);
 }
 
 static int64_t new_eventfd(struct task *t, uint64_t initial, int flags)
@@ -215,10 +203,7 @@ static int64_t new_eventfd(struct task *t, uint64_t initial, int flags)
 	struct file *f = eventfd_create(t->vm, (uint32_t)initial, flags & 1, flags & O_NONBLOCK);
 	if (!f)
 		return -ENOMEM;
-	int fd = fd_alloc(t->proc->fds, f, 0, flags & L_EPOLL_CLOEXEC);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	return fd_alloc_new(t->proc->fds, f, flags & L_EPOLL_CLOEXEC);
 }
 
 int64_t sys_eventfd(struct task *t, const uint64_t *a) { return new_eventfd(t, a[0], 0); }

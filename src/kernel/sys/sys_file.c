@@ -23,8 +23,6 @@
 #include "mem/uaccess.h"
 
 #define LINUX_O_CLOEXEC 02000000
-#define LINUX_O_PATH	010000000
-#define LINUX_AT_FDCWD	(-100)
 #define IO_MAX		0x7ffff000 /* Linux caps one transfer here */
 
 static struct fdtable *fds(struct task *t) { return t->proc->fds; }
@@ -59,10 +57,7 @@ static int64_t do_openat(struct task *t, int dirfd, uint64_t upath, int flags, i
 	int64_t opened = path_open(t, &p, flags & ~LINUX_O_CLOEXEC, mode, &f);
 	if (opened < 0)
 		return opened;
-	int fd = fd_alloc(fds(t), f, 0, flags & LINUX_O_CLOEXEC);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	return fd_alloc_new(fds(t), f, flags & LINUX_O_CLOEXEC);
 }
 
 int64_t sys_open(struct task *t, const uint64_t *a)
@@ -456,11 +451,8 @@ static int64_t do_pipe2(struct task *t, uint64_t ufds, int flags)
 	int rc = pipe_create(t, flags & O_NONBLOCK, ends);
 	if (rc)
 		return rc;
-	for (int k = 0; k < 2; k++) {
-		gfd[k] = fd_alloc(fds(t), ends[k], 0, flags & LINUX_O_CLOEXEC);
-		if (gfd[k] < 0)
-			file_put(ends[k]);
-	}
+	for (int k = 0; k < 2; k++)
+		gfd[k] = fd_alloc_new(fds(t), ends[k], flags & LINUX_O_CLOEXEC);
 	if (gfd[0] < 0 || gfd[1] < 0) {
 		for (int k = 0; k < 2; k++)
 			if (gfd[k] >= 0)

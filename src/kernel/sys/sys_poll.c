@@ -82,21 +82,11 @@ int64_t poll_deadline(struct task *t, int64_t timeout_ns, int *nowait)
 	return timeout_ns > INT64_MAX - now ? INT64_MAX : now + timeout_ns;
 }
 
-/* The mask of ppoll and pselect6 holds while waiting; restored at the return
- * to user mode, after a handler it lets through has run. */
+/* The mask of ppoll and pselect6 holds while waiting; a resumed call has
+ * it in place already. */
 static int64_t set_wait_mask(struct task *t, uint64_t umask, uint64_t size)
 {
-	uint8_t raw[8];
-	if (!umask || t->resuming)
-		return 0;
-	if (size != 8)
-		return -EINVAL;
-	if (copy_from_user(t->proc->mm, raw, umask, 8))
-		return -EFAULT;
-	t->saved_sigmask = t->sigmask;
-	t->restore_sigmask = 1;
-	t->sigmask = get64(raw, 0) & ~SIG_UNBLOCKABLE;
-	return 0;
+	return !umask || t->resuming ? 0 : sys_wait_mask(t, umask, size);
 }
 
 static int64_t do_poll(struct task *t, uint64_t ufds, uint64_t nfds, int64_t timeout_ns)

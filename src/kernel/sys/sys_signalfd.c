@@ -98,10 +98,7 @@ static int64_t do_signalfd(struct task *t, int fd, uint64_t umask, uint64_t size
 	s->vm = t->vm;
 	s->mask = mask;
 	s->ino = ++t->vm->next_ino;
-	int nfd = fd_alloc(t->proc->fds, f, 0, flags & L_SFD_CLOEXEC);
-	if (nfd < 0)
-		file_put(f);
-	return nfd;
+	return fd_alloc_new(t->proc->fds, f, flags & L_SFD_CLOEXEC);
 }
 
 int64_t sys_signalfd(struct task *t, const uint64_t *a)

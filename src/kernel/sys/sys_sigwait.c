@@ -32,19 +32,25 @@ static int64_t wait_for_unblocked(struct task *t)
 	return sched_park(t, NULL, -KERN_ERESTARTNOHAND);
 }
 
-int64_t sys_rt_sigsuspend(struct task *t, const uint64_t *a)
+int64_t sys_wait_mask(struct task *t, uint64_t umask, uint64_t size)
 {
 	uint8_t raw[8];
-	if (t->resuming) /* the mask is in place already */
-		return wait_for_unblocked(t);
-	if (a[1] != 8)
+	if (size != 8)
 		return -EINVAL;
-	if (copy_from_user(t->proc->mm, raw, a[0], 8))
+	if (copy_from_user(t->proc->mm, raw, umask, 8))
 		return -EFAULT;
 	t->saved_sigmask = t->sigmask;
 	t->restore_sigmask = 1;
 	t->sigmask = get64(raw, 0) & ~SIG_UNBLOCKABLE;
-	return wait_for_unblocked(t);
+	return 0;
+}
+
+int64_t sys_rt_sigsuspend(struct task *t, const uint64_t *a)
+{
+	if (t->resuming) /* the mask is in place already */
+		return wait_for_unblocked(t);
+	int64_t rc = sys_wait_mask(t, a[0], a[1]);
+	return rc ? rc : wait_for_unblocked(t);
 }
 
 int64_t sys_pause(struct task *t, const uint64_t *a) { return wait_for_unblocked(t); }

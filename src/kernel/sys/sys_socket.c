@@ -19,6 +19,7 @@
 #include "kernel/sys/syscall.h"
 #include "kernel/task/sched.h"
 #include "kernel/task/timer.h"
+#include "kernel/task/signal.h"
 #include "kernel/vfs/file.h"
 #include "kernel/vfs/fs/hostfs.h"
 #include "kernel/vfs/hostio.h"
@@ -48,10 +49,7 @@ static int64_t install(struct task *t, int hfd, int type_flags)
 		return -ENOMEM;
 	}
 	f->is_socket = 1;
-	int fd = fd_alloc(t->proc->fds, f, 0, type_flags & L_SOCK_CLOEXEC);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	return fd_alloc_new(t->proc->fds, f, type_flags & L_SOCK_CLOEXEC);
 }
 
 int64_t sys_socket(struct task *t, const uint64_t *a)
@@ -253,7 +251,7 @@ int64_t sys_sendto(struct task *t, const uint64_t *a)
 	ssize_t n = sendto(f->host_fd, buf, (size_t)a[2], (int)a[3] | MSG_NOSIGNAL,
 			   a[4] ? (struct sockaddr *)&ss : NULL, len);
 	if (n < 0 && errno == EPIPE && !((int)a[3] & MSG_NOSIGNAL))
-		hostio_broken_pipe(t);
+		signal_send_sigpipe(t);
 	if (n < 0 && ((int)a[DONTWAIT_ARG] & MSG_DONTWAIT))
 		return -errno;
 	return hostio_wait(t, f, n < 0 ? -errno : n, POLLOUT);

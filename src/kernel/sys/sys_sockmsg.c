@@ -12,6 +12,7 @@
 
 #include "kernel/abi/layout.h"
 #include "kernel/sys/syscall.h"
+#include "kernel/task/signal.h"
 #include "kernel/vfs/file.h"
 #include "kernel/vfs/hostio.h"
 #include "mem/mm.h"
@@ -131,7 +132,7 @@ int64_t sys_sendmsg(struct task *t, const uint64_t *a)
 			    ctllen ? ctl : NULL, ctllen, 0};
 	ssize_t n = sendmsg(f->host_fd, &hm, (int)a[2] | MSG_NOSIGNAL);
 	if (n < 0 && errno == EPIPE && !((int)a[2] & MSG_NOSIGNAL))
-		hostio_broken_pipe(t);
+		signal_send_sigpipe(t);
 	if (n < 0 && ((int)a[DONTWAIT_ARG] & MSG_DONTWAIT))
 		return -errno;
 	return hostio_wait(t, f, n < 0 ? -errno : n, POLLOUT);

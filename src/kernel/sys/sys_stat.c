@@ -12,9 +12,7 @@
 #include "kernel/vfs/path.h"
 #include "mem/uaccess.h"
 
-#define LINUX_AT_FDCWD		  (-100)
 #define LINUX_AT_SYMLINK_NOFOLLOW 0x100
-#define LINUX_O_PATH		  010000000
 #define LINUX_AT_EMPTY_PATH	  0x1000
 #define LINUX_STATX_BASIC_STATS	  0x7ffu
 

@@ -18,7 +18,6 @@
 
 #define TMPFS_MAGIC	 0x01021994
 #define PROC_SUPER_MAGIC 0x9fa0
-#define LINUX_O_PATH	 010000000
 
 /* The magic and sizes of a filesystem hexvm serves itself. */
 static void synthetic(const struct fs *fs, struct statfs *st)

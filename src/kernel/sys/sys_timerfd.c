@@ -124,10 +124,7 @@ int64_t sys_timerfd_create(struct task *t, const uint64_t *a)
 	tf->ino = ++t->vm->next_ino;
 	tf->link = t->vm->timerfds;
 	t->vm->timerfds = tf;
-	int fd = fd_alloc(t->proc->fds, f, 0, flags & L_TFD_CLOEXEC);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	return fd_alloc_new(t->proc->fds, f, flags & L_TFD_CLOEXEC);
 }
 
 static struct timerfd *timerfd_of(struct task *t, int fd, int64_t *err)

@@ -38,6 +38,11 @@ static inline int sys_is64(const struct task *t) { return t->proc->mode64; }
 int sys_get_timespec(struct task *t, uint64_t addr, int64_t *ns, int wide);
 
 struct file;
+/* Installs the guest sigset at umask (size bytes, which must be 8) as the
+ * mask while the call waits; the old one comes back at the return to user
+ * mode, after any handler it let through (sigsuspend, ppoll, pselect6,
+ * epoll_pwait). */
+int64_t sys_wait_mask(struct task *t, uint64_t umask, uint64_t size);
 /* The host socket behind guest descriptor fd (sys_socket.c): NULL with
  * -EBADF or -ENOTSOCK in *err. */
 struct file *socket_of(struct task *t, int fd, int64_t *err);

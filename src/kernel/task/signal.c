@@ -467,6 +467,13 @@ void signal_force(struct task *t, const struct siginfo_k *info)
 	deliver(t, info);
 }
 
+void signal_send_sigpipe(struct task *t)
+{
+	struct siginfo_k info = {.signo = SIGPIPE, .pid = t->proc->pid, .uid = (int)t->proc->ruid,
+				 .trapno = -1};
+	signal_send(t, &info);
+}
+
 int signal_dequeue(struct task *t, uint64_t set, struct siginfo_k *info)
 {
 	uint64_t own = t->sigpending & set, shared = t->proc->shared_pending & set;

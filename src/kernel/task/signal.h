@@ -16,6 +16,8 @@ void signal_send(struct task *t, const struct siginfo_k *info);
 /* Queues a process-directed signal (kill, SIGCHLD, timers): the first of
  * its threads that does not block it takes it. */
 void signal_send_process(struct process *p, const struct siginfo_k *info);
+/* The SIGPIPE a write to a pipe or socket without readers earns its writer. */
+void signal_send_sigpipe(struct task *t);
 /* Takes the lowest pending signal in `set` (the task's own first, then its
  * process's): its number with *info, or 0. */
 int signal_dequeue(struct task *t, uint64_t set, struct siginfo_k *info);

@@ -121,6 +121,14 @@ int fd_alloc(struct fdtable *t, struct file *f, int min, int cloexec)
 	return -EMFILE;
 }
 
+int fd_alloc_new(struct fdtable *t, struct file *f, int cloexec)
+{
+	int fd = fd_alloc(t, f, 0, cloexec);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
 struct file *fd_lookup(struct fdtable *t, int fd)
 {
 	if (fd < 0 || fd >= FDTABLE_MAX)

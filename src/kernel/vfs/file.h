@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #define FDTABLE_MAX 1024
+#define LINUX_O_PATH 010000000 /* open flag (the host's headers may lack it) */
 
 struct file;
 struct stat;
@@ -84,6 +85,9 @@ void fdtable_put(struct fdtable *t);
 void fdtable_close_on_exec(struct fdtable *t);
 /* Lowest free descriptor >= min below the limit, or -EMFILE. */
 int fd_alloc(struct fdtable *t, struct file *f, int min, int cloexec);
+/* A new file's descriptor (the lowest free one), or -EMFILE with the file
+ * released: what every call that makes a file returns. */
+int fd_alloc_new(struct fdtable *t, struct file *f, int cloexec);
 struct file *fd_lookup(struct fdtable *t, int fd);
 int fd_close(struct fdtable *t, int fd);
 /* Puts f at fd (closing what was there); -EBADF (and f released) when fd

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include "kernel/task/sched.h"
@@ -33,19 +32,12 @@ int64_t hostio_read(struct task *t, struct file *f, void *buf, size_t n)
 	return hostio_wait(t, f, got < 0 ? -errno : got, POLLIN);
 }
 
-void hostio_broken_pipe(struct task *t)
-{
-	struct siginfo_k info = {.signo = SIGPIPE, .pid = t->proc->pid, .uid = (int)t->proc->ruid,
-				 .trapno = -1};
-	signal_send(t, &info);
-}
-
 int64_t hostio_write(struct task *t, struct file *f, const void *buf, size_t n)
 {
 	size_t done = t->resuming ? t->park.progress : 0;
 	ssize_t put = write(f->host_fd, (const char *)buf + done, n - done);
 	if (put < 0 && errno == EPIPE)
-		hostio_broken_pipe(t);
+		signal_send_sigpipe(t);
 	if (put < 0 && done == 0)
 		return hostio_wait(t, f, -errno, POLLOUT);
 	if (put > 0)

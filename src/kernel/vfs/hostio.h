@@ -17,7 +17,4 @@ int64_t hostio_write(struct task *t, struct file *f, const void *buf, size_t n);
  * `events` (POLLIN/POLLOUT); anything else is passed on. */
 int64_t hostio_wait(struct task *t, struct file *f, int64_t rc, short events);
 
-/* EPIPE on a socket or pipe: the writer gets SIGPIPE, as from the kernel. */
-void hostio_broken_pipe(struct task *t);
-
 #endif

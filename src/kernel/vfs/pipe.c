@@ -70,14 +70,6 @@ static int64_t pipe_read(struct task *t, struct file *f, void *buf, size_t n)
 	return sched_park(t, p, -KERN_ERESTARTSYS);
 }
 
-static int64_t broken_pipe(struct task *t)
-{
-	struct siginfo_k info = {.signo = SIGPIPE, .pid = t->proc->pid, .uid = (int)t->proc->uid,
-				 .trapno = -1};
-	signal_send(t, &info);
-	return -EPIPE;
-}
-
 /* A blocking write moves everything before it returns (resuming where it
  * parked); one of at most PIPE_BUF bytes goes in whole or not at all. */
 static int64_t pipe_write(struct task *t, struct file *f, const void *buf, size_t n)
@@ -85,7 +77,7 @@ static int64_t pipe_write(struct task *t, struct file *f, const void *buf, size_
 	struct pipe *p = f->priv;
 	size_t done = t->resuming ? t->park.progress : 0;
 	if (!p->readers)
-		return done ? (int64_t)done : broken_pipe(t);
+		return done ? (int64_t)done : (signal_send_sigpipe(t), -EPIPE);
 	if (n == 0)
 		return 0;
 	size_t space = PIPE_CAPACITY - p->len;

@@ -17,7 +17,6 @@
 #include "kernel/vfs/pipe.h"
 #include "kernel/vm.h"
 
-#define LINUX_O_PATH 010000000
 
 struct hostfs {
 	int dir; /* the shown directory */

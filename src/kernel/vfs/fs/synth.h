@@ -26,7 +26,6 @@
 #define LINUX_O_DIRECTORY 0200000
 #define LINUX_O_NOFOLLOW  0400000
 #define LINUX_O_CLOEXEC	  02000000
-#define LINUX_O_PATH	  010000000
 
 /* A growing text; after an allocation failure it stays as it was and
  * `failed` is set, so generators need not check every append. */
