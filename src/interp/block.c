@@ -21,8 +21,10 @@ static unsigned hash_pc(uint64_t pc, unsigned size)
 struct block_cache *block_cache_create(struct mm *mm)
 {
 	struct block_cache *bc = calloc(1, sizeof *bc);
-	if (bc)
+	if (bc) {
 		bc->mm = mm;
+		bc->max_insns = BLOCK_MAX_INSNS;
+	}
 	return bc;
 }
 
@@ -166,7 +168,7 @@ static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t p
 		if (!mm->mode64)
 			at = (uint32_t)at;
 		n++;
-		if (buf[n - 1].stop || n == BLOCK_MAX_INSNS || (at >> 12) != (pc >> 12))
+		if (buf[n - 1].stop || n == bc->max_insns || (at >> 12) != (pc >> 12))
 			break;
 	}
 	struct block *b = malloc(sizeof *b + n * sizeof b->insns[0]);
@@ -277,6 +279,18 @@ void block_cache_invalidate_range(struct block_cache *bc, uint64_t addr, uint64_
 					(unsigned)(hi - lo) + (unsigned)(lo & 4095)))
 			drop_page(bc, cp);
 	}
+}
+
+void block_cache_set_max_insns(struct block_cache *bc, unsigned max)
+{
+	if (max < 1 || max > BLOCK_MAX_INSNS)
+		max = BLOCK_MAX_INSNS;
+	if (bc->max_insns == max)
+		return;
+	for (unsigned k = 0; k < CODE_PAGE_BUCKETS; k++)
+		while (bc->pages[k])
+			drop_page(bc, bc->pages[k]);
+	bc->max_insns = max;
 }
 
 void block_cache_collect(struct block_cache *bc)

@@ -51,6 +51,7 @@ struct block_cache {
 	struct code_page *pages[CODE_PAGE_BUCKETS];
 	struct block *retired; /* dropped, freed at the next collect */
 	uint64_t gen;	       /* advances whenever blocks are dropped */
+	unsigned max_insns;    /* per block: BLOCK_MAX_INSNS, or 1 to run step by step */
 	struct block_stats stats;
 };
 
@@ -68,6 +69,10 @@ void block_truncate_after(struct block *b, const struct insn *from);
 
 /* Drops every block whose bytes overlap [addr, addr+len). */
 void block_cache_invalidate_range(struct block_cache *bc, uint64_t addr, uint64_t len);
+/* Drops every block and decodes at most `max` instructions per block from
+ * now on (1: a debugger or the lockstep differ steps one at a time; 0 or
+ * anything above BLOCK_MAX_INSNS: the normal size). */
+void block_cache_set_max_insns(struct block_cache *bc, unsigned max);
 /* Frees blocks dropped while they may still have been running. */
 void block_cache_collect(struct block_cache *bc);
 static inline int block_cache_has_retired(const struct block_cache *bc)
