@@ -19,9 +19,9 @@ STATIC_LDFLAGS := $(shell $(CC) -static tools/probe/static.c -o /dev/null 2>/dev
 # Optional libraries: used when present, never required.
 HAVE_ZSTD := $(shell $(CC) tools/probe/zstd.c -lzstd -o /dev/null 2>/dev/null && echo 1)
 HAVE_CAPSTONE := $(shell $(CC) tools/probe/capstone.c -lcapstone -o /dev/null 2>/dev/null && echo 1)
-# (reported by -v now; linked once the snapshot and trace code use them)
 ifeq ($(HAVE_ZSTD),1)
 BASE_CFLAGS += -DHAVE_ZSTD=1
+LDLIBS += -lzstd
 endif
 ifeq ($(HAVE_CAPSTONE),1)
 BASE_CFLAGS += -DHAVE_CAPSTONE=1

@@ -19,6 +19,8 @@
 #include "kernel/vfs/setup.h"
 #include "kernel/vfs/vfs.h"
 #include "loader/loader.h"
+#include "snap/snap.h"
+#include "snap/snap_info.h"
 
 extern char **environ;
 
@@ -55,22 +57,23 @@ static void give_std_fds(struct process *p)
 		ssize_t n = readlink(link, target, sizeof target - 1);
 		target[n > 0 ? n : 0] = 0;
 		struct file *f = file_from_host(copy, flags, n > 0 ? target : NULL);
-		if (f)
+		if (f) {
+			f->host_role = FILE_ROLE_STDIN + fd;
 			fd_install(p->fds, fd, f, 0);
+		}
 	}
 }
 
-static int run(struct cli *cli)
+/* What every machine needs from the host before it runs. 0, or an exit status. */
+static int prepare(struct vm *vm, struct cli *cli)
 {
-	char found[PATH_MAX];
-	struct vm vm;
-	struct exec_error err;
-	memset(&vm, 0, sizeof vm);
-	vm.opt = cli->vm;
-	vm.next_pid = 2; /* pid 1 is reserved for the machine's init */
-	vm.log = stderr;
-	vm_seed(&vm, vm.opt.seed);
-	if (cli->log_path && !(vm.log = fopen(cli->log_path, "w"))) {
+	memset(vm, 0, sizeof *vm);
+	vm->opt = cli->vm;
+	vm->next_pid = 2; /* pid 1 is reserved for the machine's init */
+	vm->log = stderr;
+	vm->snap = &cli->snap;
+	vm_seed(vm, vm->opt.seed);
+	if (cli->log_path && !(vm->log = fopen(cli->log_path, "w"))) {
 		fprintf(stderr, "hexvm: %s: %s\n", cli->log_path, strerror(errno));
 		return 2;
 	}
@@ -80,51 +83,93 @@ static int run(struct cli *cli)
 	}
 	umask(0);		  /* the guest's umask is applied by hexvm's kernel */
 	signal(SIGPIPE, SIG_IGN); /* a guest's broken pipe is the guest's SIGPIPE */
+	if (cli->snap.signal_path)
+		hostsig_hold(cli->snap.signal);
+	const char *root = cli->root_dir ? cli->root_dir : "/";
+	if (!realpath(root, cli->snap.root_dir))
+		snprintf(cli->snap.root_dir, sizeof cli->snap.root_dir, "%s", root);
+	cli->snap.overlay = cli->overlay;
+	termsig_hold();
+	return 0;
+}
+
+/* The first process of a fresh machine, running cli's program. 0, or an
+ * exit status. */
+static int boot(struct vm *vm, struct cli *cli)
+{
+	char found[PATH_MAX], msg[512], cwd[PATH_MAX], guest_cwd[PATH_MAX];
+	struct exec_error err;
 	struct vfs_config fs_cfg = {cli->root_dir, cli->overlay};
-	char msg[512], cwd[PATH_MAX], guest_cwd[PATH_MAX];
-	if (vfs_setup(&vm, &fs_cfg, msg, sizeof msg)) {
+	if (vfs_setup(vm, &fs_cfg, msg, sizeof msg)) {
 		fprintf(stderr, "hexvm: %s\n", msg);
-		vfs_unmount_all(&vm);
 		return 2;
 	}
 	vfs_guest_path_of(&fs_cfg, getcwd(cwd, sizeof cwd) ? cwd : "/", guest_cwd, sizeof guest_cwd);
-	struct process *p = process_create(&vm);
+	struct process *p = process_create(vm);
 	if (!p || !(p->fds = fdtable_create()) || !(p->cwd = strdup(guest_cwd)) ||
 	    !(p->root = strdup("/"))) {
 		fprintf(stderr, "hexvm: cannot create the first process: out of memory\n");
-		process_free_all(&vm);
-		vfs_unmount_all(&vm);
 		return 70;
 	}
 	/* It belongs to the session and group of the machine (pid 1), as a
 	 * program a shell starts without job control belongs to the shell's. */
-	p->pgid = p->sid = vm.fg_pgid = 1;
-	vm.init = p;
-	termsig_hold();
+	p->pgid = p->sid = vm->fg_pgid = 1;
+	vm->init = p;
 	give_std_fds(p);
 	const char *path = find_program(cli->program, found, sizeof found);
-	if (loader_exec(&vm, p, path, cli->argv, environ, &err)) {
+	if (loader_exec(vm, p, path, cli->argv, environ, &err)) {
 		fprintf(stderr, "hexvm: %s: %s\n", err.path, err.msg);
-		process_free_all(&vm);
-		vfs_unmount_all(&vm);
 		return err.status;
 	}
 	process_release_old_mm(p);
-	sched_add(&vm, p->task);
-	sched_run(&vm);
-	if (cli->export_dir && vfs_export(&vm, cli->export_dir, msg, sizeof msg)) {
+	sched_add(vm, p->task);
+	return 0;
+}
+
+static int resume(struct vm *vm, struct cli *cli)
+{
+	char msg[512];
+	struct restore_options opt = {cli->root_dir ? cli->snap.root_dir : NULL, cli->overlay,
+				      cli->allow_changed};
+	if (snap_restore(vm, cli->restore, &opt, msg, sizeof msg)) {
 		fprintf(stderr, "hexvm: %s\n", msg);
-		if (!vm.exit_status)
-			vm.exit_status = 1;
+		return 65;
 	}
-	if (vm.opt.stats)
-		stats_print(&vm);
-	fflush(vm.log);
-	if (vm.log != stderr)
-		fclose(vm.log);
+	return 0;
+}
+
+static int finish(struct vm *vm, struct cli *cli)
+{
+	char msg[512];
+	snap_at_exit(vm);
+	if (cli->export_dir && vfs_export(vm, cli->export_dir, msg, sizeof msg)) {
+		fprintf(stderr, "hexvm: %s\n", msg);
+		if (!vm->exit_status)
+			vm->exit_status = 1;
+	}
+	if (vm->opt.stats)
+		stats_print(vm);
+	return vm->exit_status;
+}
+
+static int run(struct cli *cli)
+{
+	struct vm vm;
+	int status = prepare(&vm, cli);
+	if (!status)
+		status = cli->restore ? resume(&vm, cli) : boot(&vm, cli);
+	if (!status) {
+		sched_run(&vm);
+		status = finish(&vm, cli);
+	}
+	if (vm.log) {
+		fflush(vm.log);
+		if (vm.log != stderr)
+			fclose(vm.log);
+	}
 	process_free_all(&vm);
 	vfs_unmount_all(&vm);
-	return vm.exit_status;
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -133,5 +178,7 @@ int main(int argc, char **argv)
 	int status;
 	if (cli_parse(argc, argv, &cli, &status))
 		return status;
+	if (cli.info)
+		return snap_info(cli.info, stdout);
 	return run(&cli);
 }

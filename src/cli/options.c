@@ -1,6 +1,7 @@
 /* Parsing hexvm's options. */
 #include "cli/options.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: hexvm [OPTIONS] PROGRAM [ARGS...]\n"
+		"       hexvm [OPTIONS] restore FILE\n"
+		"       hexvm snapshot info FILE\n"
 		"Runs an i386 or x86-64 Linux program in a virtual machine.\n"
 		"\n"
 		"  -h, --help       this help\n"
@@ -28,6 +31,18 @@ static void usage(FILE *out)
 		"                   the host's files stay as they are\n"
 		"  --export DIR     with --overlay: write the changed files into DIR at exit\n"
 		"\n"
+		"Snapshots of the whole machine (FILE \"-\" is standard output):\n"
+		"  --snapshot-at N FILE      at the first scheduler turn after N instructions\n"
+		"  --snapshot-on SIG FILE    whenever hexvm receives host signal SIG (USR1, USR2)\n"
+		"  --snapshot-on-exit FILE   when the machine has stopped\n"
+		"  --snapshot-stop           end hexvm after a snapshot (exit status 0)\n"
+		"  --snapshot-plain          write it uncompressed (default: zstd if built in)\n"
+		"  --snapshot-drop-sockets   leave host sockets out instead of refusing\n"
+		"  restore FILE              continue the machine in FILE (\"-\": standard\n"
+		"                            input); --root and --overlay re-point its files\n"
+		"  --allow-changed-files     restore although host files it uses changed\n"
+		"  snapshot info FILE        print what a snapshot holds\n"
+		"\n"
 		"PROGRAM is a path, or a name searched in $PATH. hexvm exits with the\n"
 		"program's status, 128+N when it dies of signal N, 126 when it cannot be\n"
 		"executed and 127 when it is not found.\n",
@@ -40,9 +55,9 @@ static void version(void)
 	printf("engines: interpreter\n");
 	printf("guests: i386, x86-64 (static ELF, #! scripts)\n");
 #ifdef HAVE_ZSTD
-	printf("zstd: detected (snapshots not yet built)\n");
+	printf("zstd: detected (snapshots are compressed)\n");
 #else
-	printf("zstd: not available\n");
+	printf("zstd: not available (snapshots are written plain)\n");
 #endif
 #ifdef HAVE_CAPSTONE
 	printf("capstone: detected (traces not yet built)\n");
@@ -56,6 +71,63 @@ static int numeric(const char *s, long long *out)
 	char *end;
 	*out = strtoll(s, &end, 0);
 	return *s && !*end;
+}
+
+static int signal_named(const char *s)
+{
+	if (!strncmp(s, "SIG", 3))
+		s += 3;
+	if (!strcmp(s, "USR1"))
+		return SIGUSR1;
+	if (!strcmp(s, "USR2"))
+		return SIGUSR2;
+	return 0;
+}
+
+/* The --snapshot-* options and --allow-changed-files; 1 when a was one. */
+static int snapshot_option(struct cli *cli, int argc, char **argv, int *k)
+{
+	const char *a = argv[*k];
+	struct snap_config *s = &cli->snap;
+	long long n;
+	if (!strcmp(a, "--snapshot-at") && *k + 2 < argc && numeric(argv[*k + 1], &n) && n >= 0) {
+		s->at = (uint64_t)n;
+		s->at_path = argv[*k + 2];
+		*k += 2;
+	} else if (!strcmp(a, "--snapshot-on") && *k + 2 < argc && signal_named(argv[*k + 1])) {
+		s->signal = signal_named(argv[*k + 1]);
+		s->signal_path = argv[*k + 2];
+		*k += 2;
+	} else if (!strcmp(a, "--snapshot-on-exit") && *k + 1 < argc) {
+		s->exit_path = argv[++*k];
+	} else if (!strcmp(a, "--snapshot-stop")) {
+		s->stop = 1;
+	} else if (!strcmp(a, "--snapshot-plain")) {
+		s->plain = 1;
+	} else if (!strcmp(a, "--snapshot-drop-sockets")) {
+		s->drop_sockets = 1;
+	} else if (!strcmp(a, "--allow-changed-files")) {
+		cli->allow_changed = 1;
+		return 1;
+	} else {
+		return 0;
+	}
+	cli->snapshots = 1;
+	return 1;
+}
+
+/* `restore FILE` and `snapshot info FILE` in place of a program. */
+static int subcommand(struct cli *cli, int argc, char **argv, int k)
+{
+	if (!strcmp(argv[k], "restore") && k + 2 == argc) {
+		cli->restore = argv[k + 1];
+		return 1;
+	}
+	if (!strcmp(argv[k], "snapshot") && k + 3 == argc && !strcmp(argv[k + 1], "info")) {
+		cli->info = argv[k + 2];
+		return 1;
+	}
+	return 0;
 }
 
 int cli_parse(int argc, char **argv, struct cli *cli, int *status)
@@ -94,6 +166,8 @@ int cli_parse(int argc, char **argv, struct cli *cli, int *status)
 			cli->overlay = 1;
 		} else if (!strcmp(a, "--export") && k + 1 < argc) {
 			cli->export_dir = argv[++k];
+		} else if (snapshot_option(cli, argc, argv, &k)) {
+			continue;
 		} else if (!strcmp(a, "--seed") && k + 1 < argc && numeric(argv[k + 1], &n)) {
 			cli->vm.seed = (uint64_t)n;
 			k++;
@@ -111,6 +185,13 @@ int cli_parse(int argc, char **argv, struct cli *cli, int *status)
 	}
 	if (k >= argc) {
 		usage(stderr);
+		*status = 2;
+		return -1;
+	}
+	if (subcommand(cli, argc, argv, k))
+		return 0;
+	if (cli->snap.stop && !cli->snap.at_path && !cli->snap.signal_path) {
+		fprintf(stderr, "hexvm: --snapshot-stop needs --snapshot-at or --snapshot-on\n");
 		*status = 2;
 		return -1;
 	}

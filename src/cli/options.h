@@ -3,6 +3,7 @@
 #define HEXVM_CLI_OPTIONS_H
 
 #include "kernel/vm.h"
+#include "snap/snap.h"
 
 struct cli {
 	struct vm_options vm;
@@ -10,6 +11,11 @@ struct cli {
 	const char *root_dir;	/* --root: the host directory shown as / */
 	int overlay;		/* --overlay: changes go to memory, never the host */
 	const char *export_dir; /* --export: where the overlay's changes are written at exit */
+	struct snap_config snap; /* --snapshot-* */
+	int snapshots;		 /* any --snapshot-* given */
+	int allow_changed;	 /* restore: --allow-changed-files */
+	const char *restore;	 /* `hexvm restore FILE` */
+	const char *info;	 /* `hexvm snapshot info FILE` */
 	const char *program; /* as given */
 	char **argv;	     /* guest argv, NULL-terminated */
 };

@@ -28,3 +28,22 @@ int termsig_take(void)
 	int sig = sigtimedwait(&set, NULL, &zero);
 	return sig > 0 ? sig : 0;
 }
+
+void hostsig_hold(int sig)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+int hostsig_take(int sig)
+{
+	sigset_t set, pending;
+	if (sigpending(&pending) || !sigismember(&pending, sig))
+		return 0;
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	struct timespec zero = {0, 0};
+	return sigtimedwait(&set, NULL, &zero) == sig;
+}

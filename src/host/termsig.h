@@ -9,4 +9,9 @@ void termsig_hold(void);
 /* A held signal (consumed), or 0 when none is waiting. */
 int termsig_take(void);
 
+/* Another host signal held the same way (--snapshot-on): blocked, then
+ * taken at a scheduler turn; 1 when it had come. */
+void hostsig_hold(int sig);
+int hostsig_take(int sig);
+
 #endif

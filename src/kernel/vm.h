@@ -19,6 +19,7 @@ struct ptimer;
 struct lock;
 struct timerfd;
 struct mount;
+struct snap_config;
 
 struct vm_options {
 	int trace_syscalls; /* -s */
@@ -149,6 +150,7 @@ struct vm {
 	struct process *procs; /* every process, live or zombie, by pid */
 	struct task *tasks;    /* every task that can still run, in turn order */
 	struct task *current;  /* the one running, or last run */
+	struct task *sched_next; /* where the next turn starts looking; NULL: the first */
 	struct mount *mounts;	   /* the mount table, by path */
 	uint64_t next_dev;	   /* for filesystems hexvm serves itself */
 	uint64_t icount;       /* instructions retired by all tasks */
@@ -167,6 +169,7 @@ struct vm {
 	int halted;			 /* the machine stopped (deadlock) */
 	uint64_t faults, signals_delivered;
 	FILE *log;	 /* -s and -Z output */
+	struct snap_config *snap; /* snapshots to take, or NULL */
 	int exit_status; /* what hexvm exits with */
 };
 

@@ -79,6 +79,12 @@ struct vma *mm_find_vma(const struct mm *mm, uint64_t addr);
 /* 1 when every byte of [addr, addr+len) is mapped with all of `prot`. */
 int mm_access_ok(const struct mm *mm, uint64_t addr, uint64_t len, int prot);
 
+/* Snapshot restore (mm_restore.c): adds a copy of tmpl (its name copied,
+ * share_fd taken over) mapped read-write at its place, then, once the pages
+ * are in, gives every vma its protection. 0 or -errno. */
+int mm_restore_vma(struct mm *mm, const struct vma *tmpl, int share_fd);
+int mm_restore_protect(struct mm *mm);
+
 static inline void *mm_host(const struct mm *mm, uint64_t addr) { return mm->base + addr; }
 
 #define PAGE_SIZE_G  4096ull

@@ -46,7 +46,7 @@ static void ep_release(struct file *f)
 	free(ep);
 }
 
-static const struct file_ops epoll_ops = {.release = ep_release};
+static const struct file_ops epoll_ops = {.name = "epoll", .release = ep_release};
 
 static int64_t new_epoll(struct task *t, int flags)
 {

@@ -68,6 +68,7 @@ static int sfd_stat(struct file *f, struct stat *st)
 static void sfd_release(struct file *f) { free(f->priv); }
 
 static const struct file_ops signalfd_ops = {
+	.name = "signalfd",
 	.read = sfd_read, .poll = sfd_poll, .stat = sfd_stat, .release = sfd_release};
 
 static int64_t do_signalfd(struct task *t, int fd, uint64_t umask, uint64_t size, int flags)

@@ -86,6 +86,7 @@ static void tf_release(struct file *f)
 }
 
 static const struct file_ops timerfd_ops = {
+	.name = "timerfd",
 	.read = tf_read, .poll = tf_poll, .stat = tf_stat, .release = tf_release};
 
 int64_t timerfd_next_expiry(const struct vm *vm)

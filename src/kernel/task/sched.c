@@ -16,6 +16,7 @@
 #include "kernel/task/signal.h"
 #include "kernel/task/task.h"
 #include "kernel/task/timer.h"
+#include "snap/snap.h"
 
 #define HOST_WAITERS_MAX   64
 #define HOST_WAIT_SLICE_MS 100
@@ -289,22 +290,23 @@ static void run_slice(struct vm *vm, struct task *t)
 
 void sched_run(struct vm *vm)
 {
-	struct task *from = NULL;
 	while (vm->tasks && !vm->halted) {
+		if (vm->snap && snap_poll(vm))
+			break;
 		forward_terminal_signals(vm);
 		fire_timers(vm);
 		if (host_waiters(vm))
 			poll_host(vm, 0);
-		struct task *t = pick(vm, from);
+		struct task *t = pick(vm, vm->sched_next);
 		if (!t) {
 			idle(vm);
 			continue;
 		}
 		run_slice(vm, t);
-		from = t->next;
+		vm->sched_next = t->next;
 		if (t->state == TASK_DEAD) {
 			task_reap(vm, t);
-			from = NULL; /* its siblings may have gone with it: start over */
+			vm->sched_next = NULL; /* its siblings may have gone with it: start over */
 		}
 	}
 }

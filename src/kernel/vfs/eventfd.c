@@ -69,6 +69,7 @@ static int ev_stat(struct file *f, struct stat *st)
 static void ev_release(struct file *f) { free(f->priv); }
 
 static const struct file_ops eventfd_ops = {
+	.name = "eventfd",
 	.read = ev_read,
 	.write = ev_write,
 	.poll = ev_poll,
@@ -88,5 +89,27 @@ struct file *eventfd_create(struct vm *vm, uint64_t initial, int semaphore, int 
 	struct file *f = file_new(&eventfd_ops, e, O_RDWR | flags, "anon_inode:[eventfd]");
 	if (!f)
 		free(e);
+	return f;
+}
+
+int eventfd_state(const struct file *f, uint64_t *count, int *semaphore, uint64_t *ino)
+{
+	const struct eventfd *e = f->ops == &eventfd_ops ? f->priv : NULL;
+	if (!e)
+		return -1;
+	*count = e->count;
+	*semaphore = e->semaphore;
+	*ino = e->ino;
+	return 0;
+}
+
+struct file *eventfd_restore(struct vm *vm, uint64_t count, int semaphore, uint64_t ino,
+			     int flags)
+{
+	struct file *f = eventfd_create(vm, count, semaphore, flags & ~O_RDWR);
+	if (f) {
+		((struct eventfd *)f->priv)->ino = ino;
+		f->flags = flags;
+	}
 	return f;
 }

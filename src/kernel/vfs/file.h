@@ -24,6 +24,8 @@ struct vfs_dirent;
  * Seekable files give pread/pwrite and leave read/write out: the generic
  * layer keeps the offset (f->pos) and handles O_APPEND (via stat's size). */
 struct file_ops {
+	/* the kind of file, for snapshots and traces ("pipe", "memfs", ...) */
+	const char *name;
 	int64_t (*read)(struct task *t, struct file *f, void *buf, size_t n);
 	int64_t (*write)(struct task *t, struct file *f, const void *buf, size_t n);
 	int64_t (*pread)(struct file *f, void *buf, size_t n, uint64_t off);
@@ -57,7 +59,12 @@ struct file {
 	void (*unlock)(struct vm *vm, struct file *f);
 	struct vm *lock_vm;
 	void *priv;
+	int host_role; /* a host descriptor the machine was given: FILE_ROLE_* */
 };
+
+/* What a host descriptor stands for, so that a restored machine can give
+ * the same role to its own: hexvm's standard descriptors and the terminal. */
+enum { FILE_ROLE_NONE, FILE_ROLE_STDIN, FILE_ROLE_STDOUT, FILE_ROLE_STDERR, FILE_ROLE_TTY };
 
 struct fdtable {
 	int refs; /* processes sharing it (CLONE_FILES) */

@@ -161,6 +161,7 @@ static void pipe_release(struct file *f)
 }
 
 static const struct file_ops pipe_ops = {
+	.name = "pipe",
 	.read = pipe_read,
 	.write = pipe_write,
 	.poll = pipe_poll,
@@ -262,4 +263,63 @@ int64_t fifo_open(struct task *t, uint64_t dev, uint64_t ino, int flags, const c
 	*out = pc->pending;
 	pc->pending = NULL;
 	return 0;
+}
+
+struct pipe *pipe_of_file(const struct file *f)
+{
+	return f->ops == &pipe_ops ? f->priv : NULL;
+}
+
+void pipe_image_of(const struct pipe *p, struct pipe_image *img)
+{
+	size_t first = PIPE_CAPACITY - p->head < p->len ? PIPE_CAPACITY - p->head : p->len;
+	img->part[0] = p->buf + p->head;
+	img->part_len[0] = first;
+	img->part[1] = p->buf;
+	img->part_len[1] = p->len - first;
+	img->readers = p->readers;
+	img->writers = p->writers;
+	img->dev = p->dev;
+	img->ino = p->ino;
+	img->uid = p->uid;
+	img->gid = p->gid;
+	img->named = p->named;
+	img->r_gen = p->r_gen;
+	img->w_gen = p->w_gen;
+}
+
+struct pipe *pipe_restore(struct vm *vm, const struct pipe_image *img)
+{
+	size_t len = img->part_len[0] + img->part_len[1];
+	struct pipe *p = calloc(1, sizeof *p);
+	uint8_t *buf = malloc(PIPE_CAPACITY);
+	if (!p || !buf || len > PIPE_CAPACITY) {
+		free(p);
+		free(buf);
+		return NULL;
+	}
+	p->vm = vm;
+	p->buf = buf;
+	memcpy(buf, img->part[0], img->part_len[0]);
+	memcpy(buf + img->part_len[0], img->part[1], img->part_len[1]);
+	p->len = len;
+	p->readers = img->readers;
+	p->writers = img->writers;
+	p->dev = img->dev;
+	p->ino = img->ino;
+	p->uid = img->uid;
+	p->gid = img->gid;
+	p->named = img->named;
+	p->r_gen = img->r_gen;
+	p->w_gen = img->w_gen;
+	if (p->named) {
+		p->next_fifo = vm->fifos;
+		vm->fifos = p;
+	}
+	return p;
+}
+
+struct file *pipe_file_restore(struct pipe *p, int flags, const char *path)
+{
+	return file_new(&pipe_ops, p, flags, path);
 }

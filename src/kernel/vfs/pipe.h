@@ -23,4 +23,24 @@ int pipe_create(struct task *t, int flags, struct file *ends[2]);
 int64_t fifo_open(struct task *t, uint64_t dev, uint64_t ino, int flags, const char *path,
 		  struct file **out);
 
+/* Snapshots: a pipe's state, its held bytes in two parts (the ring may
+ * wrap); the ends that refer to it are counted in readers and writers. */
+struct pipe;
+struct vm;
+struct pipe_image {
+	const uint8_t *part[2];
+	size_t part_len[2];
+	int readers, writers, named;
+	uint64_t dev, ino, r_gen, w_gen;
+	uint32_t uid, gid;
+};
+/* The pipe behind f, or NULL when f is no pipe end. */
+struct pipe *pipe_of_file(const struct file *f);
+void pipe_image_of(const struct pipe *p, struct pipe_image *img);
+/* A pipe as the image says (a FIFO joins the machine's list); NULL when out
+ * of memory or the image holds too much. */
+struct pipe *pipe_restore(struct vm *vm, const struct pipe_image *img);
+/* An end of p; p's counts already include it. */
+struct file *pipe_file_restore(struct pipe *p, int flags, const char *path);
+
 #endif

@@ -59,7 +59,7 @@ static void dev_release(struct file *f) { free(f->priv); }
 
 #define DEV_OPS(r, w)                                                                              \
 	{                                                                                          \
-		.read = r, .write = w, .stat = dev_stat, .release = dev_release                    \
+		.name = "devfs", .read = r, .write = w, .stat = dev_stat, .release = dev_release   \
 	}
 
 static const struct file_ops null_ops = DEV_OPS(read_nothing, write_away);
@@ -176,6 +176,8 @@ static int64_t open_tty(int flags, struct file **out)
 	if (fd < 0)
 		return -errno;
 	*out = file_from_host(fd, flags, "/dev/tty");
+	if (*out)
+		(*out)->host_role = FILE_ROLE_TTY;
 	if (!*out) {
 		close(fd);
 		return -ENOMEM;

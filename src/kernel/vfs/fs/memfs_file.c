@@ -142,6 +142,7 @@ static void mf_release(struct file *f)
 }
 
 static const struct file_ops memfs_file_ops = {
+	.name = "memfs",
 	.pread = mf_pread,
 	.pwrite = mf_pwrite,
 	.readdir = mf_readdir,

@@ -193,6 +193,7 @@ static int of_utimens(struct file *f, const struct timespec *ts)
 static void of_release(struct file *f) { ovl_file_free(ovl_file_of(f)); }
 
 static const struct file_ops ovl_dir_ops = {
+	.name = "overlay",
 	.readdir = of_readdir,
 	.chmod = of_chmod,
 	.chown = of_chown,
@@ -322,6 +323,7 @@ static int lf_stat(struct file *f, struct stat *st)
 }
 
 static const struct file_ops ovl_lower_file_ops = {
+	.name = "overlay",
 	.pread = lf_pread,
 	.chmod = of_chmod,
 	.chown = of_chown,

@@ -120,18 +120,21 @@ static void snap_release(struct file *f)
 }
 
 static const struct file_ops text_ops = {
+	.name = "synth",
 	.pread = snap_pread,
 	.stat = snap_stat,
 	.release = snap_release,
 };
 
 static const struct file_ops dir_ops = {
+	.name = "synth",
 	.readdir = snap_readdir,
 	.stat = snap_stat,
 	.release = snap_release,
 };
 
 static const struct file_ops path_ops = {
+	.name = "synth",
 	.stat = snap_stat,
 	.release = snap_release,
 };

@@ -1,0 +1,49 @@
+/* Rebuilding an address space from a snapshot: vmas exactly as they were
+ * (never merged: the snapshot's list already is the merged one), mapped
+ * writable while their pages are filled in, then given their protection. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "mem/mm.h"
+#include "mem/mm_internal.h"
+
+int mm_restore_vma(struct mm *mm, const struct vma *tmpl, int share_fd)
+{
+	if (tmpl->start >= tmpl->end || tmpl->end > mm->limit || (tmpl->start | tmpl->end) & 4095)
+		return -EINVAL;
+	struct vma **pp = &mm->vmas;
+	while (*pp && (*pp)->end <= tmpl->start)
+		pp = &(*pp)->next;
+	if (*pp && (*pp)->start < tmpl->end)
+		return -EINVAL; /* overlaps */
+	struct vma *v = malloc(sizeof *v);
+	if (!v)
+		return -ENOMEM;
+	*v = *tmpl;
+	v->name = tmpl->name ? strdup(tmpl->name) : NULL;
+	v->share_fd = share_fd;
+	size_t len = (size_t)(v->end - v->start);
+	void *p = share_fd >= 0 ? mmap(mm->base + v->start, len, PROT_READ | PROT_WRITE,
+				       MAP_FIXED | MAP_SHARED, share_fd, (off_t)v->offset)
+				: mmap(mm->base + v->start, len, PROT_READ | PROT_WRITE,
+				       MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED) {
+		v->share_fd = -1;
+		mm_free_vma(v);
+		return -ENOMEM;
+	}
+	v->next = *pp;
+	*pp = v;
+	return 0;
+}
+
+int mm_restore_protect(struct mm *mm)
+{
+	for (struct vma *v = mm->vmas; v; v = v->next)
+		if (mprotect(mm->base + v->start, (size_t)(v->end - v->start),
+			     mm_host_prot(v->prot)))
+			return -errno;
+	return 0;
+}

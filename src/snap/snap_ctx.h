@@ -1,0 +1,63 @@
+/* What saving and restoring carry from one subsystem's section to the
+ * next: the numbering of shared objects (address spaces, descriptor
+ * tables, open files, pipes, shared memory) and the first error. */
+#ifndef HEXVM_SNAP_SNAP_CTX_H
+#define HEXVM_SNAP_SNAP_CTX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snap/snap_buf.h"
+#include "snap/snap_file.h"
+#include "snap/snap_ids.h"
+
+struct vm;
+struct task;
+
+#define SNAP_SECTION_BYTES (32u << 20) /* page data is cut into sections of about this */
+
+struct snap_save {
+	struct vm *vm;
+	struct snap_writer *w;
+	struct snap_ids mms, fdtables, files, pipes, tasks;
+	uint64_t shm_ino[256]; /* shared anonymous memory, by host inode */
+	uint64_t shm_dev[256];
+	int nshm;
+	int drop_sockets;
+	int failed;
+	char msg[256];
+	uint64_t pages_written, pages_zero; /* for the report */
+};
+
+/* Records the first error (printf-style) and marks the save failed. */
+void snap_save_fail(struct snap_save *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Writes b as a section with `tag`, then empties it. */
+int snap_emit(struct snap_save *s, const char *tag, struct snap_buf *b);
+
+/* Objects restored so far, by id - 1. */
+struct snap_vec {
+	void **v;
+	size_t n, cap;
+};
+int vec_push(struct snap_vec *v, void *p);
+/* The object with this id (0: NULL); an id out of range fails r. */
+void *vec_at(const struct snap_vec *v, uint64_t id, struct snap_rd *r);
+void vec_free(struct snap_vec *v);
+
+struct snap_load {
+	struct vm *vm;
+	struct snap_vec mms, fdtables, files, pipes, tasks, procs;
+	struct snap_vec shm; /* host memfds, as (void *)(intptr_t)(fd + 1) */
+	struct task *opener; /* a root task of the new machine, for reopening files */
+	int allow_changed;   /* --allow-changed-files */
+	int failed;
+	char msg[256];
+};
+
+void snap_load_fail(struct snap_load *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* After decoding a section: a reader that went bad fails the load. 0 or -1. */
+int snap_check(struct snap_load *l, struct snap_rd *r, const char *what);
+
+#endif

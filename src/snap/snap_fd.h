@@ -1,0 +1,23 @@
+/* Open file descriptions and descriptor tables in a snapshot. A host file
+ * is recorded by its guest path and identity (size, content hash) and
+ * opened again at restore; hexvm's standard descriptors and the terminal
+ * by role; kernel pipes with their bytes; files hexvm serves itself by path
+ * (memfs, overlay, /dev, /proc) or by state (eventfd). */
+#ifndef HEXVM_SNAP_SNAP_FD_H
+#define HEXVM_SNAP_SNAP_FD_H
+
+#include "snap/snap_ctx.h"
+
+struct fdtable;
+
+/* Numbers fdt's files (and their pipes) in s; to be called for every
+ * table before snap_save_files. */
+void snap_number_fdtable(struct snap_save *s, struct fdtable *fdt, int pid);
+/* Sections PIPE..., FILE and FDTB for everything numbered. */
+int snap_save_files(struct snap_save *s);
+
+int snap_load_pipe(struct snap_load *l, struct snap_rd *r);
+int snap_load_files(struct snap_load *l, struct snap_rd *r);
+int snap_load_fdtables(struct snap_load *l, struct snap_rd *r);
+
+#endif

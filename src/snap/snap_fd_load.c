@@ -1,0 +1,191 @@
+/* Restoring open files and descriptor tables. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kernel/vfs/eventfd.h"
+#include "kernel/vfs/file.h"
+#include "kernel/vfs/path.h"
+#include "kernel/vfs/pipe.h"
+#include "kernel/vfs/vfs.h"
+#include "kernel/vm.h"
+#include "snap/snap_fd.h"
+
+enum file_kind { K_ROLE = 1, K_HOST_PATH, K_PIPE, K_REOPEN, K_EVENTFD, K_DROPPED };
+
+#define FILES_MAX  (1u << 24)
+#define HASH_CHUNK (1u << 20)
+
+/* This hexvm's own descriptor for a role the first machine's had. */
+static struct file *role_file(struct snap_load *l, int role, int flags, const char *path)
+{
+	int host = -1;
+	if (role >= FILE_ROLE_STDIN && role <= FILE_ROLE_STDERR)
+		host = fcntl(role - FILE_ROLE_STDIN, F_DUPFD_CLOEXEC, 3);
+	else if (role == FILE_ROLE_TTY)
+		host = open("/dev/tty", (flags & O_ACCMODE) | O_NOCTTY | O_CLOEXEC);
+	if (host < 0) {
+		snap_load_fail(l, "the restored machine needs %s, which this hexvm lacks",
+			       role == FILE_ROLE_TTY ? "a terminal" : "a standard descriptor");
+		return NULL;
+	}
+	struct file *f = file_from_host(host, flags, path);
+	if (f)
+		f->host_role = role;
+	return f;
+}
+
+static uint64_t content_hash(int fd, uint64_t size)
+{
+	uint8_t *buf = malloc(HASH_CHUNK);
+	uint64_t h = 0;
+	for (uint64_t off = 0; buf && off < size;) {
+		ssize_t n = pread(fd, buf, HASH_CHUNK, (off_t)off);
+		if (n <= 0)
+			break;
+		h = h * 31 + snap_hash(buf, (size_t)n);
+		off += (uint64_t)n;
+	}
+	free(buf);
+	return h;
+}
+
+/* Opens guest path as the machine itself, with the flags it had. */
+static struct file *reopen(struct snap_load *l, const char *path, int flags)
+{
+	struct vpath vp;
+	struct file *f = NULL;
+	int open_flags = flags & ~(O_CREAT | O_EXCL | O_TRUNC);
+	int64_t rc = path ? vfs_resolve(l->opener, NULL, path, 0, &vp) : -ENOENT;
+	if (!rc)
+		rc = path_open(l->opener, &vp, open_flags, 0, &f);
+	if (rc) {
+		snap_load_fail(l, "%s: cannot open it again: %s", path ? path : "?",
+			       strerror((int)-rc));
+		return NULL;
+	}
+	f->flags = flags & ~(O_CREAT | O_EXCL | O_TRUNC);
+	return f;
+}
+
+static struct file *host_path_file(struct snap_load *l, struct snap_rd *r, const char *path,
+				   int flags)
+{
+	uint64_t pos = sr_u64(r), size = sr_u64(r), hash = sr_u64(r);
+	if (r->bad)
+		return NULL;
+	struct file *f = reopen(l, path, flags);
+	struct stat st;
+	if (!f)
+		return NULL;
+	if (f->host_fd < 0 || fstat(f->host_fd, &st)) {
+		snap_load_fail(l, "%s: no longer a host file", path);
+		file_put(f);
+		return NULL;
+	}
+	int same = !S_ISREG(st.st_mode) ||
+		   ((uint64_t)st.st_size == size && content_hash(f->host_fd, size) == hash);
+	if (!same && !l->allow_changed) {
+		snap_load_fail(l, "%s: the host file changed since the snapshot (size %llu, now "
+				  "%llu%s); --allow-changed-files restores anyway",
+			       path, (unsigned long long)size, (unsigned long long)st.st_size,
+			       (uint64_t)st.st_size == size ? ", other contents" : "");
+		file_put(f);
+		return NULL;
+	}
+	lseek(f->host_fd, (off_t)pos, SEEK_SET);
+	return f;
+}
+
+static struct file *get_file(struct snap_load *l, struct snap_rd *r)
+{
+	int flags = sr_i32(r);
+	char *path = sr_str(r);
+	int kind = sr_u8(r);
+	struct file *f = NULL;
+	uint64_t count, ino;
+	int sem;
+	struct pipe *p;
+	switch (r->bad ? 0 : kind) {
+	case K_ROLE:
+		f = role_file(l, (int)sr_u32(r), flags, path);
+		break;
+	case K_HOST_PATH:
+		f = host_path_file(l, r, path, flags);
+		break;
+	case K_PIPE:
+		p = vec_at(&l->pipes, sr_u32(r), r);
+		f = p ? pipe_file_restore(p, flags, path) : NULL;
+		break;
+	case K_REOPEN:
+		count = sr_u64(r);
+		if ((f = r->bad ? NULL : reopen(l, path, flags)) != NULL)
+			f->pos = count;
+		break;
+	case K_EVENTFD:
+		count = sr_u64(r);
+		sem = (int)sr_u32(r);
+		ino = sr_u64(r);
+		f = r->bad ? NULL : eventfd_restore(l->vm, count, sem, ino, flags);
+		break;
+	case K_DROPPED:
+		break;
+	default:
+		sr_fail(r, "unknown kind of file");
+	}
+	if (!f && !r->bad && !l->failed && kind != K_DROPPED)
+		snap_load_fail(l, "%s: cannot restore this file (out of memory)", path ? path : "?");
+	free(path);
+	return f;
+}
+
+int snap_load_files(struct snap_load *l, struct snap_rd *r)
+{
+	uint64_t n = sr_count(r, FILES_MAX);
+	for (uint64_t k = 0; k < n && !r->bad && !l->failed; k++)
+		if (vec_push(&l->files, get_file(l, r)))
+			snap_load_fail(l, "out of memory");
+	return snap_check(l, r, "FILE");
+}
+
+static struct fdtable *get_fdtable(struct snap_load *l, struct snap_rd *r)
+{
+	struct fdtable *t = fdtable_create();
+	if (!t) {
+		snap_load_fail(l, "out of memory");
+		return NULL;
+	}
+	t->refs = 0; /* each process that uses it takes a reference */
+	t->limit = sr_i32(r);
+	if (t->limit < 0 || t->limit > FDTABLE_MAX)
+		sr_fail(r, "a descriptor limit is out of range");
+	uint32_t n = sr_u32(r);
+	for (uint32_t k = 0; k < n && !r->bad; k++) {
+		uint32_t fd = sr_u32(r);
+		uint8_t cloexec = sr_u8(r);
+		struct file *f = vec_at(&l->files, sr_u32(r), r);
+		if (fd >= FDTABLE_MAX || t->files[fd]) {
+			sr_fail(r, "a descriptor number is out of range or twice");
+			break;
+		}
+		if (f) {
+			t->files[fd] = file_get(f);
+			t->cloexec[fd] = cloexec != 0;
+		}
+	}
+	return t;
+}
+
+int snap_load_fdtables(struct snap_load *l, struct snap_rd *r)
+{
+	uint64_t n = sr_count(r, FILES_MAX);
+	for (uint64_t k = 0; k < n && !r->bad && !l->failed; k++) {
+		struct fdtable *t = get_fdtable(l, r);
+		if (t && vec_push(&l->fdtables, t))
+			snap_load_fail(l, "out of memory");
+	}
+	return snap_check(l, r, "FDTB");
+}

@@ -1,0 +1,160 @@
+/* Restoring a machine: read and check the whole snapshot, set up the
+ * filesystems (with the root re-pointed if asked), then rebuild memory,
+ * files, processes and tasks in the order they refer to each other. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kernel/vfs/file.h"
+#include "kernel/vfs/fs/memfs_snap.h"
+#include "kernel/vfs/fs/overlay.h"
+#include "kernel/vfs/setup.h"
+#include "kernel/vfs/vfs.h"
+#include "kernel/vm.h"
+#include "mem/mm.h"
+#include "snap/snap.h"
+#include "snap/snap_fd.h"
+#include "snap/snap_machine.h"
+#include "snap/snap_mem.h"
+#include "snap/snap_task.h"
+
+typedef int section_fn(struct snap_load *l, struct snap_rd *r);
+
+static int load_fs(struct snap_load *l, struct snap_rd *r)
+{
+	struct mount *root = vfs_mount_of(l->vm, "/", NULL);
+	if (!root || strcmp(root->fs->type, "overlay")) {
+		snap_load_fail(l, "the snapshot holds an overlay's files; restore it with --overlay "
+				  "or without --root re-pointing it to a plain directory");
+		return -1;
+	}
+	memfs_snap_load(overlay_upper(root->fs), r);
+	return snap_check(l, r, "FSUP");
+}
+
+static const struct {
+	const char *tag;
+	section_fn *fn;
+} sections[] = {
+	{"FSUP", load_fs},	    {"SHMM", snap_load_shm},	   {"MMAP", snap_load_mm},
+	{"PAGE", snap_load_pages},  {"PIPE", snap_load_pipe},	   {"FILE", snap_load_files},
+	{"FDTB", snap_load_fdtables}, {"PROC", snap_load_procs}, {"TASK", snap_load_tasks},
+};
+
+static int load_section(struct snap_load *l, const struct snap_section *sec)
+{
+	struct snap_rd r;
+	sr_init(&r, sec->data, (size_t)sec->len);
+	for (size_t k = 0; k < sizeof sections / sizeof sections[0]; k++)
+		if (!strcmp(sec->tag, sections[k].tag)) {
+			if (sections[k].fn(l, &r))
+				return -1;
+			if (r.pos != r.len && strcmp(sec->tag, "PAGE"))
+				snap_load_fail(l, "section %s: %zu bytes left over", sec->tag,
+					       r.len - r.pos);
+			return l->failed ? -1 : 0;
+		}
+	if (!strcmp(sec->tag, "INFO"))
+		return 0; /* the summary, for people */
+	snap_load_fail(l, "unknown section %s", sec->tag);
+	return -1;
+}
+
+/* A root task of the new machine that reopens files by their paths. */
+static struct task *make_opener(struct vm *vm)
+{
+	struct process *p = calloc(1, sizeof *p);
+	struct task *t = calloc(1, sizeof *t);
+	if (!p || !t) {
+		free(p);
+		free(t);
+		return NULL;
+	}
+	p->root = "/";
+	p->cwd = "/";
+	t->proc = p;
+	t->vm = vm;
+	return t;
+}
+
+static void release_load(struct snap_load *l)
+{
+	for (size_t k = 0; k < l->files.n; k++)
+		file_put(l->files.v[k]); /* the tables hold them now */
+	for (size_t k = 0; k < l->mms.n; k++) {
+		struct mm *mm = l->mms.v[k];
+		mm->refs++;
+		mm_put(mm); /* an address space no process uses goes */
+	}
+	for (size_t k = 0; k < l->shm.n; k++)
+		close((int)(intptr_t)l->shm.v[k] - 1);
+	if (l->opener)
+		free(l->opener->proc);
+	free(l->opener);
+	vec_free(&l->mms);
+	vec_free(&l->fdtables);
+	vec_free(&l->files);
+	vec_free(&l->pipes);
+	vec_free(&l->tasks);
+	vec_free(&l->shm);
+	snap_free_proc_links(&l->procs);
+}
+
+static int rebuild(struct snap_load *l, const struct snap_image *img, struct machine_image *m,
+		   const struct restore_options *opt)
+{
+	struct snap_rd r;
+	if (!img->nsections || strcmp(img->sections[0].tag, "MACH")) {
+		snap_load_fail(l, "the snapshot does not begin with the machine section");
+		return -1;
+	}
+	sr_init(&r, img->sections[0].data, (size_t)img->sections[0].len);
+	if (snap_get_machine(&r, m))
+		return snap_check(l, &r, "MACH");
+	struct vfs_config cfg = {opt->root_dir ? opt->root_dir : m->root_dir,
+				 opt->overlay || m->overlay};
+	char msg[256];
+	if (vfs_setup(l->vm, &cfg, msg, sizeof msg)) {
+		snap_load_fail(l, "%s", msg);
+		return -1;
+	}
+	if (!(l->opener = make_opener(l->vm))) {
+		snap_load_fail(l, "out of memory");
+		return -1;
+	}
+	for (size_t k = 1; k < img->nsections; k++)
+		if (load_section(l, &img->sections[k]))
+			return -1;
+	for (size_t k = 0; k < l->mms.n; k++)
+		((struct mm *)l->mms.v[k])->sink = &l->vm->block_totals;
+	if (snap_load_mm_finish(l))
+		return -1;
+	if (l->vm->snap) {
+		snprintf(l->vm->snap->root_dir, sizeof l->vm->snap->root_dir, "%s", cfg.root_dir);
+		l->vm->snap->overlay = cfg.overlay;
+	}
+	if (snap_apply_machine(l->vm, m))
+		snap_load_fail(l, "the machine's first process or scheduled threads are missing");
+	return l->failed ? -1 : 0;
+}
+
+int snap_restore(struct vm *vm, const char *path, const struct restore_options *opt, char *msg,
+		 size_t size)
+{
+	struct snap_image img;
+	char why[256];
+	if (snap_image_read(&img, path, stdout, why, sizeof why)) {
+		snprintf(msg, size, "%s: %s", path, why);
+		return -1;
+	}
+	struct snap_load l = {.vm = vm, .allow_changed = opt->allow_changed};
+	struct machine_image m = {0};
+	int rc = rebuild(&l, &img, &m, opt);
+	release_load(&l);
+	free(m.root_dir);
+	snap_image_free(&img);
+	if (rc)
+		snprintf(msg, size, "%s: cannot restore: %s", path, l.msg);
+	return rc;
+}

@@ -1,0 +1,291 @@
+/* Saving and restoring address spaces. */
+#include "snap/snap_mem.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#ifdef __linux__
+#include <sys/sysinfo.h>
+#endif
+#include <unistd.h>
+
+#include "interp/block.h"
+#include "mem/mm.h"
+
+#define SCAN_PAGES 512
+#define VMAS_MAX   (1u << 20)
+
+static int page_is_zero(const uint8_t *p)
+{
+	uint64_t acc = 0;
+	const uint64_t *w = (const uint64_t *)p;
+	for (size_t k = 0; k < PAGE_SIZE_G / 8; k++)
+		acc |= w[k];
+	return acc == 0;
+}
+
+/* Without swap, a page the host never made resident was never written. */
+static int host_has_no_swap(void)
+{
+#ifdef __linux__
+	struct sysinfo si;
+	return sysinfo(&si) == 0 && si.totalswap == 0;
+#else
+	return 0;
+#endif
+}
+
+static int shm_id(struct snap_save *s, int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st))
+		return -1;
+	for (int k = 0; k < s->nshm; k++)
+		if (s->shm_ino[k] == (uint64_t)st.st_ino && s->shm_dev[k] == (uint64_t)st.st_dev)
+			return k + 1;
+	if (s->nshm == 256)
+		return -1;
+	s->shm_ino[s->nshm] = (uint64_t)st.st_ino;
+	s->shm_dev[s->nshm] = (uint64_t)st.st_dev;
+	struct snap_buf b = {0};
+	sb_u32(&b, (uint32_t)s->nshm + 1);
+	sb_u64(&b, (uint64_t)st.st_size);
+	size_t at = b.len;
+	sb_bytes(&b, NULL, 0);
+	if (!b.oom && (b.data = realloc(b.data, at + (size_t)st.st_size)) != NULL) {
+		b.cap = b.len = at + (size_t)st.st_size;
+		if (pread(fd, b.data + at, (size_t)st.st_size, 0) != st.st_size)
+			b.oom = 1;
+	}
+	s->nshm++;
+	int rc = snap_emit(s, "SHMM", &b);
+	sb_free(&b);
+	return rc ? -1 : s->nshm;
+}
+
+static void put_vma(struct snap_save *s, struct snap_buf *b, const struct vma *v)
+{
+	int shm = 0;
+	if (v->share_fd >= 0) {
+		if (!(v->flags & VMA_ANON)) {
+			snap_save_fail(s, "a MAP_SHARED mapping of host file %s at 0x%llx cannot be "
+					  "held by a snapshot", v->name ? v->name : "?",
+				       (unsigned long long)v->start);
+			return;
+		}
+		shm = shm_id(s, v->share_fd);
+		if (shm < 0)
+			snap_save_fail(s, "cannot read shared memory at 0x%llx",
+				       (unsigned long long)v->start);
+	}
+	sb_u64(b, v->start);
+	sb_u64(b, v->end);
+	sb_u32(b, (uint32_t)v->prot);
+	sb_u32(b, (uint32_t)v->flags);
+	sb_u64(b, v->offset);
+	sb_str(b, v->name);
+	sb_u32(b, (uint32_t)shm);
+}
+
+static void put_map(struct snap_save *s, struct snap_buf *b, const struct mm *mm, uint32_t id)
+{
+	sb_u32(b, id);
+	sb_u8(b, (uint8_t)mm->mode64);
+	sb_u64(b, mm->brk_start);
+	sb_u64(b, mm->brk);
+	sb_u64(b, mm->arg_start);
+	sb_u64(b, mm->arg_end);
+	sb_u64(b, mm->env_start);
+	sb_u64(b, mm->env_end);
+	sb_u64(b, mm->mmap_top);
+	uint64_t n = 0;
+	for (const struct vma *v = mm->vmas; v; v = v->next)
+		n++;
+	sb_u64(b, n);
+	for (const struct vma *v = mm->vmas; v; v = v->next)
+		put_vma(s, b, v);
+}
+
+/* One run of pages: address, count, bytes. */
+static int flush_run(struct snap_save *s, struct snap_buf *b, uint32_t id, const struct mm *mm,
+		     uint64_t start, uint64_t npages)
+{
+	if (!npages)
+		return 0;
+	if (!b->len)
+		sb_u32(b, id);
+	sb_u64(b, start);
+	sb_u64(b, npages);
+	sb_bytes(b, mm->base + start, (size_t)(npages * PAGE_SIZE_G));
+	s->pages_written += npages;
+	return b->len >= SNAP_SECTION_BYTES ? snap_emit(s, "PAGE", b) : 0;
+}
+
+/* The private pages of v worth writing: resident (or possibly swapped out)
+ * and not all zero. Shared memory went with its SHMM section. */
+static int put_pages(struct snap_save *s, struct snap_buf *b, uint32_t id, const struct mm *mm,
+		     const struct vma *v, int no_swap)
+{
+	unsigned char resident[SCAN_PAGES];
+	int readable = (v->prot & (GPROT_READ | GPROT_WRITE | GPROT_EXEC)) != 0;
+	if (v->share_fd >= 0)
+		return 0;
+	if (!readable && mprotect(mm->base + v->start, (size_t)(v->end - v->start), PROT_READ))
+		return -1;
+	uint64_t run = 0, run_n = 0;
+	for (uint64_t at = v->start; at < v->end && !s->failed;) {
+		uint64_t len = v->end - at < SCAN_PAGES * PAGE_SIZE_G ? v->end - at
+								    : SCAN_PAGES * PAGE_SIZE_G;
+		int have = mincore(mm->base + at, (size_t)len, resident) == 0;
+		for (uint64_t k = 0; k < len / PAGE_SIZE_G; k++) {
+			uint64_t page = at + k * PAGE_SIZE_G;
+			int keep = (have && !(resident[k] & 1) && no_swap)
+					   ? 0
+					   : !page_is_zero(mm->base + page);
+			if (keep && run_n && run + run_n * PAGE_SIZE_G == page) {
+				run_n++;
+				continue;
+			}
+			if (!keep)
+				s->pages_zero++;
+			if (flush_run(s, b, id, mm, run, run_n))
+				return -1;
+			run = page;
+			run_n = keep ? 1 : 0;
+		}
+		at += len;
+	}
+	int rc = flush_run(s, b, id, mm, run, run_n);
+	if (!readable)
+		mprotect(mm->base + v->start, (size_t)(v->end - v->start), PROT_NONE);
+	return rc;
+}
+
+int snap_save_mm(struct snap_save *s, struct mm *mm)
+{
+	uint32_t id = ids_find(&s->mms, mm);
+	struct snap_buf b = {0};
+	put_map(s, &b, mm, id);
+	snap_emit(s, "MMAP", &b);
+	int no_swap = host_has_no_swap();
+	for (const struct vma *v = mm->vmas; v && !s->failed; v = v->next)
+		if (put_pages(s, &b, id, mm, v, no_swap))
+			snap_save_fail(s, "cannot read guest memory at 0x%llx: %s",
+				       (unsigned long long)v->start, strerror(errno));
+	if (b.len)
+		snap_emit(s, "PAGE", &b);
+	sb_free(&b);
+	return s->failed ? -1 : 0;
+}
+
+int snap_load_shm(struct snap_load *l, struct snap_rd *r)
+{
+	uint32_t id = sr_u32(r);
+	uint64_t size = sr_u64(r);
+	const uint8_t *data = sr_view(r, (size_t)size);
+	if (snap_check(l, r, "SHMM"))
+		return -1;
+	if (id != l->shm.n + 1) {
+		snap_load_fail(l, "section SHMM: shared memory out of order");
+		return -1;
+	}
+	int fd = -1;
+#ifdef __linux__
+	fd = memfd_create("hexvm-shared", MFD_CLOEXEC);
+#endif
+	if (fd < 0 || ftruncate(fd, (off_t)size) || pwrite(fd, data, (size_t)size, 0) != (ssize_t)size ||
+	    vec_push(&l->shm, (void *)(intptr_t)(fd + 1))) {
+		snap_load_fail(l, "cannot recreate shared memory: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+static int get_vma(struct snap_load *l, struct snap_rd *r, struct mm *mm)
+{
+	struct vma v = {0};
+	v.start = sr_u64(r);
+	v.end = sr_u64(r);
+	v.prot = (int)sr_u32(r);
+	v.flags = (int)sr_u32(r);
+	v.offset = sr_u64(r);
+	char *name = sr_str(r);
+	uint32_t shm = sr_u32(r);
+	void *shm_fd = vec_at(&l->shm, shm, r);
+	int fd = shm_fd ? fcntl((int)(intptr_t)shm_fd - 1, F_DUPFD_CLOEXEC, 0) : -1;
+	v.name = name;
+	int rc = r->bad ? 0 : mm_restore_vma(mm, &v, fd);
+	free(name);
+	if (rc) {
+		sr_fail(r, "a mapping is out of place or cannot be made");
+		if (fd >= 0)
+			close(fd);
+	}
+	return r->bad ? -1 : 0;
+}
+
+int snap_load_mm(struct snap_load *l, struct snap_rd *r)
+{
+	uint32_t id = sr_u32(r);
+	int mode64 = sr_u8(r) != 0;
+	if (snap_check(l, r, "MMAP"))
+		return -1;
+	struct mm *mm = id == l->mms.n + 1 ? mm_create(mode64) : NULL;
+	if (!mm || vec_push(&l->mms, mm)) {
+		snap_load_fail(l, "section MMAP: %s", mm ? "out of memory" : "address space out of order or no window");
+		if (mm)
+			mm_put(mm);
+		return -1;
+	}
+	mm->refs = 0; /* each process that uses it takes a reference */
+	mm->brk_start = sr_u64(r);
+	mm->brk = sr_u64(r);
+	mm->arg_start = sr_u64(r);
+	mm->arg_end = sr_u64(r);
+	mm->env_start = sr_u64(r);
+	mm->env_end = sr_u64(r);
+	mm->mmap_top = sr_u64(r);
+	uint64_t n = sr_count(r, VMAS_MAX);
+	for (uint64_t k = 0; k < n && !r->bad; k++)
+		get_vma(l, r, mm);
+	return snap_check(l, r, "MMAP");
+}
+
+int snap_load_pages(struct snap_load *l, struct snap_rd *r)
+{
+	struct mm *mm = vec_at(&l->mms, sr_u32(r), r);
+	if (!mm && !r->bad)
+		sr_fail(r, "pages of no address space");
+	while (!r->bad && r->pos < r->len) {
+		uint64_t start = sr_u64(r), n = sr_u64(r);
+		const uint8_t *data = n < (1ull << 40) ? sr_view(r, (size_t)(n * PAGE_SIZE_G)) : NULL;
+		if (!data || (start & 4095)) {
+			sr_fail(r, "a run of pages is malformed");
+			break;
+		}
+		uint64_t len = n * PAGE_SIZE_G;
+		if (!mm_access_ok(mm, start, len, 0) || start + len < start) {
+			sr_fail(r, "pages lie outside the mappings");
+			break;
+		}
+		memcpy(mm->base + start, data, (size_t)len);
+	}
+	return snap_check(l, r, "PAGE");
+}
+
+int snap_load_mm_finish(struct snap_load *l)
+{
+	for (size_t k = 0; k < l->mms.n; k++) {
+		struct mm *mm = l->mms.v[k];
+		if (mm_restore_protect(mm)) {
+			snap_load_fail(l, "cannot protect a restored address space: %s", strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,126 @@
+/* Taking a snapshot: number the shared objects, then write the machine,
+ * the overlay's files, address spaces, files, processes and tasks. */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/termsig.h"
+#include "kernel/vfs/fs/memfs_snap.h"
+#include "kernel/vfs/fs/overlay.h"
+#include "kernel/vfs/vfs.h"
+#include "kernel/vm.h"
+#include "snap/snap.h"
+#include "snap/snap_fd.h"
+#include "snap/snap_info.h"
+#include "snap/snap_machine.h"
+#include "snap/snap_mem.h"
+#include "snap/snap_task.h"
+
+static void check_machine(struct snap_save *s)
+{
+	if (s->vm->locks)
+		snap_save_fail(s, "advisory locks are held, which snapshots do not hold yet");
+	if (s->vm->timerfds)
+		snap_save_fail(s, "timerfds exist, which snapshots do not hold yet");
+}
+
+static void save_fs(struct snap_save *s, struct snap_buf *b)
+{
+	struct mount *root = vfs_mount_of(s->vm, "/", NULL);
+	if (!root || strcmp(root->fs->type, "overlay"))
+		return;
+	if (memfs_snap_save(overlay_upper(root->fs), b))
+		snap_save_fail(s, "out of memory while saving the overlay's files");
+	snap_emit(s, "FSUP", b);
+}
+
+static void write_all(struct snap_save *s)
+{
+	struct snap_buf b = {0};
+	const struct snap_config *cfg = s->vm->snap;
+	snap_put_machine(&b, s->vm, cfg->root_dir, cfg->overlay);
+	snap_emit(s, "MACH", &b);
+	save_fs(s, &b);
+	for (size_t k = 0; k < s->mms.n && !s->failed; k++)
+		snap_save_mm(s, (struct mm *)s->mms.order[k]);
+	if (!s->failed)
+		snap_save_files(s);
+	if (!s->failed)
+		snap_save_procs(s);
+	snap_put_summary(s, &b);
+	snap_emit(s, "INFO", &b);
+	sb_free(&b);
+}
+
+int snap_take(struct vm *vm, const char *path, char *msg, size_t size)
+{
+	struct snap_writer w;
+	struct snap_save s = {.vm = vm, .w = &w, .drop_sockets = vm->snap->drop_sockets};
+	check_machine(&s);
+	snap_number_procs(&s);
+	if (s.mms.oom || s.files.oom || s.fdtables.oom || s.pipes.oom)
+		snap_save_fail(&s, "out of memory");
+	if (!s.failed && snapw_open(&w, path, !vm->snap->plain))
+		snap_save_fail(&s, "%s", w.msg);
+	else if (!s.failed) {
+		write_all(&s);
+		if (s.failed)
+			snapw_abort(&w);
+		else if (snapw_close(&w))
+			snap_save_fail(&s, "%s", w.msg);
+	}
+	ids_free(&s.mms);
+	ids_free(&s.fdtables);
+	ids_free(&s.files);
+	ids_free(&s.pipes);
+	ids_free(&s.tasks);
+	if (s.failed)
+		snprintf(msg, size, "cannot snapshot: %s", s.msg);
+	return s.failed ? -1 : 0;
+}
+
+static int take(struct vm *vm, const char *path, const char *why)
+{
+	char msg[320];
+	if (snap_take(vm, path, msg, sizeof msg)) {
+		fprintf(stderr, "hexvm: %s\n", msg);
+		vm->exit_status = 71;
+		return 1;
+	}
+	if (strcmp(path, "-"))
+		fprintf(stderr, "hexvm: snapshot written to %s (%s, %llu instructions)\n", path,
+			why, (unsigned long long)vm->icount);
+	return 0;
+}
+
+/* --snapshot-stop: hexvm's work ends with the snapshot. */
+static int stop_after(struct vm *vm, int failed)
+{
+	if (!failed && !vm->snap->stop)
+		return 0;
+	if (!failed)
+		vm->exit_status = 0;
+	return 1;
+}
+
+int snap_poll(struct vm *vm)
+{
+	struct snap_config *cfg = vm->snap;
+	if (cfg->at_path && !cfg->at_done && vm->icount >= cfg->at) {
+		cfg->at_done = 1;
+		if (stop_after(vm, take(vm, cfg->at_path, "--snapshot-at")))
+			return 1;
+	}
+	if (cfg->signal_path && hostsig_take(cfg->signal))
+		return stop_after(vm, take(vm, cfg->signal_path, "on a signal"));
+	return 0;
+}
+
+void snap_at_exit(struct vm *vm)
+{
+	if (vm->snap && vm->snap->exit_path)
+		take(vm, vm->snap->exit_path, "at exit");
+}

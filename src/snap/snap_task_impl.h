@@ -1,0 +1,15 @@
+/* What the process and thread halves of snap_task share. */
+#ifndef HEXVM_SNAP_SNAP_TASK_IMPL_H
+#define HEXVM_SNAP_SNAP_TASK_IMPL_H
+
+#include "kernel/vm.h"
+#include "snap/snap_ctx.h"
+
+void snap_put_siginfo(struct snap_buf *b, const struct siginfo_k *i);
+void snap_get_siginfo(struct snap_rd *r, struct siginfo_k *i);
+/* One task: registers, signal state, and its parked call. */
+void snap_put_task(struct snap_save *s, struct snap_buf *b, const struct task *t);
+/* A task of the new machine; its process must be restored already. */
+struct task *snap_get_task(struct snap_load *l, struct snap_rd *r);
+
+#endif
