@@ -139,15 +139,16 @@ static int check_header(struct snap_image *img, const uint8_t *h, size_t n, char
 		snprintf(msg, size, "truncated: the header ends early");
 		return -1;
 	}
-	if (get_le(h + SNAP_MAGIC_LEN + 8, 8) != snap_hash(h, SNAP_MAGIC_LEN + 8)) {
-		snprintf(msg, size, "corrupt header (checksum mismatch)");
-		return -1;
-	}
+	/* the version first: another version's header may be laid out otherwise */
 	img->version = (uint32_t)get_le(h + SNAP_MAGIC_LEN, 4);
 	img->flags = (uint32_t)get_le(h + SNAP_MAGIC_LEN + 4, 4);
 	if (img->version != SNAP_VERSION) {
 		snprintf(msg, size, "snapshot format version %u; this hexvm reads version %u",
 			 img->version, SNAP_VERSION);
+		return -1;
+	}
+	if (get_le(h + SNAP_MAGIC_LEN + 8, 8) != snap_hash(h, SNAP_MAGIC_LEN + 8)) {
+		snprintf(msg, size, "corrupt header (checksum mismatch)");
 		return -1;
 	}
 	if (img->flags & ~SNAP_FLAG_ZSTD) {

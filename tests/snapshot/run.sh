@@ -1,0 +1,313 @@
+#!/usr/bin/env bash
+# Snapshot suite: the machine written to a file at some point, restored in a fresh hexvm,
+# must finish exactly as the uninterrupted run does (stdout, exit status, files).
+#
+#   snapshot.pipeline          busybox sh running pipeline.sh (several processes, pipes with
+#                              bytes in flight, a file written): snapshots at 50 instruction
+#                              counts spread over the run, each restored
+#   snapshot.threads.x64/.m32  tests/guest/threads.c (pthreads, futexes): 50 points each
+#   snapshot.overlay           pipeline.sh under --overlay: restore with --overlay --export;
+#                              the exported tree equals the uninterrupted run's
+#   snapshot.stream            `hexvm --snapshot-at N --snapshot-stop - ... | hexvm restore -`
+#   snapshot.signal            --snapshot-on USR1 while running; the restored run's output is
+#                              the rest of the uninterrupted one
+#   snapshot.exit              --snapshot-on-exit: restoring gives the exit status
+#   snapshot.plain             --snapshot-plain (uncompressed) restores too
+#   snapshot.hostfile          a host file open across the snapshot: restored from a copy of
+#                              the directory elsewhere; a changed file is refused
+#                              (and accepted with --allow-changed-files)
+#   snapshot.bad.*             truncated file, a flipped byte in every section, wrong
+#                              version, wrong magic: one line, exit status 65, nothing made
+#
+# Snapshots are taken at scheduler turns (the first at or after N instructions), so the
+# points are counts of the whole machine. Needs busybox (Debian busybox-static) and python3.
+
+source "$(dirname "$0")/../lib.sh"
+suite_init snapshot
+DIR=$TESTS_DIR/snapshot
+BUSYBOX=$(command -v busybox || true)
+POINTS=${SNAPSHOT_POINTS:-50}
+
+# total_insns OUTDIR CMD...: runs CMD under hexvm -Z; prints the machine's instruction count.
+total_insns() {
+    local out=$1
+    shift
+    (cd "$out/work" && "$HEXVM" -Z --log "$out/stats" "$@" >"$out/full.out" 2>"$out/full.err" </dev/null)
+    echo $? >"$out/full.status"
+    awk '/guest instructions/ { print $3 }' "$out/stats"
+}
+
+# fresh_work OUTDIR: an empty working directory for one run.
+fresh_work() {
+    rm -rf "$1/work"
+    mkdir -p "$1/work"
+}
+
+# split_run OUTDIR N CMD...: snapshot at N and stop, restore; stdout of both halves
+# concatenated to OUTDIR/split.out, statuses and the working directory's files compared.
+split_run() {
+    local out=$1 n=$2
+    shift 2
+    fresh_work "$out"
+    (cd "$out/work" && "$HEXVM" --snapshot-at "$n" "$out/s.snap" --snapshot-stop "$@" \
+        >"$out/p1.out" 2>"$out/p1.err" </dev/null)
+    local rc1=$?
+    (cd "$out/work" && "$HEXVM" restore "$out/s.snap" >"$out/p2.out" 2>"$out/p2.err" </dev/null)
+    local rc2=$?
+    cat "$out/p1.out" "$out/p2.out" >"$out/split.out"
+    if [ $rc1 -ne 0 ]; then
+        echo "point $n: the first half exited $rc1: $(head -c 200 "$out/p1.err")"
+    elif [ $rc2 -ne "$(cat "$out/full.status")" ]; then
+        echo "point $n: restored run exited $rc2, uninterrupted $(cat "$out/full.status"): $(head -c 200 "$out/p2.err")"
+    elif ! cmp -s "$out/split.out" "$out/full.out"; then
+        echo "point $n: stdout differs from the uninterrupted run"
+    elif ! diff -r "$out/work" "$out/full.work" >/dev/null; then
+        echo "point $n: the files left differ"
+    fi
+    rm -f "$out/s.snap"
+}
+
+# points_case NAME CMD...: POINTS snapshots spread over the run, each restored.
+points_case() {
+    local name=$1 out=$OUT/$1
+    shift
+    mkdir -p "$out"
+    fresh_work "$out"
+    local total
+    total=$(total_insns "$out" "$@")
+    rm -rf "$out/full.work"
+    cp -a "$out/work" "$out/full.work"
+    if [ -z "$total" ] || [ "$total" -lt 1000000 ]; then
+        result_fail "$name" "the uninterrupted run did not report its instruction count" "$out/full.err"
+        return
+    fi
+    : >"$out/failures"
+    local k
+    for ((k = 1; k <= POINTS; k++)); do
+        split_run "$out" $((total * k / (POINTS + 1))) "$@" >>"$out/failures"
+    done
+    if [ -s "$out/failures" ]; then
+        result_fail "$name" "$(grep -c . "$out/failures") of $POINTS points differ" "$out/failures"
+    else
+        result_pass "$name"
+        echo "    $POINTS/$POINTS points identical ($total instructions)" >>"$(result_file "$name")"
+    fi
+}
+
+overlay_case() {
+    local name=snapshot.overlay out=$OUT/overlay total
+    mkdir -p "$out"
+    fresh_work "$out"
+    local abs
+    (cd "$out/work" && "$HEXVM" -Z --log "$out/stats" --overlay --export "$out/full.export" \
+        "$BUSYBOX" sh "$DIR/pipeline.sh" >"$out/full.out" 2>&1 </dev/null)
+    echo $? >"$out/full.status"
+    total=$(awk '/guest instructions/ { print $3 }' "$out/stats")
+    (cd "$out/work" && "$HEXVM" --overlay --snapshot-at $((total / 2)) "$out/s.snap" \
+        --snapshot-stop "$BUSYBOX" sh "$DIR/pipeline.sh" >"$out/p1.out" 2>"$out/p1.err" </dev/null)
+    (cd "$out/work" && "$HEXVM" --overlay --export "$out/split.export" restore "$out/s.snap" \
+        >"$out/p2.out" 2>"$out/p2.err" </dev/null)
+    local rc2=$?
+    {
+        [ -z "$(ls -A "$out/work")" ] || echo "the host directory changed under --overlay"
+        [ "$rc2" = "$(cat "$out/full.status")" ] || echo "restored run exited $rc2"
+        cat "$out/p1.out" "$out/p2.out" | cmp -s - "$out/full.out" || echo "stdout differs"
+        diff -r "$out/full.export" "$out/split.export" | head -5
+    } >"$out/diff"
+    if [ -s "$out/diff" ]; then
+        result_fail "$name" "the restored overlay machine differs" "$out/diff"
+    else
+        result_pass "$name"
+    fi
+}
+
+stream_case() {
+    local name=snapshot.stream out=$OUT/stream total
+    mkdir -p "$out"
+    fresh_work "$out"
+    total=$(total_insns "$out" "$BUSYBOX" sh "$DIR/pipeline.sh")
+    fresh_work "$out"
+    (cd "$out/work" && "$HEXVM" --snapshot-at $((total / 3)) - --snapshot-stop "$BUSYBOX" sh \
+        "$DIR/pipeline.sh" </dev/null 2>"$out/p1.err" | "$HEXVM" restore - >"$out/stream.out" \
+        2>"$out/p2.err")
+    local rc=$?
+    if [ "$rc" = "$(cat "$out/full.status")" ] && cmp -s "$out/stream.out" "$out/full.out"; then
+        result_pass "$name"
+    else
+        echo "status $rc; stderr: $(cat "$out/p1.err" "$out/p2.err")" >"$out/diff"
+        diff "$out/full.out" "$out/stream.out" >>"$out/diff"
+        result_fail "$name" "a machine moved through a pipe does not finish the same" "$out/diff"
+    fi
+}
+
+signal_case() {
+    local name=snapshot.signal out=$OUT/signal
+    mkdir -p "$out"
+    fresh_work "$out"
+    rm -f "$out/s.snap"
+    (cd "$out/work" && exec "$HEXVM" --snapshot-on USR1 "$out/s.snap" "$OUT/spin.x64" \
+        >"$out/run.out" 2>"$out/run.err" </dev/null) &
+    local pid=$! k
+    for ((k = 0; k < 50 && ! -s "$out/run.out"; k++)); do sleep 0.1; done
+    kill -USR1 $pid 2>/dev/null
+    wait $pid
+    local rc1=$?
+    (cd "$out/work" && "$HEXVM" restore "$out/s.snap" >"$out/p2.out" 2>"$out/p2.err" </dev/null)
+    local rc2=$?
+    local nfull nrest
+    nfull=$(wc -c <"$out/run.out")
+    nrest=$(wc -c <"$out/p2.out")
+    if [ $rc1 = 3 ] && [ $rc2 = 3 ] && [ "$nrest" -gt 0 ] && [ "$nrest" -lt "$nfull" ] &&
+        tail -c "$nrest" "$out/run.out" | cmp -s - "$out/p2.out"; then
+        result_pass "$name"
+    else
+        echo "statuses $rc1 $rc2, output $nfull and $nrest bytes; $(cat "$out/run.err" "$out/p2.err")" >"$out/diff"
+        result_fail "$name" "the snapshot taken on SIGUSR1 does not continue the run" "$out/diff"
+    fi
+}
+
+exit_case() {
+    local name=snapshot.exit out=$OUT/exit
+    mkdir -p "$out"
+    fresh_work "$out"
+    (cd "$out/work" && "$HEXVM" --snapshot-on-exit "$out/s.snap" "$BUSYBOX" sh -c 'exit 5' \
+        >/dev/null 2>"$out/p1.err" </dev/null)
+    local rc1=$?
+    "$HEXVM" restore "$out/s.snap" >"$out/p2.out" 2>"$out/p2.err" </dev/null
+    local rc2=$?
+    if [ $rc1 = 5 ] && [ $rc2 = 5 ] && [ ! -s "$out/p2.out" ]; then
+        result_pass "$name"
+    else
+        echo "statuses $rc1 and $rc2: $(cat "$out/p1.err" "$out/p2.err")" >"$out/diff"
+        result_fail "$name" "a machine saved at its end does not end the same" "$out/diff"
+    fi
+}
+
+plain_case() {
+    local name=snapshot.plain out=$OUT/plain
+    mkdir -p "$out"
+    fresh_work "$out"
+    total=$(total_insns "$out" "$OUT/threads.x64")
+    fresh_work "$out"
+    (cd "$out/work" && "$HEXVM" --snapshot-plain --snapshot-at $((total / 2)) "$out/s.snap" \
+        --snapshot-stop "$OUT/threads.x64" >"$out/p1.out" 2>"$out/p1.err" </dev/null)
+    (cd "$out/work" && "$HEXVM" restore "$out/s.snap" >"$out/p2.out" 2>"$out/p2.err" </dev/null)
+    local rc=$?
+    if "$HEXVM" snapshot info "$out/s.snap" | grep -q uncompressed &&
+        [ "$rc" = "$(cat "$out/full.status")" ] &&
+        cat "$out/p1.out" "$out/p2.out" | cmp -s - "$out/full.out"; then
+        result_pass "$name"
+    else
+        echo "status $rc; $(cat "$out/p1.err" "$out/p2.err")" >"$out/diff"
+        result_fail "$name" "an uncompressed snapshot does not restore the same" "$out/diff"
+    fi
+}
+
+hostfile_case() {
+    local name=snapshot.hostfile out=$OUT/hostfile total
+    mkdir -p "$out"
+    fresh_work "$out"
+    seq 1 5000 >"$out/work/data.txt"
+    cp "$DIR/hostfile.sh" "$out/work/"
+    total=$(total_insns "$out" "$BUSYBOX" sh hostfile.sh)
+    (cd "$out/work" && "$HEXVM" --snapshot-at $((total / 2)) "$out/s.snap" --snapshot-stop \
+        "$BUSYBOX" sh hostfile.sh >"$out/p1.out" 2>"$out/p1.err" </dev/null)
+    # the same files elsewhere: the restored machine's / is the copy
+    rm -rf "$out/moved"
+    mkdir -p "$out/moved$out"
+    cp -r "$out/work" "$out/moved$out/work"
+    (cd "$out/moved$out/work" && "$HEXVM" --root "$out/moved" restore "$out/s.snap" \
+        >"$out/p2.out" 2>"$out/p2.err" </dev/null)
+    local rc=$?
+    echo 99999 >>"$out/moved$out/work/data.txt"
+    (cd "$out/moved$out/work" && "$HEXVM" --root "$out/moved" restore "$out/s.snap" \
+        >"$out/changed.out" 2>"$out/changed.err" </dev/null)
+    local rc_changed=$?
+    (cd "$out/moved$out/work" && "$HEXVM" --root "$out/moved" --allow-changed-files restore \
+        "$out/s.snap" >"$out/allowed.out" 2>"$out/allowed.err" </dev/null)
+    local rc_allowed=$?
+    {
+        [ "$rc" = "$(cat "$out/full.status")" ] || echo "restored run exited $rc: $(cat "$out/p2.err")"
+        cat "$out/p1.out" "$out/p2.out" | cmp -s - "$out/full.out" || echo "stdout differs"
+        [ "$rc_changed" = 65 ] && [ "$(wc -l <"$out/changed.err")" = 1 ] &&
+            grep -q 'data.txt: the host file changed since the snapshot' "$out/changed.err" ||
+            echo "a changed host file was not refused in one line (status $rc_changed): $(cat "$out/changed.err")"
+        [ ! -s "$out/changed.out" ] || echo "the refused restore ran the guest"
+        [ "$rc_allowed" = 0 ] && [ -s "$out/allowed.out" ] ||
+            echo "--allow-changed-files did not restore (status $rc_allowed)"
+    } >"$out/diff"
+    if [ -s "$out/diff" ]; then
+        result_fail "$name" "host files across a snapshot" "$out/diff"
+    else
+        result_pass "$name"
+    fi
+}
+
+# bad_case NAME FILE REASON-PATTERN: restoring FILE fails with one line matching the
+# pattern, status 65, no guest output, and the working directory left as it was.
+bad_case() {
+    local name=$1 file=$2 pattern=$3 out=$OUT/bad
+    mkdir -p "$out/work"
+    local before
+    before=$(ls -la "$out/work" "$(dirname "$file")" | sort)
+    (cd "$out/work" && "$HEXVM" restore "$file" >"$out/$name.out" 2>"$out/$name.err" </dev/null)
+    local rc=$?
+    if [ $rc = 65 ] && [ "$(wc -l <"$out/$name.err")" = 1 ] && grep -q -- "$pattern" "$out/$name.err" &&
+        [ ! -s "$out/$name.out" ] && [ "$before" = "$(ls -la "$out/work" "$(dirname "$file")" | sort)" ]; then
+        result_pass "$name"
+    else
+        echo "status $rc; stderr: $(head -c 300 "$out/$name.err")" >"$out/$name.diff"
+        result_fail "$name" "bad snapshot not refused in one line with status 65" "$out/$name.diff"
+    fi
+}
+
+bad_cases() {
+    local out=$OUT/bad total
+    rm -rf "$out"
+    mkdir -p "$out/work" "$out/files"
+    fresh_work "$out"
+    total=$(total_insns "$out" "$BUSYBOX" sh "$DIR/pipeline.sh")
+    (cd "$out/work" && "$HEXVM" --snapshot-plain --snapshot-at $((total / 2)) "$out/good.snap" \
+        --snapshot-stop "$BUSYBOX" sh "$DIR/pipeline.sh" >/dev/null 2>&1 </dev/null)
+    rm -rf "$out/work"
+    python3 "$DIR/corrupt.py" "$out/good.snap" "$out/files" >"$out/corrupt.list" 2>&1 || {
+        result_fail snapshot.bad "cannot make the corrupt files" "$out/corrupt.list"
+        return
+    }
+    local file pattern
+    while read -r file pattern; do
+        bad_case "snapshot.bad.$(basename "$file" .snap)" "$file" "$pattern"
+    done <"$out/corrupt.list"
+}
+
+if [ -z "$BUSYBOX" ] || ! command -v python3 >/dev/null; then
+    for n in pipeline threads.x64 threads.m32 overlay stream signal exit plain hostfile bad; do
+        result_skip "snapshot.$n" "needs busybox (busybox-static) and python3"
+    done
+    suite_report
+    exit
+fi
+build() { # NAME SRC FLAGS...
+    local name=$1 src=$2
+    shift 2
+    gcc -O2 -static -Wall -Wextra -Werror "$@" -o "$OUT/$name" "$src" >"$OUT/$name.build" 2>&1
+}
+build threads.x64 "$TESTS_DIR/guest/threads.c" -pthread &&
+    build threads.m32 "$TESTS_DIR/guest/threads.c" -m32 -pthread &&
+    build spin.x64 "$DIR/spin.c" || {
+    result_fail snapshot.build "the guest programs do not build" "$OUT/threads.x64.build"
+    suite_report
+    exit
+}
+name_selected snapshot.pipeline "$@" && run_limited points_case snapshot.pipeline "$BUSYBOX" sh "$DIR/pipeline.sh"
+name_selected snapshot.threads.x64 "$@" && run_limited points_case snapshot.threads.x64 "$OUT/threads.x64"
+name_selected snapshot.threads.m32 "$@" && run_limited points_case snapshot.threads.m32 "$OUT/threads.m32"
+name_selected snapshot.overlay "$@" && run_limited overlay_case
+name_selected snapshot.stream "$@" && run_limited stream_case
+name_selected snapshot.signal "$@" && run_limited signal_case
+name_selected snapshot.exit "$@" && run_limited exit_case
+name_selected snapshot.plain "$@" && run_limited plain_case
+name_selected snapshot.hostfile "$@" && run_limited hostfile_case
+name_selected 'snapshot.bad.*' "$@" && run_limited bad_cases
+wait
+suite_report
