@@ -24,9 +24,10 @@ struct snap_config {
 	int overlay;
 };
 
-/* Writes the machine's state to path ("-": standard output). The machine
- * must be between two scheduler turns. 0, or -1 with a one-line reason. */
-int snap_take(struct vm *vm, const char *path, char *msg, size_t size);
+/* Writes the machine's state to path ("-": standard output) and the
+ * snapshot's size to *bytes. The machine must be between two scheduler
+ * turns. 0, or -1 with a one-line reason. */
+int snap_take(struct vm *vm, const char *path, uint64_t *bytes, char *msg, size_t size);
 
 /* At each scheduler turn: takes the snapshots that are due. Returns 1 when
  * the machine is to stop (--snapshot-stop, or a snapshot that failed). */

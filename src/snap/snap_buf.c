@@ -147,8 +147,6 @@ char *sr_str(struct snap_rd *r)
 	return s;
 }
 
-/* Four independent multiply-rotate lanes over 8-byte words keep the host's
- * multipliers busy (several GB/s); the tail and the length fold in last. */
 static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
 static inline uint64_t load64(const uint8_t *p)
@@ -161,22 +159,66 @@ static inline uint64_t load64(const uint8_t *p)
 	return v;
 }
 
+static const uint64_t M1 = 0x9e3779b97f4a7c15ull, M2 = 0xc2b2ae3d27d4eb4full;
+
+static void hash_blocks(struct snap_hasher *h, const uint8_t *p, size_t nblocks)
+{
+	uint64_t l0 = h->lane[0], l1 = h->lane[1], l2 = h->lane[2], l3 = h->lane[3];
+	for (size_t k = 0; k < nblocks; k++, p += 32) {
+		l0 = rotl(l0 ^ (load64(p) * M2), 31) * M1;
+		l1 = rotl(l1 ^ (load64(p + 8) * M2), 31) * M1;
+		l2 = rotl(l2 ^ (load64(p + 16) * M2), 31) * M1;
+		l3 = rotl(l3 ^ (load64(p + 24) * M2), 31) * M1;
+	}
+	h->lane[0] = l0, h->lane[1] = l1, h->lane[2] = l2, h->lane[3] = l3;
+}
+
+void snap_hash_init(struct snap_hasher *h)
+{
+	memset(h, 0, sizeof *h);
+	h->lane[0] = M1;
+	h->lane[1] = M2;
+	h->lane[2] = ~M1;
+	h->lane[3] = ~M2;
+}
+
+void snap_hash_update(struct snap_hasher *h, const void *data, size_t n)
+{
+	const uint8_t *p = data;
+	h->total += n;
+	if (h->tail_len) {
+		size_t take = 32 - h->tail_len < n ? 32 - h->tail_len : n;
+		memcpy(h->tail + h->tail_len, p, take);
+		h->tail_len += take;
+		p += take;
+		n -= take;
+		if (h->tail_len < 32)
+			return;
+		hash_blocks(h, h->tail, 1);
+		h->tail_len = 0;
+	}
+	hash_blocks(h, p, n / 32);
+	memcpy(h->tail, p + n / 32 * 32, n % 32);
+	h->tail_len = n % 32;
+}
+
+uint64_t snap_hash_final(const struct snap_hasher *h)
+{
+	uint64_t v = h->total * M1;
+	for (int j = 0; j < 4; j++)
+		v = rotl(v ^ h->lane[j], 27) * M2 + M1;
+	for (size_t k = 0; k < h->tail_len; k++)
+		v = rotl(v ^ h->tail[k], 11) * M1;
+	v ^= v >> 33;
+	v *= M2;
+	v ^= v >> 29;
+	return v;
+}
+
 uint64_t snap_hash(const void *data, size_t n)
 {
-	const uint64_t m1 = 0x9e3779b97f4a7c15ull, m2 = 0xc2b2ae3d27d4eb4full;
-	const uint8_t *p = data;
-	uint64_t lane[4] = {m1, m2, ~m1, ~m2};
-	size_t k = 0;
-	for (; k + 32 <= n; k += 32)
-		for (int j = 0; j < 4; j++)
-			lane[j] = rotl(lane[j] ^ (load64(p + k + 8 * j) * m2), 31) * m1;
-	uint64_t h = (uint64_t)n * m1;
-	for (int j = 0; j < 4; j++)
-		h = rotl(h ^ lane[j], 27) * m2 + m1;
-	for (; k < n; k++)
-		h = rotl(h ^ p[k], 11) * m1;
-	h ^= h >> 33;
-	h *= m2;
-	h ^= h >> 29;
-	return h;
+	struct snap_hasher h;
+	snap_hash_init(&h);
+	snap_hash_update(&h, data, n);
+	return snap_hash_final(&h);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #ifdef HAVE_ZSTD
 #include <zstd.h>
@@ -19,6 +20,7 @@ const uint8_t snap_magic[SNAP_MAGIC_LEN] = {0x89, 'h', 'e', 'x', 'v', 'm', '-', 
 #define SECTION_HEADER	24
 #define TAG_END		"END!"
 #define ZSTD_LEVEL	1
+#define IOV_BATCH	512
 
 static int write_all(struct snap_writer *w, const void *p, size_t n)
 {
@@ -129,15 +131,69 @@ int snapw_section(struct snap_writer *w, const char *tag, const struct snap_buf 
 		snprintf(w->msg, sizeof w->msg, "out of memory while encoding section %.4s", tag);
 		w->failed = 1;
 	}
+	struct iovec one = {b->data, b->len};
+	return snapw_section_iov(w, tag, &one, 1);
+}
+
+/* Plain output: the pieces go to the file as they are, with no copy. */
+static int write_pieces(struct snap_writer *w, const struct iovec *iov, int n)
+{
+	struct iovec part[IOV_BATCH];
+	for (int k = 0; k < n && !w->failed;) {
+		int m = n - k < IOV_BATCH ? n - k : IOV_BATCH;
+		memcpy(part, iov + k, (size_t)m * sizeof *part);
+		struct iovec *at = part;
+		while (m > 0) {
+			ssize_t done = writev(w->fd, at, m);
+			if (done < 0 && errno == EINTR)
+				continue;
+			if (done <= 0) {
+				snprintf(w->msg, sizeof w->msg, "%s: %s", w->path,
+					 strerror(done < 0 ? errno : EIO));
+				w->failed = 1;
+				return -1;
+			}
+			w->file_bytes += (uint64_t)done;
+			while (m > 0 && (size_t)done >= at->iov_len) {
+				done -= (ssize_t)at->iov_len;
+				at++, m--, k++;
+			}
+			if (m > 0) {
+				at->iov_base = (uint8_t *)at->iov_base + done;
+				at->iov_len -= (size_t)done;
+			}
+		}
+	}
+	return w->failed ? -1 : 0;
+}
+
+int snapw_section_iov(struct snap_writer *w, const char *tag, const struct iovec *iov, int n)
+{
 	if (w->failed)
 		return -1;
+	struct snap_hasher hs;
+	uint64_t len = 0;
+	snap_hash_init(&hs);
+	for (int k = 0; k < n; k++) {
+		snap_hash_update(&hs, iov[k].iov_base, iov[k].iov_len);
+		len += iov[k].iov_len;
+	}
 	uint8_t h[SECTION_HEADER] = {0};
 	memcpy(h, tag, 4);
-	put_le(h + 8, b->len, 8);
-	put_le(h + 16, snap_hash(b->data, b->len), 8);
+	put_le(h + 8, len, 8);
+	put_le(h + 16, snap_hash_final(&hs), 8);
 	if (body_write(w, h, sizeof h))
 		return -1;
-	return body_write(w, b->data, b->len);
+	if (!len)
+		return 0;
+	if (!w->zstd) {
+		w->raw_bytes += len;
+		return write_pieces(w, iov, n);
+	}
+	for (int k = 0; k < n; k++)
+		if (body_write(w, iov[k].iov_base, iov[k].iov_len))
+			return -1;
+	return 0;
 }
 
 void snapw_abort(struct snap_writer *w)

@@ -35,6 +35,10 @@ struct snap_writer {
 int snapw_open(struct snap_writer *w, const char *path, int compress);
 /* Appends one section (tag: four characters) holding b's bytes. */
 int snapw_section(struct snap_writer *w, const char *tag, const struct snap_buf *b);
+struct iovec;
+/* The same for a section whose payload is n pieces, written without
+ * copying them (page runs straight from guest memory). */
+int snapw_section_iov(struct snap_writer *w, const char *tag, const struct iovec *iov, int n);
 /* Ends the body, syncs and renames into place: 0, or -1 with w->msg (and
  * nothing left behind). */
 int snapw_close(struct snap_writer *w);
@@ -52,7 +56,9 @@ struct snap_image {
 	uint32_t version, flags;
 	uint8_t *body;
 	size_t body_len;
-	uint8_t *owned; /* the allocation body points into */
+	uint8_t *owned; /* the allocation body points into, */
+	void *map;	/* or the file's mapping */
+	size_t map_len;
 	struct snap_section *sections;
 	size_t nsections;
 	uint64_t file_bytes;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #ifdef __linux__
 #include <sys/sysinfo.h>
 #endif
@@ -109,24 +110,57 @@ static void put_map(struct snap_save *s, struct snap_buf *b, const struct mm *mm
 		put_vma(s, b, v);
 }
 
-/* One run of pages: address, count, bytes. */
-static int flush_run(struct snap_save *s, struct snap_buf *b, uint32_t id, const struct mm *mm,
-		     uint64_t start, uint64_t npages)
+/* Page runs waiting to be written as one PAGE section: each run is a
+ * 16-byte header (address, count) and its bytes, straight from guest
+ * memory. */
+#define BATCH_RUNS 1024
+struct page_batch {
+	uint8_t id[4];
+	uint8_t heads[BATCH_RUNS][16];
+	struct iovec iov[2 * BATCH_RUNS + 1];
+	int runs;
+	size_t bytes;
+};
+
+static void put_le64(uint8_t *at, uint64_t v)
+{
+	for (int k = 0; k < 8; k++)
+		at[k] = (uint8_t)(v >> (8 * k));
+}
+
+static int flush_batch(struct snap_save *s, struct page_batch *pb)
+{
+	if (!pb->runs)
+		return 0;
+	int rc = snapw_section_iov(s->w, "PAGE", pb->iov, 2 * pb->runs + 1);
+	if (rc)
+		snap_save_fail(s, "%s", s->w->msg);
+	pb->runs = 0;
+	pb->bytes = 0;
+	return rc;
+}
+
+static int add_run(struct snap_save *s, struct page_batch *pb, const struct mm *mm,
+		   uint64_t start, uint64_t npages)
 {
 	if (!npages)
 		return 0;
-	if (!b->len)
-		sb_u32(b, id);
-	sb_u64(b, start);
-	sb_u64(b, npages);
-	sb_bytes(b, mm->base + start, (size_t)(npages * PAGE_SIZE_G));
+	int k = pb->runs++;
+	put_le64(pb->heads[k], start);
+	put_le64(pb->heads[k] + 8, npages);
+	pb->iov[0] = (struct iovec){pb->id, 4};
+	pb->iov[1 + 2 * k] = (struct iovec){pb->heads[k], 16};
+	pb->iov[2 + 2 * k] = (struct iovec){mm->base + start, (size_t)(npages * PAGE_SIZE_G)};
+	pb->bytes += (size_t)(npages * PAGE_SIZE_G);
 	s->pages_written += npages;
-	return b->len >= SNAP_SECTION_BYTES ? snap_emit(s, "PAGE", b) : 0;
+	if (pb->runs == BATCH_RUNS || pb->bytes >= SNAP_SECTION_BYTES)
+		return flush_batch(s, pb);
+	return 0;
 }
 
 /* The private pages of v worth writing: resident (or possibly swapped out)
  * and not all zero. Shared memory went with its SHMM section. */
-static int put_pages(struct snap_save *s, struct snap_buf *b, uint32_t id, const struct mm *mm,
+static int put_pages(struct snap_save *s, struct page_batch *pb, const struct mm *mm,
 		     const struct vma *v, int no_swap)
 {
 	unsigned char resident[SCAN_PAGES];
@@ -151,16 +185,18 @@ static int put_pages(struct snap_save *s, struct snap_buf *b, uint32_t id, const
 			}
 			if (!keep)
 				s->pages_zero++;
-			if (flush_run(s, b, id, mm, run, run_n))
+			if (add_run(s, pb, mm, run, run_n))
 				return -1;
 			run = page;
 			run_n = keep ? 1 : 0;
 		}
 		at += len;
 	}
-	int rc = flush_run(s, b, id, mm, run, run_n);
-	if (!readable)
+	int rc = add_run(s, pb, mm, run, run_n);
+	if (!readable) { /* written before the pages become unreadable again */
+		rc = rc ? rc : flush_batch(s, pb);
 		mprotect(mm->base + v->start, (size_t)(v->end - v->start), PROT_NONE);
+	}
 	return rc;
 }
 
@@ -170,14 +206,21 @@ int snap_save_mm(struct snap_save *s, struct mm *mm)
 	struct snap_buf b = {0};
 	put_map(s, &b, mm, id);
 	snap_emit(s, "MMAP", &b);
+	sb_free(&b);
 	int no_swap = host_has_no_swap();
+	struct page_batch *pb = calloc(1, sizeof *pb);
+	if (!pb) {
+		snap_save_fail(s, "out of memory");
+		return -1;
+	}
+	for (int k = 0; k < 4; k++)
+		pb->id[k] = (uint8_t)(id >> (8 * k));
 	for (const struct vma *v = mm->vmas; v && !s->failed; v = v->next)
-		if (put_pages(s, &b, id, mm, v, no_swap))
+		if (put_pages(s, pb, mm, v, no_swap))
 			snap_save_fail(s, "cannot read guest memory at 0x%llx: %s",
 				       (unsigned long long)v->start, strerror(errno));
-	if (b.len)
-		snap_emit(s, "PAGE", &b);
-	sb_free(&b);
+	flush_batch(s, pb);
+	free(pb);
 	return s->failed ? -1 : 0;
 }
 

@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #ifdef HAVE_ZSTD
 #include <zstd.h>
@@ -206,49 +208,83 @@ static int split_sections(struct snap_image *img, char *msg, size_t size)
 	}
 }
 
-int snap_image_read(struct snap_image *img, const char *path, FILE *passthrough, char *msg,
-		    size_t size)
+/* A plain snapshot in a regular file is mapped, not read: restoring copies
+ * each page once, from the host's page cache into the guest. */
+static int map_plain(struct snap_image *img, int fd, char *msg, size_t size)
 {
-	memset(img, 0, sizeof *img);
-	int is_stdin = !strcmp(path, "-");
-	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	uint8_t h[HEADER_LEN];
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < HEADER_LEN ||
+	    pread(fd, h, sizeof h, 0) != (ssize_t)sizeof h || check_header(img, h, sizeof h, msg, size) ||
+	    (img->flags & SNAP_FLAG_ZSTD))
+		return 1; /* read it the general way (which reports what is wrong) */
+	void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (m == MAP_FAILED)
+		return 1;
+	madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+	img->map = m;
+	img->map_len = (size_t)st.st_size;
+	img->body = (uint8_t *)m + HEADER_LEN;
+	img->body_len = (size_t)st.st_size - HEADER_LEN;
+	img->file_bytes = (uint64_t)st.st_size;
+	return 0;
+}
+
+static int read_stream(struct snap_image *img, int fd, int is_stdin, FILE *passthrough, char *msg,
+		       size_t size)
+{
 	uint8_t *raw = NULL;
 	size_t n = 0;
-	int rc = fd < 0 ? -errno : slurp(fd, &raw, &n);
-	if (!is_stdin && fd >= 0)
-		close(fd);
+	int rc = slurp(fd, &raw, &n);
 	if (rc) {
 		snprintf(msg, size, "%s", strerror(-rc));
 		return -1;
 	}
 	size_t start = is_stdin ? skip_to_magic(raw, n, passthrough) : 0;
 	img->file_bytes = n - start;
-	if (check_header(img, raw + start, n - start, msg, size))
-		goto fail;
+	if (check_header(img, raw + start, n - start, msg, size)) {
+		free(raw);
+		return -1;
+	}
 	const uint8_t *body = raw + start + HEADER_LEN;
 	size_t body_len = n - start - HEADER_LEN;
 	if (img->flags & SNAP_FLAG_ZSTD) {
-		if (decompress(img, body, body_len, msg, size))
-			goto fail;
+		rc = decompress(img, body, body_len, msg, size);
 		free(raw);
-	} else {
-		img->owned = raw;
-		img->body = (uint8_t *)body;
-		img->body_len = body_len;
+		return rc;
 	}
-	raw = NULL;
-	if (split_sections(img, msg, size))
-		goto fail;
+	img->owned = raw;
+	img->body = (uint8_t *)body;
+	img->body_len = body_len;
 	return 0;
-fail:
-	free(raw);
-	snap_image_free(img);
-	return -1;
+}
+
+int snap_image_read(struct snap_image *img, const char *path, FILE *passthrough, char *msg,
+		    size_t size)
+{
+	memset(img, 0, sizeof *img);
+	int is_stdin = !strcmp(path, "-");
+	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(msg, size, "%s", strerror(errno));
+		return -1;
+	}
+	int rc = !is_stdin && !map_plain(img, fd, msg, size) ? 0
+		 : read_stream(img, fd, is_stdin, passthrough, msg, size);
+	if (!is_stdin)
+		close(fd);
+	if (!rc)
+		rc = split_sections(img, msg, size);
+	if (rc)
+		snap_image_free(img);
+	return rc;
 }
 
 void snap_image_free(struct snap_image *img)
 {
 	free(img->owned);
+	if (img->map)
+		munmap(img->map, img->map_len);
 	free(img->sections);
 	memset(img, 0, sizeof *img);
 }

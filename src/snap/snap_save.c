@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "host/termsig.h"
 #include "kernel/vfs/fs/memfs_snap.h"
@@ -55,7 +56,7 @@ static void write_all(struct snap_save *s)
 	sb_free(&b);
 }
 
-int snap_take(struct vm *vm, const char *path, char *msg, size_t size)
+int snap_take(struct vm *vm, const char *path, uint64_t *bytes, char *msg, size_t size)
 {
 	struct snap_writer w;
 	struct snap_save s = {.vm = vm, .w = &w, .drop_sockets = vm->snap->drop_sockets};
@@ -69,7 +70,7 @@ int snap_take(struct vm *vm, const char *path, char *msg, size_t size)
 		write_all(&s);
 		if (s.failed)
 			snapw_abort(&w);
-		else if (snapw_close(&w))
+		else if (*bytes = w.file_bytes, snapw_close(&w))
 			snap_save_fail(&s, "%s", w.msg);
 	}
 	ids_free(&s.mms);
@@ -82,17 +83,27 @@ int snap_take(struct vm *vm, const char *path, char *msg, size_t size)
 	return s.failed ? -1 : 0;
 }
 
+static double seconds_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static int take(struct vm *vm, const char *path, const char *why)
 {
 	char msg[320];
-	if (snap_take(vm, path, msg, sizeof msg)) {
+	uint64_t bytes = 0;
+	double start = seconds_now();
+	if (snap_take(vm, path, &bytes, msg, sizeof msg)) {
 		fprintf(stderr, "hexvm: %s\n", msg);
 		vm->exit_status = 71;
 		return 1;
 	}
 	if (strcmp(path, "-"))
-		fprintf(stderr, "hexvm: snapshot written to %s (%s, %llu instructions)\n", path,
-			why, (unsigned long long)vm->icount);
+		fprintf(stderr, "hexvm: snapshot written to %s (%s, %llu instructions, %llu bytes "
+				"in %.3f s)\n", path, why, (unsigned long long)vm->icount,
+			(unsigned long long)bytes, seconds_now() - start);
 	return 0;
 }
 

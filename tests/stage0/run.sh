@@ -9,6 +9,12 @@
 #   stage0.amd64   $HEXVM ./bootstrap-seeds/POSIX/AMD64/kaem-optional-seed
 #   stage0.ARCH.overlay  the same with --overlay --export DIR: the tree must stay
 #                  byte-identical and DIR must hold the artifacts that pass the answers
+#   stage0.ARCH.snapshot  the bootstrap stopped by --snapshot-at STAGE0_SNAP_AT (default
+#                  150M instructions: cc_ARCH compiling M2-Planet, which the snapshot's
+#                  process list must show), the tree then copied elsewhere and the first
+#                  copy removed, and the machine restored over the new copy (--root pointing
+#                  to a directory that holds it at the first copy's path); answers as above
+#   stage0.ARCH.snapshot.overlay  the same under --overlay, restored with --overlay --export
 #
 # Each case works on its own copy of the tree, tests/out/stage0/ARCH/tree (cp -a of
 # $STAGE0_POSIX, with ARCH/bin and ARCH/artifact emptied first so that nothing left over
@@ -23,11 +29,13 @@
 #
 # Usage: tests/stage0/run.sh [NAME-GLOB...]   e.g.  tests/stage0/run.sh stage0.amd64
 # Environment: HEXVM, HEXVM_JOBS (1: the two arches one after the other), STAGE0_POSIX
-# (the tree), STAGE0_TIMEOUT (seconds per bootstrap under hexvm, default 1200).
+# (the tree), STAGE0_TIMEOUT (seconds per bootstrap under hexvm, default 1200),
+# STAGE0_SNAP_AT (the snapshot cases' point).
 
 source "$(dirname "$0")/../lib.sh"
 suite_init stage0
 TIMEOUT=${STAGE0_TIMEOUT:-1200}
+SNAP_AT=${STAGE0_SNAP_AT:-150000000}
 ARCHES="x86 amd64"
 
 # seed_arch ARCH: the directory name stage0-posix uses for ARCH (under bootstrap-seeds/POSIX/
@@ -160,6 +168,62 @@ overlay_case() {
     result_fail "$name" "hexvm exited $rc, $ANSWERS_OK/$ANSWERS_ALL answers OK in the export" "$dir/detail"
 }
 
+# snapshot_case NAME ARCH OVERLAY(0/1): see the header. Files in tests/out/stage0/NAME/.
+snapshot_case() {
+    local name=$1 arch=$2 overlay=$3 dir=$OUT/$1 seed rc start secs tree_a opts=()
+    seed=./bootstrap-seeds/POSIX/$(seed_arch "$arch")/kaem-optional-seed
+    [ "$overlay" = 1 ] && opts=(--overlay)
+    rm -rf "$dir"
+    mkdir -p "$dir/a"
+    if ! cp -a "$STAGE0_POSIX/." "$dir/a/tree" 2>"$dir/copy.err"; then
+        result_fail "$name" "cannot copy $STAGE0_POSIX" "$dir/copy.err"
+        return
+    fi
+    clean_outputs "$dir/a/tree" "$arch"
+    tree_a=$(cd "$dir/a/tree" && pwd)
+    start=$(date +%s)
+    (cd "$tree_a" && exec env -i PATH=/usr/bin:/bin HOME=/nonexistent LANG=C LC_ALL=C \
+        timeout -k 10 "$TIMEOUT" "$HEXVM" "${opts[@]}" --snapshot-at "$SNAP_AT" "$dir/machine.snap" \
+        --snapshot-stop "$seed") </dev/null >"$dir/first.out" 2>"$dir/first.err"
+    rc=$?
+    "$HEXVM" snapshot info "$dir/machine.snap" >"$dir/info.txt" 2>&1
+    if [ $rc -ne 0 ] || ! grep -q "^process .*/artifact/cc_" "$dir/info.txt"; then
+        { tail -n 3 "$dir/first.err"; grep '^process' "$dir/info.txt"; } >"$dir/detail"
+        result_fail "$name" "no snapshot during cc_$arch's compile of M2-Planet (status $rc)" "$dir/detail"
+        return
+    fi
+    mkdir -p "$dir/b$(dirname "$tree_a")"
+    cp -a "$tree_a" "$dir/b$tree_a" && rm -rf "$dir/a"
+    fingerprint "$dir/b$tree_a" >"$dir/before.txt"
+    [ "$overlay" = 1 ] && opts+=(--export "$dir/export")
+    (cd "$dir/b$tree_a" && exec env -i PATH=/usr/bin:/bin HOME=/nonexistent LANG=C LC_ALL=C \
+        timeout -k 10 "$TIMEOUT" "$HEXVM" --root "$dir/b" "${opts[@]}" restore "$dir/machine.snap") \
+        </dev/null >"$dir/second.out" 2>"$dir/second.err"
+    rc=$?
+    secs=$(($(date +%s) - start))
+    local checked=$dir/b$tree_a unchanged=1
+    if [ "$overlay" = 1 ]; then
+        checked=$dir/export$tree_a
+        fingerprint "$dir/b$tree_a" | cmp -s - "$dir/before.txt" || unchanged=0
+    fi
+    cp "$dir/b$tree_a/$arch.answers" "$dir/answers.list"
+    (cd "$checked" 2>/dev/null && sha256sum -c "$dir/answers.list") >"$dir/answers.txt" 2>&1
+    ANSWERS_ALL=$(grep -c . "$dir/answers.list")
+    ANSWERS_OK=$(grep -c ': OK$' "$dir/answers.txt")
+    if [ $rc -eq 0 ] && [ "$ANSWERS_OK" -eq "$ANSWERS_ALL" ] && [ $unchanged = 1 ]; then
+        result_pass "$name"
+        echo "    $ANSWERS_OK/$ANSWERS_ALL OK after a restore in another directory, $secs s in all" \
+            >>"$(result_file "$name")"
+        return
+    fi
+    {
+        [ $unchanged = 1 ] || echo "the tree changed under --overlay"
+        tail -n 3 "$dir/second.err" | sed 's/^/stderr: /'
+        grep -m1 -v ': OK$' "$dir/answers.txt" | sed 's/^/answers: /'
+    } >"$dir/detail"
+    result_fail "$name" "restored hexvm exited $rc, $ANSWERS_OK/$ANSWERS_ALL answers OK" "$dir/detail"
+}
+
 # cases_for_arch ARCH: the one place that lists the cases run for ARCH.
 cases_for_arch() {
     local arch=$1
@@ -167,6 +231,10 @@ cases_for_arch() {
     name_selected "stage0.$arch" "$@" && run_limited bootstrap_case "stage0.$arch" "$arch"
     name_selected "stage0.$arch.overlay" "$@" &&
         run_limited overlay_case "stage0.$arch.overlay" "$arch"
+    name_selected "stage0.$arch.snapshot" "$@" &&
+        run_limited snapshot_case "stage0.$arch.snapshot" "$arch" 0
+    name_selected "stage0.$arch.snapshot.overlay" "$@" &&
+        run_limited snapshot_case "stage0.$arch.snapshot.overlay" "$arch" 1
     return 0
 }
 
@@ -174,6 +242,8 @@ if [ -z "${STAGE0_POSIX:-}" ] || [ ! -d "$STAGE0_POSIX" ]; then
     for arch in $ARCHES; do
         result_skip "stage0.$arch" "STAGE0_POSIX not set (see tests/README.md)"
         result_skip "stage0.$arch.overlay" "STAGE0_POSIX not set (see tests/README.md)"
+        result_skip "stage0.$arch.snapshot" "STAGE0_POSIX not set (see tests/README.md)"
+        result_skip "stage0.$arch.snapshot.overlay" "STAGE0_POSIX not set (see tests/README.md)"
     done
     suite_report
     exit
