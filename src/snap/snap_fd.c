@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kernel/sys/snap_kinds.h"
 #include "kernel/vfs/eventfd.h"
 #include "kernel/vfs/file.h"
 #include "kernel/vfs/path.h"
@@ -15,10 +16,20 @@
 #include "kernel/vfs/vfs.h"
 #include "kernel/vm.h"
 
-enum file_kind { K_ROLE = 1, K_HOST_PATH, K_PIPE, K_REOPEN, K_EVENTFD, K_DROPPED };
+enum file_kind { K_ROLE = 1, K_HOST_PATH, K_PIPE, K_REOPEN, K_EVENTFD, K_DROPPED, K_TIMERFD, K_SIGNALFD };
 
 #define FILES_MAX (1u << 24)
 #define HASH_CHUNK (1u << 20)
+
+/* Kinds written by their state. */
+static int held_by_state(const struct file *f)
+{
+	static const char *const kinds[] = {"pipe", "eventfd", "timerfd", "signalfd"};
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+		if (f->ops->name && !strcmp(f->ops->name, kinds[k]))
+			return 1;
+	return 0;
+}
 
 /* Kinds that open again by path, from the state their filesystem holds. */
 static int reopens_by_path(const struct file *f)
@@ -43,8 +54,7 @@ void snap_number_fdtable(struct snap_save *s, struct fdtable *fdt, int pid)
 		if (f->is_socket && !s->drop_sockets)
 			snap_save_fail(s, "pid %d fd %d is a host socket, which cannot be restored "
 					  "(--snapshot-drop-sockets leaves it out)", pid, fd);
-		else if (f->ops && !pipe_of_file(f) && strcmp(f->ops->name ? f->ops->name : "", "eventfd") &&
-			 !(f->ops->name && reopens_by_path(f)))
+		else if (f->ops && !held_by_state(f) && !(f->ops->name && reopens_by_path(f)))
 			snap_save_fail(s, "pid %d fd %d (%s) is a kind of file snapshots do not "
 					  "hold yet", pid, fd, f->ops->name ? f->ops->name : "?");
 		ids_get(&s->files, f, NULL);
@@ -125,6 +135,26 @@ static void put_host_file(struct snap_save *s, struct snap_buf *b, const struct 
 	sb_u64(b, hash);
 }
 
+/* timerfds and signalfds: their words; 0 when f is neither. */
+static int put_timer_kinds(struct snap_buf *b, const struct file *f)
+{
+	int64_t tw[TIMERFD_WORDS];
+	uint64_t sw[SIGNALFD_WORDS];
+	if (!timerfd_state(f, tw)) {
+		sb_u8(b, K_TIMERFD);
+		for (int k = 0; k < TIMERFD_WORDS; k++)
+			sb_i64(b, tw[k]);
+		return 1;
+	}
+	if (!signalfd_state(f, sw)) {
+		sb_u8(b, K_SIGNALFD);
+		for (int k = 0; k < SIGNALFD_WORDS; k++)
+			sb_u64(b, sw[k]);
+		return 1;
+	}
+	return 0;
+}
+
 static void put_file(struct snap_save *s, struct snap_buf *b, const struct file *f)
 {
 	uint64_t count, ino;
@@ -138,6 +168,8 @@ static void put_file(struct snap_save *s, struct snap_buf *b, const struct file 
 	} else if (pipe_of_file(f)) {
 		sb_u8(b, K_PIPE);
 		sb_u32(b, ids_find(&s->pipes, pipe_of_file(f)));
+	} else if (put_timer_kinds(b, f)) {
+		return;
 	} else if (!eventfd_state(f, &count, &sem, &ino)) {
 		sb_u8(b, K_EVENTFD);
 		sb_u64(b, count);

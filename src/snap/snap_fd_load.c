@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kernel/sys/snap_kinds.h"
 #include "kernel/vfs/eventfd.h"
 #include "kernel/vfs/file.h"
 #include "kernel/vfs/path.h"
@@ -14,7 +15,7 @@
 #include "kernel/vm.h"
 #include "snap/snap_fd.h"
 
-enum file_kind { K_ROLE = 1, K_HOST_PATH, K_PIPE, K_REOPEN, K_EVENTFD, K_DROPPED };
+enum file_kind { K_ROLE = 1, K_HOST_PATH, K_PIPE, K_REOPEN, K_EVENTFD, K_DROPPED, K_TIMERFD, K_SIGNALFD };
 
 #define FILES_MAX  (1u << 24)
 #define HASH_CHUNK (1u << 20)
@@ -100,6 +101,20 @@ static struct file *host_path_file(struct snap_load *l, struct snap_rd *r, const
 	return f;
 }
 
+static struct file *get_timer_kind(struct snap_load *l, struct snap_rd *r, int kind, int flags)
+{
+	int64_t tw[TIMERFD_WORDS];
+	uint64_t sw[SIGNALFD_WORDS];
+	if (kind == K_TIMERFD) {
+		for (int k = 0; k < TIMERFD_WORDS; k++)
+			tw[k] = sr_i64(r);
+		return r->bad ? NULL : timerfd_restore(l->vm, tw, flags);
+	}
+	for (int k = 0; k < SIGNALFD_WORDS; k++)
+		sw[k] = sr_u64(r);
+	return r->bad ? NULL : signalfd_restore(l->vm, sw, flags);
+}
+
 static struct file *get_file(struct snap_load *l, struct snap_rd *r)
 {
 	int flags = sr_i32(r);
@@ -130,6 +145,10 @@ static struct file *get_file(struct snap_load *l, struct snap_rd *r)
 		sem = (int)sr_u32(r);
 		ino = sr_u64(r);
 		f = r->bad ? NULL : eventfd_restore(l->vm, count, sem, ino, flags);
+		break;
+	case K_TIMERFD:
+	case K_SIGNALFD:
+		f = get_timer_kind(l, r, kind, flags);
 		break;
 	case K_DROPPED:
 		break;

@@ -24,8 +24,6 @@ static void check_machine(struct snap_save *s)
 {
 	if (s->vm->locks)
 		snap_save_fail(s, "advisory locks are held, which snapshots do not hold yet");
-	if (s->vm->timerfds)
-		snap_save_fail(s, "timerfds exist, which snapshots do not hold yet");
 }
 
 static void save_fs(struct snap_save *s, struct snap_buf *b)
@@ -132,6 +130,11 @@ int snap_poll(struct vm *vm)
 
 void snap_at_exit(struct vm *vm)
 {
-	if (vm->snap && vm->snap->exit_path)
-		take(vm, vm->snap->exit_path, "at exit");
+	struct snap_config *cfg = vm->snap;
+	if (cfg && cfg->at_path && !cfg->at_done)
+		fprintf(stderr, "hexvm: --snapshot-at %llu: the machine stopped after %llu "
+				"instructions; no snapshot taken\n",
+			(unsigned long long)cfg->at, (unsigned long long)vm->icount);
+	if (cfg && cfg->exit_path)
+		take(vm, cfg->exit_path, "at exit");
 }

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "kernel/sys/snap_kinds.h"
 #include "kernel/task/sched.h"
 #include "kernel/vfs/file.h"
 #include "kernel/vm.h"
@@ -20,9 +21,6 @@ void snap_number_procs(struct snap_save *s)
 			ids_get(&s->mms, p->mm, NULL);
 		if (p->fds)
 			snap_number_fdtable(s, p->fds, p->pid);
-		if (p->timers)
-			snap_save_fail(s, "pid %d has POSIX timers, which snapshots do not hold yet",
-				       p->pid);
 	}
 }
 
@@ -70,6 +68,22 @@ static void put_signals(struct snap_buf *b, const struct process *p)
 		snap_put_siginfo(b, &p->shared_info[k]);
 }
 
+static void put_ptimers(struct snap_buf *b, const struct process *p)
+{
+	struct ptimer_image img[PTIMERS_MAX];
+	int n = ptimers_image(p, img, PTIMERS_MAX);
+	sb_i32(b, n);
+	for (int k = 0; k < n; k++) {
+		int nums[] = {img[k].id, img[k].clock, img[k].notify, img[k].signo, img[k].tid,
+			      img[k].overrun};
+		for (size_t j = 0; j < sizeof nums / sizeof nums[0]; j++)
+			sb_i32(b, nums[j]);
+		sb_u64(b, img[k].value);
+		sb_i64(b, img[k].next);
+		sb_i64(b, img[k].interval);
+	}
+}
+
 static void put_process(struct snap_save *s, struct snap_buf *b, const struct process *p)
 {
 	int nums[] = {p->pid, p->ppid, p->pgid, p->sid, (int)p->state, p->wait_status,
@@ -91,6 +105,7 @@ static void put_process(struct snap_save *s, struct snap_buf *b, const struct pr
 	sb_u32(b, ids_find(&s->fdtables, p->fds));
 	put_ids(b, p);
 	put_signals(b, p);
+	put_ptimers(b, p);
 	sb_i32(b, p->task ? p->task->tid : 0);
 	sb_i32(b, p->nthreads);
 	for (const struct task *t = p->threads; t; t = t->thread_next)

@@ -5,6 +5,8 @@
 #include "kernel/vm.h"
 #include "snap/snap_ctx.h"
 
+#define PTIMERS_MAX 256 /* as timer_create allows */
+
 void snap_put_siginfo(struct snap_buf *b, const struct siginfo_k *i);
 void snap_get_siginfo(struct snap_rd *r, struct siginfo_k *i);
 /* One task: registers, signal state, and its parked call. */

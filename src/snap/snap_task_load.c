@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/sys/snap_kinds.h"
 #include "kernel/vfs/file.h"
 #include "kernel/vm.h"
 #include "mem/mm.h"
@@ -62,6 +63,27 @@ static void get_resources(struct snap_load *l, struct snap_rd *r, struct process
 		sr_fail(r, "a live process lacks memory or descriptors");
 }
 
+static void get_ptimers(struct snap_rd *r, struct process *p)
+{
+	struct ptimer_image img[PTIMERS_MAX];
+	int n = sr_i32(r);
+	if (n < 0 || n > PTIMERS_MAX) {
+		sr_fail(r, "a process has too many POSIX timers");
+		return;
+	}
+	for (int k = 0; k < n; k++) {
+		int *nums[] = {&img[k].id, &img[k].clock, &img[k].notify, &img[k].signo, &img[k].tid,
+			       &img[k].overrun};
+		for (size_t j = 0; j < sizeof nums / sizeof nums[0]; j++)
+			*nums[j] = sr_i32(r);
+		img[k].value = sr_u64(r);
+		img[k].next = sr_i64(r);
+		img[k].interval = sr_i64(r);
+	}
+	if (!r->bad && ptimers_restore(p, img, n))
+		sr_fail(r, "out of memory");
+}
+
 static struct proc_links *get_process(struct snap_load *l, struct snap_rd *r)
 {
 	struct process *p = calloc(1, sizeof *p);
@@ -93,6 +115,7 @@ static struct proc_links *get_process(struct snap_load *l, struct snap_rd *r)
 	get_resources(l, r, p);
 	get_ids(r, p);
 	get_signals(r, p);
+	get_ptimers(r, p);
 	k->leader = sr_i32(r);
 	k->n = sr_i32(r);
 	if (k->n < 0 || k->n > (int)PROCS_MAX) {

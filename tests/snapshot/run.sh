@@ -6,6 +6,8 @@
 #                              bytes in flight, a file written): snapshots at 50 instruction
 #                              counts spread over the run, each restored
 #   snapshot.threads.x64/.m32  tests/guest/threads.c (pthreads, futexes): 50 points each
+#   snapshot.kinds             kinds.c: a pipe holding bytes, an eventfd, a timerfd, a
+#                              signalfd, a POSIX timer, shared memory a child writes: 50 points
 #   snapshot.overlay           pipeline.sh under --overlay: restore with --overlay --export;
 #                              the exported tree equals the uninterrupted run's
 #   snapshot.stream            `hexvm --snapshot-at N --snapshot-stop - ... | hexvm restore -`
@@ -281,7 +283,7 @@ bad_cases() {
 }
 
 if [ -z "$BUSYBOX" ] || ! command -v python3 >/dev/null; then
-    for n in pipeline threads.x64 threads.m32 overlay stream signal exit plain hostfile bad; do
+    for n in pipeline threads.x64 threads.m32 kinds overlay stream signal exit plain hostfile bad; do
         result_skip "snapshot.$n" "needs busybox (busybox-static) and python3"
     done
     suite_report
@@ -294,7 +296,7 @@ build() { # NAME SRC FLAGS...
 }
 build threads.x64 "$TESTS_DIR/guest/threads.c" -pthread &&
     build threads.m32 "$TESTS_DIR/guest/threads.c" -m32 -pthread &&
-    build spin.x64 "$DIR/spin.c" || {
+    build spin.x64 "$DIR/spin.c" && build kinds.x64 "$DIR/kinds.c" || {
     result_fail snapshot.build "the guest programs do not build" "$OUT/threads.x64.build"
     suite_report
     exit
@@ -302,6 +304,7 @@ build threads.x64 "$TESTS_DIR/guest/threads.c" -pthread &&
 name_selected snapshot.pipeline "$@" && run_limited points_case snapshot.pipeline "$BUSYBOX" sh "$DIR/pipeline.sh"
 name_selected snapshot.threads.x64 "$@" && run_limited points_case snapshot.threads.x64 "$OUT/threads.x64"
 name_selected snapshot.threads.m32 "$@" && run_limited points_case snapshot.threads.m32 "$OUT/threads.m32"
+name_selected snapshot.kinds "$@" && run_limited points_case snapshot.kinds "$OUT/kinds.x64"
 name_selected snapshot.overlay "$@" && run_limited overlay_case
 name_selected snapshot.stream "$@" && run_limited stream_case
 name_selected snapshot.signal "$@" && run_limited signal_case

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kernel/abi/layout.h"
+#include "kernel/sys/snap_kinds.h"
 #include "kernel/sys/syscall.h"
 #include "kernel/task/signal.h"
 #include "kernel/task/task.h"
@@ -204,4 +205,32 @@ void ptimers_fire(struct vm *vm, int64_t now)
 			for (struct ptimer *pt = p->timers; pt; pt = pt->link)
 				if (pt->next && now >= pt->next)
 					fire(p, pt, now);
+}
+
+int ptimers_image(const struct process *p, struct ptimer_image *out, int max)
+{
+	int n = 0;
+	for (const struct ptimer *pt = p->timers; pt; pt = pt->link, n++)
+		if (n < max)
+			out[n] = (struct ptimer_image){pt->id,	     pt->clock, pt->notify,
+						       pt->signo,    pt->tid,	pt->overrun,
+						       pt->value,    pt->next,	pt->interval};
+	return n;
+}
+
+int ptimers_restore(struct process *p, const struct ptimer_image *in, int n)
+{
+	struct ptimer **tail = &p->timers;
+	while (*tail)
+		tail = &(*tail)->link;
+	for (int k = 0; k < n; k++) {
+		struct ptimer *pt = calloc(1, sizeof *pt);
+		if (!pt)
+			return -1;
+		*pt = (struct ptimer){in[k].id,	   in[k].clock, in[k].notify, in[k].signo, in[k].tid,
+				      in[k].overrun, in[k].value, in[k].next,   in[k].interval, NULL};
+		*tail = pt;
+		tail = &pt->link;
+	}
+	return 0;
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "kernel/abi/layout.h"
+#include "kernel/sys/snap_kinds.h"
 #include "kernel/sys/syscall.h"
 #include "kernel/task/sched.h"
 #include "kernel/task/signal.h"
@@ -109,4 +110,26 @@ int64_t sys_signalfd(struct task *t, const uint64_t *a)
 int64_t sys_signalfd4(struct task *t, const uint64_t *a)
 {
 	return do_signalfd(t, (int)a[0], a[1], a[2], (int)a[3]);
+}
+
+int signalfd_state(const struct file *f, uint64_t w[SIGNALFD_WORDS])
+{
+	const struct signalfd *s = f->ops == &signalfd_ops ? f->priv : NULL;
+	if (!s)
+		return -1;
+	w[0] = s->mask;
+	w[1] = s->ino;
+	return 0;
+}
+
+struct file *signalfd_restore(struct vm *vm, const uint64_t w[SIGNALFD_WORDS], int flags)
+{
+	struct signalfd *s = calloc(1, sizeof *s);
+	struct file *f = s ? file_new(&signalfd_ops, s, flags, "anon_inode:[signalfd]") : NULL;
+	if (!f) {
+		free(s);
+		return NULL;
+	}
+	*s = (struct signalfd){vm, w[0], w[1]};
+	return f;
 }

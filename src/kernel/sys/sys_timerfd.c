@@ -12,6 +12,7 @@
 #include "kernel/abi/layout.h"
 #include "kernel/sys/syscall.h"
 #include "kernel/task/sched.h"
+#include "kernel/sys/snap_kinds.h"
 #include "kernel/task/timer.h"
 #include "kernel/vfs/file.h"
 #include "mem/uaccess.h"
@@ -89,12 +90,26 @@ static const struct file_ops timerfd_ops = {
 	.name = "timerfd",
 	.read = tf_read, .poll = tf_poll, .stat = tf_stat, .release = tf_release};
 
+/* The first expiry after now (0: none). An expiry nobody has read yet is
+ * counted when the timer is looked at; it is no event to wait for, or the
+ * scheduler would give every turn a length of nothing. */
+static int64_t upcoming(const struct timerfd *tf, int64_t now)
+{
+	if (!tf->next || tf->next > now)
+		return tf->next;
+	if (!tf->interval)
+		return 0;
+	return tf->next + ((now - tf->next) / tf->interval + 1) * tf->interval;
+}
+
 int64_t timerfd_next_expiry(const struct vm *vm)
 {
-	int64_t next = 0;
-	for (const struct timerfd *tf = vm->timerfds; tf; tf = tf->link)
-		if (tf->next && (!next || tf->next < next))
-			next = tf->next;
+	int64_t next = 0, now = vm_now_ns(vm);
+	for (const struct timerfd *tf = vm->timerfds; tf; tf = tf->link) {
+		int64_t at = upcoming(tf, now);
+		if (at && (!next || at < next))
+			next = at;
+	}
 	return next;
 }
 
@@ -192,3 +207,30 @@ static int64_t do_gettime(struct task *t, const uint64_t *a, int wide)
 
 int64_t sys_timerfd_gettime(struct task *t, const uint64_t *a) { return do_gettime(t, a, 1); }
 int64_t sys_timerfd_gettime32(struct task *t, const uint64_t *a) { return do_gettime(t, a, 0); }
+
+int timerfd_state(const struct file *f, int64_t w[TIMERFD_WORDS])
+{
+	const struct timerfd *tf = f->ops == &timerfd_ops ? f->priv : NULL;
+	if (!tf)
+		return -1;
+	w[0] = tf->clock;
+	w[1] = tf->next;
+	w[2] = tf->interval;
+	w[3] = (int64_t)tf->expirations;
+	w[4] = (int64_t)tf->ino;
+	return 0;
+}
+
+struct file *timerfd_restore(struct vm *vm, const int64_t w[TIMERFD_WORDS], int flags)
+{
+	struct timerfd *tf = calloc(1, sizeof *tf);
+	struct file *f = tf ? file_new(&timerfd_ops, tf, flags, "anon_inode:[timerfd]") : NULL;
+	if (!f) {
+		free(tf);
+		return NULL;
+	}
+	*tf = (struct timerfd){vm, (int)w[0], w[1], w[2], (uint64_t)w[3], (uint64_t)w[4],
+			       vm->timerfds};
+	vm->timerfds = tf;
+	return f;
+}

@@ -1,0 +1,77 @@
+/* Kernel objects alive across a snapshot: a pipe holding bytes, an eventfd with a count,
+ * a periodic timerfd, a signalfd with a pending signal, a POSIX timer whose signal a
+ * handler counts, and a shared anonymous mapping a child writes. A stretch of work keeps
+ * them alive over several scheduler turns; then each is read and printed. */
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t ticks;
+
+static void on_tick(int sig) { ticks += sig == SIGUSR2; }
+
+static uint64_t work(int rounds)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (int r = 0; r < rounds; r++)
+		for (int i = 0; i < 100000; i++)
+			h = (h ^ (uint64_t)(i + r)) * 1099511628211ull;
+	return h;
+}
+
+static void make_timers(int *tfd, timer_t *pt)
+{
+	struct itimerspec every = {{0, 2000000}, {0, 2000000}};
+	*tfd = timerfd_create(CLOCK_MONOTONIC, 0);
+	timerfd_settime(*tfd, 0, &every, NULL);
+	struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR2};
+	signal(SIGUSR2, on_tick);
+	timer_create(CLOCK_MONOTONIC, &ev, pt);
+	timer_settime(*pt, 0, &every, NULL);
+}
+
+int main(void)
+{
+	int p[2], tfd;
+	timer_t pt;
+	sigset_t usr1;
+	pipe(p);
+	write(p[1], "in the pipe", 11);
+	int efd = eventfd(5, 0);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	raise(SIGUSR1);
+	int sfd = signalfd(-1, &usr1, 0);
+	char *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	make_timers(&tfd, &pt);
+	uint64_t h = work(40);
+	if (fork() == 0) {
+		strcpy(shared, "written by the child");
+		_exit(0);
+	}
+	wait(NULL);
+	h ^= work(41);
+	char buf[32] = {0};
+	uint64_t count = 0, expirations = 0;
+	struct signalfd_siginfo si;
+	read(p[0], buf, sizeof buf - 1);
+	read(efd, &count, 8);
+	read(tfd, &expirations, 8);
+	read(sfd, &si, sizeof si);
+	timer_delete(pt);
+	printf("work %016llx\npipe: %s\neventfd: %llu\n", (unsigned long long)h, buf,
+	       (unsigned long long)count);
+	printf("timerfd expirations: %llu\n", (unsigned long long)expirations);
+	printf("signalfd: signal %u\nposix timer ticks: %d\n", si.ssi_signo, (int)ticks);
+	printf("shared: %s\n", shared);
+	return 0;
+}
