@@ -49,6 +49,7 @@ struct snap_load {
 	struct vm *vm;
 	struct snap_vec mms, fdtables, files, pipes, tasks, procs;
 	struct snap_vec shm; /* host memfds, as (void *)(intptr_t)(fd + 1) */
+	struct snap_vec fixups; /* epoll entries, added once every file exists */
 	struct task *opener; /* a root task of the new machine, for reopening files */
 	int allow_changed;   /* --allow-changed-files */
 	int failed;

@@ -16,7 +16,8 @@
 #include "kernel/vfs/vfs.h"
 #include "kernel/vm.h"
 
-enum file_kind { K_ROLE = 1, K_HOST_PATH, K_PIPE, K_REOPEN, K_EVENTFD, K_DROPPED, K_TIMERFD, K_SIGNALFD };
+enum file_kind { K_ROLE = 1, K_HOST_PATH, K_PIPE, K_REOPEN, K_EVENTFD, K_DROPPED, K_TIMERFD, K_SIGNALFD,
+		K_EPOLL };
 
 #define FILES_MAX (1u << 24)
 #define HASH_CHUNK (1u << 20)
@@ -24,7 +25,7 @@ enum file_kind { K_ROLE = 1, K_HOST_PATH, K_PIPE, K_REOPEN, K_EVENTFD, K_DROPPED
 /* Kinds written by their state. */
 static int held_by_state(const struct file *f)
 {
-	static const char *const kinds[] = {"pipe", "eventfd", "timerfd", "signalfd"};
+	static const char *const kinds[] = {"pipe", "eventfd", "timerfd", "signalfd", "epoll"};
 	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
 		if (f->ops->name && !strcmp(f->ops->name, kinds[k]))
 			return 1;
@@ -155,6 +156,27 @@ static int put_timer_kinds(struct snap_buf *b, const struct file *f)
 	return 0;
 }
 
+/* An epoll instance: its interest list, each entry's description by id (0:
+ * one no descriptor table holds, which can never be reported again). */
+static int put_epoll(struct snap_save *s, struct snap_buf *b, const struct file *f)
+{
+	int n = epoll_entries(f);
+	if (n < 0)
+		return 0;
+	sb_u8(b, K_EPOLL);
+	sb_i32(b, n);
+	for (int k = 0; k < n; k++) {
+		struct epoll_entry_image e;
+		epoll_entry_image(f, k, &e);
+		sb_i32(b, e.fd);
+		sb_u32(b, ids_find(&s->files, e.file));
+		sb_u32(b, e.events);
+		sb_u64(b, e.data);
+		sb_i32(b, e.disabled);
+	}
+	return 1;
+}
+
 static void put_file(struct snap_save *s, struct snap_buf *b, const struct file *f)
 {
 	uint64_t count, ino;
@@ -168,7 +190,7 @@ static void put_file(struct snap_save *s, struct snap_buf *b, const struct file 
 	} else if (pipe_of_file(f)) {
 		sb_u8(b, K_PIPE);
 		sb_u32(b, ids_find(&s->pipes, pipe_of_file(f)));
-	} else if (put_timer_kinds(b, f)) {
+	} else if (put_timer_kinds(b, f) || put_epoll(s, b, f)) {
 		return;
 	} else if (!eventfd_state(f, &count, &sem, &ino)) {
 		sb_u8(b, K_EVENTFD);

@@ -15,7 +15,8 @@
 #include "kernel/vm.h"
 #include "snap/snap_fd.h"
 
-enum file_kind { K_ROLE = 1, K_HOST_PATH, K_PIPE, K_REOPEN, K_EVENTFD, K_DROPPED, K_TIMERFD, K_SIGNALFD };
+enum file_kind { K_ROLE = 1, K_HOST_PATH, K_PIPE, K_REOPEN, K_EVENTFD, K_DROPPED, K_TIMERFD, K_SIGNALFD,
+		K_EPOLL };
 
 #define FILES_MAX  (1u << 24)
 #define HASH_CHUNK (1u << 20)
@@ -115,6 +116,48 @@ static struct file *get_timer_kind(struct snap_load *l, struct snap_rd *r, int k
 	return r->bad ? NULL : signalfd_restore(l->vm, sw, flags);
 }
 
+/* An epoll entry waits until every description exists. */
+struct epoll_fixup {
+	struct file *ep;
+	struct epoll_entry_image e;
+	uint32_t file_id;
+};
+
+static struct file *get_epoll(struct snap_load *l, struct snap_rd *r, int flags)
+{
+	struct file *ep = epoll_restore(flags);
+	int n = sr_i32(r);
+	if (n < 0 || n > FDTABLE_MAX)
+		sr_fail(r, "an epoll instance has too many entries");
+	for (int k = 0; k < n && !r->bad; k++) {
+		struct epoll_fixup *x = calloc(1, sizeof *x);
+		if (!x || vec_push(&l->fixups, x)) {
+			free(x);
+			sr_fail(r, "out of memory");
+			break;
+		}
+		x->ep = ep;
+		x->e.fd = sr_i32(r);
+		x->file_id = sr_u32(r);
+		x->e.events = sr_u32(r);
+		x->e.data = sr_u64(r);
+		x->e.disabled = sr_i32(r);
+	}
+	return ep;
+}
+
+static void add_epoll_entries(struct snap_load *l, struct snap_rd *r)
+{
+	for (size_t k = 0; k < l->fixups.n; k++) {
+		struct epoll_fixup *x = l->fixups.v[k];
+		x->e.file = vec_at(&l->files, x->file_id, r);
+		if (!r->bad && x->ep && epoll_restore_entry(x->ep, &x->e))
+			sr_fail(r, "out of memory");
+		free(x);
+	}
+	vec_free(&l->fixups);
+}
+
 static struct file *get_file(struct snap_load *l, struct snap_rd *r)
 {
 	int flags = sr_i32(r);
@@ -150,6 +193,9 @@ static struct file *get_file(struct snap_load *l, struct snap_rd *r)
 	case K_SIGNALFD:
 		f = get_timer_kind(l, r, kind, flags);
 		break;
+	case K_EPOLL:
+		f = get_epoll(l, r, flags);
+		break;
 	case K_DROPPED:
 		break;
 	default:
@@ -167,6 +213,7 @@ int snap_load_files(struct snap_load *l, struct snap_rd *r)
 	for (uint64_t k = 0; k < n && !r->bad && !l->failed; k++)
 		if (vec_push(&l->files, get_file(l, r)))
 			snap_load_fail(l, "out of memory");
+	add_epoll_entries(l, r);
 	return snap_check(l, r, "FILE");
 }
 

@@ -95,7 +95,6 @@ static int take(struct vm *vm, const char *path, const char *why)
 	double start = seconds_now();
 	if (snap_take(vm, path, &bytes, msg, sizeof msg)) {
 		fprintf(stderr, "hexvm: %s\n", msg);
-		vm->exit_status = 71;
 		return 1;
 	}
 	if (strcmp(path, "-"))
@@ -105,13 +104,14 @@ static int take(struct vm *vm, const char *path, const char *why)
 	return 0;
 }
 
-/* --snapshot-stop: hexvm's work ends with the snapshot. */
+/* --snapshot-stop: hexvm's work ends with the snapshot (status 0), or with
+ * the reason it could not be taken (71). Without it, a snapshot that could
+ * not be taken leaves the machine running. */
 static int stop_after(struct vm *vm, int failed)
 {
-	if (!failed && !vm->snap->stop)
+	if (!vm->snap->stop)
 		return 0;
-	if (!failed)
-		vm->exit_status = 0;
+	vm->exit_status = failed ? 71 : 0;
 	return 1;
 }
 

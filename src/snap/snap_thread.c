@@ -79,6 +79,9 @@ static void put_park(struct snap_save *s, struct snap_buf *b, const struct task 
 		uint32_t id = file_of_host_fd(s, pc->host_fd[k]);
 		if (!id)
 			snap_save_fail(s, "thread %d waits on a host descriptor of no file", t->tid);
+		else if (((const struct file *)s->files.order[id - 1])->is_socket)
+			snap_save_fail(s, "thread %d waits on a host socket, which a snapshot cannot "
+					  "hold", t->tid);
 		sb_u32(b, id);
 		sb_u32(b, (uint16_t)pc->host_events[k]);
 	}

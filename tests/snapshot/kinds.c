@@ -1,11 +1,13 @@
 /* Kernel objects alive across a snapshot: a pipe holding bytes, an eventfd with a count,
  * a periodic timerfd, a signalfd with a pending signal, a POSIX timer whose signal a
- * handler counts, and a shared anonymous mapping a child writes. A stretch of work keeps
+ * handler counts, an epoll instance watching the pipe and the eventfd, and a shared
+ * anonymous mapping a child writes. A stretch of work keeps
  * them alive over several scheduler turns; then each is read and printed. */
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
@@ -51,6 +53,11 @@ int main(void)
 	sigprocmask(SIG_BLOCK, &usr1, NULL);
 	raise(SIGUSR1);
 	int sfd = signalfd(-1, &usr1, 0);
+	int ep = epoll_create1(0);
+	struct epoll_event watch = {.events = EPOLLIN, .data.u64 = 11};
+	epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &watch);
+	watch.data.u64 = 22;
+	epoll_ctl(ep, EPOLL_CTL_ADD, efd, &watch);
 	char *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	make_timers(&tfd, &pt);
 	uint64_t h = work(40);
@@ -60,6 +67,12 @@ int main(void)
 	}
 	wait(NULL);
 	h ^= work(41);
+	struct epoll_event ready[4];
+	int nready = epoll_wait(ep, ready, 4, 0);
+	printf("epoll: %d ready:", nready);
+	for (int k = 0; k < nready; k++)
+		printf(" %llu", (unsigned long long)ready[k].data.u64);
+	printf("\n");
 	char buf[32] = {0};
 	uint64_t count = 0, expirations = 0;
 	struct signalfd_siginfo si;

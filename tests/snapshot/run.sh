@@ -7,7 +7,8 @@
 #                              counts spread over the run, each restored
 #   snapshot.threads.x64/.m32  tests/guest/threads.c (pthreads, futexes): 50 points each
 #   snapshot.kinds             kinds.c: a pipe holding bytes, an eventfd, a timerfd, a
-#                              signalfd, a POSIX timer, shared memory a child writes: 50 points
+#                              signalfd, a POSIX timer, an epoll instance, shared memory a
+#                              child writes: 50 points
 #   snapshot.overlay           pipeline.sh under --overlay: restore with --overlay --export;
 #                              the exported tree equals the uninterrupted run's
 #   snapshot.stream            `hexvm --snapshot-at N --snapshot-stop - ... | hexvm restore -`

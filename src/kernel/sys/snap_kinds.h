@@ -19,6 +19,21 @@ struct file *timerfd_restore(struct vm *vm, const int64_t w[TIMERFD_WORDS], int 
 int signalfd_state(const struct file *f, uint64_t w[SIGNALFD_WORDS]);
 struct file *signalfd_restore(struct vm *vm, const uint64_t w[SIGNALFD_WORDS], int flags);
 
+/* epoll instances: their interest lists, entry by entry. */
+struct epoll_entry_image {
+	int fd;
+	const struct file *file; /* the description it watches */
+	uint32_t events;
+	uint64_t data;
+	int disabled;
+};
+/* How many entries f has, or -1 when f is no epoll instance. */
+int epoll_entries(const struct file *f);
+void epoll_entry_image(const struct file *f, int k, struct epoll_entry_image *out);
+/* An empty instance; then its entries, in order. NULL / -1 when out of memory. */
+struct file *epoll_restore(int flags);
+int epoll_restore_entry(struct file *f, const struct epoll_entry_image *e);
+
 struct ptimer_image {
 	int id, clock, notify, signo, tid, overrun;
 	uint64_t value;

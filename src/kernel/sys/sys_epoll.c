@@ -12,6 +12,7 @@
 
 #include "kernel/abi/layout.h"
 #include "kernel/sys/pollset.h"
+#include "kernel/sys/snap_kinds.h"
 #include "kernel/sys/syscall.h"
 #include "kernel/task/signal.h"
 #include "kernel/vfs/eventfd.h"
@@ -208,3 +209,39 @@ static int64_t new_eventfd(struct task *t, uint64_t initial, int flags)
 
 int64_t sys_eventfd(struct task *t, const uint64_t *a) { return new_eventfd(t, a[0], 0); }
 int64_t sys_eventfd2(struct task *t, const uint64_t *a) { return new_eventfd(t, a[0], (int)a[1]); }
+
+int epoll_entries(const struct file *f)
+{
+	return f->ops == &epoll_ops ? ((const struct epoll *)f->priv)->n : -1;
+}
+
+void epoll_entry_image(const struct file *f, int k, struct epoll_entry_image *out)
+{
+	const struct epoll_entry *e = &((const struct epoll *)f->priv)->e[k];
+	*out = (struct epoll_entry_image){e->fd, e->file, e->events, e->data, e->disabled};
+}
+
+struct file *epoll_restore(int flags)
+{
+	struct epoll *ep = calloc(1, sizeof *ep);
+	struct file *f = ep ? file_new(&epoll_ops, ep, flags, "anon_inode:[eventpoll]") : NULL;
+	if (!f)
+		free(ep);
+	return f;
+}
+
+int epoll_restore_entry(struct file *f, const struct epoll_entry_image *img)
+{
+	struct epoll *ep = f->priv;
+	if (ep->n == ep->cap) {
+		int cap = ep->cap ? ep->cap * 2 : 8;
+		struct epoll_entry *e = realloc(ep->e, (size_t)cap * sizeof *e);
+		if (!e)
+			return -1;
+		ep->e = e;
+		ep->cap = cap;
+	}
+	ep->e[ep->n++] = (struct epoll_entry){img->fd, img->file, img->events, img->data,
+					      img->disabled};
+	return 0;
+}
