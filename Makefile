@@ -19,12 +19,18 @@ STATIC_LDFLAGS := $(shell $(CC) -static tools/probe/static.c -o /dev/null 2>/dev
 # Optional libraries: used when present, never required.
 HAVE_ZSTD := $(shell $(CC) tools/probe/zstd.c -lzstd -o /dev/null 2>/dev/null && echo 1)
 HAVE_CAPSTONE := $(shell $(CC) tools/probe/capstone.c -lcapstone -o /dev/null 2>/dev/null && echo 1)
-# (reported by -v now; linked once the snapshot and trace code use them)
+# (zstd is reported by -v only, until snapshots use it)
 ifeq ($(HAVE_ZSTD),1)
 BASE_CFLAGS += -DHAVE_ZSTD=1
 endif
+# capstone disassembles --trace and fault reports; without its static
+# archive hexvm is linked dynamically.
 ifeq ($(HAVE_CAPSTONE),1)
 BASE_CFLAGS += -DHAVE_CAPSTONE=1
+LDLIBS += -lcapstone
+ifneq ($(shell $(CC) $(STATIC_LDFLAGS) tools/probe/capstone.c -lcapstone -o /dev/null 2>/dev/null && echo 1),1)
+STATIC_LDFLAGS :=
+endif
 endif
 
 all: hexvm
