@@ -1,0 +1,117 @@
+/* The fault report:
+ *   process 2 (crash), thread 2, x86-64, after 61234 instructions
+ *   signal SIGSEGV (SEGV_MAPERR), address 0
+ *   instruction at 0x401745: c7 00 2a 00 00 00  mov dword ptr [rax], 0x2a
+ *   registers: ...
+ *   last taken branches, oldest first: 0x401730 -> 0x401740 ...
+ *   memory map: 00400000-00401000 r--p 00000000 /tmp/crash ...
+ * Everything comes from the dead task's state, which stays until it is
+ * reaped. */
+#include "trace/fault_report.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include "decode/decode.h"
+#include "mem/mm.h"
+#include "mem/uaccess.h"
+#include "trace/disasm.h"
+#include "trace/obs.h"
+#include "trace/regs.h"
+#include "trace/strace.h"
+#include "trace/strace_names.h"
+
+/* The readable bytes at addr, at most INSN_MAX_LEN. */
+static unsigned read_code(struct mm *mm, uint64_t addr, uint8_t *buf)
+{
+	unsigned n = 0;
+	while (n < INSN_MAX_LEN && copy_from_user(mm, buf + n, addr + n, 1) == 0)
+		n++;
+	return n;
+}
+
+static void write_instruction(FILE *out, struct task *t, struct disasm *d, uint64_t rip)
+{
+	uint8_t code[INSN_MAX_LEN];
+	char text[128], other[128];
+	unsigned n = read_code(t->proc->mm, rip, code);
+	fprintf(out, "  instruction at %#llx:", (unsigned long long)rip);
+	if (!n) {
+		fprintf(out, " not readable\n");
+		return;
+	}
+	unsigned len = disasm_insn(d, code, n, rip, t->cpu.mode64, text, sizeof text);
+	for (unsigned k = 0; k < (len ? len : n); k++)
+		fprintf(out, " %02x", code[k]);
+	fprintf(out, "  %s\n", text);
+	/* bytes hexvm does not decode: undefined, or an instruction it lacks */
+	if (!disasm_hexvm(code, n, rip, t->cpu.mode64, other, sizeof other)) {
+		fprintf(out, "  hexvm's decoder has no instruction here%s%s\n",
+			len ? ": not implemented, capstone reads it as " : " (undefined)",
+			len ? text : "");
+	}
+}
+
+static void write_branches(FILE *out, const struct cpu *c)
+{
+	uint64_t n = c->branch_count < CPU_BRANCHES ? c->branch_count : CPU_BRANCHES;
+	fprintf(out, "  last %llu taken branches, oldest first:\n", (unsigned long long)n);
+	for (uint64_t k = c->branch_count - n; k < c->branch_count; k++)
+		fprintf(out, "    %#llx -> %#llx\n",
+			(unsigned long long)c->branch_from[k % CPU_BRANCHES],
+			(unsigned long long)c->branch_to[k % CPU_BRANCHES]);
+}
+
+static void write_map(FILE *out, const struct mm *mm, uint64_t rip, uint64_t fault_addr, int fault)
+{
+	fprintf(out, "  memory map:\n");
+	for (const struct vma *v = mm->vmas; v; v = v->next) {
+		const char *name = v->name      ? v->name
+				   : v->flags & VMA_HEAP ? "[heap]"
+				   : v->flags & VMA_STACK ? "[stack]"
+							 : "";
+		fprintf(out, "    %08llx-%08llx %c%c%c%c %08llx %s%s%s\n", (unsigned long long)v->start,
+			(unsigned long long)v->end, v->prot & GPROT_READ ? 'r' : '-',
+			v->prot & GPROT_WRITE ? 'w' : '-', v->prot & GPROT_EXEC ? 'x' : '-',
+			v->flags & VMA_SHARED ? 's' : 'p',
+			(unsigned long long)(v->flags & VMA_ANON ? 0 : v->offset), name,
+			rip - v->start < v->end - v->start ? "  <- rip" : "",
+			fault && fault_addr - v->start < v->end - v->start ? "  <- fault address" : "");
+	}
+}
+
+static void write_cause(FILE *out, struct task *t, const struct siginfo_k *info)
+{
+	struct process *p = t->proc;
+	char line[256];
+	struct tbuf b = TBUF_ON(line);
+	fprintf(out, "  process %d (%s), thread %d, %s, after %llu instructions of the machine\n",
+		p->pid, t->comm, t->tid, t->cpu.mode64 ? "x86-64" : "i386",
+		(unsigned long long)t->cpu.icount);
+	strace_siginfo(&b, info);
+	fprintf(out, "  signal %s\n", line);
+}
+
+void fault_report(struct task *t, const struct siginfo_k *info)
+{
+	struct vm *vm = t->vm;
+	FILE *out = vm->log;
+	struct disasm own, *d = vm->obs ? &vm->obs->disasm : &own;
+	char name[16];
+	if (!vm->obs)
+		disasm_init(&own, vm->opt.trace_builtin);
+	if (out != stderr) /* the summary went to stderr: the log gets its own */
+		fprintf(out, "hexvm: process %d killed by %s at %#llx\n", t->proc->pid,
+			signal_name(info->signo, 0, name, sizeof name), (unsigned long long)t->cpu.rip);
+	write_cause(out, t, info);
+	write_instruction(out, t, d, t->cpu.rip);
+	fprintf(out, "  registers:\n");
+	regs_dump(out, &t->cpu, "    ");
+	write_branches(out, &t->cpu);
+	if (t->proc->mm)
+		write_map(out, t->proc->mm, t->cpu.rip, info->addr,
+			  info->signo == SIGSEGV || info->signo == SIGBUS);
+	fflush(out);
+	if (d == &own)
+		disasm_close(&own);
+}
