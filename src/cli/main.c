@@ -19,6 +19,7 @@
 #include "kernel/vfs/setup.h"
 #include "kernel/vfs/vfs.h"
 #include "loader/loader.h"
+#include "trace/hooks.h"
 
 extern char **environ;
 
@@ -103,8 +104,15 @@ static int run(struct cli *cli)
 	termsig_hold();
 	give_std_fds(p);
 	const char *path = find_program(cli->program, found, sizeof found);
+	if (obs_create(&vm)) {
+		fprintf(stderr, "hexvm: cannot set up -s, -Z or --trace\n");
+		process_free_all(&vm);
+		vfs_unmount_all(&vm);
+		return 70;
+	}
 	if (loader_exec(&vm, p, path, cli->argv, environ, &err)) {
 		fprintf(stderr, "hexvm: %s: %s\n", err.path, err.msg);
+		obs_destroy(&vm);
 		process_free_all(&vm);
 		vfs_unmount_all(&vm);
 		return err.status;
@@ -119,6 +127,7 @@ static int run(struct cli *cli)
 	}
 	if (vm.opt.stats)
 		stats_print(&vm);
+	obs_destroy(&vm);
 	fflush(vm.log);
 	if (vm.log != stderr)
 		fclose(vm.log);
