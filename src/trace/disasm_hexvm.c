@@ -78,6 +78,18 @@ static unsigned type_bytes(const struct dctx *x, const char *t)
 	return t[0] ? 16 : 0; /* x ps pd dq: a whole XMM register; M: none */
 }
 
+/* Bytes of an operand given by name (eAX, AL, CL ...) or by SDM letters. */
+static unsigned operand_bytes(const struct dctx *x, const char *spec)
+{
+	if (!strcmp(spec, "eAX") || !strcmp(spec, "rAX"))
+		return 1u << x->i->osz;
+	if (!strcmp(spec, "AL") || !strcmp(spec, "CL"))
+		return 1;
+	if (!strcmp(spec, "AX"))
+		return 2;
+	return type_bytes(x, spec + 1);
+}
+
 static int legacy_prefix(uint8_t b)
 {
 	switch (b) {
@@ -111,15 +123,35 @@ static void number(struct tbuf *b, int64_t v, int is_signed)
 		tb_printf(b, (uint64_t)v > 9 ? "%#llx" : "%llu", (unsigned long long)v);
 }
 
+/* The segment override among the prefixes, or NULL: the decoder keeps
+ * only FS and GS in 64-bit code, where the others do nothing, but capstone
+ * writes them all. */
+static const char *segment_prefix(const struct dctx *x)
+{
+	const char *seg = NULL;
+	for (unsigned k = 0; k < INSN_MAX_LEN && legacy_prefix(x->bytes[k]); k++)
+		switch (x->bytes[k]) {
+		case 0x26: seg = "es"; break;
+		case 0x2e: seg = "cs"; break;
+		case 0x36: seg = "ss"; break;
+		case 0x3e: seg = "ds"; break;
+		case 0x64: seg = "fs"; break;
+		case 0x65: seg = "gs"; break;
+		default: break;
+		}
+	return seg;
+}
+
 static void memory(const struct dctx *x, unsigned bytes)
 {
 	const struct insn *i = x->i;
 	unsigned asz = 1u << i->asz;
 	int64_t disp = asz == 8 ? (int64_t)i->disp : asz == 4 ? (int32_t)i->disp : (int16_t)i->disp;
 	int any = 0;
+	const char *seg = segment_prefix(x);
 	tb_puts(x->b, size_word(bytes));
-	if (i->seg != SEG_DS)
-		tb_printf(x->b, "%s:", (const char *[]){"es", "cs", "ss", "ds", "fs", "gs"}[i->seg]);
+	if (seg)
+		tb_printf(x->b, "%s:", seg);
 	tb_putc(x->b, '[');
 	if (i->base == R_NONE && i->index == R_NONE && is_riprel(x)) {
 		tb_puts(x->b, "rip");
@@ -149,20 +181,41 @@ static void memory(const struct dctx *x, unsigned bytes)
 static void string_operand(const struct dctx *x, unsigned bytes, int dest)
 {
 	unsigned asz = 1u << x->i->asz;
+	/* the destination is always ES's; capstone writes it out in 32-bit code */
+	const char *seg = dest ? (x->mode64 ? NULL : "es") : segment_prefix(x);
 	tb_puts(x->b, size_word(bytes));
-	if (!dest && x->i->seg != SEG_DS)
-		tb_printf(x->b, "%s:", (const char *[]){"es", "cs", "ss", "ds", "fs", "gs"}[x->i->seg]);
+	if (seg)
+		tb_printf(x->b, "%s:", seg);
 	tb_printf(x->b, "[%s]", gpr(dest ? R_DI : R_SI, asz));
 }
 
+/* Counts and selectors (shifts, bit numbers, shuffles, and any byte
+ * immediate of an MMX or SSE instruction) are unsigned bytes to capstone. */
+static int unsigned_byte(const struct dctx *x)
+{
+	const char *m = x->d->mnemonic, *ops = x->d->operands;
+	return !strcmp(m, "shift") || !strncmp(m, "bt", 2) || strchr("NPQUVW", ops[0]) != NULL;
+}
+
 /* Immediates read as capstone writes them: signed when sign-extended to a
- * wider operand, else unsigned at the operand's size. */
+ * wider operand (but for the bitwise and, or, xor), else unsigned at the
+ * operand's size. */
 static void immediate(const struct dctx *x, const char *t, unsigned op_bytes, uint64_t v)
 {
 	unsigned imm_bytes = t[0] == 'b' ? 1 : t[0] == 'w' ? 2 : type_bytes(x, t);
+	const char *m = x->d->mnemonic;
+	int bitwise = !strcmp(m, "and") || !strcmp(m, "or") || !strcmp(m, "xor");
+	if (!strcmp(m, "enter")) { /* capstone reads both of ENTER's as signed */
+		number(x->b, t[0] == 'w' ? (int16_t)v : (int8_t)v, 1);
+		return;
+	}
+	if (imm_bytes == 1 && unsigned_byte(x)) {
+		number(x->b, (int64_t)(v & 0xff), 0);
+		return;
+	}
 	if (op_bytes == 0 || op_bytes > 8)
 		op_bytes = imm_bytes;
-	if (imm_bytes < op_bytes) {
+	if (imm_bytes < op_bytes && !bitwise) {
 		number(x->b, (int64_t)v, 1);
 		return;
 	}
@@ -227,6 +280,8 @@ static void operand(const struct dctx *x, const char *spec, unsigned op_bytes, i
 	case 'M':
 		if (i->mod != 3 || spec[0] == 'M')
 			memory(x, spec[0] == 'M' && !strcmp(x->d->mnemonic, "lea") ? 0 : bytes);
+		else if (strstr(x->d->operands, "Sw")) /* a segment move's register is full size */
+			register_operand(x, 'E', i->rm, 1u << i->osz, 0);
 		else
 			register_operand(x, spec[0], i->rm, bytes, (flags & ISA_BYTE_E) != 0);
 		return;
@@ -244,7 +299,12 @@ static void operand(const struct dctx *x, const char *spec, unsigned op_bytes, i
 		number(x->b, (int64_t)(x->mode64 ? target : (uint32_t)target), 0);
 		return;
 	}
-	case 'O': memory(x, bytes); return;
+	case 'O': /* moffs: the address is the immediate */
+		tb_printf(x->b, "%s%s%s[", size_word(bytes), segment_prefix(x) ? segment_prefix(x) : "",
+			  segment_prefix(x) ? ":" : "");
+		number(x->b, (int64_t)(x->mode64 ? i->imm : (uint32_t)i->imm), 0);
+		tb_putc(x->b, ']');
+		return;
 	case 'X':
 	case 'Y': string_operand(x, bytes, spec[0] == 'Y'); return;
 	default: fixed_operand(x, spec); return;
@@ -294,6 +354,8 @@ static void mnemonic(const struct dctx *x, char *m, size_t size)
 	else if (!strcmp(base, "pushf") || !strcmp(base, "popf") || !strcmp(base, "pusha") ||
 		 !strcmp(base, "popa"))
 		snprintf(m, size, "%s%s", base, osz == 8 ? "q" : osz == 4 ? (base[4] == 'a' ? "l" : "d") : "");
+	else if (!strcmp(base, "movd") && strchr(x->d->operands, 'y') && osz == 8)
+		snprintf(m, size, "movq");
 	else if (!strcmp(base, "jcxz"))
 		snprintf(m, size, "%s", i->asz == OSZ_64 ? "jrcxz" : i->asz == OSZ_32 ? "jecxz" : "jcxz");
 	else
@@ -309,11 +371,32 @@ static const char *rep_prefix(const struct insn *i, const char *m)
 	return !strncmp(m, "cmps", 4) || !strncmp(m, "scas", 4) ? "repe " : "rep ";
 }
 
-/* capstone leaves ST(0) unwritten in x87's "ST,STi" forms and in the
- * popping "STi,ST" ones. */
+/* capstone leaves ST(0) unwritten in x87's "ST,STi" forms but FCMOVcc,
+ * and in the popping "STi,ST" ones. */
 static int implicit_st0(const char *spec, int position, const char *m)
 {
-	return !strcmp(spec, "ST") && (position == 0 || m[strlen(m) - 1] == 'p');
+	return !strcmp(spec, "ST") && ((position == 0 && strncmp(m, "fcmov", 5)) ||
+				       (position > 0 && m[strlen(m) - 1] == 'p'));
+}
+
+/* Port I/O (privileged: it faults in user mode, so fault reports show it):
+ * the table has one row for IN/OUT and one for INS/OUTS. */
+static int port_io(const struct dctx *x)
+{
+	static const char *const forms[16] = {
+		"insb byte ptr [%s], dx", "insd dword ptr [%s], dx", "outsb dx, byte ptr [%s]",
+		"outsd dx, dword ptr [%s]", NULL, NULL, NULL, NULL,
+		"in al, %s", "in eax, %s", "out %s, al", "out %s, eax",
+		"in al, dx", "in eax, dx", "out dx, al", "out dx, eax"};
+	const struct insn *i = x->i;
+	unsigned op = i->opc, k = op >= 0xe4 ? 8 + ((op & 3) | (op >= 0xec ? 4 : 0)) : op - 0x6c;
+	char port[8];
+	if (strcmp(x->d->mnemonic, "in/out") && strcmp(x->d->mnemonic, "ins/outs"))
+		return 0;
+	snprintf(port, sizeof port, "%#x", (unsigned)(i->imm & 0xff));
+	tb_puts(x->b, k < 4 && i->rep ? "rep " : "");
+	tb_printf(x->b, forms[k & 15], k < 4 ? gpr(k < 2 ? R_DI : R_SI, 1u << i->asz) : port);
+	return 1;
 }
 
 static void write_insn(const struct dctx *x)
@@ -322,14 +405,19 @@ static void write_insn(const struct dctx *x)
 	const char *ops = x->d->operands;
 	unsigned first = 0;
 	int written = 0, imms = 0;
+	if (port_io(x))
+		return;
 	mnemonic(x, m, sizeof m);
 	tb_puts(x->b, x->i->lock ? "lock " : "");
 	tb_puts(x->b, rep_prefix(x->i, m));
 	int movabs = !strcmp(m, "mov") && x->mode64 &&
 		     ((x->i->osz == OSZ_64 && !strcmp(ops, "Zv,Iv")) || strchr(ops, 'O'));
 	tb_puts(x->b, movabs ? "movabs" : m);
-	if (!strcmp(ops, "-") || (!strcmp(m, "nop") && x->d->operands[0] == 'Z'))
-		return;
+	if (!strcmp(ops, "-") || (!strcmp(m, "nop") && x->d->operands[0] == 'Z') ||
+	    ((!strcmp(m, "aam") || !strcmp(m, "aad")) && x->i->imm == 10))
+		return; /* AAM and AAD in base 10 are written without it */
+	if (!strcmp(ops, "Zv,rAX"))
+		ops = "rAX,Zv"; /* capstone writes the accumulator first */
 	for (int k = 0; *ops; k++) {
 		size_t n = strcspn(ops, ",");
 		snprintf(spec, sizeof spec, "%.*s", (int)n, ops);
@@ -337,7 +425,7 @@ static void write_insn(const struct dctx *x)
 		if (k == 0 && spec[0] == 'I') /* push's immediate is as wide as the stack slot */
 			first = !strcmp(m, "push") ? 1u << x->i->osz : 0;
 		else if (k == 0)
-			first = type_bytes(x, spec + 1);
+			first = operand_bytes(x, spec);
 		if (implicit_st0(spec, k, m) && strstr(x->d->operands, "STi"))
 			continue;
 		tb_puts(x->b, written++ ? ", " : " ");
