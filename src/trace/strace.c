@@ -225,18 +225,20 @@ void strace_result(struct tbuf *b, const struct arg_ctx *x, int ret_kind)
 	int64_t ret = x->ret;
 	if (ret_kind == R_EXIT || (ret == SYSCALL_REGS_SET && ret_kind == R_DEC)) {
 		tb_puts(b, " = ?");
-	} else if (ret == SYSCALL_REGS_SET) {
+		return;
+	}
+	if (ret == SYSCALL_REGS_SET) {
+		/* execve succeeded; sigreturn returns what the interrupted code had */
 		uint64_t ax = x->t->cpu.r[R_AX];
-		tb_printf(b, " = %lld", ret_kind == R_EXECVE ? 0
-					: x->is64	     ? (long long)ax
-							     : (long long)(int32_t)ax);
-	} else if (ret < 0 && ret >= -4095) {
+		ret = ret_kind == R_EXECVE ? 0 : x->is64 ? (int64_t)ax : (int64_t)(int32_t)ax;
+	}
+	if (ret < 0 && ret >= -4095) {
 		error_result(b, ret);
 	} else if (ret_kind == R_HEX) {
 		tb_printf(b, " = %#llx", (unsigned long long)ret);
 	} else if (ret_kind == R_OCT) {
 		tb_printf(b, " = %#llo", (unsigned long long)ret);
-	} else if (ret_kind == R_FCNTL && x->ret >= 0) {
+	} else if (ret_kind == R_FCNTL) {
 		fcntl_result(b, x);
 	} else if (ret_kind == R_TLS) {
 		uint8_t raw[4];
