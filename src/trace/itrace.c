@@ -16,7 +16,6 @@
 #include "trace/hooks.h"
 #include "trace/obs.h"
 #include "trace/regs.h"
-#include "trace/strace.h"
 #include "trace/strace_names.h"
 
 struct itrace {

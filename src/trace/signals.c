@@ -3,19 +3,14 @@
  *   [pid] +++ killed by SIGSEGV (core dumped) +++
  * lines, the counts by signal, and the fault report of a task an
  * instruction killed. */
+#include <signal.h>
+
 #include "kernel/vm.h"
 #include "trace/fault_report.h"
 #include "trace/hooks.h"
 #include "trace/obs.h"
 #include "trace/strace.h"
 #include "trace/strace_names.h"
-
-#define SIGILL_L  4
-#define SIGTRAP_L 5
-#define SIGBUS_L  7
-#define SIGFPE_L  8
-#define SIGSEGV_L 11
-#define SIGCHLD_L 17
 
 /* si_code names that belong to one signal (positive codes). */
 static const struct flag_name *codes_of(int sig)
@@ -34,20 +29,20 @@ static const struct flag_name *codes_of(int sig)
 		{1, "CLD_EXITED"}, {2, "CLD_KILLED"},  {3, "CLD_DUMPED"},
 		{4, "CLD_TRAPPED"}, {5, "CLD_STOPPED"}, {6, "CLD_CONTINUED"}, {0, NULL}};
 	switch (sig) {
-	case SIGSEGV_L: return segv;
-	case SIGILL_L: return ill;
-	case SIGFPE_L: return fpe;
-	case SIGBUS_L: return bus;
-	case SIGTRAP_L: return trap;
-	case SIGCHLD_L: return chld;
+	case SIGSEGV: return segv;
+	case SIGILL: return ill;
+	case SIGFPE: return fpe;
+	case SIGBUS: return bus;
+	case SIGTRAP: return trap;
+	case SIGCHLD: return chld;
 	default: return NULL;
 	}
 }
 
 static int is_fault_signal(int sig)
 {
-	return sig == SIGSEGV_L || sig == SIGILL_L || sig == SIGFPE_L || sig == SIGBUS_L ||
-	       sig == SIGTRAP_L;
+	return sig == SIGSEGV || sig == SIGILL || sig == SIGFPE || sig == SIGBUS ||
+	       sig == SIGTRAP;
 }
 
 void strace_siginfo(struct tbuf *b, const struct siginfo_k *info)
@@ -65,7 +60,7 @@ void strace_siginfo(struct tbuf *b, const struct siginfo_k *info)
 		tb_printf(b, ", si_timerid=%d, si_overrun=%d, si_value={sival_int=%d, sival_ptr=%#llx}",
 			  info->timerid, info->overrun, (int)info->value,
 			  (unsigned long long)info->value);
-	} else if (info->signo == SIGCHLD_L && info->code > 0) {
+	} else if (info->signo == SIGCHLD && info->code > 0) {
 		tb_printf(b, ", si_pid=%d, si_uid=%d, si_status=", info->pid, info->uid);
 		if (info->code == 1)
 			tb_printf(b, "%d", info->status);

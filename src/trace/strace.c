@@ -7,7 +7,6 @@
  * and its end later as
  *   [pid] <... name resumed>more args) = result
  * as strace -f does. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 

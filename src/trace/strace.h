@@ -137,7 +137,6 @@ enum arg_kind {
 	K_FLOCK64_OUT,
 	K_USER_DESC_OUT,
 	K_MASK_AFTER, /* no argument: the signal mask sigreturn restored */
-	K_KINDS
 };
 
 /* How the result is written. */
@@ -197,7 +196,7 @@ void strace_ptr(struct tbuf *b, uint64_t v);
 void strace_sigset(struct tbuf *b, uint64_t set);
 int strace_read(const struct arg_ctx *x, uint64_t addr, void *buf, unsigned n);
 
-/* Structures (strace_structs.c); `addr` is the guest address. */
+/* A structure argument, read from guest memory (strace_structs.c). */
 void strace_struct(struct tbuf *b, const struct arg_ctx *x, unsigned kind, unsigned index);
 void strace_siginfo(struct tbuf *b, const struct siginfo_k *info);
 

@@ -2,9 +2,7 @@
  * named constants, as strace writes them. Structures are in
  * strace_structs.c. */
 #include <errno.h>
-#include <string.h>
 
-#include "base/compiler.h"
 #include "kernel/entry.h"
 #include "mem/uaccess.h"
 #include "trace/strace.h"

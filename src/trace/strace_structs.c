@@ -434,6 +434,25 @@ static void siginfo_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr)
 	strace_siginfo(b, &info);
 }
 
+/* The time structures: 1 when `kind` is one. */
+static int time_struct(struct tbuf *b, const struct arg_ctx *x, unsigned kind, uint64_t v)
+{
+	switch (kind) {
+	case K_TIMESPEC:
+	case K_TIMESPEC_OUT: timespec_at(b, x, v, x->is64, "nsec"); return 1;
+	case K_TIMESPEC64:
+	case K_TIMESPEC64_OUT: timespec_at(b, x, v, 1, "nsec"); return 1;
+	case K_TIMEVAL_OUT: timespec_at(b, x, v, x->is64, "usec"); return 1;
+	case K_ITIMERSPEC:
+	case K_ITIMERSPEC_OUT: timer_pair(b, x, v, x->is64, "nsec"); return 1;
+	case K_ITIMERSPEC64:
+	case K_ITIMERSPEC64_OUT: timer_pair(b, x, v, 1, "nsec"); return 1;
+	case K_ITIMERVAL:
+	case K_ITIMERVAL_OUT: timer_pair(b, x, v, x->is64, "usec"); return 1;
+	default: return 0;
+	}
+}
+
 /* Structures passed in, and those the call fills in (once it succeeded). */
 void strace_struct(struct tbuf *b, const struct arg_ctx *x, unsigned kind, unsigned index)
 {
@@ -442,22 +461,13 @@ void strace_struct(struct tbuf *b, const struct arg_ctx *x, unsigned kind, unsig
 		tb_puts(b, "NULL");
 		return;
 	}
+	if (time_struct(b, x, kind, v))
+		return;
 	switch (kind) {
 	case K_SIGSET:
 	case K_SIGSET_OUT: sigset_at(b, x, v); break;
 	case K_SIGACTION:
 	case K_SIGACTION_OUT: sigaction_at(b, x, v); break;
-	case K_TIMESPEC:
-	case K_TIMESPEC_OUT: timespec_at(b, x, v, x->is64, "nsec"); break;
-	case K_TIMESPEC64:
-	case K_TIMESPEC64_OUT: timespec_at(b, x, v, 1, "nsec"); break;
-	case K_TIMEVAL_OUT: timespec_at(b, x, v, x->is64, "usec"); break;
-	case K_ITIMERSPEC:
-	case K_ITIMERSPEC_OUT: timer_pair(b, x, v, x->is64, "nsec"); break;
-	case K_ITIMERSPEC64:
-	case K_ITIMERSPEC64_OUT: timer_pair(b, x, v, 1, "nsec"); break;
-	case K_ITIMERVAL:
-	case K_ITIMERVAL_OUT: timer_pair(b, x, v, x->is64, "usec"); break;
 	case K_STACK_T:
 	case K_STACK_T_OUT: stack_t_at(b, x, v); break;
 	case K_IOVEC: iovec_at(b, x, v, next, 0); break;
