@@ -37,8 +37,9 @@ static void usage(FILE *out)
 		"  --export DIR     with --overlay: write the changed files into DIR at exit\n"
 		"\n"
 		"PROGRAM is a path, or a name searched in $PATH. hexvm exits with the\n"
-		"program's status, 128+N when it dies of signal N, 126 when it cannot be\n"
-		"executed and 127 when it is not found.\n",
+		"program's status, 128+N when it dies of signal N (with a fault report\n"
+		"when an instruction killed it), 126 when it cannot be executed and 127\n"
+		"when it is not found.\n",
 		DEFAULT_EPOCH);
 }
 
