@@ -109,7 +109,7 @@ struct block;
 struct mm;
 struct task;
 
-#define CPU_BRANCHES 16 /* a power of two */
+#define CPU_BRANCHES 32 /* a power of two */
 
 struct cpu {
 	uint64_t r[17]; /* indexed by enum gpr; r[R_NONE] stays 0 */
@@ -158,7 +158,8 @@ struct cpu {
 
 	/* The last taken branches (block exits that did not fall through into
 	 * the next bytes), for fault reports; the run loop writes one entry a
-	 * block, and branch_count % CPU_BRANCHES is the next slot. */
+	 * block, and branch_count % CPU_BRANCHES is the next slot (so it holds
+	 * the last fall-through, not a branch: CPU_BRANCHES - 1 are kept). */
 	uint64_t branch_from[CPU_BRANCHES], branch_to[CPU_BRANCHES];
 	uint64_t branch_count;
 };

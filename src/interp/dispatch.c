@@ -83,7 +83,7 @@ static ALWAYS_INLINE void run_insns(struct cpu *c, const struct insn *p, const s
 
 /* Remembers the block's exit when it was a taken branch, for fault reports:
  * two stores and an add a block, and no test (a fall-through into the next
- * bytes is written too, but the slot is reused). */
+ * bytes is written too, into the slot the next exit reuses). */
 static ALWAYS_INLINE void note_branch(struct cpu *c, uint64_t from, uint64_t fallthrough)
 {
 	uint64_t slot = c->branch_count % CPU_BRANCHES;

@@ -52,9 +52,11 @@ static void write_instruction(FILE *out, struct task *t, struct disasm *d, uint6
 	}
 }
 
+#define BRANCHES_SHOWN 16 /* at most CPU_BRANCHES - 1 */
+
 static void write_branches(FILE *out, const struct cpu *c)
 {
-	uint64_t n = c->branch_count < CPU_BRANCHES ? c->branch_count : CPU_BRANCHES;
+	uint64_t n = c->branch_count < BRANCHES_SHOWN ? c->branch_count : BRANCHES_SHOWN;
 	fprintf(out, "  last %llu taken branches, oldest first:\n", (unsigned long long)n);
 	for (uint64_t k = c->branch_count - n; k < c->branch_count; k++)
 		fprintf(out, "    %#llx -> %#llx\n",
