@@ -204,9 +204,12 @@ fault_case() {
     if need "$dir/first" "^hexvm: process 2 killed by $summary" >"$dir/why" &&
         need "$dir/report" "^  process 2 \(crash\.$f\), thread 2, (x86-64|i386), after [0-9]+ instructions" \
             "^  signal \{si_signo=$sig, " "^  instruction at $at: $insn\$" "^  registers:\$" \
-            "^    .*$reg $val" "^  last 16 taken branches, oldest first:\$" "-> $start\$" \
+            "^    .*$reg $val" "^  last 16 taken branches, oldest first:\$" \
             "^  memory map:\$" "^    [0-9a-f]+-[0-9a-f]+ r-xp [0-9a-f]+ .*/crash\.$f  <- rip\$" \
-            >>"$dir/why"; then
+            >>"$dir/why" &&
+        # the newest branch, just above the map, is the jump into crash_KIND
+        grep -B1 '^  memory map:$' "$dir/report" | head -n 1 >"$dir/last" &&
+        need "$dir/last" "^    0x[0-9a-f]+ -> $start\$" >>"$dir/why"; then
         result_pass "$name"
     else
         fail_with "$name" "fault report incomplete" "$dir/why" "$dir/report"
