@@ -109,7 +109,7 @@ struct block;
 struct mm;
 struct task;
 
-#define CPU_BRANCHES 32 /* a power of two */
+#define CPU_BRANCHES 64 /* a power of two */
 
 struct cpu {
 	uint64_t r[17]; /* indexed by enum gpr; r[R_NONE] stays 0 */
@@ -156,10 +156,9 @@ struct cpu {
 	struct mm *task_mm; /* address space the window fields describe */
 	struct task *task;
 
-	/* The last taken branches (block exits that did not fall through into
-	 * the next bytes), for fault reports; the run loop writes one entry a
-	 * block, and branch_count % CPU_BRANCHES is the next slot (so it holds
-	 * the last fall-through, not a branch: CPU_BRANCHES - 1 are kept). */
+	/* The last block exits (the last instruction's address, and where
+	 * execution went on), for fault reports, which pick the taken branches
+	 * out of them; branch_count % CPU_BRANCHES is the next slot. */
 	uint64_t branch_from[CPU_BRANCHES], branch_to[CPU_BRANCHES];
 	uint64_t branch_count;
 };

@@ -81,15 +81,14 @@ static ALWAYS_INLINE void run_insns(struct cpu *c, const struct insn *p, const s
 	}
 }
 
-/* Remembers the block's exit when it was a taken branch, for fault reports:
- * two stores and an add a block, and no test (a fall-through into the next
- * bytes is written too, into the slot the next exit reuses). */
-static ALWAYS_INLINE void note_branch(struct cpu *c, uint64_t from, uint64_t fallthrough)
+/* Remembers where the block left off, for fault reports (which tell taken
+ * branches from fall-throughs themselves): two stores and an add a block,
+ * and no test. */
+static ALWAYS_INLINE void note_exit(struct cpu *c, uint64_t from)
 {
-	uint64_t slot = c->branch_count % CPU_BRANCHES;
+	uint64_t slot = c->branch_count++ % CPU_BRANCHES;
 	c->branch_from[slot] = from;
 	c->branch_to[slot] = c->rip;
-	c->branch_count += c->rip != fallthrough;
 }
 
 /* Kept out of cpu_run, whose sigsetjmp would pin its variables to memory. */
@@ -110,7 +109,7 @@ static HOT __attribute__((noinline)) void run_blocks(struct cpu *c, struct block
 		c->icount += b->n;
 		if (!end[-1].stop)
 			c->rip = next_ip(c, &end[-1]);
-		note_branch(c, end[-1].addr, b->end);
+		note_exit(c, end[-1].addr);
 		if (unlikely(c->exit_req) || unlikely(c->icount >= c->icount_limit)) {
 			c->exit_req = 0;
 			return;

@@ -52,16 +52,36 @@ static void write_instruction(FILE *out, struct task *t, struct disasm *d, uint6
 	}
 }
 
-#define BRANCHES_SHOWN 16 /* at most CPU_BRANCHES - 1 */
+#define BRANCHES_SHOWN 16
 
-static void write_branches(FILE *out, const struct cpu *c)
+/* Whether a block exit from the instruction at `from` to `to` was a taken
+ * branch rather than a fall-through (a not-taken jump, a call into the
+ * kernel, a block's size limit): the instruction's length tells. */
+static int taken(struct task *t, uint64_t from, uint64_t to)
 {
-	uint64_t n = c->branch_count < BRANCHES_SHOWN ? c->branch_count : BRANCHES_SHOWN;
+	uint8_t code[INSN_MAX_LEN];
+	struct insn i;
+	unsigned n = read_code(t->proc->mm, from, code);
+	if (!n || decode_insn(&i, code, n, from, t->cpu.mode64) != DECODE_OK)
+		return 1; /* changed since it ran: show it */
+	return to != (t->cpu.mode64 ? from + i.len : (uint32_t)(from + i.len));
+}
+
+static void write_branches(FILE *out, struct task *t)
+{
+	const struct cpu *c = &t->cpu;
+	uint64_t picked[BRANCHES_SHOWN], n = 0, oldest = 0;
+	if (c->branch_count > CPU_BRANCHES)
+		oldest = c->branch_count - CPU_BRANCHES;
+	for (uint64_t k = c->branch_count; k > oldest && n < BRANCHES_SHOWN; k--) {
+		uint64_t slot = (k - 1) % CPU_BRANCHES;
+		if (taken(t, c->branch_from[slot], c->branch_to[slot]))
+			picked[n++] = slot;
+	}
 	fprintf(out, "  last %llu taken branches, oldest first:\n", (unsigned long long)n);
-	for (uint64_t k = c->branch_count - n; k < c->branch_count; k++)
-		fprintf(out, "    %#llx -> %#llx\n",
-			(unsigned long long)c->branch_from[k % CPU_BRANCHES],
-			(unsigned long long)c->branch_to[k % CPU_BRANCHES]);
+	while (n--)
+		fprintf(out, "    %#llx -> %#llx\n", (unsigned long long)c->branch_from[picked[n]],
+			(unsigned long long)c->branch_to[picked[n]]);
 }
 
 static void write_map(FILE *out, const struct mm *mm, uint64_t rip, uint64_t fault_addr, int fault)
@@ -109,7 +129,7 @@ void fault_report(struct task *t, const struct siginfo_k *info)
 	write_instruction(out, t, d, t->cpu.rip);
 	fprintf(out, "  registers:\n");
 	regs_dump(out, &t->cpu, "    ");
-	write_branches(out, &t->cpu);
+	write_branches(out, t);
 	if (t->proc->mm)
 		write_map(out, t->proc->mm, t->cpu.rip, info->addr,
 			  info->signo == SIGSEGV || info->signo == SIGBUS);
