@@ -23,8 +23,14 @@ ifeq ($(HAVE_ZSTD),1)
 BASE_CFLAGS += -DHAVE_ZSTD=1
 LDLIBS += -lzstd
 endif
+# capstone disassembles --trace and fault reports; without its static
+# archive hexvm is linked dynamically.
 ifeq ($(HAVE_CAPSTONE),1)
 BASE_CFLAGS += -DHAVE_CAPSTONE=1
+LDLIBS += -lcapstone
+ifneq ($(shell $(CC) $(STATIC_LDFLAGS) tools/probe/capstone.c -lcapstone -o /dev/null 2>/dev/null && echo 1),1)
+STATIC_LDFLAGS :=
+endif
 endif
 
 all: hexvm

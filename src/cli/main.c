@@ -21,6 +21,7 @@
 #include "loader/loader.h"
 #include "snap/snap.h"
 #include "snap/snap_info.h"
+#include "trace/hooks.h"
 
 extern char **environ;
 
@@ -90,6 +91,10 @@ static int prepare(struct vm *vm, struct cli *cli)
 		snprintf(cli->snap.root_dir, sizeof cli->snap.root_dir, "%s", root);
 	cli->snap.overlay = cli->overlay;
 	termsig_hold();
+	if (obs_create(vm)) {
+		fprintf(stderr, "hexvm: cannot set up -s, -Z or --trace\n");
+		return 70;
+	}
 	return 0;
 }
 
@@ -162,6 +167,7 @@ static int run(struct cli *cli)
 		sched_run(&vm);
 		status = finish(&vm, cli);
 	}
+	obs_destroy(&vm);
 	if (vm.log) {
 		fflush(vm.log);
 		if (vm.log != stderr)

@@ -19,9 +19,17 @@ static void usage(FILE *out)
 		"\n"
 		"  -h, --help       this help\n"
 		"  -v, --version    version and build configuration\n"
-		"  -s               trace system calls, one line each (to stderr or --log)\n"
+		"  -s               trace system calls strace-style, one line each\n"
 		"  -Z               print statistics at exit\n"
-		"  --log FILE       write traces and statistics to FILE\n"
+		"  --trace          trace every instruction: address, bytes, disassembly\n"
+		"                   and the registers it changed\n"
+		"  --trace-from N   start the instruction trace after N instructions\n"
+		"  --trace-pid P    trace the instructions of process P only\n"
+		"  --trace-disasm hexvm|capstone\n"
+		"                   who disassembles traces and fault reports (default:\n"
+		"                   capstone when built with it; hexvm shows its decoder's view)\n"
+		"  --log FILE       write traces, statistics and fault reports to FILE\n"
+		"                   instead of stderr\n"
 		"  --realtime       clocks follow the host instead of the virtual clock\n"
 		"  --epoch SECONDS  virtual wall-clock time at start (default %d)\n"
 		"  --seed N         seed for the guest's random numbers (default 0)\n"
@@ -44,8 +52,9 @@ static void usage(FILE *out)
 		"  snapshot info FILE        print what a snapshot holds\n"
 		"\n"
 		"PROGRAM is a path, or a name searched in $PATH. hexvm exits with the\n"
-		"program's status, 128+N when it dies of signal N, 126 when it cannot be\n"
-		"executed and 127 when it is not found.\n",
+		"program's status, 128+N when it dies of signal N (with a fault report\n"
+		"when an instruction killed it), 126 when it cannot be executed and 127\n"
+		"when it is not found.\n",
 		DEFAULT_EPOCH);
 }
 
@@ -60,9 +69,9 @@ static void version(void)
 	printf("zstd: not available (snapshots are written plain)\n");
 #endif
 #ifdef HAVE_CAPSTONE
-	printf("capstone: detected (traces not yet built)\n");
+	printf("capstone: linked (disassembles --trace and fault reports)\n");
 #else
-	printf("capstone: not available\n");
+	printf("capstone: not available (hexvm's own disassembler is used)\n");
 #endif
 }
 
@@ -153,6 +162,21 @@ int cli_parse(int argc, char **argv, struct cli *cli, int *status)
 			cli->vm.trace_syscalls = 1;
 		} else if (!strcmp(a, "-Z")) {
 			cli->vm.stats = 1;
+		} else if (!strcmp(a, "--trace")) {
+			cli->vm.trace_insns = 1;
+		} else if (!strcmp(a, "--trace-from") && k + 1 < argc && numeric(argv[k + 1], &n) &&
+			   n >= 0) {
+			cli->vm.trace_insns = 1;
+			cli->vm.trace_from = (uint64_t)n;
+			k++;
+		} else if (!strcmp(a, "--trace-pid") && k + 1 < argc && numeric(argv[k + 1], &n) &&
+			   n > 0) {
+			cli->vm.trace_insns = 1;
+			cli->vm.trace_pid = (int)n;
+			k++;
+		} else if (!strcmp(a, "--trace-disasm") && k + 1 < argc &&
+			   (!strcmp(argv[k + 1], "hexvm") || !strcmp(argv[k + 1], "capstone"))) {
+			cli->vm.trace_builtin = !strcmp(argv[++k], "hexvm");
 		} else if (!strcmp(a, "--realtime")) {
 			cli->vm.realtime = 1;
 		} else if (!strcmp(a, "--log") && k + 1 < argc) {

@@ -109,6 +109,8 @@ struct block;
 struct mm;
 struct task;
 
+#define CPU_BRANCHES 64 /* a power of two */
+
 struct cpu {
 	uint64_t r[17]; /* indexed by enum gpr; r[R_NONE] stays 0 */
 	uint64_t rip;
@@ -153,6 +155,12 @@ struct cpu {
 
 	struct mm *task_mm; /* address space the window fields describe */
 	struct task *task;
+
+	/* The last block exits (the last instruction's address, and where
+	 * execution went on), for fault reports, which pick the taken branches
+	 * out of them; branch_count % CPU_BRANCHES is the next slot. */
+	uint64_t branch_from[CPU_BRANCHES], branch_to[CPU_BRANCHES];
+	uint64_t branch_count;
 };
 
 /* Writes the arithmetic flags into eflags and switches to CC_EFLAGS. */

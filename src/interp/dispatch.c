@@ -81,6 +81,16 @@ static ALWAYS_INLINE void run_insns(struct cpu *c, const struct insn *p, const s
 	}
 }
 
+/* Remembers where the block left off, for fault reports (which tell taken
+ * branches from fall-throughs themselves): two stores and an add a block,
+ * and no test. */
+static ALWAYS_INLINE void note_exit(struct cpu *c, uint64_t from)
+{
+	uint64_t slot = c->branch_count++ % CPU_BRANCHES;
+	c->branch_from[slot] = from;
+	c->branch_to[slot] = c->rip;
+}
+
 /* Kept out of cpu_run, whose sigsetjmp would pin its variables to memory. */
 static HOT __attribute__((noinline)) void run_blocks(struct cpu *c, struct block_cache *bc)
 {
@@ -99,6 +109,7 @@ static HOT __attribute__((noinline)) void run_blocks(struct cpu *c, struct block
 		c->icount += b->n;
 		if (!end[-1].stop)
 			c->rip = next_ip(c, &end[-1]);
+		note_exit(c, end[-1].addr);
 		if (unlikely(c->exit_req) || unlikely(c->icount >= c->icount_limit)) {
 			c->exit_req = 0;
 			return;

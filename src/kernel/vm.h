@@ -20,6 +20,7 @@ struct lock;
 struct timerfd;
 struct mount;
 struct snap_config;
+struct obs;
 
 struct vm_options {
 	int trace_syscalls; /* -s */
@@ -27,6 +28,10 @@ struct vm_options {
 	int realtime;	    /* clocks follow the host */
 	int64_t epoch;	    /* virtual wall clock at start, seconds */
 	uint64_t seed;	    /* for getrandom, AT_RANDOM, /dev/urandom */
+	int trace_insns;     /* --trace: print every instruction */
+	uint64_t trace_from; /* --trace-from: instructions (of all tasks) before the trace starts */
+	int trace_pid;	     /* --trace-pid: trace only this process; 0: every one */
+	int trace_builtin;   /* --trace-disasm hexvm: hexvm's own printer even with capstone */
 };
 
 struct k_sigaction {
@@ -168,6 +173,8 @@ struct vm {
 	struct block_stats block_totals; /* of address spaces that are gone */
 	int halted;			 /* the machine stopped (deadlock) */
 	uint64_t faults, signals_delivered;
+	uint64_t processes_created, threads_created;
+	struct obs *obs; /* -s, -Z and --trace state (trace/obs.h); NULL when all are off */
 	FILE *log;	 /* -s and -Z output */
 	struct snap_config *snap; /* snapshots to take, or NULL */
 	int exit_status; /* what hexvm exits with */

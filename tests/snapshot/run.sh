@@ -252,14 +252,20 @@ bad_case() {
     local name=$1 file=$2 pattern=$3 out=$OUT/bad
     mkdir -p "$out/work"
     local before
-    before=$(ls -la "$out/work" "$(dirname "$file")" | sort)
+    before=$(find "$out/work" "$(dirname "$file")" -printf '%p %s %T@\n' | sort)
     (cd "$out/work" && "$HEXVM" restore "$file" >"$out/$name.out" 2>"$out/$name.err" </dev/null)
     local rc=$?
+    local after
+    after=$(find "$out/work" "$(dirname "$file")" -printf '%p %s %T@\n' | sort)
     if [ $rc = 65 ] && [ "$(wc -l <"$out/$name.err")" = 1 ] && grep -q -- "$pattern" "$out/$name.err" &&
-        [ ! -s "$out/$name.out" ] && [ "$before" = "$(ls -la "$out/work" "$(dirname "$file")" | sort)" ]; then
+        [ ! -s "$out/$name.out" ] && [ "$before" = "$after" ]; then
         result_pass "$name"
     else
-        echo "status $rc; stderr: $(head -c 300 "$out/$name.err")" >"$out/$name.diff"
+        {
+            echo "status $rc; stderr: $(head -c 300 "$out/$name.err")"
+            [ -s "$out/$name.out" ] && echo "the guest printed: $(head -c 100 "$out/$name.out")"
+            diff <(echo "$before") <(echo "$after") | sed 's/^/files: /'
+        } >"$out/$name.diff"
         result_fail "$name" "bad snapshot not refused in one line with status 65" "$out/$name.diff"
     fi
 }

@@ -7,6 +7,7 @@
 #include "kernel/task/sched.h"
 #include "kernel/task/timer.h"
 #include "kernel/vfs/file.h"
+#include "trace/hooks.h"
 
 /* Rows absent from an ABI (number -1) all land in the spare last slot, which
  * is never looked up; the override warnings for it are expected. */
@@ -43,33 +44,34 @@ static void read_args(const struct cpu *c, enum syscall_abi abi, uint64_t *a)
 		a[k] = abi == ABI_X86_64 ? c->r[regs64[k]] : (uint32_t)c->r[regs32[k]];
 }
 
-static int64_t invoke(struct task *t, enum syscall_abi abi, uint64_t nr, const uint64_t *a,
-		      char *args_text, size_t text_size)
+static int64_t invoke(struct task *t, enum syscall_abi abi, uint64_t nr, const uint64_t *a)
 {
 	struct vm *vm = t->vm;
 	const struct syscall_desc *d = syscall_lookup(abi, nr);
-	if (vm->opt.trace_syscalls && d)
-		syscall_format_args(t, d, a, args_text, text_size);
-	if (d)
-		return d->fn(t, a);
-	if (!t->resuming)
-		vm->sys.unknown++;
-	return -ENOSYS;
+	if (!d) {
+		if (!t->resuming)
+			vm->sys.unknown++;
+		return -ENOSYS;
+	}
+	if (vm->opt.stats)
+		return stats_timed_call(t, abi, nr, d, a);
+	return d->fn(t, a);
 }
 
-/* Settles the result: restart codes, the trace line, the result register. */
-static void complete(struct task *t, enum syscall_abi abi, uint64_t nr, const uint64_t *a,
-		     int64_t ret, const char *args_text)
+/* Settles the result: the trace line, restart codes, the result register. */
+static void complete(struct task *t, enum syscall_abi abi, uint64_t nr, int64_t ret)
 {
 	struct cpu *c = &t->cpu;
+	if (t->vm->opt.trace_syscalls)
+		strace_exit(t, ret);
+	if (t->vm->opt.stats)
+		stats_syscall_done(t, abi, nr, ret);
 	if (ret == -KERN_ERESTARTSYS || ret == -KERN_ERESTARTNOHAND) {
 		/* what the guest sees unless signal delivery restarts the call */
 		t->restart_ret = -ret;
 		t->restart_nr = nr;
 		ret = -EINTR;
 	}
-	if (t->vm->opt.trace_syscalls)
-		syscall_trace(t, abi, nr, a, ret, args_text);
 	if (ret == SYSCALL_REGS_SET)
 		return;
 	c->r[R_AX] = abi == ABI_I386 && !c->mode64 ? (uint32_t)ret : (uint64_t)ret;
@@ -87,18 +89,19 @@ void kernel_syscall(struct cpu *c, enum syscall_abi abi)
 {
 	struct task *t = c->task;
 	uint64_t nr = abi == ABI_X86_64 ? c->r[R_AX] : (uint32_t)c->r[R_AX], a[6];
-	char args_text[512] = "";
 
 	read_args(c, abi, a);
 	mxcsr_unload(c); /* the kernel may read or write the guest's MXCSR */
 	if (nr < SYSCALL_NR_MAX)
 		t->vm->sys.count[abi][nr]++;
+	if (t->vm->opt.trace_syscalls)
+		strace_enter(t, abi, nr, a);
 	t->park.progress = 0;
-	int64_t ret = invoke(t, abi, nr, a, args_text, sizeof args_text);
+	int64_t ret = invoke(t, abi, nr, a);
 	if (ret == -KERN_EPARK)
 		park(t, abi, nr, a);
 	else
-		complete(t, abi, nr, a, ret, args_text);
+		complete(t, abi, nr, ret);
 	timers_fire(t);
 	if (task_pending(t) & ~t->sigmask)
 		c->exit_req = 1; /* the call may have unblocked one: deliver it now */
@@ -108,25 +111,19 @@ void kernel_syscall(struct cpu *c, enum syscall_abi abi)
 int syscall_resume(struct task *t)
 {
 	struct parked_call *pc = &t->park;
-	char args_text[512] = "";
 	int64_t ret;
 	if (pc->intr && (task_pending(t) & ~t->sigmask)) {
 		ret = pc->progress && !pc->pending ? (int64_t)pc->progress : pc->intr;
 		file_put(pc->pending); /* an open that never finished */
 		pc->pending = NULL;
-		if (t->vm->opt.trace_syscalls) {
-			const struct syscall_desc *d = syscall_lookup(pc->abi, pc->nr);
-			if (d)
-				syscall_format_args(t, d, pc->args, args_text, sizeof args_text);
-		}
 	} else {
 		t->resuming = 1;
-		ret = invoke(t, pc->abi, pc->nr, pc->args, args_text, sizeof args_text);
+		ret = invoke(t, pc->abi, pc->nr, pc->args);
 		t->resuming = 0;
 		if (ret == -KERN_EPARK)
 			return 0;
 	}
 	t->state = t->state == TASK_PARKED ? TASK_RUNNABLE : t->state;
-	complete(t, pc->abi, pc->nr, pc->args, ret, args_text);
+	complete(t, pc->abi, pc->nr, ret);
 	return 1;
 }

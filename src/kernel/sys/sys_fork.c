@@ -148,6 +148,7 @@ static int64_t clone_thread(struct task *t, const struct clone_req *r)
 	}
 	process_add_thread(t->proc, nt);
 	sched_add(t->vm, nt);
+	t->vm->threads_created++;
 	return nt->tid;
 }
 

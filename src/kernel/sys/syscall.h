@@ -49,9 +49,4 @@ struct file *socket_of(struct task *t, int fd, int64_t *err);
 /* fcntl's lock commands (sys_lock.c). */
 int64_t fcntl_lock(struct task *t, struct file *f, int cmd, uint64_t uarg);
 
-void syscall_trace(struct task *t, int abi, uint64_t nr, const uint64_t *a, int64_t ret,
-		   const char *args_text);
-void syscall_format_args(struct task *t, const struct syscall_desc *d, const uint64_t *a, char *out,
-			 size_t size);
-
 #endif

@@ -53,6 +53,7 @@ struct process *process_create(struct vm *vm)
 		return NULL;
 	}
 	p->pid = p->pgid = p->sid = vm->next_pid++;
+	vm->processes_created++;
 	p->ppid = 1;
 	p->uid = p->ruid = p->suid = (uint32_t)getuid();
 	p->gid = p->rgid = p->sgid = (uint32_t)getgid();

@@ -17,6 +17,7 @@
 #include "kernel/task/task.h"
 #include "kernel/task/timer.h"
 #include "snap/snap.h"
+#include "trace/hooks.h"
 
 #define HOST_WAITERS_MAX   64
 #define HOST_WAIT_SLICE_MS 100
@@ -277,7 +278,10 @@ static void run_slice(struct vm *vm, struct task *t)
 	t->yield = 0;
 	while (t->state == TASK_RUNNABLE && c->icount < end && !t->yield) {
 		c->icount_limit = end;
-		cpu_run(c, t->proc->mm, task_on_fault);
+		if (vm->opt.trace_insns)
+			itrace_run(t); /* one instruction at a time while traced */
+		else
+			cpu_run(c, t->proc->mm, task_on_fault);
 		vm->icount = c->icount;
 		process_release_old_mm(t->proc);
 		if (t->state == TASK_RUNNABLE)

@@ -15,6 +15,7 @@
 #include "kernel/task/timer.h"
 #include "mem/mm.h"
 #include "mem/uaccess.h"
+#include "trace/hooks.h"
 
 #define SA_SIGINFO_L	     0x4u
 #define SA_ONSTACK_L	     0x08000000u
@@ -176,10 +177,11 @@ static void report_death(struct task *t, const struct siginfo_k *info)
  * ends the first process (a shell's children die of SIGPIPE quietly). */
 static void terminate(struct task *t, const struct siginfo_k *info)
 {
-	int sig = info->signo;
-	if ((info->trapno >= 0 && fault_kind(info)) || t->proc == t->vm->init)
+	int sig = info->signo, fault = info->trapno >= 0 && fault_kind(info);
+	if (fault || t->proc == t->vm->init)
 		report_death(t, info);
 	task_exit(t, sig | (default_action(sig) == SD_CORE ? 0x80 : 0));
+	obs_killed(t, info, fault); /* the fault report, -s and -Z */
 }
 
 static void write_siginfo(uint8_t *p, const struct siginfo_k *info, int is64)
@@ -423,6 +425,7 @@ static void deliver(struct task *t, const struct siginfo_k *info)
 	struct k_sigaction *sa = &t->proc->sigactions[info->signo];
 	if (sa->handler == 1)
 		return;
+	obs_signal(t, info); /* -s and -Z */
 	if (sa->handler == 0) {
 		enum sig_default d = default_action(info->signo);
 		if (d == SD_TERM || d == SD_CORE)

@@ -1,0 +1,169 @@
+/* System calls whose -s lines are known exactly: raw syscall(2) where libc
+ * would pick another call on one of the ABIs, so that both builds make the
+ * same calls; fixed addresses, descriptors and data. tests/trace/run.sh
+ * compares the trace with calls.expected. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/futex.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#define MAP_AT ((void *)0x10000000)
+
+/* the kernel's struct for rt_sigaction: longs, then the 8-byte mask */
+struct k_sigaction {
+	unsigned long handler, flags, restorer;
+	uint64_t mask;
+};
+
+static void files(void)
+{
+	static const char data[] = "\0\1\2\n\"\\x\0007";
+	char buf[64];
+	uint64_t st[18];
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, "/nonexistent/x", O_RDONLY);
+	fd = (int)syscall(SYS_openat, AT_FDCWD, "f", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	syscall(SYS_write, fd, "hello world", 11);
+	syscall(SYS_write, fd, data, sizeof data - 1);
+	syscall(SYS_close, fd);
+	fd = (int)syscall(SYS_openat, AT_FDCWD, "f", O_RDONLY | O_CLOEXEC);
+	syscall(SYS_read, fd, buf, 11);
+	syscall(SYS_read, fd, buf, sizeof buf);
+#ifdef SYS_fstat64
+	syscall(SYS_fstat64, fd, st);
+#else
+	syscall(SYS_fstat, fd, st);
+#endif
+	syscall(SYS_close, fd);
+	syscall(SYS_symlink, "target-file", "lnk");
+	syscall(SYS_readlink, "lnk", buf, sizeof buf);
+	syscall(SYS_access, "/nonexistent", F_OK);
+	syscall(SYS_access, "f", R_OK | W_OK);
+	syscall(SYS_mkdir, "d", 0755);
+	syscall(SYS_rmdir, "d");
+	syscall(SYS_unlink, "lnk");
+	syscall(SYS_unlink, "f");
+}
+
+static void output(void)
+{
+	struct iovec iov[2] = {{"ab", 2}, {"cd\n", 3}};
+	syscall(SYS_writev, 1, iov, 2);
+	syscall(SYS_write, 1, "0123456789012345678901234567890123456789\n", 41);
+}
+
+static void memory(void)
+{
+	syscall(SYS_munmap, MAP_AT, 8192);
+#ifdef SYS_mmap2
+	syscall(SYS_mmap2, MAP_AT, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS,
+		-1, 0);
+#else
+	syscall(SYS_mmap, MAP_AT, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS,
+		-1, 0);
+#endif
+	syscall(SYS_futex, MAP_AT, FUTEX_WAKE_PRIVATE, 1); /* at an address fixed in the test */
+	syscall(SYS_mprotect, MAP_AT, 4096, PROT_READ);
+	syscall(SYS_munmap, MAP_AT, 8192);
+}
+
+static void descriptors(void)
+{
+	int p[2];
+	syscall(SYS_pipe2, p, O_CLOEXEC);
+#ifdef SYS_fcntl64
+	syscall(SYS_fcntl64, p[0], F_GETFD);
+	syscall(SYS_fcntl64, p[1], F_GETFL);
+	syscall(SYS_fcntl64, p[0], F_SETFD, 0);
+#else
+	syscall(SYS_fcntl, p[0], F_GETFD);
+	syscall(SYS_fcntl, p[1], F_GETFL);
+	syscall(SYS_fcntl, p[0], F_SETFD, 0);
+#endif
+	syscall(SYS_dup2, p[0], 10);
+	syscall(SYS_close, 10);
+	syscall(SYS_close, p[0]);
+	syscall(SYS_close, p[1]);
+}
+
+static void sockets(void)
+{
+	struct sockaddr_in to = {AF_INET, htons(9), {htonl(INADDR_LOOPBACK)}, {0}};
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	close(s);
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	connect(s, (struct sockaddr *)&to, sizeof to);
+	close(s);
+}
+
+static void signals(void)
+{
+	struct k_sigaction act = {(unsigned long)SIG_IGN, SA_RESTART, 0,
+				  1ull << (SIGINT - 1) | 1ull << (SIGTERM - 1)};
+	struct k_sigaction old;
+	uint64_t set = 1ull << (SIGUSR2 - 1), oldset;
+	syscall(SYS_rt_sigaction, SIGUSR1, &act, &old, 8);
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, &oldset, 8);
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &oldset, NULL, 8);
+	syscall(SYS_kill, 0, 0);
+}
+
+static void times_and_names(void)
+{
+	long req[2] = {0, 1000}, res[2];
+	char name[16];
+	syscall(SYS_nanosleep, req, NULL);
+	syscall(SYS_clock_getres, CLOCK_MONOTONIC, res);
+	syscall(SYS_prctl, PR_SET_NAME, "calls-test");
+	syscall(SYS_prctl, PR_GET_NAME, name);
+	syscall(SYS_umask, 022);
+}
+
+static void *thread_main(void *arg) { return arg; }
+
+static void on_usr2(int sig) { (void)sig; }
+
+/* A signal handler, a child and a thread: pids differ from the native run,
+ * so these lines are compared with hexvm's own only. */
+static void processes(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_usr2;
+	sigaction(SIGUSR2, &sa, NULL);
+	syscall(SYS_kill, syscall(SYS_getpid), SIGUSR2);
+
+	pthread_t th;
+	int status;
+	pid_t child = fork();
+	if (child == 0)
+		_exit(3);
+	waitpid(child, &status, 0);
+	pthread_create(&th, NULL, thread_main, NULL);
+	pthread_join(th, NULL);
+}
+
+int main(void)
+{
+	files();
+	output();
+	memory();
+	descriptors();
+	sockets();
+	signals();
+	times_and_names();
+	processes();
+	return 0;
+}
