@@ -11,6 +11,7 @@
 
 #include "cli/options.h"
 #include "cli/stats.h"
+#include "debug/gdb.h"
 #include "host/fault.h"
 #include "host/termsig.h"
 #include "kernel/task/process.h"
@@ -111,7 +112,14 @@ static int run(struct cli *cli)
 	}
 	process_release_old_mm(p);
 	sched_add(&vm, p->task);
+	if (cli->gdb.address && gdb_open(&vm, &cli->gdb, msg, sizeof msg)) {
+		fprintf(stderr, "hexvm: %s\n", msg);
+		process_free_all(&vm);
+		vfs_unmount_all(&vm);
+		return 2;
+	}
 	sched_run(&vm);
+	gdb_close(&vm);
 	if (cli->export_dir && vfs_export(&vm, cli->export_dir, msg, sizeof msg)) {
 		fprintf(stderr, "hexvm: %s\n", msg);
 		if (!vm.exit_status)

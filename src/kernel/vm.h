@@ -19,6 +19,7 @@ struct ptimer;
 struct lock;
 struct timerfd;
 struct mount;
+struct gdb;
 
 struct vm_options {
 	int trace_syscalls; /* -s */
@@ -167,6 +168,7 @@ struct vm {
 	int halted;			 /* the machine stopped (deadlock) */
 	uint64_t faults, signals_delivered;
 	FILE *log;	 /* -s and -Z output */
+	struct gdb *gdb; /* the debugger stub (debug/gdb.h), or NULL */
 	int exit_status; /* what hexvm exits with */
 };
 

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "debug/gdb.h"
 #include "interp/dispatch.h"
 #include "host/termsig.h"
 #include "kernel/entry.h"
@@ -267,6 +268,8 @@ static uint64_t slice_end(struct vm *vm)
 static void run_slice(struct vm *vm, struct task *t)
 {
 	struct cpu *c = &t->cpu;
+	if (vm->gdb && !gdb_may_run(vm, t))
+		return;
 	vm->current = t;
 	c->icount = t->slice_start = vm->icount;
 	if (t->state == TASK_PARKED && !syscall_resume(t))
@@ -276,6 +279,8 @@ static void run_slice(struct vm *vm, struct task *t)
 	t->yield = 0;
 	while (t->state == TASK_RUNNABLE && c->icount < end && !t->yield) {
 		c->icount_limit = end;
+		if (vm->gdb && !gdb_before_run(vm, t))
+			break;
 		cpu_run(c, t->proc->mm, task_on_fault);
 		vm->icount = c->icount;
 		process_release_old_mm(t->proc);
@@ -291,6 +296,8 @@ void sched_run(struct vm *vm)
 {
 	struct task *from = NULL;
 	while (vm->tasks && !vm->halted) {
+		if (vm->gdb)
+			gdb_poll(vm);
 		forward_terminal_signals(vm);
 		fire_timers(vm);
 		if (host_waiters(vm))
