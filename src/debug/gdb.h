@@ -25,8 +25,9 @@ int gdb_open(struct vm *vm, const struct gdb_options *opt, char *msg, size_t msg
 /* At the machine's end: tells a waiting gdb and frees the stub. */
 void gdb_close(struct vm *vm);
 
-/* Scheduler: once per turn (gdb's Ctrl-C, events of the last run). */
-void gdb_poll(struct vm *vm);
+/* Scheduler: once per turn (gdb's Ctrl-C, events of the last run); 1 when
+ * the machine stopped for gdb meanwhile. */
+int gdb_poll(struct vm *vm);
 /* Scheduler: 0 when gdb keeps task t stopped. */
 int gdb_may_run(struct vm *vm, struct task *t);
 /* Scheduler: before each run of guest code on t; may report a stop, and may

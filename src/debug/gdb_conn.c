@@ -255,7 +255,7 @@ static int await_ack(struct gdb_conn *c)
 
 int gdb_conn_send(struct gdb_conn *c, const char *data, size_t len)
 {
-	char *frame_buf = malloc(len + 4);
+	char *frame_buf = malloc(len + 5); /* $, data, #, two digits, NUL */
 	uint8_t sum = 0;
 	if (!frame_buf)
 		return -1;

@@ -198,28 +198,32 @@ static int pending_event(struct gdb *g, const struct task *running, struct gdb_s
 	return 1;
 }
 
-static void check_events(struct gdb *g, const struct task *running)
+/* 1 when the machine stopped for gdb. */
+static int check_events(struct gdb *g, const struct task *running)
 {
 	struct gdb_stop s;
-	if (pending_event(g, running, &s) || next_event(g, &s))
-		gdb_stop_machine(g, &s);
+	if (!pending_event(g, running, &s) && !next_event(g, &s))
+		return 0;
+	gdb_stop_machine(g, &s);
+	return 1;
 }
 
-void gdb_poll(struct vm *vm)
+int gdb_poll(struct vm *vm)
 {
 	struct gdb *g = vm->gdb;
 	if (g->state != GDB_ATTACHED)
-		return;
-	check_events(g, NULL);
-	if (g->state != GDB_ATTACHED)
-		return;
+		return 0;
+	if (check_events(g, NULL))
+		return 1;
 	int r = gdb_conn_interrupted(&g->conn);
 	if (r < 0) {
 		gdb_detach(g); /* gdb went away: the machine runs on by itself */
 	} else if (r > 0 && gdb_process(g)) {
 		struct gdb_stop s = {.kind = STOP_INTERRUPT, .tid = some_tid(g, g->last_tid)};
 		gdb_stop_machine(g, &s);
+		return 1;
 	}
+	return 0;
 }
 
 int gdb_may_run(struct vm *vm, struct task *t)
@@ -252,7 +256,8 @@ int gdb_before_run(struct vm *vm, struct task *t)
 	struct gdb *g = vm->gdb;
 	if (g->state != GDB_ATTACHED)
 		return 1;
-	check_events(g, t);
+	if (check_events(g, t) && (t->state != TASK_RUNNABLE || vm->halted))
+		return 0; /* killed, or stopped by what gdb did */
 	if (!gdb_is_debugged(g, t)) {
 		gdb_points_release(g, t->proc->mm->blocks); /* a vfork child, a left parent */
 		return 1;

@@ -296,8 +296,8 @@ void sched_run(struct vm *vm)
 {
 	struct task *from = NULL;
 	while (vm->tasks && !vm->halted) {
-		if (vm->gdb)
-			gdb_poll(vm);
+		if (vm->gdb && gdb_poll(vm))
+			continue; /* gdb had the machine: start the turn afresh */
 		forward_terminal_signals(vm);
 		fire_timers(vm);
 		if (host_waiters(vm))
