@@ -29,7 +29,10 @@ void gdb_close(struct vm *vm);
  * the machine stopped for gdb meanwhile. */
 int gdb_poll(struct vm *vm);
 /* Scheduler: 0 when gdb keeps task t stopped. */
-int gdb_may_run(struct vm *vm, struct task *t);
+int gdb_may_run(struct vm *vm, const struct task *t);
+/* Scheduler: nothing can run or wake up by itself; 1 when gdb is there to
+ * change that (the machine waits for gdb's Ctrl-C), 0 otherwise. */
+int gdb_idle(struct vm *vm);
 /* Scheduler: before each run of guest code on t; may report a stop, and may
  * lower t's instruction limit to step. 0 when t must not run now. */
 int gdb_before_run(struct vm *vm, struct task *t);

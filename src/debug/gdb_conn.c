@@ -278,10 +278,10 @@ int gdb_conn_send(struct gdb_conn *c, const char *data, size_t len)
 	return rc;
 }
 
-int gdb_conn_interrupted(struct gdb_conn *c)
+int gdb_conn_interrupted(struct gdb_conn *c, int timeout_ms)
 {
 	struct pollfd p = {c->fd, POLLIN, 0};
-	if (poll(&p, 1, 0) <= 0)
+	if (poll(&p, 1, timeout_ms) <= 0)
 		return 0;
 	if (c->in_len == sizeof c->in)
 		c->in_len = 0;

@@ -29,9 +29,9 @@ void gdb_conn_close(struct gdb_conn *c);
 int gdb_conn_recv(struct gdb_conn *c, char *buf, size_t size, int *interrupted);
 /* Sends one packet (retransmitted on a negative acknowledgement). */
 int gdb_conn_send(struct gdb_conn *c, const char *data, size_t len);
-/* Without waiting: 1 when gdb sent its interrupt byte, -1 when it went
- * away, 0 otherwise. */
-int gdb_conn_interrupted(struct gdb_conn *c);
+/* Waiting at most timeout_ms (-1: until something comes): 1 when gdb sent
+ * its interrupt byte, -1 when it went away, 0 otherwise. */
+int gdb_conn_interrupted(struct gdb_conn *c, int timeout_ms);
 
 /* A reply being built: text, hex and escaped binary. Overflow marks it
  * bad rather than writing past the end. */

@@ -215,7 +215,7 @@ int gdb_poll(struct vm *vm)
 		return 0;
 	if (check_events(g, NULL))
 		return 1;
-	int r = gdb_conn_interrupted(&g->conn);
+	int r = gdb_conn_interrupted(&g->conn, 0);
 	if (r < 0) {
 		gdb_detach(g); /* gdb went away: the machine runs on by itself */
 	} else if (r > 0 && gdb_process(g)) {
@@ -226,7 +226,22 @@ int gdb_poll(struct vm *vm)
 	return 0;
 }
 
-int gdb_may_run(struct vm *vm, struct task *t)
+int gdb_idle(struct vm *vm)
+{
+	struct gdb *g = vm->gdb;
+	if (g->state != GDB_ATTACHED)
+		return 0;
+	int r = gdb_conn_interrupted(&g->conn, -1);
+	if (r < 0) {
+		gdb_detach(g);
+	} else if (r > 0 && gdb_process(g)) {
+		struct gdb_stop s = {.kind = STOP_INTERRUPT, .tid = some_tid(g, g->last_tid)};
+		gdb_stop_machine(g, &s);
+	}
+	return 1;
+}
+
+int gdb_may_run(struct vm *vm, const struct task *t)
 {
 	struct gdb *g = vm->gdb;
 	if (!gdb_is_debugged(g, t))

@@ -114,6 +114,8 @@ void sched_signal(struct task *t)
 static int may_go_on(const struct task *t, int64_t now)
 {
 	const struct parked_call *pc = &t->park;
+	if (t->vm->gdb && !gdb_may_run(t->vm, t))
+		return 0;
 	if (t->state == TASK_RUNNABLE)
 		return 1;
 	if (t->state != TASK_PARKED)
@@ -236,7 +238,8 @@ static void idle(struct vm *vm)
 			return; /* (real time passed by itself) */
 	}
 	if (!next) {
-		report_deadlock(vm);
+		if (!(vm->gdb && gdb_idle(vm)))
+			report_deadlock(vm);
 		return;
 	}
 	if (next <= now)
@@ -268,8 +271,6 @@ static uint64_t slice_end(struct vm *vm)
 static void run_slice(struct vm *vm, struct task *t)
 {
 	struct cpu *c = &t->cpu;
-	if (vm->gdb && !gdb_may_run(vm, t))
-		return;
 	vm->current = t;
 	c->icount = t->slice_start = vm->icount;
 	if (t->state == TASK_PARKED && !syscall_resume(t))
