@@ -11,7 +11,7 @@ suite_init gdb
 SRC=$TESTS_DIR/gdb
 TIMEOUT=${GDB_TEST_TIMEOUT:-60}
 FLAVORS=(x64 m32)
-CASES=(break step registers memory watch threads signals interrupt fork follow_fork
+CASES=(break step registers memory watch access threads signals interrupt fork follow_fork
     execfile monitor tcp bad_packets)
 
 # The line of the "line:NAME" marker in a guest source.
@@ -104,12 +104,15 @@ check() {
 ax_of() { [ "$1" = x64 ] && echo rax || echo eax; }
 pc_of() { [ "$1" = x64 ] && echo rip || echo eip; }
 
+# A software breakpoint, then a hardware one (Z1).
 case_break() {
     local flavor=$1 dir=$2
-    printf '%s\n' 'break add' continue bt finish continue >"$dir/cmds"
+    printf '%s\n' 'break add' continue bt finish 'hbreak bump' continue 'p by' delete continue \
+        >"$dir/cmds"
     session "$dir" "$BIN/basic"
     check "$3" "$dir" 10 "Breakpoint 1, add (a=1, b=2) at " "basic.c:$(line_of basic.c add)" \
         " in main () at " "basic.c:$(line_of basic.c first_call)" "Value returned is \$1 = 3" \
+        "Hardware assisted breakpoint 2 at " "Breakpoint 2, bump (by=3) at " "\$2 = 3" \
         "[Inferior 1 (Remote target) exited with code 012]" "out:sum=3 counter=7"
 }
 
@@ -156,6 +159,17 @@ case_watch() {
         "bump (by=3) at " "$(line_of basic.c after_bump)$tab} /* line:after_bump */" \
         "Hardware read watchpoint 3: counter" "Value = 3" " in bump (by=4) at " \
         "$(line_of basic.c bump)$tab" "Value = 7" "exited with code 012"
+}
+
+# An access watchpoint stops at reads and at writes.
+case_access() {
+    local flavor=$1 dir=$2 tab=$'\t'
+    printf '%s\n' 'break main' continue 'awatch counter' continue continue continue delete \
+        continue >"$dir/cmds"
+    session "$dir" "$BIN/basic"
+    check "$3" "$dir" 10 "Hardware access (read/write) watchpoint 2: counter" "Value = 0" \
+        "Old value = 0" "New value = 3" "$(line_of basic.c after_bump)$tab" "Value = 3" \
+        " in bump (by=4) at " "exited with code 012"
 }
 
 case_threads() {
@@ -256,13 +270,15 @@ hexvm_start_tcp() {
     done
 }
 
+# Over TCP; after the detach the guest runs to its end by itself.
 case_tcp() {
     local flavor=$1 dir=$2
     hexvm_start_tcp "$dir" "$BIN/basic"
-    gdb_cmd -ex "target remote 127.0.0.1:$PORT" -ex 'break add' -ex continue -ex continue \
+    gdb_cmd -ex "target remote 127.0.0.1:$PORT" -ex 'break add' -ex continue -ex detach \
         "$BIN/basic" </dev/null >"$dir/gdb.out" 2>&1
     wait "$HEXVM_JOB"
-    check "$3" "$dir" 10 "Breakpoint 1, add (a=1, b=2) at " "exited with code 012"
+    check "$3" "$dir" 10 "Breakpoint 1, add (a=1, b=2) at " \
+        "[Inferior 1 (Remote target) detached]" "out:sum=3 counter=7"
 }
 
 # raw_packet DATA: sends one packet on fd 3 (no acknowledgements) and prints the reply.
