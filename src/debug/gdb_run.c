@@ -8,6 +8,7 @@
  * an exit when the process ends. While gdb has control no guest code runs;
  * when gdb resumes, the hook returns and the scheduler goes on. */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +59,7 @@ struct gdb_thread *gdb_thread(struct gdb *g, int tid)
 	th = &g->threads[g->nthreads++];
 	memset(th, 0, sizeof *th);
 	th->tid = tid;
+	/* a thread born while others step runs on */
 	th->action = g->default_action == ACT_STEP ? ACT_CONT : g->default_action;
 	return th;
 }
@@ -208,22 +210,28 @@ static int check_events(struct gdb *g, const struct task *running)
 	return 1;
 }
 
+/* Looks for gdb's Ctrl-C, waiting at most timeout_ms (-1: until gdb says
+ * something); 1 when the machine stopped for it or gdb went away. */
+static int interrupt(struct gdb *g, int timeout_ms)
+{
+	int r = gdb_conn_interrupted(&g->conn, timeout_ms);
+	if (r < 0) {
+		gdb_detach(g); /* gdb went away: the machine runs on by itself */
+		return 1;
+	}
+	if (r == 0 || !gdb_process(g))
+		return 0;
+	struct gdb_stop s = {.kind = STOP_INTERRUPT, .tid = some_tid(g, g->last_tid)};
+	gdb_stop_machine(g, &s);
+	return 1;
+}
+
 int gdb_poll(struct vm *vm)
 {
 	struct gdb *g = vm->gdb;
 	if (g->state != GDB_ATTACHED)
 		return 0;
-	if (check_events(g, NULL))
-		return 1;
-	int r = gdb_conn_interrupted(&g->conn, 0);
-	if (r < 0) {
-		gdb_detach(g); /* gdb went away: the machine runs on by itself */
-	} else if (r > 0 && gdb_process(g)) {
-		struct gdb_stop s = {.kind = STOP_INTERRUPT, .tid = some_tid(g, g->last_tid)};
-		gdb_stop_machine(g, &s);
-		return 1;
-	}
-	return 0;
+	return check_events(g, NULL) || interrupt(g, 0);
 }
 
 int gdb_idle(struct vm *vm)
@@ -231,13 +239,7 @@ int gdb_idle(struct vm *vm)
 	struct gdb *g = vm->gdb;
 	if (g->state != GDB_ATTACHED)
 		return 0;
-	int r = gdb_conn_interrupted(&g->conn, -1);
-	if (r < 0) {
-		gdb_detach(g);
-	} else if (r > 0 && gdb_process(g)) {
-		struct gdb_stop s = {.kind = STOP_INTERRUPT, .tid = some_tid(g, g->last_tid)};
-		gdb_stop_machine(g, &s);
-	}
+	interrupt(g, -1);
 	return 1;
 }
 
@@ -410,8 +412,8 @@ void gdb_close(struct vm *vm)
 	if (!g)
 		return;
 	if (g->state == GDB_ATTACHED && g->waiting) {
-		/* the machine ended without the debugged process's exit (a
-		 * deadlock): gdb hears the machine's status */
+		/* the machine ended before the debugged process did: gdb hears
+		 * the machine's status */
 		char reply[8];
 		snprintf(reply, sizeof reply, "W%02x", vm->exit_status & 0xff);
 		gdb_conn_send(&g->conn, reply, strlen(reply));

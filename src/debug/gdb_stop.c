@@ -86,10 +86,13 @@ static void start_thread(struct gdb *g, struct gdb_thread *th)
 	th->held = NULL;
 	th->nheld = th->held_reported = 0;
 	if (th->resume_sig && !signal_stopped) {
+		/* gdb's own signal: delivered without a stop (unless the guest
+		 * ignores it, and then never) */
 		struct siginfo_k info = {.signo = th->resume_sig, .code = SI_USER, .trapno = -1};
-		th->pass |= SIGBIT(th->resume_sig);
+		signal_send(t, &info);
+		if (t->sigpending & SIGBIT(th->resume_sig))
+			th->pass |= SIGBIT(th->resume_sig);
 		th->resume_sig = 0;
-		signal_send(t, &info); /* gdb's own signal: delivered without a stop */
 	}
 }
 
@@ -117,7 +120,8 @@ static void apply_resume(struct gdb *g)
 	g->waiting = 1;
 }
 
-/* What the last run left behind means nothing after a stop. */
+/* What the last run left behind means nothing after a stop; a pending
+ * report for the stopped thread itself is told by this stop. */
 static void forget_runs(struct gdb *g)
 {
 	if (g->skip_tid)
@@ -125,7 +129,8 @@ static void forget_runs(struct gdb *g)
 	g->hit_tid = 0;
 	g->last_tid = 0;
 	g->armed_point = -1;
-	g->pending_tid = g->pending_tid == g->stop.tid ? 0 : g->pending_tid;
+	if (g->pending_tid == g->stop.tid)
+		g->pending_tid = 0;
 }
 
 static int send_reply(struct gdb *g, struct gdb_reply *r)
