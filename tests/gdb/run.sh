@@ -200,8 +200,9 @@ case_interrupt() {
     printf '%s\n' continue 'p spins > 0' kill >"$dir/cmds"
     hexvm_start "$dir" "$BIN/spin"
     commands_of "$dir"
-    # gdb itself must get the SIGINT: no shell function or subshell in between
-    timeout "$TIMEOUT" gdb -batch -nx -iex 'set debuginfod enabled off' \
+    # gdb itself must get the SIGINT, once: no shell in between, and timeout passing it
+    # on only to gdb, not again to its process group
+    timeout --foreground "$TIMEOUT" gdb -batch -nx -iex 'set debuginfod enabled off' \
         -ex "target remote $dir/sock" "${CMDS[@]}" "$BIN/spin" </dev/null >"$dir/gdb.out" 2>&1 &
     gdb_job=$!
     for ((k = 0; k < 100; k++)); do
