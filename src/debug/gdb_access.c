@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "debug/gdb_internal.h"
 #include "decode/decode.h"
 #include "decode/isa.h"
 #include "interp/operand.h"
 #include "mem/mm.h"
-#include "mem/uaccess.h"
 
 #define OPERAND_MAX 16
 
@@ -150,9 +150,7 @@ static int stack_access(const struct cpu *c, const struct insn *i, const char *m
 static int decode_at_rip(struct cpu *c, struct mm *mm, struct insn *i)
 {
 	uint8_t bytes[INSN_MAX_LEN];
-	unsigned n = INSN_MAX_LEN;
-	while (n && copy_from_user(mm, bytes, c->rip, n))
-		n--;
+	unsigned n = (unsigned)gdb_mem_read(mm, c->rip, bytes, INSN_MAX_LEN);
 	return n && decode_insn(i, bytes, n, c->rip, mm->mode64) == DECODE_OK ? 0 : -1;
 }
 

@@ -50,14 +50,16 @@ static int listen_unix(const char *path, const char *address, char *msg, size_t 
 	return fd;
 }
 
-/* "PORT" listens on the loopback address only; "HOST:PORT" on HOST (IPv4). */
+/* "PORT" (and "localhost:PORT") listens on the loopback address only;
+ * "HOST:PORT" on HOST, an IPv4 address. */
 static int listen_tcp(const char *address, char *msg, size_t size)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET};
 	const char *colon = strrchr(address, ':'), *port = colon ? colon + 1 : address;
 	char host[64] = "127.0.0.1", *end;
 	long n = strtol(port, &end, 10);
-	if (colon && (size_t)(colon - address) < sizeof host)
+	if (colon && (size_t)(colon - address) < sizeof host &&
+	    strncmp(address, "localhost:", 10))
 		snprintf(host, sizeof host, "%.*s", (int)(colon - address), address);
 	if (!*port || *end || n < 0 || n > 65535 || inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
 		snprintf(msg, size, "--gdb %s: expected PORT, HOST:PORT or unix:PATH", address);
@@ -225,10 +227,10 @@ int gdb_conn_recv(struct gdb_conn *c, char *buf, size_t size, int *interrupted)
 		int ok = hi >= 0 && lo >= 0 && (uint8_t)(hi << 4 | lo) == sum;
 		int len = ok ? unescape(c->in + 1, hash - 1, buf, size) : -1;
 		consume(c, hash + 3);
-		if (!c->noack && send_all(c, len >= 0 ? "+" : "-", 1))
+		if (!c->noack && send_all(c, ok ? "+" : "-", 1))
 			return -1;
-		if (len >= 0)
-			return len;
+		if (ok)
+			return len < 0 ? GDB_TOO_LONG : len;
 		if (c->noack) {
 			buf[0] = 0; /* nobody will resend it: answer it as unknown */
 			return 0;

@@ -24,8 +24,9 @@ int gdb_conn_accept(struct gdb_conn *c, const char *address, char *msg, size_t m
 void gdb_conn_close(struct gdb_conn *c);
 
 /* The next packet's payload, unescaped and NUL-terminated, acknowledged.
- * Its length, or -1 when gdb went away. Interrupt bytes between packets
- * set *interrupted. */
+ * Its length, GDB_TOO_LONG when it does not fit, or -1 when gdb went away.
+ * Interrupt bytes between packets set *interrupted. */
+#define GDB_TOO_LONG (-2)
 int gdb_conn_recv(struct gdb_conn *c, char *buf, size_t size, int *interrupted);
 /* Sends one packet (retransmitted on a negative acknowledgement). */
 int gdb_conn_send(struct gdb_conn *c, const char *data, size_t len);

@@ -11,22 +11,24 @@
 #include "mem/uaccess.h"
 
 /* Copies within one mapping: `write` from buf into guest memory, else out
- * of it. */
-static void copy_in_vma(struct mm *mm, const struct vma *v, uint64_t addr, void *buf, size_t n,
-			int write)
+ * of it. 0, or -1 when the host will not open the pages (a shared mapping
+ * of a file opened read-only). */
+static int copy_in_vma(struct mm *mm, const struct vma *v, uint64_t addr, void *buf, size_t n,
+		       int write)
 {
 	int need = write ? GPROT_WRITE : GPROT_READ;
 	uint8_t *host = mm_host(mm, addr);
 	uint8_t *lo = mm_host(mm, PAGE_DOWN(addr)), *hi = mm_host(mm, PAGE_UP(addr + n));
 	int opened = (v->prot & need) != need;
-	if (opened)
-		mprotect(lo, (size_t)(hi - lo), PROT_READ | (write ? PROT_WRITE : 0));
+	if (opened && mprotect(lo, (size_t)(hi - lo), PROT_READ | (write ? PROT_WRITE : 0)))
+		return -1;
 	if (write)
 		memcpy(host, buf, n);
 	else
 		memcpy(buf, host, n);
 	if (opened)
 		mprotect(lo, (size_t)(hi - lo), mm_host_prot(v->prot));
+	return 0;
 }
 
 static size_t copy(struct mm *mm, uint64_t addr, void *buf, size_t n, int write)
@@ -44,7 +46,8 @@ static size_t copy(struct mm *mm, uint64_t addr, void *buf, size_t n, int write)
 								  : n - done;
 		if (write)
 			user_wrote(mm, addr + done, chunk); /* drops decoded code it changes */
-		copy_in_vma(mm, v, addr + done, (uint8_t *)buf + done, chunk, write);
+		if (copy_in_vma(mm, v, addr + done, (uint8_t *)buf + done, chunk, write))
+			break;
 		done += chunk;
 	}
 	return done;

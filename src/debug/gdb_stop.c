@@ -148,13 +148,13 @@ static void serve(struct gdb *g, struct gdb_reply *r, char *pkt)
 	for (;;) {
 		int interrupted = 0;
 		int len = gdb_conn_recv(&g->conn, pkt, GDB_PACKET_MAX + 1, &interrupted);
-		if (len < 0) {
+		if (len == -1) {
 			gdb_detach(g); /* gdb went away: the machine runs on by itself */
 			return;
 		}
 		r->len = 0;
-		r->overflow = 0;
-		enum serve_result res = gdb_handle_packet(g, pkt, len, r);
+		r->overflow = len == GDB_TOO_LONG;
+		enum serve_result res = r->overflow ? SERVE_MORE : gdb_handle_packet(g, pkt, len, r);
 		if (res == SERVE_END)
 			return;
 		if (res == SERVE_RESUME) {

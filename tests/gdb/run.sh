@@ -206,7 +206,7 @@ case_interrupt() {
         -ex "target remote $dir/sock" "${CMDS[@]}" "$BIN/spin" </dev/null >"$dir/gdb.out" 2>&1 &
     gdb_job=$!
     for ((k = 0; k < 100; k++)); do
-        grep -q "in _start" "$dir/gdb.out" && break
+        grep -q "in _start" "$dir/gdb.out" 2>/dev/null && break
         sleep 0.05
     done
     sleep 0.5
@@ -282,16 +282,15 @@ case_tcp() {
         "[Inferior 1 (Remote target) detached]" "out:sum=3 counter=7"
 }
 
-# raw_packet DATA: sends one packet on fd 3 (no acknowledgements) and prints the reply.
+# raw_packet DATA: sends one packet on fd 3 (no acknowledgements) and prints (the start
+# of) the packet and the reply.
 raw_packet() {
-    local sum=0 k ch reply
-    for ((k = 0; k < ${#1}; k++)); do
-        printf -v ch '%d' "'${1:k:1}"
-        sum=$(((sum + ch) & 255))
-    done
+    local sum reply
+    sum=$(printf '%s' "$1" | od -An -tu1 -v | awk '{ for (i = 1; i <= NF; i++) s += $i }
+        END { print s % 256 }')
     printf '$%s#%02x' "$1" "$sum" >&3
     IFS= read -r -d '#' -t 10 reply <&3 && read -r -n 2 -t 10 _ <&3
-    printf '%s -> %s\n' "$1" "${reply#\$}"
+    printf '%.32s -> %s\n' "$1" "${reply#\$}"
 }
 
 # Malformed and nonsensical packets get error replies; the stub survives them all and
@@ -306,7 +305,7 @@ case_bad_packets() {
         for p in 'mzz,4' 'm0,4' 'm1,' 'Z9,401000,1' 'Z0,0,1' 'pfff' 'P0=12' 'X0,5:ab' 'G00' \
             'Hg999' 'Hx1' 'T999' 'vCont;x' 'vCont;C:2' 'qXfer:features:read:x.xml:0,9' \
             'qXfer:auxv:read::zz' 'QPassSignals:zz' 'qRcmd,6' 'M0,1:zz' 'Z2,1000,0' \
-            'qThreadExtraInfo,zz' 'vRun;00' '?'; do
+            'qThreadExtraInfo,zz' 'vRun;00' "M1000,2000:$(printf '%020000d' 0)" '?'; do
             raw_packet "$p"
         done >"$dir/gdb.out"
         printf '$k#6b' >&3
@@ -318,7 +317,8 @@ case_bad_packets() {
         "Hg999 -> E03" "Hx1 -> E03" "T999 -> E03" "vCont;x -> E16" "vCont;C:2 -> E16" \
         "qXfer:features:read:x.xml:0,9 -> E00" "qXfer:auxv:read::zz -> E00" \
         "QPassSignals:zz -> E16" "qRcmd,6 -> E16" "M0,1:zz -> E16" "Z2,1000,0 -> E16" \
-        "qThreadExtraInfo,zz -> E03" "vRun;00 -> E01" "? -> T05thread:2;"
+        "qThreadExtraInfo,zz -> E03" "vRun;00 -> E01" "M1000,2000:000000000000000000000 -> E01" \
+        "? -> T05thread:2;"
 }
 
 run_case() {
