@@ -12,7 +12,7 @@ SRC=$TESTS_DIR/gdb
 TIMEOUT=${GDB_TEST_TIMEOUT:-60}
 FLAVORS=(x64 m32)
 CASES=(break step registers memory watch access threads signals interrupt fork follow_fork
-    execfile monitor tcp bad_packets)
+    execfile monitor tcp bad_packets raw_resume)
 
 # The line of the "line:NAME" marker in a guest source.
 line_of() { grep -n "line:$2 " "$SRC/$1" | cut -d: -f1; }
@@ -319,6 +319,29 @@ case_bad_packets() {
         "QPassSignals:zz -> E16" "qRcmd,6 -> E16" "M0,1:zz -> E16" "Z2,1000,0 -> E16" \
         "qThreadExtraInfo,zz -> E03" "vRun;00 -> E01" "M1000,2000:000000000000000000000 -> E01" \
         "? -> T05thread:2;"
+}
+
+# Without gdb's own step-over: continuing from a breakpoint still runs its instruction
+# (and the program to its end) instead of stopping there again.
+case_raw_resume() {
+    local flavor=$1 dir=$2 ack add
+    add=$(nm "$BIN/basic" | awk '$3 == "add" { print $1 }' | sed 's/^0*//')
+    hexvm_start_tcp "$dir" "$BIN/basic"
+    if [ -n "$PORT" ] && exec 3<>"/dev/tcp/127.0.0.1/$PORT"; then
+        printf '$QStartNoAckMode#b0' >&3
+        IFS= read -r -d '#' -t 10 ack <&3 && read -r -n 2 -t 10 _ <&3
+        printf '+' >&3
+        for p in "Z0,$add,1" 'vCont;c' "p$([ "$flavor" = x64 ] && echo 10 || echo 8)" c; do
+            raw_packet "$p"
+        done >"$dir/gdb.out"
+        exec 3<&-
+    fi
+    wait "$HEXVM_JOB"
+    local pc
+    pc=$(printf '%016x' "0x$add" | sed 's/../& /g' | awk '{ for (i = NF; i > 0; i--) printf "%s", $i }')
+    [ "$flavor" = m32 ] && pc=${pc:0:8}
+    check "$3" "$dir" 10 "Z0,$add,1 -> OK" "vCont;c -> T05swbreak:;thread:2;" "-> $pc" \
+        "c -> W0a"
 }
 
 run_case() {
