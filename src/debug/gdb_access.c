@@ -17,8 +17,8 @@
 #define OPERAND_MAX 16
 
 /* Mnemonics whose memory destination is only written. */
-static const char *const pure_stores[] = {"mov",  "set",  "fst",     "fist",  "fbstp", "fnst",
-					  "fnsave", "fxsave", "stmxcsr", "pop", "movnt"};
+static const char *const pure_stores[] = {"mov",    "set",    "fst",	 "fist", "fbstp", "fnst",
+					  "fnsave", "fxsave", "stmxcsr", "pop",	 "movnt"};
 
 static int is_pure_store(const char *mnemonic)
 {
@@ -50,8 +50,8 @@ static uint64_t operand_bytes(const char *op, const struct insn *i)
 	static const struct {
 		const char *suffix;
 		unsigned bytes;
-	} sizes[] = {{"b", 1},	 {"w", 2},   {"d", 4},	 {"q", 8},  {"dq", 16}, {"x", 16},
-		     {"ps", 16}, {"pd", 16}, {"ss", 4},	 {"sd", 8}, {"pi", 8}};
+	} sizes[] = {{"b", 1},	 {"w", 2},   {"d", 4},	{"q", 8},  {"dq", 16}, {"x", 16},
+		     {"ps", 16}, {"pd", 16}, {"ss", 4}, {"sd", 8}, {"pi", 8}};
 	const char *sz = op + 1;
 	if (op[0] == 'm')
 		return x87_operand_bytes(op);
@@ -84,8 +84,7 @@ static int nth_operand(const char *operands, int pos, char *op)
 /* The position of the first operand of one of the kinds in `kinds` ("XY":
  * string operands; "MmOEWQ": memory, the last three only without a
  * register ModRM), -1 when none. */
-static int find_operand(const struct isa_desc *d, const struct insn *i, const char *kinds,
-			char *op)
+static int find_operand(const struct isa_desc *d, const struct insn *i, const char *kinds, char *op)
 {
 	for (int pos = 0; nth_operand(d->operands, pos, op); pos++) {
 		int reg_form = strchr("EWQ", op[0]) && i->mod == 3;
@@ -105,8 +104,8 @@ static uint64_t mask_addr(const struct cpu *c, const struct insn *i, uint64_t a)
 }
 
 /* movs, cmps, stos, lods, scas: [rsi] and/or [rdi], times rcx with rep. */
-static int string_accesses(const struct cpu *c, const struct insn *i, const char *mn,
-			   uint64_t elem, struct mem_access *out)
+static int string_accesses(const struct cpu *c, const struct insn *i, const char *mn, uint64_t elem,
+			   struct mem_access *out)
 {
 	int src = !strncmp(mn, "movs", 4) || !strncmp(mn, "cmps", 4) || !strncmp(mn, "lods", 4);
 	int dst = !strncmp(mn, "movs", 4) || !strncmp(mn, "cmps", 4) || !strncmp(mn, "stos", 4) ||
@@ -120,8 +119,9 @@ static int string_accesses(const struct cpu *c, const struct insn *i, const char
 		out[n++] = (struct mem_access){
 			mask_addr(c, i, c->r[R_SI]) + c->seg_base[i->seg] - back, span, 1};
 	if (dst)
-		out[n++] = (struct mem_access){mask_addr(c, i, c->r[R_DI]) + c->seg_base[SEG_ES] - back,
-					       span, strncmp(mn, "movs", 4) && strncmp(mn, "stos", 4)};
+		out[n++] = (struct mem_access){
+			mask_addr(c, i, c->r[R_DI]) + c->seg_base[SEG_ES] - back, span,
+			strncmp(mn, "movs", 4) && strncmp(mn, "stos", 4)};
 	return n;
 }
 

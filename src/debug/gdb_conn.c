@@ -58,8 +58,7 @@ static int listen_tcp(const char *address, char *msg, size_t size)
 	const char *colon = strrchr(address, ':'), *port = colon ? colon + 1 : address;
 	char host[64] = "127.0.0.1", *end;
 	long n = strtol(port, &end, 10);
-	if (colon && (size_t)(colon - address) < sizeof host &&
-	    strncmp(address, "localhost:", 10))
+	if (colon && (size_t)(colon - address) < sizeof host && strncmp(address, "localhost:", 10))
 		snprintf(host, sizeof host, "%.*s", (int)(colon - address), address);
 	if (!*port || *end || n < 0 || n > 65535 || inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
 		snprintf(msg, size, "--gdb %s: expected PORT, HOST:PORT or unix:PATH", address);

@@ -29,10 +29,10 @@ enum stop_kind {
 struct gdb_stop {
 	enum stop_kind kind;
 	int tid;
-	int sig;	    /* STOP_SIGNAL: Linux number */
-	uint64_t addr;	    /* STOP_WATCH: the watched address */
-	int point_kind;	    /* STOP_WATCH: Z type */
-	int wait_status;    /* STOP_EXITED */
+	int sig;	 /* STOP_SIGNAL: Linux number */
+	uint64_t addr;	 /* STOP_WATCH: the watched address */
+	int point_kind;	 /* STOP_WATCH: Z type */
+	int wait_status; /* STOP_EXITED */
 };
 
 /* Breakpoint and watchpoint kinds, numbered as the Z packets number them. */
@@ -49,11 +49,11 @@ struct gdb_point {
 struct gdb_thread {
 	int tid;
 	enum gdb_action action;
-	int resume_sig;	   /* Linux signal gdb resumes it with, 0: none */
-	uint64_t pass;	   /* signals to deliver without a stop (gdb sent them) */
+	int resume_sig;		       /* Linux signal gdb resumes it with, 0: none */
+	uint64_t pass;		       /* signals to deliver without a stop (gdb sent them) */
 	uint64_t step_insns, step_rip; /* where a step began */
-	int step_parked;   /* ... inside a parked system call */
-	struct siginfo_k *held; /* signals that came while gdb kept it stopped */
+	int step_parked;	       /* ... inside a parked system call */
+	struct siginfo_k *held;	       /* signals that came while gdb kept it stopped */
 	int nheld;
 	int held_reported; /* held[0] was reported to gdb already */
 };
@@ -62,14 +62,14 @@ struct gdb {
 	struct vm *vm;
 	struct gdb_conn conn;
 	enum gdb_state state;
-	int pid;	   /* the process being debugged */
-	int follow_fork;   /* --gdb-follow-fork */
-	int exec_events;   /* gdb asked for exec stop events */
-	int noack_pending; /* QStartNoAckMode: acknowledgements end after this reply */
-	int waiting;	   /* gdb resumed the machine and waits for a stop reply */
-	struct gdb_stop stop; /* the last one, for '?' */
-	int regs_tid;	      /* Hg: the thread registers are read from */
-	int cont_tid;	      /* Hc: the thread c and s apply to */
+	int pid;			/* the process being debugged */
+	int follow_fork;		/* --gdb-follow-fork */
+	int exec_events;		/* gdb asked for exec stop events */
+	int noack_pending;		/* QStartNoAckMode: acknowledgements end after this reply */
+	int waiting;			/* gdb resumed the machine and waits for a stop reply */
+	struct gdb_stop stop;		/* the last one, for '?' */
+	int regs_tid;			/* Hg: the thread registers are read from */
+	int cont_tid;			/* Hc: the thread c and s apply to */
 	enum gdb_action default_action; /* for threads gdb did not name */
 	struct gdb_thread *threads;
 	int nthreads;
@@ -77,19 +77,19 @@ struct gdb {
 	uint64_t pass_signals; /* QPassSignals: delivered without a stop */
 	struct gdb_point *points;
 	int npoints;
-	int nwatch[Z_KINDS];	 /* points by kind */
-	unsigned points_gen;	 /* advances with every change of the table */
-	uint64_t *applied;	 /* breakpoint addresses the block cache is built with */
+	int nwatch[Z_KINDS]; /* points by kind */
+	unsigned points_gen; /* advances with every change of the table */
+	uint64_t *applied;   /* breakpoint addresses the block cache is built with */
 	int napplied;
-	unsigned applied_gen;	 /* the table's generation they came from */
+	unsigned applied_gen; /* the table's generation they came from */
 	struct block_breaks breaks;
-	int skip_tid;		 /* stepping over the breakpoint it stopped at */
+	int skip_tid; /* stepping over the breakpoint it stopped at */
 	uint64_t skip_pc, skip_insns;
-	int hit_tid;		 /* a breakpoint's trap ran in this thread */
-	int last_tid;		 /* the debugged thread that ran last */
-	uint64_t last_insns;	 /* ... its instruction count before that run */
-	int armed_point;	 /* a read/access watch its instruction touches, or -1 */
-	int pending_tid;	 /* a followed fork child or an exec to report when it runs */
+	int hit_tid;	     /* a breakpoint's trap ran in this thread */
+	int last_tid;	     /* the debugged thread that ran last */
+	uint64_t last_insns; /* ... its instruction count before that run */
+	int armed_point;     /* a read/access watch its instruction touches, or -1 */
+	int pending_tid;     /* a followed fork child or an exec to report when it runs */
 	enum stop_kind pending_kind;
 };
 

@@ -43,7 +43,7 @@ static size_t copy(struct mm *mm, uint64_t addr, void *buf, size_t n, int write)
 		if (!v)
 			break;
 		size_t chunk = v->end - (addr + done) < n - done ? (size_t)(v->end - (addr + done))
-								  : n - done;
+								 : n - done;
 		if (write)
 			user_wrote(mm, addr + done, chunk); /* drops decoded code it changes */
 		if (copy_in_vma(mm, v, addr + done, (uint8_t *)buf + done, chunk, write))

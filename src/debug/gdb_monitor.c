@@ -49,7 +49,8 @@ static void print_processes(const struct vm *vm, FILE *out)
 		vm->next_pid - 2);
 	for (const struct process *p = vm->procs; p; p = p->next)
 		for (const struct task *t = p->threads; t; t = t->thread_next)
-			fprintf(out, "  pid %d tid %d %-16.16s %-17s rip %#llx, %llu instructions\n",
+			fprintf(out,
+				"  pid %d tid %d %-16.16s %-17s rip %#llx, %llu instructions\n",
 				p->pid, t->tid, t->comm, task_state(t),
 				(unsigned long long)t->cpu.rip, (unsigned long long)task_insns(t));
 }

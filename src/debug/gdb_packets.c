@@ -77,7 +77,8 @@ static void one_register(struct gdb *g, const char *s, int write, struct gdb_rep
 		return;
 	}
 	int mode64 = t->proc->mode64;
-	if (hex_number(s, &n, &p) || n >= (uint64_t)gdb_reg_count(mode64) || *p != (write ? '=' : 0)) {
+	if (hex_number(s, &n, &p) || n >= (uint64_t)gdb_reg_count(mode64) ||
+	    *p != (write ? '=' : 0)) {
 		reply_str(r, E_INVAL);
 		return;
 	}
@@ -247,7 +248,8 @@ static enum serve_result vcont(struct gdb *g, const char *s, struct gdb_reply *r
 		int seen = 0;
 		for (int k = 0; k < nnamed; k++)
 			seen |= named[k] == tid;
-		if (tid > 0 && !seen && nnamed < 64 && gdb_task(g, tid) && !set_action(g, tid, a, sig))
+		if (tid > 0 && !seen && nnamed < 64 && gdb_task(g, tid) &&
+		    !set_action(g, tid, a, sig))
 			named[nnamed++] = tid;
 		if (tid <= 0 && !fallback_set) {
 			fallback = a;
@@ -335,9 +337,7 @@ enum serve_result gdb_handle_packet(struct gdb *g, char *pkt, int len, struct gd
 	case 'v': return v_packet(g, pkt, r);
 	case 'q':
 	case 'Q': gdb_handle_query(g, pkt, r); break;
-	case 'k':
-		gdb_kill(g);
-		return SERVE_END;
+	case 'k': gdb_kill(g); return SERVE_END;
 	case 'D':
 		gdb_conn_send(&g->conn, "OK", 2);
 		gdb_detach(g);

@@ -24,10 +24,7 @@ static void supported(struct gdb *g, const char *features, struct gdb_reply *r)
 		  GDB_PACKET_MAX, g->exec_events ? ";exec-events+" : "");
 }
 
-static int cmp_tid(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
+static int cmp_tid(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
 
 /* The debugged process's thread ids, ascending; how many (at most max). */
 static int thread_ids(struct gdb *g, int *ids, int max)
@@ -64,7 +61,8 @@ static const char *state_name(const struct task *t)
 static void extra_info(struct gdb *g, const char *s, struct gdb_reply *r)
 {
 	uint64_t tid;
-	struct task *t = hex_number(s, &tid, NULL) || tid > 0x7fffffff ? NULL : gdb_task(g, (int)tid);
+	struct task *t =
+		hex_number(s, &tid, NULL) || tid > 0x7fffffff ? NULL : gdb_task(g, (int)tid);
 	if (!t) {
 		reply_str(r, "E03");
 		return;
@@ -91,8 +89,11 @@ static void append(char *out, size_t size, size_t *len, const char *fmt, ...)
 static void append_escaped(char *out, size_t size, size_t *len, const char *s)
 {
 	for (; *s; s++) {
-		const char *e = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;"
-			      : *s == '"' ? "&quot;" : NULL;
+		const char *e = *s == '<'   ? "&lt;"
+				: *s == '>' ? "&gt;"
+				: *s == '&' ? "&amp;"
+				: *s == '"' ? "&quot;"
+					    : NULL;
 		if (e)
 			append(out, size, len, "%s", e);
 		else
@@ -167,8 +168,9 @@ static void xfer(struct gdb *g, char *s, struct gdb_reply *r)
 	} else if (offset >= (uint64_t)n) {
 		reply_str(r, "l");
 	} else {
-		size_t want = (size_t)((uint64_t)n - offset) < length ? (size_t)((uint64_t)n - offset)
-								     : (size_t)length;
+		size_t want = (size_t)((uint64_t)n - offset) < length
+				      ? (size_t)((uint64_t)n - offset)
+				      : (size_t)length;
 		reply_str(r, "m");
 		size_t sent = reply_bin(r, buf + offset, want);
 		if (offset + sent == (uint64_t)n)

@@ -45,7 +45,7 @@ struct reg_desc {
 
 /* gdb's amd64 order: rax rbx rcx rdx rsi rdi rbp rsp r8..r15; i386 keeps
  * the hardware's order. */
-static const uint8_t amd64_gpr[16] = {R_AX, R_BX, R_CX, R_DX, R_SI,  R_DI,  R_BP,  R_SP,
+static const uint8_t amd64_gpr[16] = {R_AX, R_BX, R_CX,	 R_DX,	R_SI,  R_DI,  R_BP,  R_SP,
 				      R_R8, R_R9, R_R10, R_R11, R_R12, R_R13, R_R14, R_R15};
 static const char *const amd64_gpr_names[16] = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi",
 						"rbp", "rsp", "r8",  "r9",  "r10", "r11",
@@ -78,7 +78,10 @@ static void describe_core(int mode64, int n, struct reg_desc *d)
 	if ((unsigned)n < ngpr) {
 		const char *name = mode64 ? amd64_gpr_names[n] : i386_gpr_names[n];
 		unsigned r = mode64 ? amd64_gpr[n] : (unsigned)n;
-		set(d, name, w, RK_GPR, r, r == R_SP || r == R_BP ? "data_ptr" : mode64 ? "int64" : "int32",
+		set(d, name, w, RK_GPR, r,
+		    r == R_SP || r == R_BP ? "data_ptr"
+		    : mode64		   ? "int64"
+					   : "int32",
 		    NULL, F_CORE);
 	} else if ((unsigned)n == ngpr) {
 		set(d, mode64 ? "rip" : "eip", w, RK_PC, 0, "code_ptr", NULL, F_CORE);
@@ -240,31 +243,33 @@ static void eflags_type(struct xml *x)
 	static const struct {
 		const char *name;
 		int bit;
-	} f[] = {{"CF", 0},  {"", 1},	{"PF", 2},  {"AF", 4},	 {"ZF", 6},   {"SF", 7},
-		 {"TF", 8},  {"IF", 9}, {"DF", 10}, {"OF", 11},	 {"NT", 14},  {"RF", 16},
+	} f[] = {{"CF", 0},  {"", 1},	 {"PF", 2},   {"AF", 4},   {"ZF", 6},  {"SF", 7},
+		 {"TF", 8},  {"IF", 9},	 {"DF", 10},  {"OF", 11},  {"NT", 14}, {"RF", 16},
 		 {"VM", 17}, {"AC", 18}, {"VIF", 19}, {"VIP", 20}, {"ID", 21}};
 	put(x, "<flags id=\"i386_eflags\" size=\"4\">\n");
 	for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
-		put(x, "<field name=\"%s\" start=\"%d\" end=\"%d\"/>\n", f[k].name, f[k].bit, f[k].bit);
+		put(x, "<field name=\"%s\" start=\"%d\" end=\"%d\"/>\n", f[k].name, f[k].bit,
+		    f[k].bit);
 	put(x, "</flags>\n");
 }
 
 static void sse_types(struct xml *x)
 {
-	static const char *const mxcsr[] = {"IE", "DE", "ZE", "OE", "UE", "PE", "DAZ", "IM",
-					    "DM", "ZM", "OM", "UM", "PM", "FZ"};
-	put(x, "<vector id=\"v4f\" type=\"ieee_single\" count=\"4\"/>\n"
-	       "<vector id=\"v2d\" type=\"ieee_double\" count=\"2\"/>\n"
-	       "<vector id=\"v16i8\" type=\"int8\" count=\"16\"/>\n"
-	       "<vector id=\"v8i16\" type=\"int16\" count=\"8\"/>\n"
-	       "<vector id=\"v4i32\" type=\"int32\" count=\"4\"/>\n"
-	       "<vector id=\"v2i64\" type=\"int64\" count=\"2\"/>\n"
-	       "<union id=\"vec128\">\n"
-	       "<field name=\"v4_float\" type=\"v4f\"/>\n<field name=\"v2_double\" type=\"v2d\"/>\n"
-	       "<field name=\"v16_int8\" type=\"v16i8\"/>\n<field name=\"v8_int16\" type=\"v8i16\"/>\n"
-	       "<field name=\"v4_int32\" type=\"v4i32\"/>\n<field name=\"v2_int64\" type=\"v2i64\"/>\n"
-	       "<field name=\"uint128\" type=\"uint128\"/>\n"
-	       "</union>\n<flags id=\"i386_mxcsr\" size=\"4\">\n");
+	static const char *const mxcsr[] = {"IE", "DE", "ZE", "OE", "UE", "PE", "DAZ",
+					    "IM", "DM", "ZM", "OM", "UM", "PM", "FZ"};
+	put(x,
+	    "<vector id=\"v4f\" type=\"ieee_single\" count=\"4\"/>\n"
+	    "<vector id=\"v2d\" type=\"ieee_double\" count=\"2\"/>\n"
+	    "<vector id=\"v16i8\" type=\"int8\" count=\"16\"/>\n"
+	    "<vector id=\"v8i16\" type=\"int16\" count=\"8\"/>\n"
+	    "<vector id=\"v4i32\" type=\"int32\" count=\"4\"/>\n"
+	    "<vector id=\"v2i64\" type=\"int64\" count=\"2\"/>\n"
+	    "<union id=\"vec128\">\n"
+	    "<field name=\"v4_float\" type=\"v4f\"/>\n<field name=\"v2_double\" type=\"v2d\"/>\n"
+	    "<field name=\"v16_int8\" type=\"v16i8\"/>\n<field name=\"v8_int16\" type=\"v8i16\"/>\n"
+	    "<field name=\"v4_int32\" type=\"v4i32\"/>\n<field name=\"v2_int64\" type=\"v2i64\"/>\n"
+	    "<field name=\"uint128\" type=\"uint128\"/>\n"
+	    "</union>\n<flags id=\"i386_mxcsr\" size=\"4\">\n");
 	for (int k = 0; k < 14; k++)
 		put(x, "<field name=\"%s\" start=\"%d\" end=\"%d\"/>\n", mxcsr[k], k == 13 ? 15 : k,
 		    k == 13 ? 15 : k);
@@ -286,9 +291,10 @@ size_t gdb_target_xml(int mode64, char *buf, size_t size)
 	struct xml x = {buf, size, 0};
 	struct reg_desc d;
 	int open = -1;
-	put(&x, "<?xml version=\"1.0\"?>\n<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n"
-		"<target version=\"1.0\">\n<architecture>%s</architecture>\n"
-		"<osabi>GNU/Linux</osabi>\n",
+	put(&x,
+	    "<?xml version=\"1.0\"?>\n<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n"
+	    "<target version=\"1.0\">\n<architecture>%s</architecture>\n"
+	    "<osabi>GNU/Linux</osabi>\n",
 	    mode64 ? "i386:x86-64" : "i386");
 	for (int n = 0; !describe(mode64, n, &d); n++) {
 		if ((int)d.feature != open) {
@@ -297,8 +303,8 @@ size_t gdb_target_xml(int mode64, char *buf, size_t size)
 			open_feature(&x, d.feature);
 			open = (int)d.feature;
 		}
-		put(&x, "<reg name=\"%s\" bitsize=\"%u\" type=\"%s\" regnum=\"%d\"%s%s%s/>\n", d.name,
-		    d.bits, d.type, n, d.group ? " group=\"" : "", d.group ? d.group : "",
+		put(&x, "<reg name=\"%s\" bitsize=\"%u\" type=\"%s\" regnum=\"%d\"%s%s%s/>\n",
+		    d.name, d.bits, d.type, n, d.group ? " group=\"" : "", d.group ? d.group : "",
 		    d.group ? "\"" : "");
 	}
 	put(&x, "</feature>\n</target>\n");

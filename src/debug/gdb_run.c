@@ -129,7 +129,8 @@ void gdb_kill(struct gdb *g)
 	struct vm *vm = g->vm;
 	gdb_detach(g);
 	for (struct process *p = vm->procs; p; p = p->next)
-		for (struct task *t = p->state == PROC_LIVE ? p->threads : NULL; t; t = t->thread_next)
+		for (struct task *t = p->state == PROC_LIVE ? p->threads : NULL; t;
+		     t = t->thread_next)
 			if (t->state != TASK_DEAD)
 				task_exit(t, SIGKILL);
 	vm->halted = 1;
@@ -166,8 +167,10 @@ static int watch_event(struct gdb *g, struct gdb_stop *s)
 	int k = gdb_watch_fired(g, t && task_insns(t) > g->last_insns);
 	if (k < 0)
 		return 0;
-	*s = (struct gdb_stop){.kind = STOP_WATCH, .tid = some_tid(g, g->last_tid),
-			       .addr = g->points[k].addr, .point_kind = g->points[k].kind};
+	*s = (struct gdb_stop){.kind = STOP_WATCH,
+			       .tid = some_tid(g, g->last_tid),
+			       .addr = g->points[k].addr,
+			       .point_kind = g->points[k].kind};
 	return 1;
 }
 

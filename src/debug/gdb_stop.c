@@ -10,7 +10,7 @@
 /* gdb numbers signals its own way (include/gdb/signals.def); the first 31
  * Linux signals map by this table, the real-time ones by offset. */
 static const uint8_t gdb_of_linux[32] = {
-	0,  1,	2,  3,	4,  5,	6,  10, 8,  9,	30, 11, 31, 13, 14, 15,
+	0,   1,	 2,  3,	 4,  5,	 6,  10, 8,  9,	 30, 11, 31, 13, 14, 15,
 	143, 20, 19, 17, 18, 21, 22, 16, 24, 25, 26, 27, 28, 23, 32, 12,
 };
 #define GDB_SIGNAL_RT32	   77
@@ -154,7 +154,8 @@ static void serve(struct gdb *g, struct gdb_reply *r, char *pkt)
 		}
 		r->len = 0;
 		r->overflow = len == GDB_TOO_LONG;
-		enum serve_result res = r->overflow ? SERVE_MORE : gdb_handle_packet(g, pkt, len, r);
+		enum serve_result res =
+			r->overflow ? SERVE_MORE : gdb_handle_packet(g, pkt, len, r);
 		if (res == SERVE_END)
 			return;
 		if (res == SERVE_RESUME) {
