@@ -6,7 +6,6 @@
 
 #include "debug/gdb_internal.h"
 #include "debug/gdb_regs.h"
-#include "kernel/task/process.h"
 
 #define E_FAULT "E0e" /* EFAULT */
 #define E_INVAL "E16" /* EINVAL */
