@@ -11,6 +11,7 @@
 
 #include "cli/options.h"
 #include "cli/stats.h"
+#include "debug/gdb.h"
 #include "host/fault.h"
 #include "host/termsig.h"
 #include "kernel/task/process.h"
@@ -160,11 +161,17 @@ static int finish(struct vm *vm, struct cli *cli)
 static int run(struct cli *cli)
 {
 	struct vm vm;
+	char msg[512];
 	int status = prepare(&vm, cli);
 	if (!status)
 		status = cli->restore ? resume(&vm, cli) : boot(&vm, cli);
+	if (!status && cli->gdb.address && gdb_open(&vm, &cli->gdb, msg, sizeof msg)) {
+		fprintf(stderr, "hexvm: %s\n", msg);
+		status = 2;
+	}
 	if (!status) {
 		sched_run(&vm);
+		gdb_close(&vm);
 		status = finish(&vm, cli);
 	}
 	obs_destroy(&vm);

@@ -38,6 +38,9 @@ static void usage(FILE *out)
 		"  --overlay        an in-memory layer over the root takes every change:\n"
 		"                   the host's files stay as they are\n"
 		"  --export DIR     with --overlay: write the changed files into DIR at exit\n"
+		"  --gdb PORT       wait for gdb (target remote :PORT) before the first\n"
+		"                   instruction; also HOST:PORT, or unix:PATH for a socket\n"
+		"  --gdb-follow-fork  with --gdb: at fork, debug the child instead\n"
 		"\n"
 		"Snapshots of the whole machine (FILE \"-\" is standard output):\n"
 		"  --snapshot-at N FILE      at the first scheduler turn after N instructions\n"
@@ -192,6 +195,10 @@ int cli_parse(int argc, char **argv, struct cli *cli, int *status)
 			cli->export_dir = argv[++k];
 		} else if (snapshot_option(cli, argc, argv, &k)) {
 			continue;
+		} else if (!strcmp(a, "--gdb") && k + 1 < argc) {
+			cli->gdb.address = argv[++k];
+		} else if (!strcmp(a, "--gdb-follow-fork")) {
+			cli->gdb.follow_fork = 1;
 		} else if (!strcmp(a, "--seed") && k + 1 < argc && numeric(argv[k + 1], &n)) {
 			cli->vm.seed = (uint64_t)n;
 			k++;
@@ -201,6 +208,11 @@ int cli_parse(int argc, char **argv, struct cli *cli, int *status)
 			*status = 2;
 			return -1;
 		}
+	}
+	if (cli->gdb.follow_fork && !cli->gdb.address) {
+		fprintf(stderr, "hexvm: --gdb-follow-fork needs --gdb\n");
+		*status = 2;
+		return -1;
 	}
 	if (cli->export_dir && !cli->overlay) {
 		fprintf(stderr, "hexvm: --export needs --overlay\n");

@@ -2,6 +2,7 @@
 #ifndef HEXVM_CLI_OPTIONS_H
 #define HEXVM_CLI_OPTIONS_H
 
+#include "debug/gdb.h"
 #include "kernel/vm.h"
 #include "snap/snap.h"
 
@@ -16,6 +17,7 @@ struct cli {
 	int allow_changed;	 /* restore: --allow-changed-files */
 	const char *restore;	 /* `hexvm restore FILE` */
 	const char *info;	 /* `hexvm snapshot info FILE` */
+	struct gdb_options gdb; /* --gdb: address NULL when no debugger is wanted */
 	const char *program; /* as given */
 	char **argv;	     /* guest argv, NULL-terminated */
 };

@@ -145,6 +145,21 @@ static _Noreturn void decode_fault(struct cpu *c, const struct mm *mm, int rc, u
 	cpu_fault(c, SIGILL, ILL_ILLOPN, pc);
 }
 
+/* What runs in place of the instruction at a debugger's breakpoint: one
+ * byte long, so that a store to that byte drops it like any decoded code. */
+static struct insn trap_insn(const struct block_breaks *bb, uint64_t at)
+{
+	struct insn i;
+	memset(&i, 0, sizeof i);
+	i.fn = bb->trap;
+	i.addr = at;
+	i.len = 1;
+	i.mod = 3;
+	i.base = i.index = R_NONE;
+	i.stop = 1;
+	return i;
+}
+
 static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t pc)
 {
 	struct mm *mm = bc->mm;
@@ -157,6 +172,13 @@ static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t p
 		unsigned avail = fetchable(mm, at);
 		if (avail == 0 && n == 0)
 			fetch_fault(c, mm, at);
+		int brk = bc->breaks && avail ? bc->breaks->at(bc->breaks, at) : BREAK_NONE;
+		if (brk != BREAK_NONE && n > 0)
+			break;
+		if (brk == BREAK_TRAP) {
+			buf[n++] = trap_insn(bc->breaks, at);
+			break;
+		}
 		int rc = avail ? decode_insn(&buf[n], mm->base + at, avail, at, mm->mode64)
 			       : DECODE_FETCH;
 		if (rc != DECODE_OK) {
@@ -168,7 +190,8 @@ static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t p
 		if (!mm->mode64)
 			at = (uint32_t)at;
 		n++;
-		if (buf[n - 1].stop || n == bc->max_insns || (at >> 12) != (pc >> 12))
+		if (buf[n - 1].stop || n == bc->max_insns || (at >> 12) != (pc >> 12) ||
+		    brk == BREAK_ALONE)
 			break;
 	}
 	struct block *b = malloc(sizeof *b + n * sizeof b->insns[0]);
@@ -281,16 +304,27 @@ void block_cache_invalidate_range(struct block_cache *bc, uint64_t addr, uint64_
 	}
 }
 
+static void drop_all(struct block_cache *bc)
+{
+	for (unsigned k = 0; k < CODE_PAGE_BUCKETS; k++)
+		while (bc->pages[k])
+			drop_page(bc, bc->pages[k]);
+}
+
 void block_cache_set_max_insns(struct block_cache *bc, unsigned max)
 {
 	if (max < 1 || max > BLOCK_MAX_INSNS)
 		max = BLOCK_MAX_INSNS;
 	if (bc->max_insns == max)
 		return;
-	for (unsigned k = 0; k < CODE_PAGE_BUCKETS; k++)
-		while (bc->pages[k])
-			drop_page(bc, bc->pages[k]);
+	drop_all(bc);
 	bc->max_insns = max;
+}
+
+void block_cache_set_breaks(struct block_cache *bc, const struct block_breaks *bb)
+{
+	drop_all(bc);
+	bc->breaks = bb;
 }
 
 void block_cache_collect(struct block_cache *bc)

@@ -13,6 +13,18 @@ struct cpu;
 
 #define BLOCK_MAX_INSNS 64
 
+/* Addresses a debugger wants control at (debug/gdb_run.c). The decoder asks
+ * `at` about every instruction address of a block it builds; a block ends
+ * before any address that is not BREAK_NONE. A block at a BREAK_TRAP address
+ * is one `trap` instruction standing in for the real one; the instruction
+ * at a BREAK_ALONE address gets a block of its own. The run loop itself never
+ * looks, so without a debugger nothing costs. */
+enum { BREAK_NONE, BREAK_TRAP, BREAK_ALONE };
+struct block_breaks {
+	int (*at)(const struct block_breaks *bb, uint64_t pc);
+	insn_fn *trap;
+};
+
 /* Each block remembers the blocks that followed it last (two: a branch's
  * taken and fall-through sides), so the run loop can skip the lookup. The
  * links are valid only while link_gen equals the cache's generation, which
@@ -52,6 +64,7 @@ struct block_cache {
 	struct block *retired; /* dropped, freed at the next collect */
 	uint64_t gen;	       /* advances whenever blocks are dropped */
 	unsigned max_insns;    /* per block: BLOCK_MAX_INSNS, or 1 to run step by step */
+	const struct block_breaks *breaks; /* a debugger's, or NULL */
 	struct block_stats stats;
 };
 
@@ -73,6 +86,9 @@ void block_cache_invalidate_range(struct block_cache *bc, uint64_t addr, uint64_
  * now on (1: a debugger or the lockstep differ steps one at a time; 0 or
  * anything above BLOCK_MAX_INSNS: the normal size). */
 void block_cache_set_max_insns(struct block_cache *bc, unsigned max);
+/* Drops every block and builds the next ones around bb's addresses (NULL:
+ * none). */
+void block_cache_set_breaks(struct block_cache *bc, const struct block_breaks *bb);
 /* Frees blocks dropped while they may still have been running. */
 void block_cache_collect(struct block_cache *bc);
 static inline int block_cache_has_retired(const struct block_cache *bc)

@@ -153,8 +153,10 @@ void cpu_run(struct cpu *c, struct mm *mm, fault_handler_fn *on_fault)
 			settle_fault(c);
 			c->cur = NULL;
 			on_fault(c);
-			if (c->stop)
+			if (c->stop || c->exit_req) {
+				c->exit_req = 0; /* the fault ended the run (a debugger stop) */
 				return;
+			}
 			continue;
 		}
 		run_blocks(c, mm->blocks);

@@ -21,6 +21,7 @@ struct timerfd;
 struct mount;
 struct snap_config;
 struct obs;
+struct gdb;
 
 struct vm_options {
 	int trace_syscalls; /* -s */
@@ -177,6 +178,7 @@ struct vm {
 	struct obs *obs; /* -s, -Z and --trace state (trace/obs.h); NULL when all are off */
 	FILE *log;	 /* -s and -Z output */
 	struct snap_config *snap; /* snapshots to take, or NULL */
+	struct gdb *gdb; /* the debugger stub (debug/gdb.h), or NULL */
 	int exit_status; /* what hexvm exits with */
 };
 

@@ -103,9 +103,11 @@ uint64_t stack_build(struct process *p, uint64_t top, uint64_t bottom, char *con
 	for (size_t k = 0; k < envc; k++)
 		put_long(q, off, env_addr[k], is64), off += w;
 	put_long(q, off, 0, is64), off += w;
+	b.mm->auxv_start = b.sp + off;
 	for (size_t k = 0; k < naux; k++) {
 		put_long(q, off, aux[k][0], is64), off += w;
 		put_long(q, off, aux[k][1], is64), off += w;
 	}
+	b.mm->auxv_end = b.sp + off;
 	return b.sp;
 }

@@ -46,6 +46,7 @@ struct mm {
 	struct vma *vmas;
 	uint64_t brk_start, brk;
 	uint64_t arg_start, arg_end, env_start, env_end; /* for /proc/PID/cmdline, environ */
+	uint64_t auxv_start, auxv_end; /* the initial stack's auxiliary vector, for a debugger */
 	uint64_t mmap_top; /* new mappings go below this, top down */
 	int mode64;
 	struct block_cache *blocks;

@@ -96,6 +96,8 @@ struct mm *mm_clone(const struct mm *src)
 	dst->brk_start = src->brk_start;
 	dst->brk = src->brk;
 	dst->mmap_top = src->mmap_top;
+	dst->auxv_start = src->auxv_start;
+	dst->auxv_end = src->auxv_end;
 	struct vma **tail = &dst->vmas;
 	int no_swap = host_has_no_swap();
 	for (const struct vma *v = src->vmas; v; v = v->next) {

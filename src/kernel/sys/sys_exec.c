@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "debug/gdb.h"
 #include "kernel/abi/layout.h"
 #include "kernel/sys/syscall.h"
 #include "kernel/task/process.h"
@@ -105,6 +106,8 @@ static void after_exec(struct task *t)
 		p->vfork_parent = NULL;
 	}
 	t->cpu.exit_req = 1; /* the running block belongs to the old image */
+	if (t->vm->gdb)
+		gdb_execed(t);
 }
 
 static int64_t do_execve(struct task *t, int dirfd, uint64_t upath, uint64_t uargv,

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "debug/gdb.h"
 #include "kernel/abi/layout.h"
 #include "kernel/sys/syscall.h"
 #include "kernel/task/process.h"
@@ -187,6 +188,8 @@ static int64_t do_clone(struct task *t, const struct clone_req *r)
 	if (flags & CLONE_CHILD_CLEARTID)
 		ct->clear_child_tid = r->ctid;
 	sched_add(vm, ct);
+	if (vm->gdb)
+		gdb_forked(vm, parent, child);
 	int pid = child->pid;
 	if (flags & CLONE_VFORK) {
 		child->vfork_parent = t;

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "debug/gdb.h"
 #include "interp/dispatch.h"
 #include "host/termsig.h"
 #include "kernel/entry.h"
@@ -115,6 +116,8 @@ void sched_signal(struct task *t)
 static int may_go_on(const struct task *t, int64_t now)
 {
 	const struct parked_call *pc = &t->park;
+	if (t->vm->gdb && !gdb_may_run(t->vm, t))
+		return 0;
 	if (t->state == TASK_RUNNABLE)
 		return 1;
 	if (t->state != TASK_PARKED)
@@ -237,7 +240,8 @@ static void idle(struct vm *vm)
 			return; /* (real time passed by itself) */
 	}
 	if (!next) {
-		report_deadlock(vm);
+		if (!(vm->gdb && gdb_idle(vm)))
+			report_deadlock(vm);
 		return;
 	}
 	if (next <= now)
@@ -278,6 +282,8 @@ static void run_slice(struct vm *vm, struct task *t)
 	t->yield = 0;
 	while (t->state == TASK_RUNNABLE && c->icount < end && !t->yield) {
 		c->icount_limit = end;
+		if (vm->gdb && !gdb_before_run(vm, t))
+			break;
 		if (vm->opt.trace_insns)
 			itrace_run(t); /* one instruction at a time while traced */
 		else
@@ -297,6 +303,8 @@ void sched_run(struct vm *vm)
 	while (vm->tasks && !vm->halted) {
 		if (vm->snap && snap_poll(vm))
 			break;
+		if (vm->gdb && gdb_poll(vm))
+			continue; /* gdb had the machine: start the turn afresh */
 		forward_terminal_signals(vm);
 		fire_timers(vm);
 		if (host_waiters(vm))

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "debug/gdb.h"
 #include "interp/x87.h"
 #include "kernel/abi/layout.h"
 #include "kernel/task/process.h"
@@ -422,6 +423,9 @@ static uint64_t frame_mask(struct task *t)
 
 static void deliver(struct task *t, const struct siginfo_k *info)
 {
+	struct siginfo_k replaced;
+	if (t->vm->gdb && !(info = gdb_signal(t, info, &replaced)))
+		return; /* the debugger discarded it */
 	struct k_sigaction *sa = &t->proc->sigactions[info->signo];
 	if (sa->handler == 1)
 		return;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "debug/gdb.h"
 #include "interp/dispatch.h"
 #include "kernel/task/signal.h"
 #include "kernel/task/timer.h"
@@ -36,6 +37,8 @@ void task_exit(struct task *t, int wait_status)
 		vm->exit_status = (wait_status & 0x7f) ? 128 + (wait_status & 0x7f)
 						       : (wait_status >> 8) & 0xff;
 	}
+	if (vm->gdb)
+		gdb_exited(vm, t->proc, wait_status);
 }
 
 struct task *task_find(const struct vm *vm, int tid)
