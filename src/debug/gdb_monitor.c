@@ -9,13 +9,17 @@
 #include "debug/gdb_internal.h"
 #include "interp/block.h"
 #include "mem/mm.h"
+#include "snap/snap.h"
 
 static int cmd_help(struct vm *vm, const char *args, FILE *out);
 static int cmd_stats(struct vm *vm, const char *args, FILE *out);
+static int cmd_snapshot(struct vm *vm, const char *args, FILE *out);
 
 static const struct gdb_monitor_cmd commands[] = {
 	{"help", "help                 this list", cmd_help},
 	{"stats", "stats                what the machine has done so far", cmd_stats},
+	{"snapshot", "snapshot FILE        write the whole machine to FILE (hexvm restore FILE)",
+	 cmd_snapshot},
 };
 
 static int cmd_help(struct vm *vm, const char *args, FILE *out)
@@ -84,6 +88,25 @@ static int cmd_stats(struct vm *vm, const char *args, FILE *out)
 			vm->gdb->nwatch[Z_SW_BREAK] + vm->gdb->nwatch[Z_HW_BREAK],
 			vm->gdb->nwatch[Z_WRITE_WATCH] + vm->gdb->nwatch[Z_READ_WATCH] +
 				vm->gdb->nwatch[Z_ACCESS_WATCH]);
+	return 0;
+}
+
+/* The machine stands still while gdb has it, every thread at an instruction
+ * boundary, so it can be written as it is. */
+static int cmd_snapshot(struct vm *vm, const char *args, FILE *out)
+{
+	char msg[320];
+	uint64_t bytes = 0;
+	if (!*args) {
+		fprintf(out, "usage: monitor snapshot FILE\n");
+		return -1;
+	}
+	if (snap_take(vm, args, &bytes, msg, sizeof msg)) {
+		fprintf(out, "%s\n", msg);
+		return -1;
+	}
+	fprintf(out, "snapshot written to %s (%llu instructions, %llu bytes)\n", args,
+		(unsigned long long)vm->icount, (unsigned long long)bytes);
 	return 0;
 }
 

@@ -103,7 +103,7 @@ void snap_put_task(struct snap_save *s, struct snap_buf *b, const struct task *t
 	snap_put_cpu(b, &t->cpu);
 	if (t->state == TASK_PARKED)
 		put_park(s, b, t);
-	sb_u64(b, t->insns);
+	sb_u64(b, task_insns(t)); /* (the same as t->insns between turns) */
 	sb_u64(b, t->sigmask);
 	sb_u64(b, t->sigpending);
 	sb_u64(b, t->saved_sigmask);

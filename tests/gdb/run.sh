@@ -245,13 +245,23 @@ case_execfile() {
         "exited with code 012"
 }
 
+# `monitor snapshot FILE` at a breakpoint: restoring FILE finishes the program from there
+# (its output is the end of the debugged run's, its status the same).
 case_monitor() {
     local flavor=$1 dir=$2
-    printf '%s\n' 'break add' continue 'monitor help' 'monitor stats' 'monitor bogus' continue \
-        >"$dir/cmds"
+    printf '%s\n' 'break add' continue 'monitor help' 'monitor stats' 'monitor bogus' \
+        "monitor snapshot $dir/at_add.snap" continue >"$dir/cmds"
     session "$dir" "$BIN/basic"
+    "$HEXVM" restore "$dir/at_add.snap" >"$dir/restored.out" 2>"$dir/restored.err" </dev/null
+    local rc=$? n
+    n=$(wc -c <"$dir/restored.out")
+    if [ $rc != 10 ] || [ "$n" = 0 ] || ! tail -c "$n" "$dir/guest.out" | cmp -s - "$dir/restored.out"; then
+        echo "the machine restored from monitor snapshot exited $rc: $(head -c 200 "$dir/restored.err")" >"$dir/gdb.out.extra"
+        cat "$dir/gdb.out.extra" >>"$dir/gdb.out"
+    fi
     check "$3" "$dir" 10 "monitor stats" "guest instructions" "processes            1 live" \
-        "unknown monitor command 'bogus'" "exited with code 012"
+        "unknown monitor command 'bogus'" "snapshot written to $dir/at_add.snap" \
+        "!the machine restored from monitor snapshot" "exited with code 012"
 }
 
 # hexvm_start_tcp DIR GUEST: hexvm waits for gdb on a free port (--gdb 0), which it
