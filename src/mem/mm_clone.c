@@ -98,6 +98,10 @@ struct mm *mm_clone(const struct mm *src)
 	dst->mmap_top = src->mmap_top;
 	dst->auxv_start = src->auxv_start;
 	dst->auxv_end = src->auxv_end;
+	dst->arg_start = src->arg_start;
+	dst->arg_end = src->arg_end;
+	dst->env_start = src->env_start;
+	dst->env_end = src->env_end;
 	struct vma **tail = &dst->vmas;
 	int no_swap = host_has_no_swap();
 	for (const struct vma *v = src->vmas; v; v = v->next) {

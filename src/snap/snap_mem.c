@@ -102,6 +102,8 @@ static void put_map(struct snap_save *s, struct snap_buf *b, const struct mm *mm
 	sb_u64(b, mm->env_start);
 	sb_u64(b, mm->env_end);
 	sb_u64(b, mm->mmap_top);
+	sb_u64(b, mm->auxv_start);
+	sb_u64(b, mm->auxv_end);
 	uint64_t n = 0;
 	for (const struct vma *v = mm->vmas; v; v = v->next)
 		n++;
@@ -293,6 +295,8 @@ int snap_load_mm(struct snap_load *l, struct snap_rd *r)
 	mm->env_start = sr_u64(r);
 	mm->env_end = sr_u64(r);
 	mm->mmap_top = sr_u64(r);
+	mm->auxv_start = sr_u64(r);
+	mm->auxv_end = sr_u64(r);
 	uint64_t n = sr_count(r, VMAS_MAX);
 	for (uint64_t k = 0; k < n && !r->bad; k++)
 		get_vma(l, r, mm);
