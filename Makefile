@@ -25,6 +25,7 @@ BASE_CFLAGS += -DHAVE_ZSTD=1
 endif
 ifeq ($(HAVE_CAPSTONE),1)
 BASE_CFLAGS += -DHAVE_CAPSTONE=1
+LDLIBS += -lcapstone # the lockstep differ's disassembly
 endif
 
 all: hexvm

@@ -133,5 +133,10 @@ int main(int argc, char **argv)
 	int status;
 	if (cli_parse(argc, argv, &cli, &status))
 		return status;
+	if (cli.lockstep.mode) {
+		char found[PATH_MAX];
+		const char *path = find_program(cli.program, found, sizeof found);
+		return lockstep_run(&cli.lockstep, path, cli.argv, environ);
+	}
 	return run(&cli);
 }

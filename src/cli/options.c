@@ -27,6 +27,11 @@ static void usage(FILE *out)
 		"  --overlay        an in-memory layer over the root takes every change:\n"
 		"                   the host's files stay as they are\n"
 		"  --export DIR     with --overlay: write the changed files into DIR at exit\n"
+		"  --lockstep[=MODE]  run PROGRAM (static) natively under ptrace and in hexvm\n"
+		"                   side by side and stop at the first difference; MODE step\n"
+		"                   (default) compares after every instruction, syscall at\n"
+		"                   system calls only. Exit status: the program's, or 120 a\n"
+		"                   difference, 121 not followed (threads, exec), 122 cannot run\n"
 		"\n"
 		"PROGRAM is a path, or a name searched in $PATH. hexvm exits with the\n"
 		"program's status, 128+N when it dies of signal N, 126 when it cannot be\n"
@@ -94,6 +99,13 @@ int cli_parse(int argc, char **argv, struct cli *cli, int *status)
 			cli->overlay = 1;
 		} else if (!strcmp(a, "--export") && k + 1 < argc) {
 			cli->export_dir = argv[++k];
+		} else if (!strcmp(a, "--lockstep") || !strcmp(a, "--lockstep=step")) {
+			cli->lockstep.mode = LOCKSTEP_STEP;
+		} else if (!strcmp(a, "--lockstep=syscall")) {
+			cli->lockstep.mode = LOCKSTEP_SYSCALL;
+		} else if (!strncmp(a, "--lockstep-plant=", 17) && numeric(a + 17, &n)) {
+			cli->lockstep.plant = 1; /* test hook, not in the usage */
+			cli->lockstep.plant_addr = (uint64_t)n;
 		} else if (!strcmp(a, "--seed") && k + 1 < argc && numeric(argv[k + 1], &n)) {
 			cli->vm.seed = (uint64_t)n;
 			k++;
@@ -106,6 +118,17 @@ int cli_parse(int argc, char **argv, struct cli *cli, int *status)
 	}
 	if (cli->export_dir && !cli->overlay) {
 		fprintf(stderr, "hexvm: --export needs --overlay\n");
+		*status = 2;
+		return -1;
+	}
+	if (cli->lockstep.mode && (cli->root_dir || cli->overlay)) {
+		fprintf(stderr, "hexvm: --lockstep runs the program on the host's files: no --root "
+				"or --overlay\n");
+		*status = 2;
+		return -1;
+	}
+	if (cli->lockstep.plant && cli->lockstep.mode != LOCKSTEP_STEP) {
+		fprintf(stderr, "hexvm: --lockstep-plant needs --lockstep=step\n");
 		*status = 2;
 		return -1;
 	}

@@ -2,6 +2,7 @@
 #ifndef HEXVM_CLI_OPTIONS_H
 #define HEXVM_CLI_OPTIONS_H
 
+#include "debug/lockstep.h"
 #include "kernel/vm.h"
 
 struct cli {
@@ -10,6 +11,7 @@ struct cli {
 	const char *root_dir;	/* --root: the host directory shown as / */
 	int overlay;		/* --overlay: changes go to memory, never the host */
 	const char *export_dir; /* --export: where the overlay's changes are written at exit */
+	struct lockstep_options lockstep; /* --lockstep: run natively and in hexvm, compare */
 	const char *program; /* as given */
 	char **argv;	     /* guest argv, NULL-terminated */
 };

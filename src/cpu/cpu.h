@@ -104,10 +104,20 @@ struct tls_desc {
 	uint8_t present, seg_32bit, limit_in_pages, contents, read_exec_only, useable;
 };
 
+struct cpu;
 struct insn;
 struct block;
 struct mm;
 struct task;
+
+/* Something standing between the guest and the world (the lockstep differ):
+ * with hooks set, system call instructions call `syscall` instead of the
+ * kernel, and CPUID and RDTSC, whose results come from outside the
+ * instruction set, call `external` once they have executed. */
+struct cpu_hooks {
+	void (*syscall)(struct cpu *c, int abi);
+	void (*external)(struct cpu *c, const struct insn *i);
+};
 
 struct cpu {
 	uint64_t r[17]; /* indexed by enum gpr; r[R_NONE] stays 0 */
@@ -153,6 +163,7 @@ struct cpu {
 
 	struct mm *task_mm; /* address space the window fields describe */
 	struct task *task;
+	const struct cpu_hooks *hooks; /* NULL: the kernel is the world */
 };
 
 /* Writes the arithmetic flags into eflags and switches to CC_EFLAGS. */
