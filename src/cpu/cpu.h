@@ -112,8 +112,9 @@ struct task;
 
 /* Something standing between the guest and the world (the lockstep differ):
  * with hooks set, system call instructions call `syscall` instead of the
- * kernel, and CPUID and RDTSC, whose results come from outside the
- * instruction set, call `external` once they have executed. */
+ * kernel, and the instructions whose results depend on the processor model
+ * or its host (CPUID, RDTSC, and FXSAVE, FNSTENV, FNSAVE for the x87
+ * pointers and MXCSR_MASK) call `external` once they have executed. */
 struct cpu_hooks {
 	void (*syscall)(struct cpu *c, int abi);
 	void (*external)(struct cpu *c, const struct insn *i);

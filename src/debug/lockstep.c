@@ -30,6 +30,7 @@
 #include "interp/dispatch.h"
 #include "kernel/entry.h"
 #include "loader/loader.h"
+#include "mem/access.h"
 #include "mem/mm.h"
 
 #define PLANT_BIT 1 /* --lockstep-plant flips bit 0 of rax */
@@ -46,15 +47,42 @@ static void on_syscall(struct cpu *c, int abi)
 	c->exit_req = 1;
 }
 
-/* CPUID and RDTSC results go into the ring for the native to take. */
+/* The bytes of an x87 environment image that come from the processor
+ * model rather than the program: [off, off+len) pairs. */
+static unsigned store_patches(const struct insn *i, uint8_t off[LS_PATCH_MAX],
+			      uint8_t len[LS_PATCH_MAX])
+{
+	const char *m = isa_descs[i->desc].mnemonic;
+	if (!strcmp(m, "fxsave")) {
+		off[0] = 6, len[0] = 18;  /* FOP, FIP, FDP */
+		off[1] = 28, len[1] = 4;  /* MXCSR_MASK */
+		return 2;
+	}
+	off[0] = i->osz == OSZ_16 ? 6 : 12; /* FNSTENV, FNSAVE: FIP to FDS */
+	len[0] = i->osz == OSZ_16 ? 8 : 16;
+	return 1;
+}
+
+/* Results of hexvm's processor model go into the ring for the native. */
 static void on_external(struct cpu *c, const struct insn *i)
 {
 	struct lockstep *ls = from_cpu(c);
 	struct ls_external *e = &ls->ext[(ls->ext_head + ls->ext_count) % LS_EXT_MAX];
+	const char *m = isa_descs[i->desc].mnemonic;
+	uint8_t off[LS_PATCH_MAX], len[LS_PATCH_MAX];
 	e->addr = i->addr;
 	e->next = i->addr + i->len;
+	e->kind = !strcmp(m, "cpuid") ? EXT_CPUID : !strcmp(m, "rdtsc") ? EXT_RDTSC : EXT_STORE;
 	e->ax = c->r[R_AX], e->bx = c->r[R_BX], e->cx = c->r[R_CX], e->dx = c->r[R_DX];
-	e->is_cpuid = !strcmp(isa_descs[i->desc].mnemonic, "cpuid");
+	e->npatch = 0;
+	if (e->kind == EXT_STORE) {
+		e->at = mem_ea(c, i);
+		e->npatch = store_patches(i, off, len);
+		for (unsigned k = 0; k < e->npatch; k++) {
+			e->patch[k].off = off[k], e->patch[k].len = len[k];
+			memcpy(e->patch[k].bytes, mm_host(ls->mm, e->at + off[k]), len[k]);
+		}
+	}
 	ls->ext_count++;
 	if (ls->ext_count >= LS_EXT_MAX - BLOCK_MAX_INSNS)
 		c->exit_req = 1; /* room for the rest of the block, then the native drains */
@@ -82,20 +110,26 @@ static void hexvm_run(struct lockstep *ls, uint64_t limit)
 	ls->insns = c->icount;
 }
 
-/* The native takes hexvm's CPUID or RDTSC result at `at` instead of
- * executing it. -1 when hexvm did not execute that instruction next. */
+/* The native takes hexvm's result for the instruction at `at`: CPUID and
+ * RDTSC registers instead of executing it, the patches of a store after
+ * it executed it. -1 when hexvm did not execute that instruction next. */
 static int native_take_external(struct lockstep *ls, uint64_t at)
 {
 	struct user_regs_struct r;
 	struct ls_external *e = &ls->ext[ls->ext_head];
 	if (!ls->ext_count || e->addr != at || ls_native_regs(ls, &r))
 		return -1;
-	r.rax = e->ax, r.rdx = e->dx;
-	if (e->is_cpuid)
-		r.rbx = e->bx, r.rcx = e->cx;
-	r.rip = e->next;
 	ls->ext_head = (ls->ext_head + 1) % LS_EXT_MAX;
 	ls->ext_count--;
+	for (unsigned k = 0; k < e->npatch; k++)
+		if (ls_native_write(ls, e->at + e->patch[k].off, e->patch[k].bytes, e->patch[k].len))
+			return -1;
+	if (e->kind == EXT_STORE)
+		return 0;
+	r.rax = e->ax, r.rdx = e->dx;
+	if (e->kind == EXT_CPUID)
+		r.rbx = e->bx, r.rcx = e->cx;
+	r.rip = e->next;
 	return ls_native_set_regs(ls, &r);
 }
 
@@ -298,10 +332,19 @@ static int native_follow(struct lockstep *ls, int drain, struct ls_event *ev)
 			return -1;
 		if (ev->kind != EV_BREAK)
 			return 0;
-		if (ls_native_regs(ls, &r) || native_take_external(ls, r.rip - 1)) {
-			ev->kind = EV_BREAK; /* hexvm did not execute it: the paths parted */
-			return 0;
+		if (ls_native_regs(ls, &r))
+			return -1;
+		uint64_t site = r.rip - 1;
+		if (!ls->ext_count || ls->ext[ls->ext_head].addr != site)
+			return 0; /* hexvm did not execute it next: the paths parted */
+		if (ls->ext[ls->ext_head].kind == EXT_STORE) {
+			if (ls_native_step_over_break(ls, site, ev))
+				return -1;
+			if (ev->kind != EV_STEP)
+				return 0;
 		}
+		if (native_take_external(ls, site))
+			return -1;
 	}
 }
 

@@ -55,11 +55,24 @@ struct ls_maps {
 	size_t n, cap;
 };
 
-/* The result of a CPUID or RDTSC in hexvm, which the native must see too. */
+/* A result of hexvm's processor model the native must see too: CPUID and
+ * RDTSC registers, which the native takes instead of executing them, or
+ * the model's fields of an x87 environment store (the pointers a trap into
+ * the host kernel loses on AMD, MXCSR_MASK), patched after the native
+ * stored its own image. */
+enum ls_external_kind { EXT_CPUID, EXT_RDTSC, EXT_STORE };
+
+#define LS_PATCH_MAX 2
 struct ls_external {
+	enum ls_external_kind kind;
 	uint64_t addr, next; /* the instruction and the one after it */
 	uint64_t ax, bx, cx, dx;
-	int is_cpuid;
+	uint64_t at; /* EXT_STORE: the image */
+	unsigned npatch;
+	struct {
+		uint8_t off, len;
+		uint8_t bytes[20];
+	} patch[LS_PATCH_MAX];
 };
 
 struct ls_trail_entry {
@@ -122,6 +135,9 @@ int ls_native_break(struct lockstep *ls, uint64_t addr);
 void ls_native_unbreak_all(struct lockstep *ls);
 void ls_native_rebreak_all(struct lockstep *ls);
 int ls_native_is_break(const struct lockstep *ls, uint64_t addr);
+/* Executes the instruction under the breakpoint at `addr` (rip is past the
+ * int3) with one step; the int3 stays. */
+int ls_native_step_over_break(struct lockstep *ls, uint64_t addr, struct ls_event *ev);
 /* A temporary breakpoint: run the native until it reaches `addr`. */
 int ls_native_run_to(struct lockstep *ls, uint64_t addr, struct ls_event *ev);
 

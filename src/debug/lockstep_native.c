@@ -241,6 +241,23 @@ int ls_native_break(struct lockstep *ls, uint64_t addr)
 	return 0;
 }
 
+int ls_native_step_over_break(struct lockstep *ls, uint64_t addr, struct ls_event *ev)
+{
+	static const uint8_t int3 = INT3;
+	struct user_regs_struct r;
+	int k = 0;
+	while (k < ls->nbreaks && ls->breaks[k] != addr)
+		k++;
+	if (k == ls->nbreaks || ls_native_regs(ls, &r) ||
+	    ls_native_write(ls, addr, &ls->break_saved[k], 1))
+		return -1;
+	r.rip = addr;
+	if (ls_native_set_regs(ls, &r) || ls_native_resume(ls, PTRACE_SINGLESTEP, 0) ||
+	    ls_native_wait(ls, ev))
+		return -1;
+	return ls->pid > 0 ? ls_native_write(ls, addr, &int3, 1) : 0;
+}
+
 /* A child the native forks must not inherit our int3s. */
 void ls_native_unbreak_all(struct lockstep *ls)
 {
