@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -330,6 +331,9 @@ static int native_follow(struct lockstep *ls, int drain, struct ls_event *ev)
 			return 0;
 		if (ls_native_resume(ls, PTRACE_SYSCALL, 0) || ls_native_wait(ls, ev))
 			return -1;
+		/* a signal the native drops changes nothing, wherever it comes */
+		if (ev->kind == EV_SIGNAL && !ls_is_fault(ev) && ls_signal_ignored(ls, ev->sig))
+			continue;
 		if (ev->kind != EV_BREAK)
 			return 0;
 		if (ls_native_regs(ls, &r))
@@ -373,7 +377,7 @@ static enum ls_outcome interval_end(struct lockstep *ls, const struct ls_event *
 	if (ev->kind != EV_SYSCALL)
 		return ls_end_event(ls, ev, status);
 	if (ls->pending_abi < 0)
-		return report_states(ls, "the native made a system call, hexvm faulted", at);
+		return report_states(ls, "the native made a system call where hexvm did not", at);
 	enum ls_outcome o = ls_syscall(ls, status);
 	ls->pending_abi = -1;
 	if (o == LS_GO_ON && ls->ext_count)
@@ -399,22 +403,22 @@ static enum ls_outcome interval(struct lockstep *ls, int *status)
 	return interval_end(ls, &ev, status);
 }
 
-/* From /proc/PID/status: a signal pending and not blocked. */
+/* A signal queued for the native and not blocked (ptrace tells without
+ * the cost of /proc/PID/status, once per system call). */
 static int signal_pending(struct lockstep *ls)
 {
-	char path[64], line[256];
-	unsigned long long v, pending = 0, blocked = 0;
-	snprintf(path, sizeof path, "/proc/%d/status", (int)ls->pid);
-	FILE *f = fopen(path, "re");
-	while (f && fgets(line, sizeof line, f)) {
-		if (sscanf(line, "SigPnd: %llx", &v) == 1 || sscanf(line, "ShdPnd: %llx", &v) == 1)
-			pending |= v;
-		else if (sscanf(line, "SigBlk: %llx", &v) == 1)
-			blocked = v;
+	siginfo_t si[32];
+	uint64_t blocked;
+	if (ptrace(PTRACE_GETSIGMASK, ls->pid, (void *)sizeof blocked, &blocked))
+		return 0;
+	for (int shared = 0; shared < 2; shared++) {
+		struct __ptrace_peeksiginfo_args a = {0, shared ? PTRACE_PEEKSIGINFO_SHARED : 0, 32};
+		long n = ptrace(PTRACE_PEEKSIGINFO, ls->pid, &a, si);
+		for (long k = 0; k < n; k++)
+			if (!((blocked >> (si[k].si_signo - 1)) & 1))
+				return 1;
 	}
-	if (f)
-		fclose(f);
-	return (pending & ~blocked) != 0;
+	return 0;
 }
 
 static enum ls_outcome deliver_pending(struct lockstep *ls, int *status)

@@ -184,6 +184,8 @@ enum ls_outcome ls_syscall(struct lockstep *ls, int *exit_status);
 enum ls_outcome ls_signal(struct lockstep *ls, const struct ls_event *ev, int *entered,
 			  int *exit_status);
 int ls_is_fault(const struct ls_event *ev);
+/* The native would drop the signal (ignored, or ignored by default). */
+int ls_signal_ignored(struct lockstep *ls, int sig);
 /* A native event lockstep can only describe: prints why it stops. */
 enum ls_outcome ls_end_event(struct lockstep *ls, const struct ls_event *ev, int *exit_status);
 

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "debug/lockstep_int.h"
@@ -21,7 +23,7 @@
 #define CHUNK	     (256u << 10) /* bytes read from the native at a time */
 #define PM_PRESENT   (1ull << 63)
 #define PM_SWAPPED   (1ull << 62)
-#define PAGES_AT_ONCE 512
+#define PAGES_AT_ONCE 4096
 
 void ls_maps_free(struct ls_maps *m)
 {
@@ -249,35 +251,58 @@ int ls_mirror_maps(struct lockstep *ls, uint64_t force_lo, uint64_t force_hi)
 	return 0;
 }
 
-/* One page of writable memory: 0 equal (or made equal), 1 a difference. */
-static int page_check(struct lockstep *ls, uint64_t a, int native_has, int hexvm_has, int anon,
-		      int copy, uint8_t *buf, uint64_t *where)
+/* The writable pages to compare, gathered so that the native's side is
+ * read with few calls: runs of pages the native has (`runs`, read into
+ * `data`), and anonymous pages only hexvm has (which must be zero). */
+struct diff_pass {
+	struct iovec *runs;
+	size_t nruns, cap, bytes;
+	uint8_t *data;
+	int copy;
+	uint64_t where;
+};
+
+static int add_run(struct diff_pass *d, uint64_t a)
+{
+	struct iovec *last = d->nruns ? &d->runs[d->nruns - 1] : NULL;
+	d->bytes += PAGE_SIZE_G;
+	if (last && (uint64_t)(uintptr_t)last->iov_base + last->iov_len == a) {
+		last->iov_len += PAGE_SIZE_G;
+		return 0;
+	}
+	if (d->nruns == d->cap) {
+		size_t cap = d->cap ? 2 * d->cap : 64;
+		struct iovec *v = realloc(d->runs, cap * sizeof *v);
+		if (!v)
+			return -1;
+		d->runs = v, d->cap = cap;
+	}
+	d->runs[d->nruns++] = (struct iovec){(void *)(uintptr_t)a, PAGE_SIZE_G};
+	return 0;
+}
+
+/* hexvm's page at `a` against the native's bytes `n`: 0 equal (or, when
+ * copying, made equal), 1 a difference (at d->where). */
+static int page_check(struct lockstep *ls, struct diff_pass *d, uint64_t a, const uint8_t *n)
 {
 	const uint8_t *h = mm_host(ls->mm, a);
-	if (native_has) {
-		if (ls_native_read(ls, a, buf, PAGE_SIZE_G))
-			return 0; /* gone meanwhile: the next map sync sees it */
-	} else if (anon && hexvm_has) {
-		memset(buf, 0, PAGE_SIZE_G); /* never touched by the native: zero */
-	} else {
-		return 0; /* untouched on both sides, or a file page not read yet */
-	}
-	if (!memcmp(buf, h, PAGE_SIZE_G))
+	if (!memcmp(n, h, PAGE_SIZE_G))
 		return 0;
-	if (copy)
-		return ls_hexvm_write(ls, a, buf, PAGE_SIZE_G) ? 1 : 0;
+	if (d->copy)
+		return ls_hexvm_write(ls, a, n, PAGE_SIZE_G) ? 1 : 0;
 	size_t k = 0;
-	while (buf[k] == h[k])
+	while (n[k] == h[k])
 		k++;
-	*where = a + k;
+	d->where = a + k;
 	return 1;
 }
 
-/* One writable mapping, PAGES_AT_ONCE pages at a time: which pages each
- * side has (the pagemap, mincore) decides what must be read. */
-static int map_check(struct lockstep *ls, const struct ls_map *m, int copy, uint8_t *buf,
-		     uint64_t *where)
+/* Sorts one writable mapping's pages by which side has them (pagemap,
+ * mincore): untouched on both sides, or a file page the native has not
+ * read yet, needs nothing. */
+static int gather(struct lockstep *ls, const struct ls_map *m, struct diff_pass *d)
 {
+	static const uint8_t zero[PAGE_SIZE_G];
 	uint8_t present[PAGES_AT_ONCE];
 	unsigned char resident[PAGES_AT_ONCE];
 	for (uint64_t a = m->start; a < m->end;) {
@@ -286,30 +311,63 @@ static int map_check(struct lockstep *ls, const struct ls_map *m, int copy, uint
 		if (native_present(ls, a, n, present) ||
 		    mincore(mm_host(ls->mm, a), n * PAGE_SIZE_G, resident))
 			return -1;
-		for (unsigned k = 0; k < n; k++)
-			if ((present[k] || (resident[k] & 1)) &&
-			    page_check(ls, a + k * PAGE_SIZE_G, present[k], resident[k] & 1,
-				       !m->inode, copy, buf, where))
+		for (unsigned k = 0; k < n; k++) {
+			uint64_t page = a + k * PAGE_SIZE_G;
+			if (present[k] && add_run(d, page))
+				return -1;
+			if (!present[k] && !m->inode && (resident[k] & 1) &&
+			    page_check(ls, d, page, zero))
 				return 1;
+		}
 		a += n * PAGE_SIZE_G;
 	}
 	return 0;
 }
 
+/* Reads every run of the native's pages at once, then compares. */
+static int compare_runs(struct lockstep *ls, struct diff_pass *d)
+{
+	size_t done = 0;
+	if (!d->bytes)
+		return 0;
+	if (!(d->data = malloc(d->bytes)))
+		return -1;
+	for (size_t k = 0; k < d->nruns;) {
+		size_t n = d->nruns - k < IOV_MAX ? d->nruns - k : IOV_MAX, want = 0;
+		for (size_t j = 0; j < n; j++)
+			want += d->runs[k + j].iov_len;
+		struct iovec local = {d->data + done, want};
+		ssize_t got = process_vm_readv(ls->pid, &local, 1, d->runs + k, n, 0);
+		if (got != (ssize_t)want)
+			return -1; /* the mappings changed: the caller's next sync sees it */
+		done += want, k += n;
+	}
+	done = 0;
+	for (size_t k = 0; k < d->nruns; k++)
+		for (size_t off = 0; off < d->runs[k].iov_len; off += PAGE_SIZE_G, done += PAGE_SIZE_G)
+			if (page_check(ls, d, (uint64_t)(uintptr_t)d->runs[k].iov_base + off,
+				       d->data + done))
+				return 1;
+	return 0;
+}
+
 int ls_mirror_memory(struct lockstep *ls, int copy, uint64_t *where)
 {
-	uint8_t buf[PAGE_SIZE_G];
-	for (size_t k = 0; k < ls->maps.n; k++) {
+	struct diff_pass d = {.copy = copy};
+	int rc = 0;
+	for (size_t k = 0; k < ls->maps.n && !rc; k++) {
 		const struct ls_map *m = &ls->maps.v[k];
 		/* shared memory may change under another process's hand at any
 		 * time: it is taken, never held against hexvm */
-		if (!(m->prot & GPROT_WRITE) || (m->shared && !copy))
-			continue;
-		int rc = map_check(ls, m, copy, buf, where);
-		if (rc)
-			return rc;
+		if ((m->prot & GPROT_WRITE) && !(m->shared && !copy))
+			rc = gather(ls, m, &d);
 	}
-	return 0;
+	if (!rc)
+		rc = compare_runs(ls, &d);
+	*where = d.where;
+	free(d.runs);
+	free(d.data);
+	return rc;
 }
 
 #endif

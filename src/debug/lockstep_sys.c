@@ -116,6 +116,13 @@ static void disposition(struct lockstep *ls, int sig, int *ignored, int *caught)
 		fclose(f);
 }
 
+int ls_signal_ignored(struct lockstep *ls, int sig)
+{
+	int ignored, caught;
+	disposition(ls, sig, &ignored, &caught);
+	return !caught && (ignored || default_action(sig) == 1);
+}
+
 int ls_is_fault(const struct ls_event *ev)
 {
 	int s = ev->sig;
