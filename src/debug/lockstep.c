@@ -502,6 +502,10 @@ static int finish(struct lockstep *ls, enum ls_outcome o, int status)
 	if (ls->pagemap_fd >= 0)
 		close(ls->pagemap_fd);
 	ls_maps_free(&ls->maps);
+	for (int k = 0; k < ls->nshared; k++)
+		close(ls->shared[k].fd);
+	if (ls->sigbus_fd >= 0)
+		close(ls->sigbus_fd);
 	if (ls->mm)
 		mm_put(ls->mm);
 	free(ls);
@@ -526,7 +530,7 @@ int lockstep_run(const struct lockstep_options *opt, const char *path, char *con
 	ls->opt = *opt;
 	ls->path = path;
 	ls->pending_abi = -1;
-	ls->mem_fd = ls->pagemap_fd = -1;
+	ls->mem_fd = ls->pagemap_fd = ls->sigbus_fd = -1;
 	if (check_program(path, &ls->mode64))
 		return finish(ls, LS_UNAVAILABLE, 0);
 	if (make_hexvm(ls)) {

@@ -16,6 +16,7 @@
 #define LS_EXT_MAX    4096 /* CPUID/RDTSC results hexvm may run ahead by */
 #define LS_BREAK_MAX  512  /* CPUID/RDTSC sites marked in the native code */
 #define LS_STACK_SIZE (8ull << 20)
+#define LS_SHARED_MAX 64   /* shared memory objects (MAP_SHARED) mirrored */
 
 /* A register state in one shape for both sides: general registers in
  * hexvm's order (enum gpr), and the FXSAVE image of the x87/SSE state. */
@@ -99,6 +100,12 @@ struct lockstep {
 	pid_t pid;
 	int mem_fd, pagemap_fd; /* its /proc/PID/mem and pagemap */
 	struct ls_maps maps;	/* its mappings at the last synchronization */
+	struct {
+		uint64_t dev, inode;
+		int fd;
+	} shared[LS_SHARED_MAX]; /* hexvm's memfd for each shared object it maps */
+	int nshared;
+	int sigbus_fd; /* an empty memfd: hexvm's view of pages past a file's end */
 	uint64_t breaks[LS_BREAK_MAX]; /* int3s at CPUID/RDTSC sites (syscall mode) */
 	uint8_t break_saved[LS_BREAK_MAX];
 	int nbreaks;

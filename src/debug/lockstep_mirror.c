@@ -12,6 +12,7 @@
 #include <string.h>
 #include <limits.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -132,13 +133,27 @@ static int native_present(struct lockstep *ls, uint64_t addr, unsigned n, uint8_
 	return 0;
 }
 
-/* Copies native bytes into hexvm page by page, leaving pages that cannot be
- * read (a file mapping past its end) as they are. */
+/* A page the native cannot read is a file mapping's page past the end of
+ * its file, where an access raises SIGBUS: so it does in hexvm, whose host
+ * page becomes a view past the end of an empty memfd. */
+static void make_sigbus_page(struct lockstep *ls, uint64_t a)
+{
+	const struct vma *v = mm_find_vma(ls->mm, a);
+	if (ls->sigbus_fd < 0)
+		ls->sigbus_fd = memfd_create("lockstep-sigbus", MFD_CLOEXEC);
+	if (v && ls->sigbus_fd >= 0)
+		mmap(mm_host(ls->mm, a), PAGE_SIZE_G, mm_host_prot(v->prot), MAP_PRIVATE | MAP_FIXED,
+		     ls->sigbus_fd, 0);
+}
+
+/* Copies native bytes into hexvm page by page. */
 static void copy_pages_slowly(struct lockstep *ls, uint64_t lo, uint64_t hi, uint8_t *buf)
 {
 	for (uint64_t a = lo; a < hi; a += PAGE_SIZE_G)
 		if (ls_native_read(ls, a, buf, PAGE_SIZE_G) == 0)
 			ls_hexvm_write(ls, a, buf, PAGE_SIZE_G);
+		else
+			make_sigbus_page(ls, a);
 }
 
 /* New mapping [lo, hi): its native bytes into hexvm's fresh zeroed pages.
@@ -168,6 +183,43 @@ static int copy_range(struct lockstep *ls, uint64_t lo, uint64_t hi, int anon)
 	}
 	free(buf);
 	return 0;
+}
+
+/* MAP_SHARED: every view of one object in the native (the same file, or
+ * shared anonymous memory and its mremap aliases) is a view of one memfd in
+ * hexvm, so that a store through one shows through the others there too. */
+static int shared_fd(struct lockstep *ls, const struct ls_map *n, uint64_t size)
+{
+	int k = 0;
+	while (k < ls->nshared && (ls->shared[k].dev != n->dev || ls->shared[k].inode != n->inode))
+		k++;
+	if (k == ls->nshared) {
+		if (k == LS_SHARED_MAX || (ls->shared[k].fd = memfd_create("lockstep", MFD_CLOEXEC)) < 0)
+			return -1;
+		ls->shared[k].dev = n->dev, ls->shared[k].inode = n->inode;
+		ls->nshared++;
+	}
+	struct stat st;
+	if (fstat(ls->shared[k].fd, &st) || ((uint64_t)st.st_size < size &&
+					     ftruncate(ls->shared[k].fd, (off_t)size)))
+		return -1;
+	return ls->shared[k].fd;
+}
+
+/* A fresh mapping in hexvm for native mapping n at [at, until). */
+static int map_fresh(struct lockstep *ls, const struct ls_map *n, uint64_t at, uint64_t until)
+{
+	if (mm_map(ls->mm, at, until - at, n->prot, VMA_ANON, NULL, 0))
+		return -1;
+	if (!n->shared)
+		return 0;
+	uint64_t off = n->offset + (at - n->start);
+	int fd = shared_fd(ls, n, off + (until - at));
+	if (fd < 0)
+		return 0; /* too many objects: a private copy, without the aliasing */
+	void *p = mmap(mm_host(ls->mm, at), (size_t)(until - at), mm_host_prot(n->prot),
+		       MAP_SHARED | MAP_FIXED, fd, (off_t)off);
+	return p == MAP_FAILED ? -1 : 0;
 }
 
 static int same_object(const struct ls_map *o, const struct ls_map *n, uint64_t at)
@@ -239,8 +291,7 @@ int ls_mirror_maps(struct lockstep *ls, uint64_t force_lo, uint64_t force_hi)
 					mm_protect(ls->mm, at, until - at, n->prot);
 				continue;
 			}
-			if (mm_map(ls->mm, at, until - at, n->prot, VMA_ANON, NULL, 0) ||
-			    copy_range(ls, at, until, !n->inode)) {
+			if (map_fresh(ls, n, at, until) || copy_range(ls, at, until, !n->inode)) {
 				ls_maps_free(&now);
 				return -1;
 			}
