@@ -9,15 +9,12 @@
 #include "debug/lockstep.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #if defined(__linux__) && defined(__x86_64__)
@@ -30,7 +27,6 @@
 #include "interp/block.h"
 #include "interp/dispatch.h"
 #include "kernel/entry.h"
-#include "loader/loader.h"
 #include "mem/access.h"
 #include "mem/mm.h"
 
@@ -437,40 +433,6 @@ static enum ls_outcome deliver_pending(struct lockstep *ls, int *status)
 	return LS_GO_ON;
 }
 
-/* Static programs only: a dynamic one's loader and libraries would come
- * from the host at the native kernel's addresses (above the x86-64 window). */
-static int check_program(const char *path, int *mode64)
-{
-	struct exec_error err;
-	struct elf_image img;
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = -1;
-	void *data = MAP_FAILED;
-	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size == 0) {
-		fprintf(stderr, "hexvm: lockstep: %s: %s\n", path,
-			fd < 0 ? strerror(errno) : "not a regular file");
-	} else if ((data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) ==
-		   MAP_FAILED) {
-		fprintf(stderr, "hexvm: lockstep: %s: %s\n", path, strerror(errno));
-	} else if (elf_check(&img, data, (size_t)st.st_size, &err)) {
-		fprintf(stderr, "hexvm: lockstep: %s: %s\n", path, err.msg);
-	} else if (img.interp_len) {
-		fprintf(stderr, "hexvm: lockstep: %s: not a static program (it has an ELF "
-				"interpreter)\n", path);
-	} else if (img.is64 && img.pie) {
-		fprintf(stderr, "hexvm: lockstep: %s: a static PIE, which the native kernel loads "
-				"above hexvm's 64 GiB window\n", path);
-	} else {
-		*mode64 = img.is64;
-		rc = 0;
-	}
-	if (data != MAP_FAILED)
-		munmap(data, (size_t)st.st_size);
-	if (fd >= 0)
-		close(fd);
-	return rc;
-}
-
 /* hexvm's side: an address space and a CPU wired to lockstep, no kernel. */
 static int make_hexvm(struct lockstep *ls)
 {
@@ -482,6 +444,32 @@ static int make_hexvm(struct lockstep *ls)
 	ls->cpu.hooks = &ls->hooks;
 	if (ls->opt.mode == LOCKSTEP_STEP)
 		block_cache_set_max_insns(ls->mm->blocks, 1);
+	return 0;
+}
+
+/* After an execve: hexvm drops the old image and starts over from the new
+ * one as from the first (the same preparations, the same copy). */
+int ls_new_image(struct lockstep *ls)
+{
+	char exe[64], path[4096], msg[256] = "cannot make its address space";
+	snprintf(exe, sizeof exe, "/proc/%d/exe", (int)ls->pid);
+	ssize_t n = readlink(exe, path, sizeof path - 1);
+	path[n > 0 ? n : 0] = 0;
+	if (n <= 0 || ls_check_program(path, &ls->mode64))
+		return -1;
+	mm_put(ls->mm);
+	ls->mm = NULL;
+	ls_maps_free(&ls->maps);
+	for (int k = 0; k < ls->nshared; k++)
+		close(ls->shared[k].fd);
+	ls->nshared = ls->nbreaks = 0; /* the int3s went with the old image */
+	ls->ext_count = ls->ext_head = 0;
+	ls->cpu.cur_block = NULL;
+	if (make_hexvm(ls) || ls_native_open_proc(ls, msg, sizeof msg) ||
+	    ls_start(ls, msg, sizeof msg)) {
+		fprintf(stderr, "hexvm: lockstep: cannot follow into %s: %s\n", path, msg);
+		return -1;
+	}
 	return 0;
 }
 
@@ -531,7 +519,7 @@ int lockstep_run(const struct lockstep_options *opt, const char *path, char *con
 	ls->path = path;
 	ls->pending_abi = -1;
 	ls->mem_fd = ls->pagemap_fd = ls->sigbus_fd = -1;
-	if (check_program(path, &ls->mode64))
+	if (ls_check_program(path, &ls->mode64))
 		return finish(ls, LS_UNAVAILABLE, 0);
 	if (make_hexvm(ls)) {
 		fprintf(stderr, "hexvm: lockstep: cannot make hexvm's address space: %s\n",

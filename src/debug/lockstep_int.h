@@ -129,6 +129,7 @@ struct lockstep {
 /* lockstep_native.c: the traced child */
 int ls_native_spawn(struct lockstep *ls, const char *path, char *const argv[],
 		    char *const envp[], char *msg, size_t msg_size);
+int ls_native_open_proc(struct lockstep *ls, char *msg, size_t msg_size);
 void ls_native_kill(struct lockstep *ls);
 int ls_native_resume(struct lockstep *ls, int request, int sig);
 int ls_native_wait(struct lockstep *ls, struct ls_event *ev);
@@ -149,7 +150,13 @@ int ls_native_step_over_break(struct lockstep *ls, uint64_t addr, struct ls_even
 int ls_native_run_to(struct lockstep *ls, uint64_t addr, struct ls_event *ev);
 
 /* lockstep_start.c: the first stop, made ready for both sides */
+/* Static programs only; prints why not. */
+int ls_check_program(const char *path, int *mode64);
 int ls_start(struct lockstep *ls, char *msg, size_t msg_size);
+
+/* lockstep.c */
+/* hexvm starts over from the native's new image after an execve. */
+int ls_new_image(struct lockstep *ls);
 
 /* lockstep_mirror.c: the native address space copied into hexvm's */
 int ls_maps_read(struct lockstep *ls, struct ls_maps *out);

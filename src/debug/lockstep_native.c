@@ -35,9 +35,15 @@ static _Noreturn void child(int report_fd, const char *path, char *const argv[],
 	_exit(127);
 }
 
-static int open_proc(struct lockstep *ls, char *msg, size_t msg_size)
+/* Both files stay bound to the address space they were opened on: an
+ * execve needs them opened again. */
+int ls_native_open_proc(struct lockstep *ls, char *msg, size_t msg_size)
 {
 	char p[64];
+	if (ls->mem_fd >= 0)
+		close(ls->mem_fd);
+	if (ls->pagemap_fd >= 0)
+		close(ls->pagemap_fd);
 	snprintf(p, sizeof p, "/proc/%d/mem", (int)ls->pid);
 	ls->mem_fd = open(p, O_RDWR | O_CLOEXEC);
 	snprintf(p, sizeof p, "/proc/%d/pagemap", (int)ls->pid);
@@ -87,7 +93,7 @@ int ls_native_spawn(struct lockstep *ls, const char *path, char *const argv[],
 		ls_native_kill(ls);
 		return -1;
 	}
-	return open_proc(ls, msg, msg_size);
+	return ls_native_open_proc(ls, msg, msg_size);
 }
 
 void ls_native_kill(struct lockstep *ls)

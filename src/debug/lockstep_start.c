@@ -10,11 +10,17 @@
  *   8 MiB mapping (hexvm's size, not growing), and the pointers into the old
  *   one (argv, envp, the auxv strings and random bytes) are moved with it. */
 #if defined(__linux__) && defined(__x86_64__) /* else lockstep.c says it is not available */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "debug/lockstep_int.h"
+#include "loader/loader.h"
 #include "mem/mm.h"
 
 #define STACK_TOP_64 (MM_WINDOW_64 - PAGE_SIZE_G) /* as hexvm's loader */
@@ -133,6 +139,40 @@ static int prepare_stack(struct lockstep *ls, char *msg, size_t msg_size)
 		return -1;
 	}
 	return 0;
+}
+
+/* Static programs only: a dynamic one's loader and libraries would come
+ * from the host at the native kernel's addresses (above the x86-64 window). */
+int ls_check_program(const char *path, int *mode64)
+{
+	struct exec_error err;
+	struct elf_image img;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = -1;
+	void *data = MAP_FAILED;
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size == 0) {
+		fprintf(stderr, "hexvm: lockstep: %s: %s\n", path,
+			fd < 0 ? strerror(errno) : "not a regular file");
+	} else if ((data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) ==
+		   MAP_FAILED) {
+		fprintf(stderr, "hexvm: lockstep: %s: %s\n", path, strerror(errno));
+	} else if (elf_check(&img, data, (size_t)st.st_size, &err)) {
+		fprintf(stderr, "hexvm: lockstep: %s: %s\n", path, err.msg);
+	} else if (img.interp_len) {
+		fprintf(stderr, "hexvm: lockstep: %s: not a static program (it has an ELF "
+				"interpreter)\n", path);
+	} else if (img.is64 && img.pie) {
+		fprintf(stderr, "hexvm: lockstep: %s: a static PIE, which the native kernel loads "
+				"above hexvm's 64 GiB window\n", path);
+	} else {
+		*mode64 = img.is64;
+		rc = 0;
+	}
+	if (data != MAP_FAILED)
+		munmap(data, (size_t)st.st_size);
+	if (fd >= 0)
+		close(fd);
+	return rc;
 }
 
 int ls_start(struct lockstep *ls, char *msg, size_t msg_size)

@@ -34,7 +34,6 @@ enum sys_kind {
 	K_FORK,	     /* a new process: the native child runs unobserved */
 	K_CLONE,     /* a process, or a thread (not followed) */
 	K_CLONE3,
-	K_EXEC,	     /* not followed */
 	K_SIGRETURN, /* every register comes from the frame */
 	K_TLS,	     /* arch_prctl, set_thread_area: segment bases */
 	K_RSEQ,	     /* refused: the kernel would write its area at any time */
@@ -49,7 +48,7 @@ static const struct {
 	{11, 91, K_MAPS},     {10, 125, K_MAPS},   {12, 45, K_MAPS},	  {25, 163, K_MREMAP},
 	{30, 397, K_MAPS},    {67, 398, K_MAPS},   {-1, 117, K_MAPS},	  {329, 380, K_MAPS},
 	{57, 2, K_FORK},      {58, 190, K_FORK},   {56, 120, K_CLONE},	  {435, 435, K_CLONE3},
-	{59, 11, K_EXEC},     {322, 358, K_EXEC},  {15, 173, K_SIGRETURN}, {-1, 119, K_SIGRETURN},
+	{15, 173, K_SIGRETURN}, {-1, 119, K_SIGRETURN},
 	{158, 384, K_TLS},    {205, 243, K_TLS},   {334, 386, K_RSEQ},
 };
 
@@ -229,14 +228,18 @@ static int steer(struct lockstep *ls, enum sys_kind kind, struct user_regs_struc
  * restarts; a signal on the way that enters a handler ends it early
  * (*handled: hexvm took the handler's state). */
 static enum ls_outcome complete(struct lockstep *ls, struct user_regs_struct *r, int *handled,
-				int *status)
+				int *execed, int *status)
 {
 	struct ls_event ev;
 	int expecting_exit = 1;
-	*handled = 0;
+	*handled = *execed = 0;
 	for (;;) {
 		if (ls_native_resume(ls, PTRACE_SYSCALL, 0) || ls_native_wait(ls, &ev))
 			return LS_FAILED;
+		if (ev.kind == EV_UNFOLLOWED && ev.status == PTRACE_EVENT_EXEC) {
+			*execed = 1; /* the exit stop follows */
+			continue;
+		}
 		if (ev.kind == EV_SIGNAL) {
 			enum ls_outcome o = ls_signal(ls, &ev, handled, status);
 			if (o != LS_GO_ON || *handled)
@@ -320,10 +323,9 @@ static enum ls_outcome take_effects(struct lockstep *ls, int abi, enum sys_kind 
 }
 
 /* The program leaves lockstep's reach with this call: say so. */
-static enum ls_outcome refuse(struct lockstep *ls, enum sys_kind kind, const char *name)
+static enum ls_outcome refuse(struct lockstep *ls, const char *name)
 {
-	ls_report_unfollowed(ls, "%s %s is not followed", name,
-			     kind == K_EXEC ? "(a new program)" : "(a new thread)");
+	ls_report_unfollowed(ls, "%s (a new thread) is not followed", name);
 	return LS_UNFOLLOWED;
 }
 
@@ -331,7 +333,7 @@ enum ls_outcome ls_syscall(struct lockstep *ls, int *status)
 {
 	struct user_regs_struct entry, r;
 	char name[64];
-	int abi = ls->pending_abi, handled;
+	int abi = ls->pending_abi, handled, execed;
 	ls->syscalls++;
 	if (ls_native_regs(ls, &entry))
 		return LS_FAILED;
@@ -341,8 +343,8 @@ enum ls_outcome ls_syscall(struct lockstep *ls, int *status)
 	enum ls_outcome o = check_entry(ls, &entry, name);
 	if (o != LS_GO_ON)
 		return o;
-	if (kind == K_EXEC || starts_thread(ls, kind, &entry, abi))
-		return refuse(ls, kind, name);
+	if (starts_thread(ls, kind, &entry, abi))
+		return refuse(ls, name);
 	r = entry;
 	if (kind == K_RSEQ)
 		r.orig_rax = -1ull; /* hexvm has no rseq either: ENOSYS on both sides */
@@ -352,11 +354,17 @@ enum ls_outcome ls_syscall(struct lockstep *ls, int *status)
 	int forks = kind == K_FORK || kind == K_CLONE || kind == K_CLONE3;
 	if (forks)
 		ls_native_unbreak_all(ls);
-	o = complete(ls, &r, &handled, status);
+	o = complete(ls, &r, &handled, &execed, status);
 	if (forks && ls->pid > 0)
 		ls_native_rebreak_all(ls);
 	if (o != LS_GO_ON || handled)
 		return o;
+	if (execed) {
+		if (!ls_new_image(ls))
+			return LS_GO_ON;
+		ls_report_unfollowed(ls, "execve of a program lockstep cannot run");
+		return LS_UNFOLLOWED;
+	}
 	if (steered) {
 		/* the program's own arguments, as it passed them */
 		struct user_regs_struct put = entry;
