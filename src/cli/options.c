@@ -31,7 +31,9 @@ static void usage(FILE *out)
 		"                   side by side and stop at the first difference; MODE step\n"
 		"                   (default) compares after every instruction, syscall at\n"
 		"                   system calls only. Exit status: the program's, or 120 a\n"
-		"                   difference, 121 not followed (threads, exec), 122 cannot run\n"
+		"                   difference, 121 not followed (threads), 122 cannot run\n"
+		"  --lockstep-max=N compare the first N instructions, then let the native\n"
+		"                   run on alone and exit with its status\n"
 		"\n"
 		"PROGRAM is a path, or a name searched in $PATH. hexvm exits with the\n"
 		"program's status, 128+N when it dies of signal N, 126 when it cannot be\n"
@@ -103,6 +105,8 @@ int cli_parse(int argc, char **argv, struct cli *cli, int *status)
 			cli->lockstep.mode = LOCKSTEP_STEP;
 		} else if (!strcmp(a, "--lockstep=syscall")) {
 			cli->lockstep.mode = LOCKSTEP_SYSCALL;
+		} else if (!strncmp(a, "--lockstep-max=", 15) && numeric(a + 15, &n) && n > 0) {
+			cli->lockstep.max_insns = (uint64_t)n;
 		} else if (!strncmp(a, "--lockstep-plant=", 17) && numeric(a + 17, &n)) {
 			cli->lockstep.plant = 1; /* test hook, not in the usage */
 			cli->lockstep.plant_addr = (uint64_t)n;
@@ -124,6 +128,11 @@ int cli_parse(int argc, char **argv, struct cli *cli, int *status)
 	if (cli->lockstep.mode && (cli->root_dir || cli->overlay)) {
 		fprintf(stderr, "hexvm: --lockstep runs the program on the host's files: no --root "
 				"or --overlay\n");
+		*status = 2;
+		return -1;
+	}
+	if (cli->lockstep.max_insns && !cli->lockstep.mode) {
+		fprintf(stderr, "hexvm: --lockstep-max needs --lockstep\n");
 		*status = 2;
 		return -1;
 	}

@@ -214,6 +214,25 @@ static int fix_pushf(struct lockstep *ls)
 	return ls_native_write(ls, r.rsp + 1, &b, 1);
 }
 
+/* POPF is not single-stepped: a stepped POPF makes the host kernel take the
+ * trap flag it set for the step for the program's own, which it then leaves
+ * set after the last step. The native pops its own word instead. */
+static int native_popf(struct lockstep *ls, const struct ls_peek *p)
+{
+	const uint64_t writable = F_ARITH | F_TF | F_DF | 0x4000 /* NT */ | F_AC | F_ID;
+	struct user_regs_struct r;
+	uint64_t v = 0, mask = p->in.osz == OSZ_16 ? writable & 0xffff : writable;
+	unsigned size = 1u << p->in.osz;
+	if (ls_native_regs(ls, &r) || ls_native_read(ls, r.rsp, &v, size))
+		return -1;
+	r.eflags = (r.eflags & ~mask) | (v & mask);
+	r.rsp += size;
+	r.rip = p->in.addr + p->in.len;
+	if (!ls->mode64)
+		r.rsp = (uint32_t)r.rsp, r.rip = (uint32_t)r.rip;
+	return ls_native_set_regs(ls, &r);
+}
+
 /* Moves the native one instruction (the one at hexvm's rip). */
 static int native_advance(struct lockstep *ls, const struct ls_peek *p, struct ls_event *ev)
 {
@@ -268,7 +287,8 @@ static enum ls_outcome step_executed(struct lockstep *ls, const struct ls_peek *
 	}
 	if (ls->ext_count && native_take_external(ls, at))
 		return LS_FAILED;
-	if (!strcmp(mnemonic(p), "pushf") && fix_pushf(ls))
+	if ((!strcmp(mnemonic(p), "pushf") && fix_pushf(ls)) ||
+	    (!strcmp(mnemonic(p), "popf") && native_popf(ls, p)))
 		return LS_FAILED;
 	if (ls->opt.plant && at == ls->opt.plant_addr)
 		ls->cpu.r[R_AX] ^= PLANT_BIT;
@@ -282,8 +302,10 @@ static enum ls_outcome step_once(struct lockstep *ls, int *status)
 	int entered;
 	uint64_t at = ls->cpu.rip;
 	peek(ls, &p);
-	int external = !strcmp(mnemonic(&p), "cpuid") || !strcmp(mnemonic(&p), "rdtsc");
-	if (!external && native_advance(ls, &p, &ev))
+	/* the native does not execute these: it takes hexvm's result, or pops */
+	int emulated = !strcmp(mnemonic(&p), "cpuid") || !strcmp(mnemonic(&p), "rdtsc") ||
+		       !strcmp(mnemonic(&p), "popf");
+	if (!emulated && native_advance(ls, &p, &ev))
 		return LS_FAILED;
 	if (ev.kind == EV_SIGNAL && !ls_is_fault(&ev))
 		return ls_signal(ls, &ev, &entered, status); /* before the instruction */
@@ -481,6 +503,13 @@ static int finish(struct lockstep *ls, enum ls_outcome o, int status)
 			" system calls and %" PRIu64 " signals (%s mode); exit status %d\n",
 			ls->insns, ls->syscalls, ls->signals,
 			ls->opt.mode == LOCKSTEP_STEP ? "step" : "syscall", status);
+	else if (o == LS_LIMIT)
+		fprintf(stderr,
+			"hexvm: lockstep: no difference in the first %" PRIu64 " instructions, %" PRIu64
+			" system calls and %" PRIu64 " signals (%s mode, --lockstep-max); the native "
+			"ran on alone: exit status %d\n",
+			ls->insns, ls->syscalls, ls->signals,
+			ls->opt.mode == LOCKSTEP_STEP ? "step" : "syscall", status);
 	else if (o == LS_FAILED)
 		fprintf(stderr, "hexvm: lockstep: lost control of the native process: %s\n",
 			strerror(errno));
@@ -498,7 +527,8 @@ static int finish(struct lockstep *ls, enum ls_outcome o, int status)
 		mm_put(ls->mm);
 	free(ls);
 	switch (o) {
-	case LS_DONE: return status;
+	case LS_DONE:
+	case LS_LIMIT: return status;
 	case LS_DIFFERENCE: return LOCKSTEP_EXIT_DIFFERENCE;
 	case LS_UNFOLLOWED: return LOCKSTEP_EXIT_NOT_FOLLOWED;
 	default: return LOCKSTEP_EXIT_UNAVAILABLE;
@@ -531,8 +561,15 @@ int lockstep_run(const struct lockstep_options *opt, const char *path, char *con
 		return finish(ls, LS_UNAVAILABLE, 0);
 	}
 	enum ls_outcome o = compare(ls, ls->entry, 0);
-	while (o == LS_GO_ON)
-		o = ls->opt.mode == LOCKSTEP_STEP ? step_once(ls, &status) : interval(ls, &status);
+	while (o == LS_GO_ON) {
+		if (ls->opt.max_insns && ls->insns >= ls->opt.max_insns)
+			o = LS_LIMIT;
+		else
+			o = ls->opt.mode == LOCKSTEP_STEP ? step_once(ls, &status)
+							  : interval(ls, &status);
+	}
+	if (o == LS_LIMIT && (status = ls_native_release(ls)) < 0)
+		o = LS_FAILED;
 	return finish(ls, o, status);
 }
 

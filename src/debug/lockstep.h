@@ -19,6 +19,8 @@ enum lockstep_mode {
 
 struct lockstep_options {
 	enum lockstep_mode mode;
+	uint64_t max_insns; /* compare this many instructions, then let the native run
+			       on alone (syscall mode: up to the next system call); 0: all */
 	int plant;	     /* test hook: corrupt hexvm's result at plant_addr */
 	uint64_t plant_addr; /* (--lockstep-plant=ADDR, step mode) */
 };

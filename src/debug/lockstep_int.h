@@ -131,6 +131,8 @@ int ls_native_spawn(struct lockstep *ls, const char *path, char *const argv[],
 		    char *const envp[], char *msg, size_t msg_size);
 int ls_native_open_proc(struct lockstep *ls, char *msg, size_t msg_size);
 void ls_native_kill(struct lockstep *ls);
+/* Lets the native run on untraced; its wait status as hexvm's exit status. */
+int ls_native_release(struct lockstep *ls);
 int ls_native_resume(struct lockstep *ls, int request, int sig);
 int ls_native_wait(struct lockstep *ls, struct ls_event *ev);
 int ls_native_regs(struct lockstep *ls, struct user_regs_struct *r);
@@ -190,6 +192,7 @@ enum ls_outcome {
 	LS_DIFFERENCE,	/* reported */
 	LS_UNFOLLOWED,	/* reported */
 	LS_FAILED,	/* ptrace failed: reported at the end */
+	LS_LIMIT,	/* --lockstep-max reached: the native runs on alone */
 	LS_UNAVAILABLE	/* could not start: reported */
 };
 enum ls_outcome ls_syscall(struct lockstep *ls, int *exit_status);

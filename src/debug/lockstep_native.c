@@ -107,6 +107,19 @@ void ls_native_kill(struct lockstep *ls)
 	ls->pid = 0;
 }
 
+int ls_native_release(struct lockstep *ls)
+{
+	int st;
+	ls_native_unbreak_all(ls);
+	if (ptrace(PTRACE_DETACH, ls->pid, 0, 0) < 0)
+		return -1;
+	while (waitpid(ls->pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	ls->pid = 0;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 int ls_native_resume(struct lockstep *ls, int request, int sig)
 {
 	return (int)ptrace((enum __ptrace_request)request, ls->pid, 0, (void *)(long)sig);
