@@ -156,10 +156,6 @@ int ls_native_run_to(struct lockstep *ls, uint64_t addr, struct ls_event *ev);
 int ls_check_program(const char *path, int *mode64);
 int ls_start(struct lockstep *ls, char *msg, size_t msg_size);
 
-/* lockstep.c */
-/* hexvm starts over from the native's new image after an execve. */
-int ls_new_image(struct lockstep *ls);
-
 /* lockstep_mirror.c: the native address space copied into hexvm's */
 int ls_maps_read(struct lockstep *ls, struct ls_maps *out);
 void ls_maps_free(struct ls_maps *m);
@@ -215,5 +211,23 @@ void ls_report_message(struct lockstep *ls, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void ls_report_unfollowed(struct lockstep *ls, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* lockstep.c */
+/* hexvm starts over from the native's new image after an execve. */
+int ls_new_image(struct lockstep *ls);
+/* Runs hexvm until `limit` instructions have retired, a system call
+ * instruction ran, it faulted, or the ring is nearly full. */
+void ls_hexvm_run(struct lockstep *ls, uint64_t limit);
+/* The native takes hexvm's result for the instruction at `at` (the ring's
+ * head); -1 when hexvm did not execute that instruction next. */
+int ls_native_take_external(struct lockstep *ls, uint64_t at);
+/* Both states after an instruction at `at`, ignoring (and then aligning)
+ * the flags it leaves undefined. */
+enum ls_outcome ls_compare(struct lockstep *ls, uint64_t at, uint32_t undefined);
+enum ls_outcome ls_report_states(struct lockstep *ls, const char *what, uint64_t at);
+
+/* lockstep_step.c, lockstep_follow.c: one step of each mode */
+enum ls_outcome ls_step(struct lockstep *ls, int *status);
+enum ls_outcome ls_interval(struct lockstep *ls, int *status);
 
 #endif

@@ -5,12 +5,10 @@
  * difference applied; bytes the native kernel wrote (system call results,
  * signal frames) are found by comparing the writable memory. */
 #if defined(__linux__) && defined(__x86_64__) /* else lockstep.c says it is not available */
-#include <errno.h>
-#include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <limits.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
