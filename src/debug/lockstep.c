@@ -75,6 +75,11 @@ static void on_external(struct cpu *c, const struct insn *i)
 	ls->ext_count++;
 	if (ls->ext_count >= LS_EXT_MAX - BLOCK_MAX_INSNS)
 		c->exit_req = 1; /* room for the rest of the block, then the native drains */
+	/* syscall mode: the native stops there to take the result; not in
+	 * writable memory, which lockstep compares */
+	const struct vma *v = mm_find_vma(ls->mm, e->addr);
+	if (ls->opt.mode == LOCKSTEP_SYSCALL && v && !(v->prot & GPROT_WRITE))
+		ls_native_break(ls, e->addr);
 }
 
 static void on_fault(struct cpu *c)
@@ -208,8 +213,8 @@ static int finish(struct lockstep *ls, enum ls_outcome o, int status)
 			ls->insns, ls->syscalls, ls->signals,
 			ls->opt.mode == LOCKSTEP_STEP ? "step" : "syscall", status);
 	else if (o == LS_FAILED)
-		fprintf(stderr, "hexvm: lockstep: lost control of the native process: %s\n",
-			strerror(errno));
+		fprintf(stderr, "hexvm: lockstep: lost control of the native process%s%s\n",
+			errno ? ": " : "", errno ? strerror(errno) : "");
 	ls_native_kill(ls);
 	if (ls->mem_fd >= 0)
 		close(ls->mem_fd);

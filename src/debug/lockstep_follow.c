@@ -15,6 +15,8 @@
 #include "interp/block.h"
 #include "mem/mm.h"
 
+#define HEXVM_TURN 50000000ull /* instructions before the native gets a turn */
+
 /* Syscall mode keeps only the last block hexvm ran, up to where it stopped. */
 static void trail_from_block(struct lockstep *ls)
 {
@@ -30,44 +32,44 @@ static void trail_from_block(struct lockstep *ls)
 	}
 }
 
-/* Runs the native under PTRACE_SYSCALL, handing it hexvm's CPUID/RDTSC
- * results at their breakpoints, until another stop (or, with `drain`,
- * until the ring is empty). */
-static int native_follow(struct lockstep *ls, int drain, struct ls_event *ev)
+enum follow { FOLLOW_STOPPED, FOLLOW_WAITING, FOLLOW_ERROR };
+
+/* The native's turn: under PTRACE_SYSCALL, taking hexvm's results at the
+ * int3s (ls_arm_external put them), until it stops where the interval ends
+ * (a system call, a signal, its end, or paths that parted: *ev) or reaches
+ * an int3 whose result hexvm has not produced yet, where it waits. */
+static enum follow native_follow(struct lockstep *ls, struct ls_event *ev)
 {
 	struct user_regs_struct r;
-	for (unsigned k = 0; k < ls->ext_count; k++) {
-		const struct ls_external *e = &ls->ext[(ls->ext_head + k) % LS_EXT_MAX];
-		const struct vma *v = mm_find_vma(ls->mm, e->addr);
-		if (v && !(v->prot & GPROT_WRITE) && ls_native_break(ls, e->addr))
-			return -1;
-	}
 	for (;;) {
-		if (drain && !ls->ext_count)
-			return 0;
+		if (ls->native_waits) {
+			const struct ls_external *e = &ls->ext[ls->ext_head];
+			if (!ls->ext_count)
+				return FOLLOW_WAITING;
+			if (e->addr != ls->wait_site) {
+				ev->kind = EV_BREAK; /* hexvm executed another one next */
+				return FOLLOW_STOPPED;
+			}
+			ls->native_waits = 0;
+			if (e->kind == EXT_STORE &&
+			    (ls_native_step_over_break(ls, e->addr, ev) || ev->kind != EV_STEP))
+				return ls->pid > 0 || ev->kind != EV_STEP ? FOLLOW_STOPPED : FOLLOW_ERROR;
+			if (ls_native_take_external(ls, e->addr))
+				return FOLLOW_ERROR;
+		}
 		if (ls_native_resume(ls, PTRACE_SYSCALL, 0) || ls_native_wait(ls, ev))
-			return -1;
+			return FOLLOW_ERROR;
 		/* a signal the native drops changes nothing, wherever it comes */
 		if (ev->kind == EV_SIGNAL && !ls_is_fault(ev) && ls_signal_ignored(ls, ev->sig))
 			continue;
 		if (ev->kind != EV_BREAK)
-			return 0;
+			return FOLLOW_STOPPED;
 		if (ls_native_regs(ls, &r))
-			return -1;
-		uint64_t site = r.rip - 1;
-		if (!ls->ext_count || ls->ext[ls->ext_head].addr != site)
-			return 0; /* hexvm did not execute it next: the paths parted */
-		if (ls->ext[ls->ext_head].kind == EXT_STORE) {
-			if (ls_native_step_over_break(ls, site, ev))
-				return -1;
-			if (ev->kind != EV_STEP)
-				return 0;
-		}
-		if (ls_native_take_external(ls, site))
-			return -1;
+			return FOLLOW_ERROR;
+		ls->native_waits = 1;
+		ls->wait_site = r.rip - 1;
 	}
 }
-
 
 /* A signal queued for the native and not blocked (ptrace tells without
  * the cost of /proc/PID/status, once per system call). */
@@ -134,21 +136,37 @@ static enum ls_outcome interval_end(struct lockstep *ls, const struct ls_event *
 	return o == LS_GO_ON ? deliver_pending(ls, status) : o;
 }
 
+/* The native stopped where hexvm need not catch up first. */
+static int native_ends_interval(const struct ls_event *ev)
+{
+	return ev->kind == EV_BREAK || ev->kind == EV_EXITED || ev->kind == EV_KILLED ||
+	       ev->kind == EV_UNFOLLOWED || (ev->kind == EV_SIGNAL && !ls_is_fault(ev));
+}
+
+/* Turns until both stand at the interval's end: hexvm HEXVM_TURN
+ * instructions at a time (a program may wait in a loop for a signal that
+ * only the native gets), the native until it stops or waits for a result. */
 enum ls_outcome ls_interval(struct lockstep *ls, int *status)
 {
 	struct ls_event ev;
-	for (;;) {
-		ls_hexvm_run(ls, UINT64_MAX);
-		if (ls->pending_abi >= 0 || ls->fault_sig)
-			break;
-		if (native_follow(ls, 1, &ev))
+	int hexvm_done = 0, native_done = 0;
+	while (!hexvm_done || !native_done) {
+		if (!hexvm_done) {
+			ls_hexvm_run(ls, ls->cpu.icount + HEXVM_TURN);
+			hexvm_done = ls->pending_abi >= 0 || ls->fault_sig;
+		}
+		if (native_done)
+			continue;
+		enum follow f = native_follow(ls, &ev);
+		if (f == FOLLOW_ERROR)
 			return LS_FAILED;
-		if (ls->ext_count)
-			return interval_end(ls, &ev, status);
+		if (f == FOLLOW_WAITING && hexvm_done)
+			ev.kind = EV_BREAK; /* for a result hexvm will never produce */
+		native_done = f == FOLLOW_STOPPED || hexvm_done;
+		if (native_done && native_ends_interval(&ev))
+			break;
 	}
 	trail_from_block(ls);
-	if (native_follow(ls, 0, &ev))
-		return LS_FAILED;
 	return interval_end(ls, &ev, status);
 }
 

@@ -109,6 +109,8 @@ struct lockstep {
 	uint64_t breaks[LS_BREAK_MAX]; /* int3s at CPUID/RDTSC sites (syscall mode) */
 	uint8_t break_saved[LS_BREAK_MAX];
 	int nbreaks;
+	int native_waits;  /* syscall mode: stopped past the int3 at wait_site, */
+	uint64_t wait_site; /* for hexvm's result there */
 
 	/* hexvm's side: an address space and a CPU, no kernel */
 	struct mm *mm;

@@ -5,6 +5,7 @@
  * takes hexvm's result), POPF (the native pops itself), REP string
  * instructions (run to their end at full speed: a step is one iteration). */
 #if defined(__linux__) && defined(__x86_64__) /* else lockstep.c says it is not available */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ptrace.h>
@@ -107,9 +108,9 @@ static enum ls_outcome step_fault(struct lockstep *ls, const struct ls_event *ev
 	int entered;
 	ls_hexvm_run(ls, ls->cpu.icount + 1);
 	if (ls->fault_sig != ev->sig || ls->pending_abi >= 0) {
-		snprintf(what, sizeof what, "the native raised signal %d (code %d), hexvm %s%s",
-			 ev->sig, ev->si_code, ls->fault_sig ? "raised signal " : "did not fault",
-			 ls->fault_sig ? strsignal(ls->fault_sig) : "");
+		snprintf(what, sizeof what, "the native raised signal %d (%s, code %d), hexvm %s",
+			 ev->sig, strsignal(ev->sig), ev->si_code,
+			 ls->fault_sig ? strsignal(ls->fault_sig) : "did not fault");
 		return ls_report_states(ls, what, at);
 	}
 	enum ls_outcome o = ls_compare(ls, at, 0);
@@ -131,8 +132,12 @@ static enum ls_outcome step_executed(struct lockstep *ls, const struct ls_peek *
 {
 	uint32_t undefined = ls_undefined_flags(p, ls->cpu.r[R_CX]);
 	ls_hexvm_run(ls, ls->cpu.icount + 1);
-	if (ls->fault_sig && !hexvm_retry(ls))
-		return ls_report_states(ls, "hexvm faulted, the native executed the instruction", at);
+	if (ls->fault_sig && !hexvm_retry(ls)) {
+		char what[96];
+		snprintf(what, sizeof what, "hexvm raised signal %d (%s, code %d), the native did not",
+			 ls->fault_sig, strsignal(ls->fault_sig), ls->fault_code);
+		return ls_report_states(ls, what, at);
+	}
 	if ((ev->kind == EV_SYSCALL) != (ls->pending_abi >= 0))
 		return ls_report_states(ls, "only one side made a system call", at);
 	if (ls->pending_abi >= 0) {
