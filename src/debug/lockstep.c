@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,6 +158,31 @@ enum ls_outcome ls_compare(struct lockstep *ls, uint64_t at, uint32_t undefined)
 	return LS_GO_ON;
 }
 
+/* The native faulted on the instruction at `at`: hexvm must have too, with
+ * the same signal, si_code and si_addr. Then the native delivers it. */
+enum ls_outcome ls_fault(struct lockstep *ls, const struct ls_event *ev, uint64_t at,
+			 int *status)
+{
+	char what[192];
+	int entered;
+	uint64_t mask = ls->mode64 ? ~0ull : 0xffffffffull;
+	if (ls->fault_sig != ev->sig || ls->fault_code != ev->si_code ||
+	    (ls->fault_addr & mask) != (ev->addr & mask)) {
+		int n = snprintf(what, sizeof what, "the native raised signal %d (%s, code %d, "
+				 "address %#" PRIx64 "), hexvm ", ev->sig, strsignal(ev->sig),
+				 ev->si_code, ev->addr);
+		if (ls->fault_sig)
+			snprintf(what + n, sizeof what - (size_t)n,
+				 "signal %d (code %d, address %#" PRIx64 ")", ls->fault_sig,
+				 ls->fault_code, ls->fault_addr);
+		else
+			snprintf(what + n, sizeof what - (size_t)n, "did not fault");
+		return ls_report_states(ls, what, at);
+	}
+	enum ls_outcome o = ls_compare(ls, at, 0);
+	return o != LS_GO_ON ? o : ls_signal(ls, ev, &entered, status);
+}
+
 /* hexvm's side: an address space and a CPU wired to lockstep, no kernel. */
 static int make_hexvm(struct lockstep *ls)
 {
@@ -171,6 +197,21 @@ static int make_hexvm(struct lockstep *ls)
 	return 0;
 }
 
+/* hexvm's image and what mirrors the native's: gone with an execve, and at
+ * the end. */
+static void drop_image(struct lockstep *ls)
+{
+	if (ls->mm)
+		mm_put(ls->mm);
+	ls->mm = NULL;
+	ls_maps_free(&ls->maps);
+	for (int k = 0; k < ls->nshared; k++)
+		close(ls->shared[k].fd);
+	ls->nshared = ls->nbreaks = 0; /* the int3s went with the native's image */
+	ls->ext_count = ls->ext_head = 0;
+	ls->cpu.cur_block = NULL;
+}
+
 /* After an execve: hexvm drops the old image and starts over from the new
  * one as from the first (the same preparations, the same copy). */
 int ls_new_image(struct lockstep *ls)
@@ -181,14 +222,7 @@ int ls_new_image(struct lockstep *ls)
 	path[n > 0 ? n : 0] = 0;
 	if (n <= 0 || ls_check_program(path, &ls->mode64))
 		return -1;
-	mm_put(ls->mm);
-	ls->mm = NULL;
-	ls_maps_free(&ls->maps);
-	for (int k = 0; k < ls->nshared; k++)
-		close(ls->shared[k].fd);
-	ls->nshared = ls->nbreaks = 0; /* the int3s went with the old image */
-	ls->ext_count = ls->ext_head = 0;
-	ls->cpu.cur_block = NULL;
+	drop_image(ls);
 	if (make_hexvm(ls) || ls_native_open_proc(ls, msg, sizeof msg) ||
 	    ls_start(ls, msg, sizeof msg)) {
 		fprintf(stderr, "hexvm: lockstep: cannot follow into %s: %s\n", path, msg);
@@ -220,13 +254,9 @@ static int finish(struct lockstep *ls, enum ls_outcome o, int status)
 		close(ls->mem_fd);
 	if (ls->pagemap_fd >= 0)
 		close(ls->pagemap_fd);
-	ls_maps_free(&ls->maps);
-	for (int k = 0; k < ls->nshared; k++)
-		close(ls->shared[k].fd);
+	drop_image(ls);
 	if (ls->sigbus_fd >= 0)
 		close(ls->sigbus_fd);
-	if (ls->mm)
-		mm_put(ls->mm);
 	free(ls);
 	switch (o) {
 	case LS_DONE:
@@ -248,7 +278,6 @@ int lockstep_run(const struct lockstep_options *opt, const char *path, char *con
 		return LOCKSTEP_EXIT_UNAVAILABLE;
 	}
 	ls->opt = *opt;
-	ls->path = path;
 	ls->pending_abi = -1;
 	ls->mem_fd = ls->pagemap_fd = ls->sigbus_fd = -1;
 	if (ls_check_program(path, &ls->mode64))

@@ -109,16 +109,11 @@ static enum ls_outcome deliver_pending(struct lockstep *ls, int *status)
 
 static enum ls_outcome interval_end(struct lockstep *ls, const struct ls_event *ev, int *status)
 {
-	int entered;
 	uint64_t at = ls->cpu.rip;
 	if (ev->kind == EV_BREAK)
 		return ls_report_states(ls, "the native reached a CPUID/RDTSC hexvm did not execute", at);
-	if (ev->kind == EV_SIGNAL && ls_is_fault(ev)) {
-		if (ls->fault_sig != ev->sig)
-			return ls_report_states(ls, "the native faulted where hexvm did not", at);
-		enum ls_outcome o = ls_compare(ls, at, 0);
-		return o != LS_GO_ON ? o : ls_signal(ls, ev, &entered, status);
-	}
+	if (ev->kind == EV_SIGNAL && ls_is_fault(ev))
+		return ls_fault(ls, ev, at, status);
 	if (ev->kind == EV_SIGNAL) {
 		ls_report_unfollowed(ls, "signal %d (%s) arrived between system calls, where syscall "
 					 "mode cannot place it in hexvm; --lockstep follows it",

@@ -92,7 +92,6 @@ struct ls_peek {
 
 struct lockstep {
 	struct lockstep_options opt;
-	const char *path;
 	int mode64;
 	uint64_t entry; /* the program's entry point: native and hexvm start there */
 
@@ -227,6 +226,10 @@ int ls_native_take_external(struct lockstep *ls, uint64_t at);
  * the flags it leaves undefined. */
 enum ls_outcome ls_compare(struct lockstep *ls, uint64_t at, uint32_t undefined);
 enum ls_outcome ls_report_states(struct lockstep *ls, const char *what, uint64_t at);
+/* The native faulted on the instruction at `at`: hexvm must have too, the
+ * same way; then the native delivers the signal. */
+enum ls_outcome ls_fault(struct lockstep *ls, const struct ls_event *ev, uint64_t at,
+			 int *status);
 
 /* lockstep_step.c, lockstep_follow.c: one step of each mode */
 enum ls_outcome ls_step(struct lockstep *ls, int *status);

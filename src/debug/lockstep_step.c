@@ -104,17 +104,8 @@ static int native_advance(struct lockstep *ls, const struct ls_peek *p, struct l
 static enum ls_outcome step_fault(struct lockstep *ls, const struct ls_event *ev,
 				  uint64_t at, int *status)
 {
-	char what[96];
-	int entered;
 	ls_hexvm_run(ls, ls->cpu.icount + 1);
-	if (ls->fault_sig != ev->sig || ls->pending_abi >= 0) {
-		snprintf(what, sizeof what, "the native raised signal %d (%s, code %d), hexvm %s",
-			 ev->sig, strsignal(ev->sig), ev->si_code,
-			 ls->fault_sig ? strsignal(ls->fault_sig) : "did not fault");
-		return ls_report_states(ls, what, at);
-	}
-	enum ls_outcome o = ls_compare(ls, at, 0);
-	return o != LS_GO_ON ? o : ls_signal(ls, ev, &entered, status);
+	return ls_fault(ls, ev, at, status);
 }
 
 /* hexvm faulted where the native did not: a mapping may have changed
