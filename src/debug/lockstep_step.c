@@ -2,8 +2,8 @@
  * (its blocks hold one), and the two states are compared; flags the
  * instruction leaves undefined are not held against hexvm. A few
  * instructions are not single-stepped natively: CPUID and RDTSC (the native
- * takes hexvm's result), POPF (the native pops itself), REP string
- * instructions (run to their end at full speed: a step is one iteration). */
+ * takes hexvm's result), POPF and REP string instructions (run to their end
+ * at full speed). */
 #if defined(__linux__) && defined(__x86_64__) /* else lockstep.c says it is not available */
 #include <signal.h>
 #include <stdio.h>
@@ -71,29 +71,14 @@ static int fix_pushf(struct lockstep *ls)
 	return ls_native_write(ls, r.rsp + 1, &b, 1);
 }
 
-/* POPF is not single-stepped: a stepped POPF makes the host kernel take the
- * trap flag it set for the step for the program's own, which it then leaves
- * set after the last step. The native pops its own word instead. */
-static int native_popf(struct lockstep *ls, const struct ls_peek *p)
-{
-	const uint64_t writable = F_ARITH | F_TF | F_DF | 0x4000 /* NT */ | F_AC | F_ID;
-	struct user_regs_struct r;
-	uint64_t v = 0, mask = p->in.osz == OSZ_16 ? writable & 0xffff : writable;
-	unsigned size = 1u << p->in.osz;
-	if (ls_native_regs(ls, &r) || ls_native_read(ls, r.rsp, &v, size))
-		return -1;
-	r.eflags = (r.eflags & ~mask) | (v & mask);
-	r.rsp += size;
-	r.rip = p->in.addr + p->in.len;
-	if (!ls->mode64)
-		r.rsp = (uint32_t)r.rsp, r.rip = (uint32_t)r.rip;
-	return ls_native_set_regs(ls, &r);
-}
-
-/* Moves the native one instruction (the one at hexvm's rip). */
+/* Moves the native one instruction (the one at hexvm's rip). Two are run to
+ * their end at full speed instead of single-stepped: a REP string
+ * instruction (a step is one iteration), and POPF (a stepped POPF makes the
+ * host kernel take the trap flag of the step for the program's own, which
+ * it then leaves set; nor can ptrace set ID or NT for it). */
 static int native_advance(struct lockstep *ls, const struct ls_peek *p, struct ls_event *ev)
 {
-	if (is_rep_string(p))
+	if (is_rep_string(p) || !strcmp(mnemonic(p), "popf"))
 		return ls_native_run_to(ls, p->in.addr + p->in.len, ev);
 	if (ls_native_resume(ls, is_syscall_insn(p) ? PTRACE_SYSCALL : PTRACE_SINGLESTEP, 0))
 		return -1;
@@ -139,8 +124,7 @@ static enum ls_outcome step_executed(struct lockstep *ls, const struct ls_peek *
 	}
 	if (ls->ext_count && ls_native_take_external(ls, at))
 		return LS_FAILED;
-	if ((!strcmp(mnemonic(p), "pushf") && fix_pushf(ls)) ||
-	    (!strcmp(mnemonic(p), "popf") && native_popf(ls, p)))
+	if (!strcmp(mnemonic(p), "pushf") && fix_pushf(ls))
 		return LS_FAILED;
 	if (ls->opt.plant && at == ls->opt.plant_addr)
 		ls->cpu.r[R_AX] ^= PLANT_BIT;
@@ -154,10 +138,9 @@ enum ls_outcome ls_step(struct lockstep *ls, int *status)
 	int entered;
 	uint64_t at = ls->cpu.rip;
 	peek(ls, &p);
-	/* the native does not execute these: it takes hexvm's result, or pops */
-	int emulated = !strcmp(mnemonic(&p), "cpuid") || !strcmp(mnemonic(&p), "rdtsc") ||
-		       !strcmp(mnemonic(&p), "popf");
-	if (!emulated && native_advance(ls, &p, &ev))
+	/* the native does not execute these: it takes hexvm's result */
+	int external = !strcmp(mnemonic(&p), "cpuid") || !strcmp(mnemonic(&p), "rdtsc");
+	if (!external && native_advance(ls, &p, &ev))
 		return LS_FAILED;
 	if (ev.kind == EV_SIGNAL && !ls_is_fault(&ev))
 		return ls_signal(ls, &ev, &entered, status); /* before the instruction */
