@@ -13,7 +13,7 @@
 #                   instructions leave undefined (pushf after mul, shifts, BCD ...), which
 #                   hexvm and the host fill in differently, as the SDM allows; step mode
 #                   ignores such flags, syscall mode cannot tell them from a wrong store
-#   known           a documented divergence of hexvm (README, "Known divergence"): passes
+#   known           a documented divergence of hexvm (README, "Known divergences"): passes
 #                   when lockstep reports exactly it, fails when it is gone (update KNOWN)
 # threads (a program that clones threads) is checked to be reported as not followed
 # (status 121) and counted as a SKIP. lockstep.plant.FLAVOR plants a wrong result
@@ -40,7 +40,7 @@ UNDEFINED_FLAGS="bcd bitops flags_edge muldiv"
 PREFIX=300000
 # FILE=what the report's first line must contain
 declare -A KNOWN=(
-    [sse_fpexc]="mxcsr" # PE after an unmasked SSE overflow (README, Known divergence)
+    [sse_fpexc]="mxcsr" # PE after an unmasked SSE overflow (README, "Known divergences")
 )
 
 flavor_cc() {
