@@ -193,5 +193,10 @@ int main(int argc, char **argv)
 		return status;
 	if (cli.info)
 		return snap_info(cli.info, stdout);
+	if (cli.lockstep.mode) {
+		char found[PATH_MAX];
+		const char *path = find_program(cli.program, found, sizeof found);
+		return lockstep_run(&cli.lockstep, path, cli.argv, environ);
+	}
 	return run(&cli);
 }

@@ -41,6 +41,13 @@ static void usage(FILE *out)
 		"  --gdb PORT       wait for gdb (target remote :PORT) before the first\n"
 		"                   instruction; also HOST:PORT, or unix:PATH for a socket\n"
 		"  --gdb-follow-fork  with --gdb: at fork, debug the child instead\n"
+		"  --lockstep[=MODE]  run PROGRAM (static) natively under ptrace and in hexvm\n"
+		"                   side by side and stop at the first difference; MODE step\n"
+		"                   (default) compares after every instruction, syscall at\n"
+		"                   system calls only. Exit status: the program's, or 120 a\n"
+		"                   difference, 121 not followed (threads), 122 cannot run\n"
+		"  --lockstep-max=N compare the first N instructions, then let the native\n"
+		"                   run on alone and exit with its status\n"
 		"\n"
 		"Snapshots of the whole machine (FILE \"-\" is standard output):\n"
 		"  --snapshot-at N FILE      at the first scheduler turn after N instructions\n"
@@ -199,6 +206,15 @@ int cli_parse(int argc, char **argv, struct cli *cli, int *status)
 			cli->gdb.address = argv[++k];
 		} else if (!strcmp(a, "--gdb-follow-fork")) {
 			cli->gdb.follow_fork = 1;
+		} else if (!strcmp(a, "--lockstep") || !strcmp(a, "--lockstep=step")) {
+			cli->lockstep.mode = LOCKSTEP_STEP;
+		} else if (!strcmp(a, "--lockstep=syscall")) {
+			cli->lockstep.mode = LOCKSTEP_SYSCALL;
+		} else if (!strncmp(a, "--lockstep-max=", 15) && numeric(a + 15, &n) && n > 0) {
+			cli->lockstep.max_insns = (uint64_t)n;
+		} else if (!strncmp(a, "--lockstep-plant=", 17) && numeric(a + 17, &n)) {
+			cli->lockstep.plant = 1; /* test hook, not in the usage */
+			cli->lockstep.plant_addr = (uint64_t)n;
 		} else if (!strcmp(a, "--seed") && k + 1 < argc && numeric(argv[k + 1], &n)) {
 			cli->vm.seed = (uint64_t)n;
 			k++;
@@ -216,6 +232,22 @@ int cli_parse(int argc, char **argv, struct cli *cli, int *status)
 	}
 	if (cli->export_dir && !cli->overlay) {
 		fprintf(stderr, "hexvm: --export needs --overlay\n");
+		*status = 2;
+		return -1;
+	}
+	if (cli->lockstep.mode && (cli->root_dir || cli->overlay)) {
+		fprintf(stderr, "hexvm: --lockstep runs the program on the host's files: no --root "
+				"or --overlay\n");
+		*status = 2;
+		return -1;
+	}
+	if (cli->lockstep.max_insns && !cli->lockstep.mode) {
+		fprintf(stderr, "hexvm: --lockstep-max needs --lockstep\n");
+		*status = 2;
+		return -1;
+	}
+	if (cli->lockstep.plant && cli->lockstep.mode != LOCKSTEP_STEP) {
+		fprintf(stderr, "hexvm: --lockstep-plant needs --lockstep=step\n");
 		*status = 2;
 		return -1;
 	}

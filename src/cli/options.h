@@ -3,6 +3,7 @@
 #define HEXVM_CLI_OPTIONS_H
 
 #include "debug/gdb.h"
+#include "debug/lockstep.h"
 #include "kernel/vm.h"
 #include "snap/snap.h"
 
@@ -18,6 +19,7 @@ struct cli {
 	const char *restore;	 /* `hexvm restore FILE` */
 	const char *info;	 /* `hexvm snapshot info FILE` */
 	struct gdb_options gdb; /* --gdb: address NULL when no debugger is wanted */
+	struct lockstep_options lockstep; /* --lockstep: run natively and in hexvm, compare */
 	const char *program; /* as given */
 	char **argv;	     /* guest argv, NULL-terminated */
 };

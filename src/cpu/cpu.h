@@ -104,12 +104,22 @@ struct tls_desc {
 	uint8_t present, seg_32bit, limit_in_pages, contents, read_exec_only, useable;
 };
 
+struct cpu;
 struct insn;
 struct block;
 struct mm;
 struct task;
 
 #define CPU_BRANCHES 64 /* a power of two */
+/* Something standing between the guest and the world (the lockstep differ):
+ * with hooks set, system call instructions call `syscall` instead of the
+ * kernel, and the instructions whose results depend on the processor model
+ * or its host (CPUID, RDTSC, and FXSAVE, FNSTENV, FNSAVE for the x87
+ * pointers and MXCSR_MASK) call `external` once they have executed. */
+struct cpu_hooks {
+	void (*syscall)(struct cpu *c, int abi);
+	void (*external)(struct cpu *c, const struct insn *i);
+};
 
 struct cpu {
 	uint64_t r[17]; /* indexed by enum gpr; r[R_NONE] stays 0 */
@@ -161,6 +171,7 @@ struct cpu {
 	 * out of them; branch_count % CPU_BRANCHES is the next slot. */
 	uint64_t branch_from[CPU_BRANCHES], branch_to[CPU_BRANCHES];
 	uint64_t branch_count;
+	const struct cpu_hooks *hooks; /* NULL: the kernel is the world */
 };
 
 /* Writes the arithmetic flags into eflags and switches to CC_EFLAGS. */

@@ -13,7 +13,10 @@ void op_syscall(struct cpu *c, const struct insn *i)
 	c->rip = next_ip(c, i);
 	c->r[R_CX] = c->rip; /* as SYSCALL/SYSRET leave them */
 	c->r[R_R11] = cpu_get_eflags(c);
-	kernel_syscall(c, ABI_X86_64);
+	if (c->hooks)
+		c->hooks->syscall(c, ABI_X86_64);
+	else
+		kernel_syscall(c, ABI_X86_64);
 }
 
 /* INT 0x80 is the i386 system call, in 64-bit processes too; INT 3 is a
@@ -23,7 +26,10 @@ void op_int(struct cpu *c, const struct insn *i)
 	unsigned vector = i->imm & 0xff;
 	if (vector == 0x80) {
 		c->rip = next_ip(c, i);
-		kernel_syscall(c, ABI_I386);
+		if (c->hooks)
+			c->hooks->syscall(c, ABI_I386);
+		else
+			kernel_syscall(c, ABI_I386);
 		return;
 	}
 	if (vector == 3)
@@ -51,6 +57,8 @@ void op_cpuid(struct cpu *c, const struct insn *i)
 	gpr_set(c, R_BX, OSZ_32, r.ebx);
 	gpr_set(c, R_CX, OSZ_32, r.ecx);
 	gpr_set(c, R_DX, OSZ_32, r.edx);
+	if (c->hooks)
+		c->hooks->external(c, i);
 }
 
 /* Virtual time: the counter advances with retired instructions, so runs
@@ -60,6 +68,8 @@ void op_rdtsc(struct cpu *c, const struct insn *i)
 	uint64_t tsc = c->icount;
 	gpr_set(c, R_AX, OSZ_32, tsc);
 	gpr_set(c, R_DX, OSZ_32, tsc >> 32);
+	if (c->hooks)
+		c->hooks->external(c, i);
 }
 
 static void patch_flags(struct cpu *c, uint32_t clear, uint32_t set, uint32_t toggle)

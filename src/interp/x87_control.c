@@ -60,6 +60,8 @@ void op_fnstenv(struct cpu *c, const struct insn *i)
 	mem_write(c, mem_ea(c, i), env, env_size(i));
 	c->fpu.fcw |= FCW_MASKS;
 	x87_update_es(c);
+	if (c->hooks)
+		c->hooks->external(c, i);
 }
 
 void op_fldenv(struct cpu *c, const struct insn *i)
@@ -80,6 +82,8 @@ void op_fnsave(struct cpu *c, const struct insn *i)
 		memcpy(image + head + 10 * k, x87_st(c, k)->bytes, 10);
 	mem_write(c, mem_ea(c, i), image, head + X87_SAVE_REGS_SIZE);
 	x87_init(c);
+	if (c->hooks)
+		c->hooks->external(c, i);
 }
 
 /* The registers are in stack order of the TOP being loaded. */

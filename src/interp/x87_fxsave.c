@@ -83,6 +83,8 @@ void op_fxsave(struct cpu *c, const struct insn *i)
 	mxcsr_sync(c);
 	x87_fxsave_image(c, img, i->osz == OSZ_64);
 	mem_write(c, a, img, x87_fxsave_size(c));
+	if (c->hooks)
+		c->hooks->external(c, i);
 }
 
 static void get_pointers(struct cpu *c, const uint8_t *img, int format64)
