@@ -86,6 +86,12 @@ int mm_access_ok(const struct mm *mm, uint64_t addr, uint64_t len, int prot);
 int mm_restore_vma(struct mm *mm, const struct vma *tmpl, int share_fd);
 int mm_restore_protect(struct mm *mm);
 
+/* 1 when the page at p holds only zeros. */
+int mm_page_is_zero(const uint8_t *p);
+/* 1 when a page the host never made resident can only be an untouched
+ * (zero) one: the host has no swap. */
+int mm_host_has_no_swap(void);
+
 static inline void *mm_host(const struct mm *mm, uint64_t addr) { return mm->base + addr; }
 
 #define PAGE_SIZE_G  4096ull

@@ -9,35 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#ifdef __linux__
-#include <sys/sysinfo.h>
-#endif
 #include <unistd.h>
 
 #include "mem/mm.h"
 #include "mem/mm_internal.h"
 
 #define CHUNK_PAGES 512
-
-static int page_is_zero(const uint8_t *p)
-{
-	const uint64_t *w = (const uint64_t *)p;
-	for (size_t k = 0; k < PAGE_SIZE_G / 8; k++)
-		if (w[k])
-			return 0;
-	return 1;
-}
-
-/* 1 when a non-resident anonymous page can only be an untouched one. */
-static int host_has_no_swap(void)
-{
-#ifdef __linux__
-	struct sysinfo si;
-	return sysinfo(&si) == 0 && si.totalswap == 0;
-#else
-	return 0;
-#endif
-}
 
 /* Copies [start, end) of src's window into dst's, page by page. */
 static void copy_private(const struct mm *src, struct mm *dst, uint64_t start, uint64_t end,
@@ -53,7 +30,7 @@ static void copy_private(const struct mm *src, struct mm *dst, uint64_t start, u
 		} else {
 			for (uint64_t k = 0; k < len / PAGE_SIZE_G; k++) {
 				const uint8_t *page = from + k * PAGE_SIZE_G;
-				if ((resident[k] & 1) || (!no_swap && !page_is_zero(page)))
+				if ((resident[k] & 1) || (!no_swap && !mm_page_is_zero(page)))
 					memcpy(to + k * PAGE_SIZE_G, page, PAGE_SIZE_G);
 			}
 		}
@@ -103,7 +80,7 @@ struct mm *mm_clone(const struct mm *src)
 	dst->env_start = src->env_start;
 	dst->env_end = src->env_end;
 	struct vma **tail = &dst->vmas;
-	int no_swap = host_has_no_swap();
+	int no_swap = mm_host_has_no_swap();
 	for (const struct vma *v = src->vmas; v; v = v->next) {
 		struct vma *n = malloc(sizeof *n);
 		if (!n) {

@@ -1,10 +1,14 @@
 /* Rebuilding an address space from a snapshot: vmas exactly as they were
  * (never merged: the snapshot's list already is the merged one), mapped
- * writable while their pages are filled in, then given their protection. */
+ * writable while their pages are filled in, then given their protection;
+ * and what fork and snapshots both ask of a window's pages. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#ifdef __linux__
+#include <sys/sysinfo.h>
+#endif
 
 #include "mem/mm.h"
 #include "mem/mm_internal.h"
@@ -46,4 +50,23 @@ int mm_restore_protect(struct mm *mm)
 			     mm_host_prot(v->prot)))
 			return -errno;
 	return 0;
+}
+
+int mm_page_is_zero(const uint8_t *p)
+{
+	uint64_t acc = 0;
+	const uint64_t *w = (const uint64_t *)p;
+	for (size_t k = 0; k < PAGE_SIZE_G / 8; k++)
+		acc |= w[k];
+	return acc == 0;
+}
+
+int mm_host_has_no_swap(void)
+{
+#ifdef __linux__
+	struct sysinfo si;
+	return sysinfo(&si) == 0 && si.totalswap == 0;
+#else
+	return 0;
+#endif
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define STR_NULL 0xffffffffu
 
@@ -221,4 +222,20 @@ uint64_t snap_hash(const void *data, size_t n)
 	snap_hash_init(&h);
 	snap_hash_update(&h, data, n);
 	return snap_hash_final(&h);
+}
+
+uint64_t snap_hash_fd(int fd, uint64_t size)
+{
+	enum { CHUNK = 1 << 20 };
+	uint8_t *buf = malloc(CHUNK);
+	uint64_t h = 0;
+	for (uint64_t off = 0; buf && off < size;) {
+		ssize_t n = pread(fd, buf, CHUNK, (off_t)off);
+		if (n <= 0)
+			break;
+		h = h * 31 + snap_hash(buf, (size_t)n);
+		off += (uint64_t)n;
+	}
+	free(buf);
+	return h;
 }

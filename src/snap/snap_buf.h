@@ -60,5 +60,8 @@ struct snap_hasher {
 void snap_hash_init(struct snap_hasher *h);
 void snap_hash_update(struct snap_hasher *h, const void *p, size_t n);
 uint64_t snap_hash_final(const struct snap_hasher *h);
+/* The identity hash of a host file's first `size` bytes (read with pread,
+ * 1 MiB at a time). */
+uint64_t snap_hash_fd(int fd, uint64_t size);
 
 #endif

@@ -20,7 +20,6 @@ enum file_kind { K_ROLE = 1, K_HOST_PATH, K_PIPE, K_REOPEN, K_EVENTFD, K_DROPPED
 		K_EPOLL };
 
 #define FILES_MAX (1u << 24)
-#define HASH_CHUNK (1u << 20)
 
 /* Kinds written by their state. */
 static int held_by_state(const struct file *f)
@@ -96,22 +95,7 @@ static int host_identity(int fd, uint64_t *size, uint64_t *hash)
 	if (fstat(fd, &st))
 		return -1;
 	*size = (uint64_t)st.st_size;
-	*hash = 0;
-	if (!S_ISREG(st.st_mode))
-		return 0;
-	uint8_t *buf = malloc(HASH_CHUNK);
-	if (!buf)
-		return -1;
-	uint64_t h = 0;
-	for (uint64_t off = 0; off < *size;) {
-		ssize_t n = pread(fd, buf, HASH_CHUNK, (off_t)off);
-		if (n <= 0)
-			break;
-		h = h * 31 + snap_hash(buf, (size_t)n);
-		off += (uint64_t)n;
-	}
-	free(buf);
-	*hash = h;
+	*hash = S_ISREG(st.st_mode) ? snap_hash_fd(fd, *size) : 0;
 	return 0;
 }
 

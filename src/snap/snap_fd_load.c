@@ -19,7 +19,6 @@ enum file_kind { K_ROLE = 1, K_HOST_PATH, K_PIPE, K_REOPEN, K_EVENTFD, K_DROPPED
 		K_EPOLL };
 
 #define FILES_MAX  (1u << 24)
-#define HASH_CHUNK (1u << 20)
 
 /* This hexvm's own descriptor for a role the first machine's had. */
 static struct file *role_file(struct snap_load *l, int role, int flags, const char *path)
@@ -38,21 +37,6 @@ static struct file *role_file(struct snap_load *l, int role, int flags, const ch
 	if (f)
 		f->host_role = role;
 	return f;
-}
-
-static uint64_t content_hash(int fd, uint64_t size)
-{
-	uint8_t *buf = malloc(HASH_CHUNK);
-	uint64_t h = 0;
-	for (uint64_t off = 0; buf && off < size;) {
-		ssize_t n = pread(fd, buf, HASH_CHUNK, (off_t)off);
-		if (n <= 0)
-			break;
-		h = h * 31 + snap_hash(buf, (size_t)n);
-		off += (uint64_t)n;
-	}
-	free(buf);
-	return h;
 }
 
 /* Opens guest path as the machine itself, with the flags it had. */
@@ -89,7 +73,7 @@ static struct file *host_path_file(struct snap_load *l, struct snap_rd *r, const
 		return NULL;
 	}
 	int same = !S_ISREG(st.st_mode) ||
-		   ((uint64_t)st.st_size == size && content_hash(f->host_fd, size) == hash);
+		   ((uint64_t)st.st_size == size && snap_hash_fd(f->host_fd, size) == hash);
 	if (!same && !l->allow_changed) {
 		snap_load_fail(l, "%s: the host file changed since the snapshot (size %llu, now "
 				  "%llu%s); --allow-changed-files restores anyway",

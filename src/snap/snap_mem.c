@@ -8,9 +8,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
-#ifdef __linux__
-#include <sys/sysinfo.h>
-#endif
 #include <unistd.h>
 
 #include "interp/block.h"
@@ -18,26 +15,6 @@
 
 #define SCAN_PAGES 512
 #define VMAS_MAX   (1u << 20)
-
-static int page_is_zero(const uint8_t *p)
-{
-	uint64_t acc = 0;
-	const uint64_t *w = (const uint64_t *)p;
-	for (size_t k = 0; k < PAGE_SIZE_G / 8; k++)
-		acc |= w[k];
-	return acc == 0;
-}
-
-/* Without swap, a page the host never made resident was never written. */
-static int host_has_no_swap(void)
-{
-#ifdef __linux__
-	struct sysinfo si;
-	return sysinfo(&si) == 0 && si.totalswap == 0;
-#else
-	return 0;
-#endif
-}
 
 static int shm_id(struct snap_save *s, int fd)
 {
@@ -180,7 +157,7 @@ static int put_pages(struct snap_save *s, struct page_batch *pb, const struct mm
 			uint64_t page = at + k * PAGE_SIZE_G;
 			int keep = (have && !(resident[k] & 1) && no_swap)
 					   ? 0
-					   : !page_is_zero(mm->base + page);
+					   : !mm_page_is_zero(mm->base + page);
 			if (keep && run_n && run + run_n * PAGE_SIZE_G == page) {
 				run_n++;
 				continue;
@@ -209,7 +186,7 @@ int snap_save_mm(struct snap_save *s, struct mm *mm)
 	put_map(s, &b, mm, id);
 	snap_emit(s, "MMAP", &b);
 	sb_free(&b);
-	int no_swap = host_has_no_swap();
+	int no_swap = mm_host_has_no_swap();
 	struct page_batch *pb = calloc(1, sizeof *pb);
 	if (!pb) {
 		snap_save_fail(s, "out of memory");
