@@ -11,12 +11,14 @@
 # 500,000, i.e. inside the last scheduler quantum, after every page was touched.
 # Targets (issue 5): write plain >= 1 GB/s, restore 100 MiB < 0.2 s, size <= non-zero + 1%.
 # Environment: HEXVM (default ./hexvm), BENCH_SNAP_SIZES (default "100 1024"),
-# BENCH_SNAP_DIR (where snapshots go, default bench/out/snapshot).
+# BENCH_SNAP_DIR (where snapshots go, default bench/out/snapshot; e.g. a directory on
+# /dev/shm separates hexvm's own cost from the disk's, since fsync is then free).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 HEXVM=${HEXVM:-./hexvm}
-OUT=${BENCH_SNAP_DIR:-bench/out/snapshot}
-mkdir -p "$OUT"
+OUT=bench/out/snapshot
+SNAPS=${BENCH_SNAP_DIR:-$OUT}
+mkdir -p "$OUT" "$SNAPS"
 gcc -O2 -static -o "$OUT/snapmem" bench/src/snapmem.c || exit 2
 
 now() { date +%s.%N; }
@@ -29,7 +31,7 @@ for mib in ${BENCH_SNAP_SIZES:-100 1024}; do
     for mode in plain zstd; do
         opt=()
         [ $mode = plain ] && opt=(--snapshot-plain)
-        snap=$OUT/m$mib.$mode.snap
+        snap=$SNAPS/m$mib.$mode.snap
         "$HEXVM" "${opt[@]}" --snapshot-at "$at" "$snap" --snapshot-stop "$OUT/snapmem" "$mib" \
             >/dev/null 2>"$OUT/take.err" || { cat "$OUT/take.err"; exit 1; }
         read -r bytes secs < <(sed -n 's/.*instructions, \([0-9]*\) bytes in \([0-9.]*\) s.*/\1 \2/p' "$OUT/take.err")
