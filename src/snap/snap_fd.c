@@ -19,7 +19,6 @@
 enum file_kind { K_ROLE = 1, K_HOST_PATH, K_PIPE, K_REOPEN, K_EVENTFD, K_DROPPED, K_TIMERFD, K_SIGNALFD,
 		K_EPOLL };
 
-#define FILES_MAX (1u << 24)
 
 /* Kinds written by their state. */
 static int held_by_state(const struct file *f)
