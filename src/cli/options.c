@@ -131,7 +131,6 @@ static int snapshot_option(struct cli *cli, int argc, char **argv, int *k)
 	} else {
 		return 0;
 	}
-	cli->snapshots = 1;
 	return 1;
 }
 

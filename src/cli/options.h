@@ -14,7 +14,6 @@ struct cli {
 	int overlay;		/* --overlay: changes go to memory, never the host */
 	const char *export_dir; /* --export: where the overlay's changes are written at exit */
 	struct snap_config snap; /* --snapshot-* */
-	int snapshots;		 /* any --snapshot-* given */
 	int allow_changed;	 /* restore: --allow-changed-files */
 	const char *restore;	 /* `hexvm restore FILE` */
 	const char *info;	 /* `hexvm snapshot info FILE` */

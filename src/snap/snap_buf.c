@@ -37,9 +37,24 @@ void sb_bytes(struct snap_buf *b, const void *p, size_t n)
 
 void sb_u8(struct snap_buf *b, uint8_t v) { sb_bytes(b, &v, 1); }
 
+void snap_put_le(uint8_t *at, uint64_t v, int n)
+{
+	for (int k = 0; k < n; k++)
+		at[k] = (uint8_t)(v >> (8 * k));
+}
+
+uint64_t snap_get_le(const uint8_t *at, int n)
+{
+	uint64_t v = 0;
+	for (int k = n - 1; k >= 0; k--)
+		v = v << 8 | at[k];
+	return v;
+}
+
 void sb_u32(struct snap_buf *b, uint32_t v)
 {
-	uint8_t e[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+	uint8_t e[4];
+	snap_put_le(e, v, 4);
 	sb_bytes(b, e, 4);
 }
 
@@ -109,9 +124,7 @@ uint8_t sr_u8(struct snap_rd *r)
 uint32_t sr_u32(struct snap_rd *r)
 {
 	const uint8_t *e = sr_view(r, 4);
-	if (!e)
-		return 0;
-	return (uint32_t)e[0] | (uint32_t)e[1] << 8 | (uint32_t)e[2] << 16 | (uint32_t)e[3] << 24;
+	return e ? (uint32_t)snap_get_le(e, 4) : 0;
 }
 
 uint64_t sr_u64(struct snap_rd *r)

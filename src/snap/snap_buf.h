@@ -14,6 +14,10 @@ struct snap_buf {
 	int oom; /* an allocation failed: the contents are incomplete */
 };
 
+/* n little-endian bytes of v at `at`, and back. */
+void snap_put_le(uint8_t *at, uint64_t v, int n);
+uint64_t snap_get_le(const uint8_t *at, int n);
+
 void sb_bytes(struct snap_buf *b, const void *p, size_t n);
 void sb_u8(struct snap_buf *b, uint8_t v);
 void sb_u32(struct snap_buf *b, uint32_t v);

@@ -5,15 +5,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* The first reason only: later ones follow from it. */
+static void record(int *failed, char *msg, size_t size, const char *fmt, va_list ap)
+{
+	if (!*failed)
+		vsnprintf(msg, size, fmt, ap);
+	*failed = 1;
+}
+
 void snap_save_fail(struct snap_save *s, const char *fmt, ...)
 {
-	if (s->failed)
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(s->msg, sizeof s->msg, fmt, ap);
+	record(&s->failed, s->msg, sizeof s->msg, fmt, ap);
 	va_end(ap);
-	s->failed = 1;
 }
 
 int snap_emit(struct snap_save *s, const char *tag, struct snap_buf *b)
@@ -58,13 +63,10 @@ void vec_free(struct snap_vec *v)
 
 void snap_load_fail(struct snap_load *l, const char *fmt, ...)
 {
-	if (l->failed)
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(l->msg, sizeof l->msg, fmt, ap);
+	record(&l->failed, l->msg, sizeof l->msg, fmt, ap);
 	va_end(ap);
-	l->failed = 1;
 }
 
 int snap_check(struct snap_load *l, struct snap_rd *r, const char *what)

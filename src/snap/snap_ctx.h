@@ -19,7 +19,7 @@ struct task;
 struct snap_save {
 	struct vm *vm;
 	struct snap_writer *w;
-	struct snap_ids mms, fdtables, files, pipes, tasks;
+	struct snap_ids mms, fdtables, files, pipes;
 	uint64_t shm_ino[256]; /* shared anonymous memory, by host inode */
 	uint64_t shm_dev[256];
 	int nshm;

@@ -16,27 +16,27 @@
 #include "kernel/vfs/vfs.h"
 #include "kernel/vm.h"
 
-enum file_kind { K_ROLE = 1, K_HOST_PATH, K_PIPE, K_REOPEN, K_EVENTFD, K_DROPPED, K_TIMERFD, K_SIGNALFD,
-		K_EPOLL };
 
 
-/* Kinds written by their state. */
-static int held_by_state(const struct file *f)
+/* What a snapshot makes of f (enum file_kind), or 0: a kind it cannot hold.
+ * Files hexvm serves itself are told apart by their ops' name. */
+static int kind_of(const struct file *f)
 {
-	static const char *const kinds[] = {"pipe", "eventfd", "timerfd", "signalfd", "epoll"};
-	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
-		if (f->ops->name && !strcmp(f->ops->name, kinds[k]))
-			return 1;
-	return 0;
-}
-
-/* Kinds that open again by path, from the state their filesystem holds. */
-static int reopens_by_path(const struct file *f)
-{
-	static const char *const kinds[] = {"memfs", "overlay", "devfs", "synth"};
-	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
-		if (!strcmp(f->ops->name, kinds[k]))
-			return f->path && f->path[0] == '/';
+	static const struct {
+		const char *name;
+		int kind;
+	} by_name[] = {{"pipe", K_PIPE},	   {"eventfd", K_EVENTFD}, {"timerfd", K_TIMERFD},
+		       {"signalfd", K_SIGNALFD}, {"epoll", K_EPOLL},	   {"memfs", K_REOPEN},
+		       {"overlay", K_REOPEN},	   {"devfs", K_REOPEN},	   {"synth", K_REOPEN}};
+	if (f->is_socket)
+		return K_DROPPED;
+	if (!f->ops)
+		return f->host_role ? K_ROLE : K_HOST_PATH;
+	for (size_t k = 0; f->ops->name && k < sizeof by_name / sizeof by_name[0]; k++)
+		if (!strcmp(f->ops->name, by_name[k].name))
+			return by_name[k].kind != K_REOPEN || (f->path && f->path[0] == '/')
+				       ? by_name[k].kind
+				       : 0;
 	return 0;
 }
 
@@ -53,7 +53,7 @@ void snap_number_fdtable(struct snap_save *s, struct fdtable *fdt, int pid)
 		if (f->is_socket && !s->drop_sockets)
 			snap_save_fail(s, "pid %d fd %d is a host socket, which cannot be restored "
 					  "(--snapshot-drop-sockets leaves it out)", pid, fd);
-		else if (f->ops && !held_by_state(f) && !(f->ops->name && reopens_by_path(f)))
+		else if (!kind_of(f))
 			snap_save_fail(s, "pid %d fd %d (%s) is a kind of file snapshots do not "
 					  "hold yet", pid, fd, f->ops->name ? f->ops->name : "?");
 		ids_get(&s->files, f, NULL);
@@ -102,51 +102,48 @@ static void put_host_file(struct snap_save *s, struct snap_buf *b, const struct 
 {
 	struct stat st;
 	uint64_t size = 0, hash = 0;
-	if (f->host_role) {
-		sb_u8(b, K_ROLE);
-		sb_u32(b, (uint32_t)f->host_role);
-		return;
-	}
 	if (fstat(f->host_fd, &st) || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) || !f->path ||
 	    f->path[0] != '/' || host_identity(f->host_fd, &size, &hash)) {
 		snap_save_fail(s, "a host descriptor (%s) that is neither a file nor a directory "
 				  "cannot be held by a snapshot", f->path ? f->path : "?");
 		return;
 	}
-	sb_u8(b, K_HOST_PATH);
 	sb_u64(b, (uint64_t)lseek(f->host_fd, 0, SEEK_CUR));
 	sb_u64(b, size);
 	sb_u64(b, hash);
 }
 
-/* timerfds and signalfds: their words; 0 when f is neither. */
-static int put_timer_kinds(struct snap_buf *b, const struct file *f)
+static void put_timerfd(struct snap_buf *b, const struct file *f)
 {
-	int64_t tw[TIMERFD_WORDS];
-	uint64_t sw[SIGNALFD_WORDS];
-	if (!timerfd_state(f, tw)) {
-		sb_u8(b, K_TIMERFD);
-		for (int k = 0; k < TIMERFD_WORDS; k++)
-			sb_i64(b, tw[k]);
-		return 1;
-	}
-	if (!signalfd_state(f, sw)) {
-		sb_u8(b, K_SIGNALFD);
-		for (int k = 0; k < SIGNALFD_WORDS; k++)
-			sb_u64(b, sw[k]);
-		return 1;
-	}
-	return 0;
+	int64_t w[TIMERFD_WORDS];
+	timerfd_state(f, w);
+	for (int k = 0; k < TIMERFD_WORDS; k++)
+		sb_i64(b, w[k]);
+}
+
+static void put_signalfd(struct snap_buf *b, const struct file *f)
+{
+	uint64_t w[SIGNALFD_WORDS];
+	signalfd_state(f, w);
+	for (int k = 0; k < SIGNALFD_WORDS; k++)
+		sb_u64(b, w[k]);
+}
+
+static void put_eventfd(struct snap_buf *b, const struct file *f)
+{
+	uint64_t count, ino;
+	int sem;
+	eventfd_state(f, &count, &sem, &ino);
+	sb_u64(b, count);
+	sb_u32(b, (uint32_t)sem);
+	sb_u64(b, ino);
 }
 
 /* An epoll instance: its interest list, each entry's description by id (0:
  * one no descriptor table holds, which can never be reported again). */
-static int put_epoll(struct snap_save *s, struct snap_buf *b, const struct file *f)
+static void put_epoll(struct snap_save *s, struct snap_buf *b, const struct file *f)
 {
 	int n = epoll_entries(f);
-	if (n < 0)
-		return 0;
-	sb_u8(b, K_EPOLL);
 	sb_i32(b, n);
 	for (int k = 0; k < n; k++) {
 		struct epoll_entry_image e;
@@ -157,32 +154,39 @@ static int put_epoll(struct snap_save *s, struct snap_buf *b, const struct file 
 		sb_u64(b, e.data);
 		sb_i32(b, e.disabled);
 	}
-	return 1;
 }
 
 static void put_file(struct snap_save *s, struct snap_buf *b, const struct file *f)
 {
-	uint64_t count, ino;
-	int sem;
+	int kind = kind_of(f);
 	sb_i32(b, f->flags);
 	sb_str(b, f->path);
-	if (f->is_socket) {
-		sb_u8(b, K_DROPPED);
-	} else if (!f->ops) {
+	sb_u8(b, (uint8_t)kind);
+	switch (kind) {
+	case K_ROLE:
+		sb_u32(b, (uint32_t)f->host_role);
+		break;
+	case K_HOST_PATH:
 		put_host_file(s, b, f);
-	} else if (pipe_of_file(f)) {
-		sb_u8(b, K_PIPE);
+		break;
+	case K_PIPE:
 		sb_u32(b, ids_find(&s->pipes, pipe_of_file(f)));
-	} else if (put_timer_kinds(b, f) || put_epoll(s, b, f)) {
-		return;
-	} else if (!eventfd_state(f, &count, &sem, &ino)) {
-		sb_u8(b, K_EVENTFD);
-		sb_u64(b, count);
-		sb_u32(b, (uint32_t)sem);
-		sb_u64(b, ino);
-	} else {
-		sb_u8(b, K_REOPEN);
+		break;
+	case K_REOPEN:
 		sb_u64(b, f->pos);
+		break;
+	case K_EVENTFD:
+		put_eventfd(b, f);
+		break;
+	case K_TIMERFD:
+		put_timerfd(b, f);
+		break;
+	case K_SIGNALFD:
+		put_signalfd(b, f);
+		break;
+	case K_EPOLL:
+		put_epoll(s, b, f);
+		break;
 	}
 }
 

@@ -10,6 +10,19 @@
 
 struct fdtable;
 
+/* How a FILE record holds a description (docs/snapshot-format.md). */
+enum file_kind {
+	K_ROLE = 1,  /* a host descriptor hexvm was given: by role */
+	K_HOST_PATH, /* a host file or directory: path, offset, identity */
+	K_PIPE,
+	K_REOPEN, /* a file hexvm serves: opened again by path */
+	K_EVENTFD,
+	K_DROPPED, /* a host socket left out */
+	K_TIMERFD,
+	K_SIGNALFD,
+	K_EPOLL,
+};
+
 /* Numbers fdt's files (and their pipes) in s; to be called for every
  * table before snap_save_files. */
 void snap_number_fdtable(struct snap_save *s, struct fdtable *fdt, int pid);

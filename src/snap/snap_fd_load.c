@@ -15,8 +15,6 @@
 #include "kernel/vm.h"
 #include "snap/snap_fd.h"
 
-enum file_kind { K_ROLE = 1, K_HOST_PATH, K_PIPE, K_REOPEN, K_EVENTFD, K_DROPPED, K_TIMERFD, K_SIGNALFD,
-		K_EPOLL };
 
 #define FILES_MAX  (1u << 24)
 

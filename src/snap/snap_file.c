@@ -63,18 +63,11 @@ static int zstd_push(struct snap_writer *w, const void *p, size_t n, ZSTD_EndDir
 
 static int body_write(struct snap_writer *w, const void *p, size_t n)
 {
-	w->raw_bytes += n;
 #ifdef HAVE_ZSTD
 	if (w->zstd)
 		return zstd_push(w, p, n, ZSTD_e_continue);
 #endif
 	return write_all(w, p, n);
-}
-
-static void put_le(uint8_t *at, uint64_t v, int n)
-{
-	for (int k = 0; k < n; k++)
-		at[k] = (uint8_t)(v >> (8 * k));
 }
 
 static int start_compression(struct snap_writer *w)
@@ -119,9 +112,9 @@ int snapw_open(struct snap_writer *w, const char *path, int compress)
 		return -1;
 	uint8_t h[HEADER_LEN];
 	memcpy(h, snap_magic, SNAP_MAGIC_LEN);
-	put_le(h + SNAP_MAGIC_LEN, SNAP_VERSION, 4);
-	put_le(h + SNAP_MAGIC_LEN + 4, w->flags, 4);
-	put_le(h + SNAP_MAGIC_LEN + 8, snap_hash(h, SNAP_MAGIC_LEN + 8), 8);
+	snap_put_le(h + SNAP_MAGIC_LEN, SNAP_VERSION, 4);
+	snap_put_le(h + SNAP_MAGIC_LEN + 4, w->flags, 4);
+	snap_put_le(h + SNAP_MAGIC_LEN + 8, snap_hash(h, SNAP_MAGIC_LEN + 8), 8);
 	return write_all(w, h, sizeof h);
 }
 
@@ -180,14 +173,13 @@ int snapw_section_iov(struct snap_writer *w, const char *tag, const struct iovec
 	}
 	uint8_t h[SECTION_HEADER] = {0};
 	memcpy(h, tag, 4);
-	put_le(h + 8, len, 8);
-	put_le(h + 16, snap_hash_final(&hs), 8);
+	snap_put_le(h + 8, len, 8);
+	snap_put_le(h + 16, snap_hash_final(&hs), 8);
 	if (body_write(w, h, sizeof h))
 		return -1;
 	if (!len)
 		return 0;
 	if (!w->zstd) {
-		w->raw_bytes += len;
 		return write_pieces(w, iov, n);
 	}
 	for (int k = 0; k < n; k++)

@@ -26,7 +26,7 @@ struct snap_writer {
 	void *zstd; /* ZSTD_CCtx when compressing */
 	uint8_t *zbuf;
 	size_t zbuf_size;
-	uint64_t raw_bytes, file_bytes;
+	uint64_t file_bytes;
 	int failed;
 	char msg[256];
 };

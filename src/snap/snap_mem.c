@@ -16,6 +16,8 @@
 #define SCAN_PAGES 512
 #define VMAS_MAX   (1u << 20)
 
+/* The shared memory object behind fd, numbered and written (SHMM: id,
+ * size, bytes) the first time an address space maps it. */
 static int shm_id(struct snap_save *s, int fd)
 {
 	struct stat st;
@@ -24,23 +26,22 @@ static int shm_id(struct snap_save *s, int fd)
 	for (int k = 0; k < s->nshm; k++)
 		if (s->shm_ino[k] == (uint64_t)st.st_ino && s->shm_dev[k] == (uint64_t)st.st_dev)
 			return k + 1;
-	if (s->nshm == 256)
+	size_t size = (size_t)st.st_size;
+	uint8_t head[12], *data = malloc(size ? size : 1);
+	if (s->nshm == 256 || !data || pread(fd, data, size, 0) != (ssize_t)size) {
+		free(data);
 		return -1;
+	}
 	s->shm_ino[s->nshm] = (uint64_t)st.st_ino;
 	s->shm_dev[s->nshm] = (uint64_t)st.st_dev;
-	struct snap_buf b = {0};
-	sb_u32(&b, (uint32_t)s->nshm + 1);
-	sb_u64(&b, (uint64_t)st.st_size);
-	size_t at = b.len;
-	sb_bytes(&b, NULL, 0);
-	if (!b.oom && (b.data = realloc(b.data, at + (size_t)st.st_size)) != NULL) {
-		b.cap = b.len = at + (size_t)st.st_size;
-		if (pread(fd, b.data + at, (size_t)st.st_size, 0) != st.st_size)
-			b.oom = 1;
-	}
 	s->nshm++;
-	int rc = snap_emit(s, "SHMM", &b);
-	sb_free(&b);
+	snap_put_le(head, (uint64_t)s->nshm, 4);
+	snap_put_le(head + 4, size, 8);
+	struct iovec iov[2] = {{head, sizeof head}, {data, size}};
+	int rc = snapw_section_iov(s->w, "SHMM", iov, 2);
+	free(data);
+	if (rc)
+		snap_save_fail(s, "%s", s->w->msg);
 	return rc ? -1 : s->nshm;
 }
 
@@ -101,12 +102,6 @@ struct page_batch {
 	size_t bytes;
 };
 
-static void put_le64(uint8_t *at, uint64_t v)
-{
-	for (int k = 0; k < 8; k++)
-		at[k] = (uint8_t)(v >> (8 * k));
-}
-
 static int flush_batch(struct snap_save *s, struct page_batch *pb)
 {
 	if (!pb->runs)
@@ -125,8 +120,8 @@ static int add_run(struct snap_save *s, struct page_batch *pb, const struct mm *
 	if (!npages)
 		return 0;
 	int k = pb->runs++;
-	put_le64(pb->heads[k], start);
-	put_le64(pb->heads[k] + 8, npages);
+	snap_put_le(pb->heads[k], start, 8);
+	snap_put_le(pb->heads[k] + 8, npages, 8);
 	pb->iov[0] = (struct iovec){pb->id, 4};
 	pb->iov[1 + 2 * k] = (struct iovec){pb->heads[k], 16};
 	pb->iov[2 + 2 * k] = (struct iovec){mm->base + start, (size_t)(npages * PAGE_SIZE_G)};
@@ -192,8 +187,7 @@ int snap_save_mm(struct snap_save *s, struct mm *mm)
 		snap_save_fail(s, "out of memory");
 		return -1;
 	}
-	for (int k = 0; k < 4; k++)
-		pb->id[k] = (uint8_t)(id >> (8 * k));
+	snap_put_le(pb->id, id, 4);
 	for (const struct vma *v = mm->vmas; v && !s->failed; v = v->next)
 		if (put_pages(s, pb, mm, v, no_swap))
 			snap_save_fail(s, "cannot read guest memory at 0x%llx: %s",

@@ -17,14 +17,6 @@
 #define SECTION_HEADER 24
 #define SECTIONS_MAX   (1u << 24)
 
-static uint64_t get_le(const uint8_t *at, int n)
-{
-	uint64_t v = 0;
-	for (int k = n - 1; k >= 0; k--)
-		v = v << 8 | at[k];
-	return v;
-}
-
 /* All of fd into a malloc'd buffer. */
 static int slurp(int fd, uint8_t **out, size_t *len)
 {
@@ -142,14 +134,14 @@ static int check_header(struct snap_image *img, const uint8_t *h, size_t n, char
 		return -1;
 	}
 	/* the version first: another version's header may be laid out otherwise */
-	img->version = (uint32_t)get_le(h + SNAP_MAGIC_LEN, 4);
-	img->flags = (uint32_t)get_le(h + SNAP_MAGIC_LEN + 4, 4);
+	img->version = (uint32_t)snap_get_le(h + SNAP_MAGIC_LEN, 4);
+	img->flags = (uint32_t)snap_get_le(h + SNAP_MAGIC_LEN + 4, 4);
 	if (img->version != SNAP_VERSION) {
 		snprintf(msg, size, "snapshot format version %u; this hexvm reads version %u",
 			 img->version, SNAP_VERSION);
 		return -1;
 	}
-	if (get_le(h + SNAP_MAGIC_LEN + 8, 8) != snap_hash(h, SNAP_MAGIC_LEN + 8)) {
+	if (snap_get_le(h + SNAP_MAGIC_LEN + 8, 8) != snap_hash(h, SNAP_MAGIC_LEN + 8)) {
 		snprintf(msg, size, "corrupt header (checksum mismatch)");
 		return -1;
 	}
@@ -187,13 +179,13 @@ static int split_sections(struct snap_image *img, char *msg, size_t size)
 			return -1;
 		}
 		const uint8_t *h = img->body + at;
-		uint64_t len = get_le(h + 8, 8);
+		uint64_t len = snap_get_le(h + 8, 8);
 		if (len > img->body_len - at - SECTION_HEADER) {
 			snprintf(msg, size, "truncated: section %.4s (at body offset %zu) ends past "
 					    "the end of the snapshot", (const char *)h, at);
 			return -1;
 		}
-		if (get_le(h + 16, 8) != snap_hash(h + SECTION_HEADER, len)) {
+		if (snap_get_le(h + 16, 8) != snap_hash(h + SECTION_HEADER, len)) {
 			snprintf(msg, size, "corrupt section %.4s at body offset %zu (checksum "
 					    "mismatch)", (const char *)h, at);
 			return -1;

@@ -75,7 +75,6 @@ int snap_take(struct vm *vm, const char *path, uint64_t *bytes, char *msg, size_
 	ids_free(&s.fdtables);
 	ids_free(&s.files);
 	ids_free(&s.pipes);
-	ids_free(&s.tasks);
 	if (s.failed)
 		snprintf(msg, size, "cannot snapshot: %s", s.msg);
 	return s.failed ? -1 : 0;
