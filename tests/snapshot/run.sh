@@ -187,7 +187,7 @@ exit_case() {
 }
 
 plain_case() {
-    local name=snapshot.plain out=$OUT/plain
+    local name=snapshot.plain out=$OUT/plain total
     mkdir -p "$out"
     fresh_work "$out"
     total=$(total_insns "$out" "$OUT/threads.x64")
