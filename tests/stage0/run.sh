@@ -58,39 +58,55 @@ clean_outputs() {
     done
 }
 
-# check_answers TREE ARCH REPORT: natively `sha256sum -c ARCH.answers` in TREE, output to
-# REPORT. Sets ANSWERS_OK and ANSWERS_ALL (line counts); true when every line is OK.
+# check_answers DIR ANSWERS REPORT: natively `sha256sum -c ANSWERS` (a path) in DIR, output
+# to REPORT. Sets ANSWERS_OK and ANSWERS_ALL (line counts); true when every line is OK.
 check_answers() {
-    local tree=$1 arch=$2 report=$3
-    (cd "$tree" && sha256sum -c "$arch.answers") >"$report" 2>&1
-    ANSWERS_ALL=$(grep -c . "$tree/$arch.answers")
+    local dir=$1 answers=$2 report=$3
+    (cd "$dir" && sha256sum -c "$answers") >"$report" 2>&1
+    ANSWERS_ALL=$(grep -c . "$answers")
     ANSWERS_OK=$(grep -c ': OK$' "$report")
     [ "$ANSWERS_ALL" -gt 0 ] && [ "$ANSWERS_OK" -eq "$ANSWERS_ALL" ]
+}
+
+# fresh_tree NAME ARCH TREE: a copy of $STAGE0_POSIX at TREE with ARCH's outputs emptied;
+# false (NAME failed) when it cannot be made or is no stage0-posix tree.
+fresh_tree() {
+    local name=$1 arch=$2 tree=$3
+    mkdir -p "$(dirname "$tree")"
+    if ! cp -a "$STAGE0_POSIX/." "$tree" 2>"$tree.copy.err"; then
+        result_fail "$name" "cannot copy $STAGE0_POSIX" "$tree.copy.err"
+        return 1
+    fi
+    if [ ! -f "$tree/$(seed_of "$arch")" ] || [ ! -f "$tree/$arch.answers" ]; then
+        result_fail "$name" "STAGE0_POSIX has no $(seed_of "$arch") or $arch.answers (not a stage0-posix tree with its submodules?)"
+        return 1
+    fi
+    clean_outputs "$tree" "$arch"
+}
+
+# seed_of ARCH: the seed that starts ARCH's bootstrap, relative to the tree.
+seed_of() { echo "./bootstrap-seeds/POSIX/$(seed_arch "$1")/kaem-optional-seed"; }
+
+# run_in TREE LOG HEXVM-ARGS...: hexvm from TREE's root with stdin /dev/null, a minimal
+# environment and the time limit; stdout and stderr to LOG.out and LOG.err. Its status.
+run_in() {
+    local tree=$1 log=$2
+    shift 2
+    (cd "$tree" && exec env -i PATH=/usr/bin:/bin HOME=/nonexistent LANG=C LC_ALL=C \
+        timeout -k 10 "$TIMEOUT" "$HEXVM" "$@") </dev/null >"$log.out" 2>"$log.err"
 }
 
 # bootstrap_case NAME ARCH: one bootstrap under hexvm in a fresh copy of the tree, then the
 # native answers check. Files stay in tests/out/stage0/ARCH/ (removed on the next run).
 bootstrap_case() {
-    local name=$1 arch=$2 dir=$OUT/$2 seed rc start secs
-    seed=./bootstrap-seeds/POSIX/$(seed_arch "$arch")/kaem-optional-seed
+    local name=$1 arch=$2 dir=$OUT/$2 rc start secs
     rm -rf "$dir"
-    mkdir -p "$dir"
-    if ! cp -a "$STAGE0_POSIX/." "$dir/tree" 2>"$dir/copy.err"; then
-        result_fail "$name" "cannot copy $STAGE0_POSIX" "$dir/copy.err"
-        return
-    fi
-    if [ ! -f "$dir/tree/$seed" ] || [ ! -f "$dir/tree/$arch.answers" ]; then
-        result_fail "$name" "STAGE0_POSIX has no $seed or $arch.answers (not a stage0-posix tree with its submodules?)"
-        return
-    fi
-    clean_outputs "$dir/tree" "$arch"
+    fresh_tree "$name" "$arch" "$dir/tree" || return
     start=$(date +%s)
-    (cd "$dir/tree" && exec env -i PATH=/usr/bin:/bin HOME=/nonexistent LANG=C LC_ALL=C \
-        timeout -k 10 "$TIMEOUT" "$HEXVM" "$seed") \
-        </dev/null >"$dir/hexvm.out" 2>"$dir/hexvm.err"
+    run_in "$dir/tree" "$dir/hexvm" "$(seed_of "$arch")"
     rc=$?
     secs=$(($(date +%s) - start))
-    check_answers "$dir/tree" "$arch" "$dir/answers.txt"
+    check_answers "$dir/tree" "$dir/tree/$arch.answers" "$dir/answers.txt"
     local answers_ok=$?
     if [ "$rc" -eq 0 ] && [ "$answers_ok" -eq 0 ]; then
         result_pass "$name"
@@ -125,32 +141,21 @@ fingerprint() {
 # that must stay byte-identical (every write goes to the overlay); the artifacts must then
 # be in DIR, at the tree's path, and pass the answers there.
 overlay_case() {
-    local name=$1 arch=$2 dir=$OUT/$2.overlay seed rc start secs
-    seed=./bootstrap-seeds/POSIX/$(seed_arch "$arch")/kaem-optional-seed
+    local name=$1 arch=$2 dir=$OUT/$2.overlay rc start secs
     rm -rf "$dir"
-    mkdir -p "$dir"
-    if ! cp -a "$STAGE0_POSIX/." "$dir/tree" 2>"$dir/copy.err"; then
-        result_fail "$name" "cannot copy $STAGE0_POSIX" "$dir/copy.err"
-        return
-    fi
-    clean_outputs "$dir/tree" "$arch"
+    fresh_tree "$name" "$arch" "$dir/tree" || return
     fingerprint "$dir/tree" >"$dir/before.txt"
     start=$(date +%s)
-    (cd "$dir/tree" && exec env -i PATH=/usr/bin:/bin HOME=/nonexistent LANG=C LC_ALL=C \
-        timeout -k 10 "$TIMEOUT" "$HEXVM" --overlay --export "$dir/export" "$seed") \
-        </dev/null >"$dir/hexvm.out" 2>"$dir/hexvm.err"
+    run_in "$dir/tree" "$dir/hexvm" --overlay --export "$dir/export" "$(seed_of "$arch")"
     rc=$?
     secs=$(($(date +%s) - start))
     fingerprint "$dir/tree" >"$dir/after.txt"
     local exported=$dir/export$(cd "$dir/tree" && pwd) answers_ok=1
+    cp "$dir/tree/$arch.answers" "$dir/answers.list"
     if [ -d "$exported" ]; then
-        cp "$dir/tree/$arch.answers" "$dir/answers.list"
-        (cd "$exported" && sha256sum -c "$dir/answers.list") >"$dir/answers.txt" 2>&1
-        ANSWERS_ALL=$(grep -c . "$dir/answers.list")
-        ANSWERS_OK=$(grep -c ': OK$' "$dir/answers.txt")
-        [ "$ANSWERS_OK" -eq "$ANSWERS_ALL" ] && answers_ok=0
+        check_answers "$exported" "$dir/answers.list" "$dir/answers.txt" && answers_ok=0
     else
-        ANSWERS_OK=0 ANSWERS_ALL=$(grep -c . "$dir/tree/$arch.answers")
+        ANSWERS_OK=0 ANSWERS_ALL=$(grep -c . "$dir/answers.list")
         echo "nothing exported at $exported" >"$dir/answers.txt"
     fi
     if [ "$rc" -eq 0 ] && [ "$answers_ok" -eq 0 ] && cmp -s "$dir/before.txt" "$dir/after.txt"; then
@@ -170,21 +175,14 @@ overlay_case() {
 
 # snapshot_case NAME ARCH OVERLAY(0/1): see the header. Files in tests/out/stage0/NAME/.
 snapshot_case() {
-    local name=$1 arch=$2 overlay=$3 dir=$OUT/$1 seed rc start secs tree_a opts=()
-    seed=./bootstrap-seeds/POSIX/$(seed_arch "$arch")/kaem-optional-seed
+    local name=$1 arch=$2 overlay=$3 dir=$OUT/$1 rc start secs tree_a opts=()
     [ "$overlay" = 1 ] && opts=(--overlay)
     rm -rf "$dir"
-    mkdir -p "$dir/a"
-    if ! cp -a "$STAGE0_POSIX/." "$dir/a/tree" 2>"$dir/copy.err"; then
-        result_fail "$name" "cannot copy $STAGE0_POSIX" "$dir/copy.err"
-        return
-    fi
-    clean_outputs "$dir/a/tree" "$arch"
+    fresh_tree "$name" "$arch" "$dir/a/tree" || return
     tree_a=$(cd "$dir/a/tree" && pwd)
     start=$(date +%s)
-    (cd "$tree_a" && exec env -i PATH=/usr/bin:/bin HOME=/nonexistent LANG=C LC_ALL=C \
-        timeout -k 10 "$TIMEOUT" "$HEXVM" "${opts[@]}" --snapshot-at "$SNAP_AT" "$dir/machine.snap" \
-        --snapshot-stop "$seed") </dev/null >"$dir/first.out" 2>"$dir/first.err"
+    run_in "$tree_a" "$dir/first" "${opts[@]}" --snapshot-at "$SNAP_AT" "$dir/machine.snap" \
+        --snapshot-stop "$(seed_of "$arch")"
     rc=$?
     "$HEXVM" snapshot info "$dir/machine.snap" >"$dir/info.txt" 2>&1
     if [ $rc -ne 0 ] || ! grep -q "^process .*/artifact/cc_" "$dir/info.txt"; then
@@ -196,9 +194,7 @@ snapshot_case() {
     cp -a "$tree_a" "$dir/b$tree_a" && rm -rf "$dir/a"
     fingerprint "$dir/b$tree_a" >"$dir/before.txt"
     [ "$overlay" = 1 ] && opts+=(--export "$dir/export")
-    (cd "$dir/b$tree_a" && exec env -i PATH=/usr/bin:/bin HOME=/nonexistent LANG=C LC_ALL=C \
-        timeout -k 10 "$TIMEOUT" "$HEXVM" --root "$dir/b" "${opts[@]}" restore "$dir/machine.snap") \
-        </dev/null >"$dir/second.out" 2>"$dir/second.err"
+    run_in "$dir/b$tree_a" "$dir/second" --root "$dir/b" "${opts[@]}" restore "$dir/machine.snap"
     rc=$?
     secs=$(($(date +%s) - start))
     local checked=$dir/b$tree_a unchanged=1
@@ -207,9 +203,7 @@ snapshot_case() {
         fingerprint "$dir/b$tree_a" | cmp -s - "$dir/before.txt" || unchanged=0
     fi
     cp "$dir/b$tree_a/$arch.answers" "$dir/answers.list"
-    (cd "$checked" 2>/dev/null && sha256sum -c "$dir/answers.list") >"$dir/answers.txt" 2>&1
-    ANSWERS_ALL=$(grep -c . "$dir/answers.list")
-    ANSWERS_OK=$(grep -c ': OK$' "$dir/answers.txt")
+    check_answers "$checked" "$dir/answers.list" "$dir/answers.txt"
     if [ $rc -eq 0 ] && [ "$ANSWERS_OK" -eq "$ANSWERS_ALL" ] && [ $unchanged = 1 ]; then
         result_pass "$name"
         echo "    $ANSWERS_OK/$ANSWERS_ALL OK after a restore in another directory, $secs s in all" \
