@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jit/jit.h"
+
 #define HEXVM_VERSION "0.1.0"
 #define DEFAULT_EPOCH 1893456000 /* 2030-01-01T00:00:00Z: later than any file */
 
@@ -31,6 +33,8 @@ static void usage(FILE *out)
 		"  --log FILE       write traces, statistics and fault reports to FILE\n"
 		"                   instead of stderr\n"
 		"  --realtime       clocks follow the host instead of the virtual clock\n"
+		"  --engine interp|jit  run guest code in the interpreter, or translate it\n"
+		"                   to host code (jit, the default on x86-64 hosts)\n"
 		"  --epoch SECONDS  virtual wall-clock time at start (default %d)\n"
 		"  --seed N         seed for the guest's random numbers (default 0)\n"
 		"  --root DIR       show host directory DIR as the guest's / (default: /);\n"
@@ -71,7 +75,8 @@ static void usage(FILE *out)
 static void version(void)
 {
 	printf("hexvm %s\n", HEXVM_VERSION);
-	printf("engines: interpreter\n");
+	printf("engines: interpreter%s\n",
+	       jit_available() ? ", translator (x86-64 host code; the default)" : "");
 	printf("guests: i386, x86-64 (static ELF, #! scripts)\n");
 #ifdef HAVE_ZSTD
 	printf("zstd: detected (snapshots are compressed)\n");
@@ -186,6 +191,9 @@ int cli_parse(int argc, char **argv, struct cli *cli, int *status)
 		} else if (!strcmp(a, "--trace-disasm") && k + 1 < argc &&
 			   (!strcmp(argv[k + 1], "hexvm") || !strcmp(argv[k + 1], "capstone"))) {
 			cli->vm.trace_builtin = !strcmp(argv[++k], "hexvm");
+		} else if (!strcmp(a, "--engine") && k + 1 < argc &&
+			   (!strcmp(argv[k + 1], "interp") || !strcmp(argv[k + 1], "jit"))) {
+			cli->vm.interp_only = !strcmp(argv[++k], "interp");
 		} else if (!strcmp(a, "--realtime")) {
 			cli->vm.realtime = 1;
 		} else if (!strcmp(a, "--log") && k + 1 < argc) {

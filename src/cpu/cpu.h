@@ -158,6 +158,9 @@ struct cpu {
 	sigjmp_buf fault_jmp;
 	const struct insn *cur;	     /* instruction being executed, NULL between blocks */
 	const struct insn *stale_at; /* first instruction of the block that was rewritten */
+	uint8_t jit_stale;	     /* translated code: the running block was rewritten */
+	uint8_t use_jit;	     /* run translated code where the engine allows */
+	uintptr_t fault_host_pc;     /* host address of the fault being raised, if a host fault */
 	struct block *cur_block;
 	int fault_sig, fault_code;
 	int fault_is_trap; /* rip moves past the instruction (INT3, INT n) */

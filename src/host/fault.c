@@ -8,6 +8,7 @@
 #include "host/fault.h"
 
 #include <signal.h>
+#include <ucontext.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,16 +30,31 @@ static void report_host_crash(int sig, void *addr)
 	signal(sig, SIG_DFL);
 }
 
+/* Where the host was when it faulted: translated code needs it to find
+ * the guest instruction. 0 where the host's context is not known here. */
+static uintptr_t host_pc_of(void *ucontext)
+{
+	const ucontext_t *uc = ucontext;
+#if defined(__linux__) && defined(__x86_64__)
+	return (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+#elif defined(__FreeBSD__) && defined(__x86_64__)
+	return (uintptr_t)uc->uc_mcontext.mc_rip;
+#else
+	(void)uc;
+	return 0;
+#endif
+}
+
 static void on_host_fault(int sig, siginfo_t *si, void *ucontext)
 {
 	struct cpu *c = running_cpu;
 	uintptr_t addr = (uintptr_t)si->si_addr;
-	(void)ucontext;
 	if (c && c->task_mm) {
 		const struct mm *mm = c->task_mm;
 		uintptr_t base = (uintptr_t)mm->base;
 		if (addr >= base && addr - base < mm->reserved) {
 			uint64_t guest = addr - base;
+			c->fault_host_pc = host_pc_of(ucontext);
 			const struct vma *v = guest < mm->limit ? mm_find_vma(mm, guest) : NULL;
 			if (sig == SIGBUS) /* a shared file mapping past the end of its file */
 				cpu_fault(c, SIGBUS, BUS_ADRERR, guest);

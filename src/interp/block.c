@@ -11,6 +11,7 @@
 #include "base/compiler.h"
 #include "cpu/cpu.h"
 #include "decode/decode.h"
+#include "jit/jit.h"
 #include "mem/mm.h"
 
 static unsigned hash_pc(uint64_t pc, unsigned size)
@@ -44,6 +45,7 @@ void block_cache_destroy(struct block_cache *bc)
 	for (unsigned k = 0; k < BLOCK_BUCKETS; k++)
 		free_chain(bc->buckets[k]);
 	free_chain(bc->retired);
+	jit_destroy(bc->jit);
 	for (unsigned k = 0; k < CODE_PAGE_BUCKETS; k++)
 		while (bc->pages[k]) {
 			struct code_page *cp = bc->pages[k];
@@ -201,6 +203,8 @@ static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t p
 	b->end = buf[n - 1].addr + buf[n - 1].len;
 	b->n = n;
 	b->dead = 0;
+	b->jit_code = NULL;
+	b->jit_rec = NULL;
 	b->succ[0] = b->succ[1] = NULL;
 	b->succ_pc[0] = b->succ_pc[1] = ~0ull;
 	b->link_gen = bc->gen;
@@ -229,6 +233,17 @@ struct block *block_get(struct cpu *c, struct block_cache *bc, uint64_t pc)
 	return b;
 }
 
+struct block *block_peek(struct block_cache *bc, uint64_t pc)
+{
+	struct block *b = bc->jump[hash_pc(pc, BLOCK_JUMP_SLOTS)];
+	if (likely(b && b->start == pc))
+		return b;
+	for (b = bc->buckets[hash_pc(pc, BLOCK_BUCKETS)]; b; b = b->hash_next)
+		if (b->start == pc)
+			return b;
+	return NULL;
+}
+
 static void unlink_block(struct block_cache *bc, struct block *b, const struct code_page *except)
 {
 	struct block **pp = &bc->buckets[hash_pc(b->start, BLOCK_BUCKETS)];
@@ -247,6 +262,7 @@ static void unlink_block(struct block_cache *bc, struct block *b, const struct c
 				cp->blocks[k--] = cp->blocks[--cp->nblocks];
 	}
 	b->dead = 1;
+	jit_block_dropped(bc->jit, b);
 	bc->gen++;
 	b->hash_next = bc->retired;
 	bc->retired = b;

@@ -37,6 +37,8 @@ struct block {
 	uint64_t link_gen;
 	unsigned n;
 	int dead; /* dropped from the cache; freed at the next collect */
+	uint8_t *jit_code;	    /* its translation (jit/), or NULL */
+	struct jit_rec *jit_rec;
 	struct insn insns[];
 };
 
@@ -65,6 +67,7 @@ struct block_cache {
 	uint64_t gen;	       /* advances whenever blocks are dropped */
 	unsigned max_insns;    /* per block: BLOCK_MAX_INSNS, or 1 to run step by step */
 	const struct block_breaks *breaks; /* a debugger's, or NULL */
+	struct jit *jit;		   /* translations of these blocks, made on first use */
 	struct block_stats stats;
 };
 
@@ -75,6 +78,8 @@ void block_cache_destroy(struct block_cache *bc);
  * non-executable or unmapped address, or an undefined first instruction,
  * raises the guest fault through cpu_fault. */
 struct block *block_get(struct cpu *c, struct block_cache *bc, uint64_t pc);
+/* The block at `pc` if it is in the cache, without decoding. */
+struct block *block_peek(struct block_cache *bc, uint64_t pc);
 
 /* Makes the instructions after `from` in a dropped block stop the run
  * loop, so that code which rewrote itself resumes in a fresh block. */

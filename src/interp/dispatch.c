@@ -9,6 +9,7 @@
 #include "host/fault.h"
 #include "interp/block.h"
 #include "interp/operand.h"
+#include "jit/jit.h"
 #include "mem/mm.h"
 
 _Noreturn void mem_fault_outside(struct cpu *c, uint64_t a)
@@ -23,8 +24,10 @@ void mem_smc_store(struct cpu *c, uint64_t a, unsigned n)
 {
 	struct mm *mm = c->task_mm;
 	block_cache_invalidate_range(mm->blocks, a, n);
-	if (c->cur && c->cur_block->dead)
+	if (c->cur && c->cur_block->dead) {
 		block_truncate_after(c->cur_block, c->cur); /* leave it after this store */
+		c->jit_stale = 1;
+	}
 }
 
 /* The block that follows `b` at `pc`: from b's links when they are still
@@ -92,7 +95,7 @@ static ALWAYS_INLINE void note_exit(struct cpu *c, uint64_t from)
 }
 
 /* Kept out of cpu_run, whose sigsetjmp would pin its variables to memory. */
-static HOT __attribute__((noinline)) void run_blocks(struct cpu *c, struct block_cache *bc)
+HOT __attribute__((noinline)) void interp_run(struct cpu *c, struct block_cache *bc)
 {
 	c->cur = NULL;
 	struct block *b = block_get(c, bc, c->rip);
@@ -125,6 +128,9 @@ static HOT __attribute__((noinline)) void run_blocks(struct cpu *c, struct block
 /* Puts rip and the instruction count where the fault leaves them. */
 static void settle_fault(struct cpu *c)
 {
+	if (c->fault_host_pc) /* a host fault, maybe in translated code */
+		jit_locate_fault(c, c->fault_host_pc);
+	c->fault_host_pc = 0;
 	const struct insn *i = c->cur;
 	if (!i)
 		return; /* raised while fetching or decoding: rip is the address */
@@ -159,7 +165,10 @@ void cpu_run(struct cpu *c, struct mm *mm, fault_handler_fn *on_fault)
 			}
 			continue;
 		}
-		run_blocks(c, mm->blocks);
+		if (c->use_jit && !c->hooks && mm->blocks->max_insns == BLOCK_MAX_INSNS)
+			jit_run(c, mm->blocks);
+		else
+			interp_run(c, mm->blocks);
 		mxcsr_unload(c);
 		host_fault_leave();
 		return;

@@ -14,4 +14,9 @@ typedef void fault_handler_fn(struct cpu *c);
  * invalidation) or c->stop; the caller decides what comes next. */
 void cpu_run(struct cpu *c, struct mm *mm, fault_handler_fn *on_fault);
 
+struct block_cache;
+/* The interpreter's own loop, for engines that hand it a stretch of code
+ * (called with cpu_run's fault handling in place). */
+void interp_run(struct cpu *c, struct block_cache *bc);
+
 #endif

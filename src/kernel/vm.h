@@ -33,6 +33,7 @@ struct vm_options {
 	uint64_t trace_from; /* --trace-from: instructions (of all tasks) before the trace starts */
 	int trace_pid;	     /* --trace-pid: trace only this process; 0: every one */
 	int trace_builtin;   /* --trace-disasm hexvm: hexvm's own printer even with capstone */
+	int interp_only;     /* --engine interp: never translate */
 };
 
 struct k_sigaction {

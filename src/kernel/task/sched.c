@@ -282,6 +282,7 @@ static void run_slice(struct vm *vm, struct task *t)
 	t->yield = 0;
 	while (t->state == TASK_RUNNABLE && c->icount < end && !t->yield) {
 		c->icount_limit = end;
+		c->use_jit = !vm->opt.interp_only;
 		if (vm->gdb && !gdb_before_run(vm, t))
 			break;
 		if (vm->opt.trace_insns)

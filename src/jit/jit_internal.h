@@ -1,0 +1,126 @@
+/* What the translator's files share: the code buffer and its records, the
+ * translation context, and the template interface. */
+#ifndef HEXVM_JIT_INTERNAL_H
+#define HEXVM_JIT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode/insn.h"
+#include "interp/block.h"
+#include "jit/jit.h"
+#include "jit/x64.h"
+
+/* Where one block's host code is, and where each of its instructions
+ * starts in it (for faults inside translated code). */
+struct jit_rec {
+	uint8_t *code;
+	uint32_t len;
+	struct block *block; /* NULL once the block was dropped */
+	unsigned n;
+	uint16_t off[]; /* n + 1 entries: off[n] is the end of the instructions' code */
+};
+
+/* A patched jump from one block's exit into another block's code, and the
+ * stub it jumped to before (which returns to the run loop). */
+struct jit_link {
+	uint8_t *site, *stub;
+};
+
+typedef uint8_t *jit_enter_fn(struct cpu *c, const uint8_t *code);
+
+struct jit_stats {
+	uint64_t blocks, insns_inline, insns_called, bytes, flushes, links;
+};
+
+struct jit {
+	struct block_cache *bc;
+	uint8_t *buf;
+	size_t size;
+	uint8_t *free;	 /* next unused byte */
+	uint8_t *blocks; /* translated blocks start here, after the fixed routines */
+	jit_enter_fn *enter;
+	const uint8_t *exit_null; /* return NULL to the run loop */
+	const uint8_t *exit_rax;  /* return rax (a patchable exit's site) */
+	struct jit_rec **recs;	  /* by code address */
+	unsigned nrecs, recs_cap;
+	struct jit_link *links;
+	unsigned nlinks, links_cap;
+	struct jt *scratch; /* the translation under way */
+	struct jit_stats stats;
+};
+
+/* jit_code.c */
+struct jit *jit_create(struct block_cache *bc);
+/* Forgets every translation (the buffer is full). */
+void jit_flush(struct jit *j);
+struct jit_rec *jit_add_rec(struct jit *j, struct block *b, uint8_t *code, uint32_t len,
+			    const uint16_t *off);
+void jit_add_link(struct jit *j, uint8_t *site, uint8_t *stub);
+/* Undoes every patched jump: some block they might reach is gone. */
+void jit_unlink_all(struct jit *j);
+
+/* A cold path, emitted after the block's straight-line code. */
+enum jt_cold_kind { COLD_OUTSIDE, COLD_SMC, COLD_BAIL };
+struct jt_cold {
+	enum jt_cold_kind kind;
+	unsigned k;	 /* the instruction */
+	unsigned size;	 /* COLD_SMC: bytes stored */
+	uint8_t *from;	 /* rel32 of the jump that leads here */
+	uint8_t *resume; /* COLD_SMC: where the straight-line code goes on */
+};
+
+#define JT_COLD_MAX (BLOCK_MAX_INSNS * 4)
+
+/* One block being translated. */
+struct jt {
+	struct x64 e;
+	struct jit *j;
+	struct block *b;
+	int mode64;
+	unsigned k; /* index of the instruction being translated */
+	/* The host flags hold the guest's arithmetic flags: host_flags on
+	 * entry to an instruction (the previous one left them so), flags_out
+	 * set by a template that leaves them so. */
+	int host_flags, flags_out;
+	int ended; /* a template emitted the block's exits */
+	struct jt_cold cold[JT_COLD_MAX];
+	unsigned ncold;
+	uint16_t off[BLOCK_MAX_INSNS + 1];
+};
+
+/* jit_translate.c: what templates build on */
+uint8_t *jit_translate(struct jit *j, struct block *b, int mode64);
+void jt_cold(struct jt *t, enum jt_cold_kind kind, unsigned size, uint8_t *from);
+/* Exits: to a guest address known now (chainable), to c->rip. */
+void jt_exit_static(struct jt *t, uint64_t pc);
+void jt_exit_dynamic(struct jt *t);
+/* Calls the instruction's interpreter handler. */
+void jt_call_handler(struct jt *t, const struct insn *i);
+
+/* jit_operand.c: guest operands */
+struct x64_mem jt_greg(unsigned r);	      /* cpu.r[r] */
+struct x64_mem jt_greg_byte(unsigned off); /* byte `off` of cpu.r */
+struct x64_mem jt_cpu(size_t offset);
+struct x64_mem jt_guest(void); /* [window + rax] */
+/* rax = base + index << scale + disp, cut to the address size (32 or 64). */
+void jt_offset(struct jt *t, const struct insn *i);
+/* rax = the linear address of i's memory operand; 0 when the template
+ * cannot (16-bit addressing). */
+int jt_ea(struct jt *t, const struct insn *i);
+/* Checks that rax may be read / written with `size` bytes at it. */
+void jt_check_read(struct jt *t);
+void jt_check_write(struct jt *t, unsigned size);
+/* Sets the lazy flags: cc_op, cc_dst from `dst`, cc_src from `src` (a host
+ * register, or NOREG for 0). */
+void jt_flags(struct jt *t, uint32_t cc_op, int dst, int src);
+/* The guest's condition `cc` as a host condition code on the host flags:
+ * emits what puts it there and returns the host cc. */
+unsigned jt_cond(struct jt *t, unsigned cc);
+
+/* Templates: emit i's host code and return 1, or emit nothing and return 0
+ * (the instruction then calls its handler). */
+typedef int jt_tmpl_fn(struct jt *t, const struct insn *i);
+jt_tmpl_fn *jt_template_of(const struct insn *i);
+
+#endif

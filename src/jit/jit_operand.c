@@ -1,0 +1,162 @@
+/* Guest operands in translated code: registers live in struct cpu
+ * (addressed from rbx), guest memory at window + address (r12 + rax). */
+#include <stddef.h>
+
+#include "cpu/cond.h"
+#include "cpu/cpu.h"
+#include "jit/jit_tmpl.h"
+#include "mem/access.h"
+
+#if HEXVM_JIT
+
+struct x64_mem jt_cpu(size_t offset) { return x64_at(JR_CPU, (int32_t)offset); }
+
+struct x64_mem jt_greg(unsigned r) { return jt_cpu(offsetof(struct cpu, r) + 8 * r); }
+
+struct x64_mem jt_greg_byte(unsigned off) { return jt_cpu(offsetof(struct cpu, r) + off); }
+
+struct x64_mem jt_guest(void) { return x64_at_index(JR_MEM, RAX, 0, 0); }
+
+void jt_offset(struct jt *t, const struct insn *i)
+{
+	struct x64 *e = &t->e;
+	unsigned size = i->asz == OSZ_64 ? 8 : 4;
+	int disp_fits = (int64_t)i->disp == (int32_t)i->disp;
+	int32_t disp = disp_fits ? (int32_t)i->disp : 0;
+	if (i->base == R_NONE && i->index == R_NONE) {
+		x64_mov_imm(e, RAX, size == 8 ? i->disp : (uint32_t)i->disp);
+		return;
+	}
+	int base = NOREG, index = NOREG;
+	if (i->base != R_NONE) {
+		x64_load(e, 8, RAX, jt_greg(i->base));
+		base = RAX;
+	}
+	if (i->index != R_NONE) {
+		x64_load(e, 8, RCX, jt_greg(i->index));
+		index = RCX;
+	}
+	if (base == NOREG) /* index only: [index * scale + disp] needs a base of 0 */
+		x64_rr(e, 4, 0x31, RAX, RAX), base = RAX;
+	if (!disp_fits) {
+		x64_mov_imm(e, RDX, i->disp);
+		x64_alu_rr(e, 8, 0, RAX, RDX);
+	}
+	if (index != NOREG || disp != 0 || size == 4)
+		x64_lea(e, size, RAX, x64_at_index(base, index, i->scale, disp));
+}
+
+int jt_ea(struct jt *t, const struct insn *i)
+{
+	if (i->asz == OSZ_16)
+		return 0;
+	jt_offset(t, i);
+	/* Long mode ignores the bases of CS DS ES SS; 32-bit mode adds every
+	 * segment's, as the interpreter does. */
+	if (!t->mode64 || i->seg == SEG_FS || i->seg == SEG_GS) {
+		unsigned size = t->mode64 ? 8 : 4;
+		x64_alu_rm(&t->e, size, 0, RAX, jt_cpu(offsetof(struct cpu, seg_base) + 8 * i->seg));
+	}
+	return 1;
+}
+
+void jt_check_read(struct jt *t)
+{
+	x64_alu_rm(&t->e, 8, 7, RAX, jt_cpu(offsetof(struct cpu, mem_limit)));
+	jt_cold(t, COLD_OUTSIDE, 0, x64_jcc(&t->e, X64_CC_AE));
+}
+
+/* The code-page bytes of the first and the last byte stored. */
+void jt_check_write(struct jt *t, unsigned size)
+{
+	struct x64 *e = &t->e;
+	jt_check_read(t);
+	x64_lea(e, 8, RDX, x64_at(RAX, (int32_t)size - 1));
+	x64_shift_ri(e, 8, 5, RDX, GUEST_PAGE_SHIFT);
+	x64_load_zx(e, 1, RDX, x64_at_index(JR_PAGES, RDX, 0, 0));
+	if (size > 1) {
+		x64_mov_rr(e, 8, RSI, RAX);
+		x64_shift_ri(e, 8, 5, RSI, GUEST_PAGE_SHIFT);
+		x64_alu_rm(e, 1, 1, RDX, x64_at_index(JR_PAGES, RSI, 0, 0)); /* or dl, [pages+rsi] */
+	} else {
+		x64_test_rr(e, 1, RDX, RDX);
+	}
+	uint8_t *from = x64_jcc(e, X64_CC_NE);
+	jt_cold(t, COLD_SMC, size, from);
+}
+
+void jt_flags(struct jt *t, uint32_t cc_op, int dst, int src)
+{
+	struct x64 *e = &t->e;
+	x64_store_imm(e, 4, jt_cpu(offsetof(struct cpu, cc_op)), cc_op);
+	x64_store(e, 8, jt_cpu(offsetof(struct cpu, cc_dst)), dst);
+	if (src == NOREG)
+		x64_store_imm(e, 8, jt_cpu(offsetof(struct cpu, cc_src)), 0);
+	else
+		x64_store(e, 8, jt_cpu(offsetof(struct cpu, cc_src)), src);
+}
+
+
+static int cond_helper(struct cpu *c, unsigned cc) { return cond_fast(c, cc); }
+
+/* Without the flags in the host's, a call works the condition out from
+ * the lazy state: eax = 0 or 1, tested into ZF. */
+unsigned jt_cond(struct jt *t, unsigned cc)
+{
+	if (t->host_flags)
+		return cc;
+	struct x64 *e = &t->e;
+	x64_mov_rr(e, 8, RDI, JR_CPU);
+	x64_mov_imm(e, RSI, cc);
+	x64_call(e, (const void *)cond_helper);
+	x64_test_rr(e, 4, RAX, RAX);
+	return X64_CC_NE;
+}
+
+
+void jt_load_reg(struct jt *t, struct x64_mem m, unsigned size, int reg)
+{
+	x64_load(&t->e, size, reg, m);
+}
+
+void jt_store_reg(struct jt *t, struct x64_mem m, unsigned size, int reg)
+{
+	if (size == 4) {
+		x64_mov_rr(&t->e, 4, reg, reg); /* zero-extends */
+		size = 8;
+	}
+	x64_store(&t->e, size, m, reg);
+}
+
+static struct x64_mem reg_slot(unsigned r, unsigned size)
+{
+	return size == 1 ? jt_greg_byte(r) : jt_greg(r);
+}
+
+void jt_load_E(struct jt *t, const struct insn *i, unsigned size, int reg)
+{
+	if (i->mod == 3)
+		jt_load_reg(t, reg_slot(i->rm, size), size, reg);
+	else
+		x64_load(&t->e, size, reg, jt_guest());
+}
+
+void jt_store_E(struct jt *t, const struct insn *i, unsigned size, int reg)
+{
+	if (i->mod == 3)
+		jt_store_reg(t, reg_slot(i->rm, size), size, reg);
+	else
+		x64_store(&t->e, size, jt_guest(), reg);
+}
+
+void jt_load_G(struct jt *t, const struct insn *i, unsigned size, int reg)
+{
+	jt_load_reg(t, reg_slot(i->reg, size), size, reg);
+}
+
+void jt_store_G(struct jt *t, const struct insn *i, unsigned size, int reg)
+{
+	jt_store_reg(t, reg_slot(i->reg, size), size, reg);
+}
+
+#endif

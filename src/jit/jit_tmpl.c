@@ -1,0 +1,72 @@
+/* Which template translates which instruction: keyed by the generic
+ * handler of the instruction's table row, so that the table and the
+ * interpreter stay the one description of the instruction set. */
+#include "decode/isa.h"
+#include "isa_handlers.h"
+#include "jit/jit_tmpl.h"
+
+#if HEXVM_JIT
+
+struct tmpl_entry {
+	insn_fn *handler;
+	jt_tmpl_fn *tmpl;
+};
+
+#define ALU_ENTRIES(name)                                                                          \
+	{op_##name##_EvGv, tmpl_##name##_EvGv}, {op_##name##_EbGb, tmpl_##name##_EbGb},            \
+		{op_##name##_EvIz, tmpl_##name##_EvIz}, {op_##name##_EbIb, tmpl_##name##_EbIb},    \
+		{op_##name##_ALIb, tmpl_##name##_ALIb}, {op_##name##_eAXIz, tmpl_##name##_eAXIz}
+#define ALU_REVERSE_ENTRIES(name)                                                                  \
+	{op_##name##_GvEv, tmpl_##name##_GvEv}, {op_##name##_GbEb, tmpl_##name##_GbEb}
+
+/* the most frequent first: the scan runs once per translated instruction */
+static const struct tmpl_entry templates[] = {
+	{op_mov_EvGv, tmpl_mov_EvGv},
+	{op_mov_GvEv, tmpl_mov_GvEv},
+	{op_jcc, tmpl_jcc},
+	{op_lea, tmpl_lea},
+	{op_push_Zv, tmpl_push_Zv},
+	{op_pop_Zv, tmpl_pop_Zv},
+	{op_call, tmpl_call},
+	{op_ret, tmpl_ret},
+	{op_jmp, tmpl_jmp},
+	ALU_ENTRIES(cmp),
+	ALU_REVERSE_ENTRIES(cmp),
+	ALU_ENTRIES(test),
+	ALU_ENTRIES(add),
+	ALU_REVERSE_ENTRIES(add),
+	ALU_ENTRIES(sub),
+	ALU_REVERSE_ENTRIES(sub),
+	ALU_ENTRIES(and),
+	ALU_REVERSE_ENTRIES(and),
+	ALU_ENTRIES(or),
+	ALU_REVERSE_ENTRIES(or),
+	ALU_ENTRIES(xor),
+	ALU_REVERSE_ENTRIES(xor),
+	{op_mov_EbGb, tmpl_mov_EbGb},
+	{op_mov_GbEb, tmpl_mov_GbEb},
+	{op_mov_EvIz, tmpl_mov_EvIz},
+	{op_mov_EbIb, tmpl_mov_EbIb},
+	{op_mov_ZvIv, tmpl_mov_ZvIv},
+	{op_mov_ZbIb, tmpl_mov_ZbIb},
+	{op_movzx_GvEb, tmpl_movzx_GvEb},
+	{op_movzx_GvEw, tmpl_movzx_GvEw},
+	{op_movsx_GvEb, tmpl_movsx_GvEb},
+	{op_movsx_GvEw, tmpl_movsx_GvEw},
+	{op_movsxd, tmpl_movsxd},
+	{op_push_Iz, tmpl_push_Iz},
+	{op_setcc, tmpl_setcc},
+	{op_cmovcc, tmpl_cmovcc},
+	{op_nop, tmpl_nop},
+};
+
+jt_tmpl_fn *jt_template_of(const struct insn *i)
+{
+	insn_fn *handler = isa_descs[i->desc].fn;
+	for (unsigned k = 0; k < sizeof templates / sizeof templates[0]; k++)
+		if (templates[k].handler == handler)
+			return templates[k].tmpl;
+	return NULL;
+}
+
+#endif

@@ -1,0 +1,257 @@
+/* One block to host code: each instruction through its template or a call
+ * to its handler, then the block's exits, then the cold paths.
+ *
+ * Guest state stays in struct cpu between instructions, so a fault or a
+ * call out finds it as the interpreter leaves it. Exits keep the
+ * interpreter's bookkeeping exactly (instruction count, rip, the branch
+ * ring, the budget and exit_req checks), so both engines stop at the same
+ * instruction. */
+#include <stddef.h>
+#include <string.h>
+
+#include "cpu/cpu.h"
+#include "interp/operand.h"
+#include "jit/jit_internal.h"
+#include "mem/mm.h"
+
+#if HEXVM_JIT
+
+#define CPU(field) jt_cpu(offsetof(struct cpu, field))
+
+void jt_cold(struct jt *t, enum jt_cold_kind kind, unsigned size, uint8_t *from)
+{
+	if (t->ncold == JT_COLD_MAX) {
+		t->e.full = 1; /* cannot happen with the templates' few paths each */
+		return;
+	}
+	t->cold[t->ncold++] = (struct jt_cold){kind, t->k, size, from, t->e.p};
+}
+
+static uint64_t next_pc(const struct jt *t, const struct insn *i)
+{
+	uint64_t pc = i->addr + i->len;
+	return t->mode64 ? pc : (uint32_t)pc;
+}
+
+/* icount += n; the branch ring gets (last instruction, rax). */
+static void emit_retire(struct jt *t, unsigned n)
+{
+	struct x64 *e = &t->e;
+	const struct insn *last = &t->b->insns[t->b->n - 1];
+	x64_alu_mi(e, 8, 0, CPU(icount), (int32_t)n);
+	x64_load(e, 8, RCX, CPU(branch_count));
+	x64_lea(e, 8, RDX, x64_at(RCX, 1));
+	x64_store(e, 8, CPU(branch_count), RDX);
+	x64_alu_ri(e, 4, 4, RCX, CPU_BRANCHES - 1);
+	x64_mov_imm(e, RDX, last->addr);
+	x64_store(e, 8, x64_at_index(JR_CPU, RCX, 3, offsetof(struct cpu, branch_from)), RDX);
+	x64_store(e, 8, x64_at_index(JR_CPU, RCX, 3, offsetof(struct cpu, branch_to)), RAX);
+}
+
+/* Back to the run loop when the budget is spent or the kernel asked. */
+static void emit_stop_checks(struct jt *t)
+{
+	struct x64 *e = &t->e;
+	x64_load(e, 8, RCX, CPU(icount));
+	x64_alu_rm(e, 8, 7, RCX, CPU(icount_limit));
+	x64_jcc_to(e, X64_CC_AE, t->j->exit_null);
+	x64_alu_mi(e, 4, 7, CPU(exit_req), 0);
+	x64_jcc_to(e, X64_CC_NE, t->j->exit_null);
+}
+
+void jt_exit_static(struct jt *t, uint64_t pc)
+{
+	struct x64 *e = &t->e;
+	x64_mov_imm(e, RAX, pc);
+	x64_store(e, 8, CPU(rip), RAX);
+	emit_retire(t, t->b->n);
+	emit_stop_checks(t);
+	/* site: a jump the run loop may point at the next block's code;
+	 * until then it goes to the stub, which returns the site */
+	uint8_t *site = x64_jmp(e);
+	uint8_t *stub = e->p;
+	x64_lea_rip(e, RAX, site);
+	if (!e->full)
+		x64_patch(site, stub);
+	x64_jmp_to(e, t->j->exit_rax);
+	t->ended = 1;
+}
+
+static uint8_t *next_code(struct cpu *c);
+
+void jt_exit_dynamic(struct jt *t)
+{
+	struct x64 *e = &t->e;
+	x64_load(e, 8, RAX, CPU(rip));
+	emit_retire(t, t->b->n);
+	emit_stop_checks(t);
+	x64_mov_rr(e, 8, RDI, JR_CPU);
+	x64_call(e, (const void *)next_code);
+	x64_test_rr(e, 8, RAX, RAX);
+	x64_jcc_to(e, X64_CC_E, t->j->exit_null);
+	x64_jmp_reg(e, RAX);
+	t->ended = 1;
+}
+
+/* The translated code of the block at c->rip, if it has any: only looked
+ * up, never translated here, since translating may flush the buffer the
+ * caller runs in. */
+static uint8_t *next_code(struct cpu *c)
+{
+	struct block_cache *bc = c->task_mm->blocks;
+	struct block *b = block_peek(bc, c->rip);
+	return b ? b->jit_code : NULL;
+}
+
+void jt_call_handler(struct jt *t, const struct insn *i)
+{
+	struct x64 *e = &t->e;
+	x64_mov_imm(e, RSI, (uint64_t)(uintptr_t)i);
+	x64_store(e, 8, CPU(cur), RSI);
+	x64_mov_rr(e, 8, RDI, JR_CPU);
+	x64_call(e, (const void *)i->fn);
+	if (i->stop)
+		return;
+	/* the handler may have rewritten this very block */
+	x64_alu_mi(e, 1, 7, CPU(jit_stale), 0);
+	jt_cold(t, COLD_BAIL, 0, x64_jcc(e, X64_CC_NE));
+}
+
+/* Sets c->cur and c->cur_block, then the interpreter's store check: 1 when
+ * the store rewrites the running block. */
+static int smc_check(struct cpu *c, const struct insn *i, uint64_t a, unsigned n, struct block *b)
+{
+	c->cur = i;
+	c->cur_block = b;
+	mem_smc_store(c, a, n);
+	return b->dead;
+}
+
+static _Noreturn void fault_outside(struct cpu *c, uint64_t a, const struct insn *i, struct block *b)
+{
+	c->cur = i;
+	c->cur_block = b;
+	mem_fault_outside(c, a);
+}
+
+/* After instruction k retired (or its handler ran it): leave with rip past
+ * it; the run loop sees jit_stale. */
+static void emit_bail(struct jt *t, unsigned k)
+{
+	struct x64 *e = &t->e;
+	x64_alu_mi(e, 8, 0, CPU(icount), (int32_t)(k + 1));
+	x64_mov_imm(e, RAX, next_pc(t, &t->b->insns[k]));
+	x64_store(e, 8, CPU(rip), RAX);
+	x64_jmp_to(e, t->j->exit_null);
+}
+
+/* A store to a code page: unless it rewrites this block, go on; if it
+ * does, the handler runs the whole instruction (nothing has changed yet)
+ * and the block is left after it. */
+static void emit_cold_smc(struct jt *t, const struct jt_cold *cd)
+{
+	struct x64 *e = &t->e;
+	const struct insn *i = &t->b->insns[cd->k];
+	x64_push(e, RAX);
+	x64_push(e, RAX);
+	x64_mov_rr(e, 8, RDX, RAX);
+	x64_mov_rr(e, 8, RDI, JR_CPU);
+	x64_mov_imm(e, RSI, (uint64_t)(uintptr_t)i);
+	x64_mov_imm(e, RCX, cd->size);
+	x64_mov_imm(e, R8, (uint64_t)(uintptr_t)t->b);
+	x64_call(e, (const void *)smc_check);
+	x64_test_rr(e, 4, RAX, RAX);
+	x64_pop(e, RAX);
+	x64_pop(e, RAX);
+	x64_jcc_to(e, X64_CC_E, cd->resume);
+	x64_mov_rr(e, 8, RDI, JR_CPU);
+	x64_mov_imm(e, RSI, (uint64_t)(uintptr_t)i);
+	x64_call(e, (const void *)i->fn);
+	emit_bail(t, cd->k);
+}
+
+static void emit_cold(struct jt *t, const struct jt_cold *cd)
+{
+	struct x64 *e = &t->e;
+	if (!e->full)
+		x64_patch(cd->from, e->p);
+	switch (cd->kind) {
+	case COLD_OUTSIDE:
+		x64_mov_rr(e, 8, RSI, RAX);
+		x64_mov_rr(e, 8, RDI, JR_CPU);
+		x64_mov_imm(e, RDX, (uint64_t)(uintptr_t)&t->b->insns[cd->k]);
+		x64_mov_imm(e, RCX, (uint64_t)(uintptr_t)t->b);
+		x64_call(e, (const void *)fault_outside);
+		break;
+	case COLD_SMC: emit_cold_smc(t, cd); break;
+	case COLD_BAIL: emit_bail(t, cd->k); break;
+	}
+}
+
+static void translate_insn(struct jt *t, const struct insn *i)
+{
+	jt_tmpl_fn *tmpl = jt_template_of(i);
+	uint8_t *start = t->e.p;
+	unsigned ncold = t->ncold;
+	int full = t->e.full;
+	t->flags_out = 0;
+	if (tmpl && tmpl(t, i)) {
+		t->host_flags = t->flags_out;
+		t->j->stats.insns_inline++;
+		return;
+	}
+	t->e.p = start; /* a template that declined may have begun */
+	t->e.full = full;
+	t->ncold = ncold;
+	t->ended = 0;
+	jt_call_handler(t, i);
+	t->host_flags = 0;
+	t->j->stats.insns_called++;
+}
+
+static void translate_body(struct jt *t)
+{
+	struct block *b = t->b;
+	struct x64 *e = &t->e;
+	/* handlers and the store checks find the block through cur_block */
+	x64_mov_imm(e, RAX, (uint64_t)(uintptr_t)b);
+	x64_store(e, 8, CPU(cur_block), RAX);
+	t->host_flags = 0;
+	for (t->k = 0; t->k < b->n && !t->ended && !e->full; t->k++) {
+		t->off[t->k] = (uint16_t)(e->p - t->j->free);
+		translate_insn(t, &b->insns[t->k]);
+	}
+	t->off[b->n] = (uint16_t)(e->p - t->j->free);
+	t->k = b->n - 1;
+	if (!t->ended) {
+		const struct insn *last = &b->insns[b->n - 1];
+		if (last->stop)
+			jt_exit_dynamic(t);
+		else
+			jt_exit_static(t, next_pc(t, last));
+	}
+}
+
+uint8_t *jit_translate(struct jit *j, struct block *b, int mode64)
+{
+	struct jt *t = j->scratch;
+	memset(t, 0, offsetof(struct jt, cold));
+	t->ncold = 0;
+	t->j = j;
+	t->b = b;
+	t->mode64 = mode64;
+	t->e = (struct x64){j->free, j->buf + j->size, 0};
+	translate_body(t);
+	for (unsigned k = 0; k < t->ncold && !t->e.full; k++)
+		emit_cold(t, &t->cold[k]);
+	if (t->e.full || t->e.p - j->free > UINT16_MAX)
+		return NULL;
+	uint8_t *code = j->free;
+	jit_add_rec(j, b, code, (uint32_t)(t->e.p - code), t->off);
+	j->free = (uint8_t *)(((uintptr_t)t->e.p + 15) & ~(uintptr_t)15);
+	j->stats.blocks++;
+	j->stats.bytes += (uint64_t)(t->e.p - code);
+	return code;
+}
+
+#endif

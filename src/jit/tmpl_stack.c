@@ -1,0 +1,71 @@
+/* Templates for PUSH and POP of registers and immediates. The stack
+ * pointer moves only after the memory access succeeded, as in stack.c. */
+#include "cpu/cpu.h"
+#include "jit/jit_tmpl.h"
+
+#if HEXVM_JIT
+
+/* 8 bytes in long mode, 4 in 32-bit mode; 16-bit pushes go to the handler */
+static unsigned stack_size(const struct jt *t, const struct insn *i)
+{
+	unsigned size = 1u << i->osz;
+	return size == (t->mode64 ? 8u : 4u) ? size : 0;
+}
+
+void jt_push_begin(struct jt *t, unsigned size)
+{
+	x64_load(&t->e, t->mode64 ? 8 : 4, RAX, jt_greg(R_SP));
+	x64_alu_ri(&t->e, t->mode64 ? 8 : 4, 5, RAX, (int32_t)size);
+	jt_check_write(t, size);
+}
+
+void jt_push_end(struct jt *t, unsigned size)
+{
+	x64_store(&t->e, size, jt_guest(), RCX);
+	x64_store(&t->e, 8, jt_greg(R_SP), RAX);
+}
+
+int tmpl_push_Zv(struct jt *t, const struct insn *i)
+{
+	unsigned size = stack_size(t, i);
+	if (!size)
+		return 0;
+	jt_push_begin(t, size);
+	x64_load(&t->e, size, RCX, jt_greg(i->reg)); /* PUSH rSP pushes the old value */
+	jt_push_end(t, size);
+	return 1;
+}
+
+int tmpl_push_Iz(struct jt *t, const struct insn *i)
+{
+	unsigned size = stack_size(t, i);
+	if (!size)
+		return 0;
+	jt_push_begin(t, size);
+	x64_mov_imm(&t->e, RCX, i->imm & jt_size_mask(i->osz));
+	jt_push_end(t, size);
+	return 1;
+}
+
+void jt_pop_rcx(struct jt *t, unsigned size)
+{
+	unsigned sp_size = t->mode64 ? 8 : 4;
+	x64_load(&t->e, sp_size, RAX, jt_greg(R_SP));
+	jt_check_read(t);
+	x64_load(&t->e, size, RCX, jt_guest());
+	x64_alu_ri(&t->e, sp_size, 0, RAX, (int32_t)size);
+	x64_store(&t->e, 8, jt_greg(R_SP), RAX);
+}
+
+/* POP rSP ends with the popped value in rSP */
+int tmpl_pop_Zv(struct jt *t, const struct insn *i)
+{
+	unsigned size = stack_size(t, i);
+	if (!size)
+		return 0;
+	jt_pop_rcx(t, size);
+	jt_store_reg(t, jt_greg(i->reg), size, RCX);
+	return 1;
+}
+
+#endif
