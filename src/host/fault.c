@@ -20,11 +20,12 @@
 
 static _Thread_local struct cpu *running_cpu;
 
-static void report_host_crash(int sig, void *addr)
+static void report_host_crash(int sig, void *addr, uintptr_t pc)
 {
 	char msg[160];
-	int n = snprintf(msg, sizeof msg, "hexvm: internal error: host %s at address %p\n",
-			 sig == SIGBUS ? "SIGBUS" : "SIGSEGV", addr);
+	int n = snprintf(msg, sizeof msg,
+			 "hexvm: internal error: host %s at address %p (host pc %#lx)\n",
+			 sig == SIGBUS ? "SIGBUS" : "SIGSEGV", addr, (unsigned long)pc);
 	if (n > 0 && write(2, msg, (size_t)n) < 0)
 		_exit(70);
 	signal(sig, SIG_DFL);
@@ -61,7 +62,7 @@ static void on_host_fault(int sig, siginfo_t *si, void *ucontext)
 			cpu_fault(c, SIGSEGV, v ? SEGV_ACCERR : SEGV_MAPERR, guest);
 		}
 	}
-	report_host_crash(sig, si->si_addr);
+	report_host_crash(sig, si->si_addr, host_pc_of(ucontext));
 }
 
 int host_fault_init(void)

@@ -14,11 +14,6 @@
 #include "jit/jit.h"
 #include "mem/mm.h"
 
-static unsigned hash_pc(uint64_t pc, unsigned size)
-{
-	return (unsigned)((pc ^ (pc >> 13) ^ (pc >> 27)) & (size - 1));
-}
-
 struct block_cache *block_cache_create(struct mm *mm)
 {
 	struct block_cache *bc = calloc(1, sizeof *bc);
@@ -69,7 +64,7 @@ void block_stats_add(struct block_stats *total, const struct block_stats *more)
 
 static struct code_page *find_page(struct block_cache *bc, uint64_t page, int create)
 {
-	struct code_page **pp = &bc->pages[hash_pc(page, CODE_PAGE_BUCKETS)];
+	struct code_page **pp = &bc->pages[block_hash(page, CODE_PAGE_BUCKETS)];
 	for (struct code_page *cp = *pp; cp; cp = cp->next)
 		if (cp->page == page)
 			return cp;
@@ -106,7 +101,7 @@ static void mark_covered(struct block_cache *bc, uint64_t addr, unsigned len)
 
 static void register_block(struct block_cache *bc, struct block *b)
 {
-	unsigned h = hash_pc(b->start, BLOCK_BUCKETS);
+	unsigned h = block_hash(b->start, BLOCK_BUCKETS);
 	b->hash_next = bc->buckets[h];
 	bc->buckets[h] = b;
 	for (uint64_t p = b->start >> 12; p <= (b->end - 1) >> 12; p++) {
@@ -217,14 +212,14 @@ static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t p
 
 struct block *block_get(struct cpu *c, struct block_cache *bc, uint64_t pc)
 {
-	struct block **slot = &bc->jump[hash_pc(pc, BLOCK_JUMP_SLOTS)];
+	struct block **slot = &bc->jump[block_hash(pc, BLOCK_JUMP_SLOTS)];
 	struct block *b = *slot;
 	bc->stats.lookups++;
 	if (likely(b && b->start == pc)) {
 		bc->stats.hits++;
 		return b;
 	}
-	for (b = bc->buckets[hash_pc(pc, BLOCK_BUCKETS)]; b; b = b->hash_next)
+	for (b = bc->buckets[block_hash(pc, BLOCK_BUCKETS)]; b; b = b->hash_next)
 		if (b->start == pc)
 			break;
 	if (!b)
@@ -235,10 +230,10 @@ struct block *block_get(struct cpu *c, struct block_cache *bc, uint64_t pc)
 
 struct block *block_peek(struct block_cache *bc, uint64_t pc)
 {
-	struct block *b = bc->jump[hash_pc(pc, BLOCK_JUMP_SLOTS)];
+	struct block *b = bc->jump[block_hash(pc, BLOCK_JUMP_SLOTS)];
 	if (likely(b && b->start == pc))
 		return b;
-	for (b = bc->buckets[hash_pc(pc, BLOCK_BUCKETS)]; b; b = b->hash_next)
+	for (b = bc->buckets[block_hash(pc, BLOCK_BUCKETS)]; b; b = b->hash_next)
 		if (b->start == pc)
 			return b;
 	return NULL;
@@ -246,11 +241,11 @@ struct block *block_peek(struct block_cache *bc, uint64_t pc)
 
 static void unlink_block(struct block_cache *bc, struct block *b, const struct code_page *except)
 {
-	struct block **pp = &bc->buckets[hash_pc(b->start, BLOCK_BUCKETS)];
+	struct block **pp = &bc->buckets[block_hash(b->start, BLOCK_BUCKETS)];
 	while (*pp != b)
 		pp = &(*pp)->hash_next;
 	*pp = b->hash_next;
-	struct block **slot = &bc->jump[hash_pc(b->start, BLOCK_JUMP_SLOTS)];
+	struct block **slot = &bc->jump[block_hash(b->start, BLOCK_JUMP_SLOTS)];
 	if (*slot == b)
 		*slot = NULL;
 	for (uint64_t p = b->start >> 12; p <= (b->end - 1) >> 12; p++) {
@@ -281,7 +276,7 @@ static void drop_page(struct block_cache *bc, struct code_page *cp)
 {
 	for (unsigned k = 0; k < cp->nblocks; k++)
 		unlink_block(bc, cp->blocks[k], cp);
-	struct code_page **pp = &bc->pages[hash_pc(cp->page, CODE_PAGE_BUCKETS)];
+	struct code_page **pp = &bc->pages[block_hash(cp->page, CODE_PAGE_BUCKETS)];
 	while (*pp != cp)
 		pp = &(*pp)->next;
 	*pp = cp->next;

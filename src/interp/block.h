@@ -71,6 +71,13 @@ struct block_cache {
 	struct block_stats stats;
 };
 
+/* Bucket of `pc` in a table of `size` (a power of two) entries; the
+ * translator's inline lookup of the jump table computes the same. */
+static inline unsigned block_hash(uint64_t pc, unsigned size)
+{
+	return (unsigned)((pc ^ (pc >> 13) ^ (pc >> 27)) & (size - 1));
+}
+
 struct block_cache *block_cache_create(struct mm *mm);
 void block_cache_destroy(struct block_cache *bc);
 

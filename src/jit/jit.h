@@ -33,7 +33,7 @@ void jit_run(struct cpu *c, struct block_cache *bc);
 int jit_locate_fault(struct cpu *c, uintptr_t host_pc);
 
 /* The block cache's calls: a block was dropped (its code must no longer be
- * reached), and the cache goes away. */
+ * reached), and the cache goes away (after freeing its blocks). */
 void jit_block_dropped(struct jit *j, struct block *b);
 void jit_destroy(struct jit *j);
 

@@ -70,11 +70,13 @@ struct jit *jit_create(struct block_cache *bc)
 	return j;
 }
 
-static void forget_recs(struct jit *j)
+/* With `blocks_live`, the blocks forget their code too; the cache being
+ * destroyed has freed them already. */
+static void forget_recs(struct jit *j, int blocks_live)
 {
 	for (unsigned k = 0; k < j->nrecs; k++) {
 		struct jit_rec *r = j->recs[k];
-		if (r->block) {
+		if (blocks_live && r->block) {
 			r->block->jit_code = NULL;
 			r->block->jit_rec = NULL;
 		}
@@ -87,7 +89,7 @@ void jit_destroy(struct jit *j)
 {
 	if (!j)
 		return;
-	forget_recs(j);
+	forget_recs(j, 0);
 	free(j->recs);
 	free(j->links);
 	free(j->scratch);
@@ -97,7 +99,7 @@ void jit_destroy(struct jit *j)
 
 void jit_flush(struct jit *j)
 {
-	forget_recs(j);
+	forget_recs(j, 1);
 	j->nlinks = 0;
 	j->free = j->blocks;
 	j->stats.flushes++;

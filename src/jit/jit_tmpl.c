@@ -58,11 +58,40 @@ static const struct tmpl_entry templates[] = {
 	{op_setcc, tmpl_setcc},
 	{op_cmovcc, tmpl_cmovcc},
 	{op_nop, tmpl_nop},
+	{op_inc_Ev, tmpl_inc_Ev},
+	{op_dec_Ev, tmpl_dec_Ev},
+	{op_inc_Zv, tmpl_inc_Zv},
+	{op_dec_Zv, tmpl_dec_Zv},
+	{op_inc_Eb, tmpl_inc_Eb},
+	{op_dec_Eb, tmpl_dec_Eb},
+	{op_shift_EvIb, tmpl_shift_EvIb},
+	{op_shift_Ev1, tmpl_shift_Ev1},
+	{op_shift_EbIb, tmpl_shift_EbIb},
+	{op_shift_Eb1, tmpl_shift_Eb1},
+	{op_imul_GvEv, tmpl_imul_GvEv},
+	{op_imul_GvEvIz, tmpl_imul_GvEvIz},
+	{op_leave, tmpl_leave},
+	{op_jmp_Ev, tmpl_jmp_Ev},
+	{op_call_Ev, tmpl_call_Ev},
+	{op_ret_Iw, tmpl_ret_Iw},
+	{op_cbw, tmpl_cbw},
+	{op_cwd, tmpl_cwd},
+	{op_not_Ev, tmpl_not_Ev},
+	{op_neg_Ev, tmpl_neg_Ev},
+	{op_not_Eb, tmpl_not_Eb},
+	{op_neg_Eb, tmpl_neg_Eb},
+	{op_xchg_EvGv, tmpl_xchg_EvGv},
+	{op_xchg_EbGb, tmpl_xchg_EbGb},
 };
 
+/* Only an instruction that runs its row's own handler: a debugger's
+ * breakpoint stands in for a row's instruction with a handler of its own. */
 jt_tmpl_fn *jt_template_of(const struct insn *i)
 {
-	insn_fn *handler = isa_descs[i->desc].fn;
+	const struct isa_desc *d = &isa_descs[i->desc];
+	if (i->fn != (d->spec ? d->spec(i) : d->fn))
+		return NULL;
+	insn_fn *handler = d->fn;
 	for (unsigned k = 0; k < sizeof templates / sizeof templates[0]; k++)
 		if (templates[k].handler == handler)
 			return templates[k].tmpl;

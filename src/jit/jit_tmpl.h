@@ -46,10 +46,17 @@ jt_tmpl_fn tmpl_mov_EvGv, tmpl_mov_EbGb, tmpl_mov_GvEv, tmpl_mov_GbEb, tmpl_mov_
 	tmpl_movsx_GvEb, tmpl_movsx_GvEw, tmpl_movsxd, tmpl_nop;
 
 /* tmpl_stack.c */
-jt_tmpl_fn tmpl_push_Zv, tmpl_push_Iz, tmpl_pop_Zv;
+jt_tmpl_fn tmpl_push_Zv, tmpl_push_Iz, tmpl_pop_Zv, tmpl_leave;
 
 /* tmpl_branch.c */
-jt_tmpl_fn tmpl_jcc, tmpl_jmp, tmpl_call, tmpl_ret, tmpl_setcc, tmpl_cmovcc;
+jt_tmpl_fn tmpl_jcc, tmpl_jmp, tmpl_call, tmpl_ret, tmpl_setcc, tmpl_cmovcc, tmpl_jmp_Ev,
+	tmpl_call_Ev, tmpl_ret_Iw;
+
+/* tmpl_arith.c */
+jt_tmpl_fn tmpl_inc_Ev, tmpl_dec_Ev, tmpl_inc_Eb, tmpl_dec_Eb, tmpl_inc_Zv, tmpl_dec_Zv,
+	tmpl_not_Ev, tmpl_neg_Ev, tmpl_not_Eb, tmpl_neg_Eb, tmpl_shift_EvIb, tmpl_shift_EbIb,
+	tmpl_shift_Ev1, tmpl_shift_Eb1, tmpl_imul_GvEv, tmpl_imul_GvEvIz, tmpl_xchg_EvGv,
+	tmpl_xchg_EbGb, tmpl_cbw, tmpl_cwd;
 
 /* A push in two steps: begin leaves the new stack pointer in rax, checked
  * for the store; the caller then puts the value in rcx (not before: a

@@ -79,12 +79,41 @@ void jt_exit_static(struct jt *t, uint64_t pc)
 
 static uint8_t *next_code(struct cpu *c);
 
+/* rax = the guest address. Jumps to its translation when the jump table
+ * (block_hash) holds its block and the block has code; falls through
+ * otherwise. */
+static void emit_jump_lookup(struct jt *t)
+{
+	struct x64 *e = &t->e;
+	uint8_t *miss[3];
+	x64_mov_rr(e, 8, RCX, RAX);
+	x64_shift_ri(e, 8, 5, RCX, 13);
+	x64_alu_rr(e, 8, 6, RCX, RAX);
+	x64_mov_rr(e, 8, RDX, RAX);
+	x64_shift_ri(e, 8, 5, RDX, 27);
+	x64_alu_rr(e, 8, 6, RCX, RDX);
+	x64_alu_ri(e, 4, 4, RCX, BLOCK_JUMP_SLOTS - 1);
+	x64_mov_imm(e, RDX, (uint64_t)(uintptr_t)t->j->bc->jump);
+	x64_load(e, 8, RDX, x64_at_index(RDX, RCX, 3, 0));
+	x64_test_rr(e, 8, RDX, RDX);
+	miss[0] = x64_jcc(e, X64_CC_E);
+	x64_alu_rm(e, 8, 7, RAX, x64_at(RDX, offsetof(struct block, start)));
+	miss[1] = x64_jcc(e, X64_CC_NE);
+	x64_load(e, 8, RDX, x64_at(RDX, offsetof(struct block, jit_code)));
+	x64_test_rr(e, 8, RDX, RDX);
+	miss[2] = x64_jcc(e, X64_CC_E);
+	x64_jmp_reg(e, RDX);
+	for (unsigned k = 0; k < 3 && !e->full; k++)
+		x64_patch(miss[k], e->p);
+}
+
 void jt_exit_dynamic(struct jt *t)
 {
 	struct x64 *e = &t->e;
 	x64_load(e, 8, RAX, CPU(rip));
 	emit_retire(t, t->b->n);
 	emit_stop_checks(t);
+	emit_jump_lookup(t);
 	x64_mov_rr(e, 8, RDI, JR_CPU);
 	x64_call(e, (const void *)next_code);
 	x64_test_rr(e, 8, RAX, RAX);

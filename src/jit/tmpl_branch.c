@@ -69,6 +69,54 @@ int tmpl_ret(struct jt *t, const struct insn *i)
 	return 1;
 }
 
+/* the new rip, from E, into r14 (callee-saved: it outlives a push) */
+static int target_to_r14(struct jt *t, const struct insn *i, unsigned size)
+{
+	if (i->mod != 3) {
+		if (!jt_ea(t, i))
+			return 0;
+		jt_check_read(t);
+	}
+	jt_load_E(t, i, size, R14);
+	return 1;
+}
+
+int tmpl_jmp_Ev(struct jt *t, const struct insn *i)
+{
+	unsigned size = branch_stack_size(t, i);
+	if (!size || !target_to_r14(t, i, size))
+		return 0;
+	x64_store(&t->e, 8, jt_cpu(offsetof(struct cpu, rip)), R14);
+	jt_exit_dynamic(t);
+	return 1;
+}
+
+int tmpl_call_Ev(struct jt *t, const struct insn *i)
+{
+	unsigned size = branch_stack_size(t, i);
+	if (!size || !target_to_r14(t, i, size))
+		return 0;
+	jt_push_begin(t, size);
+	x64_mov_imm(&t->e, RCX, next_pc(t, i));
+	jt_push_end(t, size);
+	x64_store(&t->e, 8, jt_cpu(offsetof(struct cpu, rip)), R14);
+	jt_exit_dynamic(t);
+	return 1;
+}
+
+int tmpl_ret_Iw(struct jt *t, const struct insn *i)
+{
+	unsigned size = branch_stack_size(t, i);
+	if (!size)
+		return 0;
+	jt_pop_rcx(t, size);
+	x64_alu_ri(&t->e, t->mode64 ? 8 : 4, 0, RAX, (int32_t)(i->imm & 0xffff));
+	x64_store(&t->e, 8, jt_greg(R_SP), RAX);
+	x64_store(&t->e, 8, jt_cpu(offsetof(struct cpu, rip)), RCX);
+	jt_exit_dynamic(t);
+	return 1;
+}
+
 /* r14b = the guest condition: r14 is callee-saved, so it survives the
  * address computation and any cold path's call */
 static void cond_to_r14(struct jt *t, const struct insn *i)

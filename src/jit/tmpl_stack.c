@@ -57,6 +57,21 @@ void jt_pop_rcx(struct jt *t, unsigned size)
 	x64_store(&t->e, 8, jt_greg(R_SP), RAX);
 }
 
+/* rSP = rBP, then POP rBP */
+int tmpl_leave(struct jt *t, const struct insn *i)
+{
+	unsigned size = stack_size(t, i), sp_size = t->mode64 ? 8 : 4;
+	if (!size)
+		return 0;
+	x64_load(&t->e, sp_size, RAX, jt_greg(R_BP));
+	jt_check_read(t);
+	x64_load(&t->e, size, RCX, jt_guest());
+	x64_alu_ri(&t->e, sp_size, 0, RAX, (int32_t)size);
+	x64_store(&t->e, 8, jt_greg(R_SP), RAX);
+	jt_store_reg(t, jt_greg(R_BP), size, RCX);
+	return 1;
+}
+
 /* POP rSP ends with the popped value in rSP */
 int tmpl_pop_Zv(struct jt *t, const struct insn *i)
 {
