@@ -9,7 +9,9 @@
 #
 # Every build also gets -Wall -Wextra -Werror: a guest program must compile warning-free.
 # A flavor whose compiler cannot build a static program here is SKIPped, never passed.
-# Test name: FILE.FLAVOR, e.g. hello.m32.
+# Test name: FILE.FLAVOR, e.g. hello.m32, for hexvm's default engine (the translator on
+# x86-64 hosts); FILE.FLAVOR.interp is the same program under `--engine interp`, so both
+# engines answer to the native run.
 #
 # Per-file directive: any line of the source containing
 #     hexvm-test: KEY=VALUE ...
@@ -125,11 +127,11 @@ build() {
     echo "$cmd" >"$bin.cmd"
 }
 
-# compare_runs NAME DIR: one PASS or FAIL for the runs in DIR/native and DIR/hexvm.
+# compare_runs NAME DIR SIDE: one PASS or FAIL for the runs in DIR/native and DIR/SIDE.
 compare_runs() {
-    local name=$1 dir=$2 n=$1 reasons=() details=$2/details
+    local name=$1 dir=$2 side=$3 n=$1 reasons=() details=$2/$3.details
     local sn sh
-    sn=$(cat "$dir/native/status") sh=$(cat "$dir/hexvm/status")
+    sn=$(cat "$dir/native/status") sh=$(cat "$dir/$side/status")
     : >"$details"
     if [ "$sn" = 124 ]; then
         result_fail "$name" "native run timed out after ${D_TIMEOUT}s (test defect)"
@@ -140,20 +142,20 @@ compare_runs() {
     elif [ "$sn" != "$sh" ]; then
         reasons+=("exit status native=$sn hexvm=$sh")
     fi
-    if ! cmp -s "$dir/native/stdout" "$dir/hexvm/stdout"; then
+    if ! cmp -s "$dir/native/stdout" "$dir/$side/stdout"; then
         reasons+=("stdout differs")
-        diff "$dir/native/stdout" "$dir/hexvm/stdout" | head -n 20 >>"$details"
+        diff "$dir/native/stdout" "$dir/$side/stdout" | head -n 20 >>"$details"
     fi
-    if ! diff -r "$dir/native/cwd" "$dir/hexvm/cwd" >"$dir/files.diff" 2>&1; then
+    if ! diff -r "$dir/native/cwd" "$dir/$side/cwd" >"$dir/$side.files.diff" 2>&1; then
         reasons+=("files differ")
-        sed "s|$dir/||g" "$dir/files.diff" | head -n 10 >>"$details"
+        sed "s|$dir/||g" "$dir/$side.files.diff" | head -n 10 >>"$details"
     fi
     if [ ${#reasons[@]} -eq 0 ]; then
         result_pass "$n"
         return
     fi
-    if [ -s "$dir/hexvm/stderr" ]; then
-        sed 's/^/hexvm stderr: /' "$dir/hexvm/stderr" | head -n 3 >"$details.tmp"
+    if [ -s "$dir/$side/stderr" ]; then
+        sed 's/^/hexvm stderr: /' "$dir/$side/stderr" | head -n 3 >"$details.tmp"
         cat "$details" >>"$details.tmp"
         mv "$details.tmp" "$details"
     fi
@@ -179,7 +181,10 @@ one_case() {
     run_one "$dir/native" "$D_TIMEOUT" "$bin" $D_ARGS
     # shellcheck disable=SC2086
     run_one "$dir/hexvm" "$D_TIMEOUT" "$HEXVM" "$bin" $D_ARGS
-    compare_runs "$name" "$dir"
+    compare_runs "$name" "$dir" hexvm
+    # shellcheck disable=SC2086
+    run_one "$dir/interp" "$D_TIMEOUT" "$HEXVM" --engine interp "$bin" $D_ARGS
+    compare_runs "$name.interp" "$dir" interp
 }
 
 probe_flavors
