@@ -61,13 +61,13 @@ void jit_add_link(struct jit *j, uint8_t *site, uint8_t *stub);
 void jit_unlink_all(struct jit *j);
 
 /* A cold path, emitted after the block's straight-line code. */
-enum jt_cold_kind { COLD_OUTSIDE, COLD_SMC, COLD_BAIL };
+enum jt_cold_kind { COLD_OUTSIDE, COLD_SMC, COLD_BAIL, COLD_CALL };
 struct jt_cold {
 	enum jt_cold_kind kind;
 	unsigned k;	 /* the instruction */
 	unsigned size;	 /* COLD_SMC: bytes stored */
 	uint8_t *from;	 /* rel32 of the jump that leads here */
-	uint8_t *resume; /* COLD_SMC: where the straight-line code goes on */
+	uint8_t *resume; /* COLD_SMC, COLD_CALL: where the straight-line code goes on */
 };
 
 #define JT_COLD_MAX (BLOCK_MAX_INSNS * 4)
@@ -92,6 +92,11 @@ struct jt {
 /* jit_translate.c: what templates build on */
 uint8_t *jit_translate(struct jit *j, struct block *b, int mode64);
 void jt_cold(struct jt *t, enum jt_cold_kind kind, unsigned size, uint8_t *from);
+/* A case the template leaves to the handler (a misaligned operand, an
+ * unmasked exception): jump here with host condition `cc` and the handler
+ * runs the whole instruction instead. Only before the template changed any
+ * guest state. */
+void jt_cold_call(struct jt *t, unsigned cc);
 /* Exits: to a guest address known now (chainable), to c->rip. */
 void jt_exit_static(struct jt *t, uint64_t pc);
 void jt_exit_dynamic(struct jt *t);

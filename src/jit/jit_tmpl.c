@@ -82,6 +82,21 @@ static const struct tmpl_entry templates[] = {
 	{op_neg_Eb, tmpl_neg_Eb},
 	{op_xchg_EvGv, tmpl_xchg_EvGv},
 	{op_xchg_EbGb, tmpl_xchg_EbGb},
+	{op_movaps_load, tmpl_movaps_load},
+	{op_movups_load, tmpl_movups_load},
+	{op_movaps_store, tmpl_movaps_store},
+	{op_movups_store, tmpl_movups_store},
+	{op_movss_load, tmpl_movss_load},
+	{op_movsd_load, tmpl_movsd_load},
+	{op_movq_load, tmpl_movq_load},
+	{op_movss_store, tmpl_movss_store},
+	{op_movsd_store, tmpl_movsd_store},
+	{op_movq_store, tmpl_movq_store},
+	{op_pmovmskb, tmpl_pmovmskb},
+	{op_ucomisd, tmpl_ucomisd},
+	{op_comisd, tmpl_comisd},
+	{op_ucomiss, tmpl_ucomiss},
+	{op_comiss, tmpl_comiss},
 };
 
 /* Only an instruction that runs its row's own handler: a debugger's
@@ -95,7 +110,7 @@ jt_tmpl_fn *jt_template_of(const struct insn *i)
 	for (unsigned k = 0; k < sizeof templates / sizeof templates[0]; k++)
 		if (templates[k].handler == handler)
 			return templates[k].tmpl;
-	return NULL;
+	return tmpl_sse_binary; /* which declines what it does not know */
 }
 
 #endif

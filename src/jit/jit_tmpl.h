@@ -58,6 +58,12 @@ jt_tmpl_fn tmpl_inc_Ev, tmpl_dec_Ev, tmpl_inc_Eb, tmpl_dec_Eb, tmpl_inc_Zv, tmpl
 	tmpl_shift_Ev1, tmpl_shift_Eb1, tmpl_imul_GvEv, tmpl_imul_GvEvIz, tmpl_xchg_EvGv,
 	tmpl_xchg_EbGb, tmpl_cbw, tmpl_cwd;
 
+/* tmpl_sse.c */
+jt_tmpl_fn tmpl_sse_binary, tmpl_movaps_load, tmpl_movups_load, tmpl_movaps_store,
+	tmpl_movups_store, tmpl_movss_load, tmpl_movsd_load, tmpl_movq_load, tmpl_movss_store,
+	tmpl_movsd_store, tmpl_movq_store, tmpl_pmovmskb, tmpl_ucomisd, tmpl_comisd, tmpl_ucomiss,
+	tmpl_comiss;
+
 /* A push in two steps: begin leaves the new stack pointer in rax, checked
  * for the store; the caller then puts the value in rcx (not before: a
  * store check's cold path may clobber it) and end stores it and moves the

@@ -27,6 +27,12 @@ void jt_cold(struct jt *t, enum jt_cold_kind kind, unsigned size, uint8_t *from)
 	t->cold[t->ncold++] = (struct jt_cold){kind, t->k, size, from, t->e.p};
 }
 
+void jt_cold_call(struct jt *t, unsigned cc)
+{
+	jt_cold(t, COLD_CALL, 0, x64_jcc(&t->e, cc));
+	t->cold[t->ncold - 1].resume = NULL; /* the end of the instruction, once known */
+}
+
 static uint64_t next_pc(const struct jt *t, const struct insn *i)
 {
 	uint64_t pc = i->addr + i->len;
@@ -199,6 +205,22 @@ static void emit_cold_smc(struct jt *t, const struct jt_cold *cd)
 	emit_bail(t, cd->k);
 }
 
+static void emit_cold_call(struct jt *t, const struct jt_cold *cd)
+{
+	struct x64 *e = &t->e;
+	const struct insn *i = &t->b->insns[cd->k];
+	x64_mov_imm(e, RSI, (uint64_t)(uintptr_t)i);
+	x64_store(e, 8, CPU(cur), RSI);
+	x64_mov_rr(e, 8, RDI, JR_CPU);
+	x64_call(e, (const void *)i->fn);
+	x64_alu_mi(e, 1, 7, CPU(jit_stale), 0);
+	uint8_t *stale = x64_jcc(e, X64_CC_NE);
+	x64_jmp_to(e, cd->resume);
+	if (!e->full)
+		x64_patch(stale, e->p);
+	emit_bail(t, cd->k);
+}
+
 static void emit_cold(struct jt *t, const struct jt_cold *cd)
 {
 	struct x64 *e = &t->e;
@@ -214,6 +236,7 @@ static void emit_cold(struct jt *t, const struct jt_cold *cd)
 		break;
 	case COLD_SMC: emit_cold_smc(t, cd); break;
 	case COLD_BAIL: emit_bail(t, cd->k); break;
+	case COLD_CALL: emit_cold_call(t, cd); break;
 	}
 }
 
@@ -226,6 +249,11 @@ static void translate_insn(struct jt *t, const struct insn *i)
 	t->flags_out = 0;
 	if (tmpl && tmpl(t, i)) {
 		t->host_flags = t->flags_out;
+		for (unsigned k = ncold; k < t->ncold; k++)
+			if (t->cold[k].kind == COLD_CALL) {
+				t->cold[k].resume = t->e.p;
+				t->host_flags = 0; /* not after the handler's way */
+			}
 		t->j->stats.insns_inline++;
 		return;
 	}

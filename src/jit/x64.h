@@ -325,6 +325,33 @@ static inline void x64_jcc_to(struct x64 *e, unsigned cc, const void *target)
 	if (!e->full)
 		x64_patch(site, target);
 }
+/* SSE: `op` is the mandatory prefix (0x66, 0xf2, 0xf3, or 0) times 256
+ * plus the opcode byte of the 0F map; `xreg` the ModRM.reg operand */
+static inline void x64_sse_m(struct x64 *e, unsigned op, int xreg, struct x64_mem m)
+{
+	unsigned rex = (xreg >= 8 ? 4u : 0u) | (m.index >= 8 ? 2u : 0u) | (m.base >= 8 ? 1u : 0u);
+	if (op >> 8)
+		x64_byte(e, op >> 8);
+	if (rex)
+		x64_byte(e, 0x40 | rex);
+	x64_byte(e, 0x0f);
+	x64_byte(e, op & 0xff);
+	x64_modrm_mem(e, xreg, m);
+}
+static inline void x64_sse_r(struct x64 *e, unsigned op, int xreg, int xrm)
+{
+	unsigned rex = (xreg >= 8 ? 4u : 0u) | (xrm >= 8 ? 1u : 0u);
+	if (op >> 8)
+		x64_byte(e, op >> 8);
+	if (rex)
+		x64_byte(e, 0x40 | rex);
+	x64_byte(e, 0x0f);
+	x64_byte(e, op & 0xff);
+	x64_byte(e, 0xc0 | ((unsigned)xreg & 7) << 3 | ((unsigned)xrm & 7));
+}
+#define X64_MOVDQU_LOAD	 0xf36fu
+#define X64_MOVDQU_STORE 0xf37fu
+
 /* lea reg, [rip + to target] */
 static inline void x64_lea_rip(struct x64 *e, int reg, const void *target)
 {
