@@ -87,6 +87,15 @@ static void print_blocks(const struct block_stats *b, FILE *out)
 		b->lookups ? 100.0 * (double)found / (double)b->lookups : 0.0,
 		b->lookups ? 100.0 * (double)b->hits / (double)b->lookups : 0.0);
 	fprintf(out, "  blocks invalidated       %llu\n", (unsigned long long)b->invalidated);
+	if (!b->jit_blocks)
+		return;
+	uint64_t insns = b->jit_inline + b->jit_called;
+	fprintf(out,
+		"  blocks made host code    %llu (%.1f KiB; %.1f%% of their instructions inline, "
+		"the rest calls), %llu exits chained, %llu buffer flushes\n",
+		(unsigned long long)b->jit_blocks, (double)b->jit_bytes / 1024.0,
+		insns ? 100.0 * (double)b->jit_inline / (double)insns : 0.0,
+		(unsigned long long)b->jit_links, (unsigned long long)b->jit_flushes);
 }
 
 void stats_print(const struct vm *vm)

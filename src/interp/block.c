@@ -60,6 +60,12 @@ void block_stats_add(struct block_stats *total, const struct block_stats *more)
 	total->translated += more->translated;
 	total->invalidated += more->invalidated;
 	total->insns_decoded += more->insns_decoded;
+	total->jit_blocks += more->jit_blocks;
+	total->jit_inline += more->jit_inline;
+	total->jit_called += more->jit_called;
+	total->jit_bytes += more->jit_bytes;
+	total->jit_flushes += more->jit_flushes;
+	total->jit_links += more->jit_links;
 }
 
 static struct code_page *find_page(struct block_cache *bc, uint64_t page, int create)

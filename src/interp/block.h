@@ -44,6 +44,10 @@ struct block {
 
 struct block_stats {
 	uint64_t lookups, hits, translated, invalidated, insns_decoded;
+	/* the translator's (jit/): blocks and instructions made host code
+	 * (inline templates or calls to handlers), code bytes, buffer
+	 * flushes, exits chained */
+	uint64_t jit_blocks, jit_inline, jit_called, jit_bytes, jit_flushes, jit_links;
 };
 
 #define BLOCK_BUCKETS	  8192

@@ -66,6 +66,7 @@ struct jit *jit_create(struct block_cache *bc)
 		return NULL;
 	}
 	j->bc = bc;
+	j->stats = &bc->stats;
 	emit_fixed(j);
 	return j;
 }
@@ -102,7 +103,7 @@ void jit_flush(struct jit *j)
 	forget_recs(j, 1);
 	j->nlinks = 0;
 	j->free = j->blocks;
-	j->stats.flushes++;
+	j->stats->jit_flushes++;
 }
 
 static void *grow(void *array, unsigned *cap, size_t item)
@@ -138,7 +139,7 @@ void jit_add_link(struct jit *j, uint8_t *site, uint8_t *stub)
 	if (j->nlinks == j->links_cap)
 		j->links = grow(j->links, &j->links_cap, sizeof *j->links);
 	j->links[j->nlinks++] = (struct jit_link){site, stub};
-	j->stats.links++;
+	j->stats->jit_links++;
 }
 
 void jit_unlink_all(struct jit *j)

@@ -29,10 +29,6 @@ struct jit_link {
 
 typedef uint8_t *jit_enter_fn(struct cpu *c, const uint8_t *code);
 
-struct jit_stats {
-	uint64_t blocks, insns_inline, insns_called, bytes, flushes, links;
-};
-
 struct jit {
 	struct block_cache *bc;
 	uint8_t *buf;
@@ -46,8 +42,8 @@ struct jit {
 	unsigned nrecs, recs_cap;
 	struct jit_link *links;
 	unsigned nlinks, links_cap;
-	struct jt *scratch; /* the translation under way */
-	struct jit_stats stats;
+	struct jt *scratch;	   /* the translation under way */
+	struct block_stats *stats; /* the block cache's */
 };
 
 /* jit_code.c */

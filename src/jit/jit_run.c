@@ -44,9 +44,9 @@ void jit_run(struct cpu *c, struct block_cache *bc)
 		struct block *b = block_get(c, bc, c->rip);
 		if (block_cache_has_retired(bc))
 			block_cache_collect(bc);
-		uint64_t flushes = j->stats.flushes;
+		uint64_t flushes = j->stats->jit_flushes;
 		uint8_t *code = code_of(j, b, bc->mm->mode64);
-		if (site && flushes == j->stats.flushes) {
+		if (site && flushes == j->stats->jit_flushes) {
 			x64_patch(site, code);
 			jit_add_link(j, site, site + 4);
 		}

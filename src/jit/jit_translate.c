@@ -254,7 +254,7 @@ static void translate_insn(struct jt *t, const struct insn *i)
 				t->cold[k].resume = t->e.p;
 				t->host_flags = 0; /* not after the handler's way */
 			}
-		t->j->stats.insns_inline++;
+		t->j->stats->jit_inline++;
 		return;
 	}
 	t->e.p = start; /* a template that declined may have begun */
@@ -263,7 +263,7 @@ static void translate_insn(struct jt *t, const struct insn *i)
 	t->ended = 0;
 	jt_call_handler(t, i);
 	t->host_flags = 0;
-	t->j->stats.insns_called++;
+	t->j->stats->jit_called++;
 }
 
 static void translate_body(struct jt *t)
@@ -306,8 +306,8 @@ uint8_t *jit_translate(struct jit *j, struct block *b, int mode64)
 	uint8_t *code = j->free;
 	jit_add_rec(j, b, code, (uint32_t)(t->e.p - code), t->off);
 	j->free = (uint8_t *)(((uintptr_t)t->e.p + 15) & ~(uintptr_t)15);
-	j->stats.blocks++;
-	j->stats.bytes += (uint64_t)(t->e.p - code);
+	j->stats->jit_blocks++;
+	j->stats->jit_bytes += (uint64_t)(t->e.p - code);
 	return code;
 }
 

@@ -52,9 +52,9 @@ static int inc_dec(struct jt *t, const struct insn *i, unsigned osz, int dec, in
 		jt_load_reg(t, jt_greg(i->reg), size, RCX);
 	else
 		jt_load_E(t, i, size, RCX);
-	x64_rr(&t->e, 4, 0x0fba, 4, R14); /* bt r14d, 0: CF = the guest's */
+	x64_ext_r(&t->e, 4, 0x0fba, 4, R14); /* bt r14d, 0: CF = the guest's */
 	x64_byte(&t->e, 0);
-	x64_rr(&t->e, size, x64_sized(size, 0xfe, 0xff), dec, RCX);
+	x64_ext_r(&t->e, size, x64_sized(size, 0xfe, 0xff), (unsigned)dec, RCX);
 	if (reg_form)
 		jt_store_reg(t, jt_greg(i->reg), size, RCX);
 	else
@@ -79,7 +79,7 @@ static int not_neg(struct jt *t, const struct insn *i, unsigned osz, int neg)
 		return 0;
 	jt_load_E(t, i, size, RDX);
 	x64_mov_rr(&t->e, 8, RCX, RDX);
-	x64_rr(&t->e, size, x64_sized(size, 0xf6, 0xf7), neg ? 3 : 2, RCX);
+	x64_ext_r(&t->e, size, x64_sized(size, 0xf6, 0xf7), neg ? 3u : 2u, RCX);
 	jt_store_E(t, i, size, RCX);
 	if (neg) {
 		jt_flags(t, CC_OP(CC_SUB, osz), RCX, RDX);

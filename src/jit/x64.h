@@ -131,6 +131,15 @@ static inline void x64_rr(struct x64 *e, unsigned size, uint32_t op, int reg, in
 	x64_byte(e, 0xc0 | ((unsigned)reg & 7) << 3 | ((unsigned)rm & 7));
 }
 
+/* op with an opcode extension `ext` in ModRM.reg and register `rm`: only
+ * rm can be a byte register needing a REX */
+static inline void x64_ext_r(struct x64 *e, unsigned size, uint32_t op, unsigned ext, int rm)
+{
+	x64_prefix(e, size, 0, NOREG, rm, 1);
+	x64_opcode(e, op);
+	x64_byte(e, 0xc0 | (ext & 7) << 3 | ((unsigned)rm & 7));
+}
+
 /* byte/word/dword/qword opcode pairs: the 8-bit form, then the wider one */
 static inline uint32_t x64_sized(unsigned size, uint32_t op8, uint32_t op)
 {
@@ -212,11 +221,11 @@ static inline void x64_alu_mr(struct x64 *e, unsigned size, unsigned op, struct 
 static inline void x64_alu_ri(struct x64 *e, unsigned size, unsigned op, int dst, int32_t v)
 {
 	if (size != 1 && v == (int8_t)v) {
-		x64_rr(e, size, 0x83, (int)op, dst);
+		x64_ext_r(e, size, 0x83, op, dst);
 		x64_byte(e, (uint8_t)v);
 		return;
 	}
-	x64_rr(e, size, x64_sized(size, 0x80, 0x81), (int)op, dst);
+	x64_ext_r(e, size, x64_sized(size, 0x80, 0x81), op, dst);
 	if (size == 1)
 		x64_byte(e, (uint8_t)v);
 	else if (size == 2) {
@@ -249,13 +258,13 @@ static inline void x64_test_rr(struct x64 *e, unsigned size, int a, int b)
 /* shifts by an immediate: /4 shl, /5 shr, /7 sar */
 static inline void x64_shift_ri(struct x64 *e, unsigned size, unsigned ext, int reg, unsigned n)
 {
-	x64_rr(e, size, x64_sized(size, 0xc0, 0xc1), (int)ext, reg);
+	x64_ext_r(e, size, x64_sized(size, 0xc0, 0xc1), ext, reg);
 	x64_byte(e, n);
 }
 
 static inline void x64_setcc(struct x64 *e, unsigned cc, int reg)
 {
-	x64_rr(e, 1, 0x0f90 + cc, 0, reg);
+	x64_ext_r(e, 1, 0x0f90 + cc, 0, reg);
 }
 
 static inline void x64_push(struct x64 *e, int reg)

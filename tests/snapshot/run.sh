@@ -19,6 +19,9 @@
 #   snapshot.hostfile          a host file open across the snapshot: restored from a copy of
 #                              the directory elsewhere; a changed file is refused
 #                              (and accepted with --allow-changed-files)
+#   snapshot.engines           threads.c saved under the translator and restored under the
+#                              interpreter, and the other way round, at 10 points each way;
+#                              both engines count the same instructions for the whole run
 #   snapshot.bad.*             truncated file, a flipped byte in every section, wrong
 #                              version, wrong magic: one line, exit status 65, nothing made
 #
@@ -206,6 +209,50 @@ plain_case() {
     fi
 }
 
+# engine_split OUTDIR N FIRST SECOND CMD...: as split_run, the first half under engine
+# FIRST and the restored one under SECOND.
+engine_split() {
+    local out=$1 n=$2 first=$3 second=$4
+    shift 4
+    fresh_work "$out"
+    (cd "$out/work" && "$HEXVM" --engine "$first" --snapshot-at "$n" "$out/s.snap" \
+        --snapshot-stop "$@" >"$out/p1.out" 2>"$out/p1.err" </dev/null)
+    (cd "$out/work" && "$HEXVM" --engine "$second" restore "$out/s.snap" >"$out/p2.out" \
+        2>"$out/p2.err" </dev/null)
+    local rc=$?
+    if [ "$rc" != "$(cat "$out/full.status")" ] ||
+        ! cat "$out/p1.out" "$out/p2.out" | cmp -s - "$out/full.out"; then
+        echo "point $n ($first, then $second): status $rc; $(head -c 200 "$out/p2.err")"
+    fi
+    rm -f "$out/s.snap"
+}
+
+engines_case() {
+    local name=snapshot.engines out=$OUT/engines total total_interp k n
+    mkdir -p "$out"
+    fresh_work "$out"
+    total_interp=$(total_insns "$out" --engine interp "$OUT/threads.x64")
+    fresh_work "$out"
+    total=$(total_insns "$out" --engine jit "$OUT/threads.x64")
+    if [ -z "$total" ] || [ "$total" != "$total_interp" ]; then
+        echo "instructions: jit ${total:-none}, interp ${total_interp:-none}" >"$out/failures"
+        result_fail "$name" "the engines count different instructions" "$out/failures"
+        return
+    fi
+    : >"$out/failures"
+    for ((k = 1; k <= 10; k++)); do
+        n=$((total * k / 11))
+        engine_split "$out" "$n" jit interp "$OUT/threads.x64" >>"$out/failures"
+        engine_split "$out" "$n" interp jit "$OUT/threads.x64" >>"$out/failures"
+    done
+    if [ -s "$out/failures" ]; then
+        result_fail "$name" "$(grep -c . "$out/failures") of 20 moves differ" "$out/failures"
+    else
+        result_pass "$name"
+        echo "    20/20 moves between engines identical ($total instructions)" >>"$(result_file "$name")"
+    fi
+}
+
 hostfile_case() {
     local name=snapshot.hostfile out=$OUT/hostfile total
     mkdir -p "$out"
@@ -290,7 +337,7 @@ bad_cases() {
 }
 
 if [ -z "$BUSYBOX" ] || ! command -v python3 >/dev/null; then
-    for n in pipeline threads.x64 threads.m32 kinds overlay stream signal exit plain hostfile bad; do
+    for n in pipeline threads.x64 threads.m32 kinds overlay stream signal exit plain hostfile engines bad; do
         result_skip "snapshot.$n" "needs busybox (busybox-static) and python3"
     done
     suite_report
@@ -318,6 +365,7 @@ name_selected snapshot.signal "$@" && run_limited signal_case
 name_selected snapshot.exit "$@" && run_limited exit_case
 name_selected snapshot.plain "$@" && run_limited plain_case
 name_selected snapshot.hostfile "$@" && run_limited hostfile_case
+name_selected snapshot.engines "$@" && run_limited engines_case
 name_selected 'snapshot.bad.*' "$@" && run_limited bad_cases
 wait
 suite_report
