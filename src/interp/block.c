@@ -206,6 +206,7 @@ static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t p
 	b->dead = 0;
 	b->jit_code = NULL;
 	b->jit_rec = NULL;
+	b->runs = 0;
 	b->succ[0] = b->succ[1] = NULL;
 	b->succ_pc[0] = b->succ_pc[1] = ~0ull;
 	b->link_gen = bc->gen;

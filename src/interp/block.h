@@ -37,6 +37,7 @@ struct block {
 	uint64_t link_gen;
 	unsigned n;
 	int dead; /* dropped from the cache; freed at the next collect */
+	unsigned runs;		    /* times interpreted before it was worth translating */
 	uint8_t *jit_code;	    /* its translation (jit/), or NULL */
 	struct jit_rec *jit_rec;
 	struct insn insns[];

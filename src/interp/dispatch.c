@@ -94,30 +94,41 @@ static ALWAYS_INLINE void note_exit(struct cpu *c, uint64_t from)
 	c->branch_to[slot] = c->rip;
 }
 
+/* Runs block b; 1 when the run loop must return to the scheduler (the
+ * block rewrote itself, exit_req, the budget spent). */
+static ALWAYS_INLINE int run_block(struct cpu *c, struct block *b)
+{
+	const struct insn *p = b->insns, *end = p + b->n;
+	c->cur_block = b;
+	run_insns(c, p, end);
+	if (unlikely(c->stale_at)) {
+		c->icount += (uint64_t)(c->stale_at - b->insns);
+		c->rip = c->stale_at->addr;
+		c->stale_at = NULL;
+		return 1;
+	}
+	c->icount += b->n;
+	if (!end[-1].stop)
+		c->rip = next_ip(c, &end[-1]);
+	note_exit(c, end[-1].addr);
+	if (unlikely(c->exit_req) || unlikely(c->icount >= c->icount_limit)) {
+		c->exit_req = 0;
+		return 1;
+	}
+	c->cur = NULL;
+	return 0;
+}
+
+int interp_run_block(struct cpu *c, struct block *b) { return run_block(c, b); }
+
 /* Kept out of cpu_run, whose sigsetjmp would pin its variables to memory. */
 HOT __attribute__((noinline)) void interp_run(struct cpu *c, struct block_cache *bc)
 {
 	c->cur = NULL;
 	struct block *b = block_get(c, bc, c->rip);
 	for (;;) {
-		const struct insn *p = b->insns, *end = p + b->n;
-		c->cur_block = b;
-		run_insns(c, p, end);
-		if (unlikely(c->stale_at)) {
-			c->icount += (uint64_t)(c->stale_at - b->insns);
-			c->rip = c->stale_at->addr;
-			c->stale_at = NULL;
+		if (run_block(c, b))
 			return;
-		}
-		c->icount += b->n;
-		if (!end[-1].stop)
-			c->rip = next_ip(c, &end[-1]);
-		note_exit(c, end[-1].addr);
-		if (unlikely(c->exit_req) || unlikely(c->icount >= c->icount_limit)) {
-			c->exit_req = 0;
-			return;
-		}
-		c->cur = NULL;
 		struct block *n = next_block(c, bc, b, c->rip);
 		if (unlikely(block_cache_has_retired(bc)))
 			block_cache_collect(bc);

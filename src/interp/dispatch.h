@@ -18,5 +18,9 @@ struct block_cache;
 /* The interpreter's own loop, for engines that hand it a stretch of code
  * (called with cpu_run's fault handling in place). */
 void interp_run(struct cpu *c, struct block_cache *bc);
+struct block;
+/* Runs the one block b at c->rip as interp_run would; 1 when the caller
+ * must return to the scheduler. */
+int interp_run_block(struct cpu *c, struct block *b);
 
 #endif

@@ -13,6 +13,12 @@
 
 int jit_available(void) { return 1; }
 
+/* A block is translated on its JIT_HOT_RUNS-th run; until then the
+ * interpreter runs it. Most code of a short program runs a few times only:
+ * translating it costs more than interpreting it (measured on static hello
+ * world start-up). */
+#define JIT_HOT_RUNS 4
+
 static uint8_t *code_of(struct jit *j, struct block *b, int mode64)
 {
 	if (b->jit_code)
@@ -31,19 +37,23 @@ static uint8_t *code_of(struct jit *j, struct block *b, int mode64)
 
 void jit_run(struct cpu *c, struct block_cache *bc)
 {
-	if (!bc->jit)
-		bc->jit = jit_create(bc);
-	struct jit *j = bc->jit;
-	if (!j) {
-		interp_run(c, bc); /* no executable memory: the interpreter serves */
-		return;
-	}
+	struct jit *j = bc->jit; /* made when the first block is hot */
 	uint8_t *site = NULL;
 	for (;;) {
 		c->cur = NULL;
 		struct block *b = block_get(c, bc, c->rip);
 		if (block_cache_has_retired(bc))
 			block_cache_collect(bc);
+		if (!b->jit_code && ++b->runs < JIT_HOT_RUNS) {
+			site = NULL;
+			if (interp_run_block(c, b))
+				return;
+			continue;
+		}
+		if (!j && !(j = bc->jit = jit_create(bc))) {
+			interp_run(c, bc); /* no executable memory: the interpreter serves */
+			return;
+		}
 		uint64_t flushes = j->stats->jit_flushes;
 		uint8_t *code = code_of(j, b, bc->mm->mode64);
 		if (site && flushes == j->stats->jit_flushes) {
