@@ -76,16 +76,23 @@ static inline void x64_u64(struct x64 *e, uint64_t v)
 	x64_u32(e, (uint32_t)(v >> 32));
 }
 
-/* Operand-size prefix and REX. `byte_regs` forces a REX where a byte
- * register numbered 4..7 would otherwise mean AH..BH. */
+/* Which operands of a size-1 instruction are byte registers: those numbered
+ * 4..7 need a REX, or they would mean AH..BH. */
+enum { X64_BYTE_REG = 1, X64_BYTE_RM = 2 };
+
+static inline int x64_high_byte(int r) { return r >= 4 && r < 8; }
+
+/* Operand-size prefix and REX. */
 static inline void x64_prefix(struct x64 *e, unsigned size, int reg, int index, int base,
-			      int byte_regs)
+			      unsigned byte_regs)
 {
 	unsigned rex = (size == 8 ? 8u : 0u) | (reg >= 8 ? 4u : 0u) | (index >= 8 ? 2u : 0u) |
 		       (base >= 8 ? 1u : 0u);
+	int high = size == 1 && (((byte_regs & X64_BYTE_REG) && x64_high_byte(reg)) ||
+				 ((byte_regs & X64_BYTE_RM) && x64_high_byte(base)));
 	if (size == 2)
 		x64_byte(e, 0x66);
-	if (rex || (byte_regs && size == 1 && ((reg >= 4 && reg < 8) || (base >= 4 && base < 8))))
+	if (rex || high)
 		x64_byte(e, 0x40 | rex);
 }
 
@@ -118,7 +125,7 @@ static inline void x64_modrm_mem(struct x64 *e, int reg, struct x64_mem m)
 /* op reg, [mem] (or op [mem], reg: the direction is in the opcode) */
 static inline void x64_rm(struct x64 *e, unsigned size, uint32_t op, int reg, struct x64_mem m)
 {
-	x64_prefix(e, size, reg, m.index, m.base, 1);
+	x64_prefix(e, size, reg, m.index, m.base, X64_BYTE_REG);
 	x64_opcode(e, op);
 	x64_modrm_mem(e, reg, m);
 }
@@ -126,7 +133,7 @@ static inline void x64_rm(struct x64 *e, unsigned size, uint32_t op, int reg, st
 /* op reg, rm with both registers */
 static inline void x64_rr(struct x64 *e, unsigned size, uint32_t op, int reg, int rm)
 {
-	x64_prefix(e, size, reg, NOREG, rm, 1);
+	x64_prefix(e, size, reg, NOREG, rm, X64_BYTE_REG | X64_BYTE_RM);
 	x64_opcode(e, op);
 	x64_byte(e, 0xc0 | ((unsigned)reg & 7) << 3 | ((unsigned)rm & 7));
 }
@@ -135,9 +142,18 @@ static inline void x64_rr(struct x64 *e, unsigned size, uint32_t op, int reg, in
  * rm can be a byte register needing a REX */
 static inline void x64_ext_r(struct x64 *e, unsigned size, uint32_t op, unsigned ext, int rm)
 {
-	x64_prefix(e, size, 0, NOREG, rm, 1);
+	x64_prefix(e, size, 0, NOREG, rm, X64_BYTE_RM);
 	x64_opcode(e, op);
 	x64_byte(e, 0xc0 | (ext & 7) << 3 | ((unsigned)rm & 7));
+}
+
+/* op with an opcode extension and a memory operand */
+static inline void x64_ext_m(struct x64 *e, unsigned size, uint32_t op, unsigned ext,
+			     struct x64_mem m)
+{
+	x64_prefix(e, size, 0, m.index, m.base, 0);
+	x64_opcode(e, op);
+	x64_modrm_mem(e, (int)ext, m);
 }
 
 /* byte/word/dword/qword opcode pairs: the 8-bit form, then the wider one */
@@ -192,17 +208,24 @@ static inline void x64_mov_imm(struct x64 *e, int reg, uint64_t v)
 	}
 }
 
+/* an immediate of the operand size (4 bytes for size 8, sign-extended) */
+static inline void x64_imm(struct x64 *e, unsigned size, uint32_t v)
+{
+	if (size == 1) {
+		x64_byte(e, v & 0xff);
+	} else if (size == 2) {
+		x64_byte(e, v & 0xff);
+		x64_byte(e, (v >> 8) & 0xff);
+	} else {
+		x64_u32(e, v);
+	}
+}
+
 /* mov [mem], imm32 (sign-extended for size 8) */
 static inline void x64_store_imm(struct x64 *e, unsigned size, struct x64_mem m, uint32_t v)
 {
-	x64_rm(e, size, x64_sized(size, 0xc6, 0xc7), 0, m);
-	if (size == 1)
-		x64_byte(e, v & 0xff);
-	else if (size == 2) {
-		x64_byte(e, v & 0xff);
-		x64_byte(e, (v >> 8) & 0xff);
-	} else
-		x64_u32(e, v);
+	x64_ext_m(e, size, x64_sized(size, 0xc6, 0xc7), 0, m);
+	x64_imm(e, size, v);
 }
 
 /* ALU group 1 (add or adc sbb and sub xor cmp = 0..7) */
@@ -214,10 +237,6 @@ static inline void x64_alu_rm(struct x64 *e, unsigned size, unsigned op, int dst
 {
 	x64_rm(e, size, x64_sized(size, op * 8 + 2, op * 8 + 3), dst, m);
 }
-static inline void x64_alu_mr(struct x64 *e, unsigned size, unsigned op, struct x64_mem m, int src)
-{
-	x64_rm(e, size, x64_sized(size, op * 8, op * 8 + 1), src, m);
-}
 static inline void x64_alu_ri(struct x64 *e, unsigned size, unsigned op, int dst, int32_t v)
 {
 	if (size != 1 && v == (int8_t)v) {
@@ -226,29 +245,17 @@ static inline void x64_alu_ri(struct x64 *e, unsigned size, unsigned op, int dst
 		return;
 	}
 	x64_ext_r(e, size, x64_sized(size, 0x80, 0x81), op, dst);
-	if (size == 1)
-		x64_byte(e, (uint8_t)v);
-	else if (size == 2) {
-		x64_byte(e, (uint8_t)v);
-		x64_byte(e, (uint8_t)(v >> 8));
-	} else
-		x64_u32(e, (uint32_t)v);
+	x64_imm(e, size, (uint32_t)v);
 }
 static inline void x64_alu_mi(struct x64 *e, unsigned size, unsigned op, struct x64_mem m, int32_t v)
 {
 	if (size != 1 && v == (int8_t)v) {
-		x64_rm(e, size, 0x83, (int)op, m);
+		x64_ext_m(e, size, 0x83, op, m);
 		x64_byte(e, (uint8_t)v);
 		return;
 	}
-	x64_rm(e, size, x64_sized(size, 0x80, 0x81), (int)op, m);
-	if (size == 1)
-		x64_byte(e, (uint8_t)v);
-	else if (size == 2) {
-		x64_byte(e, (uint8_t)v);
-		x64_byte(e, (uint8_t)(v >> 8));
-	} else
-		x64_u32(e, (uint32_t)v);
+	x64_ext_m(e, size, x64_sized(size, 0x80, 0x81), op, m);
+	x64_imm(e, size, (uint32_t)v);
 }
 static inline void x64_test_rr(struct x64 *e, unsigned size, int a, int b)
 {

@@ -48,6 +48,7 @@ CASE(add_rr, x64_alu_rr(e, 8, 0, RCX, RDX))
 CASE(sub_rr16, x64_alu_rr(e, 2, 5, RCX, RDX))
 CASE(cmp_rm, x64_alu_rm(e, 8, 7, RAX, x64_at(RBX, 0x2f0)))
 CASE(and_imm8, x64_alu_ri(e, 4, 4, RCX, 0x3f))
+CASE(cmp_byte_mem_imm, x64_alu_mi(e, 1, 7, x64_at(RBX, 0x10), 0))
 CASE(add_mem_imm, x64_alu_mi(e, 8, 0, x64_at(RBX, 0x2e8), 5))
 CASE(sub_rsp, x64_alu_ri(e, 8, 5, RSP, 8))
 CASE(shr_imm, x64_shift_ri(e, 8, 5, RDX, 12))
@@ -84,6 +85,7 @@ int main(void)
 	RUN(sub_rr16, "66 29 d1");
 	RUN(cmp_rm, "48 3b 83 f0 02 00 00");
 	RUN(and_imm8, "83 e1 3f");
+	RUN(cmp_byte_mem_imm, "80 7b 10 00");
 	RUN(add_mem_imm, "48 83 83 e8 02 00 00 05");
 	RUN(sub_rsp, "48 83 ec 08");
 	RUN(shr_imm, "48 c1 ea 0c");
