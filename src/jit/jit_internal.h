@@ -112,6 +112,15 @@ int jt_ea(struct jt *t, const struct insn *i);
 /* Checks that rax may be read / written with `size` bytes at it. */
 void jt_check_read(struct jt *t);
 void jt_check_write(struct jt *t, unsigned size);
+/* For an E operand in memory: rax = its address, checked for `size`
+ * bytes read or written; nothing for a register. 0 when the template
+ * cannot (see jt_ea). */
+int jt_mem_operand(struct jt *t, const struct insn *i, unsigned size, int write);
+/* The address after i, in the guest's address width. */
+uint64_t jt_next_pc(const struct jt *t, const struct insn *i);
+/* Bytes a PUSH, POP, CALL or RET of i moves: the stack's natural width (8
+ * or 4); 0 for the 16-bit forms, which the handlers do. */
+unsigned jt_stack_size(const struct jt *t, const struct insn *i);
 /* Sets the lazy flags: cc_op, cc_dst from `dst`, cc_src from `src` (a host
  * register, or NOREG for 0). */
 void jt_flags(struct jt *t, uint32_t cc_op, int dst, int src);

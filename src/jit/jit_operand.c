@@ -85,6 +85,31 @@ void jt_check_write(struct jt *t, unsigned size)
 	jt_cold(t, COLD_SMC, size, from);
 }
 
+int jt_mem_operand(struct jt *t, const struct insn *i, unsigned size, int write)
+{
+	if (i->mod == 3)
+		return 1;
+	if (!jt_ea(t, i))
+		return 0;
+	if (write)
+		jt_check_write(t, size);
+	else
+		jt_check_read(t);
+	return 1;
+}
+
+uint64_t jt_next_pc(const struct jt *t, const struct insn *i)
+{
+	uint64_t pc = i->addr + i->len;
+	return t->mode64 ? pc : (uint32_t)pc;
+}
+
+unsigned jt_stack_size(const struct jt *t, const struct insn *i)
+{
+	unsigned size = 1u << i->osz;
+	return size == (t->mode64 ? 8u : 4u) ? size : 0;
+}
+
 void jt_flags(struct jt *t, uint32_t cc_op, int dst, int src)
 {
 	struct x64 *e = &t->e;

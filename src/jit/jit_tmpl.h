@@ -70,7 +70,8 @@ jt_tmpl_fn tmpl_sse_binary, tmpl_movaps_load, tmpl_movups_load, tmpl_movaps_stor
  * stack pointer. */
 void jt_push_begin(struct jt *t, unsigned size);
 void jt_push_end(struct jt *t, unsigned size);
-/* rcx = the popped value (zero-extended), the stack pointer moved. */
+/* rcx = the popped value (zero-extended), the stack pointer moved (and
+ * also in rax). */
 void jt_pop_rcx(struct jt *t, unsigned size);
 
 #endif

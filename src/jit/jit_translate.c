@@ -33,12 +33,6 @@ void jt_cold_call(struct jt *t, unsigned cc)
 	t->cold[t->ncold - 1].resume = NULL; /* the end of the instruction, once known */
 }
 
-static uint64_t next_pc(const struct jt *t, const struct insn *i)
-{
-	uint64_t pc = i->addr + i->len;
-	return t->mode64 ? pc : (uint32_t)pc;
-}
-
 /* icount += n; the branch ring gets (last instruction, rax). */
 static void emit_retire(struct jt *t, unsigned n)
 {
@@ -138,13 +132,20 @@ static uint8_t *next_code(struct cpu *c)
 	return b ? b->jit_code : NULL;
 }
 
-void jt_call_handler(struct jt *t, const struct insn *i)
+/* c->cur = i, then i's handler: the whole instruction the interpreter's way */
+static void emit_handler_call(struct jt *t, const struct insn *i)
 {
 	struct x64 *e = &t->e;
 	x64_mov_imm(e, RSI, (uint64_t)(uintptr_t)i);
 	x64_store(e, 8, CPU(cur), RSI);
 	x64_mov_rr(e, 8, RDI, JR_CPU);
 	x64_call(e, (const void *)i->fn);
+}
+
+void jt_call_handler(struct jt *t, const struct insn *i)
+{
+	struct x64 *e = &t->e;
+	emit_handler_call(t, i);
 	if (i->stop)
 		return;
 	/* the handler may have rewritten this very block */
@@ -175,7 +176,7 @@ static void emit_bail(struct jt *t, unsigned k)
 {
 	struct x64 *e = &t->e;
 	x64_alu_mi(e, 8, 0, CPU(icount), (int32_t)(k + 1));
-	x64_mov_imm(e, RAX, next_pc(t, &t->b->insns[k]));
+	x64_mov_imm(e, RAX, jt_next_pc(t, &t->b->insns[k]));
 	x64_store(e, 8, CPU(rip), RAX);
 	x64_jmp_to(e, t->j->exit_null);
 }
@@ -199,20 +200,14 @@ static void emit_cold_smc(struct jt *t, const struct jt_cold *cd)
 	x64_pop(e, RAX);
 	x64_pop(e, RAX);
 	x64_jcc_to(e, X64_CC_E, cd->resume);
-	x64_mov_rr(e, 8, RDI, JR_CPU);
-	x64_mov_imm(e, RSI, (uint64_t)(uintptr_t)i);
-	x64_call(e, (const void *)i->fn);
+	emit_handler_call(t, i);
 	emit_bail(t, cd->k);
 }
 
 static void emit_cold_call(struct jt *t, const struct jt_cold *cd)
 {
 	struct x64 *e = &t->e;
-	const struct insn *i = &t->b->insns[cd->k];
-	x64_mov_imm(e, RSI, (uint64_t)(uintptr_t)i);
-	x64_store(e, 8, CPU(cur), RSI);
-	x64_mov_rr(e, 8, RDI, JR_CPU);
-	x64_call(e, (const void *)i->fn);
+	emit_handler_call(t, &t->b->insns[cd->k]);
 	x64_alu_mi(e, 1, 7, CPU(jit_stale), 0);
 	uint8_t *stale = x64_jcc(e, X64_CC_NE);
 	x64_jmp_to(e, cd->resume);
@@ -285,7 +280,7 @@ static void translate_body(struct jt *t)
 		if (last->stop)
 			jt_exit_dynamic(t);
 		else
-			jt_exit_static(t, next_pc(t, last));
+			jt_exit_static(t, jt_next_pc(t, last));
 	}
 }
 

@@ -36,16 +36,8 @@ static void alu_core(struct jt *t, unsigned op, unsigned size, unsigned osz)
 static int alu_E(struct jt *t, const struct insn *i, unsigned op, unsigned osz, int src_is_G)
 {
 	unsigned size = 1u << osz;
-	if (i->lock)
+	if (i->lock || !jt_mem_operand(t, i, size, op_writes(op)))
 		return 0;
-	if (i->mod != 3) {
-		if (!jt_ea(t, i))
-			return 0;
-		if (op_writes(op))
-			jt_check_write(t, size);
-		else
-			jt_check_read(t);
-	}
 	if (src_is_G)
 		jt_load_G(t, i, size, RDX);
 	else
@@ -61,11 +53,8 @@ static int alu_E(struct jt *t, const struct insn *i, unsigned op, unsigned osz, 
 static int alu_G(struct jt *t, const struct insn *i, unsigned op, unsigned osz)
 {
 	unsigned size = 1u << osz;
-	if (i->mod != 3) {
-		if (!jt_ea(t, i))
-			return 0;
-		jt_check_read(t);
-	}
+	if (!jt_mem_operand(t, i, size, 0))
+		return 0;
 	jt_load_E(t, i, size, RDX);
 	jt_load_G(t, i, size, RCX);
 	alu_core(t, op, size, osz);

@@ -25,19 +25,6 @@ static void cf_to_r14(struct jt *t)
 	x64_rr(e, 4, 0x0fb6, R14, R14); /* movzx r14d, r14b */
 }
 
-static int mem_operand(struct jt *t, const struct insn *i, unsigned size, int write)
-{
-	if (i->mod == 3)
-		return 1;
-	if (!jt_ea(t, i))
-		return 0;
-	if (write)
-		jt_check_write(t, size);
-	else
-		jt_check_read(t);
-	return 1;
-}
-
 /* INC (ext 0) and DEC (ext 1) keep CF: it goes into the host's CF too,
  * so that the host flags after the operation are all the guest's. */
 static int inc_dec(struct jt *t, const struct insn *i, unsigned osz, int dec, int reg_form)
@@ -46,7 +33,7 @@ static int inc_dec(struct jt *t, const struct insn *i, unsigned osz, int dec, in
 	if (!reg_form && i->lock)
 		return 0;
 	cf_to_r14(t);
-	if (!reg_form && !mem_operand(t, i, size, 1))
+	if (!reg_form && !jt_mem_operand(t, i, size, 1))
 		return 0;
 	if (reg_form)
 		jt_load_reg(t, jt_greg(i->reg), size, RCX);
@@ -75,7 +62,7 @@ int tmpl_dec_Zv(struct jt *t, const struct insn *i) { return inc_dec(t, i, i->os
 static int not_neg(struct jt *t, const struct insn *i, unsigned osz, int neg)
 {
 	unsigned size = 1u << osz;
-	if (i->lock || !mem_operand(t, i, size, 1))
+	if (i->lock || !jt_mem_operand(t, i, size, 1))
 		return 0;
 	jt_load_E(t, i, size, RDX);
 	x64_mov_rr(&t->e, 8, RCX, RDX);
@@ -103,7 +90,7 @@ static int shift_imm(struct jt *t, const struct insn *i, unsigned osz, unsigned 
 	if (ext < 4 || ext == 6 || i->lock)
 		return 0;
 	n &= osz == OSZ_64 ? 63u : 31u;
-	if (n == 0 || n >= 8u * size || !mem_operand(t, i, size, 1))
+	if (n == 0 || n >= 8u * size || !jt_mem_operand(t, i, size, 1))
 		return 0;
 	jt_load_E(t, i, size, RCX);
 	x64_mov_rr(&t->e, 8, RDX, RCX);
@@ -132,7 +119,7 @@ int tmpl_shift_Eb1(struct jt *t, const struct insn *i) { return shift_imm(t, i, 
 static int imul(struct jt *t, const struct insn *i, int with_imm)
 {
 	unsigned size = 1u << i->osz;
-	if (!mem_operand(t, i, size, 0))
+	if (!jt_mem_operand(t, i, size, 0))
 		return 0;
 	jt_load_E(t, i, size, RDX);
 	if (with_imm)
@@ -152,7 +139,7 @@ int tmpl_imul_GvEvIz(struct jt *t, const struct insn *i) { return imul(t, i, 1);
 
 static int xchg(struct jt *t, const struct insn *i, unsigned size)
 {
-	if (!mem_operand(t, i, size, 1))
+	if (!jt_mem_operand(t, i, size, 1))
 		return 0;
 	jt_load_E(t, i, size, RCX);
 	jt_load_G(t, i, size, RDX);

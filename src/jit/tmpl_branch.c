@@ -8,25 +8,19 @@
 
 #if HEXVM_JIT
 
-static uint64_t next_pc(const struct jt *t, const struct insn *i)
-{
-	uint64_t pc = i->addr + i->len;
-	return t->mode64 ? pc : (uint32_t)pc;
-}
-
 /* as branch.c's rel_target: the next address plus the displacement, cut
  * to the operand size (a 16-bit JMP wraps at 64 KiB) */
 static uint64_t rel_target(const struct jt *t, const struct insn *i)
 {
 	unsigned osz = i->osz == OSZ_8 ? OSZ_32 : i->osz;
-	return (next_pc(t, i) + i->imm) & jt_size_mask(osz);
+	return (jt_next_pc(t, i) + i->imm) & jt_size_mask(osz);
 }
 
 int tmpl_jcc(struct jt *t, const struct insn *i)
 {
 	unsigned hcc = jt_cond(t, i->opc & 15);
 	uint8_t *taken = x64_jcc(&t->e, hcc);
-	jt_exit_static(t, next_pc(t, i));
+	jt_exit_static(t, jt_next_pc(t, i));
 	if (!t->e.full)
 		x64_patch(taken, t->e.p);
 	jt_exit_static(t, rel_target(t, i));
@@ -39,20 +33,13 @@ int tmpl_jmp(struct jt *t, const struct insn *i)
 	return 1;
 }
 
-/* near calls and returns with the stack's natural size only */
-static unsigned branch_stack_size(const struct jt *t, const struct insn *i)
-{
-	unsigned size = 1u << i->osz;
-	return size == (t->mode64 ? 8u : 4u) ? size : 0;
-}
-
 int tmpl_call(struct jt *t, const struct insn *i)
 {
-	unsigned size = branch_stack_size(t, i);
+	unsigned size = jt_stack_size(t, i);
 	if (!size)
 		return 0;
 	jt_push_begin(t, size);
-	x64_mov_imm(&t->e, RCX, next_pc(t, i));
+	x64_mov_imm(&t->e, RCX, jt_next_pc(t, i));
 	jt_push_end(t, size);
 	jt_exit_static(t, rel_target(t, i));
 	return 1;
@@ -60,7 +47,7 @@ int tmpl_call(struct jt *t, const struct insn *i)
 
 int tmpl_ret(struct jt *t, const struct insn *i)
 {
-	unsigned size = branch_stack_size(t, i);
+	unsigned size = jt_stack_size(t, i);
 	if (!size)
 		return 0;
 	jt_pop_rcx(t, size);
@@ -72,18 +59,15 @@ int tmpl_ret(struct jt *t, const struct insn *i)
 /* the new rip, from E, into r14 (callee-saved: it outlives a push) */
 static int target_to_r14(struct jt *t, const struct insn *i, unsigned size)
 {
-	if (i->mod != 3) {
-		if (!jt_ea(t, i))
-			return 0;
-		jt_check_read(t);
-	}
+	if (!jt_mem_operand(t, i, size, 0))
+		return 0;
 	jt_load_E(t, i, size, R14);
 	return 1;
 }
 
 int tmpl_jmp_Ev(struct jt *t, const struct insn *i)
 {
-	unsigned size = branch_stack_size(t, i);
+	unsigned size = jt_stack_size(t, i);
 	if (!size || !target_to_r14(t, i, size))
 		return 0;
 	x64_store(&t->e, 8, jt_cpu(offsetof(struct cpu, rip)), R14);
@@ -93,11 +77,11 @@ int tmpl_jmp_Ev(struct jt *t, const struct insn *i)
 
 int tmpl_call_Ev(struct jt *t, const struct insn *i)
 {
-	unsigned size = branch_stack_size(t, i);
+	unsigned size = jt_stack_size(t, i);
 	if (!size || !target_to_r14(t, i, size))
 		return 0;
 	jt_push_begin(t, size);
-	x64_mov_imm(&t->e, RCX, next_pc(t, i));
+	x64_mov_imm(&t->e, RCX, jt_next_pc(t, i));
 	jt_push_end(t, size);
 	x64_store(&t->e, 8, jt_cpu(offsetof(struct cpu, rip)), R14);
 	jt_exit_dynamic(t);
@@ -106,7 +90,7 @@ int tmpl_call_Ev(struct jt *t, const struct insn *i)
 
 int tmpl_ret_Iw(struct jt *t, const struct insn *i)
 {
-	unsigned size = branch_stack_size(t, i);
+	unsigned size = jt_stack_size(t, i);
 	if (!size)
 		return 0;
 	jt_pop_rcx(t, size);
@@ -127,13 +111,9 @@ static void cond_to_r14(struct jt *t, const struct insn *i)
 
 int tmpl_setcc(struct jt *t, const struct insn *i)
 {
-	if (i->mod != 3 && i->asz == OSZ_16)
-		return 0;
 	cond_to_r14(t, i);
-	if (i->mod != 3) {
-		jt_ea(t, i);
-		jt_check_write(t, 1);
-	}
+	if (!jt_mem_operand(t, i, 1, 1))
+		return 0;
 	jt_store_E(t, i, 1, R14);
 	return 1;
 }
@@ -143,13 +123,9 @@ int tmpl_setcc(struct jt *t, const struct insn *i)
 int tmpl_cmovcc(struct jt *t, const struct insn *i)
 {
 	unsigned size = 1u << i->osz;
-	if (i->mod != 3 && i->asz == OSZ_16)
-		return 0;
 	cond_to_r14(t, i);
-	if (i->mod != 3) {
-		jt_ea(t, i);
-		jt_check_read(t);
-	}
+	if (!jt_mem_operand(t, i, size, 0))
+		return 0;
 	jt_load_E(t, i, size, RCX);
 	jt_load_G(t, i, size, RDX);
 	x64_test_rr(&t->e, 1, R14, R14);

@@ -5,23 +5,9 @@
 
 #if HEXVM_JIT
 
-/* The memory operand's address in rax, checked for `size` bytes. */
-static int mem_operand(struct jt *t, const struct insn *i, unsigned size, int write)
-{
-	if (i->mod == 3)
-		return 1;
-	if (!jt_ea(t, i))
-		return 0;
-	if (write)
-		jt_check_write(t, size);
-	else
-		jt_check_read(t);
-	return 1;
-}
-
 static int mov_EG(struct jt *t, const struct insn *i, unsigned size)
 {
-	if (!mem_operand(t, i, size, 1))
+	if (!jt_mem_operand(t, i, size, 1))
 		return 0;
 	jt_load_G(t, i, size, RCX);
 	jt_store_E(t, i, size, RCX);
@@ -30,7 +16,7 @@ static int mov_EG(struct jt *t, const struct insn *i, unsigned size)
 
 static int mov_GE(struct jt *t, const struct insn *i, unsigned size)
 {
-	if (!mem_operand(t, i, size, 0))
+	if (!jt_mem_operand(t, i, size, 0))
 		return 0;
 	jt_load_E(t, i, size, RCX);
 	jt_store_G(t, i, size, RCX);
@@ -43,7 +29,7 @@ static int mov_EI(struct jt *t, const struct insn *i, unsigned osz)
 	uint64_t v = i->imm & jt_size_mask(osz);
 	if (size == 8 && (int64_t)v != (int32_t)v)
 		return 0;
-	if (!mem_operand(t, i, size, 1))
+	if (!jt_mem_operand(t, i, size, 1))
 		return 0;
 	if (i->mod == 3) {
 		x64_mov_imm(&t->e, RCX, v);
@@ -89,7 +75,7 @@ int tmpl_lea(struct jt *t, const struct insn *i)
  * on `to` bytes) into G */
 static int extend(struct jt *t, const struct insn *i, unsigned from, uint32_t op, unsigned to)
 {
-	if (!mem_operand(t, i, from, 0))
+	if (!jt_mem_operand(t, i, from, 0))
 		return 0;
 	struct x64_mem m = i->mod == 3 ? (from == 1 ? jt_greg_byte(i->rm) : jt_greg(i->rm))
 				       : jt_guest();

@@ -63,17 +63,13 @@ static void need_resident_mxcsr(struct jt *t)
 	jt_cold_call(t, X64_CC_E);
 }
 
-/* rax = the W memory operand's address, checked for `size` bytes; an
- * `aligned` one must be (the handler raises the fault). */
-static int w_memory(struct jt *t, const struct insn *i, unsigned size, int aligned, int write)
+/* jt_mem_operand for W; an `aligned` memory operand must be (the handler
+ * raises the fault). */
+static int w_operand(struct jt *t, const struct insn *i, unsigned size, int aligned, int write)
 {
-	if (!jt_ea(t, i))
+	if (!jt_mem_operand(t, i, size, write))
 		return 0;
-	if (write)
-		jt_check_write(t, size);
-	else
-		jt_check_read(t);
-	if (aligned) {
+	if (aligned && i->mod != 3) {
 		x64_byte(&t->e, 0xa8); /* test al, 15 */
 		x64_byte(&t->e, 15);
 		jt_cold_call(t, X64_CC_NE);
@@ -96,11 +92,11 @@ static void host_op_W(struct jt *t, const struct insn *i, unsigned op, int xreg)
 int tmpl_sse_binary(struct jt *t, const struct insn *i)
 {
 	const struct sse_binary *b = binary_of(i);
-	if (!b || (i->mod != 3 && i->asz == OSZ_16))
+	if (!b)
 		return 0;
 	if (b->fp)
 		need_resident_mxcsr(t);
-	if (i->mod != 3 && !w_memory(t, i, b->wsize, b->wsize == 16, 0))
+	if (!w_operand(t, i, b->wsize, b->wsize == 16, 0))
 		return 0;
 	x64_sse_m(&t->e, X64_MOVDQU_LOAD, XMM0, xmm_slot(i->reg));
 	host_op_W(t, i, b->host, XMM0);
@@ -111,7 +107,7 @@ int tmpl_sse_binary(struct jt *t, const struct insn *i)
 /* V = W, all 16 bytes (MOVAPS MOVDQA MOVUPS MOVDQU ...) */
 static int move_load(struct jt *t, const struct insn *i, int aligned)
 {
-	if (i->mod != 3 && (i->asz == OSZ_16 || !w_memory(t, i, 16, aligned, 0)))
+	if (!w_operand(t, i, 16, aligned, 0))
 		return 0;
 	x64_sse_m(&t->e, X64_MOVDQU_LOAD, XMM0, i->mod == 3 ? xmm_slot(i->rm) : jt_guest());
 	x64_sse_m(&t->e, X64_MOVDQU_STORE, XMM0, xmm_slot(i->reg));
@@ -121,7 +117,7 @@ static int move_load(struct jt *t, const struct insn *i, int aligned)
 /* W = V, all 16 bytes */
 static int move_store(struct jt *t, const struct insn *i, int aligned)
 {
-	if (i->mod != 3 && (i->asz == OSZ_16 || !w_memory(t, i, 16, aligned, 1)))
+	if (!w_operand(t, i, 16, aligned, 1))
 		return 0;
 	x64_sse_m(&t->e, X64_MOVDQU_LOAD, XMM0, xmm_slot(i->reg));
 	x64_sse_m(&t->e, X64_MOVDQU_STORE, XMM0, i->mod == 3 ? xmm_slot(i->rm) : jt_guest());
@@ -137,7 +133,7 @@ int tmpl_movups_store(struct jt *t, const struct insn *i) { return move_store(t,
  * (and MOVQ, `zero_high`, always) clears the rest. */
 static int scalar_load(struct jt *t, const struct insn *i, unsigned size, int zero_high)
 {
-	if (i->mod != 3 && (i->asz == OSZ_16 || !w_memory(t, i, size, 0, 0)))
+	if (!w_operand(t, i, size, 0, 0))
 		return 0;
 	x64_load(&t->e, size, RCX, i->mod == 3 ? xmm_slot(i->rm) : jt_guest());
 	if (i->mod == 3 && !zero_high) {
@@ -152,7 +148,7 @@ static int scalar_load(struct jt *t, const struct insn *i, unsigned size, int ze
 /* W's low `size` bytes = V's; MOVQ (`zero_high`) clears a register's rest */
 static int scalar_store(struct jt *t, const struct insn *i, unsigned size, int zero_high)
 {
-	if (i->mod != 3 && (i->asz == OSZ_16 || !w_memory(t, i, size, 0, 1)))
+	if (!w_operand(t, i, size, 0, 1))
 		return 0;
 	x64_load(&t->e, size, RCX, xmm_slot(i->reg));
 	if (i->mod != 3) {
@@ -184,10 +180,8 @@ int tmpl_pmovmskb(struct jt *t, const struct insn *i)
  * host's flags after the same instruction, kept as CC_EFLAGS */
 static int compare(struct jt *t, const struct insn *i, unsigned host, unsigned size)
 {
-	if (i->mod != 3 && i->asz == OSZ_16)
-		return 0;
 	need_resident_mxcsr(t);
-	if (i->mod != 3 && !w_memory(t, i, size, 0, 0))
+	if (!w_operand(t, i, size, 0, 0))
 		return 0;
 	x64_sse_m(&t->e, X64_MOVDQU_LOAD, XMM0, xmm_slot(i->reg));
 	host_op_W(t, i, host, XMM0);

@@ -5,13 +5,6 @@
 
 #if HEXVM_JIT
 
-/* 8 bytes in long mode, 4 in 32-bit mode; 16-bit pushes go to the handler */
-static unsigned stack_size(const struct jt *t, const struct insn *i)
-{
-	unsigned size = 1u << i->osz;
-	return size == (t->mode64 ? 8u : 4u) ? size : 0;
-}
-
 void jt_push_begin(struct jt *t, unsigned size)
 {
 	x64_load(&t->e, t->mode64 ? 8 : 4, RAX, jt_greg(R_SP));
@@ -27,7 +20,7 @@ void jt_push_end(struct jt *t, unsigned size)
 
 int tmpl_push_Zv(struct jt *t, const struct insn *i)
 {
-	unsigned size = stack_size(t, i);
+	unsigned size = jt_stack_size(t, i);
 	if (!size)
 		return 0;
 	jt_push_begin(t, size);
@@ -38,7 +31,7 @@ int tmpl_push_Zv(struct jt *t, const struct insn *i)
 
 int tmpl_push_Iz(struct jt *t, const struct insn *i)
 {
-	unsigned size = stack_size(t, i);
+	unsigned size = jt_stack_size(t, i);
 	if (!size)
 		return 0;
 	jt_push_begin(t, size);
@@ -47,27 +40,27 @@ int tmpl_push_Iz(struct jt *t, const struct insn *i)
 	return 1;
 }
 
-void jt_pop_rcx(struct jt *t, unsigned size)
+/* rcx = `size` bytes at the address in register `top` (rSP, or rBP for
+ * LEAVE), zero-extended; rSP = that address + size, also left in rax */
+static void pop_from(struct jt *t, unsigned size, unsigned top)
 {
 	unsigned sp_size = t->mode64 ? 8 : 4;
-	x64_load(&t->e, sp_size, RAX, jt_greg(R_SP));
+	x64_load(&t->e, sp_size, RAX, jt_greg(top));
 	jt_check_read(t);
 	x64_load(&t->e, size, RCX, jt_guest());
 	x64_alu_ri(&t->e, sp_size, 0, RAX, (int32_t)size);
 	x64_store(&t->e, 8, jt_greg(R_SP), RAX);
 }
 
+void jt_pop_rcx(struct jt *t, unsigned size) { pop_from(t, size, R_SP); }
+
 /* rSP = rBP, then POP rBP */
 int tmpl_leave(struct jt *t, const struct insn *i)
 {
-	unsigned size = stack_size(t, i), sp_size = t->mode64 ? 8 : 4;
+	unsigned size = jt_stack_size(t, i);
 	if (!size)
 		return 0;
-	x64_load(&t->e, sp_size, RAX, jt_greg(R_BP));
-	jt_check_read(t);
-	x64_load(&t->e, size, RCX, jt_guest());
-	x64_alu_ri(&t->e, sp_size, 0, RAX, (int32_t)size);
-	x64_store(&t->e, 8, jt_greg(R_SP), RAX);
+	pop_from(t, size, R_BP);
 	jt_store_reg(t, jt_greg(R_BP), size, RCX);
 	return 1;
 }
@@ -75,7 +68,7 @@ int tmpl_leave(struct jt *t, const struct insn *i)
 /* POP rSP ends with the popped value in rSP */
 int tmpl_pop_Zv(struct jt *t, const struct insn *i)
 {
-	unsigned size = stack_size(t, i);
+	unsigned size = jt_stack_size(t, i);
 	if (!size)
 		return 0;
 	jt_pop_rcx(t, size);
