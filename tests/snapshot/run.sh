@@ -49,29 +49,36 @@ fresh_work() {
     mkdir -p "$1/work"
 }
 
-# split_run OUTDIR N CMD...: snapshot at N and stop, restore; stdout of both halves
+# split_run OUTDIR N SAVE RESTORE CMD...: snapshot at N and stop under engine SAVE,
+# restore under engine RESTORE ("default": no --engine option); stdout of both halves
 # concatenated to OUTDIR/split.out, statuses and the working directory's files compared.
 split_run() {
-    local out=$1 n=$2
-    shift 2
+    local out=$1 n=$2 save=$3 restore=$4 at=$2
+    shift 4
+    [ "$save" = default ] && [ "$restore" = default ] || at="$n ($save, then $restore)"
     fresh_work "$out"
-    (cd "$out/work" && "$HEXVM" --snapshot-at "$n" "$out/s.snap" --snapshot-stop "$@" \
-        >"$out/p1.out" 2>"$out/p1.err" </dev/null)
+    # shellcheck disable=SC2046 # engine_option is one option and its word, or nothing
+    (cd "$out/work" && "$HEXVM" $(engine_option "$save") --snapshot-at "$n" "$out/s.snap" \
+        --snapshot-stop "$@" >"$out/p1.out" 2>"$out/p1.err" </dev/null)
     local rc1=$?
-    (cd "$out/work" && "$HEXVM" restore "$out/s.snap" >"$out/p2.out" 2>"$out/p2.err" </dev/null)
+    # shellcheck disable=SC2046
+    (cd "$out/work" && "$HEXVM" $(engine_option "$restore") restore "$out/s.snap" \
+        >"$out/p2.out" 2>"$out/p2.err" </dev/null)
     local rc2=$?
     cat "$out/p1.out" "$out/p2.out" >"$out/split.out"
     if [ $rc1 -ne 0 ]; then
-        echo "point $n: the first half exited $rc1: $(head -c 200 "$out/p1.err")"
+        echo "point $at: the first half exited $rc1: $(head -c 200 "$out/p1.err")"
     elif [ $rc2 -ne "$(cat "$out/full.status")" ]; then
-        echo "point $n: restored run exited $rc2, uninterrupted $(cat "$out/full.status"): $(head -c 200 "$out/p2.err")"
+        echo "point $at: restored run exited $rc2, uninterrupted $(cat "$out/full.status"): $(head -c 200 "$out/p2.err")"
     elif ! cmp -s "$out/split.out" "$out/full.out"; then
-        echo "point $n: stdout differs from the uninterrupted run"
+        echo "point $at: stdout differs from the uninterrupted run"
     elif ! diff -r "$out/work" "$out/full.work" >/dev/null; then
-        echo "point $n: the files left differ"
+        echo "point $at: the files left differ"
     fi
     rm -f "$out/s.snap"
 }
+
+engine_option() { [ "$1" = default ] || echo "--engine $1"; }
 
 # points_case NAME CMD...: POINTS snapshots spread over the run, each restored.
 points_case() {
@@ -90,7 +97,7 @@ points_case() {
     : >"$out/failures"
     local k
     for ((k = 1; k <= POINTS; k++)); do
-        split_run "$out" $((total * k / (POINTS + 1))) "$@" >>"$out/failures"
+        split_run "$out" $((total * k / (POINTS + 1))) default default "$@" >>"$out/failures"
     done
     if [ -s "$out/failures" ]; then
         result_fail "$name" "$(grep -c . "$out/failures") of $POINTS points differ" "$out/failures"
@@ -209,24 +216,6 @@ plain_case() {
     fi
 }
 
-# engine_split OUTDIR N FIRST SECOND CMD...: as split_run, the first half under engine
-# FIRST and the restored one under SECOND.
-engine_split() {
-    local out=$1 n=$2 first=$3 second=$4
-    shift 4
-    fresh_work "$out"
-    (cd "$out/work" && "$HEXVM" --engine "$first" --snapshot-at "$n" "$out/s.snap" \
-        --snapshot-stop "$@" >"$out/p1.out" 2>"$out/p1.err" </dev/null)
-    (cd "$out/work" && "$HEXVM" --engine "$second" restore "$out/s.snap" >"$out/p2.out" \
-        2>"$out/p2.err" </dev/null)
-    local rc=$?
-    if [ "$rc" != "$(cat "$out/full.status")" ] ||
-        ! cat "$out/p1.out" "$out/p2.out" | cmp -s - "$out/full.out"; then
-        echo "point $n ($first, then $second): status $rc; $(head -c 200 "$out/p2.err")"
-    fi
-    rm -f "$out/s.snap"
-}
-
 engines_case() {
     local name=snapshot.engines out=$OUT/engines total total_interp k n
     mkdir -p "$out"
@@ -234,6 +223,8 @@ engines_case() {
     total_interp=$(total_insns "$out" --engine interp "$OUT/threads.x64")
     fresh_work "$out"
     total=$(total_insns "$out" --engine jit "$OUT/threads.x64")
+    rm -rf "$out/full.work"
+    cp -a "$out/work" "$out/full.work"
     if [ -z "$total" ] || [ "$total" != "$total_interp" ]; then
         echo "instructions: jit ${total:-none}, interp ${total_interp:-none}" >"$out/failures"
         result_fail "$name" "the engines count different instructions" "$out/failures"
@@ -242,8 +233,8 @@ engines_case() {
     : >"$out/failures"
     for ((k = 1; k <= 10; k++)); do
         n=$((total * k / 11))
-        engine_split "$out" "$n" jit interp "$OUT/threads.x64" >>"$out/failures"
-        engine_split "$out" "$n" interp jit "$OUT/threads.x64" >>"$out/failures"
+        split_run "$out" "$n" jit interp "$OUT/threads.x64" >>"$out/failures"
+        split_run "$out" "$n" interp jit "$OUT/threads.x64" >>"$out/failures"
     done
     if [ -s "$out/failures" ]; then
         result_fail "$name" "$(grep -c . "$out/failures") of 20 moves differ" "$out/failures"
