@@ -112,7 +112,9 @@ static void register_block(struct block_cache *bc, struct block *b)
 	bc->buckets[h] = b;
 	for (uint64_t p = b->start >> 12; p <= (b->end - 1) >> 12; p++) {
 		page_add_block(find_page(bc, p, 1), b);
-		bc->mm->code_pages[p] = 1;
+		bc->mm->code_pages[p] |= CODE_PAGE_HERE;
+		if (p > 0)
+			bc->mm->code_pages[p - 1] |= CODE_PAGE_NEXT;
 	}
 	for (unsigned k = 0; k < b->n; k++)
 		mark_covered(bc, b->insns[k].addr, b->insns[k].len);
@@ -287,7 +289,9 @@ static void drop_page(struct block_cache *bc, struct code_page *cp)
 	while (*pp != cp)
 		pp = &(*pp)->next;
 	*pp = cp->next;
-	bc->mm->code_pages[cp->page] = 0;
+	bc->mm->code_pages[cp->page] &= (uint8_t)~CODE_PAGE_HERE;
+	if (cp->page > 0)
+		bc->mm->code_pages[cp->page - 1] &= (uint8_t)~CODE_PAGE_NEXT;
 	free(cp->blocks);
 	free(cp);
 }
@@ -311,7 +315,7 @@ void block_cache_invalidate_range(struct block_cache *bc, uint64_t addr, uint64_
 	if (!bc || len == 0)
 		return;
 	for (uint64_t p = addr >> 12; p <= (addr + len - 1) >> 12; p++) {
-		if (!bc->mm->code_pages[p])
+		if (!(bc->mm->code_pages[p] & CODE_PAGE_HERE))
 			continue;
 		struct code_page *cp = find_page(bc, p, 0);
 		uint64_t lo = p << 12 > addr ? p << 12 : addr;

@@ -38,13 +38,13 @@ static ALWAYS_INLINE void *mem_rptr(struct cpu *c, uint64_t a)
 	return c->mem + a;
 }
 
-/* Host pointer for writing n bytes at guest address a. */
+/* Host pointer for writing n bytes (at most a page) at guest address a.
+ * The first page's code_pages byte covers the next page too. */
 static ALWAYS_INLINE void *mem_wptr(struct cpu *c, uint64_t a, unsigned n)
 {
 	if (unlikely(a >= c->mem_limit))
 		mem_fault_outside(c, a);
-	if (unlikely(c->code_pages[a >> GUEST_PAGE_SHIFT] |
-		     c->code_pages[(a + n - 1) >> GUEST_PAGE_SHIFT]))
+	if (unlikely(c->code_pages[a >> GUEST_PAGE_SHIFT]))
 		mem_smc_store(c, a, n);
 	return c->mem + a;
 }

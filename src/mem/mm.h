@@ -41,7 +41,7 @@ struct mm {
 	uint8_t *base;
 	uint64_t limit;	     /* window size */
 	size_t reserved;     /* host bytes reserved: window plus guard */
-	uint8_t *code_pages; /* one byte a page: nonzero when decoded code lives there */
+	uint8_t *code_pages; /* one byte a page, CODE_PAGE_* bits */
 	size_t code_pages_len;
 	struct vma *vmas;
 	uint64_t brk_start, brk;
@@ -51,6 +51,12 @@ struct mm {
 	int mode64;
 	struct block_cache *blocks;
 };
+
+/* A code_pages byte: decoded code lives in this page, or in the next one.
+ * A store of at most a page that starts in a page with neither bit cannot
+ * touch code, so one byte is the whole check on the store path. */
+#define CODE_PAGE_HERE 1
+#define CODE_PAGE_NEXT 2
 
 /* Returns NULL (errno set) when the host cannot reserve the window. */
 struct mm *mm_create(int mode64);
