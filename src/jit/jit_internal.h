@@ -56,6 +56,16 @@ void jit_add_link(struct jit *j, uint8_t *site, uint8_t *stub);
 /* Undoes every patched jump: some block they might reach is gone. */
 void jit_unlink_all(struct jit *j);
 
+/* Which guest registers host registers hold (jit_regs.c). */
+#define JT_POOL	      5
+#define JT_GUEST_REGS 16
+struct jt_regs {
+	int8_t host[JT_GUEST_REGS]; /* guest register -> host register caching it, or NOREG */
+	int8_t guest[JT_POOL];	    /* pool slot -> guest register in it, or -1 */
+	uint32_t stamp[JT_POOL];    /* last use, for eviction */
+	uint32_t clock;
+};
+
 /* A cold path, emitted after the block's straight-line code. */
 enum jt_cold_kind { COLD_OUTSIDE, COLD_SMC, COLD_BAIL, COLD_CALL };
 struct jt_cold {
@@ -64,9 +74,11 @@ struct jt_cold {
 	unsigned size;	 /* COLD_SMC: bytes stored */
 	uint8_t *from;	 /* rel32 of the jump that leads here */
 	uint8_t *resume; /* COLD_SMC, COLD_CALL: where the straight-line code goes on */
+	int8_t regs[JT_GUEST_REGS]; /* the register cache there, reloaded before going on */
 };
 
 #define JT_COLD_MAX (BLOCK_MAX_INSNS * 4)
+
 
 /* One block being translated. */
 struct jt {
@@ -80,6 +92,8 @@ struct jt {
 	 * set by a template that leaves them so. */
 	int host_flags, flags_out;
 	int ended; /* a template emitted the block's exits */
+	int cur_block_set; /* the straight-line code stored c->cur_block */
+	struct jt_regs regs;
 	struct jt_cold cold[JT_COLD_MAX];
 	unsigned ncold;
 	uint16_t off[BLOCK_MAX_INSNS + 1];
@@ -99,9 +113,27 @@ void jt_exit_dynamic(struct jt *t);
 /* Calls the instruction's interpreter handler. */
 void jt_call_handler(struct jt *t, const struct insn *i);
 
+/* jit_regs.c: the register cache */
+void jt_regs_clear(struct jt *t);
+/* After a call out: the caller-saved pool is gone, and all of it when the
+ * callee may have changed guest registers. */
+void jt_regs_after_call(struct jt *t, int guest_changed);
+/* Loads the cached registers of `host` again (only the caller-saved ones
+ * with volatile_only), as a cold path does before it goes back. */
+void jt_regs_reload(struct jt *t, const int8_t host[JT_GUEST_REGS], int volatile_only);
+/* The host register holding guest register r whole (loaded if need be):
+ * read it, never write it. */
+int jt_reg(struct jt *t, unsigned r);
+/* Guest register r to or from a host register, `size` bytes as x86 moves
+ * them: a load of 1 or 2 merges into dst, of 4 zero-extends; a store of 1
+ * or 2 merges into the guest register, of 4 zero-extends. */
+void jt_get_reg(struct jt *t, unsigned r, unsigned size, int dst);
+void jt_set_reg(struct jt *t, unsigned r, unsigned size, int src);
+/* The byte register at byte offset `off` of cpu.r (as decoded: AH is 1). */
+void jt_get_byte(struct jt *t, unsigned off, int dst);
+void jt_set_byte(struct jt *t, unsigned off, int src);
+
 /* jit_operand.c: guest operands */
-struct x64_mem jt_greg(unsigned r);	      /* cpu.r[r] */
-struct x64_mem jt_greg_byte(unsigned off); /* byte `off` of cpu.r */
 struct x64_mem jt_cpu(size_t offset);
 struct x64_mem jt_guest(void); /* [window + rax] */
 /* rax = base + index << scale + disp, cut to the address size (32 or 64). */

@@ -1,5 +1,6 @@
-/* Guest operands in translated code: registers live in struct cpu
- * (addressed from rbx), guest memory at window + address (r12 + rax). */
+/* Guest operands in translated code: registers in struct cpu (addressed
+ * from rbx) and in the register cache, guest memory at window + address
+ * (r12 + rax). */
 #include <stddef.h>
 
 #include "cpu/cond.h"
@@ -10,10 +11,6 @@
 #if HEXVM_JIT
 
 struct x64_mem jt_cpu(size_t offset) { return x64_at(JR_CPU, (int32_t)offset); }
-
-struct x64_mem jt_greg(unsigned r) { return jt_cpu(offsetof(struct cpu, r) + 8 * r); }
-
-struct x64_mem jt_greg_byte(unsigned off) { return jt_cpu(offsetof(struct cpu, r) + off); }
 
 struct x64_mem jt_guest(void) { return x64_at_index(JR_MEM, RAX, 0, 0); }
 
@@ -27,22 +24,20 @@ void jt_offset(struct jt *t, const struct insn *i)
 		x64_mov_imm(e, RAX, size == 8 ? i->disp : (uint32_t)i->disp);
 		return;
 	}
-	int base = NOREG, index = NOREG;
-	if (i->base != R_NONE) {
-		x64_load(e, 8, RAX, jt_greg(i->base));
+	int base = i->base != R_NONE ? jt_reg(t, i->base) : NOREG;
+	int index = i->index != R_NONE ? jt_reg(t, i->index) : NOREG;
+	if (!disp_fits) {
+		x64_mov_imm(e, RAX, i->disp);
+		if (base != NOREG)
+			x64_alu_rr(e, 8, 0, RAX, base);
+		base = RAX;
+	} else if (base == NOREG) { /* index only: [index * scale + disp] needs a base of 0 */
+		x64_rr(e, 4, 0x31, RAX, RAX);
 		base = RAX;
 	}
-	if (i->index != R_NONE) {
-		x64_load(e, 8, RCX, jt_greg(i->index));
-		index = RCX;
-	}
-	if (base == NOREG) /* index only: [index * scale + disp] needs a base of 0 */
-		x64_rr(e, 4, 0x31, RAX, RAX), base = RAX;
-	if (!disp_fits) {
-		x64_mov_imm(e, RDX, i->disp);
-		x64_alu_rr(e, 8, 0, RAX, RDX);
-	}
-	if (index != NOREG || disp != 0 || size == 4)
+	if (index == NOREG && disp == 0 && size == 8)
+		x64_mov_rr(e, 8, RAX, base);
+	else
 		x64_lea(e, size, RAX, x64_at_index(base, index, i->scale, disp));
 }
 
@@ -60,27 +55,25 @@ int jt_ea(struct jt *t, const struct insn *i)
 	return 1;
 }
 
+/* A 32-bit guest's addresses are cut to 32 bits, and its window is all
+ * 4 GiB with a guard above: every access lands in the window, where the
+ * host MMU does the rest. */
 void jt_check_read(struct jt *t)
 {
+	if (!t->mode64)
+		return;
 	x64_alu_rm(&t->e, 8, 7, RAX, jt_cpu(offsetof(struct cpu, mem_limit)));
 	jt_cold(t, COLD_OUTSIDE, 0, x64_jcc(&t->e, X64_CC_AE));
 }
 
-/* The code-page bytes of the first and the last byte stored. */
+/* The code-page byte of the first byte stored covers the next page too. */
 void jt_check_write(struct jt *t, unsigned size)
 {
 	struct x64 *e = &t->e;
 	jt_check_read(t);
-	x64_lea(e, 8, RDX, x64_at(RAX, (int32_t)size - 1));
+	x64_mov_rr(e, 8, RDX, RAX);
 	x64_shift_ri(e, 8, 5, RDX, GUEST_PAGE_SHIFT);
-	x64_load_zx(e, 1, RDX, x64_at_index(JR_PAGES, RDX, 0, 0));
-	if (size > 1) {
-		x64_mov_rr(e, 8, RSI, RAX);
-		x64_shift_ri(e, 8, 5, RSI, GUEST_PAGE_SHIFT);
-		x64_alu_rm(e, 1, 1, RDX, x64_at_index(JR_PAGES, RSI, 0, 0)); /* or dl, [pages+rsi] */
-	} else {
-		x64_test_rr(e, 1, RDX, RDX);
-	}
+	x64_alu_mi(e, 1, 7, x64_at_index(JR_PAGES, RDX, 0, 0), 0); /* cmp byte [pages+rdx], 0 */
 	uint8_t *from = x64_jcc(e, X64_CC_NE);
 	jt_cold(t, COLD_SMC, size, from);
 }
@@ -134,34 +127,34 @@ unsigned jt_cond(struct jt *t, unsigned cc)
 	x64_mov_rr(e, 8, RDI, JR_CPU);
 	x64_mov_imm(e, RSI, cc);
 	x64_call(e, (const void *)cond_helper);
+	jt_regs_after_call(t, 0);
 	x64_test_rr(e, 4, RAX, RAX);
 	return X64_CC_NE;
 }
 
 
-void jt_load_reg(struct jt *t, struct x64_mem m, unsigned size, int reg)
+/* A ModRM register operand: a byte offset for the byte forms (size 1),
+ * a register number for the others. */
+static void load_operand_reg(struct jt *t, unsigned r, unsigned size, int reg)
 {
-	x64_load(&t->e, size, reg, m);
+	if (size == 1)
+		jt_get_byte(t, r, reg);
+	else
+		jt_get_reg(t, r, size, reg);
 }
 
-void jt_store_reg(struct jt *t, struct x64_mem m, unsigned size, int reg)
+static void store_operand_reg(struct jt *t, unsigned r, unsigned size, int reg)
 {
-	if (size == 4) {
-		x64_mov_rr(&t->e, 4, reg, reg); /* zero-extends */
-		size = 8;
-	}
-	x64_store(&t->e, size, m, reg);
-}
-
-static struct x64_mem reg_slot(unsigned r, unsigned size)
-{
-	return size == 1 ? jt_greg_byte(r) : jt_greg(r);
+	if (size == 1)
+		jt_set_byte(t, r, reg);
+	else
+		jt_set_reg(t, r, size, reg);
 }
 
 void jt_load_E(struct jt *t, const struct insn *i, unsigned size, int reg)
 {
 	if (i->mod == 3)
-		jt_load_reg(t, reg_slot(i->rm, size), size, reg);
+		load_operand_reg(t, i->rm, size, reg);
 	else
 		x64_load(&t->e, size, reg, jt_guest());
 }
@@ -169,19 +162,19 @@ void jt_load_E(struct jt *t, const struct insn *i, unsigned size, int reg)
 void jt_store_E(struct jt *t, const struct insn *i, unsigned size, int reg)
 {
 	if (i->mod == 3)
-		jt_store_reg(t, reg_slot(i->rm, size), size, reg);
+		store_operand_reg(t, i->rm, size, reg);
 	else
 		x64_store(&t->e, size, jt_guest(), reg);
 }
 
 void jt_load_G(struct jt *t, const struct insn *i, unsigned size, int reg)
 {
-	jt_load_reg(t, reg_slot(i->reg, size), size, reg);
+	load_operand_reg(t, i->reg, size, reg);
 }
 
 void jt_store_G(struct jt *t, const struct insn *i, unsigned size, int reg)
 {
-	jt_store_reg(t, reg_slot(i->reg, size), size, reg);
+	store_operand_reg(t, i->reg, size, reg);
 }
 
 #endif

@@ -10,10 +10,6 @@ static inline uint64_t jt_size_mask(unsigned osz)
 	return osz == OSZ_64 ? ~0ull : (1ull << (8u << osz)) - 1;
 }
 
-/* A guest register (cpu.r[] slot or byte) to or from a host register.
- * Stores follow the CPU: 8 and 16 bits merge, 32 bits zero-extend. */
-void jt_load_reg(struct jt *t, struct x64_mem m, unsigned size, int reg);
-void jt_store_reg(struct jt *t, struct x64_mem m, unsigned size, int reg);
 /* The E operand (memory at rax once jt_ea ran, or the rm register) and
  * the G operand; size 1 means the byte-register forms. */
 void jt_load_E(struct jt *t, const struct insn *i, unsigned size, int reg);

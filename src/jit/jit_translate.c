@@ -24,7 +24,9 @@ void jt_cold(struct jt *t, enum jt_cold_kind kind, unsigned size, uint8_t *from)
 		t->e.full = 1; /* cannot happen with the templates' few paths each */
 		return;
 	}
-	t->cold[t->ncold++] = (struct jt_cold){kind, t->k, size, from, t->e.p};
+	struct jt_cold *cd = &t->cold[t->ncold++];
+	*cd = (struct jt_cold){kind, t->k, size, from, t->e.p, {0}};
+	memcpy(cd->regs, t->regs.host, sizeof cd->regs);
 }
 
 void jt_cold_call(struct jt *t, unsigned cc)
@@ -33,46 +35,68 @@ void jt_cold_call(struct jt *t, unsigned cc)
 	t->cold[t->ncold - 1].resume = NULL; /* the end of the instruction, once known */
 }
 
-/* icount += n; the branch ring gets (last instruction, rax). */
-static void emit_retire(struct jt *t, unsigned n)
+/* The branch ring gets (the last instruction, `to`): a register, or the
+ * constant `pc` when `to` is NOREG. */
+static void emit_note_exit(struct jt *t, int to, uint64_t pc)
 {
 	struct x64 *e = &t->e;
 	const struct insn *last = &t->b->insns[t->b->n - 1];
-	x64_alu_mi(e, 8, 0, CPU(icount), (int32_t)n);
 	x64_load(e, 8, RCX, CPU(branch_count));
 	x64_lea(e, 8, RDX, x64_at(RCX, 1));
 	x64_store(e, 8, CPU(branch_count), RDX);
 	x64_alu_ri(e, 4, 4, RCX, CPU_BRANCHES - 1);
 	x64_mov_imm(e, RDX, last->addr);
 	x64_store(e, 8, x64_at_index(JR_CPU, RCX, 3, offsetof(struct cpu, branch_from)), RDX);
-	x64_store(e, 8, x64_at_index(JR_CPU, RCX, 3, offsetof(struct cpu, branch_to)), RAX);
+	if (to == NOREG) {
+		x64_mov_imm(e, RDX, pc);
+		to = RDX;
+	}
+	x64_store(e, 8, x64_at_index(JR_CPU, RCX, 3, offsetof(struct cpu, branch_to)), to);
 }
 
-/* Back to the run loop when the budget is spent or the kernel asked. */
-static void emit_stop_checks(struct jt *t)
+/* Jumps to `stop` when the budget is spent or the kernel asked; NULL:
+ * returns the jumps' rel32 fields in stop_at[2] for patching. */
+static void emit_stop_checks(struct jt *t, const uint8_t *stop, uint8_t *stop_at[2])
 {
 	struct x64 *e = &t->e;
 	x64_load(e, 8, RCX, CPU(icount));
 	x64_alu_rm(e, 8, 7, RCX, CPU(icount_limit));
-	x64_jcc_to(e, X64_CC_AE, t->j->exit_null);
+	if (stop)
+		x64_jcc_to(e, X64_CC_AE, stop);
+	else
+		stop_at[0] = x64_jcc(e, X64_CC_AE);
 	x64_alu_mi(e, 4, 7, CPU(exit_req), 0);
-	x64_jcc_to(e, X64_CC_NE, t->j->exit_null);
+	if (stop)
+		x64_jcc_to(e, X64_CC_NE, stop);
+	else
+		stop_at[1] = x64_jcc(e, X64_CC_NE);
 }
 
+/* A chained exit costs the count, the stop checks and a jump: rip is
+ * stored only on the way back to the run loop, since the next block's
+ * code finds its instructions' addresses in themselves. A fall-through
+ * (a not-taken Jcc, a block cut by its size) stays out of the branch
+ * ring, which fault reports read for taken branches only. */
 void jt_exit_static(struct jt *t, uint64_t pc)
 {
 	struct x64 *e = &t->e;
-	x64_mov_imm(e, RAX, pc);
-	x64_store(e, 8, CPU(rip), RAX);
-	emit_retire(t, t->b->n);
-	emit_stop_checks(t);
+	uint8_t *stop_at[2];
+	x64_alu_mi(e, 8, 0, CPU(icount), (int32_t)t->b->n);
+	if (pc != jt_next_pc(t, &t->b->insns[t->b->n - 1]))
+		emit_note_exit(t, NOREG, pc);
+	emit_stop_checks(t, NULL, stop_at);
 	/* site: a jump the run loop may point at the next block's code;
 	 * until then it goes to the stub, which returns the site */
 	uint8_t *site = x64_jmp(e);
 	uint8_t *stub = e->p;
+	x64_mov_imm(e, RAX, pc);
+	x64_store(e, 8, CPU(rip), RAX);
 	x64_lea_rip(e, RAX, site);
-	if (!e->full)
+	if (!e->full) {
 		x64_patch(site, stub);
+		x64_patch(stop_at[0], stub);
+		x64_patch(stop_at[1], stub);
+	}
 	x64_jmp_to(e, t->j->exit_rax);
 	t->ended = 1;
 }
@@ -111,8 +135,9 @@ void jt_exit_dynamic(struct jt *t)
 {
 	struct x64 *e = &t->e;
 	x64_load(e, 8, RAX, CPU(rip));
-	emit_retire(t, t->b->n);
-	emit_stop_checks(t);
+	x64_alu_mi(e, 8, 0, CPU(icount), (int32_t)t->b->n);
+	emit_note_exit(t, RAX, 0);
+	emit_stop_checks(t, t->j->exit_null, NULL);
 	emit_jump_lookup(t);
 	x64_mov_rr(e, 8, RDI, JR_CPU);
 	x64_call(e, (const void *)next_code);
@@ -132,10 +157,18 @@ static uint8_t *next_code(struct cpu *c)
 	return b ? b->jit_code : NULL;
 }
 
-/* c->cur = i, then i's handler: the whole instruction the interpreter's way */
-static void emit_handler_call(struct jt *t, const struct insn *i)
+/* c->cur = i, then i's handler: the whole instruction the interpreter's
+ * way. Handlers (and the faults they raise) find the block through
+ * c->cur_block, stored before the straight-line code's first call and on
+ * every cold path. */
+static void emit_handler_call(struct jt *t, const struct insn *i, int cold)
 {
 	struct x64 *e = &t->e;
+	if (cold || !t->cur_block_set) {
+		x64_mov_imm(e, RSI, (uint64_t)(uintptr_t)t->b);
+		x64_store(e, 8, CPU(cur_block), RSI);
+		t->cur_block_set |= !cold;
+	}
 	x64_mov_imm(e, RSI, (uint64_t)(uintptr_t)i);
 	x64_store(e, 8, CPU(cur), RSI);
 	x64_mov_rr(e, 8, RDI, JR_CPU);
@@ -145,7 +178,8 @@ static void emit_handler_call(struct jt *t, const struct insn *i)
 void jt_call_handler(struct jt *t, const struct insn *i)
 {
 	struct x64 *e = &t->e;
-	emit_handler_call(t, i);
+	emit_handler_call(t, i, 0);
+	jt_regs_after_call(t, 1);
 	if (i->stop)
 		return;
 	/* the handler may have rewritten this very block */
@@ -199,17 +233,22 @@ static void emit_cold_smc(struct jt *t, const struct jt_cold *cd)
 	x64_test_rr(e, 4, RAX, RAX);
 	x64_pop(e, RAX);
 	x64_pop(e, RAX);
-	x64_jcc_to(e, X64_CC_E, cd->resume);
-	emit_handler_call(t, i);
+	uint8_t *rewrites = x64_jcc(e, X64_CC_NE);
+	jt_regs_reload(t, cd->regs, 1);
+	x64_jmp_to(e, cd->resume);
+	if (!e->full)
+		x64_patch(rewrites, e->p);
+	emit_handler_call(t, i, 1);
 	emit_bail(t, cd->k);
 }
 
 static void emit_cold_call(struct jt *t, const struct jt_cold *cd)
 {
 	struct x64 *e = &t->e;
-	emit_handler_call(t, &t->b->insns[cd->k]);
+	emit_handler_call(t, &t->b->insns[cd->k], 1);
 	x64_alu_mi(e, 1, 7, CPU(jit_stale), 0);
 	uint8_t *stale = x64_jcc(e, X64_CC_NE);
+	jt_regs_reload(t, cd->regs, 0);
 	x64_jmp_to(e, cd->resume);
 	if (!e->full)
 		x64_patch(stale, e->p);
@@ -240,6 +279,7 @@ static void translate_insn(struct jt *t, const struct insn *i)
 	jt_tmpl_fn *tmpl = jt_template_of(i);
 	uint8_t *start = t->e.p;
 	unsigned ncold = t->ncold;
+	struct jt_regs regs = t->regs;
 	int full = t->e.full;
 	t->flags_out = 0;
 	if (tmpl && tmpl(t, i)) {
@@ -247,6 +287,7 @@ static void translate_insn(struct jt *t, const struct insn *i)
 		for (unsigned k = ncold; k < t->ncold; k++)
 			if (t->cold[k].kind == COLD_CALL) {
 				t->cold[k].resume = t->e.p;
+				memcpy(t->cold[k].regs, t->regs.host, sizeof t->regs.host);
 				t->host_flags = 0; /* not after the handler's way */
 			}
 		t->j->stats->jit_inline++;
@@ -255,6 +296,7 @@ static void translate_insn(struct jt *t, const struct insn *i)
 	t->e.p = start; /* a template that declined may have begun */
 	t->e.full = full;
 	t->ncold = ncold;
+	t->regs = regs;
 	t->ended = 0;
 	jt_call_handler(t, i);
 	t->host_flags = 0;
@@ -265,10 +307,8 @@ static void translate_body(struct jt *t)
 {
 	struct block *b = t->b;
 	struct x64 *e = &t->e;
-	/* handlers and the store checks find the block through cur_block */
-	x64_mov_imm(e, RAX, (uint64_t)(uintptr_t)b);
-	x64_store(e, 8, CPU(cur_block), RAX);
 	t->host_flags = 0;
+	jt_regs_clear(t);
 	for (t->k = 0; t->k < b->n && !t->ended && !e->full; t->k++) {
 		t->off[t->k] = (uint16_t)(e->p - t->j->free);
 		translate_insn(t, &b->insns[t->k]);

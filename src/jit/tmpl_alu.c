@@ -67,12 +67,11 @@ static int alu_G(struct jt *t, const struct insn *i, unsigned op, unsigned osz)
 static int alu_A(struct jt *t, const struct insn *i, unsigned op, unsigned osz)
 {
 	unsigned size = 1u << osz;
-	struct x64_mem a = jt_greg(R_AX);
 	x64_mov_imm(&t->e, RDX, i->imm & jt_size_mask(osz));
-	jt_load_reg(t, a, size, RCX);
+	jt_get_reg(t, R_AX, size, RCX);
 	alu_core(t, op, size, osz);
 	if (op_writes(op))
-		jt_store_reg(t, a, size, RCX);
+		jt_set_reg(t, R_AX, size, RCX);
 	return 1;
 }
 

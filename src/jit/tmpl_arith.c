@@ -20,6 +20,7 @@ static void cf_to_r14(struct jt *t)
 	} else {
 		x64_mov_rr(e, 8, RDI, JR_CPU);
 		x64_call(e, (const void *)cf_helper);
+		jt_regs_after_call(t, 0);
 		x64_mov_rr(e, 4, R14, RAX);
 	}
 	x64_rr(e, 4, 0x0fb6, R14, R14); /* movzx r14d, r14b */
@@ -36,14 +37,14 @@ static int inc_dec(struct jt *t, const struct insn *i, unsigned osz, int dec, in
 	if (!reg_form && !jt_mem_operand(t, i, size, 1))
 		return 0;
 	if (reg_form)
-		jt_load_reg(t, jt_greg(i->reg), size, RCX);
+		jt_get_reg(t, i->reg, size, RCX);
 	else
 		jt_load_E(t, i, size, RCX);
 	x64_ext_r(&t->e, 4, 0x0fba, 4, R14); /* bt r14d, 0: CF = the guest's */
 	x64_byte(&t->e, 0);
 	x64_ext_r(&t->e, size, x64_sized(size, 0xfe, 0xff), (unsigned)dec, RCX);
 	if (reg_form)
-		jt_store_reg(t, jt_greg(i->reg), size, RCX);
+		jt_set_reg(t, i->reg, size, RCX);
 	else
 		jt_store_E(t, i, size, RCX);
 	jt_flags(t, CC_OP(dec ? CC_DEC : CC_INC, osz), RCX, R14);
@@ -155,8 +156,8 @@ int tmpl_xchg_EbGb(struct jt *t, const struct insn *i) { return xchg(t, i, 1); }
 int tmpl_cbw(struct jt *t, const struct insn *i)
 {
 	static const uint32_t ops[] = {0, 0x0fbe, 0x0fbf, 0x63};
-	x64_rm(&t->e, 8, ops[i->osz], RCX, jt_greg(R_AX));
-	jt_store_reg(t, jt_greg(R_AX), 1u << i->osz, RCX);
+	x64_rr(&t->e, 8, ops[i->osz], RCX, jt_reg(t, R_AX));
+	jt_set_reg(t, R_AX, 1u << i->osz, RCX);
 	return 1;
 }
 
@@ -164,9 +165,9 @@ int tmpl_cbw(struct jt *t, const struct insn *i)
 int tmpl_cwd(struct jt *t, const struct insn *i)
 {
 	unsigned size = 1u << i->osz;
-	jt_load_reg(t, jt_greg(R_AX), size, RCX);
+	jt_get_reg(t, R_AX, size, RCX);
 	x64_shift_ri(&t->e, size, 7, RCX, 8 * size - 1);
-	jt_store_reg(t, jt_greg(R_DX), size, RCX);
+	jt_set_reg(t, R_DX, size, RCX);
 	return 1;
 }
 

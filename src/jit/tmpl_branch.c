@@ -95,7 +95,7 @@ int tmpl_ret_Iw(struct jt *t, const struct insn *i)
 		return 0;
 	jt_pop_rcx(t, size);
 	x64_alu_ri(&t->e, t->mode64 ? 8 : 4, 0, RAX, (int32_t)(i->imm & 0xffff));
-	x64_store(&t->e, 8, jt_greg(R_SP), RAX);
+	jt_set_reg(t, R_SP, 8, RAX);
 	x64_store(&t->e, 8, jt_cpu(offsetof(struct cpu, rip)), RCX);
 	jt_exit_dynamic(t);
 	return 1;

@@ -50,14 +50,14 @@ int tmpl_mov_EbIb(struct jt *t, const struct insn *i) { return mov_EI(t, i, OSZ_
 int tmpl_mov_ZvIv(struct jt *t, const struct insn *i)
 {
 	x64_mov_imm(&t->e, RCX, i->imm & jt_size_mask(i->osz));
-	jt_store_reg(t, jt_greg(i->reg), 1u << i->osz, RCX);
+	jt_set_reg(t, i->reg, 1u << i->osz, RCX);
 	return 1;
 }
 
 int tmpl_mov_ZbIb(struct jt *t, const struct insn *i)
 {
 	x64_mov_imm(&t->e, RCX, i->imm & 0xff);
-	jt_store_reg(t, jt_greg_byte(i->reg), 1, RCX);
+	jt_set_byte(t, i->reg, RCX);
 	return 1;
 }
 
@@ -67,7 +67,7 @@ int tmpl_lea(struct jt *t, const struct insn *i)
 	if (i->asz == OSZ_16)
 		return 0;
 	jt_offset(t, i);
-	jt_store_reg(t, jt_greg(i->reg), 1u << i->osz, RAX);
+	jt_set_reg(t, i->reg, 1u << i->osz, RAX);
 	return 1;
 }
 
@@ -77,9 +77,14 @@ static int extend(struct jt *t, const struct insn *i, unsigned from, uint32_t op
 {
 	if (!jt_mem_operand(t, i, from, 0))
 		return 0;
-	struct x64_mem m = i->mod == 3 ? (from == 1 ? jt_greg_byte(i->rm) : jt_greg(i->rm))
-				       : jt_guest();
-	x64_rm(&t->e, to, op, RCX, m);
+	if (i->mod != 3) {
+		x64_rm(&t->e, to, op, RCX, jt_guest());
+	} else if (from == 1 && i->rm % 8) { /* AH..BH */
+		jt_get_byte(t, i->rm, RCX);
+		x64_rr(&t->e, to, op, RCX, RCX);
+	} else { /* the pool's byte registers need no REX of their own */
+		x64_rr(&t->e, to, op, RCX, jt_reg(t, from == 1 ? i->rm / 8 : i->rm));
+	}
 	jt_store_G(t, i, 1u << i->osz, RCX);
 	return 1;
 }

@@ -172,7 +172,7 @@ int tmpl_pmovmskb(struct jt *t, const struct insn *i)
 {
 	x64_sse_m(&t->e, X64_MOVDQU_LOAD, XMM0, xmm_slot(i->rm));
 	x64_sse_r(&t->e, 0x66d7, RCX, XMM0);
-	x64_store(&t->e, 8, jt_greg(i->reg), RCX);
+	jt_set_reg(t, i->reg, 8, RCX);
 	return 1;
 }
 

@@ -7,7 +7,7 @@
 
 void jt_push_begin(struct jt *t, unsigned size)
 {
-	x64_load(&t->e, t->mode64 ? 8 : 4, RAX, jt_greg(R_SP));
+	jt_get_reg(t, R_SP, t->mode64 ? 8 : 4, RAX);
 	x64_alu_ri(&t->e, t->mode64 ? 8 : 4, 5, RAX, (int32_t)size);
 	jt_check_write(t, size);
 }
@@ -15,7 +15,7 @@ void jt_push_begin(struct jt *t, unsigned size)
 void jt_push_end(struct jt *t, unsigned size)
 {
 	x64_store(&t->e, size, jt_guest(), RCX);
-	x64_store(&t->e, 8, jt_greg(R_SP), RAX);
+	jt_set_reg(t, R_SP, 8, RAX);
 }
 
 int tmpl_push_Zv(struct jt *t, const struct insn *i)
@@ -24,7 +24,7 @@ int tmpl_push_Zv(struct jt *t, const struct insn *i)
 	if (!size)
 		return 0;
 	jt_push_begin(t, size);
-	x64_load(&t->e, size, RCX, jt_greg(i->reg)); /* PUSH rSP pushes the old value */
+	jt_get_reg(t, i->reg, size, RCX); /* PUSH rSP pushes the old value */
 	jt_push_end(t, size);
 	return 1;
 }
@@ -45,11 +45,11 @@ int tmpl_push_Iz(struct jt *t, const struct insn *i)
 static void pop_from(struct jt *t, unsigned size, unsigned top)
 {
 	unsigned sp_size = t->mode64 ? 8 : 4;
-	x64_load(&t->e, sp_size, RAX, jt_greg(top));
+	jt_get_reg(t, top, sp_size, RAX);
 	jt_check_read(t);
 	x64_load(&t->e, size, RCX, jt_guest());
 	x64_alu_ri(&t->e, sp_size, 0, RAX, (int32_t)size);
-	x64_store(&t->e, 8, jt_greg(R_SP), RAX);
+	jt_set_reg(t, R_SP, 8, RAX);
 }
 
 void jt_pop_rcx(struct jt *t, unsigned size) { pop_from(t, size, R_SP); }
@@ -61,7 +61,7 @@ int tmpl_leave(struct jt *t, const struct insn *i)
 	if (!size)
 		return 0;
 	pop_from(t, size, R_BP);
-	jt_store_reg(t, jt_greg(R_BP), size, RCX);
+	jt_set_reg(t, R_BP, size, RCX);
 	return 1;
 }
 
@@ -72,7 +72,7 @@ int tmpl_pop_Zv(struct jt *t, const struct insn *i)
 	if (!size)
 		return 0;
 	jt_pop_rcx(t, size);
-	jt_store_reg(t, jt_greg(i->reg), size, RCX);
+	jt_set_reg(t, i->reg, size, RCX);
 	return 1;
 }
 
