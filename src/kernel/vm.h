@@ -167,6 +167,8 @@ struct vm {
 	struct pipe *fifos;  /* the kernel pipes of open FIFOs */
 	struct lock *locks;  /* advisory locks (vfs/lock.c) */
 	struct timerfd *timerfds; /* every timerfd, armed or not */
+	struct hostcache *hostcaches; /* buffered host files (vfs/hostcache.h) */
+	int hostcache_off;	      /* a shared file mapping exists: buffer nothing */
 	int init_status;       /* the first process's wait status, once it ended */
 	int init_ended;
 	int64_t clock_skip_ns; /* time the guest slept, skipped over */

@@ -11,6 +11,7 @@
 #include "kernel/sys/snap_kinds.h"
 #include "kernel/vfs/eventfd.h"
 #include "kernel/vfs/file.h"
+#include "kernel/vfs/hostcache.h"
 #include "kernel/vfs/path.h"
 #include "kernel/vfs/pipe.h"
 #include "kernel/vfs/vfs.h"
@@ -208,6 +209,7 @@ static void put_fdtable(struct snap_save *s, struct snap_buf *b, const struct fd
 int snap_save_files(struct snap_save *s)
 {
 	struct snap_buf b = {0};
+	hostcache_sync_all(s->vm); /* offsets are read from the host descriptors */
 	if (put_pipes(s))
 		return -1;
 	sb_u64(&b, s->files.n);

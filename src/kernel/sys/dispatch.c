@@ -7,6 +7,7 @@
 #include "kernel/task/sched.h"
 #include "kernel/task/timer.h"
 #include "kernel/vfs/file.h"
+#include "kernel/vfs/hostcache.h"
 #include "trace/hooks.h"
 
 /* Rows absent from an ABI (number -1) all land in the spare last slot, which
@@ -44,6 +45,15 @@ static void read_args(const struct cpu *c, enum syscall_abi abi, uint64_t *a)
 		a[k] = abi == ABI_X86_64 ? c->r[regs64[k]] : (uint32_t)c->r[regs32[k]];
 }
 
+/* Calls that leave buffered host files as they are: read and write
+ * settle conflicts themselves, and the rest touch no file. */
+static int keeps_host_buffers(const struct syscall_desc *d)
+{
+	return d->fn == sys_read || d->fn == sys_write || d->fn == sys_brk ||
+	       d->fn == sys_getpid || d->fn == sys_gettid || d->fn == sys_clock_gettime ||
+	       d->fn == sys_rt_sigprocmask;
+}
+
 static int64_t invoke(struct task *t, enum syscall_abi abi, uint64_t nr, const uint64_t *a)
 {
 	struct vm *vm = t->vm;
@@ -53,6 +63,8 @@ static int64_t invoke(struct task *t, enum syscall_abi abi, uint64_t nr, const u
 			vm->sys.unknown++;
 		return -ENOSYS;
 	}
+	if (vm->hostcaches && !keeps_host_buffers(d))
+		hostcache_sync_all(vm);
 	if (vm->opt.stats)
 		return stats_timed_call(t, abi, nr, d, a);
 	return d->fn(t, a);

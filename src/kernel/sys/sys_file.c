@@ -15,6 +15,7 @@
 #include "kernel/task/sched.h"
 #include "kernel/task/timer.h"
 #include "kernel/vfs/file.h"
+#include "kernel/vfs/hostcache.h"
 #include "kernel/vfs/hostio.h"
 #include "kernel/vfs/lock.h"
 #include "kernel/vfs/path.h"
@@ -121,6 +122,9 @@ static int64_t file_read(struct task *t, struct file *f, void *buf, size_t n)
 		return ops_read(t, f, buf, n);
 	if (f->host_may_block)
 		return hostio_read(t, f, buf, n);
+	if (f->cache)
+		return hostcache_read(f, buf, n);
+	hostcache_conflict(t->vm, f);
 	return host_result(read(f->host_fd, buf, n));
 }
 
@@ -130,6 +134,9 @@ static int64_t file_write(struct task *t, struct file *f, const void *buf, size_
 		return ops_write(t, f, buf, n);
 	if (f->host_may_block)
 		return hostio_write(t, f, buf, n);
+	if (f->cache)
+		return hostcache_write(f, buf, n);
+	hostcache_conflict(t->vm, f);
 	return host_result(write(f->host_fd, buf, n));
 }
 

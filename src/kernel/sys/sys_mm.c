@@ -8,6 +8,7 @@
 #include "kernel/abi/layout.h"
 #include "kernel/sys/syscall.h"
 #include "kernel/vfs/file.h"
+#include "kernel/vfs/hostcache.h"
 #include "mem/mm.h"
 #include "mem/uaccess.h"
 
@@ -118,6 +119,7 @@ static int64_t do_mmap(struct task *t, uint64_t hint, uint64_t len, int prot, in
 	int vflags = (anon ? VMA_ANON : 0) | (flags & LINUX_MAP_GROWSDOWN ? VMA_GROWSDOWN : 0);
 	int rc;
 	if (f && type != LINUX_MAP_PRIVATE) {
+		hostcache_disable(t->vm); /* stores through the map must meet write()s */
 		rc = map_shared_file(mm, (uint64_t)at, len, prot, f, offset);
 	} else {
 		vflags |= type != LINUX_MAP_PRIVATE ? VMA_SHARED : 0;

@@ -17,6 +17,7 @@
 #include "kernel/task/signal.h"
 #include "kernel/task/task.h"
 #include "kernel/task/timer.h"
+#include "kernel/vfs/hostcache.h"
 #include "snap/snap.h"
 #include "trace/hooks.h"
 
@@ -297,6 +298,8 @@ static void run_slice(struct vm *vm, struct task *t)
 	vm->icount = c->icount;
 	t->insns += c->icount - t->slice_start;
 	t->slice_start = c->icount;
+	if (vm->hostcaches)
+		hostcache_sync_all(vm); /* what hosts see of the files lags one turn at most */
 }
 
 void sched_run(struct vm *vm)

@@ -8,6 +8,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "kernel/vfs/hostcache.h"
+
 struct file *file_from_host(int host_fd, int flags, const char *path)
 {
 	struct file *f = calloc(1, sizeof *f);
@@ -47,6 +49,7 @@ void file_put(struct file *f)
 		f->unlock(f->lock_vm, f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
+	hostcache_release(f);
 	if (f->host_fd >= 0)
 		close(f->host_fd);
 	free(f->path);

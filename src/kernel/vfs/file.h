@@ -60,6 +60,8 @@ struct file {
 	struct vm *lock_vm;
 	void *priv;
 	int host_role; /* a host descriptor the machine was given: FILE_ROLE_* */
+	struct hostcache *cache;   /* its read or write buffer (vfs/hostcache.h), or NULL */
+	uint64_t host_dev, host_ino; /* a host regular file opened by the guest; else 0 */
 };
 
 /* What a host descriptor stands for, so that a restored machine can give

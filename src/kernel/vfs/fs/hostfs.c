@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "kernel/vfs/file.h"
+#include "kernel/vfs/hostcache.h"
 #include "kernel/vfs/pipe.h"
 #include "kernel/vm.h"
 
@@ -61,18 +62,21 @@ static int64_t h_open(struct task *t, struct fs *fs, const char *rel, int flags,
 			return open_fifo(t, &st, flags, rel, out);
 		return -err;
 	}
-	if (!(flags & LINUX_O_PATH) && fstat(hfd, &st) == 0 && S_ISFIFO(st.st_mode)) {
+	int known = !(flags & LINUX_O_PATH) && fstat(hfd, &st) == 0;
+	if (known && S_ISFIFO(st.st_mode)) {
 		close(hfd);
 		return open_fifo(t, &st, flags, rel, out);
 	}
 	/* only files that can block care; regular files ignore the flag */
-	if (!(flags & (O_NONBLOCK | LINUX_O_PATH)) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+	if (known && !(flags & O_NONBLOCK) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
 		fcntl(hfd, F_SETFL, flags & ~O_NONBLOCK & ~O_ACCMODE);
 	*out = file_from_host(hfd, flags, rel);
 	if (!*out) {
 		close(hfd);
 		return -ENOMEM;
 	}
+	if (known)
+		hostcache_open(t->vm, *out, &st);
 	return 0;
 }
 
