@@ -161,6 +161,8 @@ struct cpu {
 	uint8_t jit_stale;	     /* translated code: the running block was rewritten */
 	uint8_t use_jit;	     /* run translated code where the engine allows */
 	uintptr_t fault_host_pc;     /* host address of the fault being raised, if a host fault */
+	uint64_t fault_host_regs[8]; /* and the host registers translated code caches guest
+				      * registers in (jit_note_fault) */
 	struct block *cur_block;
 	int fault_sig, fault_code;
 	int fault_is_trap; /* rip moves past the instruction (INT3, INT n) */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cpu/cpu.h"
+#include "jit/jit.h"
 #include "mem/mm.h"
 
 static _Thread_local struct cpu *running_cpu;
@@ -55,7 +56,7 @@ static void on_host_fault(int sig, siginfo_t *si, void *ucontext)
 		uintptr_t base = (uintptr_t)mm->base;
 		if (addr >= base && addr - base < mm->reserved) {
 			uint64_t guest = addr - base;
-			c->fault_host_pc = host_pc_of(ucontext);
+			jit_note_fault(c, ucontext);
 			const struct vma *v = guest < mm->limit ? mm_find_vma(mm, guest) : NULL;
 			if (sig == SIGBUS) /* a shared file mapping past the end of its file */
 				cpu_fault(c, SIGBUS, BUS_ADRERR, guest);

@@ -27,9 +27,15 @@ int jit_available(void);
  * interpreter's run loop does. */
 void jit_run(struct cpu *c, struct block_cache *bc);
 
-/* After a host fault at `host_pc`: if that was translated code, points
- * c->cur and c->cur_block at the guest instruction it belongs to and
- * returns 1. */
+/* The host registers translated code keeps guest registers in. */
+#define JIT_POOL_SIZE 5
+
+/* In the host fault handler: keeps what jit_locate_fault needs of the
+ * fault's context (the host pc and the register pool) in c. */
+void jit_note_fault(struct cpu *c, const void *ucontext);
+/* After a host fault: if it was in translated code, points c->cur and
+ * c->cur_block at the guest instruction it belongs to, gives c->r the
+ * guest registers that were only in host registers, and returns 1. */
 int jit_locate_fault(struct cpu *c, uintptr_t host_pc);
 
 /* The block cache's calls: a block was dropped (its code must no longer be

@@ -18,6 +18,8 @@ struct jit_rec {
 	uint32_t len;
 	struct block *block; /* NULL once the block was dropped */
 	unsigned n;
+	int8_t (*dirty)[JIT_POOL_SIZE]; /* per instruction: the guest register dirty in each
+					 * pool register when it starts, or -1 */
 	uint16_t off[]; /* n + 1 entries: off[n] is the end of the instructions' code */
 };
 
@@ -51,17 +53,18 @@ struct jit *jit_create(struct block_cache *bc);
 /* Forgets every translation (the buffer is full). */
 void jit_flush(struct jit *j);
 struct jit_rec *jit_add_rec(struct jit *j, struct block *b, uint8_t *code, uint32_t len,
-			    const uint16_t *off);
+			    const uint16_t *off, const int8_t (*dirty)[JIT_POOL_SIZE]);
 void jit_add_link(struct jit *j, uint8_t *site, uint8_t *stub);
 /* Undoes every patched jump: some block they might reach is gone. */
 void jit_unlink_all(struct jit *j);
 
 /* Which guest registers host registers hold (jit_regs.c). */
-#define JT_POOL	      5
+#define JT_POOL	      JIT_POOL_SIZE
 #define JT_GUEST_REGS 16
 struct jt_regs {
 	int8_t host[JT_GUEST_REGS]; /* guest register -> host register caching it, or NOREG */
 	int8_t guest[JT_POOL];	    /* pool slot -> guest register in it, or -1 */
+	uint8_t dirty[JT_POOL];	    /* the slot's value is newer than struct cpu's */
 	uint32_t stamp[JT_POOL];    /* last use, for eviction */
 	uint32_t clock;
 };
@@ -74,7 +77,8 @@ struct jt_cold {
 	unsigned size;	 /* COLD_SMC: bytes stored */
 	uint8_t *from;	 /* rel32 of the jump that leads here */
 	uint8_t *resume; /* COLD_SMC, COLD_CALL: where the straight-line code goes on */
-	int8_t regs[JT_GUEST_REGS]; /* the register cache there, reloaded before going on */
+	struct jt_regs at;	    /* the register cache where the jump leaves */
+	int8_t regs[JT_GUEST_REGS]; /* and where it goes on: loaded again first */
 };
 
 #define JT_COLD_MAX (BLOCK_MAX_INSNS * 4)
@@ -94,6 +98,7 @@ struct jt {
 	int ended; /* a template emitted the block's exits */
 	int cur_block_set; /* the straight-line code stored c->cur_block */
 	struct jt_regs regs;
+	int8_t dirty_at[BLOCK_MAX_INSNS][JT_POOL]; /* each instruction's dirty slots, for faults */
 	struct jt_cold cold[JT_COLD_MAX];
 	unsigned ncold;
 	uint16_t off[BLOCK_MAX_INSNS + 1];
@@ -114,13 +119,24 @@ void jt_exit_dynamic(struct jt *t);
 void jt_call_handler(struct jt *t, const struct insn *i);
 
 /* jit_regs.c: the register cache */
+extern const int8_t jt_pool[JT_POOL];
 void jt_regs_clear(struct jt *t);
-/* After a call out: the caller-saved pool is gone, and all of it when the
- * callee may have changed guest registers. */
-void jt_regs_after_call(struct jt *t, int guest_changed);
+/* Before a call out: stores the dirty registers the call may lose (all of
+ * them when the callee reads or changes guest registers) and forgets
+ * those the call clobbers. */
+void jt_regs_before_call(struct jt *t, int guest_changed);
+/* Stores the dirty registers of cache state `at` (only the caller-saved
+ * ones with volatile_only), leaving the translation's state as it is: for
+ * exits and cold paths. */
+void jt_regs_store(struct jt *t, const struct jt_regs *at, int volatile_only);
 /* Loads the cached registers of `host` again (only the caller-saved ones
  * with volatile_only), as a cold path does before it goes back. */
-void jt_regs_reload(struct jt *t, const int8_t host[JT_GUEST_REGS], int volatile_only);
+void jt_regs_load(struct jt *t, const int8_t host[JT_GUEST_REGS], int volatile_only);
+/* Makes the instruction about to be translated able to take registers
+ * without giving up a dirty one (see jit_regs.c). */
+void jt_regs_reserve(struct jt *t);
+/* out[slot] = the guest register dirty in pool slot `slot`, or -1. */
+void jt_regs_dirty_map(const struct jt *t, int8_t out[JT_POOL]);
 /* The host register holding guest register r whole (loaded if need be):
  * read it, never write it. */
 int jt_reg(struct jt *t, unsigned r);

@@ -126,8 +126,8 @@ unsigned jt_cond(struct jt *t, unsigned cc)
 	struct x64 *e = &t->e;
 	x64_mov_rr(e, 8, RDI, JR_CPU);
 	x64_mov_imm(e, RSI, cc);
+	jt_regs_before_call(t, 0);
 	x64_call(e, (const void *)cond_helper);
-	jt_regs_after_call(t, 0);
 	x64_test_rr(e, 4, RAX, RAX);
 	return X64_CC_NE;
 }

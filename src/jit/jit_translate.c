@@ -25,7 +25,8 @@ void jt_cold(struct jt *t, enum jt_cold_kind kind, unsigned size, uint8_t *from)
 		return;
 	}
 	struct jt_cold *cd = &t->cold[t->ncold++];
-	*cd = (struct jt_cold){kind, t->k, size, from, t->e.p, {0}};
+	*cd = (struct jt_cold){.kind = kind, .k = t->k, .size = size, .from = from,
+			       .resume = t->e.p, .at = t->regs};
 	memcpy(cd->regs, t->regs.host, sizeof cd->regs);
 }
 
@@ -81,6 +82,7 @@ void jt_exit_static(struct jt *t, uint64_t pc)
 {
 	struct x64 *e = &t->e;
 	uint8_t *stop_at[2];
+	jt_regs_store(t, &t->regs, 0);
 	x64_alu_mi(e, 8, 0, CPU(icount), (int32_t)t->b->n);
 	if (pc != jt_next_pc(t, &t->b->insns[t->b->n - 1]))
 		emit_note_exit(t, NOREG, pc);
@@ -134,6 +136,7 @@ static void emit_jump_lookup(struct jt *t)
 void jt_exit_dynamic(struct jt *t)
 {
 	struct x64 *e = &t->e;
+	jt_regs_store(t, &t->regs, 0);
 	x64_load(e, 8, RAX, CPU(rip));
 	x64_alu_mi(e, 8, 0, CPU(icount), (int32_t)t->b->n);
 	emit_note_exit(t, RAX, 0);
@@ -178,8 +181,8 @@ static void emit_handler_call(struct jt *t, const struct insn *i, int cold)
 void jt_call_handler(struct jt *t, const struct insn *i)
 {
 	struct x64 *e = &t->e;
+	jt_regs_before_call(t, 1);
 	emit_handler_call(t, i, 0);
-	jt_regs_after_call(t, 1);
 	if (i->stop)
 		return;
 	/* the handler may have rewritten this very block */
@@ -222,6 +225,7 @@ static void emit_cold_smc(struct jt *t, const struct jt_cold *cd)
 {
 	struct x64 *e = &t->e;
 	const struct insn *i = &t->b->insns[cd->k];
+	jt_regs_store(t, &cd->at, 0);
 	x64_push(e, RAX);
 	x64_push(e, RAX);
 	x64_mov_rr(e, 8, RDX, RAX);
@@ -234,7 +238,7 @@ static void emit_cold_smc(struct jt *t, const struct jt_cold *cd)
 	x64_pop(e, RAX);
 	x64_pop(e, RAX);
 	uint8_t *rewrites = x64_jcc(e, X64_CC_NE);
-	jt_regs_reload(t, cd->regs, 1);
+	jt_regs_load(t, cd->regs, 1);
 	x64_jmp_to(e, cd->resume);
 	if (!e->full)
 		x64_patch(rewrites, e->p);
@@ -245,10 +249,11 @@ static void emit_cold_smc(struct jt *t, const struct jt_cold *cd)
 static void emit_cold_call(struct jt *t, const struct jt_cold *cd)
 {
 	struct x64 *e = &t->e;
+	jt_regs_store(t, &cd->at, 0);
 	emit_handler_call(t, &t->b->insns[cd->k], 1);
 	x64_alu_mi(e, 1, 7, CPU(jit_stale), 0);
 	uint8_t *stale = x64_jcc(e, X64_CC_NE);
-	jt_regs_reload(t, cd->regs, 0);
+	jt_regs_load(t, cd->regs, 0);
 	x64_jmp_to(e, cd->resume);
 	if (!e->full)
 		x64_patch(stale, e->p);
@@ -262,6 +267,7 @@ static void emit_cold(struct jt *t, const struct jt_cold *cd)
 		x64_patch(cd->from, e->p);
 	switch (cd->kind) {
 	case COLD_OUTSIDE:
+		jt_regs_store(t, &cd->at, 0);
 		x64_mov_rr(e, 8, RSI, RAX);
 		x64_mov_rr(e, 8, RDI, JR_CPU);
 		x64_mov_imm(e, RDX, (uint64_t)(uintptr_t)&t->b->insns[cd->k]);
@@ -277,6 +283,8 @@ static void emit_cold(struct jt *t, const struct jt_cold *cd)
 static void translate_insn(struct jt *t, const struct insn *i)
 {
 	jt_tmpl_fn *tmpl = jt_template_of(i);
+	jt_regs_reserve(t);
+	jt_regs_dirty_map(t, t->dirty_at[t->k]);
 	uint8_t *start = t->e.p;
 	unsigned ncold = t->ncold;
 	struct jt_regs regs = t->regs;
@@ -339,7 +347,8 @@ uint8_t *jit_translate(struct jit *j, struct block *b, int mode64)
 	if (t->e.full || t->e.p - j->free > UINT16_MAX)
 		return NULL;
 	uint8_t *code = j->free;
-	jit_add_rec(j, b, code, (uint32_t)(t->e.p - code), t->off);
+	jit_add_rec(j, b, code, (uint32_t)(t->e.p - code), t->off,
+		    (const int8_t(*)[JT_POOL])t->dirty_at);
 	j->free = (uint8_t *)(((uintptr_t)t->e.p + 15) & ~(uintptr_t)15);
 	j->stats->jit_blocks++;
 	j->stats->jit_bytes += (uint64_t)(t->e.p - code);

@@ -19,8 +19,8 @@ static void cf_to_r14(struct jt *t)
 		x64_setcc(e, X64_CC_B, R14);
 	} else {
 		x64_mov_rr(e, 8, RDI, JR_CPU);
+		jt_regs_before_call(t, 0);
 		x64_call(e, (const void *)cf_helper);
-		jt_regs_after_call(t, 0);
 		x64_mov_rr(e, 4, R14, RAX);
 	}
 	x64_rr(e, 4, 0x0fb6, R14, R14); /* movzx r14d, r14b */
