@@ -1,7 +1,7 @@
-/* SSE4.1 packed integer instructions: multiplies, signed and unsigned
- * minimum and maximum, quadword compares, PACKUSDW, the sign and zero
- * extensions PMOVSX and PMOVZX, PTEST, PHMINPOSUW and MPSADBW. None has an
- * MMX form. */
+/* SSE4.1 packed integer instructions (and SSE4.2's PCMPGTQ, a lane-wise
+ * compare like them): multiplies, signed and unsigned minimum and maximum,
+ * quadword compares, PACKUSDW, the sign and zero extensions PMOVSX and
+ * PMOVZX, PTEST, PHMINPOSUW and MPSADBW. None has an MMX form. */
 #include "interp/sse.h"
 #include "isa_handlers.h"
 
@@ -29,6 +29,7 @@ LANEWISE(pmaxud, uint32_t, d, a > b ? a : b)
 /* the low 32 bits of the product, the same signed or unsigned */
 LANEWISE(pmulld, uint32_t, d, (uint64_t)a * b)
 LANEWISE(pcmpeqq, uint64_t, q, a == b ? ~0ull : 0)
+LANEWISE(pcmpgtq, int64_t, sq, a > b ? -1 : 0)
 
 /* PMULDQ: the signed products of the even dwords, as quadwords */
 static void pmuldq_lanes(xmm_t *d, const xmm_t *s, unsigned n)
