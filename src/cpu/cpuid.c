@@ -18,6 +18,8 @@
 #define ID1C_SSE3	(1u << 0)
 #define ID1C_SSSE3	(1u << 9)
 #define ID1C_CX16	(1u << 13)
+#define ID1C_SSE4_1	(1u << 19)
+#define ID1C_SSE4_2	(1u << 20)
 #define ID1C_POPCNT	(1u << 23)
 #define ID1C_HYPERVISOR (1u << 31)
 /* leaf 0x80000001 */
@@ -32,8 +34,8 @@
 
 static const uint32_t leaf1_edx = ID1_FPU | ID1_TSC | ID1_CX8 | ID1_CMOV | ID1_CLFSH | ID1_MMX |
 				  ID1_FXSR | ID1_SSE | ID1_SSE2;
-static const uint32_t leaf1_ecx =
-	ID1C_SSE3 | ID1C_SSSE3 | ID1C_CX16 | ID1C_POPCNT | ID1C_HYPERVISOR;
+static const uint32_t leaf1_ecx = ID1C_SSE3 | ID1C_SSSE3 | ID1C_CX16 | ID1C_SSE4_1 | ID1C_SSE4_2 |
+				  ID1C_POPCNT | ID1C_HYPERVISOR;
 
 static uint32_t le32(const char *s)
 {
@@ -100,7 +102,7 @@ struct cpuid_regs cpuid_query(uint32_t leaf, uint32_t subleaf)
 const char *cpuid_flag_names(int mode64)
 {
 	return mode64 ? "fpu tsc cx8 cmov clflush mmx fxsr sse sse2 syscall nx lm "
-			"pni ssse3 cx16 popcnt hypervisor lahf_lm abm"
-		      : "fpu tsc cx8 cmov clflush mmx fxsr sse sse2 pni ssse3 cx16 popcnt "
-			"hypervisor abm";
+			"pni ssse3 cx16 sse4_1 sse4_2 popcnt hypervisor lahf_lm abm"
+		      : "fpu tsc cx8 cmov clflush mmx fxsr sse sse2 pni ssse3 cx16 sse4_1 sse4_2 "
+			"popcnt hypervisor abm";
 }

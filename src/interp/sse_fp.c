@@ -18,18 +18,6 @@ uint32_t sse_tiny_result(const xmm_t *r, unsigned fmt)
 	return 0;
 }
 
-/* Kernel k_NAME: host instruction `insn`, or portable operation `soft` on
- * lanes `fmt`. */
-#if MXCSR_HOST_SSE
-#define FP_KERNEL(name, insn, soft, fmt) SSE_HOST_KERNEL(name, insn)
-#else
-#define FP_KERNEL(name, insn, soft, fmt)                                                           \
-	static uint32_t k_##name(xmm_t *d, const xmm_t *s, uint32_t ctl)                           \
-	{                                                                                          \
-		return soft_arith(d, s, ctl, soft, fmt);                                           \
-	}
-#endif
-
 /* Handler op_NAME: XMM(reg) = NAME(XMM(reg), W), W being `n` bytes. */
 #define FP_HANDLER(name, n, tiny)                                                                  \
 	void op_##name(struct cpu *c, const struct insn *i) { sse_fp_op(c, i, k_##name, n, tiny); }

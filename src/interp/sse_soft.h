@@ -39,4 +39,16 @@ uint32_t soft_cvt(xmm_t *d, const xmm_t *s, uint32_t ctl, unsigned dst, unsigned
 		  int merge);
 #endif
 
+/* Kernel k_NAME: host instruction `insn`, or portable operation `soft` on
+ * lanes `fmt`. */
+#if MXCSR_HOST_SSE
+#define FP_KERNEL(name, insn, soft, fmt) SSE_HOST_KERNEL(name, insn)
+#else
+#define FP_KERNEL(name, insn, soft, fmt)                                                           \
+	static uint32_t k_##name(xmm_t *d, const xmm_t *s, uint32_t ctl)                           \
+	{                                                                                          \
+		return soft_arith(d, s, ctl, soft, fmt);                                           \
+	}
+#endif
+
 #endif

@@ -97,6 +97,9 @@ static const struct tmpl_entry templates[] = {
 	{op_comisd, tmpl_comisd},
 	{op_ucomiss, tmpl_ucomiss},
 	{op_comiss, tmpl_comiss},
+	{op_pcmpistri, tmpl_pcmpistri},
+	{op_pcmpistrm, tmpl_pcmpistrm},
+	{op_palignr, tmpl_palignr},
 };
 
 /* Only an instruction that runs its row's own handler: a debugger's

@@ -58,7 +58,7 @@ jt_tmpl_fn tmpl_inc_Ev, tmpl_dec_Ev, tmpl_inc_Eb, tmpl_dec_Eb, tmpl_inc_Zv, tmpl
 jt_tmpl_fn tmpl_sse_binary, tmpl_movaps_load, tmpl_movups_load, tmpl_movaps_store,
 	tmpl_movups_store, tmpl_movss_load, tmpl_movsd_load, tmpl_movq_load, tmpl_movss_store,
 	tmpl_movsd_store, tmpl_movq_store, tmpl_pmovmskb, tmpl_ucomisd, tmpl_comisd, tmpl_ucomiss,
-	tmpl_comiss;
+	tmpl_comiss, tmpl_palignr, tmpl_pcmpistri, tmpl_pcmpistrm;
 
 /* A push in two steps: begin leaves the new stack pointer in rax, checked
  * for the store; the caller then puts the value in rcx (not before: a

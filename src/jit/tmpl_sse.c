@@ -176,6 +176,19 @@ int tmpl_pmovmskb(struct jt *t, const struct insn *i)
 	return 1;
 }
 
+/* The host's arithmetic flags become the guest's, as CC_EFLAGS. */
+static void store_host_flags(struct jt *t)
+{
+	x64_byte(&t->e, 0x9c); /* pushfq */
+	x64_pop(&t->e, RCX);
+	x64_alu_ri(&t->e, 4, 4, RCX, F_ARITH);
+	x64_load(&t->e, 4, RDX, jt_cpu(offsetof(struct cpu, eflags)));
+	x64_alu_ri(&t->e, 4, 4, RDX, (int32_t)~F_ARITH);
+	x64_alu_rr(&t->e, 4, 1, RDX, RCX);
+	x64_store(&t->e, 4, jt_cpu(offsetof(struct cpu, eflags)), RDX);
+	x64_store_imm(&t->e, 4, jt_cpu(offsetof(struct cpu, cc_op)), CC_OP(CC_EFLAGS, 0));
+}
+
 /* (U)COMISS/SD set ZF PF CF from the comparison and clear OF SF AF: the
  * host's flags after the same instruction, kept as CC_EFLAGS */
 static int compare(struct jt *t, const struct insn *i, unsigned host, unsigned size)
@@ -185,14 +198,7 @@ static int compare(struct jt *t, const struct insn *i, unsigned host, unsigned s
 		return 0;
 	x64_sse_m(&t->e, X64_MOVDQU_LOAD, XMM0, xmm_slot(i->reg));
 	host_op_W(t, i, host, XMM0);
-	x64_byte(&t->e, 0x9c); /* pushfq */
-	x64_pop(&t->e, RCX);
-	x64_alu_ri(&t->e, 4, 4, RCX, F_ARITH);
-	x64_load(&t->e, 4, RDX, jt_cpu(offsetof(struct cpu, eflags)));
-	x64_alu_ri(&t->e, 4, 4, RDX, (int32_t)~F_ARITH);
-	x64_alu_rr(&t->e, 4, 1, RDX, RCX);
-	x64_store(&t->e, 4, jt_cpu(offsetof(struct cpu, eflags)), RDX);
-	x64_store_imm(&t->e, 4, jt_cpu(offsetof(struct cpu, cc_op)), CC_OP(CC_EFLAGS, 0));
+	store_host_flags(t);
 	return 1;
 }
 
@@ -200,5 +206,49 @@ int tmpl_ucomisd(struct jt *t, const struct insn *i) { return compare(t, i, 0x66
 int tmpl_comisd(struct jt *t, const struct insn *i) { return compare(t, i, 0x662f, 8); }
 int tmpl_ucomiss(struct jt *t, const struct insn *i) { return compare(t, i, 0x002e, 4); }
 int tmpl_comiss(struct jt *t, const struct insn *i) { return compare(t, i, 0x002f, 4); }
+
+/* ---- SSSE3 and SSE4.2 instructions that the host runs as themselves when
+ * it has them (leaf 1 ECX of its CPUID): glibc's SSE4.2 strcmp, strcspn
+ * and friends run them in their inner loops. ---- */
+
+#define HOST_SSSE3  (1u << 9)
+#define HOST_SSE4_2 (1u << 20)
+
+/* PALIGNR V, W, imm8 */
+int tmpl_palignr(struct jt *t, const struct insn *i)
+{
+	if (!(t->j->host_ecx1 & HOST_SSSE3) || !w_operand(t, i, 16, 1, 0))
+		return 0;
+	x64_sse_m(&t->e, X64_MOVDQU_LOAD, XMM0, xmm_slot(i->reg));
+	host_op_W(t, i, 0x663a0f, XMM0);
+	x64_byte(&t->e, (uint8_t)i->imm);
+	x64_sse_m(&t->e, X64_MOVDQU_STORE, XMM0, xmm_slot(i->reg));
+	return 1;
+}
+
+/* PCMPISTRI (ECX) and PCMPISTRM (XMM0), whose memory operand need not be
+ * aligned. The host's flags are the guest's: stored, and kept in the host
+ * flags for a branch after it. (The explicit-length forms, which would
+ * need rAX and rDX in the host's, stay with their handlers.) */
+static int string_compare(struct jt *t, const struct insn *i, unsigned host, int mask)
+{
+	if (!(t->j->host_ecx1 & HOST_SSE4_2) || !w_operand(t, i, 16, 0, 0))
+		return 0;
+	x64_sse_m(&t->e, X64_MOVDQU_LOAD, XMM0, xmm_slot(i->reg));
+	host_op_W(t, i, host, XMM0);
+	x64_byte(&t->e, (uint8_t)i->imm);
+	if (mask)
+		x64_sse_m(&t->e, X64_MOVDQU_STORE, XMM0, xmm_slot(XMM0));
+	else
+		jt_set_reg(t, R_CX, 8, RCX); /* ECX, zero-extended by the host */
+	x64_byte(&t->e, 0x9c);			  /* pushfq: kept for the branch */
+	store_host_flags(t);
+	x64_byte(&t->e, 0x9d); /* popfq */
+	t->flags_out = 1;
+	return 1;
+}
+
+int tmpl_pcmpistri(struct jt *t, const struct insn *i) { return string_compare(t, i, 0x663a63, 0); }
+int tmpl_pcmpistrm(struct jt *t, const struct insn *i) { return string_compare(t, i, 0x663a62, 1); }
 
 #endif

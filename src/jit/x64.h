@@ -342,27 +342,31 @@ static inline void x64_jcc_to(struct x64 *e, unsigned cc, const void *target)
 		x64_patch(site, target);
 }
 /* SSE: `op` is the mandatory prefix (0x66, 0xf2, 0xf3, or 0) times 256
- * plus the opcode byte of the 0F map; `xreg` the ModRM.reg operand */
-static inline void x64_sse_m(struct x64 *e, unsigned op, int xreg, struct x64_mem m)
+ * plus the opcode byte of the 0F map, or, in the 0F 38 and 0F 3A maps, the
+ * prefix times 65536 plus the map byte times 256 plus the opcode (0x663a63
+ * is PCMPISTRI); `xreg` the ModRM.reg operand. An imm8 is the caller's to
+ * add. */
+static inline void x64_sse_opcode(struct x64 *e, unsigned op, unsigned rex)
 {
-	unsigned rex = (xreg >= 8 ? 4u : 0u) | (m.index >= 8 ? 2u : 0u) | (m.base >= 8 ? 1u : 0u);
-	if (op >> 8)
-		x64_byte(e, op >> 8);
+	unsigned map = op > 0xffff ? (op >> 8) & 0xff : 0, prefix = map ? op >> 16 : op >> 8;
+	if (prefix)
+		x64_byte(e, prefix);
 	if (rex)
 		x64_byte(e, 0x40 | rex);
 	x64_byte(e, 0x0f);
+	if (map)
+		x64_byte(e, map);
 	x64_byte(e, op & 0xff);
+}
+static inline void x64_sse_m(struct x64 *e, unsigned op, int xreg, struct x64_mem m)
+{
+	unsigned rex = (xreg >= 8 ? 4u : 0u) | (m.index >= 8 ? 2u : 0u) | (m.base >= 8 ? 1u : 0u);
+	x64_sse_opcode(e, op, rex);
 	x64_modrm_mem(e, xreg, m);
 }
 static inline void x64_sse_r(struct x64 *e, unsigned op, int xreg, int xrm)
 {
-	unsigned rex = (xreg >= 8 ? 4u : 0u) | (xrm >= 8 ? 1u : 0u);
-	if (op >> 8)
-		x64_byte(e, op >> 8);
-	if (rex)
-		x64_byte(e, 0x40 | rex);
-	x64_byte(e, 0x0f);
-	x64_byte(e, op & 0xff);
+	x64_sse_opcode(e, op, (xreg >= 8 ? 4u : 0u) | (xrm >= 8 ? 1u : 0u));
 	x64_byte(e, 0xc0 | ((unsigned)xreg & 7) << 3 | ((unsigned)xrm & 7));
 }
 #define X64_MOVDQU_LOAD	 0xf36fu

@@ -190,11 +190,17 @@ static void string_operand(const struct dctx *x, unsigned bytes, int dest)
 }
 
 /* Counts and selectors (shifts, bit numbers, shuffles, and any byte
- * immediate of an MMX or SSE instruction) are unsigned bytes to capstone. */
+ * immediate of an MMX or SSE instruction, which has an MMX or XMM operand
+ * somewhere) are unsigned bytes to capstone. */
 static int unsigned_byte(const struct dctx *x)
 {
 	const char *m = x->d->mnemonic, *ops = x->d->operands;
-	return !strcmp(m, "shift") || !strncmp(m, "bt", 2) || strchr("NPQUVW", ops[0]) != NULL;
+	if (!strcmp(m, "shift") || !strncmp(m, "bt", 2))
+		return 1;
+	for (const char *op = ops; *op; op += strcspn(op, ",") + (op[strcspn(op, ",")] == ','))
+		if (strchr("NPQUVW", *op))
+			return 1;
+	return 0;
 }
 
 /* Immediates read as capstone writes them: signed when sign-extended to a
@@ -291,7 +297,8 @@ static void operand(const struct dctx *x, const char *spec, unsigned op_bytes, i
 		register_operand(x, spec[0], i->reg, bytes, (flags & ISA_BYTE_G) != 0);
 		return;
 	case 'U':
-	case 'N': register_operand(x, spec[0], i->rm, bytes, 0); return;
+	case 'N':
+	case 'R': register_operand(x, spec[0], i->rm, bytes, 0); return;
 	case 'Z': register_operand(x, 'Z', i->reg, bytes, (flags & ISA_BYTE_Z) != 0); return;
 	case 'I': immediate(x, t, op_bytes, second_imm ? i->imm2 : i->imm); return;
 	case 'J': {
@@ -329,6 +336,12 @@ static int is_string_op(const char *m)
 	       !strncmp(m, "cmps", 4) || !strncmp(m, "scas", 4);
 }
 
+/* The dword moves whose REX.W form is named for a qword. */
+static int quad_form(const char *m)
+{
+	return !strcmp(m, "movd") || !strcmp(m, "pextrd") || !strcmp(m, "pinsrd");
+}
+
 /* The mnemonic with what the row leaves open: condition codes, the shift
  * group's operation, string and conversion sizes, prefixes. */
 static void mnemonic(const struct dctx *x, char *m, size_t size)
@@ -354,8 +367,8 @@ static void mnemonic(const struct dctx *x, char *m, size_t size)
 	else if (!strcmp(base, "pushf") || !strcmp(base, "popf") || !strcmp(base, "pusha") ||
 		 !strcmp(base, "popa"))
 		snprintf(m, size, "%s%s", base, osz == 8 ? "q" : osz == 4 ? (base[4] == 'a' ? "l" : "d") : "");
-	else if (!strcmp(base, "movd") && strchr(x->d->operands, 'y') && osz == 8)
-		snprintf(m, size, "movq");
+	else if (quad_form(base) && strchr(x->d->operands, 'y') && osz == 8)
+		snprintf(m, size, "%.*sq", (int)(len - 1), base);
 	else if (!strcmp(base, "jcxz"))
 		snprintf(m, size, "%s", i->asz == OSZ_64 ? "jrcxz" : i->asz == OSZ_32 ? "jecxz" : "jcxz");
 	else

@@ -1,7 +1,7 @@
 /* The translator's assembler (src/jit/x64.h) against the encodings GNU as
  * gives for the same instructions, one by one: REX bits, SIB for r12 and
  * index registers, r13's forced displacement, byte registers, immediates
- * of each width, SSE prefixes. */
+ * of each width, SSE prefixes and the 0F 38 and 0F 3A maps. */
 #include <stdio.h>
 #include <string.h>
 
@@ -65,6 +65,8 @@ CASE(movdqu_store, x64_sse_m(e, X64_MOVDQU_STORE, 0, x64_at_index(R12, RAX, 0, 0
 CASE(pxor_rr, x64_sse_r(e, 0x66ef, 0, 1))
 CASE(addsd_guest, x64_sse_m(e, 0xf258, 0, x64_at_index(R12, RAX, 0, 0)))
 CASE(pmovmskb, x64_sse_r(e, 0x66d7, RCX, 0))
+CASE(pcmpistri_guest, { x64_sse_m(e, 0x663a63, 0, x64_at_index(R12, RAX, 0, 0)); x64_byte(e, 0x1a); })
+CASE(palignr_rr, { x64_sse_r(e, 0x663a0f, 9, 1); x64_byte(e, 8); })
 CASE(imul_rr, x64_rr(e, 8, 0x0faf, RCX, RDX))
 CASE(push_r14, x64_push(e, R14))
 CASE(pop_rbx, x64_pop(e, RBX))
@@ -102,6 +104,8 @@ int main(void)
 	RUN(pxor_rr, "66 0f ef c1");
 	RUN(addsd_guest, "f2 41 0f 58 04 04");
 	RUN(pmovmskb, "66 0f d7 c8");
+	RUN(pcmpistri_guest, "66 41 0f 3a 63 04 04 1a");
+	RUN(palignr_rr, "66 44 0f 3a 0f c9 08");
 	RUN(imul_rr, "48 0f af ca");
 	RUN(push_r14, "41 56");
 	RUN(pop_rbx, "5b");

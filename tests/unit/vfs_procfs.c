@@ -440,7 +440,8 @@ static void test_machine_files(struct machine *m)
 	char *s = slurp(m, m->proc, "cpuinfo", NULL);
 	CHECK(s && strstr(s, "processor\t: 0\nvendor_id\t: GenuineIntel\n") &&
 	      strstr(s, "model name\t: hexvm virtual x86-64 CPU\n") &&
-	      strstr(s, "cache size\t: 8192 KB\n") && strstr(s, " sse2 ") && strstr(s, "\n\n"));
+	      strstr(s, "cache size\t: 8192 KB\n") && strstr(s, " sse2 ") &&
+	      strstr(s, " sse4_1 sse4_2 ") && strstr(s, "\n\n"));
 	free(s);
 	s = slurp(m, m->proc, "meminfo", NULL);
 	CHECK(s && !strncmp(s, "MemTotal:        4194304 kB\nMemFree:         4186088 kB\n", 56));

@@ -1,0 +1,204 @@
+/* SSE4.2 string compares: PCMPESTRI, PCMPESTRM, PCMPISTRI, PCMPISTRM.
+ *
+ * The set (or pattern) is V, the string is W. Each element is valid below
+ * the string's length: explicit (|rAX| for V, |rDX| for W, saturated to the
+ * element count) or implicit (up to the first zero element). The imm8
+ * control byte picks the element format, the aggregation of the element
+ * comparisons into one bit per string element (IntRes1), the polarity that
+ * makes IntRes2 of it, and the output: ECX = the index of its lowest or
+ * highest set bit, or XMM0 = the bits or a byte/word mask made of them.
+ *
+ * glibc's string functions run these in their inner loops, so the equality
+ * tests work on whole quadwords, all elements at once. */
+#include "interp/sse.h"
+#include "isa_handlers.h"
+
+/* imm8[3:2] */
+enum { AGG_EQUAL_ANY, AGG_RANGES, AGG_EQUAL_EACH, AGG_EQUAL_ORDERED };
+/* imm8[5:4]; the masked positive polarity is the positive one */
+enum { POL_POSITIVE, POL_NEGATIVE, POL_MASKED_NEGATIVE = 3 };
+
+struct strings {
+	xmm_t a, b;	 /* V and W */
+	unsigned la, lb; /* their valid elements */
+	unsigned n;	 /* elements in a register: 16 bytes or 8 words */
+	unsigned imm;	 /* the control byte */
+};
+
+#define BYTES_LOW7 0x7f7f7f7f7f7f7f7full
+#define WORDS_LOW7 0x7fff7fff7fff7fffull
+
+/* The top bit of each lane (byte, or word with `words`) of t that is zero;
+ * exact, unlike the shorter test whose borrow marks lanes above a zero. */
+static uint64_t zero_lanes(uint64_t t, int words)
+{
+	uint64_t low7 = words ? WORDS_LOW7 : BYTES_LOW7;
+	return ~(((t & low7) + low7) | t | low7);
+}
+
+/* Those top bits gathered into one bit per lane: each multiplier bit moves
+ * one lane's bit to the top, and no two products meet. */
+static unsigned lane_bits(uint64_t top, int words)
+{
+	if (words)
+		return (unsigned)(((top >> 15) * 0x1000200040008000ull) >> 60);
+	return (unsigned)(((top >> 7) * 0x0102040810204080ull) >> 56);
+}
+
+/* One bit per element of x that equals the same element of y. */
+static unsigned equal_mask(const xmm_t *x, const xmm_t *y, int words)
+{
+	unsigned lo = lane_bits(zero_lanes(x->q[0] ^ y->q[0], words), words);
+	unsigned hi = lane_bits(zero_lanes(x->q[1] ^ y->q[1], words), words);
+	return lo | hi << (words ? 4 : 8);
+}
+
+/* One bit per element of W that equals element i of V. */
+static unsigned equal_to(const struct strings *s, unsigned i)
+{
+	int words = s->imm & 1;
+	uint64_t e = words ? s->a.w[i] * 0x0001000100010001ull : s->a.b[i] * 0x0101010101010101ull;
+	xmm_t all = {.q = {e, e}};
+	return equal_mask(&all, &s->b, words);
+}
+
+/* Element k of x in the format imm8[1:0] gives: unsigned or signed bytes
+ * or words. */
+static int32_t element(const xmm_t *x, unsigned k, unsigned imm)
+{
+	switch (imm & 3) {
+	case 0: return x->b[k];
+	case 1: return x->w[k];
+	case 2: return x->sb[k];
+	default: return x->sw[k];
+	}
+}
+
+/* Ranges: string element j lies in one of the ranges V[i]..V[i + 1], i
+ * even, both of them valid. */
+static unsigned in_ranges(const struct strings *s)
+{
+	unsigned res = 0;
+	for (unsigned j = 0; j < s->lb; j++) {
+		int32_t v = element(&s->b, j, s->imm);
+		for (unsigned i = 0; i + 1 < s->la; i += 2)
+			if (element(&s->a, i, s->imm) <= v && v <= element(&s->a, i + 1, s->imm)) {
+				res |= 1u << j;
+				break;
+			}
+	}
+	return res;
+}
+
+/* IntRes1, one bit per string element j. An invalid element compares
+ * false, but for the cases the SDM forces true: both invalid in
+ * equal-each, an invalid pattern element in equal-ordered (so a pattern
+ * matches at j when the part of it that fits does). */
+static unsigned aggregate(const struct strings *s)
+{
+	unsigned all = (1u << s->n) - 1, va = (1u << s->la) - 1, vb = (1u << s->lb) - 1;
+	unsigned res = 0;
+	switch (s->imm >> 2 & 3) {
+	case AGG_EQUAL_ANY:
+		for (unsigned i = 0; i < s->la; i++)
+			res |= equal_to(s, i);
+		return res & vb;
+	case AGG_RANGES: return in_ranges(s);
+	case AGG_EQUAL_EACH:
+		return (equal_mask(&s->a, &s->b, s->imm & 1) & va & vb) | (all & ~va & ~vb);
+	default: /* the pattern's element i must be at j + i, if that is in the register */
+		res = all;
+		for (unsigned i = 0; i < s->la; i++)
+			res &= (equal_to(s, i) & vb) >> i | (all & ~(all >> i));
+		return res;
+	}
+}
+
+/* IntRes2: IntRes1 under the polarity imm8[5:4]. */
+static unsigned compare(const struct strings *s)
+{
+	unsigned res = aggregate(s);
+	switch (s->imm >> 4 & 3) {
+	case POL_NEGATIVE: return res ^ ((1u << s->n) - 1);
+	case POL_MASKED_NEGATIVE: return res ^ ((1u << s->lb) - 1);
+	default: return res;
+	}
+}
+
+/* CF: any result bit; ZF, SF: W, V shorter than a register; OF: result
+ * bit 0; AF and PF cleared. */
+static void set_flags(struct cpu *c, const struct strings *s, unsigned res)
+{
+	uint32_t f = (res ? F_CF : 0) | (s->lb < s->n ? F_ZF : 0) | (s->la < s->n ? F_SF : 0) |
+		     (res & 1 ? F_OF : 0);
+	c->eflags = (c->eflags & ~F_ARITH) | f;
+	c->cc_op = CC_OP(CC_EFLAGS, 0);
+}
+
+/* The number of elements before the first zero one. */
+static unsigned implicit_length(const xmm_t *x, unsigned n)
+{
+	const xmm_t zero = {{0}};
+	unsigned zeros = equal_mask(x, &zero, n == 8);
+	return zeros ? (unsigned)__builtin_ctz(zeros) : n;
+}
+
+/* |v| for a 32-bit or (REX.W) 64-bit length, saturated to n */
+static unsigned explicit_length(uint64_t v, unsigned osz, unsigned n)
+{
+	int64_t len = osz == OSZ_64 ? (int64_t)v : (int32_t)v;
+	uint64_t mag = len < 0 ? 0 - (uint64_t)len : (uint64_t)len;
+	return mag < n ? (unsigned)mag : n;
+}
+
+/* Reads the operands; W is a 16-byte memory operand that need not be
+ * aligned. */
+static void load(struct cpu *c, const struct insn *i, struct strings *s, int explicit)
+{
+	sse_get_W_low(c, i, &s->b, 16);
+	s->a = c->xmm[i->reg];
+	s->imm = (unsigned)i->imm & 0xff;
+	s->n = s->imm & 1 ? 8 : 16;
+	if (explicit) {
+		s->la = explicit_length(c->r[R_AX], i->osz, s->n);
+		s->lb = explicit_length(c->r[R_DX], i->osz, s->n);
+	} else {
+		s->la = implicit_length(&s->a, s->n);
+		s->lb = implicit_length(&s->b, s->n);
+	}
+}
+
+/* ECX = the index of the lowest (imm8[6] clear) or highest set bit of the
+ * result, or the element count when there is none. */
+static void string_index(struct cpu *c, const struct insn *i, int explicit)
+{
+	struct strings s;
+	load(c, i, &s, explicit);
+	unsigned res = compare(&s), index = s.n;
+	if (res)
+		index = s.imm & 0x40 ? 31 - (unsigned)__builtin_clz(res) : (unsigned)__builtin_ctz(res);
+	gpr_set(c, R_CX, OSZ_32, index);
+	set_flags(c, &s, res);
+}
+
+/* XMM0 = the result bits (imm8[6] clear), or each element all ones or all
+ * zeros by its bit. */
+static void string_mask(struct cpu *c, const struct insn *i, int explicit)
+{
+	struct strings s;
+	xmm_t r = {{0}};
+	load(c, i, &s, explicit);
+	unsigned res = compare(&s);
+	if (s.imm & 0x40)
+		for (unsigned k = 0; k < s.n; k++)
+			memset(&r.b[k * 16 / s.n], res >> k & 1 ? 0xff : 0, 16 / s.n);
+	else
+		r.d[0] = res;
+	c->xmm[0] = r;
+	set_flags(c, &s, res);
+}
+
+void op_pcmpestri(struct cpu *c, const struct insn *i) { string_index(c, i, 1); }
+void op_pcmpistri(struct cpu *c, const struct insn *i) { string_index(c, i, 0); }
+void op_pcmpestrm(struct cpu *c, const struct insn *i) { string_mask(c, i, 1); }
+void op_pcmpistrm(struct cpu *c, const struct insn *i) { string_mask(c, i, 0); }
