@@ -2,9 +2,9 @@
  * the guest's fault: it unwinds to the run loop as a guest SIGSEGV with the
  * guest address. Any other fault is a bug in hexvm and is reported as one.
  *
- * The handler cannot be given arguments, so the running cpu is kept in a
- * thread-local: the one piece of host-process state outside the vm object,
- * and it only ever points into a vm. */
+ * The handler cannot be given arguments, so what it acts on is reached
+ * through a thread-local: the one piece of host-process state outside the
+ * vm object, and it only ever points into a vm (or lockstep's state). */
 #include "host/fault.h"
 
 #include <signal.h>
@@ -18,7 +18,7 @@
 #include "cpu/cpu.h"
 #include "mem/mm.h"
 
-static _Thread_local struct cpu *running_cpu;
+static _Thread_local struct fault_scope *scope;
 
 static void report_host_crash(int sig, void *addr, uintptr_t pc)
 {
@@ -48,7 +48,7 @@ static uintptr_t host_pc_of(void *ucontext)
 
 static void on_host_fault(int sig, siginfo_t *si, void *ucontext)
 {
-	struct cpu *c = running_cpu;
+	struct cpu *c = scope ? scope->running : NULL;
 	uintptr_t addr = (uintptr_t)si->si_addr;
 	if (c && c->task_mm) {
 		const struct mm *mm = c->task_mm;
@@ -65,7 +65,7 @@ static void on_host_fault(int sig, siginfo_t *si, void *ucontext)
 	report_host_crash(sig, si->si_addr, host_pc_of(ucontext));
 }
 
-int host_fault_init(void)
+int host_fault_init(struct fault_scope *sc)
 {
 	size_t size = 64 * 1024;
 	stack_t ss = {.ss_sp = malloc(size), .ss_size = size, .ss_flags = 0};
@@ -81,9 +81,10 @@ int host_fault_init(void)
 		return -1;
 	if (sigaction(SIGSEGV, &sa, NULL) < 0 || sigaction(SIGBUS, &sa, NULL) < 0)
 		return -1;
+	scope = sc;
 	return 0;
 }
 
-void host_fault_enter(struct cpu *c) { running_cpu = c; }
+void host_fault_enter(struct cpu *c) { scope->running = c; }
 
-void host_fault_leave(void) { running_cpu = NULL; }
+void host_fault_leave(void) { scope->running = NULL; }

@@ -24,7 +24,9 @@ int mm_host_prot(int prot)
 	return PROT_NONE;
 }
 
-struct mm *mm_create(int mode64)
+void mm_set_init(struct mm_set *set) { memset(set, 0, sizeof *set); }
+
+struct mm *mm_create(struct mm_set *set, int mode64)
 {
 	struct mm *mm = calloc(1, sizeof *mm);
 	if (!mm)
@@ -51,6 +53,11 @@ struct mm *mm_create(int mode64)
 	mm->code_pages = cp;
 	mm->mmap_top = mode64 ? MM_WINDOW_64 / 2 : 0xf7000000u;
 	mm->blocks = block_cache_create(mm);
+	if (set) {
+		mm->set = set;
+		mm->set_next = set->first;
+		set->first = mm;
+	}
 	return mm;
 }
 
@@ -66,6 +73,12 @@ void mm_put(struct mm *mm)
 {
 	if (!mm || --mm->refs > 0)
 		return;
+	if (mm->set) {
+		struct mm **pp = &mm->set->first;
+		while (*pp != mm)
+			pp = &(*pp)->set_next;
+		*pp = mm->set_next;
+	}
 	if (mm->sink && mm->blocks)
 		block_stats_add(mm->sink, block_cache_stats(mm->blocks));
 	block_cache_destroy(mm->blocks);

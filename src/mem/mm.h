@@ -35,8 +35,16 @@ struct vma {
 struct block_cache;
 struct block_stats;
 
+/* The address spaces of one machine, so that the host fault handler can
+ * find the window a host address lies in. */
+struct mm_set {
+	struct mm *first; /* every live address space, linked by set_next */
+};
+
 struct mm {
 	int refs;		  /* processes sharing it (vfork, CLONE_VM) */
+	struct mm_set *set;	  /* the machine's address spaces, or NULL */
+	struct mm *set_next;
 	struct block_stats *sink; /* where its block statistics are added when it goes */
 	uint8_t *base;
 	uint64_t limit;	     /* window size */
@@ -52,8 +60,10 @@ struct mm {
 	struct block_cache *blocks;
 };
 
-/* Returns NULL (errno set) when the host cannot reserve the window. */
-struct mm *mm_create(int mode64);
+void mm_set_init(struct mm_set *set);
+/* A new address space in `set` (may be NULL: one that never forks).
+ * Returns NULL (errno set) when the host cannot reserve the window. */
+struct mm *mm_create(struct mm_set *set, int mode64);
 /* A copy of the address space for fork: same mappings, same contents;
  * MAP_SHARED mappings stay shared. NULL (errno set) when the host cannot. */
 struct mm *mm_clone(const struct mm *mm);

@@ -66,7 +66,7 @@ static int clone_vma(const struct mm *src, struct mm *dst, const struct vma *v, 
 
 struct mm *mm_clone(const struct mm *src)
 {
-	struct mm *dst = mm_create(src->mode64);
+	struct mm *dst = mm_create(src->set, src->mode64);
 	if (!dst)
 		return NULL;
 	dst->sink = src->sink;
