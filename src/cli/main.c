@@ -80,6 +80,7 @@ static int prepare(struct vm *vm, struct cli *cli)
 		return 2;
 	}
 	mm_set_init(&vm->mms);
+	vm->fault_scope.mms = &vm->mms;
 	if (host_fault_init(&vm->fault_scope)) {
 		fprintf(stderr, "hexvm: cannot install fault handlers: %s\n", strerror(errno));
 		return 70;

@@ -113,7 +113,7 @@ struct lockstep {
 	uint64_t wait_site; /* for hexvm's result there */
 
 	/* hexvm's side: an address space and a CPU, no kernel */
-	struct fault_scope fault_scope; /* the running cpu */
+	struct fault_scope fault_scope; /* the running cpu; no copy-on-write (no fork) */
 	struct mm *mm;
 	struct cpu cpu;
 	struct cpu_hooks hooks;

@@ -1,12 +1,17 @@
-/* Host SIGSEGV/SIGBUS handling. A fault inside the running guest's window is
- * the guest's fault: it unwinds to the run loop as a guest SIGSEGV with the
- * guest address. Any other fault is a bug in hexvm and is reported as one.
+/* Host SIGSEGV/SIGBUS handling. A copy-on-write fault in any window of the
+ * machine (guest code, translated code, or the kernel reaching into a
+ * window, in or out of a guest instruction) is resolved and the handler
+ * returns, so the access runs again. Any other fault inside the running
+ * guest's window is the guest's fault: it unwinds to the run loop as a guest
+ * SIGSEGV with the guest address. Any other fault is a bug in hexvm and is
+ * reported as one.
  *
  * The handler cannot be given arguments, so what it acts on is reached
  * through a thread-local: the one piece of host-process state outside the
  * vm object, and it only ever points into a vm (or lockstep's state). */
 #include "host/fault.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <ucontext.h>
 #include <stdint.h>
@@ -17,6 +22,7 @@
 
 #include "cpu/cpu.h"
 #include "mem/mm.h"
+#include "mem/mm_cow.h"
 
 static _Thread_local struct fault_scope *scope;
 
@@ -48,8 +54,16 @@ static uintptr_t host_pc_of(void *ucontext)
 
 static void on_host_fault(int sig, siginfo_t *si, void *ucontext)
 {
-	struct cpu *c = scope ? scope->running : NULL;
+	struct fault_scope *sc = scope;
 	uintptr_t addr = (uintptr_t)si->si_addr;
+	if (sc && sc->mms && sig == SIGSEGV && si->si_code == SEGV_ACCERR) {
+		int saved = errno; /* the interrupted code may be about to read it */
+		int resolved = mm_cow_fault(sc->mms, addr);
+		errno = saved;
+		if (resolved)
+			return;
+	}
+	struct cpu *c = sc ? sc->running : NULL;
 	if (c && c->task_mm) {
 		const struct mm *mm = c->task_mm;
 		uintptr_t base = (uintptr_t)mm->base;
