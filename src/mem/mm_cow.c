@@ -479,17 +479,16 @@ static int protect_settled(struct mm *d, uint64_t a, uint64_t b, int hprot)
 	return 0;
 }
 
-int mm_cow_protect(struct mm *mm, uint64_t addr, uint64_t len, int hprot)
+void mm_cow_protect(struct mm *mm, uint64_t addr, uint64_t len, int hprot)
 {
 	release_range(mm, addr, len);
+	if (mm->cow->src && protect_settled(mm, addr, addr + len, hprot)) {
+		mm_cow_flatten(mm->set);
+		if (mm->cow->src)
+			out_of_mappings();
+	}
 	if (!mm->cow->src)
-		return mprotect(mm->base + addr, (size_t)len, hprot);
-	if (!protect_settled(mm, addr, addr + len, hprot))
-		return 0;
-	mm_cow_flatten(mm->set);
-	if (mm->cow->src)
-		out_of_mappings();
-	return mprotect(mm->base + addr, (size_t)len, hprot);
+		mprotect(mm->base + addr, (size_t)len, hprot);
 }
 
 static struct mm *window_of(struct mm_set *set, uintptr_t addr)

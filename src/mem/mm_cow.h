@@ -40,8 +40,8 @@ static inline void mm_cow_settle(struct mm *mm, uint64_t addr, uint64_t len, int
 void mm_cow_forget(struct mm *mm, uint64_t addr, uint64_t len);
 /* mprotect of [addr, addr+len) to host protection hprot for an mm with
  * copy-on-write state: pending pages stay inaccessible (they take the new
- * protection when touched). 0, or -1. */
-int mm_cow_protect(struct mm *mm, uint64_t addr, uint64_t len, int hprot);
+ * protection when touched). */
+void mm_cow_protect(struct mm *mm, uint64_t addr, uint64_t len, int hprot);
 /* The mm is going: its dependants get their pages, its source forgets it. */
 void mm_cow_release(struct mm *mm);
 /* Copies every pending page of every address space in set (snapshots, and
