@@ -443,7 +443,7 @@ static void test_exec_child(const char *self)
     fill(p, 0, bytes, 90);
     pid_t pid = xfork();
     if (pid == 0) {
-        execl(self, self, "exec-child", (char *)NULL);
+        execl("/proc/self/exe", self, "exec-child", (char *)NULL);
         _exit(127);
     }
     fill(p, 0, bytes, 91);
