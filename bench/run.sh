@@ -3,12 +3,14 @@
 #
 # Builds each workload in bench/src three ways, runs each natively, under hexvm
 # and under qemu-user, checks that hexvm's (and qemu's) output equals native's,
-# and prints medians, ratios and peak RSS, then start-up times.
+# and prints medians, ratios and peak RSS, then start-up times and the cost of
+# fork in a large process.
 #
 # Environment:
 #   HEXVM=path            emulator to measure (default ./hexvm)
 #   BENCH_FLAVORS="..."   subset of: gcc64 gcc32 musl64 (default all three)
-#   BENCH_FILTER=regex    only workloads whose name matches (hello = start-up)
+#   BENCH_FILTER=regex    only workloads whose name matches (hello = start-up,
+#                         fork = the fork table)
 #   BENCH_QUICK=1         one run per measurement and smaller sizes
 #   BENCH_TIMEOUT=s       per-run kill limit (default 180)
 #   BENCH_BUDGET=s        per measurement: start no further run past this many
@@ -50,6 +52,7 @@ quick_size() {
     sort) echo 100000 ;;
     float) echo 2 ;;
     interp) echo 28 ;;
+    fork) echo 64 20 ;;
     esac
 }
 
@@ -90,7 +93,7 @@ build_flavor() {
         echo "skipping flavor $flavor: ${cc%% *} is not installed"
         return 1
     fi
-    for w in $WORKLOADS hello; do
+    for w in $WORKLOADS hello fork; do
         selected "$w" || continue
         # Word splitting of $cc is intended: it is a command with flags.
         # shellcheck disable=SC2086
@@ -242,6 +245,23 @@ startup_row() {
     printf '%s' "$NOTES"
 }
 
+# The fork table: its own rows, outside the CPU mix's geometric means.
+fork_row() {
+    local flavor=$1 args hn=- hq=-
+    args=$(workload_args fork)
+    SCALE=1
+    # shellcheck disable=SC2086  # $args is empty or two numbers
+    if ! measure_three "$flavor" "$RUNS" "$OUT/fork.$flavor" "$OUT/fork.$flavor" $args; then
+        print_row "fork.$flavor" FAIL - - - - - - -
+        printf '%s' "$NOTES"
+        return
+    fi
+    [ "$H_OK" = 1 ] && hn=$(ratio "$H_MEDIAN" "$N_MEDIAN")
+    [ "$H_OK" = 1 ] && [ "$Q_OK" = 1 ] && hq=$(ratio "$H_MEDIAN" "$Q_MEDIAN")
+    print_row "fork.$flavor" "$N_CELL" "$H_CELL" "$Q_CELL" "$hn" "$hq" "$H_RSS" "$N_RSS" "$Q_RSS"
+    printf '%s' "$NOTES"
+}
+
 main() {
     local start flavor w
     start=$(date +%s)
@@ -318,6 +338,20 @@ main() {
             "qemu ms" "hexvm/native" "hexvm/qemu" "hexvm RSS MB"
         for flavor in $built; do
             startup_row "$flavor"
+        done
+    fi
+    if selected fork; then
+        echo
+        local size
+        size=$(workload_args fork)
+        # shellcheck disable=SC2086  # two numbers, or fork.c's defaults
+        set -- ${size:-256 100}
+        echo "fork: a process touches $1 MiB, then forks $2 children one after another (each" \
+            "writes one page and exits); RSS: the parent's (native, qemu), hexvm's"
+        print_row "program" "native s" "hexvm s" "qemu s" "hexvm/native" "hexvm/qemu" \
+            "hexvm RSS MB" "native RSS MB" "qemu RSS MB"
+        for flavor in $built; do
+            fork_row "$flavor"
         done
     fi
     if [ "${BENCH_REAL:-0}" = 1 ]; then

@@ -79,7 +79,9 @@ static int prepare(struct vm *vm, struct cli *cli)
 		fprintf(stderr, "hexvm: %s: %s\n", cli->log_path, strerror(errno));
 		return 2;
 	}
-	if (host_fault_init()) {
+	mm_set_init(&vm->mms);
+	vm->fault_scope.mms = &vm->mms;
+	if (host_fault_init(&vm->fault_scope)) {
 		fprintf(stderr, "hexvm: cannot install fault handlers: %s\n", strerror(errno));
 		return 70;
 	}

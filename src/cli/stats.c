@@ -98,6 +98,20 @@ static void print_blocks(const struct block_stats *b, FILE *out)
 		(unsigned long long)b->jit_links, (unsigned long long)b->jit_flushes);
 }
 
+/* Private pages fork copied: at the fork itself (only what a forked child
+ * forking again still shared with its parent), and later, on first touch or
+ * before a change; "flattened" counts the times copy-on-write copied all it
+ * had pending at once (snapshots, or short of host mappings). */
+static void print_fork_copies(const struct mm_set *mms, FILE *out)
+{
+	fprintf(out, "  fork pages copied        %llu at fork, %llu lazily",
+		(unsigned long long)mms->copied_at_fork, (unsigned long long)mms->copied_lazily);
+	if (mms->flattened)
+		fprintf(out, " (everything pending copied at once %llu times)",
+			(unsigned long long)mms->flattened);
+	fputc('\n', out);
+}
+
 void stats_print(const struct vm *vm)
 {
 	FILE *out = vm->log;
@@ -111,6 +125,7 @@ void stats_print(const struct vm *vm)
 		(unsigned long long)vm->threads_created);
 	fprintf(out, "  peak guest memory        %.1f MiB mapped, all processes together\n",
 		(double)vm->obs->mapped_peak / (1 << 20));
+	print_fork_copies(&vm->mms, out);
 	print_blocks(&vm->block_totals, out);
 	print_signals(vm, out);
 	fprintf(out, "  unsupported syscalls     %llu\n", (unsigned long long)vm->sys.unknown);

@@ -7,6 +7,7 @@
 
 #include "debug/gdb_internal.h"
 #include "mem/mm.h"
+#include "mem/mm_cow.h"
 #include "mem/mm_internal.h"
 #include "mem/uaccess.h"
 
@@ -46,6 +47,9 @@ static size_t copy(struct mm *mm, uint64_t addr, void *buf, size_t n, int write)
 								 : n - done;
 		if (write)
 			user_wrote(mm, addr + done, chunk); /* drops decoded code it changes */
+		/* before the protections are opened: a pending page opened would
+		 * show the window's zeros */
+		mm_cow_settle(mm, addr + done, chunk, write);
 		if (copy_in_vma(mm, v, addr + done, (uint8_t *)buf + done, chunk, write))
 			break;
 		done += chunk;

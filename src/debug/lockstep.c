@@ -186,7 +186,7 @@ enum ls_outcome ls_fault(struct lockstep *ls, const struct ls_event *ev, uint64_
 /* hexvm's side: an address space and a CPU wired to lockstep, no kernel. */
 static int make_hexvm(struct lockstep *ls)
 {
-	if (!(ls->mm = mm_create(ls->mode64)))
+	if (!(ls->mm = mm_create(NULL, ls->mode64)))
 		return -1;
 	cpu_reset(&ls->cpu, ls->mode64);
 	ls->hooks.syscall = on_syscall;
@@ -282,7 +282,7 @@ int lockstep_run(const struct lockstep_options *opt, const char *path, char *con
 	ls->mem_fd = ls->pagemap_fd = ls->sigbus_fd = -1;
 	if (ls_check_program(path, &ls->mode64))
 		return finish(ls, LS_UNAVAILABLE, 0);
-	if (host_fault_init() || make_hexvm(ls)) {
+	if (host_fault_init(&ls->fault_scope) || make_hexvm(ls)) {
 		fprintf(stderr, "hexvm: lockstep: cannot make hexvm's address space: %s\n",
 			strerror(errno));
 		return finish(ls, LS_UNAVAILABLE, 0);

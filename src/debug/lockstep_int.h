@@ -11,6 +11,7 @@
 #include "cpu/cpu.h"
 #include "debug/lockstep.h"
 #include "decode/insn.h"
+#include "host/fault.h"
 
 #define LS_TRAIL      32   /* instructions the report shows */
 #define LS_EXT_MAX    4096 /* CPUID/RDTSC results hexvm may run ahead by */
@@ -112,6 +113,7 @@ struct lockstep {
 	uint64_t wait_site; /* for hexvm's result there */
 
 	/* hexvm's side: an address space and a CPU, no kernel */
+	struct fault_scope fault_scope; /* the running cpu; no copy-on-write (no fork) */
 	struct mm *mm;
 	struct cpu cpu;
 	struct cpu_hooks hooks;

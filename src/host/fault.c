@@ -1,12 +1,17 @@
-/* Host SIGSEGV/SIGBUS handling. A fault inside the running guest's window is
- * the guest's fault: it unwinds to the run loop as a guest SIGSEGV with the
- * guest address. Any other fault is a bug in hexvm and is reported as one.
+/* Host SIGSEGV/SIGBUS handling. A copy-on-write fault in any window of the
+ * machine (guest code, translated code, or the kernel reaching into a
+ * window, in or out of a guest instruction) is resolved and the handler
+ * returns, so the access runs again. Any other fault inside the running
+ * guest's window is the guest's fault: it unwinds to the run loop as a guest
+ * SIGSEGV with the guest address. Any other fault is a bug in hexvm and is
+ * reported as one.
  *
- * The handler cannot be given arguments, so the running cpu is kept in a
- * thread-local: the one piece of host-process state outside the vm object,
- * and it only ever points into a vm. */
+ * The handler cannot be given arguments, so what it acts on is reached
+ * through a thread-local: the one piece of host-process state outside the
+ * vm object, and it only ever points into a vm (or lockstep's state). */
 #include "host/fault.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <ucontext.h>
 #include <stdint.h>
@@ -18,8 +23,9 @@
 #include "cpu/cpu.h"
 #include "jit/jit.h"
 #include "mem/mm.h"
+#include "mem/mm_cow.h"
 
-static _Thread_local struct cpu *running_cpu;
+static _Thread_local struct fault_scope *scope;
 
 static void report_host_crash(int sig, void *addr, uintptr_t pc)
 {
@@ -49,8 +55,16 @@ static uintptr_t host_pc_of(void *ucontext)
 
 static void on_host_fault(int sig, siginfo_t *si, void *ucontext)
 {
-	struct cpu *c = running_cpu;
+	struct fault_scope *sc = scope;
 	uintptr_t addr = (uintptr_t)si->si_addr;
+	if (sc && sc->mms && sig == SIGSEGV && si->si_code == SEGV_ACCERR) {
+		int saved = errno; /* the interrupted code may be about to read it */
+		int resolved = mm_cow_fault(sc->mms, addr);
+		errno = saved;
+		if (resolved)
+			return;
+	}
+	struct cpu *c = sc ? sc->running : NULL;
 	if (c && c->task_mm) {
 		const struct mm *mm = c->task_mm;
 		uintptr_t base = (uintptr_t)mm->base;
@@ -66,7 +80,7 @@ static void on_host_fault(int sig, siginfo_t *si, void *ucontext)
 	report_host_crash(sig, si->si_addr, host_pc_of(ucontext));
 }
 
-int host_fault_init(void)
+int host_fault_init(struct fault_scope *sc)
 {
 	size_t size = 64 * 1024;
 	stack_t ss = {.ss_sp = malloc(size), .ss_size = size, .ss_flags = 0};
@@ -82,9 +96,10 @@ int host_fault_init(void)
 		return -1;
 	if (sigaction(SIGSEGV, &sa, NULL) < 0 || sigaction(SIGBUS, &sa, NULL) < 0)
 		return -1;
+	scope = sc;
 	return 0;
 }
 
-void host_fault_enter(struct cpu *c) { running_cpu = c; }
+void host_fault_enter(struct cpu *c) { scope->running = c; }
 
-void host_fault_leave(void) { running_cpu = NULL; }
+void host_fault_leave(void) { scope->running = NULL; }

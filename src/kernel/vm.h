@@ -7,7 +7,9 @@
 #include <stdio.h>
 
 #include "cpu/cpu.h"
+#include "host/fault.h"
 #include "interp/block.h"
+#include "mem/mm.h"
 
 #define NSIG_LINUX     64
 #define SYSCALL_NR_MAX 512
@@ -158,6 +160,8 @@ struct vm {
 	struct task *tasks;    /* every task that can still run, in turn order */
 	struct task *current;  /* the one running, or last run */
 	struct task *sched_next; /* where the next turn starts looking; NULL: the first */
+	struct mm_set mms;	   /* every address space */
+	struct fault_scope fault_scope; /* what the host fault handler acts on */
 	struct mount *mounts;	   /* the mount table, by path */
 	uint64_t next_dev;	   /* for filesystems hexvm serves itself */
 	uint64_t icount;       /* instructions retired by all tasks */

@@ -188,7 +188,7 @@ static int exec_image(struct vm *vm, struct process *p, const char *path, const 
 		      const struct elf_image *img, char *const argv[], char *const envp[],
 		      struct exec_error *err)
 {
-	struct mm *mm = mm_create(img->is64);
+	struct mm *mm = mm_create(&vm->mms, img->is64);
 	uint64_t bias = img->pie ? (img->is64 ? PIE_BASE_64 : PIE_BASE_32) : 0, end;
 	if (!mm)
 		return fail_errno(err, ENOMEM);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "interp/block.h"
+#include "mem/mm_cow.h"
 #include "mem/mm_internal.h"
 
 #define GUARD_BYTES (1ull << 20) /* accesses straddling the top of the window fault */
@@ -24,7 +25,14 @@ int mm_host_prot(int prot)
 	return PROT_NONE;
 }
 
-struct mm *mm_create(int mode64)
+void mm_set_init(struct mm_set *set)
+{
+	memset(set, 0, sizeof *set);
+	set->no_swap = mm_host_has_no_swap();
+	set->cow_max_pieces = mm_host_map_limit() / 2;
+}
+
+struct mm *mm_create(struct mm_set *set, int mode64)
 {
 	struct mm *mm = calloc(1, sizeof *mm);
 	if (!mm)
@@ -51,6 +59,11 @@ struct mm *mm_create(int mode64)
 	mm->code_pages = cp;
 	mm->mmap_top = mode64 ? MM_WINDOW_64 / 2 : 0xf7000000u;
 	mm->blocks = block_cache_create(mm);
+	if (set) {
+		mm->set = set;
+		mm->set_next = set->first;
+		set->first = mm;
+	}
 	return mm;
 }
 
@@ -66,6 +79,14 @@ void mm_put(struct mm *mm)
 {
 	if (!mm || --mm->refs > 0)
 		return;
+	if (mm->cow)
+		mm_cow_release(mm); /* while the window is still there to copy from */
+	if (mm->set) {
+		struct mm **pp = &mm->set->first;
+		while (*pp != mm)
+			pp = &(*pp)->set_next;
+		*pp = mm->set_next;
+	}
 	if (mm->sink && mm->blocks)
 		block_stats_add(mm->sink, block_cache_stats(mm->blocks));
 	block_cache_destroy(mm->blocks);
@@ -107,11 +128,10 @@ static int split_at(struct mm *mm, uint64_t at)
 	return 0;
 }
 
-/* Removes the vmas inside [addr, end) after splitting at the edges. */
-static int remove_range(struct mm *mm, uint64_t addr, uint64_t end)
+/* Removes the vmas inside [addr, end), whose edges split_at made vma
+ * boundaries. */
+static void remove_range(struct mm *mm, uint64_t addr, uint64_t end)
 {
-	if (split_at(mm, addr) || split_at(mm, end))
-		return -ENOMEM;
 	struct vma **pp = &mm->vmas;
 	while (*pp) {
 		struct vma *v = *pp;
@@ -122,7 +142,6 @@ static int remove_range(struct mm *mm, uint64_t addr, uint64_t end)
 			pp = &v->next;
 		}
 	}
-	return 0;
 }
 
 /* Neighbours that differ in nothing the guest can see become one vma, so
@@ -179,26 +198,41 @@ static int shared_anon_fd(uint64_t len)
 #endif
 }
 
+/* mmap at a fixed place of the window; when the host runs out of mappings,
+ * the ones fork's copy-on-write split off are merged back and it is tried
+ * once more. */
+static void *map_fixed(struct mm *mm, uint64_t addr, uint64_t len, int hprot, int shared_fd)
+{
+	for (int again = 0;; again = 1) {
+		void *p = shared_fd >= 0 ? mmap(mm->base + addr, (size_t)len, hprot,
+						MAP_FIXED | MAP_SHARED, shared_fd, 0)
+					 : mmap(mm->base + addr, (size_t)len, hprot,
+						MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+						-1, 0);
+		if (p != MAP_FAILED || errno != ENOMEM || again || !mm->set)
+			return p;
+		mm_cow_flatten(mm->set);
+	}
+}
+
 int mm_map(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags, const char *name,
 	   uint64_t offset)
 {
 	if (!range_ok(mm, addr, len))
 		return -EINVAL;
 	struct vma *n = calloc(1, sizeof *n);
-	if (!n || remove_range(mm, addr, addr + len)) {
+	if (!n || split_at(mm, addr) || split_at(mm, addr + len)) {
 		free(n);
 		return -ENOMEM;
 	}
+	if (mm->cow) /* while the old vmas still say how to read the old pages */
+		mm_cow_forget(mm, addr, len);
+	remove_range(mm, addr, addr + len);
 	block_cache_invalidate_range(mm->blocks, addr, len);
 	n->share_fd = (flags & (VMA_SHARED | VMA_ANON)) == (VMA_SHARED | VMA_ANON)
 			      ? shared_anon_fd(len)
 			      : -1;
-	void *p = n->share_fd >= 0
-			  ? mmap(mm->base + addr, (size_t)len, mm_host_prot(prot), MAP_FIXED | MAP_SHARED,
-				 n->share_fd, 0)
-			  : mmap(mm->base + addr, (size_t)len, mm_host_prot(prot),
-				 MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (p == MAP_FAILED) {
+	if (map_fixed(mm, addr, len, mm_host_prot(prot), n->share_fd) == MAP_FAILED) {
 		mm_free_vma(n);
 		return -ENOMEM;
 	}
@@ -238,11 +272,13 @@ int mm_unmap(struct mm *mm, uint64_t addr, uint64_t len)
 	len = PAGE_UP(len);
 	if (!range_ok(mm, addr, len))
 		return -EINVAL;
-	if (remove_range(mm, addr, addr + len))
+	if (split_at(mm, addr) || split_at(mm, addr + len))
 		return -ENOMEM;
+	if (mm->cow)
+		mm_cow_forget(mm, addr, len);
+	remove_range(mm, addr, addr + len);
 	block_cache_invalidate_range(mm->blocks, addr, len);
-	mmap(mm->base + addr, (size_t)len, PROT_NONE,
-	     MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	map_fixed(mm, addr, len, PROT_NONE, -1);
 	return 0;
 }
 
@@ -255,6 +291,11 @@ int mm_protect(struct mm *mm, uint64_t addr, uint64_t len, int prot)
 		return -ENOMEM;
 	if (split_at(mm, addr) || split_at(mm, addr + len))
 		return -ENOMEM;
+	/* the host first: copy-on-write reads the source's old protections */
+	if (mm->cow)
+		mm_cow_protect(mm, addr, len, mm_host_prot(prot));
+	else
+		mprotect(mm->base + addr, (size_t)len, mm_host_prot(prot));
 	for (struct vma *v = mm->vmas; v; v = v->next)
 		if (v->start >= addr && v->end <= addr + len)
 			v->prot = prot;
@@ -263,7 +304,6 @@ int mm_protect(struct mm *mm, uint64_t addr, uint64_t len, int prot)
 			merge_next(v);
 	if (!(prot & GPROT_EXEC))
 		block_cache_invalidate_range(mm->blocks, addr, len);
-	mprotect(mm->base + addr, (size_t)len, mm_host_prot(prot));
 	return 0;
 }
 

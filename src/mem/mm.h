@@ -34,9 +34,26 @@ struct vma {
 
 struct block_cache;
 struct block_stats;
+struct mm_cow;
+
+/* The address spaces of one machine. The host fault handler finds the
+ * window a host address lies in here, and fork's copy-on-write keeps its
+ * budget and counts here (mem/mm_cow.h). */
+struct mm_set {
+	struct mm *first; /* every live address space, linked by set_next */
+	int no_swap;	  /* mm_host_has_no_swap(), asked once */
+	uint64_t cow_pieces;	 /* host mappings copy-on-write may have split off, at most */
+	uint64_t cow_max_pieces; /* beyond this, everything pending is copied (mm_cow.c) */
+	uint64_t copied_at_fork; /* pages fork copied before it returned */
+	uint64_t copied_lazily;	 /* pages copied after fork, on first touch or before a change */
+	uint64_t flattened;	 /* times every pending page was copied at once */
+};
 
 struct mm {
 	int refs;		  /* processes sharing it (vfork, CLONE_VM) */
+	struct mm_set *set;	  /* the machine's address spaces, or NULL */
+	struct mm *set_next;
+	struct mm_cow *cow;	  /* copy-on-write state since a fork, or NULL */
 	struct block_stats *sink; /* where its block statistics are added when it goes */
 	uint8_t *base;
 	uint64_t limit;	     /* window size */
@@ -58,11 +75,15 @@ struct mm {
 #define CODE_PAGE_HERE 1
 #define CODE_PAGE_NEXT 2
 
-/* Returns NULL (errno set) when the host cannot reserve the window. */
-struct mm *mm_create(int mode64);
-/* A copy of the address space for fork: same mappings, same contents;
- * MAP_SHARED mappings stay shared. NULL (errno set) when the host cannot. */
-struct mm *mm_clone(const struct mm *mm);
+void mm_set_init(struct mm_set *set);
+/* A new address space in `set` (may be NULL: one that never forks).
+ * Returns NULL (errno set) when the host cannot reserve the window. */
+struct mm *mm_create(struct mm_set *set, int mode64);
+/* A copy of the address space for fork: same mappings, same contents, the
+ * private pages copied only when either side first needs its own
+ * (mem/mm_cow.h); MAP_SHARED mappings stay shared. NULL (errno set) when
+ * the host cannot. */
+struct mm *mm_clone(struct mm *mm);
 static inline struct mm *mm_get(struct mm *mm)
 {
 	mm->refs++;

@@ -8,5 +8,7 @@
  * whenever present). */
 int mm_host_prot(int prot);
 void mm_free_vma(struct vma *v);
+/* How many memory mappings the host allows a process (vm.max_map_count). */
+uint64_t mm_host_map_limit(void);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "interp/block.h"
 #include "mem/mm.h"
+#include "mem/mm_cow.h"
 
 int copy_from_user(struct mm *mm, void *dst, uint64_t src, size_t n)
 {
@@ -22,7 +23,11 @@ void *user_ptr(struct mm *mm, uint64_t addr, size_t n, int prot)
 {
 	if (n == 0)
 		return mm->base;
-	return mm_access_ok(mm, addr, n, prot) ? mm_host(mm, addr) : NULL;
+	if (!mm_access_ok(mm, addr, n, prot))
+		return NULL;
+	/* the host call meets copy-on-write with EFAULT, not a fault */
+	mm_cow_settle(mm, addr, n, prot & GPROT_WRITE);
+	return mm_host(mm, addr);
 }
 
 void user_wrote(struct mm *mm, uint64_t dst, size_t n)

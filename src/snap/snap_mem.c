@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "interp/block.h"
+#include "kernel/vm.h"
 #include "mem/mm.h"
 
 #define SCAN_PAGES 512
@@ -251,7 +252,7 @@ int snap_load_mm(struct snap_load *l, struct snap_rd *r)
 	int mode64 = sr_u8(r) != 0;
 	if (snap_check(l, r, "MMAP"))
 		return -1;
-	struct mm *mm = id == l->mms.n + 1 ? mm_create(mode64) : NULL;
+	struct mm *mm = id == l->mms.n + 1 ? mm_create(&l->vm->mms, mode64) : NULL;
 	if (!mm || vec_push(&l->mms, mm)) {
 		snap_load_fail(l, "section MMAP: %s", mm ? "out of memory" : "address space out of order or no window");
 		if (mm)

@@ -13,6 +13,7 @@
 #include "kernel/vfs/fs/overlay.h"
 #include "kernel/vfs/vfs.h"
 #include "kernel/vm.h"
+#include "mem/mm_cow.h"
 #include "snap/snap.h"
 #include "snap/snap_fd.h"
 #include "snap/snap_info.h"
@@ -58,6 +59,10 @@ int snap_take(struct vm *vm, const char *path, uint64_t *bytes, char *msg, size_
 {
 	struct snap_writer w;
 	struct snap_save s = {.vm = vm, .w = &w, .drop_sockets = vm->snap->drop_sockets};
+	/* Pages fork left shared are copied first: the writer reads windows
+	 * with host calls (mincore, writev), to which a page still pending
+	 * looks untouched; and a restored machine has no copy-on-write. */
+	mm_cow_flatten(&vm->mms);
 	check_machine(&s);
 	snap_number_procs(&s);
 	if (s.mms.oom || s.files.oom || s.fdtables.oom || s.pipes.oom)

@@ -9,6 +9,8 @@
 #   snapshot.kinds             kinds.c: a pipe holding bytes, an eventfd, a timerfd, a
 #                              signalfd, a POSIX timer, an epoll instance, shared memory a
 #                              child writes: 50 points
+#   snapshot.cow               tests/guest/proc_cow.c (pages fork left shared between
+#                              parents and children, copied when saved): 50 points
 #   snapshot.overlay           pipeline.sh under --overlay: restore with --overlay --export;
 #                              the exported tree equals the uninterrupted run's
 #   snapshot.stream            `hexvm --snapshot-at N --snapshot-stop - ... | hexvm restore -`
@@ -328,7 +330,7 @@ bad_cases() {
 }
 
 if [ -z "$BUSYBOX" ] || ! command -v python3 >/dev/null; then
-    for n in pipeline threads.x64 threads.m32 kinds overlay stream signal exit plain hostfile engines bad; do
+    for n in pipeline threads.x64 threads.m32 kinds cow overlay stream signal exit plain hostfile engines bad; do
         result_skip "snapshot.$n" "needs busybox (busybox-static) and python3"
     done
     suite_report
@@ -341,7 +343,8 @@ build() { # NAME SRC FLAGS...
 }
 build threads.x64 "$TESTS_DIR/guest/threads.c" -pthread &&
     build threads.m32 "$TESTS_DIR/guest/threads.c" -m32 -pthread &&
-    build spin.x64 "$DIR/spin.c" && build kinds.x64 "$DIR/kinds.c" || {
+    build spin.x64 "$DIR/spin.c" && build kinds.x64 "$DIR/kinds.c" &&
+    build proc_cow.x64 "$TESTS_DIR/guest/proc_cow.c" || {
     result_fail snapshot.build "the guest programs do not build" "$OUT/threads.x64.build"
     suite_report
     exit
@@ -350,6 +353,7 @@ name_selected snapshot.pipeline "$@" && run_limited points_case snapshot.pipelin
 name_selected snapshot.threads.x64 "$@" && run_limited points_case snapshot.threads.x64 "$OUT/threads.x64"
 name_selected snapshot.threads.m32 "$@" && run_limited points_case snapshot.threads.m32 "$OUT/threads.m32"
 name_selected snapshot.kinds "$@" && run_limited points_case snapshot.kinds "$OUT/kinds.x64"
+name_selected snapshot.cow "$@" && run_limited points_case snapshot.cow "$OUT/proc_cow.x64"
 name_selected snapshot.overlay "$@" && run_limited overlay_case
 name_selected snapshot.stream "$@" && run_limited stream_case
 name_selected snapshot.signal "$@" && run_limited signal_case

@@ -10,6 +10,7 @@
 #include "kernel/vfs/file.h"
 #include "kernel/vfs/hostcache.h"
 #include "mem/mm.h"
+#include "mem/mm_cow.h"
 #include "mem/uaccess.h"
 
 #define LINUX_MAP_SHARED	  0x01
@@ -267,8 +268,10 @@ int64_t sys_madvise(struct task *t, const uint64_t *a)
 		if (!mm_access_ok(mm, a[0], len, 0))
 			return -ENOMEM;
 		const struct vma *v = mm_find_vma(mm, a[0]);
-		if (v && !(v->flags & VMA_SHARED))
+		if (v && !(v->flags & VMA_SHARED)) {
+			mm_cow_settle(mm, a[0], len, 1); /* what others wait for goes to them first */
 			madvise(mm_host(mm, a[0]), (size_t)len, MADV_DONTNEED);
+		}
 	}
 	return 0;
 }
