@@ -18,7 +18,6 @@
 #if HEXVM_JIT
 
 const int8_t jt_pool[JT_POOL] = {R15, R8, R9, R10, R11};
-#define pool jt_pool
 
 static int callee_saved(int h) { return h == R15; }
 
@@ -39,8 +38,8 @@ void jt_regs_clear(struct jt *t)
 void jt_regs_store(struct jt *t, const struct jt_regs *at, int volatile_only)
 {
 	for (unsigned k = 0; k < JT_POOL; k++)
-		if (at->guest[k] >= 0 && at->dirty[k] && !(volatile_only && callee_saved(pool[k])))
-			x64_store(&t->e, 8, slot((unsigned)at->guest[k]), pool[k]);
+		if (at->guest[k] >= 0 && at->dirty[k] && !(volatile_only && callee_saved(jt_pool[k])))
+			x64_store(&t->e, 8, slot((unsigned)at->guest[k]), jt_pool[k]);
 }
 
 void jt_regs_before_call(struct jt *t, int guest_changed)
@@ -48,7 +47,7 @@ void jt_regs_before_call(struct jt *t, int guest_changed)
 	jt_regs_store(t, &t->regs, !guest_changed);
 	for (unsigned k = 0; k < JT_POOL; k++) {
 		int g = t->regs.guest[k];
-		if (g >= 0 && (guest_changed || !callee_saved(pool[k]))) {
+		if (g >= 0 && (guest_changed || !callee_saved(jt_pool[k]))) {
 			t->regs.host[g] = NOREG;
 			t->regs.guest[k] = -1;
 			t->regs.dirty[k] = 0;
@@ -71,7 +70,7 @@ void jt_regs_reserve(struct jt *t)
 		for (unsigned k = 0; k < JT_POOL; k++)
 			if (t->regs.dirty[k] && (old == JT_POOL || t->regs.stamp[k] < t->regs.stamp[old]))
 				old = k;
-		x64_store(&t->e, 8, slot((unsigned)t->regs.guest[old]), pool[old]);
+		x64_store(&t->e, 8, slot((unsigned)t->regs.guest[old]), jt_pool[old]);
 		t->regs.dirty[old] = 0;
 		spare++;
 	}
@@ -86,7 +85,7 @@ void jt_regs_dirty_map(const struct jt *t, int8_t out[JT_POOL])
 static unsigned pool_index(int h)
 {
 	unsigned k = 0;
-	while (pool[k] != h)
+	while (jt_pool[k] != h)
 		k++;
 	return k;
 }
@@ -114,13 +113,13 @@ static int take(struct jt *t, unsigned r)
 	int old = t->regs.guest[pick];
 	if (old >= 0) {
 		if (t->regs.dirty[pick])
-			x64_store(&t->e, 8, slot((unsigned)old), pool[pick]);
+			x64_store(&t->e, 8, slot((unsigned)old), jt_pool[pick]);
 		t->regs.host[old] = NOREG;
 	}
 	t->regs.guest[pick] = (int8_t)r;
 	t->regs.dirty[pick] = 0;
-	t->regs.host[r] = pool[pick];
-	return pool[pick];
+	t->regs.host[r] = jt_pool[pick];
+	return jt_pool[pick];
 }
 
 static void touch(struct jt *t, int h) { t->regs.stamp[pool_index(h)] = ++t->regs.clock; }
