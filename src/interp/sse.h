@@ -143,9 +143,22 @@ static ALWAYS_INLINE void pint_mmx(struct cpu *c, const struct insn *i, pint_fn 
 	pint_mmx_sized(c, i, f, 8);
 }
 
-/* op_NAME (XMM) and op_NAME_mmx from NAME_lanes, a pint_fn. */
+/* NAME_lanes, a pint_fn: lane-wise d = expr, where `a` is a lane of d and
+ * `b` the same lane of s, both of type T (union member `m` of xmm_t). */
+#define PINT_LANEWISE(name, T, m, expr)                                                            \
+	static void name##_lanes(xmm_t *d, const xmm_t *s, unsigned n)                             \
+	{                                                                                          \
+		for (unsigned k = 0; k < n / sizeof(T); k++) {                                     \
+			T a = d->m[k], b = s->m[k];                                                \
+			d->m[k] = (T)(expr);                                                       \
+		}                                                                                  \
+	}
+
+/* op_NAME (XMM) from NAME_lanes, a pint_fn; PINT_HANDLERS adds op_NAME_mmx. */
+#define PINT_XMM_HANDLER(name)                                                                     \
+	void op_##name(struct cpu *c, const struct insn *i) { pint_xmm(c, i, name##_lanes); }
 #define PINT_HANDLERS(name)                                                                        \
-	void op_##name(struct cpu *c, const struct insn *i) { pint_xmm(c, i, name##_lanes); }      \
+	PINT_XMM_HANDLER(name)                                                                     \
 	void op_##name##_mmx(struct cpu *c, const struct insn *i) { pint_mmx(c, i, name##_lanes); }
 
 /* ---- floating point ---- */

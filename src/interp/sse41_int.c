@@ -5,17 +5,8 @@
 #include "interp/sse.h"
 #include "isa_handlers.h"
 
-/* op_NAME: lane-wise d = expr, `a` being a lane of d and `b` the same lane
- * of s, both of type T (union member m). */
-#define LANEWISE(name, T, m, expr)                                                                 \
-	static void name##_lanes(xmm_t *d, const xmm_t *s, unsigned n)                             \
-	{                                                                                          \
-		for (unsigned k = 0; k < n / sizeof(T); k++) {                                     \
-			T a = d->m[k], b = s->m[k];                                                \
-			d->m[k] = (T)(expr);                                                       \
-		}                                                                                  \
-	}                                                                                          \
-	void op_##name(struct cpu *c, const struct insn *i) { pint_xmm(c, i, name##_lanes); }
+/* op_NAME: lane-wise d = expr (see PINT_LANEWISE). */
+#define LANEWISE(name, T, m, expr) PINT_LANEWISE(name, T, m, expr) PINT_XMM_HANDLER(name)
 
 LANEWISE(pminsb, int8_t, sb, a < b ? a : b)
 LANEWISE(pminsd, int32_t, sd, a < b ? a : b)
@@ -38,7 +29,7 @@ static void pmuldq_lanes(xmm_t *d, const xmm_t *s, unsigned n)
 		d->sq[k] = (int64_t)d->sd[2 * k] * s->sd[2 * k];
 }
 
-void op_pmuldq(struct cpu *c, const struct insn *i) { pint_xmm(c, i, pmuldq_lanes); }
+PINT_XMM_HANDLER(pmuldq)
 
 /* PACKUSDW: the signed dwords of d then of s, saturated to unsigned words */
 static void packusdw_lanes(xmm_t *d, const xmm_t *s, unsigned n)
@@ -51,7 +42,7 @@ static void packusdw_lanes(xmm_t *d, const xmm_t *s, unsigned n)
 	memcpy(d, &r, n);
 }
 
-void op_packusdw(struct cpu *c, const struct insn *i) { pint_xmm(c, i, packusdw_lanes); }
+PINT_XMM_HANDLER(packusdw)
 
 /* ---- PMOVSX/PMOVZX: the low lanes of W, widened; a memory W is only as
  * wide as those lanes ---- */

@@ -6,17 +6,8 @@
 /* all ones in a lane of any width when `cond` holds (truncated by the lane) */
 #define ONES_IF(cond) ((cond) ? ~0ull : 0ull)
 
-/* NAME_lanes: lane-wise d = expr, where `a` is a lane of d and `b` the same
- * lane of s, both of type T (union member `m` of xmm_t). */
-#define LANEWISE(name, T, m, expr)                                                                 \
-	static void name##_lanes(xmm_t *d, const xmm_t *s, unsigned n)                             \
-	{                                                                                          \
-		for (unsigned k = 0; k < n / sizeof(T); k++) {                                     \
-			T a = d->m[k], b = s->m[k];                                                \
-			d->m[k] = (T)(expr);                                                       \
-		}                                                                                  \
-	}                                                                                          \
-	PINT_HANDLERS(name)
+/* op_NAME and op_NAME_mmx: lane-wise d = expr (see PINT_LANEWISE). */
+#define LANEWISE(name, T, m, expr) PINT_LANEWISE(name, T, m, expr) PINT_HANDLERS(name)
 
 LANEWISE(paddb, uint8_t, b, a + b)
 LANEWISE(paddw, uint16_t, w, a + b)
