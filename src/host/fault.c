@@ -38,17 +38,23 @@ static void report_host_crash(int sig, void *addr, uintptr_t pc)
 	signal(sig, SIG_DFL);
 }
 
-/* Where the host was when it faulted: translated code needs it to find
- * the guest instruction. 0 where the host's context is not known here. */
-static uintptr_t host_pc_of(void *ucontext)
+uint64_t host_fault_reg(const void *ucontext, int reg)
 {
 	const ucontext_t *uc = ucontext;
 #if defined(__linux__) && defined(__x86_64__)
-	return (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+	static const int8_t greg[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP,
+					REG_RSI, REG_RDI, REG_R8,  REG_R9,  REG_R10, REG_R11,
+					REG_R12, REG_R13, REG_R14, REG_R15};
+	return (uint64_t)uc->uc_mcontext.gregs[reg < 0 ? REG_RIP : greg[reg]];
 #elif defined(__FreeBSD__) && defined(__x86_64__)
-	return (uintptr_t)uc->uc_mcontext.mc_rip;
+	const mcontext_t *m = &uc->uc_mcontext;
+	const register_t v[16] = {m->mc_rax, m->mc_rcx, m->mc_rdx, m->mc_rbx, m->mc_rsp, m->mc_rbp,
+				  m->mc_rsi, m->mc_rdi, m->mc_r8,  m->mc_r9,  m->mc_r10, m->mc_r11,
+				  m->mc_r12, m->mc_r13, m->mc_r14, m->mc_r15};
+	return (uint64_t)(reg < 0 ? m->mc_rip : v[reg]);
 #else
 	(void)uc;
+	(void)reg;
 	return 0;
 #endif
 }
@@ -77,7 +83,7 @@ static void on_host_fault(int sig, siginfo_t *si, void *ucontext)
 			cpu_fault(c, SIGSEGV, v ? SEGV_ACCERR : SEGV_MAPERR, guest);
 		}
 	}
-	report_host_crash(sig, si->si_addr, host_pc_of(ucontext));
+	report_host_crash(sig, si->si_addr, (uintptr_t)host_fault_reg(ucontext, -1));
 }
 
 int host_fault_init(struct fault_scope *sc)

@@ -3,6 +3,8 @@
 #ifndef HEXVM_HOST_FAULT_H
 #define HEXVM_HOST_FAULT_H
 
+#include <stdint.h>
+
 struct cpu;
 struct mm_set;
 
@@ -17,6 +19,10 @@ struct fault_scope {
 /* Installs the host SIGSEGV/SIGBUS handlers and makes `scope` what they act
  * on for this host thread. */
 int host_fault_init(struct fault_scope *scope);
+/* Host register `reg` in a fault's context (the handler's third argument),
+ * numbered as x86-64 encodes them (0 rax ... 15 r15), -1 for the pc; 0 on
+ * hosts whose context is not known here. */
+uint64_t host_fault_reg(const void *ucontext, int reg);
 /* Marks `c` as running guest code on this host thread. */
 void host_fault_enter(struct cpu *c);
 void host_fault_leave(void);

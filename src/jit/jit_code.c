@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <ucontext.h>
 
 #include "cpu/cpu.h"
+#include "host/fault.h"
 #include "mem/mm.h"
 
 #if HEXVM_JIT
@@ -172,24 +172,6 @@ void jit_block_dropped(struct jit *j, struct block *b)
 }
 
 /* The record whose code holds `pc`: records are in address order. */
-/* Host register `reg` (the x64.h numbering; -1 for rip) in a fault's
- * context. */
-static uint64_t host_reg(const ucontext_t *uc, int reg)
-{
-#if defined(__linux__)
-	static const int8_t greg[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP,
-					REG_RSI, REG_RDI, REG_R8,  REG_R9,  REG_R10, REG_R11,
-					REG_R12, REG_R13, REG_R14, REG_R15};
-	return (uint64_t)uc->uc_mcontext.gregs[reg < 0 ? REG_RIP : greg[reg]];
-#else
-	const mcontext_t *m = &uc->uc_mcontext;
-	const register_t v[16] = {m->mc_rax, m->mc_rcx, m->mc_rdx, m->mc_rbx, m->mc_rsp, m->mc_rbp,
-				  m->mc_rsi, m->mc_rdi, m->mc_r8,  m->mc_r9,  m->mc_r10, m->mc_r11,
-				  m->mc_r12, m->mc_r13, m->mc_r14, m->mc_r15};
-	return (uint64_t)(reg < 0 ? m->mc_rip : v[reg]);
-#endif
-}
-
 static struct jit_rec *rec_at(const struct jit *j, const uint8_t *pc)
 {
 	unsigned lo = 0, hi = j->nrecs;
@@ -229,12 +211,11 @@ int jit_locate_fault(struct cpu *c, uintptr_t host_pc)
 
 void jit_note_fault(struct cpu *c, const void *ucontext)
 {
-	const ucontext_t *uc = ucontext;
 	_Static_assert(JT_POOL <= sizeof c->fault_host_regs / sizeof c->fault_host_regs[0],
 		       "the pool fits the cpu's record");
 	for (unsigned s = 0; s < JT_POOL; s++)
-		c->fault_host_regs[s] = host_reg(uc, jt_pool[s]);
-	c->fault_host_pc = (uintptr_t)host_reg(uc, -1);
+		c->fault_host_regs[s] = host_fault_reg(ucontext, jt_pool[s]);
+	c->fault_host_pc = (uintptr_t)host_fault_reg(ucontext, -1);
 }
 
 #else
