@@ -78,8 +78,9 @@ struct jt_cold {
 	unsigned size;	 /* COLD_SMC: bytes stored */
 	uint8_t *from;	 /* rel32 of the jump that leads here */
 	uint8_t *resume; /* COLD_SMC, COLD_CALL: where the straight-line code goes on */
-	struct jt_regs at;	    /* the register cache where the jump leaves */
-	int8_t regs[JT_GUEST_REGS]; /* and where it goes on: loaded again first */
+	struct jt_regs at; /* the register cache where the jump leaves (and, but for
+			    * COLD_CALL, where the path goes back to) */
+	int8_t resume_host[JT_GUEST_REGS]; /* COLD_CALL: the cache's map where it goes on */
 };
 
 #define JT_COLD_MAX (BLOCK_MAX_INSNS * 4)

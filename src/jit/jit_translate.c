@@ -27,7 +27,6 @@ void jt_cold(struct jt *t, enum jt_cold_kind kind, unsigned size, uint8_t *from)
 	struct jt_cold *cd = &t->cold[t->ncold++];
 	*cd = (struct jt_cold){.kind = kind, .k = t->k, .size = size, .from = from,
 			       .resume = t->e.p, .at = t->regs};
-	memcpy(cd->regs, t->regs.host, sizeof cd->regs);
 }
 
 void jt_cold_call(struct jt *t, unsigned cc)
@@ -55,22 +54,24 @@ static void emit_note_exit(struct jt *t, int to, uint64_t pc)
 	x64_store(e, 8, x64_at_index(JR_CPU, RCX, 3, offsetof(struct cpu, branch_to)), to);
 }
 
-/* Jumps to `stop` when the budget is spent or the kernel asked; NULL:
- * returns the jumps' rel32 fields in stop_at[2] for patching. */
-static void emit_stop_checks(struct jt *t, const uint8_t *stop, uint8_t *stop_at[2])
+/* Jumps (to be patched to `stop`) when the budget is spent or the kernel
+ * asked. */
+static void emit_stop_checks(struct jt *t, uint8_t *stop_at[2])
 {
 	struct x64 *e = &t->e;
 	x64_load(e, 8, RCX, CPU(icount));
 	x64_alu_rm(e, 8, 7, RCX, CPU(icount_limit));
-	if (stop)
-		x64_jcc_to(e, X64_CC_AE, stop);
-	else
-		stop_at[0] = x64_jcc(e, X64_CC_AE);
+	stop_at[0] = x64_jcc(e, X64_CC_AE);
 	x64_alu_mi(e, 4, 7, CPU(exit_req), 0);
-	if (stop)
-		x64_jcc_to(e, X64_CC_NE, stop);
-	else
-		stop_at[1] = x64_jcc(e, X64_CC_NE);
+	stop_at[1] = x64_jcc(e, X64_CC_NE);
+}
+
+static void patch_stops(struct jt *t, uint8_t *stop_at[2], const uint8_t *stop)
+{
+	if (!t->e.full) {
+		x64_patch(stop_at[0], stop);
+		x64_patch(stop_at[1], stop);
+	}
 }
 
 /* A chained exit costs the count, the stop checks and a jump: rip is
@@ -86,7 +87,7 @@ void jt_exit_static(struct jt *t, uint64_t pc)
 	x64_alu_mi(e, 8, 0, CPU(icount), (int32_t)t->b->n);
 	if (pc != jt_next_pc(t, &t->b->insns[t->b->n - 1]))
 		emit_note_exit(t, NOREG, pc);
-	emit_stop_checks(t, NULL, stop_at);
+	emit_stop_checks(t, stop_at);
 	/* site: a jump the run loop may point at the next block's code;
 	 * until then it goes to the stub, which returns the site */
 	uint8_t *site = x64_jmp(e);
@@ -94,11 +95,9 @@ void jt_exit_static(struct jt *t, uint64_t pc)
 	x64_mov_imm(e, RAX, pc);
 	x64_store(e, 8, CPU(rip), RAX);
 	x64_lea_rip(e, RAX, site);
-	if (!e->full) {
+	if (!e->full)
 		x64_patch(site, stub);
-		x64_patch(stop_at[0], stub);
-		x64_patch(stop_at[1], stub);
-	}
+	patch_stops(t, stop_at, stub);
 	x64_jmp_to(e, t->j->exit_rax);
 	t->ended = 1;
 }
@@ -139,8 +138,10 @@ void jt_exit_dynamic(struct jt *t)
 	jt_regs_store(t, &t->regs, 0);
 	x64_load(e, 8, RAX, CPU(rip));
 	x64_alu_mi(e, 8, 0, CPU(icount), (int32_t)t->b->n);
+	uint8_t *stop_at[2];
 	emit_note_exit(t, RAX, 0);
-	emit_stop_checks(t, t->j->exit_null, NULL);
+	emit_stop_checks(t, stop_at);
+	patch_stops(t, stop_at, t->j->exit_null);
 	emit_jump_lookup(t);
 	x64_mov_rr(e, 8, RDI, JR_CPU);
 	x64_call(e, (const void *)next_code);
@@ -238,7 +239,7 @@ static void emit_cold_smc(struct jt *t, const struct jt_cold *cd)
 	x64_pop(e, RAX);
 	x64_pop(e, RAX);
 	uint8_t *rewrites = x64_jcc(e, X64_CC_NE);
-	jt_regs_load(t, cd->regs, 1);
+	jt_regs_load(t, cd->at.host, 1);
 	x64_jmp_to(e, cd->resume);
 	if (!e->full)
 		x64_patch(rewrites, e->p);
@@ -253,7 +254,7 @@ static void emit_cold_call(struct jt *t, const struct jt_cold *cd)
 	emit_handler_call(t, &t->b->insns[cd->k], 1);
 	x64_alu_mi(e, 1, 7, CPU(jit_stale), 0);
 	uint8_t *stale = x64_jcc(e, X64_CC_NE);
-	jt_regs_load(t, cd->regs, 0);
+	jt_regs_load(t, cd->resume_host, 0);
 	x64_jmp_to(e, cd->resume);
 	if (!e->full)
 		x64_patch(stale, e->p);
@@ -295,7 +296,7 @@ static void translate_insn(struct jt *t, const struct insn *i)
 		for (unsigned k = ncold; k < t->ncold; k++)
 			if (t->cold[k].kind == COLD_CALL) {
 				t->cold[k].resume = t->e.p;
-				memcpy(t->cold[k].regs, t->regs.host, sizeof t->regs.host);
+				memcpy(t->cold[k].resume_host, t->regs.host, sizeof t->regs.host);
 				t->host_flags = 0; /* not after the handler's way */
 			}
 		t->j->stats->jit_inline++;
