@@ -78,15 +78,20 @@ static void drop(struct hostcache *c)
 	free(c);
 }
 
-static void drop_same_file(struct vm *vm, uint64_t dev, uint64_t ino)
+/* Settles and drops the buffers of file (dev, ino); whether there were any. */
+static int drop_same_file(struct vm *vm, uint64_t dev, uint64_t ino)
 {
+	int dropped = 0;
 	struct hostcache *c = vm->hostcaches;
 	while (c) {
 		struct hostcache *next = c->next;
-		if (c->dev == dev && c->ino == ino)
+		if (c->dev == dev && c->ino == ino) {
 			drop(c);
+			dropped = 1;
+		}
 		c = next;
 	}
+	return dropped;
 }
 
 void hostcache_open(struct vm *vm, struct file *f, const struct stat *st)
@@ -95,13 +100,8 @@ void hostcache_open(struct vm *vm, struct file *f, const struct stat *st)
 		return;
 	f->host_dev = (uint64_t)st->st_dev;
 	f->host_ino = (uint64_t)st->st_ino;
-	int shared = 0;
-	for (struct hostcache *c = vm->hostcaches; c; c = c->next)
-		shared |= c->dev == f->host_dev && c->ino == f->host_ino;
-	if (shared) { /* two descriptions of one file: neither buffers */
-		drop_same_file(vm, f->host_dev, f->host_ino);
-		return;
-	}
+	if (drop_same_file(vm, f->host_dev, f->host_ino))
+		return; /* two descriptions of one file: neither buffers */
 	if (!cacheable(vm, f, st))
 		return;
 	struct hostcache *c = malloc(sizeof *c);
