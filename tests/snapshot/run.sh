@@ -80,6 +80,18 @@ split_run() {
     rm -f "$out/s.snap"
 }
 
+# report_splits NAME OUT COUNT WHAT TOTAL: the case's result from the lines split_run
+# left in OUT/failures, COUNT runs of WHAT in all.
+report_splits() {
+    local name=$1 out=$2 count=$3 what=$4 total=$5
+    if [ -s "$out/failures" ]; then
+        result_fail "$name" "$(grep -c . "$out/failures") of $count $what differ" "$out/failures"
+    else
+        result_pass "$name"
+        echo "    $count/$count $what identical ($total instructions)" >>"$(result_file "$name")"
+    fi
+}
+
 engine_option() { [ "$1" = default ] || echo "--engine $1"; }
 
 # points_case NAME CMD...: POINTS snapshots spread over the run, each restored.
@@ -101,12 +113,7 @@ points_case() {
     for ((k = 1; k <= POINTS; k++)); do
         split_run "$out" $((total * k / (POINTS + 1))) default default "$@" >>"$out/failures"
     done
-    if [ -s "$out/failures" ]; then
-        result_fail "$name" "$(grep -c . "$out/failures") of $POINTS points differ" "$out/failures"
-    else
-        result_pass "$name"
-        echo "    $POINTS/$POINTS points identical ($total instructions)" >>"$(result_file "$name")"
-    fi
+    report_splits "$name" "$out" "$POINTS" points "$total"
 }
 
 overlay_case() {
@@ -238,12 +245,7 @@ engines_case() {
         split_run "$out" "$n" jit interp "$OUT/threads.x64" >>"$out/failures"
         split_run "$out" "$n" interp jit "$OUT/threads.x64" >>"$out/failures"
     done
-    if [ -s "$out/failures" ]; then
-        result_fail "$name" "$(grep -c . "$out/failures") of 20 moves differ" "$out/failures"
-    else
-        result_pass "$name"
-        echo "    20/20 moves between engines identical ($total instructions)" >>"$(result_file "$name")"
-    fi
+    report_splits "$name" "$out" 20 "moves between engines" "$total"
 }
 
 hostfile_case() {
