@@ -21,8 +21,6 @@ const int8_t jt_pool[JT_POOL] = {R15, R8, R9, R10, R11};
 
 static int callee_saved(int h) { return h == R15; }
 
-static unsigned victim(const struct jt *t);
-
 static struct x64_mem slot(unsigned r) { return jt_cpu(offsetof(struct cpu, r) + 8 * r); }
 
 void jt_regs_clear(struct jt *t)
