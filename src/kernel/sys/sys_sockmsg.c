@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "kernel/abi/layout.h"
+#include "kernel/sys/sockaddr.h"
 #include "kernel/sys/syscall.h"
 #include "kernel/task/signal.h"
 #include "kernel/vfs/file.h"
@@ -127,9 +128,15 @@ int64_t sys_sendmsg(struct task *t, const uint64_t *a)
 		rc = rights_out(t, &m, ctl, &ctllen);
 	if (rc)
 		return rc;
-	void *name = m.name ? user_ptr(t->proc->mm, m.name, (size_t)m.namelen, GPROT_READ) : NULL;
-	struct msghdr hm = {name, (socklen_t)(name ? m.namelen : 0), iov, (size_t)m.iovlen,
-			    ctllen ? ctl : NULL, ctllen, 0};
+	struct sockaddr_storage to;
+	socklen_t tolen = 0;
+	int dirfd = -1;
+	if (m.name && (rc = sock_addr_from_guest(t, m.name, m.namelen, &to, &tolen, &dirfd, 0)))
+		return rc;
+	if (dirfd >= 0 && fchdir(dirfd) < 0)
+		return -errno;
+	struct msghdr hm = {m.name ? &to : NULL, tolen, iov, (size_t)m.iovlen, ctllen ? ctl : NULL,
+			    ctllen, 0};
 	ssize_t n = sendmsg(f->host_fd, &hm, (int)a[2] | MSG_NOSIGNAL);
 	if (n < 0 && errno == EPIPE && !((int)a[2] & MSG_NOSIGNAL))
 		signal_send_sigpipe(t);
@@ -138,39 +145,52 @@ int64_t sys_sendmsg(struct task *t, const uint64_t *a)
 	return hostio_wait(t, f, n < 0 ? -errno : n, POLLOUT);
 }
 
-/* Received host descriptors become guest descriptors in a guest cmsghdr. */
+/* A received host descriptor as a guest descriptor, or -1 (it is closed). */
+static int install_received(struct task *t, int host, int flags)
+{
+	int fl = fcntl(host, F_GETFL);
+	struct file *f = file_from_host(host, fl < 0 ? O_RDWR : fl, NULL);
+	int fd = f ? fd_alloc(t->proc->fds, f, 0, flags & L_MSG_CMSG_CLOEXEC) : -ENOMEM;
+	if (fd < 0) {
+		if (f)
+			file_put(f);
+		else
+			close(host);
+		return -1;
+	}
+	f->is_socket = 1; /* (the common case: a socket passed on) */
+	return fd;
+}
+
+/* Received host descriptors become guest descriptors in a guest cmsghdr.
+ * As Linux: those that do not fit the guest's buffer are closed and
+ * MSG_CTRUNC set (*ctrunc), and *used is the space the message takes,
+ * aligned to a long, at most the buffer's length. */
 static int64_t rights_in(struct task *t, const struct gmsg *m, struct msghdr *hm, int flags,
-			 uint64_t *used)
+			 uint64_t *used, int *ctrunc)
 {
 	int is64 = sys_is64(t);
-	size_t hdr = is64 ? 16 : 12;
+	size_t hdr = is64 ? 16 : 12, align = is64 ? 8 : 4;
 	uint8_t raw[16 + 4 * FDS_MAX];
 	*used = 0;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(hm); c; c = CMSG_NXTHDR(hm, c)) {
 		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
 			continue;
 		int n = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int)), *host = (int *)CMSG_DATA(c);
+		int room = m->controllen >= hdr ? (int)((m->controllen - hdr) / 4) : 0, shown = 0;
 		for (int k = 0; k < n; k++) {
-			int fl = fcntl(host[k], F_GETFL);
-			struct file *f = file_from_host(host[k], fl < 0 ? O_RDWR : fl, NULL);
-			int fd = f ? fd_alloc(t->proc->fds, f, 0, flags & L_MSG_CMSG_CLOEXEC) : -ENOMEM;
-			if (fd < 0) {
-				if (f)
-					file_put(f);
-				else
-					close(host[k]);
-				continue;
-			}
-			f->is_socket = 1; /* (the common case: a socket passed on) */
-			put32(raw, (unsigned)(hdr + 4 * (size_t)k), (uint32_t)fd);
+			int fd = k < room ? install_received(t, host[k], flags) : (close(host[k]), -1);
+			if (fd >= 0)
+				put32(raw, (unsigned)(hdr + 4 * (size_t)shown++), (uint32_t)fd);
 		}
-		uint64_t len = hdr + 4 * (uint64_t)n;
+		*ctrunc = room < n;
+		if (!shown)
+			return 0; /* Linux writes no header without a descriptor */
+		uint64_t len = hdr + 4 * (uint64_t)shown, space = (len + align - 1) & ~(align - 1);
 		put_long(raw, 0, len, is64);
 		put32(raw, is64 ? 8 : 4, L_SOL_SOCKET);
 		put32(raw, is64 ? 12 : 8, L_SCM_RIGHTS);
-		if (len > m->controllen)
-			return -EMSGSIZE;
-		*used = len;
+		*used = space < m->controllen ? space : m->controllen;
 		return copy_to_user(t->proc->mm, m->control, raw, (size_t)len);
 	}
 	return 0;
@@ -194,7 +214,8 @@ int64_t sys_recvmsg(struct task *t, const uint64_t *a)
 		if (iov[k].iov_len)
 			user_wrote(t->proc->mm, (uint64_t)((uint8_t *)iov[k].iov_base - t->proc->mm->base),
 				   iov[k].iov_len);
-	rc = rights_in(t, &m, &hm, (int)a[2], &used);
+	int ctrunc = 0;
+	rc = rights_in(t, &m, &hm, (int)a[2], &used, &ctrunc);
 	if (rc)
 		return rc;
 	int is64 = sys_is64(t);
@@ -209,7 +230,9 @@ int64_t sys_recvmsg(struct task *t, const uint64_t *a)
 	put_long(raw, 0, used, is64);
 	if (copy_to_user(t->proc->mm, a[1] + 5 * w, raw, w))
 		return -EFAULT;
-	put32(raw, 0, (uint32_t)hm.msg_flags);
+	/* the host call's MSG_CMSG_CLOEXEC is hexvm's; the guest sees its own */
+	int mflags = (hm.msg_flags & ~L_MSG_CMSG_CLOEXEC) | ((int)a[2] & L_MSG_CMSG_CLOEXEC);
+	put32(raw, 0, (uint32_t)(mflags | (ctrunc ? MSG_CTRUNC : 0)));
 	if (copy_to_user(t->proc->mm, a[1] + 6 * w, raw, 4))
 		return -EFAULT;
 	return n;
