@@ -84,6 +84,13 @@ static void complete(struct task *t, enum syscall_abi abi, uint64_t nr, int64_t 
 		t->restart_nr = nr;
 		ret = -EINTR;
 	}
+	if (t->restore_sigmask && ret != -EINTR) {
+		/* a call that waited under its own mask (pselect6, ppoll,
+		 * epoll_pwait) and was not interrupted puts the old one back
+		 * now, before any signal it let through can be delivered */
+		t->sigmask = t->saved_sigmask;
+		t->restore_sigmask = 0;
+	}
 	if (ret == SYSCALL_REGS_SET)
 		return;
 	c->r[R_AX] = abi == ABI_I386 && !c->mode64 ? (uint32_t)ret : (uint64_t)ret;

@@ -89,6 +89,13 @@ static int64_t set_wait_mask(struct task *t, uint64_t umask, uint64_t size)
 	return !umask || t->resuming ? 0 : sys_wait_mask(t, umask, size);
 }
 
+/* poll and select, as Linux: with nothing ready, a signal the caller's
+ * mask lets through interrupts the call even when it was not to wait. */
+static int64_t unless_signalled(struct task *t, int64_t ready)
+{
+	return ready == 0 && (task_pending(t) & ~t->sigmask) ? -KERN_ERESTARTNOHAND : ready;
+}
+
 static int64_t do_poll(struct task *t, uint64_t ufds, uint64_t nfds, int64_t timeout_ns)
 {
 	if (nfds > (uint64_t)t->proc->fds->limit)
@@ -101,7 +108,7 @@ static int64_t do_poll(struct task *t, uint64_t ufds, uint64_t nfds, int64_t tim
 	if (!rc && copy_from_user(t->proc->mm, s.e, ufds, (size_t)n * 8))
 		rc = -EFAULT;
 	if (!rc)
-		rc = poll_or_park(t, &s, deadline, nowait);
+		rc = unless_signalled(t, poll_or_park(t, &s, deadline, nowait));
 	if (rc >= 0 && copy_to_user(t->proc->mm, ufds, s.e, (size_t)n * 8))
 		rc = -EFAULT;
 	free(s.e);
@@ -190,7 +197,7 @@ static int64_t do_select(struct task *t, int64_t nfds, const uint64_t *usets, in
 	int64_t deadline = poll_deadline(t, timeout_ns, &nowait);
 	int64_t rc = s.e && s.host ? sets_to_poll(t, &sets, (int)nfds, &s) : -ENOMEM;
 	if (!rc)
-		rc = poll_or_park(t, &s, deadline, nowait);
+		rc = unless_signalled(t, poll_or_park(t, &s, deadline, nowait));
 	if (rc >= 0) {
 		rc = poll_to_sets(&s, &sets);
 		for (int k = 0; k < 3; k++)
