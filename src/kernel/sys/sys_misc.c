@@ -173,12 +173,14 @@ int64_t sys_sysinfo(struct task *t, const uint64_t *a)
 	uint64_t total = 4ull << 30, used = 0;
 	for (const struct vma *v = t->proc->mm->vmas; v; v = v->next)
 		used += v->end - v->start;
+	/* as Linux: sizes that overflow an i386 long are given in pages */
+	uint32_t unit = !is64 && total > UINT32_MAX ? 4096 : 1;
 	memset(raw, 0, sizeof raw);
 	put_long(raw, 0, (uint64_t)(vm_monotonic_ns(t->vm, &t->cpu) / 1000000000), is64);
-	put_long(raw, 4 * l, total, is64);
-	put_long(raw, 5 * l, used < total ? total - used : 0, is64);
+	put_long(raw, 4 * l, total / unit, is64);
+	put_long(raw, 5 * l, (used < total ? total - used : 0) / unit, is64);
 	put16(raw, 10 * l, 1);
-	put32(raw, is64 ? 104 : 52, 1);
+	put32(raw, is64 ? 104 : 52, unit);
 	return copy_to_user(t->proc->mm, a[0], raw, is64 ? 112 : 64);
 }
 
