@@ -110,6 +110,7 @@ enum arg_kind {
 	K_UTIMENS,    /* long-sized timespecs (utimensat) */
 	K_UTIMENS64,
 	K_SIGEVENT,
+	K_GROUPS, /* setgroups: count is the first argument */
 	K_SKIP,	      /* an argument the call ignores */
 	K_FIRST_OUT,
 	K_BUF_OUT = K_FIRST_OUT, /* length: the result */
@@ -152,6 +153,8 @@ enum arg_kind {
 	K_TMS_OUT,
 	K_SYSINFO_OUT,
 	K_GROUPS_OUT, /* count: the result */
+	K_STATFS_OUT,	/* long-sized fields */
+	K_STATFS64_OUT, /* i386's statfs64: 32-bit type and sizes, 64-bit counts */
 	K_MASK_AFTER, /* no argument: the signal mask sigreturn restored */
 };
 

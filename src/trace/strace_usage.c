@@ -1,6 +1,6 @@
-/* -s for accounting, identity and timer structures: rusage, tms, sysinfo,
- * the group list, utimensat's two times and timer_create's sigevent, as
- * strace writes them without -v. */
+/* -s for accounting, identity, file system and timer structures: rusage,
+ * tms, sysinfo, statfs, the group list, utimensat's two times and
+ * timer_create's sigevent, as strace writes them without -v. */
 #include <stdio.h>
 #include <time.h>
 
@@ -63,16 +63,54 @@ static void sysinfo_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr)
 		  (unsigned long long)field(raw, 12, x->is64), get32(raw, 13 * w));
 }
 
-static void groups_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr)
+static void groups_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr, uint64_t count)
 {
 	uint8_t raw[4 * GROUPS_SHOWN];
-	uint64_t n = (uint64_t)x->ret < GROUPS_SHOWN ? (uint64_t)x->ret : GROUPS_SHOWN;
+	uint64_t n = count < GROUPS_SHOWN ? count : GROUPS_SHOWN;
 	if (!strace_fetch(b, x, addr, raw, (unsigned)(4 * n)))
 		return;
 	tb_putc(b, '[');
 	for (uint64_t k = 0; k < n; k++)
 		tb_printf(b, k ? ", %u" : "%u", get32(raw, (unsigned)(4 * k)));
-	tb_puts(b, n < (uint64_t)x->ret ? ", ...]" : "]");
+	tb_puts(b, n < count ? ", ...]" : "]");
+}
+
+/* struct statfs: every field a long; i386's statfs64 (`wide`): type and
+ * block size 32-bit, the counts 64-bit, packed to 4 bytes. */
+static void statfs_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr, int wide)
+{
+	static const struct flag_name types[] = {
+		{0xef53, "EXT2_SUPER_MAGIC"},	 {0x9fa0, "PROC_SUPER_MAGIC"},
+		{0x01021994, "TMPFS_MAGIC"},	 {0x62656572, "SYSFS_MAGIC"},
+		{0x1cd1, "DEVPTS_SUPER_MAGIC"},	 {0x794c7630, "OVERLAYFS_SUPER_MAGIC"},
+		{0x9123683e, "BTRFS_SUPER_MAGIC"}, {0x58465342, "XFS_SUPER_MAGIC"},
+		{0x6969, "NFS_SUPER_MAGIC"},	 {0x63677270, "CGROUP2_SUPER_MAGIC"},
+		{0, NULL}};
+	static const struct flag_name flags[] = {
+		{1, "ST_RDONLY"},	  {2, "ST_NOSUID"},	{4, "ST_NODEV"},
+		{8, "ST_NOEXEC"},	  {16, "ST_SYNCHRONOUS"}, {32, "ST_VALID"},
+		{64, "ST_MANDLOCK"},	  {1024, "ST_NOATIME"}, {2048, "ST_NODIRATIME"},
+		{4096, "ST_RELATIME"}, {0, NULL}};
+	static const char *const counts[5] = {"f_blocks", "f_bfree", "f_bavail", "f_files",
+					      "f_ffree"};
+	uint8_t raw[88];
+	unsigned w = x->is64 ? 8 : 4, cw = wide || x->is64 ? 8 : 4, at = 2 * w;
+	if (!strace_fetch(b, x, addr, raw, wide ? 68 : 11 * w))
+		return;
+	tb_puts(b, "{f_type=");
+	tb_enum(b, types, get_long(raw, 0, x->is64), 0);
+	tb_printf(b, ", f_bsize=%llu", (unsigned long long)get_long(raw, w, x->is64));
+	for (int k = 0; k < 5; k++, at += cw)
+		tb_printf(b, ", %s=%llu", counts[k], (unsigned long long)get_long(raw, at, cw == 8));
+	uint32_t fsid0 = get32(raw, at), fsid1 = get32(raw, at + 4);
+	tb_printf(b, fsid0 ? ", f_fsid={val=[%#x, " : ", f_fsid={val=[%u, ", fsid0);
+	tb_printf(b, fsid1 ? "%#x]}" : "%u]}", fsid1);
+	at += 8;
+	tb_printf(b, ", f_namelen=%llu, f_frsize=%llu, f_flags=",
+		  (unsigned long long)get_long(raw, at, x->is64),
+		  (unsigned long long)get_long(raw, at + w, x->is64));
+	tb_flags(b, flags, get_long(raw, at + 2 * w, x->is64), "0");
+	tb_putc(b, '}');
 }
 
 /* One of utimensat's times, with the date strace adds in a comment. */
@@ -159,7 +197,10 @@ int strace_usage_struct(struct tbuf *b, const struct arg_ctx *x, unsigned kind, 
 	case K_RUSAGE_OUT: rusage_at(b, x, v); return 1;
 	case K_TMS_OUT: tms_at(b, x, v); return 1;
 	case K_SYSINFO_OUT: sysinfo_at(b, x, v); return 1;
-	case K_GROUPS_OUT: groups_at(b, x, v); return 1;
+	case K_GROUPS: groups_at(b, x, v, x->a[0]); return 1;
+	case K_GROUPS_OUT: groups_at(b, x, v, (uint64_t)x->ret); return 1;
+	case K_STATFS_OUT: statfs_at(b, x, v, 0); return 1;
+	case K_STATFS64_OUT: statfs_at(b, x, v, 1); return 1;
 	case K_UTIMENS: utimens_at(b, x, v, x->is64); return 1;
 	case K_UTIMENS64: utimens_at(b, x, v, 1); return 1;
 	case K_SIGEVENT: sigevent_at(b, x, v); return 1;
