@@ -1,6 +1,8 @@
 /* Signals under lockstep, and the end of the program. Signals are delivered
  * by the native kernel as the native's disposition says; when a handler is
- * entered, hexvm takes the registers and the frame the native kernel built. */
+ * entered, hexvm takes the registers and the frame the native kernel built.
+ * A signal that kills ends every thread: the process's status is the one
+ * its first thread reports last. */
 #if defined(__linux__) && defined(__x86_64__) /* else lockstep.c says it is not available */
 #include <signal.h>
 #include <stdio.h>
@@ -24,7 +26,7 @@ static void disposition(struct lockstep *ls, int sig, int *ignored, int *caught)
 {
 	char path[64], line[256];
 	unsigned long long mask;
-	snprintf(path, sizeof path, "/proc/%d/status", (int)ls->pid);
+	snprintf(path, sizeof path, "/proc/%d/status", (int)ls->proc_pid);
 	FILE *f = fopen(path, "re");
 	*ignored = *caught = 0;
 	while (f && fgets(line, sizeof line, f)) {
@@ -53,21 +55,22 @@ int ls_is_fault(const struct ls_event *ev)
 
 enum ls_outcome ls_end_event(struct lockstep *ls, const struct ls_event *ev, int *status)
 {
-	if (ev->kind == EV_EXITED) {
-		*status = ev->status;
+	struct ls_event end = *ev;
+	if (end.kind == EV_EXITED || end.kind == EV_KILLED || end.kind == EV_ZOMBIE) {
+		if (ls->pid > 0 && ls_native_reap(ls, &end)) /* one thread's end, not its own */
+			return LS_FAILED;
+		*status = end.kind == EV_EXITED ? end.status : 128 + end.sig;
 		return LS_DONE;
 	}
-	if (ev->kind == EV_KILLED) {
-		*status = 128 + ev->sig;
-		return LS_DONE;
-	}
-	if (ev->kind == EV_UNFOLLOWED)
+	if (end.kind == EV_UNFOLLOWED)
 		ls_report_unfollowed(ls, "the program stopped (%s)",
-				     ev->status ? "a ptrace event: an execve" : "a stop signal");
+				     !end.status			  ? "a stop signal"
+				     : end.status == PTRACE_EVENT_EXEC ? "a ptrace event: an execve"
+								   : "a ptrace event");
 	else
 		ls_report_message(ls, "unexpected native stop (kind %d, signal %d, code %d)",
-				  ev->kind, ev->sig, ev->si_code);
-	return ev->kind == EV_UNFOLLOWED ? LS_UNFOLLOWED : LS_FAILED;
+				  end.kind, end.sig, end.si_code);
+	return end.kind == EV_UNFOLLOWED ? LS_UNFOLLOWED : LS_FAILED;
 }
 
 /* The native kernel builds the frame; hexvm takes it and the registers. */
@@ -102,9 +105,11 @@ enum ls_outcome ls_signal(struct lockstep *ls, const struct ls_event *ev, int *e
 				     strsignal(sig));
 		return LS_UNFOLLOWED;
 	}
-	if (ls_native_resume(ls, PTRACE_CONT, sig) || ls_native_wait(ls, &end))
+	/* it kills every thread: the first one's end, which comes last, says how */
+	if (ls_native_resume(ls, PTRACE_CONT, sig) || ls_native_reap(ls, &end))
 		return LS_FAILED;
-	return ls_end_event(ls, &end, status);
+	*status = end.kind == EV_EXITED ? end.status : 128 + end.sig;
+	return LS_DONE;
 }
 
 #endif
