@@ -1,6 +1,7 @@
-/* The lockstep differ: hexvm's side (an address space and a CPU with hooks,
- * no kernel), the start, the loop of either mode (lockstep_step.c,
- * lockstep_follow.c) and the end. In both modes the native kernel runs
+/* The lockstep differ: hexvm's side (an address space and, for each thread,
+ * a CPU with hooks; no kernel), the start, the loop of either mode
+ * (lockstep_step.c, lockstep_follow.c), which gives the threads their turns
+ * (lockstep_threads.c), and the end. In both modes the native kernel runs
  * every system call (lockstep_sys.c) and hexvm decides CPUID and RDTSC: the
  * native is given hexvm's results, so that both take the paths hexvm's
  * processor model selects (glibc picks its string functions by CPUID; the

@@ -155,7 +155,7 @@ struct lockstep {
 	uint64_t slice_start; /* insns when cur was given its turn */
 	int yielded;	      /* cur called sched_yield */
 
-	/* hexvm's side: an address space and a CPU a thread, no kernel */
+	/* hexvm's side: an address space (each thread has its CPU), no kernel */
 	struct fault_scope fault_scope; /* the running cpu; no copy-on-write (no fork) */
 	struct mm *mm;
 	struct cpu_hooks hooks;
