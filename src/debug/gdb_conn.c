@@ -282,6 +282,12 @@ int gdb_conn_send(struct gdb_conn *c, const char *data, size_t len)
 int gdb_conn_interrupted(struct gdb_conn *c, int timeout_ms)
 {
 	struct pollfd p = {c->fd, POLLIN, 0};
+	/* it may have come right behind the packet that resumed the machine */
+	uint8_t *early = c->in_len ? memchr(c->in, INTERRUPT_BYTE, c->in_len) : NULL;
+	if (early) {
+		consume(c, (size_t)(early - c->in) + 1);
+		return 1;
+	}
 	if (poll(&p, 1, timeout_ms) <= 0)
 		return 0;
 	if (c->in_len == sizeof c->in)
