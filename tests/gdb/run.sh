@@ -113,7 +113,7 @@ case_break() {
     check "$3" "$dir" 10 "Breakpoint 1, add (a=1, b=2) at " "basic.c:$(line_of basic.c add)" \
         " in main () at " "basic.c:$(line_of basic.c first_call)" "Value returned is \$1 = 3" \
         "Hardware assisted breakpoint 2 at " "Breakpoint 2, bump (by=3) at " "\$2 = 3" \
-        "[Inferior 1 (Remote target) exited with code 012]" "out:sum=3 counter=7"
+        "[Inferior 1 (process 2) exited with code 012]" "out:sum=3 counter=7"
 }
 
 case_step() {
@@ -214,7 +214,7 @@ case_interrupt() {
     wait "$gdb_job"
     wait "$HEXVM_JOB"
     check "$3" "$dir" 137 "Program received signal SIGINT, Interrupt." "\$1 = 1" \
-        "[Inferior 1 (Remote target) killed]"
+        "[Inferior 1 (process 2) killed]"
 }
 
 case_fork() {
@@ -289,7 +289,7 @@ case_tcp() {
         "$BIN/basic" </dev/null >"$dir/gdb.out" 2>&1
     wait "$HEXVM_JOB"
     check "$3" "$dir" 10 "Breakpoint 1, add (a=1, b=2) at " \
-        "[Inferior 1 (Remote target) detached]" "out:sum=3 counter=7"
+        "[Inferior 1 (process 2) detached]" "out:sum=3 counter=7"
 }
 
 # raw_packet DATA: sends one packet on fd 3 (no acknowledgements) and prints (the start

@@ -1,0 +1,123 @@
+/* The thread list gdb reads: qfThreadInfo, qXfer:threads, and a word on a
+ * thread's state (qThreadExtraInfo). Threads of every debugged process. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "debug/gdb_internal.h"
+
+#define THREADS_MAX 512
+
+struct thread_ref {
+	int pid, tid;
+};
+
+static int cmp_tid(const void *a, const void *b)
+{
+	return ((const struct thread_ref *)a)->tid - ((const struct thread_ref *)b)->tid;
+}
+
+/* The debugged threads, by ascending tid; how many (at most max). */
+static int thread_refs(struct gdb *g, struct thread_ref *refs, int max)
+{
+	int n = 0;
+	for (int k = 0; k < g->ninfs; k++) {
+		struct process *p = gdb_inferior_process(g, g->infs[k]);
+		for (struct task *t = p ? p->threads : NULL; t && n < max; t = t->thread_next)
+			if (t->state != TASK_DEAD)
+				refs[n++] = (struct thread_ref){p->pid, t->tid};
+	}
+	qsort(refs, (size_t)n, sizeof *refs, cmp_tid);
+	return n;
+}
+
+void gdb_thread_list(struct gdb *g, struct gdb_reply *r)
+{
+	struct thread_ref refs[THREADS_MAX];
+	int n = thread_refs(g, refs, THREADS_MAX);
+	if (!n) {
+		reply_str(r, "l");
+		return;
+	}
+	for (int k = 0; k < n; k++) {
+		reply_str(r, k ? "," : "m");
+		reply_thread_id(g, r, refs[k].pid, refs[k].tid);
+	}
+}
+
+static const char *state_name(const struct task *t)
+{
+	switch (t->state) {
+	case TASK_PARKED: return "waiting in a system call";
+	case TASK_STOPPED: return "stopped by a signal";
+	default: return "runnable";
+	}
+}
+
+void gdb_thread_extra_info(struct gdb *g, const char *s, struct gdb_reply *r)
+{
+	struct gdb_ptid id;
+	const char *end;
+	struct task *t = gdb_parse_ptid(s, &id, &end) || *end || id.tid <= 0
+				 ? NULL
+				 : gdb_task(g, id.tid);
+	if (!t) {
+		reply_str(r, "E03");
+		return;
+	}
+	const char *text = state_name(t);
+	reply_hex(r, text, strlen(text));
+}
+
+/* Appends to out (size bytes) at *len; *len keeps counting past the end,
+ * so a cut text shows as *len >= size. */
+static void xml_append(char *out, size_t size, size_t *len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void xml_append(char *out, size_t size, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(*len < size ? out + *len : NULL, *len < size ? size - *len : 0, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*len += (size_t)n;
+}
+
+/* A thread name as an XML attribute value. */
+static void append_escaped(char *out, size_t size, size_t *len, const char *s)
+{
+	for (; *s; s++) {
+		const char *e = *s == '<'   ? "&lt;"
+				: *s == '>' ? "&gt;"
+				: *s == '&' ? "&amp;"
+				: *s == '"' ? "&quot;"
+					    : NULL;
+		if (e)
+			xml_append(out, size, len, "%s", e);
+		else
+			xml_append(out, size, len, "%c", *s);
+	}
+}
+
+size_t gdb_threads_xml(struct gdb *g, char *out, size_t size)
+{
+	struct thread_ref refs[THREADS_MAX];
+	int n = thread_refs(g, refs, THREADS_MAX);
+	size_t len = 0;
+	xml_append(out, size, &len, "<?xml version=\"1.0\"?>\n<threads>\n");
+	for (int k = 0; k < n; k++) {
+		struct task *t = gdb_task(g, refs[k].tid);
+		char comm[sizeof t->comm + 1];
+		snprintf(comm, sizeof comm, "%.*s", (int)sizeof t->comm, t->comm);
+		if (g->multiprocess)
+			xml_append(out, size, &len, "<thread id=\"p%x.%x\"", refs[k].pid, refs[k].tid);
+		else
+			xml_append(out, size, &len, "<thread id=\"%x\"", refs[k].tid);
+		xml_append(out, size, &len, " core=\"0\" name=\"");
+		append_escaped(out, size, &len, comm);
+		xml_append(out, size, &len, "\"/>\n");
+	}
+	xml_append(out, size, &len, "</threads>\n");
+	return len < size ? len : size;
+}
