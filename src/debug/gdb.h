@@ -57,6 +57,11 @@ void gdb_execed(struct task *t);
  * or when the call parked: the stops the call brings (fork, exec, a caught
  * call's return). */
 int gdb_syscall_entry(struct task *t, uint64_t *nr);
-void gdb_syscall_exit(struct task *t, uint64_t nr, int parked);
+enum gdb_syscall_end {
+	GDB_SYSCALL_DONE,    /* completed, inside its system call instruction */
+	GDB_SYSCALL_PARKED,  /* parked, inside the instruction */
+	GDB_SYSCALL_RESUMED, /* a parked call completed, long after its instruction */
+};
+void gdb_syscall_exit(struct task *t, uint64_t nr, enum gdb_syscall_end end);
 
 #endif

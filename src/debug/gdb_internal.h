@@ -92,6 +92,8 @@ struct gdb_thread {
 	int in_vfork;	     /* in a vfork gdb was told of, */
 	int vfork_done;	     /* ... which returned: to report */
 	int return_pending;  /* a caught call's return to report */
+	uint64_t insn_lag;   /* stopped inside its system call instruction: instructions
+			      * that retired but count only when their block ends */
 	uint64_t return_nr;
 };
 

@@ -116,7 +116,7 @@ static void start_thread(struct gdb *g, struct gdb_thread *th)
 	th->at_syscall = 0;
 	if (!t || th->action == ACT_HOLD)
 		return;
-	th->step_insns = task_insns(t);
+	th->step_insns = task_insns(t) + th->insn_lag;
 	th->step_rip = t->cpu.rip;
 	th->step_parked = t->state == TASK_PARKED;
 	for (int h = th->held_reported; h < th->nheld; h++)
@@ -154,7 +154,8 @@ static void apply_resume(struct gdb *g)
 		/* resuming at a breakpoint runs its instruction first */
 		g->skip_tid = stopped->tid;
 		g->skip_pc = stopped->cpu.rip;
-		g->skip_insns = task_insns(stopped);
+		struct gdb_thread *th = gdb_thread_find(g, stopped->tid);
+		g->skip_insns = task_insns(stopped) + (th ? th->insn_lag : 0);
 		gdb_points_invalidate(stopped, g->skip_pc);
 	}
 	for (int k = 0; k < g->ninfs; k++)

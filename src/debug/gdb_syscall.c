@@ -88,6 +88,13 @@ int gdb_report_pending(struct gdb *g, struct task *t)
 	return stopped;
 }
 
+/* Inside a system call instruction: the instructions of the running block
+ * up to and with it, which the run loop counts only when the block ends. */
+static uint64_t retired_in_block(const struct cpu *c)
+{
+	return c->cur && c->cur_block ? (uint64_t)(c->cur - c->cur_block->insns) + 1 : 1;
+}
+
 /* Where the system call instruction that entered the kernel starts. */
 static uint64_t syscall_insn(const struct cpu *c)
 {
@@ -134,6 +141,7 @@ int gdb_syscall_entry(struct task *t, uint64_t *nr)
 	c->r[R_AX] = t->proc->mode64 ? (uint64_t)wanted : (uint32_t)wanted;
 	if (th && g->state == GDB_ATTACHED && gdb_thread_action(g, t->tid) == ACT_HOLD) {
 		c->rip = th->entry_pc;
+		c->icount--; /* the run loop counts it with its block: it did not retire */
 		th->entry_reported = 1;
 		return 1;
 	}
@@ -141,10 +149,11 @@ int gdb_syscall_entry(struct task *t, uint64_t *nr)
 	return 0;
 }
 
-void gdb_syscall_exit(struct task *t, uint64_t nr, int parked)
+void gdb_syscall_exit(struct task *t, uint64_t nr, enum gdb_syscall_end end)
 {
 	struct gdb *g = t->vm->gdb;
 	struct gdb_thread *th;
+	int parked = end == GDB_SYSCALL_PARKED;
 	if (!gdb_is_debugged(g, t))
 		return;
 	th = gdb_thread_find(g, t->tid);
@@ -157,8 +166,12 @@ void gdb_syscall_exit(struct task *t, uint64_t nr, int parked)
 		th->vfork_done = 1;
 	}
 	if (th && (th->has_event || th->vfork_done || th->return_pending)) {
+		/* a step from these stops is the next instruction */
+		th->insn_lag = end == GDB_SYSCALL_RESUMED ? 0 : retired_in_block(&t->cpu);
 		t->cpu.exit_req = 1;
 		gdb_report_pending(g, t);
+		if ((th = gdb_thread_find(g, t->tid)))
+			th->insn_lag = 0;
 	}
 }
 

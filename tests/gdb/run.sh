@@ -13,7 +13,7 @@ TIMEOUT=${GDB_TEST_TIMEOUT:-60}
 FLAVORS=(x64 m32)
 CASES=(break step registers memory watch access threads signals interrupt fork follow_fork
     execfile monitor tcp bad_packets raw_resume catch_syscall syscall_args catch_group
-    syscall_hold siginfo root_files remote_files sharedlib catch_fork catch_exec catch_vfork
+    syscall_step syscall_hold siginfo root_files remote_files sharedlib catch_fork catch_exec catch_vfork
     vfork_child)
 
 # The line of the "line:NAME" marker in a guest source.
@@ -423,6 +423,19 @@ case_catch_group() {
     check "$3" "$dir" 5 "Catchpoint 2 (syscalls '" "'exit_group' [$(nr_exit_group "$flavor")]" \
         "Catchpoint 2 (call to syscall exit_group), " "\$1 = 5" \
         "\$2 = $(nr_exit_group "$flavor")" "exited with code 05" "out:hello"
+}
+
+# stepi at a caught call's entry runs the call and stops at its return, at the same pc
+# (as a single step over a system call does under Linux); stepi there runs the next
+# instruction.
+case_syscall_step() {
+    local flavor=$1 dir=$2
+    printf '%s\n' 'catch syscall write' continue 'set $at_entry = $pc' stepi 'p $pc == $at_entry' \
+        'set $at_return = $pc' stepi 'p $pc != $at_return' delete continue >"$dir/cmds"
+    session "$dir" "$BIN/syscalls"
+    check "$3" "$dir" 5 "Catchpoint 1 (call to syscall write), " \
+        "Catchpoint 1 (returned from syscall write), " "\$1 = 1" "\$2 = 1" \
+        "exited with code 05" "out:hello"
 }
 
 # Over a raw socket: a thread gdb keeps stopped at a caught call's entry does not run the

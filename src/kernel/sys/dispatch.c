@@ -120,7 +120,7 @@ void kernel_syscall(struct cpu *c, enum syscall_abi abi)
 	else
 		complete(t, abi, nr, ret);
 	if (t->vm->gdb)
-		gdb_syscall_exit(t, nr, ret == -KERN_EPARK);
+		gdb_syscall_exit(t, nr, ret == -KERN_EPARK ? GDB_SYSCALL_PARKED : GDB_SYSCALL_DONE);
 	timers_fire(t);
 	if (task_pending(t) & ~t->sigmask)
 		c->exit_req = 1; /* the call may have unblocked one: deliver it now */
@@ -145,6 +145,6 @@ int syscall_resume(struct task *t)
 	t->state = t->state == TASK_PARKED ? TASK_RUNNABLE : t->state;
 	complete(t, pc->abi, pc->nr, ret);
 	if (t->vm->gdb)
-		gdb_syscall_exit(t, pc->nr, 0);
+		gdb_syscall_exit(t, pc->nr, GDB_SYSCALL_RESUMED);
 	return 1;
 }
