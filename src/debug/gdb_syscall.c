@@ -95,6 +95,17 @@ static uint64_t retired_in_block(const struct cpu *c)
 	return c->cur && c->cur_block ? (uint64_t)(c->cur - c->cur_block->insns) + 1 : 1;
 }
 
+/* Reports what a call owes gdb, from inside its system call instruction
+ * (inside: a step from these stops is the next instruction) or after it. */
+static void report_call_end(struct gdb *g, struct task *t, struct gdb_thread *th, int inside)
+{
+	th->insn_lag = inside ? retired_in_block(&t->cpu) : 0;
+	t->cpu.exit_req = 1;
+	gdb_report_pending(g, t);
+	if ((th = gdb_thread_find(g, t->tid)))
+		th->insn_lag = 0;
+}
+
 /* Where the system call instruction that entered the kernel starts. */
 static uint64_t syscall_insn(const struct cpu *c)
 {
@@ -134,7 +145,7 @@ int gdb_syscall_entry(struct task *t, uint64_t *nr)
 		if (th) {
 			th->return_pending = 1;
 			th->return_nr = *nr;
-			gdb_report_pending(g, t);
+			report_call_end(g, t, th, 1);
 		}
 		return 1;
 	}
@@ -165,14 +176,8 @@ void gdb_syscall_exit(struct task *t, uint64_t nr, enum gdb_syscall_end end)
 		th->in_vfork = 0; /* the vfork returns: its child let go */
 		th->vfork_done = 1;
 	}
-	if (th && (th->has_event || th->vfork_done || th->return_pending)) {
-		/* a step from these stops is the next instruction */
-		th->insn_lag = end == GDB_SYSCALL_RESUMED ? 0 : retired_in_block(&t->cpu);
-		t->cpu.exit_req = 1;
-		gdb_report_pending(g, t);
-		if ((th = gdb_thread_find(g, t->tid)))
-			th->insn_lag = 0;
-	}
+	if (th && (th->has_event || th->vfork_done || th->return_pending))
+		report_call_end(g, t, th, end != GDB_SYSCALL_RESUMED);
 }
 
 struct task *gdb_entry_rewind(struct gdb *g, uint64_t *rax, uint64_t *rip)
