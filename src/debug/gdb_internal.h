@@ -29,6 +29,7 @@ enum stop_kind {
 	STOP_FORK, /* fork events: the parent, with the child in child_pid */
 	STOP_VFORK,
 	STOP_VFORK_DONE, /* the vfork parent goes on: the child let go of its memory */
+	STOP_ATTACHED,	 /* vAttach: the process gdb attached to, signal 0 */
 };
 
 struct gdb_stop {
@@ -60,6 +61,7 @@ struct gdb_point {
 struct gdb_inferior {
 	struct gdb *g;
 	int pid;
+	int attached;			/* by vAttach: gdb detaches it when it quits */
 	enum gdb_action default_action; /* for its threads gdb did not name */
 	struct gdb_point *points;
 	int npoints;
@@ -106,6 +108,7 @@ struct gdb {
 	struct gdb_inferior **infs; /* the processes being debugged */
 	int ninfs;
 	int follow_fork;		/* --gdb-follow-fork */
+	int extended;			/* extended-remote: gdb stays when nothing is debugged */
 	int multiprocess;		/* thread ids carry the pid: pPID.TID */
 	int fork_events, vfork_events;	/* gdb decides what happens at a fork */
 	int exec_events;		/* gdb asked for exec stop events */
@@ -185,6 +188,11 @@ int gdb_ptid_matches(const struct gdb_ptid *id, int pid, int tid);
 /* Reports the stop (when gdb waits for one) and serves gdb until it resumes
  * the machine, detaches or kills it. */
 void gdb_stop_machine(struct gdb *g, const struct gdb_stop *stop);
+/* Makes stop the one '?' and $_siginfo tell of, and its thread current. */
+void gdb_set_stop(struct gdb *g, const struct gdb_stop *stop);
+/* Extended-remote with no process debugged: serves the packets gdb sent
+ * meanwhile, while the machine runs; after an attach, until gdb resumes. */
+void gdb_serve_unattached(struct gdb *g);
 void gdb_stop_reply(struct gdb *g, struct gdb_reply *r);
 int gdb_signal_to_gdb(int linux_sig);
 int gdb_signal_from_gdb(int gdb_sig); /* -1: not a Linux signal */
@@ -201,6 +209,17 @@ void gdb_handle_query(struct gdb *g, char *pkt, int len, struct gdb_reply *r);
 void gdb_thread_list(struct gdb *g, struct gdb_reply *r);
 void gdb_thread_extra_info(struct gdb *g, const char *s, struct gdb_reply *r);
 size_t gdb_threads_xml(struct gdb *g, char *out, size_t size);
+
+/* gdb_xml.c: appends to out (size bytes) at *len; *len keeps counting past
+ * the end, so a cut text shows as *len >= size. _escaped: as an XML
+ * attribute or text. */
+void gdb_xml_append(char *out, size_t size, size_t *len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void gdb_xml_escaped(char *out, size_t size, size_t *len, const char *s);
+
+/* gdb_osdata.c: qXfer:osdata (annex "" or "processes") into out: its
+ * length, or -1 for no such object or one cut at size. */
+long gdb_osdata(struct gdb *g, const char *annex, char *out, size_t size);
 
 /* gdb_syscall.c: QCatchSyscalls, and the stops a thread has to report when
  * it next runs (1 when the machine stopped for one). */

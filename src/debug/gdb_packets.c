@@ -6,6 +6,7 @@
 
 #include "debug/gdb_internal.h"
 #include "debug/gdb_regs.h"
+#include "kernel/task/process.h"
 
 #define E_FAULT "E0e" /* EFAULT */
 #define E_INVAL "E16" /* EINVAL */
@@ -213,21 +214,25 @@ static void thread_alive(struct gdb *g, const char *s, struct gdb_reply *r)
 	reply_str(r, t && (id.pid <= 0 || id.pid == t->proc->pid) ? "OK" : E_SRCH);
 }
 
-/* Before a resume request is read: every thread of a debugged process has
- * a record, all with the same action. */
+/* Every thread of the process has a record, with action a. */
+static void reset_actions_of(struct gdb *g, struct gdb_inferior *inf, enum gdb_action a)
+{
+	struct process *p = gdb_inferior_process(g, inf);
+	struct gdb_thread *th;
+	inf->default_action = a;
+	for (struct task *t = p ? p->threads : NULL; t; t = t->thread_next)
+		if (t->state != TASK_DEAD && (th = gdb_thread(g, t->tid))) {
+			th->action = a;
+			th->resume_sig = 0;
+		}
+}
+
+/* Before a resume request is read: every debugged thread has a record, all
+ * with the same action. */
 static void reset_actions(struct gdb *g, enum gdb_action a)
 {
-	for (int k = 0; k < g->ninfs; k++) {
-		struct process *p = gdb_inferior_process(g, g->infs[k]);
-		g->infs[k]->default_action = a;
-		for (struct task *t = p ? p->threads : NULL; t; t = t->thread_next)
-			if (t->state != TASK_DEAD)
-				gdb_thread(g, t->tid);
-	}
-	for (int k = 0; k < g->nthreads; k++) {
-		g->threads[k].action = a;
-		g->threads[k].resume_sig = 0;
-	}
+	for (int k = 0; k < g->ninfs; k++)
+		reset_actions_of(g, g->infs[k], a);
 }
 
 struct vcont_action {
@@ -338,7 +343,8 @@ static int pid_arg(const char *s, int *pid)
 }
 
 /* Detaches (or kills) one process, or all of them; the stub goes on
- * serving while others stay debugged. */
+ * serving while others stay debugged, and under extended-remote stays
+ * connected while the machine runs on without a debugged process. */
 static enum serve_result end_process(struct gdb *g, const char *arg, int kill, struct gdb_reply *r)
 {
 	int pid;
@@ -346,13 +352,16 @@ static enum serve_result end_process(struct gdb *g, const char *arg, int kill, s
 		reply_str(r, E_SRCH);
 		return SERVE_MORE;
 	}
-	if (pid > 0 && g->ninfs > 1) {
+	if (pid > 0 && (g->ninfs > 1 || g->extended)) {
 		if (kill)
 			gdb_inferior_kill(g, pid);
 		else
 			gdb_inferior_remove(g, pid);
 		reply_str(r, "OK");
-		return SERVE_MORE;
+		if (g->ninfs)
+			return SERVE_MORE;
+		gdb_conn_send(&g->conn, r->buf, r->len);
+		return SERVE_END;
 	}
 	gdb_conn_send(&g->conn, "OK", 2);
 	if (kill)
@@ -360,6 +369,31 @@ static enum serve_result end_process(struct gdb *g, const char *arg, int kill, s
 	else
 		gdb_detach(g);
 	return SERVE_END;
+}
+
+/* vAttach;PID: another guest process becomes debugged, stopped, and the
+ * reply is its stop. */
+static void attach(struct gdb *g, const char *s, struct gdb_reply *r)
+{
+	uint64_t pid;
+	const char *end;
+	struct process *p = NULL;
+	struct task *t = NULL;
+	if (!hex_number(s, &pid, &end) && !*end && pid <= 0x7fffffff &&
+	    !gdb_inferior(g, (int)pid) && (p = process_find(g->vm, (int)pid)) &&
+	    p->state == PROC_LIVE && p->mm)
+		for (t = p->threads; t && t->state == TASK_DEAD; t = t->thread_next)
+			;
+	struct gdb_inferior *inf = t ? gdb_inferior_add(g, p->pid) : NULL;
+	if (!inf) {
+		reply_str(r, "E01");
+		return;
+	}
+	inf->attached = 1;
+	reset_actions_of(g, inf, ACT_HOLD);
+	struct gdb_stop stop = {.kind = STOP_ATTACHED, .tid = t->tid, .pid = p->pid};
+	gdb_set_stop(g, &stop);
+	gdb_stop_reply(g, r);
 }
 
 static enum serve_result v_packet(struct gdb *g, const char *pkt, int len, struct gdb_reply *r)
@@ -374,7 +408,9 @@ static enum serve_result v_packet(struct gdb *g, const char *pkt, int len, struc
 		reply_str(r, "OK"); /* already stopped */
 	} else if (!strncmp(pkt, "vFile:", 6)) {
 		gdb_vfile(g, pkt + 6, len - 6, r);
-	} else if (!strncmp(pkt, "vRun", 4) || !strncmp(pkt, "vAttach", 7)) {
+	} else if (!strncmp(pkt, "vAttach;", 8)) {
+		attach(g, pkt + 8, r);
+	} else if (!strncmp(pkt, "vRun", 4)) {
 		reply_str(r, "E01"); /* one machine, one program: started by hexvm */
 	}
 	return SERVE_MORE;
@@ -404,6 +440,10 @@ enum serve_result gdb_handle_packet(struct gdb *g, char *pkt, int len, struct gd
 	case 'Q': gdb_handle_query(g, pkt, len, r); break;
 	case 'k': gdb_kill(g); return SERVE_END;
 	case 'D': return end_process(g, pkt + 1, 0, r);
+	case '!':
+		g->extended = 1;
+		reply_str(r, "OK");
+		break;
 	default: break;
 	}
 	return SERVE_MORE;

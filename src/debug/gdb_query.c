@@ -36,7 +36,8 @@ static void supported(struct gdb *g, const char *features, struct gdb_reply *r)
 	reply_fmt(r,
 		  "PacketSize=%x;QStartNoAckMode+;QPassSignals+;QCatchSyscalls+;"
 		  "qXfer:features:read+;qXfer:auxv:read+;qXfer:exec-file:read+;"
-		  "qXfer:threads:read+;qXfer:siginfo:read+;qXfer:siginfo:write+;swbreak+;hwbreak+;"
+		  "qXfer:threads:read+;qXfer:siginfo:read+;qXfer:siginfo:write+;qXfer:osdata:read+;"
+		  "swbreak+;hwbreak+;"
 		  "vContSupported+",
 		  GDB_PACKET_MAX);
 	if (g->multiprocess)
@@ -79,6 +80,8 @@ static long xfer_object(struct gdb *g, const char *object, const char *annex, ch
 			size_t size)
 {
 	struct process *p = gdb_current_process(g);
+	if (!strcmp(object, "osdata"))
+		return gdb_osdata(g, annex, out, size);
 	if (!p)
 		return -1;
 	if (!strcmp(object, "features") && !strcmp(annex, "target.xml")) {
@@ -199,6 +202,21 @@ static void monitor(struct gdb *g, const char *hex, struct gdb_reply *r)
 	free(line);
 }
 
+/* qAttached[:PID]: 1 for a process gdb attached to (it detaches it when it
+ * quits), 0 for one hexvm started (it kills it). */
+static void attached(struct gdb *g, const char *s, struct gdb_reply *r)
+{
+	uint64_t pid;
+	const char *end;
+	struct gdb_inferior *inf = gdb_current_inferior(g);
+	if (*s == ':' && (hex_number(s + 1, &pid, &end) || *end || pid > 0x7fffffff ||
+			  !(inf = gdb_inferior(g, (int)pid)))) {
+		reply_str(r, "E03");
+		return;
+	}
+	reply_str(r, inf && inf->attached ? "1" : "0");
+}
+
 /* qC: the stopped thread. */
 static void current_thread(struct gdb *g, struct gdb_reply *r)
 {
@@ -218,7 +236,7 @@ void gdb_handle_query(struct gdb *g, char *pkt, int len, struct gdb_reply *r)
 	} else if (!strncmp(pkt, "QCatchSyscalls:", 15)) {
 		gdb_catch_syscalls(g, pkt + 15, r);
 	} else if (!strncmp(pkt, "qAttached", 9)) {
-		reply_str(r, "0"); /* hexvm started them: gdb kills them when it quits */
+		attached(g, pkt + 9, r);
 	} else if (!strcmp(pkt, "qC")) {
 		current_thread(g, r);
 	} else if (!strcmp(pkt, "qfThreadInfo")) {

@@ -253,6 +253,10 @@ int gdb_poll(struct vm *vm)
 	struct gdb *g = vm->gdb;
 	if (g->state != GDB_ATTACHED)
 		return 0;
+	if (!g->ninfs) {
+		gdb_serve_unattached(g);
+		return g->ninfs > 0;
+	}
 	return check_events(g, NULL) || interrupt(g, 0);
 }
 

@@ -41,6 +41,8 @@ void gdb_siginfo_of_stop(struct gdb_stop *s)
 	s->info = (struct siginfo_k){.signo = SIGTRAP, .code = trap_code(s->kind), .trapno = -1};
 	if (s->kind == STOP_INTERRUPT)
 		s->info = (struct siginfo_k){.signo = SIGINT, .code = SI_USER, .trapno = -1};
+	if (s->kind == STOP_ATTACHED)
+		s->info = (struct siginfo_k){.signo = SIGSTOP, .code = SI_USER, .trapno = -1};
 }
 
 /* The thread the siginfo belongs to: the stopped one, when gdb looks at it. */

@@ -100,7 +100,10 @@ void gdb_stop_reply(struct gdb *g, struct gdb_reply *r)
 		reply_exit(g, s, r);
 		return;
 	}
-	int sig = s->kind == STOP_SIGNAL ? s->sig : s->kind == STOP_INTERRUPT ? SIGINT : SIGTRAP;
+	int sig = s->kind == STOP_SIGNAL      ? s->sig
+		  : s->kind == STOP_INTERRUPT ? SIGINT
+		  : s->kind == STOP_ATTACHED  ? 0
+					      : SIGTRAP;
 	reply_fmt(r, "T%02x", gdb_signal_to_gdb(sig));
 	reply_reason(g, s, r);
 	reply_str(r, "thread:");
@@ -185,47 +188,78 @@ static int send_reply(struct gdb *g, struct gdb_reply *r)
 	return gdb_conn_send(&g->conn, r->buf, r->len);
 }
 
+/* Reads and answers one packet: SERVE_MORE while gdb has more to say. */
+static enum serve_result serve_one(struct gdb *g, struct gdb_reply *r, char *pkt)
+{
+	int interrupted = 0;
+	int len = gdb_conn_recv(&g->conn, pkt, GDB_PACKET_MAX + 1, &interrupted);
+	if (len == -1) {
+		gdb_detach(g); /* gdb went away: the machine runs on by itself */
+		return SERVE_END;
+	}
+	r->len = 0;
+	r->overflow = len == GDB_TOO_LONG;
+	enum serve_result res = r->overflow ? SERVE_MORE : gdb_handle_packet(g, pkt, len, r);
+	if (res == SERVE_RESUME)
+		apply_resume(g);
+	if (res != SERVE_MORE)
+		return res;
+	if (send_reply(g, r)) {
+		gdb_detach(g);
+		return SERVE_END;
+	}
+	if (g->noack_pending) {
+		g->conn.noack = 1;
+		g->noack_pending = 0;
+	}
+	return SERVE_MORE;
+}
+
 /* Serves packets until gdb resumes, detaches or kills. */
 static void serve(struct gdb *g, struct gdb_reply *r, char *pkt)
 {
-	for (;;) {
-		int interrupted = 0;
-		int len = gdb_conn_recv(&g->conn, pkt, GDB_PACKET_MAX + 1, &interrupted);
-		if (len == -1) {
-			gdb_detach(g); /* gdb went away: the machine runs on by itself */
-			return;
-		}
-		r->len = 0;
-		r->overflow = len == GDB_TOO_LONG;
-		enum serve_result res =
-			r->overflow ? SERVE_MORE : gdb_handle_packet(g, pkt, len, r);
-		if (res == SERVE_END)
-			return;
-		if (res == SERVE_RESUME) {
-			apply_resume(g);
-			return;
-		}
-		if (send_reply(g, r)) {
-			gdb_detach(g);
-			return;
-		}
-		if (g->noack_pending) {
-			g->conn.noack = 1;
-			g->noack_pending = 0;
-		}
-	}
+	while (g->state == GDB_ATTACHED && serve_one(g, r, pkt) == SERVE_MORE)
+		;
 }
 
-void gdb_stop_machine(struct gdb *g, const struct gdb_stop *stop)
+static int buffers(struct gdb_reply **r, char **pkt)
 {
-	struct gdb_reply *r = malloc(sizeof *r);
-	char *pkt = malloc(GDB_PACKET_MAX + 1);
-	if (!r || !pkt) {
-		free(r);
-		free(pkt);
+	*r = malloc(sizeof **r);
+	*pkt = malloc(GDB_PACKET_MAX + 1);
+	if (*r && *pkt) {
+		(*r)->len = 0;
+		(*r)->overflow = 0;
+		return 0;
+	}
+	free(*r);
+	free(*pkt);
+	return -1;
+}
+
+void gdb_serve_unattached(struct gdb *g)
+{
+	struct gdb_reply *r;
+	char *pkt;
+	if (buffers(&r, &pkt)) {
 		gdb_detach(g);
 		return;
 	}
+	int ready;
+	while (g->state == GDB_ATTACHED && !g->ninfs &&
+	       (ready = gdb_conn_packet_ready(&g->conn)) != 0) {
+		if (ready < 0)
+			gdb_detach(g); /* gdb went away */
+		else if (serve_one(g, r, pkt) != SERVE_MORE)
+			break;
+	}
+	if (g->state == GDB_ATTACHED && g->ninfs)
+		serve(g, r, pkt); /* gdb attached: the machine waits for its resume */
+	free(r);
+	free(pkt);
+}
+
+void gdb_set_stop(struct gdb *g, const struct gdb_stop *stop)
+{
 	g->stop = *stop;
 	if (!g->stop.pid) {
 		struct task *t = gdb_task(g, stop->tid);
@@ -233,20 +267,31 @@ void gdb_stop_machine(struct gdb *g, const struct gdb_stop *stop)
 	}
 	gdb_siginfo_of_stop(&g->stop);
 	g->regs_tid = g->cont_tid = stop->tid;
+}
+
+void gdb_stop_machine(struct gdb *g, const struct gdb_stop *stop)
+{
+	struct gdb_reply *r;
+	char *pkt;
+	if (buffers(&r, &pkt)) {
+		gdb_detach(g);
+		return;
+	}
+	gdb_set_stop(g, stop);
 	forget_runs(g);
 	gdb_threads_prune(g);
-	r->len = 0;
-	r->overflow = 0;
 	if (g->waiting) {
 		gdb_stop_reply(g, r);
 		g->waiting = 0;
 		if (send_reply(g, r))
 			gdb_detach(g);
 	}
-	if (stop->kind == STOP_EXITED && !g->ninfs)
+	if (stop->kind == STOP_EXITED && !g->ninfs && !g->extended)
 		gdb_detach(g); /* nothing is left to debug: gdb closes the connection */
-	else if (g->state == GDB_ATTACHED)
+	else if (g->state == GDB_ATTACHED && g->ninfs)
 		serve(g, r, pkt);
+	/* extended-remote with nothing left to debug: the machine runs on while
+	 * gdb stays connected (gdb_serve_unattached) */
 	free(r);
 	free(pkt);
 }

@@ -1,6 +1,5 @@
 /* The thread list gdb reads: qfThreadInfo, qXfer:threads, and a word on a
  * thread's state (qThreadExtraInfo). Threads of every debugged process. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,54 +69,24 @@ void gdb_thread_extra_info(struct gdb *g, const char *s, struct gdb_reply *r)
 	reply_hex(r, text, strlen(text));
 }
 
-/* Appends to out (size bytes) at *len; *len keeps counting past the end,
- * so a cut text shows as *len >= size. */
-static void xml_append(char *out, size_t size, size_t *len, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void xml_append(char *out, size_t size, size_t *len, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(*len < size ? out + *len : NULL, *len < size ? size - *len : 0, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*len += (size_t)n;
-}
-
-/* A thread name as an XML attribute value. */
-static void append_escaped(char *out, size_t size, size_t *len, const char *s)
-{
-	for (; *s; s++) {
-		const char *e = *s == '<'   ? "&lt;"
-				: *s == '>' ? "&gt;"
-				: *s == '&' ? "&amp;"
-				: *s == '"' ? "&quot;"
-					    : NULL;
-		if (e)
-			xml_append(out, size, len, "%s", e);
-		else
-			xml_append(out, size, len, "%c", *s);
-	}
-}
-
 size_t gdb_threads_xml(struct gdb *g, char *out, size_t size)
 {
 	struct thread_ref refs[THREADS_MAX];
 	int n = thread_refs(g, refs, THREADS_MAX);
 	size_t len = 0;
-	xml_append(out, size, &len, "<?xml version=\"1.0\"?>\n<threads>\n");
+	gdb_xml_append(out, size, &len, "<?xml version=\"1.0\"?>\n<threads>\n");
 	for (int k = 0; k < n; k++) {
 		struct task *t = gdb_task(g, refs[k].tid);
 		char comm[sizeof t->comm + 1];
 		snprintf(comm, sizeof comm, "%.*s", (int)sizeof t->comm, t->comm);
 		if (g->multiprocess)
-			xml_append(out, size, &len, "<thread id=\"p%x.%x\"", refs[k].pid, refs[k].tid);
+			gdb_xml_append(out, size, &len, "<thread id=\"p%x.%x\"", refs[k].pid, refs[k].tid);
 		else
-			xml_append(out, size, &len, "<thread id=\"%x\"", refs[k].tid);
-		xml_append(out, size, &len, " core=\"0\" name=\"");
-		append_escaped(out, size, &len, comm);
-		xml_append(out, size, &len, "\"/>\n");
+			gdb_xml_append(out, size, &len, "<thread id=\"%x\"", refs[k].tid);
+		gdb_xml_append(out, size, &len, " core=\"0\" name=\"");
+		gdb_xml_escaped(out, size, &len, comm);
+		gdb_xml_append(out, size, &len, "\"/>\n");
 	}
-	xml_append(out, size, &len, "</threads>\n");
+	gdb_xml_append(out, size, &len, "</threads>\n");
 	return len < size ? len : size;
 }

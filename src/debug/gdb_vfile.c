@@ -52,16 +52,27 @@ static void reply_result(struct gdb_reply *r, int64_t rc)
 		reply_fmt(r, "F%llx", (unsigned long long)rc);
 }
 
-/* The thread whose view of the files vFile uses: setfs's process, else
- * the one the other packets apply to. */
-static struct task *fs_task(struct gdb *g)
+static struct task *live_thread(struct process *p)
 {
-	struct process *p = g->vfile_pid ? process_find(g->vm, g->vfile_pid)
-					 : gdb_current_process(g);
 	for (struct task *t = p && p->state == PROC_LIVE ? p->threads : NULL; t; t = t->thread_next)
 		if (t->state != TASK_DEAD)
 			return t;
 	return NULL;
+}
+
+/* The thread whose view of the files vFile uses: setfs's process, else
+ * the one the other packets apply to; with none debugged (extended-remote),
+ * the first process's, or any's. */
+static struct task *fs_task(struct gdb *g)
+{
+	if (g->vfile_pid)
+		return live_thread(process_find(g->vm, g->vfile_pid));
+	struct task *t = live_thread(gdb_current_process(g));
+	if (!t)
+		t = live_thread(g->vm->init);
+	for (struct process *p = g->vm->procs; !t && p; p = p->next)
+		t = live_thread(p);
+	return t;
 }
 
 /* A hex-encoded path up to `stop` (',' or the end) into path; *end after it. */

@@ -14,7 +14,7 @@ FLAVORS=(x64 m32)
 CASES=(break step registers memory watch access threads signals interrupt fork follow_fork
     execfile monitor tcp bad_packets raw_resume catch_syscall syscall_args catch_group
     syscall_step syscall_hold siginfo root_files remote_files sharedlib catch_fork catch_exec catch_vfork
-    vfork_child)
+    vfork_child attach attach_running)
 
 # The line of the "line:NAME" marker in a guest source.
 line_of() { grep -n "line:$2 " "$SRC/$1" | cut -d: -f1; }
@@ -617,6 +617,35 @@ case_vfork_child() {
         "[Inferior 2 (process 3) exited with code 011]" "out:child status 9"
 }
 
+# extended-remote: with the parent stopped after its fork, gdb attaches to the child (a
+# second inferior, its program read through the stub), lets it out of its loop by
+# writing its memory and detaches it; the parent then sees the child's status.
+case_attach() {
+    local flavor=$1 dir=$2
+    hexvm_start "$dir" "$BIN/attach"
+    gdb_cmd -ex "target extended-remote $dir/sock" -ex 'break parent_forked' -ex continue \
+        -ex add-inferior -ex 'inferior 2' -ex 'attach 3' -ex 'info inferiors' \
+        -ex 'set var go = 1' -ex detach -ex 'inferior 1' -ex continue </dev/null \
+        >"$dir/gdb.out" 2>&1
+    wait "$HEXVM_JOB"
+    check "$3" "$dir" 43 "Breakpoint 1, parent_forked (pid=3) at " "  1    process 2 " \
+        "* 2    process 3 " "[Inferior 2 (process 3) detached]" \
+        "[Inferior 1 (process 2) exited with code 053]" "out:child status 42"
+}
+
+# extended-remote: gdb detaches the only debugged process and stays connected while the
+# machine runs; `info os processes` lists the guest's processes, gdb attaches to the
+# running one again and kills it.
+case_attach_running() {
+    local flavor=$1 dir=$2
+    hexvm_start "$dir" "$BIN/spin"
+    gdb_cmd -ex "target extended-remote $dir/sock" -ex detach -ex 'info os processes' \
+        -ex 'attach 2' -ex 'info inferiors' -ex kill </dev/null >"$dir/gdb.out" 2>&1
+    wait "$HEXVM_JOB"
+    check "$3" "$dir" 137 "[Inferior 1 (process 2) detached]" "$BIN/spin " \
+        "* 1    process 2 " "[Inferior 1 (process 2) killed]" "err:killed by SIGKILL"
+}
+
 run_case() {
     local case=$1 flavor=$2 name=gdb.$1.$2 dir=$OUT/$2/$1 BIN=$OUT/$2/bin
     rm -rf "$dir"
@@ -629,7 +658,7 @@ if command -v gdb >/dev/null; then
         rm -rf "$OUT/$flavor"
         mkdir -p "$OUT/$flavor/bin"
         ok=1
-        for guest in basic threads signals spin fork syscalls exec vfork; do
+        for guest in basic threads signals spin fork syscalls exec vfork attach; do
             build "$flavor" "$guest" || ok=0
         done
         [ $ok = 1 ] && touch "$OUT/$flavor/built"
