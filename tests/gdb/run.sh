@@ -331,7 +331,13 @@ case_bad_packets() {
         for p in 'mzz,4' 'm0,4' 'm1,' 'Z9,401000,1' 'Z0,0,1' 'pfff' 'P0=12' 'X0,5:ab' 'G00' \
             'Hg999' 'Hx1' 'T999' 'vCont;x' 'vCont;C:2' 'qXfer:features:read:x.xml:0,9' \
             'qXfer:auxv:read::zz' 'QPassSignals:zz' 'qRcmd,6' 'M0,1:zz' 'Z2,1000,0' \
-            'qThreadExtraInfo,zz' 'vRun;00' "M1000,2000:$(printf '%020000d' 0)" '?'; do
+            'qThreadExtraInfo,zz' 'vRun;00' "M1000,2000:$(printf '%020000d' 0)" \
+            'vFile:open:zz,0,0' 'vFile:open:2f,1000000,0' 'vFile:open:2f6e6f6e65,0,0' \
+            'vFile:pread:9,10,0' 'vFile:pread:zz' 'vFile:close:1f' 'vFile:fstat:-1' \
+            'vFile:setfs:7fff' 'vFile:readlink:2f' 'vFile:unlink:2f' 'vFile:bogus:0' \
+            'QCatchSyscalls:2' 'QCatchSyscalls:1;zz' 'qXfer:siginfo:write::200:x' \
+            'qXfer:osdata:read:bogus:0,10' 'vAttach;zz' 'vAttach;2' 'vAttach;7fff' 'D;zz' \
+            'vKill;7fff' 'Hgp2.zz' 'Hgp7fff.0' 'qAttached:zz' '?'; do
             raw_packet "$p"
         done >"$dir/gdb.out"
         printf '$k#6b' >&3
@@ -344,6 +350,14 @@ case_bad_packets() {
         "qXfer:features:read:x.xml:0,9 -> E00" "qXfer:auxv:read::zz -> E00" \
         "QPassSignals:zz -> E16" "qRcmd,6 -> E16" "M0,1:zz -> E16" "Z2,1000,0 -> E16" \
         "qThreadExtraInfo,zz -> E03" "vRun;00 -> E01" "M1000,2000:000000000000000000000 -> E01" \
+        "vFile:open:zz,0,0 -> F-1,16" "vFile:open:2f,1000000,0 -> F-1,16" \
+        "vFile:open:2f6e6f6e65,0,0 -> F-1,2" "vFile:pread:9,10,0 -> F-1,9" \
+        "vFile:pread:zz -> F-1,9" "vFile:close:1f -> F-1,9" "vFile:fstat:-1 -> F-1,9" \
+        "vFile:setfs:7fff -> F-1,16" "vFile:readlink:2f -> F-1,16" "vFile:unlink:2f -> F-1,10" \
+        "vFile:bogus:0 -> " "QCatchSyscalls:2 -> E16" "QCatchSyscalls:1;zz -> E16" \
+        "qXfer:siginfo:write::200:x -> E00" "qXfer:osdata:read:bogus:0,10 -> E00" \
+        "vAttach;zz -> E01" "vAttach;2 -> E01" "vAttach;7fff -> E01" "D;zz -> E03" \
+        "vKill;7fff -> E03" "Hgp2.zz -> E03" "Hgp7fff.0 -> E03" "qAttached:zz -> E03" \
         "? -> T05thread:2;"
 }
 
