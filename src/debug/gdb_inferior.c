@@ -117,8 +117,8 @@ void gdb_exited(struct vm *vm, struct process *p, int wait_status)
 	struct gdb *g = vm->gdb;
 	if (g->state != GDB_ATTACHED || !gdb_inferior(g, p->pid))
 		return;
-	struct gdb_stop s = {.kind = STOP_EXITED, .tid = p->pid, .pid = p->pid,
-			     .wait_status = wait_status};
+	struct gdb_stop s = {
+		.kind = STOP_EXITED, .tid = p->pid, .pid = p->pid, .wait_status = wait_status};
 	gdb_inferior_remove(g, p->pid);
 	gdb_stop_machine(g, &s);
 }
@@ -140,9 +140,8 @@ static void fork_event(struct gdb *g, struct task *t, struct process *child, int
 		return;
 	}
 	th->has_event = 1;
-	th->event = (struct gdb_stop){.kind = vfork ? STOP_VFORK : STOP_FORK,
-				      .tid = t->tid,
-				      .child_pid = child->pid};
+	th->event = (struct gdb_stop){
+		.kind = vfork ? STOP_VFORK : STOP_FORK, .tid = t->tid, .child_pid = child->pid};
 	th->in_vfork = vfork;
 }
 

@@ -32,9 +32,10 @@ static size_t processes(struct gdb *g, char *out, size_t size)
 {
 	char cmd[CMDLINE_MAX];
 	size_t len = 0;
-	gdb_xml_append(out, size, &len, "<?xml version=\"1.0\"?>\n"
-					"<!DOCTYPE target SYSTEM \"osdata.dtd\">\n"
-					"<osdata type=\"processes\">\n");
+	gdb_xml_append(out, size, &len,
+		       "<?xml version=\"1.0\"?>\n"
+		       "<!DOCTYPE target SYSTEM \"osdata.dtd\">\n"
+		       "<osdata type=\"processes\">\n");
 	for (struct process *p = g->vm->procs; p; p = p->next) {
 		if (p->state != PROC_LIVE)
 			continue;

@@ -64,8 +64,8 @@ static int next_owed(struct gdb *g, struct task *t, struct gdb_stop *s)
 		*s = (struct gdb_stop){.kind = STOP_VFORK_DONE, .tid = t->tid};
 		th->vfork_done = 0;
 	} else if (th->return_pending) {
-		*s = (struct gdb_stop){.kind = STOP_SYSCALL_RETURN, .tid = t->tid,
-				       .sysno = th->return_nr};
+		*s = (struct gdb_stop){
+			.kind = STOP_SYSCALL_RETURN, .tid = t->tid, .sysno = th->return_nr};
 		th->return_pending = 0;
 		th->at_syscall = 1;
 		th->orig_ax = (int64_t)th->return_nr;

@@ -58,9 +58,8 @@ void gdb_thread_extra_info(struct gdb *g, const char *s, struct gdb_reply *r)
 {
 	struct gdb_ptid id;
 	const char *end;
-	struct task *t = gdb_parse_ptid(s, &id, &end) || *end || id.tid <= 0
-				 ? NULL
-				 : gdb_task(g, id.tid);
+	struct task *t =
+		gdb_parse_ptid(s, &id, &end) || *end || id.tid <= 0 ? NULL : gdb_task(g, id.tid);
 	if (!t) {
 		reply_str(r, "E03");
 		return;
@@ -80,7 +79,8 @@ size_t gdb_threads_xml(struct gdb *g, char *out, size_t size)
 		char comm[sizeof t->comm + 1];
 		snprintf(comm, sizeof comm, "%.*s", (int)sizeof t->comm, t->comm);
 		if (g->multiprocess)
-			gdb_xml_append(out, size, &len, "<thread id=\"p%x.%x\"", refs[k].pid, refs[k].tid);
+			gdb_xml_append(out, size, &len, "<thread id=\"p%x.%x\"", refs[k].pid,
+				       refs[k].tid);
 		else
 			gdb_xml_append(out, size, &len, "<thread id=\"%x\"", refs[k].tid);
 		gdb_xml_append(out, size, &len, " core=\"0\" name=\"");

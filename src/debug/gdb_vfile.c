@@ -27,16 +27,16 @@
 #define FIO_O_TRUNC   0x400
 #define FIO_O_EXCL    0x800
 
-#define FIO_EUNKNOWN 9999
+#define FIO_EUNKNOWN  9999
 #define FIO_STAT_SIZE 64
 
 /* gdb's errno for a Linux one: most share the number, two do not, and
  * gdb has no name for the rest. */
 static int fio_errno(int err)
 {
-	static const int same[] = {EPERM,  ENOENT, EINTR,  EIO,	   EBADF,  EACCES, EFAULT,
+	static const int same[] = {EPERM,  ENOENT, EINTR,  EIO,	    EBADF,  EACCES, EFAULT,
 				   EBUSY,  EEXIST, ENODEV, ENOTDIR, EISDIR, EINVAL, ENFILE,
-				   EMFILE, EFBIG,  ENOSPC, ESPIPE, EROFS};
+				   EMFILE, EFBIG,  ENOSPC, ESPIPE,  EROFS};
 	for (size_t k = 0; k < sizeof same / sizeof same[0]; k++)
 		if (err == same[k])
 			return err;
@@ -108,7 +108,8 @@ static struct file *vfile(struct gdb *g, uint64_t fd)
 static int64_t linux_flags(uint64_t fio)
 {
 	int64_t flags = (int64_t)(fio & FIO_O_ACCMODE);
-	if (fio & ~(uint64_t)(FIO_O_ACCMODE | FIO_O_APPEND | FIO_O_CREAT | FIO_O_TRUNC | FIO_O_EXCL) ||
+	if (fio & ~(uint64_t)(FIO_O_ACCMODE | FIO_O_APPEND | FIO_O_CREAT | FIO_O_TRUNC |
+			      FIO_O_EXCL) ||
 	    (fio & FIO_O_ACCMODE) == FIO_O_ACCMODE)
 		return -EINVAL;
 	flags |= (fio & FIO_O_APPEND ? O_APPEND : 0) | (fio & FIO_O_CREAT ? O_CREAT : 0) |
@@ -116,8 +117,7 @@ static int64_t linux_flags(uint64_t fio)
 	return flags | O_NONBLOCK;
 }
 
-static int64_t open_path(struct gdb *g, struct task *t, const char *path, int64_t flags,
-			 int mode)
+static int64_t open_path(struct gdb *g, struct task *t, const char *path, int64_t flags, int mode)
 {
 	struct vpath p;
 	struct stat st;
@@ -252,10 +252,19 @@ static void v_fstat(struct gdb *g, const char *s, struct gdb_reply *r)
 		reply_result(r, rc);
 		return;
 	}
-	const uint64_t fields[] = {st.st_dev, st.st_ino, st.st_mode, st.st_nlink, st.st_uid,
-				   st.st_gid, st.st_rdev, (uint64_t)st.st_size, (uint64_t)st.st_blksize,
-				   (uint64_t)st.st_blocks, (uint64_t)st.st_atime,
-				   (uint64_t)st.st_mtime, (uint64_t)st.st_ctime};
+	const uint64_t fields[] = {st.st_dev,
+				   st.st_ino,
+				   st.st_mode,
+				   st.st_nlink,
+				   st.st_uid,
+				   st.st_gid,
+				   st.st_rdev,
+				   (uint64_t)st.st_size,
+				   (uint64_t)st.st_blksize,
+				   (uint64_t)st.st_blocks,
+				   (uint64_t)st.st_atime,
+				   (uint64_t)st.st_mtime,
+				   (uint64_t)st.st_ctime};
 	static const uint8_t widths[] = {4, 4, 4, 4, 4, 4, 4, 8, 8, 8, 4, 4, 4};
 	uint8_t *p = out;
 	for (size_t k = 0; k < sizeof widths; k++) {
@@ -271,8 +280,9 @@ static void v_unlink(struct task *t, const char *s, struct gdb_reply *r)
 	char path[VFS_PATH_MAX];
 	const char *end;
 	struct vpath p;
-	int rc = hex_path(s, 0, path, &end) ? -EINVAL
-					    : path_resolve(t, LINUX_AT_FDCWD, path, VFS_NOFOLLOW, &p);
+	int rc = hex_path(s, 0, path, &end)
+			 ? -EINVAL
+			 : path_resolve(t, LINUX_AT_FDCWD, path, VFS_NOFOLLOW, &p);
 	if (!rc)
 		rc = !p.rel[0] ? -EBUSY : p.mnt->fs->ops->unlink(t, p.mnt->fs, p.rel);
 	reply_result(r, rc);
@@ -284,8 +294,9 @@ static void v_readlink(struct task *t, const char *s, struct gdb_reply *r)
 	const char *end;
 	struct vpath p;
 	struct stat st;
-	int rc = hex_path(s, 0, path, &end) ? -EINVAL
-					    : path_resolve(t, LINUX_AT_FDCWD, path, VFS_NOFOLLOW, &p);
+	int rc = hex_path(s, 0, path, &end)
+			 ? -EINVAL
+			 : path_resolve(t, LINUX_AT_FDCWD, path, VFS_NOFOLLOW, &p);
 	if (!rc)
 		rc = vfs_lstat(t, &p, &st);
 	if (!rc && !S_ISLNK(st.st_mode))

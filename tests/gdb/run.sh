@@ -13,8 +13,8 @@ TIMEOUT=${GDB_TEST_TIMEOUT:-60}
 FLAVORS=(x64 m32)
 CASES=(break step registers memory watch access threads signals interrupt fork follow_fork
     execfile monitor tcp bad_packets raw_resume catch_syscall syscall_args catch_group
-    syscall_step syscall_hold siginfo root_files remote_files sharedlib catch_fork catch_exec catch_vfork
-    vfork_child attach attach_running)
+    syscall_step syscall_hold siginfo root_files remote_files sharedlib catch_fork
+    catch_exec catch_vfork vfork_child attach attach_running)
 
 # The line of the "line:NAME" marker in a guest source.
 line_of() { grep -n "line:$2 " "$SRC/$1" | cut -d: -f1; }
@@ -404,9 +404,11 @@ case_catch_syscall() {
     "$HEXVM" restore "$dir/at_write.snap" >"$dir/restored.out" 2>"$dir/restored.err" </dev/null
     local rc=$?
     if [ $rc != 5 ] || [ "$(cat "$dir/restored.out")" != hello ]; then
-        echo "the machine restored at the entry stop exited $rc, wrote '$(cat "$dir/restored.out")'" >>"$dir/gdb.out"
+        echo "the machine restored at the entry stop exited $rc," \
+            "wrote '$(cat "$dir/restored.out")'" >>"$dir/gdb.out"
     fi
-    check "$3" "$dir" 5 "!the machine restored at the entry stop" "Catchpoint 2 (syscall 'write' [$(nr_write "$flavor")])" \
+    check "$3" "$dir" 5 "!the machine restored at the entry stop" \
+        "Catchpoint 2 (syscall 'write' [$(nr_write "$flavor")])" \
         "Catchpoint 2 (call to syscall write), " "\$1 = 1" "\$2 = 6" \
         "\$3 = $(nr_write "$flavor")" "\$4 = -38" "Catchpoint 2 (returned from syscall write), " \
         "\$5 = 6" "exited with code 05" "out:hello"
@@ -484,7 +486,9 @@ case_syscall_hold() {
     local entry_pc back_pc
     entry_pc=$(sed -n '3s/^p[0-9a-f]* -> //p' "$dir/gdb.out")
     back_pc=$(sed -n '5s/^p[0-9a-f]* -> //p' "$dir/gdb.out")
-    if [ -z "$entry_pc" ] || [ "$(le_hex "$entry_pc")" != "$(printf '%x' $((0x$(le_hex "$back_pc") + 2)))" ]; then
+    local expected
+    expected=$(printf '%x' $((0x$(le_hex "$back_pc") + 2)))
+    if [ -z "$entry_pc" ] || [ "$(le_hex "$entry_pc")" != "$expected" ]; then
         echo "rip at the entry $entry_pc, held back at $back_pc: not 2 bytes before it" >>"$dir/gdb.out"
     fi
     [ "$(cat "$dir/guest.out")" = hello ] || echo "the call did not run exactly once" >>"$dir/gdb.out"
@@ -502,7 +506,10 @@ le_bytes() {
     [ "$1" = m32 ] && v=${v:0:8}
     printf '%s' "$v"
 }
-le_hex() { printf '%s' "$1" | sed 's/../& /g' | awk '{ for (i = NF; i > 0; i--) printf "%s", $i }' | sed 's/^0*//'; }
+le_hex() {
+    printf '%s' "$1" | sed 's/../& /g' | awk '{ for (i = NF; i > 0; i--) printf "%s", $i }' |
+        sed 's/^0*//'
+}
 
 # $_siginfo: a raised SIGUSR1 (si_code SI_TKILL, from process 2), then the SIGSEGV at
 # address 16; gdb rewrites si_addr and the guest dies of the fault gdb described.
