@@ -2,6 +2,7 @@
 #include <errno.h>
 
 #include "cpu/mxcsr.h"
+#include "debug/gdb.h"
 #include "kernel/entry.h"
 #include "kernel/sys/syscall.h"
 #include "kernel/task/sched.h"
@@ -109,8 +110,12 @@ void kernel_syscall(struct cpu *c, enum syscall_abi abi)
 	struct task *t = c->task;
 	uint64_t nr = abi == ABI_X86_64 ? c->r[R_AX] : (uint32_t)c->r[R_AX], a[6];
 
-	read_args(c, abi, a);
 	mxcsr_unload(c); /* the kernel may read or write the guest's MXCSR */
+	if (t->vm->gdb && gdb_syscall_entry(t, &nr)) {
+		mxcsr_load(c);
+		return; /* the debugger holds it back, or skipped it */
+	}
+	read_args(c, abi, a);
 	if (nr < SYSCALL_NR_MAX)
 		t->vm->sys.count[abi][nr]++;
 	if (t->vm->opt.trace_syscalls)
@@ -121,6 +126,8 @@ void kernel_syscall(struct cpu *c, enum syscall_abi abi)
 		park(t, abi, nr, a);
 	else
 		complete(t, abi, nr, ret);
+	if (t->vm->gdb)
+		gdb_syscall_exit(t, nr, ret == -KERN_EPARK ? GDB_SYSCALL_PARKED : GDB_SYSCALL_DONE);
 	timers_fire(t);
 	if (task_pending(t) & ~t->sigmask)
 		c->exit_req = 1; /* the call may have unblocked one: deliver it now */
@@ -144,5 +151,7 @@ int syscall_resume(struct task *t)
 	}
 	t->state = t->state == TASK_PARKED ? TASK_RUNNABLE : t->state;
 	complete(t, pc->abi, pc->nr, ret);
+	if (t->vm->gdb)
+		gdb_syscall_exit(t, pc->nr, GDB_SYSCALL_RESUMED);
 	return 1;
 }
