@@ -89,6 +89,11 @@ static void version(void)
 #else
 	printf("capstone: not available (hexvm's own disassembler is used)\n");
 #endif
+#ifdef HEXVM_NO_GDB_STUB
+	printf("gdb stub: no (built with GDB_STUB=0)\n");
+#else
+	printf("gdb stub: yes (--gdb)\n");
+#endif
 }
 
 static int numeric(const char *s, long long *out)

@@ -15,6 +15,15 @@ struct task;
 struct process;
 struct siginfo_k;
 
+/* `make GDB_STUB=0` leaves the stub out (debug/nostub.c stands in): the
+ * kernel's hooks are then compiled away, which bench/stub_cost.sh uses to
+ * show what the stub costs a machine that does not use it. */
+#ifdef HEXVM_NO_GDB_STUB
+#define GDB_ATTACHED(vm) 0
+#else
+#define GDB_ATTACHED(vm) ((vm)->gdb != NULL)
+#endif
+
 struct gdb_options {
 	const char *address; /* "PORT", "HOST:PORT" or "unix:PATH" */
 	int follow_fork;     /* at fork, the debugger follows the child */

@@ -111,7 +111,7 @@ void kernel_syscall(struct cpu *c, enum syscall_abi abi)
 	uint64_t nr = abi == ABI_X86_64 ? c->r[R_AX] : (uint32_t)c->r[R_AX], a[6];
 
 	mxcsr_unload(c); /* the kernel may read or write the guest's MXCSR */
-	if (t->vm->gdb && gdb_syscall_entry(t, &nr)) {
+	if (GDB_ATTACHED(t->vm) && gdb_syscall_entry(t, &nr)) {
 		mxcsr_load(c);
 		return; /* the debugger holds it back, or skipped it */
 	}
@@ -126,7 +126,7 @@ void kernel_syscall(struct cpu *c, enum syscall_abi abi)
 		park(t, abi, nr, a);
 	else
 		complete(t, abi, nr, ret);
-	if (t->vm->gdb)
+	if (GDB_ATTACHED(t->vm))
 		gdb_syscall_exit(t, nr, ret == -KERN_EPARK ? GDB_SYSCALL_PARKED : GDB_SYSCALL_DONE);
 	timers_fire(t);
 	if (task_pending(t) & ~t->sigmask)
@@ -151,7 +151,7 @@ int syscall_resume(struct task *t)
 	}
 	t->state = t->state == TASK_PARKED ? TASK_RUNNABLE : t->state;
 	complete(t, pc->abi, pc->nr, ret);
-	if (t->vm->gdb)
+	if (GDB_ATTACHED(t->vm))
 		gdb_syscall_exit(t, pc->nr, GDB_SYSCALL_RESUMED);
 	return 1;
 }

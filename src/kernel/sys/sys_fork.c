@@ -193,7 +193,7 @@ static int64_t do_clone(struct task *t, const struct clone_req *r)
 		child->vfork_parent = t;
 		t->vfork_child = pid;
 	}
-	if (vm->gdb)
+	if (GDB_ATTACHED(vm))
 		gdb_forked(t, child);
 	return flags & CLONE_VFORK ? sched_park(t, child, 0) : pid;
 }

@@ -117,7 +117,7 @@ void sched_signal(struct task *t)
 static int may_go_on(const struct task *t, int64_t now)
 {
 	const struct parked_call *pc = &t->park;
-	if (t->vm->gdb && !gdb_may_run(t->vm, t))
+	if (GDB_ATTACHED(t->vm) && !gdb_may_run(t->vm, t))
 		return 0;
 	if (t->state == TASK_RUNNABLE)
 		return 1;
@@ -241,7 +241,7 @@ static void idle(struct vm *vm)
 			return; /* (real time passed by itself) */
 	}
 	if (!next) {
-		if (!(vm->gdb && gdb_idle(vm)))
+		if (!(GDB_ATTACHED(vm) && gdb_idle(vm)))
 			report_deadlock(vm);
 		return;
 	}
@@ -284,7 +284,7 @@ static void run_slice(struct vm *vm, struct task *t)
 	while (t->state == TASK_RUNNABLE && c->icount < end && !t->yield) {
 		c->icount_limit = end;
 		c->use_jit = !vm->opt.interp_only;
-		if (vm->gdb && !gdb_before_run(vm, t))
+		if (GDB_ATTACHED(vm) && !gdb_before_run(vm, t))
 			break;
 		if (vm->opt.trace_insns)
 			itrace_run(t); /* one instruction at a time while traced */
@@ -307,7 +307,7 @@ void sched_run(struct vm *vm)
 	while (vm->tasks && !vm->halted) {
 		if (vm->snap && snap_poll(vm))
 			break;
-		if (vm->gdb && gdb_poll(vm))
+		if (GDB_ATTACHED(vm) && gdb_poll(vm))
 			continue; /* gdb had the machine: start the turn afresh */
 		forward_terminal_signals(vm);
 		fire_timers(vm);

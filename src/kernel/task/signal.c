@@ -443,7 +443,7 @@ static uint64_t frame_mask(struct task *t)
 static void deliver(struct task *t, const struct siginfo_k *info)
 {
 	struct siginfo_k replaced;
-	if (t->vm->gdb && !(info = gdb_signal(t, info, &replaced)))
+	if (GDB_ATTACHED(t->vm) && !(info = gdb_signal(t, info, &replaced)))
 		return; /* the debugger discarded it */
 	struct k_sigaction *sa = &t->proc->sigactions[info->signo];
 	if (sa->handler == 1)
