@@ -26,6 +26,8 @@ struct epoll_entry_image {
 	uint32_t events;
 	uint64_t data;
 	int disabled;
+	int edge;		/* an edge-triggered entry has an edge to report */
+	uint16_t last_revents;	/* readiness last seen (files with no other edges) */
 };
 /* How many entries f has, or -1 when f is no epoll instance. */
 int epoll_entries(const struct file *f);

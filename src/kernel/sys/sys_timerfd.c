@@ -29,6 +29,7 @@ struct timerfd {
 	int clock;
 	int64_t next, interval; /* monotonic ns; next 0: disarmed */
 	uint64_t expirations, ino;
+	uint64_t fired; /* expirations ever counted: each one wakes its waiters */
 	struct timerfd *link; /* in vm->timerfds */
 };
 
@@ -42,6 +43,7 @@ static void catch_up(struct timerfd *tf)
 		return;
 	uint64_t n = 1 + (tf->interval ? (uint64_t)((now - tf->next) / tf->interval) : 0);
 	tf->expirations += n;
+	tf->fired += n;
 	tf->next = tf->interval ? tf->next + (int64_t)n * tf->interval : 0;
 }
 
@@ -69,6 +71,13 @@ static short tf_poll(struct file *f)
 	return tf->expirations ? POLLIN : 0;
 }
 
+static uint64_t tf_wake_seq(struct file *f, uint32_t events)
+{
+	struct timerfd *tf = f->priv;
+	catch_up(tf);
+	return events & POLLIN ? tf->fired : 0;
+}
+
 static int tf_stat(struct file *f, struct stat *st)
 {
 	file_anon_stat(st, ((const struct timerfd *)f->priv)->ino);
@@ -88,7 +97,7 @@ static void tf_release(struct file *f)
 
 static const struct file_ops timerfd_ops = {
 	.name = "timerfd",
-	.read = tf_read, .poll = tf_poll, .stat = tf_stat, .release = tf_release};
+	.read = tf_read, .poll = tf_poll, .wake_seq = tf_wake_seq, .stat = tf_stat, .release = tf_release};
 
 /* The first expiry after now (0: none). An expiry nobody has read yet is
  * counted when the timer is looked at; it is no event to wait for, or the
@@ -230,7 +239,7 @@ struct file *timerfd_restore(struct vm *vm, const int64_t w[TIMERFD_WORDS], int 
 		return NULL;
 	}
 	*tf = (struct timerfd){vm, (int)w[0], w[1], w[2], (uint64_t)w[3], (uint64_t)w[4],
-			       vm->timerfds};
+			       0, vm->timerfds};
 	vm->timerfds = tf;
 	return f;
 }

@@ -1,0 +1,202 @@
+/* What an epoll instance has to report: the readiness of each watched file
+ * (kernel files through their poll op, host descriptors through one host
+ * poll) and, for edge-triggered entries, whether an edge came (epoll.h). */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+
+#include "host/hostep.h"
+#include "kernel/sys/epoll.h"
+#include "kernel/sys/pollset.h"
+#include "kernel/vfs/file.h"
+
+#define TAKE_BATCH 64
+
+static struct epoll_entry *by_tag(struct epoll *ep, uint64_t tag)
+{
+	for (int k = 0; k < ep->n; k++)
+		if (ep->e[k]->tag == tag)
+			return ep->e[k];
+	return NULL;
+}
+
+/* The edges the host epoll saw since the last look go to their entries. */
+static void take_host_edges(struct epoll *ep)
+{
+	uint64_t tags[TAKE_BATCH];
+	int n;
+	if (ep->host_ep < 0)
+		return;
+	do {
+		n = hostep_take(ep->host_ep, tags, TAKE_BATCH);
+		for (int k = 0; k < n; k++) {
+			struct epoll_entry *e = by_tag(ep, tags[k]);
+			if (e)
+				e->edge = 1;
+		}
+	} while (n == TAKE_BATCH);
+}
+
+/* rev[k]: the bits of entry k's events (with POLLERR and POLLHUP) that hold
+ * now; 0 for a disabled entry. */
+static int levels(struct epoll *ep, uint16_t *rev)
+{
+	struct pollfd *host = calloc((size_t)ep->n + 1, sizeof *host);
+	int *where = calloc((size_t)ep->n + 1, sizeof *where), n_host = 0;
+	if (!host || !where) {
+		free(host);
+		free(where);
+		return -ENOMEM;
+	}
+	for (int k = 0; k < ep->n; k++) {
+		struct epoll_entry *e = ep->e[k];
+		uint16_t want = (uint16_t)(e->events | POLLERR | POLLHUP);
+		rev[k] = 0;
+		if (e->disabled)
+			continue;
+		if (e->file->ops)
+			rev[k] = (uint16_t)poll_file_revents(e->file) & want;
+		else {
+			host[n_host] = (struct pollfd){e->file->host_fd, (short)want, 0};
+			where[n_host++] = k;
+		}
+	}
+	if (n_host && poll(host, (nfds_t)n_host, 0) > 0)
+		for (int h = 0; h < n_host; h++)
+			rev[where[h]] = (uint16_t)host[h].revents & (uint16_t)(ep->e[where[h]]->events | POLLERR | POLLHUP);
+	free(host);
+	free(where);
+	return 0;
+}
+
+/* Marks an edge that came since the entry was last looked at. */
+static void note_edge(struct epoll_entry *e, uint16_t rev)
+{
+	const struct file *f = e->file;
+	int has_source = e->host_fd >= 0;
+	if (f->ops && f->ops->wake_seq) {
+		uint64_t seq = f->ops->wake_seq((struct file *)f, e->events);
+		if (e->seq_known && seq != e->seq)
+			e->edge = 1;
+		e->seq = seq;
+		e->seq_known = 1;
+		has_source = 1;
+	}
+	if (!has_source && (rev & ~e->last_revents))
+		e->edge = 1;
+	e->last_revents = rev;
+}
+
+/* Readiness and edges of every entry, into rev (n + 1 of them). */
+static uint16_t *look(struct epoll *ep)
+{
+	uint16_t *rev = calloc((size_t)ep->n + 1, sizeof *rev);
+	if (!rev)
+		return NULL;
+	take_host_edges(ep);
+	if (levels(ep, rev)) {
+		free(rev);
+		return NULL;
+	}
+	for (int k = 0; k < ep->n; k++)
+		if (!ep->e[k]->disabled)
+			note_edge(ep->e[k], rev[k]);
+	return rev;
+}
+
+static int reportable(const struct epoll_entry *e, uint16_t rev)
+{
+	return !e->disabled && rev && (!(e->events & L_EPOLLET) || e->edge);
+}
+
+int epoll_has_ready(struct epoll *ep)
+{
+	uint16_t *rev = look(ep);
+	int any = 0;
+	for (int k = 0; rev && k < ep->n && !any; k++)
+		any = reportable(ep->e[k], rev[k]);
+	free(rev);
+	return any;
+}
+
+/* Reported level-triggered entries (moved[k]) go to the end, in order. */
+static void requeue(struct epoll *ep, const uint8_t *moved)
+{
+	struct epoll_entry **order = malloc(sizeof *order * (size_t)(ep->n + 1));
+	int n = 0;
+	if (!order)
+		return;
+	for (int k = 0; k < ep->n; k++)
+		if (!moved[k])
+			order[n++] = ep->e[k];
+	for (int k = 0; k < ep->n; k++)
+		if (moved[k])
+			order[n++] = ep->e[k];
+	for (int k = 0; k < ep->n; k++)
+		ep->e[k] = order[k];
+	free(order);
+}
+
+/* The entry reported: a oneshot one stops, an edge is taken. */
+static void reported(struct epoll *ep, struct epoll_entry *e)
+{
+	if (e->events & L_EPOLLONESHOT) {
+		ep->seq_base += epoll_entry_seq(e) + 1;
+		e->disabled = 1;
+	}
+	e->edge = 0;
+}
+
+int epoll_take(struct epoll *ep, struct epoll_event_out *out, int max)
+{
+	uint16_t *rev = look(ep);
+	uint8_t *moved = calloc((size_t)ep->n + 1, 1);
+	int count = 0;
+	if (!rev || !moved) {
+		free(rev);
+		free(moved);
+		return -ENOMEM;
+	}
+	for (int k = 0; k < ep->n && count < max; k++) {
+		struct epoll_entry *e = ep->e[k];
+		if (e->disabled)
+			continue;
+		if ((e->events & L_EPOLLET) && !rev[k])
+			e->edge = 0; /* Linux drops it from the ready list likewise */
+		if (!reportable(e, rev[k]))
+			continue;
+		out[count++] = (struct epoll_event_out){rev[k], e->data};
+		moved[k] = !(e->events & (L_EPOLLET | L_EPOLLONESHOT));
+		reported(ep, e);
+	}
+	requeue(ep, moved);
+	free(rev);
+	free(moved);
+	return count;
+}
+
+int epoll_park_fds(struct epoll *ep, int *fds, int max)
+{
+	int n = 0;
+	if (ep->host_ep >= 0) {
+		fds[0] = ep->host_ep;
+		return max > 0;
+	}
+	for (int k = 0; k < ep->n && n < max; k++) {
+		struct epoll_entry *e = ep->e[k];
+		struct epoll *inner = epoll_of_file(e->file);
+		if (inner)
+			n += epoll_park_fds(inner, fds + n, max - n);
+		else if (!e->disabled && !e->file->ops)
+			fds[n++] = e->file->host_fd;
+	}
+	return n;
+}
+
+uint64_t epoll_seq(struct epoll *ep)
+{
+	uint64_t seq = ep->seq_base;
+	for (int k = 0; k < ep->n; k++)
+		seq += epoll_entry_seq(ep->e[k]);
+	return seq;
+}
