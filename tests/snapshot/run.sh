@@ -7,8 +7,9 @@
 #                              counts spread over the run, each restored
 #   snapshot.threads.x64/.m32  tests/guest/threads.c (pthreads, futexes): 50 points each
 #   snapshot.kinds             kinds.c: a pipe holding bytes, an eventfd, a timerfd, a
-#                              signalfd, a POSIX timer, an epoll instance, shared memory a
-#                              child writes: 50 points
+#                              signalfd, a POSIX timer, an epoll instance, edge-triggered,
+#                              oneshot and nested epoll entries with edges pending and
+#                              taken, shared memory a child writes: 50 points
 #   snapshot.cow               tests/guest/proc_cow.c (pages fork left shared between
 #                              parents and children, copied when saved): 50 points
 #   snapshot.overlay           pipeline.sh under --overlay: restore with --overlay --export;
