@@ -55,6 +55,7 @@ struct epoll {
 				 * entry goes to the end, as on Linux */
 	int n, cap;
 	int host_ep;	   /* the host epoll descriptor, or -1 */
+	int n_host;	   /* entries it watches */
 	uint64_t next_tag;
 	uint64_t seq_base; /* with the entries' wake_seqs: this instance's */
 	int mark;	   /* a walk of the nesting graph passed here */

@@ -82,6 +82,7 @@ static int watch_on_host(struct epoll *ep, struct epoll_entry *e)
 		return rc;
 	}
 	e->host_fd = dup;
+	ep->n_host++;
 	return 0;
 }
 
@@ -92,6 +93,7 @@ static void unwatch_on_host(struct epoll *ep, struct epoll_entry *e)
 	hostep_del(ep->host_ep, e->host_fd);
 	close(e->host_fd);
 	e->host_fd = -1;
+	ep->n_host--;
 }
 
 uint64_t epoll_entry_seq(const struct epoll_entry *e)
@@ -122,7 +124,10 @@ static int grow(struct epoll *ep)
 	return 0;
 }
 
-int epoll_insert(struct epoll *ep, int fd, struct file *file, uint32_t events, uint64_t data)
+/* must_watch: a host descriptor the host epoll refuses is an error (else
+ * the entry is only polled, as where the host has no epoll). */
+static int insert(struct epoll *ep, int fd, struct file *file, uint32_t events, uint64_t data,
+		  int must_watch)
 {
 	struct epoll_entry *e = calloc(1, sizeof *e);
 	if (!e || grow(ep)) {
@@ -132,7 +137,7 @@ int epoll_insert(struct epoll *ep, int fd, struct file *file, uint32_t events, u
 	*e = (struct epoll_entry){.ep = ep, .file = file, .fd = fd, .events = events, .data = data,
 				  .edge = 1, .host_fd = -1, .tag = ++ep->next_tag};
 	int rc = watch_on_host(ep, e);
-	if (rc) {
+	if (rc && must_watch) {
 		free(e);
 		return rc;
 	}
@@ -142,6 +147,11 @@ int epoll_insert(struct epoll *ep, int fd, struct file *file, uint32_t events, u
 	ep->e[ep->n++] = e;
 	ep->seq_base++;
 	return 0;
+}
+
+int epoll_insert(struct epoll *ep, int fd, struct file *file, uint32_t events, uint64_t data)
+{
+	return insert(ep, fd, file, events, data, 1);
 }
 
 int epoll_modify(struct epoll *ep, struct epoll_entry *e, uint32_t events, uint64_t data)
@@ -261,7 +271,8 @@ struct file *epoll_restore(int flags) { return epoll_file_new(flags & ~O_ACCMODE
 int epoll_restore_entry(struct file *f, const struct epoll_entry_image *img)
 {
 	struct epoll *ep = epoll_of_file(f);
-	int rc = epoll_insert(ep, img->fd, (struct file *)img->file, img->events, img->data);
+	/* (a restored terminal may be one the host cannot poll: /dev/null) */
+	int rc = insert(ep, img->fd, (struct file *)img->file, img->events, img->data, 0);
 	if (rc)
 		return rc;
 	struct epoll_entry *e = ep->e[ep->n - 1];

@@ -25,7 +25,7 @@ static void take_host_edges(struct epoll *ep)
 {
 	uint64_t tags[TAKE_BATCH];
 	int n;
-	if (ep->host_ep < 0)
+	if (!ep->n_host)
 		return;
 	do {
 		n = hostep_take(ep->host_ep, tags, TAKE_BATCH);
@@ -180,7 +180,7 @@ int epoll_park_fds(struct epoll *ep, int *fds, int max)
 	int n = 0;
 	if (ep->host_ep >= 0) {
 		fds[0] = ep->host_ep;
-		return max > 0;
+		return ep->n_host && max > 0;
 	}
 	for (int k = 0; k < ep->n && n < max; k++) {
 		struct epoll_entry *e = ep->e[k];
