@@ -42,10 +42,10 @@ struct epoll_entry {
 	int disabled; /* a oneshot entry that reported, until EPOLL_CTL_MOD */
 	int edge;     /* an edge not yet taken */
 	int seq_known;
-	uint64_t seq;		/* the file's wake_seq when last looked at */
-	uint16_t last_revents;	/* what held then (files without wake_seq) */
-	int host_fd;		/* the duplicate watched by the host epoll, or -1 */
-	uint64_t tag;		/* its name there */
+	uint64_t seq;			  /* the file's wake_seq when last looked at */
+	uint16_t last_revents;		  /* what held then (files without wake_seq) */
+	int host_fd;			  /* the duplicate watched by the host epoll, or -1 */
+	uint64_t tag;			  /* its name there */
 	struct epoll_entry *next_watcher; /* the file's other entries */
 };
 
@@ -54,11 +54,10 @@ struct epoll {
 	struct epoll_entry **e; /* in report order: a reported level-triggered
 				 * entry goes to the end, as on Linux */
 	int n, cap;
-	int host_ep;	   /* the host epoll descriptor, or -1 */
-	int n_host;	   /* entries it watches */
+	int host_ep; /* the host epoll descriptor, or -1 */
+	int n_host;  /* entries it watches */
 	uint64_t next_tag;
 	uint64_t seq_base; /* with the entries' wake_seqs: this instance's */
-	int mark;	   /* a walk of the nesting graph passed here */
 };
 
 /* A new instance's file (open flags: O_RDWR and the caller's), or NULL. */

@@ -14,15 +14,18 @@
 #include "kernel/sys/snap_kinds.h"
 #include "kernel/vfs/file.h"
 
-#define HOST_EVENT_BITS                                                                        \
-	(POLLIN | POLLPRI | POLLOUT | POLLERR | POLLHUP | POLLRDNORM | POLLRDBAND | POLLWRNORM |  \
+#define HOST_EVENT_BITS                                                                            \
+	(POLLIN | POLLPRI | POLLOUT | POLLERR | POLLHUP | POLLRDNORM | POLLRDBAND | POLLWRNORM |   \
 	 POLLWRBAND | L_EPOLLRDHUP)
 #define LOOP (INT_MAX / 2)
 
 static void ep_release(struct file *f);
 static short ep_poll(struct file *f) { return epoll_has_ready(f->priv) ? POLLIN : 0; }
 static uint64_t ep_wake_seq(struct file *f, uint32_t events) { return epoll_seq(f->priv); }
-static int ep_wait_host_fd(const struct file *f) { return ((const struct epoll *)f->priv)->host_ep; }
+static int ep_wait_host_fd(const struct file *f)
+{
+	return ((const struct epoll *)f->priv)->host_ep;
+}
 
 static const struct file_ops epoll_ops = {.name = "epoll",
 					  .poll = ep_poll,
@@ -33,8 +36,8 @@ static const struct file_ops epoll_ops = {.name = "epoll",
 struct file *epoll_file_new(int flags)
 {
 	struct epoll *ep = calloc(1, sizeof *ep);
-	struct file *f = ep ? file_new(&epoll_ops, ep, O_RDWR | flags, "anon_inode:[eventpoll]")
-			    : NULL;
+	struct file *f =
+		ep ? file_new(&epoll_ops, ep, O_RDWR | flags, "anon_inode:[eventpoll]") : NULL;
 	if (!f) {
 		free(ep);
 		return NULL;
@@ -134,8 +137,14 @@ static int insert(struct epoll *ep, int fd, struct file *file, uint32_t events, 
 		free(e);
 		return -ENOMEM;
 	}
-	*e = (struct epoll_entry){.ep = ep, .file = file, .fd = fd, .events = events, .data = data,
-				  .edge = 1, .host_fd = -1, .tag = ++ep->next_tag};
+	*e = (struct epoll_entry){.ep = ep,
+				  .file = file,
+				  .fd = fd,
+				  .events = events,
+				  .data = data,
+				  .edge = 1,
+				  .host_fd = -1,
+				  .tag = ++ep->next_tag};
 	int rc = watch_on_host(ep, e);
 	if (rc && must_watch) {
 		free(e);
@@ -261,8 +270,8 @@ void epoll_entry_image(const struct file *f, int k, struct epoll_entry_image *ou
 	const struct file *w = e->file;
 	int seq_moved = e->seq_known && w->ops && w->ops->wake_seq &&
 			w->ops->wake_seq((struct file *)w, e->events) != e->seq;
-	*out = (struct epoll_entry_image){e->fd,   e->file,		   e->events,
-					  e->data, e->disabled, e->edge || seq_moved,
+	*out = (struct epoll_entry_image){e->fd,	  e->file,     e->events,
+					  e->data,	  e->disabled, e->edge || seq_moved,
 					  e->last_revents};
 }
 

@@ -63,7 +63,8 @@ static int levels(struct epoll *ep, uint16_t *rev)
 	}
 	if (n_host && poll(host, (nfds_t)n_host, 0) > 0)
 		for (int h = 0; h < n_host; h++)
-			rev[where[h]] = (uint16_t)host[h].revents & (uint16_t)(ep->e[where[h]]->events | POLLERR | POLLHUP);
+			rev[where[h]] = (uint16_t)host[h].revents &
+					(uint16_t)(ep->e[where[h]]->events | POLLERR | POLLHUP);
 	free(host);
 	free(where);
 	return 0;

@@ -12,10 +12,10 @@
 #include "kernel/vm.h"
 
 struct scm_flight {
-	uint64_t dev, ino;    /* the placeholder pipe's */
-	int local_fd;	      /* the read end here, until the message is sent */
-	int keep_fd;	      /* the write end */
-	struct file *file;    /* held */
+	uint64_t dev, ino; /* the placeholder pipe's */
+	int local_fd;	   /* the read end here, until the message is sent */
+	int keep_fd;	   /* the write end */
+	struct file *file; /* held */
 	struct scm_flight *next;
 };
 
@@ -31,8 +31,8 @@ int scm_flight_send(struct vm *vm, struct file *f)
 		return -errno;
 	}
 	fstat(p[0], &st);
-	*s = (struct scm_flight){(uint64_t)st.st_dev, (uint64_t)st.st_ino, p[0], p[1], file_get(f),
-				 vm->scm_flights};
+	*s = (struct scm_flight){(uint64_t)st.st_dev, (uint64_t)st.st_ino, p[0], p[1],
+				 file_get(f),	      vm->scm_flights};
 	vm->scm_flights = s;
 	return p[0];
 }

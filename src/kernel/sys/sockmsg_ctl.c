@@ -56,8 +56,7 @@ static int travelling_fd(struct task *t, int fd, struct host_ctl *c)
 
 /* Every SCM_RIGHTS of the message goes in one host SCM_RIGHTS, in order,
  * as Linux gathers them. */
-static int rights_to_host(struct task *t, const uint8_t *raw, size_t controllen,
-			  struct host_ctl *c)
+static int rights_to_host(struct task *t, const uint8_t *raw, size_t controllen, struct host_ctl *c)
 {
 	int is64 = sys_is64(t), fds[CTL_FDS_MAX], n = 0;
 	size_t hdr = hdr_size(is64);
@@ -69,7 +68,8 @@ static int rights_to_host(struct task *t, const uint8_t *raw, size_t controllen,
 			for (size_t k = 0; k < (len - hdr) / 4; k++) {
 				if (n == CTL_FDS_MAX)
 					return -EINVAL;
-				fds[n] = travelling_fd(t, (int)get32(raw, (unsigned)(off + hdr + 4 * k)), c);
+				fds[n] = travelling_fd(
+					t, (int)get32(raw, (unsigned)(off + hdr + 4 * k)), c);
 				if (fds[n] < 0)
 					return fds[n];
 				n++;
@@ -84,8 +84,7 @@ static int rights_to_host(struct task *t, const uint8_t *raw, size_t controllen,
 
 /* Checks the headers and copies every other SOL_SOCKET message as it is
  * (SCM_CREDENTIALS); other levels mean nothing to a Unix socket. */
-static int others_to_host(struct task *t, const uint8_t *raw, size_t controllen,
-			  struct host_ctl *c)
+static int others_to_host(struct task *t, const uint8_t *raw, size_t controllen, struct host_ctl *c)
 {
 	int is64 = sys_is64(t);
 	size_t hdr = hdr_size(is64);
@@ -98,7 +97,8 @@ static int others_to_host(struct task *t, const uint8_t *raw, size_t controllen,
 		if (level == L_SOL_SOCKET && type == L_SCM_CREDENTIALS) {
 			if (len - hdr != 12)
 				return -EINVAL;
-			memcpy(CMSG_DATA(host_append(c, SOL_SOCKET, SCM_CREDENTIALS, 12)), raw + off + hdr, 12);
+			memcpy(CMSG_DATA(host_append(c, SOL_SOCKET, SCM_CREDENTIALS, 12)),
+			       raw + off + hdr, 12);
 		} else if (level == L_SOL_SOCKET && type != L_SCM_RIGHTS)
 			return -EINVAL;
 		off += align_up(len, is64);
@@ -172,7 +172,7 @@ static int rights_to_guest(struct task *t, struct guest_ctl *g, const int *host,
 			goto drop;
 		put32(g->buf, (unsigned)(g->used + hdr + 4 * (size_t)got++), (uint32_t)fd);
 		continue;
-drop:
+	drop:
 		file_put(f);
 		fit = k; /* (Linux stops at the first one it cannot install) */
 	}

@@ -11,7 +11,7 @@
 
 struct task;
 
-#define CTL_FDS_MAX   253 /* SCM_MAX_FD */
+#define CTL_FDS_MAX   253   /* SCM_MAX_FD */
 #define CTL_GUEST_MAX 16384 /* a longer guest control buffer: ENOBUFS */
 #define CTL_HOST_MAX  (CMSG_SPACE(sizeof(int) * CTL_FDS_MAX) + CTL_GUEST_MAX)
 
