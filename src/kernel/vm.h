@@ -173,6 +173,7 @@ struct vm {
 	struct lock *locks;  /* advisory locks (vfs/lock.c) */
 	struct timerfd *timerfds; /* every timerfd, armed or not */
 	struct scm_flight *scm_flights; /* descriptions in SCM_RIGHTS messages (sys/scm_flight.h) */
+	uint64_t wake_clock; /* stamps kernel files' wake-ups (vfs/wakeseq.h) */
 	struct hostcache *hostcaches; /* buffered host files (vfs/hostcache.h) */
 	int hostcache_off;	      /* a shared file mapping exists: buffer nothing */
 	int init_status;       /* the first process's wait status, once it ended */

@@ -168,6 +168,7 @@ static void put_epoll(struct snap_save *s, struct snap_buf *b, const struct file
 		sb_u64(b, e.data);
 		sb_i32(b, e.disabled);
 		sb_i32(b, e.edge);
+		sb_u32(b, (uint32_t)e.queued);
 		sb_u32(b, e.last_revents);
 	}
 }

@@ -107,7 +107,7 @@ struct epoll_fixup {
 
 static struct file *get_epoll(struct snap_load *l, struct snap_rd *r, int flags)
 {
-	struct file *ep = epoll_restore(flags);
+	struct file *ep = epoll_restore(l->vm, flags);
 	int n = sr_i32(r);
 	if (n < 0 || n > FDTABLE_MAX)
 		sr_fail(r, "an epoll instance has too many entries");
@@ -125,6 +125,7 @@ static struct file *get_epoll(struct snap_load *l, struct snap_rd *r, int flags)
 		x->e.data = sr_u64(r);
 		x->e.disabled = sr_i32(r);
 		x->e.edge = sr_i32(r);
+		x->e.queued = sr_u32(r);
 		x->e.last_revents = (uint16_t)sr_u32(r);
 	}
 	return ep;

@@ -27,13 +27,13 @@
 #define SYS_epoll_pwait2 441
 #endif
 
-/* The events of one wait as letters per entry: "1:IH 2:O" (data:bits), by data
- * (the order of the ready list is the kernel's). */
-static void waitshow(const char *what, int ep, int max, int timeout)
+/* The events of one wait as letters per entry: "1:IH 2:O" (data:bits), by data, or
+ * in the kernel's order (its ready list's) with waitorder. */
+static void show(const char *what, int ep, int max, int timeout, int sorted)
 {
     struct epoll_event ev[8];
     int n = epoll_wait(ep, ev, max, timeout);
-    for (int i = 1; i < n; i++)
+    for (int i = 1; sorted && i < n; i++)
         for (int j = i; j > 0 && ev[j - 1].data.u64 > ev[j].data.u64; j--) {
             struct epoll_event x = ev[j];
             ev[j] = ev[j - 1];
@@ -50,6 +50,9 @@ static void waitshow(const char *what, int ep, int max, int timeout)
     }
     printf("\n");
 }
+
+static void waitshow(const char *what, int ep, int max, int timeout) { show(what, ep, max, timeout, 1); }
+static void waitorder(const char *what, int ep, int max, int timeout) { show(what, ep, max, timeout, 0); }
 
 static int add(int ep, int fd, uint32_t events, uint64_t data)
 {
@@ -188,6 +191,34 @@ static void edges_beyond_max(void)
     waitshow("max 1, second", ep, 1, 0);
     waitshow("max 1, none left", ep, 1, 0);
     close(a[0]), close(a[1]), close(b[0]), close(b[1]), close(ep);
+}
+
+/* The ready list's order: files by when they became ready, a reported
+ * level-triggered file queued again at the end. */
+static void ready_order(void)
+{
+    int a[2], b[2], c[2], ep = epoll_create1(0), et = epoll_create1(0);
+    if (pipe(a) || pipe(b) || pipe(c))
+        return;
+    add(ep, a[0], EPOLLIN, 1);
+    add(ep, b[0], EPOLLIN, 2);
+    add(ep, c[0], EPOLLIN, 3);
+    add(et, a[0], EPOLLIN | EPOLLET, 1);
+    add(et, b[0], EPOLLIN | EPOLLET, 2);
+    add(et, c[0], EPOLLIN | EPOLLET, 3);
+    if (write(c[1], "c", 1) != 1 || write(a[1], "a", 1) != 1 || write(b[1], "b", 1) != 1)
+        return;
+    waitorder("order c a b", ep, 8, 0);
+    waitorder("et order c a b", et, 8, 0);
+    waitorder("level, one at a time", ep, 1, 0);
+    waitorder("level, one at a time", ep, 1, 0);
+    waitorder("level, one at a time", ep, 1, 0);
+    waitorder("level, one at a time", ep, 1, 0);
+    if (write(b[1], "b", 1) != 1 || write(a[1], "a", 1) != 1)
+        return;
+    waitorder("et order b a", et, 8, 0);
+    close(a[0]), close(a[1]), close(b[0]), close(b[1]), close(c[0]), close(c[1]);
+    close(ep), close(et);
 }
 
 static void oneshot(void)
@@ -372,6 +403,7 @@ int main(void)
     eventfd_edges();
     socket_edges();
     edges_beyond_max();
+    ready_order();
     oneshot();
     flag_rules();
     nested();

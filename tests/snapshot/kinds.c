@@ -1,7 +1,8 @@
 /* Kernel objects alive across a snapshot: a pipe holding bytes, an eventfd with a count,
  * a periodic timerfd, a signalfd with a pending signal, a POSIX timer whose signal a
  * handler counts, an epoll instance watching the pipe and the eventfd, edge-triggered
- * and oneshot entries (an edge pending, one taken, one disabled) and a nested instance,
+ * and oneshot entries (an edge pending, one taken, one disabled), a nested instance and
+ * the order of a ready list,
  * and a shared anonymous mapping a child writes. A stretch of work keeps
  * them alive over several scheduler turns; then each is read and printed. */
 #include <signal.h>
@@ -42,7 +43,7 @@ static void make_timers(int *tfd, timer_t *pt)
 }
 
 struct edges {
-	int ep, outer, inner, q[2], efd;
+	int ep, outer, inner, q[2], efd, order, x[2], y[2];
 };
 
 /* Before the work: q's edge is pending, efd's taken, a oneshot entry spent. */
@@ -68,6 +69,16 @@ static void edges_before(struct edges *e)
 	w.data.u64 = 4;
 	epoll_ctl(e->outer, EPOLL_CTL_ADD, e->inner, &w);
 	write(e->q[1], "r", 1);
+	/* the ready list's order: y woke first */
+	e->order = epoll_create1(0);
+	pipe(e->x);
+	pipe(e->y);
+	w = (struct epoll_event){.events = EPOLLIN, .data.u64 = 5};
+	epoll_ctl(e->order, EPOLL_CTL_ADD, e->x[0], &w);
+	w.data.u64 = 6;
+	epoll_ctl(e->order, EPOLL_CTL_ADD, e->y[0], &w);
+	write(e->y[1], "y", 1);
+	write(e->x[1], "x", 1);
 }
 
 static void edges_after(struct edges *e)
@@ -84,6 +95,11 @@ static void edges_after(struct edges *e)
 	write(e->efd, &one, 8);
 	n = epoll_wait(e->ep, ev, 4, 0);
 	printf("efd written: %d data %llu\n", n, n > 0 ? (unsigned long long)ev[0].data.u64 : 0ull);
+	n = epoll_wait(e->order, ev, 4, 0);
+	printf("ready list:");
+	for (int k = 0; k < n; k++)
+		printf(" %llu", (unsigned long long)ev[k].data.u64);
+	printf("\n");
 }
 
 int main(void)

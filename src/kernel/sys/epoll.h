@@ -11,7 +11,9 @@
  * through a duplicate of its descriptor, and the instance's host epoll is
  * also what a waiting task parks on). A file with neither (a signalfd; any
  * host descriptor on a host without epoll) has an edge when a readiness bit
- * it did not have comes up. */
+ * it did not have comes up. Events come out in the order of Linux's ready
+ * list: entries by the stamp of the wake-up that queued them (an ADD or MOD
+ * of a ready file, a kernel file's wake_seq, a host edge when it is taken). */
 #ifndef HEXVM_KERNEL_SYS_EPOLL_H
 #define HEXVM_KERNEL_SYS_EPOLL_H
 
@@ -19,6 +21,7 @@
 
 struct file;
 struct task;
+struct vm;
 
 #define L_EPOLLIN	 0x001u
 #define L_EPOLLOUT	 0x004u
@@ -39,8 +42,10 @@ struct epoll_entry {
 	int fd;
 	uint32_t events; /* as asked, with EPOLLERR and EPOLLHUP */
 	uint64_t data;
-	int disabled; /* a oneshot entry that reported, until EPOLL_CTL_MOD */
-	int edge;     /* an edge not yet taken */
+	int disabled;	 /* a oneshot entry that reported, until EPOLL_CTL_MOD */
+	int edge;	 /* an edge not yet taken */
+	uint64_t queued; /* its place in the ready list: the stamp of the wake-up
+			  * that put it there (vfs/wakeseq.h); 0: not on it */
 	int seq_known;
 	uint64_t seq;			  /* the file's wake_seq when last looked at */
 	uint16_t last_revents;		  /* what held then (files without wake_seq) */
@@ -50,18 +55,18 @@ struct epoll_entry {
 };
 
 struct epoll {
+	struct vm *vm;
 	struct file *self;
-	struct epoll_entry **e; /* in report order: a reported level-triggered
-				 * entry goes to the end, as on Linux */
+	struct epoll_entry **e;
 	int n, cap;
 	int host_ep; /* the host epoll descriptor, or -1 */
 	int n_host;  /* entries it watches */
 	uint64_t next_tag;
-	uint64_t seq_base; /* with the entries' wake_seqs: this instance's */
+	uint64_t seq_last; /* with its entries' wake_seqs: this instance's */
 };
 
 /* A new instance's file (open flags: O_RDWR and the caller's), or NULL. */
-struct file *epoll_file_new(int flags);
+struct file *epoll_file_new(struct vm *vm, int flags);
 /* The instance behind f, or NULL when f is none. */
 struct epoll *epoll_of_file(const struct file *f);
 
@@ -73,7 +78,9 @@ int epoll_insert(struct epoll *ep, int fd, struct file *file, uint32_t events, u
 /* New events and data; re-arms a oneshot entry. 0 or -errno. */
 int epoll_modify(struct epoll *ep, struct epoll_entry *e, uint32_t events, uint64_t data);
 void epoll_remove(struct epoll *ep, struct epoll_entry *e);
-/* What an enabled entry adds to its instance's wake_seq: its file's. */
+/* Keeps the instance's wake_seq from going back when e goes or stops. */
+void epoll_forget_seq(struct epoll *ep, const struct epoll_entry *e);
+/* What an enabled entry gives its instance's wake_seq: its file's. */
 uint64_t epoll_entry_seq(const struct epoll_entry *e);
 /* Whether adding instance `to` to ep makes a loop or a chain of more than
  * five instances (ELOOP). */
@@ -84,10 +91,12 @@ struct epoll_event_out {
 	uint32_t events;
 	uint64_t data;
 };
-/* Takes at most max events as epoll_wait reports them (oneshot entries
- * disabled, edges taken, reported level-triggered entries moved to the
- * end); how many, or -ENOMEM. */
+/* Takes at most max events as epoll_wait reports them, in ready-list order
+ * (oneshot entries disabled, edges taken, reported level-triggered entries
+ * queued again at the end); how many, or -ENOMEM. */
 int epoll_take(struct epoll *ep, struct epoll_event_out *out, int max);
+/* The bits of e's events (with POLLERR and POLLHUP) that hold now. */
+uint16_t epoll_entry_level(const struct epoll_entry *e);
 /* Whether a wait would report anything (the instance's own readiness). */
 int epoll_has_ready(struct epoll *ep);
 /* Host descriptors a task waiting on ep parks on, at most max; how many. */

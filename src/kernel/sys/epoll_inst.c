@@ -13,6 +13,7 @@
 #include "host/hostep.h"
 #include "kernel/sys/snap_kinds.h"
 #include "kernel/vfs/file.h"
+#include "kernel/vm.h"
 
 #define HOST_EVENT_BITS                                                                            \
 	(POLLIN | POLLPRI | POLLOUT | POLLERR | POLLHUP | POLLRDNORM | POLLRDBAND | POLLWRNORM |   \
@@ -33,7 +34,7 @@ static const struct file_ops epoll_ops = {.name = "epoll",
 					  .wait_host_fd = ep_wait_host_fd,
 					  .release = ep_release};
 
-struct file *epoll_file_new(int flags)
+struct file *epoll_file_new(struct vm *vm, int flags)
 {
 	struct epoll *ep = calloc(1, sizeof *ep);
 	struct file *f =
@@ -42,6 +43,7 @@ struct file *epoll_file_new(int flags)
 		free(ep);
 		return NULL;
 	}
+	ep->vm = vm;
 	ep->self = f;
 	ep->host_ep = hostep_create(); /* < 0 without one: host descriptors are polled */
 	return f;
@@ -99,6 +101,13 @@ static void unwatch_on_host(struct epoll *ep, struct epoll_entry *e)
 	ep->n_host--;
 }
 
+void epoll_forget_seq(struct epoll *ep, const struct epoll_entry *e)
+{
+	uint64_t seq = epoll_entry_seq(e);
+	if (seq > ep->seq_last)
+		ep->seq_last = seq;
+}
+
 uint64_t epoll_entry_seq(const struct epoll_entry *e)
 {
 	const struct file *f = e->file;
@@ -112,6 +121,21 @@ static void unwatch_file(struct file *f)
 {
 	while (f->watchers)
 		epoll_remove(f->watchers->ep, f->watchers);
+}
+
+/* ADD and MOD: Linux puts a file that is ready at once on the ready list
+ * (one already there keeps its place), which wakes an instance watching
+ * this one; wake-ups count from now on. */
+static void queue_if_ready(struct epoll *ep, struct epoll_entry *e)
+{
+	const struct file *f = e->file;
+	e->seq_known = f->ops && f->ops->wake_seq;
+	e->seq = e->seq_known ? f->ops->wake_seq((struct file *)f, e->events) : 0;
+	if (!epoll_entry_level(e))
+		return;
+	ep->seq_last = ++ep->vm->wake_clock;
+	if (!e->queued)
+		e->queued = ep->seq_last;
 }
 
 static int grow(struct epoll *ep)
@@ -154,7 +178,7 @@ static int insert(struct epoll *ep, int fd, struct file *file, uint32_t events, 
 	file->watchers = e;
 	file->unwatch = unwatch_file;
 	ep->e[ep->n++] = e;
-	ep->seq_base++;
+	queue_if_ready(ep, e);
 	return 0;
 }
 
@@ -170,14 +194,11 @@ int epoll_modify(struct epoll *ep, struct epoll_entry *e, uint32_t events, uint6
 		if (rc)
 			return rc;
 	}
-	if (!e->disabled)
-		ep->seq_base += epoll_entry_seq(e);
 	e->events = events;
 	e->data = data;
 	e->disabled = 0;
 	e->edge = 1;
-	e->seq_known = 0;
-	ep->seq_base += 1 - epoll_entry_seq(e);
+	queue_if_ready(ep, e);
 	return 0;
 }
 
@@ -194,7 +215,7 @@ static void unlink_entry(struct epoll *ep, struct epoll_entry *e)
 
 void epoll_remove(struct epoll *ep, struct epoll_entry *e)
 {
-	ep->seq_base += epoll_entry_seq(e) + 1; /* the sum of the others must not go back */
+	epoll_forget_seq(ep, e); /* the instance's wake_seq must not go back */
 	unlink_entry(ep, e);
 	int k = 0;
 	while (k < ep->n && ep->e[k] != e)
@@ -262,20 +283,42 @@ int epoll_entries(const struct file *f)
 	return ep ? ep->n : -1;
 }
 
-/* An edge the file's wake_seq shows but no look has noted yet is saved as
- * one: the sequences themselves start again from 0 in a restored machine. */
-void epoll_entry_image(const struct file *f, int k, struct epoll_entry_image *out)
+/* A wake-up of the entry's file that no look has noted yet (0: none). */
+static uint64_t unnoted_wake(const struct epoll_entry *e)
 {
-	const struct epoll_entry *e = epoll_of_file(f)->e[k];
 	const struct file *w = e->file;
-	int seq_moved = e->seq_known && w->ops && w->ops->wake_seq &&
-			w->ops->wake_seq((struct file *)w, e->events) != e->seq;
-	*out = (struct epoll_entry_image){e->fd,	  e->file,     e->events,
-					  e->data,	  e->disabled, e->edge || seq_moved,
-					  e->last_revents};
+	uint64_t seq =
+		w->ops && w->ops->wake_seq ? w->ops->wake_seq((struct file *)w, e->events) : 0;
+	return e->seq_known && !e->disabled && seq != e->seq ? seq : 0;
 }
 
-struct file *epoll_restore(int flags) { return epoll_file_new(flags & ~O_ACCMODE); }
+/* Where a look now would queue the entry (0: nowhere). */
+static uint64_t queue_stamp(const struct epoll_entry *e)
+{
+	return e->queued ? e->queued : unnoted_wake(e);
+}
+
+/* An edge the file's wake_seq shows but no look has noted yet is saved as
+ * one, and the stamps as places 1, 2 ... in the ready list: a restored
+ * machine's clock of wake-ups starts again. */
+void epoll_entry_image(const struct file *f, int k, struct epoll_entry_image *out)
+{
+	const struct epoll *ep = epoll_of_file(f);
+	const struct epoll_entry *e = ep->e[k];
+	uint64_t at = queue_stamp(e), place = 0;
+	for (int j = 0; at && j < ep->n; j++) {
+		uint64_t other = queue_stamp(ep->e[j]);
+		place += other && (other < at || (other == at && j <= k));
+	}
+	*out = (struct epoll_entry_image){e->fd,   e->file,	   e->events,
+					  e->data, e->disabled,	   e->edge || unnoted_wake(e) != 0,
+					  place,   e->last_revents};
+}
+
+struct file *epoll_restore(struct vm *vm, int flags)
+{
+	return epoll_file_new(vm, flags & ~O_ACCMODE);
+}
 
 int epoll_restore_entry(struct file *f, const struct epoll_entry_image *img)
 {
@@ -285,10 +328,12 @@ int epoll_restore_entry(struct file *f, const struct epoll_entry_image *img)
 	if (rc)
 		return rc;
 	struct epoll_entry *e = ep->e[ep->n - 1];
-	if (img->disabled)
-		ep->seq_base += epoll_entry_seq(e) + 1;
 	e->disabled = img->disabled;
 	e->edge = img->edge;
+	e->queued = img->queued;
+	e->seq_known = 0; /* (taken at the first look, once every file is back) */
+	if (ep->vm->wake_clock < img->queued)
+		ep->vm->wake_clock = img->queued; /* stamps to come are later */
 	e->last_revents = img->last_revents;
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* What an epoll instance has to report: the readiness of each watched file
  * (kernel files through their poll op, host descriptors through one host
- * poll) and, for edge-triggered entries, whether an edge came (epoll.h). */
+ * poll), for edge-triggered entries whether an edge came, and the order of
+ * the ready list (epoll.h). */
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "kernel/sys/epoll.h"
 #include "kernel/sys/pollset.h"
 #include "kernel/vfs/file.h"
+#include "kernel/vm.h"
 
 #define TAKE_BATCH 64
 
@@ -18,6 +20,14 @@ static struct epoll_entry *by_tag(struct epoll *ep, uint64_t tag)
 		if (ep->e[k]->tag == tag)
 			return ep->e[k];
 	return NULL;
+}
+
+/* An entry woken at `stamp` joins the ready list, unless it is on it. */
+static void queue(struct epoll_entry *e, uint64_t stamp)
+{
+	e->edge = 1;
+	if (!e->queued)
+		e->queued = stamp;
 }
 
 /* The edges the host epoll saw since the last look go to their entries. */
@@ -32,9 +42,18 @@ static void take_host_edges(struct epoll *ep)
 		for (int k = 0; k < n; k++) {
 			struct epoll_entry *e = by_tag(ep, tags[k]);
 			if (e)
-				e->edge = 1;
+				queue(e, ++ep->vm->wake_clock);
 		}
 	} while (n == TAKE_BATCH);
+}
+
+uint16_t epoll_entry_level(const struct epoll_entry *e)
+{
+	uint16_t want = (uint16_t)(e->events | POLLERR | POLLHUP);
+	if (e->file->ops)
+		return (uint16_t)poll_file_revents(e->file) & want;
+	struct pollfd p = {e->file->host_fd, (short)want, 0};
+	return poll(&p, 1, 0) > 0 ? (uint16_t)p.revents & want : 0;
 }
 
 /* rev[k]: the bits of entry k's events (with POLLERR and POLLHUP) that hold
@@ -50,14 +69,14 @@ static int levels(struct epoll *ep, uint16_t *rev)
 	}
 	for (int k = 0; k < ep->n; k++) {
 		struct epoll_entry *e = ep->e[k];
-		uint16_t want = (uint16_t)(e->events | POLLERR | POLLHUP);
 		rev[k] = 0;
 		if (e->disabled)
 			continue;
 		if (e->file->ops)
-			rev[k] = (uint16_t)poll_file_revents(e->file) & want;
+			rev[k] = epoll_entry_level(e);
 		else {
-			host[n_host] = (struct pollfd){e->file->host_fd, (short)want, 0};
+			host[n_host] = (struct pollfd){e->file->host_fd,
+						       (short)(e->events | POLLERR | POLLHUP), 0};
 			where[n_host++] = k;
 		}
 	}
@@ -70,21 +89,21 @@ static int levels(struct epoll *ep, uint16_t *rev)
 	return 0;
 }
 
-/* Marks an edge that came since the entry was last looked at. */
-static void note_edge(struct epoll_entry *e, uint16_t rev)
+/* Queues an entry whose file was woken since it was last looked at. */
+static void note_edge(struct epoll *ep, struct epoll_entry *e, uint16_t rev)
 {
 	const struct file *f = e->file;
 	int has_source = e->host_fd >= 0;
 	if (f->ops && f->ops->wake_seq) {
 		uint64_t seq = f->ops->wake_seq((struct file *)f, e->events);
 		if (e->seq_known && seq != e->seq)
-			e->edge = 1;
+			queue(e, seq);
 		e->seq = seq;
 		e->seq_known = 1;
 		has_source = 1;
 	}
 	if (!has_source && (rev & ~e->last_revents))
-		e->edge = 1;
+		queue(e, ++ep->vm->wake_clock);
 	e->last_revents = rev;
 }
 
@@ -101,7 +120,7 @@ static uint16_t *look(struct epoll *ep)
 	}
 	for (int k = 0; k < ep->n; k++)
 		if (!ep->e[k]->disabled)
-			note_edge(ep->e[k], rev[k]);
+			note_edge(ep, ep->e[k], rev[k]);
 	return rev;
 }
 
@@ -120,59 +139,64 @@ int epoll_has_ready(struct epoll *ep)
 	return any;
 }
 
-/* Reported level-triggered entries (moved[k]) go to the end, in order. */
-static void requeue(struct epoll *ep, const uint8_t *moved)
+/* The entries in ready-list order: by the stamp that queued them, those on
+ * no list last (a level-triggered one can be ready there), as they stand. */
+static int *ready_order(const struct epoll *ep)
 {
-	struct epoll_entry **order = malloc(sizeof *order * (size_t)(ep->n + 1));
-	int n = 0;
-	if (!order)
-		return;
-	for (int k = 0; k < ep->n; k++)
-		if (!moved[k])
-			order[n++] = ep->e[k];
-	for (int k = 0; k < ep->n; k++)
-		if (moved[k])
-			order[n++] = ep->e[k];
-	for (int k = 0; k < ep->n; k++)
-		ep->e[k] = order[k];
-	free(order);
+	int *order = malloc(sizeof *order * (size_t)(ep->n + 1));
+	for (int k = 0; order && k < ep->n; k++) {
+		int j = k;
+		uint64_t at = ep->e[k]->queued ? ep->e[k]->queued : UINT64_MAX;
+		for (; j > 0; j--) {
+			const struct epoll_entry *prev = ep->e[order[j - 1]];
+			if ((prev->queued ? prev->queued : UINT64_MAX) <= at)
+				break;
+			order[j] = order[j - 1];
+		}
+		order[j] = k;
+	}
+	return order;
 }
 
-/* The entry reported: a oneshot one stops, an edge is taken. */
+/* The entry reported: a oneshot one stops, an edge is taken, and a
+ * level-triggered one goes to the end of the list, as on Linux. */
 static void reported(struct epoll *ep, struct epoll_entry *e)
 {
-	if (e->events & L_EPOLLONESHOT) {
-		ep->seq_base += epoll_entry_seq(e) + 1;
-		e->disabled = 1;
-	}
 	e->edge = 0;
+	e->queued = 0;
+	if (e->events & L_EPOLLONESHOT) {
+		epoll_forget_seq(ep, e);
+		e->disabled = 1;
+	} else if (!(e->events & L_EPOLLET))
+		e->queued = ++ep->vm->wake_clock;
 }
 
 int epoll_take(struct epoll *ep, struct epoll_event_out *out, int max)
 {
 	uint16_t *rev = look(ep);
-	uint8_t *moved = calloc((size_t)ep->n + 1, 1);
-	int count = 0;
-	if (!rev || !moved) {
+	int *order = ready_order(ep), count = 0;
+	if (!rev || !order) {
 		free(rev);
-		free(moved);
+		free(order);
 		return -ENOMEM;
 	}
-	for (int k = 0; k < ep->n && count < max; k++) {
+	for (int j = 0; j < ep->n && count < max; j++) {
+		int k = order[j];
 		struct epoll_entry *e = ep->e[k];
 		if (e->disabled)
 			continue;
-		if ((e->events & L_EPOLLET) && !rev[k])
+		if (!rev[k]) {
 			e->edge = 0; /* Linux drops it from the ready list likewise */
+			e->queued = 0;
+			continue;
+		}
 		if (!reportable(e, rev[k]))
 			continue;
 		out[count++] = (struct epoll_event_out){rev[k], e->data};
-		moved[k] = !(e->events & (L_EPOLLET | L_EPOLLONESHOT));
 		reported(ep, e);
 	}
-	requeue(ep, moved);
 	free(rev);
-	free(moved);
+	free(order);
 	return count;
 }
 
@@ -196,8 +220,9 @@ int epoll_park_fds(struct epoll *ep, int *fds, int max)
 
 uint64_t epoll_seq(struct epoll *ep)
 {
-	uint64_t seq = ep->seq_base;
+	uint64_t seq = ep->seq_last;
 	for (int k = 0; k < ep->n; k++)
-		seq += epoll_entry_seq(ep->e[k]);
+		if (epoll_entry_seq(ep->e[k]) > seq)
+			seq = epoll_entry_seq(ep->e[k]);
 	return seq;
 }

@@ -33,7 +33,7 @@ static int64_t new_epoll(struct task *t, int flags)
 {
 	if (flags & ~L_EPOLL_CLOEXEC)
 		return -EINVAL;
-	struct file *f = epoll_file_new(0);
+	struct file *f = epoll_file_new(t->vm, 0);
 	if (!f)
 		return -ENOMEM;
 	return fd_alloc_new(t->proc->fds, f, flags & L_EPOLL_CLOEXEC);

@@ -15,6 +15,7 @@
 #include "kernel/sys/snap_kinds.h"
 #include "kernel/task/timer.h"
 #include "kernel/vfs/file.h"
+#include "kernel/vfs/wakeseq.h"
 #include "mem/uaccess.h"
 
 #define NSEC		 1000000000ll
@@ -29,7 +30,7 @@ struct timerfd {
 	int clock;
 	int64_t next, interval; /* monotonic ns; next 0: disarmed */
 	uint64_t expirations, ino;
-	uint64_t fired; /* expirations ever counted: each one wakes its waiters */
+	uint64_t fired; /* the stamp of the last expiration (vfs/wakeseq.h) */
 	struct timerfd *link; /* in vm->timerfds */
 };
 
@@ -43,7 +44,7 @@ static void catch_up(struct timerfd *tf)
 		return;
 	uint64_t n = 1 + (tf->interval ? (uint64_t)((now - tf->next) / tf->interval) : 0);
 	tf->expirations += n;
-	tf->fired += n;
+	wake_seq_stamp(tf->vm, &tf->fired);
 	tf->next = tf->interval ? tf->next + (int64_t)n * tf->interval : 0;
 }
 

@@ -35,7 +35,7 @@ static int64_t ev_read(struct task *t, struct file *f, void *buf, size_t n)
 	uint64_t v = e->semaphore ? 1 : e->count;
 	e->count -= v;
 	memcpy(buf, &v, 8);
-	e->seq.out++;
+	wake_seq_stamp(e->vm, &e->seq.out);
 	sched_wake(e->vm, e);
 	return 8;
 }
@@ -52,7 +52,7 @@ static int64_t ev_write(struct task *t, struct file *f, const void *buf, size_t 
 	if (v > COUNT_MAX - e->count)
 		return (f->flags & O_NONBLOCK) ? -EAGAIN : sched_park(t, e, -KERN_ERESTARTSYS);
 	e->count += v;
-	e->seq.in++;
+	wake_seq_stamp(e->vm, &e->seq.in);
 	if (v)
 		sched_wake(e->vm, e);
 	return 8;

@@ -39,8 +39,9 @@ struct file_ops {
 	int (*utimens)(struct file *f, const struct timespec *ts);
 	/* the POLLIN/POLLOUT/POLLHUP/POLLERR bits that hold now */
 	short (*poll)(struct file *f);
-	/* its waiters' wake-ups so far that a watch for `events` sees (wakeseq.h):
-	 * edge-triggered epoll reports a ready file again only after one */
+	/* the stamp of its waiters' last wake-up that a watch for `events` sees
+	 * (wakeseq.h): edge-triggered epoll reports a ready file again only
+	 * after a new one */
 	uint64_t (*wake_seq)(struct file *f, uint32_t events);
 	/* a host descriptor that becomes readable when the file may have become
 	 * ready (an epoll instance's host epoll), or -1: what poll parks on */

@@ -63,7 +63,8 @@ static int64_t pipe_read(struct task *t, struct file *f, void *buf, size_t n)
 	if (p->len) {
 		int was_full = PIPE_CAPACITY - p->len < PIPE_ATOMIC;
 		size_t got = ring_out(p, buf, n);
-		p->seq.out += was_full && PIPE_CAPACITY - p->len >= PIPE_ATOMIC;
+		if (was_full && PIPE_CAPACITY - p->len >= PIPE_ATOMIC)
+			wake_seq_stamp(p->vm, &p->seq.out);
 		sched_wake(p->vm, p);
 		return (int64_t)got;
 	}
@@ -93,7 +94,7 @@ static int64_t pipe_write(struct task *t, struct file *f, const void *buf, size_
 	size_t put = ring_in(p, (const uint8_t *)buf + done, n - done);
 	done += put;
 	if (put) {
-		p->seq.in++;
+		wake_seq_stamp(p->vm, &p->seq.in);
 		sched_wake(p->vm, p);
 	}
 	if (done == n)
@@ -169,7 +170,7 @@ static void pipe_release(struct file *f)
 		p->readers--;
 	if (acc != O_RDONLY)
 		p->writers--;
-	p->seq.any++;
+	wake_seq_stamp(p->vm, &p->seq.any);
 	sched_wake(p->vm, p);
 	pipe_maybe_free(p);
 }
