@@ -41,7 +41,7 @@ static void take_host_edges(struct epoll *ep)
 		n = hostep_take(ep->host_ep, tags, TAKE_BATCH);
 		for (int k = 0; k < n; k++) {
 			struct epoll_entry *e = by_tag(ep, tags[k]);
-			if (e)
+			if (e && !e->disabled) /* (a disabled entry ignores wake-ups) */
 				queue(e, ++ep->vm->wake_clock);
 		}
 	} while (n == TAKE_BATCH);
