@@ -20,6 +20,7 @@ struct pipe;
 struct ptimer;
 struct lock;
 struct timerfd;
+struct scm_flight;
 struct mount;
 struct snap_config;
 struct obs;
@@ -171,6 +172,8 @@ struct vm {
 	struct pipe *fifos;  /* the kernel pipes of open FIFOs */
 	struct lock *locks;  /* advisory locks (vfs/lock.c) */
 	struct timerfd *timerfds; /* every timerfd, armed or not */
+	struct scm_flight *scm_flights; /* descriptions in SCM_RIGHTS messages (sys/scm_flight.h) */
+	uint64_t wake_clock; /* stamps kernel files' wake-ups (vfs/wakeseq.h) */
 	struct hostcache *hostcaches; /* buffered host files (vfs/hostcache.h) */
 	int hostcache_off;	      /* a shared file mapping exists: buffer nothing */
 	int init_status;       /* the first process's wait status, once it ended */

@@ -23,6 +23,8 @@ enum file_kind {
 	K_EPOLL,
 };
 
+/* Refuses a machine with descriptors in flight in socket messages. */
+void snap_check_sockets(struct snap_save *s);
 /* Numbers fdt's files (and their pipes) in s; to be called for every
  * table before snap_save_files. */
 void snap_number_fdtable(struct snap_save *s, struct fdtable *fdt, int pid);

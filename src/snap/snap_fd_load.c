@@ -107,7 +107,7 @@ struct epoll_fixup {
 
 static struct file *get_epoll(struct snap_load *l, struct snap_rd *r, int flags)
 {
-	struct file *ep = epoll_restore(flags);
+	struct file *ep = epoll_restore(l->vm, flags);
 	int n = sr_i32(r);
 	if (n < 0 || n > FDTABLE_MAX)
 		sr_fail(r, "an epoll instance has too many entries");
@@ -124,6 +124,9 @@ static struct file *get_epoll(struct snap_load *l, struct snap_rd *r, int flags)
 		x->e.events = sr_u32(r);
 		x->e.data = sr_u64(r);
 		x->e.disabled = sr_i32(r);
+		x->e.edge = sr_i32(r);
+		x->e.queued = sr_u32(r);
+		x->e.last_revents = (uint16_t)sr_u32(r);
 	}
 	return ep;
 }
@@ -133,7 +136,8 @@ static void add_epoll_entries(struct snap_load *l, struct snap_rd *r)
 	for (size_t k = 0; k < l->fixups.n; k++) {
 		struct epoll_fixup *x = l->fixups.v[k];
 		x->e.file = vec_at(&l->files, x->file_id, r);
-		if (!r->bad && x->ep && epoll_restore_entry(x->ep, &x->e))
+		/* (a description left out, a dropped socket, is watched no more) */
+		if (!r->bad && x->ep && x->e.file && epoll_restore_entry(x->ep, &x->e))
 			sr_fail(r, "out of memory");
 		free(x);
 	}

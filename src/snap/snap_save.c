@@ -64,6 +64,7 @@ int snap_take(struct vm *vm, const char *path, uint64_t *bytes, char *msg, size_
 	 * looks untouched; and a restored machine has no copy-on-write. */
 	mm_cow_flatten(&vm->mms);
 	check_machine(&s);
+	snap_check_sockets(&s);
 	snap_number_procs(&s);
 	if (s.mms.oom || s.files.oom || s.fdtables.oom || s.pipes.oom)
 		snap_save_fail(&s, "out of memory");

@@ -198,6 +198,7 @@ static const struct strace_sig sigs[] = {
 	S(epoll_create1, R_DEC, K_EPOLL_FLAGS),
 	S(epoll_ctl, R_DEC, K_FD, K_EPOLL_OP, K_FD, K_EPOLL_EVENT),
 	S(epoll_pwait, R_DEC, K_FD, K_EPOLL_EVENTS_OUT, K_INT, K_INT, K_SIGSET, K_ULONG),
+	S(epoll_pwait2, R_DEC, K_FD, K_EPOLL_EVENTS_OUT, K_INT, K_TIMESPEC64, K_SIGSET, K_ULONG),
 	S(epoll_wait, R_DEC, K_FD, K_EPOLL_EVENTS_OUT, K_INT, K_INT),
 	S(eventfd, R_DEC, K_UINT),
 	S(eventfd2, R_DEC, K_UINT, K_EFD_FLAGS),

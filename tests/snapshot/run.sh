@@ -7,8 +7,9 @@
 #                              counts spread over the run, each restored
 #   snapshot.threads.x64/.m32  tests/guest/threads.c (pthreads, futexes): 50 points each
 #   snapshot.kinds             kinds.c: a pipe holding bytes, an eventfd, a timerfd, a
-#                              signalfd, a POSIX timer, an epoll instance, shared memory a
-#                              child writes: 50 points
+#                              signalfd, a POSIX timer, an epoll instance, edge-triggered,
+#                              oneshot and nested epoll entries with edges pending and
+#                              taken, shared memory a child writes: 50 points
 #   snapshot.cow               tests/guest/proc_cow.c (pages fork left shared between
 #                              parents and children, copied when saved): 50 points
 #   snapshot.overlay           pipeline.sh under --overlay: restore with --overlay --export;
@@ -24,6 +25,9 @@
 #   snapshot.engines           threads.c saved under the translator and restored under the
 #                              interpreter, and the other way round, at 10 points each way;
 #                              both engines count the same instructions for the whole run
+#   snapshot.inflight          inflight.c: a snapshot while a pipe end is in flight in an
+#                              SCM_RIGHTS message is refused with one line (even with
+#                              --snapshot-drop-sockets), and the run goes on unchanged
 #   snapshot.bad.*             truncated file, a flipped byte in every section, wrong
 #                              version, wrong magic: one line, exit status 65, nothing made
 #
@@ -205,6 +209,25 @@ exit_case() {
     fi
 }
 
+inflight_case() {
+    local name=snapshot.inflight out=$OUT/inflight total
+    mkdir -p "$out"
+    fresh_work "$out"
+    total=$(total_insns "$out" "$OUT/inflight.x64")
+    rm -f "$out/s.snap"
+    (cd "$out/work" && "$HEXVM" --snapshot-drop-sockets --snapshot-at $((total / 2)) "$out/s.snap" \
+        "$OUT/inflight.x64" >"$out/p1.out" 2>"$out/p1.err" </dev/null)
+    local rc=$?
+    if [ $rc = 0 ] && [ ! -e "$out/s.snap" ] && cmp -s "$out/p1.out" "$out/full.out" &&
+        [ "$(grep -c . "$out/p1.err")" = 1 ] &&
+        grep -q "cannot snapshot: 1 descriptor is in flight in socket messages" "$out/p1.err"; then
+        result_pass "$name"
+    else
+        echo "status $rc, snapshot $(ls "$out/s.snap" 2>&1); $(cat "$out/p1.err")" >"$out/diff"
+        result_fail "$name" "a descriptor in flight did not refuse the snapshot with one line" "$out/diff"
+    fi
+}
+
 plain_case() {
     local name=snapshot.plain out=$OUT/plain total
     mkdir -p "$out"
@@ -332,7 +355,7 @@ bad_cases() {
 }
 
 if [ -z "$BUSYBOX" ] || ! command -v python3 >/dev/null; then
-    for n in pipeline threads.x64 threads.m32 kinds cow overlay stream signal exit plain hostfile engines bad; do
+    for n in pipeline threads.x64 threads.m32 kinds cow overlay stream signal exit inflight plain hostfile engines bad; do
         result_skip "snapshot.$n" "needs busybox (busybox-static) and python3"
     done
     suite_report
@@ -346,6 +369,7 @@ build() { # NAME SRC FLAGS...
 build threads.x64 "$TESTS_DIR/guest/threads.c" -pthread &&
     build threads.m32 "$TESTS_DIR/guest/threads.c" -m32 -pthread &&
     build spin.x64 "$DIR/spin.c" && build kinds.x64 "$DIR/kinds.c" &&
+    build inflight.x64 "$DIR/inflight.c" &&
     build proc_cow.x64 "$TESTS_DIR/guest/proc_cow.c" || {
     result_fail snapshot.build "the guest programs do not build" "$OUT/threads.x64.build"
     suite_report
@@ -360,6 +384,7 @@ name_selected snapshot.overlay "$@" && run_limited overlay_case
 name_selected snapshot.stream "$@" && run_limited stream_case
 name_selected snapshot.signal "$@" && run_limited signal_case
 name_selected snapshot.exit "$@" && run_limited exit_case
+name_selected snapshot.inflight "$@" && run_limited inflight_case
 name_selected snapshot.plain "$@" && run_limited plain_case
 name_selected snapshot.hostfile "$@" && run_limited hostfile_case
 name_selected snapshot.engines "$@" && run_limited engines_case

@@ -13,6 +13,7 @@
 #include "interp/dispatch.h"
 #include "host/termsig.h"
 #include "kernel/entry.h"
+#include "kernel/sys/scm_flight.h"
 #include "kernel/task/process.h"
 #include "kernel/task/signal.h"
 #include "kernel/task/task.h"
@@ -305,6 +306,8 @@ static void run_slice(struct vm *vm, struct task *t)
 void sched_run(struct vm *vm)
 {
 	while (vm->tasks && !vm->halted) {
+		if (vm->scm_flights)
+			scm_flight_reap(vm); /* messages dropped with their sockets */
 		if (vm->snap && snap_poll(vm))
 			break;
 		if (GDB_ATTACHED(vm) && gdb_poll(vm))

@@ -47,6 +47,8 @@ void file_put(struct file *f)
 		return;
 	if (f->unlock)
 		f->unlock(f->lock_vm, f);
+	if (f->unwatch)
+		f->unwatch(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	hostcache_release(f);

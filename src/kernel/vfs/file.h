@@ -10,6 +10,7 @@
 #define FDTABLE_MAX 1024
 #define LINUX_O_PATH 010000000 /* open flag (the host's headers may lack it) */
 
+struct epoll_entry;
 struct file;
 struct stat;
 struct vm;
@@ -38,6 +39,13 @@ struct file_ops {
 	int (*utimens)(struct file *f, const struct timespec *ts);
 	/* the POLLIN/POLLOUT/POLLHUP/POLLERR bits that hold now */
 	short (*poll)(struct file *f);
+	/* the stamp of its waiters' last wake-up that a watch for `events` sees
+	 * (wakeseq.h): edge-triggered epoll reports a ready file again only
+	 * after a new one */
+	uint64_t (*wake_seq)(struct file *f, uint32_t events);
+	/* a host descriptor that becomes readable when the file may have become
+	 * ready (an epoll instance's host epoll), or -1: what poll parks on */
+	int (*wait_host_fd)(const struct file *f);
 	/* bytes ready to read, for FIONREAD */
 	int64_t (*nread)(struct file *f);
 	/* st_mode, st_ino ... of the file */
@@ -58,6 +66,10 @@ struct file {
 	/* set once it took a flock: what drops its locks when it goes */
 	void (*unlock)(struct vm *vm, struct file *f);
 	struct vm *lock_vm;
+	/* the epoll entries watching it (kernel/sys/epoll.h), and what drops
+	 * them when it goes: set by the first watch */
+	struct epoll_entry *watchers;
+	void (*unwatch)(struct file *f);
 	void *priv;
 	int host_role; /* a host descriptor the machine was given: FILE_ROLE_* */
 	struct hostcache *cache;   /* its read or write buffer (vfs/hostcache.h), or NULL */

@@ -16,12 +16,14 @@
 #include "kernel/task/signal.h"
 #include "kernel/task/timer.h"
 #include "kernel/vm.h"
+#include "kernel/vfs/wakeseq.h"
 
 struct pipe {
 	struct vm *vm;
 	uint8_t *buf;
 	size_t head, len; /* the bytes held start at head, wrapping */
 	int readers, writers;
+	struct wake_seq seq; /* for edge-triggered epoll */
 	uint64_t dev, ino;
 	uint32_t uid, gid;
 	/* named pipes (FIFOs) only: */
@@ -59,7 +61,10 @@ static int64_t pipe_read(struct task *t, struct file *f, void *buf, size_t n)
 	if (n == 0)
 		return 0;
 	if (p->len) {
+		int was_full = PIPE_CAPACITY - p->len < PIPE_ATOMIC;
 		size_t got = ring_out(p, buf, n);
+		if (was_full && PIPE_CAPACITY - p->len >= PIPE_ATOMIC)
+			wake_seq_stamp(p->vm, &p->seq.out);
 		sched_wake(p->vm, p);
 		return (int64_t)got;
 	}
@@ -88,8 +93,10 @@ static int64_t pipe_write(struct task *t, struct file *f, const void *buf, size_
 	}
 	size_t put = ring_in(p, (const uint8_t *)buf + done, n - done);
 	done += put;
-	if (put)
+	if (put) {
+		wake_seq_stamp(p->vm, &p->seq.in);
 		sched_wake(p->vm, p);
+	}
 	if (done == n)
 		return (int64_t)n;
 	if (f->flags & O_NONBLOCK)
@@ -109,6 +116,13 @@ static short pipe_poll(struct file *f)
 		r |= (short)((PIPE_CAPACITY - p->len >= PIPE_ATOMIC ? POLLOUT : 0) |
 			     (!p->readers ? POLLERR : 0));
 	return r;
+}
+
+/* Linux wakes a polled pipe's readers at every write, and its writers when
+ * a read makes room in a full pipe. */
+static uint64_t pipe_wake_seq(struct file *f, uint32_t events)
+{
+	return wake_seq_for(&((struct pipe *)f->priv)->seq, events);
 }
 
 static int64_t pipe_nread(struct file *f) { return (int64_t)((struct pipe *)f->priv)->len; }
@@ -156,6 +170,7 @@ static void pipe_release(struct file *f)
 		p->readers--;
 	if (acc != O_RDONLY)
 		p->writers--;
+	wake_seq_stamp(p->vm, &p->seq.any);
 	sched_wake(p->vm, p);
 	pipe_maybe_free(p);
 }
@@ -165,6 +180,7 @@ static const struct file_ops pipe_ops = {
 	.read = pipe_read,
 	.write = pipe_write,
 	.poll = pipe_poll,
+	.wake_seq = pipe_wake_seq,
 	.nread = pipe_nread,
 	.stat = pipe_stat,
 	.release = pipe_release,
