@@ -443,7 +443,10 @@ int64_t sys_fcntl(struct task *t, const uint64_t *a)
 	case F_SETLKW:
 	case 12: /* i386's F_GETLK64, F_SETLK64, F_SETLKW64 */
 	case 13:
-	case 14: return fcntl_lock(t, f, cmd, a[2]);
+	case 14:
+	case 36: /* F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW */
+	case 37:
+	case 38: return fcntl_lock(t, f, cmd, a[2]);
 	default: return -EINVAL;
 	}
 }
