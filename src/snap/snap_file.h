@@ -12,7 +12,7 @@
 
 #include "snap/snap_buf.h"
 
-#define SNAP_VERSION 2
+#define SNAP_VERSION 3
 #define SNAP_MAGIC_LEN 16
 extern const uint8_t snap_magic[SNAP_MAGIC_LEN];
 

@@ -15,6 +15,7 @@
 #include "mem/mm.h"
 #include "snap/snap.h"
 #include "snap/snap_fd.h"
+#include "snap/snap_lock.h"
 #include "snap/snap_machine.h"
 #include "snap/snap_mem.h"
 #include "snap/snap_task.h"
@@ -39,7 +40,8 @@ static const struct {
 } sections[] = {
 	{"FSUP", load_fs},	    {"SHMM", snap_load_shm},	   {"MMAP", snap_load_mm},
 	{"PAGE", snap_load_pages},  {"PIPE", snap_load_pipe},	   {"FILE", snap_load_files},
-	{"FDTB", snap_load_fdtables}, {"PROC", snap_load_procs}, {"TASK", snap_load_tasks},
+	{"FDTB", snap_load_fdtables}, {"LOCK", snap_load_locks},	   {"PROC", snap_load_procs},
+	{"TASK", snap_load_tasks},
 };
 
 static int load_section(struct snap_load *l, const struct snap_section *sec)

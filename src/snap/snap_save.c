@@ -17,15 +17,10 @@
 #include "snap/snap.h"
 #include "snap/snap_fd.h"
 #include "snap/snap_info.h"
+#include "snap/snap_lock.h"
 #include "snap/snap_machine.h"
 #include "snap/snap_mem.h"
 #include "snap/snap_task.h"
-
-static void check_machine(struct snap_save *s)
-{
-	if (s->vm->locks)
-		snap_save_fail(s, "advisory locks are held, which snapshots do not hold yet");
-}
 
 static void save_fs(struct snap_save *s, struct snap_buf *b)
 {
@@ -48,6 +43,7 @@ static void write_all(struct snap_save *s)
 		snap_save_mm(s, (struct mm *)s->mms.order[k]);
 	if (!s->failed)
 		snap_save_files(s);
+	snap_save_locks(s);
 	if (!s->failed)
 		snap_save_procs(s);
 	snap_put_summary(s, &b);
@@ -63,7 +59,6 @@ int snap_take(struct vm *vm, const char *path, uint64_t *bytes, char *msg, size_
 	 * with host calls (mincore, writev), to which a page still pending
 	 * looks untouched; and a restored machine has no copy-on-write. */
 	mm_cow_flatten(&vm->mms);
-	check_machine(&s);
 	snap_check_sockets(&s);
 	snap_number_procs(&s);
 	if (s.mms.oom || s.files.oom || s.fdtables.oom || s.pipes.oom)
