@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "kernel/vm.h"
+
 /* The first reason only: later ones follow from it. */
 static void record(int *failed, char *msg, size_t size, const char *fmt, va_list ap)
 {
@@ -74,4 +76,27 @@ int snap_check(struct snap_load *l, struct snap_rd *r, const char *what)
 	if (r->bad)
 		snap_load_fail(l, "section %s: %s", what, r->why);
 	return l->failed ? -1 : 0;
+}
+
+struct task *snap_opener(struct vm *vm)
+{
+	struct process *p = calloc(1, sizeof *p);
+	struct task *t = calloc(1, sizeof *t);
+	if (!p || !t) {
+		free(p);
+		free(t);
+		return NULL;
+	}
+	p->root = "/";
+	p->cwd = "/";
+	t->proc = p;
+	t->vm = vm;
+	return t;
+}
+
+void snap_opener_free(struct task *t)
+{
+	if (t)
+		free(t->proc);
+	free(t);
 }

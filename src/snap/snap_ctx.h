@@ -13,6 +13,7 @@
 
 struct vm;
 struct task;
+struct snap_shared_file;
 
 #define SNAP_SECTION_BYTES (32u << 20) /* page data is cut into sections of about this */
 
@@ -27,6 +28,8 @@ struct snap_save {
 	int failed;
 	char msg[256];
 	uint64_t pages_written, pages_zero; /* for the report */
+	struct snap_shared_file *sfiles; /* host files behind MAP_SHARED mappings, by id - 1 */
+	size_t nsfiles, sfiles_cap;
 };
 
 /* Records the first error (printf-style) and marks the save failed. */
@@ -49,12 +52,19 @@ struct snap_load {
 	struct vm *vm;
 	struct snap_vec mms, fdtables, files, pipes, tasks, procs;
 	struct snap_vec shm; /* host memfds, as (void *)(intptr_t)(fd + 1) */
+	struct snap_vec sfiles; /* host files behind MAP_SHARED mappings (struct file) */
 	struct snap_vec fixups; /* epoll entries, added once every file exists */
 	struct task *opener; /* a root task of the new machine, for reopening files */
 	int allow_changed;   /* --allow-changed-files */
 	int failed;
 	char msg[256];
 };
+
+/* A root task (uid 0, root and working directory "/") of vm's machine,
+ * through which a snapshot looks up and opens files by their guest paths.
+ * NULL when out of memory. */
+struct task *snap_opener(struct vm *vm);
+void snap_opener_free(struct task *t);
 
 void snap_load_fail(struct snap_load *l, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

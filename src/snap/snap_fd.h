@@ -31,6 +31,17 @@ void snap_number_fdtable(struct snap_save *s, struct fdtable *fdt, int pid);
 /* Sections PIPE..., FILE and FDTB for everything numbered. */
 int snap_save_files(struct snap_save *s);
 
+/* Opens guest path through the restored machine's filesystems, as the
+ * machine itself, with the flags it had (O_CREAT, O_EXCL, O_TRUNC left out);
+ * NULL with the load failed and the reason. */
+struct file *snap_reopen(struct snap_load *l, const char *path, int flags);
+
+/* Whether host descriptor fd (the file at guest path; `what` it is, for the
+ * message) still has the size and content hash it had: 0, or -1 with the
+ * load failed (a changed file is accepted with --allow-changed-files). */
+int snap_same_host_file(struct snap_load *l, const char *path, const char *what, int fd,
+			uint64_t size, uint64_t hash);
+
 int snap_load_pipe(struct snap_load *l, struct snap_rd *r);
 int snap_load_files(struct snap_load *l, struct snap_rd *r);
 int snap_load_fdtables(struct snap_load *l, struct snap_rd *r);

@@ -37,8 +37,7 @@ static struct file *role_file(struct snap_load *l, int role, int flags, const ch
 	return f;
 }
 
-/* Opens guest path as the machine itself, with the flags it had. */
-static struct file *reopen(struct snap_load *l, const char *path, int flags)
+struct file *snap_reopen(struct snap_load *l, const char *path, int flags)
 {
 	struct vpath vp;
 	struct file *f = NULL;
@@ -55,28 +54,36 @@ static struct file *reopen(struct snap_load *l, const char *path, int flags)
 	return f;
 }
 
+int snap_same_host_file(struct snap_load *l, const char *path, const char *what, int fd,
+			uint64_t size, uint64_t hash)
+{
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st)) {
+		snap_load_fail(l, "%s: no longer a host file", path);
+		return -1;
+	}
+	int same = !S_ISREG(st.st_mode) ||
+		   ((uint64_t)st.st_size == size && snap_hash_fd(fd, size) == hash);
+	if (!same && !l->allow_changed) {
+		snap_load_fail(l, "%s: the %s changed since the snapshot (size %llu, now %llu%s); "
+				  "--allow-changed-files restores anyway",
+			       path, what, (unsigned long long)size, (unsigned long long)st.st_size,
+			       (uint64_t)st.st_size == size ? ", other contents" : "");
+		return -1;
+	}
+	return 0;
+}
+
 static struct file *host_path_file(struct snap_load *l, struct snap_rd *r, const char *path,
 				   int flags)
 {
 	uint64_t pos = sr_u64(r), size = sr_u64(r), hash = sr_u64(r);
 	if (r->bad)
 		return NULL;
-	struct file *f = reopen(l, path, flags);
-	struct stat st;
+	struct file *f = snap_reopen(l, path, flags);
 	if (!f)
 		return NULL;
-	if (f->host_fd < 0 || fstat(f->host_fd, &st)) {
-		snap_load_fail(l, "%s: no longer a host file", path);
-		file_put(f);
-		return NULL;
-	}
-	int same = !S_ISREG(st.st_mode) ||
-		   ((uint64_t)st.st_size == size && snap_hash_fd(f->host_fd, size) == hash);
-	if (!same && !l->allow_changed) {
-		snap_load_fail(l, "%s: the host file changed since the snapshot (size %llu, now "
-				  "%llu%s); --allow-changed-files restores anyway",
-			       path, (unsigned long long)size, (unsigned long long)st.st_size,
-			       (uint64_t)st.st_size == size ? ", other contents" : "");
+	if (snap_same_host_file(l, path, "host file", f->host_fd, size, hash)) {
 		file_put(f);
 		return NULL;
 	}
@@ -166,7 +173,7 @@ static struct file *get_file(struct snap_load *l, struct snap_rd *r)
 		break;
 	case K_REOPEN:
 		count = sr_u64(r);
-		if ((f = r->bad ? NULL : reopen(l, path, flags)) != NULL)
+		if ((f = r->bad ? NULL : snap_reopen(l, path, flags)) != NULL)
 			f->pos = count;
 		break;
 	case K_EVENTFD:

@@ -18,6 +18,7 @@
 #include "snap/snap_lock.h"
 #include "snap/snap_machine.h"
 #include "snap/snap_mem.h"
+#include "snap/snap_shared_file.h"
 #include "snap/snap_task.h"
 
 typedef int section_fn(struct snap_load *l, struct snap_rd *r);
@@ -38,7 +39,8 @@ static const struct {
 	const char *tag;
 	section_fn *fn;
 } sections[] = {
-	{"FSUP", load_fs},	    {"SHMM", snap_load_shm},	   {"MMAP", snap_load_mm},
+	{"FSUP", load_fs},	    {"SHMM", snap_load_shm},	   {"SFIL", snap_load_shared_file},
+	{"MMAP", snap_load_mm},
 	{"PAGE", snap_load_pages},  {"PIPE", snap_load_pipe},	   {"FILE", snap_load_files},
 	{"FDTB", snap_load_fdtables}, {"LOCK", snap_load_locks},	   {"PROC", snap_load_procs},
 	{"TASK", snap_load_tasks},
@@ -63,23 +65,6 @@ static int load_section(struct snap_load *l, const struct snap_section *sec)
 	return -1;
 }
 
-/* A root task of the new machine that reopens files by their paths. */
-static struct task *make_opener(struct vm *vm)
-{
-	struct process *p = calloc(1, sizeof *p);
-	struct task *t = calloc(1, sizeof *t);
-	if (!p || !t) {
-		free(p);
-		free(t);
-		return NULL;
-	}
-	p->root = "/";
-	p->cwd = "/";
-	t->proc = p;
-	t->vm = vm;
-	return t;
-}
-
 static void release_load(struct snap_load *l)
 {
 	for (size_t k = 0; k < l->files.n; k++)
@@ -91,15 +76,16 @@ static void release_load(struct snap_load *l)
 	}
 	for (size_t k = 0; k < l->shm.n; k++)
 		close((int)(intptr_t)l->shm.v[k] - 1);
-	if (l->opener)
-		free(l->opener->proc);
-	free(l->opener);
+	for (size_t k = 0; k < l->sfiles.n; k++)
+		file_put(l->sfiles.v[k]);
+	snap_opener_free(l->opener);
 	vec_free(&l->mms);
 	vec_free(&l->fdtables);
 	vec_free(&l->files);
 	vec_free(&l->pipes);
 	vec_free(&l->tasks);
 	vec_free(&l->shm);
+	vec_free(&l->sfiles);
 	snap_free_proc_links(&l->procs);
 }
 
@@ -121,7 +107,7 @@ static int rebuild(struct snap_load *l, const struct snap_image *img, struct mac
 		snap_load_fail(l, "%s", msg);
 		return -1;
 	}
-	if (!(l->opener = make_opener(l->vm))) {
+	if (!(l->opener = snap_opener(l->vm))) {
 		snap_load_fail(l, "out of memory");
 		return -1;
 	}

@@ -53,8 +53,10 @@ static void put_lock(void *arg, const struct lock_image *l)
 		snap_save_fail(w->s, "an advisory lock belongs to an open file description no "
 				     "descriptor holds");
 	else if (!file)
-		snap_save_fail(w->s, "an advisory lock of pid %d lies on a file that no descriptor "
-				     "holds open", l->own.pid);
+		snap_save_fail(w->s,
+			       "an advisory lock of pid %d lies on a file that no descriptor "
+			       "holds open",
+			       l->own.pid);
 	sb_u8(w->b, (uint8_t)l->own.kind);
 	sb_i32(w->b, l->own.pid);
 	sb_u32(w->b, owner);
@@ -105,7 +107,8 @@ static int get_lock(struct snap_load *l, struct snap_rd *r)
 	if (r->bad)
 		return -1;
 	if (lock_key(file, &img.dev, &img.ino)) {
-		snap_load_fail(l, "%s: a locked file has no identity", file->path ? file->path : "?");
+		snap_load_fail(l, "%s: a locked file has no identity",
+			       file->path ? file->path : "?");
 		return -1;
 	}
 	if (lock_restore(l->vm, &img, owner)) {

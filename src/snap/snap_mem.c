@@ -13,6 +13,7 @@
 #include "interp/block.h"
 #include "kernel/vm.h"
 #include "mem/mm.h"
+#include "snap/snap_shared_file.h"
 
 #define SCAN_PAGES 512
 #define VMAS_MAX   (1u << 20)
@@ -49,13 +50,10 @@ static int shm_id(struct snap_save *s, int fd)
 static void put_vma(struct snap_save *s, struct snap_buf *b, const struct vma *v)
 {
 	int shm = 0;
-	if (v->share_fd >= 0) {
-		if (!(v->flags & VMA_ANON)) {
-			snap_save_fail(s, "a MAP_SHARED mapping of host file %s at 0x%llx cannot be "
-					  "held by a snapshot", v->name ? v->name : "?",
-				       (unsigned long long)v->start);
-			return;
-		}
+	uint32_t file = 0;
+	if (v->share_fd >= 0 && !(v->flags & VMA_ANON))
+		file = snap_shared_file_id(s, v);
+	else if (v->share_fd >= 0) {
 		shm = shm_id(s, v->share_fd);
 		if (shm < 0)
 			snap_save_fail(s, "cannot read shared memory at 0x%llx",
@@ -68,6 +66,7 @@ static void put_vma(struct snap_save *s, struct snap_buf *b, const struct vma *v
 	sb_u64(b, v->offset);
 	sb_str(b, v->name);
 	sb_u32(b, (uint32_t)shm);
+	sb_u32(b, file);
 }
 
 static void put_map(struct snap_save *s, struct snap_buf *b, const struct mm *mm, uint32_t id)
@@ -232,17 +231,20 @@ static int get_vma(struct snap_load *l, struct snap_rd *r, struct mm *mm)
 	v.flags = (int)sr_u32(r);
 	v.offset = sr_u64(r);
 	char *name = sr_str(r);
-	uint32_t shm = sr_u32(r);
+	uint32_t shm = sr_u32(r), file = sr_u32(r);
 	void *shm_fd = vec_at(&l->shm, shm, r);
-	int fd = shm_fd ? fcntl((int)(intptr_t)shm_fd - 1, F_DUPFD_CLOEXEC, 0) : -1;
+	int fd = shm_fd ? fcntl((int)(intptr_t)shm_fd - 1, F_DUPFD_CLOEXEC, 0)
+			: snap_shared_file_fd(l, file, r);
+	if (!r->bad && (shm || file) &&
+	    (fd < 0 || (shm && file) || !(v.flags & VMA_SHARED) || !(v.flags & VMA_ANON) != !shm))
+		sr_fail(r, "a shared mapping is malformed");
 	v.name = name;
 	int rc = r->bad ? 0 : mm_restore_vma(mm, &v, fd);
 	free(name);
-	if (rc) {
+	if (rc)
 		sr_fail(r, "a mapping is out of place or cannot be made");
-		if (fd >= 0)
-			close(fd);
-	}
+	if ((rc || r->bad) && fd >= 0)
+		close(fd);
 	return r->bad ? -1 : 0;
 }
 

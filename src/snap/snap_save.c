@@ -20,6 +20,7 @@
 #include "snap/snap_lock.h"
 #include "snap/snap_machine.h"
 #include "snap/snap_mem.h"
+#include "snap/snap_shared_file.h"
 #include "snap/snap_task.h"
 
 static void save_fs(struct snap_save *s, struct snap_buf *b)
@@ -59,6 +60,7 @@ int snap_take(struct vm *vm, const char *path, uint64_t *bytes, char *msg, size_
 	 * with host calls (mincore, writev), to which a page still pending
 	 * looks untouched; and a restored machine has no copy-on-write. */
 	mm_cow_flatten(&vm->mms);
+	snap_settle_shared_files(&s);
 	snap_check_sockets(&s);
 	snap_number_procs(&s);
 	if (s.mms.oom || s.files.oom || s.fdtables.oom || s.pipes.oom)
@@ -76,6 +78,7 @@ int snap_take(struct vm *vm, const char *path, uint64_t *bytes, char *msg, size_
 	ids_free(&s.fdtables);
 	ids_free(&s.files);
 	ids_free(&s.pipes);
+	snap_shared_files_free(&s);
 	if (s.failed)
 		snprintf(msg, size, "cannot snapshot: %s", s.msg);
 	return s.failed ? -1 : 0;

@@ -14,6 +14,12 @@
 #                              parents and children, copied when saved): 50 points
 #   snapshot.locks.x64/.m32    tests/guest/locks_wait.c (POSIX, OFD and flock locks held and
 #                              waited for by forked processes): 50 points each
+#   snapshot.mapshared         tests/guest/mmap_shared_file.c (a host file mapped MAP_SHARED,
+#                              written by two processes in turns): 50 points
+#   snapshot.mapshared.files   the same restored from a copy of its directory (--root); a
+#                              changed mapped file is refused with one line and status 65
+#                              (and accepted with --allow-changed-files); a snapshot while
+#                              the mapped file is unlinked is refused and the run goes on
 #   snapshot.overlay           pipeline.sh under --overlay: restore with --overlay --export;
 #                              the exported tree equals the uninterrupted run's
 #   snapshot.stream            `hexvm --snapshot-at N --snapshot-stop - ... | hexvm restore -`
@@ -313,6 +319,52 @@ hostfile_case() {
     fi
 }
 
+# the host file behind a MAP_SHARED mapping, across a snapshot
+mapshared_files_case() {
+    local name=snapshot.mapshared.files out=$OUT/mapshared_files total prog=$OUT/mmap_shared_file.x64
+    mkdir -p "$out"
+    fresh_work "$out"
+    total=$(total_insns "$out" "$prog")
+    fresh_work "$out"
+    (cd "$out/work" && "$HEXVM" --snapshot-at $((total / 2)) "$out/s.snap" --snapshot-stop \
+        "$prog" >"$out/p1.out" 2>"$out/p1.err" </dev/null)
+    rm -rf "$out/moved"
+    mkdir -p "$out/moved$out"
+    cp -r "$out/work" "$out/moved$out/work"
+    (cd "$out/moved$out/work" && "$HEXVM" --root "$out/moved" restore "$out/s.snap" \
+        >"$out/p2.out" 2>"$out/p2.err" </dev/null)
+    local rc=$?
+    printf 'X' | dd of="$out/work/shared.dat" bs=1 seek=100 conv=notrunc 2>/dev/null
+    (cd "$out/work" && "$HEXVM" restore "$out/s.snap" >"$out/changed.out" 2>"$out/changed.err" </dev/null)
+    local rc_changed=$?
+    (cd "$out/work" && "$HEXVM" --allow-changed-files restore "$out/s.snap" >"$out/allowed.out" \
+        2>"$out/allowed.err" </dev/null)
+    local rc_allowed=$?
+    fresh_work "$out"
+    (cd "$out/work" && "$HEXVM" --snapshot-at $((total / 2)) "$out/u.snap" "$prog" unlink \
+        >"$out/u.out" 2>"$out/u.err" </dev/null)
+    local rc_unlinked=$?
+    {
+        [ "$rc" = "$(cat "$out/full.status")" ] || echo "restored run exited $rc: $(cat "$out/p2.err")"
+        cat "$out/p1.out" "$out/p2.out" | cmp -s - "$out/full.out" || echo "stdout differs after a move"
+        [ "$rc_changed" = 65 ] && [ "$(wc -l <"$out/changed.err")" = 1 ] &&
+            grep -q 'shared.dat: the host file behind a MAP_SHARED mapping changed since the snapshot' "$out/changed.err" ||
+            echo "a changed mapped file was not refused in one line (status $rc_changed): $(cat "$out/changed.err")"
+        [ ! -s "$out/changed.out" ] || echo "the refused restore ran the guest"
+        [ "$rc_allowed" = 0 ] && [ -s "$out/allowed.out" ] ||
+            echo "--allow-changed-files did not restore (status $rc_allowed): $(cat "$out/allowed.err")"
+        [ "$rc_unlinked" = 0 ] && [ ! -e "$out/u.snap" ] && [ "$(grep -c . "$out/u.err")" = 1 ] &&
+            grep -q 'shared.dat behind the MAP_SHARED mapping at .* was removed or replaced' "$out/u.err" &&
+            cmp -s "$out/u.out" "$out/full.out" ||
+            echo "an unlinked mapped file did not refuse the snapshot in one line (status $rc_unlinked): $(cat "$out/u.err")"
+    } >"$out/diff"
+    if [ -s "$out/diff" ]; then
+        result_fail "$name" "shared-mapped host files across a snapshot" "$out/diff"
+    else
+        result_pass "$name"
+    fi
+}
+
 # bad_case NAME FILE REASON-PATTERN: restoring FILE fails with one line matching the
 # pattern, status 65, no guest output, and the working directory left as it was.
 bad_case() {
@@ -357,7 +409,7 @@ bad_cases() {
 }
 
 if [ -z "$BUSYBOX" ] || ! command -v python3 >/dev/null; then
-    for n in pipeline threads.x64 threads.m32 kinds cow locks.x64 locks.m32 overlay stream signal exit inflight plain hostfile engines bad; do
+    for n in pipeline threads.x64 threads.m32 kinds cow locks.x64 locks.m32 mapshared mapshared.files overlay stream signal exit inflight plain hostfile engines bad; do
         result_skip "snapshot.$n" "needs busybox (busybox-static) and python3"
     done
     suite_report
@@ -374,7 +426,8 @@ build threads.x64 "$TESTS_DIR/guest/threads.c" -pthread &&
     build inflight.x64 "$DIR/inflight.c" &&
     build proc_cow.x64 "$TESTS_DIR/guest/proc_cow.c" &&
     build locks_wait.x64 "$TESTS_DIR/guest/locks_wait.c" &&
-    build locks_wait.m32 "$TESTS_DIR/guest/locks_wait.c" -m32 || {
+    build locks_wait.m32 "$TESTS_DIR/guest/locks_wait.c" -m32 &&
+    build mmap_shared_file.x64 "$TESTS_DIR/guest/mmap_shared_file.c" || {
     result_fail snapshot.build "the guest programs do not build" "$OUT/threads.x64.build"
     suite_report
     exit
@@ -386,6 +439,8 @@ name_selected snapshot.kinds "$@" && run_limited points_case snapshot.kinds "$OU
 name_selected snapshot.cow "$@" && run_limited points_case snapshot.cow "$OUT/proc_cow.x64"
 name_selected snapshot.locks.x64 "$@" && run_limited points_case snapshot.locks.x64 "$OUT/locks_wait.x64"
 name_selected snapshot.locks.m32 "$@" && run_limited points_case snapshot.locks.m32 "$OUT/locks_wait.m32"
+name_selected snapshot.mapshared "$@" && run_limited points_case snapshot.mapshared "$OUT/mmap_shared_file.x64"
+name_selected snapshot.mapshared.files "$@" && run_limited mapshared_files_case
 name_selected snapshot.overlay "$@" && run_limited overlay_case
 name_selected snapshot.stream "$@" && run_limited stream_case
 name_selected snapshot.signal "$@" && run_limited signal_case

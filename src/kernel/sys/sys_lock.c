@@ -12,19 +12,19 @@
 #include "kernel/vfs/lock.h"
 #include "mem/uaccess.h"
 
-#define L_F_GETLK    5
-#define L_F_SETLK    6
-#define L_F_SETLKW   7
-#define L_F_GETLK64  12
-#define L_F_SETLK64  13
-#define L_F_SETLKW64 14
+#define L_F_GETLK      5
+#define L_F_SETLK      6
+#define L_F_SETLKW     7
+#define L_F_GETLK64    12
+#define L_F_SETLK64    13
+#define L_F_SETLKW64   14
 #define L_F_OFD_GETLK  36
 #define L_F_OFD_SETLK  37
 #define L_F_OFD_SETLKW 38
-#define L_LOCK_SH    1
-#define L_LOCK_EX    2
-#define L_LOCK_NB    4
-#define L_LOCK_UN    8
+#define L_LOCK_SH      1
+#define L_LOCK_EX      2
+#define L_LOCK_NB      4
+#define L_LOCK_UN      8
 
 /* struct flock's shapes: x86-64 (and i386's packed flock64, which the OFD
  * commands take too, as fcntl64 gives them) with 64-bit start/len, i386's
@@ -135,6 +135,9 @@ int64_t sys_flock(struct task *t, const uint64_t *a)
 		return -EBADF;
 	if (op != L_LOCK_SH && op != L_LOCK_EX && op != L_LOCK_UN)
 		return -EINVAL;
-	return lock_flock(t, f, op == L_LOCK_SH ? VLOCK_RD : op == L_LOCK_EX ? VLOCK_WR : VLOCK_UN,
+	return lock_flock(t, f,
+			  op == L_LOCK_SH   ? VLOCK_RD
+			  : op == L_LOCK_EX ? VLOCK_WR
+					    : VLOCK_UN,
 			  (int)a[1] & L_LOCK_NB);
 }
