@@ -17,8 +17,17 @@
 #include "kernel/vfs/pipe.h"
 #include "kernel/vfs/vfs.h"
 #include "kernel/vm.h"
+#include "snap/snap_dir.h"
 
 
+
+static int host_kind(const struct file *f)
+{
+	struct stat st;
+	if (f->host_role)
+		return K_ROLE;
+	return fstat(f->host_fd, &st) == 0 && S_ISDIR(st.st_mode) ? K_HOST_DIR : K_HOST_PATH;
+}
 
 /* What a snapshot makes of f (enum file_kind), or 0: a kind it cannot hold.
  * Files hexvm serves itself are told apart by their ops' name. */
@@ -29,16 +38,21 @@ static int kind_of(const struct file *f)
 		int kind;
 	} by_name[] = {{"pipe", K_PIPE},	   {"eventfd", K_EVENTFD}, {"timerfd", K_TIMERFD},
 		       {"signalfd", K_SIGNALFD}, {"epoll", K_EPOLL},	   {"memfs", K_REOPEN},
-		       {"overlay", K_REOPEN},	   {"devfs", K_REOPEN},	   {"synth", K_REOPEN}};
+		       {"overlay", K_REOPEN},	   {"devfs", K_REOPEN},	   {"synth", K_SYNTH}};
 	if (f->is_socket)
 		return K_DROPPED;
 	if (!f->ops)
-		return f->host_role ? K_ROLE : K_HOST_PATH;
-	for (size_t k = 0; f->ops->name && k < sizeof by_name / sizeof by_name[0]; k++)
-		if (!strcmp(f->ops->name, by_name[k].name))
-			return by_name[k].kind != K_REOPEN || (f->path && f->path[0] == '/')
-				       ? by_name[k].kind
-				       : 0;
+		return host_kind(f);
+	for (size_t k = 0; f->ops->name && k < sizeof by_name / sizeof by_name[0]; k++) {
+		int kind = by_name[k].kind;
+		if (strcmp(f->ops->name, by_name[k].name))
+			continue;
+		if (kind == K_REOPEN && f->ops->readdir && !strcmp(f->ops->name, "overlay"))
+			kind = K_OVL_DIR;
+		return (kind != K_REOPEN && kind != K_OVL_DIR) || (f->path && f->path[0] == '/')
+			       ? kind
+			       : 0;
+	}
 	return 0;
 }
 
@@ -203,6 +217,15 @@ static void put_file(struct snap_save *s, struct snap_buf *b, const struct file 
 		break;
 	case K_EPOLL:
 		put_epoll(s, b, f);
+		break;
+	case K_HOST_DIR:
+		snap_put_host_dir(s, b, (struct file *)f);
+		break;
+	case K_OVL_DIR:
+		snap_put_overlay_dir(s, b, f);
+		break;
+	case K_SYNTH:
+		snap_put_synth(b, f);
 		break;
 	}
 }

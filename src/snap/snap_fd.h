@@ -21,6 +21,9 @@ enum file_kind {
 	K_TIMERFD,
 	K_SIGNALFD,
 	K_EPOLL,
+	K_HOST_DIR, /* a host directory: path, the names its listing gave */
+	K_OVL_DIR,  /* an overlay directory: path, offset, the lower names read */
+	K_SYNTH,    /* a made-up file (/proc, /dev): what it shows */
 };
 
 /* Refuses a machine with descriptors in flight in socket messages. */

@@ -13,6 +13,7 @@
 #include "kernel/vfs/pipe.h"
 #include "kernel/vfs/vfs.h"
 #include "kernel/vm.h"
+#include "snap/snap_dir.h"
 #include "snap/snap_fd.h"
 
 
@@ -188,6 +189,15 @@ static struct file *get_file(struct snap_load *l, struct snap_rd *r)
 		break;
 	case K_EPOLL:
 		f = get_epoll(l, r, flags);
+		break;
+	case K_HOST_DIR:
+		f = snap_get_host_dir(l, r, path, flags);
+		break;
+	case K_OVL_DIR:
+		f = snap_get_overlay_dir(l, r, path, flags);
+		break;
+	case K_SYNTH:
+		f = snap_get_synth(l, r, path, flags);
 		break;
 	case K_DROPPED:
 		break;

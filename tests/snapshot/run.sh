@@ -20,6 +20,15 @@
 #                              changed mapped file is refused with one line and status 65
 #                              (and accepted with --allow-changed-files); a snapshot while
 #                              the mapped file is unlinked is refused and the run goes on
+#   snapshot.listdir.hostfs    listdir.c: a directory of 400 host files changed, then listed
+#                              two entries a call (getdents64): 50 points, mid-listing
+#   snapshot.listdir.overlay   the same under --overlay (the changes in the upper layer: the
+#                              merged listing): 50 points
+#   snapshot.listdir.proc      /proc listed while processes end: 50 points
+#   snapshot.listdir.dev       /dev listed: 20 points
+#   snapshot.listdir.moved.*   hostfs and --overlay listings restored from a copy on another
+#                              filesystem (/dev/shm ...), which lists in its own order: the
+#                              names (sorted at the end) neither twice nor missing: 20 points
 #   snapshot.overlay           pipeline.sh under --overlay: restore with --overlay --export;
 #                              the exported tree equals the uninterrupted run's
 #   snapshot.stream            `hexvm --snapshot-at N --snapshot-stop - ... | hexvm restore -`
@@ -57,10 +66,73 @@ total_insns() {
     awk '/guest instructions/ { print $3 }' "$out/stats"
 }
 
-# fresh_work OUTDIR: an empty working directory for one run.
+# fresh_work OUTDIR: an empty working directory for one run, in which $WORK_SETUP (a
+# function, when set) puts what the case's program expects.
 fresh_work() {
     rm -rf "$1/work"
     mkdir -p "$1/work"
+    [ -z "${WORK_SETUP:-}" ] || "$WORK_SETUP" "$1/work"
+}
+
+# big_dir WORKDIR: a directory of 400 files for listdir.c.
+big_dir() {
+    mkdir "$1/big"
+    (cd "$1/big" && for i in $(seq -f %03g 0 399); do echo "$i" >"entry-$i"; done)
+}
+
+# other_fs_dir: a directory on another kind of filesystem than $OUT, where a host lists
+# a directory in another order, or nothing.
+other_fs_dir() {
+    local here d
+    here=$(stat -f -c %T "$OUT")
+    for d in /dev/shm /run/user/$(id -u) /tmp /var/tmp; do
+        if [ -d "$d" ] && [ -w "$d" ] && [ "$(stat -f -c %T "$d")" != "$here" ]; then
+            echo "$d"
+            return
+        fi
+    done
+}
+
+# moved_points_case NAME POINTS CMD...: like points_case, but each snapshot is restored
+# from a copy of the working directory on another filesystem (--root), whose host
+# lists directories in its own order: CMD must print what does not depend on it.
+moved_points_case() {
+    local name=$1 out=$OUT/$1 points=$2 other total k n
+    shift 2
+    other=$(other_fs_dir)
+    if [ -z "$other" ]; then
+        result_skip "$name" "no writable directory on another kind of filesystem than $OUT"
+        return
+    fi
+    local moved
+    moved=$(mktemp -d "$other/hexvm-snapshot.XXXXXX")
+    mkdir -p "$out"
+    fresh_work "$out"
+    total=$(total_insns "$out" "$@")
+    rm -rf "$out/full.work"
+    cp -a "$out/work" "$out/full.work"
+    : >"$out/failures"
+    for ((k = 1; k <= points; k++)); do
+        n=$((total * k / (points + 1)))
+        fresh_work "$out"
+        (cd "$out/work" && "$HEXVM" --snapshot-at "$n" "$out/s.snap" --snapshot-stop "$@" \
+            >"$out/p1.out" 2>"$out/p1.err" </dev/null)
+        rm -rf "${moved:?}/root"
+        mkdir -p "$moved/root$out"
+        cp -r "$out/work" "$moved/root$out/work"
+        (cd "$moved/root$out/work" && "$HEXVM" --root "$moved/root" restore "$out/s.snap" \
+            >"$out/p2.out" 2>"$out/p2.err" </dev/null)
+        local rc=$?
+        if [ $rc -ne "$(cat "$out/full.status")" ]; then
+            echo "point $n: restored run exited $rc: $(head -c 200 "$out/p2.err")"
+        elif ! cat "$out/p1.out" "$out/p2.out" | cmp -s - "$out/full.out"; then
+            echo "point $n: stdout differs from the uninterrupted run"
+        elif ! diff -r "$moved/root$out/work" "$out/full.work" >/dev/null; then
+            echo "point $n: the files left differ"
+        fi >>"$out/failures"
+    done
+    rm -rf "$moved"
+    report_splits "$name" "$out" "$points" "points restored on $(stat -f -c %T "$other")" "$total"
 }
 
 # split_run OUTDIR N SAVE RESTORE CMD...: snapshot at N and stop under engine SAVE,
@@ -409,7 +481,7 @@ bad_cases() {
 }
 
 if [ -z "$BUSYBOX" ] || ! command -v python3 >/dev/null; then
-    for n in pipeline threads.x64 threads.m32 kinds cow locks.x64 locks.m32 mapshared mapshared.files overlay stream signal exit inflight plain hostfile engines bad; do
+    for n in pipeline threads.x64 threads.m32 kinds cow locks.x64 locks.m32 mapshared mapshared.files listdir.hostfs listdir.overlay listdir.proc listdir.dev listdir.moved.hostfs listdir.moved.overlay overlay stream signal exit inflight plain hostfile engines bad; do
         result_skip "snapshot.$n" "needs busybox (busybox-static) and python3"
     done
     suite_report
@@ -427,7 +499,8 @@ build threads.x64 "$TESTS_DIR/guest/threads.c" -pthread &&
     build proc_cow.x64 "$TESTS_DIR/guest/proc_cow.c" &&
     build locks_wait.x64 "$TESTS_DIR/guest/locks_wait.c" &&
     build locks_wait.m32 "$TESTS_DIR/guest/locks_wait.c" -m32 &&
-    build mmap_shared_file.x64 "$TESTS_DIR/guest/mmap_shared_file.c" || {
+    build mmap_shared_file.x64 "$TESTS_DIR/guest/mmap_shared_file.c" &&
+    build listdir.x64 "$DIR/listdir.c" || {
     result_fail snapshot.build "the guest programs do not build" "$OUT/threads.x64.build"
     suite_report
     exit
@@ -441,6 +514,17 @@ name_selected snapshot.locks.x64 "$@" && run_limited points_case snapshot.locks.
 name_selected snapshot.locks.m32 "$@" && run_limited points_case snapshot.locks.m32 "$OUT/locks_wait.m32"
 name_selected snapshot.mapshared "$@" && run_limited points_case snapshot.mapshared "$OUT/mmap_shared_file.x64"
 name_selected snapshot.mapshared.files "$@" && run_limited mapshared_files_case
+name_selected snapshot.listdir.hostfs "$@" &&
+    WORK_SETUP=big_dir run_limited points_case snapshot.listdir.hostfs "$OUT/listdir.x64" change big
+name_selected snapshot.listdir.overlay "$@" &&
+    WORK_SETUP=big_dir run_limited points_case snapshot.listdir.overlay --overlay "$OUT/listdir.x64" change big
+name_selected snapshot.listdir.proc "$@" && run_limited points_case snapshot.listdir.proc "$OUT/listdir.x64" proc
+name_selected snapshot.listdir.dev "$@" &&
+    POINTS=20 run_limited points_case snapshot.listdir.dev "$OUT/listdir.x64" plain /dev
+name_selected snapshot.listdir.moved.hostfs "$@" &&
+    WORK_SETUP=big_dir run_limited moved_points_case snapshot.listdir.moved.hostfs 20 "$OUT/listdir.x64" sorted change big
+name_selected snapshot.listdir.moved.overlay "$@" &&
+    WORK_SETUP=big_dir run_limited moved_points_case snapshot.listdir.moved.overlay 20 --overlay "$OUT/listdir.x64" sorted change big
 name_selected snapshot.overlay "$@" && run_limited overlay_case
 name_selected snapshot.stream "$@" && run_limited stream_case
 name_selected snapshot.signal "$@" && run_limited signal_case

@@ -352,6 +352,8 @@ static int64_t file_lseek(struct file *f, int64_t off, int whence)
 	if (f->ops)
 		return ops_lseek(f, off, whence);
 	off_t r = lseek(f->host_fd, (off_t)off, whence);
+	if (r == 0 && whence == SEEK_SET && f->dir_skip)
+		file_forget_dir_skip(f); /* rewinddir */
 	return r < 0 ? -errno : (int64_t)r;
 }
 

@@ -10,6 +10,7 @@
 #define FDTABLE_MAX 1024
 #define LINUX_O_PATH 010000000 /* open flag (the host's headers may lack it) */
 
+struct dirnames;
 struct epoll_entry;
 struct file;
 struct stat;
@@ -74,6 +75,10 @@ struct file {
 	int host_role; /* a host descriptor the machine was given: FILE_ROLE_* */
 	struct hostcache *cache;   /* its read or write buffer (vfs/hostcache.h), or NULL */
 	uint64_t host_dev, host_ino; /* a host regular file opened by the guest; else 0 */
+	/* a host directory whose listing a snapshot restored where the host
+	 * lists other names first: the names it had given, which its listing
+	 * leaves out until it is rewound (vfs/dirnames.h); else NULL */
+	struct dirnames *dir_skip;
 };
 
 /* What a host descriptor stands for, so that a restored machine can give
@@ -91,6 +96,8 @@ struct file *file_from_host(int host_fd, int flags, const char *path);
 /* A file served by ops rather than a host descriptor. */
 struct file *file_new(const struct file_ops *ops, void *priv, int flags, const char *path);
 struct file *file_get(struct file *f);
+/* Rewinding a host directory: its listing gives every name again. */
+void file_forget_dir_skip(struct file *f);
 void file_put(struct file *f);
 
 /* stat of a kernel object without a name (eventfd, timerfd, signalfd):

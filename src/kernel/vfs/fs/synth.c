@@ -183,6 +183,36 @@ int synth_open_path(const struct stat *st, int flags, struct file **out)
 	return open_snapshot(&path_ops, st, NULL, 0, NULL, 0, flags, out);
 }
 
+static const struct file_ops *const image_ops[] = {&text_ops, &dir_ops, &path_ops};
+
+int synth_image_of(const struct file *f, struct synth_image *img)
+{
+	for (int k = 0; k < 3; k++)
+		if (f->ops == image_ops[k]) {
+			const struct snapshot *s = f->priv;
+			*img = (struct synth_image){k, s->st, s->data, s->len, s->ents, s->n};
+			return 0;
+		}
+	return -1;
+}
+
+int synth_restore(const struct synth_image *img, int flags, struct file **out)
+{
+	char *data = img->len ? malloc(img->len) : NULL;
+	struct vfs_dirent *ents = img->n ? malloc(img->n * sizeof *ents) : NULL;
+	if (img->kind < 0 || img->kind > 2 || (img->len && !data) || (img->n && !ents)) {
+		free(data);
+		free(ents);
+		return -ENOMEM;
+	}
+	if (img->len)
+		memcpy(data, img->data, img->len);
+	if (img->n)
+		memcpy(ents, img->ents, img->n * sizeof *ents);
+	return open_snapshot(image_ops[img->kind], &img->st, data, img->len, ents, img->n, flags,
+			     out);
+}
+
 int64_t synth_boot_ns(const struct vm *vm, const struct task *t)
 {
 	const struct cpu *c = t ? &t->cpu : NULL;
