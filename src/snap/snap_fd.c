@@ -90,6 +90,15 @@ void snap_number_fdtable(struct snap_save *s, struct fdtable *fdt, int pid)
 	}
 }
 
+void snap_number_file(struct snap_save *s, struct file *f)
+{
+	if (ids_find(&s->files, f))
+		return;
+	ids_get(&s->files, f, NULL);
+	if (f->ops && pipe_of_file(f))
+		ids_get(&s->pipes, pipe_of_file(f), NULL);
+}
+
 static int put_pipes(struct snap_save *s)
 {
 	struct snap_buf b = {0};

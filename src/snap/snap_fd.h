@@ -9,6 +9,7 @@
 #include "snap/snap_ctx.h"
 
 struct fdtable;
+struct file;
 
 /* How a FILE record holds a description (docs/snapshot-format.md). */
 enum file_kind {
@@ -31,6 +32,9 @@ void snap_check_sockets(struct snap_save *s);
 /* Numbers fdt's files (and their pipes) in s; to be called for every
  * table before snap_save_files. */
 void snap_number_fdtable(struct snap_save *s, struct fdtable *fdt, int pid);
+/* Numbers a description no table holds (a FIFO open that waits for its
+ * other side keeps one). */
+void snap_number_file(struct snap_save *s, struct file *f);
 /* Sections PIPE..., FILE and FDTB for everything numbered. */
 int snap_save_files(struct snap_save *s);
 

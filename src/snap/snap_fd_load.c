@@ -92,6 +92,18 @@ static struct file *host_path_file(struct snap_load *l, struct snap_rd *r, const
 	return f;
 }
 
+/* A FIFO end's path names the FIFO in the restored filesystems (when it
+ * still does): the pipe takes that file's identity, which the other side's
+ * open looks it up by. */
+static void find_fifo_again(struct snap_load *l, struct pipe *p, const char *path)
+{
+	struct vpath vp;
+	struct stat st;
+	if (path && path[0] == '/' && !vfs_resolve(l->opener, NULL, path, 0, &vp) &&
+	    !vfs_lstat(l->opener, &vp, &st) && S_ISFIFO(st.st_mode))
+		pipe_set_fifo_key(p, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
+}
+
 static struct file *get_timer_kind(struct snap_load *l, struct snap_rd *r, int kind, int flags)
 {
 	int64_t tw[TIMERFD_WORDS];
@@ -171,6 +183,8 @@ static struct file *get_file(struct snap_load *l, struct snap_rd *r)
 	case K_PIPE:
 		p = vec_at(&l->pipes, sr_u32(r), r);
 		f = p ? pipe_file_restore(p, flags, path) : NULL;
+		if (f)
+			find_fifo_again(l, p, path);
 		break;
 	case K_REOPEN:
 		count = sr_u64(r);

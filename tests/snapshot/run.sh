@@ -29,6 +29,10 @@
 #   snapshot.listdir.moved.*   hostfs and --overlay listings restored from a copy on another
 #                              filesystem (/dev/shm ...), which lists in its own order: the
 #                              names (sorted at the end) neither twice nor missing: 20 points
+#   snapshot.fifo              tests/guest/fifo_wait.c (FIFO opens waiting for their other
+#                              side, which opens later): 50 points
+#   snapshot.fifo.moved        the same restored from a copy on another filesystem, where the
+#                              FIFO is another inode: 10 points
 #   snapshot.overlay           pipeline.sh under --overlay: restore with --overlay --export;
 #                              the exported tree equals the uninterrupted run's
 #   snapshot.stream            `hexvm --snapshot-at N --snapshot-stop - ... | hexvm restore -`
@@ -481,7 +485,7 @@ bad_cases() {
 }
 
 if [ -z "$BUSYBOX" ] || ! command -v python3 >/dev/null; then
-    for n in pipeline threads.x64 threads.m32 kinds cow locks.x64 locks.m32 mapshared mapshared.files listdir.hostfs listdir.overlay listdir.proc listdir.dev listdir.moved.hostfs listdir.moved.overlay overlay stream signal exit inflight plain hostfile engines bad; do
+    for n in pipeline threads.x64 threads.m32 kinds cow locks.x64 locks.m32 mapshared mapshared.files listdir.hostfs listdir.overlay listdir.proc listdir.dev listdir.moved.hostfs listdir.moved.overlay fifo fifo.moved overlay stream signal exit inflight plain hostfile engines bad; do
         result_skip "snapshot.$n" "needs busybox (busybox-static) and python3"
     done
     suite_report
@@ -500,7 +504,8 @@ build threads.x64 "$TESTS_DIR/guest/threads.c" -pthread &&
     build locks_wait.x64 "$TESTS_DIR/guest/locks_wait.c" &&
     build locks_wait.m32 "$TESTS_DIR/guest/locks_wait.c" -m32 &&
     build mmap_shared_file.x64 "$TESTS_DIR/guest/mmap_shared_file.c" &&
-    build listdir.x64 "$DIR/listdir.c" || {
+    build listdir.x64 "$DIR/listdir.c" &&
+    build fifo_wait.x64 "$TESTS_DIR/guest/fifo_wait.c" || {
     result_fail snapshot.build "the guest programs do not build" "$OUT/threads.x64.build"
     suite_report
     exit
@@ -525,6 +530,8 @@ name_selected snapshot.listdir.moved.hostfs "$@" &&
     WORK_SETUP=big_dir run_limited moved_points_case snapshot.listdir.moved.hostfs 20 "$OUT/listdir.x64" sorted change big
 name_selected snapshot.listdir.moved.overlay "$@" &&
     WORK_SETUP=big_dir run_limited moved_points_case snapshot.listdir.moved.overlay 20 --overlay "$OUT/listdir.x64" sorted change big
+name_selected snapshot.fifo "$@" && run_limited points_case snapshot.fifo "$OUT/fifo_wait.x64"
+name_selected snapshot.fifo.moved "$@" && run_limited moved_points_case snapshot.fifo.moved 10 "$OUT/fifo_wait.x64"
 name_selected snapshot.overlay "$@" && run_limited overlay_case
 name_selected snapshot.stream "$@" && run_limited stream_case
 name_selected snapshot.signal "$@" && run_limited signal_case

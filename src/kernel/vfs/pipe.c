@@ -335,6 +335,15 @@ struct pipe *pipe_restore(struct vm *vm, const struct pipe_image *img)
 	return p;
 }
 
+int pipe_set_fifo_key(struct pipe *p, uint64_t dev, uint64_t ino)
+{
+	if (p->named) {
+		p->dev = dev;
+		p->ino = ino;
+	}
+	return p->named;
+}
+
 struct file *pipe_file_restore(struct pipe *p, int flags, const char *path)
 {
 	return file_new(&pipe_ops, p, flags, path);

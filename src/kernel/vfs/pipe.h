@@ -40,6 +40,10 @@ void pipe_image_of(const struct pipe *p, struct pipe_image *img);
 /* A pipe as the image says (a FIFO joins the machine's list); NULL when out
  * of memory or the image holds too much. */
 struct pipe *pipe_restore(struct vm *vm, const struct pipe_image *img);
+/* A restored FIFO's identity as the restored filesystems give it (a copy of
+ * the files elsewhere has other inode numbers), so that opening its path
+ * finds it again. Whether p is a FIFO. */
+int pipe_set_fifo_key(struct pipe *p, uint64_t dev, uint64_t ino);
 /* An end of p; p's counts already include it. */
 struct file *pipe_file_restore(struct pipe *p, int flags, const char *path);
 
