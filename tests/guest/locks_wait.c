@@ -4,11 +4,13 @@
  * within one process, survive the close of another descriptor of the file and go with
  * the description's last close) waited for with F_OFD_SETLKW, and flock waited for.
  * Each holder works a while before it lets go, so that the waiters are parked in their
- * calls; the output never depends on whether a waiter had to wait. Also run by the
+ * calls; the output never depends on whether a waiter had to wait. The flock waiter is
+ * stopped and continued while it waits. Also run by the
  * snapshot suite, which snapshots it at many points and restores each. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -189,6 +191,19 @@ static void ofd_locks(void)
 	close(d3);
 }
 
+/* A waiter stopped (SIGSTOP) in its wait goes back to waiting when continued. */
+static void stop_a_while(pid_t pid)
+{
+	int st;
+	kill(pid, SIGSTOP);
+	waitpid(pid, &st, WUNTRACED);
+	printf("waiter stopped: %d\n", WIFSTOPPED(st) ? WSTOPSIG(st) : -1);
+	fflush(stdout);
+	work();
+	kill(pid, SIGCONT);
+	work();
+}
+
 static void flock_wait(void)
 {
 	int ready[2];
@@ -209,6 +224,7 @@ static void flock_wait(void)
 	}
 	wait_ready(ready);
 	work();
+	stop_a_while(d);
 	printf("parent lets go of its flock\n");
 	fflush(stdout);
 	if (flock(h, LOCK_UN))
