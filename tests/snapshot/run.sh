@@ -14,6 +14,8 @@
 #                              parents and children, copied when saved): 50 points
 #   snapshot.locks.x64/.m32    tests/guest/locks_wait.c (POSIX, OFD and flock locks held and
 #                              waited for by forked processes): 50 points each
+#   snapshot.locks.moved       locks_wait.x64 restored from a copy on another filesystem (the
+#                              locked file's identity there is another): 10 points
 #   snapshot.mapshared         tests/guest/mmap_shared_file.c (a host file mapped MAP_SHARED,
 #                              written by two processes in turns): 50 points
 #   snapshot.mapshared.files   the same restored from a copy of its directory (--root); a
@@ -485,7 +487,7 @@ bad_cases() {
 }
 
 if [ -z "$BUSYBOX" ] || ! command -v python3 >/dev/null; then
-    for n in pipeline threads.x64 threads.m32 kinds cow locks.x64 locks.m32 mapshared mapshared.files listdir.hostfs listdir.overlay listdir.proc listdir.dev listdir.moved.hostfs listdir.moved.overlay fifo fifo.moved overlay stream signal exit inflight plain hostfile engines bad; do
+    for n in pipeline threads.x64 threads.m32 kinds cow locks.x64 locks.m32 locks.moved mapshared mapshared.files listdir.hostfs listdir.overlay listdir.proc listdir.dev listdir.moved.hostfs listdir.moved.overlay fifo fifo.moved overlay stream signal exit inflight plain hostfile engines bad; do
         result_skip "snapshot.$n" "needs busybox (busybox-static) and python3"
     done
     suite_report
@@ -517,6 +519,7 @@ name_selected snapshot.kinds "$@" && run_limited points_case snapshot.kinds "$OU
 name_selected snapshot.cow "$@" && run_limited points_case snapshot.cow "$OUT/proc_cow.x64"
 name_selected snapshot.locks.x64 "$@" && run_limited points_case snapshot.locks.x64 "$OUT/locks_wait.x64"
 name_selected snapshot.locks.m32 "$@" && run_limited points_case snapshot.locks.m32 "$OUT/locks_wait.m32"
+name_selected snapshot.locks.moved "$@" && run_limited moved_points_case snapshot.locks.moved 10 "$OUT/locks_wait.x64"
 name_selected snapshot.mapshared "$@" && run_limited points_case snapshot.mapshared "$OUT/mmap_shared_file.x64"
 name_selected snapshot.mapshared.files "$@" && run_limited mapshared_files_case
 name_selected snapshot.listdir.hostfs "$@" &&
