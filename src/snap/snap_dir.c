@@ -41,12 +41,12 @@ static void get_names(struct snap_rd *r, struct dirnames *d)
 void snap_put_host_dir(struct snap_save *s, struct snap_buf *b, struct file *f)
 {
 	struct dirnames d = {0};
-	off_t pos = lseek(f->host_fd, 0, SEEK_CUR);
-	int rc = pos < 0 ? -errno : 0;
+	off_t pos = lseek(f->host_fd, 0, SEEK_CUR); /* (an O_PATH one has none: no listing) */
+	int rc = 0;
 	for (size_t k = 0; !rc && f->dir_skip && k < f->dir_skip->n; k++)
 		rc = dirnames_add(&d, f->dir_skip->names[k]);
 	if (!rc)
-		rc = dirnames_before(f->host_fd, (uint64_t)pos, &d);
+		rc = dirnames_before(f->host_fd, pos > 0 ? (uint64_t)pos : 0, &d);
 	if (rc)
 		snap_save_fail(s, "%s: cannot read the directory again: %s", f->path, strerror(-rc));
 	put_names(b, &d);

@@ -173,7 +173,9 @@ static int match_next(void *arg, const char *name, uint64_t off)
 int dirnames_prefix(int fd, const struct dirnames *d, uint64_t *pos)
 {
 	struct prefix p = {d, 0, 0, 0};
-	int rc = d->n ? walk(fd, match_next, &p) : 1;
+	if (!d->n) /* (also what an O_PATH descriptor, which cannot seek, has) */
+		return *pos = 0, 1;
+	int rc = walk(fd, match_next, &p);
 	if (rc < 0)
 		return rc;
 	if (p.differs || p.k < d->n) {
