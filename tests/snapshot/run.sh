@@ -166,11 +166,14 @@ signal_case() {
     local name=snapshot.signal out=$OUT/signal
     mkdir -p "$out"
     fresh_work "$out"
-    rm -f "$out/s.snap"
+    rm -f "$out/s.snap" "$out/run.out" # the wait below is for this run's first line
     (cd "$out/work" && exec "$HEXVM" --snapshot-on USR1 "$out/s.snap" "$OUT/spin.x64" \
         >"$out/run.out" 2>"$out/run.err" </dev/null) &
     local pid=$! k
-    for ((k = 0; k < 50 && ! -s "$out/run.out"; k++)); do sleep 0.1; done
+    for ((k = 0; k < 50; k++)); do
+        [ -s "$out/run.out" ] && break
+        sleep 0.1
+    done
     kill -USR1 $pid 2>/dev/null
     wait $pid
     local rc1=$?
