@@ -3,8 +3,9 @@ CC ?= cc
 OPT ?= -O2
 CFLAGS ?= $(OPT) -g
 WARN := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-BASE_CFLAGS := -std=c11 -frounding-math -D_GNU_SOURCE -Isrc -Ibuild/gen $(WARN)
-LDLIBS := -lm
+BASE_CFLAGS := -std=c11 -frounding-math -D_GNU_SOURCE -Isrc -Ibuild/gen $(WARN) -pthread
+# threads: snapshots hash and (de)compress pages on every core (src/snap/snap_pool.c)
+LDLIBS := -lm -pthread
 
 BUILD := build
 SRCS := $(shell find src -name '*.c' | sort)
