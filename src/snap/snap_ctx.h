@@ -14,8 +14,6 @@
 struct vm;
 struct task;
 
-#define SNAP_SECTION_BYTES (32u << 20) /* page data is cut into sections of about this */
-
 struct snap_save {
 	struct vm *vm;
 	struct snap_writer *w;
@@ -50,6 +48,7 @@ struct snap_load {
 	struct snap_vec mms, fdtables, files, pipes, tasks, procs;
 	struct snap_vec shm; /* host memfds, as (void *)(intptr_t)(fd + 1) */
 	struct snap_vec fixups; /* epoll entries, added once every file exists */
+	struct snap_vec page_sections; /* PAGE sections, loaded once every mapping is in */
 	struct task *opener; /* a root task of the new machine, for reopening files */
 	int allow_changed;   /* --allow-changed-files */
 	int failed;

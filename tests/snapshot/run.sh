@@ -24,7 +24,8 @@
 #   snapshot.engines           threads.c saved under the translator and restored under the
 #                              interpreter, and the other way round, at 10 points each way;
 #                              both engines count the same instructions for the whole run
-#   snapshot.bad.*             truncated file, a flipped byte in every section, wrong
+#   snapshot.bad.*             truncated file, a flipped byte in every section's header and
+#                              stored bytes (of a plain and of a compressed snapshot), wrong
 #                              version, wrong magic: one line, exit status 65, nothing made
 #
 # Snapshots are taken at scheduler turns (the first at or after N instructions), so the
@@ -323,8 +324,11 @@ bad_cases() {
     total=$(total_insns "$out" "$BUSYBOX" sh "$DIR/pipeline.sh")
     (cd "$out/work" && "$HEXVM" --snapshot-plain --snapshot-at $((total / 2)) "$out/good.snap" \
         --snapshot-stop "$BUSYBOX" sh "$DIR/pipeline.sh" >/dev/null 2>&1 </dev/null)
+    (cd "$out/work" && "$HEXVM" --snapshot-at $((total / 2)) "$out/good.zstd.snap" \
+        --snapshot-stop "$BUSYBOX" sh "$DIR/pipeline.sh" >/dev/null 2>&1 </dev/null)
     rm -rf "$out/work"
-    python3 "$DIR/corrupt.py" "$out/good.snap" "$out/files" >"$out/corrupt.list" 2>&1 || {
+    { python3 "$DIR/corrupt.py" "$out/good.snap" "$out/files" p &&
+        python3 "$DIR/corrupt.py" "$out/good.zstd.snap" "$out/files" z; } >"$out/corrupt.list" 2>&1 || {
         result_fail snapshot.bad "cannot make the corrupt files" "$out/corrupt.list"
         return
     }
