@@ -41,8 +41,10 @@ static void summarize_memory(struct snap_save *s, struct snap_buf *b)
 		     mm->mode64 ? "x86-64" : "i386", (unsigned long long)nvmas,
 		     (unsigned long long)(mapped >> 10));
 	}
-	line(b, "pages stored: %llu (%llu KiB); all-zero pages left out: %llu",
+	line(b, "pages stored: %llu (%llu KiB); by reference to host files: %llu (%llu KiB); "
+		"all-zero pages left out: %llu",
 	     (unsigned long long)s->pages_written, (unsigned long long)(s->pages_written * 4),
+	     (unsigned long long)s->pages_ref, (unsigned long long)(s->pages_ref * 4),
 	     (unsigned long long)s->pages_zero);
 }
 

@@ -15,6 +15,7 @@
 #include "mem/mm.h"
 #include "snap/snap.h"
 #include "snap/snap_fd.h"
+#include "snap/snap_hostmap.h"
 #include "snap/snap_machine.h"
 #include "snap/snap_mem.h"
 #include "snap/snap_pages.h"
@@ -39,8 +40,9 @@ static const struct {
 	section_fn *fn;
 } sections[] = {
 	{"FSUP", load_fs},	    {"SHMM", snap_load_shm},	   {"MMAP", snap_load_mm},
-	{"PIPE", snap_load_pipe},   {"FILE", snap_load_files},	   {"FDTB", snap_load_fdtables},
-	{"PROC", snap_load_procs},  {"TASK", snap_load_tasks},
+	{"HFIL", snap_load_hostfile}, {"PREF", snap_load_pagerefs}, {"PIPE", snap_load_pipe},
+	{"FILE", snap_load_files},  {"FDTB", snap_load_fdtables}, {"PROC", snap_load_procs},
+	{"TASK", snap_load_tasks},
 };
 
 static int load_payload(struct snap_load *l, struct snap_section *sec, section_fn *fn)
@@ -72,23 +74,6 @@ static int load_section(struct snap_load *l, struct snap_section *sec)
 	return -1;
 }
 
-/* A root task of the new machine that reopens files by their paths. */
-static struct task *make_opener(struct vm *vm)
-{
-	struct process *p = calloc(1, sizeof *p);
-	struct task *t = calloc(1, sizeof *t);
-	if (!p || !t) {
-		free(p);
-		free(t);
-		return NULL;
-	}
-	p->root = "/";
-	p->cwd = "/";
-	t->proc = p;
-	t->vm = vm;
-	return t;
-}
-
 static void release_load(struct snap_load *l)
 {
 	for (size_t k = 0; k < l->files.n; k++)
@@ -100,15 +85,16 @@ static void release_load(struct snap_load *l)
 	}
 	for (size_t k = 0; k < l->shm.n; k++)
 		close((int)(intptr_t)l->shm.v[k] - 1);
-	if (l->opener)
-		free(l->opener->proc);
-	free(l->opener);
+	for (size_t k = 0; k < l->hostfiles.n; k++)
+		close((int)(intptr_t)l->hostfiles.v[k] - 1);
+	snap_root_task_free(l->opener);
 	vec_free(&l->mms);
 	vec_free(&l->fdtables);
 	vec_free(&l->files);
 	vec_free(&l->pipes);
 	vec_free(&l->tasks);
 	vec_free(&l->shm);
+	vec_free(&l->hostfiles);
 	vec_free(&l->page_sections);
 	snap_free_proc_links(&l->procs);
 }
@@ -137,7 +123,7 @@ static int rebuild(struct snap_load *l, struct snap_image *img, struct machine_i
 		snap_load_fail(l, "%s", msg);
 		return -1;
 	}
-	if (!(l->opener = make_opener(l->vm))) {
+	if (!(l->opener = snap_root_task(l->vm))) {
 		snap_load_fail(l, "out of memory");
 		return -1;
 	}

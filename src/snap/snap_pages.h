@@ -1,6 +1,7 @@
 /* The pages of address spaces in a snapshot: only mapped ones, all-zero
- * pages left out, the rest by content in PAGE sections of at most
- * SNAP_PAGE_CHUNK pages. Restoring copies or
+ * pages left out, pages still as a host file holds them (a program's text)
+ * by reference to that file (snap_hostmap.h), the rest by content in PAGE
+ * sections of at most SNAP_PAGE_CHUNK pages. Restoring copies or
  * decompresses every PAGE section straight into guest memory, on every
  * core, once every address space is mapped. */
 #ifndef HEXVM_SNAP_SNAP_PAGES_H
@@ -12,7 +13,7 @@
 
 struct mm;
 
-/* Sections PAGE for mm, whose id is `id`. */
+/* Sections PAGE (and HFIL, PREF) for mm, whose id is `id`. */
 int snap_save_pages(struct snap_save *s, struct mm *mm, uint32_t id);
 
 /* A PAGE section met while loading: kept for snap_load_all_pages. */

@@ -17,6 +17,7 @@
 #include "mem/mm_cow.h"
 #include "snap/snap.h"
 #include "snap/snap_fd.h"
+#include "snap/snap_hostmap.h"
 #include "snap/snap_info.h"
 #include "snap/snap_machine.h"
 #include "snap/snap_mem.h"
@@ -79,6 +80,7 @@ int snap_take(struct vm *vm, const char *path, uint64_t *bytes, char *msg, size_
 		else
 			*bytes = w.file_bytes;
 	}
+	hostmap_free(&s);
 	ids_free(&s.mms);
 	ids_free(&s.fdtables);
 	ids_free(&s.files);
