@@ -96,11 +96,35 @@ static void seal_section(uint8_t *h, const char *tag, uint32_t flags, uint64_t l
 	snap_put_le(h + 32, snap_hash_final(&hs), 8);
 }
 
+/* Whether the section's data is worth compressing: SAMPLES pages from
+ * across it must shrink by 1/32 together. Incompressible memory (random
+ * bytes, compressed data, keys) then costs compressing 16 KiB a MiB, and a
+ * section tells from its own bytes only, so the file is the same whichever
+ * thread did it. */
+#define SAMPLES	    4
+#define SAMPLE_FROM (SAMPLES * 16 * 4096) /* smaller sections are tried whole */
+static int worth_compressing(struct page_slot *s)
+{
+	if (s->data_len < SAMPLE_FROM)
+		return 1;
+	struct iovec sample[SAMPLES];
+	size_t step = s->data_len / SAMPLES / 4096 * 4096, want = 0;
+	int k = 0;
+	for (int n = 0; n < SAMPLES; n++, want += step) {
+		size_t at = want;
+		while (at >= s->data[k].iov_len) /* the piece the sample begins in */
+			at -= s->data[k].iov_len, want -= s->data[k].iov_len, k++;
+		sample[n] = (struct iovec){(uint8_t *)s->data[k].iov_base + at, 4096};
+	}
+	size_t len = SAMPLES * 4096;
+	return snapz_compress(s->cctx, s->out, len - len / 32, sample, SAMPLES) != 0;
+}
+
 static void page_job(struct snap_job *job, int worker)
 {
 	struct page_slot *s = (struct page_slot *)job;
 	struct iovec stored[2 + SNAP_PAGE_CHUNK];
-	s->out_len = s->cctx && s->data_len >= COMPRESS_MIN
+	s->out_len = s->cctx && s->data_len >= COMPRESS_MIN && worth_compressing(s)
 			     ? snapz_compress(s->cctx, s->out, s->data_len - s->data_len / 32,
 					      s->data, s->n)
 			     : 0;

@@ -26,6 +26,8 @@
 #                              program is refused (even with --allow-changed-files), the
 #                              --snapshot-copy-mapped one restores without it; a dynamic
 #                              program (ld.so and libc mapped) restored at 10 points
+#   snapshot.same              pipeline.sh's snapshot written (zstd) on one core and on all
+#                              of them: the same bytes
 #   snapshot.engines           threads.c saved under the translator and restored under the
 #                              interpreter, and the other way round, at 10 points each way;
 #                              both engines count the same instructions for the whole run
@@ -366,6 +368,33 @@ mapped_case() {
     fi
 }
 
+# same_case: the same snapshot (zstd) written on one core and on all of them, byte for byte.
+same_case() {
+    local name=snapshot.same out=$OUT/same total cpus
+    mkdir -p "$out"
+    if ! command -v taskset >/dev/null; then
+        result_skip "$name" "needs taskset (util-linux)"
+        return
+    fi
+    fresh_work "$out"
+    total=$(total_insns "$out" "$BUSYBOX" sh "$DIR/pipeline.sh")
+    cpus=$(taskset -pc $$ | sed 's/.*: //')
+    : >"$out/err"
+    for set in 0 "$cpus"; do # the same paths for both: the snapshot holds stderr's
+        fresh_work "$out"
+        (cd "$out/work" && taskset -c "$set" "$HEXVM" --snapshot-at $((total / 2)) \
+            "$out/s.snap" --snapshot-stop "$BUSYBOX" sh "$DIR/pipeline.sh" \
+            >/dev/null 2>>"$out/err" </dev/null)
+        mv "$out/s.snap" "$out/cpus$set.snap"
+    done
+    if [ -s "$out/cpus0.snap" ] && cmp -s "$out/cpus0.snap" "$out/cpus$cpus.snap"; then
+        result_pass "$name"
+    else
+        cp "$out/err" "$out/diff"
+        result_fail "$name" "one core and cores $cpus wrote different snapshots" "$out/diff"
+    fi
+}
+
 # bad_case NAME FILE REASON-PATTERN: restoring FILE fails with one line matching the
 # pattern, status 65, no guest output, and the working directory left as it was.
 bad_case() {
@@ -413,7 +442,7 @@ bad_cases() {
 }
 
 if [ -z "$BUSYBOX" ] || ! command -v python3 >/dev/null; then
-    for n in pipeline threads.x64 threads.m32 kinds cow overlay stream signal exit plain hostfile mapped engines bad; do
+    for n in pipeline threads.x64 threads.m32 kinds cow overlay stream signal exit plain hostfile mapped same engines bad; do
         result_skip "snapshot.$n" "needs busybox (busybox-static) and python3"
     done
     suite_report
@@ -444,6 +473,7 @@ name_selected snapshot.exit "$@" && run_limited exit_case
 name_selected snapshot.plain "$@" && run_limited plain_case
 name_selected snapshot.hostfile "$@" && run_limited hostfile_case
 name_selected snapshot.mapped "$@" && run_limited mapped_case
+name_selected snapshot.same "$@" && run_limited same_case
 name_selected snapshot.engines "$@" && run_limited engines_case
 name_selected 'snapshot.bad.*' "$@" && run_limited bad_cases
 wait
