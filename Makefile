@@ -5,8 +5,9 @@ CFLAGS ?= $(OPT) -g
 WARN := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 BUILD ?= build
 HEXVM_OUT ?= hexvm
-BASE_CFLAGS := -std=c11 -frounding-math -D_GNU_SOURCE -Isrc -I$(BUILD)/gen $(WARN)
-LDLIBS := -lm
+BASE_CFLAGS := -std=c11 -frounding-math -D_GNU_SOURCE -Isrc -I$(BUILD)/gen $(WARN) -pthread
+# threads: snapshots hash and (de)compress pages on every core (src/snap/snap_pool.c)
+LDLIBS := -lm -pthread
 
 SRCS := $(shell find src -name '*.c' | sort)
 # GDB_STUB=0 leaves the gdb stub out (bench/stub_cost.sh measures what it costs)

@@ -61,9 +61,12 @@ static void usage(FILE *out)
 		"  --snapshot-stop           end hexvm after a snapshot (exit status 0)\n"
 		"  --snapshot-plain          write it uncompressed (default: zstd if built in)\n"
 		"  --snapshot-drop-sockets   leave host sockets out instead of refusing\n"
+		"  --snapshot-copy-mapped    keep pages mapped from host files by content,\n"
+		"                            not by reference (restores without the files)\n"
 		"  restore FILE              continue the machine in FILE (\"-\": standard\n"
 		"                            input); --root and --overlay re-point its files\n"
 		"  --allow-changed-files     restore although host files it uses changed\n"
+		"                            (not those it holds pages of by reference)\n"
 		"  snapshot info FILE        print what a snapshot holds\n"
 		"\n"
 		"PROGRAM is a path, or a name searched in $PATH. hexvm exits with the\n"
@@ -136,6 +139,8 @@ static int snapshot_option(struct cli *cli, int argc, char **argv, int *k)
 		s->plain = 1;
 	} else if (!strcmp(a, "--snapshot-drop-sockets")) {
 		s->drop_sockets = 1;
+	} else if (!strcmp(a, "--snapshot-copy-mapped")) {
+		s->copy_mapped = 1;
 	} else if (!strcmp(a, "--allow-changed-files")) {
 		cli->allow_changed = 1;
 		return 1;

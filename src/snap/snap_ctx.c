@@ -63,22 +63,7 @@ void vec_free(struct snap_vec *v)
 	v->n = v->cap = 0;
 }
 
-void snap_load_fail(struct snap_load *l, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	record(&l->failed, l->msg, sizeof l->msg, fmt, ap);
-	va_end(ap);
-}
-
-int snap_check(struct snap_load *l, struct snap_rd *r, const char *what)
-{
-	if (r->bad)
-		snap_load_fail(l, "section %s: %s", what, r->why);
-	return l->failed ? -1 : 0;
-}
-
-struct task *snap_opener(struct vm *vm)
+struct task *snap_root_task(struct vm *vm)
 {
 	struct process *p = calloc(1, sizeof *p);
 	struct task *t = calloc(1, sizeof *t);
@@ -94,9 +79,24 @@ struct task *snap_opener(struct vm *vm)
 	return t;
 }
 
-void snap_opener_free(struct task *t)
+void snap_root_task_free(struct task *t)
 {
 	if (t)
 		free(t->proc);
 	free(t);
+}
+
+void snap_load_fail(struct snap_load *l, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	record(&l->failed, l->msg, sizeof l->msg, fmt, ap);
+	va_end(ap);
+}
+
+int snap_check(struct snap_load *l, struct snap_rd *r, const char *what)
+{
+	if (r->bad)
+		snap_load_fail(l, "section %s: %s", what, r->why);
+	return l->failed ? -1 : 0;
 }

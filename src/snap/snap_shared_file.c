@@ -36,12 +36,12 @@ void snap_settle_shared_files(struct snap_save *s)
  * or replaced since it was mapped cannot be found again by its path. */
 static int path_shows(struct snap_save *s, const char *path, const struct stat *want)
 {
-	struct task *t = path && path[0] == '/' ? snap_opener(s->vm) : NULL;
+	struct task *t = path && path[0] == '/' ? snap_root_task(s->vm) : NULL;
 	struct vpath vp;
 	struct stat st;
 	int same = t && !vfs_resolve(t, NULL, path, 0, &vp) && !vfs_lstat(t, &vp, &st) &&
 		   st.st_dev == want->st_dev && st.st_ino == want->st_ino;
-	snap_opener_free(t);
+	snap_root_task_free(t);
 	return same;
 }
 

@@ -43,15 +43,23 @@
 #   snapshot.exit              --snapshot-on-exit: restoring gives the exit status
 #   snapshot.plain             --snapshot-plain (uncompressed) restores too
 #   snapshot.hostfile          a host file open across the snapshot: restored from a copy of
-#                              the directory elsewhere; a changed file is refused
-#                              (and accepted with --allow-changed-files)
+#                              the directory (and of busybox) elsewhere; a changed file is
+#                              refused (and accepted with --allow-changed-files)
+#   snapshot.mapped            pages of a program's file kept by reference: the snapshot is
+#                              smaller than with --snapshot-copy-mapped; a changed or missing
+#                              program is refused (even with --allow-changed-files), the
+#                              --snapshot-copy-mapped one restores without it; a dynamic
+#                              program (ld.so and libc mapped) restored at 10 points
+#   snapshot.same              pipeline.sh's snapshot written (zstd) on one core and on all
+#                              of them: the same bytes
 #   snapshot.engines           threads.c saved under the translator and restored under the
 #                              interpreter, and the other way round, at 10 points each way;
 #                              both engines count the same instructions for the whole run
 #   snapshot.inflight          inflight.c: a snapshot while a pipe end is in flight in an
 #                              SCM_RIGHTS message is refused with one line (even with
 #                              --snapshot-drop-sockets), and the run goes on unchanged
-#   snapshot.bad.*             truncated file, a flipped byte in every section, wrong
+#   snapshot.bad.*             truncated file, a flipped byte in every section's header and
+#                              stored bytes (of a plain and of a compressed snapshot), wrong
 #                              version, wrong magic: one line, exit status 65, nothing made
 #
 # Snapshots are taken at scheduler turns (the first at or after N instructions), so the
@@ -99,6 +107,20 @@ other_fs_dir() {
     done
 }
 
+# copy_programs ROOT CMD...: the files CMD names by absolute path (the program) copied to
+# the same paths under ROOT, where a restore whose / is ROOT finds the text pages the
+# snapshot refers to.
+copy_programs() {
+    local root=$1 arg
+    shift
+    for arg in "$@"; do
+        if [ "${arg#/}" != "$arg" ] && [ -f "$arg" ]; then
+            mkdir -p "$root$(dirname "$arg")"
+            cp "$arg" "$root$arg"
+        fi
+    done
+}
+
 # moved_points_case NAME POINTS CMD...: like points_case, but each snapshot is restored
 # from a copy of the working directory on another filesystem (--root), whose host
 # lists directories in its own order: CMD must print what does not depend on it.
@@ -126,6 +148,7 @@ moved_points_case() {
         rm -rf "${moved:?}/root"
         mkdir -p "$moved/root$out"
         cp -r "$out/work" "$moved/root$out/work"
+        copy_programs "$moved/root" "$@"
         (cd "$moved/root$out/work" && "$HEXVM" --root "$moved/root" restore "$out/s.snap" \
             >"$out/p2.out" 2>"$out/p2.err" </dev/null)
         local rc=$?
@@ -256,11 +279,14 @@ signal_case() {
     local name=snapshot.signal out=$OUT/signal
     mkdir -p "$out"
     fresh_work "$out"
-    rm -f "$out/s.snap"
+    rm -f "$out/s.snap" "$out/run.out" # the wait below is for this run's first line
     (cd "$out/work" && exec "$HEXVM" --snapshot-on USR1 "$out/s.snap" "$OUT/spin.x64" \
         >"$out/run.out" 2>"$out/run.err" </dev/null) &
     local pid=$! k
-    for ((k = 0; k < 50 && ! -s "$out/run.out"; k++)); do sleep 0.1; done
+    for ((k = 0; k < 50; k++)); do
+        [ -s "$out/run.out" ] && break
+        sleep 0.1
+    done
     kill -USR1 $pid 2>/dev/null
     wait $pid
     local rc1=$?
@@ -366,10 +392,12 @@ hostfile_case() {
     total=$(total_insns "$out" "$BUSYBOX" sh hostfile.sh)
     (cd "$out/work" && "$HEXVM" --snapshot-at $((total / 2)) "$out/s.snap" --snapshot-stop \
         "$BUSYBOX" sh hostfile.sh >"$out/p1.out" 2>"$out/p1.err" </dev/null)
-    # the same files elsewhere: the restored machine's / is the copy
+    # the same files elsewhere: the restored machine's / is the copy, which holds busybox
+    # too (the pages of its text are kept by reference to it)
     rm -rf "$out/moved"
-    mkdir -p "$out/moved$out"
+    mkdir -p "$out/moved$out" "$out/moved$(dirname "$BUSYBOX")"
     cp -r "$out/work" "$out/moved$out/work"
+    cp "$BUSYBOX" "$out/moved$BUSYBOX"
     (cd "$out/moved$out/work" && "$HEXVM" --root "$out/moved" restore "$out/s.snap" \
         >"$out/p2.out" 2>"$out/p2.err" </dev/null)
     local rc=$?
@@ -397,6 +425,100 @@ hostfile_case() {
     fi
 }
 
+# mapped_case: a copy of busybox runs pipeline.sh; its text is restored from the copy.
+mapped_case() {
+    local name=snapshot.mapped out=$OUT/mapped total at rc
+    mkdir -p "$out"
+    fresh_work "$out"
+    mkdir -p "$out/bin"
+    cp "$BUSYBOX" "$out/bin/busybox" # busybox runs the applet its file is named after
+    total=$(total_insns "$out" "$out/bin/busybox" sh "$DIR/pipeline.sh")
+    at=$((total / 2))
+    fresh_work "$out"
+    (cd "$out/work" && "$HEXVM" --snapshot-plain --snapshot-at $at "$out/ref.snap" \
+        --snapshot-stop "$out/bin/busybox" sh "$DIR/pipeline.sh" >"$out/p1.out" 2>"$out/p1.err" </dev/null)
+    (cd "$out/work" && "$HEXVM" --snapshot-plain --snapshot-copy-mapped --snapshot-at $at \
+        "$out/copy.snap" --snapshot-stop "$out/bin/busybox" sh "$DIR/pipeline.sh" >/dev/null 2>&1 </dev/null)
+    local size_ref size_copy text
+    size_ref=$(wc -c <"$out/ref.snap")
+    size_copy=$(wc -c <"$out/copy.snap")
+    text=$(size -A "$out/bin/busybox" | awk '$1 == ".text" { print $2 }')
+    {
+        "$HEXVM" snapshot info "$out/ref.snap" | grep -q 'by reference to host files: [1-9]' ||
+            echo "no page kept by reference"
+        [ "$((size_copy - size_ref))" -ge "${text:-1}" ] ||
+            echo "by reference $size_ref bytes, by content $size_copy: not one text's size less"
+        fresh_work "$out"
+        (cd "$out/work" && "$HEXVM" restore "$out/ref.snap" >"$out/p2.out" 2>"$out/p2.err" </dev/null)
+        rc=$?
+        [ $rc = "$(cat "$out/full.status")" ] && cat "$out/p1.out" "$out/p2.out" |
+            cmp -s - "$out/full.out" || echo "restored by reference: status $rc, or stdout differs"
+        printf x >>"$out/bin/busybox"
+        (cd "$out/work" && "$HEXVM" --allow-changed-files restore "$out/ref.snap" \
+            >"$out/changed.out" 2>"$out/changed.err" </dev/null)
+        rc=$?
+        [ $rc = 65 ] && [ "$(wc -l <"$out/changed.err")" = 1 ] && [ ! -s "$out/changed.out" ] &&
+            grep -q "$out/bin/busybox: the host file changed since the snapshot" "$out/changed.err" ||
+            echo "a changed program was not refused (status $rc): $(cat "$out/changed.err")"
+        rm "$out/bin/busybox"
+        (cd "$out/work" && "$HEXVM" restore "$out/ref.snap" >"$out/gone.out" 2>"$out/gone.err" </dev/null)
+        rc=$?
+        [ $rc = 65 ] && grep -q "$out/bin/busybox: .*cannot be opened" "$out/gone.err" ||
+            echo "a missing program was not refused (status $rc): $(cat "$out/gone.err")"
+        fresh_work "$out"
+        (cd "$out/work" && "$HEXVM" restore "$out/copy.snap" >"$out/p2.out" 2>"$out/p2.err" </dev/null)
+        rc=$?
+        [ $rc = "$(cat "$out/full.status")" ] && cat "$out/p1.out" "$out/p2.out" |
+            cmp -s - "$out/full.out" || echo "--snapshot-copy-mapped did not restore without the program"
+    } >"$out/diff"
+    : >"$out/failures"
+    if gcc -O2 -pthread -o "$out/threads.dyn" "$TESTS_DIR/guest/threads.c" >"$out/build" 2>&1; then
+        fresh_work "$out"
+        total=$(total_insns "$out" "$out/threads.dyn")
+        rm -rf "$out/full.work"
+        cp -a "$out/work" "$out/full.work"
+        local k
+        for ((k = 1; k <= 10; k++)); do
+            split_run "$out" $((total * k / 11)) default default "$out/threads.dyn" >>"$out/failures"
+        done
+    else
+        echo "the dynamic program does not build: $(head -c 200 "$out/build")" >"$out/failures"
+    fi
+    cat "$out/failures" >>"$out/diff"
+    if [ -s "$out/diff" ]; then
+        result_fail "$name" "pages kept by reference to host files" "$out/diff"
+    else
+        result_pass "$name"
+    fi
+}
+
+# same_case: the same snapshot (zstd) written on one core and on all of them, byte for byte.
+same_case() {
+    local name=snapshot.same out=$OUT/same total cpus
+    mkdir -p "$out"
+    if ! command -v taskset >/dev/null; then
+        result_skip "$name" "needs taskset (util-linux)"
+        return
+    fi
+    fresh_work "$out"
+    total=$(total_insns "$out" "$BUSYBOX" sh "$DIR/pipeline.sh")
+    cpus=$(taskset -pc $$ | sed 's/.*: //')
+    : >"$out/err"
+    for set in 0 "$cpus"; do # the same paths for both: the snapshot holds stderr's
+        fresh_work "$out"
+        (cd "$out/work" && taskset -c "$set" "$HEXVM" --snapshot-at $((total / 2)) \
+            "$out/s.snap" --snapshot-stop "$BUSYBOX" sh "$DIR/pipeline.sh" \
+            >/dev/null 2>>"$out/err" </dev/null)
+        mv "$out/s.snap" "$out/cpus$set.snap"
+    done
+    if [ -s "$out/cpus0.snap" ] && cmp -s "$out/cpus0.snap" "$out/cpus$cpus.snap"; then
+        result_pass "$name"
+    else
+        cp "$out/err" "$out/diff"
+        result_fail "$name" "one core and cores $cpus wrote different snapshots" "$out/diff"
+    fi
+}
+
 # the host file behind a MAP_SHARED mapping, across a snapshot
 mapshared_files_case() {
     local name=snapshot.mapshared.files out=$OUT/mapshared_files total prog=$OUT/mmap_shared_file.x64
@@ -409,6 +531,7 @@ mapshared_files_case() {
     rm -rf "$out/moved"
     mkdir -p "$out/moved$out"
     cp -r "$out/work" "$out/moved$out/work"
+    copy_programs "$out/moved" "$prog"
     (cd "$out/moved$out/work" && "$HEXVM" --root "$out/moved" restore "$out/s.snap" \
         >"$out/p2.out" 2>"$out/p2.err" </dev/null)
     local rc=$?
@@ -475,8 +598,11 @@ bad_cases() {
     total=$(total_insns "$out" "$BUSYBOX" sh "$DIR/pipeline.sh")
     (cd "$out/work" && "$HEXVM" --snapshot-plain --snapshot-at $((total / 2)) "$out/good.snap" \
         --snapshot-stop "$BUSYBOX" sh "$DIR/pipeline.sh" >/dev/null 2>&1 </dev/null)
+    (cd "$out/work" && "$HEXVM" --snapshot-at $((total / 2)) "$out/good.zstd.snap" \
+        --snapshot-stop "$BUSYBOX" sh "$DIR/pipeline.sh" >/dev/null 2>&1 </dev/null)
     rm -rf "$out/work"
-    python3 "$DIR/corrupt.py" "$out/good.snap" "$out/files" >"$out/corrupt.list" 2>&1 || {
+    { python3 "$DIR/corrupt.py" "$out/good.snap" "$out/files" p &&
+        python3 "$DIR/corrupt.py" "$out/good.zstd.snap" "$out/files" z; } >"$out/corrupt.list" 2>&1 || {
         result_fail snapshot.bad "cannot make the corrupt files" "$out/corrupt.list"
         return
     }
@@ -487,7 +613,10 @@ bad_cases() {
 }
 
 if [ -z "$BUSYBOX" ] || ! command -v python3 >/dev/null; then
-    for n in pipeline threads.x64 threads.m32 kinds cow locks.x64 locks.m32 locks.moved mapshared mapshared.files listdir.hostfs listdir.overlay listdir.proc listdir.dev listdir.moved.hostfs listdir.moved.overlay fifo fifo.moved overlay stream signal exit inflight plain hostfile engines bad; do
+    for n in pipeline threads.x64 threads.m32 kinds cow locks.x64 locks.m32 locks.moved mapshared \
+        mapshared.files listdir.hostfs listdir.overlay listdir.proc listdir.dev \
+        listdir.moved.hostfs listdir.moved.overlay fifo fifo.moved overlay stream signal exit \
+        inflight plain hostfile mapped same engines bad; do
         result_skip "snapshot.$n" "needs busybox (busybox-static) and python3"
     done
     suite_report
@@ -542,6 +671,8 @@ name_selected snapshot.exit "$@" && run_limited exit_case
 name_selected snapshot.inflight "$@" && run_limited inflight_case
 name_selected snapshot.plain "$@" && run_limited plain_case
 name_selected snapshot.hostfile "$@" && run_limited hostfile_case
+name_selected snapshot.mapped "$@" && run_limited mapped_case
+name_selected snapshot.same "$@" && run_limited same_case
 name_selected snapshot.engines "$@" && run_limited engines_case
 name_selected 'snapshot.bad.*' "$@" && run_limited bad_cases
 wait

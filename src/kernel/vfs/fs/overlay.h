@@ -19,6 +19,9 @@
 struct fs *overlay_create(struct vm *vm, struct fs *upper, struct fs *lower);
 /* Its upper memfs, for memfs_export at exit. */
 struct fs *overlay_upper(struct fs *overlay);
+/* Its lower layer when that alone shows rel (the upper neither has nor
+ * hides it), else NULL: a snapshot then reads the lower's file itself. */
+struct fs *overlay_lower_alone(struct fs *overlay, const char *rel);
 
 struct dirnames;
 struct file;
