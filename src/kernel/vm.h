@@ -25,6 +25,7 @@ struct mount;
 struct snap_config;
 struct obs;
 struct gdb;
+struct host_splice;
 
 struct vm_options {
 	int trace_syscalls; /* -s */
@@ -175,6 +176,7 @@ struct vm {
 	struct scm_flight *scm_flights; /* descriptions in SCM_RIGHTS messages (sys/scm_flight.h) */
 	uint64_t wake_clock; /* stamps kernel files' wake-ups (vfs/wakeseq.h) */
 	struct hostcache *hostcaches; /* buffered host files (vfs/hostcache.h) */
+	struct host_splice *host_splice; /* splices' scratch host pipe (host/hostsplice.h), or NULL */
 	int hostcache_off;	      /* a shared file mapping exists: buffer nothing */
 	int init_status;       /* the first process's wait status, once it ended */
 	int init_ended;
