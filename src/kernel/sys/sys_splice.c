@@ -173,11 +173,10 @@ int64_t sys_tee(struct task *t, const uint64_t *a)
 	return splice_move(t, &r);
 }
 
-/* The guest's iovec array as host iovecs into its memory, as import_iovec
- * takes it: at most 1024, lengths not negative, the total cut to what one
- * transfer may move. */
-static int64_t load_iov(struct task *t, uint64_t uiov, uint64_t count, int prot,
-			struct iovec *iov)
+/* The guest's iovec array as import_iovec takes it: at most 1024, lengths
+ * not negative, the total cut to what one transfer may move; the guest
+ * addresses go to iov_base. The total, or -errno. */
+static int64_t load_iov(struct task *t, uint64_t uiov, uint64_t count, struct iovec *iov)
 {
 	int is64 = sys_is64(t);
 	unsigned esize = is64 ? 16 : 8;
@@ -193,12 +192,21 @@ static int64_t load_iov(struct task *t, uint64_t uiov, uint64_t count, int prot,
 			return -EINVAL;
 		len = len < IO_MAX_L - total ? len : IO_MAX_L - total;
 		total += len;
-		iov[k].iov_base = user_ptr(t->proc->mm, base, (size_t)len, prot);
+		iov[k].iov_base = (void *)(uintptr_t)base;
 		iov[k].iov_len = (size_t)len;
-		if (!iov[k].iov_base)
-			return -EFAULT;
 	}
 	return (int64_t)total;
+}
+
+/* The guest addresses in iov become host pointers into its memory. */
+static int map_iov(struct task *t, struct iovec *iov, uint64_t count, int prot)
+{
+	for (uint64_t k = 0; k < count; k++) {
+		uint64_t base = (uint64_t)(uintptr_t)iov[k].iov_base;
+		if (!(iov[k].iov_base = user_ptr(t->proc->mm, base, iov[k].iov_len, prot)))
+			return -EFAULT;
+	}
+	return 0;
 }
 
 /* What a pipe-to-memory vmsplice wrote, for the code-page tracking. */
@@ -227,13 +235,15 @@ int64_t sys_vmsplice(struct task *t, const uint64_t *a)
 	int to_pipe = writable(f);
 	if (!to_pipe && !readable(f))
 		return -EBADF;
-	int64_t total = load_iov(t, a[1], a[2], to_pipe ? GPROT_READ : GPROT_WRITE, iov);
+	int64_t total = load_iov(t, a[1], a[2], iov);
 	if (total <= 0)
 		return total;
 	struct splice_side s;
 	side_init(&s, f);
 	if (!is_pipe(&s))
 		return -EBADF;
+	if (map_iov(t, iov, a[2], to_pipe ? GPROT_READ : GPROT_WRITE))
+		return -EFAULT;
 	int n = (int)a[2];
 	if (to_pipe)
 		return splice_from_user(t, &s, iov, n, flags);
