@@ -10,6 +10,8 @@
 #                              signalfd, a POSIX timer, an epoll instance, edge-triggered,
 #                              oneshot and nested epoll entries with edges pending and
 #                              taken, shared memory a child writes: 50 points
+#   snapshot.splice            splice.c: children parked in splice (pipe to pipe, file into a
+#                              full pipe), tee and vmsplice while the parent works: 50 points
 #   snapshot.cow               tests/guest/proc_cow.c (pages fork left shared between
 #                              parents and children, copied when saved): 50 points
 #   snapshot.overlay           pipeline.sh under --overlay: restore with --overlay --export;
@@ -465,7 +467,7 @@ bad_cases() {
 }
 
 if [ -z "$BUSYBOX" ] || ! command -v python3 >/dev/null; then
-    for n in pipeline threads.x64 threads.m32 kinds cow overlay stream signal exit inflight plain hostfile mapped same engines bad; do
+    for n in pipeline threads.x64 threads.m32 kinds splice cow overlay stream signal exit inflight plain hostfile mapped same engines bad; do
         result_skip "snapshot.$n" "needs busybox (busybox-static) and python3"
     done
     suite_report
@@ -479,6 +481,7 @@ build() { # NAME SRC FLAGS...
 build threads.x64 "$TESTS_DIR/guest/threads.c" -pthread &&
     build threads.m32 "$TESTS_DIR/guest/threads.c" -m32 -pthread &&
     build spin.x64 "$DIR/spin.c" && build kinds.x64 "$DIR/kinds.c" &&
+    build splice.x64 "$DIR/splice.c" &&
     build inflight.x64 "$DIR/inflight.c" &&
     build proc_cow.x64 "$TESTS_DIR/guest/proc_cow.c" || {
     result_fail snapshot.build "the guest programs do not build" "$OUT/threads.x64.build"
@@ -489,6 +492,7 @@ name_selected snapshot.pipeline "$@" && run_limited points_case snapshot.pipelin
 name_selected snapshot.threads.x64 "$@" && run_limited points_case snapshot.threads.x64 "$OUT/threads.x64"
 name_selected snapshot.threads.m32 "$@" && run_limited points_case snapshot.threads.m32 "$OUT/threads.m32"
 name_selected snapshot.kinds "$@" && run_limited points_case snapshot.kinds "$OUT/kinds.x64"
+name_selected snapshot.splice "$@" && run_limited points_case snapshot.splice "$OUT/splice.x64"
 name_selected snapshot.cow "$@" && run_limited points_case snapshot.cow "$OUT/proc_cow.x64"
 name_selected snapshot.overlay "$@" && run_limited overlay_case
 name_selected snapshot.stream "$@" && run_limited stream_case
