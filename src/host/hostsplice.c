@@ -30,7 +30,6 @@ static void scratch_take(struct host_splice *hs, void *buf, size_t n)
 	}
 }
 
-
 struct host_splice *host_splice_open(int *err)
 {
 	struct host_splice *hs = malloc(sizeof *hs);
@@ -70,7 +69,8 @@ int64_t host_vmsplice(int fd, const struct iovec *iov, int n, unsigned flags)
 
 int64_t host_splice_in(struct host_splice *hs, int fd, int64_t *off, void *buf, size_t n, int tee)
 {
-	int64_t got = tee ? host_tee(fd, hs->fd[1], n, 0) : host_splice(fd, off, hs->fd[1], NULL, n, 0);
+	int64_t got =
+		tee ? host_tee(fd, hs->fd[1], n, 0) : host_splice(fd, off, hs->fd[1], NULL, n, 0);
 	if (got > 0)
 		scratch_take(hs, buf, (size_t)got);
 	return got;

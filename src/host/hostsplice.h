@@ -24,8 +24,7 @@ void host_splice_close(struct host_splice *hs);
  * advances) or at fd's own offset; with `tee` set, fd is a pipe and its
  * bytes stay there. Bytes moved, 0 at the end, or -errno (-EAGAIN: none
  * yet). */
-int64_t host_splice_in(struct host_splice *hs, int fd, int64_t *off, void *buf, size_t n,
-		       int tee);
+int64_t host_splice_in(struct host_splice *hs, int fd, int64_t *off, void *buf, size_t n, int tee);
 /* Up to n bytes of buf to host descriptor fd, at *off or at its offset:
  * bytes the host took (possibly fewer), or -errno. With n 0 nothing moves:
  * -EAGAIN says that fd takes splices, another -errno why it does not. */

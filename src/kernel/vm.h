@@ -210,6 +210,15 @@ static inline uint64_t task_insns(const struct task *t)
 {
 	return t->insns + (t->cpu.icount - t->slice_start);
 }
+/* A process's CPU time: its live threads' and those that ended (what its
+ * CPU clock, getrusage, times and /proc/PID/stat give). */
+static inline uint64_t process_cpu_ns(const struct process *p)
+{
+	uint64_t ns = p->exited_insns;
+	for (const struct task *t = p->threads; t; t = t->thread_next)
+		ns += task_insns(t);
+	return ns;
+}
 void vm_random_bytes(struct vm *vm, void *buf, size_t n);
 void vm_seed(struct vm *vm, uint64_t seed);
 

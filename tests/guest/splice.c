@@ -70,7 +70,8 @@ static void errors(void)
 	loff_t off;
 	pipe(p);
 	pipe(q);
-	int file = open("src.bin", O_RDONLY), out = open("e.out", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int file = open("src.bin", O_RDONLY),
+	    out = open("e.out", O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	int app = open("e.out", O_WRONLY | O_APPEND), path = open("src.bin", O_PATH);
 	show("len 0, bad descriptors", splice(99, NULL, 98, NULL, 0, 0));
 	show("unknown flag", splice(file, NULL, p[1], NULL, 1, 0x10));
@@ -92,7 +93,8 @@ static void errors(void)
 	show("offset at a bad address", splice(file, (loff_t *)16, p[1], NULL, 1, 0));
 	show("empty pipe, SPLICE_F_NONBLOCK", splice(p[0], NULL, out, NULL, 1, SPLICE_F_NONBLOCK));
 	show("empty pipe to pipe, NONBLOCK", splice(p[0], NULL, q[1], NULL, 1, SPLICE_F_NONBLOCK));
-	show("empty pipe to /dev/full", splice(p[0], NULL, open("/dev/full", O_WRONLY), NULL, 1, 0));
+	show("empty pipe to /dev/full",
+	     splice(p[0], NULL, open("/dev/full", O_WRONLY), NULL, 1, 0));
 	pipe2(full, O_NONBLOCK);
 	char chunk[4096] = {0};
 	while (write(full[1], chunk, sizeof chunk) > 0)
@@ -128,7 +130,8 @@ static void kinds(void)
 	show("from an eventfd", splice(ev, NULL, p[1], NULL, 8, SPLICE_F_NONBLOCK));
 	show("to an eventfd", splice(p[0], NULL, ev, NULL, 8, SPLICE_F_NONBLOCK));
 	show("from /dev/null", splice(open("/dev/null", O_RDONLY), NULL, p[1], NULL, 8, 0));
-	show("from /proc/self/stat", splice(open("/proc/self/stat", O_RDONLY), NULL, p[1], NULL, 8, 0));
+	show("from /proc/self/stat",
+	     splice(open("/proc/self/stat", O_RDONLY), NULL, p[1], NULL, 8, 0));
 	show("from /proc/version > 0",
 	     splice(open("/proc/version", O_RDONLY), NULL, p[1], NULL, 8, 0) > 0);
 	show("drain", read(p[0], buf, sizeof buf));
@@ -177,7 +180,8 @@ static void copy(void)
 {
 	int p[2];
 	pipe(p);
-	int in = open("src.bin", O_RDONLY), out = open("copy.bin", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int in = open("src.bin", O_RDONLY),
+	    out = open("copy.bin", O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	long total = 0, calls = 0;
 	for (;;) {
 		ssize_t got = splice(in, NULL, p[1], NULL, 100000, SPLICE_F_MOVE);

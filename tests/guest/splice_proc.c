@@ -126,7 +126,8 @@ static void waiting_tee_vmsplice(void)
 		struct iovec iov[2] = {{x, 3}, {y, 7}};
 		ssize_t teed = tee(a[0], b[1], 100, 0);
 		ssize_t got = vmsplice(a[0], iov, 2, 0);
-		_exit(teed == 6 && got == 6 && !memcmp(x, "abc", 3) && !memcmp(y, "def", 3) ? 0 : 1);
+		_exit(teed == 6 && got == 6 && !memcmp(x, "abc", 3) && !memcmp(y, "def", 3) ? 0
+											    : 1);
 	}
 	pause_ms(20);
 	write(a[1], "abcdef", 6);

@@ -118,8 +118,9 @@ int main(void)
 	while ((got = write(f[1], chunk, 1)) > 0) /* to the last byte */
 		filled += got;
 	fcntl(f[1], F_SETFL, 0);
-	pid_t kids[4] = {child(mover, a[0], b[1], results[0][1]), child(teer, b[0], c[1], results[1][1]),
-			 child(reader, c[0], -1, results[2][1]), child(filler, f[1], -1, results[3][1])};
+	pid_t kids[4] = {
+		child(mover, a[0], b[1], results[0][1]), child(teer, b[0], c[1], results[1][1]),
+		child(reader, c[0], -1, results[2][1]), child(filler, f[1], -1, results[3][1])};
 	int *ends[] = {a, b, c, f};
 	for (int k = 0; k < 8; k++)
 		if (ends[k / 2][k % 2] != a[1] && ends[k / 2][k % 2] != f[0])

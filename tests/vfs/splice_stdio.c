@@ -42,7 +42,8 @@ int main(void)
 	int other = open("other", O_RDWR | O_CREAT | O_TRUNC, 0644);
 	say("stdin to a pipe", splice(0, NULL, p[1], NULL, 10, 0));
 	say("stdin teed to a pipe", tee(0, p[1], 5, 0));
-	say("the pipe to stdout", splice(p[0], NULL, 1, NULL, 15, SPLICE_F_MORE | SPLICE_F_NONBLOCK));
+	say("the pipe to stdout",
+	    splice(p[0], NULL, 1, NULL, 15, SPLICE_F_MORE | SPLICE_F_NONBLOCK));
 	say("stdin to a file", splice(0, NULL, file, NULL, 20, 0));
 	say("the file to stdout", splice(file, &off, 1, NULL, 20, 0));
 	say("stdin to stdout", splice(0, NULL, 1, NULL, 30, 0));

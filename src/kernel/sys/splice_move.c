@@ -75,7 +75,10 @@ static void advance(struct splice_side *s, size_t n)
 		s->f->pos += n;
 }
 
-static uint64_t ops_pos(const struct splice_side *s) { return s->off ? (uint64_t)*s->off : s->f->pos; }
+static uint64_t ops_pos(const struct splice_side *s)
+{
+	return s->off ? (uint64_t)*s->off : s->f->pos;
+}
 
 /* Up to n bytes of side s (no kernel pipe) into buf; tee leaves a host
  * FIFO's bytes in it. */
@@ -86,14 +89,16 @@ static int64_t side_read(struct task *t, struct splice_req *r, struct splice_sid
 	if (ops) {
 		if (!(ops->splice & FILE_SPLICE_READ))
 			return -EINVAL;
-		return ops->pread ? ops->pread(s->f, buf, n, ops_pos(s)) : ops->read(t, s->f, buf, n);
+		return ops->pread ? ops->pread(s->f, buf, n, ops_pos(s))
+				  : ops->read(t, s->f, buf, n);
 	}
 	int err = -ENOMEM;
 	struct host_splice *hs = scratch(t->vm, &err);
 	if (!hs)
 		return err;
-	int64_t got = host_ready(s, POLLIN) ? host_splice_in(hs, s->f->host_fd, s->off, buf, n, r->tee)
-					    : -EAGAIN;
+	int64_t got = host_ready(s, POLLIN)
+			      ? host_splice_in(hs, s->f->host_fd, s->off, buf, n, r->tee)
+			      : -EAGAIN;
 	return got == -EAGAIN ? host_again(t, s, POLLIN, host_waits(r, s)) : got;
 }
 
@@ -105,15 +110,16 @@ static int64_t side_write(struct task *t, struct splice_req *r, struct splice_si
 	if (ops) {
 		if (!(ops->splice & FILE_SPLICE_WRITE))
 			return -EINVAL;
-		return ops->pwrite ? ops->pwrite(s->f, buf, n, ops_pos(s)) : ops->write(t, s->f, buf, n);
+		return ops->pwrite ? ops->pwrite(s->f, buf, n, ops_pos(s))
+				   : ops->write(t, s->f, buf, n);
 	}
 	int err = -ENOMEM;
 	struct host_splice *hs = scratch(t->vm, &err);
 	if (!hs)
 		return err;
-	int64_t put = host_ready(s, POLLOUT)
-			      ? host_splice_out(hs, s->f->host_fd, s->off, buf, n, r->flags & L_SPLICE_F_MORE)
-			      : -EAGAIN;
+	int64_t put = host_ready(s, POLLOUT) ? host_splice_out(hs, s->f->host_fd, s->off, buf, n,
+							       r->flags & L_SPLICE_F_MORE)
+					     : -EAGAIN;
 	if (put == -EPIPE)
 		signal_send_sigpipe(t);
 	return put == -EAGAIN ? host_again(t, s, POLLOUT, host_waits(r, s)) : put;
@@ -257,7 +263,8 @@ static int64_t host_to_host(struct task *t, struct splice_req *r)
 	int64_t rc = -EAGAIN;
 	if (host_ready(in, POLLIN) && host_ready(out, POLLOUT))
 		rc = r->tee ? host_tee(in->f->host_fd, out->f->host_fd, r->len, fl)
-			    : host_splice(in->f->host_fd, in->off, out->f->host_fd, out->off, r->len, fl);
+			    : host_splice(in->f->host_fd, in->off, out->f->host_fd, out->off,
+					  r->len, fl);
 	if (rc == -EPIPE)
 		signal_send_sigpipe(t);
 	if (rc != -EAGAIN)
@@ -284,9 +291,9 @@ int64_t splice_from_user(struct task *t, struct splice_side *s, const struct iov
 {
 	int waits = !(flags & L_SPLICE_F_NONBLOCK); /* (vmsplice ignores O_NONBLOCK) */
 	if (!s->pipe) {
-		int64_t put = host_ready(s, POLLOUT)
-				      ? host_vmsplice(s->f->host_fd, iov, n, flags & ~L_SPLICE_F_GIFT)
-				      : -EAGAIN;
+		int64_t put = host_ready(s, POLLOUT) ? host_vmsplice(s->f->host_fd, iov, n,
+								     flags & ~L_SPLICE_F_GIFT)
+						     : -EAGAIN;
 		if (put == -EPIPE)
 			signal_send_sigpipe(t);
 		return put == -EAGAIN ? host_again(t, s, POLLOUT, waits) : put;
@@ -309,9 +316,9 @@ int64_t splice_to_user(struct task *t, struct splice_side *s, const struct iovec
 {
 	int waits = !(flags & L_SPLICE_F_NONBLOCK), eof;
 	if (!s->pipe) {
-		int64_t got = host_ready(s, POLLIN)
-				      ? host_vmsplice(s->f->host_fd, iov, n, flags & ~L_SPLICE_F_GIFT)
-				      : -EAGAIN;
+		int64_t got = host_ready(s, POLLIN) ? host_vmsplice(s->f->host_fd, iov, n,
+								    flags & ~L_SPLICE_F_GIFT)
+						    : -EAGAIN;
 		return got == -EAGAIN ? host_again(t, s, POLLIN, waits) : got;
 	}
 	int64_t rc = wait_input(t, s->pipe, waits, &eof);

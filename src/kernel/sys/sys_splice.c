@@ -138,7 +138,8 @@ int64_t sys_splice(struct task *t, const uint64_t *a)
 	side_init(&r.out, out);
 	if ((is_pipe(&r.in) && uoff_in) || (is_pipe(&r.out) && uoff_out))
 		return -ESPIPE;
-	if ((uoff_out && get_off(t, uoff_out, &off_out)) || (uoff_in && get_off(t, uoff_in, &off_in)))
+	if ((uoff_out && get_off(t, uoff_out, &off_out)) ||
+	    (uoff_in && get_off(t, uoff_in, &off_in)))
 		return -EFAULT;
 	r.in.off = uoff_in ? &off_in : NULL;
 	r.out.off = uoff_out ? &off_out : NULL;
