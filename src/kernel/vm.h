@@ -119,7 +119,8 @@ struct parked_call {
 	short host_events[PARK_HOST_FDS]; /* POLLIN / POLLOUT */
 	int woken;
 	int64_t intr;	   /* what a deliverable signal makes of it; 0: not interruptible */
-	uint64_t progress; /* bytes a partial transfer has moved so far */
+	uint64_t progress; /* bytes a partial transfer has moved so far (a sleep on a CPU
+			    * clock: the time it waits for, kernel/task/cpuclock.h) */
 	void *pending;	   /* a file opened but not yet installed (FIFO open) */
 };
 
