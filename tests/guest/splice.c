@@ -218,6 +218,31 @@ static void copy(void)
 	close(p[1]);
 }
 
+/* A file's own bytes around splices: a write that may still be held in a
+ * buffer before a splice to the same description, a read ahead before a
+ * splice from it. */
+static void around_buffers(void)
+{
+	int p[2];
+	char buf[64] = {0};
+	pipe(p);
+	int out = open("mixed.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	write(out, "written ", 8);
+	write(p[1], "spliced ", 8);
+	show("spliced after a write", splice(p[0], NULL, out, NULL, 8, 0));
+	write(out, "written again\n", 14);
+	close(out);
+	int in = open("mixed.txt", O_RDONLY);
+	show("read", read(in, buf, 4));
+	show("spliced after a read", splice(in, NULL, p[1], NULL, 12, 0));
+	show("read again", read(in, buf + 4, 6));
+	show("the pipe", read(p[0], buf + 10, 20));
+	printf("in order: %s\n", buf);
+	close(in);
+	close(p[0]);
+	close(p[1]);
+}
+
 static void pipes_and_tee(void)
 {
 	int a[2], b[2], c[2];
@@ -279,6 +304,7 @@ int main(void)
 	errors();
 	kinds();
 	copy();
+	around_buffers();
 	pipes_and_tee();
 	vmsplices();
 	printf("SIGPIPEs: %d\n", (int)sigpipes);

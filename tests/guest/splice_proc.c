@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -21,8 +20,13 @@
 #define STREAM 200000
 
 static volatile sig_atomic_t alarms;
+static int handled[2]; /* the handler tells the parent it ran */
 
-static void on_alarm(int sig) { alarms += sig == SIGALRM; }
+static void on_alarm(int sig)
+{
+	alarms += sig == SIGALRM;
+	write(handled[1], "h", 1);
+}
 
 static unsigned char byte_at(long k) { return (unsigned char)((k * 7 + k / 251) & 0xff); }
 
@@ -141,37 +145,60 @@ static void waiting_tee_vmsplice(void)
 	close(b[1]);
 }
 
-static void arm_alarm(long ms, int restart)
+static void catch_alarm(int restart)
 {
 	struct sigaction sa = {0};
 	sa.sa_handler = on_alarm;
 	sa.sa_flags = restart ? SA_RESTART : 0;
 	sigaction(SIGALRM, &sa, NULL);
-	struct itimerval it = {{0, 0}, {0, ms * 1000}};
-	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* Waits until process pid sleeps in a call (/proc's state S). */
+static void until_asleep(pid_t pid)
+{
+	char path[64], state = 0;
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	while (state != 'S') {
+		FILE *f = fopen(path, "r");
+		if (!f || fscanf(f, "%*d %*s %c", &state) != 1)
+			state = 0;
+		if (f)
+			fclose(f);
+		if (state != 'S')
+			pause_ms(1);
+	}
 }
 
 /* a signal during a waiting splice: EINTR without SA_RESTART, the call
- * made again with it */
+ * made again with it (the bytes are written only once it waits again) */
 static void interrupted(void)
 {
+	char h;
+	pipe(handled);
 	for (int restart = 0; restart < 2; restart++) {
 		int a[2];
 		pipe(a);
 		pid_t child = fork();
 		if (!child) {
 			int out = open("late.out", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-			arm_alarm(10, restart);
+			catch_alarm(restart);
 			ssize_t r = splice(a[0], NULL, out, NULL, 100, 0);
 			_exit(r < 0 ? (errno == EINTR ? 100 + alarms : 99) : (int)r + 10 * alarms);
 		}
-		pause_ms(60);
-		write(a[1], "late", 4);
+		until_asleep(child);
+		kill(child, SIGALRM);
+		read(handled[0], &h, 1);
+		if (restart) {
+			until_asleep(child);
+			write(a[1], "late", 4);
+		}
 		printf("waiting splice, %s: child %d\n", restart ? "SA_RESTART" : "no SA_RESTART",
 		       exit_code(child));
 		close(a[0]);
 		close(a[1]);
 	}
+	close(handled[0]);
+	close(handled[1]);
 }
 
 static int ready(int ep)
