@@ -77,6 +77,7 @@ enum arg_kind {
 	K_TFD_SETTIME_FLAGS,
 	K_SFD_FLAGS,
 	K_CLOSE_RANGE_FLAGS,
+	K_SPLICE_FLAGS,
 	K_STATX_FLAGS, /* the sync type first, then AT_* */
 	K_USER_DESC,   /* set_thread_area's struct user_desc */
 	K_MODE_TYPE, /* mknod: S_IFIFO|0644 */
@@ -95,6 +96,7 @@ enum arg_kind {
 	K_RLIMIT64,
 	K_RLIMIT, /* long-sized (setrlimit) */
 	K_INT_PTR, /* an int passed by address: [5] */
+	K_INT64_PTR, /* a 64-bit one (splice's loff_t): [5] */
 	K_STACK_T,
 	K_CLONE_ARGS, /* clone3; size is the next argument */
 	K_FLOCK,

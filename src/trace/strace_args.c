@@ -180,6 +180,19 @@ static void map_flags_arg(struct tbuf *b, uint64_t v)
 	}
 }
 
+/* strace marks a value with no flag it knows with a comment after it */
+static void splice_flags_arg(struct tbuf *b, uint64_t v)
+{
+	static const struct flag_name names[] = {{1, "SPLICE_F_MOVE"},
+						 {2, "SPLICE_F_NONBLOCK"},
+						 {4, "SPLICE_F_MORE"},
+						 {8, "SPLICE_F_GIFT"},
+						 {0, NULL}};
+	tb_flags(b, names, v, "0");
+	if (v && !(v & 15))
+		tb_puts(b, " /* SPLICE_F_??? */");
+}
+
 /* The simple flag kinds: a table, and what zero is written as. */
 static const struct flag_name *flag_table(unsigned kind, const char **zero)
 {
@@ -192,6 +205,7 @@ static const struct flag_name *flag_table(unsigned kind, const char **zero)
 		{02000000, "SFD_CLOEXEC"}, {04000, "SFD_NONBLOCK"}, {0, NULL}};
 	static const struct flag_name close_range[] = {
 		{2, "CLOSE_RANGE_UNSHARE"}, {4, "CLOSE_RANGE_CLOEXEC"}, {0, NULL}};
+
 	*zero = "0";
 	switch (kind) {
 	case K_O_FLAGS: return open_flags;
@@ -305,6 +319,7 @@ static int value_arg(struct tbuf *b, const struct arg_ctx *x, unsigned kind, uin
 	}
 	switch (kind) {
 	case K_OPEN_FLAGS: open_flags_arg(b, v, 1); return 1;
+	case K_SPLICE_FLAGS: splice_flags_arg(b, v); return 1;
 	case K_MAP_FLAGS: map_flags_arg(b, v); return 1;
 	case K_CLONE_FLAGS: clone_flags_arg(b, v); return 1;
 	case K_SIGNUM: signal_arg(b, v); return 1;

@@ -319,12 +319,13 @@ static void cpuset_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr)
 static void boxed(struct tbuf *b, const struct arg_ctx *x, uint64_t addr, unsigned kind)
 {
 	uint8_t raw[8];
-	unsigned n = kind == K_LLSEEK_OUT ? 8 : kind == K_ADDR_OUT ? (x->is64 ? 8 : 4) : 4;
+	int wide = kind == K_LLSEEK_OUT || kind == K_INT64_PTR;
+	unsigned n = wide ? 8 : kind == K_ADDR_OUT ? (x->is64 ? 8 : 4) : 4;
 	if (!strace_fetch(b, x, addr, raw, n))
 		return;
 	if (kind == K_ADDR_OUT)
 		tb_printf(b, "[%#llx]", (unsigned long long)get_long(raw, 0, x->is64));
-	else if (kind == K_LLSEEK_OUT)
+	else if (wide)
 		tb_printf(b, "[%lld]", (long long)get64(raw, 0));
 	else
 		tb_printf(b, "[%d]", (int)get32(raw, 0));
@@ -494,6 +495,7 @@ void strace_struct(struct tbuf *b, const struct arg_ctx *x, unsigned kind, unsig
 	case K_DENTS: dents_at(b, x, v); break;
 	case K_CPUSET: cpuset_at(b, x, v); break;
 	case K_INT_PTR:
+	case K_INT64_PTR:
 	case K_INT_OUT:
 	case K_LLSEEK_OUT:
 	case K_ADDR_OUT: boxed(b, x, v, kind); break;

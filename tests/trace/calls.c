@@ -103,6 +103,34 @@ static void descriptors(void)
 	syscall(SYS_close, p[1]);
 }
 
+/* splice's offsets are written as they are at the entry (the second is
+ * past the first call's bytes); vmsplice's vectors with their bytes then,
+ * in both directions, as strace does. */
+static void splices(void)
+{
+	static char got[4];
+	struct iovec in[2] = {{"ab", 2}, {"cde", 3}}, out[1] = {{got, 4}};
+	int p[2], q[2];
+	int64_t off = 2;
+	syscall(SYS_pipe2, p, 0);
+	syscall(SYS_pipe2, q, 0);
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, "s", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	syscall(SYS_write, fd, "0123456789", 10);
+	syscall(SYS_splice, fd, &off, p[1], NULL, 4, SPLICE_F_MOVE | SPLICE_F_MORE);
+	syscall(SYS_tee, p[0], q[1], 100, SPLICE_F_NONBLOCK);
+	syscall(SYS_splice, q[0], NULL, fd, NULL, 4, 0);
+	syscall(SYS_splice, p[0], NULL, fd, &off, 4, 0x10);
+	syscall(SYS_vmsplice, p[1], in, 2, SPLICE_F_GIFT);
+	syscall(SYS_vmsplice, p[0], out, 1, 0);
+	syscall(SYS_splice, p[0], NULL, q[1], NULL, 100, SPLICE_F_NONBLOCK | SPLICE_F_MOVE);
+	for (int k = 0; k < 2; k++) {
+		syscall(SYS_close, p[k]);
+		syscall(SYS_close, q[k]);
+	}
+	syscall(SYS_close, fd);
+	syscall(SYS_unlink, "s");
+}
+
 static void sockets(void)
 {
 	struct sockaddr_in to = {AF_INET, htons(9), {htonl(INADDR_LOOPBACK)}, {0}};
@@ -263,6 +291,7 @@ int main(void)
 	output();
 	memory();
 	descriptors();
+	splices();
 	sockets();
 	structures();
 	signals();

@@ -146,8 +146,8 @@ stats_case() { # FLAVOR
         '^  blocks translated +[1-9][0-9]* \([1-9][0-9]* instructions decoded\)$' \
         '^  block lookups +[1-9][0-9]* .*: [0-9.]+% found decoded' \
         '^  faults +0$' '^  signals taken +SIGUSR2 1$' '^  signal handlers run +1$' \
-        '^    openat +4 +1 +[0-9.]+  \(' '^    access +2 +1 ' '^    mkdir +1 +0 ' \
-        '^    rmdir +1 +0 ' '^    unlink +3 +0 ' '^    kill +2 +0 ' '^    exit_group +2 +0 ' \
+        '^    openat +5 +1 +[0-9.]+  \(' '^    access +2 +1 ' '^    mkdir +1 +0 ' \
+        '^    rmdir +1 +0 ' '^    unlink +4 +0 ' '^    kill +2 +0 ' '^    exit_group +2 +0 ' \
         '^    (wait4|waitpid) +1 +0 ' >"$dir/why"; then
         result_pass "$name"
     else

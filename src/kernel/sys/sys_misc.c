@@ -184,7 +184,9 @@ int64_t sys_sysinfo(struct task *t, const uint64_t *a)
 	return copy_to_user(t->proc->mm, a[0], raw, is64 ? 112 : 64);
 }
 
-/* Only user time exists: retired instructions at a nanosecond each. */
+/* Only user time exists: retired instructions at a nanosecond each, the
+ * process's (RUSAGE_SELF, as its CPU clock reads), the thread's
+ * (RUSAGE_THREAD) or the waited-for children's. */
 int64_t sys_getrusage(struct task *t, const uint64_t *a)
 {
 	int is64 = sys_is64(t);
@@ -193,7 +195,8 @@ int64_t sys_getrusage(struct task *t, const uint64_t *a)
 	int who = (int)a[0];
 	if (who != 0 && who != 1 && who != -1)
 		return -EINVAL;
-	int64_t ns = (int64_t)(who == -1 ? t->proc->child_insns : task_insns(t));
+	uint64_t self = who == 0 ? process_cpu_ns(t->proc) : task_insns(t);
+	int64_t ns = (int64_t)(who == -1 ? t->proc->child_insns : self);
 	memset(raw, 0, sizeof raw);
 	put_long(raw, 0, (uint64_t)(ns / 1000000000), is64);
 	put_long(raw, l, (uint64_t)(ns % 1000000000 / 1000), is64);
@@ -206,7 +209,7 @@ int64_t sys_times(struct task *t, const uint64_t *a)
 	uint8_t raw[32];
 	memset(raw, 0, sizeof raw);
 	unsigned l = is64 ? 8 : 4;
-	put_long(raw, 0, task_insns(t) / 10000000, is64); /* 100 Hz ticks */
+	put_long(raw, 0, process_cpu_ns(t->proc) / 10000000, is64); /* 100 Hz ticks */
 	put_long(raw, 2 * l, t->proc->child_insns / 10000000, is64);
 	if (a[0] && copy_to_user(t->proc->mm, a[0], raw, is64 ? 32 : 16))
 		return -EFAULT;

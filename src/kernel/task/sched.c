@@ -14,6 +14,7 @@
 #include "host/termsig.h"
 #include "kernel/entry.h"
 #include "kernel/sys/scm_flight.h"
+#include "kernel/task/cpuclock.h"
 #include "kernel/task/process.h"
 #include "kernel/task/signal.h"
 #include "kernel/task/task.h"
@@ -257,11 +258,12 @@ static void idle(struct vm *vm)
 	}
 }
 
-/* How far the task may run: a quantum, less when a timer or deadline comes
- * sooner (virtual time is instructions, so the count is exact). */
-static uint64_t slice_end(struct vm *vm)
+/* How far task t may run: a quantum, less when a timer or deadline comes
+ * sooner, or a wait or timer on a CPU clock that t's running advances
+ * (virtual time is instructions, so the count is exact). */
+static uint64_t slice_end(struct vm *vm, const struct task *t)
 {
-	uint64_t end = vm->icount + SCHED_QUANTUM;
+	uint64_t end = vm->icount + SCHED_QUANTUM, cpu = cpuclock_budget(vm, t);
 	int64_t next = vm->opt.realtime ? 0 : next_event(vm);
 	if (next) {
 		int64_t left = next - vm_now_ns(vm);
@@ -269,6 +271,8 @@ static uint64_t slice_end(struct vm *vm)
 		if (at < end)
 			end = at;
 	}
+	if (cpu < end - vm->icount)
+		end = vm->icount + (cpu ? cpu : 1);
 	return end;
 }
 
@@ -279,7 +283,7 @@ static void run_slice(struct vm *vm, struct task *t)
 	c->icount = t->slice_start = vm->icount;
 	if (t->state == TASK_PARKED && !syscall_resume(t))
 		return;
-	uint64_t end = slice_end(vm);
+	uint64_t end = slice_end(vm, t);
 	task_return_to_user(t);
 	t->yield = 0;
 	while (t->state == TASK_RUNNABLE && c->icount < end && !t->yield) {
@@ -299,6 +303,7 @@ static void run_slice(struct vm *vm, struct task *t)
 	vm->icount = c->icount;
 	t->insns += c->icount - t->slice_start;
 	t->slice_start = c->icount;
+	cpuclock_after_slice(vm, t);
 	if (vm->hostcaches)
 		hostcache_sync_all(vm); /* what hosts see of the files lags one turn at most */
 }

@@ -20,6 +20,9 @@ struct task;
 struct timespec;
 struct vfs_dirent;
 
+#define FILE_SPLICE_READ  1u
+#define FILE_SPLICE_WRITE 2u
+
 /* What a file that is not a plain host descriptor does. Transfers return
  * bytes moved, -errno, or -KERN_EPARK after parking the task. Every op is
  * optional: a missing one gives the error Linux gives for such a file.
@@ -28,6 +31,9 @@ struct vfs_dirent;
 struct file_ops {
 	/* the kind of file, for snapshots and traces ("pipe", "memfs", ...) */
 	const char *name;
+	/* what splice may do with it, FILE_SPLICE_*: Linux's files without
+	 * splice_read or splice_write refuse with EINVAL (pipes are apart) */
+	unsigned splice;
 	int64_t (*read)(struct task *t, struct file *f, void *buf, size_t n);
 	int64_t (*write)(struct task *t, struct file *f, const void *buf, size_t n);
 	int64_t (*pread)(struct file *f, void *buf, size_t n, uint64_t off);

@@ -55,6 +55,36 @@ static size_t ring_in(struct pipe *p, const uint8_t *src, size_t n)
 	return n;
 }
 
+/* Copies up to n held bytes, from `skip` bytes past the first, without
+ * taking them. */
+static size_t ring_peek(const struct pipe *p, size_t skip, uint8_t *dst, size_t n)
+{
+	if (skip >= p->len)
+		return 0;
+	n = n < p->len - skip ? n : p->len - skip;
+	size_t at = (p->head + skip) % PIPE_CAPACITY;
+	size_t first = PIPE_CAPACITY - at < n ? PIPE_CAPACITY - at : n;
+	memcpy(dst, p->buf + at, first);
+	memcpy(dst + first, p->buf, n - first);
+	return n;
+}
+
+/* Bytes left the pipe: a read that makes room in a full pipe wakes its
+ * writers (an edge for their epoll watches). */
+static void taken(struct pipe *p, int was_full)
+{
+	if (was_full && PIPE_CAPACITY - p->len >= PIPE_ATOMIC)
+		wake_seq_stamp(p->vm, &p->seq.out);
+	sched_wake(p->vm, p);
+}
+
+/* Bytes came in: every write wakes the readers. */
+static void given(struct pipe *p)
+{
+	wake_seq_stamp(p->vm, &p->seq.in);
+	sched_wake(p->vm, p);
+}
+
 static int64_t pipe_read(struct task *t, struct file *f, void *buf, size_t n)
 {
 	struct pipe *p = f->priv;
@@ -63,9 +93,7 @@ static int64_t pipe_read(struct task *t, struct file *f, void *buf, size_t n)
 	if (p->len) {
 		int was_full = PIPE_CAPACITY - p->len < PIPE_ATOMIC;
 		size_t got = ring_out(p, buf, n);
-		if (was_full && PIPE_CAPACITY - p->len >= PIPE_ATOMIC)
-			wake_seq_stamp(p->vm, &p->seq.out);
-		sched_wake(p->vm, p);
+		taken(p, was_full);
 		return (int64_t)got;
 	}
 	if (!p->writers)
@@ -93,10 +121,8 @@ static int64_t pipe_write(struct task *t, struct file *f, const void *buf, size_
 	}
 	size_t put = ring_in(p, (const uint8_t *)buf + done, n - done);
 	done += put;
-	if (put) {
-		wake_seq_stamp(p->vm, &p->seq.in);
-		sched_wake(p->vm, p);
-	}
+	if (put)
+		given(p);
 	if (done == n)
 		return (int64_t)n;
 	if (f->flags & O_NONBLOCK)
@@ -284,6 +310,38 @@ int64_t fifo_open(struct task *t, uint64_t dev, uint64_t ino, int flags, const c
 struct pipe *pipe_of_file(const struct file *f)
 {
 	return f->ops == &pipe_ops ? f->priv : NULL;
+}
+
+size_t pipe_held(const struct pipe *p) { return p->len; }
+
+size_t pipe_room(const struct pipe *p) { return PIPE_CAPACITY - p->len; }
+
+int pipe_has_readers(const struct pipe *p) { return p->readers > 0; }
+
+int pipe_has_writers(const struct pipe *p) { return p->writers > 0; }
+
+size_t pipe_peek(const struct pipe *p, size_t skip, void *dst, size_t n)
+{
+	return ring_peek(p, skip, dst, n);
+}
+
+void pipe_drop(struct pipe *p, size_t n)
+{
+	int was_full = PIPE_CAPACITY - p->len < PIPE_ATOMIC;
+	n = n < p->len ? n : p->len;
+	if (!n)
+		return;
+	p->head = (p->head + n) % PIPE_CAPACITY;
+	p->len -= n;
+	taken(p, was_full);
+}
+
+size_t pipe_fill(struct pipe *p, const void *src, size_t n)
+{
+	size_t put = ring_in(p, src, n);
+	if (put)
+		given(p);
+	return put;
 }
 
 void pipe_image_of(const struct pipe *p, struct pipe_image *img)

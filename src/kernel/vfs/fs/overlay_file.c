@@ -425,6 +425,7 @@ static int lf_stat(struct file *f, struct stat *st)
 
 static const struct file_ops ovl_lower_file_ops = {
 	.name = "overlay",
+	.splice = FILE_SPLICE_READ,
 	.pread = lf_pread,
 	.chmod = of_chmod,
 	.chown = of_chown,

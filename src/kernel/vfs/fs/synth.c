@@ -126,6 +126,14 @@ static const struct file_ops text_ops = {
 	.release = snap_release,
 };
 
+static const struct file_ops spliced_text_ops = {
+	.name = "synth",
+	.splice = FILE_SPLICE_READ,
+	.pread = snap_pread,
+	.stat = snap_stat,
+	.release = snap_release,
+};
+
 static const struct file_ops dir_ops = {
 	.name = "synth",
 	.readdir = snap_readdir,
@@ -160,13 +168,15 @@ static int open_snapshot(const struct file_ops *ops, const struct stat *st, char
 	return 0;
 }
 
-int synth_open_text(struct sbuf *b, const struct stat *st, int flags, struct file **out)
+int synth_open_text(struct sbuf *b, const struct stat *st, int flags, int spliced,
+		    struct file **out)
 {
 	if (b->failed) {
 		free(b->data);
 		return -ENOMEM;
 	}
-	return open_snapshot(&text_ops, st, b->data, b->len, NULL, 0, flags, out);
+	return open_snapshot(spliced ? &spliced_text_ops : &text_ops, st, b->data, b->len, NULL, 0,
+			     flags, out);
 }
 
 int synth_open_dir(struct synth_dir *d, const struct stat *st, int flags, struct file **out)

@@ -48,8 +48,10 @@ struct synth_dir {
 void synth_dir_add(struct synth_dir *d, uint64_t ino, unsigned char type, const char *name);
 
 /* Open files over a snapshot, with st as their fstat. Both take over what
- * b or d holds, also when they fail (-ENOMEM). */
-int synth_open_text(struct sbuf *b, const struct stat *st, int flags, struct file **out);
+ * b or d holds, also when they fail (-ENOMEM). A text splice reads only
+ * when `spliced` says (Linux's seq files differ). */
+int synth_open_text(struct sbuf *b, const struct stat *st, int flags, int spliced,
+		    struct file **out);
 int synth_open_dir(struct synth_dir *d, const struct stat *st, int flags, struct file **out);
 /* An O_PATH file: its attributes only. */
 int synth_open_path(const struct stat *st, int flags, struct file **out);
