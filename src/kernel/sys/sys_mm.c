@@ -1,6 +1,8 @@
 /* Memory calls: brk, mmap (x86-64, i386 old_mmap and mmap2), munmap,
  * mprotect, mremap, madvise. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -175,18 +177,42 @@ int64_t sys_mprotect(struct task *t, const uint64_t *a)
 	return mm_protect(t->proc->mm, a[0], a[1], (int)a[2]);
 }
 
+/* Maps [to, to+len) as what v holds from guest address `from` on: the same
+ * file offset, and for a shared mapping the same host object, so that moved
+ * or grown shared memory stays shared with other processes and its file.
+ * Everything is taken from v first, as mapping `to` may free v. */
+static int map_continuing(struct mm *mm, const struct vma *v, uint64_t from, uint64_t to,
+			  uint64_t len, int prot)
+{
+	uint64_t offset = v->offset + (from - v->start);
+	int flags = v->flags, share = -1;
+	if (v->share_fd >= 0 && (share = fcntl(v->share_fd, F_DUPFD_CLOEXEC, 0)) < 0)
+		return -errno;
+	char *name = v->name ? strdup(v->name) : NULL;
+	int rc = v->name && !name ? -ENOMEM : mm_map(mm, to, len, prot, flags, name, offset);
+	if (!rc && share >= 0 && (rc = mm_map_shared_fd(mm, to, len, share, offset)))
+		mm_unmap(mm, to, len);
+	if (share >= 0)
+		close(share);
+	free(name);
+	return rc;
+}
+
 /* Moves or grows [old, old+oldlen) to `to` (len bytes), keeping its contents
- * and protection. */
+ * and protection. A private mapping's bytes are copied; a shared one is the
+ * same host object mapped again. */
 static int64_t remap_to(struct mm *mm, const struct vma *v, uint64_t old, uint64_t oldlen,
 			uint64_t to, uint64_t len)
 {
-	int prot = v->prot, flags = v->flags;
-	int rc = mm_map(mm, to, len, prot | GPROT_WRITE, flags, v->name, v->offset);
+	int prot = v->prot, shared = v->share_fd >= 0;
+	int rc = map_continuing(mm, v, old, to, len, shared ? prot : prot | GPROT_WRITE);
 	if (rc)
 		return rc;
-	memcpy(mm_host(mm, to), mm_host(mm, old), (size_t)(oldlen < len ? oldlen : len));
+	if (!shared)
+		memcpy(mm_host(mm, to), mm_host(mm, old), (size_t)(oldlen < len ? oldlen : len));
 	mm_unmap(mm, old, oldlen);
-	mm_protect(mm, to, len, prot);
+	if (!shared)
+		mm_protect(mm, to, len, prot);
 	return (int64_t)to;
 }
 
@@ -199,17 +225,13 @@ static int64_t remap_alias(struct mm *mm, const struct vma *v, uint64_t old, uin
 	uint64_t to = (flags & LINUX_MREMAP_FIXED) ? fixed : mm_find_free(mm, len);
 	if (!to || (to & (PAGE_SIZE_G - 1)) || to >= mm->limit || len > mm->limit - to)
 		return -ENOMEM;
-	int share_fd = v->share_fd;
-	uint64_t offset = v->offset + (old - v->start);
-	int rc = mm_map(mm, to, len, v->prot, v->flags, v->name, v->offset);
-	if (rc)
-		return rc;
-	if (share_fd >= 0) {
-		rc = mm_map_shared_fd(mm, to, len, share_fd, offset);
-		if (rc)
-			mm_unmap(mm, to, len);
+	if (v->share_fd >= 0) {
+		int rc = map_continuing(mm, v, old, to, len, v->prot);
 		return rc ? rc : (int64_t)to;
 	}
+	int rc = mm_map(mm, to, len, v->prot, v->flags, v->name, v->offset + (old - v->start));
+	if (rc)
+		return rc;
 	if (mremap(mm_host(mm, old), 0, (size_t)len, MREMAP_MAYMOVE | MREMAP_FIXED,
 		   mm_host(mm, to)) == MAP_FAILED) {
 		int err = errno;
@@ -246,8 +268,7 @@ int64_t sys_mremap(struct task *t, const uint64_t *a)
 		return (int64_t)old;
 	}
 	if (mm_range_free(mm, old + oldlen, len - oldlen)) {
-		int rc = mm_map(mm, old + oldlen, len - oldlen, v->prot, v->flags, v->name,
-				v->offset + oldlen);
+		int rc = map_continuing(mm, v, old + oldlen, old + oldlen, len - oldlen, v->prot);
 		return rc ? rc : (int64_t)old;
 	}
 	if (!(flags & LINUX_MREMAP_MAYMOVE))
