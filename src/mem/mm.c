@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "host/anonfile.h"
 #include "interp/block.h"
 #include "mem/mm_cow.h"
 #include "mem/mm_internal.h"
@@ -181,23 +182,6 @@ static void insert_vma(struct mm *mm, struct vma *n)
 		merge_next(prev);
 }
 
-/* Shared anonymous memory lives in a memfd, so that a forked child can map
- * the same pages into its own window. */
-static int shared_anon_fd(uint64_t len)
-{
-#ifdef __linux__
-	int fd = memfd_create("hexvm-shared", MFD_CLOEXEC);
-	if (fd >= 0 && ftruncate(fd, (off_t)len) < 0) {
-		close(fd);
-		fd = -1;
-	}
-	return fd;
-#else
-	(void)len;
-	return -1;
-#endif
-}
-
 /* mmap at a fixed place of the window; when the host runs out of mappings,
  * the ones fork's copy-on-write split off are merged back and it is tried
  * once more. */
@@ -220,18 +204,22 @@ int mm_map(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags, cons
 {
 	if (!range_ok(mm, addr, len))
 		return -EINVAL;
+	int shared_anon = (flags & (VMA_SHARED | VMA_ANON)) == (VMA_SHARED | VMA_ANON);
+	int share_fd = shared_anon ? host_anon_file("hexvm-shared", len) : -1;
+	if (shared_anon && share_fd < 0)
+		return -ENOMEM;
 	struct vma *n = calloc(1, sizeof *n);
 	if (!n || split_at(mm, addr) || split_at(mm, addr + len)) {
 		free(n);
+		if (share_fd >= 0)
+			close(share_fd);
 		return -ENOMEM;
 	}
+	n->share_fd = share_fd;
 	if (mm->cow) /* while the old vmas still say how to read the old pages */
 		mm_cow_forget(mm, addr, len);
 	remove_range(mm, addr, addr + len);
 	block_cache_invalidate_range(mm->blocks, addr, len);
-	n->share_fd = (flags & (VMA_SHARED | VMA_ANON)) == (VMA_SHARED | VMA_ANON)
-			      ? shared_anon_fd(len)
-			      : -1;
 	if (map_fixed(mm, addr, len, mm_host_prot(prot), n->share_fd) == MAP_FAILED) {
 		mm_free_vma(n);
 		return -ENOMEM;
