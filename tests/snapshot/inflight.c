@@ -7,14 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static uint64_t work(int rounds)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (int r = 0; r < rounds; r++)
-		for (int i = 0; i < 100000; i++)
-			h = (h ^ (uint64_t)(i + r)) * 1099511628211ull;
-	return h;
-}
+#include "work.h"
 
 int main(void)
 {

@@ -18,18 +18,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "work.h"
+
 static volatile sig_atomic_t ticks;
 
 static void on_tick(int sig) { ticks += sig == SIGUSR2; }
-
-static uint64_t work(int rounds)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (int r = 0; r < rounds; r++)
-		for (int i = 0; i < 100000; i++)
-			h = (h ^ (uint64_t)(i + r)) * 1099511628211ull;
-	return h;
-}
 
 static void make_timers(int *tfd, timer_t *pt)
 {

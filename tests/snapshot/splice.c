@@ -13,16 +13,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define ROUNDS 12
+#include "work.h"
 
-static uint64_t work(int rounds)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (int r = 0; r < rounds; r++)
-		for (int i = 0; i < 100000; i++)
-			h = (h ^ (uint64_t)(i + r)) * 1099511628211ull;
-	return h;
-}
+#define ROUNDS 12
 
 static void report(int fd, const char *who, long n, uint32_t sum)
 {
