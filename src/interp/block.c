@@ -17,10 +17,20 @@
 struct block_cache *block_cache_create(struct mm *mm)
 {
 	struct block_cache *bc = calloc(1, sizeof *bc);
-	if (bc) {
-		bc->mm = mm;
-		bc->max_insns = BLOCK_MAX_INSNS;
+	if (!bc)
+		return NULL;
+	bc->buckets = calloc(BLOCK_BUCKETS_MIN, sizeof *bc->buckets);
+	bc->pages = calloc(CODE_PAGE_BUCKETS_MIN, sizeof *bc->pages);
+	if (!bc->buckets || !bc->pages) {
+		free(bc->buckets);
+		free(bc->pages);
+		free(bc);
+		return NULL;
 	}
+	bc->nbuckets = BLOCK_BUCKETS_MIN;
+	bc->npage_buckets = CODE_PAGE_BUCKETS_MIN;
+	bc->mm = mm;
+	bc->max_insns = BLOCK_MAX_INSNS;
 	return bc;
 }
 
@@ -37,17 +47,19 @@ void block_cache_destroy(struct block_cache *bc)
 {
 	if (!bc)
 		return;
-	for (unsigned k = 0; k < BLOCK_BUCKETS; k++)
+	for (unsigned k = 0; k < bc->nbuckets; k++)
 		free_chain(bc->buckets[k]);
 	free_chain(bc->retired);
 	jit_destroy(bc->jit);
-	for (unsigned k = 0; k < CODE_PAGE_BUCKETS; k++)
+	for (unsigned k = 0; k < bc->npage_buckets; k++)
 		while (bc->pages[k]) {
 			struct code_page *cp = bc->pages[k];
 			bc->pages[k] = cp->next;
 			free(cp->blocks);
 			free(cp);
 		}
+	free(bc->buckets);
+	free(bc->pages);
 	free(bc);
 }
 
@@ -68,9 +80,46 @@ void block_stats_add(struct block_stats *total, const struct block_stats *more)
 	total->jit_links += more->jit_links;
 }
 
+/* Chains stay short as programs load more code (a dynamic python3 start
+ * makes some 40,000 blocks): each table doubles once it holds more entries
+ * than it has chains. Out of memory, a table just stays as it is. */
+static void grow_blocks(struct block_cache *bc)
+{
+	unsigned n = bc->nbuckets * 2;
+	struct block **b = calloc(n, sizeof *b);
+	if (!b)
+		return;
+	for (unsigned k = 0; k < bc->nbuckets; k++)
+		for (struct block *e = bc->buckets[k], *next; e; e = next) {
+			next = e->hash_next;
+			e->hash_next = b[block_hash(e->start, n)];
+			b[block_hash(e->start, n)] = e;
+		}
+	free(bc->buckets);
+	bc->buckets = b;
+	bc->nbuckets = n;
+}
+
+static void grow_pages(struct block_cache *bc)
+{
+	unsigned n = bc->npage_buckets * 2;
+	struct code_page **b = calloc(n, sizeof *b);
+	if (!b)
+		return;
+	for (unsigned k = 0; k < bc->npage_buckets; k++)
+		for (struct code_page *cp = bc->pages[k], *next; cp; cp = next) {
+			next = cp->next;
+			cp->next = b[block_hash(cp->page, n)];
+			b[block_hash(cp->page, n)] = cp;
+		}
+	free(bc->pages);
+	bc->pages = b;
+	bc->npage_buckets = n;
+}
+
 static struct code_page *find_page(struct block_cache *bc, uint64_t page, int create)
 {
-	struct code_page **pp = &bc->pages[block_hash(page, CODE_PAGE_BUCKETS)];
+	struct code_page **pp = &bc->pages[block_hash(page, bc->npage_buckets)];
 	for (struct code_page *cp = *pp; cp; cp = cp->next)
 		if (cp->page == page)
 			return cp;
@@ -82,6 +131,8 @@ static struct code_page *find_page(struct block_cache *bc, uint64_t page, int cr
 	cp->page = page;
 	cp->next = *pp;
 	*pp = cp;
+	if (++bc->npages > bc->npage_buckets)
+		grow_pages(bc);
 	return cp;
 }
 
@@ -107,7 +158,9 @@ static void mark_covered(struct block_cache *bc, uint64_t addr, unsigned len)
 
 static void register_block(struct block_cache *bc, struct block *b)
 {
-	unsigned h = block_hash(b->start, BLOCK_BUCKETS);
+	if (++bc->nblocks > bc->nbuckets)
+		grow_blocks(bc);
+	unsigned h = block_hash(b->start, bc->nbuckets);
 	b->hash_next = bc->buckets[h];
 	bc->buckets[h] = b;
 	for (uint64_t p = b->start >> 12; p <= (b->end - 1) >> 12; p++) {
@@ -228,7 +281,7 @@ struct block *block_get(struct cpu *c, struct block_cache *bc, uint64_t pc)
 		bc->stats.hits++;
 		return b;
 	}
-	for (b = bc->buckets[block_hash(pc, BLOCK_BUCKETS)]; b; b = b->hash_next)
+	for (b = bc->buckets[block_hash(pc, bc->nbuckets)]; b; b = b->hash_next)
 		if (b->start == pc)
 			break;
 	if (!b)
@@ -242,7 +295,7 @@ struct block *block_peek(struct block_cache *bc, uint64_t pc)
 	struct block *b = bc->jump[block_hash(pc, BLOCK_JUMP_SLOTS)];
 	if (likely(b && b->start == pc))
 		return b;
-	for (b = bc->buckets[block_hash(pc, BLOCK_BUCKETS)]; b; b = b->hash_next)
+	for (b = bc->buckets[block_hash(pc, bc->nbuckets)]; b; b = b->hash_next)
 		if (b->start == pc)
 			return b;
 	return NULL;
@@ -250,10 +303,11 @@ struct block *block_peek(struct block_cache *bc, uint64_t pc)
 
 static void unlink_block(struct block_cache *bc, struct block *b, const struct code_page *except)
 {
-	struct block **pp = &bc->buckets[block_hash(b->start, BLOCK_BUCKETS)];
+	struct block **pp = &bc->buckets[block_hash(b->start, bc->nbuckets)];
 	while (*pp != b)
 		pp = &(*pp)->hash_next;
 	*pp = b->hash_next;
+	bc->nblocks--;
 	struct block **slot = &bc->jump[block_hash(b->start, BLOCK_JUMP_SLOTS)];
 	if (*slot == b)
 		*slot = NULL;
@@ -285,10 +339,11 @@ static void drop_page(struct block_cache *bc, struct code_page *cp)
 {
 	for (unsigned k = 0; k < cp->nblocks; k++)
 		unlink_block(bc, cp->blocks[k], cp);
-	struct code_page **pp = &bc->pages[block_hash(cp->page, CODE_PAGE_BUCKETS)];
+	struct code_page **pp = &bc->pages[block_hash(cp->page, bc->npage_buckets)];
 	while (*pp != cp)
 		pp = &(*pp)->next;
 	*pp = cp->next;
+	bc->npages--;
 	bc->mm->code_pages[cp->page] &= (uint8_t)~CODE_PAGE_HERE;
 	if (cp->page > 0)
 		bc->mm->code_pages[cp->page - 1] &= (uint8_t)~CODE_PAGE_NEXT;
@@ -328,7 +383,7 @@ void block_cache_invalidate_range(struct block_cache *bc, uint64_t addr, uint64_
 
 static void drop_all(struct block_cache *bc)
 {
-	for (unsigned k = 0; k < CODE_PAGE_BUCKETS; k++)
+	for (unsigned k = 0; k < bc->npage_buckets; k++)
 		while (bc->pages[k])
 			drop_page(bc, bc->pages[k]);
 }

@@ -51,9 +51,9 @@ struct block_stats {
 	uint64_t jit_blocks, jit_inline, jit_called, jit_bytes, jit_flushes, jit_links;
 };
 
-#define BLOCK_BUCKETS	  8192
-#define BLOCK_JUMP_SLOTS  4096
-#define CODE_PAGE_BUCKETS 1024
+#define BLOCK_BUCKETS_MIN     8192 /* the table doubles when it holds more blocks */
+#define BLOCK_JUMP_SLOTS      4096
+#define CODE_PAGE_BUCKETS_MIN 1024 /* and this one when it holds more code pages */
 
 struct code_page {
 	uint64_t page;
@@ -65,9 +65,11 @@ struct code_page {
 
 struct block_cache {
 	struct mm *mm;
-	struct block *buckets[BLOCK_BUCKETS];
+	struct block **buckets;	 /* nbuckets chains, a power of two */
+	unsigned nbuckets, nblocks;
 	struct block *jump[BLOCK_JUMP_SLOTS]; /* direct-mapped front of the hash */
-	struct code_page *pages[CODE_PAGE_BUCKETS];
+	struct code_page **pages; /* npage_buckets chains, a power of two */
+	unsigned npage_buckets, npages;
 	struct block *retired; /* dropped, freed at the next collect */
 	uint64_t gen;	       /* advances whenever blocks are dropped */
 	unsigned max_insns;    /* per block: BLOCK_MAX_INSNS, or 1 to run step by step */
