@@ -385,6 +385,19 @@ engines_case() {
     report_splits "$name" "$out" 20 "moves between engines" "$total"
 }
 
+# The restores of a snapshot whose host file changed since (OUT/changed.*: refused in
+# one line, status 65, nothing run; OUT/allowed.*: --allow-changed-files runs it): what
+# went wrong, on stdout. MESSAGE is the refusal expected.
+changed_file_checks() { # OUT RC_CHANGED RC_ALLOWED MESSAGE
+    local out=$1 rc_changed=$2 rc_allowed=$3 message=$4
+    [ "$rc_changed" = 65 ] && [ "$(wc -l <"$out/changed.err")" = 1 ] &&
+        grep -q "$message" "$out/changed.err" ||
+        echo "a changed host file was not refused in one line (status $rc_changed): $(cat "$out/changed.err")"
+    [ ! -s "$out/changed.out" ] || echo "the refused restore ran the guest"
+    [ "$rc_allowed" = 0 ] && [ -s "$out/allowed.out" ] ||
+        echo "--allow-changed-files did not restore (status $rc_allowed): $(cat "$out/allowed.err")"
+}
+
 hostfile_case() {
     local name=snapshot.hostfile out=$OUT/hostfile total
     mkdir -p "$out"
@@ -413,12 +426,8 @@ hostfile_case() {
     {
         [ "$rc" = "$(cat "$out/full.status")" ] || echo "restored run exited $rc: $(cat "$out/p2.err")"
         cat "$out/p1.out" "$out/p2.out" | cmp -s - "$out/full.out" || echo "stdout differs"
-        [ "$rc_changed" = 65 ] && [ "$(wc -l <"$out/changed.err")" = 1 ] &&
-            grep -q 'data.txt: the host file changed since the snapshot' "$out/changed.err" ||
-            echo "a changed host file was not refused in one line (status $rc_changed): $(cat "$out/changed.err")"
-        [ ! -s "$out/changed.out" ] || echo "the refused restore ran the guest"
-        [ "$rc_allowed" = 0 ] && [ -s "$out/allowed.out" ] ||
-            echo "--allow-changed-files did not restore (status $rc_allowed)"
+        changed_file_checks "$out" "$rc_changed" "$rc_allowed" \
+            'data.txt: the host file changed since the snapshot'
     } >"$out/diff"
     if [ -s "$out/diff" ]; then
         result_fail "$name" "host files across a snapshot" "$out/diff"
@@ -550,12 +559,8 @@ mapshared_files_case() {
     {
         [ "$rc" = "$(cat "$out/full.status")" ] || echo "restored run exited $rc: $(cat "$out/p2.err")"
         cat "$out/p1.out" "$out/p2.out" | cmp -s - "$out/full.out" || echo "stdout differs after a move"
-        [ "$rc_changed" = 65 ] && [ "$(wc -l <"$out/changed.err")" = 1 ] &&
-            grep -q 'shared.dat: the host file behind a MAP_SHARED mapping changed since the snapshot' "$out/changed.err" ||
-            echo "a changed mapped file was not refused in one line (status $rc_changed): $(cat "$out/changed.err")"
-        [ ! -s "$out/changed.out" ] || echo "the refused restore ran the guest"
-        [ "$rc_allowed" = 0 ] && [ -s "$out/allowed.out" ] ||
-            echo "--allow-changed-files did not restore (status $rc_allowed): $(cat "$out/allowed.err")"
+        changed_file_checks "$out" "$rc_changed" "$rc_allowed" \
+            'shared.dat: the host file behind a MAP_SHARED mapping changed since the snapshot'
         [ "$rc_unlinked" = 0 ] && [ ! -e "$out/u.snap" ] && [ "$(grep -c . "$out/u.err")" = 1 ] &&
             grep -q 'shared.dat behind the MAP_SHARED mapping at .* was removed or replaced' "$out/u.err" &&
             cmp -s "$out/u.out" "$out/full.out" ||
