@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "host/shmfd.h"
 #include "interp/block.h"
 #include "mem/mm_cow.h"
 #include "mem/mm_internal.h"
@@ -181,21 +182,12 @@ static void insert_vma(struct mm *mm, struct vma *n)
 		merge_next(prev);
 }
 
-/* Shared anonymous memory lives in a memfd, so that a forked child can map
- * the same pages into its own window. */
+/* Shared anonymous memory lives in a host object (host/shmfd.h), so that a
+ * forked child can map the same pages into its own window. */
 static int shared_anon_fd(uint64_t len)
 {
-#ifdef __linux__
-	int fd = memfd_create("hexvm-shared", MFD_CLOEXEC);
-	if (fd >= 0 && ftruncate(fd, (off_t)len) < 0) {
-		close(fd);
-		fd = -1;
-	}
-	return fd;
-#else
-	(void)len;
-	return -1;
-#endif
+	int fd = host_shm_create("hexvm-shared", len);
+	return fd < 0 ? -1 : fd;
 }
 
 /* mmap at a fixed place of the window; when the host runs out of mappings,

@@ -10,6 +10,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "host/shmfd.h"
 #include "interp/block.h"
 #include "kernel/vm.h"
 #include "mem/mm.h"
@@ -111,11 +112,10 @@ int snap_load_shm(struct snap_load *l, struct snap_rd *r)
 		snap_load_fail(l, "section SHMM: shared memory out of order");
 		return -1;
 	}
-	int fd = -1;
-#ifdef __linux__
-	fd = memfd_create("hexvm-shared", MFD_CLOEXEC);
-#endif
-	if (fd < 0 || ftruncate(fd, (off_t)size) || pwrite(fd, data, (size_t)size, 0) != (ssize_t)size ||
+	int fd = host_shm_create("hexvm-shared", size);
+	if (fd < 0)
+		errno = -fd;
+	if (fd < 0 || pwrite(fd, data, (size_t)size, 0) != (ssize_t)size ||
 	    vec_push(&l->shm, (void *)(intptr_t)(fd + 1))) {
 		snap_load_fail(l, "cannot recreate shared memory: %s", strerror(errno));
 		if (fd >= 0)

@@ -151,7 +151,8 @@ static int64_t do_fallocate(struct task *t, int fd, int mode, int64_t off, int64
 	if (off < 0 || len <= 0)
 		return -EINVAL;
 	if (f->ops)
-		return -EOPNOTSUPP;
+		return f->ops->fallocate ? f->ops->fallocate(f, mode, (uint64_t)off, (uint64_t)len)
+					 : -EOPNOTSUPP;
 	return fallocate(f->host_fd, mode, (off_t)off, (off_t)len) < 0 ? -errno : 0;
 }
 

@@ -1,6 +1,7 @@
 /* Memory calls: brk, mmap (x86-64, i386 old_mmap and mmap2), munmap,
  * mprotect, mremap, madvise. */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include "kernel/sys/syscall.h"
 #include "kernel/vfs/file.h"
 #include "kernel/vfs/hostcache.h"
+#include "kernel/vfs/memfd.h"
 #include "mem/mm.h"
 #include "mem/mm_cow.h"
 #include "mem/uaccess.h"
@@ -65,17 +67,29 @@ static int fill_from_file(struct mm *mm, uint64_t addr, uint64_t len, struct fil
 	return 0;
 }
 
-/* A shared file mapping is the host file itself mapped into the window, so
- * that stores reach the file as they do on Linux. */
-static int map_shared_file(struct mm *mm, uint64_t addr, uint64_t len, int prot, struct file *f,
-			   uint64_t offset)
+/* A shared file mapping is the host object holding the file's bytes mapped
+ * into the window (a host file, or a memfd's), so that stores reach the
+ * file as they do on Linux. A mapping of a description not open for writing
+ * can never be made writable. */
+static int map_shared_file(struct task *t, uint64_t addr, uint64_t len, int prot,
+			   struct file *f, uint64_t offset)
 {
-	if (f->ops)
+	struct mm *mm = t->proc->mm;
+	int host_fd = f->host_fd, vflags = VMA_SHARED, more = 0;
+	if (memfd_of(f)) {
+		int rc = memfd_map_shared(f, prot, &host_fd, &more);
+		if (rc)
+			return rc;
+	} else if (f->ops) {
 		return -ENODEV;
-	int rc = mm_map(mm, addr, len, prot, VMA_SHARED, f->path, offset);
+	} else {
+		hostcache_disable(t->vm); /* stores through the map must meet write()s */
+		more = (f->flags & O_ACCMODE) == O_RDONLY ? VMA_NO_WRITE : 0;
+	}
+	int rc = mm_map(mm, addr, len, prot, vflags | more, f->path, offset);
 	if (rc)
 		return rc;
-	rc = mm_map_shared_fd(mm, addr, len, f->host_fd, offset);
+	rc = mm_map_shared_fd(mm, addr, len, host_fd, offset);
 	if (rc)
 		mm_unmap(mm, addr, len);
 	return rc;
@@ -120,10 +134,10 @@ static int64_t do_mmap(struct task *t, uint64_t hint, uint64_t len, int prot, in
 	int vflags = (anon ? VMA_ANON : 0) | (flags & LINUX_MAP_GROWSDOWN ? VMA_GROWSDOWN : 0);
 	int rc;
 	if (f && type != LINUX_MAP_PRIVATE) {
-		hostcache_disable(t->vm); /* stores through the map must meet write()s */
-		rc = map_shared_file(mm, (uint64_t)at, len, prot, f, offset);
+		rc = map_shared_file(t, (uint64_t)at, len, prot, f, offset);
 	} else {
 		vflags |= type != LINUX_MAP_PRIVATE ? VMA_SHARED : 0;
+		vflags |= f && memfd_of(f) ? VMA_MEMFD : 0;
 		rc = mm_map(mm, (uint64_t)at, len, prot | (f ? GPROT_WRITE : 0), vflags,
 			    f ? f->path : NULL, offset);
 		if (!rc && f) {
@@ -164,6 +178,15 @@ int64_t sys_munmap(struct task *t, const uint64_t *a)
 	return mm_unmap(t->proc->mm, a[0], a[1]);
 }
 
+/* Whether no mapping in [addr, addr+len) is one that may never be written. */
+static int may_write(const struct mm *mm, uint64_t addr, uint64_t len)
+{
+	for (const struct vma *v = mm->vmas; v; v = v->next)
+		if (v->start < addr + len && addr < v->end && (v->flags & VMA_NO_WRITE))
+			return 0;
+	return 1;
+}
+
 int64_t sys_mprotect(struct task *t, const uint64_t *a)
 {
 	if (a[0] & (PAGE_SIZE_G - 1))
@@ -172,7 +195,33 @@ int64_t sys_mprotect(struct task *t, const uint64_t *a)
 		return -EINVAL;
 	if (a[1] == 0)
 		return 0;
+	if ((a[2] & GPROT_WRITE) && !may_write(t->proc->mm, a[0], PAGE_UP(a[1])))
+		return -EACCES;
 	return mm_protect(t->proc->mm, a[0], a[1], (int)a[2]);
+}
+
+/* Whether v is a MAP_SHARED view of a file's host object (a host file or a
+ * memfd): its pages are the object's, at v's offset. */
+static int file_view(const struct vma *v)
+{
+	return v->share_fd >= 0 && !(v->flags & VMA_ANON);
+}
+
+/* Maps [to, to+len) as v's pages from `old` on would continue: a shared
+ * file view maps the object at the matching offset, anything else gets
+ * fresh memory. */
+static int map_like(struct mm *mm, const struct vma *v, uint64_t old, uint64_t to, uint64_t len,
+		    int prot)
+{
+	uint64_t offset = v->offset + (old - v->start);
+	int share_fd = file_view(v) ? v->share_fd : -1;
+	int rc = mm_map(mm, to, len, prot, v->flags, v->name, offset);
+	if (rc || share_fd < 0)
+		return rc;
+	rc = mm_map_shared_fd(mm, to, len, share_fd, offset);
+	if (rc)
+		mm_unmap(mm, to, len);
+	return rc;
 }
 
 /* Moves or grows [old, old+oldlen) to `to` (len bytes), keeping its contents
@@ -180,13 +229,15 @@ int64_t sys_mprotect(struct task *t, const uint64_t *a)
 static int64_t remap_to(struct mm *mm, const struct vma *v, uint64_t old, uint64_t oldlen,
 			uint64_t to, uint64_t len)
 {
-	int prot = v->prot, flags = v->flags;
-	int rc = mm_map(mm, to, len, prot | GPROT_WRITE, flags, v->name, v->offset);
+	int prot = v->prot, shared_file = file_view(v);
+	int rc = map_like(mm, v, old, to, len, shared_file ? prot : prot | GPROT_WRITE);
 	if (rc)
 		return rc;
-	memcpy(mm_host(mm, to), mm_host(mm, old), (size_t)(oldlen < len ? oldlen : len));
+	if (!shared_file) /* (a shared file view shows the same pages already) */
+		memcpy(mm_host(mm, to), mm_host(mm, old), (size_t)(oldlen < len ? oldlen : len));
 	mm_unmap(mm, old, oldlen);
-	mm_protect(mm, to, len, prot);
+	if (!shared_file)
+		mm_protect(mm, to, len, prot);
 	return (int64_t)to;
 }
 
@@ -246,8 +297,7 @@ int64_t sys_mremap(struct task *t, const uint64_t *a)
 		return (int64_t)old;
 	}
 	if (mm_range_free(mm, old + oldlen, len - oldlen)) {
-		int rc = mm_map(mm, old + oldlen, len - oldlen, v->prot, v->flags, v->name,
-				v->offset + oldlen);
+		int rc = map_like(mm, v, old + oldlen, old + oldlen, len - oldlen, v->prot);
 		return rc ? rc : (int64_t)old;
 	}
 	if (!(flags & LINUX_MREMAP_MAYMOVE))
