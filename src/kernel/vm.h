@@ -91,6 +91,9 @@ struct process {
 	struct k_sigaction sigactions[NSIG_LINUX + 1];
 	char *exe;			  /* host path of the executable */
 	int64_t alarm_at, alarm_interval; /* ITIMER_REAL on the monotonic clock, ns; 0: off */
+	/* ITIMER_VIRTUAL and ITIMER_PROF (kernel/task/timer.h): the process's CPU
+	 * time (process_cpu_ns) each fires at next, 0: off; and its interval */
+	uint64_t itimer_cpu_at[2], itimer_cpu_interval[2];
 	uint32_t umask;
 	struct task *task;    /* its leader, or while only others live, one of them */
 	struct task *threads; /* every live thread, linked by thread_next */
