@@ -1,10 +1,13 @@
-/* Descriptor calls with little state of their own: posix_fadvise (advice
- * changes nothing the guest can observe), close_range and fallocate (on
- * host files, and files hexvm serves that say how: others answer
- * EOPNOTSUPP, which callers fall back from). */
+/* Descriptor calls with little state of their own: posix_fadvise and
+ * readahead (advice changes nothing the guest can observe), close_range,
+ * fallocate (on host files, and files hexvm serves that say how: others
+ * answer EOPNOTSUPP, which callers fall back from), and the sync calls
+ * (the host's on host files; hexvm's own files are in memory). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kernel/abi/layout.h"
@@ -14,6 +17,7 @@
 
 #define L_CLOSE_RANGE_UNSHARE 2
 #define L_CLOSE_RANGE_CLOEXEC 4
+#define L_SYNC_FILE_RANGE_ALL 7 /* WAIT_BEFORE | WRITE | WAIT_AFTER */
 
 static int64_t fadvise(struct task *t, int fd, int64_t len, int advice)
 {
@@ -76,3 +80,75 @@ int64_t sys_fallocate32(struct task *t, const uint64_t *a)
 	return do_fallocate(t, (int)a[0], (int)a[1], (int64_t)(a[2] | a[3] << 32),
 			    (int64_t)(a[4] | a[5] << 32));
 }
+
+int64_t sys_sync(struct task *t, const uint64_t *a)
+{
+	sync();
+	return 0;
+}
+
+int64_t sys_syncfs(struct task *t, const uint64_t *a)
+{
+	struct file *f = fd_lookup(t->proc->fds, (int)a[0]);
+	if (!f)
+		return -EBADF;
+	return f->ops ? 0 : syncfs(f->host_fd) < 0 ? -errno : 0;
+}
+
+static int file_type(const struct file *f, struct stat *st)
+{
+	if (f->ops)
+		return f->ops->stat ? f->ops->stat((struct file *)f, st) : -EINVAL;
+	return fstat(f->host_fd, st) < 0 ? -errno : 0;
+}
+
+/* Regular files, block devices, directories and links only (ESPIPE
+ * otherwise). */
+static int64_t do_sync_file_range(struct task *t, int fd, int64_t off, int64_t n, unsigned flags)
+{
+	struct stat st;
+	struct file *f = fd_lookup(t->proc->fds, fd);
+	if (!f)
+		return -EBADF;
+	if (flags & ~(unsigned)L_SYNC_FILE_RANGE_ALL)
+		return -EINVAL;
+	if (off < 0 || n < 0 || off > INT64_MAX - n)
+		return -EINVAL;
+	int rc = file_type(f, &st);
+	if (rc)
+		return rc;
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode) && !S_ISDIR(st.st_mode) &&
+	    !S_ISLNK(st.st_mode))
+		return -ESPIPE;
+	if (f->ops)
+		return 0;
+	return sync_file_range(f->host_fd, (off_t)off, (off_t)n, flags) < 0 ? -errno : 0;
+}
+
+int64_t sys_sync_file_range(struct task *t, const uint64_t *a)
+{
+	return do_sync_file_range(t, (int)a[0], (int64_t)a[1], (int64_t)a[2], (unsigned)a[3]);
+}
+
+/* i386: fd, offset and length in two words each, flags */
+int64_t sys_sync_file_range32(struct task *t, const uint64_t *a)
+{
+	return do_sync_file_range(t, (int)a[0], (int64_t)(a[1] | a[2] << 32),
+				  (int64_t)(a[3] | a[4] << 32), (unsigned)a[5]);
+}
+
+/* A regular file open for reading; nothing to do beyond the checks. */
+static int64_t do_readahead(struct task *t, int fd)
+{
+	struct stat st;
+	struct file *f = fd_lookup(t->proc->fds, fd);
+	if (!f || (f->flags & O_ACCMODE) == O_WRONLY)
+		return -EBADF;
+	if (file_type(f, &st) || !S_ISREG(st.st_mode))
+		return -EINVAL;
+	return 0;
+}
+
+int64_t sys_readahead(struct task *t, const uint64_t *a) { return do_readahead(t, (int)a[0]); }
+/* i386: fd, offset in two words, count */
+int64_t sys_readahead32(struct task *t, const uint64_t *a) { return do_readahead(t, (int)a[0]); }

@@ -25,6 +25,11 @@
 
 #define LINUX_O_CLOEXEC 02000000
 #define IO_MAX		0x7ffff000 /* Linux caps one transfer here */
+#define L_RWF_NOWAIT	0x08
+#define L_RWF_APPEND	0x10
+/* the RWF_* flags files hexvm serves take: HIPRI, DSYNC, SYNC, NOWAIT,
+ * APPEND, NOAPPEND (a memory file never waits for its bytes) */
+#define RWF_OPS_KNOWN	0x3f
 
 static struct fdtable *fds(struct task *t) { return t->proc->fds; }
 
@@ -284,36 +289,118 @@ static int64_t ops_writev(struct task *t, struct file *f, const struct iovec *io
 	return put;
 }
 
+static void wrote_iovecs(struct task *t, const struct iovec *iov, int count, int64_t got)
+{
+	for (int k = 0; got > 0 && k < count; k++)
+		user_wrote(t->proc->mm, (uint64_t)((uint8_t *)iov[k].iov_base - t->proc->mm->base),
+			   iov[k].iov_len);
+}
+
+/* A host descriptor that can block goes the way of read and write, which
+ * park rather than stop the machine. */
+static int64_t do_readv(struct task *t, struct file *f, const struct iovec *iov, int count)
+{
+	int64_t got = f->ops || f->host_may_block ? ops_readv(t, f, iov, count)
+						  : host_result(readv(f->host_fd, iov, count));
+	wrote_iovecs(t, iov, count, got);
+	return got;
+}
+
+static int64_t do_writev(struct task *t, struct file *f, const struct iovec *iov, int count)
+{
+	if (f->ops || f->host_may_block)
+		return ops_writev(t, f, iov, count);
+	return host_result(writev(f->host_fd, iov, count));
+}
+
 int64_t sys_readv(struct task *t, const uint64_t *a)
 {
 	struct iovec iov[1024];
 	struct file *f = fd_lookup(fds(t), (int)a[0]);
-	if (!f)
+	if (!f || (f->flags & O_ACCMODE) == O_WRONLY)
 		return -EBADF;
 	int64_t rc = load_iovecs(t, a[1], (int)a[2], GPROT_WRITE, iov);
-	if (rc < 0)
-		return rc;
-	int64_t got = f->ops ? ops_readv(t, f, iov, (int)a[2])
-			     : host_result(readv(f->host_fd, iov, (int)a[2]));
-	for (int k = 0; got > 0 && k < (int)a[2]; k++)
-		user_wrote(t->proc->mm, (uint64_t)((uint8_t *)iov[k].iov_base - t->proc->mm->base),
-			   iov[k].iov_len);
-	return got;
+	return rc < 0 ? rc : do_readv(t, f, iov, (int)a[2]);
 }
 
 int64_t sys_writev(struct task *t, const uint64_t *a)
 {
 	struct iovec iov[1024];
 	struct file *f = fd_lookup(fds(t), (int)a[0]);
-	if (!f)
+	if (!f || (f->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
 	int64_t rc = load_iovecs(t, a[1], (int)a[2], GPROT_READ, iov);
-	if (rc < 0)
-		return rc;
-	if (f->ops)
-		return ops_writev(t, f, iov, (int)a[2]);
-	return host_result(writev(f->host_fd, iov, (int)a[2]));
+	return rc < 0 ? rc : do_writev(t, f, iov, (int)a[2]);
 }
+
+/* preadv and pwritev at an offset (v2: with RWF_* flags, and -1 for the
+ * file's own offset): the host's own call on a host file, which then
+ * decides about the flags too; a file hexvm serves through one buffer. */
+static int64_t ops_rw_at(struct file *f, const struct iovec *iov, int count, int64_t pos,
+			 unsigned flags, int write)
+{
+	struct stat st;
+	size_t total = iov_total(iov, count), off = 0;
+	if ((flags & ~(unsigned)RWF_OPS_KNOWN) ||
+	    ((flags & L_RWF_NOWAIT) && !strcmp(f->ops->name, "memfd")))
+		return -EOPNOTSUPP; /* (a memfd is tmpfs's, which does no RWF_NOWAIT) */
+	if (write ? !f->ops->pwrite : !f->ops->pread)
+		return -ESPIPE;
+	if (write && (flags & L_RWF_APPEND) && f->ops->stat && f->ops->stat(f, &st) == 0)
+		pos = st.st_size;
+	uint8_t *tmp = malloc(total ? total : 1);
+	if (!tmp)
+		return -ENOMEM;
+	for (int k = 0; write && k < count && off < total; k++) {
+		size_t part = iov[k].iov_len < total - off ? iov[k].iov_len : total - off;
+		memcpy(tmp + off, iov[k].iov_base, part);
+		off += part;
+	}
+	int64_t n = write ? f->ops->pwrite(f, tmp, total, (uint64_t)pos)
+			  : f->ops->pread(f, tmp, total, (uint64_t)pos);
+	for (int k = 0, done = 0; !write && n > 0 && k < count && done < n; k++) {
+		size_t part = iov[k].iov_len < (size_t)(n - done) ? iov[k].iov_len : (size_t)(n - done);
+		memcpy(iov[k].iov_base, tmp + done, part);
+		done += (int)part;
+	}
+	free(tmp);
+	return n;
+}
+
+static int64_t rw_at(struct task *t, const uint64_t *a, int write, int v2)
+{
+	struct iovec iov[1024];
+	int64_t pos = sys_is64(t) ? (int64_t)a[3] : (int64_t)(a[3] | a[4] << 32), rc;
+	unsigned flags = v2 ? (unsigned)a[5] : 0;
+	int count = (int)a[2];
+	if (pos < 0 && !(v2 && pos == -1))
+		return -EINVAL;
+	struct file *f = fd_lookup(fds(t), (int)a[0]);
+	if (!f || (f->flags & O_ACCMODE) == (write ? O_RDONLY : O_WRONLY))
+		return -EBADF;
+	if ((rc = load_iovecs(t, a[1], count, write ? GPROT_READ : GPROT_WRITE, iov)) < 0)
+		return rc;
+	if (pos == -1 && (f->ops || f->host_may_block)) {
+		if (flags & ~(unsigned)RWF_OPS_KNOWN)
+			return -EOPNOTSUPP;
+		return write ? do_writev(t, f, iov, count) : do_readv(t, f, iov, count);
+	}
+	if (f->ops) {
+		rc = ops_rw_at(f, iov, count, pos, flags, write);
+	} else {
+		ssize_t n = write ? pwritev2(f->host_fd, iov, count, (off_t)pos, (int)flags)
+				  : preadv2(f->host_fd, iov, count, (off_t)pos, (int)flags);
+		rc = host_result(n);
+	}
+	if (!write)
+		wrote_iovecs(t, iov, count, rc);
+	return rc;
+}
+
+int64_t sys_preadv(struct task *t, const uint64_t *a) { return rw_at(t, a, 0, 0); }
+int64_t sys_pwritev(struct task *t, const uint64_t *a) { return rw_at(t, a, 1, 0); }
+int64_t sys_preadv2(struct task *t, const uint64_t *a) { return rw_at(t, a, 0, 1); }
+int64_t sys_pwritev2(struct task *t, const uint64_t *a) { return rw_at(t, a, 1, 1); }
 
 /* The offset of a file hexvm serves itself: seekable when it has pread;
  * character devices (/dev/null ...) accept any seek and stay at 0. */

@@ -78,12 +78,7 @@ static int64_t do_sigtimedwait(struct task *t, const uint64_t *a, int wide)
 	struct siginfo_k si;
 	int sig = signal_dequeue(t, set, &si);
 	if (sig) {
-		memset(info, 0, sizeof info);
-		put32(info, 0, (uint32_t)sig);
-		put32(info, 8, (uint32_t)si.code);
-		put32(info, sys_is64(t) ? 16 : 12, (uint32_t)si.pid);
-		put32(info, sys_is64(t) ? 20 : 16, (uint32_t)si.uid);
-		put32(info, sys_is64(t) ? 24 : 20, (uint32_t)si.status);
+		signal_put_siginfo(info, &si, sys_is64(t)); /* as a handler would get it */
 		if (a[1] && copy_to_user(t->proc->mm, a[1], info, sizeof info))
 			return -EFAULT;
 		return sig;
