@@ -91,6 +91,9 @@ struct process {
 	struct k_sigaction sigactions[NSIG_LINUX + 1];
 	char *exe;			  /* host path of the executable */
 	int64_t alarm_at, alarm_interval; /* ITIMER_REAL on the monotonic clock, ns; 0: off */
+	/* ITIMER_VIRTUAL and ITIMER_PROF (kernel/task/timer.h): the process's CPU
+	 * time (process_cpu_ns) each fires at next, 0: off; and its interval */
+	uint64_t itimer_cpu_at[2], itimer_cpu_interval[2];
 	uint32_t umask;
 	struct task *task;    /* its leader, or while only others live, one of them */
 	struct task *threads; /* every live thread, linked by thread_next */
@@ -100,6 +103,9 @@ struct process {
 	struct siginfo_k shared_info[NSIG_LINUX + 1];
 	struct ptimer *timers; /* timer_create's */
 	int next_timer_id;
+	uint32_t personality; /* personality(2)'s; PER_LINUX32 makes uname say i686 */
+	uint32_t membarrier_regs; /* membarrier's registrations (sys_sched.c) */
+	int keepcaps, no_new_privs, thp_disable; /* prctl's flags (sys_prctl.c) */
 };
 
 
@@ -149,6 +155,11 @@ struct task {
 	uint64_t robust_list, robust_len;
 	uint64_t altstack_sp, altstack_size;
 	char comm[16];
+	/* what sched_setscheduler, sched_setparam and setpriority set (hexvm's
+	 * scheduler treats every thread alike) */
+	int nice, policy, rt_priority;
+	int pdeath_signal;	 /* PR_SET_PDEATHSIG: sent when its parent process ends */
+	uint64_t timer_slack_ns; /* PR_SET_TIMERSLACK (0: Linux's default) */
 };
 
 struct syscall_stats {

@@ -10,7 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "host/anonfile.h"
+#include "host/shmfd.h"
 #include "interp/block.h"
 #include "mem/mm_cow.h"
 #include "mem/mm_internal.h"
@@ -205,7 +205,7 @@ int mm_map(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags, cons
 	if (!range_ok(mm, addr, len))
 		return -EINVAL;
 	int shared_anon = (flags & (VMA_SHARED | VMA_ANON)) == (VMA_SHARED | VMA_ANON);
-	int share_fd = shared_anon ? host_anon_file("hexvm-shared", len) : -1;
+	int share_fd = shared_anon ? host_shm_create("hexvm-shared", len) : -1;
 	if (shared_anon && share_fd < 0)
 		return -ENOMEM;
 	struct vma *n = calloc(1, sizeof *n);

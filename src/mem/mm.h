@@ -17,6 +17,11 @@
 #define VMA_GROWSDOWN 4
 #define VMA_STACK     8
 #define VMA_HEAP      16
+#define VMA_MEMFD     32 /* a memfd's pages (kernel/vfs/memfd.h) */
+/* a MAP_SHARED mapping that may never be written (Linux's VM_MAYWRITE
+ * clear): its description was not open for writing, or a memfd's seals
+ * forbid writes; mprotect cannot add PROT_WRITE */
+#define VMA_NO_WRITE  64
 
 /* x86-64 guests get a 64 GiB window; the kernel places mmap, the stack and
  * PIE images inside it. i386 guests get all 4 GiB. */

@@ -15,6 +15,7 @@ struct vm;
 struct task;
 struct snap_hostmap;
 struct snap_shared_file;
+struct snap_memfd_key;
 
 struct snap_save {
 	struct vm *vm;
@@ -30,6 +31,8 @@ struct snap_save {
 	uint64_t pages_written, pages_zero, pages_ref; /* for the report */
 	struct snap_shared_file *sfiles; /* host files behind MAP_SHARED mappings, by id - 1 */
 	size_t nsfiles, sfiles_cap;
+	struct snap_memfd_key *memfds; /* memfds written (MEMF), by id - 1 (snap_memfd.h) */
+	size_t nmemfds, memfds_cap;
 };
 
 /* Records the first error (printf-style) and marks the save failed. */
@@ -53,6 +56,7 @@ struct snap_load {
 	struct snap_vec mms, fdtables, files, pipes, tasks, procs;
 	struct snap_vec shm; /* host memfds, as (void *)(intptr_t)(fd + 1) */
 	struct snap_vec sfiles; /* host files behind MAP_SHARED mappings (struct file) */
+	struct snap_vec memfds; /* memfds (struct memfd), one reference each */
 	struct snap_vec fixups; /* epoll entries, added once every file exists */
 	struct snap_vec page_sections; /* PAGE sections, loaded once every mapping is in */
 	struct snap_vec hostfiles;     /* host descriptors of HFIL files, as (void *)(intptr_t)(fd + 1) */

@@ -13,11 +13,13 @@
 #include "kernel/vfs/eventfd.h"
 #include "kernel/vfs/file.h"
 #include "kernel/vfs/hostcache.h"
+#include "kernel/vfs/memfd.h"
 #include "kernel/vfs/path.h"
 #include "kernel/vfs/pipe.h"
 #include "kernel/vfs/vfs.h"
 #include "kernel/vm.h"
 #include "snap/snap_dir.h"
+#include "snap/snap_memfd.h"
 
 
 
@@ -38,7 +40,8 @@ static int kind_of(const struct file *f)
 		int kind;
 	} by_name[] = {{"pipe", K_PIPE},	   {"eventfd", K_EVENTFD}, {"timerfd", K_TIMERFD},
 		       {"signalfd", K_SIGNALFD}, {"epoll", K_EPOLL},	   {"memfs", K_REOPEN},
-		       {"overlay", K_REOPEN},	   {"devfs", K_REOPEN},	   {"synth", K_SYNTH}};
+		       {"overlay", K_REOPEN},	   {"devfs", K_REOPEN},	   {"synth", K_SYNTH},
+		       {"memfd", K_MEMFD}};
 	if (f->is_socket)
 		return K_DROPPED;
 	if (!f->ops)
@@ -196,6 +199,16 @@ static void put_epoll(struct snap_save *s, struct snap_buf *b, const struct file
 	}
 }
 
+static void put_memfd(struct snap_save *s, struct snap_buf *b, const struct file *f)
+{
+	uint32_t uid, gid;
+	memfd_opener(f, &uid, &gid);
+	sb_u32(b, snap_memfd_of_file(s, f));
+	sb_u64(b, f->pos);
+	sb_u32(b, uid);
+	sb_u32(b, gid);
+}
+
 static void put_file(struct snap_save *s, struct snap_buf *b, const struct file *f)
 {
 	int kind = kind_of(f);
@@ -235,6 +248,9 @@ static void put_file(struct snap_save *s, struct snap_buf *b, const struct file 
 		break;
 	case K_SYNTH:
 		snap_put_synth(b, f);
+		break;
+	case K_MEMFD:
+		put_memfd(s, b, f);
 		break;
 	}
 }

@@ -25,6 +25,7 @@ enum file_kind {
 	K_HOST_DIR, /* a host directory: path, the names its listing gave */
 	K_OVL_DIR,  /* an overlay directory: path, offset, the lower names read */
 	K_SYNTH,    /* a made-up file (/proc, /dev): what it shows */
+	K_MEMFD,    /* a memfd's description: the memfd by id (snap_memfd.h) */
 };
 
 /* Refuses a machine with descriptors in flight in socket messages. */

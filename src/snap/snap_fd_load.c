@@ -15,6 +15,7 @@
 #include "kernel/vm.h"
 #include "snap/snap_dir.h"
 #include "snap/snap_fd.h"
+#include "snap/snap_memfd.h"
 
 
 #define FILES_MAX  (1u << 24)
@@ -164,6 +165,17 @@ static void add_epoll_entries(struct snap_load *l, struct snap_rd *r)
 	vec_free(&l->fixups);
 }
 
+static struct file *get_memfd(struct snap_load *l, struct snap_rd *r, int flags)
+{
+	uint32_t id = sr_u32(r);
+	uint64_t pos = sr_u64(r);
+	uint32_t uid = sr_u32(r), gid = sr_u32(r);
+	struct file *f = r->bad ? NULL : snap_memfd_open(l, id, flags, uid, gid, r);
+	if (f)
+		f->pos = pos;
+	return f;
+}
+
 static struct file *get_file(struct snap_load *l, struct snap_rd *r)
 {
 	int flags = sr_i32(r);
@@ -212,6 +224,9 @@ static struct file *get_file(struct snap_load *l, struct snap_rd *r)
 		break;
 	case K_SYNTH:
 		f = snap_get_synth(l, r, path, flags);
+		break;
+	case K_MEMFD:
+		f = get_memfd(l, r, flags);
 		break;
 	case K_DROPPED:
 		break;

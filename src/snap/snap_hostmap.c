@@ -94,7 +94,7 @@ static struct hostmap_file *find_file(struct snap_hostmap *hm, const char *path)
 struct hostmap_file *hostmap_file_of(struct snap_save *s, const struct vma *v)
 {
 	if (s->vm->snap->copy_mapped || !v->name || v->name[0] != '/' || v->share_fd >= 0 ||
-	    (v->flags & (VMA_ANON | VMA_SHARED)))
+	    (v->flags & (VMA_ANON | VMA_SHARED | VMA_MEMFD)))
 		return NULL;
 	if (!s->hostmap && (s->hostmap = calloc(1, sizeof *s->hostmap)))
 		s->hostmap->opener = snap_root_task(s->vm);

@@ -19,6 +19,7 @@
 #include "snap/snap_lock.h"
 #include "snap/snap_machine.h"
 #include "snap/snap_mem.h"
+#include "snap/snap_memfd.h"
 #include "snap/snap_pages.h"
 #include "snap/snap_shared_file.h"
 #include "snap/snap_task.h"
@@ -43,6 +44,7 @@ static const struct {
 } sections[] = {
 	{"FSUP", load_fs},
 	{"SHMM", snap_load_shm},
+	{"MEMF", snap_load_memfd},
 	{"SFIL", snap_load_shared_file},
 	{"MMAP", snap_load_mm},
 	{"HFIL", snap_load_hostfile},
@@ -99,6 +101,7 @@ static void release_load(struct snap_load *l)
 		close((int)(intptr_t)l->hostfiles.v[k] - 1);
 	for (size_t k = 0; k < l->sfiles.n; k++)
 		file_put(l->sfiles.v[k]);
+	snap_memfds_release(l);
 	snap_root_task_free(l->opener);
 	vec_free(&l->mms);
 	vec_free(&l->fdtables);

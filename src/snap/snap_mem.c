@@ -10,10 +10,11 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "host/anonfile.h"
+#include "host/shmfd.h"
 #include "interp/block.h"
 #include "kernel/vm.h"
 #include "mem/mm.h"
+#include "snap/snap_memfd.h"
 #include "snap/snap_pages.h"
 #include "snap/snap_shared_file.h"
 
@@ -51,8 +52,10 @@ static int shm_id(struct snap_save *s, int fd)
 static void put_vma(struct snap_save *s, struct snap_buf *b, const struct vma *v)
 {
 	int shm = 0;
-	uint32_t file = 0;
-	if (v->share_fd >= 0 && !(v->flags & VMA_ANON))
+	uint32_t file = 0, memfd = 0;
+	if (v->share_fd >= 0 && (v->flags & VMA_MEMFD))
+		memfd = snap_memfd_of_vma(s, v);
+	else if (v->share_fd >= 0 && !(v->flags & VMA_ANON))
 		file = snap_shared_file_id(s, v);
 	else if (v->share_fd >= 0) {
 		shm = shm_id(s, v->share_fd);
@@ -68,6 +71,7 @@ static void put_vma(struct snap_save *s, struct snap_buf *b, const struct vma *v
 	sb_str(b, v->name);
 	sb_u32(b, (uint32_t)shm);
 	sb_u32(b, file);
+	sb_u32(b, memfd);
 }
 
 static void put_map(struct snap_save *s, struct snap_buf *b, const struct mm *mm, uint32_t id)
@@ -112,7 +116,7 @@ int snap_load_shm(struct snap_load *l, struct snap_rd *r)
 		snap_load_fail(l, "section SHMM: shared memory out of order");
 		return -1;
 	}
-	int fd = host_anon_file("hexvm-shared", size);
+	int fd = host_shm_create("hexvm-shared", size);
 	if (fd < 0)
 		errno = -fd;
 	if (fd < 0 || pwrite(fd, data, (size_t)size, 0) != (ssize_t)size ||
@@ -134,12 +138,14 @@ static int get_vma(struct snap_load *l, struct snap_rd *r, struct mm *mm)
 	v.flags = (int)sr_u32(r);
 	v.offset = sr_u64(r);
 	char *name = sr_str(r);
-	uint32_t shm = sr_u32(r), file = sr_u32(r);
+	uint32_t shm = sr_u32(r), file = sr_u32(r), memfd = sr_u32(r);
 	void *shm_fd = vec_at(&l->shm, shm, r);
 	int fd = shm_fd ? fcntl((int)(intptr_t)shm_fd - 1, F_DUPFD_CLOEXEC, 0)
-			: snap_shared_file_fd(l, file, r);
-	if (!r->bad && (shm || file) &&
-	    (fd < 0 || (shm && file) || !(v.flags & VMA_SHARED) || !(v.flags & VMA_ANON) != !shm))
+		 : memfd ? snap_memfd_fd(l, memfd, r)
+			 : snap_shared_file_fd(l, file, r);
+	if (!r->bad && (shm || file || memfd) &&
+	    (fd < 0 || !!shm + !!file + !!memfd > 1 || !(v.flags & VMA_SHARED) ||
+	     !(v.flags & VMA_ANON) != !shm || !(v.flags & VMA_MEMFD) != !memfd))
 		sr_fail(r, "a shared mapping is malformed");
 	v.name = name;
 	int rc = r->bad ? 0 : mm_restore_vma(mm, &v, fd);

@@ -22,6 +22,7 @@
 #include "snap/snap_lock.h"
 #include "snap/snap_machine.h"
 #include "snap/snap_mem.h"
+#include "snap/snap_memfd.h"
 #include "snap/snap_shared_file.h"
 #include "snap/snap_task.h"
 
@@ -42,6 +43,7 @@ static void write_all(struct snap_save *s)
 	snap_put_machine(&b, s->vm, cfg->root_dir, cfg->overlay);
 	snap_emit(s, "MACH", &b);
 	save_fs(s, &b);
+	snap_save_memfds(s);
 	for (size_t k = 0; k < s->mms.n && !s->failed; k++)
 		snap_save_mm(s, (struct mm *)s->mms.order[k]);
 	if (!s->failed)
@@ -84,6 +86,7 @@ int snap_take(struct vm *vm, const char *path, uint64_t *bytes, char *msg, size_
 	ids_free(&s.files);
 	ids_free(&s.pipes);
 	snap_shared_files_free(&s);
+	snap_memfds_free(&s);
 	if (s.failed)
 		snprintf(msg, size, "cannot snapshot: %s", s.msg);
 	return s.failed ? -1 : 0;

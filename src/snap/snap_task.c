@@ -102,7 +102,16 @@ static void put_process(struct snap_save *s, struct snap_buf *b, const struct pr
 	sb_u64(b, p->exited_insns);
 	sb_i64(b, p->alarm_at);
 	sb_i64(b, p->alarm_interval);
+	for (int k = 0; k < 2; k++) {
+		sb_u64(b, p->itimer_cpu_at[k]);
+		sb_u64(b, p->itimer_cpu_interval[k]);
+	}
 	sb_u32(b, p->umask);
+	sb_u32(b, p->personality);
+	sb_u32(b, p->membarrier_regs);
+	int flags[] = {p->keepcaps, p->no_new_privs, p->thp_disable};
+	for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++)
+		sb_i32(b, flags[k]);
 	sb_i32(b, p->vfork_parent ? p->vfork_parent->tid : 0);
 	sb_u32(b, ids_find(&s->mms, p->mm));
 	sb_u32(b, ids_find(&s->fdtables, p->fds));

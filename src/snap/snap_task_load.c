@@ -110,7 +110,16 @@ static struct proc_links *get_process(struct snap_load *l, struct snap_rd *r)
 	p->exited_insns = sr_u64(r);
 	p->alarm_at = sr_i64(r);
 	p->alarm_interval = sr_i64(r);
+	for (int w = 0; w < 2; w++) {
+		p->itimer_cpu_at[w] = sr_u64(r);
+		p->itimer_cpu_interval[w] = sr_u64(r);
+	}
 	p->umask = sr_u32(r);
+	p->personality = sr_u32(r);
+	p->membarrier_regs = sr_u32(r);
+	int *flags[] = {&p->keepcaps, &p->no_new_privs, &p->thp_disable};
+	for (size_t w = 0; w < sizeof flags / sizeof flags[0]; w++)
+		*flags[w] = sr_i32(r);
 	k->vfork_parent = sr_i32(r);
 	get_resources(l, r, p);
 	get_ids(r, p);

@@ -115,6 +115,10 @@ void snap_put_task(struct snap_save *s, struct snap_buf *b, const struct task *t
 	for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
 		sb_u64(b, words[k]);
 	sb_bytes(b, t->comm, sizeof t->comm);
+	int sched[] = {t->nice, t->policy, t->rt_priority, t->pdeath_signal};
+	for (size_t k = 0; k < sizeof sched / sizeof sched[0]; k++)
+		sb_i32(b, sched[k]);
+	sb_u64(b, t->timer_slack_ns);
 }
 
 void snap_get_siginfo(struct snap_rd *r, struct siginfo_k *i)
@@ -247,5 +251,9 @@ struct task *snap_get_task(struct snap_load *l, struct snap_rd *r)
 	t->altstack_size = sr_u64(r);
 	sr_bytes(r, t->comm, sizeof t->comm);
 	t->comm[sizeof t->comm - 1] = 0;
+	int *nums[] = {&t->nice, &t->policy, &t->rt_priority, &t->pdeath_signal};
+	for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++)
+		*nums[k] = sr_i32(r);
+	t->timer_slack_ns = sr_u64(r);
 	return t;
 }

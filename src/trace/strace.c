@@ -202,12 +202,19 @@ static void error_result(struct tbuf *b, int64_t ret)
 		tb_printf(b, " = -1 %lld", (long long)-ret);
 }
 
-/* F_GETFD and F_GETFL results are flags, named after the number. */
+/* F_GETFD, F_GETFL and F_GET_SEALS results are flags, named after the
+ * number. */
 static void fcntl_result(struct tbuf *b, const struct arg_ctx *x)
 {
 	uint64_t cmd = x->a[1], v = (uint64_t)x->ret;
-	if ((cmd != 1 && cmd != 3) || (cmd == 1 && !v)) {
+	if ((cmd != 1 && cmd != 3 && cmd != 1034) || (cmd != 3 && !v)) {
 		tb_printf(b, " = %llu", (unsigned long long)v);
+		return;
+	}
+	if (cmd == 1034) {
+		tb_printf(b, " = %#llx (seals ", (unsigned long long)v);
+		tb_flags(b, seal_flags, v, "0");
+		tb_putc(b, ')');
 		return;
 	}
 	tb_printf(b, v ? " = %#llx (flags " : " = %llu (flags ", (unsigned long long)v);

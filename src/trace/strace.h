@@ -78,6 +78,8 @@ enum arg_kind {
 	K_SFD_FLAGS,
 	K_CLOSE_RANGE_FLAGS,
 	K_SPLICE_FLAGS,
+	K_MFD_FLAGS,
+	K_SEALS, /* F_ADD_SEALS's */
 	K_STATX_FLAGS, /* the sync type first, then AT_* */
 	K_USER_DESC,   /* set_thread_area's struct user_desc */
 	K_MODE_TYPE, /* mknod: S_IFIFO|0644 */

@@ -205,6 +205,9 @@ static const struct flag_name *flag_table(unsigned kind, const char **zero)
 		{02000000, "SFD_CLOEXEC"}, {04000, "SFD_NONBLOCK"}, {0, NULL}};
 	static const struct flag_name close_range[] = {
 		{2, "CLOSE_RANGE_UNSHARE"}, {4, "CLOSE_RANGE_CLOEXEC"}, {0, NULL}};
+	static const struct flag_name mfd_flags[] = {
+		{1, "MFD_CLOEXEC"},	{2, "MFD_ALLOW_SEALING"}, {4, "MFD_HUGETLB"},
+		{8, "MFD_NOEXEC_SEAL"}, {0x10, "MFD_EXEC"},	  {0, NULL}};
 
 	*zero = "0";
 	switch (kind) {
@@ -227,6 +230,8 @@ static const struct flag_name *flag_table(unsigned kind, const char **zero)
 	case K_TFD_SETTIME_FLAGS: return tfd_settime;
 	case K_SFD_FLAGS: return sfd_flags;
 	case K_CLOSE_RANGE_FLAGS: return close_range;
+	case K_MFD_FLAGS: return mfd_flags;
+	case K_SEALS: return seal_flags;
 	case K_PROT: *zero = "PROT_NONE"; return prot_flags;
 	case K_ACCESS: *zero = "F_OK"; return access_modes;
 	default: return NULL;

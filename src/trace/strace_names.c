@@ -114,6 +114,9 @@ const struct flag_name fcntl_cmds[] = {
 	{1031, "F_SETPIPE_SZ"},	 {1032, "F_GETPIPE_SZ"},  {1033, "F_ADD_SEALS"},
 	{1034, "F_GET_SEALS"},	 END};
 const struct flag_name fd_flags[] = {{1, "FD_CLOEXEC"}, END};
+const struct flag_name seal_flags[] = {
+	{1, "F_SEAL_SEAL"},	     {2, "F_SEAL_SHRINK"}, {4, "F_SEAL_GROW"}, {8, "F_SEAL_WRITE"},
+	{0x10, "F_SEAL_FUTURE_WRITE"}, {0x20, "F_SEAL_EXEC"}, END};
 const struct flag_name ioctl_cmds[] = {
 	{0x5401, "TCGETS"},	 {0x5402, "TCSETS"},	  {0x5403, "TCSETSW"},
 	{0x5404, "TCSETSF"},	 {0x5405, "TCGETA"},	  {0x5406, "TCSETA"},

@@ -10,7 +10,7 @@ extern const struct flag_name prot_flags[], map_types[], map_flags[], mremap_fla
 	msync_flags[], madvise_advice[];
 extern const struct flag_name clone_flags[], wait_options[], waitid_types[];
 extern const struct flag_name sa_flags[], sigprocmask_how[], si_codes[];
-extern const struct flag_name fcntl_cmds[], fd_flags[], ioctl_cmds[], prctl_options[];
+extern const struct flag_name fcntl_cmds[], fd_flags[], seal_flags[], ioctl_cmds[], prctl_options[];
 extern const struct flag_name futex_ops[], arch_prctl_codes[], clock_ids[], whences[];
 extern const struct flag_name socket_domains[], socket_types[], socket_type_flags[],
 	ip_protocols[], shutdown_how[], socket_levels[], socket_options[], msg_flags[],

@@ -40,6 +40,7 @@ static void shape_fcntl(struct call_shape *s, const struct arg_ctx *x)
 		break;
 	case 2: SET(s, K_FD, K_FCNTL_CMD, K_FD_FLAGS); break;
 	case 4: SET(s, K_FD, K_FCNTL_CMD, K_O_FLAGS); break;
+	case 1033: SET(s, K_FD, K_FCNTL_CMD, K_SEALS); break; /* F_ADD_SEALS */
 	case 5: /* F_GETLK */
 		SET(s, K_FD, K_FCNTL_CMD, x->is64 ? K_FLOCK64_OUT : K_FLOCK_OUT);
 		break;
@@ -263,6 +264,7 @@ static const struct strace_sig sigs[] = {
 	S(lstat, R_DEC, K_PATH, K_STAT),
 	S(lstat64, R_DEC, K_PATH, K_STAT64),
 	S(madvise, R_DEC, K_PTR, K_ULONG, K_MADVISE),
+	S(memfd_create, R_DEC, K_STR, K_MFD_FLAGS),
 	S(mkdir, R_DEC, K_PATH, K_OCT),
 	S(mkdirat, R_DEC, K_DIRFD, K_PATH, K_OCT),
 	S(mknod, R_DEC, K_PATH, K_MODE_TYPE, K_DEV),

@@ -620,7 +620,7 @@ bad_cases() {
 }
 
 if [ -z "$BUSYBOX" ] || ! command -v python3 >/dev/null; then
-    for n in pipeline threads.x64 threads.m32 kinds splice cow locks.x64 locks.m32 locks.moved mapshared \
+    for n in pipeline threads.x64 threads.m32 kinds splice memfd cow locks.x64 locks.m32 locks.moved mapshared \
         mapshared.files listdir.hostfs listdir.overlay listdir.proc listdir.dev \
         listdir.moved.hostfs listdir.moved.overlay fifo fifo.moved overlay stream signal exit \
         inflight plain hostfile mapped same engines bad; do
@@ -638,6 +638,7 @@ build threads.x64 "$TESTS_DIR/guest/threads.c" -pthread &&
     build threads.m32 "$TESTS_DIR/guest/threads.c" -m32 -pthread &&
     build spin.x64 "$DIR/spin.c" && build kinds.x64 "$DIR/kinds.c" &&
     build splice.x64 "$DIR/splice.c" &&
+    build memfd.x64 "$DIR/memfd.c" &&
     build inflight.x64 "$DIR/inflight.c" &&
     build proc_cow.x64 "$TESTS_DIR/guest/proc_cow.c" &&
     build locks_wait.x64 "$TESTS_DIR/guest/locks_wait.c" &&
@@ -654,6 +655,7 @@ name_selected snapshot.threads.x64 "$@" && run_limited points_case snapshot.thre
 name_selected snapshot.threads.m32 "$@" && run_limited points_case snapshot.threads.m32 "$OUT/threads.m32"
 name_selected snapshot.kinds "$@" && run_limited points_case snapshot.kinds "$OUT/kinds.x64"
 name_selected snapshot.splice "$@" && run_limited points_case snapshot.splice "$OUT/splice.x64"
+name_selected snapshot.memfd "$@" && run_limited points_case snapshot.memfd "$OUT/memfd.x64"
 name_selected snapshot.cow "$@" && run_limited points_case snapshot.cow "$OUT/proc_cow.x64"
 name_selected snapshot.locks.x64 "$@" && run_limited points_case snapshot.locks.x64 "$OUT/locks_wait.x64"
 name_selected snapshot.locks.m32 "$@" && run_limited points_case snapshot.locks.m32 "$OUT/locks_wait.m32"

@@ -103,6 +103,20 @@ static void descriptors(void)
 	syscall(SYS_close, p[1]);
 }
 
+/* a memfd and its seals */
+static void memfd(void)
+{
+	int fd = (int)syscall(SYS_memfd_create, "trace me", 3 /* MFD_CLOEXEC|MFD_ALLOW_SEALING */);
+#ifdef SYS_fcntl64
+	syscall(SYS_fcntl64, fd, 1033 /* F_ADD_SEALS */, 9 /* F_SEAL_SEAL|F_SEAL_WRITE */);
+	syscall(SYS_fcntl64, fd, 1034 /* F_GET_SEALS */);
+#else
+	syscall(SYS_fcntl, fd, 1033, 9);
+	syscall(SYS_fcntl, fd, 1034);
+#endif
+	syscall(SYS_close, fd);
+}
+
 /* splice's offsets are written as they are at the entry (the second is
  * past the first call's bytes); vmsplice's vectors with their bytes then,
  * in both directions, as strace does. */
@@ -291,6 +305,7 @@ int main(void)
 	output();
 	memory();
 	descriptors();
+	memfd();
 	splices();
 	sockets();
 	structures();

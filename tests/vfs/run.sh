@@ -15,7 +15,7 @@
 # and a file (pipefile); natively, under hexvm (host files) and under --overlay --export
 # (files in hexvm's memory against host pipes). stdout and the files left must match the
 # native run's: under --overlay the host directory stays empty and the export holds them.
-# vfs.overlay.splice.NAME: tests/guest/NAME.c (splice, splice_proc) under --overlay
+# vfs.overlay.splice.NAME: tests/guest/NAME.c (splice, splice_proc, sendfile_kinds) under --overlay
 # --export, where the files it splices are memfs files: the same comparison.
 
 source "$(dirname "$0")/../lib.sh"
@@ -163,7 +163,7 @@ splice_cases() {
         done
         splice_compare vfs.splice.$setup "$dir" $setup
     done
-    for prog in splice splice_proc; do
+    for prog in splice splice_proc sendfile_kinds; do
         gcc -O2 -static -Wall -Wextra -Werror -o "$dir/$prog" "$TESTS_DIR/guest/$prog.c" \
             >"$dir/$prog.log" 2>&1 || {
             result_fail vfs.overlay.splice.$prog "$prog.c does not build" "$dir/$prog.log"

@@ -1,4 +1,4 @@
-/* splice, tee and vmsplice on the descriptors a program is given: stdin and
+/* splice, tee, vmsplice and sendfile on the descriptors a program is given: stdin and
  * stdout host pipes (which count as pipes: host FIFO to kernel pipe and
  * back, to and from files, host pipe to host pipe), or stdin /dev/null and
  * stdout a file. The lines it writes go to stdout among the bytes it
@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -58,6 +59,10 @@ int main(void)
 	say("the file at an offset to a pipe", splice(file, &off, p[1], NULL, 7, 0));
 	say("the pipe to another file at an offset",
 	    splice(p[0], NULL, other, &off, 7, SPLICE_F_NONBLOCK));
+	off_t from = 0;
+	say("sendfile: the file to stdout", sendfile(1, file, &from, 12));
+	say("sendfile: stdin to stdout", sendfile(1, 0, NULL, 5));
+	say("sendfile: stdin to a file", sendfile(other, 0, NULL, 5));
 	long total = 0, got;
 	while ((got = splice(0, NULL, 1, NULL, 1000, 0)) > 0)
 		total += got;

@@ -36,9 +36,21 @@ struct splice_req {
 	int tee;	/* tee: the input's bytes stay */
 };
 
+/* Side s for file f: its kernel pipe, whether it is a host FIFO, no
+ * offset given. */
+void splice_side_init(struct splice_side *s, struct file *f);
+int splice_is_pipe(const struct splice_side *s);
+/* Whether an offset may be given for it (Linux's FMODE_PREAD/PWRITE): not
+ * for pipes, sockets and terminals, which are streams. */
+int splice_positional(const struct splice_side *s);
+
 /* Moves what the checked request r can move now: bytes, 0 at the input's
  * end, -errno, or -KERN_EPARK. */
 int64_t splice_move(struct task *t, struct splice_req *r);
+/* Up to n bytes of host descriptor fd (which must not block) at *off,
+ * which advances, into buf, by the host's splice: the host says what its
+ * files can give (-EINVAL when one cannot be spliced from). */
+int64_t splice_host_in(struct task *t, int fd, int64_t *off, void *buf, size_t n);
 /* vmsplice's two directions on pipe side s, with guest memory as host
  * iovecs. */
 int64_t splice_from_user(struct task *t, struct splice_side *s, const struct iovec *iov, int n,

@@ -80,6 +80,13 @@ static uint64_t ops_pos(const struct splice_side *s)
 	return s->off ? (uint64_t)*s->off : s->f->pos;
 }
 
+int64_t splice_host_in(struct task *t, int fd, int64_t *off, void *buf, size_t n)
+{
+	int err = -ENOMEM;
+	struct host_splice *hs = scratch(t->vm, &err);
+	return hs ? host_splice_in(hs, fd, off, buf, n, 0) : err;
+}
+
 /* Up to n bytes of side s (no kernel pipe) into buf; tee leaves a host
  * FIFO's bytes in it. */
 static int64_t side_read(struct task *t, struct splice_req *r, struct splice_side *s, void *buf,

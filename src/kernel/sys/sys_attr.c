@@ -205,6 +205,32 @@ int64_t sys_ftruncate64_32(struct task *t, const uint64_t *a)
 	return do_ftruncate(t, (int)a[0], (int64_t)(a[1] | a[2] << 32));
 }
 
+/* Sets the times of (dirfd, path) or, for a NULL path, of dirfd itself;
+ * times NULL is now. */
+static int64_t set_times(struct task *t, int dirfd, uint64_t upath, int flags,
+			 const struct timespec *times)
+{
+	struct file *f = NULL;
+	struct vpath p;
+	if (!upath && dirfd == LINUX_AT_FDCWD)
+		return -EFAULT; /* (no path to look up) */
+	int rc = upath ? target_at(t, dirfd, upath, flags, &p, &f) : 0;
+	if (rc)
+		return rc;
+	if (!upath && !(f = fd_lookup(t->proc->fds, dirfd)))
+		return -EBADF;
+	if (!f)
+		return ops_of(&p)->utimens(t, p.mnt->fs, p.rel, times);
+	char path[40];
+	int64_t done = f->ops ? (f->ops->utimens ? f->ops->utimens(f, times) : 0)
+			      : host(futimens(f->host_fd, times));
+	if (done == -EBADF && !f->ops)
+		done = host(utimensat(AT_FDCWD, host_fd_path(f->host_fd, path, sizeof path), times, 0));
+	if (upath)
+		file_put(f);
+	return done;
+}
+
 /* utimensat: times are two timespecs (64-bit fields, or 32-bit for i386's
  * time32 call); UTIME_NOW and UTIME_OMIT pass through. A NULL path is
  * futimens on dirfd. */
@@ -222,24 +248,55 @@ static int64_t do_utimensat(struct task *t, const uint64_t *a, int wide)
 			ts[k].tv_nsec = wide ? (long)get64(raw, o + 8) : (long)(int32_t)get32(raw, o + 4);
 		}
 	}
-	const struct timespec *times = a[2] ? ts : NULL;
-	struct file *f = NULL;
-	struct vpath p;
-	int rc = a[1] ? target_at(t, (int)a[0], a[1], (int)a[3], &p, &f) : 0;
-	if (rc)
-		return rc;
-	if (!a[1] && !(f = fd_lookup(t->proc->fds, (int)a[0])))
-		return -EBADF;
-	if (!f)
-		return ops_of(&p)->utimens(t, p.mnt->fs, p.rel, times);
-	char path[40];
-	int64_t done = f->ops ? (f->ops->utimens ? f->ops->utimens(f, times) : 0)
-			      : host(futimens(f->host_fd, times));
-	if (done == -EBADF && !f->ops)
-		done = host(utimensat(AT_FDCWD, host_fd_path(f->host_fd, path, sizeof path), times, 0));
-	if (a[1])
-		file_put(f);
-	return done;
+	return set_times(t, (int)a[0], a[1], (int)a[3], a[2] ? ts : NULL);
+}
+
+/* utimes and futimesat: two timevals of longs (NULL: now). */
+static int64_t do_futimesat(struct task *t, int dirfd, uint64_t upath, uint64_t utv)
+{
+	struct timespec ts[2];
+	uint8_t raw[32];
+	int is64 = sys_is64(t);
+	unsigned l = is64 ? 8 : 4;
+	if (utv) {
+		if (copy_from_user(t->proc->mm, raw, utv, 4 * l))
+			return -EFAULT;
+		for (int k = 0; k < 2; k++) {
+			int64_t sec = is64 ? (int64_t)get64(raw, 2 * k * l) : (int32_t)get32(raw, 2 * k * l);
+			int64_t usec = is64 ? (int64_t)get64(raw, (2 * k + 1) * l)
+					    : (int32_t)get32(raw, (2 * k + 1) * l);
+			if (usec < 0 || usec >= 1000000)
+				return -EINVAL;
+			ts[k].tv_sec = (time_t)sec;
+			ts[k].tv_nsec = (long)(usec * 1000);
+		}
+	}
+	return set_times(t, dirfd, upath, 0, utv ? ts : NULL);
+}
+
+int64_t sys_utimes(struct task *t, const uint64_t *a)
+{
+	return do_futimesat(t, LINUX_AT_FDCWD, a[0], a[1]);
+}
+int64_t sys_futimesat(struct task *t, const uint64_t *a)
+{
+	return do_futimesat(t, (int)a[0], a[1], a[2]);
+}
+
+/* utime: a struct utimbuf of two longs, seconds (NULL: now). */
+int64_t sys_utime(struct task *t, const uint64_t *a)
+{
+	struct timespec ts[2];
+	uint8_t raw[16];
+	int is64 = sys_is64(t);
+	unsigned l = is64 ? 8 : 4;
+	if (a[1] && copy_from_user(t->proc->mm, raw, a[1], 2 * l))
+		return -EFAULT;
+	for (int k = 0; a[1] && k < 2; k++) {
+		ts[k].tv_sec = is64 ? (time_t)get64(raw, k * l) : (time_t)(int32_t)get32(raw, k * l);
+		ts[k].tv_nsec = 0;
+	}
+	return set_times(t, LINUX_AT_FDCWD, a[0], 0, a[1] ? ts : NULL);
 }
 
 int64_t sys_utimensat(struct task *t, const uint64_t *a) { return do_utimensat(t, a, 1); }

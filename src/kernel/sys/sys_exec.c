@@ -97,6 +97,8 @@ static void after_exec(struct task *t)
 	fdtable_close_on_exec(p->fds);
 	ptimers_delete_all(p);
 	p->did_exec = 1;
+	p->membarrier_regs = 0; /* (a new address space) */
+	p->keepcaps = 0;
 	reset_handlers(p);
 	t->altstack_sp = t->altstack_size = 0;
 	t->clear_child_tid = 0;

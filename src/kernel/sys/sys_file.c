@@ -1,4 +1,4 @@
-/* File descriptor I/O: open, read, write, vectors, seek, dup, fcntl, ioctl. */
+/* File descriptor I/O: open, read, write, vectors, seek, dup, pipes, fsync. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -25,6 +25,11 @@
 
 #define LINUX_O_CLOEXEC 02000000
 #define IO_MAX		0x7ffff000 /* Linux caps one transfer here */
+#define L_RWF_NOWAIT	0x08
+#define L_RWF_APPEND	0x10
+/* the RWF_* flags files hexvm serves take: HIPRI, DSYNC, SYNC, NOWAIT,
+ * APPEND, NOAPPEND (a memory file never waits for its bytes) */
+#define RWF_OPS_KNOWN	0x3f
 
 static struct fdtable *fds(struct task *t) { return t->proc->fds; }
 
@@ -284,36 +289,118 @@ static int64_t ops_writev(struct task *t, struct file *f, const struct iovec *io
 	return put;
 }
 
+static void wrote_iovecs(struct task *t, const struct iovec *iov, int count, int64_t got)
+{
+	for (int k = 0; got > 0 && k < count; k++)
+		user_wrote(t->proc->mm, (uint64_t)((uint8_t *)iov[k].iov_base - t->proc->mm->base),
+			   iov[k].iov_len);
+}
+
+/* A host descriptor that can block goes the way of read and write, which
+ * park rather than stop the machine. */
+static int64_t do_readv(struct task *t, struct file *f, const struct iovec *iov, int count)
+{
+	int64_t got = f->ops || f->host_may_block ? ops_readv(t, f, iov, count)
+						  : host_result(readv(f->host_fd, iov, count));
+	wrote_iovecs(t, iov, count, got);
+	return got;
+}
+
+static int64_t do_writev(struct task *t, struct file *f, const struct iovec *iov, int count)
+{
+	if (f->ops || f->host_may_block)
+		return ops_writev(t, f, iov, count);
+	return host_result(writev(f->host_fd, iov, count));
+}
+
 int64_t sys_readv(struct task *t, const uint64_t *a)
 {
 	struct iovec iov[1024];
 	struct file *f = fd_lookup(fds(t), (int)a[0]);
-	if (!f)
+	if (!f || (f->flags & O_ACCMODE) == O_WRONLY)
 		return -EBADF;
 	int64_t rc = load_iovecs(t, a[1], (int)a[2], GPROT_WRITE, iov);
-	if (rc < 0)
-		return rc;
-	int64_t got = f->ops ? ops_readv(t, f, iov, (int)a[2])
-			     : host_result(readv(f->host_fd, iov, (int)a[2]));
-	for (int k = 0; got > 0 && k < (int)a[2]; k++)
-		user_wrote(t->proc->mm, (uint64_t)((uint8_t *)iov[k].iov_base - t->proc->mm->base),
-			   iov[k].iov_len);
-	return got;
+	return rc < 0 ? rc : do_readv(t, f, iov, (int)a[2]);
 }
 
 int64_t sys_writev(struct task *t, const uint64_t *a)
 {
 	struct iovec iov[1024];
 	struct file *f = fd_lookup(fds(t), (int)a[0]);
-	if (!f)
+	if (!f || (f->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
 	int64_t rc = load_iovecs(t, a[1], (int)a[2], GPROT_READ, iov);
-	if (rc < 0)
-		return rc;
-	if (f->ops)
-		return ops_writev(t, f, iov, (int)a[2]);
-	return host_result(writev(f->host_fd, iov, (int)a[2]));
+	return rc < 0 ? rc : do_writev(t, f, iov, (int)a[2]);
 }
+
+/* preadv and pwritev at an offset (v2: with RWF_* flags, and -1 for the
+ * file's own offset): the host's own call on a host file, which then
+ * decides about the flags too; a file hexvm serves through one buffer. */
+static int64_t ops_rw_at(struct file *f, const struct iovec *iov, int count, int64_t pos,
+			 unsigned flags, int write)
+{
+	struct stat st;
+	size_t total = iov_total(iov, count), off = 0;
+	if ((flags & ~(unsigned)RWF_OPS_KNOWN) ||
+	    ((flags & L_RWF_NOWAIT) && !strcmp(f->ops->name, "memfd")))
+		return -EOPNOTSUPP; /* (a memfd is tmpfs's, which does no RWF_NOWAIT) */
+	if (write ? !f->ops->pwrite : !f->ops->pread)
+		return -ESPIPE;
+	if (write && (flags & L_RWF_APPEND) && f->ops->stat && f->ops->stat(f, &st) == 0)
+		pos = st.st_size;
+	uint8_t *tmp = malloc(total ? total : 1);
+	if (!tmp)
+		return -ENOMEM;
+	for (int k = 0; write && k < count && off < total; k++) {
+		size_t part = iov[k].iov_len < total - off ? iov[k].iov_len : total - off;
+		memcpy(tmp + off, iov[k].iov_base, part);
+		off += part;
+	}
+	int64_t n = write ? f->ops->pwrite(f, tmp, total, (uint64_t)pos)
+			  : f->ops->pread(f, tmp, total, (uint64_t)pos);
+	for (int k = 0, done = 0; !write && n > 0 && k < count && done < n; k++) {
+		size_t part = iov[k].iov_len < (size_t)(n - done) ? iov[k].iov_len : (size_t)(n - done);
+		memcpy(iov[k].iov_base, tmp + done, part);
+		done += (int)part;
+	}
+	free(tmp);
+	return n;
+}
+
+static int64_t rw_at(struct task *t, const uint64_t *a, int write, int v2)
+{
+	struct iovec iov[1024];
+	int64_t pos = sys_is64(t) ? (int64_t)a[3] : (int64_t)(a[3] | a[4] << 32), rc;
+	unsigned flags = v2 ? (unsigned)a[5] : 0;
+	int count = (int)a[2];
+	if (pos < 0 && !(v2 && pos == -1))
+		return -EINVAL;
+	struct file *f = fd_lookup(fds(t), (int)a[0]);
+	if (!f || (f->flags & O_ACCMODE) == (write ? O_RDONLY : O_WRONLY))
+		return -EBADF;
+	if ((rc = load_iovecs(t, a[1], count, write ? GPROT_READ : GPROT_WRITE, iov)) < 0)
+		return rc;
+	if (pos == -1 && (f->ops || f->host_may_block)) {
+		if (flags & ~(unsigned)RWF_OPS_KNOWN)
+			return -EOPNOTSUPP;
+		return write ? do_writev(t, f, iov, count) : do_readv(t, f, iov, count);
+	}
+	if (f->ops) {
+		rc = ops_rw_at(f, iov, count, pos, flags, write);
+	} else {
+		ssize_t n = write ? pwritev2(f->host_fd, iov, count, (off_t)pos, (int)flags)
+				  : preadv2(f->host_fd, iov, count, (off_t)pos, (int)flags);
+		rc = host_result(n);
+	}
+	if (!write)
+		wrote_iovecs(t, iov, count, rc);
+	return rc;
+}
+
+int64_t sys_preadv(struct task *t, const uint64_t *a) { return rw_at(t, a, 0, 0); }
+int64_t sys_pwritev(struct task *t, const uint64_t *a) { return rw_at(t, a, 1, 0); }
+int64_t sys_preadv2(struct task *t, const uint64_t *a) { return rw_at(t, a, 0, 1); }
+int64_t sys_pwritev2(struct task *t, const uint64_t *a) { return rw_at(t, a, 1, 1); }
 
 /* The offset of a file hexvm serves itself: seekable when it has pread;
  * character devices (/dev/null ...) accept any seek and stay at 0. */
@@ -413,46 +500,6 @@ int64_t sys_dup3(struct task *t, const uint64_t *a)
 	return do_dup(t, (int)a[0], (int)a[1], (a[2] & LINUX_O_CLOEXEC) != 0);
 }
 
-int64_t sys_fcntl(struct task *t, const uint64_t *a)
-{
-	int fd = (int)a[0], cmd = (int)a[1];
-	struct file *f = fd_lookup(fds(t), fd);
-	if (!f)
-		return -EBADF;
-	switch (cmd) {
-	case F_DUPFD:
-	case F_DUPFD_CLOEXEC:
-		if ((int)a[2] < 0 || (int)a[2] >= fds(t)->limit)
-			return -EINVAL;
-		return fd_alloc(fds(t), file_get(f), (int)a[2], cmd == F_DUPFD_CLOEXEC);
-	case F_GETFD: return fds(t)->cloexec[fd] ? FD_CLOEXEC : 0;
-	case F_SETFD: fds(t)->cloexec[fd] = (a[2] & FD_CLOEXEC) != 0; return 0;
-	case F_GETFL: {
-		if (f->ops)
-			return f->flags;
-		int hf = fcntl(f->host_fd, F_GETFL); /* O_NONBLOCK is the guest's, not the host's */
-		return hf < 0 ? -errno : (hf & ~O_NONBLOCK) | (f->flags & O_NONBLOCK);
-	}
-	case F_SETFL: {
-		int settable = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
-		if (!f->ops && fcntl(f->host_fd, F_SETFL, (int)a[2] & settable) < 0)
-			return -errno;
-		f->flags = (f->flags & ~settable) | ((int)a[2] & settable);
-		return 0;
-	}
-	case F_GETLK:
-	case F_SETLK:
-	case F_SETLKW:
-	case 12: /* i386's F_GETLK64, F_SETLK64, F_SETLKW64 */
-	case 13:
-	case 14:
-	case 36: /* F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW */
-	case 37:
-	case 38: return fcntl_lock(t, f, cmd, a[2]);
-	default: return -EINVAL;
-	}
-}
-
 static int64_t do_pipe2(struct task *t, uint64_t ufds, int flags)
 {
 	struct file *ends[2];
@@ -485,12 +532,24 @@ int64_t sys_pipe(struct task *t, const uint64_t *a) { return do_pipe2(t, a[0], 0
 
 int64_t sys_pipe2(struct task *t, const uint64_t *a) { return do_pipe2(t, a[0], (int)a[1]); }
 
+/* Files whose bytes hexvm keeps (memfs and the overlay's, memfds) are
+ * tmpfs's to the guest, whose fsync has nothing to do; Linux refuses it for
+ * pipes, sockets, devices and /proc's files. */
+static int stored_in_memory(const struct file *f)
+{
+	static const char *const kinds[] = {"memfs", "overlay", "memfd"};
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+		if (f->ops->name && !strcmp(f->ops->name, kinds[k]))
+			return 1;
+	return 0;
+}
+
 int64_t sys_fsync(struct task *t, const uint64_t *a)
 {
 	struct file *f = fd_lookup(fds(t), (int)a[0]);
 	if (!f)
 		return -EBADF;
 	if (f->ops)
-		return -EINVAL;
+		return stored_in_memory(f) ? 0 : -EINVAL;
 	return fsync(f->host_fd) < 0 ? -errno : 0;
 }

@@ -75,6 +75,12 @@ static void inherit(struct process *child, const struct process *parent, const s
 	ct->altstack_sp = pt->altstack_sp;
 	ct->altstack_size = pt->altstack_size;
 	memcpy(ct->comm, pt->comm, sizeof ct->comm);
+	sched_params_fork(ct, pt);
+	child->personality = parent->personality;
+	child->membarrier_regs = parent->membarrier_regs;
+	child->keepcaps = parent->keepcaps;
+	child->no_new_privs = parent->no_new_privs;
+	child->thp_disable = parent->thp_disable;
 }
 
 static int give_resources(struct process *child, struct process *parent, uint64_t flags)
@@ -141,6 +147,7 @@ static int64_t clone_thread(struct task *t, const struct clone_req *r)
 	nt->cpu.r[R_AX] = 0;
 	nt->sigmask = t->sigmask; /* an alternate stack is not shared */
 	memcpy(nt->comm, t->comm, sizeof nt->comm);
+	sched_params_fork(nt, t);
 	nt->proc = t->proc;
 	int rc = thread_setup(t, nt, r);
 	if (rc) {

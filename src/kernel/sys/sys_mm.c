@@ -11,6 +11,7 @@
 #include "kernel/sys/syscall.h"
 #include "kernel/vfs/file.h"
 #include "kernel/vfs/hostcache.h"
+#include "kernel/vfs/memfd.h"
 #include "mem/mm.h"
 #include "mem/mm_cow.h"
 #include "mem/uaccess.h"
@@ -67,17 +68,29 @@ static int fill_from_file(struct mm *mm, uint64_t addr, uint64_t len, struct fil
 	return 0;
 }
 
-/* A shared file mapping is the host file itself mapped into the window, so
- * that stores reach the file as they do on Linux. */
-static int map_shared_file(struct mm *mm, uint64_t addr, uint64_t len, int prot, struct file *f,
-			   uint64_t offset)
+/* A shared file mapping is the host object holding the file's bytes mapped
+ * into the window (a host file, or a memfd's), so that stores reach the
+ * file as they do on Linux. A mapping of a description not open for writing
+ * can never be made writable. */
+static int map_shared_file(struct task *t, uint64_t addr, uint64_t len, int prot,
+			   struct file *f, uint64_t offset)
 {
-	if (f->ops)
+	struct mm *mm = t->proc->mm;
+	int host_fd = f->host_fd, vflags = VMA_SHARED, more = 0;
+	if (memfd_of(f)) {
+		int rc = memfd_map_shared(f, prot, &host_fd, &more);
+		if (rc)
+			return rc;
+	} else if (f->ops) {
 		return -ENODEV;
-	int rc = mm_map(mm, addr, len, prot, VMA_SHARED, f->path, offset);
+	} else {
+		hostcache_disable(t->vm); /* stores through the map must meet write()s */
+		more = (f->flags & O_ACCMODE) == O_RDONLY ? VMA_NO_WRITE : 0;
+	}
+	int rc = mm_map(mm, addr, len, prot, vflags | more, f->path, offset);
 	if (rc)
 		return rc;
-	rc = mm_map_shared_fd(mm, addr, len, f->host_fd, offset);
+	rc = mm_map_shared_fd(mm, addr, len, host_fd, offset);
 	if (rc)
 		mm_unmap(mm, addr, len);
 	return rc;
@@ -122,10 +135,10 @@ static int64_t do_mmap(struct task *t, uint64_t hint, uint64_t len, int prot, in
 	int vflags = (anon ? VMA_ANON : 0) | (flags & LINUX_MAP_GROWSDOWN ? VMA_GROWSDOWN : 0);
 	int rc;
 	if (f && type != LINUX_MAP_PRIVATE) {
-		hostcache_disable(t->vm); /* stores through the map must meet write()s */
-		rc = map_shared_file(mm, (uint64_t)at, len, prot, f, offset);
+		rc = map_shared_file(t, (uint64_t)at, len, prot, f, offset);
 	} else {
 		vflags |= type != LINUX_MAP_PRIVATE ? VMA_SHARED : 0;
+		vflags |= f && memfd_of(f) ? VMA_MEMFD : 0;
 		rc = mm_map(mm, (uint64_t)at, len, prot | (f ? GPROT_WRITE : 0), vflags,
 			    f ? f->path : NULL, offset);
 		if (!rc && f) {
@@ -166,6 +179,15 @@ int64_t sys_munmap(struct task *t, const uint64_t *a)
 	return mm_unmap(t->proc->mm, a[0], a[1]);
 }
 
+/* Whether no mapping in [addr, addr+len) is one that may never be written. */
+static int may_write(const struct mm *mm, uint64_t addr, uint64_t len)
+{
+	for (const struct vma *v = mm->vmas; v; v = v->next)
+		if (v->start < addr + len && addr < v->end && (v->flags & VMA_NO_WRITE))
+			return 0;
+	return 1;
+}
+
 int64_t sys_mprotect(struct task *t, const uint64_t *a)
 {
 	if (a[0] & (PAGE_SIZE_G - 1))
@@ -174,6 +196,8 @@ int64_t sys_mprotect(struct task *t, const uint64_t *a)
 		return -EINVAL;
 	if (a[1] == 0)
 		return 0;
+	if ((a[2] & GPROT_WRITE) && !may_write(t->proc->mm, a[0], PAGE_UP(a[1])))
+		return -EACCES;
 	return mm_protect(t->proc->mm, a[0], a[1], (int)a[2]);
 }
 

@@ -1,5 +1,5 @@
-/* Process identity and limits, exit, TLS set-up (arch_prctl and
- * set_thread_area), scheduling and resource queries. */
+/* Process identity and limits, exit, uname and personality, TLS set-up
+ * (arch_prctl and set_thread_area). */
 #include <errno.h>
 #include <string.h>
 
@@ -15,12 +15,9 @@
 #define ARCH_SET_FS	0x1002
 #define ARCH_GET_FS	0x1003
 #define ARCH_GET_GS	0x1004
-#define PR_GET_DUMPABLE 3
-#define PR_SET_DUMPABLE 4
-#define PR_SET_NAME	15
-#define PR_GET_NAME	16
-#define PR_SET_CHILD_SUBREAPER 36
-#define PR_GET_CHILD_SUBREAPER 37
+
+#define L_PER_MASK	0xff
+#define L_PER_LINUX32	0x0008
 
 /* Neither returns: the registers are left as they are. */
 int64_t sys_exit(struct task *t, const uint64_t *a)
@@ -96,17 +93,29 @@ int64_t sys_setpgid(struct task *t, const uint64_t *a)
 	return 0;
 }
 
-/* Linux as a 64-bit kernel shows itself to 32-bit processes too. */
+/* Linux as a 64-bit kernel shows itself to 32-bit processes too, unless
+ * the personality is PER_LINUX32 (linux32, setarch i686). */
 int64_t sys_uname(struct task *t, const uint64_t *a)
 {
-	static const char *const fields[6] = {"Linux",	     "hexvm",
-					      "6.1.0-hexvm", "#1 SMP PREEMPT_DYNAMIC hexvm",
-					      "x86_64",	     "(none)"};
+	const char *fields[6] = {"Linux",  "hexvm",  "6.1.0-hexvm", "#1 SMP PREEMPT_DYNAMIC hexvm",
+				 "x86_64", "(none)"};
 	char buf[6 * 65];
+	if ((t->proc->personality & L_PER_MASK) == L_PER_LINUX32)
+		fields[4] = "i686";
 	memset(buf, 0, sizeof buf);
 	for (int k = 0; k < 6; k++)
 		strncpy(buf + 65 * k, fields[k], 64);
 	return copy_to_user(t->proc->mm, a[0], buf, sizeof buf);
+}
+
+/* Any value is taken and kept (fork and execve keep it too); 0xffffffff
+ * only asks. */
+int64_t sys_personality(struct task *t, const uint64_t *a)
+{
+	uint32_t old = t->proc->personality;
+	if ((uint32_t)a[0] != 0xffffffffu)
+		t->proc->personality = (uint32_t)a[0];
+	return (int64_t)old;
 }
 
 int64_t sys_set_tid_address(struct task *t, const uint64_t *a)
@@ -296,48 +305,3 @@ int64_t sys_get_thread_area(struct task *t, const uint64_t *a)
 			 d->limit_in_pages << 4 | !d->present << 5 | d->useable << 6));
 	return copy_to_user(t->proc->mm, a[0], raw, 16);
 }
-
-int64_t sys_sched_yield(struct task *t, const uint64_t *a)
-{
-	t->yield = 1;
-	t->cpu.exit_req = 1;
-	return 0;
-}
-
-/* One virtual CPU. */
-int64_t sys_sched_getaffinity(struct task *t, const uint64_t *a)
-{
-	unsigned size = sys_is64(t) ? 8 : 4;
-	uint8_t mask[8] = {1};
-	if ((int)a[0] != 0 && (int)a[0] != t->tid)
-		return -ESRCH;
-	if (a[1] < size || (a[1] & (size - 1)))
-		return -EINVAL;
-	return copy_to_user(t->proc->mm, a[2], mask, size) ? -EFAULT : (int64_t)size;
-}
-
-int64_t sys_prctl(struct task *t, const uint64_t *a)
-{
-	switch ((int)a[0]) {
-	case PR_GET_DUMPABLE: return 1;
-	case PR_SET_DUMPABLE: return a[1] <= 1 ? 0 : -EINVAL;
-	case PR_SET_NAME: {
-		char name[16] = {0}; /* zero-padded, as Linux keeps it: PR_GET_NAME gives all 16 */
-		long n = strncpy_from_user(t->proc->mm, name, a[1], sizeof name);
-		if (n == -EFAULT)
-			return -EFAULT;
-		name[15] = 0;
-		memcpy(t->comm, name, sizeof name);
-		return 0;
-	}
-	case PR_GET_NAME: return copy_to_user(t->proc->mm, a[1], t->comm, 16);
-	case PR_SET_CHILD_SUBREAPER: t->proc->subreaper = a[1] != 0; return 0;
-	case PR_GET_CHILD_SUBREAPER: {
-		uint8_t raw[4];
-		put32(raw, 0, (uint32_t)t->proc->subreaper);
-		return copy_to_user(t->proc->mm, a[1], raw, 4);
-	}
-	default: return -EINVAL;
-	}
-}
-

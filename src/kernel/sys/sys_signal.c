@@ -132,23 +132,30 @@ static int may_signal(const struct process *from, const struct process *to, int 
 	       from->uid == to->suid;
 }
 
-/* To a process (thread == NULL) or to one of its threads. */
-static int64_t send_to(struct task *from, struct process *to, struct task *thread, int sig,
-		       int code)
+/* info to a process (thread == NULL) or to one of its threads. */
+static int64_t send_info(struct task *from, struct process *to, struct task *thread,
+			 const struct siginfo_k *info)
 {
+	int sig = info->signo;
 	if (!valid_signal(sig) && sig != 0)
 		return -EINVAL;
 	if (!may_signal(from->proc, to, sig))
 		return -EPERM;
 	if (sig == 0 || !to->task)
 		return 0; /* a zombie exists, and takes nothing */
+	if (thread)
+		signal_send(thread, info);
+	else
+		signal_send_process(to, info);
+	return 0;
+}
+
+static int64_t send_to(struct task *from, struct process *to, struct task *thread, int sig,
+		       int code)
+{
 	struct siginfo_k info = {.signo = sig, .code = code, .pid = from->proc->pid,
 				 .uid = (int)from->proc->ruid, .trapno = -1};
-	if (thread)
-		signal_send(thread, &info);
-	else
-		signal_send_process(to, &info);
-	return 0;
+	return send_info(from, to, thread, &info);
 }
 
 /* A group (or, for kill(-1), everyone but the caller): success when at
@@ -201,6 +208,49 @@ int64_t sys_tkill(struct task *t, const uint64_t *a)
 	if (!target)
 		return -ESRCH;
 	return send_to(t, target->proc, target, (int)a[1], LINUX_SI_TKILL);
+}
+
+/* The siginfo sigqueue and its kind pass: the caller's own to anyone, but
+ * only a process signalling itself may claim a kernel's or kill's codes
+ * (si_code 0 or more, SI_TKILL). */
+static int64_t queued_info(struct task *t, int sig, uint64_t uinfo, int self,
+			   struct siginfo_k *info)
+{
+	uint8_t raw[128];
+	if (copy_from_user(t->proc->mm, raw, uinfo, sizeof raw))
+		return -EFAULT;
+	*info = (struct siginfo_k){.trapno = -1};
+	signal_get_siginfo(raw, info, sys_is64(t));
+	info->signo = sig;
+	if ((info->code >= 0 || info->code == LINUX_SI_TKILL) && !self)
+		return -EPERM;
+	return 0;
+}
+
+int64_t sys_rt_sigqueueinfo(struct task *t, const uint64_t *a)
+{
+	int pid = (int)a[0];
+	struct siginfo_k info;
+	int64_t rc = queued_info(t, (int)a[1], a[2], pid == t->proc->pid, &info);
+	if (rc)
+		return rc;
+	struct process *p = pid > 0 ? process_find(t->vm, pid) : NULL;
+	return p ? send_info(t, p, NULL, &info) : -ESRCH;
+}
+
+int64_t sys_rt_tgsigqueueinfo(struct task *t, const uint64_t *a)
+{
+	int tgid = (int)a[0], tid = (int)a[1];
+	struct siginfo_k info;
+	if (tgid <= 0 || tid <= 0)
+		return -EINVAL;
+	int64_t rc = queued_info(t, (int)a[2], a[3], tid == t->tid, &info);
+	if (rc)
+		return rc;
+	struct task *target = task_find(t->vm, tid);
+	if (!target || target->proc->pid != tgid)
+		return -ESRCH;
+	return send_info(t, target->proc, target, &info);
 }
 
 static int64_t bad_frame(struct task *t)

@@ -1,4 +1,4 @@
-/* Waiting for signals and the interval timer: sigpending, sigsuspend,
+/* Waiting for signals and the interval timers: sigpending, sigsuspend,
  * pause, sigtimedwait, alarm, setitimer, getitimer. */
 #include <errno.h>
 #include <signal.h>
@@ -14,6 +14,7 @@
 
 #define NSEC	      1000000000ll
 #define ITIMER_REAL_L 0
+#define ITIMER_PROF_L 2 /* (ITIMER_VIRTUAL is 1) */
 
 int64_t sys_rt_sigpending(struct task *t, const uint64_t *a)
 {
@@ -77,12 +78,7 @@ static int64_t do_sigtimedwait(struct task *t, const uint64_t *a, int wide)
 	struct siginfo_k si;
 	int sig = signal_dequeue(t, set, &si);
 	if (sig) {
-		memset(info, 0, sizeof info);
-		put32(info, 0, (uint32_t)sig);
-		put32(info, 8, (uint32_t)si.code);
-		put32(info, sys_is64(t) ? 16 : 12, (uint32_t)si.pid);
-		put32(info, sys_is64(t) ? 20 : 16, (uint32_t)si.uid);
-		put32(info, sys_is64(t) ? 24 : 20, (uint32_t)si.status);
+		signal_put_siginfo(info, &si, sys_is64(t)); /* as a handler would get it */
 		if (a[1] && copy_to_user(t->proc->mm, a[1], info, sizeof info))
 			return -EFAULT;
 		return sig;
@@ -122,42 +118,74 @@ static void put_itimerval(uint8_t *raw, int64_t interval, int64_t value, int is6
 	put_long(raw, 3 * l, (uint64_t)(value % NSEC / 1000), is64);
 }
 
-static int64_t itimer_out(struct task *t, uint64_t addr, int64_t now)
+static int64_t itimer_out(struct task *t, uint64_t addr, int64_t interval, int64_t value)
 {
 	uint8_t raw[32];
 	int is64 = sys_is64(t);
-	put_itimerval(raw, t->proc->alarm_interval, timer_remaining(t->proc, now), is64);
+	put_itimerval(raw, interval, value, is64);
 	return copy_to_user(t->proc->mm, addr, raw, is64 ? 32 : 16);
+}
+
+/* The timer's interval and value left, in ns. */
+static void itimer_now(struct task *t, int which, int64_t *interval, int64_t *value)
+{
+	if (which == ITIMER_REAL_L) {
+		*interval = t->proc->alarm_interval;
+		*value = timer_remaining(t->proc, vm_monotonic_ns(t->vm, &t->cpu));
+		return;
+	}
+	uint64_t v, i;
+	itimer_cpu_get(t->proc, which - 1, &v, &i);
+	*interval = (int64_t)i;
+	*value = (int64_t)v;
 }
 
 int64_t sys_getitimer(struct task *t, const uint64_t *a)
 {
-	if ((int)a[0] != ITIMER_REAL_L)
-		return -EINVAL; /* the virtual and profiling timers are not provided */
-	return itimer_out(t, a[1], vm_monotonic_ns(t->vm, &t->cpu));
+	int which = (int)a[0];
+	int64_t interval, value;
+	if (which < ITIMER_REAL_L || which > ITIMER_PROF_L)
+		return -EINVAL;
+	itimer_now(t, which, &interval, &value);
+	return itimer_out(t, a[1], interval, value);
 }
 
-int64_t sys_setitimer(struct task *t, const uint64_t *a)
+/* The guest's itimerval (NULL: all zero) as interval and value in ns;
+ * -EFAULT, or -EINVAL for a field out of range. */
+static int64_t itimer_in(struct task *t, uint64_t addr, int64_t *interval, int64_t *value)
 {
 	uint8_t raw[32];
 	int is64 = sys_is64(t);
 	unsigned l = is64 ? 8 : 4;
-	int64_t now = vm_monotonic_ns(t->vm, &t->cpu), v[4];
-	if ((int)a[0] != ITIMER_REAL_L)
-		return -EINVAL;
-	if (a[2] && itimer_out(t, a[2], now))
+	int64_t v[4] = {0, 0, 0, 0};
+	if (addr && copy_from_user(t->proc->mm, raw, addr, 4 * l))
 		return -EFAULT;
-	if (!a[1]) {
-		timer_set(t->proc, now, 0, 0);
-		return 0;
-	}
-	if (copy_from_user(t->proc->mm, raw, a[1], 4 * l))
-		return -EFAULT;
-	for (int k = 0; k < 4; k++)
-		v[k] = is64 ? (int64_t)get64(raw, (unsigned)k * l)
-			    : (int32_t)get32(raw, (unsigned)k * l);
+	for (int k = 0; addr && k < 4; k++)
+		v[k] = is64 ? (int64_t)get64(raw, (unsigned)k * l) : (int32_t)get32(raw, (unsigned)k * l);
 	if (v[0] < 0 || v[2] < 0 || v[1] < 0 || v[1] >= 1000000 || v[3] < 0 || v[3] >= 1000000)
 		return -EINVAL;
-	timer_set(t->proc, now, v[2] * NSEC + v[3] * 1000, v[0] * NSEC + v[1] * 1000);
+	*interval = v[0] * NSEC + v[1] * 1000;
+	*value = v[2] * NSEC + v[3] * 1000;
 	return 0;
+}
+
+int64_t sys_setitimer(struct task *t, const uint64_t *a)
+{
+	int which = (int)a[0];
+	int64_t interval, value, old_interval, old_value;
+	int64_t rc = itimer_in(t, a[1], &interval, &value); /* (before `which`, as Linux) */
+	if (rc)
+		return rc;
+	if (which < ITIMER_REAL_L || which > ITIMER_PROF_L)
+		return -EINVAL;
+	if (which == ITIMER_REAL_L) {
+		itimer_now(t, which, &old_interval, &old_value);
+		timer_set(t->proc, vm_monotonic_ns(t->vm, &t->cpu), value, interval);
+	} else {
+		uint64_t ov, oi;
+		itimer_cpu_set(t->proc, which - 1, (uint64_t)value, (uint64_t)interval, &ov, &oi);
+		old_value = (int64_t)ov;
+		old_interval = (int64_t)oi;
+	}
+	return a[2] ? itimer_out(t, a[2], old_interval, old_value) : 0;
 }

@@ -236,11 +236,11 @@ int64_t sys_socketcall(struct task *t, const uint64_t *a)
 		NULL,		 sys_socket,	  sys_bind,	   sys_connect,	   sys_listen,
 		sys_accept,	 sys_getsockname, sys_getpeername, sys_socketpair, sc_send,
 		sc_recv,	 sys_sendto,	  sys_recvfrom,	   sys_shutdown,   sys_setsockopt,
-		sys_getsockopt, sys_sendmsg,	  sys_recvmsg,	   sys_accept4,	   NULL,
-		NULL};
+		sys_getsockopt, sys_sendmsg,	  sys_recvmsg,	   sys_accept4,	   sys_recvmmsg,
+		sys_sendmmsg};
 	uint64_t call = a[0], args[6] = {0};
 	uint8_t raw[24];
-	if (call < 1 || call > 20 || !calls[call])
+	if (call < 1 || call > 20)
 		return -EINVAL;
 	if (copy_from_user(t->proc->mm, raw, a[1], 4u * nargs[call]))
 		return -EFAULT;

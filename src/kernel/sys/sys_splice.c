@@ -38,7 +38,7 @@ static int host_mode(const struct file *f, mode_t *mode)
 	return 0;
 }
 
-static void side_init(struct splice_side *s, struct file *f)
+void splice_side_init(struct splice_side *s, struct file *f)
 {
 	mode_t mode;
 	s->f = f;
@@ -47,15 +47,15 @@ static void side_init(struct splice_side *s, struct file *f)
 	s->off = NULL;
 }
 
-static int is_pipe(const struct splice_side *s) { return s->pipe || s->host_fifo; }
+int splice_is_pipe(const struct splice_side *s) { return s->pipe || s->host_fifo; }
 
-/* Whether an offset may be given (Linux's FMODE_PREAD/PWRITE): not for
- * sockets and terminals, which are streams. */
-static int positional(const struct splice_side *s)
+int splice_positional(const struct splice_side *s)
 {
 	mode_t mode;
-	if (s->f->ops)
-		return 1; /* (files hexvm serves that cannot splice refuse alike) */
+	struct stat st;
+	const struct file_ops *ops = s->f->ops;
+	if (ops) /* files opened by name, and memfds; not the nameless kernel objects */
+		return !ops->stat || (ops->stat(s->f, &st) == 0 && (st.st_mode & S_IFMT));
 	return host_mode(s->f, &mode) == 0 && !S_ISSOCK(mode) && !isatty(s->f->host_fd);
 }
 
@@ -82,17 +82,17 @@ static int64_t check_sides(struct splice_req *r)
 	struct splice_side *in = &r->in, *out = &r->out;
 	if (!readable(in->f) || !writable(out->f))
 		return -EBADF;
-	if (is_pipe(in) && is_pipe(out)) {
+	if (splice_is_pipe(in) && splice_is_pipe(out)) {
 		if (in->pipe && in->pipe == out->pipe)
 			return -EINVAL;
 		if ((in->f->flags | out->f->flags) & O_NONBLOCK)
 			r->flags |= L_SPLICE_F_NONBLOCK;
 		return 0;
 	}
-	struct splice_side *file = is_pipe(in) ? out : in, *pipe = is_pipe(in) ? in : out;
-	if (!is_pipe(pipe))
+	struct splice_side *file = splice_is_pipe(in) ? out : in, *pipe = splice_is_pipe(in) ? in : out;
+	if (!splice_is_pipe(pipe))
 		return -EINVAL; /* neither is a pipe */
-	if (file->off && !positional(file))
+	if (file->off && !splice_positional(file))
 		return -EINVAL;
 	if (file == out && (out->f->flags & O_APPEND))
 		return -EINVAL;
@@ -134,9 +134,9 @@ int64_t sys_splice(struct task *t, const uint64_t *a)
 	struct file *in = io_file(t, (int)a[0]), *out = io_file(t, (int)a[2]);
 	if (!in || !out)
 		return -EBADF;
-	side_init(&r.in, in);
-	side_init(&r.out, out);
-	if ((is_pipe(&r.in) && uoff_in) || (is_pipe(&r.out) && uoff_out))
+	splice_side_init(&r.in, in);
+	splice_side_init(&r.out, out);
+	if ((splice_is_pipe(&r.in) && uoff_in) || (splice_is_pipe(&r.out) && uoff_out))
 		return -ESPIPE;
 	if ((uoff_out && get_off(t, uoff_out, &off_out)) ||
 	    (uoff_in && get_off(t, uoff_in, &off_in)))
@@ -163,11 +163,11 @@ int64_t sys_tee(struct task *t, const uint64_t *a)
 	struct file *in = io_file(t, (int)a[0]), *out = io_file(t, (int)a[1]);
 	if (!in || !out)
 		return -EBADF;
-	side_init(&r.in, in);
-	side_init(&r.out, out);
+	splice_side_init(&r.in, in);
+	splice_side_init(&r.out, out);
 	if (!readable(in) || !writable(out))
 		return -EBADF;
-	if (!is_pipe(&r.in) || !is_pipe(&r.out) || (r.in.pipe && r.in.pipe == r.out.pipe))
+	if (!splice_is_pipe(&r.in) || !splice_is_pipe(&r.out) || (r.in.pipe && r.in.pipe == r.out.pipe))
 		return -EINVAL;
 	if ((in->flags | out->flags) & O_NONBLOCK)
 		r.flags |= L_SPLICE_F_NONBLOCK;
@@ -240,8 +240,8 @@ int64_t sys_vmsplice(struct task *t, const uint64_t *a)
 	if (total <= 0)
 		return total;
 	struct splice_side s;
-	side_init(&s, f);
-	if (!is_pipe(&s))
+	splice_side_init(&s, f);
+	if (!splice_is_pipe(&s))
 		return -EBADF;
 	if (map_iov(t, iov, a[2], to_pipe ? GPROT_READ : GPROT_WRITE))
 		return -EFAULT;

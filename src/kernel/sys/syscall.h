@@ -59,6 +59,8 @@ int64_t sys_wait_mask(struct task *t, uint64_t umask, uint64_t size);
 /* The host socket behind guest descriptor fd (sys_socket.c): NULL with
  * -EBADF or -ENOTSOCK in *err. */
 struct file *socket_of(struct task *t, int fd, int64_t *err);
+/* fork's and clone's copy of a thread's scheduling parameters (sys_sched.c). */
+void sched_params_fork(struct task *child, const struct task *parent);
 /* fcntl's lock commands (sys_lock.c). */
 int64_t fcntl_lock(struct task *t, struct file *f, int cmd, uint64_t uarg);
 

@@ -95,14 +95,14 @@ static int cpu_sleeper(const struct task *s, struct cpu_clock *c, uint64_t *targ
 
 uint64_t cpuclock_budget(const struct vm *vm, const struct task *t)
 {
-	uint64_t budget = ptimers_cpu_budget(vm, t), target;
+	uint64_t budget = ptimers_cpu_budget(vm, t), itimer = itimer_cpu_budget(t), target;
 	struct cpu_clock c;
 	for (const struct task *s = vm->tasks; s; s = s->next)
 		if (cpu_sleeper(s, &c, &target) && cpuclock_covers(&c, t)) {
 			uint64_t now = cpuclock_now(&c), left = target > now ? target - now : 0;
 			budget = left < budget ? left : budget;
 		}
-	return budget;
+	return itimer < budget ? itimer : budget;
 }
 
 void cpuclock_after_slice(struct vm *vm, struct task *t)
@@ -114,4 +114,5 @@ void cpuclock_after_slice(struct vm *vm, struct task *t)
 		    cpuclock_now(&c) >= target)
 			s->park.woken = 1;
 	ptimers_cpu_fire(vm, t);
+	itimer_cpu_fire(t);
 }

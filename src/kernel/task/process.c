@@ -158,6 +158,20 @@ static struct process *orphan_heir(const struct vm *vm, const struct process *dy
 	return init && init != dying && init->state == PROC_LIVE ? init : NULL;
 }
 
+/* PR_SET_PDEATHSIG: a child's threads that asked are told their parent
+ * is gone (Linux tells them when the thread that made them ends; hexvm
+ * when the whole process does). */
+static void send_pdeath_signals(const struct process *parent, struct process *q)
+{
+	for (struct task *c = q->threads; c; c = c->thread_next)
+		if (c->pdeath_signal) {
+			struct siginfo_k info = {.signo = c->pdeath_signal, .code = SI_USER,
+						 .pid = parent->pid, .uid = (int)parent->ruid,
+						 .trapno = -1};
+			signal_send_process(q, &info);
+		}
+}
+
 static void reparent_children(struct vm *vm, struct process *p)
 {
 	struct process *heir = orphan_heir(vm, p), *q = vm->procs, *next;
@@ -166,8 +180,10 @@ static void reparent_children(struct vm *vm, struct process *p)
 		if (q->ppid != p->pid || q == p)
 			continue;
 		q->ppid = heir ? heir->pid : 1;
-		if (q->state != PROC_ZOMBIE)
+		if (q->state != PROC_ZOMBIE) {
+			send_pdeath_signals(p, q);
 			continue;
+		}
 		if (heir)
 			sched_wake(vm, heir);
 		else

@@ -25,6 +25,7 @@
 #define SA_RESETHAND_L	     0x80000000u
 #define SA_RESTORER_L	     0x04000000u
 #define SI_TIMER_L	     (-2)
+#define SI_SIGIO_L	     (-5)
 #define SS_ONSTACK_L	     1
 #define SS_DISABLE_L	     2
 #define FRAME64_SIZE	     440u /* pretcode, ucontext (304), siginfo (128) */
@@ -185,6 +186,10 @@ static void terminate(struct task *t, const struct siginfo_k *info)
 	obs_killed(t, info, fault); /* the fault report, -s and -Z */
 }
 
+/* Linux's SIL_RT: the codes user space sends (sigqueue's SI_QUEUE, tgkill's
+ * SI_TKILL, mq_notify's SI_MESGQ ...) carry a pid, a uid and a sigval. */
+static int rt_layout(int code) { return code < 0 && code != SI_TIMER_L && code != SI_SIGIO_L; }
+
 void signal_put_siginfo(uint8_t *p, const struct siginfo_k *info, int is64)
 {
 	unsigned u = is64 ? 16 : 12; /* the union follows signo, errno, code */
@@ -197,6 +202,10 @@ void signal_put_siginfo(uint8_t *p, const struct siginfo_k *info, int is64)
 	} else if (info->code == SI_TIMER_L) {
 		put32(p, u, (uint32_t)info->timerid);
 		put32(p, u + 4, (uint32_t)info->overrun);
+		put_long(p, u + 8, info->value, is64);
+	} else if (rt_layout(info->code)) {
+		put32(p, u, (uint32_t)info->pid);
+		put32(p, u + 4, (uint32_t)info->uid);
 		put_long(p, u + 8, info->value, is64);
 	} else {
 		put32(p, u, (uint32_t)info->pid);
@@ -216,6 +225,10 @@ void signal_get_siginfo(const uint8_t *p, struct siginfo_k *info, int is64)
 	} else if (info->code == SI_TIMER_L) {
 		info->timerid = (int)get32(p, u);
 		info->overrun = (int)get32(p, u + 4);
+		info->value = get_long(p, u + 8, is64);
+	} else if (rt_layout(info->code)) {
+		info->pid = (int)get32(p, u);
+		info->uid = (int)get32(p, u + 4);
 		info->value = get_long(p, u + 8, is64);
 	} else {
 		info->pid = (int)get32(p, u);

@@ -12,10 +12,24 @@
 #define KERN_ERESTARTSYS    512
 #define KERN_ERESTARTNOHAND 514
 
+/* ITIMER_REAL */
 void timer_set(struct process *p, int64_t now, int64_t value_ns, int64_t interval_ns);
 int64_t timer_remaining(const struct process *p, int64_t now);
 /* Sends the signals of timers that have expired. */
 void timers_fire(struct task *t);
+/* ITIMER_VIRTUAL (0) and ITIMER_PROF (1) on the process's CPU time
+ * (itimer_cpu.c), which is all user time in hexvm: the two count alike.
+ * Setting one gives back what it had (value left, interval), as Linux
+ * does, and a value is rounded up by a tick; 0 disarms, keeping the
+ * interval. */
+void itimer_cpu_set(struct process *p, int which, uint64_t value_ns, uint64_t interval_ns,
+		    uint64_t *old_value, uint64_t *old_interval);
+void itimer_cpu_get(const struct process *p, int which, uint64_t *value, uint64_t *interval);
+/* The scheduler's side: instructions t may run before one of its process's
+ * comes due (UINT64_MAX: none), and after its slice, the signals of those
+ * that came due. */
+uint64_t itimer_cpu_budget(const struct task *t);
+void itimer_cpu_fire(struct task *t);
 /* timerfds (sys_timerfd.c): the earliest armed expiry (0: none), and a wake
  * for the tasks waiting on those that expired. */
 int64_t timerfd_next_expiry(const struct vm *vm);

@@ -41,6 +41,8 @@ struct file_ops {
 	/* the directory entry at *pos, advancing *pos: 1, 0 at the end, -errno */
 	int (*readdir)(struct task *t, struct file *f, uint64_t *pos, struct vfs_dirent *out);
 	int (*truncate)(struct file *f, uint64_t len);
+	/* fallocate(2)'s modes the file has (others: -EOPNOTSUPP) */
+	int (*fallocate)(struct file *f, int mode, uint64_t off, uint64_t len);
 	int (*chmod)(struct file *f, int mode);
 	int (*chown)(struct file *f, uint32_t uid, uint32_t gid);
 	int (*utimens)(struct file *f, const struct timespec *ts);
@@ -57,6 +59,10 @@ struct file_ops {
 	int64_t (*nread)(struct file *f);
 	/* st_mode, st_ino ... of the file */
 	int (*stat)(struct file *f, struct stat *st);
+	/* A new description of the same file with open flags `flags`, for an
+	 * open of /proc/PID/fd/N, which Linux opens anew: NULL when out of
+	 * memory. Without it such an open gives the descriptor's own. */
+	struct file *(*reopen)(struct file *f, int flags);
 	void (*release)(struct file *f);
 };
 

@@ -349,14 +349,19 @@ static int64_t open_dir(const struct proc_ctx *c, const struct node *n, const st
 }
 
 /* Linux opens the object anew, a new description with its own offset;
- * hexvm gives the descriptor's own open file description, offset and
- * status flags shared. That is what /dev/stdin and the like need, and the
- * only way to objects without a name (pipes). An access the description
- * does not allow is refused rather than failing at every transfer. */
+ * so does hexvm for files that say how (a memfd). Otherwise it gives the
+ * descriptor's own open file description, offset and status flags shared.
+ * That is what /dev/stdin and the like need, and the only way to objects
+ * without a name (pipes). An access the description does not allow is
+ * refused rather than failing at every transfer. */
 static int64_t open_fd_target(const struct node *n, int flags, struct file **out)
 {
 	struct file *f = fd_lookup(n->p->fds, n->fd);
 	int want = flags & LINUX_O_ACCMODE, have = f->flags & LINUX_O_ACCMODE;
+	if (f->ops && f->ops->reopen && !(flags & LINUX_O_PATH)) {
+		*out = f->ops->reopen(f, flags);
+		return *out ? 0 : -ENOMEM;
+	}
 	if (!(flags & LINUX_O_PATH) && want != have && have != LINUX_O_RDWR)
 		return -EACCES;
 	*out = file_get(f);
