@@ -84,6 +84,40 @@ static int load_contents(struct file *f, struct file_image *img)
 	return -EIO;
 }
 
+/* Whether p may run a file of this owner and mode: root any with an x bit. */
+static int may_run(const struct process *p, const struct stat *st)
+{
+	unsigned mode = (unsigned)st->st_mode;
+	if (p->uid == 0)
+		return (mode & 0111) != 0;
+	unsigned bits = p->uid == st->st_uid ? mode >> 6 : p->gid == st->st_gid ? mode >> 3 : mode;
+	return (bits & 1) != 0;
+}
+
+/* A magic link (/proc/PID/fd/N, /dev/fd/N): the file a description is,
+ * a memfd among them, named as the description names it. */
+static int open_described(struct task *t, struct vpath *vp, struct file_image *img,
+			  struct exec_error *err)
+{
+	struct stat st;
+	struct file *f;
+	int64_t opened = path_open(t, vp, O_RDONLY, 0, &f);
+	if (opened < 0)
+		return fail_errno(err, (int)-opened);
+	int rc = f->ops ? (f->ops->stat ? f->ops->stat(f, &st) : -EACCES)
+			: (fstat(f->host_fd, &st) ? -errno : 0);
+	if (!rc && (!S_ISREG(st.st_mode) || !may_run(t->proc, &st)))
+		rc = -EACCES;
+	if (!rc) {
+		img->size = (size_t)st.st_size;
+		rc = load_contents(f, img);
+	}
+	if (!rc)
+		snprintf(img->canonical, sizeof img->canonical, "%s", f->path ? f->path : vp->path);
+	file_put(f);
+	return rc ? fail_errno(err, -rc) : 0;
+}
+
 /* execve wants a regular file the caller may execute (any x bit, for root). */
 static int open_file(struct process *p, const char *path, struct file_image *img,
 		     struct exec_error *err)
@@ -93,6 +127,8 @@ static int open_file(struct process *p, const char *path, struct file_image *img
 	struct stat st;
 	struct file *f;
 	int rc = vfs_resolve(t, NULL, path, 0, &vp);
+	if (!rc && vp.magic)
+		return open_described(t, &vp, img, err);
 	if (!rc)
 		rc = vfs_lstat(t, &vp, &st);
 	if (rc)

@@ -118,6 +118,7 @@ static int put_pipes(struct snap_save *s)
 		sb_u64(&b, img.w_gen);
 		sb_u32(&b, img.uid);
 		sb_u32(&b, img.gid);
+		sb_u64(&b, img.cap);
 		sb_u64(&b, img.part_len[0] + img.part_len[1]);
 		sb_bytes(&b, img.part[0], img.part_len[0]);
 		sb_bytes(&b, img.part[1], img.part_len[1]);
@@ -301,7 +302,8 @@ int snap_load_pipe(struct snap_load *l, struct snap_rd *r)
 	img.w_gen = sr_u64(r);
 	img.uid = sr_u32(r);
 	img.gid = sr_u32(r);
-	img.part_len[0] = (size_t)sr_count(r, PIPE_CAPACITY);
+	img.cap = (size_t)sr_count(r, PIPE_SIZE_MAX);
+	img.part_len[0] = (size_t)sr_count(r, img.cap);
 	img.part[0] = sr_view(r, img.part_len[0]);
 	img.part[1] = img.part[0];
 	if (snap_check(l, r, "PIPE"))

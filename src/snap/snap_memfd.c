@@ -22,7 +22,8 @@
 static uint32_t find(const struct snap_save *s, const struct stat *st)
 {
 	for (size_t k = 0; k < s->nmemfds; k++)
-		if (s->memfds[k].dev == (uint64_t)st->st_dev && s->memfds[k].ino == (uint64_t)st->st_ino)
+		if (s->memfds[k].dev == (uint64_t)st->st_dev &&
+		    s->memfds[k].ino == (uint64_t)st->st_ino)
 			return (uint32_t)k + 1;
 	return 0;
 }
@@ -37,7 +38,8 @@ static int remember(struct snap_save *s, const struct stat *st)
 		s->memfds = n;
 		s->memfds_cap = cap;
 	}
-	s->memfds[s->nmemfds++] = (struct snap_memfd_key){(uint64_t)st->st_dev, (uint64_t)st->st_ino};
+	s->memfds[s->nmemfds++] =
+		(struct snap_memfd_key){(uint64_t)st->st_dev, (uint64_t)st->st_ino};
 	return 0;
 }
 
@@ -125,8 +127,7 @@ uint32_t snap_memfd_of_vma(struct snap_save *s, const struct vma *v)
 	if (len >= pre + suf)
 		bare[len - pre - suf] = 0;
 	int64_t now = vm_realtime_ns(s->vm, NULL);
-	struct memfd_image img = {bare, 0, 0777, 0, 0, 0, now, now, now,
-				  v->share_fd};
+	struct memfd_image img = {bare, 0, 0777, 0, 0, 0, now, now, now, v->share_fd};
 	id = write_memfd(s, &img, &st);
 	free(bare);
 	return id;
@@ -161,7 +162,8 @@ int snap_load_memfd(struct snap_load *l, struct snap_rd *r)
 	if (!r->bad) {
 		img.name = name;
 		img.host_fd = host_shm_create(name, size);
-		if (img.host_fd < 0 || pwrite(img.host_fd, data, (size_t)size, 0) != (ssize_t)size) {
+		if (img.host_fd < 0 ||
+		    pwrite(img.host_fd, data, (size_t)size, 0) != (ssize_t)size) {
 			snap_load_fail(l, "cannot recreate the memfd %s: %s", name,
 				       strerror(img.host_fd < 0 ? -img.host_fd : errno));
 			if (img.host_fd >= 0)

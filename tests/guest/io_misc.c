@@ -4,7 +4,8 @@
  * file's own offset) on a file, a memfd and a pipe, sync, syncfs,
  * sync_file_range and readahead, utime, utimes and futimesat, sigqueue
  * (rt_sigqueueinfo) and rt_tgsigqueueinfo with the value a handler and
- * sigwaitinfo see, sendmmsg and recvmmsg on a datagram socketpair. */
+ * sigwaitinfo see, sendmmsg and recvmmsg on a datagram socketpair, and a
+ * pipe's size (F_GETPIPE_SZ, F_SETPIPE_SZ: rounding, EBUSY, what fits). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -278,6 +279,37 @@ static void messages(void)
 	close(sv[1]);
 }
 
+static void pipe_sizes(void)
+{
+	int p[2], f = open("p.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	char buf[10000];
+	memset(buf, 'p', sizeof buf);
+	pipe(p);
+	show("F_GETPIPE_SZ", fcntl(p[0], F_GETPIPE_SZ));
+	show("F_SETPIPE_SZ 1000", fcntl(p[1], F_SETPIPE_SZ, 1000));
+	show("F_GETPIPE_SZ of the other end", fcntl(p[0], F_GETPIPE_SZ));
+	show("F_SETPIPE_SZ 100000", fcntl(p[0], F_SETPIPE_SZ, 100000));
+	show("F_SETPIPE_SZ 0", fcntl(p[0], F_SETPIPE_SZ, 0));
+	fcntl(p[1], F_SETFL, O_NONBLOCK);
+	long total = 0, n;
+	while ((n = write(p[1], buf, 100)) > 0)
+		total += n;
+	printf("  a 4096-byte pipe takes %ld bytes in writes of 100\n", total);
+	show("F_SETPIPE_SZ 65536 while it holds them", fcntl(p[0], F_SETPIPE_SZ, 65536));
+	show("another write now", write(p[1], buf, 100));
+	while (read(p[0], buf, sizeof buf) == sizeof buf)
+		;
+	show("F_SETPIPE_SZ 8192, emptied", fcntl(p[0], F_SETPIPE_SZ, 8192));
+	show("write 10000 bytes, O_NONBLOCK", write(p[1], buf, sizeof buf));
+	show("F_SETPIPE_SZ 4096 with more held", fcntl(p[0], F_SETPIPE_SZ, 4096));
+	show("F_GETPIPE_SZ of a file", fcntl(f, F_GETPIPE_SZ));
+	show("F_SETPIPE_SZ of a file", fcntl(f, F_SETPIPE_SZ, 4096));
+	close(p[0]);
+	close(p[1]);
+	close(f);
+	unlink("p.txt");
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -287,5 +319,6 @@ int main(void)
 	old_times();
 	queued();
 	messages();
+	pipe_sizes();
 	return 0;
 }

@@ -112,6 +112,26 @@ static void after_exec(struct task *t)
 		gdb_execed(t);
 }
 
+/* execveat(fd, "", AT_EMPTY_PATH), which fexecve is: the file of fd's
+ * description (a memfd too), through /dev/fd/N as Linux names it in
+ * AT_EXECFN; comm is the file's own name, as Linux gives it then. */
+static int exec_descriptor(struct task *t, int fd, char *path, size_t size, char *comm)
+{
+	struct file *f = fd_lookup(t->proc->fds, fd);
+	if (!f)
+		return -EBADF;
+	const char *name = f->path ? f->path : "";
+	const char *base = !strncmp(name, "/memfd:", 7) ? name + 1 /* its name may hold a '/' */
+			   : strrchr(name, '/')		? strrchr(name, '/') + 1
+							: name;
+	size_t len = strlen(base);
+	if (len > sizeof " (deleted)" - 1 && !strcmp(base + len - (sizeof " (deleted)" - 1), " (deleted)"))
+		len -= sizeof " (deleted)" - 1;
+	snprintf(comm, 16, "%.*s", (int)(len < 15 ? len : 15), base);
+	snprintf(path, size, "/dev/fd/%d", fd);
+	return 0;
+}
+
 static int64_t do_execve(struct task *t, int dirfd, uint64_t upath, uint64_t uargv,
 			 uint64_t uenvp, int flags)
 {
@@ -120,8 +140,12 @@ static int64_t do_execve(struct task *t, int dirfd, uint64_t upath, uint64_t uar
 	size_t total = 0;
 	if (flags & ~(LINUX_AT_EMPTY_PATH | LINUX_AT_SYMLINK_NOF))
 		return -EINVAL;
+	char comm[16] = {0};
 	int rc = path_copy(t, upath, path);
-	if (!rc && path[0] != '/' && dirfd != LINUX_AT_FDCWD) {
+	if (!rc && !path[0])
+		rc = flags & LINUX_AT_EMPTY_PATH ? exec_descriptor(t, dirfd, path, sizeof path, comm)
+						 : -ENOENT;
+	else if (!rc && path[0] != '/' && dirfd != LINUX_AT_FDCWD) {
 		/* relative to a directory descriptor: the loader resolves from the
 		 * working directory, so hand it the absolute path */
 		struct file *f = fd_lookup(t->proc->fds, dirfd);
@@ -134,8 +158,6 @@ static int64_t do_execve(struct task *t, int dirfd, uint64_t upath, uint64_t uar
 		else if (snprintf(path, sizeof path, "%s/%s", f->path, rel) >= (int)sizeof path)
 			rc = -ENAMETOOLONG;
 	}
-	if (!rc && !path[0])
-		rc = -ENOENT; /* execveat's AT_EMPTY_PATH (fexecve): not yet */
 	if (!rc)
 		rc = copy_strings(t, uargv, &argv, &total);
 	if (!rc)
@@ -150,6 +172,8 @@ static int64_t do_execve(struct task *t, int dirfd, uint64_t upath, uint64_t uar
 		} else {
 			process_de_thread(t->vm, t);
 			after_exec(t);
+			if (comm[0]) /* (the loader named it after the path) */
+				memcpy(t->comm, comm, sizeof comm);
 		}
 	}
 	strvec_free(&argv);

@@ -11,7 +11,7 @@
 #define L_MFD_HUGETLB	    0x04u
 #define L_MFD_NOEXEC_SEAL   0x08u
 #define L_MFD_EXEC	    0x10u
-#define L_MFD_ALL (L_MFD_CLOEXEC | L_MFD_ALLOW_SEALING | L_MFD_NOEXEC_SEAL | L_MFD_EXEC)
+#define L_MFD_ALL	    (L_MFD_CLOEXEC | L_MFD_ALLOW_SEALING | L_MFD_NOEXEC_SEAL | L_MFD_EXEC)
 
 /* Linux's order: the flags, then the name. MFD_HUGETLB is refused as a
  * kernel without hugetlbfs would: hexvm has no huge pages to give. */

@@ -12,12 +12,12 @@
 #include "mem/mm_cow.h"
 #include "mem/uaccess.h"
 
-#define L_MLOCK_ONFAULT	  1
-#define L_MCL_CURRENT	  1
-#define L_MCL_FUTURE	  2
-#define L_MCL_ONFAULT	  4
-#define L_RLIMIT_MEMLOCK  8
-#define MINCORE_AT_ONCE	  4096 /* pages a host call answers for */
+#define L_MLOCK_ONFAULT	 1
+#define L_MCL_CURRENT	 1
+#define L_MCL_FUTURE	 2
+#define L_MCL_ONFAULT	 4
+#define L_RLIMIT_MEMLOCK 8
+#define MINCORE_AT_ONCE	 4096 /* pages a host call answers for */
 
 /* Every page of [addr, addr+len) is mapped (PROT_NONE counts). */
 static int mapped(const struct mm *mm, uint64_t addr, uint64_t len)
@@ -43,7 +43,8 @@ int64_t sys_mincore(struct task *t, const uint64_t *a)
 	unsigned char host[MINCORE_AT_ONCE];
 	for (uint64_t done = 0; done < pages;) {
 		uint64_t n = pages - done < MINCORE_AT_ONCE ? pages - done : MINCORE_AT_ONCE;
-		if (mincore(mm_host(mm, addr + done * PAGE_SIZE_G), (size_t)(n * PAGE_SIZE_G), host))
+		if (mincore(mm_host(mm, addr + done * PAGE_SIZE_G), (size_t)(n * PAGE_SIZE_G),
+			    host))
 			return -ENOMEM;
 		for (uint64_t k = 0; k < n; k++)
 			vec[done + k] = host[k] & 1;

@@ -11,11 +11,11 @@
 #include "kernel/task/sched.h"
 #include "mem/uaccess.h"
 
-#define UIO_MAXIOV	   1024
-#define L_MSG_DONTWAIT	   0x40
-#define L_MSG_OOB	   0x1
-#define L_MSG_WAITFORONE   0x10000
-#define L_MSG_CMSG_COMPAT  0x80000000u
+#define UIO_MAXIOV	  1024
+#define L_MSG_DONTWAIT	  0x40
+#define L_MSG_OOB	  0x1
+#define L_MSG_WAITFORONE  0x10000
+#define L_MSG_CMSG_COMPAT 0x80000000u
 
 /* sizeof(struct mmsghdr), and where its msg_len is: after the msghdr */
 static unsigned entry_size(const struct task *t) { return sys_is64(t) ? 64 : 32; }

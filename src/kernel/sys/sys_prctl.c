@@ -95,8 +95,8 @@ int64_t sys_prctl(struct task *t, const uint64_t *a)
 	case PR_GET_SECCOMP: return 0;
 	case PR_CAPBSET_READ: return a[1] <= CAP_LAST_CAP ? 1 : -EINVAL;
 	case PR_SET_TIMERSLACK: t->timer_slack_ns = a[1]; return 0; /* 0: the default again */
-	case PR_GET_TIMERSLACK: return t->timer_slack_ns ? (int64_t)t->timer_slack_ns
-						   : TIMER_SLACK_DEFAULT;
+	case PR_GET_TIMERSLACK:
+		return t->timer_slack_ns ? (int64_t)t->timer_slack_ns : TIMER_SLACK_DEFAULT;
 	case PR_GET_TID_ADDRESS: {
 		uint8_t raw[8];
 		put_long(raw, 0, t->clear_child_tid, sys_is64(t));

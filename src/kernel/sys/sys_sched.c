@@ -12,23 +12,23 @@
 #include "kernel/task/task.h"
 #include "mem/uaccess.h"
 
-#define L_SCHED_OTHER	       0
-#define L_SCHED_FIFO	       1
-#define L_SCHED_RR	       2
-#define L_SCHED_BATCH	       3
-#define L_SCHED_IDLE	       5
-#define L_SCHED_DEADLINE       6
-#define L_SCHED_EXT	       7
-#define L_SCHED_RESET_ON_FORK  0x40000000
-#define L_PRIO_PROCESS	       0
-#define L_PRIO_PGRP	       1
-#define L_PRIO_USER	       2
-#define RR_TIMESLICE_NS	       100000000 /* Linux's SCHED_RR quantum */
-#define OTHER_TIMESLICE_NS     4000000	 /* a tick: what hexvm's scheduler gives, about */
-#define L_MEMBARRIER_QUERY     0
-#define L_MEMBARRIER_GET_REGS  512
-#define L_MEMBARRIER_ALL       0x3ff
-#define L_MEMBARRIER_FLAG_CPU  1
+#define L_SCHED_OTHER	      0
+#define L_SCHED_FIFO	      1
+#define L_SCHED_RR	      2
+#define L_SCHED_BATCH	      3
+#define L_SCHED_IDLE	      5
+#define L_SCHED_DEADLINE      6
+#define L_SCHED_EXT	      7
+#define L_SCHED_RESET_ON_FORK 0x40000000
+#define L_PRIO_PROCESS	      0
+#define L_PRIO_PGRP	      1
+#define L_PRIO_USER	      2
+#define RR_TIMESLICE_NS	      100000000 /* Linux's SCHED_RR quantum */
+#define OTHER_TIMESLICE_NS    4000000	/* a tick: what hexvm's scheduler gives, about */
+#define L_MEMBARRIER_QUERY    0
+#define L_MEMBARRIER_GET_REGS 512
+#define L_MEMBARRIER_ALL      0x3ff
+#define L_MEMBARRIER_FLAG_CPU 1
 
 void sched_params_fork(struct task *child, const struct task *parent)
 {
@@ -54,7 +54,9 @@ int64_t sys_sched_yield(struct task *t, const uint64_t *a)
  * process counts too (Linux looks pids up as thread ids). */
 static struct task *target(struct task *t, int64_t pid, int64_t *err)
 {
-	struct task *who = pid == 0 ? t : pid > 0 && pid <= INT32_MAX ? task_find(t->vm, (int)pid) : NULL;
+	struct task *who = pid == 0			 ? t
+			   : pid > 0 && pid <= INT32_MAX ? task_find(t->vm, (int)pid)
+							 : NULL;
 	*err = pid < 0 ? -EINVAL : -ESRCH;
 	return who;
 }
@@ -144,8 +146,10 @@ static int64_t set_scheduler(struct task *t, int64_t pid, int policy, uint64_t u
 	struct task *who = target(t, pid, &err);
 	if (!who)
 		return err;
-	int reset = policy >= 0 ? policy & L_SCHED_RESET_ON_FORK : who->policy & L_SCHED_RESET_ON_FORK;
-	policy = policy >= 0 ? policy & ~L_SCHED_RESET_ON_FORK : who->policy & ~L_SCHED_RESET_ON_FORK;
+	int reset =
+		policy >= 0 ? policy & L_SCHED_RESET_ON_FORK : who->policy & L_SCHED_RESET_ON_FORK;
+	policy = policy >= 0 ? policy & ~L_SCHED_RESET_ON_FORK
+			     : who->policy & ~L_SCHED_RESET_ON_FORK;
 	int prio = (int)get32(raw, 0);
 	if (!valid_policy(policy))
 		return -EINVAL;
@@ -179,16 +183,24 @@ static int64_t rr_interval(struct task *t, const uint64_t *a, int wide)
 	if (!who)
 		return err;
 	int policy = who->policy & ~L_SCHED_RESET_ON_FORK;
-	int64_t ns = policy == L_SCHED_FIFO ? 0 : policy == L_SCHED_RR ? RR_TIMESLICE_NS : OTHER_TIMESLICE_NS;
+	int64_t ns = policy == L_SCHED_FIFO ? 0
+		     : policy == L_SCHED_RR ? RR_TIMESLICE_NS
+					    : OTHER_TIMESLICE_NS;
 	int w = wide || sys_is64(t);
 	put_long(raw, 0, (uint64_t)(ns / 1000000000), w);
 	put_long(raw, w ? 8 : 4, (uint64_t)(ns % 1000000000), w);
 	return copy_to_user(t->proc->mm, a[1], raw, w ? 16 : 8) ? -EFAULT : 0;
 }
 
-int64_t sys_sched_rr_get_interval(struct task *t, const uint64_t *a) { return rr_interval(t, a, 0); }
+int64_t sys_sched_rr_get_interval(struct task *t, const uint64_t *a)
+{
+	return rr_interval(t, a, 0);
+}
 /* i386's sched_rr_get_interval_time64 */
-int64_t sys_sched_rr_get_interval64(struct task *t, const uint64_t *a) { return rr_interval(t, a, 1); }
+int64_t sys_sched_rr_get_interval64(struct task *t, const uint64_t *a)
+{
+	return rr_interval(t, a, 1);
+}
 
 /* The processes (PRIO_PROCESS: a thread) `which` and `who` name, one by one. */
 static int prio_match(const struct task *t, const struct task *s, int which, int who)

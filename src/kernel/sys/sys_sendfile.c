@@ -98,8 +98,8 @@ static int64_t write_out(struct task *t, struct file *out, const void *buf, size
  * end, or an output that takes less. The input's offset (*pos) and the
  * output's move with every chunk; done counts what earlier tries of this
  * call moved. */
-static int64_t direct(struct task *t, struct file *in, int64_t *pos, struct file *out,
-		      size_t count, size_t done)
+static int64_t direct(struct task *t, struct file *in, int64_t *pos, struct file *out, size_t count,
+		      size_t done)
 {
 	uint8_t *buf = malloc(CHUNK);
 	if (!buf)
@@ -135,7 +135,8 @@ static int64_t direct(struct task *t, struct file *in, int64_t *pos, struct file
 
 /* To a pipe: a splice of what the pipe has room for, waiting for room
  * unless the pipe is O_NONBLOCK. */
-static int64_t to_pipe(struct task *t, struct splice_side *in, struct splice_side *out, size_t count)
+static int64_t to_pipe(struct task *t, struct splice_side *in, struct splice_side *out,
+		       size_t count)
 {
 	if (splice_is_pipe(in))
 		return count ? -EINVAL : 0; /* (no splice_read) */
@@ -265,7 +266,8 @@ static int64_t copy_kept(struct task *t, struct file *in, int64_t *pin, struct f
 		return 0;
 	if ((uint64_t)(sin->st_size - *pin) < len)
 		len = (size_t)(sin->st_size - *pin);
-	if (sin->st_ino == sout->st_ino && *pout + (int64_t)len > *pin && *pout < *pin + (int64_t)len)
+	if (sin->st_ino == sout->st_ino && *pout + (int64_t)len > *pin &&
+	    *pout < *pin + (int64_t)len)
 		return -EINVAL;
 	int64_t out_pos = own_pos(out);
 	set_own_pos(out, *pout);

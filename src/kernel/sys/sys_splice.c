@@ -89,7 +89,8 @@ static int64_t check_sides(struct splice_req *r)
 			r->flags |= L_SPLICE_F_NONBLOCK;
 		return 0;
 	}
-	struct splice_side *file = splice_is_pipe(in) ? out : in, *pipe = splice_is_pipe(in) ? in : out;
+	struct splice_side *file = splice_is_pipe(in) ? out : in,
+			   *pipe = splice_is_pipe(in) ? in : out;
 	if (!splice_is_pipe(pipe))
 		return -EINVAL; /* neither is a pipe */
 	if (file->off && !splice_positional(file))
@@ -167,7 +168,8 @@ int64_t sys_tee(struct task *t, const uint64_t *a)
 	splice_side_init(&r.out, out);
 	if (!readable(in) || !writable(out))
 		return -EBADF;
-	if (!splice_is_pipe(&r.in) || !splice_is_pipe(&r.out) || (r.in.pipe && r.in.pipe == r.out.pipe))
+	if (!splice_is_pipe(&r.in) || !splice_is_pipe(&r.out) ||
+	    (r.in.pipe && r.in.pipe == r.out.pipe))
 		return -EINVAL;
 	if ((in->flags | out->flags) & O_NONBLOCK)
 		r.flags |= L_SPLICE_F_NONBLOCK;

@@ -51,8 +51,10 @@ void itimer_cpu_fire(struct task *t)
 		uint64_t at = p->itimer_cpu_at[k];
 		if (!at || now < at)
 			continue;
-		p->itimer_cpu_at[k] = p->itimer_cpu_interval[k] ? at + p->itimer_cpu_interval[k] : 0;
-		struct siginfo_k info = {.signo = itimer_signal[k], .code = SI_KERNEL, .trapno = -1};
+		p->itimer_cpu_at[k] =
+			p->itimer_cpu_interval[k] ? at + p->itimer_cpu_interval[k] : 0;
+		struct siginfo_k info = {
+			.signo = itimer_signal[k], .code = SI_KERNEL, .trapno = -1};
 		signal_send_process(p, &info);
 	}
 }

@@ -16,14 +16,14 @@
 #include "kernel/vm.h"
 #include "mem/mm.h"
 
-#define MEMFD_DEV_MINOR 1 /* Linux's memfds live on its first anonymous device, 0:1 */
+#define MEMFD_DEV_MINOR	  1 /* Linux's memfds live on its first anonymous device, 0:1 */
 #define LINUX_O_LARGEFILE 0100000
-#define PAGE 4096u
+#define PAGE		  4096u
 
 struct memfd {
 	int refs; /* descriptions of it */
 	struct vm *vm;
-	int host_fd;		   /* the host object holding its bytes */
+	int host_fd;		     /* the host object holding its bytes */
 	uint64_t host_dev, host_ino; /* that object, as the host knows it: its mappings' */
 	unsigned seals;
 	uint32_t mode, uid, gid;
@@ -403,8 +403,8 @@ int memfd_map_shared(const struct file *f, int prot, int *host_fd, int *vma_flag
 
 void memfd_image_of(const struct memfd *m, struct memfd_image *out)
 {
-	*out = (struct memfd_image){m->name,  m->seals, m->mode,  m->uid,	 m->gid,
-				    m->ino,   m->atime, m->mtime, m->ctime, m->host_fd};
+	*out = (struct memfd_image){m->name, m->seals, m->mode,	 m->uid,   m->gid,
+				    m->ino,  m->atime, m->mtime, m->ctime, m->host_fd};
 }
 
 struct memfd *memfd_restore(struct vm *vm, const struct memfd_image *img)

@@ -21,6 +21,7 @@
 struct pipe {
 	struct vm *vm;
 	uint8_t *buf;
+	size_t cap;	  /* its size: PIPE_CAPACITY, or what F_SETPIPE_SZ made it */
 	size_t head, len; /* the bytes held start at head, wrapping */
 	int readers, writers;
 	struct wake_seq seq; /* for edge-triggered epoll */
@@ -35,20 +36,20 @@ struct pipe {
 static size_t ring_out(struct pipe *p, uint8_t *dst, size_t n)
 {
 	n = n < p->len ? n : p->len;
-	size_t first = PIPE_CAPACITY - p->head < n ? PIPE_CAPACITY - p->head : n;
+	size_t first = p->cap - p->head < n ? p->cap - p->head : n;
 	memcpy(dst, p->buf + p->head, first);
 	memcpy(dst + first, p->buf, n - first);
-	p->head = (p->head + n) % PIPE_CAPACITY;
+	p->head = (p->head + n) % p->cap;
 	p->len -= n;
 	return n;
 }
 
 static size_t ring_in(struct pipe *p, const uint8_t *src, size_t n)
 {
-	size_t space = PIPE_CAPACITY - p->len;
+	size_t space = p->cap - p->len;
 	n = n < space ? n : space;
-	size_t tail = (p->head + p->len) % PIPE_CAPACITY;
-	size_t first = PIPE_CAPACITY - tail < n ? PIPE_CAPACITY - tail : n;
+	size_t tail = (p->head + p->len) % p->cap;
+	size_t first = p->cap - tail < n ? p->cap - tail : n;
 	memcpy(p->buf + tail, src, first);
 	memcpy(p->buf, src + first, n - first);
 	p->len += n;
@@ -62,8 +63,8 @@ static size_t ring_peek(const struct pipe *p, size_t skip, uint8_t *dst, size_t 
 	if (skip >= p->len)
 		return 0;
 	n = n < p->len - skip ? n : p->len - skip;
-	size_t at = (p->head + skip) % PIPE_CAPACITY;
-	size_t first = PIPE_CAPACITY - at < n ? PIPE_CAPACITY - at : n;
+	size_t at = (p->head + skip) % p->cap;
+	size_t first = p->cap - at < n ? p->cap - at : n;
 	memcpy(dst, p->buf + at, first);
 	memcpy(dst + first, p->buf, n - first);
 	return n;
@@ -73,7 +74,7 @@ static size_t ring_peek(const struct pipe *p, size_t skip, uint8_t *dst, size_t 
  * writers (an edge for their epoll watches). */
 static void taken(struct pipe *p, int was_full)
 {
-	if (was_full && PIPE_CAPACITY - p->len >= PIPE_ATOMIC)
+	if (was_full && p->cap - p->len >= PIPE_ATOMIC)
 		wake_seq_stamp(p->vm, &p->seq.out);
 	sched_wake(p->vm, p);
 }
@@ -91,7 +92,7 @@ static int64_t pipe_read(struct task *t, struct file *f, void *buf, size_t n)
 	if (n == 0)
 		return 0;
 	if (p->len) {
-		int was_full = PIPE_CAPACITY - p->len < PIPE_ATOMIC;
+		int was_full = p->cap - p->len < PIPE_ATOMIC;
 		size_t got = ring_out(p, buf, n);
 		taken(p, was_full);
 		return (int64_t)got;
@@ -113,7 +114,7 @@ static int64_t pipe_write(struct task *t, struct file *f, const void *buf, size_
 		return done ? (int64_t)done : (signal_send_sigpipe(t), -EPIPE);
 	if (n == 0)
 		return 0;
-	size_t space = PIPE_CAPACITY - p->len;
+	size_t space = p->cap - p->len;
 	if (n <= PIPE_ATOMIC && space < n) {
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
@@ -139,7 +140,7 @@ static short pipe_poll(struct file *f)
 	if (acc != O_WRONLY)
 		r |= (short)((p->len ? POLLIN : 0) | (!p->writers ? POLLHUP : 0));
 	if (acc != O_RDONLY)
-		r |= (short)((PIPE_CAPACITY - p->len >= PIPE_ATOMIC ? POLLOUT : 0) |
+		r |= (short)((p->cap - p->len >= PIPE_ATOMIC ? POLLOUT : 0) |
 			     (!p->readers ? POLLERR : 0));
 	return r;
 }
@@ -223,6 +224,7 @@ static struct pipe *pipe_new(struct task *t)
 	}
 	p->vm = t->vm;
 	p->buf = buf;
+	p->cap = PIPE_CAPACITY;
 	p->dev = makedev(0, 12); /* Linux's pipefs */
 	p->ino = ++t->vm->next_ino;
 	p->uid = t->proc->uid;
@@ -314,7 +316,27 @@ struct pipe *pipe_of_file(const struct file *f)
 
 size_t pipe_held(const struct pipe *p) { return p->len; }
 
-size_t pipe_room(const struct pipe *p) { return PIPE_CAPACITY - p->len; }
+size_t pipe_room(const struct pipe *p) { return p->cap - p->len; }
+
+size_t pipe_size(const struct pipe *p) { return p->cap; }
+
+int pipe_resize(struct pipe *p, size_t size)
+{
+	if (size < p->len)
+		return -EBUSY;
+	uint8_t *buf = malloc(size);
+	if (!buf)
+		return -ENOMEM;
+	int was_full = p->cap - p->len < PIPE_ATOMIC;
+	ring_peek(p, 0, buf, p->len);
+	free(p->buf);
+	p->buf = buf;
+	p->head = 0;
+	p->cap = size;
+	if (size > p->len) /* writers waiting for room may find it */
+		taken(p, was_full);
+	return 0;
+}
 
 int pipe_has_readers(const struct pipe *p) { return p->readers > 0; }
 
@@ -327,11 +349,11 @@ size_t pipe_peek(const struct pipe *p, size_t skip, void *dst, size_t n)
 
 void pipe_drop(struct pipe *p, size_t n)
 {
-	int was_full = PIPE_CAPACITY - p->len < PIPE_ATOMIC;
+	int was_full = p->cap - p->len < PIPE_ATOMIC;
 	n = n < p->len ? n : p->len;
 	if (!n)
 		return;
-	p->head = (p->head + n) % PIPE_CAPACITY;
+	p->head = (p->head + n) % p->cap;
 	p->len -= n;
 	taken(p, was_full);
 }
@@ -346,11 +368,12 @@ size_t pipe_fill(struct pipe *p, const void *src, size_t n)
 
 void pipe_image_of(const struct pipe *p, struct pipe_image *img)
 {
-	size_t first = PIPE_CAPACITY - p->head < p->len ? PIPE_CAPACITY - p->head : p->len;
+	size_t first = p->cap - p->head < p->len ? p->cap - p->head : p->len;
 	img->part[0] = p->buf + p->head;
 	img->part_len[0] = first;
 	img->part[1] = p->buf;
 	img->part_len[1] = p->len - first;
+	img->cap = p->cap;
 	img->readers = p->readers;
 	img->writers = p->writers;
 	img->dev = p->dev;
@@ -366,14 +389,15 @@ struct pipe *pipe_restore(struct vm *vm, const struct pipe_image *img)
 {
 	size_t len = img->part_len[0] + img->part_len[1];
 	struct pipe *p = calloc(1, sizeof *p);
-	uint8_t *buf = malloc(PIPE_CAPACITY);
-	if (!p || !buf || len > PIPE_CAPACITY) {
+	uint8_t *buf = img->cap >= PIPE_ATOMIC && img->cap <= PIPE_SIZE_MAX ? malloc(img->cap) : NULL;
+	if (!p || !buf || len > img->cap) {
 		free(p);
 		free(buf);
 		return NULL;
 	}
 	p->vm = vm;
 	p->buf = buf;
+	p->cap = img->cap;
 	memcpy(buf, img->part[0], img->part_len[0]);
 	memcpy(buf + img->part_len[0], img->part[1], img->part_len[1]);
 	p->len = len;

@@ -1,5 +1,5 @@
-/* Pipes inside the kernel: a 64 KiB ring shared by a read end and a write
- * end, with Linux's semantics (atomic writes up to PIPE_BUF, partial
+/* Pipes inside the kernel: a ring of 64 KiB (or what F_SETPIPE_SZ makes
+ * it) shared by a read end and a write end, with Linux's semantics (atomic writes up to PIPE_BUF, partial
  * transfers, EOF after the last writer, EPIPE and SIGPIPE after the last
  * reader). A transfer is a memcpy: no host call. */
 #ifndef HEXVM_KERNEL_VFS_PIPE_H
@@ -9,7 +9,8 @@
 
 struct task;
 
-#define PIPE_CAPACITY 65536
+#define PIPE_CAPACITY 65536   /* a new pipe's size */
+#define PIPE_SIZE_MAX (1u << 31) /* F_SETPIPE_SZ's largest, for root */
 #define PIPE_ATOMIC   4096 /* PIPE_BUF */
 
 /* The two ends (read, write), with status flags `flags` (O_NONBLOCK),
@@ -30,6 +31,10 @@ struct pipe;
 struct pipe *pipe_of_file(const struct file *f); /* NULL when f is no pipe end */
 size_t pipe_held(const struct pipe *p);
 size_t pipe_room(const struct pipe *p);
+/* F_GETPIPE_SZ and F_SETPIPE_SZ: the pipe's size in bytes, and a new one
+ * (0, -EBUSY when it holds more, -ENOMEM). */
+size_t pipe_size(const struct pipe *p);
+int pipe_resize(struct pipe *p, size_t size);
 int pipe_has_readers(const struct pipe *p);
 int pipe_has_writers(const struct pipe *p);
 /* Copies up to n held bytes from `skip` bytes past the first; how many. */
@@ -45,6 +50,7 @@ struct vm;
 struct pipe_image {
 	const uint8_t *part[2];
 	size_t part_len[2];
+	size_t cap; /* its size */
 	int readers, writers, named;
 	uint64_t dev, ino, r_gen, w_gen;
 	uint32_t uid, gid;
