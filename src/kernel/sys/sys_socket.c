@@ -201,6 +201,8 @@ static int64_t do_accept(struct task *t, const uint64_t *a, int flags)
 	if (hfd < 0)
 		return hostio_wait(t, f, -errno, POLLIN);
 	int64_t fd = install(t, hfd, flags);
+	if (fd >= 0)
+		fd_lookup(t->proc->fds, (int)fd)->sock_accepted = 1;
 	if (fd >= 0 && (rc = addr_out(t, a[1], a[2], &ss, len))) {
 		fd_close(t->proc->fds, (int)fd);
 		return rc;
