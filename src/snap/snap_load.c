@@ -21,6 +21,7 @@
 #include "snap/snap_mem.h"
 #include "snap/snap_pages.h"
 #include "snap/snap_shared_file.h"
+#include "snap/snap_sock.h"
 #include "snap/snap_task.h"
 
 typedef int section_fn(struct snap_load *l, struct snap_rd *r);
@@ -48,6 +49,7 @@ static const struct {
 	{"HFIL", snap_load_hostfile},
 	{"PREF", snap_load_pagerefs},
 	{"PIPE", snap_load_pipe},
+	{"SOCK", snap_load_socks},
 	{"FILE", snap_load_files},
 	{"FDTB", snap_load_fdtables},
 	{"LOCK", snap_load_locks},
@@ -99,6 +101,7 @@ static void release_load(struct snap_load *l)
 		close((int)(intptr_t)l->hostfiles.v[k] - 1);
 	for (size_t k = 0; k < l->sfiles.n; k++)
 		file_put(l->sfiles.v[k]);
+	snap_socks_release(l);
 	snap_root_task_free(l->opener);
 	vec_free(&l->mms);
 	vec_free(&l->fdtables);
