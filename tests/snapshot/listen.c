@@ -136,6 +136,8 @@ int main(int argc, char **argv)
 	snprintf(abstract, sizeof abstract, "%s", argc > 1 ? argv[1] : "hexvm-listen-test");
 	unlink("srv.sock");
 	unlink("dgram.sock");
+	unlink("client2.sock");
+	unlink("sender.sock");
 	int l = socket(AF_UNIX, SOCK_STREAM, 0), q = socket(AF_UNIX, SOCK_SEQPACKET, 0);
 	int d = socket(AF_UNIX, SOCK_DGRAM, 0), idle = socket(AF_UNIX, SOCK_STREAM, 0);
 	int bound = socket(AF_UNIX, SOCK_DGRAM, 0);

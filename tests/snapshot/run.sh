@@ -71,6 +71,9 @@
 #   snapshot.python            host python3 running mp.py (multiprocessing.Pipe and
 #                              socket.socketpair between a forked worker and its parent):
 #                              20 points
+#   snapshot.sockets.goon      sockpair.c and listen.c with a snapshot taken (not stopped) at
+#                              10 points each: the run goes on exactly as without it (the
+#                              queues were read without changing them)
 #   snapshot.inflight          inflight.c: a pipe end in flight in an SCM_RIGHTS message
 #                              over a socketpair, received after the restore: 50 points
 #   snapshot.refused           what a snapshot cannot hold refuses it in one line and the
@@ -338,6 +341,45 @@ exit_case() {
     else
         echo "statuses $rc1 and $rc2: $(cat "$out/p1.err" "$out/p2.err")" >"$out/diff"
         result_fail "$name" "a machine saved at its end does not end the same" "$out/diff"
+    fi
+}
+
+# goon_run OUT POINTS CMD...: a snapshot at each of POINTS instruction counts, the run
+# going on after it, must leave stdout and the exit status as without it; a line in
+# OUT/failures for each that does not.
+goon_run() {
+    local out=$1 points=$2 total k n
+    shift 2
+    mkdir -p "$out"
+    fresh_work "$out"
+    total=$(total_insns "$out" "$@")
+    : >"$out/failures"
+    for ((k = 1; k <= points; k++)); do
+        n=$((total * k / (points + 1)))
+        fresh_work "$out"
+        rm -f "$out/s.snap"
+        (cd "$out/work" && "$HEXVM" --snapshot-at "$n" "$out/s.snap" "$@" >"$out/go.out" \
+            2>"$out/go.err" </dev/null)
+        local rc=$?
+        if [ ! -s "$out/s.snap" ]; then
+            echo "point $n: no snapshot: $(head -c 200 "$out/go.err")"
+        elif [ $rc != "$(cat "$out/full.status")" ] || ! cmp -s "$out/go.out" "$out/full.out"; then
+            echo "point $n: the run that took the snapshot went on differently (status $rc)"
+        fi >>"$out/failures"
+    done
+}
+
+# goon_cases: the socket programs, each run going on after its snapshot.
+goon_cases() {
+    local name=snapshot.sockets.goon out=$OUT/sockets.goon
+    mkdir -p "$out"
+    goon_run "$out/pair" 10 "$OUT/sockpair.x64"
+    goon_run "$out/listen" 10 "$OUT/listen.x64" "hexvm-snapshot-goon-$$"
+    cat "$out/pair/failures" "$out/listen/failures" >"$out/failures"
+    if [ -s "$out/failures" ]; then
+        result_fail "$name" "a snapshot of sockets changed the running machine" "$out/failures"
+    else
+        result_pass "$name"
     fi
 }
 
@@ -675,7 +717,7 @@ if [ -z "$BUSYBOX" ] || ! command -v python3 >/dev/null; then
     for n in pipeline threads.x64 threads.m32 kinds splice cow locks.x64 locks.m32 locks.moved mapshared \
         mapshared.files listdir.hostfs listdir.overlay listdir.proc listdir.dev \
         listdir.moved.hostfs listdir.moved.overlay fifo fifo.moved overlay stream signal exit \
-        sockpair listen listen.moved python inflight refused plain hostfile mapped same engines bad; do
+        sockpair listen listen.moved python sockets.goon inflight refused plain hostfile mapped same engines bad; do
         result_skip "snapshot.$n" "needs busybox (busybox-static) and python3"
     done
     suite_report
@@ -737,6 +779,7 @@ name_selected snapshot.listen.moved "$@" &&
     run_limited moved_points_case snapshot.listen.moved 10 "$OUT/listen.x64" "hexvm-snapshot-moved-$$"
 name_selected snapshot.python "$@" &&
     POINTS=20 run_limited points_case snapshot.python "$(command -v python3)" -I "$DIR/mp.py"
+name_selected snapshot.sockets.goon "$@" && run_limited goon_cases
 name_selected snapshot.inflight "$@" && run_limited points_case snapshot.inflight "$OUT/inflight.x64"
 name_selected snapshot.refused "$@" && run_limited refused_case
 name_selected snapshot.plain "$@" && run_limited plain_case
