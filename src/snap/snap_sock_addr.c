@@ -51,16 +51,21 @@ int sock_connect_to(int fd, const struct sock_addr *a)
 	return rc;
 }
 
-static int remember(struct snap_sock_load *sl, const char *rel)
+static int push_path(char ***list, size_t *n, const char *rel)
 {
-	char **v = realloc(sl->made, (sl->nmade + 1) * sizeof *v);
+	char **v = realloc(*list, (*n + 1) * sizeof *v);
 	if (!v)
 		return -1;
-	sl->made = v;
-	if (!(v[sl->nmade] = strdup(rel)))
+	*list = v;
+	if (!(v[*n] = strdup(rel)))
 		return -1;
-	sl->nmade++;
+	(*n)++;
 	return 0;
+}
+
+static int remember(struct snap_sock_load *sl, const char *rel)
+{
+	return push_path(&sl->made, &sl->nmade, rel);
 }
 
 static int scratch_dir(struct snap_load *l)
@@ -94,15 +99,16 @@ static int make_dirs(struct snap_load *l, const char *rel)
 	return 0;
 }
 
-/* Makes room at rel in the root directory: nothing there, or a stale
- * socket file (which goes). */
+/* Makes room at rel in the root directory: nothing there (the file the
+ * bind makes is noted, to go if the restore fails), or a stale socket file
+ * (which goes). */
 static int clear_stale(struct snap_load *l, const char *rel)
 {
 	struct snap_sock_load *sl = l->socks;
 	struct stat st;
 	struct unix_diag d;
 	if (fstatat(sl->rootfd, rel, &st, AT_SYMLINK_NOFOLLOW))
-		return 0;
+		return push_path(&sl->created, &sl->ncreated, rel);
 	if (!S_ISSOCK(st.st_mode)) {
 		snap_load_fail(l, "%s exists and is no socket: the machine's socket cannot be bound "
 				  "there again", rel);
@@ -159,6 +165,18 @@ void sock_drop_stand_in_file(struct snap_load *l, const struct sock_addr *a)
 {
 	if (a->dirfd >= 0 && a->dirfd == l->socks->scratch_fd)
 		unlinkat(a->dirfd, a->sa.sun_path, 0);
+}
+
+void sock_created_drop(struct snap_sock_load *sl, int failed)
+{
+	for (size_t k = 0; k < sl->ncreated; k++) {
+		if (failed)
+			unlinkat(sl->rootfd, sl->created[k], 0);
+		free(sl->created[k]);
+	}
+	free(sl->created);
+	sl->created = NULL;
+	sl->ncreated = 0;
 }
 
 void sock_scratch_clean(struct snap_sock_load *sl)

@@ -24,6 +24,9 @@ struct snap_sock_load {
 	int scratch_fd;	    /* -1 until needed */
 	char **made;	    /* paths made in it, deepest last, removed at the end */
 	size_t nmade;
+	char **created;	    /* socket files made in the root directory where there was
+			     * none: removed again when the restore fails */
+	size_t ncreated;
 };
 
 /* Where a name is reached: its sockaddr and the directory a path is
@@ -51,6 +54,9 @@ int sock_connect_to(int fd, const struct sock_addr *a);
 int sock_make_all(struct snap_load *l);
 /* Removes what the scratch directory holds. */
 void sock_scratch_clean(struct snap_sock_load *sl);
+/* Forgets the socket files made in the root directory, removing them when
+ * the restore failed (at any later step). */
+void sock_created_drop(struct snap_sock_load *sl, int failed);
 /* Two names alike. */
 int sock_name_eq(const struct sock_name *a, const struct sock_name *b);
 

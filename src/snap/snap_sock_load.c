@@ -203,6 +203,7 @@ void snap_socks_release(struct snap_load *l)
 		sock_image_free(&sl->v[k].img);
 	}
 	sock_scratch_clean(sl);
+	sock_created_drop(sl, l->failed);
 	free(sl->v);
 	free(sl);
 	l->socks = NULL;
