@@ -279,9 +279,9 @@ void snap_sock_peek(struct snap_save *s, size_t k)
 	}
 	int passcred = opt_int(so, SO_PASSCRED), peek_off = opt_int(so, SO_PEEK_OFF);
 	set_int(fd, SO_PASSCRED, 1);
+	/* (so is not used past here: the table grows with the sockets messages carry) */
 	int rc = type == SOCK_STREAM ? peek_stream(s, k, fd)
 				     : peek_messages(s, k, fd, type == SOCK_SEQPACKET, shut);
-	so = &s->socks->v[k]; /* (the table grows with the sockets messages carry) */
 	set_int(fd, SO_PASSCRED, passcred);
 	set_int(fd, SO_PEEK_OFF, peek_off);
 	if (rc && !s->failed)

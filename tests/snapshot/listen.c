@@ -4,7 +4,8 @@
  * for the parent's greeting while their connections wait to be accepted,
  * the parent blocked in accept for a late one, a client that says goodbye
  * and exits before the parent reads it, a datagram socket bound to a path
- * that children send to (with and without addresses of their own), the
+ * that children and the parent send to (by sendto from no address, from
+ * datagram sockets connected to it, one with an address of its own), the
  * listener closed and its file removed while accepted connections go on,
  * and sockets left unconnected. Everything read is printed. */
 #define _GNU_SOURCE
@@ -116,13 +117,17 @@ static pid_t sender(const char *own)
 		return pid;
 	struct sockaddr_un a, to;
 	int s = socket(AF_UNIX, SOCK_DGRAM, 0);
-	if (own)
-		bind(s, (struct sockaddr *)&a, addr(&a, own, 0));
 	socklen_t tolen = addr(&to, "dgram.sock", 0);
+	if (own && (bind(s, (struct sockaddr *)&a, addr(&a, own, 0)) ||
+		    connect(s, (struct sockaddr *)&to, tolen)))
+		perror("sender");
 	for (int k = 0; k < 3; k++) {
 		char msg[32];
 		snprintf(msg, sizeof msg, "%s %d", own ? own : "anonymous", k);
-		sendto(s, msg, strlen(msg), 0, (struct sockaddr *)&to, tolen);
+		if (own)
+			send(s, msg, strlen(msg), 0);
+		else
+			sendto(s, msg, strlen(msg), 0, (struct sockaddr *)&to, tolen);
 		work(5);
 	}
 	if (own)
@@ -155,6 +160,10 @@ int main(int argc, char **argv)
 	kids[n++] = client(3, 6, SOCK_SEQPACKET, abstract, 1, NULL);
 	kids[n++] = sender(NULL);
 	kids[n++] = sender("sender.sock");
+	int dc = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (connect(dc, (struct sockaddr *)&a, addr(&a, "dgram.sock", 0)) ||
+	    send(dc, "from the parent", 15, 0) != 15)
+		perror("parent's datagram");
 	stretch(30);
 	serve(l, "stream 1");
 	stretch(10);
@@ -181,12 +190,13 @@ int main(int argc, char **argv)
 	printf("last: %zd [%.*s]\n", got, got > 0 ? (int)got : 0, buf);
 	printf("last then: %zd\n", recv(last, buf, sizeof buf, 0));
 	print_name("last's name", last, 0);
-	for (int k = 0; k < 6; k++) {
+	for (int k = 0; k < 7; k++) {
 		socklen_t len = sizeof a;
 		got = recvfrom(d, buf, sizeof buf, 0, (struct sockaddr *)&a, &len);
 		printf("datagram from %s: [%.*s]\n", name_of(&a, len, name, sizeof name),
 		       got > 0 ? (int)got : 0, buf);
 	}
+	print_name("parent's datagram socket's peer", dc, 1);
 	print_name("idle", idle, 0);
 	print_name("autobound", bound, 0);
 	for (int k = 0; k < n; k++)

@@ -64,8 +64,9 @@
 #   snapshot.listen            listen.c: a path and an abstract listener with connections
 #                              waiting to be accepted, the parent blocked in accept, a
 #                              datagram socket bound to a path with messages from named
-#                              and unnamed senders, the listener closed and unlinked while
-#                              accepted connections go on: 50 points
+#                              and unnamed senders and datagram sockets connected to it,
+#                              the listener closed and unlinked while accepted
+#                              connections go on: 50 points
 #   snapshot.listen.moved      listen.c restored from a copy on another filesystem (--root),
 #                              where the listener's file is a stale copy: 10 points
 #   snapshot.python            host python3 running mp.py (multiprocessing.Pipe and
