@@ -16,6 +16,8 @@ struct task;
 struct snap_hostmap;
 struct snap_shared_file;
 struct snap_memfd_key;
+struct snap_socks;
+struct snap_sock_load;
 
 struct snap_save {
 	struct vm *vm;
@@ -25,6 +27,7 @@ struct snap_save {
 	uint64_t shm_dev[256];
 	int nshm;
 	int drop_sockets;
+	struct snap_socks *socks; /* the machine's sockets (snap_sock.h), or NULL: none */
 	struct snap_hostmap *hostmap; /* host files behind mappings (snap_hostmap.h), or NULL */
 	int failed;
 	char msg[256];
@@ -60,6 +63,7 @@ struct snap_load {
 	struct snap_vec fixups; /* epoll entries, added once every file exists */
 	struct snap_vec page_sections; /* PAGE sections, loaded once every mapping is in */
 	struct snap_vec hostfiles;     /* host descriptors of HFIL files, as (void *)(intptr_t)(fd + 1) */
+	struct snap_sock_load *socks;  /* sockets made again, until their queues are filled */
 	struct task *opener; /* a root task of the new machine, for reopening files */
 	int allow_changed;   /* --allow-changed-files */
 	int failed;

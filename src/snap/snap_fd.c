@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kernel/sys/scm_flight.h"
 #include "kernel/sys/snap_kinds.h"
 #include "kernel/vfs/eventfd.h"
 #include "kernel/vfs/file.h"
@@ -20,7 +19,7 @@
 #include "kernel/vm.h"
 #include "snap/snap_dir.h"
 #include "snap/snap_memfd.h"
-
+#include "snap/snap_sock.h"
 
 
 static int host_kind(const struct file *f)
@@ -32,8 +31,9 @@ static int host_kind(const struct file *f)
 }
 
 /* What a snapshot makes of f (enum file_kind), or 0: a kind it cannot hold.
- * Files hexvm serves itself are told apart by their ops' name. */
-static int kind_of(const struct file *f)
+ * Files hexvm serves itself are told apart by their ops' name; a socket is
+ * held when it is one of the machine's, else left out. */
+static int kind_of(const struct snap_save *s, const struct file *f)
 {
 	static const struct {
 		const char *name;
@@ -42,8 +42,8 @@ static int kind_of(const struct file *f)
 		       {"signalfd", K_SIGNALFD}, {"epoll", K_EPOLL},	   {"memfs", K_REOPEN},
 		       {"overlay", K_REOPEN},	   {"devfs", K_REOPEN},	   {"synth", K_SYNTH},
 		       {"memfd", K_MEMFD}};
-	if (f->is_socket)
-		return K_DROPPED;
+	if (f->is_socket && !f->ops)
+		return snap_sock_of_file(s, f) ? K_SOCKET : K_DROPPED;
 	if (!f->ops)
 		return host_kind(f);
 	for (size_t k = 0; f->ops->name && k < sizeof by_name / sizeof by_name[0]; k++) {
@@ -59,18 +59,6 @@ static int kind_of(const struct file *f)
 	return 0;
 }
 
-/* Descriptions in SCM_RIGHTS messages live in the host sockets' queues,
- * which no snapshot holds: refused, even with --snapshot-drop-sockets, as
- * the descriptions' other references (pipe ends counted) would be wrong. */
-void snap_check_sockets(struct snap_save *s)
-{
-	scm_flight_reap(s->vm);
-	int n = scm_flight_count(s->vm);
-	if (n)
-		snap_save_fail(s, "%d descriptor%s in flight in socket messages (SCM_RIGHTS), which "
-				  "cannot be saved", n, n == 1 ? " is" : "s are");
-}
-
 void snap_number_fdtable(struct snap_save *s, struct fdtable *fdt, int pid)
 {
 	int fresh;
@@ -81,10 +69,11 @@ void snap_number_fdtable(struct snap_save *s, struct fdtable *fdt, int pid)
 		struct file *f = fdt->files[fd];
 		if (!f || ids_find(&s->files, f))
 			continue;
-		if (f->is_socket && !s->drop_sockets)
-			snap_save_fail(s, "pid %d fd %d is a host socket, which cannot be restored "
-					  "(--snapshot-drop-sockets leaves it out)", pid, fd);
-		else if (!kind_of(f))
+		if (f->is_socket && !f->ops) {
+			snap_sock_add_file(s, f, pid, fd); /* (settled once every table is in) */
+			continue;
+		}
+		if (!kind_of(s, f))
 			snap_save_fail(s, "pid %d fd %d (%s) is a kind of file snapshots do not "
 					  "hold yet", pid, fd, f->ops->name ? f->ops->name : "?");
 		ids_get(&s->files, f, NULL);
@@ -97,6 +86,9 @@ void snap_number_file(struct snap_save *s, struct file *f)
 {
 	if (ids_find(&s->files, f))
 		return;
+	if (!kind_of(s, f) || (f->is_socket && !f->ops))
+		snap_save_fail(s, "a description in flight in a message (%s) is a kind of file "
+				  "snapshots do not hold", f->ops && f->ops->name ? f->ops->name : "?");
 	ids_get(&s->files, f, NULL);
 	if (f->ops && pipe_of_file(f))
 		ids_get(&s->pipes, pipe_of_file(f), NULL);
@@ -212,7 +204,7 @@ static void put_memfd(struct snap_save *s, struct snap_buf *b, const struct file
 
 static void put_file(struct snap_save *s, struct snap_buf *b, const struct file *f)
 {
-	int kind = kind_of(f);
+	int kind = kind_of(s, f);
 	sb_i32(b, f->flags);
 	sb_str(b, f->path);
 	sb_u8(b, (uint8_t)kind);
@@ -253,6 +245,9 @@ static void put_file(struct snap_save *s, struct snap_buf *b, const struct file 
 	case K_MEMFD:
 		put_memfd(s, b, f);
 		break;
+	case K_SOCKET:
+		sb_u32(b, snap_sock_of_file(s, f)->id);
+		break;
 	}
 }
 
@@ -277,6 +272,7 @@ int snap_save_files(struct snap_save *s)
 	hostcache_sync_all(s->vm); /* offsets are read from the host descriptors */
 	if (put_pipes(s))
 		return -1;
+	snap_save_socks(s);
 	sb_u64(&b, s->files.n);
 	for (size_t k = 0; k < s->files.n && !s->failed; k++)
 		put_file(s, &b, s->files.order[k]);

@@ -26,17 +26,15 @@ enum file_kind {
 	K_OVL_DIR,  /* an overlay directory: path, offset, the lower names read */
 	K_SYNTH,    /* a made-up file (/proc, /dev): what it shows */
 	K_MEMFD,    /* a memfd's description: the memfd by id (snap_memfd.h) */
+	K_SOCKET,   /* an AF_UNIX socket of the machine: its id in SOCK (snap_sock.h) */
 };
-
-/* Refuses a machine with descriptors in flight in socket messages. */
-void snap_check_sockets(struct snap_save *s);
 /* Numbers fdt's files (and their pipes) in s; to be called for every
  * table before snap_save_files. */
 void snap_number_fdtable(struct snap_save *s, struct fdtable *fdt, int pid);
 /* Numbers a description no table holds (a FIFO open that waits for its
  * other side keeps one). */
 void snap_number_file(struct snap_save *s, struct file *f);
-/* Sections PIPE..., FILE and FDTB for everything numbered. */
+/* Sections PIPE..., SOCK, FILE and FDTB for everything numbered. */
 int snap_save_files(struct snap_save *s);
 
 /* Opens guest path through the restored machine's filesystems, as the

@@ -16,7 +16,7 @@
 #include "snap/snap_dir.h"
 #include "snap/snap_fd.h"
 #include "snap/snap_memfd.h"
-
+#include "snap/snap_sock.h"
 
 #define FILES_MAX  (1u << 24)
 
@@ -176,6 +176,25 @@ static struct file *get_memfd(struct snap_load *l, struct snap_rd *r, int flags)
 	return f;
 }
 
+/* A description of one of the machine's sockets (section SOCK made them). */
+static struct file *socket_file(struct snap_load *l, struct snap_rd *r, const char *path,
+				int flags)
+{
+	int accepted = 0, fd = snap_sock_dup(l, sr_u32(r), &accepted);
+	if (fd < 0) {
+		sr_fail(r, "a socket description names no socket");
+		return NULL;
+	}
+	struct file *f = file_from_host(fd, flags, path);
+	if (!f) {
+		close(fd);
+		return NULL;
+	}
+	f->is_socket = 1;
+	f->sock_accepted = accepted;
+	return f;
+}
+
 static struct file *get_file(struct snap_load *l, struct snap_rd *r)
 {
 	int flags = sr_i32(r);
@@ -228,6 +247,9 @@ static struct file *get_file(struct snap_load *l, struct snap_rd *r)
 	case K_MEMFD:
 		f = get_memfd(l, r, flags);
 		break;
+	case K_SOCKET:
+		f = socket_file(l, r, path, flags);
+		break;
 	case K_DROPPED:
 		break;
 	default:
@@ -245,6 +267,8 @@ int snap_load_files(struct snap_load *l, struct snap_rd *r)
 	for (uint64_t k = 0; k < n && !r->bad && !l->failed; k++)
 		if (vec_push(&l->files, get_file(l, r)))
 			snap_load_fail(l, "out of memory");
+	if (!r->bad && !l->failed)
+		snap_socks_finish(l); /* (before epoll watches them: no edge of its own) */
 	add_epoll_entries(l, r);
 	return snap_check(l, r, "FILE");
 }

@@ -13,6 +13,7 @@
 #include "snap/snap_ctx.h"
 #include "snap/snap.h"
 #include "snap/snap_file.h"
+#include "snap/snap_sock.h"
 
 static void line(struct snap_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -56,8 +57,11 @@ static void summarize_files(struct snap_save *s, struct snap_buf *b)
 		pipe_image_of(s->pipes.order[k], &img);
 		held += img.part_len[0] + img.part_len[1];
 	}
+	char socks[160];
 	line(b, "open files: %zu in %zu descriptor tables; pipes: %zu holding %zu bytes",
 	     s->files.n, s->fdtables.n, s->pipes.n, held);
+	snap_socks_summary(s, socks, sizeof socks);
+	line(b, "%s", socks);
 	for (size_t k = 0; k < s->files.n; k++) {
 		const struct file *f = s->files.order[k];
 		line(b, "  file %zu: %s %s", k + 1,

@@ -22,6 +22,7 @@
 #include "snap/snap_memfd.h"
 #include "snap/snap_pages.h"
 #include "snap/snap_shared_file.h"
+#include "snap/snap_sock.h"
 #include "snap/snap_task.h"
 
 typedef int section_fn(struct snap_load *l, struct snap_rd *r);
@@ -50,6 +51,7 @@ static const struct {
 	{"HFIL", snap_load_hostfile},
 	{"PREF", snap_load_pagerefs},
 	{"PIPE", snap_load_pipe},
+	{"SOCK", snap_load_socks},
 	{"FILE", snap_load_files},
 	{"FDTB", snap_load_fdtables},
 	{"LOCK", snap_load_locks},
@@ -102,6 +104,7 @@ static void release_load(struct snap_load *l)
 	for (size_t k = 0; k < l->sfiles.n; k++)
 		file_put(l->sfiles.v[k]);
 	snap_memfds_release(l);
+	snap_socks_release(l);
 	snap_root_task_free(l->opener);
 	vec_free(&l->mms);
 	vec_free(&l->fdtables);

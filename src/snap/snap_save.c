@@ -24,6 +24,7 @@
 #include "snap/snap_mem.h"
 #include "snap/snap_memfd.h"
 #include "snap/snap_shared_file.h"
+#include "snap/snap_sock.h"
 #include "snap/snap_task.h"
 
 static void save_fs(struct snap_save *s, struct snap_buf *b)
@@ -65,8 +66,9 @@ int snap_take(struct vm *vm, const char *path, uint64_t *bytes, char *msg, size_
 	 * looks untouched; and a restored machine has no copy-on-write. */
 	mm_cow_flatten(&vm->mms);
 	snap_settle_shared_files(&s);
-	snap_check_sockets(&s);
 	snap_number_procs(&s);
+	if (!s.failed)
+		snap_socks_settle(&s); /* (numbers what their queues carry too) */
 	if (s.mms.oom || s.files.oom || s.fdtables.oom || s.pipes.oom)
 		snap_save_fail(&s, "out of memory");
 	if (!s.failed && snapw_open(&w, path, !vm->snap->plain))
@@ -80,6 +82,7 @@ int snap_take(struct vm *vm, const char *path, uint64_t *bytes, char *msg, size_
 		else
 			*bytes = w.file_bytes;
 	}
+	snap_socks_free(&s);
 	hostmap_free(&s);
 	ids_free(&s.mms);
 	ids_free(&s.fdtables);

@@ -10,6 +10,7 @@
 #include "kernel/vfs/pipe.h"
 #include "mem/mm.h"
 #include "snap/snap_cpu.h"
+#include "snap/snap_sock.h"
 #include "snap/snap_task_impl.h"
 
 enum wait_kind { W_NONE, W_ANY, W_LOCKS, W_PROCESS, W_PIPE, W_FILE_PRIV, W_FUTEX };
@@ -79,9 +80,10 @@ static void put_park(struct snap_save *s, struct snap_buf *b, const struct task 
 		uint32_t id = file_of_host_fd(s, pc->host_fd[k]);
 		if (!id)
 			snap_save_fail(s, "thread %d waits on a host descriptor of no file", t->tid);
-		else if (((const struct file *)s->files.order[id - 1])->is_socket)
-			snap_save_fail(s, "thread %d waits on a host socket, which a snapshot cannot "
-					  "hold", t->tid);
+		else if (((const struct file *)s->files.order[id - 1])->is_socket &&
+			 !snap_sock_of_file(s, s->files.order[id - 1]))
+			snap_save_fail(s, "thread %d waits on a socket that reaches outside the "
+					  "machine, which a snapshot cannot hold", t->tid);
 		sb_u32(b, id);
 		sb_u32(b, (uint16_t)pc->host_events[k]);
 	}

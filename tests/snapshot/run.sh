@@ -57,9 +57,31 @@
 #   snapshot.engines           threads.c saved under the translator and restored under the
 #                              interpreter, and the other way round, at 10 points each way;
 #                              both engines count the same instructions for the whole run
-#   snapshot.inflight          inflight.c: a snapshot while a pipe end is in flight in an
-#                              SCM_RIGHTS message is refused with one line (even with
-#                              --snapshot-drop-sockets), and the run goes on unchanged
+#   snapshot.sockpair          sockpair.c: stream, datagram and seqpacket socketpairs with
+#                              bytes queued both ways, a half shut down, a peer closed with
+#                              bytes unread, a pipe end in flight, credentials, options,
+#                              children blocked in recv and send: 50 points
+#   snapshot.listen            listen.c: a path and an abstract listener with connections
+#                              waiting to be accepted, the parent blocked in accept, a
+#                              datagram socket bound to a path with messages from named
+#                              and unnamed senders and datagram sockets connected to it,
+#                              the listener closed and unlinked while accepted
+#                              connections go on: 50 points
+#   snapshot.listen.moved      listen.c restored from a copy on another filesystem (--root),
+#                              where the listener's file is a stale copy: 10 points
+#   snapshot.python            host python3 running mp.py (multiprocessing.Pipe and
+#                              socket.socketpair between a forked worker and its parent):
+#                              20 points
+#   snapshot.sockets.goon      sockpair.c and listen.c with a snapshot taken (not stopped) at
+#                              10 points each: the run goes on exactly as without it (the
+#                              queues were read without changing them)
+#   snapshot.inflight          inflight.c: a pipe end in flight in an SCM_RIGHTS message
+#                              over a socketpair, received after the restore: 50 points
+#   snapshot.refused           what a snapshot cannot hold refuses it in one line and the
+#                              run goes on unchanged: a TCP socket; a socket connected to a
+#                              host program (python3); with --snapshot-drop-sockets, a pipe
+#                              end in flight to that program; a connection waiting to be
+#                              accepted with bytes its client sent
 #   snapshot.bad.*             truncated file, a flipped byte in every section's header and
 #                              stored bytes (of a plain and of a compressed snapshot), wrong
 #                              version, wrong magic: one line, exit status 65, nothing made
@@ -323,22 +345,100 @@ exit_case() {
     fi
 }
 
-inflight_case() {
-    local name=snapshot.inflight out=$OUT/inflight total
+# goon_run OUT POINTS CMD...: a snapshot at each of POINTS instruction counts, the run
+# going on after it, must leave stdout and the exit status as without it; a line in
+# OUT/failures for each that does not.
+goon_run() {
+    local out=$1 points=$2 total k n
+    shift 2
     mkdir -p "$out"
     fresh_work "$out"
-    total=$(total_insns "$out" "$OUT/inflight.x64")
-    rm -f "$out/s.snap"
-    (cd "$out/work" && "$HEXVM" --snapshot-drop-sockets --snapshot-at $((total / 2)) "$out/s.snap" \
-        "$OUT/inflight.x64" >"$out/p1.out" 2>"$out/p1.err" </dev/null)
-    local rc=$?
-    if [ $rc = 0 ] && [ ! -e "$out/s.snap" ] && cmp -s "$out/p1.out" "$out/full.out" &&
-        [ "$(grep -c . "$out/p1.err")" = 1 ] &&
-        grep -q "cannot snapshot: 1 descriptor is in flight in socket messages" "$out/p1.err"; then
-        result_pass "$name"
+    total=$(total_insns "$out" "$@")
+    : >"$out/failures"
+    for ((k = 1; k <= points; k++)); do
+        n=$((total * k / (points + 1)))
+        fresh_work "$out"
+        rm -f "$out/s.snap"
+        (cd "$out/work" && "$HEXVM" --snapshot-at "$n" "$out/s.snap" "$@" >"$out/go.out" \
+            2>"$out/go.err" </dev/null)
+        local rc=$?
+        if [ ! -s "$out/s.snap" ]; then
+            echo "point $n: no snapshot: $(head -c 200 "$out/go.err")"
+        elif [ $rc != "$(cat "$out/full.status")" ] || ! cmp -s "$out/go.out" "$out/full.out"; then
+            echo "point $n: the run that took the snapshot went on differently (status $rc)"
+        fi >>"$out/failures"
+    done
+}
+
+# goon_cases: the socket programs, each run going on after its snapshot.
+goon_cases() {
+    local name=snapshot.sockets.goon out=$OUT/sockets.goon
+    mkdir -p "$out"
+    goon_run "$out/pair" 10 "$OUT/sockpair.x64"
+    goon_run "$out/listen" 10 "$OUT/listen.x64" "hexvm-snapshot-goon-$$"
+    cat "$out/pair/failures" "$out/listen/failures" >"$out/failures"
+    if [ -s "$out/failures" ]; then
+        result_fail "$name" "a snapshot of sockets changed the running machine" "$out/failures"
     else
-        echo "status $rc, snapshot $(ls "$out/s.snap" 2>&1); $(cat "$out/p1.err")" >"$out/diff"
-        result_fail "$name" "a descriptor in flight did not refuse the snapshot with one line" "$out/diff"
+        result_pass "$name"
+    fi
+}
+
+# refused_run OUT LABEL OPTION PATTERN ARGS...: inflight.x64 ARGS with a snapshot asked for
+# halfway (with OPTION, when not empty): no snapshot, one line on stderr matching PATTERN,
+# status 0, and stdout as without the snapshot; a line in OUT/diff otherwise.
+refused_run() {
+    local out=$1 label=$2 option=$3 pattern=$4 total
+    shift 4
+    total=$(total_insns "$out" "$OUT/inflight.x64" "$@")
+    rm -f "$out/s.snap"
+    # shellcheck disable=SC2086 # OPTION is one word or none
+    (cd "$out/work" && "$HEXVM" $option --snapshot-at $((total / 2)) "$out/s.snap" \
+        "$OUT/inflight.x64" "$@" >"$out/p1.out" 2>"$out/p1.err" </dev/null)
+    local rc=$?
+    if [ -z "$total" ] || [ $rc != 0 ] || [ -e "$out/s.snap" ] || ! cmp -s "$out/p1.out" "$out/full.out" ||
+        [ "$(grep -c . "$out/p1.err")" != 1 ] || ! grep -q -- "$pattern" "$out/p1.err"; then
+        echo "$label: status $rc, snapshot $(ls "$out/s.snap" 2>&1); $(cat "$out/p1.err")" >>"$out/diff"
+    fi
+}
+
+# the host program a guest connects to: accepts, sends one byte, keeps every connection
+HOST_SERVER='
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(8)
+open(sys.argv[2], "w").close()
+kept = []
+while True:
+    c, _ = s.accept()
+    c.send(b"x")
+    kept.append(c)
+'
+
+refused_case() {
+    local name=snapshot.refused out=$OUT/refused k
+    mkdir -p "$out"
+    fresh_work "$out"
+    : >"$out/diff"
+    refused_run "$out" tcp "" "cannot snapshot: pid [0-9]* fd 3 is a socket that cannot be restored: it is a network socket (--snapshot-drop-sockets leaves it out)" tcp
+    refused_run "$out" early "" "cannot snapshot: pid [0-9]* fd 4 waits in a listener's accept queue with bytes it sent already, which only accept could read" early
+    rm -f "$out/host.sock" "$out/ready"
+    python3 -c "$HOST_SERVER" "$out/host.sock" "$out/ready" &
+    local server=$!
+    for ((k = 0; k < 100; k++)); do
+        [ -e "$out/ready" ] && break
+        sleep 0.1
+    done
+    refused_run "$out" host "" "cannot snapshot: pid [0-9]* fd 3 is a socket that cannot be restored: it is connected to a socket outside the machine (--snapshot-drop-sockets leaves it out)" host "$out/host.sock"
+    refused_run "$out" "host, dropped" --snapshot-drop-sockets "cannot snapshot: 1 descriptor is in flight in messages on sockets that reach outside the machine" host "$out/host.sock"
+    kill "$server" 2>/dev/null
+    wait "$server" 2>/dev/null
+    rm -f "$out/host.sock"
+    if [ -s "$out/diff" ]; then
+        result_fail "$name" "a socket reaching outside the machine did not refuse the snapshot with one line" "$out/diff"
+    else
+        result_pass "$name"
     fi
 }
 
@@ -623,7 +723,7 @@ if [ -z "$BUSYBOX" ] || ! command -v python3 >/dev/null; then
     for n in pipeline threads.x64 threads.m32 kinds splice memfd cow locks.x64 locks.m32 locks.moved mapshared \
         mapshared.files listdir.hostfs listdir.overlay listdir.proc listdir.dev \
         listdir.moved.hostfs listdir.moved.overlay fifo fifo.moved overlay stream signal exit \
-        inflight plain hostfile mapped same engines bad; do
+        sockpair listen listen.moved python sockets.goon inflight refused plain hostfile mapped same engines bad; do
         result_skip "snapshot.$n" "needs busybox (busybox-static) and python3"
     done
     suite_report
@@ -640,6 +740,8 @@ build threads.x64 "$TESTS_DIR/guest/threads.c" -pthread &&
     build splice.x64 "$DIR/splice.c" &&
     build memfd.x64 "$DIR/memfd.c" &&
     build inflight.x64 "$DIR/inflight.c" &&
+    build sockpair.x64 "$DIR/sockpair.c" &&
+    build listen.x64 "$DIR/listen.c" &&
     build proc_cow.x64 "$TESTS_DIR/guest/proc_cow.c" &&
     build locks_wait.x64 "$TESTS_DIR/guest/locks_wait.c" &&
     build locks_wait.m32 "$TESTS_DIR/guest/locks_wait.c" -m32 &&
@@ -679,7 +781,15 @@ name_selected snapshot.overlay "$@" && run_limited overlay_case
 name_selected snapshot.stream "$@" && run_limited stream_case
 name_selected snapshot.signal "$@" && run_limited signal_case
 name_selected snapshot.exit "$@" && run_limited exit_case
-name_selected snapshot.inflight "$@" && run_limited inflight_case
+name_selected snapshot.sockpair "$@" && run_limited points_case snapshot.sockpair "$OUT/sockpair.x64"
+name_selected snapshot.listen "$@" && run_limited points_case snapshot.listen "$OUT/listen.x64" "hexvm-snapshot-$$"
+name_selected snapshot.listen.moved "$@" &&
+    run_limited moved_points_case snapshot.listen.moved 10 "$OUT/listen.x64" "hexvm-snapshot-moved-$$"
+name_selected snapshot.python "$@" &&
+    POINTS=20 run_limited points_case snapshot.python "$(command -v python3)" -I "$DIR/mp.py"
+name_selected snapshot.sockets.goon "$@" && run_limited goon_cases
+name_selected snapshot.inflight "$@" && run_limited points_case snapshot.inflight "$OUT/inflight.x64"
+name_selected snapshot.refused "$@" && run_limited refused_case
 name_selected snapshot.plain "$@" && run_limited plain_case
 name_selected snapshot.hostfile "$@" && run_limited hostfile_case
 name_selected snapshot.mapped "$@" && run_limited mapped_case

@@ -82,6 +82,17 @@ struct file *scm_flight_receive(struct vm *vm, int host_fd, int peek)
 	return NULL;
 }
 
+struct file *scm_flight_find(const struct vm *vm, int host_fd)
+{
+	struct stat st;
+	if (fstat(host_fd, &st) || !S_ISFIFO(st.st_mode))
+		return NULL;
+	for (const struct scm_flight *s = vm->scm_flights; s; s = s->next)
+		if (s->dev == (uint64_t)st.st_dev && s->ino == (uint64_t)st.st_ino && s->local_fd < 0)
+			return s->file;
+	return NULL;
+}
+
 void scm_flight_reap(struct vm *vm)
 {
 	for (struct scm_flight **pp = &vm->scm_flights; *pp;) {

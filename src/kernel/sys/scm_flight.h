@@ -27,6 +27,10 @@ void scm_flight_sent(struct vm *vm, int host_fd, int sent);
  * its own), host_fd closed; or NULL when it is no placeholder of this
  * machine. */
 struct file *scm_flight_receive(struct vm *vm, int host_fd, int peek);
+/* The description a placeholder received by hexvm itself (a snapshot
+ * peeking at a queue) stands for, nothing taken or closed; NULL when
+ * host_fd is no placeholder of this machine. */
+struct file *scm_flight_find(const struct vm *vm, int host_fd);
 /* Lets go the descriptions whose messages the host dropped. */
 void scm_flight_reap(struct vm *vm);
 /* How many descriptions are in flight. */

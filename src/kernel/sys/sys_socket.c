@@ -15,6 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "host/hostcwd.h"
 #include "kernel/abi/layout.h"
 #include "kernel/sys/sockaddr.h"
 #include "kernel/sys/syscall.h"
@@ -117,14 +118,16 @@ int64_t sock_addr_from_guest(struct task *t, uint64_t uaddr, uint64_t len,
 	return 0;
 }
 
-/* bind and connect of a path socket run in the hostfs directory: the host's
- * working directory is hexvm's to move (nothing else relies on it). */
+/* bind and connect of a path socket run in the hostfs directory. */
 static int64_t in_dir(int dirfd, int (*call)(int, const struct sockaddr *, socklen_t), int fd,
 		      const struct sockaddr_storage *ss, socklen_t len)
 {
-	if (dirfd >= 0 && fchdir(dirfd) < 0)
-		return -errno;
-	return host_rc(call(fd, (const struct sockaddr *)ss, len));
+	int saved;
+	int64_t rc = host_cwd_enter(dirfd, &saved);
+	if (!rc)
+		rc = host_rc(call(fd, (const struct sockaddr *)ss, len));
+	host_cwd_leave(saved);
+	return rc;
 }
 
 int64_t sys_bind(struct task *t, const uint64_t *a)
@@ -198,6 +201,8 @@ static int64_t do_accept(struct task *t, const uint64_t *a, int flags)
 	if (hfd < 0)
 		return hostio_wait(t, f, -errno, POLLIN);
 	int64_t fd = install(t, hfd, flags);
+	if (fd >= 0)
+		fd_lookup(t->proc->fds, (int)fd)->sock_accepted = 1;
 	if (fd >= 0 && (rc = addr_out(t, a[1], a[2], &ss, len))) {
 		fd_close(t->proc->fds, (int)fd);
 		return rc;
@@ -243,12 +248,16 @@ int64_t sys_sendto(struct task *t, const uint64_t *a)
 	const void *buf = user_ptr(t->proc->mm, a[1], (size_t)a[2], GPROT_READ);
 	if (!buf && a[2])
 		return -EFAULT;
+	int saved = -1;
 	if (a[4] && (rc = sock_addr_from_guest(t, a[4], a[5], &ss, &len, &dirfd, 0)))
 		return rc;
-	if (a[4] && dirfd >= 0 && fchdir(dirfd) < 0)
-		return -errno;
+	if (a[4] && (rc = host_cwd_enter(dirfd, &saved)))
+		return rc;
 	ssize_t n = sendto(f->host_fd, buf, (size_t)a[2], (int)a[3] | MSG_NOSIGNAL,
 			   a[4] ? (struct sockaddr *)&ss : NULL, len);
+	int err = errno;
+	host_cwd_leave(saved);
+	errno = err;
 	if (n < 0 && errno == EPIPE && !((int)a[3] & MSG_NOSIGNAL))
 		signal_send_sigpipe(t);
 	if (n < 0 && ((int)a[DONTWAIT_ARG] & MSG_DONTWAIT))

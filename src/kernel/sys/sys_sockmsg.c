@@ -10,6 +10,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "host/hostcwd.h"
 #include "kernel/abi/layout.h"
 #include "kernel/sys/sockaddr.h"
 #include "kernel/sys/sockmsg_ctl.h"
@@ -87,13 +88,11 @@ int64_t sys_sendmsg(struct task *t, const uint64_t *a)
 	struct iovec iov[IOV_MAX_L];
 	struct sockaddr_storage to;
 	socklen_t tolen = 0;
-	int dirfd = -1;
+	int dirfd = -1, saved = -1;
 	struct file *f;
 	int64_t rc = msg_setup(t, a, GPROT_READ, &f, &m, iov);
 	if (!rc && m.name)
 		rc = sock_addr_from_guest(t, m.name, m.namelen, &to, &tolen, &dirfd, 0);
-	if (!rc && dirfd >= 0 && fchdir(dirfd) < 0)
-		rc = -errno;
 	struct host_ctl *ctl = rc ? NULL : malloc(sizeof *ctl);
 	if (!rc && !ctl)
 		rc = -ENOMEM;
@@ -105,7 +104,14 @@ int64_t sys_sendmsg(struct task *t, const uint64_t *a)
 	}
 	struct msghdr hm = {m.name ? &to : NULL, tolen, iov, (size_t)m.iovlen,
 			    ctl->len ? ctl->u.buf : NULL, ctl->len, 0};
-	ssize_t n = sendmsg(f->host_fd, &hm, (int)a[2] | MSG_NOSIGNAL);
+	ssize_t n = -1;
+	if ((rc = host_cwd_enter(dirfd, &saved)) != 0)
+		errno = (int)-rc;
+	else
+		n = sendmsg(f->host_fd, &hm, (int)a[2] | MSG_NOSIGNAL);
+	int err = errno;
+	host_cwd_leave(saved);
+	errno = err;
 	ctl_sent(t, ctl, n >= 0);
 	free(ctl);
 	if (n < 0 && errno == EPIPE && !((int)a[2] & MSG_NOSIGNAL))

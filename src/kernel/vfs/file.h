@@ -76,6 +76,7 @@ struct file {
 	uint64_t pos;		    /* the offset of a seekable ops file */
 	int host_may_block;	    /* host_fd is a pipe, socket or terminal */
 	int is_socket;		    /* host_fd is a socket hexvm made */
+	int sock_accepted;	    /* made by accept: its address is its listener's */
 	/* set once it took a flock: what drops its locks when it goes */
 	void (*unlock)(struct vm *vm, struct file *f);
 	struct vm *lock_vm;
