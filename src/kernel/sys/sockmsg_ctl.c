@@ -11,7 +11,9 @@
 #include "kernel/abi/layout.h"
 #include "kernel/sys/scm_flight.h"
 #include "kernel/sys/syscall.h"
+#include "kernel/task/process.h"
 #include "kernel/vfs/file.h"
+#include "kernel/vm.h"
 #include "mem/uaccess.h"
 
 #define L_SOL_SOCKET	   1
@@ -137,18 +139,48 @@ void ctl_sent(struct task *t, struct host_ctl *c, int sent)
 
 /* The guest's view of a received host descriptor: a description of this
  * machine coming back, or a host file (a socket, most often). */
+/* The machine's own description of the socket host_fd is (one socket is one
+ * open file on Linux: no call opens a socket again), found in the machine's
+ * descriptor tables; or NULL. */
+static struct file *machine_socket(struct vm *vm, const struct stat *st)
+{
+	for (struct process *p = vm->procs; p; p = p->next)
+		for (int fd = 0; p->fds && fd < FDTABLE_MAX; fd++) {
+			struct file *f = p->fds->files[fd];
+			struct stat fst;
+			if (f && f->is_socket && !f->ops && !fstat(f->host_fd, &fst) &&
+			    fst.st_dev == st->st_dev && fst.st_ino == st->st_ino)
+				return f;
+		}
+	return NULL;
+}
+
+/* A received socket is the sender's very description when the sender is in
+ * the machine, so that both see one set of status flags as on Linux. One
+ * from outside keeps the status flags it came with, while the host holds
+ * it non-blocking as it does every socket. (A description that only the
+ * message still held is gone from the machine: it comes back with hexvm's
+ * host flags, non-blocking.) */
 static struct file *received_file(struct task *t, int host_fd, int peek)
 {
 	struct file *f = scm_flight_receive(t->vm, host_fd, peek);
 	if (f)
 		return f;
 	struct stat st;
+	int is_socket = !fstat(host_fd, &st) && S_ISSOCK(st.st_mode);
+	if (is_socket && (f = machine_socket(t->vm, &st))) {
+		close(host_fd);
+		return file_get(f);
+	}
 	int fl = fcntl(host_fd, F_GETFL);
 	f = file_from_host(host_fd, fl < 0 ? O_RDWR : fl, NULL);
-	if (!f)
+	if (!f) {
 		close(host_fd);
-	else
-		f->is_socket = !fstat(host_fd, &st) && S_ISSOCK(st.st_mode);
+		return NULL;
+	}
+	f->is_socket = is_socket;
+	if (is_socket && fl >= 0)
+		fcntl(host_fd, F_SETFL, fl | O_NONBLOCK);
 	return f;
 }
 

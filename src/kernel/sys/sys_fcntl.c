@@ -73,7 +73,10 @@ int64_t sys_fcntl(struct task *t, const uint64_t *a)
 	}
 	case F_SETFL: {
 		int settable = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
-		if (!f->ops && fcntl(f->host_fd, F_SETFL, (int)a[2] & settable) < 0)
+		/* sockets stay non-blocking on the host: a guest's blocking call
+		 * parks its thread, never hexvm */
+		int host = ((int)a[2] & settable) | (f->is_socket ? O_NONBLOCK : 0);
+		if (!f->ops && fcntl(f->host_fd, F_SETFL, host) < 0)
 			return -errno;
 		f->flags = (f->flags & ~settable) | ((int)a[2] & settable);
 		return 0;
