@@ -55,9 +55,15 @@ $(BUILD)/%.o: %.c
 $(BUILD)/gen/isa_tables.o: $(BUILD)/gen/isa_tables.c
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/gen/isa_tables.c $(BUILD)/gen/isa_handlers.h: $(BUILD)/tools/gen_isa $(ISA_TABLES)
+# one run of gen_isa writes both files: the table follows the header, so that
+# a parallel make never runs it twice at once (each run would cut the other's
+# files short)
+$(BUILD)/gen/isa_handlers.h: $(BUILD)/tools/gen_isa $(ISA_TABLES)
 	@mkdir -p $(BUILD)/gen
 	$(BUILD)/tools/gen_isa $(BUILD)/gen/isa_tables.c $(BUILD)/gen/isa_handlers.h $(ISA_TABLES)
+
+$(BUILD)/gen/isa_tables.c: $(BUILD)/gen/isa_handlers.h
+	@test -f $@ || { echo "$@ is missing: make clean, then make" >&2; exit 1; }
 
 # flags live here: a changed Makefile rebuilds everything
 $(OBJS): Makefile
