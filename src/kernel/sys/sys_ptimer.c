@@ -287,8 +287,10 @@ int64_t ptimers_next_expiry(const struct vm *vm)
 static int target_of(struct process *p, const struct ptimer *pt, struct task **thread)
 {
 	*thread = NULL;
+	if (!p->task)
+		return -1;
 	if (pt->notify != L_SIGEV_THREAD_ID)
-		return p->task ? 0 : -1;
+		return 0;
 	*thread = task_find(p->task->vm, pt->tid);
 	return *thread && (*thread)->proc == p ? 0 : -1;
 }
