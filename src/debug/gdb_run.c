@@ -73,9 +73,7 @@ enum gdb_action gdb_thread_action(struct gdb *g, int tid)
 /* Puts a signal back among t's pending ones, as it was before it was taken. */
 void gdb_requeue(struct task *t, const struct siginfo_k *info)
 {
-	t->siginfo[info->signo] = *info;
-	t->sigpending |= SIGBIT(info->signo);
-	sched_signal(t);
+	signal_requeue(t, info);
 }
 
 static void drop_record(struct gdb *g, int k)

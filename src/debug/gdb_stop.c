@@ -132,7 +132,7 @@ static void start_thread(struct gdb *g, struct gdb_thread *th)
 		 * ignores it, and then never) */
 		struct siginfo_k info = {.signo = th->resume_sig, .code = SI_USER, .trapno = -1};
 		signal_send(t, &info);
-		if (t->sigpending & SIGBIT(th->resume_sig))
+		if (t->pending.set & SIGBIT(th->resume_sig))
 			th->pass |= SIGBIT(th->resume_sig);
 		th->resume_sig = 0;
 	}

@@ -26,6 +26,7 @@ struct snap_config;
 struct obs;
 struct gdb;
 struct host_splice;
+struct sigq_user;
 
 struct vm_options {
 	int trace_syscalls; /* -s */
@@ -59,6 +60,24 @@ struct siginfo_k {
 	int timerid;	/* SI_TIMER: which timer, */
 	int overrun;	/* how many expirations it missed, */
 	uint64_t value; /* and its sigev_value */
+};
+
+/* One queued instance of a pending signal (Linux's struct sigqueue): a
+ * standard signal has at most one, a real-time one one per send. */
+struct sigq_entry {
+	struct siginfo_k info;
+	struct sigq_entry *next;
+	uint32_t uid;	 /* the user whose RLIMIT_SIGPENDING count holds it */
+	uint8_t charged; /* counted there (a timer's own signal counts with its timer) */
+	uint8_t timer;	 /* a POSIX timer's signal: info.timerid names it in the process */
+};
+
+/* A pending set (kernel/task/sigqueue.h): its signals, and their instances
+ * in the order they were sent. A signal may be pending with none: its
+ * siginfo was lost to RLIMIT_SIGPENDING. */
+struct sigpend {
+	uint64_t set;
+	struct sigq_entry *head, *tail;
 };
 
 enum proc_state { PROC_LIVE, PROC_ZOMBIE };
@@ -99,8 +118,7 @@ struct process {
 	struct task *threads; /* every live thread, linked by thread_next */
 	int nthreads;
 	int group_exit;		  /* exit_group or a fatal signal: every thread goes */
-	uint64_t shared_pending;  /* process-directed signals waiting for a thread */
-	struct siginfo_k shared_info[NSIG_LINUX + 1];
+	struct sigpend shared;	  /* process-directed signals waiting for a thread */
 	struct ptimer *timers; /* timer_create's */
 	int next_timer_id;
 	uint32_t personality; /* personality(2)'s; PER_LINUX32 makes uname say i686 */
@@ -145,12 +163,12 @@ struct task {
 	struct process *proc;
 	struct vm *vm;
 	int tid;
-	uint64_t sigmask, sigpending;
+	uint64_t sigmask;
+	struct sigpend pending; /* signals sent to this thread */
 	uint64_t saved_sigmask; /* sigsuspend's: restored when its handler returns */
 	int restore_sigmask;
-	int64_t restart_ret;			  /* an interrupted call's -ERESTART* code, or 0 */
-	uint64_t restart_nr;			  /* and its number, to run it again */
-	struct siginfo_k siginfo[NSIG_LINUX + 1]; /* the queued instance of each pending signal */
+	int64_t restart_ret; /* an interrupted call's -ERESTART* code, or 0 */
+	uint64_t restart_nr; /* and its number, to run it again */
 	uint64_t clear_child_tid;
 	uint64_t robust_list, robust_len;
 	uint64_t altstack_sp, altstack_size;
@@ -198,6 +216,8 @@ struct vm {
 	struct block_stats block_totals; /* of address spaces that are gone */
 	int halted;			 /* the machine stopped (deadlock) */
 	uint64_t faults, signals_delivered;
+	struct sigq_user *sigq_users; /* queued signals of each user (kernel/task/sigqueue.h) */
+	int n_sigq_users;
 	uint64_t processes_created, threads_created;
 	struct obs *obs; /* -s, -Z and --trace state (trace/obs.h); NULL when all are off */
 	FILE *log;	 /* -s and -Z output */
@@ -214,7 +234,7 @@ static inline int64_t vm_now_ns(const struct vm *vm) { return vm_monotonic_ns(vm
 /* The signals pending for a task: its own and its process's. */
 static inline uint64_t task_pending(const struct task *t)
 {
-	return t->sigpending | t->proc->shared_pending;
+	return t->pending.set | t->proc->shared.set;
 }
 
 /* Instructions a task has retired: its CPU time, at 1 ns each. */

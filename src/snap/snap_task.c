@@ -43,6 +43,21 @@ void snap_put_siginfo(struct snap_buf *b, const struct siginfo_k *i)
 	sb_u64(b, i->value);
 }
 
+void snap_put_sigpend(struct snap_buf *b, const struct sigpend *s)
+{
+	uint64_t n = 0;
+	for (const struct sigq_entry *e = s->head; e; e = e->next)
+		n++;
+	sb_u64(b, s->set);
+	sb_u64(b, n);
+	for (const struct sigq_entry *e = s->head; e; e = e->next) {
+		snap_put_siginfo(b, &e->info);
+		sb_u32(b, e->uid);
+		sb_u8(b, e->charged);
+		sb_u8(b, e->timer);
+	}
+}
+
 static void put_ids(struct snap_buf *b, const struct process *p)
 {
 	uint32_t ids[] = {p->uid, p->gid, p->ruid, p->suid, p->rgid, p->sgid};
@@ -66,9 +81,7 @@ static void put_signals(struct snap_buf *b, const struct process *p)
 		sb_u64(b, a->restorer);
 		sb_u64(b, a->mask);
 	}
-	sb_u64(b, p->shared_pending);
-	for (int k = 0; k <= NSIG_LINUX; k++)
-		snap_put_siginfo(b, &p->shared_info[k]);
+	snap_put_sigpend(b, &p->shared);
 }
 
 static void put_ptimers(struct snap_buf *b, const struct process *p)
@@ -77,10 +90,15 @@ static void put_ptimers(struct snap_buf *b, const struct process *p)
 	int n = ptimers_image(p, img, PTIMERS_MAX);
 	sb_i32(b, n);
 	for (int k = 0; k < n; k++) {
-		int nums[] = {img[k].id, img[k].clock, img[k].notify, img[k].signo, img[k].tid,
-			      img[k].overrun};
+		int nums[] = {img[k].id,     img[k].clock,   img[k].notify,	  img[k].signo,
+			      img[k].tid,    img[k].status,  img[k].ignored, img[k].sig_periodic};
 		for (size_t j = 0; j < sizeof nums / sizeof nums[0]; j++)
 			sb_i32(b, nums[j]);
+		sb_u32(b, img[k].uid);
+		sb_u32(b, img[k].signal_seq);
+		sb_u32(b, img[k].sigqueue_seq);
+		sb_i64(b, img[k].overrun);
+		sb_i64(b, img[k].overrun_last);
 		sb_u64(b, img[k].value);
 		sb_i64(b, img[k].next);
 		sb_i64(b, img[k].interval);

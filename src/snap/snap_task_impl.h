@@ -9,6 +9,10 @@
 
 void snap_put_siginfo(struct snap_buf *b, const struct siginfo_k *i);
 void snap_get_siginfo(struct snap_rd *r, struct siginfo_k *i);
+/* A pending set: its signals, then its instances in order, each with its
+ * siginfo, the user counting it, and whether it counts and is a timer's. */
+void snap_put_sigpend(struct snap_buf *b, const struct sigpend *s);
+void snap_get_sigpend(struct snap_rd *r, struct sigpend *s);
 /* Whether t has a parked call to save: parked, or stopped while parked. */
 static inline int snap_task_parked(const struct task *t)
 {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kernel/sys/snap_kinds.h"
+#include "kernel/task/signal.h"
 #include "kernel/vfs/file.h"
 #include "kernel/vm.h"
 #include "mem/mm.h"
@@ -46,9 +47,7 @@ static void get_signals(struct snap_rd *r, struct process *p)
 		a->restorer = sr_u64(r);
 		a->mask = sr_u64(r);
 	}
-	p->shared_pending = sr_u64(r);
-	for (int k = 0; k <= NSIG_LINUX; k++)
-		snap_get_siginfo(r, &p->shared_info[k]);
+	snap_get_sigpend(r, &p->shared);
 }
 
 static void get_resources(struct snap_load *l, struct snap_rd *r, struct process *p)
@@ -72,10 +71,18 @@ static void get_ptimers(struct snap_rd *r, struct process *p)
 		return;
 	}
 	for (int k = 0; k < n; k++) {
-		int *nums[] = {&img[k].id, &img[k].clock, &img[k].notify, &img[k].signo, &img[k].tid,
-			       &img[k].overrun};
+		int *nums[] = {&img[k].id,     &img[k].clock,	&img[k].notify,
+			       &img[k].signo,  &img[k].tid,	&img[k].status,
+			       &img[k].ignored, &img[k].sig_periodic};
 		for (size_t j = 0; j < sizeof nums / sizeof nums[0]; j++)
 			*nums[j] = sr_i32(r);
+		if (img[k].status < 0 || img[k].status > PTIMER_STATUS_MAX)
+			sr_fail(r, "a POSIX timer's state is out of range");
+		img[k].uid = sr_u32(r);
+		img[k].signal_seq = sr_u32(r);
+		img[k].sigqueue_seq = sr_u32(r);
+		img[k].overrun = sr_i64(r);
+		img[k].overrun_last = sr_i64(r);
 		img[k].value = sr_u64(r);
 		img[k].next = sr_i64(r);
 		img[k].interval = sr_i64(r);
@@ -197,6 +204,8 @@ int snap_load_tasks(struct snap_load *l, struct snap_rd *r)
 	}
 	for (size_t k = 0; k < l->procs.n && !r->bad; k++)
 		link_process(l, r, l->procs.v[k]);
+	if (!r->bad)
+		signal_queues_restored(l->vm);
 	return snap_check(l, r, "TASK");
 }
 

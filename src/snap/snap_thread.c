@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "kernel/task/sched.h"
+#include "kernel/task/signal.h"
+#include "kernel/task/sigqueue.h"
 #include "kernel/vfs/file.h"
 #include "kernel/vfs/pipe.h"
 #include "mem/mm.h"
@@ -106,12 +108,10 @@ void snap_put_task(struct snap_save *s, struct snap_buf *b, const struct task *t
 		put_park(s, b, t);
 	sb_u64(b, task_insns(t)); /* (the same as t->insns between turns) */
 	sb_u64(b, t->sigmask);
-	sb_u64(b, t->sigpending);
+	snap_put_sigpend(b, &t->pending);
 	sb_u64(b, t->saved_sigmask);
 	sb_i64(b, t->restart_ret);
 	sb_u64(b, t->restart_nr);
-	for (int k = 0; k <= NSIG_LINUX; k++)
-		snap_put_siginfo(b, &t->siginfo[k]);
 	uint64_t words[] = {t->clear_child_tid, t->robust_list, t->robust_len, t->altstack_sp,
 			    t->altstack_size};
 	for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
@@ -137,6 +137,32 @@ void snap_get_siginfo(struct snap_rd *r, struct siginfo_k *i)
 	i->timerid = sr_i32(r);
 	i->overrun = sr_i32(r);
 	i->value = sr_u64(r);
+}
+
+#define QUEUED_MAX (1u << 24)
+
+void snap_get_sigpend(struct snap_rd *r, struct sigpend *s)
+{
+	s->set = sr_u64(r);
+	uint64_t n = sr_count(r, QUEUED_MAX);
+	for (uint64_t k = 0; k < n && !r->bad; k++) {
+		struct siginfo_k info;
+		snap_get_siginfo(r, &info);
+		uint32_t uid = sr_u32(r);
+		uint8_t charged = sr_u8(r), timer = sr_u8(r);
+		if (info.signo < 1 || info.signo > NSIG_LINUX || !(s->set & SIGBIT(info.signo))) {
+			sr_fail(r, "a queued signal is not a pending one");
+			return;
+		}
+		struct sigq_entry *e = sigq_append(s, &info);
+		if (!e) {
+			sr_fail(r, "out of memory");
+			return;
+		}
+		e->uid = uid;
+		e->charged = charged != 0;
+		e->timer = timer != 0;
+	}
 }
 
 static const void *get_wait_obj(struct snap_load *l, struct snap_rd *r)
@@ -240,12 +266,10 @@ struct task *snap_get_task(struct snap_load *l, struct snap_rd *r)
 		get_park(l, r, &t->park);
 	t->insns = sr_u64(r);
 	t->sigmask = sr_u64(r);
-	t->sigpending = sr_u64(r);
+	snap_get_sigpend(r, &t->pending);
 	t->saved_sigmask = sr_u64(r);
 	t->restart_ret = sr_i64(r);
 	t->restart_nr = sr_u64(r);
-	for (int k = 0; k <= NSIG_LINUX; k++)
-		snap_get_siginfo(r, &t->siginfo[k]);
 	t->clear_child_tid = sr_u64(r);
 	t->robust_list = sr_u64(r);
 	t->robust_len = sr_u64(r);

@@ -12,6 +12,10 @@
 #                              taken, shared memory a child writes: 50 points
 #   snapshot.splice            splice.c: children parked in splice (pipe to pipe, file into a
 #                              full pipe), tee and vmsplice while the parent works: 50 points
+#   snapshot.rtqueue           rtqueue.c: real-time signal instances queued (process- and
+#                              thread-directed, up to RLIMIT_SIGPENDING) and two periodic
+#                              timers' signals, one ignored and waiting with its timer, while
+#                              two threads work: 50 points
 #   snapshot.cow               tests/guest/proc_cow.c (pages fork left shared between
 #                              parents and children, copied when saved): 50 points
 #   snapshot.locks.x64/.m32    tests/guest/locks_wait.c (POSIX, OFD and flock locks held and
@@ -720,7 +724,7 @@ bad_cases() {
 }
 
 if [ -z "$BUSYBOX" ] || ! command -v python3 >/dev/null; then
-    for n in pipeline threads.x64 threads.m32 kinds splice memfd cow locks.x64 locks.m32 locks.moved mapshared \
+    for n in pipeline threads.x64 threads.m32 kinds splice memfd rtqueue cow locks.x64 locks.m32 locks.moved mapshared \
         mapshared.files listdir.hostfs listdir.overlay listdir.proc listdir.dev \
         listdir.moved.hostfs listdir.moved.overlay fifo fifo.moved overlay stream signal exit \
         sockpair listen listen.moved python sockets.goon inflight refused plain hostfile mapped same engines bad; do
@@ -739,6 +743,7 @@ build threads.x64 "$TESTS_DIR/guest/threads.c" -pthread &&
     build spin.x64 "$DIR/spin.c" && build kinds.x64 "$DIR/kinds.c" &&
     build splice.x64 "$DIR/splice.c" &&
     build memfd.x64 "$DIR/memfd.c" &&
+    build rtqueue.x64 "$DIR/rtqueue.c" -pthread &&
     build inflight.x64 "$DIR/inflight.c" &&
     build sockpair.x64 "$DIR/sockpair.c" &&
     build listen.x64 "$DIR/listen.c" &&
@@ -758,6 +763,7 @@ name_selected snapshot.threads.m32 "$@" && run_limited points_case snapshot.thre
 name_selected snapshot.kinds "$@" && run_limited points_case snapshot.kinds "$OUT/kinds.x64"
 name_selected snapshot.splice "$@" && run_limited points_case snapshot.splice "$OUT/splice.x64"
 name_selected snapshot.memfd "$@" && run_limited points_case snapshot.memfd "$OUT/memfd.x64"
+name_selected snapshot.rtqueue "$@" && run_limited points_case snapshot.rtqueue "$OUT/rtqueue.x64"
 name_selected snapshot.cow "$@" && run_limited points_case snapshot.cow "$OUT/proc_cow.x64"
 name_selected snapshot.locks.x64 "$@" && run_limited points_case snapshot.locks.x64 "$OUT/locks_wait.x64"
 name_selected snapshot.locks.m32 "$@" && run_limited points_case snapshot.locks.m32 "$OUT/locks_wait.m32"

@@ -37,8 +37,11 @@ void epoll_entry_image(const struct file *f, int k, struct epoll_entry_image *ou
 struct file *epoll_restore(struct vm *vm, int flags);
 int epoll_restore_entry(struct file *f, const struct epoll_entry_image *e);
 
+#define PTIMER_STATUS_MAX 2 /* disarmed, armed, waiting for its signal to be taken */
 struct ptimer_image {
-	int id, clock, notify, signo, tid, overrun;
+	int id, clock, notify, signo, tid, status, ignored, sig_periodic;
+	uint32_t uid, signal_seq, sigqueue_seq;
+	int64_t overrun, overrun_last;
 	uint64_t value;
 	int64_t next, interval;
 };

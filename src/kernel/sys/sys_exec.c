@@ -14,6 +14,7 @@
 #include "kernel/sys/syscall.h"
 #include "kernel/task/process.h"
 #include "kernel/task/sched.h"
+#include "kernel/task/signal.h"
 #include "kernel/task/timer.h"
 #include "kernel/vfs/file.h"
 #include "kernel/vfs/path.h"
@@ -95,7 +96,8 @@ static void after_exec(struct task *t)
 {
 	struct process *p = t->proc;
 	fdtable_close_on_exec(p->fds);
-	ptimers_delete_all(p);
+	signal_drop_timer_signals(t);
+	ptimers_delete_all(t->vm, p);
 	p->did_exec = 1;
 	p->membarrier_regs = 0; /* (a new address space) */
 	p->keepcaps = 0;

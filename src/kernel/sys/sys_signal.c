@@ -8,6 +8,7 @@
 #include "kernel/task/process.h"
 #include "kernel/task/signal.h"
 #include "kernel/task/task.h"
+#include "kernel/task/timer.h"
 #include "mem/uaccess.h"
 
 #define LINUX_SI_USER  0
@@ -38,11 +39,12 @@ int64_t sys_rt_sigaction(struct task *t, const uint64_t *a)
 		sa->flags = get_long(raw, w, is64);
 		sa->restorer = get_long(raw, 2 * w, is64);
 		sa->mask = get64(raw, 3 * w) & ~SIG_UNBLOCKABLE;
-		if (sa->handler == 1) { /* SIG_IGN discards what is pending */
-			t->proc->shared_pending &= ~SIGBIT(sig);
-			for (struct task *u = t->proc->threads; u; u = u->thread_next)
-				u->sigpending &= ~SIGBIT(sig);
-		}
+		/* POSIX: an action that ignores the signal discards what is
+		 * pending, blocked or not */
+		if (signal_ignored(t->proc, sig))
+			signal_discard(t, sig);
+		else if (old.handler == 1)
+			ptimers_unignore(t->proc, sig);
 	}
 	if (a[2]) {
 		memset(raw, 0, sizeof raw);
@@ -143,11 +145,7 @@ static int64_t send_info(struct task *from, struct process *to, struct task *thr
 		return -EPERM;
 	if (sig == 0 || !to->task)
 		return 0; /* a zombie exists, and takes nothing */
-	if (thread)
-		signal_send(thread, info);
-	else
-		signal_send_process(to, info);
-	return 0;
+	return thread ? signal_send(thread, info) : signal_send_process(to, info);
 }
 
 static int64_t send_to(struct task *from, struct process *to, struct task *thread, int sig,

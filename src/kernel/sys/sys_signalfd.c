@@ -18,6 +18,8 @@
 #include "mem/uaccess.h"
 
 #define RECORD	      128
+#define SI_TIMER_L    (-2)
+#define SI_SIGIO_L    (-5)
 #define L_SFD_CLOEXEC 02000000
 
 struct signalfd {
@@ -25,14 +27,26 @@ struct signalfd {
 	uint64_t mask, ino;
 };
 
+/* struct signalfd_siginfo: what siginfo_t's union holds for the signal's
+ * kind, each field in a place of its own (ssi_tid, ssi_overrun, ssi_int
+ * and ssi_ptr for a timer's; pid, uid and the value for a sigqueue's). */
 static void record(uint8_t *r, int sig, const struct siginfo_k *si)
 {
 	memset(r, 0, RECORD);
 	put32(r, 0, (uint32_t)sig);
 	put32(r, 4, (uint32_t)si->err);
 	put32(r, 8, (uint32_t)si->code);
-	put32(r, 12, (uint32_t)si->pid);
-	put32(r, 16, (uint32_t)si->uid);
+	if (si->code == SI_TIMER_L) {
+		put32(r, 24, (uint32_t)si->timerid);
+		put32(r, 32, (uint32_t)si->overrun);
+	} else {
+		put32(r, 12, (uint32_t)si->pid);
+		put32(r, 16, (uint32_t)si->uid);
+	}
+	if (si->code == SI_TIMER_L || (si->code < 0 && si->code != SI_SIGIO_L)) {
+		put32(r, 44, (uint32_t)si->value);
+		put64(r, 48, si->value);
+	}
 	put32(r, 36, (uint32_t)(si->trapno >= 0 ? si->trapno : 0));
 	put32(r, 40, (uint32_t)si->status);
 	put64(r, 72, si->addr);

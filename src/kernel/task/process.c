@@ -10,6 +10,7 @@
 
 #include "kernel/task/sched.h"
 #include "kernel/task/signal.h"
+#include "kernel/task/sigqueue.h"
 #include "kernel/task/thread.h"
 #include "kernel/task/timer.h"
 #include "kernel/vfs/file.h"
@@ -111,6 +112,7 @@ static void remove_thread(struct vm *vm, struct task *t)
 	if (p->task == t)
 		p->task = p->threads;
 	unlink_task(vm, t);
+	signal_drop_all(vm, p, &t->pending);
 	free(t);
 }
 
@@ -121,6 +123,8 @@ static void free_process(struct vm *vm, struct process *p)
 		vm->init = NULL;
 	while (p->threads)
 		remove_thread(vm, p->threads);
+	ptimers_delete_all(vm, p);
+	signal_drop_all(vm, p, &p->shared);
 	fdtable_put(p->fds);
 	mm_put(p->mm);
 	mm_put(p->old_mm);
@@ -294,7 +298,8 @@ void process_exit(struct vm *vm, struct process *p)
 {
 	p->child_insns += p->exited_insns;
 	lock_release_all(vm, p->pid);
-	ptimers_delete_all(p);
+	ptimers_delete_all(vm, p);
+	signal_drop_all(vm, p, &p->shared);
 	fdtable_put(p->fds);
 	p->fds = NULL;
 	mm_put(p->mm);
@@ -316,4 +321,5 @@ void process_free_all(struct vm *vm)
 {
 	while (vm->procs)
 		free_process(vm, vm->procs);
+	sigq_clear_counts(vm);
 }

@@ -1,6 +1,7 @@
-/* Signals: queueing, default actions, and handler frames laid out as
- * Linux lays them out (rt_sigframe for x86-64; rt_sigframe_ia32 and the
- * legacy sigframe_ia32 for i386), and sigreturn from them. */
+/* Signals: default actions, and handler frames laid out as Linux lays them
+ * out (rt_sigframe for x86-64; rt_sigframe_ia32 and the legacy
+ * sigframe_ia32 for i386), and sigreturn from them. Sending and taking
+ * them is signal_send.c's. */
 #include "kernel/task/signal.h"
 
 #include <signal.h>
@@ -11,7 +12,6 @@
 #include "interp/x87.h"
 #include "kernel/abi/layout.h"
 #include "kernel/task/process.h"
-#include "kernel/task/sched.h"
 #include "kernel/task/task.h"
 #include "kernel/task/timer.h"
 #include "mem/mm.h"
@@ -64,73 +64,10 @@ static enum sig_default default_action(int sig)
 	}
 }
 
-static int is_ignored(const struct task *t, int sig)
+int signal_ignored(const struct process *p, int sig)
 {
-	uint64_t h = t->proc->sigactions[sig].handler;
+	uint64_t h = p->sigactions[sig].handler;
 	return h == 1 || (h == 0 && default_action(sig) == SD_IGNORE);
-}
-
-#define STOP_SIGNALS (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
-
-/* SIGCONT works when sent, whatever its disposition; stops and continues
- * cancel each other's pending instances (in every thread). */
-static void stop_or_continue(struct process *p, int sig)
-{
-	uint64_t drop = (sig == SIGCONT || sig == SIGKILL) ? STOP_SIGNALS
-			: (SIGBIT(sig) & STOP_SIGNALS)	   ? SIGBIT(SIGCONT)
-							   : 0;
-	if (!drop)
-		return;
-	p->shared_pending &= ~drop;
-	for (struct task *t = p->threads; t; t = t->thread_next)
-		t->sigpending &= ~drop;
-	if (sig == SIGCONT || sig == SIGKILL)
-		process_continue(p);
-}
-
-/* A task that may take the signal now is told to look (sigtimedwait waits
- * for blocked signals too, so a parked task always looks). */
-static void notify(struct task *t, int sig)
-{
-	sched_signal(t);
-	if (!(t->sigmask & SIGBIT(sig)))
-		t->cpu.exit_req = 1;
-}
-
-void signal_send(struct task *t, const struct siginfo_k *info)
-{
-	int sig = info->signo;
-	if (sig < 1 || sig > NSIG_LINUX)
-		return;
-	stop_or_continue(t->proc, sig);
-	if (is_ignored(t, sig))
-		return;
-	if (!(t->sigpending & SIGBIT(sig)))
-		t->siginfo[sig] = *info;
-	t->sigpending |= SIGBIT(sig);
-	notify(t, sig);
-}
-
-void signal_send_process(struct process *p, const struct siginfo_k *info)
-{
-	int sig = info->signo;
-	if (sig < 1 || sig > NSIG_LINUX || !p->task)
-		return;
-	stop_or_continue(p, sig);
-	if (is_ignored(p->task, sig))
-		return;
-	if (!(p->shared_pending & SIGBIT(sig)))
-		p->shared_info[sig] = *info;
-	p->shared_pending |= SIGBIT(sig);
-	/* the first thread not blocking it takes it; every parked one looks */
-	struct task *taker = NULL;
-	for (struct task *t = p->threads; t; t = t->thread_next) {
-		sched_signal(t);
-		if (!taker && !(t->sigmask & SIGBIT(sig)))
-			taker = t;
-	}
-	if (taker)
-		taker->cpu.exit_req = 1;
 }
 
 static const char *fault_kind(const struct siginfo_k *info)
@@ -504,30 +441,6 @@ void signal_force(struct task *t, const struct siginfo_k *info)
 		t->sigmask &= ~SIGBIT(info->signo);
 	}
 	deliver(t, info);
-}
-
-void signal_send_sigpipe(struct task *t)
-{
-	struct siginfo_k info = {.signo = SIGPIPE, .pid = t->proc->pid, .uid = (int)t->proc->ruid,
-				 .trapno = -1};
-	signal_send(t, &info);
-}
-
-int signal_dequeue(struct task *t, uint64_t set, struct siginfo_k *info)
-{
-	uint64_t own = t->sigpending & set, shared = t->proc->shared_pending & set;
-	if (!own && !shared)
-		return 0;
-	/* the thread's own first, lowest number first, as Linux does */
-	int sig = __builtin_ctzll(own ? own : shared) + 1;
-	if (own) {
-		t->sigpending &= ~SIGBIT(sig);
-		*info = t->siginfo[sig];
-	} else {
-		t->proc->shared_pending &= ~SIGBIT(sig);
-		*info = t->proc->shared_info[sig];
-	}
-	return sig;
 }
 
 void signal_deliver_pending(struct task *t)

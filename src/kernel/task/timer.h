@@ -39,7 +39,18 @@ void timerfd_wake_expired(struct vm *vm);
  * none); firing the due ones; a process's all going (exit, execve). */
 int64_t ptimers_next_expiry(const struct vm *vm);
 void ptimers_fire(struct vm *vm, int64_t now);
-void ptimers_delete_all(struct process *p);
+void ptimers_delete_all(struct vm *vm, struct process *p);
+/* A timer's signal was taken by t (info: its siginfo): whether it is to
+ * be delivered (not when its timer was set again or deleted since it was
+ * sent); a periodic timer starts again, info getting its overrun. */
+int ptimer_signal_taken(struct task *t, struct siginfo_k *info);
+/* A timer's queued signal went unread (ignoring: its action ignores it). */
+void ptimer_signal_discarded(struct process *p, int id, int ignoring);
+/* sig's action stopped ignoring it: the periodic timers' signals that
+ * waited for that are queued again. */
+void ptimers_unignore(struct process *p, int sig);
+/* After a restore: each timer's count, and whether its signal is queued. */
+void ptimers_restored(struct vm *vm, struct process *p);
 /* Those on CPU clocks (kernel/task/cpuclock.h): instructions t may run
  * before one that t's running advances comes due (UINT64_MAX: none), and
  * firing those that came due once it ran. */

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kernel/task/sigqueue.h"
 #include "kernel/vfs/file.h"
 #include "kernel/vfs/fs/procfs_gen.h"
 #include "kernel/vfs/path.h"
@@ -14,7 +15,6 @@
 #include "mem/uaccess.h"
 
 #define RLIMIT_RSS_L	    5
-#define RLIMIT_SIGPENDING_L 11
 #define AREA_MAX	    (16u << 20) /* bound on argument and environment copies */
 
 static int is_text_of(const struct process *p, const struct vma *v)
@@ -83,7 +83,7 @@ static void sigmasks_of(const struct process *p, struct sigmasks *m)
 {
 	memset(m, 0, sizeof *m);
 	if (p->task) {
-		m->pending = p->task->sigpending;
+		m->pending = p->task->pending.set;
 		m->blocked = p->task->sigmask;
 	}
 	for (int sig = 1; sig <= NSIG_LINUX; sig++) {
@@ -197,15 +197,16 @@ void pid_status(const struct proc_ctx *c, struct sbuf *b)
 	if (p->mm)
 		status_memory(p, b);
 	sbuf_printf(b,
-		    "Threads:\t%d\nSigQ:\t0/%llu\nSigPnd:\t%016llx\nShdPnd:\t%016llx\n"
+		    "Threads:\t%d\nSigQ:\t%llu/%llu\nSigPnd:\t%016llx\nShdPnd:\t%016llx\n"
 		    "SigBlk:\t%016llx\nSigIgn:\t%016llx\nSigCgt:\t%016llx\n"
 		    "CapInh:\t0000000000000000\nCapPrm:\t%016llx\nCapEff:\t%016llx\n"
 		    "CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\nNoNewPrivs:\t0\n"
 		    "Seccomp:\t0\nCpus_allowed:\t1\nCpus_allowed_list:\t0\nMems_allowed:\t1\n"
 		    "Mems_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\n"
 		    "nonvoluntary_ctxt_switches:\t0\n",
-		    p->nthreads ? p->nthreads : 1, (unsigned long long)p->rlimits[RLIMIT_SIGPENDING_L][0],
-		    (unsigned long long)s.pending, (unsigned long long)p->shared_pending,
+		    p->nthreads ? p->nthreads : 1, (unsigned long long)sigq_count(c->vm, p->ruid),
+		    (unsigned long long)p->rlimits[RLIMIT_SIGPENDING_L][0],
+		    (unsigned long long)s.pending, (unsigned long long)p->shared.set,
 		    (unsigned long long)s.blocked,
 		    (unsigned long long)s.ignored, (unsigned long long)s.caught, caps, caps);
 }
