@@ -65,9 +65,10 @@ static void rotate(const struct cpu *c, struct shift_out *o, unsigned kind, unsi
 	o->r = r;
 }
 
-/* n is the masked count, 1..63 */
-static struct shift_out shift(const struct cpu *c, unsigned kind, unsigned osz, uint64_t a,
-			      unsigned n)
+/* SHL, SHR or SAR; n is the masked count, 1..63. Inline, so that the
+ * specialized handlers keep the outcome in registers. */
+static ALWAYS_INLINE struct shift_out shift_linear(unsigned kind, unsigned osz, uint64_t a,
+						   unsigned n)
 {
 	struct shift_out o = {0, 0, 0, 0, 0};
 	if (kind == SH_SHL || kind == SH_SAL) {
@@ -78,14 +79,25 @@ static struct shift_out shift(const struct cpu *c, unsigned kind, unsigned osz, 
 		o.r = a >> n;
 		o.cc_op = CC_OP(CC_SAR, osz);
 		o.src = a >> (n - 1);
-	} else if (kind == SH_SAR) {
+	} else {
 		int64_t sa = sext(a, osz);
 		o.r = (uint64_t)(sa >> n);
 		o.cc_op = CC_OP(CC_SAR, osz);
 		o.src = (uint64_t)(sa >> (n - 1));
-	} else {
-		rotate(c, &o, kind, osz, a, n);
 	}
+	o.r &= size_mask(osz);
+	o.dst = o.r;
+	return o;
+}
+
+/* n is the masked count, 1..63 */
+static struct shift_out shift(const struct cpu *c, unsigned kind, unsigned osz, uint64_t a,
+			      unsigned n)
+{
+	struct shift_out o = {0, 0, 0, 0, 0};
+	if (kind >= SH_SHL)
+		return shift_linear(kind, osz, a, n);
+	rotate(c, &o, kind, osz, a, n);
 	o.r &= size_mask(osz);
 	o.dst = o.r;
 	return o;
@@ -129,7 +141,7 @@ static ALWAYS_INLINE void shift_imm(struct cpu *c, const struct insn *i, unsigne
 		return;
 	uint64_t ea = reg ? 0 : form_ea(c, i, form);
 	uint64_t a = reg ? gpr_get(c, i->rm, osz) : mem_ld(c, ea, osz);
-	struct shift_out o = shift(c, kind, osz, a, n);
+	struct shift_out o = shift_linear(kind, osz, a, n);
 	if (reg)
 		gpr_set(c, i->rm, osz, o.r);
 	else
