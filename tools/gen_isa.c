@@ -11,8 +11,10 @@
  *          register form, K: ModRM.rm)
  * operands SDM notation, comma separated, or - (Eb Gv Ib Jz Ov Zv Vx Wsd ...)
  * handler  C function op_<handler>
- * attrs    comma separated: lock d64 f64 i64 o64 stop spec, or -
- *          (spec: spec_<handler>() picks a specialized handler at decode time) */
+ * attrs    comma separated: lock d64 f64 i64 o64 stop spec chain, or -
+ *          (spec: spec_<handler>() picks a specialized handler at decode time;
+ *          chain: chain_<handler>() picks the instance that runs the next
+ *          instruction itself, or NULL: see src/interp/chain.h) */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,7 +30,7 @@ struct row {
 	int map, op_lo, op_hi, pfx, reg, mod, rm;
 	char mnemonic[32], operands[64], handler[64];
 	unsigned flags;
-	int spec;
+	int spec, chain;
 	const char *file;
 	int line;
 };
@@ -169,7 +171,8 @@ static unsigned attr_flags(const struct row *r, const char *s)
 		const char *name;
 		unsigned flag;
 	} attrs[] = {{"lock", ISA_LOCK}, {"d64", ISA_D64},   {"f64", ISA_F64}, {"i64", ISA_I64},
-		     {"o64", ISA_O64},	 {"stop", ISA_STOP}, {"spec", 0}};
+		     {"o64", ISA_O64},	 {"stop", ISA_STOP}, {"spec", 0},
+		     {"chain", 0}};
 	char buf[128];
 	unsigned flags = 0;
 	if (!strcmp(s, "-"))
@@ -228,7 +231,10 @@ static void read_table(struct gen *g, const char *path)
 		r->pfx = parse_pfx(r, pfx);
 		parse_ext(r, ext);
 		r->spec = strstr(attrs, "spec") != NULL;
+		r->chain = strstr(attrs, "chain") != NULL;
 		r->flags = operand_flags(r) | attr_flags(r, attrs);
+		if (r->chain && (r->flags & ISA_STOP))
+			die(r, "a row that ends its block has no next instruction to chain to");
 		if (r->reg >= 0 || r->mod >= 0)
 			r->flags |= ISA_MODRM;
 		if (r->pfx >= 0)
@@ -323,10 +329,18 @@ static void emit_header(const struct gen *g)
 		int seen = 0;
 		for (int j = 0; j < k && !seen; j++)
 			seen = !strcmp(g->rows[j].handler, g->rows[k].handler);
+		for (int j = 0; j < k; j++)
+			if (!strcmp(g->rows[j].handler, g->rows[k].handler) &&
+			    (g->rows[j].spec != g->rows[k].spec ||
+			     g->rows[j].chain != g->rows[k].chain))
+				die(&g->rows[k], "rows of handler %s differ in spec or chain",
+				    g->rows[k].handler);
 		if (!seen)
 			printf("insn_fn op_%s;\n", g->rows[k].handler);
 		if (!seen && g->rows[k].spec)
 			printf("insn_fn *spec_%s(const struct insn *i);\n", g->rows[k].handler);
+		if (!seen && g->rows[k].chain)
+			printf("insn_fn *chain_%s(const struct insn *i);\n", g->rows[k].handler);
 	}
 	printf("\n#endif\n");
 }
@@ -338,10 +352,13 @@ static void emit_tables(const struct gen *g)
 	printf("const struct isa_desc isa_descs[] = {\n");
 	for (int k = 0; k < g->nrows; k++) {
 		const struct row *r = &g->rows[k];
-		char spec[80] = "0";
+		char spec[80] = "0", chain[80] = "0";
 		if (r->spec)
 			snprintf(spec, sizeof spec, "spec_%s", r->handler);
-		printf("\t{op_%s, %s, \"%s\", \"%s\", 0x%04x},\n", r->handler, spec, r->mnemonic,
+		if (r->chain)
+			snprintf(chain, sizeof chain, "chain_%s", r->handler);
+		printf("\t{op_%s, %s, %s, \"%s\", \"%s\", 0x%04x},\n", r->handler, spec, chain,
+		       r->mnemonic,
 		       strcmp(r->operands, "-") ? r->operands : "", r->flags);
 	}
 	printf("};\nconst unsigned isa_desc_count = %d;\n\n", g->nrows);

@@ -47,7 +47,8 @@ enum {
 
 struct isa_desc {
 	insn_fn *fn;
-	insn_fn *(*spec)(const struct insn *i); /* picks a specialized handler, or NULL */
+	insn_fn *(*spec)(const struct insn *i);	 /* picks a specialized handler, or NULL */
+	insn_fn *(*chain)(const struct insn *i); /* picks its chained instance, or NULL */
 	const char *mnemonic;
 	const char *operands; /* SDM notation, for the disassembler */
 	uint16_t flags;

@@ -11,6 +11,7 @@
 #include "base/compiler.h"
 #include "cpu/cpu.h"
 #include "decode/decode.h"
+#include "decode/isa.h"
 #include "jit/jit.h"
 #include "mem/mm.h"
 
@@ -156,13 +157,29 @@ static struct insn trap_insn(const struct block_breaks *bb, uint64_t at)
 {
 	struct insn i;
 	memset(&i, 0, sizeof i);
-	i.fn = bb->trap;
+	i.fn = i.run = bb->trap;
 	i.addr = at;
 	i.len = 1;
 	i.mod = 3;
 	i.base = i.index = R_NONE;
 	i.stop = 1;
 	return i;
+}
+
+/* What the interpreter runs for each of a block's n instructions: chained
+ * instances, which run the next instruction themselves, wherever one
+ * follows (interp/chain.h) and the instruction runs its row's own handler
+ * (not a debugger's trap). */
+static void set_runs(struct insn *insns, unsigned n)
+{
+	for (unsigned k = 0; k < n; k++) {
+		struct insn *i = &insns[k];
+		const struct isa_desc *d = &isa_descs[i->desc];
+		insn_fn *own = d->spec ? d->spec(i) : d->fn, *chained = NULL;
+		if (k + 1 < n && d->chain && i->fn == own)
+			chained = d->chain(i);
+		i->run = chained ? chained : i->fn;
+	}
 }
 
 static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t pc)
@@ -213,6 +230,7 @@ static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t p
 	b->succ_pc[0] = b->succ_pc[1] = ~0ull;
 	b->link_gen = bc->gen;
 	memcpy(b->insns, buf, n * sizeof buf[0]);
+	set_runs(b->insns, n);
 	register_block(bc, b);
 	bc->stats.translated++;
 	bc->stats.insns_decoded += n;
@@ -307,7 +325,7 @@ static void insn_stale(struct cpu *c, const struct insn *i)
 void block_truncate_after(struct block *b, const struct insn *from)
 {
 	for (struct insn *i = b->insns + (from - b->insns) + 1; i < b->insns + b->n; i++)
-		i->fn = insn_stale;
+		i->fn = i->run = insn_stale;
 }
 
 void block_cache_invalidate_range(struct block_cache *bc, uint64_t addr, uint64_t len)

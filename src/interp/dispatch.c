@@ -55,33 +55,16 @@ static ALWAYS_INLINE struct block *next_block(struct cpu *c, struct block_cache 
 	return n;
 }
 
-/* Runs a block's instructions. The first ones each have a call site of
- * their own, so that the host's branch predictor learns their targets by
- * position, as it would in threaded code (about 10% on the benchmarks);
- * the rest share the loop's. */
-static ALWAYS_INLINE void call_at(struct cpu *c, const struct insn *p, ptrdiff_t k, ptrdiff_t n)
-{
-	if (k < n) {
-		c->cur = p + k;
-		p[k].fn(c, p + k);
-	}
-}
-
+/* Runs a block's instructions. Chained instances run the next ones
+ * themselves (interp/chain.h); whatever returns, the loop goes on after
+ * the last instruction that ran, c->cur. */
 static ALWAYS_INLINE void run_insns(struct cpu *c, const struct insn *p, const struct insn *end)
 {
-	ptrdiff_t n = end - p;
-	call_at(c, p, 0, n);
-	call_at(c, p, 1, n);
-	call_at(c, p, 2, n);
-	call_at(c, p, 3, n);
-	call_at(c, p, 4, n);
-	call_at(c, p, 5, n);
-	call_at(c, p, 6, n);
-	call_at(c, p, 7, n);
-	for (p += 8; p < end; p++) {
+	do {
 		c->cur = p;
-		p->fn(c, p);
-	}
+		p->run(c, p);
+		p = c->cur + 1;
+	} while (p < end);
 }
 
 /* Remembers where the block left off, for fault reports (which tell taken

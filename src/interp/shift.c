@@ -176,6 +176,17 @@ insn_fn *spec_shift_EvIb(const struct insn *i)
 	default: return op_shift_EvIb;
 	}
 }
+
+insn_fn *chain_shift_EvIb(const struct insn *i)
+{
+	switch (i->reg & 7) {
+	case SH_SHL:
+	case SH_SAL: return chain_shl_EvIb(i);
+	case SH_SHR: return chain_shr_EvIb(i);
+	case SH_SAR: return chain_sar_EvIb(i);
+	default: return NULL;
+	}
+}
 void op_shift_Eb1(struct cpu *c, const struct insn *i) { shift_E(c, i, OSZ_8, 1); }
 void op_shift_Ev1(struct cpu *c, const struct insn *i) { shift_E(c, i, i->osz, 1); }
 void op_shift_EbCL(struct cpu *c, const struct insn *i)

@@ -2,10 +2,13 @@
  * ALWAYS_INLINE function of (cpu, insn, operand size, E-operand form) is
  * instantiated for each operand size and form; the decoder calls
  * spec_<name>() (table attribute `spec`) to pick the instance, so the hot
- * path carries no size or form tests. op_<name> stays the generic version. */
+ * path carries no size or form tests. op_<name> stays the generic version.
+ * Each instance has a chained twin (interp/chain.h), picked by
+ * chain_<name>() (table attribute `chain`). */
 #ifndef HEXVM_INTERP_SPEC_H
 #define HEXVM_INTERP_SPEC_H
 
+#include "interp/chain.h"
 #include "interp/operand.h"
 
 /* Forms of the E operand: memory (any addressing), a register, or memory
@@ -27,50 +30,42 @@ static ALWAYS_INLINE uint64_t form_ea(const struct cpu *c, const struct insn *i,
 	return mem_ea(c, i);
 }
 
+/* An instance fname = body at operand size osz and E-operand form `form`,
+ * and its chained twin fname_chained (interp/chain.h). */
+#define SPEC_INSTANCE(fname, body, osz, form)                                                      \
+	static void fname(struct cpu *c, const struct insn *i) { body(c, i, osz, form); }          \
+	static void fname##_chained(struct cpu *c, const struct insn *i)                           \
+	{                                                                                          \
+		body(c, i, osz, form);                                                             \
+		run_next(c, i);                                                                    \
+	}
+
 /* `v`-sized operand (16/32/64 bits), E operand in each form: the instances
- * and the chooser (with `linkage` static for internal use) */
+ * and the choosers spec_<name> and chain_<name> (with `linkage` static for
+ * internal use) */
 #define SPEC_V_E_VARIANTS(name, body, linkage)                                                     \
-	static void name##_w_m(struct cpu *c, const struct insn *i)                                \
-	{                                                                                          \
-		body(c, i, OSZ_16, FORM_MEM);                                                      \
-	}                                                                                          \
-	static void name##_w_r(struct cpu *c, const struct insn *i)                                \
-	{                                                                                          \
-		body(c, i, OSZ_16, FORM_REG);                                                      \
-	}                                                                                          \
-	static void name##_w_f(struct cpu *c, const struct insn *i)                                \
-	{                                                                                          \
-		body(c, i, OSZ_16, FORM_FLAT);                                                     \
-	}                                                                                          \
-	static void name##_d_m(struct cpu *c, const struct insn *i)                                \
-	{                                                                                          \
-		body(c, i, OSZ_32, FORM_MEM);                                                      \
-	}                                                                                          \
-	static void name##_d_r(struct cpu *c, const struct insn *i)                                \
-	{                                                                                          \
-		body(c, i, OSZ_32, FORM_REG);                                                      \
-	}                                                                                          \
-	static void name##_d_f(struct cpu *c, const struct insn *i)                                \
-	{                                                                                          \
-		body(c, i, OSZ_32, FORM_FLAT);                                                     \
-	}                                                                                          \
-	static void name##_q_m(struct cpu *c, const struct insn *i)                                \
-	{                                                                                          \
-		body(c, i, OSZ_64, FORM_MEM);                                                      \
-	}                                                                                          \
-	static void name##_q_r(struct cpu *c, const struct insn *i)                                \
-	{                                                                                          \
-		body(c, i, OSZ_64, FORM_REG);                                                      \
-	}                                                                                          \
-	static void name##_q_f(struct cpu *c, const struct insn *i)                                \
-	{                                                                                          \
-		body(c, i, OSZ_64, FORM_FLAT);                                                     \
-	}                                                                                          \
+	SPEC_INSTANCE(name##_w_m, body, OSZ_16, FORM_MEM)                                          \
+	SPEC_INSTANCE(name##_w_r, body, OSZ_16, FORM_REG)                                          \
+	SPEC_INSTANCE(name##_w_f, body, OSZ_16, FORM_FLAT)                                         \
+	SPEC_INSTANCE(name##_d_m, body, OSZ_32, FORM_MEM)                                          \
+	SPEC_INSTANCE(name##_d_r, body, OSZ_32, FORM_REG)                                          \
+	SPEC_INSTANCE(name##_d_f, body, OSZ_32, FORM_FLAT)                                         \
+	SPEC_INSTANCE(name##_q_m, body, OSZ_64, FORM_MEM)                                          \
+	SPEC_INSTANCE(name##_q_r, body, OSZ_64, FORM_REG)                                          \
+	SPEC_INSTANCE(name##_q_f, body, OSZ_64, FORM_FLAT)                                         \
 	linkage insn_fn *spec_##name(const struct insn *i)                                         \
 	{                                                                                          \
 		static insn_fn *const v[3][3] = {{name##_w_m, name##_w_r, name##_w_f},             \
 						 {name##_d_m, name##_d_r, name##_d_f},             \
 						 {name##_q_m, name##_q_r, name##_q_f}};            \
+		return v[i->osz - 1][form_of(i)];                                                  \
+	}                                                                                          \
+	linkage insn_fn *chain_##name(const struct insn *i)                                        \
+	{                                                                                          \
+		static insn_fn *const v[3][3] = {                                                  \
+			{name##_w_m_chained, name##_w_r_chained, name##_w_f_chained},              \
+			{name##_d_m_chained, name##_d_r_chained, name##_d_f_chained},              \
+			{name##_q_m_chained, name##_q_r_chained, name##_q_f_chained}};             \
 		return v[i->osz - 1][form_of(i)];                                                  \
 	}
 
@@ -80,37 +75,37 @@ static ALWAYS_INLINE uint64_t form_ea(const struct cpu *c, const struct insn *i,
 
 /* byte operand, E operand in each form */
 #define SPEC_B_E(name, body)                                                                       \
-	static void name##_m(struct cpu *c, const struct insn *i) { body(c, i, OSZ_8, FORM_MEM); } \
-	static void name##_r(struct cpu *c, const struct insn *i) { body(c, i, OSZ_8, FORM_REG); } \
-	static void name##_f(struct cpu *c, const struct insn *i)                                  \
-	{                                                                                          \
-		body(c, i, OSZ_8, FORM_FLAT);                                                      \
-	}                                                                                          \
+	SPEC_INSTANCE(name##_m, body, OSZ_8, FORM_MEM)                                             \
+	SPEC_INSTANCE(name##_r, body, OSZ_8, FORM_REG)                                             \
+	SPEC_INSTANCE(name##_f, body, OSZ_8, FORM_FLAT)                                            \
 	void op_##name(struct cpu *c, const struct insn *i) { body(c, i, OSZ_8, form_of(i)); }     \
 	insn_fn *spec_##name(const struct insn *i)                                                 \
 	{                                                                                          \
 		static insn_fn *const v[3] = {name##_m, name##_r, name##_f};                       \
 		return v[form_of(i)];                                                              \
+	}                                                                                          \
+	insn_fn *chain_##name(const struct insn *i)                                                \
+	{                                                                                          \
+		static insn_fn *const v[3] = {name##_m_chained, name##_r_chained,                  \
+					      name##_f_chained};                                   \
+		return v[form_of(i)];                                                              \
 	}
 
 /* the operand size only (register operands, or always memory) */
 #define SPEC_V(name, body)                                                                         \
-	static void name##_w(struct cpu *c, const struct insn *i)                                  \
-	{                                                                                          \
-		body(c, i, OSZ_16, FORM_REG);                                                      \
-	}                                                                                          \
-	static void name##_d(struct cpu *c, const struct insn *i)                                  \
-	{                                                                                          \
-		body(c, i, OSZ_32, FORM_REG);                                                      \
-	}                                                                                          \
-	static void name##_q(struct cpu *c, const struct insn *i)                                  \
-	{                                                                                          \
-		body(c, i, OSZ_64, FORM_REG);                                                      \
-	}                                                                                          \
+	SPEC_INSTANCE(name##_w, body, OSZ_16, FORM_REG)                                            \
+	SPEC_INSTANCE(name##_d, body, OSZ_32, FORM_REG)                                            \
+	SPEC_INSTANCE(name##_q, body, OSZ_64, FORM_REG)                                            \
 	void op_##name(struct cpu *c, const struct insn *i) { body(c, i, i->osz, FORM_REG); }      \
 	insn_fn *spec_##name(const struct insn *i)                                                 \
 	{                                                                                          \
 		static insn_fn *const v[3] = {name##_w, name##_d, name##_q};                       \
+		return v[i->osz - 1];                                                              \
+	}                                                                                          \
+	insn_fn *chain_##name(const struct insn *i)                                                \
+	{                                                                                          \
+		static insn_fn *const v[3] = {name##_w_chained, name##_d_chained,                  \
+					      name##_q_chained};                                   \
 		return v[i->osz - 1];                                                              \
 	}
 
