@@ -315,11 +315,13 @@ static void drop_page(struct block_cache *bc, struct code_page *cp)
 }
 
 /* Stands in for the instructions after a store that rewrote its own block:
- * the first one records where execution must resume. */
+ * the first one records where execution must resume, and has the run loop
+ * stop after the block (exit_req). */
 static void insn_stale(struct cpu *c, const struct insn *i)
 {
 	if (!c->stale_at)
 		c->stale_at = i;
+	c->exit_req = 1;
 }
 
 void block_truncate_after(struct block *b, const struct insn *from)

@@ -90,6 +90,17 @@ void block_cache_destroy(struct block_cache *bc);
  * non-executable or unmapped address, or an undefined first instruction,
  * raises the guest fault through cpu_fault. */
 struct block *block_get(struct cpu *c, struct block_cache *bc, uint64_t pc);
+/* The block at `pc` if the jump cache has it (block_get's first look,
+ * inline), else NULL. */
+static inline struct block *block_find(struct block_cache *bc, uint64_t pc)
+{
+	struct block *b = bc->jump[block_hash(pc, BLOCK_JUMP_SLOTS)];
+	if (!b || b->start != pc)
+		return NULL;
+	bc->stats.lookups++;
+	bc->stats.hits++;
+	return b;
+}
 /* The block at `pc` if it is in the cache, without decoding. */
 struct block *block_peek(struct block_cache *bc, uint64_t pc);
 

@@ -31,7 +31,9 @@ void mem_smc_store(struct cpu *c, uint64_t a, unsigned n)
 }
 
 /* The block that follows `b` at `pc`: from b's links when they are still
- * valid, else looked up and remembered (replacing the older link). */
+ * valid, else looked up and remembered (replacing the older link). Links
+ * are dropped when blocks are (the generation moves), which is also when
+ * blocks wait to be freed: that happens here, after b's last use. */
 static ALWAYS_INLINE struct block *next_block(struct cpu *c, struct block_cache *bc,
 					      struct block *b, uint64_t pc)
 {
@@ -45,13 +47,19 @@ static ALWAYS_INLINE struct block *next_block(struct cpu *c, struct block_cache 
 		b->succ_pc[0] = b->succ_pc[1] = ~0ull;
 		b->link_gen = gen;
 	}
-	struct block *n = block_get(c, bc, pc);
+	struct block *n = block_find(bc, pc);
+	if (unlikely(!n)) {
+		c->cur = NULL; /* a fault while decoding leaves rip at pc */
+		n = block_get(c, bc, pc);
+	}
 	if (b->link_gen == block_cache_generation(bc)) {
 		b->succ[1] = b->succ[0];
 		b->succ_pc[1] = b->succ_pc[0];
 		b->succ[0] = n;
 		b->succ_pc[0] = pc;
 	}
+	if (unlikely(block_cache_has_retired(bc)))
+		block_cache_collect(bc);
 	return n;
 }
 
@@ -77,46 +85,58 @@ static ALWAYS_INLINE void note_exit(struct cpu *c, uint64_t from)
 	c->branch_to[slot] = c->rip;
 }
 
-/* Runs block b; 1 when the run loop must return to the scheduler (the
- * block rewrote itself, exit_req, the budget spent). */
-static ALWAYS_INLINE int run_block(struct cpu *c, struct block *b)
+/* Block b ran to its end: count it and go on after it. */
+static ALWAYS_INLINE void finish_block(struct cpu *c, const struct block *b)
 {
-	const struct insn *p = b->insns, *end = p + b->n;
-	c->cur_block = b;
-	run_insns(c, p, end);
-	if (unlikely(c->stale_at)) {
+	const struct insn *last = &b->insns[b->n - 1];
+	c->icount += b->n;
+	if (!last->stop)
+		c->rip = next_ip(c, last);
+	note_exit(c, last->addr);
+}
+
+/* Block b ended with exit_req set: by the kernel, or by the block's
+ * rewriting itself (insn_stale, which set stale_at: the rest of it did not
+ * run). The run loop returns. */
+static __attribute__((noinline)) int block_exit_req(struct cpu *c, const struct block *b)
+{
+	c->exit_req = 0;
+	if (c->stale_at) {
 		c->icount += (uint64_t)(c->stale_at - b->insns);
 		c->rip = c->stale_at->addr;
 		c->stale_at = NULL;
 		return 1;
 	}
-	c->icount += b->n;
-	if (!end[-1].stop)
-		c->rip = next_ip(c, &end[-1]);
-	note_exit(c, end[-1].addr);
-	if (unlikely(c->exit_req) || unlikely(c->icount >= c->icount_limit)) {
-		c->exit_req = 0;
-		return 1;
-	}
-	c->cur = NULL;
-	return 0;
+	finish_block(c, b);
+	return 1;
+}
+
+/* Runs block b; 1 when the run loop must return to the scheduler (the
+ * block rewrote itself, exit_req, the budget spent). */
+static ALWAYS_INLINE int run_block(struct cpu *c, struct block *b)
+{
+	c->cur_block = b;
+	run_insns(c, b->insns, b->insns + b->n);
+	if (unlikely(c->exit_req))
+		return block_exit_req(c, b);
+	finish_block(c, b);
+	return unlikely(c->icount >= c->icount_limit);
 }
 
 int interp_run_block(struct cpu *c, struct block *b) { return run_block(c, b); }
 
-/* Kept out of cpu_run, whose sigsetjmp would pin its variables to memory. */
+/* Kept out of cpu_run, whose sigsetjmp would pin its variables to memory.
+ * c->cur is left at the last instruction run, and set to NULL only where a
+ * fault could otherwise find it stale: before decoding. */
 HOT __attribute__((noinline)) void interp_run(struct cpu *c, struct block_cache *bc)
 {
 	c->cur = NULL;
+	if (block_cache_has_retired(bc))
+		block_cache_collect(bc);
 	struct block *b = block_get(c, bc, c->rip);
-	for (;;) {
-		if (run_block(c, b))
-			return;
-		struct block *n = next_block(c, bc, b, c->rip);
-		if (unlikely(block_cache_has_retired(bc)))
-			block_cache_collect(bc);
-		b = n;
-	}
+	while (!run_block(c, b))
+		b = next_block(c, bc, b, c->rip);
+	c->cur = NULL;
 }
 
 /* Puts rip and the instruction count where the fault leaves them. */
