@@ -59,9 +59,9 @@ static ALWAYS_INLINE void alu_E(struct cpu *c, const struct insn *i, unsigned os
 			gpr_set(c, i->rm, osz, r);
 	} else {
 		uint64_t ea = form_ea(c, i, form);
-		r = alu_compute(op, mem_ld(c, ea, osz), b, cin);
+		r = alu_compute(op, form_ld(c, ea, osz, form), b, cin);
 		if (alu_writes(op))
-			mem_st(c, ea, osz, r);
+			form_st(c, ea, osz, form, r);
 	}
 	alu_flags(c, op, osz, r, b, cin);
 }

@@ -140,12 +140,12 @@ static ALWAYS_INLINE void shift_imm(struct cpu *c, const struct insn *i, unsigne
 	if (n == 0)
 		return;
 	uint64_t ea = reg ? 0 : form_ea(c, i, form);
-	uint64_t a = reg ? gpr_get(c, i->rm, osz) : mem_ld(c, ea, osz);
+	uint64_t a = reg ? gpr_get(c, i->rm, osz) : form_ld(c, ea, osz, form);
 	struct shift_out o = shift_linear(kind, osz, a, n);
 	if (reg)
 		gpr_set(c, i->rm, osz, o.r);
 	else
-		mem_st(c, ea, osz, o.r);
+		form_st(c, ea, osz, form, o.r);
 	cc_set(c, o.cc_op, o.dst, o.src);
 }
 

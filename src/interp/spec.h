@@ -11,23 +11,46 @@
 #include "interp/chain.h"
 #include "interp/operand.h"
 
-/* Forms of the E operand: memory (any addressing), a register, or memory
+/* Forms of the E operand: memory (any addressing), a register, memory
  * addressed flat in long mode (64-bit address, no FS/GS base), which needs
- * neither truncation nor a segment base. */
-enum { FORM_MEM, FORM_REG, FORM_FLAT };
+ * neither truncation nor a segment base, or memory at a 32-bit address
+ * (an i386 guest's, or with an address-size prefix in long mode; not
+ * FS/GS-based, whose base long mode adds after the cut), which cannot
+ * leave the window: an i386 guest's is all 4 GiB (MM_WINDOW_32), an
+ * x86-64 guest's larger. */
+enum { FORM_MEM, FORM_REG, FORM_FLAT, FORM_32, FORM_COUNT };
 
 static ALWAYS_INLINE int form_of(const struct insn *i)
 {
 	if (i->mod == 3)
 		return FORM_REG;
-	return i->asz == OSZ_64 && i->seg != SEG_FS && i->seg != SEG_GS ? FORM_FLAT : FORM_MEM;
+	if (i->seg == SEG_FS || i->seg == SEG_GS)
+		return FORM_MEM;
+	return i->asz == OSZ_64 ? FORM_FLAT : i->asz == OSZ_32 ? FORM_32 : FORM_MEM;
 }
 
 static ALWAYS_INLINE uint64_t form_ea(const struct cpu *c, const struct insn *i, int form)
 {
+	uint64_t offset = c->r[i->base] + (c->r[i->index] << i->scale) + i->disp;
 	if (form == FORM_FLAT)
-		return c->r[i->base] + (c->r[i->index] << i->scale) + i->disp;
+		return offset;
+	if (form == FORM_32) /* long mode's DS base is 0, as FORM_FLAT has it */
+		return (uint32_t)(offset + c->seg_base[i->seg]);
 	return mem_ea(c, i);
+}
+
+/* Loads and stores of operand size osz at an address of form `form`. */
+static ALWAYS_INLINE uint64_t form_ld(struct cpu *c, uint64_t a, unsigned osz, int form)
+{
+	return form == FORM_32 ? mem_ld_inside(c, a, osz) : mem_ld(c, a, osz);
+}
+
+static ALWAYS_INLINE void form_st(struct cpu *c, uint64_t a, unsigned osz, int form, uint64_t v)
+{
+	if (form == FORM_32)
+		mem_st_inside(c, a, osz, v);
+	else
+		mem_st(c, a, osz, v);
 }
 
 /* An instance fname = body at operand size osz and E-operand form `form`,
@@ -47,25 +70,32 @@ static ALWAYS_INLINE uint64_t form_ea(const struct cpu *c, const struct insn *i,
 	SPEC_INSTANCE(name##_w_m, body, OSZ_16, FORM_MEM)                                          \
 	SPEC_INSTANCE(name##_w_r, body, OSZ_16, FORM_REG)                                          \
 	SPEC_INSTANCE(name##_w_f, body, OSZ_16, FORM_FLAT)                                         \
+	SPEC_INSTANCE(name##_w_3, body, OSZ_16, FORM_32)                                           \
 	SPEC_INSTANCE(name##_d_m, body, OSZ_32, FORM_MEM)                                          \
 	SPEC_INSTANCE(name##_d_r, body, OSZ_32, FORM_REG)                                          \
 	SPEC_INSTANCE(name##_d_f, body, OSZ_32, FORM_FLAT)                                         \
+	SPEC_INSTANCE(name##_d_3, body, OSZ_32, FORM_32)                                           \
 	SPEC_INSTANCE(name##_q_m, body, OSZ_64, FORM_MEM)                                          \
 	SPEC_INSTANCE(name##_q_r, body, OSZ_64, FORM_REG)                                          \
 	SPEC_INSTANCE(name##_q_f, body, OSZ_64, FORM_FLAT)                                         \
+	SPEC_INSTANCE(name##_q_3, body, OSZ_64, FORM_32)                                           \
 	linkage insn_fn *spec_##name(const struct insn *i)                                         \
 	{                                                                                          \
-		static insn_fn *const v[3][3] = {{name##_w_m, name##_w_r, name##_w_f},             \
-						 {name##_d_m, name##_d_r, name##_d_f},             \
-						 {name##_q_m, name##_q_r, name##_q_f}};            \
+		static insn_fn *const v[3][FORM_COUNT] = {                                         \
+			{name##_w_m, name##_w_r, name##_w_f, name##_w_3},                          \
+			{name##_d_m, name##_d_r, name##_d_f, name##_d_3},                          \
+			{name##_q_m, name##_q_r, name##_q_f, name##_q_3}};                         \
 		return v[i->osz - 1][form_of(i)];                                                  \
 	}                                                                                          \
 	linkage insn_fn *chain_##name(const struct insn *i)                                        \
 	{                                                                                          \
-		static insn_fn *const v[3][3] = {                                                  \
-			{name##_w_m_chained, name##_w_r_chained, name##_w_f_chained},              \
-			{name##_d_m_chained, name##_d_r_chained, name##_d_f_chained},              \
-			{name##_q_m_chained, name##_q_r_chained, name##_q_f_chained}};             \
+		static insn_fn *const v[3][FORM_COUNT] = {                                         \
+			{name##_w_m_chained, name##_w_r_chained, name##_w_f_chained,               \
+			 name##_w_3_chained},                                                      \
+			{name##_d_m_chained, name##_d_r_chained, name##_d_f_chained,               \
+			 name##_d_3_chained},                                                      \
+			{name##_q_m_chained, name##_q_r_chained, name##_q_f_chained,               \
+			 name##_q_3_chained}};                                                     \
 		return v[i->osz - 1][form_of(i)];                                                  \
 	}
 
@@ -78,16 +108,17 @@ static ALWAYS_INLINE uint64_t form_ea(const struct cpu *c, const struct insn *i,
 	SPEC_INSTANCE(name##_m, body, OSZ_8, FORM_MEM)                                             \
 	SPEC_INSTANCE(name##_r, body, OSZ_8, FORM_REG)                                             \
 	SPEC_INSTANCE(name##_f, body, OSZ_8, FORM_FLAT)                                            \
+	SPEC_INSTANCE(name##_3, body, OSZ_8, FORM_32)                                              \
 	void op_##name(struct cpu *c, const struct insn *i) { body(c, i, OSZ_8, form_of(i)); }     \
 	insn_fn *spec_##name(const struct insn *i)                                                 \
 	{                                                                                          \
-		static insn_fn *const v[3] = {name##_m, name##_r, name##_f};                       \
+		static insn_fn *const v[FORM_COUNT] = {name##_m, name##_r, name##_f, name##_3};    \
 		return v[form_of(i)];                                                              \
 	}                                                                                          \
 	insn_fn *chain_##name(const struct insn *i)                                                \
 	{                                                                                          \
-		static insn_fn *const v[3] = {name##_m_chained, name##_r_chained,                  \
-					      name##_f_chained};                                   \
+		static insn_fn *const v[FORM_COUNT] = {name##_m_chained, name##_r_chained,         \
+						       name##_f_chained, name##_3_chained};        \
 		return v[form_of(i)];                                                              \
 	}
 
@@ -112,7 +143,7 @@ static ALWAYS_INLINE uint64_t form_ea(const struct cpu *c, const struct insn *i,
 /* The E operand with the form known at compile time. */
 static ALWAYS_INLINE uint64_t formE_get(struct cpu *c, const struct insn *i, unsigned osz, int form)
 {
-	return form == FORM_REG ? gpr_get(c, i->rm, osz) : mem_ld(c, form_ea(c, i, form), osz);
+	return form == FORM_REG ? gpr_get(c, i->rm, osz) : form_ld(c, form_ea(c, i, form), osz, form);
 }
 
 static ALWAYS_INLINE void formE_set(struct cpu *c, const struct insn *i, unsigned osz, int form,
@@ -121,7 +152,7 @@ static ALWAYS_INLINE void formE_set(struct cpu *c, const struct insn *i, unsigne
 	if (form == FORM_REG)
 		gpr_set(c, i->rm, osz, v);
 	else
-		mem_st(c, form_ea(c, i, form), osz, v);
+		form_st(c, form_ea(c, i, form), osz, form, v);
 }
 
 #endif

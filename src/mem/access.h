@@ -87,6 +87,39 @@ static ALWAYS_INLINE void mem_st64(struct cpu *c, uint64_t a, uint64_t v)
 {
 	memcpy(mem_wptr(c, a, 8), &v, 8);
 }
+/* Loads and stores at an address known to be inside the window: no limit
+ * check (interp/spec.h's FORM_32). */
+static ALWAYS_INLINE uint64_t mem_ld_inside(struct cpu *c, uint64_t a, unsigned osz)
+{
+	const uint8_t *p = c->mem + a;
+	uint8_t v8;
+	uint16_t v16;
+	uint32_t v32;
+	uint64_t v64;
+	switch (osz) {
+	case OSZ_8: memcpy(&v8, p, 1); return v8;
+	case OSZ_16: memcpy(&v16, p, 2); return v16;
+	case OSZ_32: memcpy(&v32, p, 4); return v32;
+	default: memcpy(&v64, p, 8); return v64;
+	}
+}
+
+static ALWAYS_INLINE void mem_st_inside(struct cpu *c, uint64_t a, unsigned osz, uint64_t v)
+{
+	unsigned n = 1u << osz;
+	if (unlikely(c->code_pages[a >> GUEST_PAGE_SHIFT]))
+		mem_smc_store(c, a, n);
+	uint8_t v8 = (uint8_t)v;
+	uint16_t v16 = (uint16_t)v;
+	uint32_t v32 = (uint32_t)v;
+	switch (osz) {
+	case OSZ_8: memcpy(c->mem + a, &v8, 1); break;
+	case OSZ_16: memcpy(c->mem + a, &v16, 2); break;
+	case OSZ_32: memcpy(c->mem + a, &v32, 4); break;
+	default: memcpy(c->mem + a, &v, 8); break;
+	}
+}
+
 /* n-byte block moves (x87 80-bit, SSE 128-bit, FXSAVE areas) */
 static ALWAYS_INLINE void mem_read(struct cpu *c, uint64_t a, void *dst, unsigned n)
 {
