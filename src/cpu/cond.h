@@ -9,43 +9,21 @@
 #include "base/compiler.h"
 #include "cpu/cpu.h"
 
-static ALWAYS_INLINE int cond_fast(const struct cpu *c, unsigned cc)
+/* Condition cc from the arithmetic flags in f (EFLAGS bits). */
+static ALWAYS_INLINE int cond_of_flags(uint32_t f, unsigned cc)
 {
-	unsigned kind = c->cc_op >> 2, sh = 64 - (8u << (c->cc_op & 3));
-	uint64_t dst = c->cc_dst << sh;
 	int r;
-	if (likely(kind == CC_SUB)) {
-		uint64_t src = c->cc_src << sh, src1 = dst + src;
-		switch (cc >> 1) {
-		case 1: r = src1 < src; break;
-		case 2: r = dst == 0; break;
-		case 3: r = src1 <= src; break;
-		case 4: r = (int64_t)dst < 0; break;
-		case 6: r = (int64_t)src1 < (int64_t)src; break;
-		case 7: r = (int64_t)src1 <= (int64_t)src; break;
-		default: return cpu_cond(c, cc);
-		}
-		return r ^ (int)(cc & 1);
+	switch (cc >> 1) {
+	case 0: r = (f & F_OF) != 0; break;
+	case 1: r = (f & F_CF) != 0; break;
+	case 2: r = (f & F_ZF) != 0; break;
+	case 3: r = (f & (F_CF | F_ZF)) != 0; break;
+	case 4: r = (f & F_SF) != 0; break;
+	case 5: r = (f & F_PF) != 0; break;
+	case 6: r = !(f & F_SF) != !(f & F_OF); break;
+	default: r = (f & F_ZF) || (!(f & F_SF) != !(f & F_OF)); break;
 	}
-	/* every lazy kind keeps the result itself: ZF and SF need nothing else */
-	if (kind != CC_EFLAGS && ((cc >> 1) == 2 || (cc >> 1) == 4)) {
-		r = (cc >> 1) == 2 ? dst == 0 : (int64_t)dst < 0;
-		return r ^ (int)(cc & 1);
-	}
-	if (kind == CC_LOGIC) {
-		switch (cc >> 1) {
-		case 0:
-		case 1: r = 0; break;
-		case 2:
-		case 3: r = dst == 0; break;
-		case 4:
-		case 6: r = (int64_t)dst < 0; break;
-		case 7: r = (int64_t)dst <= 0; break;
-		default: return cpu_cond(c, cc);
-		}
-		return r ^ (int)(cc & 1);
-	}
-	return cpu_cond(c, cc);
+	return r ^ (int)(cc & 1);
 }
 
 /* CF, inline for the kinds that keep it directly. */
@@ -61,6 +39,64 @@ static ALWAYS_INLINE int cf_fast(const struct cpu *c)
 	case CC_EFLAGS: return (c->eflags & F_CF) != 0;
 	default: return cpu_get_cf(c);
 	}
+}
+
+/* Condition cc where it follows from the lazy flags without building
+ * them (0 or 1), else -1: cond_fast's inline part, for callers that take
+ * the slow way as a tail call. */
+static ALWAYS_INLINE int cond_try(const struct cpu *c, unsigned cc)
+{
+	unsigned kind = c->cc_op >> 2, sh = 64 - (8u << (c->cc_op & 3));
+	uint64_t dst = c->cc_dst << sh, src = c->cc_src << sh;
+	int r;
+	if (likely(kind == CC_SUB)) {
+		uint64_t src1 = dst + src;
+		switch (cc >> 1) {
+		case 1: r = src1 < src; break;
+		case 2: r = dst == 0; break;
+		case 3: r = src1 <= src; break;
+		case 4: r = (int64_t)dst < 0; break;
+		case 6: r = (int64_t)src1 < (int64_t)src; break;
+		case 7: r = (int64_t)src1 <= (int64_t)src; break;
+		default: return -1;
+		}
+		return r ^ (int)(cc & 1);
+	}
+	if (kind == CC_EFLAGS)
+		return cond_of_flags(c->eflags, cc);
+	int cf;
+	switch (cc >> 1) {
+	/* every lazy kind keeps the result itself: ZF and SF need nothing else */
+	case 2: r = dst == 0; break;
+	case 4: r = (int64_t)dst < 0; break;
+	case 1:
+	case 3: /* CF, or CF or ZF, for the kinds that keep CF at hand */
+		if (kind == CC_LOGIC)
+			cf = 0;
+		else if (kind == CC_ADD)
+			cf = dst < src;
+		else if (kind == CC_INC || kind == CC_DEC)
+			cf = c->cc_src != 0;
+		else
+			return -1;
+		r = cf || ((cc >> 1) == 3 && dst == 0);
+		break;
+	case 0:
+	case 6:
+	case 7: /* after a logic operation OF is 0 */
+		if (kind != CC_LOGIC)
+			return -1;
+		r = (cc >> 1) == 0 ? 0 : (cc >> 1) == 6 ? (int64_t)dst < 0 : (int64_t)dst <= 0;
+		break;
+	default: return -1;
+	}
+	return r ^ (int)(cc & 1);
+}
+
+static ALWAYS_INLINE int cond_fast(const struct cpu *c, unsigned cc)
+{
+	int r = cond_try(c, cc);
+	return likely(r >= 0) ? r : cpu_cond(c, cc);
 }
 
 #endif

@@ -1,4 +1,5 @@
 /* Lazy flags: derive CF PF AF ZF SF OF from the last flag-setting operation. */
+#include "cpu/cond.h"
 #include "cpu/cpu.h"
 #include "interp/operand.h"
 
@@ -93,23 +94,7 @@ void cpu_set_eflags(struct cpu *c, uint32_t value, uint32_t mask)
 	c->cc_op = CC_OP(CC_EFLAGS, 0);
 }
 
-static int cond_from_flags(uint32_t f, unsigned cc)
-{
-	int r;
-	switch (cc >> 1) {
-	case 0: r = (f & F_OF) != 0; break;
-	case 1: r = (f & F_CF) != 0; break;
-	case 2: r = (f & F_ZF) != 0; break;
-	case 3: r = (f & (F_CF | F_ZF)) != 0; break;
-	case 4: r = (f & F_SF) != 0; break;
-	case 5: r = (f & F_PF) != 0; break;
-	case 6: r = !(f & F_SF) != !(f & F_OF); break;
-	default: r = (f & F_ZF) || (!(f & F_SF) != !(f & F_OF)); break;
-	}
-	return r ^ (int)(cc & 1);
-}
-
 int cpu_cond(const struct cpu *c, unsigned cc)
 {
-	return cond_from_flags(cpu_arith_flags(c), cc);
+	return cond_of_flags(cpu_arith_flags(c), cc);
 }

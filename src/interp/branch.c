@@ -19,22 +19,53 @@ void op_jcc(struct cpu *c, const struct insn *i)
 	c->rip = cond_fast(c, i->opc & 15) ? rel_target(c, i) : next_ip(c, i);
 }
 
-/* One instance per condition, with the condition evaluated inline. */
+/* One instance per condition and operand size, with the condition
+ * evaluated inline: 64 bits (long mode), or 32 (an i386 guest's, whose rip
+ * wraps at 4 GiB); the rare 16 keeps op_jcc. */
 #define JCC(cc)                                                                                    \
-	static void jcc_##cc(struct cpu *c, const struct insn *i)                                  \
+	static void jcc64_##cc(struct cpu *c, const struct insn *i)                                \
 	{                                                                                          \
-		c->rip = cond_fast(c, cc) ? rel_target(c, i) : next_ip(c, i);                      \
+		uint64_t next = i->addr + i->len;                                                  \
+		int taken = cond_try(c, cc);                                                       \
+		if (unlikely(taken < 0))                                                           \
+			return op_jcc(c, i);                                                       \
+		c->rip = taken ? next + i->imm : next;                                             \
+	}                                                                                          \
+	static void jcc32_##cc(struct cpu *c, const struct insn *i)                                \
+	{                                                                                          \
+		uint32_t next = (uint32_t)(i->addr + i->len);                                      \
+		int taken = cond_try(c, cc);                                                       \
+		if (unlikely(taken < 0))                                                           \
+			return op_jcc(c, i);                                                       \
+		c->rip = taken ? (uint32_t)(next + i->imm) : next;                                 \
 	}
 JCC(0)
-JCC(1) JCC(2) JCC(3) JCC(4) JCC(5) JCC(6) JCC(7) JCC(8) JCC(9) JCC(10) JCC(11) JCC(12) JCC(13)
-	JCC(14) JCC(15)
+JCC(1)
+JCC(2)
+JCC(3)
+JCC(4)
+JCC(5)
+JCC(6)
+JCC(7)
+JCC(8)
+JCC(9)
+JCC(10)
+JCC(11)
+JCC(12)
+JCC(13)
+JCC(14)
+JCC(15)
 
-		insn_fn *spec_jcc(const struct insn *i)
+insn_fn *spec_jcc(const struct insn *i)
 {
-	static insn_fn *const by_cc[16] = {jcc_0,  jcc_1,  jcc_2,  jcc_3, jcc_4,  jcc_5,
-					   jcc_6,  jcc_7,  jcc_8,  jcc_9, jcc_10, jcc_11,
-					   jcc_12, jcc_13, jcc_14, jcc_15};
-	return by_cc[i->opc & 15];
+	static insn_fn *const by_cc[2][16] = {
+		{jcc32_0, jcc32_1, jcc32_2, jcc32_3, jcc32_4, jcc32_5, jcc32_6, jcc32_7, jcc32_8,
+		 jcc32_9, jcc32_10, jcc32_11, jcc32_12, jcc32_13, jcc32_14, jcc32_15},
+		{jcc64_0, jcc64_1, jcc64_2, jcc64_3, jcc64_4, jcc64_5, jcc64_6, jcc64_7, jcc64_8,
+		 jcc64_9, jcc64_10, jcc64_11, jcc64_12, jcc64_13, jcc64_14, jcc64_15}};
+	if (i->osz == OSZ_16)
+		return op_jcc;
+	return by_cc[i->osz == OSZ_64][i->opc & 15];
 }
 
 void op_jmp(struct cpu *c, const struct insn *i) { c->rip = rel_target(c, i); }
