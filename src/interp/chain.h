@@ -22,4 +22,19 @@ static ALWAYS_INLINE void run_next(struct cpu *c, const struct insn *i)
 	i[1].run(c, i + 1);
 }
 
+/* A table row's handler op_<name> that has a single instance, body(c, i),
+ * and its chained twin with chooser chain_<name> (the row marked `chain`). */
+#define CHAINED(name, body)                                                                        \
+	void op_##name(struct cpu *c, const struct insn *i) { body(c, i); }                        \
+	static void name##_chained(struct cpu *c, const struct insn *i)                            \
+	{                                                                                          \
+		body(c, i);                                                                        \
+		run_next(c, i);                                                                    \
+	}                                                                                          \
+	insn_fn *chain_##name(const struct insn *i)                                                \
+	{                                                                                          \
+		(void)i;                                                                           \
+		return name##_chained;                                                             \
+	}
+
 #endif

@@ -39,6 +39,22 @@ static ALWAYS_INLINE uint64_t form_ea(const struct cpu *c, const struct insn *i,
 	return mem_ea(c, i);
 }
 
+/* Host pointers for reading, and for writing n bytes (at most a page), at
+ * an address of form `form`. */
+static ALWAYS_INLINE void *form_rptr(struct cpu *c, uint64_t a, int form)
+{
+	return form == FORM_32 ? c->mem + a : mem_rptr(c, a);
+}
+
+static ALWAYS_INLINE void *form_wptr(struct cpu *c, uint64_t a, unsigned n, int form)
+{
+	if (form != FORM_32)
+		return mem_wptr(c, a, n);
+	if (unlikely(c->code_pages[a >> GUEST_PAGE_SHIFT]))
+		mem_smc_store(c, a, n);
+	return c->mem + a;
+}
+
 /* Loads and stores of operand size osz at an address of form `form`. */
 static ALWAYS_INLINE uint64_t form_ld(struct cpu *c, uint64_t a, unsigned osz, int form)
 {
@@ -110,6 +126,32 @@ static ALWAYS_INLINE void form_st(struct cpu *c, uint64_t a, unsigned osz, int f
 	SPEC_INSTANCE(name##_f, body, OSZ_8, FORM_FLAT)                                            \
 	SPEC_INSTANCE(name##_3, body, OSZ_8, FORM_32)                                              \
 	void op_##name(struct cpu *c, const struct insn *i) { body(c, i, OSZ_8, form_of(i)); }     \
+	insn_fn *spec_##name(const struct insn *i)                                                 \
+	{                                                                                          \
+		static insn_fn *const v[FORM_COUNT] = {name##_m, name##_r, name##_f, name##_3};    \
+		return v[form_of(i)];                                                              \
+	}                                                                                          \
+	insn_fn *chain_##name(const struct insn *i)                                                \
+	{                                                                                          \
+		static insn_fn *const v[FORM_COUNT] = {name##_m_chained, name##_r_chained,         \
+						       name##_f_chained, name##_3_chained};        \
+		return v[form_of(i)];                                                              \
+	}
+
+/* the E operand's form only (SSE's W operand): body(c, i, form) */
+#define SPEC_FORM_INSTANCE(fname, body, form)                                                      \
+	static void fname(struct cpu *c, const struct insn *i) { body(c, i, form); }               \
+	static void fname##_chained(struct cpu *c, const struct insn *i)                           \
+	{                                                                                          \
+		body(c, i, form);                                                                  \
+		run_next(c, i);                                                                    \
+	}
+#define SPEC_E(name, body)                                                                         \
+	SPEC_FORM_INSTANCE(name##_m, body, FORM_MEM)                                               \
+	SPEC_FORM_INSTANCE(name##_r, body, FORM_REG)                                               \
+	SPEC_FORM_INSTANCE(name##_f, body, FORM_FLAT)                                              \
+	SPEC_FORM_INSTANCE(name##_3, body, FORM_32)                                                \
+	void op_##name(struct cpu *c, const struct insn *i) { body(c, i, form_of(i)); }            \
 	insn_fn *spec_##name(const struct insn *i)                                                 \
 	{                                                                                          \
 		static insn_fn *const v[FORM_COUNT] = {name##_m, name##_r, name##_f, name##_3};    \
