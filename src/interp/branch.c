@@ -1,7 +1,7 @@
 /* Control transfer: Jcc JMP CALL RET LOOPcc JCXZ. Every handler here ends its
  * block and sets rip. */
 #include "cpu/cond.h"
-#include "interp/operand.h"
+#include "interp/spec.h"
 #include "isa_handlers.h"
 
 static uint64_t ip_mask(const struct insn *i)
@@ -68,24 +68,62 @@ insn_fn *spec_jcc(const struct insn *i)
 	return by_cc[i->osz == OSZ_64][i->opc & 15];
 }
 
-void op_jmp(struct cpu *c, const struct insn *i) { c->rip = rel_target(c, i); }
-
-void op_call(struct cpu *c, const struct insn *i)
+/* The address after i and a relative target, where the operand size tells
+ * the mode (as for push_sized): 64 bits in long mode, 32 bits for an i386
+ * guest, whose rip wraps at 4 GiB. */
+static ALWAYS_INLINE uint64_t next_sized(const struct cpu *c, const struct insn *i, unsigned osz)
 {
-	push(c, i->osz, next_ip(c, i));
-	c->rip = rel_target(c, i);
+	if (osz == OSZ_64)
+		return i->addr + i->len;
+	if (osz == OSZ_32)
+		return (uint32_t)(i->addr + i->len);
+	return next_ip(c, i);
 }
 
-void op_call_Ev(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE uint64_t target_sized(const struct cpu *c, const struct insn *i, unsigned osz)
 {
-	uint64_t target = opE_get(c, i, i->osz);
-	push(c, i->osz, next_ip(c, i));
+	if (osz == OSZ_64)
+		return i->addr + i->len + i->imm;
+	if (osz == OSZ_32)
+		return (uint32_t)(i->addr + i->len + i->imm);
+	return rel_target(c, i);
+}
+
+/* JMP, CALL and RET have an instance per operand size, and those with an
+ * E operand per form of it too (interp/spec.h). */
+static ALWAYS_INLINE void jmp_body(struct cpu *c, const struct insn *i, unsigned osz, int form)
+{
+	c->rip = target_sized(c, i, osz);
+}
+SPEC_V_STOP(jmp, jmp_body)
+
+static ALWAYS_INLINE void call_body(struct cpu *c, const struct insn *i, unsigned osz, int form)
+{
+	push_sized(c, osz, next_sized(c, i, osz));
+	c->rip = target_sized(c, i, osz);
+}
+SPEC_V_STOP(call, call_body)
+
+static ALWAYS_INLINE void call_Ev_body(struct cpu *c, const struct insn *i, unsigned osz,
+				       int form)
+{
+	uint64_t target = formE_get(c, i, osz, form);
+	push_sized(c, osz, next_sized(c, i, osz));
 	c->rip = target;
 }
+SPEC_V_E_STOP(call_Ev, call_Ev_body)
 
-void op_jmp_Ev(struct cpu *c, const struct insn *i) { c->rip = opE_get(c, i, i->osz); }
+static ALWAYS_INLINE void jmp_Ev_body(struct cpu *c, const struct insn *i, unsigned osz, int form)
+{
+	c->rip = formE_get(c, i, osz, form);
+}
+SPEC_V_E_STOP(jmp_Ev, jmp_Ev_body)
 
-void op_ret(struct cpu *c, const struct insn *i) { c->rip = pop(c, i->osz); }
+static ALWAYS_INLINE void ret_body(struct cpu *c, const struct insn *i, unsigned osz, int form)
+{
+	c->rip = pop_sized(c, osz);
+}
+SPEC_V_STOP(ret, ret_body)
 
 void op_ret_Iw(struct cpu *c, const struct insn *i)
 {

@@ -69,74 +69,77 @@ static ALWAYS_INLINE void form_st(struct cpu *c, uint64_t a, unsigned osz, int f
 		mem_st(c, a, osz, v);
 }
 
-/* An instance fname = body at operand size osz and E-operand form `form`,
- * and its chained twin fname_chained (interp/chain.h). */
+/* An instance fname = body at operand size osz and E-operand form `form`
+ * (SPEC_PLAIN), and with its chained twin fname_chained (interp/chain.h). */
+#define SPEC_PLAIN(fname, body, osz, form)                                                         \
+	static void fname(struct cpu *c, const struct insn *i) { body(c, i, osz, form); }
 #define SPEC_INSTANCE(fname, body, osz, form)                                                      \
-	static void fname(struct cpu *c, const struct insn *i) { body(c, i, osz, form); }          \
+	SPEC_PLAIN(fname, body, osz, form)                                                         \
 	static void fname##_chained(struct cpu *c, const struct insn *i)                           \
 	{                                                                                          \
 		body(c, i, osz, form);                                                             \
 		run_next(c, i);                                                                    \
 	}
 
-/* `v`-sized operand (16/32/64 bits), E operand in each form: the instances
- * and the choosers spec_<name> and chain_<name> (with `linkage` static for
- * internal use) */
-#define SPEC_V_E_VARIANTS(name, body, linkage)                                                     \
-	SPEC_INSTANCE(name##_w_m, body, OSZ_16, FORM_MEM)                                          \
-	SPEC_INSTANCE(name##_w_r, body, OSZ_16, FORM_REG)                                          \
-	SPEC_INSTANCE(name##_w_f, body, OSZ_16, FORM_FLAT)                                         \
-	SPEC_INSTANCE(name##_w_3, body, OSZ_16, FORM_32)                                           \
-	SPEC_INSTANCE(name##_d_m, body, OSZ_32, FORM_MEM)                                          \
-	SPEC_INSTANCE(name##_d_r, body, OSZ_32, FORM_REG)                                          \
-	SPEC_INSTANCE(name##_d_f, body, OSZ_32, FORM_FLAT)                                         \
-	SPEC_INSTANCE(name##_d_3, body, OSZ_32, FORM_32)                                           \
-	SPEC_INSTANCE(name##_q_m, body, OSZ_64, FORM_MEM)                                          \
-	SPEC_INSTANCE(name##_q_r, body, OSZ_64, FORM_REG)                                          \
-	SPEC_INSTANCE(name##_q_f, body, OSZ_64, FORM_FLAT)                                         \
-	SPEC_INSTANCE(name##_q_3, body, OSZ_64, FORM_32)                                           \
-	linkage insn_fn *spec_##name(const struct insn *i)                                         \
+/* `v`-sized operand (16/32/64 bits), E operand in each form: the
+ * instances made by INSTANCE, and a chooser `fn` of those named with
+ * suffix sfx */
+#define SPEC_V_E_EACH(name, body, INSTANCE)                                                        \
+	INSTANCE(name##_w_m, body, OSZ_16, FORM_MEM)                                               \
+	INSTANCE(name##_w_r, body, OSZ_16, FORM_REG)                                               \
+	INSTANCE(name##_w_f, body, OSZ_16, FORM_FLAT)                                              \
+	INSTANCE(name##_w_3, body, OSZ_16, FORM_32)                                                \
+	INSTANCE(name##_d_m, body, OSZ_32, FORM_MEM)                                               \
+	INSTANCE(name##_d_r, body, OSZ_32, FORM_REG)                                               \
+	INSTANCE(name##_d_f, body, OSZ_32, FORM_FLAT)                                              \
+	INSTANCE(name##_d_3, body, OSZ_32, FORM_32)                                                \
+	INSTANCE(name##_q_m, body, OSZ_64, FORM_MEM)                                               \
+	INSTANCE(name##_q_r, body, OSZ_64, FORM_REG)                                               \
+	INSTANCE(name##_q_f, body, OSZ_64, FORM_FLAT)                                              \
+	INSTANCE(name##_q_3, body, OSZ_64, FORM_32)
+#define SPEC_V_E_CHOOSER(fn, name, sfx)                                                            \
+	insn_fn *fn(const struct insn *i)                                                          \
 	{                                                                                          \
 		static insn_fn *const v[3][FORM_COUNT] = {                                         \
-			{name##_w_m, name##_w_r, name##_w_f, name##_w_3},                          \
-			{name##_d_m, name##_d_r, name##_d_f, name##_d_3},                          \
-			{name##_q_m, name##_q_r, name##_q_f, name##_q_3}};                         \
-		return v[i->osz - 1][form_of(i)];                                                  \
-	}                                                                                          \
-	linkage insn_fn *chain_##name(const struct insn *i)                                        \
-	{                                                                                          \
-		static insn_fn *const v[3][FORM_COUNT] = {                                         \
-			{name##_w_m_chained, name##_w_r_chained, name##_w_f_chained,               \
-			 name##_w_3_chained},                                                      \
-			{name##_d_m_chained, name##_d_r_chained, name##_d_f_chained,               \
-			 name##_d_3_chained},                                                      \
-			{name##_q_m_chained, name##_q_r_chained, name##_q_f_chained,               \
-			 name##_q_3_chained}};                                                     \
+			{name##_w_m##sfx, name##_w_r##sfx, name##_w_f##sfx, name##_w_3##sfx},      \
+			{name##_d_m##sfx, name##_d_r##sfx, name##_d_f##sfx, name##_d_3##sfx},      \
+			{name##_q_m##sfx, name##_q_r##sfx, name##_q_f##sfx, name##_q_3##sfx}};     \
 		return v[i->osz - 1][form_of(i)];                                                  \
 	}
+
+/* The instances, chained twins and choosers spec_<name> and chain_<name>
+ * (with `linkage` static for internal use). */
+#define SPEC_V_E_VARIANTS(name, body, linkage)                                                     \
+	SPEC_V_E_EACH(name, body, SPEC_INSTANCE)                                                   \
+	linkage SPEC_V_E_CHOOSER(spec_##name, name, )                                              \
+	linkage SPEC_V_E_CHOOSER(chain_##name, name, _chained)
 
 #define SPEC_V_E(name, body)                                                                       \
 	SPEC_V_E_VARIANTS(name, body, )                                                            \
 	void op_##name(struct cpu *c, const struct insn *i) { body(c, i, i->osz, form_of(i)); }
 
+/* For rows that end a block: the instances and spec_<name> only. */
+#define SPEC_V_E_STOP(name, body)                                                                  \
+	SPEC_V_E_EACH(name, body, SPEC_PLAIN)                                                      \
+	SPEC_V_E_CHOOSER(spec_##name, name, )                                                      \
+	void op_##name(struct cpu *c, const struct insn *i) { body(c, i, i->osz, form_of(i)); }
+
 /* byte operand, E operand in each form */
+#define SPEC_B_E_CHOOSER(fn, name, sfx)                                                            \
+	insn_fn *fn(const struct insn *i)                                                          \
+	{                                                                                          \
+		static insn_fn *const v[FORM_COUNT] = {name##_m##sfx, name##_r##sfx,               \
+						       name##_f##sfx, name##_3##sfx};              \
+		return v[form_of(i)];                                                              \
+	}
 #define SPEC_B_E(name, body)                                                                       \
 	SPEC_INSTANCE(name##_m, body, OSZ_8, FORM_MEM)                                             \
 	SPEC_INSTANCE(name##_r, body, OSZ_8, FORM_REG)                                             \
 	SPEC_INSTANCE(name##_f, body, OSZ_8, FORM_FLAT)                                            \
 	SPEC_INSTANCE(name##_3, body, OSZ_8, FORM_32)                                              \
 	void op_##name(struct cpu *c, const struct insn *i) { body(c, i, OSZ_8, form_of(i)); }     \
-	insn_fn *spec_##name(const struct insn *i)                                                 \
-	{                                                                                          \
-		static insn_fn *const v[FORM_COUNT] = {name##_m, name##_r, name##_f, name##_3};    \
-		return v[form_of(i)];                                                              \
-	}                                                                                          \
-	insn_fn *chain_##name(const struct insn *i)                                                \
-	{                                                                                          \
-		static insn_fn *const v[FORM_COUNT] = {name##_m_chained, name##_r_chained,         \
-						       name##_f_chained, name##_3_chained};        \
-		return v[form_of(i)];                                                              \
-	}
+	SPEC_B_E_CHOOSER(spec_##name, name, )                                                      \
+	SPEC_B_E_CHOOSER(chain_##name, name, _chained)
 
 /* the E operand's form only (SSE's W operand): body(c, i, form) */
 #define SPEC_FORM_INSTANCE(fname, body, form)                                                      \
@@ -152,35 +155,30 @@ static ALWAYS_INLINE void form_st(struct cpu *c, uint64_t a, unsigned osz, int f
 	SPEC_FORM_INSTANCE(name##_f, body, FORM_FLAT)                                              \
 	SPEC_FORM_INSTANCE(name##_3, body, FORM_32)                                                \
 	void op_##name(struct cpu *c, const struct insn *i) { body(c, i, form_of(i)); }            \
-	insn_fn *spec_##name(const struct insn *i)                                                 \
-	{                                                                                          \
-		static insn_fn *const v[FORM_COUNT] = {name##_m, name##_r, name##_f, name##_3};    \
-		return v[form_of(i)];                                                              \
-	}                                                                                          \
-	insn_fn *chain_##name(const struct insn *i)                                                \
-	{                                                                                          \
-		static insn_fn *const v[FORM_COUNT] = {name##_m_chained, name##_r_chained,         \
-						       name##_f_chained, name##_3_chained};        \
-		return v[form_of(i)];                                                              \
-	}
+	SPEC_B_E_CHOOSER(spec_##name, name, )                                                      \
+	SPEC_B_E_CHOOSER(chain_##name, name, _chained)
 
 /* the operand size only (register operands, or always memory) */
-#define SPEC_V(name, body)                                                                         \
-	SPEC_INSTANCE(name##_w, body, OSZ_16, FORM_REG)                                            \
-	SPEC_INSTANCE(name##_d, body, OSZ_32, FORM_REG)                                            \
-	SPEC_INSTANCE(name##_q, body, OSZ_64, FORM_REG)                                            \
-	void op_##name(struct cpu *c, const struct insn *i) { body(c, i, i->osz, FORM_REG); }      \
-	insn_fn *spec_##name(const struct insn *i)                                                 \
+#define SPEC_V_EACH(name, body, INSTANCE)                                                          \
+	INSTANCE(name##_w, body, OSZ_16, FORM_REG)                                                 \
+	INSTANCE(name##_d, body, OSZ_32, FORM_REG)                                                 \
+	INSTANCE(name##_q, body, OSZ_64, FORM_REG)                                                 \
+	void op_##name(struct cpu *c, const struct insn *i) { body(c, i, i->osz, FORM_REG); }
+#define SPEC_V_CHOOSER(fn, name, sfx)                                                              \
+	insn_fn *fn(const struct insn *i)                                                          \
 	{                                                                                          \
-		static insn_fn *const v[3] = {name##_w, name##_d, name##_q};                       \
-		return v[i->osz - 1];                                                              \
-	}                                                                                          \
-	insn_fn *chain_##name(const struct insn *i)                                                \
-	{                                                                                          \
-		static insn_fn *const v[3] = {name##_w_chained, name##_d_chained,                  \
-					      name##_q_chained};                                   \
+		static insn_fn *const v[3] = {name##_w##sfx, name##_d##sfx, name##_q##sfx};        \
 		return v[i->osz - 1];                                                              \
 	}
+#define SPEC_V(name, body)                                                                         \
+	SPEC_V_EACH(name, body, SPEC_INSTANCE)                                                     \
+	SPEC_V_CHOOSER(spec_##name, name, )                                                        \
+	SPEC_V_CHOOSER(chain_##name, name, _chained)
+
+/* For rows that end a block: the instances and spec_<name> only. */
+#define SPEC_V_STOP(name, body)                                                                    \
+	SPEC_V_EACH(name, body, SPEC_PLAIN)                                                        \
+	SPEC_V_CHOOSER(spec_##name, name, )
 
 /* The E operand with the form known at compile time. */
 static ALWAYS_INLINE uint64_t formE_get(struct cpu *c, const struct insn *i, unsigned osz, int form)
