@@ -14,7 +14,8 @@
  * attrs    comma separated: lock d64 f64 i64 o64 stop spec chain, or -
  *          (spec: spec_<handler>() picks a specialized handler at decode time;
  *          chain: chain_<handler>() picks the instance that runs the next
- *          instruction itself, or NULL: see src/interp/chain.h) */
+ *          instruction itself (for a stop row: the next block's first), or
+ *          NULL: see src/interp/chain.h) */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -233,8 +234,6 @@ static void read_table(struct gen *g, const char *path)
 		r->spec = strstr(attrs, "spec") != NULL;
 		r->chain = strstr(attrs, "chain") != NULL;
 		r->flags = operand_flags(r) | attr_flags(r, attrs);
-		if (r->chain && (r->flags & ISA_STOP))
-			die(r, "a row that ends its block has no next instruction to chain to");
 		if (r->reg >= 0 || r->mod >= 0)
 			r->flags |= ISA_MODRM;
 		if (r->pfx >= 0)

@@ -107,6 +107,7 @@ struct tls_desc {
 struct cpu;
 struct insn;
 struct block;
+struct block_cache;
 struct mm;
 struct task;
 
@@ -164,6 +165,10 @@ struct cpu {
 	uint64_t fault_host_regs[8]; /* and the host registers translated code caches guest
 				      * registers in (jit_note_fault) */
 	struct block *cur_block;
+	/* the interpreter's run loop's block cache while a branch at a block's
+	 * end may go straight on into the next block (interp/chain.h), else
+	 * NULL */
+	struct block_cache *chain_cache;
 	int fault_sig, fault_code;
 	int fault_is_trap; /* rip moves past the instruction (INT3, INT n) */
 	uint64_t fault_addr;

@@ -168,7 +168,8 @@ static struct insn trap_insn(const struct block_breaks *bb, uint64_t at)
 
 /* What the interpreter runs for each of a block's n instructions: chained
  * instances, which run the next instruction themselves, wherever one
- * follows (interp/chain.h) and the instruction runs its row's own handler
+ * follows, and the branches that end a block, which run the next block's
+ * (interp/chain.h); only where the instruction runs its row's own handler
  * (not a debugger's trap). */
 static void set_runs(struct insn *insns, unsigned n)
 {
@@ -176,7 +177,8 @@ static void set_runs(struct insn *insns, unsigned n)
 		struct insn *i = &insns[k];
 		const struct isa_desc *d = &isa_descs[i->desc];
 		insn_fn *own = d->spec ? d->spec(i) : d->fn, *chained = NULL;
-		if (k + 1 < n && d->chain && i->fn == own)
+		int ends = (d->flags & ISA_STOP) != 0;
+		if (d->chain && i->fn == own && (k + 1 < n || ends))
 			chained = d->chain(i);
 		i->run = chained ? chained : i->fn;
 	}

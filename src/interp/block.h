@@ -101,6 +101,16 @@ static inline struct block *block_find(struct block_cache *bc, uint64_t pc)
 	bc->stats.hits++;
 	return b;
 }
+/* Remembers n, at pc, as the latest block to follow b (the older of b's two
+ * links goes). */
+static inline void block_link(struct block *b, uint64_t pc, struct block *n)
+{
+	b->succ[1] = b->succ[0];
+	b->succ_pc[1] = b->succ_pc[0];
+	b->succ[0] = n;
+	b->succ_pc[0] = pc;
+}
+
 /* The block at `pc` if it is in the cache, without decoding. */
 struct block *block_peek(struct block_cache *bc, uint64_t pc);
 

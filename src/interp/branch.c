@@ -19,26 +19,39 @@ void op_jcc(struct cpu *c, const struct insn *i)
 	c->rip = cond_fast(c, i->opc & 15) ? rel_target(c, i) : next_ip(c, i);
 }
 
-/* One instance per condition and operand size, with the condition
- * evaluated inline: 64 bits (long mode), or 32 (an i386 guest's, whose rip
- * wraps at 4 GiB); the rare 16 keeps op_jcc. */
-#define JCC(cc)                                                                                    \
-	static void jcc64_##cc(struct cpu *c, const struct insn *i)                                \
-	{                                                                                          \
-		uint64_t next = i->addr + i->len;                                                  \
-		int taken = cond_try(c, cc);                                                       \
-		if (unlikely(taken < 0))                                                           \
-			return op_jcc(c, i);                                                       \
-		c->rip = taken ? next + i->imm : next;                                             \
-	}                                                                                          \
-	static void jcc32_##cc(struct cpu *c, const struct insn *i)                                \
-	{                                                                                          \
-		uint32_t next = (uint32_t)(i->addr + i->len);                                      \
-		int taken = cond_try(c, cc);                                                       \
-		if (unlikely(taken < 0))                                                           \
-			return op_jcc(c, i);                                                       \
-		c->rip = taken ? (uint32_t)(next + i->imm) : next;                                 \
+/* Jcc with condition cc and operand size osz: 64 bits (long mode), or 32
+ * (an i386 guest's, whose rip wraps at 4 GiB). 0 when the condition took
+ * op_jcc's slow way. */
+static ALWAYS_INLINE int jcc_sized(struct cpu *c, const struct insn *i, unsigned cc, unsigned osz)
+{
+	int taken = cond_try(c, cc);
+	if (unlikely(taken < 0)) {
+		op_jcc(c, i);
+		return 0;
 	}
+	if (osz == OSZ_64) {
+		uint64_t next = i->addr + i->len;
+		c->rip = taken ? next + i->imm : next;
+	} else {
+		uint32_t next = (uint32_t)(i->addr + i->len);
+		c->rip = taken ? (uint32_t)(next + i->imm) : next;
+	}
+	return 1;
+}
+
+/* One instance per condition and operand size (the rare 16 keeps op_jcc),
+ * and chained twins, which go on into the next block. */
+#define JCC_SIZED(cc, osz, sfx)                                                                    \
+	static void jcc##sfx##_##cc(struct cpu *c, const struct insn *i)                           \
+	{                                                                                          \
+		jcc_sized(c, i, cc, osz);                                                          \
+	}                                                                                          \
+	static void jcc##sfx##_##cc##_chained(struct cpu *c, const struct insn *i)                 \
+	{                                                                                          \
+		if (jcc_sized(c, i, cc, osz))                                                      \
+			run_next_block(c, i);                                                      \
+	}
+#define JCC(cc) JCC_SIZED(cc, OSZ_32, 32) JCC_SIZED(cc, OSZ_64, 64)
 JCC(0)
 JCC(1)
 JCC(2)
@@ -56,15 +69,31 @@ JCC(13)
 JCC(14)
 JCC(15)
 
+#define JCC_TABLE(sfx)                                                                             \
+	{                                                                                          \
+		{jcc32_0##sfx, jcc32_1##sfx, jcc32_2##sfx, jcc32_3##sfx, jcc32_4##sfx,             \
+		 jcc32_5##sfx, jcc32_6##sfx, jcc32_7##sfx, jcc32_8##sfx, jcc32_9##sfx,             \
+		 jcc32_10##sfx, jcc32_11##sfx, jcc32_12##sfx, jcc32_13##sfx, jcc32_14##sfx,        \
+		 jcc32_15##sfx},                                                                   \
+		{jcc64_0##sfx, jcc64_1##sfx, jcc64_2##sfx, jcc64_3##sfx, jcc64_4##sfx,             \
+		 jcc64_5##sfx, jcc64_6##sfx, jcc64_7##sfx, jcc64_8##sfx, jcc64_9##sfx,             \
+		 jcc64_10##sfx, jcc64_11##sfx, jcc64_12##sfx, jcc64_13##sfx, jcc64_14##sfx,        \
+		 jcc64_15##sfx},                                                                   \
+	}
+
 insn_fn *spec_jcc(const struct insn *i)
 {
-	static insn_fn *const by_cc[2][16] = {
-		{jcc32_0, jcc32_1, jcc32_2, jcc32_3, jcc32_4, jcc32_5, jcc32_6, jcc32_7, jcc32_8,
-		 jcc32_9, jcc32_10, jcc32_11, jcc32_12, jcc32_13, jcc32_14, jcc32_15},
-		{jcc64_0, jcc64_1, jcc64_2, jcc64_3, jcc64_4, jcc64_5, jcc64_6, jcc64_7, jcc64_8,
-		 jcc64_9, jcc64_10, jcc64_11, jcc64_12, jcc64_13, jcc64_14, jcc64_15}};
+	static insn_fn *const by_cc[2][16] = JCC_TABLE();
 	if (i->osz == OSZ_16)
 		return op_jcc;
+	return by_cc[i->osz == OSZ_64][i->opc & 15];
+}
+
+insn_fn *chain_jcc(const struct insn *i)
+{
+	static insn_fn *const by_cc[2][16] = JCC_TABLE(_chained);
+	if (i->osz == OSZ_16)
+		return NULL;
 	return by_cc[i->osz == OSZ_64][i->opc & 15];
 }
 
@@ -95,14 +124,14 @@ static ALWAYS_INLINE void jmp_body(struct cpu *c, const struct insn *i, unsigned
 {
 	c->rip = target_sized(c, i, osz);
 }
-SPEC_V_STOP(jmp, jmp_body)
+SPEC_V_BRANCH(jmp, jmp_body)
 
 static ALWAYS_INLINE void call_body(struct cpu *c, const struct insn *i, unsigned osz, int form)
 {
 	push_sized(c, osz, next_sized(c, i, osz));
 	c->rip = target_sized(c, i, osz);
 }
-SPEC_V_STOP(call, call_body)
+SPEC_V_BRANCH(call, call_body)
 
 static ALWAYS_INLINE void call_Ev_body(struct cpu *c, const struct insn *i, unsigned osz,
 				       int form)
@@ -111,19 +140,19 @@ static ALWAYS_INLINE void call_Ev_body(struct cpu *c, const struct insn *i, unsi
 	push_sized(c, osz, next_sized(c, i, osz));
 	c->rip = target;
 }
-SPEC_V_E_STOP(call_Ev, call_Ev_body)
+SPEC_V_E_BRANCH(call_Ev, call_Ev_body)
 
 static ALWAYS_INLINE void jmp_Ev_body(struct cpu *c, const struct insn *i, unsigned osz, int form)
 {
 	c->rip = formE_get(c, i, osz, form);
 }
-SPEC_V_E_STOP(jmp_Ev, jmp_Ev_body)
+SPEC_V_E_BRANCH(jmp_Ev, jmp_Ev_body)
 
 static ALWAYS_INLINE void ret_body(struct cpu *c, const struct insn *i, unsigned osz, int form)
 {
 	c->rip = pop_sized(c, osz);
 }
-SPEC_V_STOP(ret, ret_body)
+SPEC_V_BRANCH(ret, ret_body)
 
 void op_ret_Iw(struct cpu *c, const struct insn *i)
 {

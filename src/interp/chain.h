@@ -7,7 +7,8 @@
  * chooser chain_<handler>) when another instruction of the block follows;
  * the last one runs the plain handler and returns to the run loop, as does
  * any handler without a chained instance, after which the loop goes on
- * after c->cur. A chained instance that cannot make a tail call (a local
+ * after c->cur. The branch that ends a block has a chained instance too,
+ * which goes on into the next block (run_next_block). A chained instance that cannot make a tail call (a local
  * whose address escapes) still runs correctly, on a deeper stack. */
 #ifndef HEXVM_INTERP_CHAIN_H
 #define HEXVM_INTERP_CHAIN_H
@@ -15,11 +16,52 @@
 #include "base/compiler.h"
 #include "cpu/cpu.h"
 #include "decode/insn.h"
+#include "interp/block.h"
 
 static ALWAYS_INLINE void run_next(struct cpu *c, const struct insn *i)
 {
 	c->cur = i + 1;
 	i[1].run(c, i + 1);
+}
+
+/* Remembers where a block left off, for fault reports (which tell taken
+ * branches from fall-throughs themselves): two stores and an add a block,
+ * and no test. */
+static ALWAYS_INLINE void note_exit(struct cpu *c, uint64_t from)
+{
+	uint64_t slot = c->branch_count++ % CPU_BRANCHES;
+	c->branch_from[slot] = from;
+	c->branch_to[slot] = c->rip;
+}
+
+/* The end of a block, i its last instruction (a branch, which has set rip):
+ * when the run loop would go straight on to a block it knows at rip (by b's
+ * links, or the jump cache), do its bookkeeping here (interp/dispatch.c, finish_block) and run that
+ * block's first instruction, again as a tail call; otherwise return to the
+ * run loop, which does the same its own way. So a loop of blocks runs
+ * without returning, and the jump into each block is a branch of its own
+ * branch handler. */
+static ALWAYS_INLINE void run_next_block(struct cpu *c, const struct insn *i)
+{
+	struct block_cache *bc = c->chain_cache;
+	struct block *b = c->cur_block, *n;
+	uint64_t pc = c->rip, icount = c->icount + b->n;
+	if (unlikely(!bc) || unlikely(c->exit_req) || unlikely(icount >= c->icount_limit) ||
+	    unlikely(b->link_gen != block_cache_generation(bc)))
+		return;
+	if (b->succ_pc[0] == pc)
+		n = b->succ[0];
+	else if (b->succ_pc[1] == pc)
+		n = b->succ[1];
+	else if ((n = block_find(bc, pc)) != NULL)
+		block_link(b, pc, n);
+	else
+		return;
+	c->icount = icount;
+	note_exit(c, i->addr);
+	c->cur_block = n;
+	c->cur = n->insns;
+	n->insns[0].run(c, n->insns);
 }
 
 /* A table row's handler op_<name> that has a single instance, body(c, i),

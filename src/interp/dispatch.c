@@ -8,6 +8,7 @@
 #include "cpu/mxcsr.h"
 #include "host/fault.h"
 #include "interp/block.h"
+#include "interp/chain.h"
 #include "interp/operand.h"
 #include "jit/jit.h"
 #include "mem/mm.h"
@@ -52,37 +53,11 @@ static ALWAYS_INLINE struct block *next_block(struct cpu *c, struct block_cache 
 		c->cur = NULL; /* a fault while decoding leaves rip at pc */
 		n = block_get(c, bc, pc);
 	}
-	if (b->link_gen == block_cache_generation(bc)) {
-		b->succ[1] = b->succ[0];
-		b->succ_pc[1] = b->succ_pc[0];
-		b->succ[0] = n;
-		b->succ_pc[0] = pc;
-	}
+	if (b->link_gen == block_cache_generation(bc))
+		block_link(b, pc, n);
 	if (unlikely(block_cache_has_retired(bc)))
 		block_cache_collect(bc);
 	return n;
-}
-
-/* Runs a block's instructions. Chained instances run the next ones
- * themselves (interp/chain.h); whatever returns, the loop goes on after
- * the last instruction that ran, c->cur. */
-static ALWAYS_INLINE void run_insns(struct cpu *c, const struct insn *p, const struct insn *end)
-{
-	do {
-		c->cur = p;
-		p->run(c, p);
-		p = c->cur + 1;
-	} while (p < end);
-}
-
-/* Remembers where the block left off, for fault reports (which tell taken
- * branches from fall-throughs themselves): two stores and an add a block,
- * and no test. */
-static ALWAYS_INLINE void note_exit(struct cpu *c, uint64_t from)
-{
-	uint64_t slot = c->branch_count++ % CPU_BRANCHES;
-	c->branch_from[slot] = from;
-	c->branch_to[slot] = c->rip;
 }
 
 /* Block b ran to its end: count it and go on after it. */
@@ -111,19 +86,40 @@ static __attribute__((noinline)) int block_exit_req(struct cpu *c, const struct 
 	return 1;
 }
 
-/* Runs block b; 1 when the run loop must return to the scheduler (the
- * block rewrote itself, exit_req, the budget spent). */
-static ALWAYS_INLINE int run_block(struct cpu *c, struct block *b)
+/* Runs block b, and the blocks its branch goes straight on into (chain.h);
+ * returns the block whose end the run loop must see to, which has run to
+ * its end. Chained instances run the next instructions themselves;
+ * whatever returns, the loop goes on after the last instruction that ran,
+ * c->cur, in the block that ran it, c->cur_block. */
+static ALWAYS_INLINE struct block *run_blocks(struct cpu *c, struct block *b)
 {
+	const struct insn *p = b->insns;
 	c->cur_block = b;
-	run_insns(c, b->insns, b->insns + b->n);
+	for (;;) {
+		c->cur = p;
+		p->run(c, p);
+		b = c->cur_block;
+		p = c->cur + 1;
+		if (p >= b->insns + b->n)
+			return b;
+	}
+}
+
+/* The end of block b: 1 when the run loop must return to the scheduler
+ * (the block rewrote itself, exit_req, the budget spent). */
+static ALWAYS_INLINE int end_block(struct cpu *c, const struct block *b)
+{
 	if (unlikely(c->exit_req))
 		return block_exit_req(c, b);
 	finish_block(c, b);
 	return unlikely(c->icount >= c->icount_limit);
 }
 
-int interp_run_block(struct cpu *c, struct block *b) { return run_block(c, b); }
+int interp_run_block(struct cpu *c, struct block *b)
+{
+	c->chain_cache = NULL; /* one block: the caller goes on itself */
+	return end_block(c, run_blocks(c, b));
+}
 
 /* Kept out of cpu_run, whose sigsetjmp would pin its variables to memory.
  * c->cur is left at the last instruction run, and set to NULL only where a
@@ -131,11 +127,16 @@ int interp_run_block(struct cpu *c, struct block *b) { return run_block(c, b); }
 HOT __attribute__((noinline)) void interp_run(struct cpu *c, struct block_cache *bc)
 {
 	c->cur = NULL;
+	c->chain_cache = bc;
 	if (block_cache_has_retired(bc))
 		block_cache_collect(bc);
 	struct block *b = block_get(c, bc, c->rip);
-	while (!run_block(c, b))
+	for (;;) {
+		b = run_blocks(c, b);
+		if (end_block(c, b))
+			break;
 		b = next_block(c, bc, b, c->rip);
+	}
 	c->cur = NULL;
 }
 

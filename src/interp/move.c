@@ -225,10 +225,7 @@ void op_setcc(struct cpu *c, const struct insn *i)
 		else                                                                               \
 			form_st(c, form_ea(c, i, form), OSZ_8, form, (uint64_t)r);                 \
 	}                                                                                          \
-	SPEC_FORM_INSTANCE(setcc##cc##_m, setcc##cc##_body, FORM_MEM)                              \
-	SPEC_FORM_INSTANCE(setcc##cc##_r, setcc##cc##_body, FORM_REG)                              \
-	SPEC_FORM_INSTANCE(setcc##cc##_f, setcc##cc##_body, FORM_FLAT)                             \
-	SPEC_FORM_INSTANCE(setcc##cc##_3, setcc##cc##_body, FORM_32)
+	SPEC_EACH_FORM(SPEC_FORM_INSTANCE, setcc##cc, setcc##cc##_body, 0)
 SETCC(0)
 SETCC(1)
 SETCC(2)
@@ -246,10 +243,7 @@ SETCC(13)
 SETCC(14)
 SETCC(15)
 
-#define SETCC_ROW(cc, sfx)                                                                         \
-	{                                                                                          \
-		setcc##cc##_m##sfx, setcc##cc##_r##sfx, setcc##cc##_f##sfx, setcc##cc##_3##sfx     \
-	}
+#define SETCC_ROW(cc, sfx) SPEC_FORM_ROW(setcc##cc, sfx)
 #define SETCC_TABLE(sfx)                                                                           \
 	{                                                                                          \
 		SETCC_ROW(0, sfx), SETCC_ROW(1, sfx), SETCC_ROW(2, sfx), SETCC_ROW(3, sfx),        \

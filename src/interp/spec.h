@@ -17,8 +17,9 @@
  * (an i386 guest's, or with an address-size prefix in long mode; not
  * FS/GS-based, whose base long mode adds after the cut), which cannot
  * leave the window: an i386 guest's is all 4 GiB (MM_WINDOW_32), an
- * x86-64 guest's larger. */
-enum { FORM_MEM, FORM_REG, FORM_FLAT, FORM_32, FORM_COUNT };
+ * x86-64 guest's larger. The last two have twins for addresses without an
+ * index register, the most common (a base and a displacement). */
+enum { FORM_MEM, FORM_REG, FORM_FLAT, FORM_32, FORM_FLAT_BASE, FORM_32_BASE, FORM_COUNT };
 
 static ALWAYS_INLINE int form_of(const struct insn *i)
 {
@@ -26,15 +27,24 @@ static ALWAYS_INLINE int form_of(const struct insn *i)
 		return FORM_REG;
 	if (i->seg == SEG_FS || i->seg == SEG_GS)
 		return FORM_MEM;
-	return i->asz == OSZ_64 ? FORM_FLAT : i->asz == OSZ_32 ? FORM_32 : FORM_MEM;
+	int no_index = i->index == R_NONE;
+	if (i->asz == OSZ_64)
+		return no_index ? FORM_FLAT_BASE : FORM_FLAT;
+	if (i->asz == OSZ_32)
+		return no_index ? FORM_32_BASE : FORM_32;
+	return FORM_MEM;
 }
+
+static ALWAYS_INLINE int form_is_32(int form) { return form == FORM_32 || form == FORM_32_BASE; }
 
 static ALWAYS_INLINE uint64_t form_ea(const struct cpu *c, const struct insn *i, int form)
 {
-	uint64_t offset = c->r[i->base] + (c->r[i->index] << i->scale) + i->disp;
-	if (form == FORM_FLAT)
+	uint64_t offset = c->r[i->base] + i->disp;
+	if (form != FORM_FLAT_BASE && form != FORM_32_BASE)
+		offset += c->r[i->index] << i->scale;
+	if (form == FORM_FLAT || form == FORM_FLAT_BASE)
 		return offset;
-	if (form == FORM_32) /* long mode's DS base is 0, as FORM_FLAT has it */
+	if (form_is_32(form)) /* long mode's DS base is 0, as FORM_FLAT has it */
 		return (uint32_t)(offset + c->seg_base[i->seg]);
 	return mem_ea(c, i);
 }
@@ -43,12 +53,12 @@ static ALWAYS_INLINE uint64_t form_ea(const struct cpu *c, const struct insn *i,
  * an address of form `form`. */
 static ALWAYS_INLINE void *form_rptr(struct cpu *c, uint64_t a, int form)
 {
-	return form == FORM_32 ? c->mem + a : mem_rptr(c, a);
+	return form_is_32(form) ? c->mem + a : mem_rptr(c, a);
 }
 
 static ALWAYS_INLINE void *form_wptr(struct cpu *c, uint64_t a, unsigned n, int form)
 {
-	if (form != FORM_32)
+	if (!form_is_32(form))
 		return mem_wptr(c, a, n);
 	if (unlikely(c->code_pages[a >> GUEST_PAGE_SHIFT]))
 		mem_smc_store(c, a, n);
@@ -58,12 +68,12 @@ static ALWAYS_INLINE void *form_wptr(struct cpu *c, uint64_t a, unsigned n, int 
 /* Loads and stores of operand size osz at an address of form `form`. */
 static ALWAYS_INLINE uint64_t form_ld(struct cpu *c, uint64_t a, unsigned osz, int form)
 {
-	return form == FORM_32 ? mem_ld_inside(c, a, osz) : mem_ld(c, a, osz);
+	return form_is_32(form) ? mem_ld_inside(c, a, osz) : mem_ld(c, a, osz);
 }
 
 static ALWAYS_INLINE void form_st(struct cpu *c, uint64_t a, unsigned osz, int form, uint64_t v)
 {
-	if (form == FORM_32)
+	if (form_is_32(form))
 		mem_st_inside(c, a, osz, v);
 	else
 		mem_st(c, a, osz, v);
@@ -81,29 +91,35 @@ static ALWAYS_INLINE void form_st(struct cpu *c, uint64_t a, unsigned osz, int f
 		run_next(c, i);                                                                    \
 	}
 
+/* The instances INSTANCE makes of body at operand size osz, one per form,
+ * named fname_<form>; and the row of a chooser's table that names them
+ * (with suffix sfx), in the order of the forms. */
+#define SPEC_EACH_FORM(INSTANCE, fname, body, osz)                                                 \
+	INSTANCE(fname##_m, body, osz, FORM_MEM)                                                   \
+	INSTANCE(fname##_r, body, osz, FORM_REG)                                                   \
+	INSTANCE(fname##_f, body, osz, FORM_FLAT)                                                  \
+	INSTANCE(fname##_3, body, osz, FORM_32)                                                    \
+	INSTANCE(fname##_fb, body, osz, FORM_FLAT_BASE)                                            \
+	INSTANCE(fname##_3b, body, osz, FORM_32_BASE)
+#define SPEC_FORM_ROW(fname, sfx)                                                                  \
+	{                                                                                          \
+		fname##_m##sfx, fname##_r##sfx, fname##_f##sfx, fname##_3##sfx, fname##_fb##sfx,   \
+			fname##_3b##sfx                                                            \
+	}
+
 /* `v`-sized operand (16/32/64 bits), E operand in each form: the
  * instances made by INSTANCE, and a chooser `fn` of those named with
  * suffix sfx */
 #define SPEC_V_E_EACH(name, body, INSTANCE)                                                        \
-	INSTANCE(name##_w_m, body, OSZ_16, FORM_MEM)                                               \
-	INSTANCE(name##_w_r, body, OSZ_16, FORM_REG)                                               \
-	INSTANCE(name##_w_f, body, OSZ_16, FORM_FLAT)                                              \
-	INSTANCE(name##_w_3, body, OSZ_16, FORM_32)                                                \
-	INSTANCE(name##_d_m, body, OSZ_32, FORM_MEM)                                               \
-	INSTANCE(name##_d_r, body, OSZ_32, FORM_REG)                                               \
-	INSTANCE(name##_d_f, body, OSZ_32, FORM_FLAT)                                              \
-	INSTANCE(name##_d_3, body, OSZ_32, FORM_32)                                                \
-	INSTANCE(name##_q_m, body, OSZ_64, FORM_MEM)                                               \
-	INSTANCE(name##_q_r, body, OSZ_64, FORM_REG)                                               \
-	INSTANCE(name##_q_f, body, OSZ_64, FORM_FLAT)                                              \
-	INSTANCE(name##_q_3, body, OSZ_64, FORM_32)
+	SPEC_EACH_FORM(INSTANCE, name##_w, body, OSZ_16)                                           \
+	SPEC_EACH_FORM(INSTANCE, name##_d, body, OSZ_32)                                           \
+	SPEC_EACH_FORM(INSTANCE, name##_q, body, OSZ_64)
 #define SPEC_V_E_CHOOSER(fn, name, sfx)                                                            \
 	insn_fn *fn(const struct insn *i)                                                          \
 	{                                                                                          \
-		static insn_fn *const v[3][FORM_COUNT] = {                                         \
-			{name##_w_m##sfx, name##_w_r##sfx, name##_w_f##sfx, name##_w_3##sfx},      \
-			{name##_d_m##sfx, name##_d_r##sfx, name##_d_f##sfx, name##_d_3##sfx},      \
-			{name##_q_m##sfx, name##_q_r##sfx, name##_q_f##sfx, name##_q_3##sfx}};     \
+		static insn_fn *const v[3][FORM_COUNT] = {SPEC_FORM_ROW(name##_w, sfx),            \
+							  SPEC_FORM_ROW(name##_d, sfx),            \
+							  SPEC_FORM_ROW(name##_q, sfx)};           \
 		return v[i->osz - 1][form_of(i)];                                                  \
 	}
 
@@ -118,31 +134,36 @@ static ALWAYS_INLINE void form_st(struct cpu *c, uint64_t a, unsigned osz, int f
 	SPEC_V_E_VARIANTS(name, body, )                                                            \
 	void op_##name(struct cpu *c, const struct insn *i) { body(c, i, i->osz, form_of(i)); }
 
-/* For rows that end a block: the instances and spec_<name> only. */
-#define SPEC_V_E_STOP(name, body)                                                                  \
-	SPEC_V_E_EACH(name, body, SPEC_PLAIN)                                                      \
+/* For branches, which end a block: the chained twins go on into the next
+ * block (run_next_block). */
+#define SPEC_BRANCH_INSTANCE(fname, body, osz, form)                                               \
+	SPEC_PLAIN(fname, body, osz, form)                                                         \
+	static void fname##_chained(struct cpu *c, const struct insn *i)                           \
+	{                                                                                          \
+		body(c, i, osz, form);                                                             \
+		run_next_block(c, i);                                                              \
+	}
+#define SPEC_V_E_BRANCH(name, body)                                                                \
+	SPEC_V_E_EACH(name, body, SPEC_BRANCH_INSTANCE)                                            \
 	SPEC_V_E_CHOOSER(spec_##name, name, )                                                      \
+	SPEC_V_E_CHOOSER(chain_##name, name, _chained)                                             \
 	void op_##name(struct cpu *c, const struct insn *i) { body(c, i, i->osz, form_of(i)); }
 
 /* byte operand, E operand in each form */
 #define SPEC_B_E_CHOOSER(fn, name, sfx)                                                            \
 	insn_fn *fn(const struct insn *i)                                                          \
 	{                                                                                          \
-		static insn_fn *const v[FORM_COUNT] = {name##_m##sfx, name##_r##sfx,               \
-						       name##_f##sfx, name##_3##sfx};              \
+		static insn_fn *const v[FORM_COUNT] = SPEC_FORM_ROW(name, sfx);                    \
 		return v[form_of(i)];                                                              \
 	}
 #define SPEC_B_E(name, body)                                                                       \
-	SPEC_INSTANCE(name##_m, body, OSZ_8, FORM_MEM)                                             \
-	SPEC_INSTANCE(name##_r, body, OSZ_8, FORM_REG)                                             \
-	SPEC_INSTANCE(name##_f, body, OSZ_8, FORM_FLAT)                                            \
-	SPEC_INSTANCE(name##_3, body, OSZ_8, FORM_32)                                              \
+	SPEC_EACH_FORM(SPEC_INSTANCE, name, body, OSZ_8)                                           \
 	void op_##name(struct cpu *c, const struct insn *i) { body(c, i, OSZ_8, form_of(i)); }     \
 	SPEC_B_E_CHOOSER(spec_##name, name, )                                                      \
 	SPEC_B_E_CHOOSER(chain_##name, name, _chained)
 
 /* the E operand's form only (SSE's W operand): body(c, i, form) */
-#define SPEC_FORM_INSTANCE(fname, body, form)                                                      \
+#define SPEC_FORM_INSTANCE(fname, body, osz, form)                                                 \
 	static void fname(struct cpu *c, const struct insn *i) { body(c, i, form); }               \
 	static void fname##_chained(struct cpu *c, const struct insn *i)                           \
 	{                                                                                          \
@@ -150,10 +171,7 @@ static ALWAYS_INLINE void form_st(struct cpu *c, uint64_t a, unsigned osz, int f
 		run_next(c, i);                                                                    \
 	}
 #define SPEC_E(name, body)                                                                         \
-	SPEC_FORM_INSTANCE(name##_m, body, FORM_MEM)                                               \
-	SPEC_FORM_INSTANCE(name##_r, body, FORM_REG)                                               \
-	SPEC_FORM_INSTANCE(name##_f, body, FORM_FLAT)                                              \
-	SPEC_FORM_INSTANCE(name##_3, body, FORM_32)                                                \
+	SPEC_EACH_FORM(SPEC_FORM_INSTANCE, name, body, 0)                                          \
 	void op_##name(struct cpu *c, const struct insn *i) { body(c, i, form_of(i)); }            \
 	SPEC_B_E_CHOOSER(spec_##name, name, )                                                      \
 	SPEC_B_E_CHOOSER(chain_##name, name, _chained)
@@ -175,10 +193,11 @@ static ALWAYS_INLINE void form_st(struct cpu *c, uint64_t a, unsigned osz, int f
 	SPEC_V_CHOOSER(spec_##name, name, )                                                        \
 	SPEC_V_CHOOSER(chain_##name, name, _chained)
 
-/* For rows that end a block: the instances and spec_<name> only. */
-#define SPEC_V_STOP(name, body)                                                                    \
-	SPEC_V_EACH(name, body, SPEC_PLAIN)                                                        \
-	SPEC_V_CHOOSER(spec_##name, name, )
+/* ... for branches (SPEC_BRANCH_INSTANCE) */
+#define SPEC_V_BRANCH(name, body)                                                                  \
+	SPEC_V_EACH(name, body, SPEC_BRANCH_INSTANCE)                                              \
+	SPEC_V_CHOOSER(spec_##name, name, )                                                        \
+	SPEC_V_CHOOSER(chain_##name, name, _chained)
 
 /* The E operand with the form known at compile time. */
 static ALWAYS_INLINE uint64_t formE_get(struct cpu *c, const struct insn *i, unsigned osz, int form)
