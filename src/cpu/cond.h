@@ -43,7 +43,7 @@ static ALWAYS_INLINE int cf_fast(const struct cpu *c)
 
 /* Condition cc where it follows from the lazy flags without building
  * them (0 or 1), else -1: cond_fast's inline part, for callers that take
- * the slow way as a tail call. */
+ * the slow way as a tail call. (In SUB's, src1 is the first operand.) */
 static ALWAYS_INLINE int cond_try(const struct cpu *c, unsigned cc)
 {
 	unsigned kind = c->cc_op >> 2, sh = 64 - (8u << (c->cc_op & 3));
@@ -52,23 +52,25 @@ static ALWAYS_INLINE int cond_try(const struct cpu *c, unsigned cc)
 	if (likely(kind == CC_SUB)) {
 		uint64_t src1 = dst + src;
 		switch (cc >> 1) {
+		case 0: r = (int64_t)((src1 ^ src) & (src1 ^ dst)) < 0; break;
 		case 1: r = src1 < src; break;
 		case 2: r = dst == 0; break;
 		case 3: r = src1 <= src; break;
 		case 4: r = (int64_t)dst < 0; break;
+		case 5: r = !__builtin_parity((unsigned)c->cc_dst & 0xff); break;
 		case 6: r = (int64_t)src1 < (int64_t)src; break;
-		case 7: r = (int64_t)src1 <= (int64_t)src; break;
-		default: return -1;
+		default: r = (int64_t)src1 <= (int64_t)src; break;
 		}
 		return r ^ (int)(cc & 1);
 	}
 	if (kind == CC_EFLAGS)
 		return cond_of_flags(c->eflags, cc);
-	int cf;
+	int cf, of, sf = (int64_t)dst < 0;
 	switch (cc >> 1) {
-	/* every lazy kind keeps the result itself: ZF and SF need nothing else */
+	/* every lazy kind keeps the result itself: ZF, SF and PF need nothing else */
 	case 2: r = dst == 0; break;
-	case 4: r = (int64_t)dst < 0; break;
+	case 4: r = sf; break;
+	case 5: r = !__builtin_parity((unsigned)c->cc_dst & 0xff); break;
 	case 1:
 	case 3: /* CF, or CF or ZF, for the kinds that keep CF at hand */
 		if (kind == CC_LOGIC)
@@ -77,18 +79,24 @@ static ALWAYS_INLINE int cond_try(const struct cpu *c, unsigned cc)
 			cf = dst < src;
 		else if (kind == CC_INC || kind == CC_DEC)
 			cf = c->cc_src != 0;
+		else if (kind == CC_SHL) /* the last bit out is the top one of src */
+			cf = (int64_t)src < 0;
+		else if (kind == CC_SAR)
+			cf = c->cc_src & 1;
 		else
 			return -1;
 		r = cf || ((cc >> 1) == 3 && dst == 0);
 		break;
-	case 0:
-	case 6:
-	case 7: /* after a logic operation OF is 0 */
-		if (kind != CC_LOGIC)
+	default: /* O, L, LE: after a logic operation OF is 0; ADD overflows when
+		  * both operands have the sign the result lacks */
+		if (kind == CC_LOGIC)
+			of = 0;
+		else if (kind == CC_ADD)
+			of = (int64_t)(((dst - src) ^ dst) & (src ^ dst)) < 0;
+		else
 			return -1;
-		r = (cc >> 1) == 0 ? 0 : (cc >> 1) == 6 ? (int64_t)dst < 0 : (int64_t)dst <= 0;
+		r = (cc >> 1) == 0 ? of : (cc >> 1) == 6 ? sf != of : (sf != of || dst == 0);
 		break;
-	default: return -1;
 	}
 	return r ^ (int)(cc & 1);
 }
