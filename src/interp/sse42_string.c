@@ -152,10 +152,11 @@ static unsigned explicit_length(uint64_t v, unsigned osz, unsigned n)
 }
 
 /* Reads the operands; W is a 16-byte memory operand that need not be
- * aligned. */
-static void load(struct cpu *c, const struct insn *i, struct strings *s, int explicit)
+ * aligned, in form `form` (interp/spec.h). */
+static ALWAYS_INLINE void load(struct cpu *c, const struct insn *i, struct strings *s,
+			       int explicit, int form)
 {
-	sse_get_W_low(c, i, &s->b, 16);
+	sse_W16(c, i, &s->b, form, 1);
 	s->a = c->xmm[i->reg];
 	s->imm = (unsigned)i->imm & 0xff;
 	s->n = s->imm & 1 ? 8 : 16;
@@ -170,10 +171,11 @@ static void load(struct cpu *c, const struct insn *i, struct strings *s, int exp
 
 /* ECX = the index of the lowest (imm8[6] clear) or highest set bit of the
  * result, or the element count when there is none. */
-static void string_index(struct cpu *c, const struct insn *i, int explicit)
+static ALWAYS_INLINE void string_index(struct cpu *c, const struct insn *i, int explicit,
+					int form)
 {
 	struct strings s;
-	load(c, i, &s, explicit);
+	load(c, i, &s, explicit, form);
 	unsigned res = compare(&s), index = s.n;
 	if (res)
 		index = s.imm & 0x40 ? 31 - (unsigned)__builtin_clz(res) : (unsigned)__builtin_ctz(res);
@@ -183,11 +185,12 @@ static void string_index(struct cpu *c, const struct insn *i, int explicit)
 
 /* XMM0 = the result bits (imm8[6] clear), or each element all ones or all
  * zeros by its bit. */
-static void string_mask(struct cpu *c, const struct insn *i, int explicit)
+static ALWAYS_INLINE void string_mask(struct cpu *c, const struct insn *i, int explicit,
+				       int form)
 {
 	struct strings s;
 	xmm_t r = {{0}};
-	load(c, i, &s, explicit);
+	load(c, i, &s, explicit, form);
 	unsigned res = compare(&s);
 	if (s.imm & 0x40)
 		for (unsigned k = 0; k < s.n; k++)
@@ -198,7 +201,24 @@ static void string_mask(struct cpu *c, const struct insn *i, int explicit)
 	set_flags(c, &s, res);
 }
 
-void op_pcmpestri(struct cpu *c, const struct insn *i) { string_index(c, i, 1); }
-void op_pcmpistri(struct cpu *c, const struct insn *i) { string_index(c, i, 0); }
-void op_pcmpestrm(struct cpu *c, const struct insn *i) { string_mask(c, i, 1); }
-void op_pcmpistrm(struct cpu *c, const struct insn *i) { string_mask(c, i, 0); }
+/* An instance per form of W (interp/spec.h), and chained twins. */
+static ALWAYS_INLINE void pcmpestri_body(struct cpu *c, const struct insn *i, int form)
+{
+	string_index(c, i, 1, form);
+}
+static ALWAYS_INLINE void pcmpistri_body(struct cpu *c, const struct insn *i, int form)
+{
+	string_index(c, i, 0, form);
+}
+static ALWAYS_INLINE void pcmpestrm_body(struct cpu *c, const struct insn *i, int form)
+{
+	string_mask(c, i, 1, form);
+}
+static ALWAYS_INLINE void pcmpistrm_body(struct cpu *c, const struct insn *i, int form)
+{
+	string_mask(c, i, 0, form);
+}
+SPEC_E(pcmpestri, pcmpestri_body)
+SPEC_E(pcmpistri, pcmpistri_body)
+SPEC_E(pcmpestrm, pcmpestrm_body)
+SPEC_E(pcmpistrm, pcmpistrm_body)

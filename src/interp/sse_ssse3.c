@@ -93,12 +93,25 @@ static void palignr_bytes(xmm_t *d, const xmm_t *s, unsigned n, unsigned shift)
 	memcpy(d, cat + (shift < 2 * n ? shift : 2 * n), n);
 }
 
-void op_palignr(struct cpu *c, const struct insn *i)
+/* The XMM form on 128-bit values: d:s is 256 bits, so a shift below 16
+ * bytes takes from both halves, up to 32 from d alone. */
+static ALWAYS_INLINE void palignr_body(struct cpu *c, const struct insn *i, int form)
 {
 	xmm_t s;
-	sse_get_W(c, i, &s);
-	palignr_bytes(&c->xmm[i->reg], &s, 16, (uint8_t)i->imm);
+	unsigned __int128 lo, hi, r = 0;
+	unsigned shift = (uint8_t)i->imm;
+	sse_W16(c, i, &s, form, 0);
+	memcpy(&lo, &s, 16);
+	memcpy(&hi, &c->xmm[i->reg], 16);
+	if (shift == 0)
+		r = lo;
+	else if (shift < 16)
+		r = lo >> (8 * shift) | hi << (128 - 8 * shift);
+	else if (shift < 32)
+		r = hi >> (8 * (shift - 16));
+	memcpy(&c->xmm[i->reg], &r, 16);
 }
+SPEC_E(palignr, palignr_body)
 
 void op_palignr_mmx(struct cpu *c, const struct insn *i)
 {
