@@ -26,18 +26,24 @@ static ALWAYS_INLINE int cond_of_flags(uint32_t f, unsigned cc)
 	return r ^ (int)(cc & 1);
 }
 
-/* CF, inline for the kinds that keep it directly. */
+/* CF, inline for every kind (the rules of flags.c's carry_bits), so that
+ * the handlers that read it (ADC, SBB, INC, DEC, rotates through carry)
+ * call nothing. */
 static ALWAYS_INLINE int cf_fast(const struct cpu *c)
 {
 	unsigned kind = c->cc_op >> 2, sh = 64 - (8u << (c->cc_op & 3));
+	uint64_t dst = c->cc_dst << sh, src = c->cc_src << sh;
+	uint64_t cin = (c->cc_src2 & 1) << sh, src1;
 	switch (kind) {
-	case CC_INC:
-	case CC_DEC: return c->cc_src != 0;
-	case CC_LOGIC: return 0;
-	case CC_ADD: return (c->cc_dst << sh) < (c->cc_src << sh);
-	case CC_SUB: return ((c->cc_dst + c->cc_src) << sh) < (c->cc_src << sh);
 	case CC_EFLAGS: return (c->eflags & F_CF) != 0;
-	default: return cpu_get_cf(c);
+	case CC_ADD: return dst < src;
+	case CC_ADC: src1 = dst - src - cin; return cin ? dst <= src1 : dst < src1;
+	case CC_SUB: return dst + src < src;
+	case CC_SBB: src1 = dst + src + cin; return cin ? src1 <= src : src1 < src;
+	case CC_LOGIC: return 0;
+	case CC_SHL: return (int64_t)src < 0;
+	case CC_SAR: return c->cc_src & 1;
+	default: return c->cc_src != 0; /* INC, DEC: CF as it was; MUL */
 	}
 }
 
@@ -65,34 +71,26 @@ static ALWAYS_INLINE int cond_try(const struct cpu *c, unsigned cc)
 	}
 	if (kind == CC_EFLAGS)
 		return cond_of_flags(c->eflags, cc);
-	int cf, of, sf = (int64_t)dst < 0;
+	int of, sf = (int64_t)dst < 0;
+	/* ADC and SBB: the carry in, and the first operand (as flags.c has it) */
+	uint64_t cin = (kind == CC_ADC || kind == CC_SBB) ? (c->cc_src2 & 1) << sh : 0;
+	uint64_t src1 = kind == CC_SBB ? dst + src + cin : dst - src - cin;
 	switch (cc >> 1) {
 	/* every lazy kind keeps the result itself: ZF, SF and PF need nothing else */
 	case 2: r = dst == 0; break;
 	case 4: r = sf; break;
 	case 5: r = !__builtin_parity((unsigned)c->cc_dst & 0xff); break;
 	case 1:
-	case 3: /* CF, or CF or ZF, for the kinds that keep CF at hand */
-		if (kind == CC_LOGIC)
-			cf = 0;
-		else if (kind == CC_ADD)
-			cf = dst < src;
-		else if (kind == CC_INC || kind == CC_DEC)
-			cf = c->cc_src != 0;
-		else if (kind == CC_SHL) /* the last bit out is the top one of src */
-			cf = (int64_t)src < 0;
-		else if (kind == CC_SAR)
-			cf = c->cc_src & 1;
-		else
-			return -1;
-		r = cf || ((cc >> 1) == 3 && dst == 0);
-		break;
+	case 3: r = cf_fast(c) || ((cc >> 1) == 3 && dst == 0); break; /* CF, or CF or ZF */
 	default: /* O, L, LE: after a logic operation OF is 0; ADD overflows when
-		  * both operands have the sign the result lacks */
+		  * both operands have the sign the result lacks, SUB when they differ
+		  * in sign and the result has the second's */
 		if (kind == CC_LOGIC)
 			of = 0;
-		else if (kind == CC_ADD)
-			of = (int64_t)(((dst - src) ^ dst) & (src ^ dst)) < 0;
+		else if (kind == CC_ADD || kind == CC_ADC)
+			of = (int64_t)((src1 ^ dst) & (src ^ dst)) < 0;
+		else if (kind == CC_SBB)
+			of = (int64_t)((src1 ^ src) & (src1 ^ dst)) < 0;
 		else
 			return -1;
 		r = (cc >> 1) == 0 ? of : (cc >> 1) == 6 ? sf != of : (sf != of || dst == 0);

@@ -73,12 +73,6 @@ uint32_t cpu_arith_flags(const struct cpu *c)
 	return f;
 }
 
-/* The slow paths behind cpu/cond.h, which handles the common kinds inline. */
-int cpu_get_cf(const struct cpu *c)
-{
-	return (cpu_arith_flags(c) & F_CF) != 0;
-}
-
 void cpu_flags_materialize(struct cpu *c)
 {
 	uint32_t f = cpu_arith_flags(c);

@@ -33,7 +33,7 @@ static const uint64_t values[] = {
 /* The 16 conditions after `insn`, as bits 0..15; then bit 16 = JG taken,
  * bit 17 = JBE taken, bit 18 = JP taken. a is the destination (and stays
  * in a register), b the source (and the count, in CL, of the shifts by
- * CL); CF starts set so that ADC and SBB use it. */
+ * CL); CF starts set so that ADC and SBB use it (adc0 and sbb0 clear it). */
 #define SETCC16                                                                                    \
 	"seto 0(%[out])\n\tsetno 1(%[out])\n\tsetb 2(%[out])\n\tsetae 3(%[out])\n\t"               \
 	"sete 4(%[out])\n\tsetne 5(%[out])\n\tsetbe 6(%[out])\n\tseta 7(%[out])\n\t"               \
@@ -61,6 +61,16 @@ typedef void op_fn(uint64_t a, uint64_t b, uint8_t *out);
 	{                                                                                          \
 		T x = (T)a, y = (T)b;                                                              \
 		RUN("adc" #sfx " %" reg_b "[b], %" reg_a "[a]", x, y);                             \
+	}                                                                                          \
+	static void adc0##sfx(uint64_t a, uint64_t b, uint8_t *out)                                \
+	{                                                                                          \
+		T x = (T)a, y = (T)b;                                                              \
+		RUN("clc\n\tadc" #sfx " %" reg_b "[b], %" reg_a "[a]", x, y);                      \
+	}                                                                                          \
+	static void sbb0##sfx(uint64_t a, uint64_t b, uint8_t *out)                                \
+	{                                                                                          \
+		T x = (T)a, y = (T)b;                                                              \
+		RUN("clc\n\tsbb" #sfx " %" reg_b "[b], %" reg_a "[a]", x, y);                      \
 	}                                                                                          \
 	static void sub##sfx(uint64_t a, uint64_t b, uint8_t *out)                                 \
 	{                                                                                          \
@@ -160,7 +170,7 @@ struct op {
 #endif
 
 static const struct op ops[] = {
-	ROW(add), ROW(adc), ROW(sub), ROW(sbb), ROW(cmp), ROW(and), ROW(or),   ROW(xor),
+	ROW(add), ROW(adc), ROW(adc0), ROW(sub), ROW(sbb), ROW(sbb0), ROW(cmp), ROW(and), ROW(or),   ROW(xor),
 	ROW(test), ROW(neg), ROW(inc), ROW(dec), ROW(shl), ROW(shr), ROW(sar), ROW(shl1),
 	ROW(sar5),
 };
