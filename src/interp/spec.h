@@ -61,7 +61,7 @@ static ALWAYS_INLINE void *form_wptr(struct cpu *c, uint64_t a, unsigned n, int 
 	if (!form_is_32(form))
 		return mem_wptr(c, a, n);
 	if (unlikely(c->code_pages[a >> GUEST_PAGE_SHIFT]))
-		mem_smc_store(c, a, n);
+		mem_smc_call(c, a, n);
 	return c->mem + a;
 }
 
