@@ -212,20 +212,39 @@ void op_setcc(struct cpu *c, const struct insn *i)
 	opE_set(c, i, OSZ_8, (uint64_t)cond_fast(c, i->opc & 15));
 }
 
+/* op_setcc, then the next instruction: the chained instances' slow way,
+ * taken as a tail call so that they need no frame. */
+static __attribute__((noinline)) void setcc_chained_slow(struct cpu *c, const struct insn *i)
+{
+	op_setcc(c, i);
+	run_next(c, i);
+}
+
 /* SETcc with its condition and the form of its operand known: an instance
- * per pair, and chained twins; the condition's slow way goes to op_setcc. */
-#define SETCC(cc)                                                                                  \
-	static ALWAYS_INLINE void setcc##cc##_body(struct cpu *c, const struct insn *i, int form)  \
+ * per pair, and chained twins; a condition cond_try does not know takes the
+ * slow way (next is run_next for the chained twins). */
+static ALWAYS_INLINE void setcc_form(struct cpu *c, const struct insn *i, unsigned cc, int form,
+				     int next)
+{
+	int r = cond_try(c, cc);
+	if (unlikely(r < 0))
+		return next ? setcc_chained_slow(c, i) : op_setcc(c, i);
+	if (form == FORM_REG)
+		gpr_set(c, i->rm, OSZ_8, (uint64_t)r);
+	else
+		form_st(c, form_ea(c, i, form), OSZ_8, form, (uint64_t)r);
+	if (next)
+		run_next(c, i);
+}
+
+/* (SPEC_EACH_FORM's body argument carries the condition) */
+#define SETCC_INSTANCE(fname, cc, unused, form)                                                    \
+	static void fname(struct cpu *c, const struct insn *i) { setcc_form(c, i, cc, form, 0); }  \
+	static void fname##_chained(struct cpu *c, const struct insn *i)                           \
 	{                                                                                          \
-		int r = cond_try(c, cc);                                                           \
-		if (unlikely(r < 0))                                                               \
-			return op_setcc(c, i);                                                     \
-		if (form == FORM_REG)                                                              \
-			gpr_set(c, i->rm, OSZ_8, (uint64_t)r);                                     \
-		else                                                                               \
-			form_st(c, form_ea(c, i, form), OSZ_8, form, (uint64_t)r);                 \
-	}                                                                                          \
-	SPEC_EACH_FORM(SPEC_FORM_INSTANCE, setcc##cc, setcc##cc##_body, 0)
+		setcc_form(c, i, cc, form, 1);                                                     \
+	}
+#define SETCC(cc) SPEC_EACH_FORM(SETCC_INSTANCE, setcc##cc, cc, 0)
 SETCC(0)
 SETCC(1)
 SETCC(2)
