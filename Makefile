@@ -3,11 +3,21 @@ CC ?= cc
 OPT ?= -O2
 CFLAGS ?= $(OPT) -g
 WARN := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-BASE_CFLAGS := -std=c11 -frounding-math -D_GNU_SOURCE -Isrc -Ibuild/gen $(WARN)
-LDLIBS := -lm
+BUILD ?= build
+HEXVM_OUT ?= hexvm
+BASE_CFLAGS := -std=c11 -frounding-math -D_GNU_SOURCE -Isrc -I$(BUILD)/gen $(WARN) -pthread
+# threads: snapshots hash and (de)compress pages on every core (src/snap/snap_pool.c)
+LDLIBS := -lm -pthread
 
-BUILD := build
 SRCS := $(shell find src -name '*.c' | sort)
+# GDB_STUB=0 leaves the gdb stub out (bench/stub_cost.sh measures what it costs)
+GDB_STUB ?= 1
+ifeq ($(GDB_STUB),0)
+SRCS := $(filter-out src/debug/gdb_%.c,$(SRCS))
+BASE_CFLAGS += -DHEXVM_NO_GDB_STUB=1
+else
+SRCS := $(filter-out src/debug/nostub.c,$(SRCS))
+endif
 OBJS := $(SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/isa_tables.o
 DEPS := $(OBJS:.o=.d)
 ISA_TABLES := $(sort $(wildcard src/isa/*.tbl))
@@ -33,9 +43,9 @@ STATIC_LDFLAGS :=
 endif
 endif
 
-all: hexvm
+all: $(HEXVM_OUT)
 
-hexvm: $(OBJS)
+$(HEXVM_OUT): $(OBJS)
 	$(CC) $(CFLAGS) $(STATIC_LDFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
 $(BUILD)/%.o: %.c

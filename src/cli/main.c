@@ -13,6 +13,7 @@
 #include "cli/stats.h"
 #include "debug/gdb.h"
 #include "host/fault.h"
+#include "host/hostsplice.h"
 #include "host/termsig.h"
 #include "kernel/task/process.h"
 #include "kernel/task/sched.h"
@@ -184,6 +185,7 @@ static int run(struct cli *cli)
 	}
 	process_free_all(&vm);
 	vfs_unmount_all(&vm);
+	host_splice_close(vm.host_splice);
 	return status;
 }
 

@@ -44,7 +44,8 @@ static void usage(FILE *out)
 		"  --export DIR     with --overlay: write the changed files into DIR at exit\n"
 		"  --gdb PORT       wait for gdb (target remote :PORT) before the first\n"
 		"                   instruction; also HOST:PORT, or unix:PATH for a socket\n"
-		"  --gdb-follow-fork  with --gdb: at fork, debug the child instead\n"
+		"  --gdb-follow-fork  with --gdb, for clients without fork events: at fork,\n"
+		"                   debug the child instead (gdb: set follow-fork-mode child)\n"
 		"  --lockstep[=MODE]  run PROGRAM (static) natively under ptrace and in hexvm\n"
 		"                   side by side and stop at the first difference; MODE step\n"
 		"                   (default) compares after every instruction, syscall at\n"
@@ -60,9 +61,12 @@ static void usage(FILE *out)
 		"  --snapshot-stop           end hexvm after a snapshot (exit status 0)\n"
 		"  --snapshot-plain          write it uncompressed (default: zstd if built in)\n"
 		"  --snapshot-drop-sockets   leave host sockets out instead of refusing\n"
+		"  --snapshot-copy-mapped    keep pages mapped from host files by content,\n"
+		"                            not by reference (restores without the files)\n"
 		"  restore FILE              continue the machine in FILE (\"-\": standard\n"
 		"                            input); --root and --overlay re-point its files\n"
 		"  --allow-changed-files     restore although host files it uses changed\n"
+		"                            (not those it holds pages of by reference)\n"
 		"  snapshot info FILE        print what a snapshot holds\n"
 		"\n"
 		"PROGRAM is a path, or a name searched in $PATH. hexvm exits with the\n"
@@ -87,6 +91,11 @@ static void version(void)
 	printf("capstone: linked (disassembles --trace and fault reports)\n");
 #else
 	printf("capstone: not available (hexvm's own disassembler is used)\n");
+#endif
+#ifdef HEXVM_NO_GDB_STUB
+	printf("gdb stub: no (built with GDB_STUB=0)\n");
+#else
+	printf("gdb stub: yes (--gdb)\n");
 #endif
 }
 
@@ -130,6 +139,8 @@ static int snapshot_option(struct cli *cli, int argc, char **argv, int *k)
 		s->plain = 1;
 	} else if (!strcmp(a, "--snapshot-drop-sockets")) {
 		s->drop_sockets = 1;
+	} else if (!strcmp(a, "--snapshot-copy-mapped")) {
+		s->copy_mapped = 1;
 	} else if (!strcmp(a, "--allow-changed-files")) {
 		cli->allow_changed = 1;
 		return 1;

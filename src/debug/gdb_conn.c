@@ -279,7 +279,9 @@ int gdb_conn_send(struct gdb_conn *c, const char *data, size_t len)
 	return rc;
 }
 
-int gdb_conn_interrupted(struct gdb_conn *c, int timeout_ms)
+/* Takes what gdb sent, waiting at most timeout_ms: 1 when bytes came, 0
+ * when none did, -1 when gdb went away. */
+static int take_waiting(struct gdb_conn *c, int timeout_ms)
 {
 	struct pollfd p = {c->fd, POLLIN, 0};
 	if (poll(&p, 1, timeout_ms) <= 0)
@@ -289,14 +291,34 @@ int gdb_conn_interrupted(struct gdb_conn *c, int timeout_ms)
 	ssize_t n = recv(c->fd, c->in + c->in_len, sizeof c->in - c->in_len, MSG_DONTWAIT);
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
 		return -1;
-	if (n < 0)
-		return 0;
-	uint8_t *brk = memchr(c->in + c->in_len, INTERRUPT_BYTE, (size_t)n);
-	c->in_len += (size_t)n;
+	if (n > 0)
+		c->in_len += (size_t)n;
+	return n > 0;
+}
+
+int gdb_conn_interrupted(struct gdb_conn *c, int timeout_ms)
+{
+	/* it may have come right behind the packet that resumed the machine */
+	uint8_t *brk = c->in_len ? memchr(c->in, INTERRUPT_BYTE, c->in_len) : NULL;
+	if (!brk) {
+		int rc = take_waiting(c, timeout_ms);
+		if (rc <= 0)
+			return rc;
+		brk = memchr(c->in, INTERRUPT_BYTE, c->in_len);
+	}
 	if (!brk)
 		return 0;
 	consume(c, (size_t)(brk - c->in) + 1);
 	return 1;
+}
+
+int gdb_conn_packet_ready(struct gdb_conn *c)
+{
+	if (take_waiting(c, 0) < 0)
+		return -1;
+	uint8_t *start = c->in_len ? memchr(c->in, '$', c->in_len) : NULL;
+	uint8_t *hash = start ? memchr(start, '#', c->in_len - (size_t)(start - c->in)) : NULL;
+	return hash && (size_t)(hash - c->in) + 3 <= c->in_len;
 }
 
 void reply_str(struct gdb_reply *r, const char *s)

@@ -33,6 +33,9 @@ int gdb_conn_send(struct gdb_conn *c, const char *data, size_t len);
 /* Waiting at most timeout_ms (-1: until something comes): 1 when gdb sent
  * its interrupt byte, -1 when it went away, 0 otherwise. */
 int gdb_conn_interrupted(struct gdb_conn *c, int timeout_ms);
+/* Without waiting: 1 when a whole packet has come, 0 when not, -1 when gdb
+ * went away. */
+int gdb_conn_packet_ready(struct gdb_conn *c);
 
 /* A reply being built: text, hex and escaped binary. Overflow marks it
  * bad rather than writing past the end. */

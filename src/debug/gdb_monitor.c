@@ -70,6 +70,18 @@ static void print_blocks(const struct vm *vm, FILE *out)
 		(unsigned long long)live.invalidated);
 }
 
+/* Breakpoints and watchpoints, over the debugged processes. */
+static void print_points(const struct gdb *g, FILE *out)
+{
+	int n[Z_KINDS] = {0};
+	for (int k = 0; k < g->ninfs; k++)
+		for (int kind = 0; kind < Z_KINDS; kind++)
+			n[kind] += g->infs[k]->nwatch[kind];
+	fprintf(out, "gdb points           %d breakpoints, %d watchpoints in %d processes\n",
+		n[Z_SW_BREAK] + n[Z_HW_BREAK], n[Z_WRITE_WATCH] + n[Z_READ_WATCH] + n[Z_ACCESS_WATCH],
+		g->ninfs);
+}
+
 static int cmd_stats(struct vm *vm, const char *args, FILE *out)
 {
 	uint64_t calls = 0;
@@ -84,24 +96,30 @@ static int cmd_stats(struct vm *vm, const char *args, FILE *out)
 	fprintf(out, "faults               %llu\n", (unsigned long long)vm->faults);
 	fprintf(out, "signals delivered    %llu\n", (unsigned long long)vm->signals_delivered);
 	if (vm->gdb)
-		fprintf(out, "gdb points           %d breakpoints, %d watchpoints\n",
-			vm->gdb->nwatch[Z_SW_BREAK] + vm->gdb->nwatch[Z_HW_BREAK],
-			vm->gdb->nwatch[Z_WRITE_WATCH] + vm->gdb->nwatch[Z_READ_WATCH] +
-				vm->gdb->nwatch[Z_ACCESS_WATCH]);
+		print_points(vm->gdb, out);
 	return 0;
 }
 
 /* The machine stands still while gdb has it, every thread at an instruction
- * boundary, so it can be written as it is. */
+ * boundary (one stopped at a system call's entry is written as it was
+ * before its system call instruction), so it can be written as it is. */
 static int cmd_snapshot(struct vm *vm, const char *args, FILE *out)
 {
 	char msg[320];
-	uint64_t bytes = 0;
+	uint64_t bytes = 0, rax, rip;
 	if (!*args) {
 		fprintf(out, "usage: monitor snapshot FILE\n");
 		return -1;
 	}
-	if (snap_take(vm, args, &bytes, msg, sizeof msg)) {
+	if (vm->current && vm->current->cpu.icount > vm->icount)
+		vm->icount = vm->current->cpu.icount; /* stopped inside a run: its count so far */
+	struct task *entered = vm->gdb ? gdb_entry_rewind(vm->gdb, &rax, &rip) : NULL;
+	int rc = snap_take(vm, args, &bytes, msg, sizeof msg);
+	if (entered) {
+		entered->cpu.r[R_AX] = rax;
+		entered->cpu.rip = rip;
+	}
+	if (rc) {
 		fprintf(out, "%s\n", msg);
 		return -1;
 	}

@@ -6,19 +6,11 @@
 
 #include "debug/gdb_internal.h"
 #include "debug/gdb_regs.h"
+#include "kernel/task/process.h"
 
 #define E_FAULT "E0e" /* EFAULT */
 #define E_INVAL "E16" /* EINVAL */
 #define E_SRCH	"E03" /* ESRCH: no such thread */
-
-struct task *gdb_regs_task(struct gdb *g)
-{
-	struct task *t = gdb_task(g, g->regs_tid);
-	struct process *p = gdb_process(g);
-	if (!t)
-		t = gdb_task(g, g->stop.tid);
-	return t ? t : p ? p->threads : NULL;
-}
 
 /* "ADDR,LEN" then `sep` (or the end when sep is 0); *rest after it. */
 static int addr_len(const char *s, uint64_t *addr, uint64_t *len, char sep, const char **rest)
@@ -31,6 +23,32 @@ static int addr_len(const char *s, uint64_t *addr, uint64_t *len, char sep, cons
 	return 0;
 }
 
+/* At a system call stop, orig_rax/orig_eax is the call's number (gdb
+ * reads it, and writes -1 to skip the call); else the cpu's registers. */
+static unsigned reg_read(struct gdb *g, struct task *t, int n, uint8_t *v)
+{
+	int mode64 = t->proc->mode64;
+	struct gdb_thread *th = gdb_thread_find(g, t->tid);
+	unsigned size = gdb_reg_read(&t->cpu, mode64, n, v);
+	if (th && th->at_syscall && n == gdb_reg_orig_ax(mode64))
+		for (unsigned k = 0; k < size; k++)
+			v[k] = (uint8_t)((uint64_t)th->orig_ax >> (8 * k));
+	return size;
+}
+
+static void reg_write(struct gdb *g, struct task *t, int n, const uint8_t *v)
+{
+	int mode64 = t->proc->mode64;
+	struct gdb_thread *th = gdb_thread_find(g, t->tid);
+	if (th && th->at_syscall && n == gdb_reg_orig_ax(mode64)) {
+		uint64_t x = 0;
+		for (unsigned k = 0; k < gdb_reg_size(mode64, n); k++)
+			x |= (uint64_t)v[k] << (8 * k);
+		th->orig_ax = mode64 ? (int64_t)x : (int64_t)(int32_t)x;
+	}
+	gdb_reg_write(&t->cpu, mode64, n, v);
+}
+
 static void read_registers(struct gdb *g, struct gdb_reply *r)
 {
 	struct task *t = gdb_regs_task(g);
@@ -40,7 +58,7 @@ static void read_registers(struct gdb *g, struct gdb_reply *r)
 		return;
 	}
 	for (int n = 0; n < gdb_reg_count(t->proc->mode64); n++)
-		reply_hex(r, v, gdb_reg_read(&t->cpu, t->proc->mode64, n, v));
+		reply_hex(r, v, reg_read(g, t, n, v));
 }
 
 static void write_registers(struct gdb *g, const char *hex, struct gdb_reply *r)
@@ -58,7 +76,7 @@ static void write_registers(struct gdb *g, const char *hex, struct gdb_reply *r)
 			reply_str(r, E_INVAL);
 			return;
 		}
-		gdb_reg_write(&t->cpu, mode64, n, v);
+		reg_write(g, t, n, v);
 		hex += 2 * size;
 	}
 	reply_str(r, "OK");
@@ -83,18 +101,18 @@ static void one_register(struct gdb *g, const char *s, int write, struct gdb_rep
 	}
 	unsigned size = gdb_reg_size(mode64, (int)n);
 	if (!write) {
-		reply_hex(r, v, gdb_reg_read(&t->cpu, mode64, (int)n, v));
+		reply_hex(r, v, reg_read(g, t, (int)n, v));
 	} else if (strlen(p + 1) != 2 * size || hex_decode(p + 1, size, v)) {
 		reply_str(r, E_INVAL);
 	} else {
-		gdb_reg_write(&t->cpu, mode64, (int)n, v);
+		reg_write(g, t, (int)n, v);
 		reply_str(r, "OK");
 	}
 }
 
 static void read_memory(struct gdb *g, const char *s, struct gdb_reply *r)
 {
-	struct process *p = gdb_process(g);
+	struct process *p = gdb_current_process(g);
 	uint64_t addr, len;
 	uint8_t buf[GDB_PACKET_MAX / 2];
 	if (addr_len(s, &addr, &len, 0, NULL)) {
@@ -114,7 +132,7 @@ static void read_memory(struct gdb *g, const char *s, struct gdb_reply *r)
 static void write_memory(struct gdb *g, const char *s, const char *end, int binary,
 			 struct gdb_reply *r)
 {
-	struct process *p = gdb_process(g);
+	struct process *p = gdb_current_process(g);
 	uint64_t addr, len;
 	const char *data;
 	uint8_t buf[GDB_PACKET_MAX];
@@ -143,126 +161,138 @@ static void point(struct gdb *g, const char *s, int insert, struct gdb_reply *r)
 		reply_str(r, E_INVAL);
 		return;
 	}
-	int rc = insert ? gdb_point_insert(g, (int)type, addr, len)
-			: gdb_point_remove(g, (int)type, addr, len);
+	struct gdb_inferior *inf = gdb_current_inferior(g);
+	int rc = !inf ? -1
+		 : insert ? gdb_point_insert(inf, (int)type, addr, len)
+			  : gdb_point_remove(inf, (int)type, addr, len);
 	reply_str(r, rc ? E_INVAL : "OK");
 }
 
-/* A thread id: -1 (all), 0 (any) or a tid. */
-static int thread_id(const char *s, int *tid)
+/* A whole packet argument that is a thread id. */
+static int thread_id(const char *s, struct gdb_ptid *id)
 {
-	uint64_t v;
-	if (!strcmp(s, "-1")) {
-		*tid = -1;
-		return 0;
+	const char *end;
+	return gdb_parse_ptid(s, id, &end) || *end ? -1 : 0;
+}
+
+/* The thread an id names, for Hg and Hc: a thread, any thread of a
+ * process, or (any or all) the stopped one. NULL for no such thread. */
+static struct task *named_task(struct gdb *g, const struct gdb_ptid *id)
+{
+	struct task *t = id->tid > 0 ? gdb_task(g, id->tid) : NULL;
+	if (id->tid > 0)
+		return t && (id->pid <= 0 || t->proc->pid == id->pid) ? t : NULL;
+	if (id->pid > 0) {
+		struct process *p = gdb_inferior_process(g, gdb_inferior(g, id->pid));
+		for (t = p ? p->threads : NULL; t && t->state == TASK_DEAD; t = t->thread_next)
+			;
+		return t;
 	}
-	if (hex_number(s, &v, NULL) || v > 0x7fffffff)
-		return -1;
-	*tid = (int)v;
-	return 0;
+	t = gdb_task(g, g->stop.tid);
+	return t ? t : gdb_regs_task(g);
 }
 
 static void set_thread(struct gdb *g, const char *s, struct gdb_reply *r)
 {
-	int tid;
-	if ((s[0] != 'g' && s[0] != 'c') || thread_id(s + 1, &tid) ||
-	    (tid > 0 && !gdb_task(g, tid))) {
+	struct gdb_ptid id;
+	struct task *t;
+	if ((s[0] != 'g' && s[0] != 'c') || thread_id(s + 1, &id) || !(t = named_task(g, &id))) {
 		reply_str(r, E_SRCH);
 		return;
 	}
-	if (tid <= 0)
-		tid = g->stop.tid;
 	if (s[0] == 'g')
-		g->regs_tid = tid;
+		g->regs_tid = t->tid;
 	else
-		g->cont_tid = tid;
+		g->cont_tid = t->tid;
 	reply_str(r, "OK");
 }
 
 static void thread_alive(struct gdb *g, const char *s, struct gdb_reply *r)
 {
-	int tid;
-	reply_str(r, !thread_id(s, &tid) && tid > 0 && gdb_task(g, tid) ? "OK" : E_SRCH);
+	struct gdb_ptid id;
+	struct task *t = thread_id(s, &id) || id.tid <= 0 ? NULL : gdb_task(g, id.tid);
+	reply_str(r, t && (id.pid <= 0 || id.pid == t->proc->pid) ? "OK" : E_SRCH);
 }
 
-/* Resets every thread's action before a resume request is read. */
-static void clear_actions(struct gdb *g, enum gdb_action default_action)
+/* Every thread of the process has a record, with action a. */
+static void reset_actions_of(struct gdb *g, struct gdb_inferior *inf, enum gdb_action a)
 {
-	g->default_action = default_action;
-	for (int k = 0; k < g->nthreads; k++) {
-		g->threads[k].action = default_action;
-		g->threads[k].resume_sig = 0;
-	}
+	struct process *p = gdb_inferior_process(g, inf);
+	struct gdb_thread *th;
+	inf->default_action = a;
+	for (struct task *t = p ? p->threads : NULL; t; t = t->thread_next)
+		if (t->state != TASK_DEAD && (th = gdb_thread(g, t->tid))) {
+			th->action = a;
+			th->resume_sig = 0;
+		}
 }
 
-static int set_action(struct gdb *g, int tid, enum gdb_action a, int sig)
+/* Before a resume request is read: every debugged thread has a record, all
+ * with the same action. */
+static void reset_actions(struct gdb *g, enum gdb_action a)
 {
-	struct gdb_thread *th = gdb_thread(g, tid);
-	if (!th)
-		return -1;
-	th->action = a;
-	th->resume_sig = sig;
-	return 0;
+	for (int k = 0; k < g->ninfs; k++)
+		reset_actions_of(g, g->infs[k], a);
 }
 
-/* One vCont action ("c", "C05", "s:1f" ...): its action, signal and thread
- * (-1: every thread without an action of its own); *next after it. */
-static int parse_action(const char *s, enum gdb_action *a, int *sig, int *tid, const char **next)
+struct vcont_action {
+	enum gdb_action action;
+	int sig;
+	struct gdb_ptid id;
+};
+
+/* One vCont action ("c", "C05", "s:p2.1f" ...); *next after it. */
+static int parse_action(const char *s, struct vcont_action *va, const char **next)
 {
 	uint64_t gsig = 0;
 	const char *p = s + 1;
 	if (s[0] != 'c' && s[0] != 'C' && s[0] != 's' && s[0] != 'S')
 		return -1;
-	*a = s[0] == 'c' || s[0] == 'C' ? ACT_CONT : ACT_STEP;
+	va->action = s[0] == 'c' || s[0] == 'C' ? ACT_CONT : ACT_STEP;
 	if ((s[0] == 'C' || s[0] == 'S') && (hex_number(s + 1, &gsig, &p) || gsig > 255))
 		return -1;
-	*sig = gsig ? gdb_signal_from_gdb((int)gsig) : 0;
-	if (*sig < 0)
+	va->sig = gsig ? gdb_signal_from_gdb((int)gsig) : 0;
+	if (va->sig < 0)
 		return -1;
-	*tid = -1;
-	if (*p == ':') {
-		char id[24];
-		size_t n = strcspn(p + 1, ";");
-		snprintf(id, sizeof id, "%.*s", (int)(n < sizeof id ? n : sizeof id - 1), p + 1);
-		if (thread_id(id, tid))
-			return -1;
-		p += 1 + n;
-	}
+	va->id = (struct gdb_ptid){-1, -1};
+	if (*p == ':' && gdb_parse_ptid(p + 1, &va->id, &p))
+		return -1;
 	*next = p;
 	return *p && *p != ';' ? -1 : 0;
 }
 
-/* vCont;ACTION[:TID]... : for each thread the leftmost action naming it
- * (or naming all) applies; threads no action names stay stopped. */
+#define VCONT_MAX 64
+
+/* vCont;ACTION[:ID]... : for each thread the leftmost action naming it
+ * (itself, its process or all) applies; threads no action names stay
+ * stopped. A process's new threads take the action that names all of it. */
 static enum serve_result vcont(struct gdb *g, const char *s, struct gdb_reply *r)
 {
-	enum gdb_action a, fallback = ACT_HOLD;
-	int sig, tid, named[64], nnamed = 0, fallback_set = 0;
-	clear_actions(g, ACT_HOLD);
+	struct vcont_action va[VCONT_MAX];
+	int n = 0;
 	while (*s == ';') {
-		if (parse_action(s + 1, &a, &sig, &tid, &s)) {
+		if (n == VCONT_MAX || parse_action(s + 1, &va[n], &s)) {
 			reply_str(r, E_INVAL);
 			return SERVE_MORE;
 		}
-		int seen = 0;
-		for (int k = 0; k < nnamed; k++)
-			seen |= named[k] == tid;
-		if (tid > 0 && !seen && nnamed < 64 && gdb_task(g, tid) &&
-		    !set_action(g, tid, a, sig))
-			named[nnamed++] = tid;
-		if (tid <= 0 && !fallback_set) {
-			fallback = a;
-			fallback_set = 1;
-		}
+		n++;
 	}
+	reset_actions(g, ACT_HOLD);
 	for (int k = 0; k < g->nthreads; k++) {
-		int explicit = 0;
-		for (int n = 0; n < nnamed; n++)
-			explicit |= named[n] == g->threads[k].tid;
-		if (!explicit)
-			g->threads[k].action = fallback;
+		struct gdb_thread *th = &g->threads[k];
+		for (int a = 0; a < n; a++)
+			if (gdb_ptid_matches(&va[a].id, th->pid, th->tid)) {
+				th->action = va[a].action;
+				th->resume_sig = va[a].sig;
+				break;
+			}
 	}
-	g->default_action = fallback;
+	for (int k = 0; k < g->ninfs; k++)
+		for (int a = 0; a < n; a++)
+			if (gdb_ptid_matches(&va[a].id, g->infs[k]->pid, -1)) {
+				g->infs[k]->default_action = va[a].action;
+				break;
+			}
 	return SERVE_RESUME;
 }
 
@@ -289,26 +319,98 @@ static enum serve_result resume_legacy(struct gdb *g, const char *s, struct gdb_
 			t->cpu.rip = addr;
 	}
 	int sig = gsig ? gdb_signal_from_gdb((int)gsig) : 0;
-	clear_actions(g, ACT_CONT);
-	if (t && set_action(g, t->tid, s[0] == 's' || s[0] == 'S' ? ACT_STEP : ACT_CONT,
-			    sig > 0 ? sig : 0))
-		return SERVE_MORE;
+	reset_actions(g, ACT_CONT);
+	struct gdb_thread *th = t ? gdb_thread(g, t->tid) : NULL;
+	if (th) {
+		th->action = s[0] == 's' || s[0] == 'S' ? ACT_STEP : ACT_CONT;
+		th->resume_sig = sig > 0 ? sig : 0;
+	}
 	return SERVE_RESUME;
 }
 
-static enum serve_result v_packet(struct gdb *g, const char *pkt, struct gdb_reply *r)
+/* D and vKill, with ";PID" under multiprocess. -1: malformed. */
+static int pid_arg(const char *s, int *pid)
+{
+	uint64_t v;
+	const char *end;
+	*pid = -1;
+	if (!*s)
+		return 0;
+	if (*s != ';' || hex_number(s + 1, &v, &end) || *end || v == 0 || v > 0x7fffffff)
+		return -1;
+	*pid = (int)v;
+	return 0;
+}
+
+/* Detaches (or kills) one process, or all of them; the stub goes on
+ * serving while others stay debugged, and under extended-remote stays
+ * connected while the machine runs on without a debugged process. */
+static enum serve_result end_process(struct gdb *g, const char *arg, int kill, struct gdb_reply *r)
+{
+	int pid;
+	if (pid_arg(arg, &pid) || (pid > 0 && !gdb_inferior(g, pid))) {
+		reply_str(r, E_SRCH);
+		return SERVE_MORE;
+	}
+	if (pid > 0 && (g->ninfs > 1 || g->extended)) {
+		if (kill)
+			gdb_inferior_kill(g, pid);
+		else
+			gdb_inferior_remove(g, pid);
+		reply_str(r, "OK");
+		if (g->ninfs)
+			return SERVE_MORE;
+		gdb_conn_send(&g->conn, r->buf, r->len);
+		return SERVE_END;
+	}
+	gdb_conn_send(&g->conn, "OK", 2);
+	if (kill)
+		gdb_kill(g);
+	else
+		gdb_detach(g);
+	return SERVE_END;
+}
+
+/* vAttach;PID: another guest process becomes debugged, stopped, and the
+ * reply is its stop. */
+static void attach(struct gdb *g, const char *s, struct gdb_reply *r)
+{
+	uint64_t pid;
+	const char *end;
+	struct process *p = NULL;
+	struct task *t = NULL;
+	if (!hex_number(s, &pid, &end) && !*end && pid <= 0x7fffffff &&
+	    !gdb_inferior(g, (int)pid) && (p = process_find(g->vm, (int)pid)) &&
+	    p->state == PROC_LIVE && p->mm)
+		for (t = p->threads; t && t->state == TASK_DEAD; t = t->thread_next)
+			;
+	struct gdb_inferior *inf = t ? gdb_inferior_add(g, p->pid) : NULL;
+	if (!inf) {
+		reply_str(r, "E01");
+		return;
+	}
+	inf->attached = 1;
+	reset_actions_of(g, inf, ACT_HOLD);
+	struct gdb_stop stop = {.kind = STOP_ATTACHED, .tid = t->tid, .pid = p->pid};
+	gdb_set_stop(g, &stop);
+	gdb_stop_reply(g, r);
+}
+
+static enum serve_result v_packet(struct gdb *g, const char *pkt, int len, struct gdb_reply *r)
 {
 	if (!strcmp(pkt, "vCont?")) {
 		reply_str(r, "vCont;c;C;s;S");
 	} else if (!strncmp(pkt, "vCont;", 6)) {
 		return vcont(g, pkt + 5, r);
 	} else if (!strncmp(pkt, "vKill", 5)) {
-		gdb_conn_send(&g->conn, "OK", 2);
-		gdb_kill(g);
-		return SERVE_END;
+		return end_process(g, pkt + 5, 1, r);
 	} else if (!strcmp(pkt, "vCtrlC")) {
 		reply_str(r, "OK"); /* already stopped */
-	} else if (!strncmp(pkt, "vRun", 4) || !strncmp(pkt, "vAttach", 7)) {
+	} else if (!strncmp(pkt, "vFile:", 6)) {
+		gdb_vfile(g, pkt + 6, len - 6, r);
+	} else if (!strncmp(pkt, "vAttach;", 8)) {
+		attach(g, pkt + 8, r);
+	} else if (!strncmp(pkt, "vRun", 4)) {
 		reply_str(r, "E01"); /* one machine, one program: started by hexvm */
 	}
 	return SERVE_MORE;
@@ -333,14 +435,15 @@ enum serve_result gdb_handle_packet(struct gdb *g, char *pkt, int len, struct gd
 	case 'C':
 	case 's':
 	case 'S': return resume_legacy(g, pkt, r);
-	case 'v': return v_packet(g, pkt, r);
+	case 'v': return v_packet(g, pkt, len, r);
 	case 'q':
-	case 'Q': gdb_handle_query(g, pkt, r); break;
+	case 'Q': gdb_handle_query(g, pkt, len, r); break;
 	case 'k': gdb_kill(g); return SERVE_END;
-	case 'D':
-		gdb_conn_send(&g->conn, "OK", 2);
-		gdb_detach(g);
-		return SERVE_END;
+	case 'D': return end_process(g, pkt + 1, 0, r);
+	case '!':
+		g->extended = 1;
+		reply_str(r, "OK");
+		break;
 	default: break;
 	}
 	return SERVE_MORE;

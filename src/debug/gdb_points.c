@@ -21,90 +21,102 @@
 
 #define WATCH_LEN_MAX 4096
 
-static int find_point(const struct gdb *g, int kind, uint64_t addr, uint64_t len)
+static int find_point(const struct gdb_inferior *inf, int kind, uint64_t addr, uint64_t len)
 {
-	for (int k = 0; k < g->npoints; k++) {
-		const struct gdb_point *pt = &g->points[k];
+	for (int k = 0; k < inf->npoints; k++) {
+		const struct gdb_point *pt = &inf->points[k];
 		if (pt->kind == kind && pt->addr == addr && (kind <= Z_HW_BREAK || pt->len == len))
 			return k;
 	}
 	return -1;
 }
 
-static void snapshot(struct gdb *g, struct gdb_point *pt)
+static void snapshot(const struct gdb_inferior *inf, struct gdb_point *pt)
 {
-	struct process *p = gdb_process(g);
+	struct process *p = gdb_inferior_process(inf->g, inf);
 	pt->seen_ok = p && gdb_mem_read(p->mm, pt->addr, pt->seen, pt->len) == pt->len;
 }
 
-int gdb_point_insert(struct gdb *g, int kind, uint64_t addr, uint64_t len)
+int gdb_point_insert(struct gdb_inferior *inf, int kind, uint64_t addr, uint64_t len)
 {
-	struct process *p = gdb_process(g);
+	struct process *p = gdb_inferior_process(inf->g, inf);
 	int is_break = kind == Z_SW_BREAK || kind == Z_HW_BREAK;
-	if (!p || !p->mm || kind < 0 || kind >= Z_KINDS)
+	if (!p || kind < 0 || kind >= Z_KINDS)
 		return -1;
-	if (find_point(g, kind, addr, len) >= 0)
+	if (find_point(inf, kind, addr, len) >= 0)
 		return 0; /* Z packets may repeat */
 	if (is_break ? !mm_find_vma(p->mm, addr)
 		     : len == 0 || len > WATCH_LEN_MAX || addr + len < addr)
 		return -1;
-	struct gdb_point *grown = realloc(g->points, (size_t)(g->npoints + 1) * sizeof *grown);
+	struct gdb_point *grown = realloc(inf->points, (size_t)(inf->npoints + 1) * sizeof *grown);
 	if (!grown)
 		return -1;
-	g->points = grown;
-	struct gdb_point *pt = &g->points[g->npoints];
+	inf->points = grown;
+	struct gdb_point *pt = &inf->points[inf->npoints];
 	*pt = (struct gdb_point){kind, addr, is_break ? 1 : len, NULL, 0};
 	if (!is_break) {
 		if (!(pt->seen = malloc(len)))
 			return -1;
-		snapshot(g, pt);
+		snapshot(inf, pt);
 	}
-	g->npoints++;
-	g->nwatch[kind]++;
-	g->points_gen++;
+	inf->npoints++;
+	inf->nwatch[kind]++;
+	inf->points_gen++;
 	return 0;
 }
 
-int gdb_point_remove(struct gdb *g, int kind, uint64_t addr, uint64_t len)
+int gdb_point_remove(struct gdb_inferior *inf, int kind, uint64_t addr, uint64_t len)
 {
-	int k = find_point(g, kind, addr, len);
+	int k = find_point(inf, kind, addr, len);
 	if (kind < 0 || kind >= Z_KINDS)
 		return -1;
 	if (k < 0)
 		return 0;
-	free(g->points[k].seen);
-	g->points[k] = g->points[--g->npoints];
-	g->nwatch[kind]--;
-	g->points_gen++;
+	free(inf->points[k].seen);
+	inf->points[k] = inf->points[--inf->npoints];
+	inf->nwatch[kind]--;
+	inf->points_gen++;
 	return 0;
 }
 
-void gdb_points_clear(struct gdb *g)
+void gdb_points_clear(struct gdb_inferior *inf)
 {
-	for (int k = 0; k < g->npoints; k++)
-		free(g->points[k].seen);
-	free(g->points);
-	free(g->applied);
-	g->points = NULL;
-	g->applied = NULL;
-	g->npoints = g->napplied = 0;
-	memset(g->nwatch, 0, sizeof g->nwatch);
-	g->points_gen++;
+	for (int k = 0; k < inf->npoints; k++)
+		free(inf->points[k].seen);
+	free(inf->points);
+	free(inf->applied);
+	inf->points = NULL;
+	inf->applied = NULL;
+	inf->npoints = inf->napplied = 0;
+	memset(inf->nwatch, 0, sizeof inf->nwatch);
+	inf->points_gen++;
 }
 
-int gdb_breakpoint_at(const struct gdb *g, uint64_t pc)
+int gdb_points_copy(struct gdb_inferior *to, const struct gdb_inferior *from)
+{
+	for (int k = 0; from && k < from->npoints; k++) {
+		const struct gdb_point *pt = &from->points[k];
+		if (gdb_point_insert(to, pt->kind, pt->addr, pt->len))
+			return -1;
+	}
+	return 0;
+}
+
+int gdb_breakpoint_at(const struct gdb_inferior *inf, uint64_t pc)
 {
 	int found = -1;
-	for (int k = 0; k < g->npoints; k++)
-		if (g->points[k].addr == pc && g->points[k].kind <= Z_HW_BREAK &&
-		    (found < 0 || g->points[k].kind == Z_SW_BREAK))
-			found = g->points[k].kind;
+	for (int k = 0; inf && k < inf->npoints; k++)
+		if (inf->points[k].addr == pc && inf->points[k].kind <= Z_HW_BREAK &&
+		    (found < 0 || inf->points[k].kind == Z_SW_BREAK))
+			found = inf->points[k].kind;
 	return found;
 }
 
-int gdb_watching(const struct gdb *g)
+int gdb_watching(const struct gdb_inferior *inf)
 {
-	return g->nwatch[Z_WRITE_WATCH] + g->nwatch[Z_READ_WATCH] + g->nwatch[Z_ACCESS_WATCH] > 0;
+	return inf->nwatch[Z_WRITE_WATCH] + inf->nwatch[Z_READ_WATCH] +
+		       inf->nwatch[Z_ACCESS_WATCH] >
+	       0;
 }
 
 static int cmp_addr(const void *a, const void *b)
@@ -119,15 +131,15 @@ static int applied_has(const uint64_t *set, int n, uint64_t pc)
 }
 
 /* The breakpoint addresses, sorted and unique, in a new array. */
-static uint64_t *wanted_set(const struct gdb *g, int *n)
+static uint64_t *wanted_set(const struct gdb_inferior *inf, int *n)
 {
-	uint64_t *set = malloc((size_t)(g->npoints + 1) * sizeof *set);
+	uint64_t *set = malloc((size_t)(inf->npoints + 1) * sizeof *set);
 	*n = 0;
 	if (!set)
 		return NULL;
-	for (int k = 0; k < g->npoints; k++)
-		if (g->points[k].kind <= Z_HW_BREAK)
-			set[(*n)++] = g->points[k].addr;
+	for (int k = 0; k < inf->npoints; k++)
+		if (inf->points[k].kind <= Z_HW_BREAK)
+			set[(*n)++] = inf->points[k].addr;
 	qsort(set, (size_t)*n, sizeof *set, cmp_addr);
 	int u = 0;
 	for (int k = 0; k < *n; k++)
@@ -139,57 +151,44 @@ static uint64_t *wanted_set(const struct gdb *g, int *n)
 
 /* Makes bc's blocks agree with the table: only addresses that came or went
  * lose their blocks. */
-static void sync_applied(struct gdb *g, struct block_cache *bc, int rebuilt)
+static void sync_applied(struct gdb_inferior *inf, struct block_cache *bc, int rebuilt)
 {
 	int n;
-	uint64_t *want = wanted_set(g, &n);
+	uint64_t *want = wanted_set(inf, &n);
 	if (!want)
 		return;
 	for (int k = 0; !rebuilt && k < n; k++)
-		if (!applied_has(g->applied, g->napplied, want[k]))
+		if (!applied_has(inf->applied, inf->napplied, want[k]))
 			block_cache_invalidate_range(bc, want[k], 1);
-	for (int k = 0; !rebuilt && k < g->napplied; k++)
-		if (!applied_has(want, n, g->applied[k]))
-			block_cache_invalidate_range(bc, g->applied[k], 1);
-	free(g->applied);
-	g->applied = want;
-	g->napplied = n;
-	g->applied_gen = g->points_gen;
+	for (int k = 0; !rebuilt && k < inf->napplied; k++)
+		if (!applied_has(want, n, inf->applied[k]))
+			block_cache_invalidate_range(bc, inf->applied[k], 1);
+	free(inf->applied);
+	inf->applied = want;
+	inf->napplied = n;
+	inf->applied_gen = inf->points_gen;
 }
 
-void gdb_points_apply(struct gdb *g, struct task *t, int one_at_a_time)
+void gdb_points_apply(struct gdb_inferior *inf, struct task *t, int one_at_a_time)
 {
 	struct block_cache *bc = t->proc->mm->blocks;
-	if (bc->breaks != &g->breaks) {
-		block_cache_set_breaks(bc, &g->breaks);
-		sync_applied(g, bc, 1);
-	} else if (g->applied_gen != g->points_gen) {
-		sync_applied(g, bc, 0);
+	if (bc->breaks != &inf->breaks) {
+		block_cache_set_breaks(bc, &inf->breaks);
+		sync_applied(inf, bc, 1);
+	} else if (inf->applied_gen != inf->points_gen) {
+		sync_applied(inf, bc, 0);
 	}
 	block_cache_set_max_insns(bc, one_at_a_time ? 1 : BLOCK_MAX_INSNS);
 }
 
-void gdb_points_release(struct gdb *g, struct block_cache *bc)
-{
-	if (bc && bc->breaks == &g->breaks) {
-		block_cache_set_breaks(bc, NULL);
-		block_cache_set_max_insns(bc, BLOCK_MAX_INSNS);
-	}
-}
-
-void gdb_points_invalidate(struct gdb *g, struct task *t, uint64_t pc)
-{
-	struct block_cache *bc = t->proc->mm->blocks;
-	if (bc->breaks == &g->breaks)
-		block_cache_invalidate_range(bc, pc, 1);
-}
-
 static int break_at(const struct block_breaks *bb, uint64_t pc)
 {
-	const struct gdb *g = (const struct gdb *)((const char *)bb - offsetof(struct gdb, breaks));
-	if (g->skip_tid && pc == g->skip_pc)
+	const struct gdb_inferior *inf = (const struct gdb_inferior *)((const char *)bb -
+								       offsetof(struct gdb_inferior,
+										breaks));
+	if (inf->g->skip_tid && pc == inf->g->skip_pc)
 		return BREAK_ALONE;
-	return applied_has(g->applied, g->napplied, pc) ? BREAK_TRAP : BREAK_NONE;
+	return applied_has(inf->applied, inf->napplied, pc) ? BREAK_TRAP : BREAK_NONE;
 }
 
 /* Runs in place of the instruction at a breakpoint: nothing retires (the
@@ -203,18 +202,34 @@ static void breakpoint_trap(struct cpu *c, const struct insn *i)
 	c->task->vm->gdb->hit_tid = c->task->tid;
 }
 
-void gdb_points_init(struct gdb *g)
+void gdb_points_release(struct block_cache *bc, const struct gdb_inferior *only)
 {
-	g->breaks.at = break_at;
-	g->breaks.trap = breakpoint_trap;
+	if (bc && bc->breaks && bc->breaks->trap == breakpoint_trap &&
+	    (!only || bc->breaks == &only->breaks)) {
+		block_cache_set_breaks(bc, NULL);
+		block_cache_set_max_insns(bc, BLOCK_MAX_INSNS);
+	}
 }
 
-int gdb_watch_fired(struct gdb *g, int retired)
+void gdb_points_invalidate(struct task *t, uint64_t pc)
 {
-	struct process *p = gdb_process(g);
+	struct block_cache *bc = t->proc->mm->blocks;
+	if (bc->breaks && bc->breaks->trap == breakpoint_trap)
+		block_cache_invalidate_range(bc, pc, 1);
+}
+
+void gdb_points_init(struct gdb_inferior *inf)
+{
+	inf->breaks.at = break_at;
+	inf->breaks.trap = breakpoint_trap;
+}
+
+int gdb_watch_fired(struct gdb_inferior *inf, int retired)
+{
+	struct process *p = gdb_inferior_process(inf->g, inf);
 	uint8_t now[WATCH_LEN_MAX];
-	for (int k = 0; p && k < g->npoints; k++) {
-		struct gdb_point *pt = &g->points[k];
+	for (int k = 0; p && k < inf->npoints; k++) {
+		struct gdb_point *pt = &inf->points[k];
 		if (pt->kind != Z_WRITE_WATCH && pt->kind != Z_ACCESS_WATCH)
 			continue;
 		int ok = gdb_mem_read(p->mm, pt->addr, now, pt->len) == pt->len;
@@ -224,14 +239,14 @@ int gdb_watch_fired(struct gdb *g, int retired)
 			return k;
 		}
 	}
-	return retired ? g->armed_point : -1;
+	return retired ? inf->g->armed_point : -1;
 }
 
-void gdb_watch_refresh(struct gdb *g)
+void gdb_watch_refresh(struct gdb_inferior *inf)
 {
-	for (int k = 0; k < g->npoints; k++)
-		if (g->points[k].seen)
-			snapshot(g, &g->points[k]);
+	for (int k = 0; k < inf->npoints; k++)
+		if (inf->points[k].seen)
+			snapshot(inf, &inf->points[k]);
 }
 
 static int overlaps(const struct gdb_point *pt, const struct mem_access *a)
@@ -239,15 +254,16 @@ static int overlaps(const struct gdb_point *pt, const struct mem_access *a)
 	return a->addr < pt->addr + pt->len && pt->addr < a->addr + a->len;
 }
 
-void gdb_watch_arm(struct gdb *g, struct task *t)
+void gdb_watch_arm(struct gdb_inferior *inf, struct task *t)
 {
 	struct mem_access acc[ACCESS_MAX];
+	struct gdb *g = inf->g;
 	g->armed_point = -1;
-	if (!g->nwatch[Z_READ_WATCH] && !g->nwatch[Z_ACCESS_WATCH])
+	if (!inf->nwatch[Z_READ_WATCH] && !inf->nwatch[Z_ACCESS_WATCH])
 		return;
 	int n = insn_accesses(&t->cpu, t->proc->mm, acc);
-	for (int k = 0; k < g->npoints; k++) {
-		const struct gdb_point *pt = &g->points[k];
+	for (int k = 0; k < inf->npoints; k++) {
+		const struct gdb_point *pt = &inf->points[k];
 		if (pt->kind != Z_READ_WATCH && pt->kind != Z_ACCESS_WATCH)
 			continue;
 		for (int a = 0; a < n; a++)

@@ -1,7 +1,7 @@
 /* General queries (q) and settings (Q): features, threads, the qXfer
- * objects gdb reads (target description, auxv, executable, thread list)
- * and monitor commands. */
-#include <stdarg.h>
+ * objects gdb reads (target description, auxv, executable, thread list,
+ * siginfo, which it may also write), caught system calls and monitor
+ * commands. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,122 +9,69 @@
 #include "debug/gdb_internal.h"
 #include "debug/gdb_monitor.h"
 #include "debug/gdb_regs.h"
+#include "kernel/task/process.h"
+#include "kernel/vfs/path.h"
 #include "mem/mm.h"
 
-#define XML_MAX	 16384
-#define AUXV_MAX 1024
+#define XML_MAX 16384
 
+static int has_feature(const char *features, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = features; (p = strstr(p, name)); p += n)
+		if ((p == features || p[-1] == ':' || p[-1] == ';') && (p[n] == ';' || !p[n]))
+			return 1;
+	return 0;
+}
+
+/* What gdb offers and hexvm takes up. --gdb-follow-fork keeps forks to
+ * itself (no fork events, no process ids), for clients that lack them. */
 static void supported(struct gdb *g, const char *features, struct gdb_reply *r)
 {
-	g->exec_events = strstr(features, "exec-events+") != NULL;
+	int own_forks = !g->follow_fork;
+	g->multiprocess = own_forks && has_feature(features, "multiprocess+");
+	g->fork_events = own_forks && has_feature(features, "fork-events+");
+	g->vfork_events = own_forks && has_feature(features, "vfork-events+");
+	g->exec_events = has_feature(features, "exec-events+");
 	reply_fmt(r,
-		  "PacketSize=%x;QStartNoAckMode+;QPassSignals+;qXfer:features:read+;"
-		  "qXfer:auxv:read+;qXfer:exec-file:read+;qXfer:threads:read+;swbreak+;hwbreak+;"
-		  "vContSupported+%s",
-		  GDB_PACKET_MAX, g->exec_events ? ";exec-events+" : "");
-}
-
-static int cmp_tid(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
-
-/* The debugged process's thread ids, ascending; how many (at most max). */
-static int thread_ids(struct gdb *g, int *ids, int max)
-{
-	struct process *p = gdb_process(g);
-	int n = 0;
-	for (struct task *t = p ? p->threads : NULL; t && n < max; t = t->thread_next)
-		if (t->state != TASK_DEAD)
-			ids[n++] = t->tid;
-	qsort(ids, (size_t)n, sizeof *ids, cmp_tid);
-	return n;
-}
-
-static void thread_list(struct gdb *g, struct gdb_reply *r)
-{
-	int ids[512], n = thread_ids(g, ids, 512);
-	if (!n) {
-		reply_str(r, "l");
-		return;
-	}
-	for (int k = 0; k < n; k++)
-		reply_fmt(r, "%c%x", k ? ',' : 'm', ids[k]);
-}
-
-static const char *state_name(const struct task *t)
-{
-	switch (t->state) {
-	case TASK_PARKED: return "waiting in a system call";
-	case TASK_STOPPED: return "stopped by a signal";
-	default: return "runnable";
-	}
-}
-
-static void extra_info(struct gdb *g, const char *s, struct gdb_reply *r)
-{
-	uint64_t tid;
-	struct task *t =
-		hex_number(s, &tid, NULL) || tid > 0x7fffffff ? NULL : gdb_task(g, (int)tid);
-	if (!t) {
-		reply_str(r, "E03");
-		return;
-	}
-	const char *text = state_name(t);
-	reply_hex(r, text, strlen(text));
-}
-
-/* Appends to out (size bytes) at *len; *len keeps counting past the end,
- * so a cut text shows as *len >= size. */
-static void append(char *out, size_t size, size_t *len, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void append(char *out, size_t size, size_t *len, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(*len < size ? out + *len : NULL, *len < size ? size - *len : 0, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*len += (size_t)n;
-}
-
-/* A thread name as an XML attribute value. */
-static void append_escaped(char *out, size_t size, size_t *len, const char *s)
-{
-	for (; *s; s++) {
-		const char *e = *s == '<'   ? "&lt;"
-				: *s == '>' ? "&gt;"
-				: *s == '&' ? "&amp;"
-				: *s == '"' ? "&quot;"
-					    : NULL;
-		if (e)
-			append(out, size, len, "%s", e);
-		else
-			append(out, size, len, "%c", *s);
-	}
-}
-
-static size_t threads_xml(struct gdb *g, char *out, size_t size)
-{
-	int ids[512], n = thread_ids(g, ids, 512);
-	size_t len = 0;
-	append(out, size, &len, "<?xml version=\"1.0\"?>\n<threads>\n");
-	for (int k = 0; k < n; k++) {
-		struct task *t = gdb_task(g, ids[k]);
-		char comm[sizeof t->comm + 1];
-		snprintf(comm, sizeof comm, "%.*s", (int)sizeof t->comm, t->comm);
-		append(out, size, &len, "<thread id=\"%x\" core=\"0\" name=\"", ids[k]);
-		append_escaped(out, size, &len, comm);
-		append(out, size, &len, "\"/>\n");
-	}
-	append(out, size, &len, "</threads>\n");
-	return len < size ? len : size;
+		  "PacketSize=%x;QStartNoAckMode+;QPassSignals+;QCatchSyscalls+;"
+		  "qXfer:features:read+;qXfer:auxv:read+;qXfer:exec-file:read+;"
+		  "qXfer:threads:read+;qXfer:siginfo:read+;qXfer:siginfo:write+;qXfer:osdata:read+;"
+		  "swbreak+;hwbreak+;"
+		  "vContSupported+",
+		  GDB_PACKET_MAX);
+	if (g->multiprocess)
+		reply_str(r, ";multiprocess+");
+	if (g->fork_events)
+		reply_str(r, ";fork-events+");
+	if (g->vfork_events)
+		reply_str(r, ";vfork-events+");
+	if (g->exec_events)
+		reply_str(r, ";exec-events+");
 }
 
 static size_t auxv(struct gdb *g, char *out, size_t size)
 {
-	struct process *p = gdb_process(g);
+	struct process *p = gdb_current_process(g);
 	if (!p || p->mm->auxv_end <= p->mm->auxv_start)
 		return 0;
 	uint64_t n = p->mm->auxv_end - p->mm->auxv_start;
 	return gdb_mem_read(p->mm, p->mm->auxv_start, out, n < size ? (size_t)n : size);
+}
+
+/* The program of the process the annex names (its pid in hex; empty: the
+ * current one), as the process sees its path: what vFile opens. */
+static long exec_file(struct gdb *g, const char *annex, char *out, size_t size)
+{
+	uint64_t pid;
+	const char *end;
+	struct process *p = gdb_current_process(g);
+	if (*annex && (hex_number(annex, &pid, &end) || *end || pid > 0x7fffffff ||
+		       !(p = gdb_inferior_process(g, gdb_inferior(g, (int)pid)))))
+		return -1;
+	if (!p || !p->task)
+		return -1;
+	return snprintf(out, size, "%s", p->exe ? path_visible(p->task, p->exe) : "");
 }
 
 /* The whole of a qXfer object into out: its length, or -1 for no such
@@ -132,7 +79,9 @@ static size_t auxv(struct gdb *g, char *out, size_t size)
 static long xfer_object(struct gdb *g, const char *object, const char *annex, char *out,
 			size_t size)
 {
-	struct process *p = gdb_process(g);
+	struct process *p = gdb_current_process(g);
+	if (!strcmp(object, "osdata"))
+		return gdb_osdata(g, annex, out, size);
 	if (!p)
 		return -1;
 	if (!strcmp(object, "features") && !strcmp(annex, "target.xml")) {
@@ -142,27 +91,26 @@ static long xfer_object(struct gdb *g, const char *object, const char *annex, ch
 	if (!strcmp(object, "auxv") && !*annex)
 		return (long)auxv(g, out, size);
 	if (!strcmp(object, "exec-file"))
-		return snprintf(out, size, "%s", p->exe ? p->exe : "");
+		return exec_file(g, annex, out, size);
 	if (!strcmp(object, "threads") && !*annex)
-		return (long)threads_xml(g, out, size);
+		return (long)gdb_threads_xml(g, out, size);
+	if (!strcmp(object, "siginfo") && !*annex)
+		return gdb_siginfo_read(g, (uint8_t *)out, size);
 	return -1;
 }
 
-/* qXfer:OBJECT:read:ANNEX:OFFSET,LENGTH */
-static void xfer(struct gdb *g, char *s, struct gdb_reply *r)
+static void xfer_read(struct gdb *g, const char *object, const char *annex, const char *range,
+		      struct gdb_reply *r)
 {
-	char *object = s, *op = strchr(object, ':'), *annex = op ? strchr(op + 1, ':') : NULL;
-	char *range = annex ? strchr(annex + 1, ':') : NULL;
 	uint64_t offset, length;
 	const char *end;
-	if (!range || strncmp(op, ":read:", 6) || hex_number(range + 1, &offset, &end) ||
-	    *end != ',' || hex_number(end + 1, &length, &end) || *end) {
+	if (hex_number(range, &offset, &end) || *end != ',' ||
+	    hex_number(end + 1, &length, &end) || *end) {
 		reply_str(r, "E00");
 		return;
 	}
-	*op = *range = 0;
 	char *buf = malloc(XML_MAX);
-	long n = buf ? xfer_object(g, object, annex + 1, buf, XML_MAX) : -1;
+	long n = buf ? xfer_object(g, object, annex, buf, XML_MAX) : -1;
 	if (n < 0) {
 		reply_str(r, "E00");
 	} else if (offset >= (uint64_t)n) {
@@ -177,6 +125,46 @@ static void xfer(struct gdb *g, char *s, struct gdb_reply *r)
 			r->buf[0] = 'l';
 	}
 	free(buf);
+}
+
+/* qXfer:siginfo:write::OFFSET:DATA (binary): how many bytes were taken. */
+static void xfer_write(struct gdb *g, const char *object, const char *annex, const char *rest,
+		       const char *pkt_end, struct gdb_reply *r)
+{
+	uint64_t offset;
+	const char *data;
+	if (strcmp(object, "siginfo") || *annex || hex_number(rest, &offset, &data) ||
+	    *data != ':') {
+		reply_str(r, "E00");
+		return;
+	}
+	data++;
+	int n = gdb_siginfo_write(g, offset, (const uint8_t *)data, (size_t)(pkt_end - data));
+	if (n < 0)
+		reply_str(r, "E00");
+	else
+		reply_fmt(r, "%x", n);
+}
+
+/* qXfer:OBJECT:read:ANNEX:OFFSET,LENGTH or qXfer:OBJECT:write:ANNEX:OFFSET:DATA */
+static void xfer(struct gdb *g, char *s, const char *pkt_end, struct gdb_reply *r)
+{
+	char *object = s, *op = strchr(object, ':'), *annex = op ? strchr(op + 1, ':') : NULL;
+	char *rest = annex ? strchr(annex + 1, ':') : NULL;
+	if (!rest) {
+		reply_str(r, "E00");
+		return;
+	}
+	int write = !strncmp(op, ":write:", 7);
+	if (!write && strncmp(op, ":read:", 6)) {
+		reply_str(r, "E00");
+		return;
+	}
+	*op = *rest = 0;
+	if (write)
+		xfer_write(g, object, annex + 1, rest + 1, pkt_end, r);
+	else
+		xfer_read(g, object, annex + 1, rest + 1, r);
 }
 
 /* QPassSignals:SIG;SIG... (gdb's numbers): delivered without a stop. */
@@ -214,7 +202,29 @@ static void monitor(struct gdb *g, const char *hex, struct gdb_reply *r)
 	free(line);
 }
 
-void gdb_handle_query(struct gdb *g, char *pkt, struct gdb_reply *r)
+/* qAttached[:PID]: 1 for a process gdb attached to (it detaches it when it
+ * quits), 0 for one hexvm started (it kills it). */
+static void attached(struct gdb *g, const char *s, struct gdb_reply *r)
+{
+	uint64_t pid;
+	const char *end;
+	struct gdb_inferior *inf = gdb_current_inferior(g);
+	if (*s == ':' && (hex_number(s + 1, &pid, &end) || *end || pid > 0x7fffffff ||
+			  !(inf = gdb_inferior(g, (int)pid)))) {
+		reply_str(r, "E03");
+		return;
+	}
+	reply_str(r, inf && inf->attached ? "1" : "0");
+}
+
+/* qC: the stopped thread. */
+static void current_thread(struct gdb *g, struct gdb_reply *r)
+{
+	reply_str(r, "QC");
+	reply_thread_id(g, r, g->stop.pid, g->stop.tid);
+}
+
+void gdb_handle_query(struct gdb *g, char *pkt, int len, struct gdb_reply *r)
 {
 	if (!strncmp(pkt, "qSupported", 10)) {
 		supported(g, pkt + 10, r);
@@ -223,18 +233,20 @@ void gdb_handle_query(struct gdb *g, char *pkt, struct gdb_reply *r)
 		g->noack_pending = 1;
 	} else if (!strncmp(pkt, "QPassSignals:", 13)) {
 		pass_signals(g, pkt + 13, r);
+	} else if (!strncmp(pkt, "QCatchSyscalls:", 15)) {
+		gdb_catch_syscalls(g, pkt + 15, r);
 	} else if (!strncmp(pkt, "qAttached", 9)) {
-		reply_str(r, "0"); /* hexvm started it: gdb kills it when it quits */
+		attached(g, pkt + 9, r);
 	} else if (!strcmp(pkt, "qC")) {
-		reply_fmt(r, "QC%x", g->stop.tid);
+		current_thread(g, r);
 	} else if (!strcmp(pkt, "qfThreadInfo")) {
-		thread_list(g, r);
+		gdb_thread_list(g, r);
 	} else if (!strcmp(pkt, "qsThreadInfo")) {
 		reply_str(r, "l");
 	} else if (!strncmp(pkt, "qThreadExtraInfo,", 17)) {
-		extra_info(g, pkt + 17, r);
+		gdb_thread_extra_info(g, pkt + 17, r);
 	} else if (!strncmp(pkt, "qXfer:", 6)) {
-		xfer(g, pkt + 6, r);
+		xfer(g, pkt + 6, pkt + len, r);
 	} else if (!strncmp(pkt, "qRcmd,", 6)) {
 		monitor(g, pkt + 6, r);
 	} else if (!strncmp(pkt, "qSymbol:", 8)) {

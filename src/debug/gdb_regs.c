@@ -59,6 +59,8 @@ static const char *const fpu_names[8] = {"fctrl", "fstat", "ftag",  "fiseg",
 
 int gdb_reg_count(int mode64) { return mode64 ? 60 : 42; }
 
+int gdb_reg_orig_ax(int mode64) { return mode64 ? 57 : 41; }
+
 static void set(struct reg_desc *d, const char *name, unsigned bits, enum reg_kind kind,
 		unsigned index, const char *type, const char *group, enum feature f)
 {
@@ -113,7 +115,7 @@ static int describe(int mode64, int n, struct reg_desc *d)
 		set(d, name, 128, RK_XMM, (unsigned)(n - first_xmm), "vec128", NULL, F_SSE);
 	} else if (n == first_xmm + nxmm) {
 		set(d, "mxcsr", 32, RK_MXCSR, 0, "i386_mxcsr", "vector", F_SSE);
-	} else if (n == first_xmm + nxmm + 1) {
+	} else if (n == gdb_reg_orig_ax(mode64)) {
 		set(d, mode64 ? "orig_rax" : "orig_eax", mode64 ? 64 : 32, RK_ORIG_AX, 0, "int",
 		    "system", F_LINUX);
 	} else {

@@ -13,6 +13,8 @@ struct cpu;
 
 /* How many registers the architecture has (x86-64 when mode64). */
 int gdb_reg_count(int mode64);
+/* The number of orig_rax (orig_eax): the system call a thread stopped in. */
+int gdb_reg_orig_ax(int mode64);
 /* Register n's size in bytes, 0 when there is no such register. */
 unsigned gdb_reg_size(int mode64, int n);
 /* Register n in gdb's layout (little-endian) into out; its size, or 0. */

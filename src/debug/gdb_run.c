@@ -5,7 +5,8 @@
  * spot (gdb_stop_machine) from whichever hook saw its cause: a trap, a
  * finished step or a fired watchpoint when the next run is about to begin
  * (or at the next turn), a signal when the kernel is about to deliver it,
- * an exit when the process ends. While gdb has control no guest code runs;
+ * a caught system call at its entry and return (gdb_syscall.c), an exit
+ * when the process ends. While gdb has control no guest code runs;
  * when gdb resumes, the hook returns and the scheduler goes on. */
 #include <signal.h>
 #include <stdio.h>
@@ -19,27 +20,20 @@
 #include "kernel/task/task.h"
 #include "mem/mm.h"
 
-struct process *gdb_process(struct gdb *g)
-{
-	struct process *p = process_find(g->vm, g->pid);
-	return p && p->state == PROC_LIVE && p->mm ? p : NULL;
-}
-
 int gdb_is_debugged(const struct gdb *g, const struct task *t)
 {
-	return g->state == GDB_ATTACHED && t->proc->pid == g->pid;
+	return g->state == GDB_ATTACHED && gdb_inferior(g, t->proc->pid);
 }
 
 struct task *gdb_task(struct gdb *g, int tid)
 {
-	struct process *p = gdb_process(g);
-	for (struct task *t = p ? p->threads : NULL; t; t = t->thread_next)
-		if (t->tid == tid && t->state != TASK_DEAD)
-			return t;
-	return NULL;
+	struct task *t = tid > 0 ? task_find(g->vm, tid) : NULL;
+	if (!t || !gdb_inferior(g, t->proc->pid) || t->proc->state != PROC_LIVE || !t->proc->mm)
+		return NULL;
+	return t;
 }
 
-static struct gdb_thread *find_thread(const struct gdb *g, int tid)
+struct gdb_thread *gdb_thread_find(struct gdb *g, int tid)
 {
 	for (int k = 0; k < g->nthreads; k++)
 		if (g->threads[k].tid == tid)
@@ -49,8 +43,9 @@ static struct gdb_thread *find_thread(const struct gdb *g, int tid)
 
 struct gdb_thread *gdb_thread(struct gdb *g, int tid)
 {
-	struct gdb_thread *th = find_thread(g, tid);
-	if (th)
+	struct gdb_thread *th = gdb_thread_find(g, tid);
+	struct task *t = gdb_task(g, tid);
+	if (th || !t)
 		return th;
 	th = realloc(g->threads, (size_t)(g->nthreads + 1) * sizeof *th);
 	if (!th)
@@ -59,15 +54,20 @@ struct gdb_thread *gdb_thread(struct gdb *g, int tid)
 	th = &g->threads[g->nthreads++];
 	memset(th, 0, sizeof *th);
 	th->tid = tid;
+	th->pid = t->proc->pid;
 	/* a thread born while others step runs on */
-	th->action = g->default_action == ACT_STEP ? ACT_CONT : g->default_action;
+	enum gdb_action a = gdb_inferior(g, th->pid)->default_action;
+	th->action = a == ACT_STEP ? ACT_CONT : a;
 	return th;
 }
 
-enum gdb_action gdb_thread_action(const struct gdb *g, int tid)
+enum gdb_action gdb_thread_action(struct gdb *g, int tid)
 {
-	const struct gdb_thread *th = find_thread(g, tid);
-	return th ? th->action : g->default_action;
+	struct gdb_thread *th = gdb_thread_find(g, tid);
+	struct task *t = th ? NULL : gdb_task(g, tid);
+	if (th)
+		return th->action;
+	return t ? gdb_inferior(g, t->proc->pid)->default_action : ACT_CONT;
 }
 
 /* Puts a signal back among t's pending ones, as it was before it was taken. */
@@ -78,47 +78,62 @@ void gdb_requeue(struct task *t, const struct siginfo_k *info)
 	sched_signal(t);
 }
 
-/* Forgets every thread's wishes; the signals gdb held go back to their
- * threads, except those gdb has seen and not passed on. */
-void gdb_threads_release(struct gdb *g)
+static void drop_record(struct gdb *g, int k)
+{
+	struct gdb_thread *th = &g->threads[k];
+	struct task *t = task_find(g->vm, th->tid);
+	for (int h = th->held_reported; t && h < th->nheld; h++)
+		gdb_requeue(t, &th->held[h]);
+	free(th->held);
+	g->threads[k] = g->threads[--g->nthreads];
+}
+
+/* Forgets the wishes of process pid's threads (-1: every thread); the
+ * signals gdb held go back to their threads, except those gdb has seen and
+ * not passed on. */
+void gdb_threads_release(struct gdb *g, int pid)
+{
+	for (int k = 0; k < g->nthreads; k++)
+		if (pid == -1 || g->threads[k].pid == pid)
+			drop_record(g, k--);
+	if (!g->nthreads) {
+		free(g->threads);
+		g->threads = NULL;
+	}
+}
+
+/* Drops the records of threads that are gone. A fork gdb never heard of
+ * (its parent died first) leaves the child to run by itself. */
+void gdb_threads_prune(struct gdb *g)
 {
 	for (int k = 0; k < g->nthreads; k++) {
 		struct gdb_thread *th = &g->threads[k];
-		struct task *t = task_find(g->vm, th->tid);
-		for (int h = th->held_reported; t && h < th->nheld; h++)
-			gdb_requeue(t, &th->held[h]);
+		int orphan = th->has_event ? th->event.child_pid : 0;
+		if (gdb_task(g, th->tid))
+			continue;
 		free(th->held);
-	}
-	free(g->threads);
-	g->threads = NULL;
-	g->nthreads = 0;
-}
-
-/* Drops the records of threads that are gone. */
-void gdb_threads_prune(struct gdb *g)
-{
-	for (int k = 0; k < g->nthreads; k++)
-		if (!gdb_task(g, g->threads[k].tid)) {
-			free(g->threads[k].held);
-			g->threads[k--] = g->threads[--g->nthreads];
+		g->threads[k--] = g->threads[--g->nthreads];
+		if (orphan && gdb_inferior(g, orphan)) {
+			gdb_inferior_remove(g, orphan); /* which drops records: look again */
+			k = -1;
 		}
+	}
 }
 
 void gdb_end_skip(struct gdb *g)
 {
 	struct task *t = gdb_task(g, g->skip_tid);
 	if (t)
-		gdb_points_invalidate(g, t, g->skip_pc); /* its trap comes back */
+		gdb_points_invalidate(t, g->skip_pc); /* its trap comes back */
 	g->skip_tid = 0;
 }
 
 void gdb_detach(struct gdb *g)
 {
-	gdb_threads_release(g);
-	for (struct process *p = g->vm->procs; p; p = p->next)
-		if (p->mm)
-			gdb_points_release(g, p->mm->blocks);
-	gdb_points_clear(g);
+	while (g->ninfs)
+		gdb_inferior_remove(g, g->infs[0]->pid);
+	gdb_threads_release(g, -1);
+	gdb_vfile_close_all(g);
 	gdb_conn_close(&g->conn);
 	g->state = GDB_DETACHED;
 	g->skip_tid = g->hit_tid = g->pending_tid = 0;
@@ -152,25 +167,25 @@ static int skip_done(struct gdb *g)
 	return !t || task_insns(t) > g->skip_insns || t->cpu.rip != g->skip_pc;
 }
 
-/* Any thread of the debugged process, for a stop no thread caused. */
+/* Any debugged thread, for a stop no thread caused. */
 static int some_tid(struct gdb *g, int preferred)
 {
-	struct process *p = gdb_process(g);
 	if (gdb_task(g, preferred))
 		return preferred;
-	return p && p->threads ? p->threads->tid : 0;
+	struct task *t = gdb_regs_task(g);
+	return t ? t->tid : 0;
 }
 
-static int watch_event(struct gdb *g, struct gdb_stop *s)
+static int watch_event(struct gdb *g, struct gdb_inferior *inf, struct gdb_stop *s)
 {
 	struct task *t = gdb_task(g, g->last_tid);
-	int k = gdb_watch_fired(g, t && task_insns(t) > g->last_insns);
+	int k = gdb_watch_fired(inf, t && task_insns(t) > g->last_insns);
 	if (k < 0)
 		return 0;
 	*s = (struct gdb_stop){.kind = STOP_WATCH,
 			       .tid = some_tid(g, g->last_tid),
-			       .addr = g->points[k].addr,
-			       .point_kind = g->points[k].kind};
+			       .addr = inf->points[k].addr,
+			       .point_kind = inf->points[k].kind};
 	return 1;
 }
 
@@ -178,8 +193,10 @@ static int watch_event(struct gdb *g, struct gdb_stop *s)
 static int next_event(struct gdb *g, struct gdb_stop *s)
 {
 	struct task *t = gdb_task(g, g->hit_tid);
+	struct task *last = gdb_task(g, g->last_tid);
+	struct gdb_inferior *inf = last ? gdb_inferior(g, last->proc->pid) : NULL;
 	if (t) {
-		int hw = gdb_breakpoint_at(g, t->cpu.rip) == Z_HW_BREAK;
+		int hw = gdb_breakpoint_at(gdb_inferior(g, t->proc->pid), t->cpu.rip) == Z_HW_BREAK;
 		*s = (struct gdb_stop){.kind = hw ? STOP_HWBREAK : STOP_SWBREAK, .tid = t->tid};
 		return 1;
 	}
@@ -190,23 +207,25 @@ static int next_event(struct gdb *g, struct gdb_stop *s)
 			*s = (struct gdb_stop){.kind = STOP_TRAP, .tid = g->threads[k].tid};
 			return 1;
 		}
-	return gdb_watching(g) && g->last_tid && watch_event(g, s);
+	return inf && gdb_watching(inf) && watch_event(g, inf, s);
 }
 
-/* A followed fork child or an exec, told when that thread runs next. */
+/* A child --gdb-follow-fork followed, told when it runs first. */
 static int pending_event(struct gdb *g, const struct task *running, struct gdb_stop *s)
 {
 	if (!g->pending_tid || !running || running->tid != g->pending_tid)
 		return 0;
-	*s = (struct gdb_stop){.kind = g->pending_kind, .tid = running->tid};
+	*s = (struct gdb_stop){.kind = STOP_TRAP, .tid = running->tid};
 	g->pending_tid = 0;
 	return 1;
 }
 
 /* 1 when the machine stopped for gdb. */
-static int check_events(struct gdb *g, const struct task *running)
+static int check_events(struct gdb *g, struct task *running)
 {
 	struct gdb_stop s;
+	if (running && gdb_is_debugged(g, running) && gdb_report_pending(g, running))
+		return 1;
 	if (!pending_event(g, running, &s) && !next_event(g, &s))
 		return 0;
 	gdb_stop_machine(g, &s);
@@ -222,7 +241,7 @@ static int interrupt(struct gdb *g, int timeout_ms)
 		gdb_detach(g); /* gdb went away: the machine runs on by itself */
 		return 1;
 	}
-	if (r == 0 || !gdb_process(g))
+	if (r == 0 || !some_tid(g, g->last_tid))
 		return 0;
 	struct gdb_stop s = {.kind = STOP_INTERRUPT, .tid = some_tid(g, g->last_tid)};
 	gdb_stop_machine(g, &s);
@@ -234,6 +253,10 @@ int gdb_poll(struct vm *vm)
 	struct gdb *g = vm->gdb;
 	if (g->state != GDB_ATTACHED)
 		return 0;
+	if (!g->ninfs) {
+		gdb_serve_unattached(g);
+		return g->ninfs > 0;
+	}
 	return check_events(g, NULL) || interrupt(g, 0);
 }
 
@@ -260,15 +283,16 @@ int gdb_may_run(struct vm *vm, const struct task *t)
  * only when it steps or watchpoints are set. */
 static void prepare_run(struct gdb *g, struct task *t)
 {
-	int watching = gdb_watching(g);
+	struct gdb_inferior *inf = gdb_inferior(g, t->proc->pid);
+	int watching = gdb_watching(inf);
 	int one = watching || g->skip_tid == t->tid || gdb_thread_action(g, t->tid) == ACT_STEP;
-	gdb_points_apply(g, t, watching || g->stepping);
+	gdb_points_apply(inf, t, watching || g->stepping);
 	if (one)
 		t->cpu.icount_limit = t->cpu.icount + 1;
 	g->last_tid = t->tid;
 	g->last_insns = task_insns(t);
 	if (watching)
-		gdb_watch_arm(g, t);
+		gdb_watch_arm(inf, t);
 }
 
 int gdb_before_run(struct vm *vm, struct task *t)
@@ -279,7 +303,7 @@ int gdb_before_run(struct vm *vm, struct task *t)
 	if (check_events(g, t) && (t->state != TASK_RUNNABLE || vm->halted))
 		return 0; /* killed, or stopped by what gdb did */
 	if (!gdb_is_debugged(g, t)) {
-		gdb_points_release(g, t->proc->mm->blocks); /* a vfork child, a left parent */
+		gdb_points_release(t->proc->mm->blocks, NULL); /* a vfork child, a left parent */
 		return 1;
 	}
 	if (!gdb_may_run(vm, t))
@@ -305,7 +329,8 @@ static void hold_signal(struct gdb_thread *th, const struct siginfo_k *info, int
 	th->nheld++;
 }
 
-/* After the signal stop: what gdb said to deliver. */
+/* After the signal stop: what gdb said to deliver (the siginfo as gdb may
+ * have rewritten it through $_siginfo, when it is the same signal). */
 static const struct siginfo_k *resumed_with(struct gdb *g, struct task *t,
 					    const struct siginfo_k *info, struct siginfo_k *other)
 {
@@ -321,9 +346,10 @@ static const struct siginfo_k *resumed_with(struct gdb *g, struct task *t,
 	th->resume_sig = 0;
 	if (!sig)
 		return NULL; /* like ptrace: resuming without a signal discards it */
-	if (sig == info->signo)
-		return info;
-	*other = (struct siginfo_k){.signo = sig, .code = SI_USER, .trapno = -1};
+	if (g->stop.kind == STOP_SIGNAL && g->stop.tid == t->tid && sig == g->stop.info.signo)
+		*other = g->stop.info;
+	else
+		*other = (struct siginfo_k){.signo = sig, .code = SI_USER, .trapno = -1};
 	return other;
 }
 
@@ -343,46 +369,10 @@ const struct siginfo_k *gdb_signal(struct task *t, const struct siginfo_k *info,
 		hold_signal(th, info, 0);
 		return NULL;
 	}
-	struct gdb_stop s = {.kind = STOP_SIGNAL, .tid = t->tid, .sig = sig};
+	struct gdb_stop s = {.kind = STOP_SIGNAL, .tid = t->tid, .sig = sig, .info = *info};
 	gdb_stop_machine(g, &s);
 	t->cpu.exit_req = 1; /* back to the scheduler, which runs t as gdb now wants */
 	return resumed_with(g, t, info, other);
-}
-
-void gdb_exited(struct vm *vm, struct process *p, int wait_status)
-{
-	struct gdb *g = vm->gdb;
-	if (g->state != GDB_ATTACHED || p->pid != g->pid)
-		return;
-	struct gdb_stop s = {.kind = STOP_EXITED, .tid = p->pid, .wait_status = wait_status};
-	gdb_stop_machine(g, &s);
-}
-
-void gdb_forked(struct vm *vm, struct process *parent, struct process *child)
-{
-	struct gdb *g = vm->gdb;
-	if (g->state != GDB_ATTACHED || parent->pid != g->pid || !g->follow_fork || !child->task)
-		return;
-	if (g->skip_tid)
-		gdb_end_skip(g);
-	gdb_threads_release(g);
-	g->pid = child->pid;
-	g->default_action = ACT_CONT;
-	g->stepping = 0;
-	g->pending_tid = child->task->tid;
-	g->pending_kind = STOP_TRAP;
-}
-
-void gdb_execed(struct task *t)
-{
-	struct gdb *g = t->vm->gdb;
-	if (!gdb_is_debugged(g, t))
-		return;
-	g->skip_tid = 0; /* the old image's blocks are gone with it */
-	if (g->exec_events) {
-		g->pending_tid = t->tid;
-		g->pending_kind = STOP_EXEC;
-	}
 }
 
 int gdb_open(struct vm *vm, const struct gdb_options *opt, char *msg, size_t msgsize)
@@ -398,11 +388,14 @@ int gdb_open(struct vm *vm, const struct gdb_options *opt, char *msg, size_t msg
 		return -1;
 	}
 	g->vm = vm;
-	g->pid = vm->init->pid;
 	g->follow_fork = opt->follow_fork;
-	g->default_action = ACT_CONT;
 	g->armed_point = -1;
-	gdb_points_init(g);
+	if (!gdb_inferior_add(g, vm->init->pid)) {
+		snprintf(msg, msgsize, "--gdb: out of memory");
+		gdb_conn_close(&g->conn);
+		free(g);
+		return -1;
+	}
 	vm->gdb = g;
 	struct gdb_stop first = {.kind = STOP_TRAP, .tid = vm->init->task->tid};
 	gdb_stop_machine(g, &first);
@@ -422,6 +415,7 @@ void gdb_close(struct vm *vm)
 		gdb_conn_send(&g->conn, reply, strlen(reply));
 	}
 	gdb_detach(g);
+	free(g->infs);
 	free(g);
 	vm->gdb = NULL;
 }

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "debug/gdb_internal.h"
+#include "kernel/task/process.h"
 #include "kernel/task/signal.h"
+#include "kernel/vfs/path.h"
 
 /* gdb numbers signals its own way (include/gdb/signals.def); the first 31
  * Linux signals map by this table, the real-time ones by offset. */
@@ -37,37 +39,76 @@ int gdb_signal_from_gdb(int gsig)
 	return -1;
 }
 
-static void reply_exit(const struct gdb_stop *s, struct gdb_reply *r)
+static void reply_exit(struct gdb *g, const struct gdb_stop *s, struct gdb_reply *r)
 {
 	int st = s->wait_status;
 	if (st & 0x7f)
 		reply_fmt(r, "X%02x", gdb_signal_to_gdb(st & 0x7f));
 	else
 		reply_fmt(r, "W%02x", (st >> 8) & 0xff);
+	if (g->multiprocess)
+		reply_fmt(r, ";process:%x", s->pid);
+}
+
+/* The guest's path of the program a process runs, as its /proc/PID/exe reads. */
+static const char *exe_path(struct gdb *g, int tid)
+{
+	struct task *t = gdb_task(g, tid);
+	return t && t->proc->exe ? path_visible(t, t->proc->exe) : "";
+}
+
+/* What the stop reply says besides the signal and the thread. */
+static void reply_reason(struct gdb *g, const struct gdb_stop *s, struct gdb_reply *r)
+{
+	static const char *const watch_names[Z_KINDS] = {"", "", "watch", "rwatch", "awatch"};
+	const char *exe;
+	struct process *child;
+	switch (s->kind) {
+	case STOP_SWBREAK: reply_str(r, "swbreak:;"); break;
+	case STOP_HWBREAK: reply_str(r, "hwbreak:;"); break;
+	case STOP_WATCH:
+		reply_fmt(r, "%s:%llx;", watch_names[s->point_kind], (unsigned long long)s->addr);
+		break;
+	case STOP_EXEC:
+		exe = exe_path(g, s->tid);
+		reply_str(r, "exec:");
+		reply_hex(r, exe, strlen(exe));
+		reply_str(r, ";");
+		break;
+	case STOP_SYSCALL_ENTRY:
+	case STOP_SYSCALL_RETURN:
+		reply_fmt(r, "%s:%llx;", s->kind == STOP_SYSCALL_ENTRY ? "syscall_entry" : "syscall_return",
+			  (unsigned long long)s->sysno);
+		break;
+	case STOP_FORK:
+	case STOP_VFORK:
+		child = process_find(g->vm, s->child_pid);
+		reply_str(r, s->kind == STOP_FORK ? "fork:" : "vfork:");
+		reply_thread_id(g, r, s->child_pid,
+				child && child->task ? child->task->tid : s->child_pid);
+		reply_str(r, ";");
+		break;
+	case STOP_VFORK_DONE: reply_str(r, "vforkdone:;"); break;
+	default: break;
+	}
 }
 
 void gdb_stop_reply(struct gdb *g, struct gdb_reply *r)
 {
-	static const char *const watch_names[Z_KINDS] = {"", "", "watch", "rwatch", "awatch"};
 	const struct gdb_stop *s = &g->stop;
 	if (s->kind == STOP_EXITED) {
-		reply_exit(s, r);
+		reply_exit(g, s, r);
 		return;
 	}
-	int sig = s->kind == STOP_SIGNAL ? s->sig : s->kind == STOP_INTERRUPT ? SIGINT : SIGTRAP;
+	int sig = s->kind == STOP_SIGNAL      ? s->sig
+		  : s->kind == STOP_INTERRUPT ? SIGINT
+		  : s->kind == STOP_ATTACHED  ? 0
+					      : SIGTRAP;
 	reply_fmt(r, "T%02x", gdb_signal_to_gdb(sig));
-	if (s->kind == STOP_SWBREAK || s->kind == STOP_HWBREAK)
-		reply_str(r, s->kind == STOP_SWBREAK ? "swbreak:;" : "hwbreak:;");
-	else if (s->kind == STOP_WATCH)
-		reply_fmt(r, "%s:%llx;", watch_names[s->point_kind], (unsigned long long)s->addr);
-	if (s->kind == STOP_EXEC) {
-		struct process *p = gdb_process(g);
-		const char *exe = p && p->exe ? p->exe : "";
-		reply_str(r, "exec:");
-		reply_hex(r, exe, strlen(exe));
-		reply_str(r, ";");
-	}
-	reply_fmt(r, "thread:%x;", s->tid);
+	reply_reason(g, s, r);
+	reply_str(r, "thread:");
+	reply_thread_id(g, r, s->pid, s->tid);
+	reply_str(r, ";");
 }
 
 /* Step markers, breakpoint step-over and signals for the resumed threads. */
@@ -75,9 +116,10 @@ static void start_thread(struct gdb *g, struct gdb_thread *th)
 {
 	struct task *t = gdb_task(g, th->tid);
 	int signal_stopped = g->stop.kind == STOP_SIGNAL && g->stop.tid == th->tid;
+	th->at_syscall = 0;
 	if (!t || th->action == ACT_HOLD)
 		return;
-	th->step_insns = task_insns(t);
+	th->step_insns = task_insns(t) + th->insn_lag;
 	th->step_rip = t->cpu.rip;
 	th->step_parked = t->state == TASK_PARKED;
 	for (int h = th->held_reported; h < th->nheld; h++)
@@ -99,9 +141,11 @@ static void start_thread(struct gdb *g, struct gdb_thread *th)
 /* gdb's resume took effect in the thread records: now set the machine up. */
 static void apply_resume(struct gdb *g)
 {
-	struct process *p = gdb_process(g);
-	for (struct task *t = p ? p->threads : NULL; t; t = t->thread_next)
-		gdb_thread(g, t->tid);
+	for (int k = 0; k < g->ninfs; k++) {
+		struct process *p = gdb_inferior_process(g, g->infs[k]);
+		for (struct task *t = p ? p->threads : NULL; t; t = t->thread_next)
+			gdb_thread(g, t->tid);
+	}
 	g->stepping = 0;
 	for (int k = 0; k < g->nthreads; k++) {
 		start_thread(g, &g->threads[k]);
@@ -109,14 +153,16 @@ static void apply_resume(struct gdb *g)
 	}
 	struct task *stopped = gdb_task(g, g->stop.tid);
 	if (stopped && gdb_thread_action(g, stopped->tid) != ACT_HOLD &&
-	    gdb_breakpoint_at(g, stopped->cpu.rip) >= 0) {
+	    gdb_breakpoint_at(gdb_inferior(g, stopped->proc->pid), stopped->cpu.rip) >= 0) {
 		/* resuming at a breakpoint runs its instruction first */
 		g->skip_tid = stopped->tid;
 		g->skip_pc = stopped->cpu.rip;
-		g->skip_insns = task_insns(stopped);
-		gdb_points_invalidate(g, stopped, g->skip_pc);
+		struct gdb_thread *th = gdb_thread_find(g, stopped->tid);
+		g->skip_insns = task_insns(stopped) + (th ? th->insn_lag : 0);
+		gdb_points_invalidate(stopped, g->skip_pc);
 	}
-	gdb_watch_refresh(g);
+	for (int k = 0; k < g->ninfs; k++)
+		gdb_watch_refresh(g->infs[k]);
 	g->waiting = 1;
 }
 
@@ -142,63 +188,110 @@ static int send_reply(struct gdb *g, struct gdb_reply *r)
 	return gdb_conn_send(&g->conn, r->buf, r->len);
 }
 
+/* Reads and answers one packet: SERVE_MORE while gdb has more to say. */
+static enum serve_result serve_one(struct gdb *g, struct gdb_reply *r, char *pkt)
+{
+	int interrupted = 0;
+	int len = gdb_conn_recv(&g->conn, pkt, GDB_PACKET_MAX + 1, &interrupted);
+	if (len == -1) {
+		gdb_detach(g); /* gdb went away: the machine runs on by itself */
+		return SERVE_END;
+	}
+	r->len = 0;
+	r->overflow = len == GDB_TOO_LONG;
+	enum serve_result res = r->overflow ? SERVE_MORE : gdb_handle_packet(g, pkt, len, r);
+	if (res == SERVE_RESUME)
+		apply_resume(g);
+	if (res != SERVE_MORE)
+		return res;
+	if (send_reply(g, r)) {
+		gdb_detach(g);
+		return SERVE_END;
+	}
+	if (g->noack_pending) {
+		g->conn.noack = 1;
+		g->noack_pending = 0;
+	}
+	return SERVE_MORE;
+}
+
 /* Serves packets until gdb resumes, detaches or kills. */
 static void serve(struct gdb *g, struct gdb_reply *r, char *pkt)
 {
-	for (;;) {
-		int interrupted = 0;
-		int len = gdb_conn_recv(&g->conn, pkt, GDB_PACKET_MAX + 1, &interrupted);
-		if (len == -1) {
-			gdb_detach(g); /* gdb went away: the machine runs on by itself */
-			return;
-		}
-		r->len = 0;
-		r->overflow = len == GDB_TOO_LONG;
-		enum serve_result res =
-			r->overflow ? SERVE_MORE : gdb_handle_packet(g, pkt, len, r);
-		if (res == SERVE_END)
-			return;
-		if (res == SERVE_RESUME) {
-			apply_resume(g);
-			return;
-		}
-		if (send_reply(g, r)) {
-			gdb_detach(g);
-			return;
-		}
-		if (g->noack_pending) {
-			g->conn.noack = 1;
-			g->noack_pending = 0;
-		}
+	while (g->state == GDB_ATTACHED && serve_one(g, r, pkt) == SERVE_MORE)
+		;
+}
+
+static int buffers(struct gdb_reply **r, char **pkt)
+{
+	*r = malloc(sizeof **r);
+	*pkt = malloc(GDB_PACKET_MAX + 1);
+	if (*r && *pkt) {
+		(*r)->len = 0;
+		(*r)->overflow = 0;
+		return 0;
 	}
+	free(*r);
+	free(*pkt);
+	return -1;
+}
+
+void gdb_serve_unattached(struct gdb *g)
+{
+	struct gdb_reply *r;
+	char *pkt;
+	if (buffers(&r, &pkt)) {
+		gdb_detach(g);
+		return;
+	}
+	int ready;
+	while (g->state == GDB_ATTACHED && !g->ninfs &&
+	       (ready = gdb_conn_packet_ready(&g->conn)) != 0) {
+		if (ready < 0)
+			gdb_detach(g); /* gdb went away */
+		else if (serve_one(g, r, pkt) != SERVE_MORE)
+			break;
+	}
+	if (g->state == GDB_ATTACHED && g->ninfs)
+		serve(g, r, pkt); /* gdb attached: the machine waits for its resume */
+	free(r);
+	free(pkt);
+}
+
+void gdb_set_stop(struct gdb *g, const struct gdb_stop *stop)
+{
+	g->stop = *stop;
+	if (!g->stop.pid) {
+		struct task *t = gdb_task(g, stop->tid);
+		g->stop.pid = t ? t->proc->pid : stop->tid;
+	}
+	gdb_siginfo_of_stop(&g->stop);
+	g->regs_tid = g->cont_tid = stop->tid;
 }
 
 void gdb_stop_machine(struct gdb *g, const struct gdb_stop *stop)
 {
-	struct gdb_reply *r = malloc(sizeof *r);
-	char *pkt = malloc(GDB_PACKET_MAX + 1);
-	if (!r || !pkt) {
-		free(r);
-		free(pkt);
+	struct gdb_reply *r;
+	char *pkt;
+	if (buffers(&r, &pkt)) {
 		gdb_detach(g);
 		return;
 	}
-	g->stop = *stop;
-	g->regs_tid = g->cont_tid = stop->tid;
+	gdb_set_stop(g, stop);
 	forget_runs(g);
 	gdb_threads_prune(g);
-	r->len = 0;
-	r->overflow = 0;
 	if (g->waiting) {
 		gdb_stop_reply(g, r);
 		g->waiting = 0;
 		if (send_reply(g, r))
 			gdb_detach(g);
 	}
-	if (stop->kind == STOP_EXITED)
+	if (stop->kind == STOP_EXITED && !g->ninfs && !g->extended)
 		gdb_detach(g); /* nothing is left to debug: gdb closes the connection */
-	else if (g->state == GDB_ATTACHED)
+	else if (g->state == GDB_ATTACHED && g->ninfs)
 		serve(g, r, pkt);
+	/* extended-remote with nothing left to debug: the machine runs on while
+	 * gdb stays connected (gdb_serve_unattached) */
 	free(r);
 	free(pkt);
 }

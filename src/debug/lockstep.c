@@ -1,6 +1,7 @@
-/* The lockstep differ: hexvm's side (an address space and a CPU with hooks,
- * no kernel), the start, the loop of either mode (lockstep_step.c,
- * lockstep_follow.c) and the end. In both modes the native kernel runs
+/* The lockstep differ: hexvm's side (an address space and, for each thread,
+ * a CPU with hooks; no kernel), the start, the loop of either mode
+ * (lockstep_step.c, lockstep_follow.c), which gives the threads their turns
+ * (lockstep_threads.c), and the end. In both modes the native kernel runs
  * every system call (lockstep_sys.c) and hexvm decides CPUID and RDTSC: the
  * native is given hexvm's results, so that both take the paths hexvm's
  * processor model selects (glibc picks its string functions by CPUID; the
@@ -27,7 +28,7 @@
 
 static struct lockstep *from_cpu(struct cpu *c)
 {
-	return (struct lockstep *)((char *)c - offsetof(struct lockstep, cpu));
+	return ((struct ls_thread *)((char *)c - offsetof(struct ls_thread, cpu)))->ls;
 }
 
 /* hexvm's system call instructions stop hexvm; the native runs the call. */
@@ -96,13 +97,14 @@ static void on_fault(struct cpu *c)
  * instruction ran, it faulted, or the ring is nearly full. */
 void ls_hexvm_run(struct lockstep *ls, uint64_t limit)
 {
-	struct cpu *c = &ls->cpu;
+	struct cpu *c = &ls->cur->cpu;
+	uint64_t before = c->icount;
 	ls->fault_sig = 0;
 	c->stop = c->exit_req = 0;
 	c->icount_limit = limit;
 	cpu_run(c, ls->mm, on_fault);
 	c->stop = 0;
-	ls->insns = c->icount;
+	ls->insns += c->icount - before;
 }
 
 /* The native takes hexvm's result for the instruction at `at`: CPUID and
@@ -152,8 +154,8 @@ enum ls_outcome ls_compare(struct lockstep *ls, uint64_t at, uint32_t undefined)
 		return LS_DIFFERENCE;
 	}
 	if ((n.flags ^ h.flags) & undefined) {
-		cpu_flags_materialize(&ls->cpu);
-		cpu_set_eflags(&ls->cpu, (uint32_t)n.flags, undefined);
+		cpu_flags_materialize(&ls->cur->cpu);
+		cpu_set_eflags(&ls->cur->cpu, (uint32_t)n.flags, undefined);
 	}
 	return LS_GO_ON;
 }
@@ -188,10 +190,11 @@ static int make_hexvm(struct lockstep *ls)
 {
 	if (!(ls->mm = mm_create(NULL, ls->mode64)))
 		return -1;
-	cpu_reset(&ls->cpu, ls->mode64);
+	cpu_reset(&ls->cur->cpu, ls->mode64);
+	ls->cur->cpu.icount = ls->insns;
 	ls->hooks.syscall = on_syscall;
 	ls->hooks.external = on_external;
-	ls->cpu.hooks = &ls->hooks;
+	ls->cur->cpu.hooks = &ls->hooks;
 	if (ls->opt.mode == LOCKSTEP_STEP)
 		block_cache_set_max_insns(ls->mm->blocks, 1);
 	return 0;
@@ -209,7 +212,8 @@ static void drop_image(struct lockstep *ls)
 		close(ls->shared[k].fd);
 	ls->nshared = ls->nbreaks = 0; /* the int3s went with the native's image */
 	ls->ext_count = ls->ext_head = 0;
-	ls->cpu.cur_block = NULL;
+	if (ls->cur)
+		ls->cur->cpu.cur_block = NULL;
 }
 
 /* After an execve: hexvm drops the old image and starts over from the new
@@ -257,6 +261,7 @@ static int finish(struct lockstep *ls, enum ls_outcome o, int status)
 	drop_image(ls);
 	if (ls->sigbus_fd >= 0)
 		close(ls->sigbus_fd);
+	ls_threads_free(ls);
 	free(ls);
 	switch (o) {
 	case LS_DONE:
@@ -280,6 +285,10 @@ int lockstep_run(const struct lockstep_options *opt, const char *path, char *con
 	ls->opt = *opt;
 	ls->pending_abi = -1;
 	ls->mem_fd = ls->pagemap_fd = ls->sigbus_fd = -1;
+	if (!(ls->cur = ls_thread_add(ls, 0, NULL))) {
+		fprintf(stderr, "hexvm: lockstep: out of memory\n");
+		return finish(ls, LS_UNAVAILABLE, 0);
+	}
 	if (ls_check_program(path, &ls->mode64))
 		return finish(ls, LS_UNAVAILABLE, 0);
 	if (host_fault_init(&ls->fault_scope) || make_hexvm(ls)) {
@@ -287,7 +296,9 @@ int lockstep_run(const struct lockstep_options *opt, const char *path, char *con
 			strerror(errno));
 		return finish(ls, LS_UNAVAILABLE, 0);
 	}
-	if (ls_native_spawn(ls, path, argv, envp, msg, sizeof msg) || ls_start(ls, msg, sizeof msg)) {
+	int spawned = ls_native_spawn(ls, path, argv, envp, msg, sizeof msg);
+	ls->cur->tid = ls->pid;
+	if (spawned || ls_start(ls, msg, sizeof msg)) {
 		fprintf(stderr, "hexvm: lockstep: cannot trace %s: %s\n", path, msg);
 		return finish(ls, LS_UNAVAILABLE, 0);
 	}
@@ -295,6 +306,8 @@ int lockstep_run(const struct lockstep_options *opt, const char *path, char *con
 	while (o == LS_GO_ON) {
 		if (ls->opt.max_insns && ls->insns >= ls->opt.max_insns)
 			o = LS_LIMIT;
+		else if (ls_switch_due(ls))
+			o = ls_schedule(ls, &status);
 		else
 			o = ls->opt.mode == LOCKSTEP_STEP ? ls_step(ls, &status)
 							  : ls_interval(ls, &status);

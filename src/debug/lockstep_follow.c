@@ -4,7 +4,9 @@
  * RDTSC and x87 environment stores hexvm executed, to take hexvm's results
  * in the order hexvm produced them (the ring). Signals are placed where
  * both sides stand: at system calls, at faults, or anywhere when the
- * native drops them; a caught signal arriving in between is not followed. */
+ * native drops them; a caught signal arriving in between is not followed.
+ * Threads take turns at system calls only (lockstep_threads.c): a thread
+ * that waits for another without making one (a spin lock) is reported. */
 #if defined(__linux__) && defined(__x86_64__) /* else lockstep.c says it is not available */
 #include <signal.h>
 #include <stdint.h>
@@ -16,18 +18,19 @@
 #include "mem/mm.h"
 
 #define HEXVM_TURN 50000000ull /* instructions before the native gets a turn */
+#define SPIN_TURNS 4	       /* turns without a system call while other threads wait */
 
 /* Syscall mode keeps only the last block hexvm ran, up to where it stopped. */
 static void trail_from_block(struct lockstep *ls)
 {
-	const struct block *b = ls->cpu.cur_block;
+	const struct block *b = ls->cur->cpu.cur_block;
 	uint8_t bytes[15];
 	ls->trail_len = ls->trail_next = 0;
 	for (unsigned k = 0; b && k < b->n; k++) {
 		const struct insn *i = &b->insns[k];
 		if (ls_hexvm_read(ls, i->addr, bytes, i->len) == 0)
 			ls_trail_add(ls, i->addr, bytes, i->len);
-		if (ls->fault_sig && i->addr == ls->cpu.rip)
+		if (ls->fault_sig && i->addr == ls->cur->cpu.rip)
 			break;
 	}
 }
@@ -77,11 +80,11 @@ static int signal_pending(struct lockstep *ls)
 {
 	siginfo_t si[32];
 	uint64_t blocked;
-	if (ptrace(PTRACE_GETSIGMASK, ls->pid, (void *)sizeof blocked, &blocked))
+	if (ptrace(PTRACE_GETSIGMASK, ls->cur->tid, (void *)sizeof blocked, &blocked))
 		return 0;
 	for (int shared = 0; shared < 2; shared++) {
 		struct __ptrace_peeksiginfo_args a = {0, shared ? PTRACE_PEEKSIGINFO_SHARED : 0, 32};
-		long n = ptrace(PTRACE_PEEKSIGINFO, ls->pid, &a, si);
+		long n = ptrace(PTRACE_PEEKSIGINFO, ls->cur->tid, &a, si);
 		for (long k = 0; k < n; k++)
 			if (!((blocked >> (si[k].si_signo - 1)) & 1))
 				return 1;
@@ -89,9 +92,7 @@ static int signal_pending(struct lockstep *ls)
 	return 0;
 }
 
-/* After a system call: signals it made pending are delivered now, where
- * hexvm stands too. */
-static enum ls_outcome deliver_pending(struct lockstep *ls, int *status)
+enum ls_outcome ls_deliver_pending(struct lockstep *ls, int *status)
 {
 	struct ls_event ev;
 	int entered;
@@ -109,7 +110,7 @@ static enum ls_outcome deliver_pending(struct lockstep *ls, int *status)
 
 static enum ls_outcome interval_end(struct lockstep *ls, const struct ls_event *ev, int *status)
 {
-	uint64_t at = ls->cpu.rip;
+	uint64_t at = ls->cur->cpu.rip;
 	if (ev->kind == EV_BREAK)
 		return ls_report_states(ls, "the native reached a CPUID/RDTSC hexvm did not execute", at);
 	if (ev->kind == EV_SIGNAL && ls_is_fault(ev))
@@ -126,9 +127,11 @@ static enum ls_outcome interval_end(struct lockstep *ls, const struct ls_event *
 		return ls_report_states(ls, "the native made a system call where hexvm did not", at);
 	enum ls_outcome o = ls_syscall(ls, status);
 	ls->pending_abi = -1;
-	if (o == LS_GO_ON && ls->ext_count)
+	if (o != LS_GO_ON || ls->cur->in_call || ls->cur->gone)
+		return o; /* a blocked thread takes its signals when its call ends */
+	if (ls->ext_count)
 		return ls_report_states(ls, "hexvm executed a CPUID/RDTSC the native did not reach", at);
-	return o == LS_GO_ON ? deliver_pending(ls, status) : o;
+	return ls_deliver_pending(ls, status);
 }
 
 /* The native stopped where hexvm need not catch up first. */
@@ -138,17 +141,35 @@ static int native_ends_interval(const struct ls_event *ev)
 	       ev->kind == EV_UNFOLLOWED || (ev->kind == EV_SIGNAL && !ls_is_fault(ev));
 }
 
+static enum ls_outcome spin_reported(struct lockstep *ls)
+{
+	ls_report_unfollowed(ls, "%llu instructions without a system call while other threads "
+				 "wait (syscall mode gives threads their turns at system calls "
+				 "only; --lockstep follows it)",
+			     (unsigned long long)HEXVM_TURN * SPIN_TURNS);
+	return LS_UNFOLLOWED;
+}
+
 /* Turns until both stand at the interval's end: hexvm HEXVM_TURN
  * instructions at a time (a program may wait in a loop for a signal that
- * only the native gets), the native until it stops or waits for a result. */
+ * only the native gets), the native until it stops or waits for a result.
+ * With other threads, a turn that ends without a system call does not let
+ * the native follow: it may be a wait for one of them, which the native,
+ * holding them stopped, would never end. */
 enum ls_outcome ls_interval(struct lockstep *ls, int *status)
 {
 	struct ls_event ev;
-	int hexvm_done = 0, native_done = 0;
+	int hexvm_done = 0, native_done = 0, idle_turns = 0;
 	while (!hexvm_done || !native_done) {
 		if (!hexvm_done) {
-			ls_hexvm_run(ls, ls->cpu.icount + HEXVM_TURN);
+			uint64_t limit = ls->cur->cpu.icount + HEXVM_TURN;
+			ls_hexvm_run(ls, limit);
 			hexvm_done = ls->pending_abi >= 0 || ls->fault_sig;
+			if (!hexvm_done && ls->nlive > 1 && ls->cur->cpu.icount >= limit) {
+				if (++idle_turns == SPIN_TURNS)
+					return spin_reported(ls);
+				continue;
+			}
 		}
 		if (native_done)
 			continue;

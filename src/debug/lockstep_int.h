@@ -18,6 +18,7 @@
 #define LS_BREAK_MAX  512  /* CPUID/RDTSC sites marked in the native code */
 #define LS_STACK_SIZE (8ull << 20)
 #define LS_SHARED_MAX 64   /* shared memory objects (MAP_SHARED) mirrored */
+#define LS_QUANTUM    20000 /* instructions a thread runs before another gets a turn */
 
 /* A register state in one shape for both sides: general registers in
  * hexvm's order (enum gpr), and the FXSAVE image of the x87/SSE state. */
@@ -35,7 +36,9 @@ enum ls_event_kind {
 	EV_SIGNAL,   /* a signal is about to be delivered */
 	EV_EXITED,   /* the process exited (status: its code) */
 	EV_KILLED,   /* the process died of signal `sig` */
-	EV_UNFOLLOWED /* a group stop or an event lockstep does not follow */
+	EV_ZOMBIE,   /* the first thread ended while others run on: the process's
+			status comes when the last one ends */
+	EV_UNFOLLOWED /* a group stop or a ptrace event (status: which) */
 };
 
 struct ls_event {
@@ -79,6 +82,7 @@ struct ls_external {
 
 struct ls_trail_entry {
 	uint64_t addr;
+	int thread; /* its number */
 	uint8_t len;
 	uint8_t bytes[15];
 };
@@ -91,13 +95,43 @@ struct ls_peek {
 	unsigned nbytes;
 };
 
+/* A system call of one thread, from its entry stop until the native kernel
+ * has finished it; kept while the thread blocks in it. */
+struct ls_call {
+	struct user_regs_struct entry; /* the registers as the program passed them */
+	int abi, kind;		       /* kind: lockstep_sys.c's enum sys_kind */
+	int steered;		       /* its arguments changed (put back after) */
+	int forks;		       /* a new process: lockstep's int3s are out meanwhile */
+	int starts_thread;
+	int expecting_exit; /* 0 from a restart's exit stop to the next entry */
+	int execed;
+	pid_t new_tid; /* the thread it made, which has yet to make its first stop */
+};
+
+/* One thread of the program on both sides. Lockstep schedules them: one at
+ * a time runs, natively and in hexvm; the others stand stopped, or sit in
+ * the native kernel in a call that blocks (in_call). */
+struct ls_thread {
+	struct cpu cpu; /* hexvm's side */
+	struct lockstep *ls;
+	pid_t tid;	/* the native thread */
+	int number;	/* 1, 2 ... in the order they were made: what reports call it */
+	int in_call;	/* the native is in the kernel in `call` */
+	int gone;	/* it ended */
+	int has_event;	/* its native stop came and was not acted on yet: */
+	struct ls_event event;
+	struct ls_call call;
+	int stat_fd; /* its /proc/PID/task/TID/stat, opened when first needed */
+};
+
 struct lockstep {
 	struct lockstep_options opt;
 	int mode64;
 	uint64_t entry; /* the program's entry point: native and hexvm start there */
 
 	/* the native process */
-	pid_t pid;
+	pid_t pid;	/* its first thread; 0 once the process is gone */
+	pid_t proc_pid; /* a live thread, whose /proc files show the process */
 	int mem_fd, pagemap_fd; /* its /proc/PID/mem and pagemap */
 	struct ls_maps maps;	/* its mappings at the last synchronization */
 	struct {
@@ -112,10 +146,18 @@ struct lockstep {
 	int native_waits;  /* syscall mode: stopped past the int3 at wait_site, */
 	uint64_t wait_site; /* for hexvm's result there */
 
-	/* hexvm's side: an address space and a CPU, no kernel */
+	/* the threads; cur runs on both sides */
+	struct ls_thread **threads;
+	int nthreads, threads_cap;
+	int nlive;	      /* threads not gone */
+	int threads_made;     /* the last thread's number */
+	struct ls_thread *cur;
+	uint64_t slice_start; /* insns when cur was given its turn */
+	int yielded;	      /* cur called sched_yield */
+
+	/* hexvm's side: an address space (each thread has its CPU), no kernel */
 	struct fault_scope fault_scope; /* the running cpu; no copy-on-write (no fork) */
 	struct mm *mm;
-	struct cpu cpu;
 	struct cpu_hooks hooks;
 	int pending_abi;       /* a system call instruction ran: its ABI, else -1 */
 	int fault_sig, fault_code; /* hexvm faulted in its last run (0: no) */
@@ -136,8 +178,14 @@ int ls_native_open_proc(struct lockstep *ls, char *msg, size_t msg_size);
 void ls_native_kill(struct lockstep *ls);
 /* Lets the native run on untraced; its wait status as hexvm's exit status. */
 int ls_native_release(struct lockstep *ls);
+/* These act on the current thread (ls->cur) of the native process. */
 int ls_native_resume(struct lockstep *ls, int request, int sig);
 int ls_native_wait(struct lockstep *ls, struct ls_event *ev);
+/* The stop or end waitpid reported for the current thread as an event. */
+int ls_native_event(struct lockstep *ls, int wait_status, struct ls_event *ev);
+/* The process is ending: every thread's end is collected, the first
+ * thread's last; *ev becomes the process's. */
+int ls_native_reap(struct lockstep *ls, struct ls_event *ev);
 int ls_native_regs(struct lockstep *ls, struct user_regs_struct *r);
 int ls_native_set_regs(struct lockstep *ls, const struct user_regs_struct *r);
 int ls_native_fpregs(struct lockstep *ls, struct user_fpregs_struct *f);
@@ -195,6 +243,11 @@ enum ls_outcome {
 	LS_UNAVAILABLE	/* could not start: reported */
 };
 enum ls_outcome ls_syscall(struct lockstep *ls, int *exit_status);
+/* Carries the current thread's call on from its last stop until the native
+ * kernel finishes it (hexvm then takes the effects) or it blocks there
+ * (in_call stays set). `outer`: the running thread's own call, after which
+ * the threads it may have woken are looked at. */
+enum ls_outcome ls_call_run(struct lockstep *ls, int outer, int *exit_status);
 /* A signal the native is about to take: delivered as its disposition says;
  * *entered: a handler was entered and hexvm has taken its state. */
 enum ls_outcome ls_signal(struct lockstep *ls, const struct ls_event *ev, int *entered,
@@ -204,6 +257,37 @@ int ls_is_fault(const struct ls_event *ev);
 int ls_signal_ignored(struct lockstep *ls, int sig);
 /* A native event lockstep can only describe: prints why it stops. */
 enum ls_outcome ls_end_event(struct lockstep *ls, const struct ls_event *ev, int *exit_status);
+
+/* lockstep_threads.c: the threads and their scheduling */
+enum ls_wait { LS_WAIT_STOPPED, LS_WAIT_BLOCKED, LS_WAIT_ERROR };
+/* A new thread: its hexvm side starts as a copy of `like`. NULL: no memory. */
+struct ls_thread *ls_thread_add(struct lockstep *ls, pid_t tid, const struct cpu *like);
+void ls_thread_gone(struct lockstep *ls, struct ls_thread *t);
+void ls_threads_free(struct lockstep *ls);
+/* The current thread's next stop (*ev), or word that it sleeps in the
+ * native kernel (blocked), where waiting for it could wait forever. */
+enum ls_wait ls_thread_wait(struct lockstep *ls, struct ls_event *ev);
+/* Collects the stops of threads blocked in a call whose wait ended, once
+ * none runs in the native kernel any more; how many, -1 on failure. */
+int ls_threads_settle(struct lockstep *ls);
+/* Finishes the calls whose stops were collected. */
+enum ls_outcome ls_threads_finish(struct lockstep *ls, int *exit_status);
+/* Compares the writable memory (`when` names the moment in a report):
+ * bytes a call that ended meanwhile wrote are taken instead. */
+enum ls_outcome ls_check_memory(struct lockstep *ls, const char *when, int *exit_status);
+/* The current thread has to give way: blocked, ended, yielded, or its
+ * quantum is over. */
+int ls_switch_due(const struct lockstep *ls);
+/* Gives the turn to the next thread that can run, waiting for one when all
+ * are blocked. */
+enum ls_outcome ls_schedule(struct lockstep *ls, int *exit_status);
+/* " in thread N" when the program has had more than one, else "". */
+const char *ls_thread_label(const struct lockstep *ls, char *buf, size_t size);
+
+/* lockstep_follow.c */
+/* Signals pending for the current thread are delivered where it stands
+ * (syscall mode: after a system call, or when it is given its turn). */
+enum ls_outcome ls_deliver_pending(struct lockstep *ls, int *exit_status);
 
 /* lockstep_report.c */
 void ls_trail_add(struct lockstep *ls, uint64_t addr, const uint8_t *bytes, unsigned len);

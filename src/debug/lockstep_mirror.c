@@ -67,7 +67,7 @@ int ls_maps_read(struct lockstep *ls, struct ls_maps *out)
 {
 	char path[64], line[512];
 	struct ls_map e;
-	snprintf(path, sizeof path, "/proc/%d/maps", (int)ls->pid);
+	snprintf(path, sizeof path, "/proc/%d/maps", (int)ls->proc_pid);
 	FILE *f = fopen(path, "re");
 	memset(out, 0, sizeof *out);
 	if (!f)
@@ -386,7 +386,7 @@ static int compare_runs(struct lockstep *ls, struct diff_pass *d)
 		for (size_t j = 0; j < n; j++)
 			want += d->runs[k + j].iov_len;
 		struct iovec local = {d->data + done, want};
-		ssize_t got = process_vm_readv(ls->pid, &local, 1, d->runs + k, n, 0);
+		ssize_t got = process_vm_readv(ls->proc_pid, &local, 1, d->runs + k, n, 0);
 		if (got != (ssize_t)want)
 			return -1; /* the mappings changed: the caller's next sync sees it */
 		done += want, k += n;

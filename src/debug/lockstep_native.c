@@ -1,5 +1,7 @@
 /* The native side of lockstep: the program started under ptrace, its stops,
- * registers and memory, and the breakpoints lockstep places in it. */
+ * registers and memory, and the breakpoints lockstep places in it. Stops,
+ * registers and resumptions are those of the current thread (ls->cur);
+ * the memory is the process's. */
 #if defined(__linux__) && defined(__x86_64__) /* else lockstep.c says it is not available */
 #include <errno.h>
 #include <fcntl.h>
@@ -44,9 +46,9 @@ int ls_native_open_proc(struct lockstep *ls, char *msg, size_t msg_size)
 		close(ls->mem_fd);
 	if (ls->pagemap_fd >= 0)
 		close(ls->pagemap_fd);
-	snprintf(p, sizeof p, "/proc/%d/mem", (int)ls->pid);
+	snprintf(p, sizeof p, "/proc/%d/mem", (int)ls->proc_pid);
 	ls->mem_fd = open(p, O_RDWR | O_CLOEXEC);
-	snprintf(p, sizeof p, "/proc/%d/pagemap", (int)ls->pid);
+	snprintf(p, sizeof p, "/proc/%d/pagemap", (int)ls->proc_pid);
 	ls->pagemap_fd = open(p, O_RDONLY | O_CLOEXEC);
 	if (ls->mem_fd < 0 || ls->pagemap_fd < 0) {
 		snprintf(msg, msg_size, "cannot open %s: %s", p, strerror(errno));
@@ -86,58 +88,131 @@ int ls_native_spawn(struct lockstep *ls, const char *path, char *const argv[],
 		return -1;
 	}
 	/* EXITKILL: the native must not outlive hexvm; TRACEEXEC: an exec that
-	 * slipped through stops rather than running a program unobserved. */
-	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC;
+	 * slipped through stops rather than running a program unobserved;
+	 * TRACECLONE: new threads are traced from their first instruction. */
+	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC |
+		    PTRACE_O_TRACECLONE;
 	if (ptrace(PTRACE_SETOPTIONS, ls->pid, 0, opts) < 0) {
 		snprintf(msg, msg_size, "ptrace: %s", strerror(errno));
 		ls_native_kill(ls);
 		return -1;
 	}
+	ls->proc_pid = ls->pid;
 	return ls_native_open_proc(ls, msg, msg_size);
+}
+
+int ls_native_reap(struct lockstep *ls, struct ls_event *ev)
+{
+	int st;
+	for (;;) {
+		pid_t got = waitpid(-1, &st, __WALL);
+		if (got < 0 && errno != EINTR)
+			return -1;
+		if (got != ls->pid || !(WIFEXITED(st) || WIFSIGNALED(st)))
+			continue; /* another thread's end, or a stop it made first */
+		memset(ev, 0, sizeof *ev);
+		ev->kind = WIFEXITED(st) ? EV_EXITED : EV_KILLED;
+		ev->status = WIFEXITED(st) ? WEXITSTATUS(st) : 0;
+		ev->sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+		ls->pid = 0;
+		return 0;
+	}
 }
 
 void ls_native_kill(struct lockstep *ls)
 {
-	int st;
+	struct ls_event ev;
 	if (ls->pid <= 0)
 		return;
 	kill(ls->pid, SIGKILL);
-	while (waitpid(ls->pid, &st, __WALL) < 0 && errno == EINTR)
-		;
+	ls_native_reap(ls, &ev);
 	ls->pid = 0;
+}
+
+/* A thread stopped where lockstep holds it is let go with the signal its
+ * stop was for, if it was one. */
+static int detach(pid_t tid, const struct ls_event *ev)
+{
+	long sig = ev && ev->kind == EV_SIGNAL ? ev->sig : 0;
+	return ptrace(PTRACE_DETACH, tid, 0, (void *)sig) < 0 ? -1 : 0;
+}
+
+/* The wait status of the process's end as an exit status. */
+static int exit_status(int st)
+{
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Threads blocked in a call are not stopped and cannot be let go: they are
+ * as each stops, now that the others run. The process may end first: 1,
+ * with its wait status in *end. */
+static int detach_blocked(struct lockstep *ls, int blocked, int *end)
+{
+	struct ls_event ev;
+	struct ls_thread *running = ls->cur;
+	while (blocked > 0) {
+		pid_t got = waitpid(-1, end, __WALL);
+		if (got < 0 && errno != EINTR)
+			return -1;
+		if (got == ls->pid && (WIFEXITED(*end) || WIFSIGNALED(*end)))
+			return 1;
+		for (int k = 0; k < ls->nthreads; k++) {
+			struct ls_thread *t = ls->threads[k];
+			if (t->tid != got || t->gone || !t->in_call)
+				continue;
+			ls->cur = t;
+			int rc = ls_native_event(ls, *end, &ev);
+			ls->cur = running;
+			if (!rc && ev.kind != EV_EXITED && ev.kind != EV_KILLED && detach(got, &ev))
+				return -1;
+			t->gone = 1;
+			blocked--;
+		}
+	}
+	return 0;
 }
 
 int ls_native_release(struct lockstep *ls)
 {
-	int st;
+	int st, blocked = 0;
 	ls_native_unbreak_all(ls);
-	if (ptrace(PTRACE_DETACH, ls->pid, 0, 0) < 0)
+	for (int k = 0; k < ls->nthreads; k++) {
+		struct ls_thread *t = ls->threads[k];
+		if (t->gone)
+			continue;
+		if (t->in_call && !t->has_event)
+			blocked++;
+		else if (detach(t->tid, t->has_event ? &t->event : NULL))
+			return -1;
+	}
+	int ended = detach_blocked(ls, blocked, &st);
+	if (ended < 0)
 		return -1;
-	while (waitpid(ls->pid, &st, 0) < 0)
+	while (!ended && waitpid(ls->pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return -1;
 	ls->pid = 0;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return exit_status(st);
 }
 
 int ls_native_resume(struct lockstep *ls, int request, int sig)
 {
-	return (int)ptrace((enum __ptrace_request)request, ls->pid, 0, (void *)(long)sig);
+	return (int)ptrace((enum __ptrace_request)request, ls->cur->tid, 0, (void *)(long)sig);
 }
 
 int ls_native_regs(struct lockstep *ls, struct user_regs_struct *r)
 {
-	return (int)ptrace(PTRACE_GETREGS, ls->pid, 0, r);
+	return (int)ptrace(PTRACE_GETREGS, ls->cur->tid, 0, r);
 }
 
 int ls_native_set_regs(struct lockstep *ls, const struct user_regs_struct *r)
 {
-	return (int)ptrace(PTRACE_SETREGS, ls->pid, 0, r);
+	return (int)ptrace(PTRACE_SETREGS, ls->cur->tid, 0, r);
 }
 
 int ls_native_fpregs(struct lockstep *ls, struct user_fpregs_struct *f)
 {
-	return (int)ptrace(PTRACE_GETFPREGS, ls->pid, 0, f);
+	return (int)ptrace(PTRACE_GETFPREGS, ls->cur->tid, 0, f);
 }
 
 /* /proc/PID/mem reads and writes what ptrace may, protections or not. */
@@ -173,19 +248,16 @@ static int at_break(struct lockstep *ls, struct ls_event *ev)
 	       ls_native_is_break(ls, r.rip - 1);
 }
 
-int ls_native_wait(struct lockstep *ls, struct ls_event *ev)
+int ls_native_event(struct lockstep *ls, int st, struct ls_event *ev)
 {
-	int st;
 	siginfo_t si;
 	memset(ev, 0, sizeof *ev);
-	while (waitpid(ls->pid, &st, __WALL) < 0)
-		if (errno != EINTR)
-			return -1;
 	if (WIFEXITED(st) || WIFSIGNALED(st)) {
 		ev->kind = WIFEXITED(st) ? EV_EXITED : EV_KILLED;
 		ev->status = WIFEXITED(st) ? WEXITSTATUS(st) : 0;
 		ev->sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-		ls->pid = 0;
+		if (ls->cur->tid == ls->pid)
+			ls->pid = 0; /* the first thread ends last: the process is gone */
 		return 0;
 	}
 	ev->sig = WSTOPSIG(st);
@@ -193,8 +265,8 @@ int ls_native_wait(struct lockstep *ls, struct ls_event *ev)
 		ev->kind = EV_SYSCALL;
 		return 0;
 	}
-	/* a ptrace event (exec), or a group stop (no siginfo) */
-	if ((st >> 16) || ptrace(PTRACE_GETSIGINFO, ls->pid, 0, &si) < 0) {
+	/* a ptrace event (exec, clone), or a group stop (no siginfo) */
+	if ((st >> 16) || ptrace(PTRACE_GETSIGINFO, ls->cur->tid, 0, &si) < 0) {
 		ev->kind = EV_UNFOLLOWED;
 		ev->status = st >> 16;
 		return 0;
@@ -209,6 +281,15 @@ int ls_native_wait(struct lockstep *ls, struct ls_event *ev)
 	else
 		ev->kind = at_break(ls, ev) ? EV_BREAK : EV_SIGNAL;
 	return 0;
+}
+
+int ls_native_wait(struct lockstep *ls, struct ls_event *ev)
+{
+	int st;
+	while (waitpid(ls->cur->tid, &st, __WALL) < 0)
+		if (errno != EINTR)
+			return -1;
+	return ls_native_event(ls, st, ev);
 }
 
 /* Runs one system call in the stopped native process by putting its

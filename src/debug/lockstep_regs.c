@@ -44,7 +44,7 @@ int ls_state_native(struct lockstep *ls, struct ls_state *s)
 
 void ls_state_hexvm(struct lockstep *ls, struct ls_state *s)
 {
-	struct cpu *c = &ls->cpu;
+	struct cpu *c = &ls->cur->cpu;
 	memset(s, 0, sizeof *s);
 	for (int k = 0; k < 16; k++)
 		s->r[k] = ls->mode64 ? c->r[k] : (uint32_t)c->r[k];
@@ -62,9 +62,9 @@ static void take_tls(struct lockstep *ls)
 {
 	for (int k = 0; k < GDT_TLS_COUNT; k++) {
 		struct user_desc u;
-		struct tls_desc *d = &ls->cpu.tls[k];
+		struct tls_desc *d = &ls->cur->cpu.tls[k];
 		memset(&u, 0, sizeof u);
-		if (ptrace(PTRACE_GET_THREAD_AREA, ls->pid, (void *)(long)(GDT_TLS_FIRST + k), &u))
+		if (ptrace(PTRACE_GET_THREAD_AREA, ls->cur->tid, (void *)(long)(GDT_TLS_FIRST + k), &u))
 			continue;
 		d->base = u.base_addr;
 		d->limit = u.limit;
@@ -80,7 +80,7 @@ static void take_tls(struct lockstep *ls)
 int ls_take_native_regs(struct lockstep *ls)
 {
 	struct ls_state n;
-	struct cpu *c = &ls->cpu;
+	struct cpu *c = &ls->cur->cpu;
 	if (ls_state_native(ls, &n))
 		return -1;
 	for (int k = 0; k < 16; k++)

@@ -19,6 +19,7 @@ void ls_trail_add(struct lockstep *ls, uint64_t addr, const uint8_t *bytes, unsi
 {
 	struct ls_trail_entry *e = &ls->trail[ls->trail_next];
 	e->addr = addr;
+	e->thread = ls->cur->number;
 	e->len = (uint8_t)(len > sizeof e->bytes ? sizeof e->bytes : len);
 	memcpy(e->bytes, bytes, e->len);
 	ls->trail_next = (ls->trail_next + 1) % LS_TRAIL;
@@ -124,22 +125,31 @@ static void print_trail(const struct lockstep *ls)
 	for (unsigned k = 0; k < ls->trail_len; k++) {
 		const struct ls_trail_entry *e =
 			&ls->trail[(ls->trail_next + LS_TRAIL - ls->trail_len + k) % LS_TRAIL];
-		print_insn(ls, "    ", e->addr, e->bytes, e->len);
+		char indent[16] = "    ";
+		if (ls->threads_made > 1) /* whose instruction it was */
+			snprintf(indent, sizeof indent, "    t%-3d ", e->thread);
+		print_insn(ls, indent, e->addr, e->bytes, e->len);
 	}
 }
 
 static void print_ending(const struct lockstep *ls)
 {
+	char thread[64] = "";
+	if (ls->threads_made > 1)
+		snprintf(thread, sizeof thread, " in thread %d (native thread %d)", ls->cur->number,
+			 (int)ls->cur->tid);
 	fprintf(stderr,
-		"hexvm: lockstep: stopped at the first difference after %" PRIu64
+		"hexvm: lockstep: stopped at the first difference%s after %" PRIu64
 		" instructions, %" PRIu64 " system calls (exit status %d)\n",
-		ls->insns, ls->syscalls, LOCKSTEP_EXIT_DIFFERENCE);
+		thread, ls->insns, ls->syscalls, LOCKSTEP_EXIT_DIFFERENCE);
 }
 
 void ls_report_difference(struct lockstep *ls, const char *what, const struct ls_state *n,
 			  const struct ls_state *h, uint64_t at)
 {
-	fprintf(stderr, "hexvm: lockstep: difference at %#" PRIx64 ": %s\n", at, what);
+	char label[32];
+	fprintf(stderr, "hexvm: lockstep: difference at %#" PRIx64 "%s: %s\n", at,
+		ls_thread_label(ls, label, sizeof label), what);
 	if (ls->trail_len) {
 		const struct ls_trail_entry *e = &ls->trail[(ls->trail_next + LS_TRAIL - 1) % LS_TRAIL];
 		print_insn(ls, "  instruction ", e->addr, e->bytes, e->len);
@@ -153,10 +163,11 @@ void ls_report_memory(struct lockstep *ls, uint64_t where, const char *when)
 {
 	uint8_t n[16] = {0}, h[16] = {0};
 	uint64_t at = where & ~15ull;
+	char label[32];
 	ls_native_read(ls, at, n, sizeof n);
 	ls_hexvm_read(ls, at, h, sizeof h);
-	fprintf(stderr, "hexvm: lockstep: difference at %#" PRIx64 ": memory at %#" PRIx64 " %s\n",
-		ls->cpu.rip, where, when);
+	fprintf(stderr, "hexvm: lockstep: difference at %#" PRIx64 "%s: memory at %#" PRIx64 " %s\n",
+		ls->cur->cpu.rip, ls_thread_label(ls, label, sizeof label), where, when);
 	fprintf(stderr, "    native %#" PRIx64 ":", at);
 	for (int k = 0; k < 16; k++)
 		fprintf(stderr, " %02x", n[k]);
@@ -168,11 +179,21 @@ void ls_report_memory(struct lockstep *ls, uint64_t where, const char *when)
 	print_ending(ls);
 }
 
+/* "thread N: " when the program has had more than one, else "". */
+static const char *thread_prefix(const struct lockstep *ls, char *buf, size_t size)
+{
+	buf[0] = 0;
+	if (ls->threads_made > 1 && ls->cur)
+		snprintf(buf, size, "thread %d: ", ls->cur->number);
+	return buf;
+}
+
 void ls_report_message(struct lockstep *ls, const char *fmt, ...)
 {
 	va_list ap;
+	char prefix[32];
 	va_start(ap, fmt);
-	fprintf(stderr, "hexvm: lockstep: ");
+	fprintf(stderr, "hexvm: lockstep: %s", thread_prefix(ls, prefix, sizeof prefix));
 	vfprintf(stderr, fmt, ap);
 	fprintf(stderr, " (after %" PRIu64 " instructions)\n", ls->insns);
 	va_end(ap);
@@ -181,8 +202,9 @@ void ls_report_message(struct lockstep *ls, const char *fmt, ...)
 void ls_report_unfollowed(struct lockstep *ls, const char *fmt, ...)
 {
 	va_list ap;
+	char prefix[32];
 	va_start(ap, fmt);
-	fprintf(stderr, "hexvm: lockstep: ");
+	fprintf(stderr, "hexvm: lockstep: %s", thread_prefix(ls, prefix, sizeof prefix));
 	vfprintf(stderr, fmt, ap);
 	fprintf(stderr,
 		"; compared %" PRIu64 " instructions and %" PRIu64

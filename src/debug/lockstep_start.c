@@ -43,7 +43,7 @@ static int native_mapping(struct lockstep *ls, uint64_t addr, uint64_t *lo, uint
 	char path[64], line[512];
 	unsigned long long s, t;
 	int found = 0;
-	snprintf(path, sizeof path, "/proc/%d/maps", (int)ls->pid);
+	snprintf(path, sizeof path, "/proc/%d/maps", (int)ls->proc_pid);
 	FILE *f = fopen(path, "re");
 	while (f && !found && fgets(line, sizeof line, f))
 		if (sscanf(line, "%llx-%llx", &s, &t) == 2 && s <= addr && addr < t)

@@ -25,7 +25,7 @@ static const char *mnemonic(const struct ls_peek *p)
 /* The instruction at hexvm's rip, read from its executable memory. */
 static void peek(struct lockstep *ls, struct ls_peek *p)
 {
-	uint64_t rip = ls->cpu.rip;
+	uint64_t rip = ls->cur->cpu.rip;
 	memset(p, 0, sizeof *p);
 	while (p->nbytes < sizeof p->bytes) {
 		uint64_t a = rip + p->nbytes;
@@ -89,7 +89,7 @@ static int native_advance(struct lockstep *ls, const struct ls_peek *p, struct l
 static enum ls_outcome step_fault(struct lockstep *ls, const struct ls_event *ev,
 				  uint64_t at, int *status)
 {
-	ls_hexvm_run(ls, ls->cpu.icount + 1);
+	ls_hexvm_run(ls, ls->cur->cpu.icount + 1);
 	return ls_fault(ls, ev, at, status);
 }
 
@@ -99,15 +99,15 @@ static int hexvm_retry(struct lockstep *ls)
 {
 	if (!ls->fault_sig || ls_mirror_maps(ls, 0, 0))
 		return 0;
-	ls_hexvm_run(ls, ls->cpu.icount + 1);
+	ls_hexvm_run(ls, ls->cur->cpu.icount + 1);
 	return !ls->fault_sig;
 }
 
 static enum ls_outcome step_executed(struct lockstep *ls, const struct ls_peek *p,
 				     const struct ls_event *ev, uint64_t at, int *status)
 {
-	uint32_t undefined = ls_undefined_flags(p, ls->cpu.r[R_CX]);
-	ls_hexvm_run(ls, ls->cpu.icount + 1);
+	uint32_t undefined = ls_undefined_flags(p, ls->cur->cpu.r[R_CX]);
+	ls_hexvm_run(ls, ls->cur->cpu.icount + 1);
 	if (ls->fault_sig && !hexvm_retry(ls)) {
 		char what[96];
 		snprintf(what, sizeof what, "hexvm raised signal %d (%s, code %d), the native did not",
@@ -119,15 +119,15 @@ static enum ls_outcome step_executed(struct lockstep *ls, const struct ls_peek *
 	if (ls->pending_abi >= 0) {
 		enum ls_outcome o = ls_syscall(ls, status);
 		ls->pending_abi = -1;
-		if (o != LS_GO_ON)
-			return o;
+		if (o != LS_GO_ON || ls->cur->in_call || ls->cur->gone)
+			return o; /* blocked: compared when its call ends and it has its turn */
 	}
 	if (ls->ext_count && ls_native_take_external(ls, at))
 		return LS_FAILED;
 	if (!strcmp(mnemonic(p), "pushf") && fix_pushf(ls))
 		return LS_FAILED;
 	if (ls->opt.plant && at == ls->opt.plant_addr)
-		ls->cpu.r[R_AX] ^= PLANT_BIT;
+		ls->cur->cpu.r[R_AX] ^= PLANT_BIT;
 	return ls_compare(ls, at, undefined);
 }
 
@@ -136,7 +136,7 @@ enum ls_outcome ls_step(struct lockstep *ls, int *status)
 	struct ls_peek p;
 	struct ls_event ev = {.kind = EV_STEP};
 	int entered;
-	uint64_t at = ls->cpu.rip;
+	uint64_t at = ls->cur->cpu.rip;
 	peek(ls, &p);
 	/* the native does not execute these: it takes hexvm's result */
 	int external = !strcmp(mnemonic(&p), "cpuid") || !strcmp(mnemonic(&p), "rdtsc");

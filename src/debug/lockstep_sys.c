@@ -1,7 +1,9 @@
-/* System calls and signals under lockstep. The native kernel is the world:
- * the native runs every system call, hexvm takes its result, its memory
- * effects and its changes to the mappings. Signals are delivered by the
- * native kernel too; hexvm takes the registers and the frame it built. */
+/* System calls under lockstep. The native kernel is the world: the native
+ * runs every system call, hexvm takes its result, its memory effects and its
+ * changes to the mappings. It decides for every thread whether a call
+ * blocks, and when it ends: a call that blocks waits in the native kernel
+ * while other threads run (lockstep_threads.c), and is finished when its
+ * exit stop comes. */
 #if defined(__linux__) && defined(__x86_64__) /* else lockstep.c says it is not available */
 #include <errno.h>
 #include <inttypes.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
+#include <sys/wait.h>
 
 #include "debug/lockstep_int.h"
 #include "kernel/entry.h"
@@ -27,12 +30,15 @@
 
 enum sys_kind {
 	K_PLAIN,
-	K_EXIT,
+	K_EXIT_THREAD, /* exit: the thread ends */
+	K_EXIT_GROUP,
+	K_EXEC,
+	K_YIELD,     /* sched_yield: the next thread gets its turn */
 	K_MAPS,	     /* may change the mappings */
 	K_MMAP,	     /* ... and places a new one */
 	K_MREMAP,    /* ... or moves one */
 	K_FORK,	     /* a new process: the native child runs unobserved */
-	K_CLONE,     /* a process, or a thread (not followed) */
+	K_CLONE,     /* a process, or a thread */
 	K_CLONE3,
 	K_SIGRETURN, /* every register comes from the frame */
 	K_TLS,	     /* arch_prctl, set_thread_area: segment bases */
@@ -44,7 +50,8 @@ static const struct {
 	int nr64, nr32;
 	enum sys_kind kind;
 } kinds[] = {
-	{60, 1, K_EXIT},      {231, 252, K_EXIT},  {9, 192, K_MMAP},	  {-1, 90, K_MAPS},
+	{60, 1, K_EXIT_THREAD}, {231, 252, K_EXIT_GROUP}, {59, 11, K_EXEC}, {322, 358, K_EXEC},
+	{24, 158, K_YIELD},   {9, 192, K_MMAP},	   {-1, 90, K_MAPS},
 	{11, 91, K_MAPS},     {10, 125, K_MAPS},   {12, 45, K_MAPS},	  {25, 163, K_MREMAP},
 	{30, 397, K_MAPS},    {67, 398, K_MAPS},   {-1, 117, K_MAPS},	  {329, 380, K_MAPS},
 	{57, 2, K_FORK},      {58, 190, K_FORK},   {56, 120, K_CLONE},	  {435, 435, K_CLONE3},
@@ -87,115 +94,25 @@ static int is_error(uint64_t ret, int mode64)
 	return mode64 ? ret > -4096ull : (uint32_t)ret > (uint32_t)-4096;
 }
 
-/* The default action of a signal: 0 terminate, 1 ignore, 2 stop. */
-static int default_action(int sig)
-{
-	if (sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH)
-		return 1;
-	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
-		return 2;
-	return 0;
-}
+enum clone_shape { CLONE_NONE, CLONE_PROCESS, CLONE_NEW_THREAD, CLONE_UNFOLLOWED };
 
-/* From /proc/PID/status: whether the native ignores or catches sig. */
-static void disposition(struct lockstep *ls, int sig, int *ignored, int *caught)
-{
-	char path[64], line[256];
-	unsigned long long mask;
-	snprintf(path, sizeof path, "/proc/%d/status", (int)ls->pid);
-	FILE *f = fopen(path, "re");
-	*ignored = *caught = 0;
-	while (f && fgets(line, sizeof line, f)) {
-		if (sscanf(line, "SigIgn: %llx", &mask) == 1)
-			*ignored = (mask >> (sig - 1)) & 1;
-		else if (sscanf(line, "SigCgt: %llx", &mask) == 1)
-			*caught = (mask >> (sig - 1)) & 1;
-	}
-	if (f)
-		fclose(f);
-}
-
-int ls_signal_ignored(struct lockstep *ls, int sig)
-{
-	int ignored, caught;
-	disposition(ls, sig, &ignored, &caught);
-	return !caught && (ignored || default_action(sig) == 1);
-}
-
-int ls_is_fault(const struct ls_event *ev)
-{
-	int s = ev->sig;
-	return (s == SIGSEGV || s == SIGBUS || s == SIGILL || s == SIGFPE || s == SIGTRAP) &&
-	       ev->si_code > 0;
-}
-
-enum ls_outcome ls_end_event(struct lockstep *ls, const struct ls_event *ev, int *status)
-{
-	if (ev->kind == EV_EXITED) {
-		*status = ev->status;
-		return LS_DONE;
-	}
-	if (ev->kind == EV_KILLED) {
-		*status = 128 + ev->sig;
-		return LS_DONE;
-	}
-	if (ev->kind == EV_UNFOLLOWED)
-		ls_report_unfollowed(ls, "the program stopped (%s)",
-				     ev->status ? "a ptrace event: an execve" : "a stop signal");
-	else
-		ls_report_message(ls, "unexpected native stop (kind %d, signal %d, code %d)",
-				  ev->kind, ev->sig, ev->si_code);
-	return ev->kind == EV_UNFOLLOWED ? LS_UNFOLLOWED : LS_FAILED;
-}
-
-/* The native kernel builds the frame; hexvm takes it and the registers. */
-static enum ls_outcome enter_handler(struct lockstep *ls, int sig, int *status)
-{
-	struct ls_event ev;
-	uint64_t where;
-	if (ls_native_resume(ls, PTRACE_SINGLESTEP, sig) || ls_native_wait(ls, &ev))
-		return LS_FAILED;
-	if (ev.kind != EV_STEP)
-		return ls_end_event(ls, &ev, status);
-	if (ls_take_native_regs(ls) || ls_mirror_maps(ls, 0, 0) ||
-	    ls_mirror_memory(ls, 1, &where) < 0)
-		return LS_FAILED;
-	return LS_GO_ON;
-}
-
-enum ls_outcome ls_signal(struct lockstep *ls, const struct ls_event *ev, int *entered,
-			  int *status)
-{
-	int ignored, caught, sig = ev->sig;
-	struct ls_event end;
-	ls->signals++;
-	disposition(ls, sig, &ignored, &caught);
-	*entered = caught;
-	if (caught)
-		return enter_handler(ls, sig, status);
-	if (ignored || default_action(sig) == 1)
-		return LS_GO_ON; /* not passed on: the native drops it, as its kernel would */
-	if (default_action(sig) == 2) {
-		ls_report_unfollowed(ls, "signal %d (%s) would stop the program", sig,
-				     strsignal(sig));
-		return LS_UNFOLLOWED;
-	}
-	if (ls_native_resume(ls, PTRACE_CONT, sig) || ls_native_wait(ls, &end))
-		return LS_FAILED;
-	return ls_end_event(ls, &end, status);
-}
-
-/* Threads share the address space behind lockstep's back: not followed. */
-static int starts_thread(struct lockstep *ls, enum sys_kind kind,
-			 const struct user_regs_struct *r, int abi)
+/* Threads (CLONE_THREAD) are followed; a process that shares the address
+ * space without being a vfork child is not. The flags come first in both
+ * ABIs (clone3: first in its structure); the rest is the native kernel's
+ * business, hexvm takes the new thread's registers from it. */
+static enum clone_shape clone_shape(struct lockstep *ls, enum sys_kind kind,
+				    const struct user_regs_struct *r, int abi)
 {
 	uint64_t flags = arg(r, abi, 0);
-	if (kind == K_CLONE3 && ls_native_read(ls, flags, &flags, sizeof flags))
-		return 1;
 	if (kind != K_CLONE && kind != K_CLONE3)
-		return 0;
-	return (flags & LINUX_CLONE_THREAD) ||
-	       ((flags & LINUX_CLONE_VM) && !(flags & LINUX_CLONE_VFORK));
+		return CLONE_NONE;
+	if (kind == K_CLONE3 && ls_native_read(ls, flags, &flags, sizeof flags))
+		return CLONE_UNFOLLOWED;
+	if (flags & LINUX_CLONE_THREAD)
+		return CLONE_NEW_THREAD;
+	if ((flags & LINUX_CLONE_VM) && !(flags & LINUX_CLONE_VFORK))
+		return CLONE_UNFOLLOWED;
+	return CLONE_PROCESS;
 }
 
 /* x86-64: where the native kernel would put a new mapping (the top of the
@@ -224,50 +141,13 @@ static int steer(struct lockstep *ls, enum sys_kind kind, struct user_regs_struc
 	return r->r8 != 0;
 }
 
-/* Runs the call natively from its entry stop to its exit stop, through
- * restarts; a signal on the way that enters a handler ends it early
- * (*handled: hexvm took the handler's state). */
-static enum ls_outcome complete(struct lockstep *ls, struct user_regs_struct *r, int *handled,
-				int *execed, int *status)
-{
-	struct ls_event ev;
-	int expecting_exit = 1;
-	*handled = *execed = 0;
-	for (;;) {
-		if (ls_native_resume(ls, PTRACE_SYSCALL, 0) || ls_native_wait(ls, &ev))
-			return LS_FAILED;
-		if (ev.kind == EV_UNFOLLOWED && ev.status == PTRACE_EVENT_EXEC) {
-			*execed = 1; /* the exit stop follows */
-			continue;
-		}
-		if (ev.kind == EV_SIGNAL) {
-			enum ls_outcome o = ls_signal(ls, &ev, handled, status);
-			if (o != LS_GO_ON || *handled)
-				return o;
-			continue;
-		}
-		if (ev.kind != EV_SYSCALL)
-			return ls_end_event(ls, &ev, status);
-		if (ls_native_regs(ls, r))
-			return LS_FAILED;
-		if (!expecting_exit) {
-			expecting_exit = 1; /* the restarted call's entry */
-			continue;
-		}
-		if (!is_restart((int64_t)r->rax))
-			return LS_GO_ON;
-		expecting_exit = 0;
-	}
-}
-
 /* Before the call: the registers at the entry (the number in orig_rax) and
  * the memory must agree; the native kernel may then change either. */
 static enum ls_outcome check_entry(struct lockstep *ls, const struct user_regs_struct *entry,
-				   const char *name)
+				   const char *name, int *status)
 {
 	struct ls_state n, h;
 	char what[64], when[160];
-	uint64_t where;
 	uint32_t ignore = 0;
 	if (ls_state_native(ls, &n))
 		return LS_FAILED;
@@ -286,13 +166,8 @@ static enum ls_outcome check_entry(struct lockstep *ls, const struct user_regs_s
 		ls_report_difference(ls, when, &n, &h, h.rip);
 		return LS_DIFFERENCE;
 	}
-	int rc = ls_mirror_memory(ls, 0, &where);
-	if (rc == 1) {
-		snprintf(when, sizeof when, "before %s", name);
-		ls_report_memory(ls, where, when);
-		return LS_DIFFERENCE;
-	}
-	return rc < 0 ? LS_FAILED : LS_GO_ON;
+	snprintf(when, sizeof when, "before %s", name);
+	return ls_check_memory(ls, when, status);
 }
 
 /* After the call: the result, new mappings and the bytes the kernel wrote. */
@@ -302,7 +177,7 @@ static enum ls_outcome take_effects(struct lockstep *ls, int abi, enum sys_kind 
 {
 	uint64_t force_lo = 0, force_hi = 0, where;
 	int ok_result = !is_error(r->rax, ls->mode64);
-	struct cpu *c = &ls->cpu;
+	struct cpu *c = &ls->cur->cpu;
 	c->r[R_AX] = ls->mode64 ? r->rax : (uint32_t)r->rax;
 	if (ls->mode64)
 		c->r[R_R11] = r->r11; /* the flags as the native had them (see check_entry) */
@@ -323,58 +198,219 @@ static enum ls_outcome take_effects(struct lockstep *ls, int abi, enum sys_kind 
 }
 
 /* The program leaves lockstep's reach with this call: say so. */
-static enum ls_outcome refuse(struct lockstep *ls, const char *name)
+static enum ls_outcome refuse(struct lockstep *ls, const char *name, const char *what)
 {
-	ls_report_unfollowed(ls, "%s (a new thread) is not followed", name);
+	ls_report_unfollowed(ls, "%s (%s) is not followed", name, what);
 	return LS_UNFOLLOWED;
 }
 
-enum ls_outcome ls_syscall(struct lockstep *ls, int *status)
+/* PTRACE_EVENT_CLONE: a new thread, followed from its first stop once the
+ * call has returned; or a process with another exit signal than SIGCHLD,
+ * which ptrace attached too, and which is let go to run unobserved. */
+static int take_clone(struct lockstep *ls)
 {
-	struct user_regs_struct entry, r;
-	char name[64];
-	int abi = ls->pending_abi, handled, execed;
-	ls->syscalls++;
-	if (ls_native_regs(ls, &entry))
+	unsigned long tid;
+	int st;
+	if (ptrace(PTRACE_GETEVENTMSG, ls->cur->tid, 0, &tid))
+		return -1;
+	if (ls->cur->call.starts_thread) {
+		ls->cur->call.new_tid = (pid_t)tid;
+		return 0;
+	}
+	while (waitpid((pid_t)tid, &st, __WALL) < 0)
+		if (errno != EINTR)
+			return -1;
+	return ptrace(PTRACE_DETACH, (pid_t)tid, 0, 0) ? -1 : 0;
+}
+
+/* The new thread at its first stop (the SIGSTOP ptrace gives it, which it
+ * never gets): hexvm's twin starts as a copy of its maker after the call,
+ * with the native's registers (rax 0, its stack, its TLS). */
+static enum ls_outcome start_thread(struct lockstep *ls, pid_t tid)
+{
+	struct ls_thread *maker = ls->cur, *t;
+	struct ls_event ev;
+	int st;
+	while (waitpid(tid, &st, __WALL) < 0)
+		if (errno != EINTR)
+			return LS_FAILED;
+	if (!(t = ls_thread_add(ls, tid, &maker->cpu)))
 		return LS_FAILED;
-	uint64_t nr = ls->mode64 ? entry.orig_rax : (uint32_t)entry.orig_rax;
-	enum sys_kind kind = kind_of(abi, nr);
-	name_of(abi, nr, name, sizeof name);
-	enum ls_outcome o = check_entry(ls, &entry, name);
-	if (o != LS_GO_ON)
-		return o;
-	if (starts_thread(ls, kind, &entry, abi))
-		return refuse(ls, name);
-	r = entry;
-	if (kind == K_RSEQ)
-		r.orig_rax = -1ull; /* hexvm has no rseq either: ENOSYS on both sides */
-	int steered = steer(ls, kind, &r);
-	if ((steered || kind == K_RSEQ) && ls_native_set_regs(ls, &r))
+	ls->cur = t;
+	int rc = ls_native_event(ls, st, &ev);
+	if (!rc && (ev.kind != EV_SIGNAL || ev.sig != SIGSTOP)) {
+		ls_report_message(ls, "the new thread's first stop is not its SIGSTOP (kind %d, "
+				  "signal %d)", ev.kind, ev.sig);
+		rc = -1;
+	}
+	rc = rc || ls_take_native_regs(ls);
+	ls->cur = maker;
+	return rc ? LS_FAILED : LS_GO_ON;
+}
+
+/* exit (not exit_group) ends only its thread while others live on; the
+ * first thread then stays a zombie until the last one ends. */
+static int ends_thread_only(const struct lockstep *ls, const struct ls_event *ev)
+{
+	return ls->cur->call.kind == K_EXIT_THREAD && ls->nlive > 1 &&
+	       (ev->kind == EV_EXITED || ev->kind == EV_ZOMBIE);
+}
+
+/* One native stop during the call; *r: the registers at an exit stop. Sets
+ * *ended when the call is over: it returned, a handler was entered instead
+ * (*handled: hexvm took its state), or the thread ended; otherwise the
+ * thread has been resumed towards its next stop. */
+static enum ls_outcome call_event(struct lockstep *ls, const struct ls_event *ev,
+				  struct user_regs_struct *r, int *ended, int *handled,
+				  int *status)
+{
+	struct ls_call *call = &ls->cur->call;
+	if (ev->kind == EV_UNFOLLOWED && ev->status == PTRACE_EVENT_EXEC) {
+		call->execed = 1; /* the exit stop follows */
+	} else if (ev->kind == EV_UNFOLLOWED && ev->status == PTRACE_EVENT_CLONE) {
+		if (take_clone(ls))
+			return LS_FAILED;
+	} else if (ev->kind == EV_SIGNAL) {
+		enum ls_outcome o = ls_signal(ls, ev, handled, status);
+		if (o != LS_GO_ON || *handled)
+			return *ended = 1, o;
+	} else if (ends_thread_only(ls, ev)) {
+		ls_thread_gone(ls, ls->cur);
+		return *ended = 1, LS_GO_ON;
+	} else if (ev->kind != EV_SYSCALL) {
+		return ls_end_event(ls, ev, status);
+	} else if (ls_native_regs(ls, r)) {
 		return LS_FAILED;
-	int forks = kind == K_FORK || kind == K_CLONE || kind == K_CLONE3;
-	if (forks)
-		ls_native_unbreak_all(ls);
-	o = complete(ls, &r, &handled, &execed, status);
-	if (forks && ls->pid > 0)
-		ls_native_rebreak_all(ls);
-	if (o != LS_GO_ON || handled)
-		return o;
-	if (execed) {
+	} else if (!call->expecting_exit) {
+		call->expecting_exit = 1; /* the restarted call's entry */
+	} else if (!is_restart((int64_t)r->rax)) {
+		return *ended = 1, LS_GO_ON;
+	} else {
+		call->expecting_exit = 0;
+	}
+	return ls_native_resume(ls, PTRACE_SYSCALL, 0) ? LS_FAILED : LS_GO_ON;
+}
+
+/* The call returned (*r: the registers at its exit stop): hexvm takes what
+ * it did. */
+static enum ls_outcome call_returned(struct lockstep *ls, struct user_regs_struct *r)
+{
+	const struct ls_call *call = &ls->cur->call;
+	if (call->execed) {
 		if (!ls_new_image(ls))
 			return LS_GO_ON;
 		ls_report_unfollowed(ls, "execve of a program lockstep cannot run");
 		return LS_UNFOLLOWED;
 	}
-	if (steered) {
+	if (call->steered) {
 		/* the program's own arguments, as it passed them */
-		struct user_regs_struct put = entry;
-		put.rax = r.rax;
-		put.orig_rax = r.orig_rax;
-		r = put;
-		if (ls_native_set_regs(ls, &r))
+		struct user_regs_struct put = call->entry;
+		put.rax = r->rax;
+		put.orig_rax = r->orig_rax;
+		*r = put;
+		if (ls_native_set_regs(ls, r))
 			return LS_FAILED;
 	}
-	return take_effects(ls, abi, kind, &entry, &r);
+	enum ls_outcome o = take_effects(ls, call->abi, (enum sys_kind)call->kind, &call->entry, r);
+	return o == LS_GO_ON && call->new_tid ? start_thread(ls, call->new_tid) : o;
+}
+
+/* After the running thread's call: the threads it woke reach their exit
+ * stops and their calls end; what the kernel wrote for them, or for a
+ * thread that ended (the tid it clears, the robust futexes it marks), goes
+ * to hexvm. */
+static enum ls_outcome after_call(struct lockstep *ls, int *status)
+{
+	uint64_t where;
+	int woken = ls_threads_settle(ls);
+	if (woken < 0)
+		return LS_FAILED;
+	enum ls_outcome o = woken ? ls_threads_finish(ls, status) : LS_GO_ON;
+	if (o == LS_GO_ON && ls->cur->gone && ls_mirror_memory(ls, 1, &where) < 0)
+		return LS_FAILED;
+	return o;
+}
+
+static enum ls_wait next_event(struct lockstep *ls, struct ls_event *ev)
+{
+	struct ls_thread *t = ls->cur;
+	if (t->has_event) {
+		*ev = t->event;
+		t->has_event = 0;
+		return LS_WAIT_STOPPED;
+	}
+	/* alone, or making a process (a vfork child, unobserved, may need the
+	 * int3s out until it execs): nothing else can run meanwhile */
+	if (ls->nlive > 1 && !t->call.forks)
+		return ls_thread_wait(ls, ev);
+	return ls_native_wait(ls, ev) ? LS_WAIT_ERROR : LS_WAIT_STOPPED;
+}
+
+enum ls_outcome ls_call_run(struct lockstep *ls, int outer, int *status)
+{
+	struct ls_thread *t = ls->cur;
+	struct user_regs_struct r;
+	struct ls_event ev;
+	int ended = 0, handled = 0;
+	enum ls_outcome o = LS_GO_ON;
+	while (o == LS_GO_ON && !ended) {
+		enum ls_wait w = next_event(ls, &ev);
+		if (w == LS_WAIT_ERROR)
+			return LS_FAILED;
+		if (w == LS_WAIT_BLOCKED)
+			break;
+		o = call_event(ls, &ev, &r, &ended, &handled, status);
+	}
+	if (t->call.forks && ls->pid > 0)
+		ls_native_rebreak_all(ls);
+	if (o != LS_GO_ON)
+		return o;
+	t->in_call = !ended;
+	if (ended && !handled && !t->gone)
+		o = call_returned(ls, &r);
+	return o == LS_GO_ON && outer ? after_call(ls, status) : o;
+}
+
+enum ls_outcome ls_syscall(struct lockstep *ls, int *status)
+{
+	struct ls_thread *t = ls->cur;
+	struct ls_call *call = &t->call;
+	struct user_regs_struct r;
+	char name[64];
+	memset(call, 0, sizeof *call);
+	call->abi = ls->pending_abi;
+	ls->syscalls++;
+	if (ls_native_regs(ls, &call->entry))
+		return LS_FAILED;
+	uint64_t nr = ls->mode64 ? call->entry.orig_rax : (uint32_t)call->entry.orig_rax;
+	enum sys_kind kind = kind_of(call->abi, nr);
+	call->kind = kind;
+	name_of(call->abi, nr, name, sizeof name);
+	enum ls_outcome o = check_entry(ls, &call->entry, name, status);
+	if (o != LS_GO_ON)
+		return o;
+	enum clone_shape shape = clone_shape(ls, kind, &call->entry, call->abi);
+	if (shape == CLONE_UNFOLLOWED)
+		return refuse(ls, name, "a process sharing the address space");
+	if (kind == K_EXEC && (ls->nlive > 1 || t->tid != ls->pid))
+		return refuse(ls, name, "an execve with more than one thread");
+	call->starts_thread = shape == CLONE_NEW_THREAD;
+	call->forks = kind == K_FORK || shape == CLONE_PROCESS;
+	r = call->entry;
+	if (kind == K_RSEQ)
+		r.orig_rax = -1ull; /* hexvm has no rseq either: ENOSYS on both sides */
+	call->steered = steer(ls, kind, &r);
+	if ((call->steered || kind == K_RSEQ) && ls_native_set_regs(ls, &r))
+		return LS_FAILED;
+	if (call->forks)
+		ls_native_unbreak_all(ls);
+	if (kind == K_YIELD)
+		ls->yielded = 1;
+	call->expecting_exit = 1;
+	t->in_call = 1;
+	if (ls_native_resume(ls, PTRACE_SYSCALL, 0))
+		return LS_FAILED;
+	return ls_call_run(ls, 1, status);
 }
 
 #endif

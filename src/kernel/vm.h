@@ -20,10 +20,12 @@ struct pipe;
 struct ptimer;
 struct lock;
 struct timerfd;
+struct scm_flight;
 struct mount;
 struct snap_config;
 struct obs;
 struct gdb;
+struct host_splice;
 
 struct vm_options {
 	int trace_syscalls; /* -s */
@@ -117,7 +119,8 @@ struct parked_call {
 	short host_events[PARK_HOST_FDS]; /* POLLIN / POLLOUT */
 	int woken;
 	int64_t intr;	   /* what a deliverable signal makes of it; 0: not interruptible */
-	uint64_t progress; /* bytes a partial transfer has moved so far */
+	uint64_t progress; /* bytes a partial transfer has moved so far (a sleep on a CPU
+			    * clock: the time it waits for, kernel/task/cpuclock.h) */
 	void *pending;	   /* a file opened but not yet installed (FIFO open) */
 };
 
@@ -171,7 +174,10 @@ struct vm {
 	struct pipe *fifos;  /* the kernel pipes of open FIFOs */
 	struct lock *locks;  /* advisory locks (vfs/lock.c) */
 	struct timerfd *timerfds; /* every timerfd, armed or not */
+	struct scm_flight *scm_flights; /* descriptions in SCM_RIGHTS messages (sys/scm_flight.h) */
+	uint64_t wake_clock; /* stamps kernel files' wake-ups (vfs/wakeseq.h) */
 	struct hostcache *hostcaches; /* buffered host files (vfs/hostcache.h) */
+	struct host_splice *host_splice; /* splices' scratch host pipe (host/hostsplice.h), or NULL */
 	int hostcache_off;	      /* a shared file mapping exists: buffer nothing */
 	int init_status;       /* the first process's wait status, once it ended */
 	int init_ended;
@@ -204,6 +210,15 @@ static inline uint64_t task_pending(const struct task *t)
 static inline uint64_t task_insns(const struct task *t)
 {
 	return t->insns + (t->cpu.icount - t->slice_start);
+}
+/* A process's CPU time: its live threads' and those that ended (what its
+ * CPU clock, getrusage, times and /proc/PID/stat give). */
+static inline uint64_t process_cpu_ns(const struct process *p)
+{
+	uint64_t ns = p->exited_insns;
+	for (const struct task *t = p->threads; t; t = t->thread_next)
+		ns += task_insns(t);
+	return ns;
 }
 void vm_random_bytes(struct vm *vm, void *buf, size_t n);
 void vm_seed(struct vm *vm, uint64_t seed);

@@ -108,8 +108,9 @@ struct vma *mm_find_vma(const struct mm *mm, uint64_t addr);
 int mm_access_ok(const struct mm *mm, uint64_t addr, uint64_t len, int prot);
 
 /* Snapshot restore (mm_restore.c): adds a copy of tmpl (its name copied,
- * share_fd taken over) mapped read-write at its place, then, once the pages
- * are in, gives every vma its protection. 0 or -errno. */
+ * share_fd taken over) mapped read-write at its place (a MAP_SHARED file
+ * mapping, whose pages are the file's, with its own protection), then,
+ * once the pages are in, gives every vma its protection. 0 or -errno. */
 int mm_restore_vma(struct mm *mm, const struct vma *tmpl, int share_fd);
 int mm_restore_protect(struct mm *mm);
 

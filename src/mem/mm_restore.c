@@ -30,7 +30,11 @@ int mm_restore_vma(struct mm *mm, const struct vma *tmpl, int share_fd)
 	v->name = tmpl->name ? strdup(tmpl->name) : NULL;
 	v->share_fd = share_fd;
 	size_t len = (size_t)(v->end - v->start);
-	void *p = share_fd >= 0 ? mmap(mm->base + v->start, len, PROT_READ | PROT_WRITE,
+	/* a shared file mapping's pages are the file's: nothing is filled in,
+	 * and a file opened read-only can be mapped no other way */
+	int file = share_fd >= 0 && !(v->flags & VMA_ANON);
+	void *p = share_fd >= 0 ? mmap(mm->base + v->start, len,
+				       file ? mm_host_prot(v->prot) : PROT_READ | PROT_WRITE,
 				       MAP_FIXED | MAP_SHARED, share_fd, (off_t)v->offset)
 				: mmap(mm->base + v->start, len, PROT_READ | PROT_WRITE,
 				       MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);

@@ -20,6 +20,7 @@ struct snap_config {
 	int stop;	       /* --snapshot-stop: end hexvm after a snapshot */
 	int plain;	       /* --snapshot-plain: never compress */
 	int drop_sockets;      /* --snapshot-drop-sockets */
+	int copy_mapped;       /* --snapshot-copy-mapped: no page by reference to a host file */
 	char root_dir[VFS_PATH_MAX]; /* the host directory the machine's / shows */
 	int overlay;
 };

@@ -199,6 +199,8 @@ void snap_hash_init(struct snap_hasher *h)
 void snap_hash_update(struct snap_hasher *h, const void *data, size_t n)
 {
 	const uint8_t *p = data;
+	if (!n)
+		return; /* data may be NULL */
 	h->total += n;
 	if (h->tail_len) {
 		size_t take = 32 - h->tail_len < n ? 32 - h->tail_len : n;

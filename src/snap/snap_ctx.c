@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "kernel/vm.h"
+
 /* The first reason only: later ones follow from it. */
 static void record(int *failed, char *msg, size_t size, const char *fmt, va_list ap)
 {
@@ -59,6 +61,29 @@ void vec_free(struct snap_vec *v)
 	free(v->v);
 	v->v = NULL;
 	v->n = v->cap = 0;
+}
+
+struct task *snap_root_task(struct vm *vm)
+{
+	struct process *p = calloc(1, sizeof *p);
+	struct task *t = calloc(1, sizeof *t);
+	if (!p || !t) {
+		free(p);
+		free(t);
+		return NULL;
+	}
+	p->root = "/";
+	p->cwd = "/";
+	t->proc = p;
+	t->vm = vm;
+	return t;
+}
+
+void snap_root_task_free(struct task *t)
+{
+	if (t)
+		free(t->proc);
+	free(t);
 }
 
 void snap_load_fail(struct snap_load *l, const char *fmt, ...)

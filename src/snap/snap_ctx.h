@@ -13,8 +13,8 @@
 
 struct vm;
 struct task;
-
-#define SNAP_SECTION_BYTES (32u << 20) /* page data is cut into sections of about this */
+struct snap_hostmap;
+struct snap_shared_file;
 
 struct snap_save {
 	struct vm *vm;
@@ -24,9 +24,12 @@ struct snap_save {
 	uint64_t shm_dev[256];
 	int nshm;
 	int drop_sockets;
+	struct snap_hostmap *hostmap; /* host files behind mappings (snap_hostmap.h), or NULL */
 	int failed;
 	char msg[256];
-	uint64_t pages_written, pages_zero; /* for the report */
+	uint64_t pages_written, pages_zero, pages_ref; /* for the report */
+	struct snap_shared_file *sfiles; /* host files behind MAP_SHARED mappings, by id - 1 */
+	size_t nsfiles, sfiles_cap;
 };
 
 /* Records the first error (printf-style) and marks the save failed. */
@@ -49,12 +52,21 @@ struct snap_load {
 	struct vm *vm;
 	struct snap_vec mms, fdtables, files, pipes, tasks, procs;
 	struct snap_vec shm; /* host memfds, as (void *)(intptr_t)(fd + 1) */
+	struct snap_vec sfiles; /* host files behind MAP_SHARED mappings (struct file) */
 	struct snap_vec fixups; /* epoll entries, added once every file exists */
+	struct snap_vec page_sections; /* PAGE sections, loaded once every mapping is in */
+	struct snap_vec hostfiles;     /* host descriptors of HFIL files, as (void *)(intptr_t)(fd + 1) */
 	struct task *opener; /* a root task of the new machine, for reopening files */
 	int allow_changed;   /* --allow-changed-files */
 	int failed;
 	char msg[256];
 };
+
+/* A root task of vm (root and working directory "/"), through which paths
+ * a snapshot records are opened as the machine itself would. NULL when
+ * out of memory. */
+struct task *snap_root_task(struct vm *vm);
+void snap_root_task_free(struct task *t);
 
 void snap_load_fail(struct snap_load *l, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

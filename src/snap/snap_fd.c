@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kernel/sys/scm_flight.h"
 #include "kernel/sys/snap_kinds.h"
 #include "kernel/vfs/eventfd.h"
 #include "kernel/vfs/file.h"
@@ -16,8 +17,17 @@
 #include "kernel/vfs/pipe.h"
 #include "kernel/vfs/vfs.h"
 #include "kernel/vm.h"
+#include "snap/snap_dir.h"
 
 
+
+static int host_kind(const struct file *f)
+{
+	struct stat st;
+	if (f->host_role)
+		return K_ROLE;
+	return fstat(f->host_fd, &st) == 0 && S_ISDIR(st.st_mode) ? K_HOST_DIR : K_HOST_PATH;
+}
 
 /* What a snapshot makes of f (enum file_kind), or 0: a kind it cannot hold.
  * Files hexvm serves itself are told apart by their ops' name. */
@@ -28,17 +38,34 @@ static int kind_of(const struct file *f)
 		int kind;
 	} by_name[] = {{"pipe", K_PIPE},	   {"eventfd", K_EVENTFD}, {"timerfd", K_TIMERFD},
 		       {"signalfd", K_SIGNALFD}, {"epoll", K_EPOLL},	   {"memfs", K_REOPEN},
-		       {"overlay", K_REOPEN},	   {"devfs", K_REOPEN},	   {"synth", K_REOPEN}};
+		       {"overlay", K_REOPEN},	   {"devfs", K_REOPEN},	   {"synth", K_SYNTH}};
 	if (f->is_socket)
 		return K_DROPPED;
 	if (!f->ops)
-		return f->host_role ? K_ROLE : K_HOST_PATH;
-	for (size_t k = 0; f->ops->name && k < sizeof by_name / sizeof by_name[0]; k++)
-		if (!strcmp(f->ops->name, by_name[k].name))
-			return by_name[k].kind != K_REOPEN || (f->path && f->path[0] == '/')
-				       ? by_name[k].kind
-				       : 0;
+		return host_kind(f);
+	for (size_t k = 0; f->ops->name && k < sizeof by_name / sizeof by_name[0]; k++) {
+		int kind = by_name[k].kind;
+		if (strcmp(f->ops->name, by_name[k].name))
+			continue;
+		if (kind == K_REOPEN && f->ops->readdir && !strcmp(f->ops->name, "overlay"))
+			kind = K_OVL_DIR;
+		return (kind != K_REOPEN && kind != K_OVL_DIR) || (f->path && f->path[0] == '/')
+			       ? kind
+			       : 0;
+	}
 	return 0;
+}
+
+/* Descriptions in SCM_RIGHTS messages live in the host sockets' queues,
+ * which no snapshot holds: refused, even with --snapshot-drop-sockets, as
+ * the descriptions' other references (pipe ends counted) would be wrong. */
+void snap_check_sockets(struct snap_save *s)
+{
+	scm_flight_reap(s->vm);
+	int n = scm_flight_count(s->vm);
+	if (n)
+		snap_save_fail(s, "%d descriptor%s in flight in socket messages (SCM_RIGHTS), which "
+				  "cannot be saved", n, n == 1 ? " is" : "s are");
 }
 
 void snap_number_fdtable(struct snap_save *s, struct fdtable *fdt, int pid)
@@ -61,6 +88,15 @@ void snap_number_fdtable(struct snap_save *s, struct fdtable *fdt, int pid)
 		if (f->ops && pipe_of_file(f))
 			ids_get(&s->pipes, pipe_of_file(f), NULL);
 	}
+}
+
+void snap_number_file(struct snap_save *s, struct file *f)
+{
+	if (ids_find(&s->files, f))
+		return;
+	ids_get(&s->files, f, NULL);
+	if (f->ops && pipe_of_file(f))
+		ids_get(&s->pipes, pipe_of_file(f), NULL);
 }
 
 static int put_pipes(struct snap_save *s)
@@ -154,6 +190,9 @@ static void put_epoll(struct snap_save *s, struct snap_buf *b, const struct file
 		sb_u32(b, e.events);
 		sb_u64(b, e.data);
 		sb_i32(b, e.disabled);
+		sb_i32(b, e.edge);
+		sb_u32(b, (uint32_t)e.queued);
+		sb_u32(b, e.last_revents);
 	}
 }
 
@@ -187,6 +226,15 @@ static void put_file(struct snap_save *s, struct snap_buf *b, const struct file 
 		break;
 	case K_EPOLL:
 		put_epoll(s, b, f);
+		break;
+	case K_HOST_DIR:
+		snap_put_host_dir(s, b, (struct file *)f);
+		break;
+	case K_OVL_DIR:
+		snap_put_overlay_dir(s, b, f);
+		break;
+	case K_SYNTH:
+		snap_put_synth(b, f);
 		break;
 	}
 }

@@ -13,6 +13,7 @@
 #include "kernel/vfs/pipe.h"
 #include "kernel/vfs/vfs.h"
 #include "kernel/vm.h"
+#include "snap/snap_dir.h"
 #include "snap/snap_fd.h"
 
 
@@ -37,8 +38,7 @@ static struct file *role_file(struct snap_load *l, int role, int flags, const ch
 	return f;
 }
 
-/* Opens guest path as the machine itself, with the flags it had. */
-static struct file *reopen(struct snap_load *l, const char *path, int flags)
+struct file *snap_reopen(struct snap_load *l, const char *path, int flags)
 {
 	struct vpath vp;
 	struct file *f = NULL;
@@ -55,33 +55,53 @@ static struct file *reopen(struct snap_load *l, const char *path, int flags)
 	return f;
 }
 
+int snap_same_host_file(struct snap_load *l, const char *path, const char *what, int fd,
+			uint64_t size, uint64_t hash)
+{
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st)) {
+		snap_load_fail(l, "%s: no longer a host file", path);
+		return -1;
+	}
+	int same = !S_ISREG(st.st_mode) ||
+		   ((uint64_t)st.st_size == size && snap_hash_fd(fd, size) == hash);
+	if (!same && !l->allow_changed) {
+		snap_load_fail(l, "%s: the %s changed since the snapshot (size %llu, now %llu%s); "
+				  "--allow-changed-files restores anyway",
+			       path, what, (unsigned long long)size, (unsigned long long)st.st_size,
+			       (uint64_t)st.st_size == size ? ", other contents" : "");
+		return -1;
+	}
+	return 0;
+}
+
 static struct file *host_path_file(struct snap_load *l, struct snap_rd *r, const char *path,
 				   int flags)
 {
 	uint64_t pos = sr_u64(r), size = sr_u64(r), hash = sr_u64(r);
 	if (r->bad)
 		return NULL;
-	struct file *f = reopen(l, path, flags);
-	struct stat st;
+	struct file *f = snap_reopen(l, path, flags);
 	if (!f)
 		return NULL;
-	if (f->host_fd < 0 || fstat(f->host_fd, &st)) {
-		snap_load_fail(l, "%s: no longer a host file", path);
-		file_put(f);
-		return NULL;
-	}
-	int same = !S_ISREG(st.st_mode) ||
-		   ((uint64_t)st.st_size == size && snap_hash_fd(f->host_fd, size) == hash);
-	if (!same && !l->allow_changed) {
-		snap_load_fail(l, "%s: the host file changed since the snapshot (size %llu, now "
-				  "%llu%s); --allow-changed-files restores anyway",
-			       path, (unsigned long long)size, (unsigned long long)st.st_size,
-			       (uint64_t)st.st_size == size ? ", other contents" : "");
+	if (snap_same_host_file(l, path, "host file", f->host_fd, size, hash)) {
 		file_put(f);
 		return NULL;
 	}
 	lseek(f->host_fd, (off_t)pos, SEEK_SET);
 	return f;
+}
+
+/* A FIFO end's path names the FIFO in the restored filesystems (when it
+ * still does): the pipe takes that file's identity, which the other side's
+ * open looks it up by. */
+static void find_fifo_again(struct snap_load *l, struct pipe *p, const char *path)
+{
+	struct vpath vp;
+	struct stat st;
+	if (path && path[0] == '/' && !vfs_resolve(l->opener, NULL, path, 0, &vp) &&
+	    !vfs_lstat(l->opener, &vp, &st) && S_ISFIFO(st.st_mode))
+		pipe_set_fifo_key(p, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
 }
 
 static struct file *get_timer_kind(struct snap_load *l, struct snap_rd *r, int kind, int flags)
@@ -107,7 +127,7 @@ struct epoll_fixup {
 
 static struct file *get_epoll(struct snap_load *l, struct snap_rd *r, int flags)
 {
-	struct file *ep = epoll_restore(flags);
+	struct file *ep = epoll_restore(l->vm, flags);
 	int n = sr_i32(r);
 	if (n < 0 || n > FDTABLE_MAX)
 		sr_fail(r, "an epoll instance has too many entries");
@@ -124,6 +144,9 @@ static struct file *get_epoll(struct snap_load *l, struct snap_rd *r, int flags)
 		x->e.events = sr_u32(r);
 		x->e.data = sr_u64(r);
 		x->e.disabled = sr_i32(r);
+		x->e.edge = sr_i32(r);
+		x->e.queued = sr_u32(r);
+		x->e.last_revents = (uint16_t)sr_u32(r);
 	}
 	return ep;
 }
@@ -133,7 +156,8 @@ static void add_epoll_entries(struct snap_load *l, struct snap_rd *r)
 	for (size_t k = 0; k < l->fixups.n; k++) {
 		struct epoll_fixup *x = l->fixups.v[k];
 		x->e.file = vec_at(&l->files, x->file_id, r);
-		if (!r->bad && x->ep && epoll_restore_entry(x->ep, &x->e))
+		/* (a description left out, a dropped socket, is watched no more) */
+		if (!r->bad && x->ep && x->e.file && epoll_restore_entry(x->ep, &x->e))
 			sr_fail(r, "out of memory");
 		free(x);
 	}
@@ -159,10 +183,12 @@ static struct file *get_file(struct snap_load *l, struct snap_rd *r)
 	case K_PIPE:
 		p = vec_at(&l->pipes, sr_u32(r), r);
 		f = p ? pipe_file_restore(p, flags, path) : NULL;
+		if (f)
+			find_fifo_again(l, p, path);
 		break;
 	case K_REOPEN:
 		count = sr_u64(r);
-		if ((f = r->bad ? NULL : reopen(l, path, flags)) != NULL)
+		if ((f = r->bad ? NULL : snap_reopen(l, path, flags)) != NULL)
 			f->pos = count;
 		break;
 	case K_EVENTFD:
@@ -177,6 +203,15 @@ static struct file *get_file(struct snap_load *l, struct snap_rd *r)
 		break;
 	case K_EPOLL:
 		f = get_epoll(l, r, flags);
+		break;
+	case K_HOST_DIR:
+		f = snap_get_host_dir(l, r, path, flags);
+		break;
+	case K_OVL_DIR:
+		f = snap_get_overlay_dir(l, r, path, flags);
+		break;
+	case K_SYNTH:
+		f = snap_get_synth(l, r, path, flags);
 		break;
 	case K_DROPPED:
 		break;

@@ -41,8 +41,10 @@ static void summarize_memory(struct snap_save *s, struct snap_buf *b)
 		     mm->mode64 ? "x86-64" : "i386", (unsigned long long)nvmas,
 		     (unsigned long long)(mapped >> 10));
 	}
-	line(b, "pages stored: %llu (%llu KiB); all-zero pages left out: %llu",
+	line(b, "pages stored: %llu (%llu KiB); by reference to host files: %llu (%llu KiB); "
+		"all-zero pages left out: %llu",
 	     (unsigned long long)s->pages_written, (unsigned long long)(s->pages_written * 4),
+	     (unsigned long long)s->pages_ref, (unsigned long long)(s->pages_ref * 4),
 	     (unsigned long long)s->pages_zero);
 }
 
@@ -77,11 +79,37 @@ void snap_put_summary(struct snap_save *s, struct snap_buf *b)
 	summarize_files(s, b);
 }
 
+/* One line a tag: how many sections, their payload and what the file
+ * holds of them. */
+static void list_sections(const struct snap_image *img, FILE *out)
+{
+	for (size_t k = 0; k < img->nsections; k++) {
+		const char *tag = img->sections[k].tag;
+		size_t first = 0, count = 0;
+		uint64_t len = 0, stored = 0, compressed = 0;
+		while (strcmp(img->sections[first].tag, tag))
+			first++;
+		if (first < k || !strcmp(tag, "INFO"))
+			continue; /* listed with the first of its tag */
+		for (size_t j = k; j < img->nsections; j++)
+			if (!strcmp(img->sections[j].tag, tag)) {
+				count++;
+				len += img->sections[j].len;
+				stored += img->sections[j].stored_len;
+				compressed += (img->sections[j].flags & SNAP_SECTION_ZSTD) != 0;
+			}
+		fprintf(out, "  %s %6zu section%s %13llu bytes, %13llu stored (%llu compressed)\n",
+			tag, count, count == 1 ? ", " : "s,",
+			(unsigned long long)len, (unsigned long long)stored,
+			(unsigned long long)compressed);
+	}
+}
+
 int snap_info(const char *path, FILE *out)
 {
 	struct snap_image img;
 	char msg[256];
-	if (snap_image_read(&img, path, NULL, msg, sizeof msg)) {
+	if (snap_image_read(&img, path, NULL, NULL, msg, sizeof msg)) {
 		fprintf(stderr, "hexvm: %s: %s\n", path, msg);
 		return 65;
 	}
@@ -89,13 +117,19 @@ int snap_info(const char *path, FILE *out)
 		(img.flags & SNAP_FLAG_ZSTD) ? "zstd-compressed" : "uncompressed",
 		(unsigned long long)img.file_bytes);
 	fprintf(out, "sections (every checksum verified):\n");
-	for (size_t k = 0; k < img.nsections; k++)
-		if (strcmp(img.sections[k].tag, "INFO"))
-			fprintf(out, "  %s %12llu bytes\n", img.sections[k].tag,
-				(unsigned long long)img.sections[k].len);
-	for (size_t k = 0; k < img.nsections; k++)
-		if (!strcmp(img.sections[k].tag, "INFO"))
-			fwrite(img.sections[k].data, 1, (size_t)img.sections[k].len, out);
+	list_sections(&img, out);
+	int rc = 0;
+	for (size_t k = 0; k < img.nsections && !rc; k++) {
+		struct snap_section *sec = &img.sections[k];
+		const uint8_t *text = strcmp(sec->tag, "INFO") ? NULL
+					: snap_section_payload(sec, msg, sizeof msg);
+		if (text)
+			fwrite(text, 1, (size_t)sec->len, out);
+		else if (!strcmp(sec->tag, "INFO")) {
+			fprintf(stderr, "hexvm: %s: %s\n", path, msg);
+			rc = 65;
+		}
+	}
 	snap_image_free(&img);
-	return 0;
+	return rc;
 }

@@ -15,8 +15,12 @@
 #include "mem/mm.h"
 #include "snap/snap.h"
 #include "snap/snap_fd.h"
+#include "snap/snap_hostmap.h"
+#include "snap/snap_lock.h"
 #include "snap/snap_machine.h"
 #include "snap/snap_mem.h"
+#include "snap/snap_pages.h"
+#include "snap/snap_shared_file.h"
 #include "snap/snap_task.h"
 
 typedef int section_fn(struct snap_load *l, struct snap_rd *r);
@@ -37,45 +41,47 @@ static const struct {
 	const char *tag;
 	section_fn *fn;
 } sections[] = {
-	{"FSUP", load_fs},	    {"SHMM", snap_load_shm},	   {"MMAP", snap_load_mm},
-	{"PAGE", snap_load_pages},  {"PIPE", snap_load_pipe},	   {"FILE", snap_load_files},
-	{"FDTB", snap_load_fdtables}, {"PROC", snap_load_procs}, {"TASK", snap_load_tasks},
+	{"FSUP", load_fs},
+	{"SHMM", snap_load_shm},
+	{"SFIL", snap_load_shared_file},
+	{"MMAP", snap_load_mm},
+	{"HFIL", snap_load_hostfile},
+	{"PREF", snap_load_pagerefs},
+	{"PIPE", snap_load_pipe},
+	{"FILE", snap_load_files},
+	{"FDTB", snap_load_fdtables},
+	{"LOCK", snap_load_locks},
+	{"PROC", snap_load_procs},
+	{"TASK", snap_load_tasks},
 };
 
-static int load_section(struct snap_load *l, const struct snap_section *sec)
+static int load_payload(struct snap_load *l, struct snap_section *sec, section_fn *fn)
 {
+	char why[160];
+	const uint8_t *data = snap_section_payload(sec, why, sizeof why);
 	struct snap_rd r;
-	sr_init(&r, sec->data, (size_t)sec->len);
+	if (!data) {
+		snap_load_fail(l, "%s", why);
+		return -1;
+	}
+	sr_init(&r, data, (size_t)sec->len);
+	if (!fn(l, &r) && r.pos != r.len)
+		snap_load_fail(l, "section %s: %zu bytes left over", sec->tag, r.len - r.pos);
+	snap_section_release(sec);
+	return l->failed ? -1 : 0;
+}
+
+static int load_section(struct snap_load *l, struct snap_section *sec)
+{
+	if (!strcmp(sec->tag, "PAGE"))
+		return snap_queue_pages(l, sec); /* once every mapping is in */
 	for (size_t k = 0; k < sizeof sections / sizeof sections[0]; k++)
-		if (!strcmp(sec->tag, sections[k].tag)) {
-			if (sections[k].fn(l, &r))
-				return -1;
-			if (r.pos != r.len && strcmp(sec->tag, "PAGE"))
-				snap_load_fail(l, "section %s: %zu bytes left over", sec->tag,
-					       r.len - r.pos);
-			return l->failed ? -1 : 0;
-		}
+		if (!strcmp(sec->tag, sections[k].tag))
+			return load_payload(l, sec, sections[k].fn);
 	if (!strcmp(sec->tag, "INFO"))
 		return 0; /* the summary, for people */
 	snap_load_fail(l, "unknown section %s", sec->tag);
 	return -1;
-}
-
-/* A root task of the new machine that reopens files by their paths. */
-static struct task *make_opener(struct vm *vm)
-{
-	struct process *p = calloc(1, sizeof *p);
-	struct task *t = calloc(1, sizeof *t);
-	if (!p || !t) {
-		free(p);
-		free(t);
-		return NULL;
-	}
-	p->root = "/";
-	p->cwd = "/";
-	t->proc = p;
-	t->vm = vm;
-	return t;
 }
 
 static void release_load(struct snap_load *l)
@@ -89,27 +95,38 @@ static void release_load(struct snap_load *l)
 	}
 	for (size_t k = 0; k < l->shm.n; k++)
 		close((int)(intptr_t)l->shm.v[k] - 1);
-	if (l->opener)
-		free(l->opener->proc);
-	free(l->opener);
+	for (size_t k = 0; k < l->hostfiles.n; k++)
+		close((int)(intptr_t)l->hostfiles.v[k] - 1);
+	for (size_t k = 0; k < l->sfiles.n; k++)
+		file_put(l->sfiles.v[k]);
+	snap_root_task_free(l->opener);
 	vec_free(&l->mms);
 	vec_free(&l->fdtables);
 	vec_free(&l->files);
 	vec_free(&l->pipes);
 	vec_free(&l->tasks);
 	vec_free(&l->shm);
+	vec_free(&l->hostfiles);
+	vec_free(&l->page_sections);
+	vec_free(&l->sfiles);
 	snap_free_proc_links(&l->procs);
 }
 
-static int rebuild(struct snap_load *l, const struct snap_image *img, struct machine_image *m,
+static int rebuild(struct snap_load *l, struct snap_image *img, struct machine_image *m,
 		   const struct restore_options *opt)
 {
 	struct snap_rd r;
+	char why[160];
 	if (!img->nsections || strcmp(img->sections[0].tag, "MACH")) {
 		snap_load_fail(l, "the snapshot does not begin with the machine section");
 		return -1;
 	}
-	sr_init(&r, img->sections[0].data, (size_t)img->sections[0].len);
+	const uint8_t *mach = snap_section_payload(&img->sections[0], why, sizeof why);
+	if (!mach) {
+		snap_load_fail(l, "%s", why);
+		return -1;
+	}
+	sr_init(&r, mach, (size_t)img->sections[0].len);
 	if (snap_get_machine(&r, m))
 		return snap_check(l, &r, "MACH");
 	struct vfs_config cfg = {opt->root_dir ? opt->root_dir : m->root_dir,
@@ -119,13 +136,15 @@ static int rebuild(struct snap_load *l, const struct snap_image *img, struct mac
 		snap_load_fail(l, "%s", msg);
 		return -1;
 	}
-	if (!(l->opener = make_opener(l->vm))) {
+	if (!(l->opener = snap_root_task(l->vm))) {
 		snap_load_fail(l, "out of memory");
 		return -1;
 	}
 	for (size_t k = 1; k < img->nsections; k++)
 		if (load_section(l, &img->sections[k]))
 			return -1;
+	if (snap_load_all_pages(l))
+		return -1;
 	for (size_t k = 0; k < l->mms.n; k++)
 		((struct mm *)l->mms.v[k])->sink = &l->vm->block_totals;
 	if (snap_load_mm_finish(l))
@@ -144,7 +163,7 @@ int snap_restore(struct vm *vm, const char *path, const struct restore_options *
 {
 	struct snap_image img;
 	char why[256];
-	if (snap_image_read(&img, path, stdout, why, sizeof why)) {
+	if (snap_image_read(&img, path, stdout, "PAGE", why, sizeof why)) {
 		snprintf(msg, size, "%s: %s", path, why);
 		return -1;
 	}

@@ -1,5 +1,6 @@
-/* Reading the snapshot container: header, optional zstd body, sections
- * checked one by one before anything of them is used. */
+/* Reading the snapshot container: the header, then every section's place
+ * and checksum before anything of them is used. A file is mapped, not
+ * read; standard input is read whole. */
 #include "snap/snap_file.h"
 
 #include <errno.h>
@@ -8,14 +9,12 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
-#ifdef HAVE_ZSTD
-#include <zstd.h>
-#endif
 
-#define HEADER_LEN     (SNAP_MAGIC_LEN + 16)
-#define SECTION_HEADER 24
-#define SECTIONS_MAX   (1u << 24)
+#include "snap/snap_zstd.h"
+
+#define SECTIONS_MAX (1u << 24)
 
 /* All of fd into a malloc'd buffer. */
 static int slurp(int fd, uint8_t **out, size_t *len)
@@ -68,60 +67,6 @@ static size_t skip_to_magic(const uint8_t *b, size_t n, FILE *passthrough)
 	return at;
 }
 
-static int decompress(struct snap_image *img, const uint8_t *src, size_t n, char *msg,
-		      size_t size)
-{
-#ifdef HAVE_ZSTD
-	struct snap_buf out = {0};
-	ZSTD_DCtx *dz = ZSTD_createDCtx();
-	ZSTD_inBuffer in = {src, n, 0};
-	size_t rc = 1;
-	while (dz && !out.oom && (in.pos < in.size || rc != 0)) {
-		size_t room = out.cap - out.len;
-		if (room < (1 << 20)) {
-			size_t want = out.cap ? out.cap : (1 << 22);
-			uint8_t *d = realloc(out.data, out.cap + want);
-			if (!d) {
-				out.oom = 1;
-				break;
-			}
-			out.data = d;
-			out.cap += want;
-			room = out.cap - out.len;
-		}
-		ZSTD_outBuffer ob = {out.data + out.len, room, 0};
-		size_t before = in.pos;
-		rc = ZSTD_decompressStream(dz, &ob, &in);
-		out.len += ob.pos;
-		if (ZSTD_isError(rc)) {
-			snprintf(msg, size, "corrupt compressed data: %s", ZSTD_getErrorName(rc));
-			goto fail;
-		}
-		if (in.pos == in.size && ob.pos == 0 && before == in.pos && rc != 0) {
-			snprintf(msg, size, "truncated: the compressed data ends early");
-			goto fail;
-		}
-	}
-	ZSTD_freeDCtx(dz);
-	if (!dz || out.oom) {
-		snprintf(msg, size, "out of memory");
-		sb_free(&out);
-		return -1;
-	}
-	img->owned = img->body = out.data;
-	img->body_len = out.len;
-	return 0;
-fail:
-	ZSTD_freeDCtx(dz);
-	sb_free(&out);
-	return -1;
-#else
-	(void)img, (void)src, (void)n;
-	snprintf(msg, size, "compressed with zstd, which this hexvm was built without");
-	return -1;
-#endif
-}
-
 static int check_header(struct snap_image *img, const uint8_t *h, size_t n, char *msg,
 			size_t size)
 {
@@ -129,7 +74,7 @@ static int check_header(struct snap_image *img, const uint8_t *h, size_t n, char
 		snprintf(msg, size, "not a hexvm snapshot (wrong magic)");
 		return -1;
 	}
-	if (n < HEADER_LEN) {
+	if (n < SNAP_HEADER_LEN) {
 		snprintf(msg, size, "truncated: the header ends early");
 		return -1;
 	}
@@ -152,73 +97,149 @@ static int check_header(struct snap_image *img, const uint8_t *h, size_t n, char
 	return 0;
 }
 
-static int add_section(struct snap_image *img, const uint8_t *at, uint64_t len)
+void snap_section_hash_begin(const struct snap_section *s, struct snap_hasher *h)
+{
+	snap_hash_init(h);
+	snap_hash_update(h, s->header, 32);
+}
+
+int snap_section_sound(const struct snap_section *s)
+{
+	struct snap_hasher h;
+	snap_section_hash_begin(s, &h);
+	snap_hash_update(&h, s->stored, (size_t)s->stored_len);
+	return snap_hash_final(&h) == s->sum;
+}
+
+void snap_section_corrupt(const struct snap_section *s, char *msg, size_t size)
+{
+	snprintf(msg, size, "corrupt section %s at body offset %llu (checksum mismatch)", s->tag,
+		 (unsigned long long)s->offset);
+}
+
+static struct snap_section *add_section(struct snap_image *img)
 {
 	if (img->nsections >= SECTIONS_MAX)
-		return -1;
+		return NULL;
 	if (!(img->nsections & (img->nsections + 1))) {
 		void *ns = realloc(img->sections, (img->nsections * 2 + 1) * sizeof *img->sections);
 		if (!ns)
-			return -1;
+			return NULL;
 		img->sections = ns;
 	}
 	struct snap_section *s = &img->sections[img->nsections++];
-	memcpy(s->tag, at, 4);
+	memset(s, 0, sizeof *s);
+	return s;
+}
+
+/* The fields of the section header at h (room: the bytes from h to the
+ * end of the body); what is out of place is reported as what it most
+ * likely is, a cut-off file. */
+static int parse_header(struct snap_section *s, const uint8_t *h, size_t room, char *msg,
+			size_t size)
+{
+	memcpy(s->tag, h, 4);
 	s->tag[4] = 0;
-	s->data = at + SECTION_HEADER;
-	s->len = len;
+	s->flags = (uint32_t)snap_get_le(h + 4, 4);
+	s->len = snap_get_le(h + 8, 8);
+	s->stored_len = snap_get_le(h + 16, 8);
+	s->head_len = snap_get_le(h + 24, 8);
+	s->sum = snap_get_le(h + 32, 8);
+	s->header = h;
+	s->stored = h + SNAP_SECTION_HEADER;
+	if (s->stored_len > room - SNAP_SECTION_HEADER) {
+		snprintf(msg, size, "truncated: section %.4s (at body offset %llu) ends past the end "
+				    "of the snapshot", s->tag, (unsigned long long)s->offset);
+		return -1;
+	}
+	int zstd = (s->flags & SNAP_SECTION_ZSTD) != 0;
+	if ((s->flags & ~SNAP_SECTION_ZSTD) || s->head_len > s->stored_len ||
+	    s->head_len > s->len || (!zstd && s->stored_len != s->len)) {
+		if (!snap_section_sound(s))
+			snap_section_corrupt(s, msg, size);
+		else
+			snprintf(msg, size, "section %s has impossible lengths or flags", s->tag);
+		return -1;
+	}
+	if (zstd && !snapz_available()) {
+		snprintf(msg, size, "compressed with zstd, which this hexvm was built without");
+		return -1;
+	}
 	return 0;
 }
 
-static int split_sections(struct snap_image *img, char *msg, size_t size)
+static int split_sections(struct snap_image *img, const char *lazy, char *msg, size_t size)
 {
-	size_t at = 0;
-	for (;;) {
-		if (img->body_len - at < SECTION_HEADER) {
+	for (size_t at = 0;;) {
+		if (img->body_len - at < SNAP_SECTION_HEADER) {
 			snprintf(msg, size, "truncated: the snapshot ends before its last section");
 			return -1;
 		}
-		const uint8_t *h = img->body + at;
-		uint64_t len = snap_get_le(h + 8, 8);
-		if (len > img->body_len - at - SECTION_HEADER) {
-			snprintf(msg, size, "truncated: section %.4s (at body offset %zu) ends past "
-					    "the end of the snapshot", (const char *)h, at);
-			return -1;
-		}
-		if (snap_get_le(h + 16, 8) != snap_hash(h + SECTION_HEADER, len)) {
-			snprintf(msg, size, "corrupt section %.4s at body offset %zu (checksum "
-					    "mismatch)", (const char *)h, at);
-			return -1;
-		}
-		if (!memcmp(h, "END!", 4))
-			return 0;
-		if (add_section(img, h, len)) {
+		struct snap_section *s = add_section(img);
+		if (!s) {
 			snprintf(msg, size, "out of memory");
 			return -1;
 		}
-		at += SECTION_HEADER + len;
+		s->offset = at;
+		if (parse_header(s, img->body + at, img->body_len - at, msg, size))
+			return -1;
+		if (!(lazy && !strcmp(s->tag, lazy)) && !snap_section_sound(s)) {
+			snap_section_corrupt(s, msg, size);
+			return -1;
+		}
+		if (!strcmp(s->tag, "END!")) {
+			img->nsections--; /* the end is no section of the machine */
+			return 0;
+		}
+		at += SNAP_SECTION_HEADER + s->stored_len;
 	}
 }
 
-/* A plain snapshot in a regular file is mapped, not read: restoring copies
- * each page once, from the host's page cache into the guest. */
-static int map_plain(struct snap_image *img, int fd, char *msg, size_t size)
+const uint8_t *snap_section_payload(struct snap_section *s, char *msg, size_t size)
+{
+	if (!(s->flags & SNAP_SECTION_ZSTD) || s->decoded)
+		return s->decoded ? s->decoded : s->stored;
+	void *dctx = snapz_dctx_new();
+	s->decoded = malloc(s->len ? (size_t)s->len : 1);
+	struct iovec out[2] = {{s->decoded, (size_t)s->head_len},
+			       {s->decoded + s->head_len, (size_t)(s->len - s->head_len)}};
+	char why[128] = "out of memory";
+	if (s->decoded)
+		memcpy(s->decoded, s->stored, (size_t)s->head_len);
+	if (!dctx || !s->decoded ||
+	    snapz_decompress(dctx, out + 1, 1, s->stored + s->head_len,
+			     (size_t)(s->stored_len - s->head_len), why, sizeof why)) {
+		snprintf(msg, size, "section %s: %s", s->tag, why);
+		snap_section_release(s);
+	}
+	snapz_dctx_free(dctx);
+	return s->decoded;
+}
+
+void snap_section_release(struct snap_section *s)
+{
+	free(s->decoded);
+	s->decoded = NULL;
+}
+
+/* A snapshot in a regular file is mapped, not read: restoring copies each
+ * page once, from the host's page cache into the guest. */
+static int map_file(struct snap_image *img, int fd, char *msg, size_t size)
 {
 	struct stat st;
-	uint8_t h[HEADER_LEN];
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < HEADER_LEN ||
-	    pread(fd, h, sizeof h, 0) != (ssize_t)sizeof h || check_header(img, h, sizeof h, msg, size) ||
-	    (img->flags & SNAP_FLAG_ZSTD))
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < SNAP_HEADER_LEN)
 		return 1; /* read it the general way (which reports what is wrong) */
 	void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (m == MAP_FAILED)
 		return 1;
-	madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+	madvise(m, (size_t)st.st_size, MADV_WILLNEED);
 	img->map = m;
 	img->map_len = (size_t)st.st_size;
-	img->body = (uint8_t *)m + HEADER_LEN;
-	img->body_len = (size_t)st.st_size - HEADER_LEN;
 	img->file_bytes = (uint64_t)st.st_size;
+	if (check_header(img, m, img->map_len, msg, size))
+		return -1;
+	img->body = (uint8_t *)m + SNAP_HEADER_LEN;
+	img->body_len = (size_t)st.st_size - SNAP_HEADER_LEN;
 	return 0;
 }
 
@@ -233,26 +254,17 @@ static int read_stream(struct snap_image *img, int fd, int is_stdin, FILE *passt
 		return -1;
 	}
 	size_t start = is_stdin ? skip_to_magic(raw, n, passthrough) : 0;
-	img->file_bytes = n - start;
-	if (check_header(img, raw + start, n - start, msg, size)) {
-		free(raw);
-		return -1;
-	}
-	const uint8_t *body = raw + start + HEADER_LEN;
-	size_t body_len = n - start - HEADER_LEN;
-	if (img->flags & SNAP_FLAG_ZSTD) {
-		rc = decompress(img, body, body_len, msg, size);
-		free(raw);
-		return rc;
-	}
 	img->owned = raw;
-	img->body = (uint8_t *)body;
-	img->body_len = body_len;
+	img->file_bytes = n - start;
+	if (check_header(img, raw + start, n - start, msg, size))
+		return -1;
+	img->body = raw + start + SNAP_HEADER_LEN;
+	img->body_len = n - start - SNAP_HEADER_LEN;
 	return 0;
 }
 
-int snap_image_read(struct snap_image *img, const char *path, FILE *passthrough, char *msg,
-		    size_t size)
+int snap_image_read(struct snap_image *img, const char *path, FILE *passthrough,
+		    const char *lazy, char *msg, size_t size)
 {
 	memset(img, 0, sizeof *img);
 	int is_stdin = !strcmp(path, "-");
@@ -261,12 +273,13 @@ int snap_image_read(struct snap_image *img, const char *path, FILE *passthrough,
 		snprintf(msg, size, "%s", strerror(errno));
 		return -1;
 	}
-	int rc = !is_stdin && !map_plain(img, fd, msg, size) ? 0
-		 : read_stream(img, fd, is_stdin, passthrough, msg, size);
+	int rc = is_stdin ? 1 : map_file(img, fd, msg, size);
+	if (rc > 0)
+		rc = read_stream(img, fd, is_stdin, passthrough, msg, size);
 	if (!is_stdin)
 		close(fd);
 	if (!rc)
-		rc = split_sections(img, msg, size);
+		rc = split_sections(img, lazy, msg, size);
 	if (rc)
 		snap_image_free(img);
 	return rc;
@@ -274,6 +287,8 @@ int snap_image_read(struct snap_image *img, const char *path, FILE *passthrough,
 
 void snap_image_free(struct snap_image *img)
 {
+	for (size_t k = 0; k < img->nsections; k++)
+		snap_section_release(&img->sections[k]);
 	free(img->owned);
 	if (img->map)
 		munmap(img->map, img->map_len);

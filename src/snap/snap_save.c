@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "host/termsig.h"
@@ -16,16 +17,13 @@
 #include "mem/mm_cow.h"
 #include "snap/snap.h"
 #include "snap/snap_fd.h"
+#include "snap/snap_hostmap.h"
 #include "snap/snap_info.h"
+#include "snap/snap_lock.h"
 #include "snap/snap_machine.h"
 #include "snap/snap_mem.h"
+#include "snap/snap_shared_file.h"
 #include "snap/snap_task.h"
-
-static void check_machine(struct snap_save *s)
-{
-	if (s->vm->locks)
-		snap_save_fail(s, "advisory locks are held, which snapshots do not hold yet");
-}
 
 static void save_fs(struct snap_save *s, struct snap_buf *b)
 {
@@ -48,6 +46,7 @@ static void write_all(struct snap_save *s)
 		snap_save_mm(s, (struct mm *)s->mms.order[k]);
 	if (!s->failed)
 		snap_save_files(s);
+	snap_save_locks(s);
 	if (!s->failed)
 		snap_save_procs(s);
 	snap_put_summary(s, &b);
@@ -63,7 +62,8 @@ int snap_take(struct vm *vm, const char *path, uint64_t *bytes, char *msg, size_
 	 * with host calls (mincore, writev), to which a page still pending
 	 * looks untouched; and a restored machine has no copy-on-write. */
 	mm_cow_flatten(&vm->mms);
-	check_machine(&s);
+	snap_settle_shared_files(&s);
+	snap_check_sockets(&s);
 	snap_number_procs(&s);
 	if (s.mms.oom || s.files.oom || s.fdtables.oom || s.pipes.oom)
 		snap_save_fail(&s, "out of memory");
@@ -73,13 +73,17 @@ int snap_take(struct vm *vm, const char *path, uint64_t *bytes, char *msg, size_
 		write_all(&s);
 		if (s.failed)
 			snapw_abort(&w);
-		else if (*bytes = w.file_bytes, snapw_close(&w))
+		else if (snapw_close(&w))
 			snap_save_fail(&s, "%s", w.msg);
+		else
+			*bytes = w.file_bytes;
 	}
+	hostmap_free(&s);
 	ids_free(&s.mms);
 	ids_free(&s.fdtables);
 	ids_free(&s.files);
 	ids_free(&s.pipes);
+	snap_shared_files_free(&s);
 	if (s.failed)
 		snprintf(msg, size, "cannot snapshot: %s", s.msg);
 	return s.failed ? -1 : 0;
@@ -92,19 +96,28 @@ static double seconds_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* CPU time of every thread of hexvm: a snapshot's helpers add theirs. */
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+}
+
 static int take(struct vm *vm, const char *path, const char *why)
 {
 	char msg[320];
 	uint64_t bytes = 0;
-	double start = seconds_now();
+	double start = seconds_now(), cpu = cpu_seconds();
 	if (snap_take(vm, path, &bytes, msg, sizeof msg)) {
 		fprintf(stderr, "hexvm: %s\n", msg);
 		return 1;
 	}
 	if (strcmp(path, "-"))
 		fprintf(stderr, "hexvm: snapshot written to %s (%s, %llu instructions, %llu bytes "
-				"in %.3f s)\n", path, why, (unsigned long long)vm->icount,
-			(unsigned long long)bytes, seconds_now() - start);
+				"in %.3f s, %.3f s of CPU)\n", path, why, (unsigned long long)vm->icount,
+			(unsigned long long)bytes, seconds_now() - start, cpu_seconds() - cpu);
 	return 0;
 }
 

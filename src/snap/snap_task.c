@@ -22,6 +22,9 @@ void snap_number_procs(struct snap_save *s)
 		if (p->fds)
 			snap_number_fdtable(s, p->fds, p->pid);
 	}
+	for (struct task *t = s->vm->tasks; t; t = t->next)
+		if (snap_task_parked(t) && t->park.pending)
+			snap_number_file(s, t->park.pending);
 }
 
 void snap_put_siginfo(struct snap_buf *b, const struct siginfo_k *i)

@@ -9,6 +9,12 @@
 
 void snap_put_siginfo(struct snap_buf *b, const struct siginfo_k *i);
 void snap_get_siginfo(struct snap_rd *r, struct siginfo_k *i);
+/* Whether t has a parked call to save: parked, or stopped while parked. */
+static inline int snap_task_parked(const struct task *t)
+{
+	return t->state == TASK_PARKED ||
+	       (t->state == TASK_STOPPED && t->resume_state == TASK_PARKED);
+}
 /* One task: registers, signal state, and its parked call. */
 void snap_put_task(struct snap_save *s, struct snap_buf *b, const struct task *t);
 /* A task of the new machine; its process must be restored already. */

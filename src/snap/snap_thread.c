@@ -88,8 +88,7 @@ static void put_park(struct snap_save *s, struct snap_buf *b, const struct task 
 	sb_i32(b, pc->woken);
 	sb_i64(b, pc->intr);
 	sb_u64(b, pc->progress);
-	if (pc->pending)
-		snap_save_fail(s, "thread %d is opening a FIFO", t->tid);
+	sb_u32(b, pc->pending ? ids_find(&s->files, pc->pending) : 0);
 }
 
 void snap_put_task(struct snap_save *s, struct snap_buf *b, const struct task *t)
@@ -101,7 +100,7 @@ void snap_put_task(struct snap_save *s, struct snap_buf *b, const struct task *t
 	if (t->resuming)
 		snap_save_fail(s, "thread %d is inside a system call", t->tid);
 	snap_put_cpu(b, &t->cpu);
-	if (t->state == TASK_PARKED)
+	if (snap_task_parked(t))
 		put_park(s, b, t);
 	sb_u64(b, task_insns(t)); /* (the same as t->insns between turns) */
 	sb_u64(b, t->sigmask);
@@ -196,6 +195,11 @@ static void get_park(struct snap_load *l, struct snap_rd *r, struct parked_call 
 	pc->woken = sr_i32(r);
 	pc->intr = sr_i64(r);
 	pc->progress = sr_u64(r);
+	struct file *pending = vec_at(&l->files, sr_u32(r), r);
+	if (pending && !pipe_of_file(pending))
+		sr_fail(r, "a FIFO open waits with a file that is no pipe");
+	else if (pending)
+		pc->pending = file_get(pending); /* opened, not yet in a table */
 }
 
 static struct process *process_by_pid(struct vm *vm, int pid)
@@ -226,7 +230,7 @@ struct task *snap_get_task(struct snap_load *l, struct snap_rd *r)
 	t->vm = l->vm;
 	snap_get_cpu(r, &t->cpu);
 	t->cpu.task = t;
-	if (t->state == TASK_PARKED)
+	if (snap_task_parked(t))
 		get_park(l, r, &t->park);
 	t->insns = sr_u64(r);
 	t->sigmask = sr_u64(r);

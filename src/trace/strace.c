@@ -32,6 +32,7 @@ struct strace_call {
 	int first_out; /* the first argument of the shape written at the return */
 	int head_args; /* arguments written at the entry */
 	int shown;     /* written as <unfinished ...> already */
+	uint32_t entry[STRACE_ARGS]; /* in-out arguments at the entry */
 	char head[LINE_MAX_TEXT];
 };
 
@@ -61,7 +62,7 @@ void strace_free(struct obs *o)
 
 static struct arg_ctx context(struct task *t, const struct strace_call *c, int64_t ret, int done)
 {
-	struct arg_ctx x = {t, c->a, c->abi, t->proc->mode64, ret, 0};
+	struct arg_ctx x = {t, c->a, c->abi, t->proc->mode64, ret, 0, c->entry};
 	x.failed = !done || (ret < 0 && ret >= -4095);
 	return x;
 }
@@ -114,6 +115,9 @@ static void enter_known(struct strace_call *c, struct task *t, const struct sysc
 	}
 	struct arg_ctx x = context(t, c, 0, 0);
 	strace_shape(&c->shape, sig, d->fmt, &x);
+	for (int k = 0; k < c->shape.n; k++)
+		c->entry[c->shape.index[k]] =
+			strace_entry_value(&x, c->shape.kind[k], c->shape.index[k]);
 	c->first_out = 0;
 	while (c->first_out < c->shape.n && c->shape.kind[c->first_out] < K_FIRST_OUT)
 		c->first_out++;
@@ -237,6 +241,8 @@ void strace_result(struct tbuf *b, const struct arg_ctx *x, int ret_kind)
 		tb_printf(b, " = %#llx", (unsigned long long)ret);
 	} else if (ret_kind == R_OCT) {
 		tb_printf(b, " = %#llo", (unsigned long long)ret);
+	} else if (ret_kind == R_SELECT || ret_kind == R_PSELECT || ret_kind == R_PSELECT64) {
+		strace_select_result(b, x, ret_kind);
 	} else if (ret_kind == R_FCNTL) {
 		fcntl_result(b, x);
 	} else if (ret_kind == R_TLS) {

@@ -77,6 +77,7 @@ enum arg_kind {
 	K_TFD_SETTIME_FLAGS,
 	K_SFD_FLAGS,
 	K_CLOSE_RANGE_FLAGS,
+	K_SPLICE_FLAGS,
 	K_STATX_FLAGS, /* the sync type first, then AT_* */
 	K_USER_DESC,   /* set_thread_area's struct user_desc */
 	K_MODE_TYPE, /* mknod: S_IFIFO|0644 */
@@ -95,6 +96,7 @@ enum arg_kind {
 	K_RLIMIT64,
 	K_RLIMIT, /* long-sized (setrlimit) */
 	K_INT_PTR, /* an int passed by address: [5] */
+	K_INT64_PTR, /* a 64-bit one (splice's loff_t): [5] */
 	K_STACK_T,
 	K_CLONE_ARGS, /* clone3; size is the next argument */
 	K_FLOCK,
@@ -102,6 +104,15 @@ enum arg_kind {
 	K_OFF64,      /* 64-bit; two arguments (low, high) under i386 */
 	K_LLSEEK_OFF, /* _llseek's two arguments, high then low */
 	K_OLD_MMAP,   /* i386's mmap: its six arguments in memory */
+	K_TIMEVAL,    /* long-sized fields (select) */
+	K_FDSET,      /* select's sets: the first argument counts the descriptors */
+	K_PSELECT_MASK, /* pselect6's {sigset, size} */
+	K_MSGHDR,     /* sendmsg */
+	K_SOCKOPT_IN, /* setsockopt's value: length is the next argument */
+	K_UTIMENS,    /* long-sized timespecs (utimensat) */
+	K_UTIMENS64,
+	K_SIGEVENT,
+	K_GROUPS, /* setgroups: count is the first argument */
 	K_SKIP,	      /* an argument the call ignores */
 	K_FIRST_OUT,
 	K_BUF_OUT = K_FIRST_OUT, /* length: the result */
@@ -136,11 +147,33 @@ enum arg_kind {
 	K_FLOCK_OUT,
 	K_FLOCK64_OUT,
 	K_USER_DESC_OUT,
+	K_MSGHDR_OUT,	 /* recvmsg */
+	K_SOCKADDR_OUT,	 /* length: what the next argument holds after the call */
+	K_SOCKLEN_INOUT, /* [in => out], or [in] when the call failed */
+	K_SOCKOPT_OUT,	 /* getsockopt's value: length from the next argument */
+	K_RUSAGE_OUT,
+	K_TMS_OUT,
+	K_SYSINFO_OUT,
+	K_GROUPS_OUT, /* count: the result */
+	K_STATFS_OUT,	/* long-sized fields */
+	K_STATFS64_OUT, /* i386's statfs64: 32-bit type and sizes, 64-bit counts */
 	K_MASK_AFTER, /* no argument: the signal mask sigreturn restored */
 };
 
 /* How the result is written. */
-enum ret_kind { R_DEC, R_HEX, R_OCT, R_FCNTL, R_EXIT, R_EXECVE, R_SIGRETURN, R_TLS };
+enum ret_kind {
+	R_DEC,
+	R_HEX,
+	R_OCT,
+	R_FCNTL,
+	R_EXIT,
+	R_EXECVE,
+	R_SIGRETURN,
+	R_TLS,
+	R_SELECT,    /* the ready sets and the time left, long-sized timeval */
+	R_PSELECT,   /* ... long-sized timespec */
+	R_PSELECT64, /* ... 64-bit timespec */
+};
 
 #define STRACE_ARGS 6
 
@@ -151,6 +184,7 @@ struct arg_ctx {
 	int is64;	   /* longs and pointers are 64-bit */
 	int64_t ret;	   /* once the call returned */
 	int failed;	   /* it returned an error: outputs are not written */
+	const uint32_t *entry; /* in-out arguments at the entry (strace_entry_value) */
 };
 
 /* The arguments one call is written with: kinds, and for calls whose
@@ -198,6 +232,27 @@ int strace_read(const struct arg_ctx *x, uint64_t addr, void *buf, unsigned n);
 
 /* A structure argument, read from guest memory (strace_structs.c). */
 void strace_struct(struct tbuf *b, const struct arg_ctx *x, unsigned kind, unsigned index);
+/* Shared by the structure printers: n bytes at addr, or the address
+ * written and 0; a timespec/timeval at p (`wide`: 64-bit fields); a socket
+ * address of len bytes; an iovec array (`done`: the data the result
+ * counts). */
+int strace_fetch(struct tbuf *b, const struct arg_ctx *x, uint64_t addr, void *buf, unsigned n);
+void strace_time_pair(struct tbuf *b, const uint8_t *p, int wide, const char *sub);
+void strace_sockaddr(struct tbuf *b, const struct arg_ctx *x, uint64_t addr, uint64_t len);
+void strace_iovec(struct tbuf *b, const struct arg_ctx *x, uint64_t addr, uint64_t count,
+		  int done);
+
+/* Socket structures (strace_sock.c), select's sets (strace_select.c) and
+ * accounting, identity and timer structures (strace_usage.c): 1 when
+ * `kind` is theirs and written. */
+int strace_sock_struct(struct tbuf *b, const struct arg_ctx *x, unsigned kind, unsigned index);
+int strace_select_struct(struct tbuf *b, const struct arg_ctx *x, unsigned kind, unsigned index);
+int strace_usage_struct(struct tbuf *b, const struct arg_ctx *x, unsigned kind, unsigned index);
+/* The value an in-out argument of `kind` has at the call's entry, kept
+ * for its line at the return (strace_sock.c). */
+uint32_t strace_entry_value(const struct arg_ctx *x, unsigned kind, unsigned index);
+/* " = N (in [3], left {...})" (strace_select.c). */
+void strace_select_result(struct tbuf *b, const struct arg_ctx *x, int ret_kind);
 void strace_siginfo(struct tbuf *b, const struct siginfo_k *info);
 
 #endif

@@ -118,17 +118,6 @@ static void open_flags_arg(struct tbuf *b, uint64_t v, int access_mode)
 	}
 }
 
-static void enum_arg(struct tbuf *b, const struct flag_name *names, uint64_t v, int as_int)
-{
-	const char *name = flag_lookup(names, v);
-	if (name)
-		tb_puts(b, name);
-	else if (as_int)
-		tb_printf(b, "%d", (int)v);
-	else
-		tb_printf(b, "%#llx", (unsigned long long)v);
-}
-
 static void signal_arg(struct tbuf *b, uint64_t v)
 {
 	char name[16];
@@ -165,7 +154,7 @@ static void futex_op_arg(struct tbuf *b, uint64_t v)
 
 static void socktype_arg(struct tbuf *b, uint64_t v)
 {
-	enum_arg(b, socket_types, v & 0xf, 1);
+	tb_enum(b, socket_types, v & 0xf, 1);
 	if (v & ~0xfull) {
 		tb_putc(b, '|');
 		tb_flags(b, socket_type_flags, v & ~0xfull, "0");
@@ -191,6 +180,19 @@ static void map_flags_arg(struct tbuf *b, uint64_t v)
 	}
 }
 
+/* strace marks a value with no flag it knows with a comment after it */
+static void splice_flags_arg(struct tbuf *b, uint64_t v)
+{
+	static const struct flag_name names[] = {{1, "SPLICE_F_MOVE"},
+						 {2, "SPLICE_F_NONBLOCK"},
+						 {4, "SPLICE_F_MORE"},
+						 {8, "SPLICE_F_GIFT"},
+						 {0, NULL}};
+	tb_flags(b, names, v, "0");
+	if (v && !(v & 15))
+		tb_puts(b, " /* SPLICE_F_??? */");
+}
+
 /* The simple flag kinds: a table, and what zero is written as. */
 static const struct flag_name *flag_table(unsigned kind, const char **zero)
 {
@@ -203,6 +205,7 @@ static const struct flag_name *flag_table(unsigned kind, const char **zero)
 		{02000000, "SFD_CLOEXEC"}, {04000, "SFD_NONBLOCK"}, {0, NULL}};
 	static const struct flag_name close_range[] = {
 		{2, "CLOSE_RANGE_UNSHARE"}, {4, "CLOSE_RANGE_CLOEXEC"}, {0, NULL}};
+
 	*zero = "0";
 	switch (kind) {
 	case K_O_FLAGS: return open_flags;
@@ -261,7 +264,7 @@ static void protocol_arg(struct tbuf *b, const struct arg_ctx *x, uint64_t v)
 {
 	int domain = (int)x->a[0];
 	if (domain == 2 || domain == 10)
-		enum_arg(b, ip_protocols, v, 1);
+		tb_enum(b, ip_protocols, v, 1);
 	else
 		tb_printf(b, "%d", (int)v);
 }
@@ -311,11 +314,12 @@ static int value_arg(struct tbuf *b, const struct arg_ctx *x, unsigned kind, uin
 		return 1;
 	}
 	if ((names = enum_table(kind, &as_int))) {
-		enum_arg(b, names, v, as_int);
+		tb_enum(b, names, v, as_int);
 		return 1;
 	}
 	switch (kind) {
 	case K_OPEN_FLAGS: open_flags_arg(b, v, 1); return 1;
+	case K_SPLICE_FLAGS: splice_flags_arg(b, v); return 1;
 	case K_MAP_FLAGS: map_flags_arg(b, v); return 1;
 	case K_CLONE_FLAGS: clone_flags_arg(b, v); return 1;
 	case K_SIGNUM: signal_arg(b, v); return 1;
@@ -369,7 +373,9 @@ int strace_arg(struct tbuf *b, const struct arg_ctx *x, unsigned kind, unsigned 
 		tb_printf(b, "%lld", (long long)v);
 		return 1;
 	}
-	if (kind >= K_FIRST_OUT && kind != K_MASK_AFTER && (x->failed || !v)) {
+	/* in-out arguments write their entry value when the call failed */
+	int inout = kind == K_SOCKLEN_INOUT || kind == K_MSGHDR_OUT;
+	if (kind >= K_FIRST_OUT && kind != K_MASK_AFTER && !inout && (x->failed || !v)) {
 		strace_ptr(b, v);
 		return 1;
 	}

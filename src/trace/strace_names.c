@@ -175,6 +175,8 @@ const struct flag_name socket_options[] = {
 	{15, "SO_REUSEPORT"}, {16, "SO_PASSCRED"}, {17, "SO_PEERCRED"},	 {18, "SO_RCVLOWAT"},
 	{19, "SO_SNDLOWAT"}, {20, "SO_RCVTIMEO_OLD"}, {21, "SO_SNDTIMEO_OLD"}, {30, "SO_ACCEPTCONN"},
 	{38, "SO_PROTOCOL"}, {39, "SO_DOMAIN"},	   END};
+const struct flag_name scm_types[] = {
+	{1, "SCM_RIGHTS"}, {2, "SCM_CREDENTIALS"}, {3, "SCM_SECURITY"}, {4, "SCM_PIDFD"}, END};
 const struct flag_name msg_flags[] = {
 	{1, "MSG_OOB"},		{2, "MSG_PEEK"},       {4, "MSG_DONTROUTE"},
 	{8, "MSG_CTRUNC"},	{0x20, "MSG_TRUNC"},   {0x40, "MSG_DONTWAIT"},

@@ -13,7 +13,8 @@ extern const struct flag_name sa_flags[], sigprocmask_how[], si_codes[];
 extern const struct flag_name fcntl_cmds[], fd_flags[], ioctl_cmds[], prctl_options[];
 extern const struct flag_name futex_ops[], arch_prctl_codes[], clock_ids[], whences[];
 extern const struct flag_name socket_domains[], socket_types[], socket_type_flags[],
-	ip_protocols[], shutdown_how[], socket_levels[], socket_options[], msg_flags[];
+	ip_protocols[], shutdown_how[], socket_levels[], socket_options[], msg_flags[],
+	scm_types[];
 extern const struct flag_name rlimit_resources[], poll_events[], epoll_ops[], epoll_events[];
 extern const struct flag_name efd_flags[], grnd_flags[], flock_ops[], timer_flags[],
 	itimer_which[], rusage_who[], statx_masks[], rename_flags[], file_types[];

@@ -13,7 +13,7 @@
 #define IOV_MAX_SHOWN 32
 
 /* Reads n bytes at addr, or writes the address and returns 0. */
-static int fetch(struct tbuf *b, const struct arg_ctx *x, uint64_t addr, void *buf, unsigned n)
+int strace_fetch(struct tbuf *b, const struct arg_ctx *x, uint64_t addr, void *buf, unsigned n)
 {
 	if (strace_read(x, addr, buf, n))
 		return 1;
@@ -27,7 +27,7 @@ static int64_t get_slong(const uint8_t *p, unsigned off, int wide)
 }
 
 /* A timespec or timeval at p; `wide`: 64-bit fields. */
-static void time_pair(struct tbuf *b, const uint8_t *p, int wide, const char *sub)
+void strace_time_pair(struct tbuf *b, const uint8_t *p, int wide, const char *sub)
 {
 	tb_printf(b, "{tv_sec=%lld, tv_%s=%lld}", (long long)get_slong(p, 0, wide), sub,
 		  (long long)get_slong(p, wide ? 8 : 4, wide));
@@ -37,8 +37,8 @@ static void timespec_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr, 
 			const char *sub)
 {
 	uint8_t raw[16];
-	if (fetch(b, x, addr, raw, wide ? 16 : 8))
-		time_pair(b, raw, wide, sub);
+	if (strace_fetch(b, x, addr, raw, wide ? 16 : 8))
+		strace_time_pair(b, raw, wide, sub);
 }
 
 /* itimerspec / itimerval: interval, then value */
@@ -46,19 +46,19 @@ static void timer_pair(struct tbuf *b, const struct arg_ctx *x, uint64_t addr, i
 		       const char *sub)
 {
 	uint8_t raw[32];
-	if (!fetch(b, x, addr, raw, wide ? 32 : 16))
+	if (!strace_fetch(b, x, addr, raw, wide ? 32 : 16))
 		return;
 	tb_puts(b, "{it_interval=");
-	time_pair(b, raw, wide, sub);
+	strace_time_pair(b, raw, wide, sub);
 	tb_puts(b, ", it_value=");
-	time_pair(b, raw + (wide ? 16 : 8), wide, sub);
+	strace_time_pair(b, raw + (wide ? 16 : 8), wide, sub);
 	tb_putc(b, '}');
 }
 
 static void sigset_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr)
 {
 	uint8_t raw[8];
-	if (fetch(b, x, addr, raw, 8))
+	if (strace_fetch(b, x, addr, raw, 8))
 		strace_sigset(b, get64(raw, 0));
 }
 
@@ -75,7 +75,7 @@ static void sigaction_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr)
 {
 	uint8_t raw[32];
 	unsigned w = x->is64 ? 8 : 4;
-	if (!fetch(b, x, addr, raw, 3 * w + 8))
+	if (!strace_fetch(b, x, addr, raw, 3 * w + 8))
 		return;
 	uint64_t flags = get_long(raw, w, x->is64);
 	tb_puts(b, "{sa_handler=");
@@ -94,7 +94,7 @@ static void stack_t_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr)
 	static const struct flag_name ss_flags[] = {{1, "SS_ONSTACK"}, {2, "SS_DISABLE"}, {0, NULL}};
 	uint8_t raw[24];
 	unsigned w = x->is64 ? 8 : 4;
-	if (!fetch(b, x, addr, raw, 3 * w))
+	if (!strace_fetch(b, x, addr, raw, 3 * w))
 		return;
 	tb_puts(b, "{ss_sp=");
 	strace_ptr(b, get_long(raw, 0, x->is64));
@@ -104,8 +104,8 @@ static void stack_t_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr)
 }
 
 /* writev's vector; with `done` (readv) each buffer holds what was read. */
-static void iovec_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr, uint64_t count,
-		     int done)
+void strace_iovec(struct tbuf *b, const struct arg_ctx *x, uint64_t addr, uint64_t count,
+		  int done)
 {
 	unsigned w = x->is64 ? 8 : 4;
 	uint64_t left = done ? (uint64_t)x->ret : ~0ull;
@@ -141,11 +141,11 @@ static void sockaddr_inet(struct tbuf *b, const uint8_t *raw, int family)
 	tb_printf(b, ", sin6_scope_id=%u}", get32(raw, 24));
 }
 
-static void sockaddr_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr, uint64_t len)
+void strace_sockaddr(struct tbuf *b, const struct arg_ctx *x, uint64_t addr, uint64_t len)
 {
 	uint8_t raw[112];
 	unsigned n = len < sizeof raw ? (unsigned)len : sizeof raw;
-	if (n < 2 || !fetch(b, x, addr, raw, n))
+	if (n < 2 || !strace_fetch(b, x, addr, raw, n))
 		return;
 	int family = raw[0] | raw[1] << 8;
 	const char *name = flag_lookup(socket_domains, (uint64_t)family);
@@ -213,7 +213,7 @@ static void rlim_value(struct tbuf *b, uint64_t v, int wide)
 static void rlimit_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr, int wide)
 {
 	uint8_t raw[16];
-	if (!fetch(b, x, addr, raw, wide ? 16 : 8))
+	if (!strace_fetch(b, x, addr, raw, wide ? 16 : 8))
 		return;
 	tb_puts(b, "{rlim_cur=");
 	rlim_value(b, wide ? get64(raw, 0) : get32(raw, 0), wide);
@@ -229,7 +229,7 @@ static void stat_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr, unsi
 	unsigned mode_off = kind == K_STAT ? 24 : kind == K_STAT64 ? 16 : 28;
 	unsigned size_off = kind == K_STAT ? 48 : kind == K_STAT64 ? 44 : 40;
 	unsigned rdev_off = kind == K_STAT ? 40 : 32;
-	if (!fetch(b, x, addr, raw, kind == K_STAT64 ? 96 : 144))
+	if (!strace_fetch(b, x, addr, raw, kind == K_STAT64 ? 96 : 144))
 		return;
 	uint32_t mode = kind == K_STATX ? get32(raw, mode_off) & 0xffff : get32(raw, mode_off);
 	const char *type = flag_lookup(file_types, mode & 0170000);
@@ -257,7 +257,7 @@ static void wait_status(struct tbuf *b, const struct arg_ctx *x, uint64_t addr)
 {
 	uint8_t raw[4];
 	char name[16];
-	if (x->ret == 0 || !fetch(b, x, addr, raw, 4)) {
+	if (x->ret == 0 || !strace_fetch(b, x, addr, raw, 4)) {
 		if (x->ret == 0)
 			strace_ptr(b, addr);
 		return;
@@ -278,7 +278,7 @@ static void wait_status(struct tbuf *b, const struct arg_ctx *x, uint64_t addr)
 static void utsname_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr)
 {
 	uint8_t raw[130];
-	if (!fetch(b, x, addr, raw, sizeof raw))
+	if (!strace_fetch(b, x, addr, raw, sizeof raw))
 		return;
 	tb_puts(b, "{sysname=");
 	tb_quote(b, raw, strnlen((const char *)raw, 65), 0, QUOTE_OCTAL);
@@ -304,7 +304,7 @@ static void cpuset_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr)
 {
 	uint8_t raw[128];
 	unsigned n = x->ret < (int64_t)sizeof raw ? (unsigned)x->ret : sizeof raw;
-	if (!fetch(b, x, addr, raw, n))
+	if (!strace_fetch(b, x, addr, raw, n))
 		return;
 	tb_putc(b, '[');
 	for (unsigned cpu = 0, first = 1; cpu < 8 * n; cpu++)
@@ -319,12 +319,13 @@ static void cpuset_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr)
 static void boxed(struct tbuf *b, const struct arg_ctx *x, uint64_t addr, unsigned kind)
 {
 	uint8_t raw[8];
-	unsigned n = kind == K_LLSEEK_OUT ? 8 : kind == K_ADDR_OUT ? (x->is64 ? 8 : 4) : 4;
-	if (!fetch(b, x, addr, raw, n))
+	int wide = kind == K_LLSEEK_OUT || kind == K_INT64_PTR;
+	unsigned n = wide ? 8 : kind == K_ADDR_OUT ? (x->is64 ? 8 : 4) : 4;
+	if (!strace_fetch(b, x, addr, raw, n))
 		return;
 	if (kind == K_ADDR_OUT)
 		tb_printf(b, "[%#llx]", (unsigned long long)get_long(raw, 0, x->is64));
-	else if (kind == K_LLSEEK_OUT)
+	else if (wide)
 		tb_printf(b, "[%lld]", (long long)get64(raw, 0));
 	else
 		tb_printf(b, "[%d]", (int)get32(raw, 0));
@@ -333,7 +334,7 @@ static void boxed(struct tbuf *b, const struct arg_ctx *x, uint64_t addr, unsign
 static void pipefds_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr)
 {
 	uint8_t raw[8];
-	if (fetch(b, x, addr, raw, 8))
+	if (strace_fetch(b, x, addr, raw, 8))
 		tb_printf(b, "[%d, %d]", (int)get32(raw, 0), (int)get32(raw, 4));
 }
 
@@ -347,7 +348,7 @@ static void flock_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr, uns
 	int wide = packed64 || x->is64;
 	unsigned start = x->is64 && !packed64 ? 8 : 4, len = start + (wide ? 8 : 4);
 	uint8_t raw[32];
-	if (!fetch(b, x, addr, raw, len + (wide ? 8 : 4) + 4))
+	if (!strace_fetch(b, x, addr, raw, len + (wide ? 8 : 4) + 4))
 		return;
 	const char *type = flag_lookup(types, get32(raw, 0) & 0xffff);
 	const char *whence = flag_lookup(whences, get32(raw, 0) >> 16);
@@ -363,7 +364,7 @@ static void flock_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr, uns
 static void user_desc_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr)
 {
 	uint8_t raw[16];
-	if (!fetch(b, x, addr, raw, sizeof raw))
+	if (!strace_fetch(b, x, addr, raw, sizeof raw))
 		return;
 	uint32_t bits = get32(raw, 12);
 	tb_printf(b,
@@ -377,7 +378,7 @@ static void clone_args_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr
 {
 	uint8_t raw[64];
 	char name[16];
-	if (!fetch(b, x, addr, raw, sizeof raw))
+	if (!strace_fetch(b, x, addr, raw, sizeof raw))
 		return;
 	tb_puts(b, "{flags=");
 	tb_flags(b, clone_flags, get64(raw, 0), "0");
@@ -403,7 +404,7 @@ static void old_mmap_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr)
 {
 	uint8_t raw[24];
 	uint64_t a[6];
-	if (!fetch(b, x, addr, raw, sizeof raw))
+	if (!strace_fetch(b, x, addr, raw, sizeof raw))
 		return;
 	for (int k = 0; k < 6; k++)
 		a[k] = get32(raw, 4u * (unsigned)k);
@@ -419,7 +420,7 @@ static void old_mmap_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr)
 static void siginfo_at(struct tbuf *b, const struct arg_ctx *x, uint64_t addr)
 {
 	uint8_t raw[128];
-	if (!fetch(b, x, addr, raw, sizeof raw))
+	if (!strace_fetch(b, x, addr, raw, sizeof raw))
 		return;
 	unsigned u = x->is64 ? 16 : 12;
 	struct siginfo_k info = {.signo = (int)get32(raw, 0), .code = (int)get32(raw, 8)};
@@ -442,6 +443,7 @@ static int time_struct(struct tbuf *b, const struct arg_ctx *x, unsigned kind, u
 	case K_TIMESPEC_OUT: timespec_at(b, x, v, x->is64, "nsec"); return 1;
 	case K_TIMESPEC64:
 	case K_TIMESPEC64_OUT: timespec_at(b, x, v, 1, "nsec"); return 1;
+	case K_TIMEVAL:
 	case K_TIMEVAL_OUT: timespec_at(b, x, v, x->is64, "usec"); return 1;
 	case K_ITIMERSPEC:
 	case K_ITIMERSPEC_OUT: timer_pair(b, x, v, x->is64, "nsec"); return 1;
@@ -470,13 +472,13 @@ void strace_struct(struct tbuf *b, const struct arg_ctx *x, unsigned kind, unsig
 	case K_SIGACTION_OUT: sigaction_at(b, x, v); break;
 	case K_STACK_T:
 	case K_STACK_T_OUT: stack_t_at(b, x, v); break;
-	case K_IOVEC: iovec_at(b, x, v, next, 0); break;
-	case K_IOVEC_OUT: iovec_at(b, x, v, next, 1); break;
-	case K_SOCKADDR: sockaddr_at(b, x, v, next); break;
+	case K_IOVEC: strace_iovec(b, x, v, next, 0); break;
+	case K_IOVEC_OUT: strace_iovec(b, x, v, next, 1); break;
+	case K_SOCKADDR: strace_sockaddr(b, x, v, next); break;
 	case K_POLLFDS: pollfds_at(b, x, v, next); break;
 	case K_EPOLL_EVENT: {
 		uint8_t raw[12];
-		if (fetch(b, x, v, raw, 12))
+		if (strace_fetch(b, x, v, raw, 12))
 			epoll_event(b, raw);
 		break;
 	}
@@ -493,6 +495,7 @@ void strace_struct(struct tbuf *b, const struct arg_ctx *x, unsigned kind, unsig
 	case K_DENTS: dents_at(b, x, v); break;
 	case K_CPUSET: cpuset_at(b, x, v); break;
 	case K_INT_PTR:
+	case K_INT64_PTR:
 	case K_INT_OUT:
 	case K_LLSEEK_OUT:
 	case K_ADDR_OUT: boxed(b, x, v, kind); break;
@@ -512,6 +515,10 @@ void strace_struct(struct tbuf *b, const struct arg_ctx *x, unsigned kind, unsig
 		strace_sigset(b, x->t->sigmask);
 		tb_putc(b, '}');
 		break;
-	default: strace_ptr(b, v); break;
+	default:
+		if (!strace_sock_struct(b, x, kind, index) &&
+		    !strace_select_struct(b, x, kind, index) && !strace_usage_struct(b, x, kind, index))
+			strace_ptr(b, v);
+		break;
 	}
 }

@@ -88,3 +88,14 @@ const char *flag_lookup(const struct flag_name *names, uint64_t v)
 			return f->name;
 	return NULL;
 }
+
+void tb_enum(struct tbuf *b, const struct flag_name *names, uint64_t v, int as_int)
+{
+	const char *name = flag_lookup(names, v);
+	if (name)
+		tb_puts(b, name);
+	else if (as_int)
+		tb_printf(b, "%d", (int)v);
+	else
+		tb_printf(b, "%#llx", (unsigned long long)v);
+}

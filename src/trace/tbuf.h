@@ -38,5 +38,7 @@ struct flag_name {
 void tb_flags(struct tbuf *b, const struct flag_name *names, uint64_t v, const char *zero);
 /* The name of value v from a table, or NULL. */
 const char *flag_lookup(const struct flag_name *names, uint64_t v);
+/* v by its name from a table, else as a number: `as_int` decimal, or hex. */
+void tb_enum(struct tbuf *b, const struct flag_name *names, uint64_t v, int as_int);
 
 #endif

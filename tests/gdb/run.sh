@@ -12,7 +12,9 @@ SRC=$TESTS_DIR/gdb
 TIMEOUT=${GDB_TEST_TIMEOUT:-60}
 FLAVORS=(x64 m32)
 CASES=(break step registers memory watch access threads signals interrupt fork follow_fork
-    execfile monitor tcp bad_packets raw_resume)
+    execfile monitor tcp bad_packets raw_resume catch_syscall syscall_args catch_group
+    syscall_step syscall_hold siginfo root_files remote_files sharedlib catch_fork
+    catch_exec catch_vfork vfork_child attach attach_running)
 
 # The line of the "line:NAME" marker in a guest source.
 line_of() { grep -n "line:$2 " "$SRC/$1" | cut -d: -f1; }
@@ -21,6 +23,13 @@ build() {
     local flavor=$1 name=$2 flags=(-g -O0 -static -pthread -Wall -Wextra -Werror)
     [ "$flavor" = m32 ] && flags+=(-m32)
     gcc "${flags[@]}" -o "$OUT/$flavor/bin/$name" "$SRC/$name.c" >>"$OUT/$flavor/build.log" 2>&1
+}
+
+# A dynamically linked build of a guest (BIN/NAME.dyn), where the host can link one.
+build_dynamic() {
+    local flavor=$1 name=$2 flags=(-g -O0 -Wall -Wextra -Werror)
+    [ "$flavor" = m32 ] && flags+=(-m32)
+    gcc "${flags[@]}" -o "$OUT/$flavor/bin/$name.dyn" "$SRC/$name.c" >>"$OUT/$flavor/build.log" 2>&1
 }
 
 wait_for_socket() {
@@ -68,7 +77,8 @@ session() {
 }
 
 # check NAME DIR STATUS PATTERN...: every pattern is in gdb's output ("out:TEXT": in the
-# guest's output; "!TEXT": nowhere in gdb's output) and hexvm exited with STATUS.
+# guest's output; "err:TEXT": in hexvm's stderr; "!TEXT": nowhere in gdb's output) and
+# hexvm exited with STATUS.
 check() {
     local name=$1 dir=$2 status=$3 p bad=0 file text
     shift 3
@@ -77,6 +87,7 @@ check() {
         file=$dir/gdb.out text=$p
         case $p in
         out:*) file=$dir/guest.out text=${p#out:} ;;
+        err:*) file=$dir/hexvm.err text=${p#err:} ;;
         !*) text=${p#!} ;;
         esac
         if [[ $p == !* ]] && grep -qF -- "$text" "$file"; then
@@ -113,7 +124,7 @@ case_break() {
     check "$3" "$dir" 10 "Breakpoint 1, add (a=1, b=2) at " "basic.c:$(line_of basic.c add)" \
         " in main () at " "basic.c:$(line_of basic.c first_call)" "Value returned is \$1 = 3" \
         "Hardware assisted breakpoint 2 at " "Breakpoint 2, bump (by=3) at " "\$2 = 3" \
-        "[Inferior 1 (Remote target) exited with code 012]" "out:sum=3 counter=7"
+        "[Inferior 1 (process 2) exited with code 012]" "out:sum=3 counter=7"
 }
 
 case_step() {
@@ -214,7 +225,7 @@ case_interrupt() {
     wait "$gdb_job"
     wait "$HEXVM_JOB"
     check "$3" "$dir" 137 "Program received signal SIGINT, Interrupt." "\$1 = 1" \
-        "[Inferior 1 (Remote target) killed]"
+        "[Inferior 1 (process 2) killed]"
 }
 
 case_fork() {
@@ -289,16 +300,21 @@ case_tcp() {
         "$BIN/basic" </dev/null >"$dir/gdb.out" 2>&1
     wait "$HEXVM_JOB"
     check "$3" "$dir" 10 "Breakpoint 1, add (a=1, b=2) at " \
-        "[Inferior 1 (Remote target) detached]" "out:sum=3 counter=7"
+        "[Inferior 1 (process 2) detached]" "out:sum=3 counter=7"
 }
 
-# raw_packet DATA: sends one packet on fd 3 (no acknowledgements) and prints (the start
-# of) the packet and the reply.
-raw_packet() {
-    local sum reply
+# raw_send DATA: sends one packet on fd 3 (no acknowledgements).
+raw_send() {
+    local sum
     sum=$(printf '%s' "$1" | od -An -tu1 -v | awk '{ for (i = 1; i <= NF; i++) s += $i }
         END { print s % 256 }')
     printf '$%s#%02x' "$1" "$sum" >&3
+}
+
+# raw_packet DATA: sends one packet and prints (the start of) the packet and the reply.
+raw_packet() {
+    local reply
+    raw_send "$1"
     IFS= read -r -d '#' -t 10 reply <&3 && read -r -n 2 -t 10 _ <&3
     printf '%.32s -> %s\n' "$1" "${reply#\$}"
 }
@@ -315,7 +331,13 @@ case_bad_packets() {
         for p in 'mzz,4' 'm0,4' 'm1,' 'Z9,401000,1' 'Z0,0,1' 'pfff' 'P0=12' 'X0,5:ab' 'G00' \
             'Hg999' 'Hx1' 'T999' 'vCont;x' 'vCont;C:2' 'qXfer:features:read:x.xml:0,9' \
             'qXfer:auxv:read::zz' 'QPassSignals:zz' 'qRcmd,6' 'M0,1:zz' 'Z2,1000,0' \
-            'qThreadExtraInfo,zz' 'vRun;00' "M1000,2000:$(printf '%020000d' 0)" '?'; do
+            'qThreadExtraInfo,zz' 'vRun;00' "M1000,2000:$(printf '%020000d' 0)" \
+            'vFile:open:zz,0,0' 'vFile:open:2f,1000000,0' 'vFile:open:2f6e6f6e65,0,0' \
+            'vFile:pread:9,10,0' 'vFile:pread:zz' 'vFile:close:1f' 'vFile:fstat:-1' \
+            'vFile:setfs:7fff' 'vFile:readlink:2f' 'vFile:unlink:2f' 'vFile:bogus:0' \
+            'QCatchSyscalls:2' 'QCatchSyscalls:1;zz' 'qXfer:siginfo:write::200:x' \
+            'qXfer:osdata:read:bogus:0,10' 'vAttach;zz' 'vAttach;2' 'vAttach;7fff' 'D;zz' \
+            'vKill;7fff' 'Hgp2.zz' 'Hgp7fff.0' 'qAttached:zz' '?'; do
             raw_packet "$p"
         done >"$dir/gdb.out"
         printf '$k#6b' >&3
@@ -328,6 +350,14 @@ case_bad_packets() {
         "qXfer:features:read:x.xml:0,9 -> E00" "qXfer:auxv:read::zz -> E00" \
         "QPassSignals:zz -> E16" "qRcmd,6 -> E16" "M0,1:zz -> E16" "Z2,1000,0 -> E16" \
         "qThreadExtraInfo,zz -> E03" "vRun;00 -> E01" "M1000,2000:000000000000000000000 -> E01" \
+        "vFile:open:zz,0,0 -> F-1,16" "vFile:open:2f,1000000,0 -> F-1,16" \
+        "vFile:open:2f6e6f6e65,0,0 -> F-1,2" "vFile:pread:9,10,0 -> F-1,9" \
+        "vFile:pread:zz -> F-1,9" "vFile:close:1f -> F-1,9" "vFile:fstat:-1 -> F-1,9" \
+        "vFile:setfs:7fff -> F-1,16" "vFile:readlink:2f -> F-1,16" "vFile:unlink:2f -> F-1,10" \
+        "vFile:bogus:0 -> " "QCatchSyscalls:2 -> E16" "QCatchSyscalls:1;zz -> E16" \
+        "qXfer:siginfo:write::200:x -> E00" "qXfer:osdata:read:bogus:0,10 -> E00" \
+        "vAttach;zz -> E01" "vAttach;2 -> E01" "vAttach;7fff -> E01" "D;zz -> E03" \
+        "vKill;7fff -> E03" "Hgp2.zz -> E03" "Hgp7fff.0 -> E03" "qAttached:zz -> E03" \
         "? -> T05thread:2;"
 }
 
@@ -354,6 +384,289 @@ case_raw_resume() {
         "c -> W0a"
 }
 
+# Argument registers by architecture: the first and third system call arguments.
+arg1_of() { [ "$1" = x64 ] && echo rdi || echo ebx; }
+arg3_of() { [ "$1" = x64 ] && echo rdx || echo edx; }
+# System call numbers (arch/x86/entry/syscalls): write, exit_group.
+nr_write() { [ "$1" = x64 ] && echo 1 || echo 4; }
+nr_exit_group() { [ "$1" = x64 ] && echo 231 || echo 252; }
+
+# `catch syscall write`: stops before the call with its arguments in their registers,
+# rax -ENOSYS and orig_rax the number (as Linux shows a tracer), then at its return with
+# the result. A snapshot written at the entry stop, restored, runs the call.
+case_catch_syscall() {
+    local flavor=$1 dir=$2 ax
+    ax=$(ax_of "$flavor")
+    printf '%s\n' 'break main' continue 'catch syscall write' continue "p \$$(arg1_of "$flavor")" \
+        "p \$$(arg3_of "$flavor")" "p \$orig_$ax" "p \$$ax" "monitor snapshot $dir/at_write.snap" \
+        continue "p \$$ax" delete continue >"$dir/cmds"
+    session "$dir" "$BIN/syscalls"
+    "$HEXVM" restore "$dir/at_write.snap" >"$dir/restored.out" 2>"$dir/restored.err" </dev/null
+    local rc=$?
+    if [ $rc != 5 ] || [ "$(cat "$dir/restored.out")" != hello ]; then
+        echo "the machine restored at the entry stop exited $rc," \
+            "wrote '$(cat "$dir/restored.out")'" >>"$dir/gdb.out"
+    fi
+    check "$3" "$dir" 5 "!the machine restored at the entry stop" \
+        "Catchpoint 2 (syscall 'write' [$(nr_write "$flavor")])" \
+        "Catchpoint 2 (call to syscall write), " "\$1 = 1" "\$2 = 6" \
+        "\$3 = $(nr_write "$flavor")" "\$4 = -38" "Catchpoint 2 (returned from syscall write), " \
+        "\$5 = 6" "exited with code 05" "out:hello"
+}
+
+# gdb changes a caught call's argument at its entry (the count: 3 of the 6 bytes are
+# written, and the guest sees the short count), and the guest's exit status shows it.
+case_syscall_args() {
+    local flavor=$1 dir=$2 ax
+    ax=$(ax_of "$flavor")
+    printf '%s\n' 'catch syscall write' continue "set var \$$(arg3_of "$flavor") = 3" continue \
+        "p \$$ax" delete continue >"$dir/cmds"
+    session "$dir" "$BIN/syscalls"
+    check "$3" "$dir" 1 "Catchpoint 1 (call to syscall write), " \
+        "Catchpoint 1 (returned from syscall write), " "\$1 = 3" "exited with code 01"
+    if [ "$(cat "$dir/guest.out")" != hel ]; then
+        echo "the guest wrote '$(cat "$dir/guest.out")', not 'hel'" >>"$dir/detail"
+        result_fail "$3" "the changed argument did not reach the call" "$dir/detail"
+    fi
+}
+
+# `catch syscall group:process` from main: the next such call is exit_group(5).
+case_catch_group() {
+    local flavor=$1 dir=$2
+    printf '%s\n' 'break main' continue 'catch syscall group:process' continue \
+        "p \$$(arg1_of "$flavor")" "p \$orig_$(ax_of "$flavor")" continue >"$dir/cmds"
+    session "$dir" "$BIN/syscalls"
+    check "$3" "$dir" 5 "Catchpoint 2 (syscalls '" "'exit_group' [$(nr_exit_group "$flavor")]" \
+        "Catchpoint 2 (call to syscall exit_group), " "\$1 = 5" \
+        "\$2 = $(nr_exit_group "$flavor")" "exited with code 05" "out:hello"
+}
+
+# stepi at a caught call's entry runs the call and stops at its return, at the same pc
+# (as a single step over a system call does under Linux); stepi there runs the next
+# instruction.
+case_syscall_step() {
+    local flavor=$1 dir=$2
+    printf '%s\n' 'catch syscall write' continue 'set $at_entry = $pc' stepi 'p $pc == $at_entry' \
+        'set $at_return = $pc' stepi 'p $pc != $at_return' delete continue >"$dir/cmds"
+    session "$dir" "$BIN/syscalls"
+    check "$3" "$dir" 5 "Catchpoint 1 (call to syscall write), " \
+        "Catchpoint 1 (returned from syscall write), " "\$1 = 1" "\$2 = 1" \
+        "exited with code 05" "out:hello"
+}
+
+# Over a raw socket: a thread gdb keeps stopped at a caught call's entry does not run the
+# call (nothing is written; it stands at the system call instruction again, its number
+# back in rax); once resumed, the call runs without a second entry stop and its return
+# is reported.
+case_syscall_hold() {
+    local flavor=$1 dir=$2 ack nr pc_reg ax_reg
+    nr=$(nr_write "$flavor")
+    pc_reg=$([ "$flavor" = x64 ] && echo 10 || echo 8)
+    ax_reg=0
+    hexvm_start_tcp "$dir" "$BIN/syscalls"
+    if [ -n "$PORT" ] && exec 3<>"/dev/tcp/127.0.0.1/$PORT"; then
+        printf '$QStartNoAckMode#b0' >&3
+        IFS= read -r -d '#' -t 10 ack <&3 && read -r -n 2 -t 10 _ <&3
+        printf '+' >&3
+        for p in "QCatchSyscalls:1;$nr" 'vCont;c' "p$pc_reg"; do
+            raw_packet "$p"
+        done >"$dir/gdb.out" 2>&1
+        # resume only a thread that does not exist: the machine stands still until the
+        # interrupt, which comes right behind the packet
+        raw_send 'vCont;c:7fff'
+        printf '\003' >&3
+        IFS= read -r -d '#' -t 10 ack <&3 && read -r -n 2 -t 10 _ <&3
+        printf 'interrupt -> %s\n' "${ack#\$}" >>"$dir/gdb.out"
+        for p in "p$pc_reg" "p$ax_reg" 'vCont;c' "p$ax_reg" 'vCont;c'; do
+            raw_packet "$p"
+        done >>"$dir/gdb.out" 2>&1
+        exec 3<&-
+    fi
+    wait "$HEXVM_JOB"
+    local entry_pc back_pc
+    entry_pc=$(sed -n '3s/^p[0-9a-f]* -> //p' "$dir/gdb.out")
+    back_pc=$(sed -n '5s/^p[0-9a-f]* -> //p' "$dir/gdb.out")
+    local expected
+    expected=$(printf '%x' $((0x$(le_hex "$back_pc") + 2)))
+    if [ -z "$entry_pc" ] || [ "$(le_hex "$entry_pc")" != "$expected" ]; then
+        echo "rip at the entry $entry_pc, held back at $back_pc: not 2 bytes before it" >>"$dir/gdb.out"
+    fi
+    [ "$(cat "$dir/guest.out")" = hello ] || echo "the call did not run exactly once" >>"$dir/gdb.out"
+    check "$3" "$dir" 5 "QCatchSyscalls:1;$nr -> OK" \
+        "vCont;c -> T05syscall_entry:$nr;thread:2;" "interrupt -> T02thread:2;" \
+        "p0 -> $(le_bytes "$flavor" "$nr")" "vCont;c -> T05syscall_return:$nr;thread:2;" \
+        "p0 -> $(le_bytes "$flavor" 6)" "vCont;c -> W05" "!not 2 bytes before" \
+        "!did not run exactly once"
+}
+
+# A little-endian register value as raw_packet prints it (8 or 4 bytes), and back.
+le_bytes() {
+    local v
+    v=$(printf '%016x' "$2" | sed 's/../& /g' | awk '{ for (i = NF; i > 0; i--) printf "%s", $i }')
+    [ "$1" = m32 ] && v=${v:0:8}
+    printf '%s' "$v"
+}
+le_hex() {
+    printf '%s' "$1" | sed 's/../& /g' | awk '{ for (i = NF; i > 0; i--) printf "%s", $i }' |
+        sed 's/^0*//'
+}
+
+# $_siginfo: a raised SIGUSR1 (si_code SI_TKILL, from process 2), then the SIGSEGV at
+# address 16; gdb rewrites si_addr and the guest dies of the fault gdb described.
+case_siginfo() {
+    local flavor=$1 dir=$2
+    printf '%s\n' continue 'p $_siginfo.si_signo' 'p $_siginfo.si_code' \
+        'p $_siginfo._sifields._kill.si_pid' 'signal 0' continue 'p $_siginfo.si_signo' \
+        'p $_siginfo.si_code' 'p $_siginfo._sifields._sigfault.si_addr' \
+        'set var $_siginfo._sifields._sigfault.si_addr = (void *) 0x1234' \
+        'p $_siginfo._sifields._sigfault.si_addr' continue >"$dir/cmds"
+    session "$dir" "$BIN/signals"
+    check "$3" "$dir" 139 "Program received signal SIGUSR1, User defined signal 1." \
+        "\$1 = 10" "\$2 = -6" "\$3 = 2" "Program received signal SIGSEGV, Segmentation fault." \
+        "\$4 = 11" "\$5 = 1" "\$6 = (void *) 0x10" "\$7 = (void *) 0x1234" \
+        "Program terminated with signal SIGSEGV, Segmentation fault." "out:hits=1" \
+        "err:killed by SIGSEGV (address not mapped, address 0x1234)"
+}
+
+# gdb given no file, the guest under --root: gdb reads the program the guest runs as
+# /bin/prog (which the host does not have) through the stub, and `info proc` reads the
+# guest's own /proc.
+case_root_files() {
+    local flavor=$1 dir=$2
+    mkdir -p "$dir/root/bin"
+    cp "$BIN/basic" "$dir/root/bin/prog"
+    hexvm_start "$dir" /bin/prog --root "$dir/root"
+    gdb_cmd -ex "target remote $dir/sock" -ex 'info proc' -ex 'break add' -ex continue \
+        -ex continue </dev/null >"$dir/gdb.out" 2>&1
+    wait "$HEXVM_JOB"
+    check "$3" "$dir" 10 "Reading /bin/prog from remote target..." \
+        "Reading symbols from target:/bin/prog..." "process 2" "cmdline = '/bin/prog'" \
+        "exe = '/bin/prog'" "Breakpoint 1, add (a=1, b=2) at " "exited with code 012"
+}
+
+# gdb's `remote put`, `get` and `delete` (vFile open, pwrite, pread, unlink) on the
+# guest's files under --overlay: the file comes back as it went, goes away when deleted,
+# and the host's directory never sees it.
+case_remote_files() {
+    local flavor=$1 dir=$2
+    mkdir -p "$dir/root/bin" "$dir/root/tmp"
+    cp "$BIN/basic" "$dir/root/bin/prog"
+    head -c 50000 "$BIN/basic" >"$dir/payload"
+    hexvm_start "$dir" /bin/prog --root "$dir/root" --overlay
+    gdb_cmd -ex "target remote $dir/sock" -ex "remote put $dir/payload /tmp/put" \
+        -ex "remote get /tmp/put $dir/got" -ex 'remote delete /tmp/put' \
+        -ex "remote get /tmp/put $dir/got2" -ex 'remote delete /tmp' -ex continue \
+        </dev/null >"$dir/gdb.out" 2>&1
+    wait "$HEXVM_JOB"
+    cmp -s "$dir/payload" "$dir/got" || echo "remote get gave other bytes than remote put" >>"$dir/gdb.out"
+    [ -e "$dir/root/tmp/put" ] && echo "the host's directory got the file" >>"$dir/gdb.out"
+    check "$3" "$dir" 10 "Remote I/O error: No such file or directory" \
+        "Remote I/O error: Is a directory" "!remote get gave other bytes" \
+        "!the host's directory got the file" "exited with code 012"
+}
+
+# A dynamically linked guest, gdb given no file: the program, the dynamic linker and
+# libc are read through the stub (target: sysroot); the libraries are the ones a native
+# ldd names.
+case_sharedlib() {
+    local flavor=$1 dir=$2 libc interp
+    if [ ! -x "$BIN/basic.dyn" ]; then
+        result_skip "$3" "gcc cannot link a dynamic $flavor program here"
+        return
+    fi
+    libc=$(ldd "$BIN/basic.dyn" | awk '$1 ~ /^libc\.so/ { print $3 }')
+    interp=$(ldd "$BIN/basic.dyn" | awk '$1 ~ /^\/.*ld-linux/ { print $1 }')
+    hexvm_start "$dir" "$BIN/basic.dyn"
+    gdb_cmd -ex "target remote $dir/sock" -ex 'break add' -ex continue \
+        -ex 'info sharedlibrary' -ex continue </dev/null >"$dir/gdb.out" 2>&1
+    wait "$HEXVM_JOB"
+    check "$3" "$dir" 10 "Reading $BIN/basic.dyn from remote target..." \
+        "Reading $interp from remote target..." "Reading $libc from remote target..." \
+        "Breakpoint 1, add (a=1, b=2) at " "target:$interp" "target:$libc" \
+        "exited with code 012" "out:sum=3 counter=7"
+    if ! grep -q "Yes.*target:$libc" "$dir/gdb.out"; then
+        echo "libc's symbols were not read" >>"$dir/detail"
+        result_fail "$3" "info sharedlibrary: no symbols for $libc" "$dir/detail"
+    fi
+}
+
+# `catch fork` with gdb following the child and keeping the parent: both are inferiors
+# (pids 2 and 3), each stops at its own breakpoint, each exit is reported.
+case_catch_fork() {
+    local flavor=$1 dir=$2
+    printf '%s\n' 'catch fork' 'set follow-fork-mode child' 'set detach-on-fork off' \
+        'break in_child' 'break in_parent' continue continue 'info inferiors' continue \
+        'inferior 1' continue continue >"$dir/cmds"
+    session "$dir" "$BIN/fork"
+    check "$3" "$dir" 43 "Catchpoint 1 (forked process 3), " "[New inferior 2 (process 3)]" \
+        "in_child (v=21) at " "  1    process 2 " "* 2    process 3 " \
+        "[Inferior 2 (process 3) exited with code 052]" "in_parent (v=42) at " \
+        "[Inferior 1 (process 2) exited with code 053]" "out:child status 42"
+}
+
+# `catch exec`: the new image is reported with its path, gdb reads it through the stub
+# and stops in it at a breakpoint.
+case_catch_exec() {
+    local flavor=$1 dir=$2
+    printf '%s\n' 'catch exec' continue 'break after_exec' continue continue >"$dir/cmds"
+    session "$dir" "$BIN/exec"
+    check "$3" "$dir" 7 "process 2 is executing new program: $BIN/exec" \
+        "Catchpoint 1 (exec'd $BIN/exec), " "Breakpoint 2, after_exec (arg=" '"again")' \
+        "exited with code 07" "out:after exec: again"
+}
+
+# `catch vfork` following the parent: the child is let go, and the parent stops at its
+# breakpoint once the child has exec'd and exited.
+case_catch_vfork() {
+    local flavor=$1 dir=$2
+    printf '%s\n' 'catch vfork' 'break in_parent' continue continue continue >"$dir/cmds"
+    session "$dir" "$BIN/vfork"
+    check "$3" "$dir" 10 "Catchpoint 1 (vforked process 3), " \
+        "[Detaching after vfork from child process 3]" "Breakpoint 2, in_parent (v=9) at " \
+        "[Inferior 1 (process 2) exited with code 012]" "out:child status 9"
+}
+
+# Following a vfork child: gdb lets the parent go once the child execs, and follows the
+# child into its new image to its end.
+case_vfork_child() {
+    local flavor=$1 dir=$2
+    printf '%s\n' 'set follow-fork-mode child' continue >"$dir/cmds"
+    session "$dir" "$BIN/vfork"
+    check "$3" "$dir" 10 "[Attaching after Thread 2.2 vfork to child Thread 3.3]" \
+        "[Detaching vfork parent process 2 after child exec]" \
+        "process 3 is executing new program: $BIN/vfork" \
+        "[Inferior 2 (process 3) exited with code 011]" "out:child status 9"
+}
+
+# extended-remote: with the parent stopped after its fork, gdb attaches to the child (a
+# second inferior, its program read through the stub), lets it out of its loop by
+# writing its memory and detaches it; the parent then sees the child's status.
+case_attach() {
+    local flavor=$1 dir=$2
+    hexvm_start "$dir" "$BIN/attach"
+    gdb_cmd -ex "target extended-remote $dir/sock" -ex 'break parent_forked' -ex continue \
+        -ex add-inferior -ex 'inferior 2' -ex 'attach 3' -ex 'info inferiors' \
+        -ex 'set var go = 1' -ex detach -ex 'inferior 1' -ex continue </dev/null \
+        >"$dir/gdb.out" 2>&1
+    wait "$HEXVM_JOB"
+    check "$3" "$dir" 43 "Breakpoint 1, parent_forked (pid=3) at " "  1    process 2 " \
+        "* 2    process 3 " "[Inferior 2 (process 3) detached]" \
+        "[Inferior 1 (process 2) exited with code 053]" "out:child status 42"
+}
+
+# extended-remote: gdb detaches the only debugged process and stays connected while the
+# machine runs; `info os processes` lists the guest's processes, gdb attaches to the
+# running one again and kills it.
+case_attach_running() {
+    local flavor=$1 dir=$2
+    hexvm_start "$dir" "$BIN/spin"
+    gdb_cmd -ex "target extended-remote $dir/sock" -ex detach -ex 'info os processes' \
+        -ex 'attach 2' -ex 'info inferiors' -ex kill </dev/null >"$dir/gdb.out" 2>&1
+    wait "$HEXVM_JOB"
+    check "$3" "$dir" 137 "[Inferior 1 (process 2) detached]" "$BIN/spin " \
+        "* 1    process 2 " "[Inferior 1 (process 2) killed]" "err:killed by SIGKILL"
+}
+
 run_case() {
     local case=$1 flavor=$2 name=gdb.$1.$2 dir=$OUT/$2/$1 BIN=$OUT/$2/bin
     rm -rf "$dir"
@@ -366,10 +679,11 @@ if command -v gdb >/dev/null; then
         rm -rf "$OUT/$flavor"
         mkdir -p "$OUT/$flavor/bin"
         ok=1
-        for guest in basic threads signals spin fork; do
+        for guest in basic threads signals spin fork syscalls exec vfork attach; do
             build "$flavor" "$guest" || ok=0
         done
         [ $ok = 1 ] && touch "$OUT/$flavor/built"
+        build_dynamic "$flavor" basic
     done
 fi
 

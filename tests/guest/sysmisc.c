@@ -56,6 +56,14 @@ static void test_identity(void)
     prctl(PR_SET_NAME, "hexvm-guest", 0, 0, 0);
     prctl(PR_GET_NAME, name, 0, 0, 0);
     printf("prctl name round trip: \"%s\"\n", name);
+    char padded[16]; /* all 16 bytes come back: the name, then zeros */
+    memset(padded, 'x', sizeof padded);
+    prctl(PR_SET_NAME, "ab", 0, 0, 0);
+    prctl(PR_GET_NAME, padded, 0, 0, 0);
+    printf("prctl short name:");
+    for (int k = 0; k < 16; k++)
+        printf(" %02x", (unsigned char)padded[k]);
+    printf("\n");
 #ifdef __x86_64__
     unsigned long fs = 0;
     long ar = syscall(SYS_arch_prctl, 0x1003 /* ARCH_GET_FS */, &fs);

@@ -15,9 +15,10 @@
 #                   ignores such flags, syscall mode cannot tell them from a wrong store
 #   known           a documented divergence of hexvm (README, "Known divergences"): passes
 #                   when lockstep reports exactly it, fails when it is gone (update KNOWN)
-# threads (a program that clones threads) is checked to be reported as not followed
-# (status 121) and counted as a SKIP. lockstep.plant.FLAVOR plants a wrong result
-# (--lockstep-plant) after main's first instruction: the report must name that address.
+# lockstep.plant.FLAVOR plants a wrong result (--lockstep-plant) after main's first
+# instruction: the report must name that address; lockstep.plant-thread.FLAVOR after the
+# first instruction of threads_small's second thread: the report must name the address
+# and thread 2.
 # lockstep.dynamic: a dynamically linked program is refused with one line and status 122.
 #
 # Every run: a fresh empty working directory, stdin /dev/null, env -i with a fixed
@@ -33,9 +34,9 @@ SRC_DIR=$TESTS_DIR/guest
 TIMEOUT=${LOCKSTEP_TIMEOUT:-300}
 WARN="-Wall -Wextra -Werror"
 
-STEP="args_env epoll hello locks posix_timers proc_creds proc_fdshare proc_fork_wait
+STEP="args_env epoll epoll_edge hello locks posix_timers proc_creds proc_fdshare proc_fork_wait
       proc_mixed_abi proc_pgrp_kill procfs selfmod signal_legacy signalfd signals sockets
-      sse_mmx sse_move sysmisc timerfd tls x87_except"
+      sse_mmx sse_move sysmisc threads_small timerfd tls x87_except"
 UNDEFINED_FLAGS="bcd bitops flags_edge muldiv"
 PREFIX=300000
 # FILE=what the report's first line must contain
@@ -128,7 +129,7 @@ case_mode() {
         echo known
     elif in_list "$1" "$UNDEFINED_FLAGS"; then
         echo "step-first$((PREFIX / 1000))k"
-    elif in_list "$1" "$STEP threads"; then
+    elif in_list "$1" "$STEP"; then
         echo step
     else
         echo syscall
@@ -169,35 +170,33 @@ one_case() {
         fi
         ;;
     step-first*) check "$name" "$dir/lockstep" "$want" "no difference in the first" ;;
-    *)
-        if [ "$base" = threads ] && [ "$(cat "$dir/lockstep/status")" = 121 ] &&
-            grep -q "is not followed" "$dir/lockstep/stderr"; then
-            result_skip "$name" "threads are not followed (lockstep follows one thread; status 121)"
-            return
-        fi
-        check "$name" "$dir/lockstep" "$want" "no difference in"
-        ;;
+    *) check "$name" "$dir/lockstep" "$want" "no difference in" ;;
     esac
 }
 
-# plant FLAVOR: a wrong rax/eax planted after main's first instruction is reported there.
+# plant_case FLAVOR [thread]: a wrong rax/eax planted after the first instruction of main
+# (hello.c) or of the function threads_small.c's second thread starts in is reported
+# there, and in thread 2.
 plant_case() {
-    local flavor=$1 name=lockstep.plant.$1 dir=$OUT/plant.$1 addr first reg=rax
+    local flavor=$1 thread=${2:-} name dir src=hello fn=main where="" addr first reg=rax
     [ "$flavor" = m32 ] && reg=eax
+    [ -n "$thread" ] && src=threads_small fn=reader where=" in thread 2"
+    name=lockstep.plant${thread:+-thread}.$flavor
+    dir=$OUT/plant${thread:+-thread}.$flavor
     mkdir -p "$dir"
-    D_CFLAGS=""
-    if ! build "$SRC_DIR/hello.c" "$flavor" "$dir/prog"; then
+    directives "$SRC_DIR/$src.c"
+    if ! build "$SRC_DIR/$src.c" "$flavor" "$dir/prog"; then
         result_fail "$name" "build failed" "$dir/prog.log"
         return
     fi
-    addr=0x$(nm "$dir/prog" | awk '$3 == "main" { print $1 }' | sed 's/^0*//')
+    addr=0x$(nm "$dir/prog" | awk -v fn="$fn" '$3 == fn { print $1 }' | sed 's/^0*//')
     run_in "$dir/run" "$HEXVM" --lockstep "--lockstep-plant=$addr" "$dir/prog"
     first=$(head -n 1 "$dir/run/stderr")
     if [ "$(cat "$dir/run/status")" = 120 ] &&
-        [ "$first" = "hexvm: lockstep: difference at $addr: $reg" ]; then
+        [ "$first" = "hexvm: lockstep: difference at $addr$where: $reg" ]; then
         result_pass "$name"
     else
-        result_fail "$name" "status $(cat "$dir/run/status"), wanted 120 and a difference at $addr" \
+        result_fail "$name" "status $(cat "$dir/run/status"), wanted 120 and a difference at $addr$where" \
             "$dir/run/stderr"
     fi
 }
@@ -248,12 +247,15 @@ for src in $(LC_ALL=C ls "$SRC_DIR"/*.c); do
         fi
     done
 done
-for name in lockstep.plant.x64 lockstep.plant.m32 lockstep.dynamic; do
+for name in lockstep.plant.x64 lockstep.plant.m32 lockstep.plant-thread.x64 \
+    lockstep.plant-thread.m32 lockstep.dynamic; do
     name_selected "$name" "$@" || continue
     if [ -n "$missing" ]; then
         result_skip "$name" "$missing"
     elif [ "$name" = lockstep.dynamic ]; then
         run_limited dynamic_case
+    elif [[ $name == lockstep.plant-thread.* ]]; then
+        run_limited plant_case "${name##*.}" thread
     else
         run_limited plant_case "${name##*.}"
     fi

@@ -1,27 +1,29 @@
-"""Makes damaged copies of a good uncompressed snapshot for the snapshot suite.
+"""Makes damaged copies of a good snapshot for the snapshot suite.
 
-Usage: corrupt.py GOOD.snap OUTDIR. Prints one line per file made: its path and the phrase
-the one-line error restoring it must contain. The layout (docs/snapshot-format.md): a
-32-byte header (16-byte magic, version, flags, header checksum), then sections of a
-24-byte header (tag, 4 zero bytes, length, checksum) and the payload.
+Usage: corrupt.py GOOD.snap OUTDIR [PREFIX]. Prints one line per file made: its path and
+the phrase the one-line error restoring it must contain. The layout
+(docs/snapshot-format.md): a 32-byte header (16-byte magic, version, flags, header
+checksum), then sections of a 40-byte header (tag, flags, payload length, stored length,
+head length, checksum) and the stored bytes. PREFIX names the files, so that the damaged
+copies of a plain and of a compressed snapshot can lie side by side.
 """
 import os
 import struct
 import sys
 
 HEADER = 32
-SECTION_HEADER = 24
+SECTION_HEADER = 40
 
 
 def sections(data):
     at = HEADER
     while at + SECTION_HEADER <= len(data):
         tag = data[at:at + 4].decode("ascii", "replace")
-        (length,) = struct.unpack_from("<Q", data, at + 8)
-        yield tag, at, length
+        (stored,) = struct.unpack_from("<Q", data, at + 16)
+        yield tag, at, stored
         if tag == "END!":
             return
-        at += SECTION_HEADER + length
+        at += SECTION_HEADER + stored
 
 
 def write(outdir, name, data, phrase):
@@ -31,30 +33,37 @@ def write(outdir, name, data, phrase):
     print(path, phrase)
 
 
+def flipped(data, at):
+    copy = bytearray(data)
+    copy[at] ^= 0x01
+    return bytes(copy)
+
+
 def main():
     good, outdir = sys.argv[1], sys.argv[2]
+    prefix = sys.argv[3] if len(sys.argv) > 3 else ""
     data = open(good, "rb").read()
-    write(outdir, "empty", b"", "wrong magic")
-    write(outdir, "magic", b"\x00" + data[1:], "wrong magic")
+    write(outdir, prefix + "empty", b"", "wrong magic")
+    write(outdir, prefix + "magic", b"\x00" + data[1:], "wrong magic")
     version = bytearray(data)
     struct.pack_into("<I", version, 16, 99)
-    write(outdir, "version", bytes(version), "version 99")
+    write(outdir, prefix + "version", bytes(version), "version 99")
     header = bytearray(data)
     header[20] ^= 0x80
-    write(outdir, "header", bytes(header), "corrupt header")
-    write(outdir, "truncated_header", data[:20], "truncated")
-    write(outdir, "truncated_half", data[: len(data) // 2], "truncated")
-    write(outdir, "truncated_end", data[:-1], "truncated")
+    write(outdir, prefix + "header", bytes(header), "corrupt header")
+    write(outdir, prefix + "truncated_header", data[:20], "truncated")
+    write(outdir, prefix + "truncated_half", data[: len(data) // 2], "truncated")
+    write(outdir, prefix + "truncated_end", data[:-1], "truncated")
     seen = {}
-    for tag, at, length in sections(data):
-        if length == 0:
-            continue
+    for tag, at, stored in sections(data):
         seen[tag] = seen.get(tag, 0) + 1
-        flipped = bytearray(data)
-        flipped[at + SECTION_HEADER + length // 2] ^= 0x01
-        name = "flip_%s_%d" % (tag.strip("!").lower(), seen[tag])
-        write(outdir, name, bytes(flipped), "corrupt section " + tag)
-    print(os.path.join(outdir, "no_such_file.snap"), "No such file")
+        name = "%s_%s_%d" % (prefix, tag.strip("!").lower(), seen[tag])
+        # the payload length (a header field the checksum covers), in every section
+        write(outdir, "hflip" + name, flipped(data, at + 8), "corrupt section " + tag)
+        if stored:
+            write(outdir, "flip" + name, flipped(data, at + SECTION_HEADER + stored // 2),
+                  "corrupt section " + tag)
+    print(os.path.join(outdir, prefix + "no_such_file.snap"), "No such file")
 
 
 main()

@@ -1,7 +1,9 @@
 /* Kernel objects alive across a snapshot: a pipe holding bytes, an eventfd with a count,
  * a periodic timerfd, a signalfd with a pending signal, a POSIX timer whose signal a
- * handler counts, an epoll instance watching the pipe and the eventfd, and a shared
- * anonymous mapping a child writes. A stretch of work keeps
+ * handler counts, an epoll instance watching the pipe and the eventfd, edge-triggered
+ * and oneshot entries (an edge pending, one taken, one disabled), a nested instance and
+ * the order of a ready list,
+ * and a shared anonymous mapping a child writes. A stretch of work keeps
  * them alive over several scheduler turns; then each is read and printed. */
 #include <signal.h>
 #include <stdint.h>
@@ -40,8 +42,69 @@ static void make_timers(int *tfd, timer_t *pt)
 	timer_settime(*pt, 0, &every, NULL);
 }
 
+struct edges {
+	int ep, outer, inner, q[2], efd, order, x[2], y[2];
+};
+
+/* Before the work: q's edge is pending, efd's taken, a oneshot entry spent. */
+static void edges_before(struct edges *e)
+{
+	uint64_t one = 1;
+	struct epoll_event ev[4];
+	e->ep = epoll_create1(0);
+	e->outer = epoll_create1(0);
+	e->inner = epoll_create1(0);
+	pipe(e->q);
+	e->efd = eventfd(0, 0);
+	write(e->efd, &one, 8);
+	struct epoll_event w = {.events = EPOLLIN | EPOLLET, .data.u64 = 1};
+	epoll_ctl(e->ep, EPOLL_CTL_ADD, e->efd, &w);
+	epoll_wait(e->ep, ev, 4, 0);
+	w = (struct epoll_event){.events = EPOLLIN | EPOLLONESHOT, .data.u64 = 2};
+	epoll_ctl(e->ep, EPOLL_CTL_ADD, e->q[0], &w);
+	write(e->q[1], "q", 1);
+	epoll_wait(e->ep, ev, 4, 0);
+	w = (struct epoll_event){.events = EPOLLIN | EPOLLET, .data.u64 = 3};
+	epoll_ctl(e->inner, EPOLL_CTL_ADD, e->q[0], &w);
+	w.data.u64 = 4;
+	epoll_ctl(e->outer, EPOLL_CTL_ADD, e->inner, &w);
+	write(e->q[1], "r", 1);
+	/* the ready list's order: y woke first */
+	e->order = epoll_create1(0);
+	pipe(e->x);
+	pipe(e->y);
+	w = (struct epoll_event){.events = EPOLLIN, .data.u64 = 5};
+	epoll_ctl(e->order, EPOLL_CTL_ADD, e->x[0], &w);
+	w.data.u64 = 6;
+	epoll_ctl(e->order, EPOLL_CTL_ADD, e->y[0], &w);
+	write(e->y[1], "y", 1);
+	write(e->x[1], "x", 1);
+}
+
+static void edges_after(struct edges *e)
+{
+	struct epoll_event ev[4];
+	int n = epoll_wait(e->ep, ev, 4, 0);
+	printf("edges: %d (the efd's was taken, q's entry is spent)\n", n);
+	n = epoll_wait(e->outer, ev, 4, 0);
+	printf("outer: %d data %llu\n", n, n > 0 ? (unsigned long long)ev[0].data.u64 : 0ull);
+	n = epoll_wait(e->inner, ev, 4, 0);
+	printf("inner: %d data %llu\n", n, n > 0 ? (unsigned long long)ev[0].data.u64 : 0ull);
+	printf("inner again: %d\n", epoll_wait(e->inner, ev, 4, 0));
+	uint64_t one = 1;
+	write(e->efd, &one, 8);
+	n = epoll_wait(e->ep, ev, 4, 0);
+	printf("efd written: %d data %llu\n", n, n > 0 ? (unsigned long long)ev[0].data.u64 : 0ull);
+	n = epoll_wait(e->order, ev, 4, 0);
+	printf("ready list:");
+	for (int k = 0; k < n; k++)
+		printf(" %llu", (unsigned long long)ev[k].data.u64);
+	printf("\n");
+}
+
 int main(void)
 {
+	struct edges edges;
 	int p[2], tfd;
 	timer_t pt;
 	sigset_t usr1;
@@ -60,6 +123,7 @@ int main(void)
 	epoll_ctl(ep, EPOLL_CTL_ADD, efd, &watch);
 	char *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	make_timers(&tfd, &pt);
+	edges_before(&edges);
 	uint64_t h = work(40);
 	if (fork() == 0) {
 		strcpy(shared, "written by the child");
@@ -73,6 +137,7 @@ int main(void)
 	for (int k = 0; k < nready; k++)
 		printf(" %llu", (unsigned long long)ready[k].data.u64);
 	printf("\n");
+	edges_after(&edges);
 	char buf[32] = {0};
 	uint64_t count = 0, expirations = 0;
 	struct signalfd_siginfo si;

@@ -7,10 +7,36 @@
 #                              counts spread over the run, each restored
 #   snapshot.threads.x64/.m32  tests/guest/threads.c (pthreads, futexes): 50 points each
 #   snapshot.kinds             kinds.c: a pipe holding bytes, an eventfd, a timerfd, a
-#                              signalfd, a POSIX timer, an epoll instance, shared memory a
-#                              child writes: 50 points
+#                              signalfd, a POSIX timer, an epoll instance, edge-triggered,
+#                              oneshot and nested epoll entries with edges pending and
+#                              taken, shared memory a child writes: 50 points
+#   snapshot.splice            splice.c: children parked in splice (pipe to pipe, file into a
+#                              full pipe), tee and vmsplice while the parent works: 50 points
 #   snapshot.cow               tests/guest/proc_cow.c (pages fork left shared between
 #                              parents and children, copied when saved): 50 points
+#   snapshot.locks.x64/.m32    tests/guest/locks_wait.c (POSIX, OFD and flock locks held and
+#                              waited for by forked processes): 50 points each
+#   snapshot.locks.moved       locks_wait.x64 restored from a copy on another filesystem (the
+#                              locked file's identity there is another): 10 points
+#   snapshot.mapshared         tests/guest/mmap_shared_file.c (a host file mapped MAP_SHARED,
+#                              written by two processes in turns): 50 points
+#   snapshot.mapshared.files   the same restored from a copy of its directory (--root); a
+#                              changed mapped file is refused with one line and status 65
+#                              (and accepted with --allow-changed-files); a snapshot while
+#                              the mapped file is unlinked is refused and the run goes on
+#   snapshot.listdir.hostfs    listdir.c: a directory of 400 host files changed, then listed
+#                              two entries a call (getdents64): 50 points, mid-listing
+#   snapshot.listdir.overlay   the same under --overlay (the changes in the upper layer: the
+#                              merged listing): 50 points
+#   snapshot.listdir.proc      /proc listed while processes end: 50 points
+#   snapshot.listdir.dev       /dev listed: 20 points
+#   snapshot.listdir.moved.*   hostfs and --overlay listings restored from a copy on another
+#                              filesystem (/dev/shm ...), which lists in its own order: the
+#                              names (sorted at the end) neither twice nor missing: 20 points
+#   snapshot.fifo              tests/guest/fifo_wait.c (FIFO opens waiting for their other
+#                              side, which opens later): 50 points
+#   snapshot.fifo.moved        the same restored from a copy on another filesystem, where the
+#                              FIFO is another inode: 10 points
 #   snapshot.overlay           pipeline.sh under --overlay: restore with --overlay --export;
 #                              the exported tree equals the uninterrupted run's
 #   snapshot.stream            `hexvm --snapshot-at N --snapshot-stop - ... | hexvm restore -`
@@ -19,12 +45,23 @@
 #   snapshot.exit              --snapshot-on-exit: restoring gives the exit status
 #   snapshot.plain             --snapshot-plain (uncompressed) restores too
 #   snapshot.hostfile          a host file open across the snapshot: restored from a copy of
-#                              the directory elsewhere; a changed file is refused
-#                              (and accepted with --allow-changed-files)
+#                              the directory (and of busybox) elsewhere; a changed file is
+#                              refused (and accepted with --allow-changed-files)
+#   snapshot.mapped            pages of a program's file kept by reference: the snapshot is
+#                              smaller than with --snapshot-copy-mapped; a changed or missing
+#                              program is refused (even with --allow-changed-files), the
+#                              --snapshot-copy-mapped one restores without it; a dynamic
+#                              program (ld.so and libc mapped) restored at 10 points
+#   snapshot.same              pipeline.sh's snapshot written (zstd) on one core and on all
+#                              of them: the same bytes
 #   snapshot.engines           threads.c saved under the translator and restored under the
 #                              interpreter, and the other way round, at 10 points each way;
 #                              both engines count the same instructions for the whole run
-#   snapshot.bad.*             truncated file, a flipped byte in every section, wrong
+#   snapshot.inflight          inflight.c: a snapshot while a pipe end is in flight in an
+#                              SCM_RIGHTS message is refused with one line (even with
+#                              --snapshot-drop-sockets), and the run goes on unchanged
+#   snapshot.bad.*             truncated file, a flipped byte in every section's header and
+#                              stored bytes (of a plain and of a compressed snapshot), wrong
 #                              version, wrong magic: one line, exit status 65, nothing made
 #
 # Snapshots are taken at scheduler turns (the first at or after N instructions), so the
@@ -45,10 +82,88 @@ total_insns() {
     awk '/guest instructions/ { print $3 }' "$out/stats"
 }
 
-# fresh_work OUTDIR: an empty working directory for one run.
+# fresh_work OUTDIR: an empty working directory for one run, in which $WORK_SETUP (a
+# function, when set) puts what the case's program expects.
 fresh_work() {
     rm -rf "$1/work"
     mkdir -p "$1/work"
+    [ -z "${WORK_SETUP:-}" ] || "$WORK_SETUP" "$1/work"
+}
+
+# big_dir WORKDIR: a directory of 400 files for listdir.c.
+big_dir() {
+    mkdir "$1/big"
+    (cd "$1/big" && for i in $(seq -f %03g 0 399); do echo "$i" >"entry-$i"; done)
+}
+
+# other_fs_dir: a directory on another kind of filesystem than $OUT, where a host lists
+# a directory in another order, or nothing.
+other_fs_dir() {
+    local here d
+    here=$(stat -f -c %T "$OUT")
+    for d in /dev/shm /run/user/$(id -u) /tmp /var/tmp; do
+        if [ -d "$d" ] && [ -w "$d" ] && [ "$(stat -f -c %T "$d")" != "$here" ]; then
+            echo "$d"
+            return
+        fi
+    done
+}
+
+# copy_programs ROOT CMD...: the files CMD names by absolute path (the program) copied to
+# the same paths under ROOT, where a restore whose / is ROOT finds the text pages the
+# snapshot refers to.
+copy_programs() {
+    local root=$1 arg
+    shift
+    for arg in "$@"; do
+        if [ "${arg#/}" != "$arg" ] && [ -f "$arg" ]; then
+            mkdir -p "$root$(dirname "$arg")"
+            cp "$arg" "$root$arg"
+        fi
+    done
+}
+
+# moved_points_case NAME POINTS CMD...: like points_case, but each snapshot is restored
+# from a copy of the working directory on another filesystem (--root), whose host
+# lists directories in its own order: CMD must print what does not depend on it.
+moved_points_case() {
+    local name=$1 out=$OUT/$1 points=$2 other total k n
+    shift 2
+    other=$(other_fs_dir)
+    if [ -z "$other" ]; then
+        result_skip "$name" "no writable directory on another kind of filesystem than $OUT"
+        return
+    fi
+    local moved
+    moved=$(mktemp -d "$other/hexvm-snapshot.XXXXXX")
+    mkdir -p "$out"
+    fresh_work "$out"
+    total=$(total_insns "$out" "$@")
+    rm -rf "$out/full.work"
+    cp -a "$out/work" "$out/full.work"
+    : >"$out/failures"
+    for ((k = 1; k <= points; k++)); do
+        n=$((total * k / (points + 1)))
+        fresh_work "$out"
+        (cd "$out/work" && "$HEXVM" --snapshot-at "$n" "$out/s.snap" --snapshot-stop "$@" \
+            >"$out/p1.out" 2>"$out/p1.err" </dev/null)
+        rm -rf "${moved:?}/root"
+        mkdir -p "$moved/root$out"
+        cp -r "$out/work" "$moved/root$out/work"
+        copy_programs "$moved/root" "$@"
+        (cd "$moved/root$out/work" && "$HEXVM" --root "$moved/root" restore "$out/s.snap" \
+            >"$out/p2.out" 2>"$out/p2.err" </dev/null)
+        local rc=$?
+        if [ $rc -ne "$(cat "$out/full.status")" ]; then
+            echo "point $n: restored run exited $rc: $(head -c 200 "$out/p2.err")"
+        elif ! cat "$out/p1.out" "$out/p2.out" | cmp -s - "$out/full.out"; then
+            echo "point $n: stdout differs from the uninterrupted run"
+        elif ! diff -r "$moved/root$out/work" "$out/full.work" >/dev/null; then
+            echo "point $n: the files left differ"
+        fi >>"$out/failures"
+    done
+    rm -rf "$moved"
+    report_splits "$name" "$out" "$points" "points restored on $(stat -f -c %T "$other")" "$total"
 }
 
 # split_run OUTDIR N SAVE RESTORE CMD...: snapshot at N and stop under engine SAVE,
@@ -166,11 +281,14 @@ signal_case() {
     local name=snapshot.signal out=$OUT/signal
     mkdir -p "$out"
     fresh_work "$out"
-    rm -f "$out/s.snap"
+    rm -f "$out/s.snap" "$out/run.out" # the wait below is for this run's first line
     (cd "$out/work" && exec "$HEXVM" --snapshot-on USR1 "$out/s.snap" "$OUT/spin.x64" \
         >"$out/run.out" 2>"$out/run.err" </dev/null) &
     local pid=$! k
-    for ((k = 0; k < 50 && ! -s "$out/run.out"; k++)); do sleep 0.1; done
+    for ((k = 0; k < 50; k++)); do
+        [ -s "$out/run.out" ] && break
+        sleep 0.1
+    done
     kill -USR1 $pid 2>/dev/null
     wait $pid
     local rc1=$?
@@ -202,6 +320,25 @@ exit_case() {
     else
         echo "statuses $rc1 and $rc2: $(cat "$out/p1.err" "$out/p2.err")" >"$out/diff"
         result_fail "$name" "a machine saved at its end does not end the same" "$out/diff"
+    fi
+}
+
+inflight_case() {
+    local name=snapshot.inflight out=$OUT/inflight total
+    mkdir -p "$out"
+    fresh_work "$out"
+    total=$(total_insns "$out" "$OUT/inflight.x64")
+    rm -f "$out/s.snap"
+    (cd "$out/work" && "$HEXVM" --snapshot-drop-sockets --snapshot-at $((total / 2)) "$out/s.snap" \
+        "$OUT/inflight.x64" >"$out/p1.out" 2>"$out/p1.err" </dev/null)
+    local rc=$?
+    if [ $rc = 0 ] && [ ! -e "$out/s.snap" ] && cmp -s "$out/p1.out" "$out/full.out" &&
+        [ "$(grep -c . "$out/p1.err")" = 1 ] &&
+        grep -q "cannot snapshot: 1 descriptor is in flight in socket messages" "$out/p1.err"; then
+        result_pass "$name"
+    else
+        echo "status $rc, snapshot $(ls "$out/s.snap" 2>&1); $(cat "$out/p1.err")" >"$out/diff"
+        result_fail "$name" "a descriptor in flight did not refuse the snapshot with one line" "$out/diff"
     fi
 }
 
@@ -257,10 +394,12 @@ hostfile_case() {
     total=$(total_insns "$out" "$BUSYBOX" sh hostfile.sh)
     (cd "$out/work" && "$HEXVM" --snapshot-at $((total / 2)) "$out/s.snap" --snapshot-stop \
         "$BUSYBOX" sh hostfile.sh >"$out/p1.out" 2>"$out/p1.err" </dev/null)
-    # the same files elsewhere: the restored machine's / is the copy
+    # the same files elsewhere: the restored machine's / is the copy, which holds busybox
+    # too (the pages of its text are kept by reference to it)
     rm -rf "$out/moved"
-    mkdir -p "$out/moved$out"
+    mkdir -p "$out/moved$out" "$out/moved$(dirname "$BUSYBOX")"
     cp -r "$out/work" "$out/moved$out/work"
+    cp "$BUSYBOX" "$out/moved$BUSYBOX"
     (cd "$out/moved$out/work" && "$HEXVM" --root "$out/moved" restore "$out/s.snap" \
         >"$out/p2.out" 2>"$out/p2.err" </dev/null)
     local rc=$?
@@ -283,6 +422,147 @@ hostfile_case() {
     } >"$out/diff"
     if [ -s "$out/diff" ]; then
         result_fail "$name" "host files across a snapshot" "$out/diff"
+    else
+        result_pass "$name"
+    fi
+}
+
+# mapped_case: a copy of busybox runs pipeline.sh; its text is restored from the copy.
+mapped_case() {
+    local name=snapshot.mapped out=$OUT/mapped total at rc
+    mkdir -p "$out"
+    fresh_work "$out"
+    mkdir -p "$out/bin"
+    cp "$BUSYBOX" "$out/bin/busybox" # busybox runs the applet its file is named after
+    total=$(total_insns "$out" "$out/bin/busybox" sh "$DIR/pipeline.sh")
+    at=$((total / 2))
+    fresh_work "$out"
+    (cd "$out/work" && "$HEXVM" --snapshot-plain --snapshot-at $at "$out/ref.snap" \
+        --snapshot-stop "$out/bin/busybox" sh "$DIR/pipeline.sh" >"$out/p1.out" 2>"$out/p1.err" </dev/null)
+    (cd "$out/work" && "$HEXVM" --snapshot-plain --snapshot-copy-mapped --snapshot-at $at \
+        "$out/copy.snap" --snapshot-stop "$out/bin/busybox" sh "$DIR/pipeline.sh" >/dev/null 2>&1 </dev/null)
+    local size_ref size_copy text
+    size_ref=$(wc -c <"$out/ref.snap")
+    size_copy=$(wc -c <"$out/copy.snap")
+    text=$(size -A "$out/bin/busybox" | awk '$1 == ".text" { print $2 }')
+    {
+        "$HEXVM" snapshot info "$out/ref.snap" | grep -q 'by reference to host files: [1-9]' ||
+            echo "no page kept by reference"
+        [ "$((size_copy - size_ref))" -ge "${text:-1}" ] ||
+            echo "by reference $size_ref bytes, by content $size_copy: not one text's size less"
+        fresh_work "$out"
+        (cd "$out/work" && "$HEXVM" restore "$out/ref.snap" >"$out/p2.out" 2>"$out/p2.err" </dev/null)
+        rc=$?
+        [ $rc = "$(cat "$out/full.status")" ] && cat "$out/p1.out" "$out/p2.out" |
+            cmp -s - "$out/full.out" || echo "restored by reference: status $rc, or stdout differs"
+        printf x >>"$out/bin/busybox"
+        (cd "$out/work" && "$HEXVM" --allow-changed-files restore "$out/ref.snap" \
+            >"$out/changed.out" 2>"$out/changed.err" </dev/null)
+        rc=$?
+        [ $rc = 65 ] && [ "$(wc -l <"$out/changed.err")" = 1 ] && [ ! -s "$out/changed.out" ] &&
+            grep -q "$out/bin/busybox: the host file changed since the snapshot" "$out/changed.err" ||
+            echo "a changed program was not refused (status $rc): $(cat "$out/changed.err")"
+        rm "$out/bin/busybox"
+        (cd "$out/work" && "$HEXVM" restore "$out/ref.snap" >"$out/gone.out" 2>"$out/gone.err" </dev/null)
+        rc=$?
+        [ $rc = 65 ] && grep -q "$out/bin/busybox: .*cannot be opened" "$out/gone.err" ||
+            echo "a missing program was not refused (status $rc): $(cat "$out/gone.err")"
+        fresh_work "$out"
+        (cd "$out/work" && "$HEXVM" restore "$out/copy.snap" >"$out/p2.out" 2>"$out/p2.err" </dev/null)
+        rc=$?
+        [ $rc = "$(cat "$out/full.status")" ] && cat "$out/p1.out" "$out/p2.out" |
+            cmp -s - "$out/full.out" || echo "--snapshot-copy-mapped did not restore without the program"
+    } >"$out/diff"
+    : >"$out/failures"
+    if gcc -O2 -pthread -o "$out/threads.dyn" "$TESTS_DIR/guest/threads.c" >"$out/build" 2>&1; then
+        fresh_work "$out"
+        total=$(total_insns "$out" "$out/threads.dyn")
+        rm -rf "$out/full.work"
+        cp -a "$out/work" "$out/full.work"
+        local k
+        for ((k = 1; k <= 10; k++)); do
+            split_run "$out" $((total * k / 11)) default default "$out/threads.dyn" >>"$out/failures"
+        done
+    else
+        echo "the dynamic program does not build: $(head -c 200 "$out/build")" >"$out/failures"
+    fi
+    cat "$out/failures" >>"$out/diff"
+    if [ -s "$out/diff" ]; then
+        result_fail "$name" "pages kept by reference to host files" "$out/diff"
+    else
+        result_pass "$name"
+    fi
+}
+
+# same_case: the same snapshot (zstd) written on one core and on all of them, byte for byte.
+same_case() {
+    local name=snapshot.same out=$OUT/same total cpus
+    mkdir -p "$out"
+    if ! command -v taskset >/dev/null; then
+        result_skip "$name" "needs taskset (util-linux)"
+        return
+    fi
+    fresh_work "$out"
+    total=$(total_insns "$out" "$BUSYBOX" sh "$DIR/pipeline.sh")
+    cpus=$(taskset -pc $$ | sed 's/.*: //')
+    : >"$out/err"
+    for set in 0 "$cpus"; do # the same paths for both: the snapshot holds stderr's
+        fresh_work "$out"
+        (cd "$out/work" && taskset -c "$set" "$HEXVM" --snapshot-at $((total / 2)) \
+            "$out/s.snap" --snapshot-stop "$BUSYBOX" sh "$DIR/pipeline.sh" \
+            >/dev/null 2>>"$out/err" </dev/null)
+        mv "$out/s.snap" "$out/cpus$set.snap"
+    done
+    if [ -s "$out/cpus0.snap" ] && cmp -s "$out/cpus0.snap" "$out/cpus$cpus.snap"; then
+        result_pass "$name"
+    else
+        cp "$out/err" "$out/diff"
+        result_fail "$name" "one core and cores $cpus wrote different snapshots" "$out/diff"
+    fi
+}
+
+# the host file behind a MAP_SHARED mapping, across a snapshot
+mapshared_files_case() {
+    local name=snapshot.mapshared.files out=$OUT/mapshared_files total prog=$OUT/mmap_shared_file.x64
+    mkdir -p "$out"
+    fresh_work "$out"
+    total=$(total_insns "$out" "$prog")
+    fresh_work "$out"
+    (cd "$out/work" && "$HEXVM" --snapshot-at $((total / 2)) "$out/s.snap" --snapshot-stop \
+        "$prog" >"$out/p1.out" 2>"$out/p1.err" </dev/null)
+    rm -rf "$out/moved"
+    mkdir -p "$out/moved$out"
+    cp -r "$out/work" "$out/moved$out/work"
+    copy_programs "$out/moved" "$prog"
+    (cd "$out/moved$out/work" && "$HEXVM" --root "$out/moved" restore "$out/s.snap" \
+        >"$out/p2.out" 2>"$out/p2.err" </dev/null)
+    local rc=$?
+    printf 'X' | dd of="$out/work/shared.dat" bs=1 seek=100 conv=notrunc 2>/dev/null
+    (cd "$out/work" && "$HEXVM" restore "$out/s.snap" >"$out/changed.out" 2>"$out/changed.err" </dev/null)
+    local rc_changed=$?
+    (cd "$out/work" && "$HEXVM" --allow-changed-files restore "$out/s.snap" >"$out/allowed.out" \
+        2>"$out/allowed.err" </dev/null)
+    local rc_allowed=$?
+    fresh_work "$out"
+    (cd "$out/work" && "$HEXVM" --snapshot-at $((total / 2)) "$out/u.snap" "$prog" unlink \
+        >"$out/u.out" 2>"$out/u.err" </dev/null)
+    local rc_unlinked=$?
+    {
+        [ "$rc" = "$(cat "$out/full.status")" ] || echo "restored run exited $rc: $(cat "$out/p2.err")"
+        cat "$out/p1.out" "$out/p2.out" | cmp -s - "$out/full.out" || echo "stdout differs after a move"
+        [ "$rc_changed" = 65 ] && [ "$(wc -l <"$out/changed.err")" = 1 ] &&
+            grep -q 'shared.dat: the host file behind a MAP_SHARED mapping changed since the snapshot' "$out/changed.err" ||
+            echo "a changed mapped file was not refused in one line (status $rc_changed): $(cat "$out/changed.err")"
+        [ ! -s "$out/changed.out" ] || echo "the refused restore ran the guest"
+        [ "$rc_allowed" = 0 ] && [ -s "$out/allowed.out" ] ||
+            echo "--allow-changed-files did not restore (status $rc_allowed): $(cat "$out/allowed.err")"
+        [ "$rc_unlinked" = 0 ] && [ ! -e "$out/u.snap" ] && [ "$(grep -c . "$out/u.err")" = 1 ] &&
+            grep -q 'shared.dat behind the MAP_SHARED mapping at .* was removed or replaced' "$out/u.err" &&
+            cmp -s "$out/u.out" "$out/full.out" ||
+            echo "an unlinked mapped file did not refuse the snapshot in one line (status $rc_unlinked): $(cat "$out/u.err")"
+    } >"$out/diff"
+    if [ -s "$out/diff" ]; then
+        result_fail "$name" "shared-mapped host files across a snapshot" "$out/diff"
     else
         result_pass "$name"
     fi
@@ -320,8 +600,11 @@ bad_cases() {
     total=$(total_insns "$out" "$BUSYBOX" sh "$DIR/pipeline.sh")
     (cd "$out/work" && "$HEXVM" --snapshot-plain --snapshot-at $((total / 2)) "$out/good.snap" \
         --snapshot-stop "$BUSYBOX" sh "$DIR/pipeline.sh" >/dev/null 2>&1 </dev/null)
+    (cd "$out/work" && "$HEXVM" --snapshot-at $((total / 2)) "$out/good.zstd.snap" \
+        --snapshot-stop "$BUSYBOX" sh "$DIR/pipeline.sh" >/dev/null 2>&1 </dev/null)
     rm -rf "$out/work"
-    python3 "$DIR/corrupt.py" "$out/good.snap" "$out/files" >"$out/corrupt.list" 2>&1 || {
+    { python3 "$DIR/corrupt.py" "$out/good.snap" "$out/files" p &&
+        python3 "$DIR/corrupt.py" "$out/good.zstd.snap" "$out/files" z; } >"$out/corrupt.list" 2>&1 || {
         result_fail snapshot.bad "cannot make the corrupt files" "$out/corrupt.list"
         return
     }
@@ -332,7 +615,10 @@ bad_cases() {
 }
 
 if [ -z "$BUSYBOX" ] || ! command -v python3 >/dev/null; then
-    for n in pipeline threads.x64 threads.m32 kinds cow overlay stream signal exit plain hostfile engines bad; do
+    for n in pipeline threads.x64 threads.m32 kinds splice cow locks.x64 locks.m32 locks.moved mapshared \
+        mapshared.files listdir.hostfs listdir.overlay listdir.proc listdir.dev \
+        listdir.moved.hostfs listdir.moved.overlay fifo fifo.moved overlay stream signal exit \
+        inflight plain hostfile mapped same engines bad; do
         result_skip "snapshot.$n" "needs busybox (busybox-static) and python3"
     done
     suite_report
@@ -346,7 +632,14 @@ build() { # NAME SRC FLAGS...
 build threads.x64 "$TESTS_DIR/guest/threads.c" -pthread &&
     build threads.m32 "$TESTS_DIR/guest/threads.c" -m32 -pthread &&
     build spin.x64 "$DIR/spin.c" && build kinds.x64 "$DIR/kinds.c" &&
-    build proc_cow.x64 "$TESTS_DIR/guest/proc_cow.c" || {
+    build splice.x64 "$DIR/splice.c" &&
+    build inflight.x64 "$DIR/inflight.c" &&
+    build proc_cow.x64 "$TESTS_DIR/guest/proc_cow.c" &&
+    build locks_wait.x64 "$TESTS_DIR/guest/locks_wait.c" &&
+    build locks_wait.m32 "$TESTS_DIR/guest/locks_wait.c" -m32 &&
+    build mmap_shared_file.x64 "$TESTS_DIR/guest/mmap_shared_file.c" &&
+    build listdir.x64 "$DIR/listdir.c" &&
+    build fifo_wait.x64 "$TESTS_DIR/guest/fifo_wait.c" || {
     result_fail snapshot.build "the guest programs do not build" "$OUT/threads.x64.build"
     suite_report
     exit
@@ -355,13 +648,35 @@ name_selected snapshot.pipeline "$@" && run_limited points_case snapshot.pipelin
 name_selected snapshot.threads.x64 "$@" && run_limited points_case snapshot.threads.x64 "$OUT/threads.x64"
 name_selected snapshot.threads.m32 "$@" && run_limited points_case snapshot.threads.m32 "$OUT/threads.m32"
 name_selected snapshot.kinds "$@" && run_limited points_case snapshot.kinds "$OUT/kinds.x64"
+name_selected snapshot.splice "$@" && run_limited points_case snapshot.splice "$OUT/splice.x64"
 name_selected snapshot.cow "$@" && run_limited points_case snapshot.cow "$OUT/proc_cow.x64"
+name_selected snapshot.locks.x64 "$@" && run_limited points_case snapshot.locks.x64 "$OUT/locks_wait.x64"
+name_selected snapshot.locks.m32 "$@" && run_limited points_case snapshot.locks.m32 "$OUT/locks_wait.m32"
+name_selected snapshot.locks.moved "$@" && run_limited moved_points_case snapshot.locks.moved 10 "$OUT/locks_wait.x64"
+name_selected snapshot.mapshared "$@" && run_limited points_case snapshot.mapshared "$OUT/mmap_shared_file.x64"
+name_selected snapshot.mapshared.files "$@" && run_limited mapshared_files_case
+name_selected snapshot.listdir.hostfs "$@" &&
+    WORK_SETUP=big_dir run_limited points_case snapshot.listdir.hostfs "$OUT/listdir.x64" change big
+name_selected snapshot.listdir.overlay "$@" &&
+    WORK_SETUP=big_dir run_limited points_case snapshot.listdir.overlay --overlay "$OUT/listdir.x64" change big
+name_selected snapshot.listdir.proc "$@" && run_limited points_case snapshot.listdir.proc "$OUT/listdir.x64" proc
+name_selected snapshot.listdir.dev "$@" &&
+    POINTS=20 run_limited points_case snapshot.listdir.dev "$OUT/listdir.x64" plain /dev
+name_selected snapshot.listdir.moved.hostfs "$@" &&
+    WORK_SETUP=big_dir run_limited moved_points_case snapshot.listdir.moved.hostfs 20 "$OUT/listdir.x64" sorted change big
+name_selected snapshot.listdir.moved.overlay "$@" &&
+    WORK_SETUP=big_dir run_limited moved_points_case snapshot.listdir.moved.overlay 20 --overlay "$OUT/listdir.x64" sorted change big
+name_selected snapshot.fifo "$@" && run_limited points_case snapshot.fifo "$OUT/fifo_wait.x64"
+name_selected snapshot.fifo.moved "$@" && run_limited moved_points_case snapshot.fifo.moved 10 "$OUT/fifo_wait.x64"
 name_selected snapshot.overlay "$@" && run_limited overlay_case
 name_selected snapshot.stream "$@" && run_limited stream_case
 name_selected snapshot.signal "$@" && run_limited signal_case
 name_selected snapshot.exit "$@" && run_limited exit_case
+name_selected snapshot.inflight "$@" && run_limited inflight_case
 name_selected snapshot.plain "$@" && run_limited plain_case
 name_selected snapshot.hostfile "$@" && run_limited hostfile_case
+name_selected snapshot.mapped "$@" && run_limited mapped_case
+name_selected snapshot.same "$@" && run_limited same_case
 name_selected snapshot.engines "$@" && run_limited engines_case
 name_selected 'snapshot.bad.*' "$@" && run_limited bad_cases
 wait

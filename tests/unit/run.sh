@@ -15,7 +15,7 @@ suite_init unit
 cd "$ROOT" || exit 2
 CC=${CC:-cc}
 FLAGS=(-std=c11 -O2 -g -frounding-math -D_GNU_SOURCE -Isrc -Ibuild/gen -Wall -Wextra
-    -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror)
+    -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror -pthread)
 TIMEOUT=120
 
 # The sanitizers catch leaks and use-after-free, but not every host can run them.

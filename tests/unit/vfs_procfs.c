@@ -5,6 +5,7 @@
  * unit-sources: src/kernel/vfs/fs/procfs.c src/kernel/vfs/fs/procfs_sys.c
  * unit-sources: src/kernel/vfs/fs/procfs_pid.c src/kernel/vfs/fs/devfs.c
  * unit-sources: src/kernel/vfs/fs/synth.c src/kernel/vfs/file.c src/kernel/vfs/hostcache.c src/kernel/vfs/mount.c
+ * unit-sources: src/kernel/vfs/dirnames.c
  * unit-sources: src/cpu/cpuid.c src/kernel/clock.c src/kernel/random.c
  */
 #include <dirent.h>

@@ -10,6 +10,13 @@
 # files and directories, renames, new directories and symlinks, chmod, a truncation);
 # --export DIR then holds the changes, so that DIR applied over a copy of the tree
 # (deletions included) gives what the same script makes of a copy natively.
+# vfs.splice.SETUP: splice_stdio.c splices, tees and vmsplices the descriptors it is given:
+# stdin and stdout host pipes (pipes), stdin /dev/null and stdout a file (nullfile), a pipe
+# and a file (pipefile); natively, under hexvm (host files) and under --overlay --export
+# (files in hexvm's memory against host pipes). stdout and the files left must match the
+# native run's: under --overlay the host directory stays empty and the export holds them.
+# vfs.overlay.splice.NAME: tests/guest/NAME.c (splice, splice_proc) under --overlay
+# --export, where the files it splices are memfs files: the same comparison.
 
 source "$(dirname "$0")/../lib.sh"
 suite_init vfs
@@ -100,7 +107,77 @@ overlay_case() {
     fi
 }
 
+# splice_run DIR WHO SETUP PROG: one run of PROG in DIR/WHO.SETUP (WHO: native, hexvm,
+# overlay; SETUP: pipes, pipefile, else stdin /dev/null and stdout a file); stdout to
+# DIR/WHO.SETUP.out, the export under DIR/WHO.SETUP.export.
+splice_run() {
+    local dir=$1 who=$2 setup=$3 prog=$4 run=()
+    local work=$dir/$who.$setup
+    rm -rf "$work" "$work.export"
+    mkdir -p "$work"
+    case $who in
+    hexvm) run=("$HEXVM") ;;
+    overlay) run=("$HEXVM" --overlay --export "$work.export") ;;
+    esac
+    (
+        cd "$work" || exit 1
+        case $setup in
+        pipes) cat "$dir/data" | timeout 60 "${run[@]}" "$prog" | cat >"$work.out" ;;
+        pipefile) cat "$dir/data" | timeout 60 "${run[@]}" "$prog" >"$work.out" ;;
+        *) timeout 60 "${run[@]}" "$prog" </dev/null >"$work.out" ;;
+        esac
+        echo "status $?" >>"$work.out"
+    ) 2>"$work.err"
+}
+
+# splice_compare NAME DIR SETUP: hexvm's and the overlay's runs against the native one.
+splice_compare() {
+    local name=$1 dir=$2 setup=$3 abs
+    abs=$(cd "$dir/overlay.$setup" && pwd)
+    {
+        diff "$dir/native.$setup.out" "$dir/hexvm.$setup.out" | sed 's/^/hexvm output: /'
+        diff "$dir/native.$setup.out" "$dir/overlay.$setup.out" | sed 's/^/overlay output: /'
+        diff -r "$dir/native.$setup" "$dir/hexvm.$setup" | sed 's/^/hexvm files: /'
+        [ -z "$(ls -A "$dir/overlay.$setup")" ] || echo "the host directory changed under --overlay"
+        diff -r "$dir/native.$setup" "$dir/overlay.$setup.export$abs" | sed 's/^/export: /'
+    } >"$dir/$setup.diff"
+    if [ -s "$dir/$setup.diff" ]; then
+        result_fail "$name" "differs from the native run" "$dir/$setup.diff"
+    else
+        result_pass "$name"
+    fi
+}
+
+splice_cases() {
+    local dir=$OUT/splice setup prog who
+    mkdir -p "$dir"
+    seq 1 1000 | head -c 3000 >"$dir/data" # one write: all of it in the pipe at once
+    if ! gcc -O2 -static -Wall -Wextra -Werror -o "$dir/splice_stdio" \
+        "$TESTS_DIR/vfs/splice_stdio.c" >"$dir/build.log" 2>&1; then
+        result_fail vfs.splice.pipes "splice_stdio.c does not build" "$dir/build.log"
+        return
+    fi
+    for setup in pipes nullfile pipefile; do
+        for who in native hexvm overlay; do
+            splice_run "$dir" $who $setup "$dir/splice_stdio"
+        done
+        splice_compare vfs.splice.$setup "$dir" $setup
+    done
+    for prog in splice splice_proc; do
+        gcc -O2 -static -Wall -Wextra -Werror -o "$dir/$prog" "$TESTS_DIR/guest/$prog.c" \
+            >"$dir/$prog.log" 2>&1 || {
+            result_fail vfs.overlay.splice.$prog "$prog.c does not build" "$dir/$prog.log"
+            continue
+        }
+        for who in native hexvm overlay; do
+            splice_run "$dir" $who $prog "$dir/$prog"
+        done
+        splice_compare vfs.overlay.splice.$prog "$dir" $prog
+    done
+}
+
 overlay_case
+splice_cases
 
 printf 'int main(void) { return 0; }\n' >"$OUT/probe.c"
 if ! gcc -static -o "$OUT/probe" "$OUT/probe.c" >/dev/null 2>&1; then

@@ -2,6 +2,7 @@
 #include <errno.h>
 
 #include "cpu/mxcsr.h"
+#include "debug/gdb.h"
 #include "kernel/entry.h"
 #include "kernel/sys/syscall.h"
 #include "kernel/task/sched.h"
@@ -84,6 +85,13 @@ static void complete(struct task *t, enum syscall_abi abi, uint64_t nr, int64_t 
 		t->restart_nr = nr;
 		ret = -EINTR;
 	}
+	if (t->restore_sigmask && ret != -EINTR) {
+		/* a call that waited under its own mask (pselect6, ppoll,
+		 * epoll_pwait) and was not interrupted puts the old one back
+		 * now, before any signal it let through can be delivered */
+		t->sigmask = t->saved_sigmask;
+		t->restore_sigmask = 0;
+	}
 	if (ret == SYSCALL_REGS_SET)
 		return;
 	c->r[R_AX] = abi == ABI_I386 && !c->mode64 ? (uint32_t)ret : (uint64_t)ret;
@@ -102,8 +110,12 @@ void kernel_syscall(struct cpu *c, enum syscall_abi abi)
 	struct task *t = c->task;
 	uint64_t nr = abi == ABI_X86_64 ? c->r[R_AX] : (uint32_t)c->r[R_AX], a[6];
 
-	read_args(c, abi, a);
 	mxcsr_unload(c); /* the kernel may read or write the guest's MXCSR */
+	if (GDB_ATTACHED(t->vm) && gdb_syscall_entry(t, &nr)) {
+		mxcsr_load(c);
+		return; /* the debugger holds it back, or skipped it */
+	}
+	read_args(c, abi, a);
 	if (nr < SYSCALL_NR_MAX)
 		t->vm->sys.count[abi][nr]++;
 	if (t->vm->opt.trace_syscalls)
@@ -114,6 +126,8 @@ void kernel_syscall(struct cpu *c, enum syscall_abi abi)
 		park(t, abi, nr, a);
 	else
 		complete(t, abi, nr, ret);
+	if (GDB_ATTACHED(t->vm))
+		gdb_syscall_exit(t, nr, ret == -KERN_EPARK ? GDB_SYSCALL_PARKED : GDB_SYSCALL_DONE);
 	timers_fire(t);
 	if (task_pending(t) & ~t->sigmask)
 		c->exit_req = 1; /* the call may have unblocked one: deliver it now */
@@ -137,5 +151,7 @@ int syscall_resume(struct task *t)
 	}
 	t->state = t->state == TASK_PARKED ? TASK_RUNNABLE : t->state;
 	complete(t, pc->abi, pc->nr, ret);
+	if (GDB_ATTACHED(t->vm))
+		gdb_syscall_exit(t, pc->nr, GDB_SYSCALL_RESUMED);
 	return 1;
 }

@@ -14,6 +14,10 @@ struct poll_set {
 	int n_host;
 };
 
+struct file;
+/* The poll bits that hold for a kernel (ops) file now, with POLLRDNORM and
+ * POLLWRNORM beside POLLIN and POLLOUT. */
+short poll_file_revents(struct file *f);
 /* Fills in revents; the number of entries with any. */
 int poll_now(struct task *t, struct poll_set *s);
 /* The ready count, or parks the task (any kernel object's change, a host

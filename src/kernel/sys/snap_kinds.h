@@ -26,12 +26,15 @@ struct epoll_entry_image {
 	uint32_t events;
 	uint64_t data;
 	int disabled;
+	int edge;		/* an edge-triggered entry has an edge to report */
+	uint64_t queued;	/* its place in the ready list: 1, 2 ... (0: not on it) */
+	uint16_t last_revents;	/* readiness last seen (files with no other edges) */
 };
 /* How many entries f has, or -1 when f is no epoll instance. */
 int epoll_entries(const struct file *f);
 void epoll_entry_image(const struct file *f, int k, struct epoll_entry_image *out);
 /* An empty instance; then its entries, in order. NULL / -1 when out of memory. */
-struct file *epoll_restore(int flags);
+struct file *epoll_restore(struct vm *vm, int flags);
 int epoll_restore_entry(struct file *f, const struct epoll_entry_image *e);
 
 struct ptimer_image {

@@ -9,6 +9,7 @@
 
 #include "kernel/abi/layout.h"
 #include "kernel/sys/syscall.h"
+#include "kernel/vfs/dirnames.h"
 #include "kernel/vfs/file.h"
 #include "kernel/vfs/path.h"
 #include "kernel/vfs/vfs.h"
@@ -46,8 +47,25 @@ static int64_t list_ops_dir(struct task *t, struct file *f, uint8_t *buf, size_t
 	return (int64_t)used;
 }
 
-/* struct linux_dirent64 is the same for both ABIs, so a host directory's
- * records are passed through. */
+/* A host directory's records, passed through: struct linux_dirent64 is the
+ * same for both ABIs. One restored from a snapshot may leave out the names
+ * it gave before (vfs/dirnames.h); *wrote: the bytes the host wrote. */
+static int64_t list_host_dir(struct file *f, uint8_t *buf, size_t size, size_t *wrote)
+{
+	for (;;) {
+		long got = syscall(SYS_getdents64, f->host_fd, buf, size);
+		if (got < 0)
+			return -errno;
+		if ((size_t)got > *wrote)
+			*wrote = (size_t)got;
+		if (!f->dir_skip || got == 0)
+			return got;
+		size_t kept = dirnames_filter(f->dir_skip, buf, (size_t)got);
+		if (kept)
+			return (int64_t)kept;
+	}
+}
+
 int64_t sys_getdents64(struct task *t, const uint64_t *a)
 {
 	struct file *f = fd_lookup(t->proc->fds, (int)a[0]);
@@ -58,12 +76,15 @@ int64_t sys_getdents64(struct task *t, const uint64_t *a)
 	if (!buf)
 		return -EFAULT;
 	int64_t got;
+	size_t wrote = 0;
 	if (f->ops)
 		got = f->ops->readdir ? list_ops_dir(t, f, buf, n) : -ENOTDIR;
-	else if ((got = syscall(SYS_getdents64, f->host_fd, buf, n)) < 0)
-		got = -errno;
-	if (got > 0)
-		user_wrote(t->proc->mm, a[1], (size_t)got);
+	else
+		got = list_host_dir(f, buf, n, &wrote);
+	if (got > 0 && (size_t)got > wrote)
+		wrote = (size_t)got;
+	if (wrote)
+		user_wrote(t->proc->mm, a[1], wrote);
 	return got;
 }
 

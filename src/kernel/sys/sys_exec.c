@@ -106,7 +106,7 @@ static void after_exec(struct task *t)
 		p->vfork_parent = NULL;
 	}
 	t->cpu.exit_req = 1; /* the running block belongs to the old image */
-	if (t->vm->gdb)
+	if (GDB_ATTACHED(t->vm))
 		gdb_execed(t);
 }
 

@@ -352,6 +352,8 @@ static int64_t file_lseek(struct file *f, int64_t off, int whence)
 	if (f->ops)
 		return ops_lseek(f, off, whence);
 	off_t r = lseek(f->host_fd, (off_t)off, whence);
+	if (r == 0 && whence == SEEK_SET && f->dir_skip)
+		file_forget_dir_skip(f); /* rewinddir */
 	return r < 0 ? -errno : (int64_t)r;
 }
 
@@ -443,7 +445,10 @@ int64_t sys_fcntl(struct task *t, const uint64_t *a)
 	case F_SETLKW:
 	case 12: /* i386's F_GETLK64, F_SETLK64, F_SETLKW64 */
 	case 13:
-	case 14: return fcntl_lock(t, f, cmd, a[2]);
+	case 14:
+	case 36: /* F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW */
+	case 37:
+	case 38: return fcntl_lock(t, f, cmd, a[2]);
 	default: return -EINVAL;
 	}
 }

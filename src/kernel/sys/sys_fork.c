@@ -188,15 +188,14 @@ static int64_t do_clone(struct task *t, const struct clone_req *r)
 	if (flags & CLONE_CHILD_CLEARTID)
 		ct->clear_child_tid = r->ctid;
 	sched_add(vm, ct);
-	if (vm->gdb)
-		gdb_forked(vm, parent, child);
 	int pid = child->pid;
 	if (flags & CLONE_VFORK) {
 		child->vfork_parent = t;
 		t->vfork_child = pid;
-		return sched_park(t, child, 0);
 	}
-	return pid;
+	if (GDB_ATTACHED(vm))
+		gdb_forked(t, child);
+	return flags & CLONE_VFORK ? sched_park(t, child, 0) : pid;
 }
 
 /* A vfork parent resumes with the child's pid once the child has let go of

@@ -173,16 +173,20 @@ int64_t sys_sysinfo(struct task *t, const uint64_t *a)
 	uint64_t total = 4ull << 30, used = 0;
 	for (const struct vma *v = t->proc->mm->vmas; v; v = v->next)
 		used += v->end - v->start;
+	/* as Linux: sizes that overflow an i386 long are given in pages */
+	uint32_t unit = !is64 && total > UINT32_MAX ? 4096 : 1;
 	memset(raw, 0, sizeof raw);
 	put_long(raw, 0, (uint64_t)(vm_monotonic_ns(t->vm, &t->cpu) / 1000000000), is64);
-	put_long(raw, 4 * l, total, is64);
-	put_long(raw, 5 * l, used < total ? total - used : 0, is64);
+	put_long(raw, 4 * l, total / unit, is64);
+	put_long(raw, 5 * l, (used < total ? total - used : 0) / unit, is64);
 	put16(raw, 10 * l, 1);
-	put32(raw, is64 ? 104 : 52, 1);
+	put32(raw, is64 ? 104 : 52, unit);
 	return copy_to_user(t->proc->mm, a[0], raw, is64 ? 112 : 64);
 }
 
-/* Only user time exists: retired instructions at a nanosecond each. */
+/* Only user time exists: retired instructions at a nanosecond each, the
+ * process's (RUSAGE_SELF, as its CPU clock reads), the thread's
+ * (RUSAGE_THREAD) or the waited-for children's. */
 int64_t sys_getrusage(struct task *t, const uint64_t *a)
 {
 	int is64 = sys_is64(t);
@@ -191,7 +195,8 @@ int64_t sys_getrusage(struct task *t, const uint64_t *a)
 	int who = (int)a[0];
 	if (who != 0 && who != 1 && who != -1)
 		return -EINVAL;
-	int64_t ns = (int64_t)(who == -1 ? t->proc->child_insns : task_insns(t));
+	uint64_t self = who == 0 ? process_cpu_ns(t->proc) : task_insns(t);
+	int64_t ns = (int64_t)(who == -1 ? t->proc->child_insns : self);
 	memset(raw, 0, sizeof raw);
 	put_long(raw, 0, (uint64_t)(ns / 1000000000), is64);
 	put_long(raw, l, (uint64_t)(ns % 1000000000 / 1000), is64);
@@ -204,7 +209,7 @@ int64_t sys_times(struct task *t, const uint64_t *a)
 	uint8_t raw[32];
 	memset(raw, 0, sizeof raw);
 	unsigned l = is64 ? 8 : 4;
-	put_long(raw, 0, task_insns(t) / 10000000, is64); /* 100 Hz ticks */
+	put_long(raw, 0, process_cpu_ns(t->proc) / 10000000, is64); /* 100 Hz ticks */
 	put_long(raw, 2 * l, t->proc->child_insns / 10000000, is64);
 	if (a[0] && copy_to_user(t->proc->mm, a[0], raw, is64 ? 32 : 16))
 		return -EFAULT;

@@ -19,7 +19,7 @@
 #define POLL_ALWAYS (POLLERR | POLLHUP | POLLNVAL)
 #define NSEC	    1000000000ll
 
-static short file_revents(struct file *f)
+short poll_file_revents(struct file *f)
 {
 	short r = f->ops->poll ? f->ops->poll(f) : (short)(POLLIN | POLLOUT);
 	if (r & POLLIN)
@@ -27,6 +27,17 @@ static short file_revents(struct file *f)
 	if (r & POLLOUT)
 		r |= POLLWRNORM;
 	return r;
+}
+
+/* A kernel file with a host side (an epoll instance) is ready as its poll
+ * op says; a task waiting for it parks on that side too. */
+static void park_on_host(struct poll_set *s, struct file *f, int *where)
+{
+	int fd = f->ops->wait_host_fd ? f->ops->wait_host_fd(f) : -1;
+	if (fd < 0)
+		return;
+	s->host[s->n_host] = (struct pollfd){fd, POLLIN, 0};
+	where[s->n_host++] = -1;
 }
 
 int poll_now(struct task *t, struct poll_set *s)
@@ -44,7 +55,10 @@ int poll_now(struct task *t, struct poll_set *s)
 		if (!f)
 			e->revents = POLLNVAL;
 		else if (f->ops)
-			e->revents = file_revents(f) & (e->events | POLL_ALWAYS);
+			{
+			e->revents = poll_file_revents(f) & (e->events | POLL_ALWAYS);
+			park_on_host(s, f, where);
+		}
 		else if (!f->host_may_block)
 			e->revents = e->events & (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
 		else {
@@ -54,7 +68,8 @@ int poll_now(struct task *t, struct poll_set *s)
 	}
 	if (s->n_host && poll(s->host, (nfds_t)s->n_host, 0) > 0)
 		for (int h = 0; h < s->n_host; h++)
-			s->e[where[h]].revents = s->host[h].revents;
+			if (where[h] >= 0)
+				s->e[where[h]].revents = s->host[h].revents;
 	free(where);
 	for (int k = 0; k < s->n; k++)
 		ready += s->e[k].revents != 0;
@@ -89,6 +104,13 @@ static int64_t set_wait_mask(struct task *t, uint64_t umask, uint64_t size)
 	return !umask || t->resuming ? 0 : sys_wait_mask(t, umask, size);
 }
 
+/* poll and select, as Linux: with nothing ready, a signal the caller's
+ * mask lets through interrupts the call even when it was not to wait. */
+static int64_t unless_signalled(struct task *t, int64_t ready)
+{
+	return ready == 0 && (task_pending(t) & ~t->sigmask) ? -KERN_ERESTARTNOHAND : ready;
+}
+
 static int64_t do_poll(struct task *t, uint64_t ufds, uint64_t nfds, int64_t timeout_ns)
 {
 	if (nfds > (uint64_t)t->proc->fds->limit)
@@ -101,7 +123,7 @@ static int64_t do_poll(struct task *t, uint64_t ufds, uint64_t nfds, int64_t tim
 	if (!rc && copy_from_user(t->proc->mm, s.e, ufds, (size_t)n * 8))
 		rc = -EFAULT;
 	if (!rc)
-		rc = poll_or_park(t, &s, deadline, nowait);
+		rc = unless_signalled(t, poll_or_park(t, &s, deadline, nowait));
 	if (rc >= 0 && copy_to_user(t->proc->mm, ufds, s.e, (size_t)n * 8))
 		rc = -EFAULT;
 	free(s.e);
@@ -190,7 +212,7 @@ static int64_t do_select(struct task *t, int64_t nfds, const uint64_t *usets, in
 	int64_t deadline = poll_deadline(t, timeout_ns, &nowait);
 	int64_t rc = s.e && s.host ? sets_to_poll(t, &sets, (int)nfds, &s) : -ENOMEM;
 	if (!rc)
-		rc = poll_or_park(t, &s, deadline, nowait);
+		rc = unless_signalled(t, poll_or_park(t, &s, deadline, nowait));
 	if (rc >= 0) {
 		rc = poll_to_sets(&s, &sets);
 		for (int k = 0; k < 3; k++)

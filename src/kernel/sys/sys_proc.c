@@ -322,7 +322,7 @@ int64_t sys_prctl(struct task *t, const uint64_t *a)
 	case PR_GET_DUMPABLE: return 1;
 	case PR_SET_DUMPABLE: return a[1] <= 1 ? 0 : -EINVAL;
 	case PR_SET_NAME: {
-		char name[16];
+		char name[16] = {0}; /* zero-padded, as Linux keeps it: PR_GET_NAME gives all 16 */
 		long n = strncpy_from_user(t->proc->mm, name, a[1], sizeof name);
 		if (n == -EFAULT)
 			return -EFAULT;

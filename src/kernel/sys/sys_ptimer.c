@@ -1,7 +1,10 @@
 /* POSIX timers (timer_create ...) on the virtual clock: each process keeps
  * its own; the scheduler asks for the next expiry and fires them, sending
  * the timer's signal (SI_TIMER, with its value and overrun count) to the
- * process or, with SIGEV_THREAD_ID, to one thread. */
+ * process or, with SIGEV_THREAD_ID, to one thread. A timer on a CPU clock
+ * (kernel/task/cpuclock.h) counts that clock's time, keeps the clock with
+ * its thread or process written out, and comes due while one of its
+ * threads runs. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +12,7 @@
 #include "kernel/abi/layout.h"
 #include "kernel/sys/snap_kinds.h"
 #include "kernel/sys/syscall.h"
+#include "kernel/task/cpuclock.h"
 #include "kernel/task/signal.h"
 #include "kernel/task/task.h"
 #include "kernel/task/timer.h"
@@ -26,7 +30,7 @@
 struct ptimer {
 	int id, clock, notify, signo, tid, overrun;
 	uint64_t value;
-	int64_t next, interval; /* monotonic ns; next 0: disarmed */
+	int64_t next, interval; /* ns on its clock (monotonic or CPU); next 0: disarmed */
 	struct ptimer *link;
 };
 
@@ -80,10 +84,11 @@ int64_t sys_timer_create(struct task *t, const uint64_t *a)
 	if (!pt)
 		return -ENOMEM;
 	pt->id = p->next_timer_id;
-	pt->clock = (int)a[0];
-	if (pt->clock < 0 || pt->clock > 11)
-		return free(pt), -EINVAL;
-	int rc = read_sigevent(t, a[1], pt);
+	int rc = sys_clock_usable(t, (int)a[0], CLOCK_USE_TIMER);
+	if (rc)
+		return free(pt), rc;
+	pt->clock = cpuclock_is((int)a[0]) ? (int)cpuclock_canonical(t, (int)a[0]) : (int)a[0];
+	rc = read_sigevent(t, a[1], pt);
 	uint8_t raw[4];
 	put32(raw, 0, (uint32_t)pt->id);
 	if (!rc)
@@ -98,10 +103,30 @@ int64_t sys_timer_create(struct task *t, const uint64_t *a)
 	return 0;
 }
 
-static int64_t put_spec(struct task *t, uint64_t addr, const struct ptimer *pt, int wide)
+/* A CPU timer's clock, found from its owner p (0), or -EINVAL when its
+ * thread or process has gone (Linux then disarms it). */
+static int cpu_clock_of(const struct process *p, const struct ptimer *pt, struct cpu_clock *c)
+{
+	return cpuclock_is(pt->clock) && p->task ? cpuclock_resolve(p->task, pt->clock, 0, c)
+						 : -EINVAL;
+}
+
+/* The time on the timer's clock: 0 when it is a CPU clock that has gone. */
+static int64_t timer_now(struct task *t, const struct ptimer *pt)
+{
+	struct cpu_clock c;
+	if (!cpuclock_is(pt->clock))
+		return vm_monotonic_ns(t->vm, &t->cpu);
+	return cpu_clock_of(t->proc, pt, &c) ? 0 : (int64_t)cpuclock_now(&c);
+}
+
+static int64_t put_spec(struct task *t, uint64_t addr, struct ptimer *pt, int wide)
 {
 	uint8_t raw[32];
-	int64_t left = pt->next ? pt->next - vm_monotonic_ns(t->vm, &t->cpu) : 0, v[4];
+	struct cpu_clock c;
+	if (pt->next && cpuclock_is(pt->clock) && cpu_clock_of(t->proc, pt, &c))
+		pt->next = pt->interval = 0;
+	int64_t left = pt->next ? pt->next - timer_now(t, pt) : 0, v[4];
 	if (pt->next && left <= 0)
 		left = 1;
 	v[0] = pt->interval / NSEC, v[1] = pt->interval % NSEC, v[2] = left / NSEC, v[3] = left % NSEC;
@@ -113,9 +138,10 @@ static int64_t put_spec(struct task *t, uint64_t addr, const struct ptimer *pt, 
 static int64_t do_settime(struct task *t, const uint64_t *a, int wide)
 {
 	struct ptimer *pt = find(t->proc, (int)a[0]);
-	int64_t interval, value, rc, now = vm_monotonic_ns(t->vm, &t->cpu);
+	int64_t interval, value, rc;
 	if (!pt)
 		return -EINVAL;
+	int64_t now = timer_now(t, pt);
 	if ((rc = sys_get_timespec(t, a[2], &interval, wide)) ||
 	    (rc = sys_get_timespec(t, a[2] + (wide ? 16 : 8), &value, wide)))
 		return rc;
@@ -177,7 +203,7 @@ int64_t ptimers_next_expiry(const struct vm *vm)
 	int64_t next = 0;
 	for (const struct process *p = vm->procs; p; p = p->next)
 		for (const struct ptimer *pt = p->timers; pt; pt = pt->link)
-			if (pt->next && (!next || pt->next < next))
+			if (pt->next && !cpuclock_is(pt->clock) && (!next || pt->next < next))
 				next = pt->next;
 	return next;
 }
@@ -203,8 +229,40 @@ void ptimers_fire(struct vm *vm, int64_t now)
 	for (struct process *p = vm->procs; p; p = p->next)
 		if (p->task)
 			for (struct ptimer *pt = p->timers; pt; pt = pt->link)
-				if (pt->next && now >= pt->next)
+				if (pt->next && !cpuclock_is(pt->clock) && now >= pt->next)
 					fire(p, pt, now);
+}
+
+/* An armed timer on a CPU clock that t's running advances: its clock. */
+static int cpu_timer_of(const struct process *p, const struct ptimer *pt, const struct task *t,
+			struct cpu_clock *c)
+{
+	return pt->next && !cpu_clock_of(p, pt, c) && cpuclock_covers(c, t);
+}
+
+uint64_t ptimers_cpu_budget(const struct vm *vm, const struct task *t)
+{
+	uint64_t budget = UINT64_MAX;
+	struct cpu_clock c;
+	for (const struct process *p = vm->procs; p; p = p->next)
+		for (const struct ptimer *pt = p->timers; pt; pt = pt->link)
+			if (cpu_timer_of(p, pt, t, &c)) {
+				uint64_t now = cpuclock_now(&c), next = (uint64_t)pt->next;
+				uint64_t left = next > now ? next - now : 0;
+				budget = left < budget ? left : budget;
+			}
+	return budget;
+}
+
+void ptimers_cpu_fire(struct vm *vm, struct task *t)
+{
+	struct cpu_clock c;
+	for (struct process *p = vm->procs; p; p = p->next)
+		if (p->task)
+			for (struct ptimer *pt = p->timers; pt; pt = pt->link)
+				if (cpu_timer_of(p, pt, t, &c) &&
+				    (int64_t)cpuclock_now(&c) >= pt->next)
+					fire(p, pt, (int64_t)cpuclock_now(&c));
 }
 
 int ptimers_image(const struct process *p, struct ptimer_image *out, int max)

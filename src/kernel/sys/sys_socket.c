@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "kernel/abi/layout.h"
+#include "kernel/sys/sockaddr.h"
 #include "kernel/sys/syscall.h"
 #include "kernel/task/sched.h"
 #include "kernel/task/timer.h"
@@ -84,10 +85,8 @@ int64_t sys_socketpair(struct task *t, const uint64_t *a)
 	return copy_to_user(t->proc->mm, a[3], raw, 8);
 }
 
-/* A guest sockaddr into host form: AF_UNIX paths resolved in the guest's
- * namespace, relative to *dirfd (a hostfs directory) for the host call. */
-static int64_t sockaddr_in(struct task *t, uint64_t uaddr, uint64_t len, struct sockaddr_storage *ss,
-			   socklen_t *hlen, int *dirfd, int creating)
+int64_t sock_addr_from_guest(struct task *t, uint64_t uaddr, uint64_t len,
+			     struct sockaddr_storage *ss, socklen_t *hlen, int *dirfd, int creating)
 {
 	*dirfd = -1;
 	if (len > sizeof *ss)
@@ -135,7 +134,7 @@ int64_t sys_bind(struct task *t, const uint64_t *a)
 	int64_t rc;
 	int dirfd;
 	struct file *f = socket_of(t, (int)a[0], &rc);
-	if (f && !(rc = sockaddr_in(t, a[1], a[2], &ss, &len, &dirfd, 1)))
+	if (f && !(rc = sock_addr_from_guest(t, a[1], a[2], &ss, &len, &dirfd, 1)))
 		rc = in_dir(dirfd, bind, f->host_fd, &ss, len);
 	return rc;
 }
@@ -155,7 +154,7 @@ int64_t sys_connect(struct task *t, const uint64_t *a)
 		getsockopt(f->host_fd, SOL_SOCKET, SO_ERROR, &err, &el);
 		return -err;
 	}
-	rc = sockaddr_in(t, a[1], a[2], &ss, &len, &dirfd, 0);
+	rc = sock_addr_from_guest(t, a[1], a[2], &ss, &len, &dirfd, 0);
 	if (!rc)
 		rc = in_dir(dirfd, connect, f->host_fd, &ss, len);
 	if (rc == -EINPROGRESS && !(f->flags & O_NONBLOCK))
@@ -244,7 +243,7 @@ int64_t sys_sendto(struct task *t, const uint64_t *a)
 	const void *buf = user_ptr(t->proc->mm, a[1], (size_t)a[2], GPROT_READ);
 	if (!buf && a[2])
 		return -EFAULT;
-	if (a[4] && (rc = sockaddr_in(t, a[4], a[5], &ss, &len, &dirfd, 0)))
+	if (a[4] && (rc = sock_addr_from_guest(t, a[4], a[5], &ss, &len, &dirfd, 0)))
 		return rc;
 	if (a[4] && dirfd >= 0 && fchdir(dirfd) < 0)
 		return -errno;

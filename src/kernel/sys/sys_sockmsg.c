@@ -1,5 +1,5 @@
-/* sendmsg/recvmsg (msghdr with guest pointers and SCM_RIGHTS descriptors
- * translated between guest and host), socket options, and i386's
+/* sendmsg/recvmsg (msghdr with guest pointers; the control messages are
+ * sockmsg_ctl.c's), socket options, and i386's
  * socketcall, which multiplexes every socket call through one number. */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "kernel/abi/layout.h"
+#include "kernel/sys/sockaddr.h"
+#include "kernel/sys/sockmsg_ctl.h"
 #include "kernel/sys/syscall.h"
 #include "kernel/task/signal.h"
 #include "kernel/vfs/file.h"
@@ -20,9 +22,7 @@
 
 #define IOV_MAX_L   1024
 #define DONTWAIT_ARG 2 /* the flags argument of sendmsg and recvmsg */
-#define FDS_MAX	    253 /* SCM_MAX_FD */
 #define L_SOL_SOCKET 1
-#define L_SCM_RIGHTS 1
 #define L_SO_RCVTIMEO 20
 #define L_SO_SNDTIMEO 21
 #define L_MSG_CMSG_CLOEXEC 0x40000000
@@ -69,40 +69,6 @@ static int load_iov(struct task *t, const struct gmsg *m, int prot, struct iovec
 	return 0;
 }
 
-/* SCM_RIGHTS of the guest: its descriptors' host descriptors (only files
- * the host holds can travel through a host socket). */
-static int rights_out(struct task *t, const struct gmsg *m, char *ctl, size_t *ctllen)
-{
-	uint8_t raw[16 + 4 * FDS_MAX];
-	int is64 = sys_is64(t);
-	size_t hdr = is64 ? 16 : 12;
-	*ctllen = 0;
-	if (!m->control || !m->controllen)
-		return 0;
-	if (m->controllen > sizeof raw || copy_from_user(t->proc->mm, raw, m->control, (size_t)m->controllen))
-		return -EINVAL;
-	uint64_t len = get_long(raw, 0, is64);
-	int level = (int)get32(raw, is64 ? 8 : 4), type = (int)get32(raw, is64 ? 12 : 8);
-	if (level != L_SOL_SOCKET || type != L_SCM_RIGHTS || len < hdr || len > m->controllen)
-		return -EINVAL;
-	int n = (int)((len - hdr) / 4), host[FDS_MAX];
-	for (int k = 0; k < n; k++) {
-		struct file *f = fd_lookup(t->proc->fds, (int)get32(raw, (unsigned)(hdr + 4 * (size_t)k)));
-		if (!f)
-			return -EBADF;
-		if (f->ops)
-			return -EOPNOTSUPP; /* a kernel pipe has no host descriptor to send */
-		host[k] = f->host_fd;
-	}
-	struct cmsghdr *c = (struct cmsghdr *)ctl;
-	c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	memcpy(CMSG_DATA(c), host, sizeof(int) * (size_t)n);
-	*ctllen = CMSG_SPACE(sizeof(int) * (size_t)n);
-	return 0;
-}
-
 /* The socket, the guest msghdr and its buffers, of sendmsg or recvmsg. */
 static int64_t msg_setup(struct task *t, const uint64_t *a, int prot, struct file **f,
 			 struct gmsg *m, struct iovec *iov)
@@ -119,18 +85,29 @@ int64_t sys_sendmsg(struct task *t, const uint64_t *a)
 {
 	struct gmsg m;
 	struct iovec iov[IOV_MAX_L];
-	char ctl[CMSG_SPACE(sizeof(int) * FDS_MAX)];
-	size_t ctllen;
+	struct sockaddr_storage to;
+	socklen_t tolen = 0;
+	int dirfd = -1;
 	struct file *f;
 	int64_t rc = msg_setup(t, a, GPROT_READ, &f, &m, iov);
+	if (!rc && m.name)
+		rc = sock_addr_from_guest(t, m.name, m.namelen, &to, &tolen, &dirfd, 0);
+	if (!rc && dirfd >= 0 && fchdir(dirfd) < 0)
+		rc = -errno;
+	struct host_ctl *ctl = rc ? NULL : malloc(sizeof *ctl);
+	if (!rc && !ctl)
+		rc = -ENOMEM;
 	if (!rc)
-		rc = rights_out(t, &m, ctl, &ctllen);
-	if (rc)
+		rc = ctl_to_host(t, m.control, m.controllen, ctl);
+	if (rc) {
+		free(ctl);
 		return rc;
-	void *name = m.name ? user_ptr(t->proc->mm, m.name, (size_t)m.namelen, GPROT_READ) : NULL;
-	struct msghdr hm = {name, (socklen_t)(name ? m.namelen : 0), iov, (size_t)m.iovlen,
-			    ctllen ? ctl : NULL, ctllen, 0};
+	}
+	struct msghdr hm = {m.name ? &to : NULL, tolen, iov, (size_t)m.iovlen,
+			    ctl->len ? ctl->u.buf : NULL, ctl->len, 0};
 	ssize_t n = sendmsg(f->host_fd, &hm, (int)a[2] | MSG_NOSIGNAL);
+	ctl_sent(t, ctl, n >= 0);
+	free(ctl);
 	if (n < 0 && errno == EPIPE && !((int)a[2] & MSG_NOSIGNAL))
 		signal_send_sigpipe(t);
 	if (n < 0 && ((int)a[DONTWAIT_ARG] & MSG_DONTWAIT))
@@ -138,63 +115,29 @@ int64_t sys_sendmsg(struct task *t, const uint64_t *a)
 	return hostio_wait(t, f, n < 0 ? -errno : n, POLLOUT);
 }
 
-/* Received host descriptors become guest descriptors in a guest cmsghdr. */
-static int64_t rights_in(struct task *t, const struct gmsg *m, struct msghdr *hm, int flags,
-			 uint64_t *used)
-{
-	int is64 = sys_is64(t);
-	size_t hdr = is64 ? 16 : 12;
-	uint8_t raw[16 + 4 * FDS_MAX];
-	*used = 0;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(hm); c; c = CMSG_NXTHDR(hm, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		int n = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int)), *host = (int *)CMSG_DATA(c);
-		for (int k = 0; k < n; k++) {
-			int fl = fcntl(host[k], F_GETFL);
-			struct file *f = file_from_host(host[k], fl < 0 ? O_RDWR : fl, NULL);
-			int fd = f ? fd_alloc(t->proc->fds, f, 0, flags & L_MSG_CMSG_CLOEXEC) : -ENOMEM;
-			if (fd < 0) {
-				if (f)
-					file_put(f);
-				else
-					close(host[k]);
-				continue;
-			}
-			f->is_socket = 1; /* (the common case: a socket passed on) */
-			put32(raw, (unsigned)(hdr + 4 * (size_t)k), (uint32_t)fd);
-		}
-		uint64_t len = hdr + 4 * (uint64_t)n;
-		put_long(raw, 0, len, is64);
-		put32(raw, is64 ? 8 : 4, L_SOL_SOCKET);
-		put32(raw, is64 ? 12 : 8, L_SCM_RIGHTS);
-		if (len > m->controllen)
-			return -EMSGSIZE;
-		*used = len;
-		return copy_to_user(t->proc->mm, m->control, raw, (size_t)len);
-	}
-	return 0;
-}
-
 int64_t sys_recvmsg(struct task *t, const uint64_t *a)
 {
 	struct gmsg m;
 	struct iovec iov[IOV_MAX_L];
-	char ctl[CMSG_SPACE(sizeof(int) * FDS_MAX)], name[128];
+	char name[128];
 	uint64_t used;
 	struct file *f;
 	int64_t rc = msg_setup(t, a, GPROT_WRITE, &f, &m, iov);
-	if (rc)
-		return rc;
-	struct msghdr hm = {name, sizeof name, iov, (size_t)m.iovlen, ctl, sizeof ctl, 0};
+	struct host_ctl *ctl = rc ? NULL : malloc(sizeof *ctl);
+	if (rc || !ctl)
+		return rc ? rc : -ENOMEM;
+	struct msghdr hm = {name, sizeof name, iov, (size_t)m.iovlen, ctl->u.buf, CTL_HOST_MAX, 0};
 	ssize_t n = recvmsg(f->host_fd, &hm, ((int)a[2] & ~L_MSG_CMSG_CLOEXEC) | MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-	if (n < 0)
+	if (n < 0) {
+		free(ctl);
 		return ((int)a[DONTWAIT_ARG] & MSG_DONTWAIT) ? -errno : hostio_wait(t, f, -errno, POLLIN);
+	}
 	for (uint64_t k = 0; k < m.iovlen; k++)
 		if (iov[k].iov_len)
 			user_wrote(t->proc->mm, (uint64_t)((uint8_t *)iov[k].iov_base - t->proc->mm->base),
 				   iov[k].iov_len);
-	rc = rights_in(t, &m, &hm, (int)a[2], &used);
+	rc = ctl_to_guest(t, &hm, m.control, m.controllen, (int)a[2], &used, &hm.msg_flags);
+	free(ctl);
 	if (rc)
 		return rc;
 	int is64 = sys_is64(t);
@@ -209,7 +152,9 @@ int64_t sys_recvmsg(struct task *t, const uint64_t *a)
 	put_long(raw, 0, used, is64);
 	if (copy_to_user(t->proc->mm, a[1] + 5 * w, raw, w))
 		return -EFAULT;
-	put32(raw, 0, (uint32_t)hm.msg_flags);
+	/* the host call's MSG_CMSG_CLOEXEC is hexvm's; the guest sees its own */
+	int mflags = (hm.msg_flags & ~L_MSG_CMSG_CLOEXEC) | ((int)a[2] & L_MSG_CMSG_CLOEXEC);
+	put32(raw, 0, (uint32_t)mflags);
 	if (copy_to_user(t->proc->mm, a[1] + 6 * w, raw, 4))
 		return -EFAULT;
 	return n;

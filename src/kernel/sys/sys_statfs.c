@@ -18,6 +18,7 @@
 
 #define TMPFS_MAGIC	 0x01021994
 #define PROC_SUPER_MAGIC 0x9fa0
+#define ST_VALID	 0x20 /* statfs f_flags: the flags are filled in */
 
 /* The magic and sizes of a filesystem hexvm serves itself. */
 static void synthetic(const struct fs *fs, struct statfs *st)
@@ -26,6 +27,7 @@ static void synthetic(const struct fs *fs, struct statfs *st)
 	st->f_type = strcmp(fs->type, "proc") ? TMPFS_MAGIC : PROC_SUPER_MAGIC;
 	st->f_bsize = st->f_frsize = 4096;
 	st->f_namelen = VFS_NAME_MAX;
+	st->f_flags = ST_VALID; /* Linux sets it on every statfs */
 	if (st->f_type == TMPFS_MAGIC)
 		st->f_blocks = st->f_bfree = st->f_bavail = 1u << 20;
 }

@@ -4,47 +4,13 @@
 
 #include "kernel/abi/layout.h"
 #include "kernel/sys/syscall.h"
+#include "kernel/task/cpuclock.h"
 #include "kernel/task/sched.h"
 #include "kernel/task/timer.h"
 #include "mem/uaccess.h"
 
 #define NSEC		    1000000000ll
 #define LINUX_TIMER_ABSTIME 1
-
-enum {
-	CLK_REALTIME,
-	CLK_MONOTONIC,
-	CLK_PROCESS,
-	CLK_THREAD,
-	CLK_MONO_RAW,
-	CLK_REAL_COARSE,
-	CLK_MONO_COARSE,
-	CLK_BOOTTIME,
-	CLK_REAL_ALARM,
-	CLK_BOOT_ALARM,
-	CLK_UNUSED,
-	CLK_TAI
-};
-
-/* Nanoseconds on clock `id`, or -EINVAL. */
-static int64_t clock_now(struct task *t, int64_t id, int64_t *ns)
-{
-	const struct cpu *c = &t->cpu;
-	switch (id) {
-	case CLK_REALTIME:
-	case CLK_REAL_COARSE:
-	case CLK_REAL_ALARM:
-	case CLK_TAI: *ns = vm_realtime_ns(t->vm, c); return 0;
-	case CLK_MONOTONIC:
-	case CLK_MONO_RAW:
-	case CLK_MONO_COARSE:
-	case CLK_BOOTTIME:
-	case CLK_BOOT_ALARM: *ns = vm_monotonic_ns(t->vm, c); return 0;
-	case CLK_PROCESS:
-	case CLK_THREAD: *ns = (int64_t)task_insns(t); return 0;
-	default: return -EINVAL;
-	}
-}
 
 /* timespec with 64-bit fields, or the i386 time32 one with 32-bit fields */
 static int put_timespec(struct task *t, uint64_t addr, int64_t ns, int wide)
@@ -73,16 +39,21 @@ int sys_get_timespec(struct task *t, uint64_t addr, int64_t *ns, int wide)
 	return 0;
 }
 
+/* clockid_t is an int in every ABI */
 static int64_t do_clock_gettime(struct task *t, const uint64_t *a, int wide)
 {
-	int64_t ns, rc = clock_now(t, sys_sarg(t, a[0]), &ns);
-	return rc ? rc : put_timespec(t, a[1], ns, wide);
+	int64_t id = (int)a[0];
+	int rc = sys_clock_usable(t, id, CLOCK_USE_GET);
+	return rc ? rc : put_timespec(t, a[1], sys_clock_read(t, id), wide);
 }
 
 static int64_t do_clock_getres(struct task *t, const uint64_t *a, int wide)
 {
-	int64_t ns, rc = clock_now(t, sys_sarg(t, a[0]), &ns);
-	return rc ? rc : a[1] ? put_timespec(t, a[1], 1, wide) : 0;
+	int64_t id = (int)a[0];
+	int rc = sys_clock_usable(t, id, CLOCK_USE_RES);
+	if (rc || !a[1])
+		return rc;
+	return put_timespec(t, a[1], sys_clock_resolution(t, id), wide);
 }
 
 /* x86-64 and i386 clock_gettime64 use 64-bit fields; i386's older calls 32. */
@@ -148,18 +119,49 @@ int64_t sys_nanosleep(struct task *t, const uint64_t *a)
 	return sleep_for(t, ns);
 }
 
+/* Linux's posix_cpu_nsleep: not on the caller's own thread clock; parked
+ * until the clock reads the target, which a wait on a process's clock with
+ * no other thread running never does. */
+static int64_t cpu_sleep(struct task *t, int64_t id, int abs, int64_t req)
+{
+	struct cpu_clock c;
+	int64_t who = id < 0 ? (~id) >> 3 : 0;
+	if (id < 0 && (id & 4) && (who == 0 || who == t->tid))
+		return -EINVAL;
+	if (cpuclock_resolve(t, id, 0, &c))
+		return -EINVAL;
+	uint64_t now = cpuclock_now(&c), target = abs ? (uint64_t)req : now + (uint64_t)req;
+	return now >= target ? 0 : cpuclock_sleep(t, target);
+}
+
+/* The sleep tried again: ended by a signal (as the generic wait would be),
+ * done, or parked once more (also when the clock's thread or process has
+ * gone: Linux's sleeper then waits on). */
+static int64_t cpu_sleep_again(struct task *t, int64_t id)
+{
+	struct cpu_clock c;
+	uint64_t target = cpuclock_sleep_target(t);
+	if (task_pending(t) & ~t->sigmask)
+		return -KERN_ERESTARTNOHAND;
+	if (!cpuclock_resolve(t, id, 0, &c) && cpuclock_now(&c) >= target)
+		return 0;
+	return cpuclock_sleep(t, target);
+}
+
 static int64_t do_clock_nanosleep(struct task *t, const uint64_t *a, int wide)
 {
-	int64_t req, now;
+	int64_t id = (int)a[0], req;
 	if (t->resuming)
-		return sleep_until(t, t->park.deadline);
-	int rc = sys_get_timespec(t, a[2], &req, wide);
+		return cpuclock_is(id) ? cpu_sleep_again(t, id) : sleep_until(t, t->park.deadline);
+	int rc = sys_clock_usable(t, id, CLOCK_USE_SLEEP);
+	if (!rc)
+		rc = sys_get_timespec(t, a[2], &req, wide);
 	if (rc)
 		return rc;
-	if (clock_now(t, sys_sarg(t, a[0]), &now) || (int)a[0] == CLK_PROCESS ||
-	    (int)a[0] == CLK_THREAD)
-		return -EINVAL;
-	return sleep_for(t, (a[1] & LINUX_TIMER_ABSTIME) ? req - now : req);
+	int abs = a[1] & LINUX_TIMER_ABSTIME;
+	if (cpuclock_is(id))
+		return cpu_sleep(t, id, abs, req);
+	return sleep_for(t, abs ? req - sys_clock_read(t, id) : req);
 }
 
 int64_t sys_clock_nanosleep(struct task *t, const uint64_t *a)

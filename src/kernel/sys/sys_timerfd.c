@@ -15,6 +15,7 @@
 #include "kernel/sys/snap_kinds.h"
 #include "kernel/task/timer.h"
 #include "kernel/vfs/file.h"
+#include "kernel/vfs/wakeseq.h"
 #include "mem/uaccess.h"
 
 #define NSEC		 1000000000ll
@@ -29,6 +30,7 @@ struct timerfd {
 	int clock;
 	int64_t next, interval; /* monotonic ns; next 0: disarmed */
 	uint64_t expirations, ino;
+	uint64_t fired; /* the stamp of the last expiration (vfs/wakeseq.h) */
 	struct timerfd *link; /* in vm->timerfds */
 };
 
@@ -42,6 +44,7 @@ static void catch_up(struct timerfd *tf)
 		return;
 	uint64_t n = 1 + (tf->interval ? (uint64_t)((now - tf->next) / tf->interval) : 0);
 	tf->expirations += n;
+	wake_seq_stamp(tf->vm, &tf->fired);
 	tf->next = tf->interval ? tf->next + (int64_t)n * tf->interval : 0;
 }
 
@@ -69,6 +72,13 @@ static short tf_poll(struct file *f)
 	return tf->expirations ? POLLIN : 0;
 }
 
+static uint64_t tf_wake_seq(struct file *f, uint32_t events)
+{
+	struct timerfd *tf = f->priv;
+	catch_up(tf);
+	return events & POLLIN ? tf->fired : 0;
+}
+
 static int tf_stat(struct file *f, struct stat *st)
 {
 	file_anon_stat(st, ((const struct timerfd *)f->priv)->ino);
@@ -88,7 +98,7 @@ static void tf_release(struct file *f)
 
 static const struct file_ops timerfd_ops = {
 	.name = "timerfd",
-	.read = tf_read, .poll = tf_poll, .stat = tf_stat, .release = tf_release};
+	.read = tf_read, .poll = tf_poll, .wake_seq = tf_wake_seq, .stat = tf_stat, .release = tf_release};
 
 /* The first expiry after now (0: none). An expiry nobody has read yet is
  * counted when the timer is looked at; it is no event to wait for, or the
@@ -230,7 +240,7 @@ struct file *timerfd_restore(struct vm *vm, const int64_t w[TIMERFD_WORDS], int 
 		return NULL;
 	}
 	*tf = (struct timerfd){vm, (int)w[0], w[1], w[2], (uint64_t)w[3], (uint64_t)w[4],
-			       vm->timerfds};
+			       0, vm->timerfds};
 	vm->timerfds = tf;
 	return f;
 }

@@ -37,6 +37,19 @@ static inline int sys_is64(const struct task *t) { return t->proc->mode64; }
  * as nanoseconds; -EFAULT, or -EINVAL when it is not a valid time. */
 int sys_get_timespec(struct task *t, uint64_t addr, int64_t *ns, int wide);
 
+/* What a clock id is used for (sys_time.c): clock_gettime, clock_getres
+ * (which does not take a thread id for its process, as gettime does),
+ * clock_nanosleep, timer_create. */
+enum clock_use { CLOCK_USE_GET, CLOCK_USE_RES, CLOCK_USE_SLEEP, CLOCK_USE_TIMER };
+/* 0 when t may use clock id so, else Linux's answer: -EINVAL (no such
+ * clock, or a CPU clock naming no thread or process t may use; for a sleep
+ * that is found later, after the time is read) or -EOPNOTSUPP (a clock that
+ * cannot be slept on or timed). */
+int sys_clock_usable(const struct task *t, int64_t id, enum clock_use use);
+/* The time on clock id, and its resolution: a clock t may read. */
+int64_t sys_clock_read(const struct task *t, int64_t id);
+int64_t sys_clock_resolution(const struct task *t, int64_t id);
+
 struct file;
 /* Installs the guest sigset at umask (size bytes, which must be 8) as the
  * mask while the call waits; the old one comes back at the return to user

@@ -13,6 +13,8 @@
 #include "interp/dispatch.h"
 #include "host/termsig.h"
 #include "kernel/entry.h"
+#include "kernel/sys/scm_flight.h"
+#include "kernel/task/cpuclock.h"
 #include "kernel/task/process.h"
 #include "kernel/task/signal.h"
 #include "kernel/task/task.h"
@@ -117,7 +119,7 @@ void sched_signal(struct task *t)
 static int may_go_on(const struct task *t, int64_t now)
 {
 	const struct parked_call *pc = &t->park;
-	if (t->vm->gdb && !gdb_may_run(t->vm, t))
+	if (GDB_ATTACHED(t->vm) && !gdb_may_run(t->vm, t))
 		return 0;
 	if (t->state == TASK_RUNNABLE)
 		return 1;
@@ -241,7 +243,7 @@ static void idle(struct vm *vm)
 			return; /* (real time passed by itself) */
 	}
 	if (!next) {
-		if (!(vm->gdb && gdb_idle(vm)))
+		if (!(GDB_ATTACHED(vm) && gdb_idle(vm)))
 			report_deadlock(vm);
 		return;
 	}
@@ -256,11 +258,12 @@ static void idle(struct vm *vm)
 	}
 }
 
-/* How far the task may run: a quantum, less when a timer or deadline comes
- * sooner (virtual time is instructions, so the count is exact). */
-static uint64_t slice_end(struct vm *vm)
+/* How far task t may run: a quantum, less when a timer or deadline comes
+ * sooner, or a wait or timer on a CPU clock that t's running advances
+ * (virtual time is instructions, so the count is exact). */
+static uint64_t slice_end(struct vm *vm, const struct task *t)
 {
-	uint64_t end = vm->icount + SCHED_QUANTUM;
+	uint64_t end = vm->icount + SCHED_QUANTUM, cpu = cpuclock_budget(vm, t);
 	int64_t next = vm->opt.realtime ? 0 : next_event(vm);
 	if (next) {
 		int64_t left = next - vm_now_ns(vm);
@@ -268,6 +271,8 @@ static uint64_t slice_end(struct vm *vm)
 		if (at < end)
 			end = at;
 	}
+	if (cpu < end - vm->icount)
+		end = vm->icount + (cpu ? cpu : 1);
 	return end;
 }
 
@@ -278,13 +283,13 @@ static void run_slice(struct vm *vm, struct task *t)
 	c->icount = t->slice_start = vm->icount;
 	if (t->state == TASK_PARKED && !syscall_resume(t))
 		return;
-	uint64_t end = slice_end(vm);
+	uint64_t end = slice_end(vm, t);
 	task_return_to_user(t);
 	t->yield = 0;
 	while (t->state == TASK_RUNNABLE && c->icount < end && !t->yield) {
 		c->icount_limit = end;
 		c->use_jit = !vm->opt.interp_only;
-		if (vm->gdb && !gdb_before_run(vm, t))
+		if (GDB_ATTACHED(vm) && !gdb_before_run(vm, t))
 			break;
 		if (vm->opt.trace_insns)
 			itrace_run(t); /* one instruction at a time while traced */
@@ -298,6 +303,7 @@ static void run_slice(struct vm *vm, struct task *t)
 	vm->icount = c->icount;
 	t->insns += c->icount - t->slice_start;
 	t->slice_start = c->icount;
+	cpuclock_after_slice(vm, t);
 	if (vm->hostcaches)
 		hostcache_sync_all(vm); /* what hosts see of the files lags one turn at most */
 }
@@ -305,9 +311,11 @@ static void run_slice(struct vm *vm, struct task *t)
 void sched_run(struct vm *vm)
 {
 	while (vm->tasks && !vm->halted) {
+		if (vm->scm_flights)
+			scm_flight_reap(vm); /* messages dropped with their sockets */
 		if (vm->snap && snap_poll(vm))
 			break;
-		if (vm->gdb && gdb_poll(vm))
+		if (GDB_ATTACHED(vm) && gdb_poll(vm))
 			continue; /* gdb had the machine: start the turn afresh */
 		forward_terminal_signals(vm);
 		fire_timers(vm);

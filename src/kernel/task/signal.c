@@ -185,7 +185,7 @@ static void terminate(struct task *t, const struct siginfo_k *info)
 	obs_killed(t, info, fault); /* the fault report, -s and -Z */
 }
 
-static void write_siginfo(uint8_t *p, const struct siginfo_k *info, int is64)
+void signal_put_siginfo(uint8_t *p, const struct siginfo_k *info, int is64)
 {
 	unsigned u = is64 ? 16 : 12; /* the union follows signo, errno, code */
 	memset(p, 0, 128);
@@ -202,6 +202,25 @@ static void write_siginfo(uint8_t *p, const struct siginfo_k *info, int is64)
 		put32(p, u, (uint32_t)info->pid);
 		put32(p, u + 4, (uint32_t)info->uid);
 		put32(p, u + 8, (uint32_t)info->status);
+	}
+}
+
+void signal_get_siginfo(const uint8_t *p, struct siginfo_k *info, int is64)
+{
+	unsigned u = is64 ? 16 : 12;
+	info->signo = (int)get32(p, 0);
+	info->err = (int)get32(p, 4);
+	info->code = (int)get32(p, 8);
+	if (info->trapno >= 0) {
+		info->addr = get_long(p, u, is64);
+	} else if (info->code == SI_TIMER_L) {
+		info->timerid = (int)get32(p, u);
+		info->overrun = (int)get32(p, u + 4);
+		info->value = get_long(p, u + 8, is64);
+	} else {
+		info->pid = (int)get32(p, u);
+		info->uid = (int)get32(p, u + 4);
+		info->status = (int)get32(p, u + 8);
 	}
 }
 
@@ -320,7 +339,7 @@ static int setup_frame64(struct task *t, const struct k_sigaction *sa, const str
 	put64(f, 48 + 184, fp);
 	sp = ((fp - FRAME64_SIZE) & ~15ull) - 8;
 	put64(f, 304, t->sigmask);
-	write_siginfo(f + 312, info, 1);
+	signal_put_siginfo(f + 312, info, 1);
 	if (copy_to_user(t->proc->mm, sp, f, sizeof f))
 		return -1;
 	c->r[R_DI] = (uint64_t)info->signo;
@@ -378,7 +397,7 @@ static int setup_rt_frame32(struct task *t, const struct k_sigaction *sa,
 		return -1;
 	put32(f, 8, sp + 16);
 	put32(f, 12, sp + 144);
-	write_siginfo(f + 16, info, 0);
+	signal_put_siginfo(f + 16, info, 0);
 	write_stack_t(f + 152, t, t->cpu.r[R_SP], 0);
 	put64(f, 252, t->sigmask);
 	if (copy_to_user(t->proc->mm, sp, f, sizeof f))
@@ -424,7 +443,7 @@ static uint64_t frame_mask(struct task *t)
 static void deliver(struct task *t, const struct siginfo_k *info)
 {
 	struct siginfo_k replaced;
-	if (t->vm->gdb && !(info = gdb_signal(t, info, &replaced)))
+	if (GDB_ATTACHED(t->vm) && !(info = gdb_signal(t, info, &replaced)))
 		return; /* the debugger discarded it */
 	struct k_sigaction *sa = &t->proc->sigactions[info->signo];
 	if (sa->handler == 1)

@@ -27,6 +27,12 @@ void signal_force(struct task *t, const struct siginfo_k *info);
 void signal_deliver_pending(struct task *t);
 /* Settles a system call a signal interrupted: restarted, or EINTR. */
 void signal_finish_interrupted(struct task *t, int handler_flags, int handler_runs);
+/* Linux's 128-byte siginfo_t for info, in the x86-64 (is64) or i386
+ * layout; and back: the fields the put writes (which union member they
+ * are in follows info's kind: a fault when trapno >= 0, a timer, else a
+ * sender), read from p. */
+void signal_put_siginfo(uint8_t *p, const struct siginfo_k *info, int is64);
+void signal_get_siginfo(const uint8_t *p, struct siginfo_k *info, int is64);
 /* rt_sigreturn / sigreturn: restores the frame; 0, or -1 for a bad frame. */
 int signal_return(struct task *t, int rt);
 

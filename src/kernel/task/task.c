@@ -37,7 +37,7 @@ void task_exit(struct task *t, int wait_status)
 		vm->exit_status = (wait_status & 0x7f) ? 128 + (wait_status & 0x7f)
 						       : (wait_status >> 8) & 0xff;
 	}
-	if (vm->gdb)
+	if (GDB_ATTACHED(vm))
 		gdb_exited(vm, t->proc, wait_status);
 }
 

@@ -26,5 +26,10 @@ void timerfd_wake_expired(struct vm *vm);
 int64_t ptimers_next_expiry(const struct vm *vm);
 void ptimers_fire(struct vm *vm, int64_t now);
 void ptimers_delete_all(struct process *p);
+/* Those on CPU clocks (kernel/task/cpuclock.h): instructions t may run
+ * before one that t's running advances comes due (UINT64_MAX: none), and
+ * firing those that came due once it ran. */
+uint64_t ptimers_cpu_budget(const struct vm *vm, const struct task *t);
+void ptimers_cpu_fire(struct vm *vm, struct task *t);
 
 #endif

@@ -13,6 +13,7 @@
 #include "kernel/task/sched.h"
 #include "kernel/task/timer.h"
 #include "kernel/vfs/file.h"
+#include "kernel/vfs/wakeseq.h"
 #include "kernel/vm.h"
 
 #define COUNT_MAX UINT64_C(0xfffffffffffffffe)
@@ -21,6 +22,7 @@ struct eventfd {
 	struct vm *vm;
 	uint64_t count, ino;
 	int semaphore;
+	struct wake_seq seq; /* a write wakes readers, a read writers */
 };
 
 static int64_t ev_read(struct task *t, struct file *f, void *buf, size_t n)
@@ -33,6 +35,7 @@ static int64_t ev_read(struct task *t, struct file *f, void *buf, size_t n)
 	uint64_t v = e->semaphore ? 1 : e->count;
 	e->count -= v;
 	memcpy(buf, &v, 8);
+	wake_seq_stamp(e->vm, &e->seq.out);
 	sched_wake(e->vm, e);
 	return 8;
 }
@@ -49,6 +52,7 @@ static int64_t ev_write(struct task *t, struct file *f, const void *buf, size_t 
 	if (v > COUNT_MAX - e->count)
 		return (f->flags & O_NONBLOCK) ? -EAGAIN : sched_park(t, e, -KERN_ERESTARTSYS);
 	e->count += v;
+	wake_seq_stamp(e->vm, &e->seq.in);
 	if (v)
 		sched_wake(e->vm, e);
 	return 8;
@@ -58,6 +62,11 @@ static short ev_poll(struct file *f)
 {
 	const struct eventfd *e = f->priv;
 	return (short)((e->count ? POLLIN : 0) | (e->count < COUNT_MAX ? POLLOUT : 0));
+}
+
+static uint64_t ev_wake_seq(struct file *f, uint32_t events)
+{
+	return wake_seq_for(&((struct eventfd *)f->priv)->seq, events);
 }
 
 static int ev_stat(struct file *f, struct stat *st)
@@ -73,6 +82,7 @@ static const struct file_ops eventfd_ops = {
 	.read = ev_read,
 	.write = ev_write,
 	.poll = ev_poll,
+	.wake_seq = ev_wake_seq,
 	.stat = ev_stat,
 	.release = ev_release,
 };

@@ -8,6 +8,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "kernel/vfs/dirnames.h"
 #include "kernel/vfs/hostcache.h"
 
 struct file *file_from_host(int host_fd, int flags, const char *path)
@@ -41,15 +42,26 @@ struct file *file_get(struct file *f)
 	return f;
 }
 
+void file_forget_dir_skip(struct file *f)
+{
+	if (f->dir_skip)
+		dirnames_free(f->dir_skip);
+	free(f->dir_skip);
+	f->dir_skip = NULL;
+}
+
 void file_put(struct file *f)
 {
 	if (!f || --f->refs > 0)
 		return;
 	if (f->unlock)
 		f->unlock(f->lock_vm, f);
+	if (f->unwatch)
+		f->unwatch(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	hostcache_release(f);
+	file_forget_dir_skip(f);
 	if (f->host_fd >= 0)
 		close(f->host_fd);
 	free(f->path);

@@ -10,6 +10,8 @@
 #define FDTABLE_MAX 1024
 #define LINUX_O_PATH 010000000 /* open flag (the host's headers may lack it) */
 
+struct dirnames;
+struct epoll_entry;
 struct file;
 struct stat;
 struct vm;
@@ -17,6 +19,9 @@ struct task;
 
 struct timespec;
 struct vfs_dirent;
+
+#define FILE_SPLICE_READ  1u
+#define FILE_SPLICE_WRITE 2u
 
 /* What a file that is not a plain host descriptor does. Transfers return
  * bytes moved, -errno, or -KERN_EPARK after parking the task. Every op is
@@ -26,6 +31,9 @@ struct vfs_dirent;
 struct file_ops {
 	/* the kind of file, for snapshots and traces ("pipe", "memfs", ...) */
 	const char *name;
+	/* what splice may do with it, FILE_SPLICE_*: Linux's files without
+	 * splice_read or splice_write refuse with EINVAL (pipes are apart) */
+	unsigned splice;
 	int64_t (*read)(struct task *t, struct file *f, void *buf, size_t n);
 	int64_t (*write)(struct task *t, struct file *f, const void *buf, size_t n);
 	int64_t (*pread)(struct file *f, void *buf, size_t n, uint64_t off);
@@ -38,6 +46,13 @@ struct file_ops {
 	int (*utimens)(struct file *f, const struct timespec *ts);
 	/* the POLLIN/POLLOUT/POLLHUP/POLLERR bits that hold now */
 	short (*poll)(struct file *f);
+	/* the stamp of its waiters' last wake-up that a watch for `events` sees
+	 * (wakeseq.h): edge-triggered epoll reports a ready file again only
+	 * after a new one */
+	uint64_t (*wake_seq)(struct file *f, uint32_t events);
+	/* a host descriptor that becomes readable when the file may have become
+	 * ready (an epoll instance's host epoll), or -1: what poll parks on */
+	int (*wait_host_fd)(const struct file *f);
 	/* bytes ready to read, for FIONREAD */
 	int64_t (*nread)(struct file *f);
 	/* st_mode, st_ino ... of the file */
@@ -58,10 +73,18 @@ struct file {
 	/* set once it took a flock: what drops its locks when it goes */
 	void (*unlock)(struct vm *vm, struct file *f);
 	struct vm *lock_vm;
+	/* the epoll entries watching it (kernel/sys/epoll.h), and what drops
+	 * them when it goes: set by the first watch */
+	struct epoll_entry *watchers;
+	void (*unwatch)(struct file *f);
 	void *priv;
 	int host_role; /* a host descriptor the machine was given: FILE_ROLE_* */
 	struct hostcache *cache;   /* its read or write buffer (vfs/hostcache.h), or NULL */
 	uint64_t host_dev, host_ino; /* a host regular file opened by the guest; else 0 */
+	/* a host directory whose listing a snapshot restored where the host
+	 * lists other names first: the names it had given, which its listing
+	 * leaves out until it is rewound (vfs/dirnames.h); else NULL */
+	struct dirnames *dir_skip;
 };
 
 /* What a host descriptor stands for, so that a restored machine can give
@@ -79,6 +102,8 @@ struct file *file_from_host(int host_fd, int flags, const char *path);
 /* A file served by ops rather than a host descriptor. */
 struct file *file_new(const struct file_ops *ops, void *priv, int flags, const char *path);
 struct file *file_get(struct file *f);
+/* Rewinding a host directory: its listing gives every name again. */
+void file_forget_dir_skip(struct file *f);
 void file_put(struct file *f);
 
 /* stat of a kernel object without a name (eventfd, timerfd, signalfd):

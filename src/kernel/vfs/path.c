@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "kernel/task/sched.h"
 #include "kernel/vfs/file.h"
 #include "kernel/vfs/pipe.h"
 #include "kernel/vm.h"
@@ -50,6 +51,17 @@ const char *path_visible(const struct task *t, const char *canonical)
 	return canonical[n] ? canonical + n : "/";
 }
 
+/* f's path becomes the canonical one it was opened by. 0 or -ENOMEM. */
+static int name_file(struct file *f, const char *path)
+{
+	char *copy = strdup(path);
+	if (!copy)
+		return -ENOMEM;
+	free(f->path);
+	f->path = copy;
+	return 0;
+}
+
 int64_t path_open(struct task *t, const struct vpath *p, int flags, int mode, struct file **out)
 {
 	struct fs *fs = p->mnt->fs;
@@ -58,16 +70,15 @@ int64_t path_open(struct task *t, const struct vpath *p, int flags, int mode, st
 	/* filesystems in memory leave FIFOs to the kernel's pipes */
 	if (rc == -EOPNOTSUPP && fs->ops->lstat(t, fs, p->rel, &st) == 0 && S_ISFIFO(st.st_mode))
 		rc = fifo_open(t, (uint64_t)st.st_dev, (uint64_t)st.st_ino, flags, p->path, out);
+	/* a FIFO open waiting for its other side holds its file already: it is
+	 * named now, as a snapshot finds the FIFO again by the name */
+	if (rc == -KERN_EPARK && t->park.pending && !p->magic)
+		name_file(t->park.pending, p->path);
 	if (rc < 0)
 		return rc;
-	if (!p->magic) {
-		char *copy = strdup(p->path);
-		if (!copy) {
-			file_put(*out);
-			return -ENOMEM;
-		}
-		free((*out)->path);
-		(*out)->path = copy;
+	if (!p->magic && name_file(*out, p->path)) {
+		file_put(*out);
+		return -ENOMEM;
 	}
 	return 0;
 }

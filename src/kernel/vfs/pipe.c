@@ -16,12 +16,14 @@
 #include "kernel/task/signal.h"
 #include "kernel/task/timer.h"
 #include "kernel/vm.h"
+#include "kernel/vfs/wakeseq.h"
 
 struct pipe {
 	struct vm *vm;
 	uint8_t *buf;
 	size_t head, len; /* the bytes held start at head, wrapping */
 	int readers, writers;
+	struct wake_seq seq; /* for edge-triggered epoll */
 	uint64_t dev, ino;
 	uint32_t uid, gid;
 	/* named pipes (FIFOs) only: */
@@ -53,14 +55,45 @@ static size_t ring_in(struct pipe *p, const uint8_t *src, size_t n)
 	return n;
 }
 
+/* Copies up to n held bytes, from `skip` bytes past the first, without
+ * taking them. */
+static size_t ring_peek(const struct pipe *p, size_t skip, uint8_t *dst, size_t n)
+{
+	if (skip >= p->len)
+		return 0;
+	n = n < p->len - skip ? n : p->len - skip;
+	size_t at = (p->head + skip) % PIPE_CAPACITY;
+	size_t first = PIPE_CAPACITY - at < n ? PIPE_CAPACITY - at : n;
+	memcpy(dst, p->buf + at, first);
+	memcpy(dst + first, p->buf, n - first);
+	return n;
+}
+
+/* Bytes left the pipe: a read that makes room in a full pipe wakes its
+ * writers (an edge for their epoll watches). */
+static void taken(struct pipe *p, int was_full)
+{
+	if (was_full && PIPE_CAPACITY - p->len >= PIPE_ATOMIC)
+		wake_seq_stamp(p->vm, &p->seq.out);
+	sched_wake(p->vm, p);
+}
+
+/* Bytes came in: every write wakes the readers. */
+static void given(struct pipe *p)
+{
+	wake_seq_stamp(p->vm, &p->seq.in);
+	sched_wake(p->vm, p);
+}
+
 static int64_t pipe_read(struct task *t, struct file *f, void *buf, size_t n)
 {
 	struct pipe *p = f->priv;
 	if (n == 0)
 		return 0;
 	if (p->len) {
+		int was_full = PIPE_CAPACITY - p->len < PIPE_ATOMIC;
 		size_t got = ring_out(p, buf, n);
-		sched_wake(p->vm, p);
+		taken(p, was_full);
 		return (int64_t)got;
 	}
 	if (!p->writers)
@@ -89,7 +122,7 @@ static int64_t pipe_write(struct task *t, struct file *f, const void *buf, size_
 	size_t put = ring_in(p, (const uint8_t *)buf + done, n - done);
 	done += put;
 	if (put)
-		sched_wake(p->vm, p);
+		given(p);
 	if (done == n)
 		return (int64_t)n;
 	if (f->flags & O_NONBLOCK)
@@ -109,6 +142,13 @@ static short pipe_poll(struct file *f)
 		r |= (short)((PIPE_CAPACITY - p->len >= PIPE_ATOMIC ? POLLOUT : 0) |
 			     (!p->readers ? POLLERR : 0));
 	return r;
+}
+
+/* Linux wakes a polled pipe's readers at every write, and its writers when
+ * a read makes room in a full pipe. */
+static uint64_t pipe_wake_seq(struct file *f, uint32_t events)
+{
+	return wake_seq_for(&((struct pipe *)f->priv)->seq, events);
 }
 
 static int64_t pipe_nread(struct file *f) { return (int64_t)((struct pipe *)f->priv)->len; }
@@ -156,6 +196,7 @@ static void pipe_release(struct file *f)
 		p->readers--;
 	if (acc != O_RDONLY)
 		p->writers--;
+	wake_seq_stamp(p->vm, &p->seq.any);
 	sched_wake(p->vm, p);
 	pipe_maybe_free(p);
 }
@@ -165,6 +206,7 @@ static const struct file_ops pipe_ops = {
 	.read = pipe_read,
 	.write = pipe_write,
 	.poll = pipe_poll,
+	.wake_seq = pipe_wake_seq,
 	.nread = pipe_nread,
 	.stat = pipe_stat,
 	.release = pipe_release,
@@ -270,6 +312,38 @@ struct pipe *pipe_of_file(const struct file *f)
 	return f->ops == &pipe_ops ? f->priv : NULL;
 }
 
+size_t pipe_held(const struct pipe *p) { return p->len; }
+
+size_t pipe_room(const struct pipe *p) { return PIPE_CAPACITY - p->len; }
+
+int pipe_has_readers(const struct pipe *p) { return p->readers > 0; }
+
+int pipe_has_writers(const struct pipe *p) { return p->writers > 0; }
+
+size_t pipe_peek(const struct pipe *p, size_t skip, void *dst, size_t n)
+{
+	return ring_peek(p, skip, dst, n);
+}
+
+void pipe_drop(struct pipe *p, size_t n)
+{
+	int was_full = PIPE_CAPACITY - p->len < PIPE_ATOMIC;
+	n = n < p->len ? n : p->len;
+	if (!n)
+		return;
+	p->head = (p->head + n) % PIPE_CAPACITY;
+	p->len -= n;
+	taken(p, was_full);
+}
+
+size_t pipe_fill(struct pipe *p, const void *src, size_t n)
+{
+	size_t put = ring_in(p, src, n);
+	if (put)
+		given(p);
+	return put;
+}
+
 void pipe_image_of(const struct pipe *p, struct pipe_image *img)
 {
 	size_t first = PIPE_CAPACITY - p->head < p->len ? PIPE_CAPACITY - p->head : p->len;
@@ -317,6 +391,15 @@ struct pipe *pipe_restore(struct vm *vm, const struct pipe_image *img)
 		vm->fifos = p;
 	}
 	return p;
+}
+
+int pipe_set_fifo_key(struct pipe *p, uint64_t dev, uint64_t ino)
+{
+	if (p->named) {
+		p->dev = dev;
+		p->ino = ino;
+	}
+	return p->named;
 }
 
 struct file *pipe_file_restore(struct pipe *p, int flags, const char *path)

@@ -57,15 +57,20 @@ static int dev_stat(struct file *f, struct stat *st)
 
 static void dev_release(struct file *f) { free(f->priv); }
 
-#define DEV_OPS(r, w)                                                                              \
+#define DEV_OPS(r, w, sp)                                                                          \
 	{                                                                                          \
-		.name = "devfs", .read = r, .write = w, .stat = dev_stat, .release = dev_release   \
+		.name = "devfs", .splice = sp, .read = r, .write = w, .stat = dev_stat,            \
+		.release = dev_release                                                             \
 	}
 
-static const struct file_ops null_ops = DEV_OPS(read_nothing, write_away);
-static const struct file_ops zero_ops = DEV_OPS(read_zeros, write_away);
-static const struct file_ops full_ops = DEV_OPS(read_zeros, write_full);
-static const struct file_ops random_ops = DEV_OPS(read_random, write_away);
+/* which of them splice reads or writes is Linux's choice (null reads and
+ * full writes refuse) */
+static const struct file_ops null_ops = DEV_OPS(read_nothing, write_away, FILE_SPLICE_WRITE);
+static const struct file_ops zero_ops =
+	DEV_OPS(read_zeros, write_away, FILE_SPLICE_READ | FILE_SPLICE_WRITE);
+static const struct file_ops full_ops = DEV_OPS(read_zeros, write_full, FILE_SPLICE_READ);
+static const struct file_ops random_ops =
+	DEV_OPS(read_random, write_away, FILE_SPLICE_READ | FILE_SPLICE_WRITE);
 
 struct dev_node {
 	const char *name;

@@ -143,6 +143,7 @@ static void mf_release(struct file *f)
 
 static const struct file_ops memfs_file_ops = {
 	.name = "memfs",
+	.splice = FILE_SPLICE_READ | FILE_SPLICE_WRITE,
 	.pread = mf_pread,
 	.pwrite = mf_pwrite,
 	.readdir = mf_readdir,

@@ -446,3 +446,9 @@ struct fs *overlay_create(struct vm *vm, struct fs *upper, struct fs *lower)
 }
 
 struct fs *overlay_upper(struct fs *overlay) { return overlay_of(overlay)->upper; }
+
+struct fs *overlay_lower_alone(struct fs *overlay, const char *rel)
+{
+	struct overlay *o = overlay_of(overlay);
+	return kind_of(o, rel) == MEMFS_ABSENT ? o->lower : NULL;
+}

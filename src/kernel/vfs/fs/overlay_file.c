@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kernel/vfs/dirnames.h"
 #include "kernel/vfs/file.h"
 #include "kernel/vfs/fs/overlay_impl.h"
 
@@ -26,12 +27,28 @@ struct ovl_file {
 	DIR *host_dir;		/* a lower host directory, or NULL */
 	uint64_t lower_pos;	/* the cookie of lower->ops->readdir */
 	uint64_t ord;		/* lower entries read so far */
+	/* restored from a snapshot where the lower host directory lists other
+	 * names first: the names read before, which count as lower entries 0 ..
+	 * skip_base - 1 and are left out of host_dir's listing until a seek
+	 * goes back among them (vfs/dirnames.h); else NULL */
+	struct dirnames *skip;
+	uint64_t skip_base;
 };
 
 static struct ovl_file *ovl_file_of(const struct file *f) { return f->priv; }
 
+static void forget_skip(struct ovl_file *d)
+{
+	if (d->skip)
+		dirnames_free(d->skip);
+	free(d->skip);
+	d->skip = NULL;
+	d->skip_base = 0;
+}
+
 static void ovl_file_free(struct ovl_file *d)
 {
+	forget_skip(d);
 	file_put(d->upper);
 	file_put(d->lower);
 	if (d->host_dir)
@@ -48,8 +65,11 @@ static int lower_next(struct task *t, struct ovl_file *d, struct vfs_dirent *out
 		d->ord += rc > 0;
 		return rc;
 	}
-	errno = 0;
-	struct dirent *de = readdir(d->host_dir);
+	struct dirent *de;
+	do {
+		errno = 0;
+		de = readdir(d->host_dir);
+	} while (de && d->skip && dirnames_has(d->skip, de->d_name));
 	if (!de)
 		return errno ? -errno : 0;
 	out->ino = de->d_ino;
@@ -65,11 +85,13 @@ static int lower_seek(struct task *t, struct ovl_file *d, uint64_t ord)
 	struct vfs_dirent skip;
 	if (ord == d->ord)
 		return 0;
+	if (ord < d->skip_base) /* back before the snapshot: the host's order from here */
+		forget_skip(d);
 	if (d->lower)
 		d->lower_pos = 0;
 	else
 		rewinddir(d->host_dir);
-	d->ord = 0;
+	d->ord = d->skip_base;
 	while (d->ord < ord) {
 		int rc = lower_next(t, d, &skip);
 		if (rc <= 0)
@@ -298,6 +320,85 @@ int ovl_dir_empty(struct task *t, struct overlay *o, const char *rel, enum memfs
 	return rc;
 }
 
+/* Snapshots of a merged listing half done */
+
+/* The first n names of a fresh listing of host directory dir, leaving out
+ * those in skip (may be NULL), added to out. */
+static int first_names(DIR *dir, struct dirnames *skip, uint64_t n, struct dirnames *out)
+{
+	int fd = openat(dirfd(dir), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *fresh = fd < 0 ? NULL : fdopendir(fd);
+	int rc = fresh ? 0 : -errno;
+	if (!fresh && fd >= 0)
+		close(fd);
+	for (uint64_t k = 0; !rc && k < n;) {
+		errno = 0;
+		struct dirent *de = readdir(fresh);
+		if (!de) {
+			rc = errno ? -errno : 0;
+			break;
+		}
+		if (!skip || !dirnames_has(skip, de->d_name)) {
+			rc = dirnames_add(out, de->d_name);
+			k++;
+		}
+	}
+	if (fresh)
+		closedir(fresh);
+	return rc;
+}
+
+int ovl_dir_listing(const struct file *f, int *had_upper, struct dirnames *lower_read)
+{
+	struct ovl_file *d = ovl_file_of(f);
+	/* the entries given: ord may be one ahead, read and found too big */
+	uint64_t given = f->pos > LOWER_PHASE ? f->pos - LOWER_PHASE : 0;
+	*had_upper = d->upper != NULL;
+	if (!d->host_dir || !given)
+		return 0;
+	for (size_t k = 0; d->skip && k < d->skip->n && k < given; k++)
+		if (dirnames_add(lower_read, d->skip->names[k]))
+			return -ENOMEM;
+	return given > d->skip_base
+		       ? first_names(d->host_dir, d->skip, given - d->skip_base, lower_read)
+		       : 0;
+}
+
+/* Whether the lower host directory lists exactly names first; if so, its
+ * stream is left after them, else at its start. */
+static int lists_first(struct ovl_file *d, const struct dirnames *names)
+{
+	rewinddir(d->host_dir);
+	for (size_t k = 0; k < names->n; k++) {
+		struct dirent *de = readdir(d->host_dir);
+		if (!de || strcmp(de->d_name, names->names[k])) {
+			rewinddir(d->host_dir);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int ovl_dir_resume(struct file *f, int had_upper, struct dirnames *lower_read)
+{
+	struct ovl_file *d = ovl_file_of(f);
+	if (!had_upper && d->upper) { /* made since the open: the listing goes on without it */
+		file_put(d->upper);
+		d->upper = NULL;
+	}
+	if (!d->host_dir || !lower_read->n || lists_first(d, lower_read)) {
+		d->ord = lower_read->n;
+		dirnames_free(lower_read);
+		return 0;
+	}
+	if (!(d->skip = malloc(sizeof *d->skip)))
+		return -ENOMEM;
+	*d->skip = *lower_read;
+	*lower_read = (struct dirnames){0};
+	d->ord = d->skip_base = d->skip->n;
+	return 0;
+}
+
 /* Lower regular files */
 
 static int64_t lf_pread(struct file *f, void *buf, size_t n, uint64_t off)
@@ -324,6 +425,7 @@ static int lf_stat(struct file *f, struct stat *st)
 
 static const struct file_ops ovl_lower_file_ops = {
 	.name = "overlay",
+	.splice = FILE_SPLICE_READ,
 	.pread = lf_pread,
 	.chmod = of_chmod,
 	.chown = of_chown,

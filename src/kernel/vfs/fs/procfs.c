@@ -390,7 +390,10 @@ static int64_t p_open(struct task *t, struct fs *fs, const char *rel, int flags,
 		pid_fdinfo(&c, &b);
 	else
 		n.e->gen(&c, &b);
-	return synth_open_text(&b, &st, flags, out);
+	/* Linux splices the files at the top (and the mount lists), not the
+	 * other per-process ones */
+	int spliced = n.kind == N_ROOT_ENTRY || (n.e && n.e->gen == proc_mounts);
+	return synth_open_text(&b, &st, flags, spliced, out);
 }
 
 static int p_lstat(struct task *t, struct fs *fs, const char *rel, struct stat *st)

@@ -119,7 +119,7 @@ void pid_stat(const struct proc_ctx *c, struct sbuf *b)
 	sigmasks_of(p, &s);
 	comm_of(p, comm);
 	code_span(p, &code, &code_end);
-	unsigned long long utime = p->task ? task_insns(p->task) / PROC_TICK_NS : 0;
+	unsigned long long utime = process_cpu_ns(p) / PROC_TICK_NS;
 	sbuf_printf(b, "%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 %llu 0 %llu 0 20 0 %d 0 %llu ", p->pid,
 		    comm, state_of(p), p->ppid, p->pgid, p->sid, 0u, utime,
 		    (unsigned long long)(p->child_insns / PROC_TICK_NS), p->nthreads ? p->nthreads : 1,

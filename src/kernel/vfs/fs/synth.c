@@ -126,6 +126,14 @@ static const struct file_ops text_ops = {
 	.release = snap_release,
 };
 
+static const struct file_ops spliced_text_ops = {
+	.name = "synth",
+	.splice = FILE_SPLICE_READ,
+	.pread = snap_pread,
+	.stat = snap_stat,
+	.release = snap_release,
+};
+
 static const struct file_ops dir_ops = {
 	.name = "synth",
 	.readdir = snap_readdir,
@@ -160,13 +168,15 @@ static int open_snapshot(const struct file_ops *ops, const struct stat *st, char
 	return 0;
 }
 
-int synth_open_text(struct sbuf *b, const struct stat *st, int flags, struct file **out)
+int synth_open_text(struct sbuf *b, const struct stat *st, int flags, int spliced,
+		    struct file **out)
 {
 	if (b->failed) {
 		free(b->data);
 		return -ENOMEM;
 	}
-	return open_snapshot(&text_ops, st, b->data, b->len, NULL, 0, flags, out);
+	return open_snapshot(spliced ? &spliced_text_ops : &text_ops, st, b->data, b->len, NULL, 0,
+			     flags, out);
 }
 
 int synth_open_dir(struct synth_dir *d, const struct stat *st, int flags, struct file **out)
@@ -181,6 +191,36 @@ int synth_open_dir(struct synth_dir *d, const struct stat *st, int flags, struct
 int synth_open_path(const struct stat *st, int flags, struct file **out)
 {
 	return open_snapshot(&path_ops, st, NULL, 0, NULL, 0, flags, out);
+}
+
+static const struct file_ops *const image_ops[] = {&text_ops, &dir_ops, &path_ops};
+
+int synth_image_of(const struct file *f, struct synth_image *img)
+{
+	for (int k = 0; k < 3; k++)
+		if (f->ops == image_ops[k]) {
+			const struct snapshot *s = f->priv;
+			*img = (struct synth_image){k, s->st, s->data, s->len, s->ents, s->n};
+			return 0;
+		}
+	return -1;
+}
+
+int synth_restore(const struct synth_image *img, int flags, struct file **out)
+{
+	char *data = img->len ? malloc(img->len) : NULL;
+	struct vfs_dirent *ents = img->n ? malloc(img->n * sizeof *ents) : NULL;
+	if (img->kind < 0 || img->kind > 2 || (img->len && !data) || (img->n && !ents)) {
+		free(data);
+		free(ents);
+		return -ENOMEM;
+	}
+	if (img->len)
+		memcpy(data, img->data, img->len);
+	if (img->n)
+		memcpy(ents, img->ents, img->n * sizeof *ents);
+	return open_snapshot(image_ops[img->kind], &img->st, data, img->len, ents, img->n, flags,
+			     out);
 }
 
 int64_t synth_boot_ns(const struct vm *vm, const struct task *t)

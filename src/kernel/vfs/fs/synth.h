@@ -48,11 +48,30 @@ struct synth_dir {
 void synth_dir_add(struct synth_dir *d, uint64_t ino, unsigned char type, const char *name);
 
 /* Open files over a snapshot, with st as their fstat. Both take over what
- * b or d holds, also when they fail (-ENOMEM). */
-int synth_open_text(struct sbuf *b, const struct stat *st, int flags, struct file **out);
+ * b or d holds, also when they fail (-ENOMEM). A text splice reads only
+ * when `spliced` says (Linux's seq files differ). */
+int synth_open_text(struct sbuf *b, const struct stat *st, int flags, int spliced,
+		    struct file **out);
 int synth_open_dir(struct synth_dir *d, const struct stat *st, int flags, struct file **out);
 /* An O_PATH file: its attributes only. */
 int synth_open_path(const struct stat *st, int flags, struct file **out);
+
+/* An open made-up file as a snapshot holds it: what it shows was made at
+ * its open, and the restored file shows the same, whatever the restored
+ * machine would make now. kind: 0 text, 1 directory, 2 O_PATH. */
+struct synth_image {
+	int kind;
+	struct stat st;
+	const char *data;
+	size_t len;
+	const struct vfs_dirent *ents;
+	size_t n;
+};
+
+/* f's image (pointing into f): 0, or -1 when f is no made-up file. */
+int synth_image_of(const struct file *f, struct synth_image *img);
+/* A file showing a copy of img: 0, or -ENOMEM. */
+int synth_restore(const struct synth_image *img, int flags, struct file **out);
 
 /* The realtime the machine started at (monotonic zero), as t sees the
  * clocks (t may be NULL): the times of inodes that have no others. */
