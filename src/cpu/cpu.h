@@ -89,7 +89,7 @@ struct x87 {
 	fpreg_t st[8]; /* physical registers; ST(i) is st[(top + i) & 7] */
 	uint16_t fcw;  /* control word */
 	uint16_t fsw;  /* status word without TOP */
-	uint16_t ftw; /* full tag word, two bits a register: 00 valid 01 zero 10 special 11 empty */
+	uint16_t ftw; /* two bits a register: 11 empty, 00 in use (interp/x87.h) */
 	uint8_t top;
 	uint16_t fop;
 	uint64_t fip, fdp;

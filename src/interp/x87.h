@@ -2,10 +2,10 @@
  *
  * The register stack holds physical registers c->fpu.st[0..7]; ST(i) is
  * st[(top + i) & 7]. The tag word c->fpu.ftw keeps two bits per physical
- * register, classified on every write, but only "empty" (3) versus "in use"
- * decides anything: the hardware too keeps a one-bit tag and derives the
- * other states from the contents whenever it stores a tag word, which is
- * what makes MMX code (setting every tag to valid) come out right.
+ * register, but only "empty" (3) versus "in use" (0) counts: the hardware
+ * too keeps a one-bit tag and derives the other states from the contents
+ * whenever it stores a tag word (x87_tag_word), which is what makes MMX
+ * code (setting every tag to valid) come out right.
  *
  * Every handler of a non-control instruction follows the same order, so that
  * an instruction that faults on memory leaves no trace: x87_wait (deliver a
@@ -98,12 +98,23 @@ static inline unsigned x87_classify(const fpreg_t *r)
 	return (r->raw.mant >> 63) ? TAG_VALID : TAG_SPECIAL; /* unnormals are special */
 }
 
+/* *dst = *src, field by field. Registers move as their two fields, never as
+ * 16-byte units: the host's 80-bit stores (FSTP m80 in the kernels) and the
+ * field stores each forward to later loads of the same fields, while a
+ * 16-byte load of what narrower stores wrote waits for them to reach the
+ * cache (a stall of some 15 cycles, on every x87 instruction). */
+static ALWAYS_INLINE void x87_copy(fpreg_t *dst, const fpreg_t *src)
+{
+	dst->raw.mant = src->raw.mant;
+	dst->raw.sexp = src->raw.sexp;
+}
+
 /* ST(i) = v */
 static inline void x87_write(struct cpu *c, unsigned i, const fpreg_t *v)
 {
 	unsigned p = x87_phys(c, i);
-	c->fpu.st[p] = *v;
-	x87_set_tag(c, p, x87_classify(v));
+	x87_copy(&c->fpu.st[p], v);
+	x87_set_tag(c, p, TAG_VALID);
 }
 
 static inline void x87_push(struct cpu *c, const fpreg_t *v)
@@ -125,6 +136,18 @@ static inline fpreg_t x87_indefinite(void)
 	r.raw.mant = 0xc000000000000000ull;
 	r.raw.sexp = 0xffff;
 	return r;
+}
+
+/* *v = ST(i), or the indefinite when ST(i) is empty (what an empty register
+ * takes part as under masked invalid). */
+static inline void x87_get(struct cpu *c, unsigned i, fpreg_t *v)
+{
+	if (x87_empty(c, i)) {
+		v->raw.mant = 0xc000000000000000ull;
+		v->raw.sexp = 0xffff;
+	} else {
+		x87_copy(v, x87_st(c, i));
+	}
 }
 
 /* Sets C0..C3 to those of `cc`, leaving the rest of the status word. */
@@ -193,8 +216,7 @@ void x87_load_fsw(struct cpu *c, uint16_t v);
  * every register in use. */
 uint16_t x87_tag_word(const struct cpu *c);
 
-/* Takes a stored tag word: only which registers are empty counts. Call it
- * after the registers themselves are loaded. */
+/* Takes a stored tag word: only which registers are empty counts. */
 void x87_load_tag_word(struct cpu *c, uint16_t tw);
 
 /* FCS and FDS, the selectors of the instruction and data pointers. */
@@ -224,10 +246,34 @@ void x87_fxsave_image(const struct cpu *c, uint8_t *img, int format64);
  * reserved bit (FXRSTOR's #GP). */
 int x87_fxrstor_image(struct cpu *c, const uint8_t *img, int format64);
 
+/* n bytes (a memory format's size) between guest address a and a kernel's
+ * io.mem, each size a copy of its own: a copy of variable size would be a
+ * library call, or REP MOVS with its start-up cost, on every instruction. */
+static ALWAYS_INLINE void x87_mem_in(struct cpu *c, uint64_t a, struct x87h_io *io, unsigned n)
+{
+	switch (n) {
+	case 2: mem_read(c, a, io->mem, 2); break;
+	case 4: mem_read(c, a, io->mem, 4); break;
+	case 8: mem_read(c, a, io->mem, 8); break;
+	default: mem_read(c, a, io->mem, 10); break;
+	}
+}
+
+static ALWAYS_INLINE void x87_mem_out(struct cpu *c, uint64_t a, const struct x87h_io *io,
+				      unsigned n)
+{
+	switch (n) {
+	case 2: mem_write(c, a, io->mem, 2); break;
+	case 4: mem_write(c, a, io->mem, 4); break;
+	case 8: mem_write(c, a, io->mem, 8); break;
+	default: mem_write(c, a, io->mem, 10); break;
+	}
+}
+
 /* The memory operand of i, read into a kernel's io.mem (n bytes). */
 static inline void x87_read_mem(struct cpu *c, const struct insn *i, struct x87h_io *io, unsigned n)
 {
-	mem_read(c, mem_ea(c, i), io->mem, n);
+	x87_mem_in(c, mem_ea(c, i), io, n);
 }
 
 /* Shapes of the register-only computations, shared by the arithmetic and the

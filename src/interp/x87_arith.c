@@ -37,8 +37,8 @@ static void arith_regs(struct cpu *c, const struct insn *i, enum x87_arith op, u
 		write_indefinite(c, dst);
 	} else {
 		struct x87h_io io;
-		io.st0 = *x87_st(c, dst);
-		io.st1 = *x87_st(c, src);
+		x87_copy(&io.st0, x87_st(c, dst));
+		x87_copy(&io.st1, x87_st(c, src));
 		if (!x87_status(c, x87h_run(c, XK_ARITH + op, x87_cw_reg(c), &io), FSW_C1,
 				ABORT_REG))
 			goto out;
@@ -78,7 +78,7 @@ void op_farith_mem(struct cpu *c, const struct insn *i)
 		if (x87_underflow(c))
 			write_indefinite(c, 0);
 	} else {
-		io.st0 = *x87_st(c, 0);
+		x87_copy(&io.st0, x87_st(c, 0));
 		uint16_t sw = x87h_run(c, XK_ARITH_MEM + fmt * AR_COUNT + arith_op(i),
 				       x87_cw_reg(c), &io);
 		if (x87_status(c, sw, FSW_C1, ABORT_REG))
@@ -96,7 +96,8 @@ static void sign_op(struct cpu *c, const struct insn *i, uint16_t and_mask, uint
 		if (x87_underflow(c))
 			write_indefinite(c, 0);
 	} else {
-		fpreg_t v = *x87_st(c, 0);
+		fpreg_t v;
+		x87_copy(&v, x87_st(c, 0));
 		v.raw.sexp = (uint16_t)((v.raw.sexp & and_mask) ^ xor_mask);
 		c->fpu.fsw &= (uint16_t)~FSW_C1;
 		x87_write(c, 0, &v);
@@ -116,7 +117,7 @@ void x87_op_st0(struct cpu *c, const struct insn *i, enum x87h_kernel k, uint16_
 			write_indefinite(c, 0);
 	} else {
 		struct x87h_io io;
-		io.st0 = *x87_st(c, 0);
+		x87_copy(&io.st0, x87_st(c, 0));
 		if (x87_status(c, x87h_run(c, k, x87_cw_reg(c), &io), cc_mask, ABORT_REG))
 			x87_write(c, 0, &io.st0);
 	}
@@ -138,8 +139,8 @@ void x87_op_st0_st1(struct cpu *c, const struct insn *i, enum x87h_kernel k, uin
 			write_indefinite(c, 0);
 	} else {
 		struct x87h_io io;
-		io.st0 = *x87_st(c, 0);
-		io.st1 = *x87_st(c, 1);
+		x87_copy(&io.st0, x87_st(c, 0));
+		x87_copy(&io.st1, x87_st(c, 1));
 		uint16_t sw = x87h_run(c, k, x87_cw_reg(c), &io);
 		if (x87_status(c, sw, is_nan(&io.st0) ? cc_mask_nan : cc_mask, ABORT_REG))
 			x87_write(c, 0, &io.st0);
@@ -156,8 +157,8 @@ void x87_op_st1_pop(struct cpu *c, const struct insn *i, enum x87h_kernel k)
 		write_indefinite(c, 1);
 	} else {
 		struct x87h_io io;
-		io.st0 = *x87_st(c, 0);
-		io.st1 = *x87_st(c, 1);
+		x87_copy(&io.st0, x87_st(c, 0));
+		x87_copy(&io.st1, x87_st(c, 1));
 		if (!x87_status(c, x87h_run(c, k, x87_cw_reg(c), &io), FSW_C1, ABORT_REG))
 			goto out;
 		x87_write(c, 1, &io.st0);
@@ -182,7 +183,7 @@ void x87_op_push(struct cpu *c, const struct insn *i, enum x87h_kernel k, uint16
 		}
 	} else {
 		struct x87h_io io;
-		io.st0 = *x87_st(c, 0);
+		x87_copy(&io.st0, x87_st(c, 0));
 		uint16_t sw = x87h_run(c, k, x87_cw_reg(c), &io);
 		int partial = (cc_mask & FSW_C2) && (sw & FSW_C2);
 		if (x87_status(c, sw, cc_mask, ABORT_REG) && !partial) {

@@ -35,8 +35,8 @@ static void fcom_reg(struct cpu *c, const struct insn *i, enum x87h_kernel k, un
 {
 	struct x87h_io io;
 	x87_wait(c, i);
-	io.st0 = *x87_st(c, 0);
-	io.st1 = *x87_st(c, other);
+	x87_copy(&io.st0, x87_st(c, 0));
+	x87_copy(&io.st1, x87_st(c, other));
 	uint16_t cc;
 	int done = compare(c, k, &io, x87_empty(c, 0) || x87_empty(c, other), &cc);
 	finish_fcom(c, i, cc, done, pops);
@@ -63,7 +63,7 @@ static void fcom_mem(struct cpu *c, const struct insn *i, int pops)
 	struct x87h_io io;
 	x87_wait(c, i);
 	x87_read_mem(c, i, &io, x87_fmt_bytes[fmt]);
-	io.st0 = *x87_st(c, 0);
+	x87_copy(&io.st0, x87_st(c, 0));
 	uint16_t cc;
 	int done = compare(c, XK_FCOM_MEM + fmt, &io, x87_empty(c, 0), &cc);
 	finish_fcom(c, i, cc, done, pops);
@@ -77,7 +77,7 @@ void op_ftst(struct cpu *c, const struct insn *i)
 {
 	struct x87h_io io;
 	x87_wait(c, i);
-	io.st0 = *x87_st(c, 0);
+	x87_copy(&io.st0, x87_st(c, 0));
 	uint16_t cc;
 	int done = compare(c, XK_FTST, &io, x87_empty(c, 0), &cc);
 	finish_fcom(c, i, cc, done, 0);
@@ -89,8 +89,8 @@ static void fcomi(struct cpu *c, const struct insn *i, enum x87h_kernel k, int p
 	struct x87h_io io;
 	unsigned other = i->rm & 7;
 	x87_wait(c, i);
-	io.st0 = *x87_st(c, 0);
-	io.st1 = *x87_st(c, other);
+	x87_copy(&io.st0, x87_st(c, 0));
+	x87_copy(&io.st1, x87_st(c, other));
 	uint16_t cc;
 	int done = compare(c, k, &io, x87_empty(c, 0) || x87_empty(c, other), &cc);
 	uint32_t f = (cc & FSW_C3 ? F_ZF : 0) | (cc & FSW_C2 ? F_PF : 0) | (cc & FSW_C0 ? F_CF : 0);

@@ -72,7 +72,8 @@ void op_fld_sti(struct cpu *c, const struct insn *i)
 	if (!x87_empty(c, 7)) {
 		push_overflow(c);
 	} else if (!x87_empty(c, src)) {
-		fpreg_t v = *x87_st(c, src);
+		fpreg_t v;
+		x87_copy(&v, x87_st(c, src));
 		push_value(c, &v);
 	} else if (x87_underflow(c)) {
 		fpreg_t indef = x87_indefinite();
@@ -113,11 +114,11 @@ static void store_converted(struct cpu *c, const struct insn *i, enum x87_fmt fm
 		x87_retire(c, i);
 		return;
 	}
-	io.st0 = empty ? x87_indefinite() : *x87_st(c, 0);
+	x87_get(c, 0, &io.st0);
 	uint16_t sw = x87h_run(c, XK_STORE + fmt, fcw | FCW_MASKS, &io);
 	int done = x87_completes(c, sw, ABORT_MEM);
 	if (done)
-		mem_write(c, mem_ea(c, i), io.mem, x87_fmt_bytes[fmt]);
+		x87_mem_out(c, mem_ea(c, i), &io, x87_fmt_bytes[fmt]);
 	x87_status(c, sw, FSW_C1, ABORT_MEM);
 	if (empty)
 		x87_underflow(c);
@@ -197,7 +198,8 @@ void op_fstp_m80(struct cpu *c, const struct insn *i)
 	int empty = x87_empty(c, 0);
 	x87_wait(c, i);
 	if (!empty || (c->fpu.fcw & FSW_IE)) {
-		fpreg_t v = empty ? x87_indefinite() : *x87_st(c, 0);
+		fpreg_t v = {0};
+		x87_get(c, 0, &v);
 		mem_write(c, mem_ea(c, i), v.bytes, 10);
 		c->fpu.fsw &= (uint16_t)~FSW_C1;
 		x87_pop(c);
@@ -212,7 +214,8 @@ static void store_reg(struct cpu *c, const struct insn *i, int pop)
 {
 	x87_wait(c, i);
 	if (!x87_empty(c, 0)) {
-		fpreg_t v = *x87_st(c, 0);
+		fpreg_t v;
+		x87_copy(&v, x87_st(c, 0));
 		c->fpu.fsw &= (uint16_t)~FSW_C1;
 		x87_write(c, i->rm & 7, &v);
 		if (pop)
@@ -239,9 +242,9 @@ void op_fxch(struct cpu *c, const struct insn *i)
 	x87_wait(c, i);
 	int empty = x87_empty(c, 0) || x87_empty(c, other);
 	if (!empty || x87_underflow(c)) {
-		fpreg_t indef = x87_indefinite();
-		fpreg_t a = x87_empty(c, 0) ? indef : *x87_st(c, 0);
-		fpreg_t b = x87_empty(c, other) ? indef : *x87_st(c, other);
+		fpreg_t a, b;
+		x87_get(c, 0, &a);
+		x87_get(c, other, &b);
 		if (!empty)
 			c->fpu.fsw &= (uint16_t)~FSW_C1;
 		x87_write(c, 0, &b);
@@ -264,7 +267,8 @@ void op_fcmov(struct cpu *c, const struct insn *i)
 			x87_write(c, 0, &indef);
 		}
 	} else if (cond_fast(c, cc)) {
-		fpreg_t v = *x87_st(c, src);
+		fpreg_t v;
+		x87_copy(&v, x87_st(c, src));
 		x87_write(c, 0, &v);
 	}
 	x87_retire(c, i);

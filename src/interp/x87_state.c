@@ -148,7 +148,7 @@ void x87_load_tag_word(struct cpu *c, uint16_t tw)
 {
 	for (unsigned p = 0; p < 8; p++) {
 		unsigned empty = ((tw >> (2 * p)) & 3) == TAG_EMPTY;
-		x87_set_tag(c, p, empty ? TAG_EMPTY : x87_classify(&c->fpu.st[p]));
+		x87_set_tag(c, p, empty ? TAG_EMPTY : TAG_VALID);
 	}
 }
 
