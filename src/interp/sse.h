@@ -83,6 +83,49 @@ static ALWAYS_INLINE void sse_get_W_sized(struct cpu *c, const struct insn *i, x
 		sse_get_W_low(c, i, v, n);
 }
 
+/* ---- writes of part of a register ----
+ * Each stores the whole register: the instructions that follow read
+ * registers whole, and a 16-byte load of what a narrower store has just
+ * written waits for that store to reach the cache (some 15 cycles). */
+
+/* XMM(r) = {v, 0} */
+static ALWAYS_INLINE void sse_set_zext(struct cpu *c, unsigned r, uint64_t v)
+{
+#if MXCSR_HOST_SSE
+	sse_host_vec x = {(long long)v, 0};
+	memcpy(&c->xmm[r], &x, 16);
+#else
+	c->xmm[r] = (xmm_t){.q = {v, 0}};
+#endif
+}
+
+/* 64-bit lane `lane` (0 or 1) of XMM(r) = v */
+static ALWAYS_INLINE void sse_set_q(struct cpu *c, unsigned r, unsigned lane, uint64_t v)
+{
+#if MXCSR_HOST_SSE
+	sse_host_vec x;
+	memcpy(&x, &c->xmm[r], 16);
+	x[lane] = (long long)v;
+	memcpy(&c->xmm[r], &x, 16);
+#else
+	c->xmm[r].q[lane] = v;
+#endif
+}
+
+/* the low 32 bits of XMM(r) = v */
+static ALWAYS_INLINE void sse_set_d0(struct cpu *c, unsigned r, uint32_t v)
+{
+#if MXCSR_HOST_SSE
+	typedef int sse_host_vec4 __attribute__((vector_size(16)));
+	sse_host_vec4 x;
+	memcpy(&x, &c->xmm[r], 16);
+	x[0] = (int)v;
+	memcpy(&c->xmm[r], &x, 16);
+#else
+	c->xmm[r].d[0] = v;
+#endif
+}
+
 /* ---- the W operand in a form known at decode time (interp/spec.h) ---- */
 
 /* 16 bytes: an XMM register, or an m128 that must be aligned unless

@@ -55,7 +55,7 @@ SPEC_E(movaps_store, movaps_store_body)
 static ALWAYS_INLINE void movss_load_body(struct cpu *c, const struct insn *i, int form)
 {
 	if (form == FORM_REG)
-		c->xmm[i->reg].d[0] = c->xmm[i->rm].d[0];
+		sse_set_d0(c, i->reg, c->xmm[i->rm].d[0]);
 	else
 		sse_W_scalar(c, i, &c->xmm[i->reg], 4, form);
 }
@@ -64,7 +64,7 @@ SPEC_E(movss_load, movss_load_body)
 static ALWAYS_INLINE void movsd_load_body(struct cpu *c, const struct insn *i, int form)
 {
 	if (form == FORM_REG)
-		c->xmm[i->reg].q[0] = c->xmm[i->rm].q[0];
+		sse_set_q(c, i->reg, 0, c->xmm[i->rm].q[0]);
 	else
 		sse_W_scalar(c, i, &c->xmm[i->reg], 8, form);
 }
@@ -73,7 +73,7 @@ SPEC_E(movsd_load, movsd_load_body)
 static ALWAYS_INLINE void movss_store_body(struct cpu *c, const struct insn *i, int form)
 {
 	if (form == FORM_REG)
-		c->xmm[i->rm].d[0] = c->xmm[i->reg].d[0];
+		sse_set_d0(c, i->rm, c->xmm[i->reg].d[0]);
 	else
 		form_st(c, form_ea(c, i, form), OSZ_32, form, c->xmm[i->reg].d[0]);
 }
@@ -82,7 +82,7 @@ SPEC_E(movss_store, movss_store_body)
 static ALWAYS_INLINE void movsd_store_body(struct cpu *c, const struct insn *i, int form)
 {
 	if (form == FORM_REG)
-		c->xmm[i->rm].q[0] = c->xmm[i->reg].q[0];
+		sse_set_q(c, i->rm, 0, c->xmm[i->reg].q[0]);
 	else
 		form_st(c, form_ea(c, i, form), OSZ_64, form, c->xmm[i->reg].q[0]);
 }
@@ -93,12 +93,12 @@ SPEC_E(movsd_store, movsd_store_body)
 
 void op_movlps_load(struct cpu *c, const struct insn *i)
 {
-	c->xmm[i->reg].q[0] = mem_ld64(c, mem_ea(c, i));
+	sse_set_q(c, i->reg, 0, mem_ld64(c, mem_ea(c, i)));
 }
 
 void op_movhps_load(struct cpu *c, const struct insn *i)
 {
-	c->xmm[i->reg].q[1] = mem_ld64(c, mem_ea(c, i));
+	sse_set_q(c, i->reg, 1, mem_ld64(c, mem_ea(c, i)));
 }
 
 void op_movlps_store(struct cpu *c, const struct insn *i)
@@ -111,9 +111,15 @@ void op_movhps_store(struct cpu *c, const struct insn *i)
 	mem_st64(c, mem_ea(c, i), c->xmm[i->reg].q[1]);
 }
 
-void op_movhlps(struct cpu *c, const struct insn *i) { c->xmm[i->reg].q[0] = c->xmm[i->rm].q[1]; }
+void op_movhlps(struct cpu *c, const struct insn *i)
+{
+	sse_set_q(c, i->reg, 0, c->xmm[i->rm].q[1]);
+}
 
-void op_movlhps(struct cpu *c, const struct insn *i) { c->xmm[i->reg].q[1] = c->xmm[i->rm].q[0]; }
+void op_movlhps(struct cpu *c, const struct insn *i)
+{
+	sse_set_q(c, i->reg, 1, c->xmm[i->rm].q[0]);
+}
 
 /* ---- MOVD/MOVQ between XMM and general registers or memory ---- */
 
@@ -121,7 +127,7 @@ void op_movlhps(struct cpu *c, const struct insn *i) { c->xmm[i->reg].q[1] = c->
 void op_movd_to_xmm(struct cpu *c, const struct insn *i)
 {
 	uint64_t v = opE_get(c, i, i->osz == OSZ_64 ? OSZ_64 : OSZ_32);
-	c->xmm[i->reg] = (xmm_t){.q = {v}};
+	sse_set_zext(c, i->reg, v);
 }
 
 /* 66 0F 7E: MOVD r/m32, xmm (MOVQ r/m64, xmm with REX.W). */
@@ -134,7 +140,7 @@ void op_movd_from_xmm(struct cpu *c, const struct insn *i)
 static ALWAYS_INLINE void movq_load_body(struct cpu *c, const struct insn *i, int form)
 {
 	if (form == FORM_REG)
-		c->xmm[i->reg] = (xmm_t){.q = {c->xmm[i->rm].q[0]}};
+		sse_set_zext(c, i->reg, c->xmm[i->rm].q[0]);
 	else
 		sse_W_scalar(c, i, &c->xmm[i->reg], 8, form);
 }
@@ -146,7 +152,7 @@ static ALWAYS_INLINE void movq_store_body(struct cpu *c, const struct insn *i, i
 {
 	uint64_t v = c->xmm[i->reg].q[0];
 	if (form == FORM_REG)
-		c->xmm[i->rm] = (xmm_t){.q = {v}};
+		sse_set_zext(c, i->rm, v);
 	else
 		form_st(c, form_ea(c, i, form), OSZ_64, form, v);
 }

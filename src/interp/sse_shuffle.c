@@ -61,7 +61,7 @@ static ALWAYS_INLINE void punpcklqdq_body(struct cpu *c, const struct insn *i, i
 {
 	xmm_t s;
 	sse_W16(c, i, &s, form, 0);
-	c->xmm[i->reg].q[1] = s.q[0];
+	sse_set_q(c, i->reg, 1, s.q[0]);
 }
 SPEC_E(punpcklqdq, punpcklqdq_body)
 
@@ -69,8 +69,8 @@ static ALWAYS_INLINE void punpckhqdq_body(struct cpu *c, const struct insn *i, i
 {
 	xmm_t s;
 	sse_W16(c, i, &s, form, 0);
-	c->xmm[i->reg].q[0] = c->xmm[i->reg].q[1];
-	c->xmm[i->reg].q[1] = s.q[1];
+	xmm_t r = {.q = {c->xmm[i->reg].q[1], s.q[1]}};
+	c->xmm[i->reg] = r;
 }
 SPEC_E(punpckhqdq, punpckhqdq_body)
 
