@@ -15,6 +15,7 @@
 #define HEXVM_INTERP_X87_H
 
 #include "cpu/x87_host.h"
+#include "interp/chain.h"
 #include "interp/operand.h"
 
 /* status word */
@@ -183,14 +184,35 @@ static ALWAYS_INLINE void x87_wait(struct cpu *c, const struct insn *i)
 /* Recomputes ES and B from the exception flags and masks. */
 void x87_update_es(struct cpu *c);
 
+/* Whether every exception is masked, as nearly always: then nothing
+ * abandons an operation and no exception is pending (x87_update_es). */
+static ALWAYS_INLINE int x87_all_masked(const struct cpu *c)
+{
+	return (c->fpu.fcw & FCW_MASKS) == FCW_MASKS;
+}
+
 /* Whether an operation whose host status word is `sw` completes, rather than
  * being abandoned for an unmasked exception among `abort_on`. */
-int x87_completes(const struct cpu *c, uint16_t sw, uint16_t abort_on);
+static ALWAYS_INLINE int x87_completes(const struct cpu *c, uint16_t sw, uint16_t abort_on)
+{
+	return !(sw & ~c->fpu.fcw & abort_on);
+}
+
+/* x87_status with an exception unmasked. */
+int x87_status_unmasked(struct cpu *c, uint16_t sw, uint16_t cc_mask, uint16_t abort_on);
 
 /* Accounts for host status `sw`: its exception flags accumulate (only those
  * up to the abandoning one when the operation is abandoned) and the condition
  * codes in `cc_mask` are taken from it. Returns x87_completes(). */
-int x87_status(struct cpu *c, uint16_t sw, uint16_t cc_mask, uint16_t abort_on);
+static ALWAYS_INLINE int x87_status(struct cpu *c, uint16_t sw, uint16_t cc_mask,
+				    uint16_t abort_on)
+{
+	if (unlikely(!x87_all_masked(c)))
+		return x87_status_unmasked(c, sw, cc_mask, abort_on);
+	c->fpu.fsw = (uint16_t)((c->fpu.fsw & ~(cc_mask | FSW_ES | FSW_B)) |
+				(sw & (cc_mask | FSW_EXC)));
+	return 1;
+}
 
 /* Stack faults: an empty source register, or a push onto a full stack. They
  * record IE and SF (and C1 = 1 for overflow, 0 for underflow) and return
@@ -199,9 +221,21 @@ int x87_status(struct cpu *c, uint16_t sw, uint16_t cc_mask, uint16_t abort_on);
 int x87_underflow(struct cpu *c);
 int x87_overflow(struct cpu *c);
 
+/* x87_retire for an instruction with a memory operand. */
+void x87_retire_mem(struct cpu *c, const struct insn *i);
+
 /* Records instruction i as the last non-control instruction (FIP, FOP and,
  * for a memory operand, FDP/FDS). */
-void x87_retire(struct cpu *c, const struct insn *i);
+static ALWAYS_INLINE void x87_retire(struct cpu *c, const struct insn *i)
+{
+	if (i->mod != 3) {
+		x87_retire_mem(c, i);
+		return;
+	}
+	c->fpu.fip = i->addr;
+	c->fpu.fop = (uint16_t)(FOP_FCS_SET | (c->fpu.fop & FOP_SEG_FIELD) | (i->opc & 7u) << 8 |
+				0xc0u | (i->reg & 7u) << 3 | (i->rm & 7u));
+}
 
 /* The status word with TOP, as FNSTSW stores it. */
 static inline uint16_t x87_fsw(const struct cpu *c)
@@ -275,6 +309,13 @@ static inline void x87_read_mem(struct cpu *c, const struct insn *i, struct x87h
 {
 	x87_mem_in(c, mem_ea(c, i), io, n);
 }
+
+/* The x87 instructions that run often have chained instances (interp/chain.h):
+ * X87_CHAINED(name, call) defines op_name and its chained twin, both running
+ * `call`, a call on c and i. */
+#define X87_CHAINED(name, call)                                                                    \
+	static ALWAYS_INLINE void name##_body(struct cpu *c, const struct insn *i) { call; }      \
+	CHAINED(name, name##_body)
 
 /* Shapes of the register-only computations, shared by the arithmetic and the
  * transcendental handlers; cc_mask names the condition codes the instruction

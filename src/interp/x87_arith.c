@@ -27,8 +27,8 @@ static void write_indefinite(struct cpu *c, unsigned st)
 }
 
 /* ST(dst) = ST(dst) op ST(src), then pop if asked. */
-static void arith_regs(struct cpu *c, const struct insn *i, enum x87_arith op, unsigned dst,
-		       unsigned src, int pop)
+static ALWAYS_INLINE void arith_regs(struct cpu *c, const struct insn *i, enum x87_arith op,
+				     unsigned dst, unsigned src, int pop)
 {
 	x87_wait(c, i);
 	if (x87_empty(c, dst) || x87_empty(c, src)) {
@@ -50,24 +50,27 @@ out:
 	x87_retire(c, i);
 }
 
-void op_farith_st0(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void farith_st0_body(struct cpu *c, const struct insn *i)
 {
 	arith_regs(c, i, arith_op(i), 0, i->rm & 7, 0);
 }
+CHAINED(farith_st0, farith_st0_body)
 
-void op_farith_sti(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void farith_sti_body(struct cpu *c, const struct insn *i)
 {
 	arith_regs(c, i, arith_op_reversed(i), i->rm & 7, 0, 0);
 }
+CHAINED(farith_sti, farith_sti_body)
 
-void op_farith_stp(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void farith_stp_body(struct cpu *c, const struct insn *i)
 {
 	arith_regs(c, i, arith_op_reversed(i), i->rm & 7, 0, 1);
 }
+CHAINED(farith_stp, farith_stp_body)
 
 /* ST(0) = ST(0) op memory; the escape byte gives the format: D8 m32fp,
  * DA m32int, DC m64fp, DE m16int. */
-void op_farith_mem(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void farith_mem_body(struct cpu *c, const struct insn *i)
 {
 	static const uint8_t fmt_of_escape[4] = {FMT_F32, FMT_I32, FMT_F64, FMT_I16};
 	enum x87_fmt fmt = (enum x87_fmt)fmt_of_escape[(i->opc >> 1) & 3];
@@ -86,10 +89,12 @@ void op_farith_mem(struct cpu *c, const struct insn *i)
 	}
 	x87_retire(c, i);
 }
+CHAINED(farith_mem, farith_mem_body)
 
 /* FCHS and FABS touch only the sign, whatever the operand, and raise
  * nothing but the stack fault. */
-static void sign_op(struct cpu *c, const struct insn *i, uint16_t and_mask, uint16_t xor_mask)
+static ALWAYS_INLINE void sign_op(struct cpu *c, const struct insn *i, uint16_t and_mask,
+				  uint16_t xor_mask)
 {
 	x87_wait(c, i);
 	if (x87_empty(c, 0)) {
@@ -105,9 +110,9 @@ static void sign_op(struct cpu *c, const struct insn *i, uint16_t and_mask, uint
 	x87_retire(c, i);
 }
 
-void op_fchs(struct cpu *c, const struct insn *i) { sign_op(c, i, 0xffff, 0x8000); }
+X87_CHAINED(fchs, sign_op(c, i, 0xffff, 0x8000))
 
-void op_fabs(struct cpu *c, const struct insn *i) { sign_op(c, i, 0x7fff, 0); }
+X87_CHAINED(fabs, sign_op(c, i, 0x7fff, 0))
 
 void x87_op_st0(struct cpu *c, const struct insn *i, enum x87h_kernel k, uint16_t cc_mask)
 {
@@ -194,7 +199,7 @@ void x87_op_push(struct cpu *c, const struct insn *i, enum x87h_kernel k, uint16
 	x87_retire(c, i);
 }
 
-void op_fsqrt(struct cpu *c, const struct insn *i) { x87_op_st0(c, i, XK_FSQRT, FSW_C1); }
+X87_CHAINED(fsqrt, x87_op_st0(c, i, XK_FSQRT, FSW_C1))
 
 void op_frndint(struct cpu *c, const struct insn *i) { x87_op_st0(c, i, XK_FRNDINT, FSW_C1); }
 

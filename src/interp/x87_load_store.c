@@ -25,7 +25,7 @@ static void push_value(struct cpu *c, const fpreg_t *v)
 /* Loads a memory operand of format fmt through the host's conversion, which
  * raises invalid for a signalling NaN and denormal for a denormal. Only an
  * unmasked invalid stops the push. */
-static void load_converted(struct cpu *c, const struct insn *i, enum x87_fmt fmt)
+static ALWAYS_INLINE void load_converted(struct cpu *c, const struct insn *i, enum x87_fmt fmt)
 {
 	struct x87h_io io;
 	x87_wait(c, i);
@@ -40,15 +40,15 @@ static void load_converted(struct cpu *c, const struct insn *i, enum x87_fmt fmt
 	x87_retire(c, i);
 }
 
-void op_fld_m32(struct cpu *c, const struct insn *i) { load_converted(c, i, FMT_F32); }
+X87_CHAINED(fld_m32, load_converted(c, i, FMT_F32))
 
-void op_fld_m64(struct cpu *c, const struct insn *i) { load_converted(c, i, FMT_F64); }
+X87_CHAINED(fld_m64, load_converted(c, i, FMT_F64))
 
-void op_fild_m16(struct cpu *c, const struct insn *i) { load_converted(c, i, FMT_I16); }
+X87_CHAINED(fild_m16, load_converted(c, i, FMT_I16))
 
-void op_fild_m32(struct cpu *c, const struct insn *i) { load_converted(c, i, FMT_I32); }
+X87_CHAINED(fild_m32, load_converted(c, i, FMT_I32))
 
-void op_fild_m64(struct cpu *c, const struct insn *i) { load_converted(c, i, FMT_I64); }
+X87_CHAINED(fild_m64, load_converted(c, i, FMT_I64))
 
 void op_fbld(struct cpu *c, const struct insn *i) { load_converted(c, i, FMT_BCD); }
 
@@ -65,7 +65,7 @@ void op_fld_m80(struct cpu *c, const struct insn *i)
 	x87_retire(c, i);
 }
 
-void op_fld_sti(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void fld_sti_body(struct cpu *c, const struct insn *i)
 {
 	unsigned src = i->rm & 7;
 	x87_wait(c, i);
@@ -81,10 +81,11 @@ void op_fld_sti(struct cpu *c, const struct insn *i)
 	}
 	x87_retire(c, i);
 }
+CHAINED(fld_sti, fld_sti_body)
 
 /* FLD1, FLDL2T, FLDL2E, FLDPI, FLDLG2, FLDLN2, FLDZ (D9 E8..EE): the host
  * rounds the constants by the rounding control, as the hardware does. */
-void op_fldconst(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void fldconst_body(struct cpu *c, const struct insn *i)
 {
 	struct x87h_io io;
 	x87_wait(c, i);
@@ -96,6 +97,7 @@ void op_fldconst(struct cpu *c, const struct insn *i)
 	}
 	x87_retire(c, i);
 }
+CHAINED(fldconst, fldconst_body)
 
 /* ---- stores ---- */
 
@@ -103,8 +105,8 @@ void op_fldconst(struct cpu *c, const struct insn *i)
  * asked. An empty ST(0) under masked invalid stores the format's indefinite
  * (which converting the indefinite QNaN gives); any unmasked exception but
  * precision leaves memory and the stack alone. */
-static void store_converted(struct cpu *c, const struct insn *i, enum x87_fmt fmt, uint16_t fcw,
-			    int pop)
+static ALWAYS_INLINE void store_converted(struct cpu *c, const struct insn *i, enum x87_fmt fmt,
+					  uint16_t fcw, int pop)
 {
 	struct x87h_io io;
 	int empty = x87_empty(c, 0);
@@ -127,66 +129,30 @@ static void store_converted(struct cpu *c, const struct insn *i, enum x87_fmt fm
 	x87_retire(c, i);
 }
 
-void op_fst_m32(struct cpu *c, const struct insn *i)
-{
-	store_converted(c, i, FMT_F32, c->fpu.fcw, 0);
-}
+X87_CHAINED(fst_m32, store_converted(c, i, FMT_F32, c->fpu.fcw, 0))
 
-void op_fstp_m32(struct cpu *c, const struct insn *i)
-{
-	store_converted(c, i, FMT_F32, c->fpu.fcw, 1);
-}
+X87_CHAINED(fstp_m32, store_converted(c, i, FMT_F32, c->fpu.fcw, 1))
 
-void op_fst_m64(struct cpu *c, const struct insn *i)
-{
-	store_converted(c, i, FMT_F64, c->fpu.fcw, 0);
-}
+X87_CHAINED(fst_m64, store_converted(c, i, FMT_F64, c->fpu.fcw, 0))
 
-void op_fstp_m64(struct cpu *c, const struct insn *i)
-{
-	store_converted(c, i, FMT_F64, c->fpu.fcw, 1);
-}
+X87_CHAINED(fstp_m64, store_converted(c, i, FMT_F64, c->fpu.fcw, 1))
 
-void op_fist_m16(struct cpu *c, const struct insn *i)
-{
-	store_converted(c, i, FMT_I16, c->fpu.fcw, 0);
-}
+X87_CHAINED(fist_m16, store_converted(c, i, FMT_I16, c->fpu.fcw, 0))
 
-void op_fistp_m16(struct cpu *c, const struct insn *i)
-{
-	store_converted(c, i, FMT_I16, c->fpu.fcw, 1);
-}
+X87_CHAINED(fistp_m16, store_converted(c, i, FMT_I16, c->fpu.fcw, 1))
 
-void op_fist_m32(struct cpu *c, const struct insn *i)
-{
-	store_converted(c, i, FMT_I32, c->fpu.fcw, 0);
-}
+X87_CHAINED(fist_m32, store_converted(c, i, FMT_I32, c->fpu.fcw, 0))
 
-void op_fistp_m32(struct cpu *c, const struct insn *i)
-{
-	store_converted(c, i, FMT_I32, c->fpu.fcw, 1);
-}
+X87_CHAINED(fistp_m32, store_converted(c, i, FMT_I32, c->fpu.fcw, 1))
 
-void op_fistp_m64(struct cpu *c, const struct insn *i)
-{
-	store_converted(c, i, FMT_I64, c->fpu.fcw, 1);
-}
+X87_CHAINED(fistp_m64, store_converted(c, i, FMT_I64, c->fpu.fcw, 1))
 
 /* FISTTP is FISTP that truncates whatever the rounding control says. */
-void op_fisttp_m16(struct cpu *c, const struct insn *i)
-{
-	store_converted(c, i, FMT_I16, c->fpu.fcw | FCW_RC_CHOP, 1);
-}
+X87_CHAINED(fisttp_m16, store_converted(c, i, FMT_I16, c->fpu.fcw | FCW_RC_CHOP, 1))
 
-void op_fisttp_m32(struct cpu *c, const struct insn *i)
-{
-	store_converted(c, i, FMT_I32, c->fpu.fcw | FCW_RC_CHOP, 1);
-}
+X87_CHAINED(fisttp_m32, store_converted(c, i, FMT_I32, c->fpu.fcw | FCW_RC_CHOP, 1))
 
-void op_fisttp_m64(struct cpu *c, const struct insn *i)
-{
-	store_converted(c, i, FMT_I64, c->fpu.fcw | FCW_RC_CHOP, 1);
-}
+X87_CHAINED(fisttp_m64, store_converted(c, i, FMT_I64, c->fpu.fcw | FCW_RC_CHOP, 1))
 
 void op_fbstp(struct cpu *c, const struct insn *i)
 {
@@ -210,7 +176,7 @@ void op_fstp_m80(struct cpu *c, const struct insn *i)
 }
 
 /* FST/FSTP ST(i): a plain copy, no exception but the stack fault. */
-static void store_reg(struct cpu *c, const struct insn *i, int pop)
+static ALWAYS_INLINE void store_reg(struct cpu *c, const struct insn *i, int pop)
 {
 	x87_wait(c, i);
 	if (!x87_empty(c, 0)) {
@@ -229,14 +195,14 @@ static void store_reg(struct cpu *c, const struct insn *i, int pop)
 	x87_retire(c, i);
 }
 
-void op_fst_sti(struct cpu *c, const struct insn *i) { store_reg(c, i, 0); }
+X87_CHAINED(fst_sti, store_reg(c, i, 0))
 
-void op_fstp_sti(struct cpu *c, const struct insn *i) { store_reg(c, i, 1); }
+X87_CHAINED(fstp_sti, store_reg(c, i, 1))
 
 /* ---- register moves ---- */
 
 /* Under masked invalid, an empty register takes part as the indefinite. */
-void op_fxch(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void fxch_body(struct cpu *c, const struct insn *i)
 {
 	unsigned other = i->rm & 7;
 	x87_wait(c, i);
@@ -252,6 +218,7 @@ void op_fxch(struct cpu *c, const struct insn *i)
 	}
 	x87_retire(c, i);
 }
+CHAINED(fxch, fxch_body)
 
 /* FCMOVcc: the conditions are those of Jcc: B, E, BE, U and their negations
  * (DA C0..DF, DB C0..DF by ModRM.reg). */
