@@ -165,9 +165,11 @@ struct cpu {
 	uint64_t fault_host_regs[8]; /* and the host registers translated code caches guest
 				      * registers in (jit_note_fault) */
 	struct block *cur_block;
-	/* the interpreter's run loop's block cache while a branch at a block's
-	 * end may go straight on into the next block (interp/chain.h), else
-	 * NULL */
+	/* a branch at a block's end goes straight on into the next block
+	 * (interp/chain.h) while icount stays below chain_limit: icount_limit
+	 * while the interpreter's run loop allows it and no exit is requested,
+	 * else 0; chain_cache is that loop's block cache */
+	uint64_t chain_limit;
 	struct block_cache *chain_cache;
 	int fault_sig, fault_code;
 	int fault_is_trap; /* rip moves past the instruction (INT3, INT n) */

@@ -40,13 +40,14 @@ static ALWAYS_INLINE void note_exit(struct cpu *c, uint64_t from)
  * block's first instruction, again as a tail call; otherwise return to the
  * run loop, which does the same its own way. So a loop of blocks runs
  * without returning, and the jump into each block is a branch of its own
- * branch handler. */
+ * branch handler. An exit request stops it through chain_limit
+ * (interp/dispatch.c). */
 static ALWAYS_INLINE void run_next_block(struct cpu *c, const struct insn *i)
 {
 	struct block_cache *bc = c->chain_cache;
 	struct block *b = c->cur_block, *n;
 	uint64_t pc = c->rip, icount = c->icount + b->n;
-	if (unlikely(!bc) || unlikely(c->exit_req) || unlikely(icount >= c->icount_limit) ||
+	if (unlikely(icount >= c->chain_limit) ||
 	    unlikely(b->link_gen != block_cache_generation(bc)))
 		return;
 	if (b->succ_pc[0] == pc)

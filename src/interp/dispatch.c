@@ -98,6 +98,10 @@ static ALWAYS_INLINE struct block *run_blocks(struct cpu *c, struct block *b)
 	for (;;) {
 		c->cur = p;
 		p->run(c, p);
+		/* an instruction that returned here may have requested an exit,
+		 * which the chained ones do not look for (interp/chain.h) */
+		if (unlikely(c->exit_req))
+			c->chain_limit = 0;
 		b = c->cur_block;
 		p = c->cur + 1;
 		if (p >= b->insns + b->n)
@@ -117,7 +121,7 @@ static ALWAYS_INLINE int end_block(struct cpu *c, const struct block *b)
 
 int interp_run_block(struct cpu *c, struct block *b)
 {
-	c->chain_cache = NULL; /* one block: the caller goes on itself */
+	c->chain_limit = 0; /* one block: the caller goes on itself */
 	return end_block(c, run_blocks(c, b));
 }
 
@@ -128,6 +132,7 @@ HOT __attribute__((noinline)) void interp_run(struct cpu *c, struct block_cache 
 {
 	c->cur = NULL;
 	c->chain_cache = bc;
+	c->chain_limit = c->exit_req ? 0 : c->icount_limit;
 	if (block_cache_has_retired(bc))
 		block_cache_collect(bc);
 	struct block *b = block_get(c, bc, c->rip);
