@@ -11,11 +11,12 @@
  *          register form, K: ModRM.rm)
  * operands SDM notation, comma separated, or - (Eb Gv Ib Jz Ov Zv Vx Wsd ...)
  * handler  C function op_<handler>
- * attrs    comma separated: lock d64 f64 i64 o64 stop spec chain, or -
+ * attrs    comma separated: lock d64 f64 i64 o64 stop spec chain fsub flogic, or -
  *          (spec: spec_<handler>() picks a specialized handler at decode time;
  *          chain: chain_<handler>() picks the instance that runs the next
  *          instruction itself (for a stop row: the next block's first), or
- *          NULL: see src/interp/chain.h) */
+ *          NULL: see src/interp/chain.h; fsub, flogic: the lazy flags it always
+ *          leaves, see ISA_SETS_* in src/decode/isa.h) */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,7 +32,7 @@ struct row {
 	int map, op_lo, op_hi, pfx, reg, mod, rm;
 	char mnemonic[32], operands[64], handler[64];
 	unsigned flags;
-	int spec, chain;
+	int spec, chain, sets;
 	const char *file;
 	int line;
 };
@@ -173,7 +174,7 @@ static unsigned attr_flags(const struct row *r, const char *s)
 		unsigned flag;
 	} attrs[] = {{"lock", ISA_LOCK}, {"d64", ISA_D64},   {"f64", ISA_F64}, {"i64", ISA_I64},
 		     {"o64", ISA_O64},	 {"stop", ISA_STOP}, {"spec", 0},
-		     {"chain", 0}};
+		     {"chain", 0},	 {"fsub", 0},	     {"flogic", 0}};
 	char buf[128];
 	unsigned flags = 0;
 	if (!strcmp(s, "-"))
@@ -233,6 +234,9 @@ static void read_table(struct gen *g, const char *path)
 		parse_ext(r, ext);
 		r->spec = strstr(attrs, "spec") != NULL;
 		r->chain = strstr(attrs, "chain") != NULL;
+		r->sets = strstr(attrs, "fsub")	    ? ISA_SETS_SUB
+			  : strstr(attrs, "flogic") ? ISA_SETS_LOGIC
+						    : ISA_SETS_OTHER;
 		r->flags = operand_flags(r) | attr_flags(r, attrs);
 		if (r->reg >= 0 || r->mod >= 0)
 			r->flags |= ISA_MODRM;
@@ -362,9 +366,8 @@ static void emit_tables(const struct gen *g)
 			snprintf(spec, sizeof spec, "spec_%s", r->handler);
 		if (r->chain)
 			snprintf(chain, sizeof chain, "chain_%s", r->handler);
-		printf("\t{op_%s, %s, %s, \"%s\", \"%s\", 0x%04x},\n", r->handler, spec, chain,
-		       r->mnemonic,
-		       strcmp(r->operands, "-") ? r->operands : "", r->flags);
+		printf("\t{op_%s, %s, %s, \"%s\", \"%s\", 0x%04x, %d},\n", r->handler, spec, chain,
+		       r->mnemonic, strcmp(r->operands, "-") ? r->operands : "", r->flags, r->sets);
 	}
 	printf("};\nconst unsigned isa_desc_count = %d;\n\n", g->nrows);
 	printf("const struct isa_node isa_nodes[] = {\n");

@@ -47,6 +47,55 @@ static ALWAYS_INLINE int cf_fast(const struct cpu *c)
 	}
 }
 
+/* Condition cc after a SUB or CMP whose result and second operand, shifted
+ * into the top bits, are dst and src (src1 is then the first operand); the
+ * low byte of the result gives PF. */
+static ALWAYS_INLINE int cond_of_sub(uint64_t dst, uint64_t src, uint8_t low, unsigned cc)
+{
+	uint64_t src1 = dst + src;
+	int r;
+	switch (cc >> 1) {
+	case 0: r = (int64_t)((src1 ^ src) & (src1 ^ dst)) < 0; break;
+	case 1: r = src1 < src; break;
+	case 2: r = dst == 0; break;
+	case 3: r = src1 <= src; break;
+	case 4: r = (int64_t)dst < 0; break;
+	case 5: r = !__builtin_parity(low); break;
+	case 6: r = (int64_t)src1 < (int64_t)src; break;
+	default: r = (int64_t)src1 <= (int64_t)src; break;
+	}
+	return r ^ (int)(cc & 1);
+}
+
+/* Condition cc after a logic operation (CF = OF = 0) whose result, shifted
+ * into the top bits, is dst. */
+static ALWAYS_INLINE int cond_of_logic(uint64_t dst, uint8_t low, unsigned cc)
+{
+	int r;
+	switch (cc >> 1) {
+	case 0:
+	case 1: r = 0; break;
+	case 2:
+	case 3: r = dst == 0; break;
+	case 4:
+	case 6: r = (int64_t)dst < 0; break;
+	case 5: r = !__builtin_parity(low); break;
+	default: r = dst == 0 || (int64_t)dst < 0; break;
+	}
+	return r ^ (int)(cc & 1);
+}
+
+/* Condition cc straight after an instruction known to leave the lazy flags
+ * of kind CC_SUB or CC_LOGIC at operand size osz (decode/isa.h's
+ * ISA_SETS_*): no look at cc_op. */
+static ALWAYS_INLINE int cond_after(const struct cpu *c, unsigned kind, unsigned osz, unsigned cc)
+{
+	unsigned sh = 64 - (8u << osz);
+	if (kind == CC_SUB)
+		return cond_of_sub(c->cc_dst << sh, c->cc_src << sh, (uint8_t)c->cc_dst, cc);
+	return cond_of_logic(c->cc_dst << sh, (uint8_t)c->cc_dst, cc);
+}
+
 /* Condition cc where it follows from the lazy flags without building
  * them (0 or 1), else -1: cond_fast's inline part, for callers that take
  * the slow way as a tail call. (In SUB's, src1 is the first operand.) */
@@ -55,20 +104,8 @@ static ALWAYS_INLINE int cond_try(const struct cpu *c, unsigned cc)
 	unsigned kind = c->cc_op >> 2, sh = 64 - (8u << (c->cc_op & 3));
 	uint64_t dst = c->cc_dst << sh, src = c->cc_src << sh;
 	int r;
-	if (likely(kind == CC_SUB)) {
-		uint64_t src1 = dst + src;
-		switch (cc >> 1) {
-		case 0: r = (int64_t)((src1 ^ src) & (src1 ^ dst)) < 0; break;
-		case 1: r = src1 < src; break;
-		case 2: r = dst == 0; break;
-		case 3: r = src1 <= src; break;
-		case 4: r = (int64_t)dst < 0; break;
-		case 5: r = !__builtin_parity((unsigned)c->cc_dst & 0xff); break;
-		case 6: r = (int64_t)src1 < (int64_t)src; break;
-		default: r = (int64_t)src1 <= (int64_t)src; break;
-		}
-		return r ^ (int)(cc & 1);
-	}
+	if (likely(kind == CC_SUB))
+		return cond_of_sub(dst, src, (uint8_t)c->cc_dst, cc);
 	if (kind == CC_EFLAGS)
 		return cond_of_flags(c->eflags, cc);
 	int of, sf = (int64_t)dst < 0;

@@ -12,6 +12,8 @@
 #include "cpu/cpu.h"
 #include "decode/decode.h"
 #include "decode/isa.h"
+#include "interp/chain.h"
+#include "isa_handlers.h"
 #include "jit/jit.h"
 #include "mem/mm.h"
 
@@ -170,16 +172,19 @@ static struct insn trap_insn(const struct block_breaks *bb, uint64_t at)
  * instances, which run the next instruction themselves, wherever one
  * follows, and the branches that end a block, which run the next block's
  * (interp/chain.h); only where the instruction runs its row's own handler
- * (not a debugger's trap). */
+ * (not a debugger's trap). A Jcc after a compare gets an instance that
+ * knows what kind of flags it reads (chain_jcc_after). */
 static void set_runs(struct insn *insns, unsigned n)
 {
 	for (unsigned k = 0; k < n; k++) {
 		struct insn *i = &insns[k];
 		const struct isa_desc *d = &isa_descs[i->desc];
-		insn_fn *own = d->spec ? d->spec(i) : d->fn, *chained = NULL;
+		insn_fn *own = d->spec ? d->spec(i) : d->fn, *chained = NULL, *after;
 		int ends = (d->flags & ISA_STOP) != 0;
 		if (d->chain && i->fn == own && (k + 1 < n || ends))
 			chained = d->chain(i);
+		if (chained && k > 0 && d->fn == op_jcc && (after = chain_jcc_after(i, i - 1)))
+			chained = after;
 		i->run = chained ? chained : i->fn;
 	}
 }

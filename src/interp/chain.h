@@ -65,6 +65,11 @@ static ALWAYS_INLINE void run_next_block(struct cpu *c, const struct insn *i)
 	n->insns[0].run(c, n->insns);
 }
 
+/* The chained instance of Jcc i when the instruction before it in its
+ * block, `before`, always leaves the lazy flags of one kind (decode/isa.h,
+ * ISA_SETS_*), else NULL (interp/branch_after.c). */
+insn_fn *chain_jcc_after(const struct insn *i, const struct insn *before);
+
 /* A table row's handler op_<name> that has a single instance, body(c, i),
  * and its chained twin with chooser chain_<name> (the row marked `chain`). */
 #define CHAINED(name, body)                                                                        \
