@@ -239,10 +239,19 @@ static ALWAYS_INLINE uint32_t byte_signs(uint64_t q)
 	return (uint32_t)((((q >> 7) & 0x0101010101010101ull) * 0x0102040810204080ull) >> 56);
 }
 
+/* glibc's string functions run PMOVMSKB in their inner loops: on an x86-64
+ * host (SSE2 always there) it is the host's own instruction. */
 static ALWAYS_INLINE void pmovmskb_body(struct cpu *c, const struct insn *i)
 {
+#if MXCSR_HOST_SSE
+	typedef char bytes16 __attribute__((vector_size(16)));
+	bytes16 v;
+	memcpy(&v, &c->xmm[i->rm], 16);
+	gpr_set(c, i->reg, OSZ_32, (uint32_t)__builtin_ia32_pmovmskb128(v));
+#else
 	const xmm_t *v = &c->xmm[i->rm];
 	gpr_set(c, i->reg, OSZ_32, byte_signs(v->q[0]) | byte_signs(v->q[1]) << 8);
+#endif
 }
 CHAINED(pmovmskb, pmovmskb_body)
 
