@@ -1,8 +1,8 @@
 /* Condition evaluation inlined into the handlers that use it (Jcc, SETcc,
- * CMOVcc): after CMP/SUB and the logic operations, which set nearly all
- * flags that branches read, the condition follows from the saved operands
- * without building EFLAGS. Operands are compared in the top bits (shifted
- * left by 64 - width), which masks and sign-extends them in one step. */
+ * CMOVcc): after every kind of flag-setting operation the condition follows
+ * from the saved operands without building EFLAGS. Operands are compared in
+ * the top bits (shifted left by 64 - width), which masks and sign-extends
+ * them in one step. */
 #ifndef HEXVM_CPU_COND_H
 #define HEXVM_CPU_COND_H
 
@@ -96,10 +96,10 @@ static ALWAYS_INLINE int cond_after(const struct cpu *c, unsigned kind, unsigned
 	return cond_of_logic(c->cc_dst << sh, (uint8_t)c->cc_dst, cc);
 }
 
-/* Condition cc where it follows from the lazy flags without building
- * them (0 or 1), else -1: cond_fast's inline part, for callers that take
- * the slow way as a tail call. (In SUB's, src1 is the first operand.) */
-static ALWAYS_INLINE int cond_try(const struct cpu *c, unsigned cc)
+/* Condition cc from the lazy flags, without building them: every kind
+ * keeps what its flags follow from (flags.c's carry_bits has the same
+ * rules). (In SUB's, src1 is the first operand.) */
+static ALWAYS_INLINE int cond_lazy(const struct cpu *c, unsigned cc)
 {
 	unsigned kind = c->cc_op >> 2, sh = 64 - (8u << (c->cc_op & 3));
 	uint64_t dst = c->cc_dst << sh, src = c->cc_src << sh;
@@ -121,25 +121,31 @@ static ALWAYS_INLINE int cond_try(const struct cpu *c, unsigned cc)
 	case 3: r = cf_fast(c) || ((cc >> 1) == 3 && dst == 0); break; /* CF, or CF or ZF */
 	default: /* O, L, LE: after a logic operation OF is 0; ADD overflows when
 		  * both operands have the sign the result lacks, SUB when they differ
-		  * in sign and the result has the second's */
+		  * in sign and the result has the second's; INC when the result is
+		  * the smallest negative, DEC when it is the largest positive (one
+		  * below it: 1 << sh is one at the operand size); a shift left when
+		  * the top bit changed (it went into CF), a right shift (SAR kind)
+		  * when the result's sign differs from the operand's; MUL as CF */
 		if (kind == CC_LOGIC)
 			of = 0;
 		else if (kind == CC_ADD || kind == CC_ADC)
 			of = (int64_t)((src1 ^ dst) & (src ^ dst)) < 0;
 		else if (kind == CC_SBB)
 			of = (int64_t)((src1 ^ src) & (src1 ^ dst)) < 0;
+		else if (kind == CC_INC)
+			of = dst == 1ull << 63;
+		else if (kind == CC_DEC)
+			of = dst + (1ull << sh) == 1ull << 63;
+		else if (kind == CC_SHL)
+			of = sf != ((int64_t)src < 0);
+		else if (kind == CC_SAR)
+			of = (int64_t)(src ^ dst) < 0;
 		else
-			return -1;
+			of = c->cc_src != 0; /* MUL */
 		r = (cc >> 1) == 0 ? of : (cc >> 1) == 6 ? sf != of : (sf != of || dst == 0);
 		break;
 	}
 	return r ^ (int)(cc & 1);
-}
-
-static ALWAYS_INLINE int cond_fast(const struct cpu *c, unsigned cc)
-{
-	int r = cond_try(c, cc);
-	return likely(r >= 0) ? r : cpu_cond(c, cc);
 }
 
 #endif

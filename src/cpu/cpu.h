@@ -192,10 +192,6 @@ void cpu_flags_materialize(struct cpu *c);
 uint32_t cpu_get_eflags(struct cpu *c);
 /* Sets all of EFLAGS the guest may change (POPF); `mask` limits what changes. */
 void cpu_set_eflags(struct cpu *c, uint32_t value, uint32_t mask);
-/* Evaluates condition code cc (0..15, the low nibble of Jcc/SETcc/CMOVcc)
- * from the full flags; use cond_fast (cpu/cond.h), which takes the short
- * ways first. */
-int cpu_cond(const struct cpu *c, unsigned cc);
 uint32_t cpu_arith_flags(const struct cpu *c);
 
 static inline void cc_set(struct cpu *c, uint32_t op, uint64_t dst, uint64_t src)

@@ -1,5 +1,4 @@
 /* Lazy flags: derive CF PF AF ZF SF OF from the last flag-setting operation. */
-#include "cpu/cond.h"
 #include "cpu/cpu.h"
 #include "interp/operand.h"
 
@@ -86,9 +85,4 @@ void cpu_set_eflags(struct cpu *c, uint32_t value, uint32_t mask)
 {
 	c->eflags = (c->eflags & ~mask) | (value & mask);
 	c->cc_op = CC_OP(CC_EFLAGS, 0);
-}
-
-int cpu_cond(const struct cpu *c, unsigned cc)
-{
-	return cond_of_flags(cpu_arith_flags(c), cc);
 }

@@ -16,19 +16,14 @@ static uint64_t rel_target(const struct cpu *c, const struct insn *i)
 
 void op_jcc(struct cpu *c, const struct insn *i)
 {
-	c->rip = cond_fast(c, i->opc & 15) ? rel_target(c, i) : next_ip(c, i);
+	c->rip = cond_lazy(c, i->opc & 15) ? rel_target(c, i) : next_ip(c, i);
 }
 
 /* Jcc with condition cc and operand size osz: 64 bits (long mode), or 32
- * (an i386 guest's, whose rip wraps at 4 GiB). 0 when the condition took
- * op_jcc's slow way. */
-static ALWAYS_INLINE int jcc_sized(struct cpu *c, const struct insn *i, unsigned cc, unsigned osz)
+ * (an i386 guest's, whose rip wraps at 4 GiB). */
+static ALWAYS_INLINE void jcc_sized(struct cpu *c, const struct insn *i, unsigned cc, unsigned osz)
 {
-	int taken = cond_try(c, cc);
-	if (unlikely(taken < 0)) {
-		op_jcc(c, i);
-		return 0;
-	}
+	int taken = cond_lazy(c, cc);
 	if (osz == OSZ_64) {
 		uint64_t next = i->addr + i->len;
 		c->rip = taken ? next + i->imm : next;
@@ -36,7 +31,6 @@ static ALWAYS_INLINE int jcc_sized(struct cpu *c, const struct insn *i, unsigned
 		uint32_t next = (uint32_t)(i->addr + i->len);
 		c->rip = taken ? (uint32_t)(next + i->imm) : next;
 	}
-	return 1;
 }
 
 /* One instance per condition and operand size (the rare 16 keeps op_jcc),
@@ -48,8 +42,8 @@ static ALWAYS_INLINE int jcc_sized(struct cpu *c, const struct insn *i, unsigned
 	}                                                                                          \
 	static void jcc##sfx##_##cc##_chained(struct cpu *c, const struct insn *i)                 \
 	{                                                                                          \
-		if (jcc_sized(c, i, cc, osz))                                                      \
-			run_next_block(c, i);                                                      \
+		jcc_sized(c, i, cc, osz);                                                          \
+		run_next_block(c, i);                                                              \
 	}
 #define JCC(cc) JCC_SIZED(cc, OSZ_32, 32) JCC_SIZED(cc, OSZ_64, 64)
 JCC(0)
@@ -178,13 +172,13 @@ void op_loop(struct cpu *c, const struct insn *i) { branch_if(c, i, loop_count_d
 
 void op_loope(struct cpu *c, const struct insn *i)
 {
-	int zf = cond_fast(c, 4);
+	int zf = cond_lazy(c, 4);
 	branch_if(c, i, loop_count_dec(c, i) != 0 && zf);
 }
 
 void op_loopne(struct cpu *c, const struct insn *i)
 {
-	int zf = cond_fast(c, 4);
+	int zf = cond_lazy(c, 4);
 	branch_if(c, i, loop_count_dec(c, i) != 0 && !zf);
 }
 

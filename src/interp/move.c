@@ -200,7 +200,7 @@ SPEC_V(bswap, bswap_body)
 static ALWAYS_INLINE void cmovcc_body(struct cpu *c, const struct insn *i)
 {
 	uint64_t v = opE_get(c, i, i->osz);
-	if (cond_fast(c, i->opc & 15))
+	if (cond_lazy(c, i->opc & 15))
 		gpr_set(c, i->reg, i->osz, v);
 	else if (i->osz == OSZ_32)
 		gpr_set(c, i->reg, OSZ_32, c->r[i->reg]);
@@ -209,26 +209,15 @@ CHAINED(cmovcc, cmovcc_body)
 
 void op_setcc(struct cpu *c, const struct insn *i)
 {
-	opE_set(c, i, OSZ_8, (uint64_t)cond_fast(c, i->opc & 15));
-}
-
-/* op_setcc, then the next instruction: the chained instances' slow way,
- * taken as a tail call so that they need no frame. */
-static __attribute__((noinline)) void setcc_chained_slow(struct cpu *c, const struct insn *i)
-{
-	op_setcc(c, i);
-	run_next(c, i);
+	opE_set(c, i, OSZ_8, (uint64_t)cond_lazy(c, i->opc & 15));
 }
 
 /* SETcc with its condition and the form of its operand known: an instance
- * per pair, and chained twins; a condition cond_try does not know takes the
- * slow way (next is run_next for the chained twins). */
+ * per pair, and chained twins (next: run_next). */
 static ALWAYS_INLINE void setcc_form(struct cpu *c, const struct insn *i, unsigned cc, int form,
 				     int next)
 {
-	int r = cond_try(c, cc);
-	if (unlikely(r < 0))
-		return next ? setcc_chained_slow(c, i) : op_setcc(c, i);
+	int r = cond_lazy(c, cc);
 	if (form == FORM_REG)
 		gpr_set(c, i->rm, OSZ_8, (uint64_t)r);
 	else

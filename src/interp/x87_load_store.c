@@ -229,11 +229,11 @@ void op_fcmov(struct cpu *c, const struct insn *i)
 	unsigned cc = cond[i->reg & 3] | (i->opc == 0xdb);
 	x87_wait(c, i);
 	if (x87_empty(c, 0) || x87_empty(c, src)) {
-		if (x87_underflow(c) && cond_fast(c, cc)) {
+		if (x87_underflow(c) && cond_lazy(c, cc)) {
 			fpreg_t indef = x87_indefinite();
 			x87_write(c, 0, &indef);
 		}
-	} else if (cond_fast(c, cc)) {
+	} else if (cond_lazy(c, cc)) {
 		fpreg_t v;
 		x87_copy(&v, x87_st(c, src));
 		x87_write(c, 0, &v);

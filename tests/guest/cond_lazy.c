@@ -1,5 +1,5 @@
 /* Conditions straight after each kind of flag-setting instruction: ADD ADC
- * SUB SBB CMP NEG INC DEC AND OR XOR TEST SHL SHR SAR at every operand size,
+ * SUB SBB CMP NEG INC DEC AND OR XOR TEST SHL SHR SAR IMUL at every operand size,
  * over edge-case operands, then all 16 SETcc at once (and a JG/JBE/JP pair).
  * hexvm derives conditions from the last operation's operands without
  * building EFLAGS wherever it can (cpu/cond.h); every such shortcut must
@@ -148,6 +148,21 @@ typedef void op_fn(uint64_t a, uint64_t b, uint8_t *out);
 		RUN("sar" #sfx " $5, %" reg_a "[a]", x, y);                                        \
 	}
 
+/* IMUL has no two-operand byte form, and leaves only CF and OF defined:
+ * conditions O, NO, B and AE (bits 0..3) */
+#define IMUL_DEFINED 0xfu
+#define IMUL(sfx, T, reg)                                                                          \
+	static void imul##sfx(uint64_t a, uint64_t b, uint8_t *out)                                \
+	{                                                                                          \
+		T x = (T)a, y = (T)b;                                                              \
+		RUN("imul" #sfx " %" reg "[b], %" reg "[a]", x, y);                                \
+	}
+IMUL(w, uint16_t, "w")
+IMUL(l, uint32_t, "k")
+#ifdef __x86_64__
+IMUL(q, uint64_t, "q")
+#endif
+
 /* operand modifiers: b, w, k and q name a register's 8, 16, 32 and 64-bit part */
 OPS(b, uint8_t, "b", "b")
 OPS(w, uint16_t, "w", "w")
@@ -159,20 +174,23 @@ OPS(q, uint64_t, "q", "q")
 struct op {
 	const char *name;
 	op_fn *fn[4];
+	uint32_t defined; /* the condition bits the SDM defines after it (0: all) */
 };
 
 #ifdef __x86_64__
-#define ROW(name) {#name, {name##b, name##w, name##l, name##q}}
-#define SIZES     4
+#define ROW(name)     {#name, {name##b, name##w, name##l, name##q}, 0}
+#define ROW_NO8(name) {#name, {0, name##w, name##l, name##q}, IMUL_DEFINED}
+#define SIZES	      4
 #else
-#define ROW(name) {#name, {name##b, name##w, name##l, 0}}
-#define SIZES     3
+#define ROW(name)     {#name, {name##b, name##w, name##l, 0}, 0}
+#define ROW_NO8(name) {#name, {0, name##w, name##l, 0}, IMUL_DEFINED}
+#define SIZES	      3
 #endif
 
 static const struct op ops[] = {
 	ROW(add), ROW(adc), ROW(adc0), ROW(sub), ROW(sbb), ROW(sbb0), ROW(cmp), ROW(and), ROW(or),   ROW(xor),
 	ROW(test), ROW(neg), ROW(inc), ROW(dec), ROW(shl), ROW(shr), ROW(sar), ROW(shl1),
-	ROW(sar5),
+	ROW(sar5), ROW_NO8(imul),
 };
 
 int main(void)
@@ -180,6 +198,8 @@ int main(void)
 	static const char *const size_names[4] = {"8", "16", "32", "64"};
 	for (unsigned o = 0; o < sizeof ops / sizeof ops[0]; o++) {
 		for (unsigned s = 0; s < SIZES; s++) {
+			if (!ops[o].fn[s])
+				continue;
 			printf("%s%s:", ops[o].name, size_names[s]);
 			for (unsigned ka = 0; ka < NVALUES; ka++) {
 				uint32_t fold = 0;
@@ -190,6 +210,8 @@ int main(void)
 					ops[o].fn[s](values[ka], values[kb], out);
 					for (unsigned k = 0; k < sizeof out; k++)
 						bits |= (uint32_t)(out[k] & 1) << k;
+					if (ops[o].defined)
+						bits &= ops[o].defined;
 					fold = fold * 0x9e3779b1u + bits;
 				}
 				printf(" %08x", fold);
