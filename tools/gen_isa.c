@@ -11,11 +11,12 @@
  *          register form, K: ModRM.rm)
  * operands SDM notation, comma separated, or - (Eb Gv Ib Jz Ov Zv Vx Wsd ...)
  * handler  C function op_<handler>
- * attrs    comma separated: lock d64 f64 i64 o64 stop spec chain fsub flogic, or -
+ * attrs    comma separated: lock d64 f64 i64 o64 stop spec chain fsub flogic fadd finc
+ *          fdec, or -
  *          (spec: spec_<handler>() picks a specialized handler at decode time;
  *          chain: chain_<handler>() picks the instance that runs the next
  *          instruction itself (for a stop row: the next block's first), or
- *          NULL: see src/interp/chain.h; fsub, flogic: the lazy flags it always
+ *          NULL: see src/interp/chain.h; fsub ... fdec: the lazy flags it always
  *          leaves, see ISA_SETS_* in src/decode/isa.h) */
 #include <ctype.h>
 #include <stdarg.h>
@@ -174,7 +175,8 @@ static unsigned attr_flags(const struct row *r, const char *s)
 		unsigned flag;
 	} attrs[] = {{"lock", ISA_LOCK}, {"d64", ISA_D64},   {"f64", ISA_F64}, {"i64", ISA_I64},
 		     {"o64", ISA_O64},	 {"stop", ISA_STOP}, {"spec", 0},
-		     {"chain", 0},	 {"fsub", 0},	     {"flogic", 0}};
+		     {"chain", 0},	 {"fsub", 0},	     {"flogic", 0}, {"fadd", 0},
+		     {"finc", 0},	 {"fdec", 0}};
 	char buf[128];
 	unsigned flags = 0;
 	if (!strcmp(s, "-"))
@@ -236,6 +238,9 @@ static void read_table(struct gen *g, const char *path)
 		r->chain = strstr(attrs, "chain") != NULL;
 		r->sets = strstr(attrs, "fsub")	    ? ISA_SETS_SUB
 			  : strstr(attrs, "flogic") ? ISA_SETS_LOGIC
+			  : strstr(attrs, "fadd")   ? ISA_SETS_ADD
+			  : strstr(attrs, "finc")   ? ISA_SETS_INC
+			  : strstr(attrs, "fdec")   ? ISA_SETS_DEC
 						    : ISA_SETS_OTHER;
 		r->flags = operand_flags(r) | attr_flags(r, attrs);
 		if (r->reg >= 0 || r->mod >= 0)

@@ -85,15 +85,41 @@ static ALWAYS_INLINE int cond_of_logic(uint64_t dst, uint8_t low, unsigned cc)
 	return r ^ (int)(cc & 1);
 }
 
+/* Condition cc from ZF SF PF (of the result dst, shifted into the top
+ * bits, whose low byte is low), and CF and OF. */
+static ALWAYS_INLINE int cond_of(uint64_t dst, uint8_t low, int cf, int of, unsigned cc)
+{
+	int r, sf = (int64_t)dst < 0;
+	switch (cc >> 1) {
+	case 0: r = of; break;
+	case 1: r = cf; break;
+	case 2: r = dst == 0; break;
+	case 3: r = cf || dst == 0; break;
+	case 4: r = sf; break;
+	case 5: r = !__builtin_parity(low); break;
+	case 6: r = sf != of; break;
+	default: r = dst == 0 || sf != of; break;
+	}
+	return r ^ (int)(cc & 1);
+}
+
 /* Condition cc straight after an instruction known to leave the lazy flags
- * of kind CC_SUB or CC_LOGIC at operand size osz (decode/isa.h's
- * ISA_SETS_*): no look at cc_op. */
+ * of kind CC_SUB, CC_LOGIC, CC_ADD, CC_INC or CC_DEC at operand size osz
+ * (decode/isa.h's ISA_SETS_*): no look at cc_op. INC and DEC keep the CF
+ * they found in cc_src. */
 static ALWAYS_INLINE int cond_after(const struct cpu *c, unsigned kind, unsigned osz, unsigned cc)
 {
 	unsigned sh = 64 - (8u << osz);
-	if (kind == CC_SUB)
-		return cond_of_sub(c->cc_dst << sh, c->cc_src << sh, (uint8_t)c->cc_dst, cc);
-	return cond_of_logic(c->cc_dst << sh, (uint8_t)c->cc_dst, cc);
+	uint64_t dst = c->cc_dst << sh, src = c->cc_src << sh;
+	uint8_t low = (uint8_t)c->cc_dst;
+	switch (kind) {
+	case CC_SUB: return cond_of_sub(dst, src, low, cc);
+	case CC_LOGIC: return cond_of_logic(dst, low, cc);
+	case CC_ADD: return cond_of(dst, low, dst < src, (int64_t)((dst - src) ^ dst) < 0 &&
+						     (int64_t)(src ^ dst) < 0, cc);
+	case CC_INC: return cond_of(dst, low, c->cc_src != 0, dst == 1ull << 63, cc);
+	default: return cond_of(dst, low, c->cc_src != 0, dst + (1ull << sh) == 1ull << 63, cc);
+	}
 }
 
 /* Condition cc from the lazy flags, without building them: every kind

@@ -46,9 +46,10 @@ enum {
 #define ISA_BYTE_Z    0x8000u /* the opcode register is a byte register */
 
 /* How an instruction always leaves the lazy flags (cpu/cpu.h, CC_*), at its
- * operand size: table attributes fsub (SUB, CMP: CC_SUB) and flogic (AND,
- * OR, XOR, TEST: CC_LOGIC). A Jcc straight after one can skip looking. */
-enum { ISA_SETS_OTHER, ISA_SETS_SUB, ISA_SETS_LOGIC };
+ * operand size: table attributes fsub (SUB, CMP: CC_SUB), flogic (AND, OR,
+ * XOR, TEST: CC_LOGIC), fadd (ADD: CC_ADD), finc and fdec (INC, DEC). A Jcc
+ * straight after one can skip looking. */
+enum { ISA_SETS_OTHER, ISA_SETS_SUB, ISA_SETS_LOGIC, ISA_SETS_ADD, ISA_SETS_INC, ISA_SETS_DEC };
 
 struct isa_desc {
 	insn_fn *fn;

@@ -1,6 +1,6 @@
 /* Jcc straight after an instruction that always leaves the lazy flags of one
  * kind at its operand size (decode/isa.h, ISA_SETS_*): CMP, SUB, TEST and the
- * logic operations, which end most compare-and-branch pairs. Its condition
+ * logic operations, which end most compare-and-branch pairs, ADD, INC and DEC. Its condition
  * then needs no look at cc_op and no shift by a size known only at run time.
  * The block cache gives a Jcc such an instance (chain_jcc_after) when the
  * instruction before it in its block is one of those; like the Jcc's own
@@ -23,7 +23,7 @@ static ALWAYS_INLINE void jcc_after(struct cpu *c, const struct insn *i, unsigne
 	run_next_block(c, i);
 }
 
-/* jcc_after_CC_K_O_R: condition CC after kind K (s: CC_SUB, l: CC_LOGIC) at
+/* jcc_after_CC_K_O_R: condition CC after kind K (sub logic add inc dec) at
  * operand size O (b w d q), rip of R bits. */
 #define JA_ONE(cc, k, kind, o, osz, r, ripsz)                                                      \
 	static void jcc_after_##cc##_##k##_##o##_##r(struct cpu *c, const struct insn *i)          \
@@ -37,7 +37,12 @@ static ALWAYS_INLINE void jcc_after(struct cpu *c, const struct insn *i, unsigne
 	JA_RIPS(ONE, cc, k, kind, w, OSZ_16)                                                       \
 	JA_RIPS(ONE, cc, k, kind, d, OSZ_32)                                                       \
 	JA_RIPS(ONE, cc, k, kind, q, OSZ_64)
-#define JA_KINDS(ONE, cc) JA_SIZES(ONE, cc, s, CC_SUB) JA_SIZES(ONE, cc, l, CC_LOGIC)
+#define JA_KINDS(ONE, cc)                                                                          \
+	JA_SIZES(ONE, cc, sub, CC_SUB)                                                             \
+	JA_SIZES(ONE, cc, logic, CC_LOGIC)                                                         \
+	JA_SIZES(ONE, cc, add, CC_ADD)                                                             \
+	JA_SIZES(ONE, cc, inc, CC_INC)                                                             \
+	JA_SIZES(ONE, cc, dec, CC_DEC)
 #define JA_ALL(ONE)                                                                                \
 	JA_KINDS(ONE, 0)                                                                           \
 	JA_KINDS(ONE, 1)                                                                           \
@@ -69,9 +74,10 @@ JA_ALL(JA_ONE)
 	}
 #define JT_KINDS(cc)                                                                               \
 	{                                                                                          \
-		JT_SIZES(cc, s), JT_SIZES(cc, l)                                                   \
+		JT_SIZES(cc, sub), JT_SIZES(cc, logic), JT_SIZES(cc, add), JT_SIZES(cc, inc),      \
+			JT_SIZES(cc, dec)                                                          \
 	}
-static insn_fn *const jcc_after_fns[16][2][4][2] = {
+static insn_fn *const jcc_after_fns[16][5][4][2] = {
 	JT_KINDS(0),  JT_KINDS(1),  JT_KINDS(2),  JT_KINDS(3),	JT_KINDS(4),  JT_KINDS(5),
 	JT_KINDS(6),  JT_KINDS(7),  JT_KINDS(8),  JT_KINDS(9),	JT_KINDS(10), JT_KINDS(11),
 	JT_KINDS(12), JT_KINDS(13), JT_KINDS(14), JT_KINDS(15),
@@ -82,5 +88,5 @@ insn_fn *chain_jcc_after(const struct insn *i, const struct insn *before)
 	unsigned sets = isa_descs[before->desc].sets;
 	if (sets == ISA_SETS_OTHER || i->osz == OSZ_16)
 		return NULL;
-	return jcc_after_fns[i->opc & 15][sets == ISA_SETS_LOGIC][before->osz][i->osz == OSZ_64];
+	return jcc_after_fns[i->opc & 15][sets - ISA_SETS_SUB][before->osz][i->osz == OSZ_64];
 }

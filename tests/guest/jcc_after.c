@@ -1,7 +1,8 @@
-/* All 16 Jcc conditions straight after CMP, SUB, TEST, AND, OR and XOR at
- * every operand size, over edge-case operands: the compare-and-branch pairs
- * for which hexvm's interpreter gives the Jcc an instance that knows the kind
- * and size of the flags it reads (interp/branch_after.c). Each line folds one
+/* All 16 Jcc conditions straight after CMP, SUB, TEST, AND, OR, XOR, ADD, INC
+ * and DEC (these two with CF set and clear before them, which they keep) at
+ * every operand size, over edge-case operands: the pairs for which hexvm's
+ * interpreter gives the Jcc an instance that knows the kind and size of the
+ * flags it reads (interp/branch_after.c). Each line folds one
  * operation and size over all operand pairs: 16 taken bits per pair, in hex.
  */
 #include <stdint.h>
@@ -29,52 +30,59 @@ static const uint64_t values[] = {
 
 typedef unsigned long word;
 
-/* One condition: t = a, then `op b, t`, then the Jcc, which sets bit `bit`
- * of r when taken. */
-#define ONE(op, cc, bit, A, B, T)                                                                  \
-	"mov %" A "[a], %" T "[t]\n\t" op " %" B "[b], %" T "[t]\n\tj" cc " 1f\n\tjmp 2f\n"         \
+/* One condition: t = a, then `op b, t` (BIN), or `op t` after setting CF to
+ * b's low bit (UN: INC and DEC, which keep CF), then the Jcc, which sets bit
+ * `bit` of r when taken. */
+#define BIN(op, B, T) op " %" B "[b], %" T "[t]"
+#define UN(op, B, T)  "bt $0, %k[b]\n\t" op " %" T "[t]"
+#define ONE(FORM, op, cc, bit, M)                                                                  \
+	"mov %" M "[a], %" M "[t]\n\t" FORM(op, M, M) "\n\tj" cc " 1f\n\tjmp 2f\n"                 \
 	"1:\n\tor $" #bit ", %k[r]\n2:\n\t"
-#define ALL16(op, A, B, T)                                                                         \
-	ONE(op, "o", 0x1, A, B, T)                                                                 \
-	ONE(op, "no", 0x2, A, B, T)                                                                \
-	ONE(op, "b", 0x4, A, B, T)                                                                 \
-	ONE(op, "ae", 0x8, A, B, T)                                                                \
-	ONE(op, "e", 0x10, A, B, T)                                                                \
-	ONE(op, "ne", 0x20, A, B, T)                                                               \
-	ONE(op, "be", 0x40, A, B, T)                                                               \
-	ONE(op, "a", 0x80, A, B, T)                                                                \
-	ONE(op, "s", 0x100, A, B, T)                                                               \
-	ONE(op, "ns", 0x200, A, B, T)                                                              \
-	ONE(op, "p", 0x400, A, B, T)                                                               \
-	ONE(op, "np", 0x800, A, B, T)                                                              \
-	ONE(op, "l", 0x1000, A, B, T)                                                              \
-	ONE(op, "ge", 0x2000, A, B, T)                                                             \
-	ONE(op, "le", 0x4000, A, B, T)                                                             \
-	ONE(op, "g", 0x8000, A, B, T)
+#define ALL16(FORM, op, M)                                                                         \
+	ONE(FORM, op, "o", 0x1, M)                                                                 \
+	ONE(FORM, op, "no", 0x2, M)                                                                \
+	ONE(FORM, op, "b", 0x4, M)                                                                 \
+	ONE(FORM, op, "ae", 0x8, M)                                                                \
+	ONE(FORM, op, "e", 0x10, M)                                                                \
+	ONE(FORM, op, "ne", 0x20, M)                                                               \
+	ONE(FORM, op, "be", 0x40, M)                                                               \
+	ONE(FORM, op, "a", 0x80, M)                                                                \
+	ONE(FORM, op, "s", 0x100, M)                                                               \
+	ONE(FORM, op, "ns", 0x200, M)                                                              \
+	ONE(FORM, op, "p", 0x400, M)                                                               \
+	ONE(FORM, op, "np", 0x800, M)                                                              \
+	ONE(FORM, op, "l", 0x1000, M)                                                              \
+	ONE(FORM, op, "ge", 0x2000, M)                                                             \
+	ONE(FORM, op, "le", 0x4000, M)                                                             \
+	ONE(FORM, op, "g", 0x8000, M)
 
-/* conds_OP_SIZE(a, b): the taken bits; SIZE's operand modifiers give the
+/* conds_OP_SIZE(a, b): the taken bits; M, the operand modifier, gives the
  * registers of that width (b: byte, w: word, k: dword, q: qword). */
-#define DEF(op, size, M)                                                                           \
+#define DEF(FORM, op, size, M)                                                                     \
 	static unsigned conds_##op##_##size(word a, word b)                                        \
 	{                                                                                          \
 		unsigned r = 0;                                                                    \
 		word t;                                                                            \
-		__asm__(ALL16(#op, M, M, M) : [r] "+r"(r), [t] "=&q"(t) : [a] "q"(a), [b] "q"(b)   \
+		__asm__(ALL16(FORM, #op, M) : [r] "+r"(r), [t] "=&q"(t) : [a] "q"(a), [b] "q"(b)   \
 			: "cc");                                                                   \
 		return r;                                                                          \
 	}
 
 #ifdef __x86_64__
-#define DEF_SIZES(op) DEF(op, 8, "b") DEF(op, 16, "w") DEF(op, 32, "k") DEF(op, 64, "q")
+#define DEF_SIZES(FORM, op)                                                                        \
+	DEF(FORM, op, 8, "b") DEF(FORM, op, 16, "w") DEF(FORM, op, 32, "k") DEF(FORM, op, 64, "q")
 #else
-#define DEF_SIZES(op) DEF(op, 8, "b") DEF(op, 16, "w") DEF(op, 32, "k")
+#define DEF_SIZES(FORM, op) DEF(FORM, op, 8, "b") DEF(FORM, op, 16, "w") DEF(FORM, op, 32, "k")
 #endif
-DEF_SIZES(cmp)
-DEF_SIZES(sub)
-DEF_SIZES(test)
-DEF_SIZES(and)
-DEF_SIZES(or)
-DEF_SIZES(xor)
+DEF_SIZES(BIN, cmp)
+DEF_SIZES(BIN, sub)
+DEF_SIZES(BIN, test)
+DEF_SIZES(BIN, and)
+DEF_SIZES(BIN, or)
+DEF_SIZES(BIN, xor)
+DEF_SIZES(BIN, add)
+DEF_SIZES(UN, inc)
+DEF_SIZES(UN, dec)
 
 typedef unsigned conds_fn(word a, word b);
 
@@ -108,5 +116,8 @@ int main(void)
 	RUN_SIZES(and);
 	RUN_SIZES(or);
 	RUN_SIZES(xor);
+	RUN_SIZES(add);
+	RUN_SIZES(inc);
+	RUN_SIZES(dec);
 	return 0;
 }
