@@ -6,20 +6,6 @@
 
 #if SSE42_HOST
 
-#if defined(__GLIBC__) && __has_include(<sys/platform/x86.h>)
-#include <sys/platform/x86.h>
-
-/* glibc has asked CPUID already, at start-up. */
-int sse42_host_present(void) { return CPU_FEATURE_ACTIVE(SSE4_2); }
-#else
-int sse42_host_present(void)
-{
-	uint32_t a = 1, b, c = 0, d;
-	__asm__("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
-	return (c >> 20) & 1;
-}
-#endif
-
 /* EFLAGS from LAHF's AH (in bits 8..15 of ax) and SETO's byte. */
 static uint32_t flags_of(unsigned ax, unsigned of)
 {

@@ -16,9 +16,6 @@
 #endif
 
 #if SSE42_HOST
-/* Whether the host runs SSE4.2 (asked when an instruction is decoded). */
-int sse42_host_present(void);
-
 typedef long long sse42_vec __attribute__((vector_size(16)));
 
 /* The four instructions on V = a, W = b with control byte imm; the explicit

@@ -11,6 +11,7 @@
  * glibc's string functions run these in their inner loops, so the equality
  * tests work on whole quadwords, all elements at once. */
 #include "interp/sse.h"
+#include "host/hostcpu.h"
 #include "interp/sse42_host.h"
 #include "isa_handlers.h"
 
@@ -257,7 +258,7 @@ static ALWAYS_INLINE void string_mask(struct cpu *c, const struct insn *i, int e
 	{                                                                                          \
 		static insn_fn *const v[2][FORM_COUNT] = {SPEC_FORM_ROW(name##_c, sfx),            \
 							  SPEC_FORM_ROW(name##_h, sfx)};           \
-		return v[sse42_host_present() != 0][form_of(i)];                                   \
+		return v[hostcpu_has(HOSTCPU_SSE4_2) != 0][form_of(i)];                                   \
 	}
 #define PCMPSTR(name, run, explicit)                                                               \
 	PCMPSTR_BODIES(name, run, explicit)                                                        \
