@@ -109,7 +109,13 @@ static ALWAYS_INLINE void palignr_body(struct cpu *c, const struct insn *i, int 
 		r = lo >> (8 * shift) | hi << (128 - 8 * shift);
 	else if (shift < 32)
 		r = hi >> (8 * (shift - 16));
+#if MXCSR_HOST_SSE
+	/* stored as one 16-byte value (the next instruction reads it whole) */
+	sse_host_vec v = {(long long)(uint64_t)r, (long long)(uint64_t)(r >> 64)};
+	memcpy(&c->xmm[i->reg], &v, 16);
+#else
 	memcpy(&c->xmm[i->reg], &r, 16);
+#endif
 }
 SPEC_E(palignr, palignr_body)
 
