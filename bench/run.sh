@@ -20,6 +20,10 @@
 #   BENCH_QEMU=0          skip qemu even when installed
 #   BENCH_REAL=1          then also run bench/real.sh (python3 start-up, a gcc
 #                         compile) with the same HEXVM; off by default
+#   BENCH_ENGINE=e        run hexvm with --engine e (interp or jit); default:
+#                         hexvm's own default
+#   BENCH_CLOCK=cpu       compare user+system CPU seconds instead of wall
+#                         seconds (a machine shared with other work)
 set -u
 
 cd "$(dirname "$0")/.." || exit 2
@@ -35,6 +39,15 @@ QUICK=${BENCH_QUICK:-0}
 TIMEOUT=${BENCH_TIMEOUT:-180}
 BUDGET=${BENCH_BUDGET:-15}
 WORKLOADS="int string sort float interp"
+ENGINE=${BENCH_ENGINE:-}
+CLOCK=${BENCH_CLOCK:-wall}
+case $CLOCK in
+wall) MEDIAN_KEY=median_s ;;
+cpu) MEDIAN_KEY=cpu_s ;;
+*) echo "bench: BENCH_CLOCK must be wall or cpu, not '$CLOCK'" >&2; exit 2 ;;
+esac
+HEXVM_CMD=("$HEXVM")
+[ -n "$ENGINE" ] && HEXVM_CMD+=(--engine "$ENGINE")
 
 if [ "$QUICK" = 1 ]; then
     RUNS=1
@@ -106,7 +119,8 @@ build_flavor() {
 }
 
 # measure RUNS OUTFILE -- CMD...: runs bench/out/measure on CMD and sets
-# M_STATUS, M_MEDIAN (s), M_RUNS (completed) and M_RSS_MB (peak).
+# M_STATUS, M_MEDIAN (s: wall, or CPU with BENCH_CLOCK=cpu), M_RUNS
+# (completed) and M_RSS_MB (peak).
 measure() {
     local runs=$1 outfile=$2
     shift 3
@@ -118,7 +132,7 @@ measure() {
     for kv in $line; do
         case $kv in
         status=*) M_STATUS=${kv#status=} ;;
-        median_s=*) M_MEDIAN=${kv#median_s=} ;;
+        "$MEDIAN_KEY"=*) M_MEDIAN=${kv#*=} ;;
         maxrss_kb=*) rss=${kv#maxrss_kb=} ;;
         runs=*) M_RUNS=${kv#runs=} ;;
         esac
@@ -200,7 +214,7 @@ measure_three() {
     N_CELL=$(awk -v s="$M_MEDIAN" -v k="$SCALE" -v p="$((SCALE == 1 ? 3 : 2))" \
         'BEGIN { printf "%.*f", p, s * k }')
     if [ -x "$HEXVM" ]; then
-        peer hexvm "$base.native.out" "$runs" "$base.hexvm.out" -- "$HEXVM" "$@"
+        peer hexvm "$base.native.out" "$runs" "$base.hexvm.out" -- "${HEXVM_CMD[@]}" "$@"
         H_OK=$P_OK H_CELL=$P_CELL H_MEDIAN=$P_MEDIAN H_RSS=$P_RSS
     fi
     if qemu=$(qemu_for "$flavor"); then
@@ -278,8 +292,12 @@ main() {
     else
         echo "mode: median of $RUNS runs per cell (fewer, marked *, once a cell's runs pass ${BUDGET}s)"
     fi
+    if [ "$CLOCK" = cpu ]; then
+        echo "times: user+system CPU seconds of each run (BENCH_CLOCK=cpu), not wall time"
+    fi
+    echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
     if [ -x "$HEXVM" ]; then
-        echo "hexvm: $HEXVM"
+        echo "hexvm: ${HEXVM_CMD[*]}"
     else
         echo "hexvm: $HEXVM is missing or not executable — hexvm columns read n/a (build it with make)"
     fi
@@ -333,7 +351,7 @@ main() {
 
     if selected hello; then
         echo
-        echo "start-up: median wall time of $HELLO_RUNS runs of static hello world, ms"
+        echo "start-up: median $([ "$CLOCK" = cpu ] && echo "CPU" || echo "wall") time of $HELLO_RUNS runs of static hello world, ms"
         printf '%-16s %10s %10s %10s %13s %11s %13s\n' "program" "native ms" "hexvm ms" \
             "qemu ms" "hexvm/native" "hexvm/qemu" "hexvm RSS MB"
         for flavor in $built; do
@@ -359,6 +377,7 @@ main() {
         HEXVM=$HEXVM bench/real.sh
     fi
     echo
+    echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "total bench time: $(($(date +%s) - start)) s"
 }
 

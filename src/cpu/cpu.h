@@ -89,7 +89,7 @@ struct x87 {
 	fpreg_t st[8]; /* physical registers; ST(i) is st[(top + i) & 7] */
 	uint16_t fcw;  /* control word */
 	uint16_t fsw;  /* status word without TOP */
-	uint16_t ftw; /* full tag word, two bits a register: 00 valid 01 zero 10 special 11 empty */
+	uint16_t ftw; /* two bits a register: 11 empty, 00 in use (interp/x87.h) */
 	uint8_t top;
 	uint16_t fop;
 	uint64_t fip, fdp;
@@ -107,6 +107,7 @@ struct tls_desc {
 struct cpu;
 struct insn;
 struct block;
+struct block_cache;
 struct mm;
 struct task;
 
@@ -164,6 +165,12 @@ struct cpu {
 	uint64_t fault_host_regs[8]; /* and the host registers translated code caches guest
 				      * registers in (jit_note_fault) */
 	struct block *cur_block;
+	/* a branch at a block's end goes straight on into the next block
+	 * (interp/chain.h) while icount stays below chain_limit: icount_limit
+	 * while the interpreter's run loop allows it and no exit is requested,
+	 * else 0; chain_cache is that loop's block cache */
+	uint64_t chain_limit;
+	struct block_cache *chain_cache;
 	int fault_sig, fault_code;
 	int fault_is_trap; /* rip moves past the instruction (INT3, INT n) */
 	uint64_t fault_addr;
@@ -185,11 +192,6 @@ void cpu_flags_materialize(struct cpu *c);
 uint32_t cpu_get_eflags(struct cpu *c);
 /* Sets all of EFLAGS the guest may change (POPF); `mask` limits what changes. */
 void cpu_set_eflags(struct cpu *c, uint32_t value, uint32_t mask);
-/* CF and conditions from the full flags; use cf_fast and cond_fast
- * (cpu/cond.h), which take the short ways first. */
-int cpu_get_cf(const struct cpu *c);
-/* Evaluates condition code cc (0..15, the low nibble of Jcc/SETcc/CMOVcc). */
-int cpu_cond(const struct cpu *c, unsigned cc);
 uint32_t cpu_arith_flags(const struct cpu *c);
 
 static inline void cc_set(struct cpu *c, uint32_t op, uint64_t dst, uint64_t src)

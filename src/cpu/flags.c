@@ -72,12 +72,6 @@ uint32_t cpu_arith_flags(const struct cpu *c)
 	return f;
 }
 
-/* The slow paths behind cpu/cond.h, which handles the common kinds inline. */
-int cpu_get_cf(const struct cpu *c)
-{
-	return (cpu_arith_flags(c) & F_CF) != 0;
-}
-
 void cpu_flags_materialize(struct cpu *c)
 {
 	uint32_t f = cpu_arith_flags(c);
@@ -91,25 +85,4 @@ void cpu_set_eflags(struct cpu *c, uint32_t value, uint32_t mask)
 {
 	c->eflags = (c->eflags & ~mask) | (value & mask);
 	c->cc_op = CC_OP(CC_EFLAGS, 0);
-}
-
-static int cond_from_flags(uint32_t f, unsigned cc)
-{
-	int r;
-	switch (cc >> 1) {
-	case 0: r = (f & F_OF) != 0; break;
-	case 1: r = (f & F_CF) != 0; break;
-	case 2: r = (f & F_ZF) != 0; break;
-	case 3: r = (f & (F_CF | F_ZF)) != 0; break;
-	case 4: r = (f & F_SF) != 0; break;
-	case 5: r = (f & F_PF) != 0; break;
-	case 6: r = !(f & F_SF) != !(f & F_OF); break;
-	default: r = (f & F_ZF) || (!(f & F_SF) != !(f & F_OF)); break;
-	}
-	return r ^ (int)(cc & 1);
-}
-
-int cpu_cond(const struct cpu *c, unsigned cc)
-{
-	return cond_from_flags(cpu_arith_flags(c), cc);
 }

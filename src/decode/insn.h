@@ -18,7 +18,10 @@ enum { REP_NONE, REP_E /* F3 */, REP_NE /* F2 */ };
 enum { OSZ_8, OSZ_16, OSZ_32, OSZ_64 };
 
 struct insn {
-	insn_fn *fn;
+	insn_fn *fn;  /* the table row's handler (the translator calls it) */
+	insn_fn *run; /* what the interpreter calls: fn, or fn's chained instance
+		       * (interp/chain.h) when another instruction of the block
+		       * follows; set by the block cache, not the decoder */
 	uint64_t addr; /* guest address of the first byte */
 	uint64_t disp; /* sign-extended; absolute target for RIP-relative operands */
 	uint64_t imm;  /* first immediate, sign-extended to 64 bits */

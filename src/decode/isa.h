@@ -45,12 +45,20 @@ enum {
 #define ISA_MANDATORY 0x4000u /* the selecting 66/F2/F3 prefix is part of the opcode */
 #define ISA_BYTE_Z    0x8000u /* the opcode register is a byte register */
 
+/* How an instruction always leaves the lazy flags (cpu/cpu.h, CC_*), at its
+ * operand size: table attributes fsub (SUB, CMP: CC_SUB), flogic (AND, OR,
+ * XOR, TEST: CC_LOGIC), fadd (ADD: CC_ADD), finc and fdec (INC, DEC). A Jcc
+ * straight after one can skip looking. */
+enum { ISA_SETS_OTHER, ISA_SETS_SUB, ISA_SETS_LOGIC, ISA_SETS_ADD, ISA_SETS_INC, ISA_SETS_DEC };
+
 struct isa_desc {
 	insn_fn *fn;
-	insn_fn *(*spec)(const struct insn *i); /* picks a specialized handler, or NULL */
+	insn_fn *(*spec)(const struct insn *i);	 /* picks a specialized handler, or NULL */
+	insn_fn *(*chain)(const struct insn *i); /* picks its chained instance, or NULL */
 	const char *mnemonic;
 	const char *operands; /* SDM notation, for the disassembler */
 	uint16_t flags;
+	uint8_t sets; /* ISA_SETS_* */
 };
 
 extern const struct isa_node isa_root[MAP_COUNT][256][PFX_COUNT];

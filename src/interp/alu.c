@@ -59,9 +59,9 @@ static ALWAYS_INLINE void alu_E(struct cpu *c, const struct insn *i, unsigned os
 			gpr_set(c, i->rm, osz, r);
 	} else {
 		uint64_t ea = form_ea(c, i, form);
-		r = alu_compute(op, mem_ld(c, ea, osz), b, cin);
+		r = alu_compute(op, form_ld(c, ea, osz, form), b, cin);
 		if (alu_writes(op))
-			mem_st(c, ea, osz, r);
+			form_st(c, ea, osz, form, r);
 	}
 	alu_flags(c, op, osz, r, b, cin);
 }
@@ -102,14 +102,17 @@ static ALWAYS_INLINE void alu_R(struct cpu *c, unsigned reg, unsigned osz, enum 
 	SPEC_V_E(name##_EvIz, name##_EvIz_body)                                                    \
 	SPEC_B_E(name##_EbGb, name##_EbGb_body)                                                    \
 	SPEC_B_E(name##_EbIb, name##_EbIb_body)                                                    \
-	void op_##name##_ALIb(struct cpu *c, const struct insn *i)                                 \
+	static ALWAYS_INLINE void name##_ALIb_body(struct cpu *c, const struct insn *i)            \
 	{                                                                                          \
 		alu_R(c, R_AX * 8, OSZ_8, OP, i->imm);                                             \
 	}                                                                                          \
-	void op_##name##_eAXIz(struct cpu *c, const struct insn *i)                                \
+	CHAINED(name##_ALIb, name##_ALIb_body)                                                     \
+	static ALWAYS_INLINE void name##_eAXIz_body(struct cpu *c, const struct insn *i,           \
+						    unsigned osz, int form)                        \
 	{                                                                                          \
-		alu_R(c, R_AX, i->osz, OP, (i->imm & size_mask(i->osz)));                          \
-	}
+		alu_R(c, R_AX, osz, OP, (i->imm & size_mask(osz)));                                \
+	}                                                                                          \
+	SPEC_V(name##_eAXIz, name##_eAXIz_body)
 
 /* the register-destination forms; TEST has none */
 #define ALU_REVERSE_HANDLERS(name, OP)                                                             \
@@ -159,45 +162,58 @@ static ALWAYS_INLINE uint64_t unary_compute(enum unary_op op, uint64_t a)
 	}
 }
 
+/* op E, with the E operand in `form` (spec.h) */
 static ALWAYS_INLINE void unary_E(struct cpu *c, const struct insn *i, unsigned osz,
-				  enum unary_op op)
+				  enum unary_op op, int form)
 {
 	int cf = (op == UN_INC || op == UN_DEC) ? cf_fast(c) : 0;
 	uint64_t a, r;
-	if (i->mod == 3) {
+	if (form == FORM_REG) {
 		a = gpr_get(c, i->rm, osz);
 		r = unary_compute(op, a);
 		gpr_set(c, i->rm, osz, r);
 	} else {
-		uint64_t ea = mem_ea(c, i);
-		a = mem_ld(c, ea, osz);
+		uint64_t ea = form_ea(c, i, form);
+		a = form_ld(c, ea, osz, form);
 		r = unary_compute(op, a);
-		mem_st(c, ea, osz, r);
+		form_st(c, ea, osz, form, r);
 	}
 	unary_flags(c, op, osz, r, a, cf);
 }
 
-void op_inc_Eb(struct cpu *c, const struct insn *i) { unary_E(c, i, OSZ_8, UN_INC); }
-void op_dec_Eb(struct cpu *c, const struct insn *i) { unary_E(c, i, OSZ_8, UN_DEC); }
-void op_not_Eb(struct cpu *c, const struct insn *i) { unary_E(c, i, OSZ_8, UN_NOT); }
-void op_neg_Eb(struct cpu *c, const struct insn *i) { unary_E(c, i, OSZ_8, UN_NEG); }
-void op_inc_Ev(struct cpu *c, const struct insn *i) { unary_E(c, i, i->osz, UN_INC); }
-void op_dec_Ev(struct cpu *c, const struct insn *i) { unary_E(c, i, i->osz, UN_DEC); }
-void op_not_Ev(struct cpu *c, const struct insn *i) { unary_E(c, i, i->osz, UN_NOT); }
-void op_neg_Ev(struct cpu *c, const struct insn *i) { unary_E(c, i, i->osz, UN_NEG); }
+#define UNARY_HANDLERS(name, OP)                                                                   \
+	static ALWAYS_INLINE void name##_Eb_body(struct cpu *c, const struct insn *i,              \
+						 unsigned osz, int form)                           \
+	{                                                                                          \
+		unary_E(c, i, OSZ_8, OP, form);                                                    \
+	}                                                                                          \
+	static ALWAYS_INLINE void name##_Ev_body(struct cpu *c, const struct insn *i,              \
+						 unsigned osz, int form)                           \
+	{                                                                                          \
+		unary_E(c, i, osz, OP, form);                                                      \
+	}                                                                                          \
+	SPEC_B_E(name##_Eb, name##_Eb_body)                                                        \
+	SPEC_V_E(name##_Ev, name##_Ev_body)
 
-void op_inc_Zv(struct cpu *c, const struct insn *i)
+UNARY_HANDLERS(inc, UN_INC)
+UNARY_HANDLERS(dec, UN_DEC)
+UNARY_HANDLERS(not, UN_NOT)
+UNARY_HANDLERS(neg, UN_NEG)
+
+static ALWAYS_INLINE void inc_Zv_body(struct cpu *c, const struct insn *i, unsigned osz, int form)
 {
 	int cf = cf_fast(c);
-	uint64_t r = gpr_get(c, i->reg, i->osz) + 1;
-	gpr_set(c, i->reg, i->osz, r);
-	cc_set(c, CC_OP(CC_INC, i->osz), r, (uint64_t)cf);
+	uint64_t r = gpr_get(c, i->reg, osz) + 1;
+	gpr_set(c, i->reg, osz, r);
+	cc_set(c, CC_OP(CC_INC, osz), r, (uint64_t)cf);
 }
+SPEC_V(inc_Zv, inc_Zv_body)
 
-void op_dec_Zv(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void dec_Zv_body(struct cpu *c, const struct insn *i, unsigned osz, int form)
 {
 	int cf = cf_fast(c);
-	uint64_t r = gpr_get(c, i->reg, i->osz) - 1;
-	gpr_set(c, i->reg, i->osz, r);
-	cc_set(c, CC_OP(CC_DEC, i->osz), r, (uint64_t)cf);
+	uint64_t r = gpr_get(c, i->reg, osz) - 1;
+	gpr_set(c, i->reg, osz, r);
+	cc_set(c, CC_OP(CC_DEC, osz), r, (uint64_t)cf);
 }
+SPEC_V(dec_Zv, dec_Zv_body)

@@ -11,6 +11,9 @@
 #include "base/compiler.h"
 #include "cpu/cpu.h"
 #include "decode/decode.h"
+#include "decode/isa.h"
+#include "interp/chain.h"
+#include "isa_handlers.h"
 #include "jit/jit.h"
 #include "mem/mm.h"
 
@@ -209,13 +212,34 @@ static struct insn trap_insn(const struct block_breaks *bb, uint64_t at)
 {
 	struct insn i;
 	memset(&i, 0, sizeof i);
-	i.fn = bb->trap;
+	i.fn = i.run = bb->trap;
 	i.addr = at;
 	i.len = 1;
 	i.mod = 3;
 	i.base = i.index = R_NONE;
 	i.stop = 1;
 	return i;
+}
+
+/* What the interpreter runs for each of a block's n instructions: chained
+ * instances, which run the next instruction themselves, wherever one
+ * follows, and the branches that end a block, which run the next block's
+ * (interp/chain.h); only where the instruction runs its row's own handler
+ * (not a debugger's trap). A Jcc after a compare gets an instance that
+ * knows what kind of flags it reads (chain_jcc_after). */
+static void set_runs(struct insn *insns, unsigned n)
+{
+	for (unsigned k = 0; k < n; k++) {
+		struct insn *i = &insns[k];
+		const struct isa_desc *d = &isa_descs[i->desc];
+		insn_fn *own = d->spec ? d->spec(i) : d->fn, *chained = NULL, *after;
+		int ends = (d->flags & ISA_STOP) != 0;
+		if (d->chain && i->fn == own && (k + 1 < n || ends))
+			chained = d->chain(i);
+		if (chained && k > 0 && d->fn == op_jcc && (after = chain_jcc_after(i, i - 1)))
+			chained = after;
+		i->run = chained ? chained : i->fn;
+	}
 }
 
 static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t pc)
@@ -266,6 +290,7 @@ static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t p
 	b->succ_pc[0] = b->succ_pc[1] = ~0ull;
 	b->link_gen = bc->gen;
 	memcpy(b->insns, buf, n * sizeof buf[0]);
+	set_runs(b->insns, n);
 	register_block(bc, b);
 	bc->stats.translated++;
 	bc->stats.insns_decoded += n;
@@ -352,17 +377,19 @@ static void drop_page(struct block_cache *bc, struct code_page *cp)
 }
 
 /* Stands in for the instructions after a store that rewrote its own block:
- * the first one records where execution must resume. */
+ * the first one records where execution must resume, and has the run loop
+ * stop after the block (exit_req). */
 static void insn_stale(struct cpu *c, const struct insn *i)
 {
 	if (!c->stale_at)
 		c->stale_at = i;
+	c->exit_req = 1;
 }
 
 void block_truncate_after(struct block *b, const struct insn *from)
 {
 	for (struct insn *i = b->insns + (from - b->insns) + 1; i < b->insns + b->n; i++)
-		i->fn = insn_stale;
+		i->fn = i->run = insn_stale;
 }
 
 void block_cache_invalidate_range(struct block_cache *bc, uint64_t addr, uint64_t len)

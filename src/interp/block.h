@@ -92,6 +92,27 @@ void block_cache_destroy(struct block_cache *bc);
  * non-executable or unmapped address, or an undefined first instruction,
  * raises the guest fault through cpu_fault. */
 struct block *block_get(struct cpu *c, struct block_cache *bc, uint64_t pc);
+/* The block at `pc` if the jump cache has it (block_get's first look,
+ * inline), else NULL. */
+static inline struct block *block_find(struct block_cache *bc, uint64_t pc)
+{
+	struct block *b = bc->jump[block_hash(pc, BLOCK_JUMP_SLOTS)];
+	if (!b || b->start != pc)
+		return NULL;
+	bc->stats.lookups++;
+	bc->stats.hits++;
+	return b;
+}
+/* Remembers n, at pc, as the latest block to follow b (the older of b's two
+ * links goes). */
+static inline void block_link(struct block *b, uint64_t pc, struct block *n)
+{
+	b->succ[1] = b->succ[0];
+	b->succ_pc[1] = b->succ_pc[0];
+	b->succ[0] = n;
+	b->succ_pc[0] = pc;
+}
+
 /* The block at `pc` if it is in the cache, without decoding. */
 struct block *block_peek(struct block_cache *bc, uint64_t pc);
 

@@ -1,7 +1,7 @@
 /* Control transfer: Jcc JMP CALL RET LOOPcc JCXZ. Every handler here ends its
  * block and sets rip. */
 #include "cpu/cond.h"
-#include "interp/operand.h"
+#include "interp/spec.h"
 #include "isa_handlers.h"
 
 static uint64_t ip_mask(const struct insn *i)
@@ -16,45 +16,137 @@ static uint64_t rel_target(const struct cpu *c, const struct insn *i)
 
 void op_jcc(struct cpu *c, const struct insn *i)
 {
-	c->rip = cond_fast(c, i->opc & 15) ? rel_target(c, i) : next_ip(c, i);
+	c->rip = cond_lazy(c, i->opc & 15) ? rel_target(c, i) : next_ip(c, i);
 }
 
-/* One instance per condition, with the condition evaluated inline. */
-#define JCC(cc)                                                                                    \
-	static void jcc_##cc(struct cpu *c, const struct insn *i)                                  \
-	{                                                                                          \
-		c->rip = cond_fast(c, cc) ? rel_target(c, i) : next_ip(c, i);                      \
+/* Jcc with condition cc and operand size osz: 64 bits (long mode), or 32
+ * (an i386 guest's, whose rip wraps at 4 GiB). */
+static ALWAYS_INLINE void jcc_sized(struct cpu *c, const struct insn *i, unsigned cc, unsigned osz)
+{
+	int taken = cond_lazy(c, cc);
+	if (osz == OSZ_64) {
+		uint64_t next = i->addr + i->len;
+		c->rip = taken ? next + i->imm : next;
+	} else {
+		uint32_t next = (uint32_t)(i->addr + i->len);
+		c->rip = taken ? (uint32_t)(next + i->imm) : next;
 	}
+}
+
+/* One instance per condition and operand size (the rare 16 keeps op_jcc),
+ * and chained twins, which go on into the next block. */
+#define JCC_SIZED(cc, osz, sfx)                                                                    \
+	static void jcc##sfx##_##cc(struct cpu *c, const struct insn *i)                           \
+	{                                                                                          \
+		jcc_sized(c, i, cc, osz);                                                          \
+	}                                                                                          \
+	static void jcc##sfx##_##cc##_chained(struct cpu *c, const struct insn *i)                 \
+	{                                                                                          \
+		jcc_sized(c, i, cc, osz);                                                          \
+		run_next_block(c, i);                                                              \
+	}
+#define JCC(cc) JCC_SIZED(cc, OSZ_32, 32) JCC_SIZED(cc, OSZ_64, 64)
 JCC(0)
-JCC(1) JCC(2) JCC(3) JCC(4) JCC(5) JCC(6) JCC(7) JCC(8) JCC(9) JCC(10) JCC(11) JCC(12) JCC(13)
-	JCC(14) JCC(15)
+JCC(1)
+JCC(2)
+JCC(3)
+JCC(4)
+JCC(5)
+JCC(6)
+JCC(7)
+JCC(8)
+JCC(9)
+JCC(10)
+JCC(11)
+JCC(12)
+JCC(13)
+JCC(14)
+JCC(15)
 
-		insn_fn *spec_jcc(const struct insn *i)
+#define JCC_TABLE(sfx)                                                                             \
+	{                                                                                          \
+		{jcc32_0##sfx, jcc32_1##sfx, jcc32_2##sfx, jcc32_3##sfx, jcc32_4##sfx,             \
+		 jcc32_5##sfx, jcc32_6##sfx, jcc32_7##sfx, jcc32_8##sfx, jcc32_9##sfx,             \
+		 jcc32_10##sfx, jcc32_11##sfx, jcc32_12##sfx, jcc32_13##sfx, jcc32_14##sfx,        \
+		 jcc32_15##sfx},                                                                   \
+		{jcc64_0##sfx, jcc64_1##sfx, jcc64_2##sfx, jcc64_3##sfx, jcc64_4##sfx,             \
+		 jcc64_5##sfx, jcc64_6##sfx, jcc64_7##sfx, jcc64_8##sfx, jcc64_9##sfx,             \
+		 jcc64_10##sfx, jcc64_11##sfx, jcc64_12##sfx, jcc64_13##sfx, jcc64_14##sfx,        \
+		 jcc64_15##sfx},                                                                   \
+	}
+
+insn_fn *spec_jcc(const struct insn *i)
 {
-	static insn_fn *const by_cc[16] = {jcc_0,  jcc_1,  jcc_2,  jcc_3, jcc_4,  jcc_5,
-					   jcc_6,  jcc_7,  jcc_8,  jcc_9, jcc_10, jcc_11,
-					   jcc_12, jcc_13, jcc_14, jcc_15};
-	return by_cc[i->opc & 15];
+	static insn_fn *const by_cc[2][16] = JCC_TABLE();
+	if (i->osz == OSZ_16)
+		return op_jcc;
+	return by_cc[i->osz == OSZ_64][i->opc & 15];
 }
 
-void op_jmp(struct cpu *c, const struct insn *i) { c->rip = rel_target(c, i); }
-
-void op_call(struct cpu *c, const struct insn *i)
+insn_fn *chain_jcc(const struct insn *i)
 {
-	push(c, i->osz, next_ip(c, i));
-	c->rip = rel_target(c, i);
+	static insn_fn *const by_cc[2][16] = JCC_TABLE(_chained);
+	if (i->osz == OSZ_16)
+		return NULL;
+	return by_cc[i->osz == OSZ_64][i->opc & 15];
 }
 
-void op_call_Ev(struct cpu *c, const struct insn *i)
+/* The address after i and a relative target, where the operand size tells
+ * the mode (as for push_sized): 64 bits in long mode, 32 bits for an i386
+ * guest, whose rip wraps at 4 GiB. */
+static ALWAYS_INLINE uint64_t next_sized(const struct cpu *c, const struct insn *i, unsigned osz)
 {
-	uint64_t target = opE_get(c, i, i->osz);
-	push(c, i->osz, next_ip(c, i));
+	if (osz == OSZ_64)
+		return i->addr + i->len;
+	if (osz == OSZ_32)
+		return (uint32_t)(i->addr + i->len);
+	return next_ip(c, i);
+}
+
+static ALWAYS_INLINE uint64_t target_sized(const struct cpu *c, const struct insn *i, unsigned osz)
+{
+	if (osz == OSZ_64)
+		return i->addr + i->len + i->imm;
+	if (osz == OSZ_32)
+		return (uint32_t)(i->addr + i->len + i->imm);
+	return rel_target(c, i);
+}
+
+/* JMP, CALL and RET have an instance per operand size, and those with an
+ * E operand per form of it too (interp/spec.h). */
+static ALWAYS_INLINE void jmp_body(struct cpu *c, const struct insn *i, unsigned osz, int form)
+{
+	c->rip = target_sized(c, i, osz);
+}
+SPEC_V_BRANCH(jmp, jmp_body)
+
+static ALWAYS_INLINE void call_body(struct cpu *c, const struct insn *i, unsigned osz, int form)
+{
+	push_sized(c, osz, next_sized(c, i, osz));
+	c->rip = target_sized(c, i, osz);
+}
+SPEC_V_BRANCH(call, call_body)
+
+static ALWAYS_INLINE void call_Ev_body(struct cpu *c, const struct insn *i, unsigned osz,
+				       int form)
+{
+	uint64_t target = formE_get(c, i, osz, form);
+	push_sized(c, osz, next_sized(c, i, osz));
 	c->rip = target;
 }
+SPEC_V_E_BRANCH(call_Ev, call_Ev_body)
 
-void op_jmp_Ev(struct cpu *c, const struct insn *i) { c->rip = opE_get(c, i, i->osz); }
+static ALWAYS_INLINE void jmp_Ev_body(struct cpu *c, const struct insn *i, unsigned osz, int form)
+{
+	c->rip = formE_get(c, i, osz, form);
+}
+SPEC_V_E_BRANCH(jmp_Ev, jmp_Ev_body)
 
-void op_ret(struct cpu *c, const struct insn *i) { c->rip = pop(c, i->osz); }
+static ALWAYS_INLINE void ret_body(struct cpu *c, const struct insn *i, unsigned osz, int form)
+{
+	c->rip = pop_sized(c, osz);
+}
+SPEC_V_BRANCH(ret, ret_body)
 
 void op_ret_Iw(struct cpu *c, const struct insn *i)
 {
@@ -80,13 +172,13 @@ void op_loop(struct cpu *c, const struct insn *i) { branch_if(c, i, loop_count_d
 
 void op_loope(struct cpu *c, const struct insn *i)
 {
-	int zf = cond_fast(c, 4);
+	int zf = cond_lazy(c, 4);
 	branch_if(c, i, loop_count_dec(c, i) != 0 && zf);
 }
 
 void op_loopne(struct cpu *c, const struct insn *i)
 {
-	int zf = cond_fast(c, 4);
+	int zf = cond_lazy(c, 4);
 	branch_if(c, i, loop_count_dec(c, i) != 0 && !zf);
 }
 

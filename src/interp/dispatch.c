@@ -8,6 +8,7 @@
 #include "cpu/mxcsr.h"
 #include "host/fault.h"
 #include "interp/block.h"
+#include "interp/chain.h"
 #include "interp/operand.h"
 #include "jit/jit.h"
 #include "mem/mm.h"
@@ -31,7 +32,9 @@ void mem_smc_store(struct cpu *c, uint64_t a, unsigned n)
 }
 
 /* The block that follows `b` at `pc`: from b's links when they are still
- * valid, else looked up and remembered (replacing the older link). */
+ * valid, else looked up and remembered (replacing the older link). Links
+ * are dropped when blocks are (the generation moves), which is also when
+ * blocks wait to be freed: that happens here, after b's last use. */
 static ALWAYS_INLINE struct block *next_block(struct cpu *c, struct block_cache *bc,
 					      struct block *b, uint64_t pc)
 {
@@ -45,95 +48,101 @@ static ALWAYS_INLINE struct block *next_block(struct cpu *c, struct block_cache 
 		b->succ_pc[0] = b->succ_pc[1] = ~0ull;
 		b->link_gen = gen;
 	}
-	struct block *n = block_get(c, bc, pc);
-	if (b->link_gen == block_cache_generation(bc)) {
-		b->succ[1] = b->succ[0];
-		b->succ_pc[1] = b->succ_pc[0];
-		b->succ[0] = n;
-		b->succ_pc[0] = pc;
+	struct block *n = block_find(bc, pc);
+	if (unlikely(!n)) {
+		c->cur = NULL; /* a fault while decoding leaves rip at pc */
+		n = block_get(c, bc, pc);
 	}
+	if (b->link_gen == block_cache_generation(bc))
+		block_link(b, pc, n);
+	if (unlikely(block_cache_has_retired(bc)))
+		block_cache_collect(bc);
 	return n;
 }
 
-/* Runs a block's instructions. The first ones each have a call site of
- * their own, so that the host's branch predictor learns their targets by
- * position, as it would in threaded code (about 10% on the benchmarks);
- * the rest share the loop's. */
-static ALWAYS_INLINE void call_at(struct cpu *c, const struct insn *p, ptrdiff_t k, ptrdiff_t n)
+/* Block b ran to its end: count it and go on after it. */
+static ALWAYS_INLINE void finish_block(struct cpu *c, const struct block *b)
 {
-	if (k < n) {
-		c->cur = p + k;
-		p[k].fn(c, p + k);
-	}
+	const struct insn *last = &b->insns[b->n - 1];
+	c->icount += b->n;
+	if (!last->stop)
+		c->rip = next_ip(c, last);
+	note_exit(c, last->addr);
 }
 
-static ALWAYS_INLINE void run_insns(struct cpu *c, const struct insn *p, const struct insn *end)
+/* Block b ended with exit_req set: by the kernel, or by the block's
+ * rewriting itself (insn_stale, which set stale_at: the rest of it did not
+ * run). The run loop returns. */
+static __attribute__((noinline)) int block_exit_req(struct cpu *c, const struct block *b)
 {
-	ptrdiff_t n = end - p;
-	call_at(c, p, 0, n);
-	call_at(c, p, 1, n);
-	call_at(c, p, 2, n);
-	call_at(c, p, 3, n);
-	call_at(c, p, 4, n);
-	call_at(c, p, 5, n);
-	call_at(c, p, 6, n);
-	call_at(c, p, 7, n);
-	for (p += 8; p < end; p++) {
-		c->cur = p;
-		p->fn(c, p);
-	}
-}
-
-/* Remembers where the block left off, for fault reports (which tell taken
- * branches from fall-throughs themselves): two stores and an add a block,
- * and no test. */
-static ALWAYS_INLINE void note_exit(struct cpu *c, uint64_t from)
-{
-	uint64_t slot = c->branch_count++ % CPU_BRANCHES;
-	c->branch_from[slot] = from;
-	c->branch_to[slot] = c->rip;
-}
-
-/* Runs block b; 1 when the run loop must return to the scheduler (the
- * block rewrote itself, exit_req, the budget spent). */
-static ALWAYS_INLINE int run_block(struct cpu *c, struct block *b)
-{
-	const struct insn *p = b->insns, *end = p + b->n;
-	c->cur_block = b;
-	run_insns(c, p, end);
-	if (unlikely(c->stale_at)) {
+	c->exit_req = 0;
+	if (c->stale_at) {
 		c->icount += (uint64_t)(c->stale_at - b->insns);
 		c->rip = c->stale_at->addr;
 		c->stale_at = NULL;
 		return 1;
 	}
-	c->icount += b->n;
-	if (!end[-1].stop)
-		c->rip = next_ip(c, &end[-1]);
-	note_exit(c, end[-1].addr);
-	if (unlikely(c->exit_req) || unlikely(c->icount >= c->icount_limit)) {
-		c->exit_req = 0;
-		return 1;
-	}
-	c->cur = NULL;
-	return 0;
+	finish_block(c, b);
+	return 1;
 }
 
-int interp_run_block(struct cpu *c, struct block *b) { return run_block(c, b); }
+/* Runs block b, and the blocks its branch goes straight on into (chain.h);
+ * returns the block whose end the run loop must see to, which has run to
+ * its end. Chained instances run the next instructions themselves;
+ * whatever returns, the loop goes on after the last instruction that ran,
+ * c->cur, in the block that ran it, c->cur_block. */
+static ALWAYS_INLINE struct block *run_blocks(struct cpu *c, struct block *b)
+{
+	const struct insn *p = b->insns;
+	c->cur_block = b;
+	for (;;) {
+		c->cur = p;
+		p->run(c, p);
+		/* an instruction that returned here may have requested an exit,
+		 * which the chained ones do not look for (interp/chain.h) */
+		if (unlikely(c->exit_req))
+			c->chain_limit = 0;
+		b = c->cur_block;
+		p = c->cur + 1;
+		if (p >= b->insns + b->n)
+			return b;
+	}
+}
 
-/* Kept out of cpu_run, whose sigsetjmp would pin its variables to memory. */
+/* The end of block b: 1 when the run loop must return to the scheduler
+ * (the block rewrote itself, exit_req, the budget spent). */
+static ALWAYS_INLINE int end_block(struct cpu *c, const struct block *b)
+{
+	if (unlikely(c->exit_req))
+		return block_exit_req(c, b);
+	finish_block(c, b);
+	return unlikely(c->icount >= c->icount_limit);
+}
+
+int interp_run_block(struct cpu *c, struct block *b)
+{
+	c->chain_limit = 0; /* one block: the caller goes on itself */
+	return end_block(c, run_blocks(c, b));
+}
+
+/* Kept out of cpu_run, whose sigsetjmp would pin its variables to memory.
+ * c->cur is left at the last instruction run, and set to NULL only where a
+ * fault could otherwise find it stale: before decoding. */
 HOT __attribute__((noinline)) void interp_run(struct cpu *c, struct block_cache *bc)
 {
 	c->cur = NULL;
+	c->chain_cache = bc;
+	c->chain_limit = c->exit_req ? 0 : c->icount_limit;
+	if (block_cache_has_retired(bc))
+		block_cache_collect(bc);
 	struct block *b = block_get(c, bc, c->rip);
 	for (;;) {
-		if (run_block(c, b))
-			return;
-		struct block *n = next_block(c, bc, b, c->rip);
-		if (unlikely(block_cache_has_retired(bc)))
-			block_cache_collect(bc);
-		b = n;
+		b = run_blocks(c, b);
+		if (end_block(c, b))
+			break;
+		b = next_block(c, bc, b, c->rip);
 	}
+	c->cur = NULL;
 }
 
 /* Puts rip and the instruction count where the fault leaves them. */

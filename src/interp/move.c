@@ -25,15 +25,28 @@ SPEC_B_E(mov_GbEb, mov_GE)
 SPEC_V_E(mov_GvEv, mov_GE)
 SPEC_B_E(mov_EbIb, mov_EI)
 SPEC_V_E(mov_EvIz, mov_EI)
-void op_mov_ZbIb(struct cpu *c, const struct insn *i) { gpr_set(c, i->reg, OSZ_8, i->imm); }
-void op_mov_ZvIv(struct cpu *c, const struct insn *i) { gpr_set(c, i->reg, i->osz, i->imm); }
+static ALWAYS_INLINE void mov_ZbIb_body(struct cpu *c, const struct insn *i)
+{
+	gpr_set(c, i->reg, OSZ_8, i->imm);
+}
+CHAINED(mov_ZbIb, mov_ZbIb_body)
+
+static ALWAYS_INLINE void mov_ZvIv_body(struct cpu *c, const struct insn *i, unsigned osz,
+					int form)
+{
+	gpr_set(c, i->reg, osz, i->imm);
+}
+SPEC_V(mov_ZvIv, mov_ZvIv_body)
 
 /* LEA: the offset part of the address, without segment base, cut to the
- * address size and then to the operand size. */
+ * address size and then to the operand size (which alone cuts enough
+ * unless the address size is the smaller). */
 static ALWAYS_INLINE void lea_body(struct cpu *c, const struct insn *i, unsigned osz, int form)
 {
 	uint64_t a = c->r[i->base] + (c->r[i->index] << i->scale) + i->disp;
-	gpr_set(c, i->reg, osz, a & size_mask(i->asz));
+	if (unlikely(i->asz < osz))
+		a &= size_mask(i->asz);
+	gpr_set(c, i->reg, osz, a);
 }
 
 SPEC_V(lea, lea_body)
@@ -93,7 +106,7 @@ SPEC_V_E(movsx_GvEb, movsx_b)
 SPEC_V_E(movsx_GvEw, movsx_w)
 SPEC_V_E(movsxd, movsx_d)
 
-static void xchg_E(struct cpu *c, const struct insn *i, unsigned osz)
+static ALWAYS_INLINE void xchg_E(struct cpu *c, const struct insn *i, unsigned osz)
 {
 	uint64_t g = gpr_get(c, i->reg, osz);
 	if (i->mod == 3) {
@@ -108,11 +121,20 @@ static void xchg_E(struct cpu *c, const struct insn *i, unsigned osz)
 	}
 }
 
-void op_xchg_EbGb(struct cpu *c, const struct insn *i) { xchg_E(c, i, OSZ_8); }
-void op_xchg_EvGv(struct cpu *c, const struct insn *i) { xchg_E(c, i, i->osz); }
+static ALWAYS_INLINE void xchg_EbGb_body(struct cpu *c, const struct insn *i)
+{
+	xchg_E(c, i, OSZ_8);
+}
+CHAINED(xchg_EbGb, xchg_EbGb_body)
+
+static ALWAYS_INLINE void xchg_EvGv_body(struct cpu *c, const struct insn *i)
+{
+	xchg_E(c, i, i->osz);
+}
+CHAINED(xchg_EvGv, xchg_EvGv_body)
 
 /* 90 without REX.B is NOP: it does not even zero-extend EAX */
-void op_xchg_ZvAX(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void xchg_ZvAX_body(struct cpu *c, const struct insn *i)
 {
 	if (i->reg == R_AX)
 		return;
@@ -120,20 +142,26 @@ void op_xchg_ZvAX(struct cpu *c, const struct insn *i)
 	gpr_set(c, R_AX, i->osz, gpr_get(c, i->reg, i->osz));
 	gpr_set(c, i->reg, i->osz, a);
 }
+CHAINED(xchg_ZvAX, xchg_ZvAX_body)
 
-void op_nop(struct cpu *c, const struct insn *i) {}
+static ALWAYS_INLINE void nop_body(struct cpu *c, const struct insn *i) {}
+CHAINED(nop, nop_body)
 
-void op_cbw(struct cpu *c, const struct insn *i)
+/* CBW, CWDE, CDQE */
+static ALWAYS_INLINE void cbw_body(struct cpu *c, const struct insn *i, unsigned osz, int form)
 {
-	unsigned half = i->osz - 1u;
-	gpr_set(c, R_AX, i->osz, (uint64_t)sext(gpr_get(c, R_AX, half), half));
+	unsigned half = osz - 1u;
+	gpr_set(c, R_AX, osz, (uint64_t)sext(gpr_get(c, R_AX, half), half));
 }
+SPEC_V(cbw, cbw_body)
 
-void op_cwd(struct cpu *c, const struct insn *i)
+/* CWD, CDQ, CQO */
+static ALWAYS_INLINE void cwd_body(struct cpu *c, const struct insn *i, unsigned osz, int form)
 {
-	int neg = (gpr_get(c, R_AX, i->osz) & sign_bit(i->osz)) != 0;
-	gpr_set(c, R_DX, i->osz, neg ? ~0ull : 0);
+	int neg = (gpr_get(c, R_AX, osz) & sign_bit(osz)) != 0;
+	gpr_set(c, R_DX, osz, neg ? ~0ull : 0);
 }
+SPEC_V(cwd, cwd_body)
 
 void op_xlat(struct cpu *c, const struct insn *i)
 {
@@ -156,28 +184,91 @@ void op_sahf(struct cpu *c, const struct insn *i)
 	c->eflags = (c->eflags & ~m) | (ah & m);
 }
 
-void op_bswap(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void bswap_body(struct cpu *c, const struct insn *i, unsigned osz, int form)
 {
 	uint64_t v = c->r[i->reg];
-	switch (i->osz) {
+	switch (osz) {
 	case OSZ_64: c->r[i->reg] = __builtin_bswap64(v); break;
 	case OSZ_32: c->r[i->reg] = __builtin_bswap32((uint32_t)v); break;
 	default: gpr_set(c, i->reg, OSZ_16, 0); break; /* what the hardware leaves */
 	}
 }
+SPEC_V(bswap, bswap_body)
 
 /* The source is read even when the condition is false, and a 32-bit
  * destination is zero-extended either way. */
-void op_cmovcc(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void cmovcc_body(struct cpu *c, const struct insn *i)
 {
 	uint64_t v = opE_get(c, i, i->osz);
-	if (cond_fast(c, i->opc & 15))
+	if (cond_lazy(c, i->opc & 15))
 		gpr_set(c, i->reg, i->osz, v);
 	else if (i->osz == OSZ_32)
 		gpr_set(c, i->reg, OSZ_32, c->r[i->reg]);
 }
+CHAINED(cmovcc, cmovcc_body)
 
 void op_setcc(struct cpu *c, const struct insn *i)
 {
-	opE_set(c, i, OSZ_8, (uint64_t)cond_fast(c, i->opc & 15));
+	opE_set(c, i, OSZ_8, (uint64_t)cond_lazy(c, i->opc & 15));
+}
+
+/* SETcc with its condition and the form of its operand known: an instance
+ * per pair, and chained twins (next: run_next). */
+static ALWAYS_INLINE void setcc_form(struct cpu *c, const struct insn *i, unsigned cc, int form,
+				     int next)
+{
+	int r = cond_lazy(c, cc);
+	if (form == FORM_REG)
+		gpr_set(c, i->rm, OSZ_8, (uint64_t)r);
+	else
+		form_st(c, form_ea(c, i, form), OSZ_8, form, (uint64_t)r);
+	if (next)
+		run_next(c, i);
+}
+
+/* (SPEC_EACH_FORM's body argument carries the condition) */
+#define SETCC_INSTANCE(fname, cc, unused, form)                                                    \
+	static void fname(struct cpu *c, const struct insn *i) { setcc_form(c, i, cc, form, 0); }  \
+	static void fname##_chained(struct cpu *c, const struct insn *i)                           \
+	{                                                                                          \
+		setcc_form(c, i, cc, form, 1);                                                     \
+	}
+#define SETCC(cc) SPEC_EACH_FORM(SETCC_INSTANCE, setcc##cc, cc, 0)
+SETCC(0)
+SETCC(1)
+SETCC(2)
+SETCC(3)
+SETCC(4)
+SETCC(5)
+SETCC(6)
+SETCC(7)
+SETCC(8)
+SETCC(9)
+SETCC(10)
+SETCC(11)
+SETCC(12)
+SETCC(13)
+SETCC(14)
+SETCC(15)
+
+#define SETCC_ROW(cc, sfx) SPEC_FORM_ROW(setcc##cc, sfx)
+#define SETCC_TABLE(sfx)                                                                           \
+	{                                                                                          \
+		SETCC_ROW(0, sfx), SETCC_ROW(1, sfx), SETCC_ROW(2, sfx), SETCC_ROW(3, sfx),        \
+			SETCC_ROW(4, sfx), SETCC_ROW(5, sfx), SETCC_ROW(6, sfx),                   \
+			SETCC_ROW(7, sfx), SETCC_ROW(8, sfx), SETCC_ROW(9, sfx),                   \
+			SETCC_ROW(10, sfx), SETCC_ROW(11, sfx), SETCC_ROW(12, sfx),                \
+			SETCC_ROW(13, sfx), SETCC_ROW(14, sfx), SETCC_ROW(15, sfx)                 \
+	}
+
+insn_fn *spec_setcc(const struct insn *i)
+{
+	static insn_fn *const v[16][FORM_COUNT] = SETCC_TABLE();
+	return v[i->opc & 15][form_of(i)];
+}
+
+insn_fn *chain_setcc(const struct insn *i)
+{
+	static insn_fn *const v[16][FORM_COUNT] = SETCC_TABLE(_chained);
+	return v[i->opc & 15][form_of(i)];
 }

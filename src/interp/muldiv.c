@@ -67,39 +67,58 @@ static ALWAYS_INLINE uint64_t imul_trunc(struct cpu *c, unsigned osz, uint64_t a
 	return lo;
 }
 
+/* DIV and IDIV divide the double-width rDX:rAX (AX for bytes); a dividend
+ * that fits in 64 bits (every size but 64, and most 64-bit ones) divides
+ * in 64 bits, a library call fewer than the 128-bit division. */
 static void div_unsigned(struct cpu *c, unsigned osz, uint64_t d)
 {
 	unsigned bits = 8u << osz;
-	u128 n;
-	if (osz == OSZ_8)
-		n = gpr_get(c, R_AX, OSZ_16);
-	else
-		n = (u128)gpr_get(c, R_DX, osz) << bits | gpr_get(c, R_AX, osz);
+	uint64_t hi = osz == OSZ_8 ? 0 : gpr_get(c, R_DX, osz);
+	uint64_t lo = osz == OSZ_8 ? gpr_get(c, R_AX, OSZ_16) : gpr_get(c, R_AX, osz);
 	if (d == 0)
 		divide_error(c);
-	u128 q = n / d;
+	if (osz == OSZ_64 && hi != 0) {
+		u128 n = (u128)hi << 64 | lo, q = n / d;
+		if (q > UINT64_MAX)
+			divide_error(c);
+		set_acc_pair(c, osz, (uint64_t)q, (uint64_t)(n % d));
+		return;
+	}
+	uint64_t n = osz == OSZ_64 || osz == OSZ_8 ? lo : hi << bits | lo, q = n / d;
 	if (q > size_mask(osz))
 		divide_error(c);
-	set_acc_pair(c, osz, (uint64_t)q, (uint64_t)(n % d));
+	set_acc_pair(c, osz, q, n % d);
 }
 
 static void div_signed(struct cpu *c, unsigned osz, uint64_t dv)
 {
 	unsigned bits = 8u << osz;
-	s128 n;
 	int64_t d = sext(dv, osz);
-	if (osz == OSZ_8)
-		n = (int16_t)gpr_get(c, R_AX, OSZ_16);
-	else
-		n = (s128)((u128)gpr_get(c, R_DX, osz) << bits | gpr_get(c, R_AX, osz))
-			    << (128 - 2 * bits) >>
-		    (128 - 2 * bits);
 	if (d == 0)
 		divide_error(c);
-	s128 limit = (s128)1 << (bits - 1);
-	if (n == -((s128)1 << (2 * bits - 1)) && d == -1)
-		divide_error(c);
-	s128 q = n / d;
+	if (osz == OSZ_64) {
+		uint64_t hi = c->r[R_DX], lo = c->r[R_AX];
+		if (hi != (uint64_t)((int64_t)lo >> 63)) { /* does not fit in 64 bits */
+			if (hi == 1ull << 63 && lo == 0 && d == -1)
+				divide_error(c); /* the quotient overflows even 128 bits */
+			s128 n = (s128)((u128)hi << 64 | lo), q = n / d;
+			if (q > INT64_MAX || q < INT64_MIN)
+				divide_error(c);
+			set_acc_pair(c, osz, (uint64_t)q, (uint64_t)(n % d));
+			return;
+		}
+		if ((int64_t)lo == INT64_MIN && d == -1)
+			divide_error(c);
+		set_acc_pair(c, osz, (uint64_t)((int64_t)lo / d), (uint64_t)((int64_t)lo % d));
+		return;
+	}
+	int64_t n = osz == OSZ_8 ? (int16_t)gpr_get(c, R_AX, OSZ_16)
+				 : (int64_t)((gpr_get(c, R_DX, osz) << bits | gpr_get(c, R_AX, osz))
+					     << (64 - 2 * bits)) >>
+					   (64 - 2 * bits);
+	if (n == INT64_MIN && d == -1)
+		divide_error(c); /* (32 bits) past what 64 bits hold */
+	int64_t limit = (int64_t)1 << (bits - 1), q = n / d;
 	if (q >= limit || q < -limit)
 		divide_error(c);
 	set_acc_pair(c, osz, (uint64_t)q, (uint64_t)(n % d));

@@ -111,6 +111,41 @@ static ALWAYS_INLINE uint64_t pop(struct cpu *c, unsigned osz)
 	return v;
 }
 
+/* Stack access where the operand size tells the mode (stack instructions
+ * are 64-bit only in long mode, 32-bit only outside it): 64 bits, a flat
+ * stack pointer; 32 bits, an i386 guest's 32-bit one, which cannot leave
+ * its 4 GiB window; 16 bits, either, push and pop. */
+static ALWAYS_INLINE void push_sized(struct cpu *c, unsigned osz, uint64_t v)
+{
+	if (osz == OSZ_64) {
+		uint64_t sp = c->r[R_SP] - 8;
+		mem_st64(c, sp, v);
+		c->r[R_SP] = sp;
+	} else if (osz == OSZ_32) {
+		uint32_t sp = (uint32_t)c->r[R_SP] - 4;
+		mem_st_inside(c, sp, OSZ_32, v);
+		c->r[R_SP] = sp;
+	} else {
+		push(c, osz, v);
+	}
+}
+
+static ALWAYS_INLINE uint64_t pop_sized(struct cpu *c, unsigned osz)
+{
+	if (osz == OSZ_64) {
+		uint64_t sp = c->r[R_SP], v = mem_ld64(c, sp);
+		c->r[R_SP] = sp + 8;
+		return v;
+	}
+	if (osz == OSZ_32) {
+		uint32_t sp = (uint32_t)c->r[R_SP];
+		uint64_t v = mem_ld_inside(c, sp, OSZ_32);
+		c->r[R_SP] = (uint32_t)(sp + 4);
+		return v;
+	}
+	return pop(c, osz);
+}
+
 /* Guest address after the instruction. */
 static ALWAYS_INLINE uint64_t next_ip(const struct cpu *c, const struct insn *i)
 {

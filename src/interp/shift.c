@@ -65,9 +65,10 @@ static void rotate(const struct cpu *c, struct shift_out *o, unsigned kind, unsi
 	o->r = r;
 }
 
-/* n is the masked count, 1..63 */
-static struct shift_out shift(const struct cpu *c, unsigned kind, unsigned osz, uint64_t a,
-			      unsigned n)
+/* SHL, SHR or SAR; n is the masked count, 1..63. Inline, so that the
+ * specialized handlers keep the outcome in registers. */
+static ALWAYS_INLINE struct shift_out shift_linear(unsigned kind, unsigned osz, uint64_t a,
+						   unsigned n)
 {
 	struct shift_out o = {0, 0, 0, 0, 0};
 	if (kind == SH_SHL || kind == SH_SAL) {
@@ -78,14 +79,25 @@ static struct shift_out shift(const struct cpu *c, unsigned kind, unsigned osz, 
 		o.r = a >> n;
 		o.cc_op = CC_OP(CC_SAR, osz);
 		o.src = a >> (n - 1);
-	} else if (kind == SH_SAR) {
+	} else {
 		int64_t sa = sext(a, osz);
 		o.r = (uint64_t)(sa >> n);
 		o.cc_op = CC_OP(CC_SAR, osz);
 		o.src = (uint64_t)(sa >> (n - 1));
-	} else {
-		rotate(c, &o, kind, osz, a, n);
 	}
+	o.r &= size_mask(osz);
+	o.dst = o.r;
+	return o;
+}
+
+/* n is the masked count, 1..63 */
+static struct shift_out shift(const struct cpu *c, unsigned kind, unsigned osz, uint64_t a,
+			      unsigned n)
+{
+	struct shift_out o = {0, 0, 0, 0, 0};
+	if (kind >= SH_SHL)
+		return shift_linear(kind, osz, a, n);
+	rotate(c, &o, kind, osz, a, n);
 	o.r &= size_mask(osz);
 	o.dst = o.r;
 	return o;
@@ -118,52 +130,75 @@ static void shift_E(struct cpu *c, const struct insn *i, unsigned osz, unsigned 
 void op_shift_EbIb(struct cpu *c, const struct insn *i) { shift_E(c, i, OSZ_8, (unsigned)i->imm); }
 void op_shift_EvIb(struct cpu *c, const struct insn *i) { shift_E(c, i, i->osz, (unsigned)i->imm); }
 
-/* SHL, SHR and SAR by an immediate, the common case, specialized by kind,
- * size and form. */
-static ALWAYS_INLINE void shift_imm(struct cpu *c, const struct insn *i, unsigned osz, int form,
-				    unsigned kind)
+/* SHL, SHR and SAR, the common cases, specialized by kind, count source
+ * (the immediate, 1 or CL), size and form. */
+enum { COUNT_IMM, COUNT_1, COUNT_CL };
+
+static ALWAYS_INLINE void shift_linear_E(struct cpu *c, const struct insn *i, unsigned osz,
+					 int form, unsigned kind, int count)
 {
 	int reg = form == FORM_REG;
-	unsigned n = (unsigned)i->imm & count_mask(osz);
+	unsigned n = count == COUNT_1 ? 1
+				      : (unsigned)(count == COUNT_CL ? c->r[R_CX] : i->imm) &
+						count_mask(osz);
 	if (n == 0)
 		return;
 	uint64_t ea = reg ? 0 : form_ea(c, i, form);
-	uint64_t a = reg ? gpr_get(c, i->rm, osz) : mem_ld(c, ea, osz);
-	struct shift_out o = shift(c, kind, osz, a, n);
+	uint64_t a = reg ? gpr_get(c, i->rm, osz) : form_ld(c, ea, osz, form);
+	struct shift_out o = shift_linear(kind, osz, a, n);
 	if (reg)
 		gpr_set(c, i->rm, osz, o.r);
 	else
-		mem_st(c, ea, osz, o.r);
+		form_st(c, ea, osz, form, o.r);
 	cc_set(c, o.cc_op, o.dst, o.src);
 }
 
-static ALWAYS_INLINE void shl_imm(struct cpu *c, const struct insn *i, unsigned osz, int form)
-{
-	shift_imm(c, i, osz, form, SH_SHL);
-}
-static ALWAYS_INLINE void shr_imm(struct cpu *c, const struct insn *i, unsigned osz, int form)
-{
-	shift_imm(c, i, osz, form, SH_SHR);
-}
-static ALWAYS_INLINE void sar_imm(struct cpu *c, const struct insn *i, unsigned osz, int form)
-{
-	shift_imm(c, i, osz, form, SH_SAR);
-}
+#define SHIFT_LINEAR(name, kind, count)                                                            \
+	static ALWAYS_INLINE void name##_body(struct cpu *c, const struct insn *i, unsigned osz,  \
+					      int form)                                            \
+	{                                                                                          \
+		shift_linear_E(c, i, osz, form, kind, count);                                      \
+	}                                                                                          \
+	SPEC_V_E_VARIANTS(name, name##_body, static)
 
-SPEC_V_E_VARIANTS(shl_EvIb, shl_imm, static)
-SPEC_V_E_VARIANTS(shr_EvIb, shr_imm, static)
-SPEC_V_E_VARIANTS(sar_EvIb, sar_imm, static)
+SHIFT_LINEAR(shl_EvIb, SH_SHL, COUNT_IMM)
+SHIFT_LINEAR(shr_EvIb, SH_SHR, COUNT_IMM)
+SHIFT_LINEAR(sar_EvIb, SH_SAR, COUNT_IMM)
+SHIFT_LINEAR(shl_Ev1, SH_SHL, COUNT_1)
+SHIFT_LINEAR(shr_Ev1, SH_SHR, COUNT_1)
+SHIFT_LINEAR(sar_Ev1, SH_SAR, COUNT_1)
+SHIFT_LINEAR(shl_EvCL, SH_SHL, COUNT_CL)
+SHIFT_LINEAR(shr_EvCL, SH_SHR, COUNT_CL)
+SHIFT_LINEAR(sar_EvCL, SH_SAR, COUNT_CL)
 
-insn_fn *spec_shift_EvIb(const struct insn *i)
-{
-	switch (i->reg & 7) {
-	case SH_SHL:
-	case SH_SAL: return spec_shl_EvIb(i);
-	case SH_SHR: return spec_shr_EvIb(i);
-	case SH_SAR: return spec_sar_EvIb(i);
-	default: return op_shift_EvIb;
+/* The choosers of group 2's Ev rows: the linear shifts' instances, and for
+ * the rotates op_<row> (spec) or no chained instance. */
+#define SHIFT_CHOOSERS(row)                                                                        \
+	insn_fn *spec_shift_##row(const struct insn *i)                                            \
+	{                                                                                          \
+		switch (i->reg & 7) {                                                              \
+		case SH_SHL:                                                                       \
+		case SH_SAL: return spec_shl_##row(i);                                             \
+		case SH_SHR: return spec_shr_##row(i);                                             \
+		case SH_SAR: return spec_sar_##row(i);                                             \
+		default: return op_shift_##row;                                                    \
+		}                                                                                  \
+	}                                                                                          \
+	insn_fn *chain_shift_##row(const struct insn *i)                                           \
+	{                                                                                          \
+		switch (i->reg & 7) {                                                              \
+		case SH_SHL:                                                                       \
+		case SH_SAL: return chain_shl_##row(i);                                            \
+		case SH_SHR: return chain_shr_##row(i);                                            \
+		case SH_SAR: return chain_sar_##row(i);                                            \
+		default: return NULL;                                                              \
+		}                                                                                  \
 	}
-}
+
+SHIFT_CHOOSERS(EvIb)
+SHIFT_CHOOSERS(Ev1)
+SHIFT_CHOOSERS(EvCL)
+
 void op_shift_Eb1(struct cpu *c, const struct insn *i) { shift_E(c, i, OSZ_8, 1); }
 void op_shift_Ev1(struct cpu *c, const struct insn *i) { shift_E(c, i, i->osz, 1); }
 void op_shift_EbCL(struct cpu *c, const struct insn *i)

@@ -4,9 +4,14 @@
 
 #include "cpu/mxcsr.h"
 #include "interp/operand.h"
+#include "interp/spec.h"
 #include "interp/x87.h"
 
 /* ---- XMM operands ---- */
+
+#if MXCSR_HOST_SSE
+typedef long long sse_host_vec __attribute__((vector_size(16)));
+#endif
 
 /* Legacy SSE instructions fault (#GP) on a 16-byte memory operand that is not
  * 16-byte aligned, except the explicitly unaligned moves. */
@@ -27,17 +32,45 @@ static ALWAYS_INLINE void sse_get_W(struct cpu *c, const struct insn *i, xmm_t *
 		mem_read(c, sse_ea_aligned(c, i), v, 16);
 }
 
+/* *v = the n bytes (at most 16) at host address p, zero-extended. The
+ * common 4 and 8 are built as one 16-byte value, so that reading *v whole
+ * does not wait on two narrower stores. */
+static ALWAYS_INLINE void sse_load_zext(xmm_t *v, const void *p, unsigned n)
+{
+	uint64_t lo;
+	if (n == 16) {
+		memcpy(v, p, 16);
+		return;
+	}
+	if (n != 4 && n != 8) {
+		*v = (xmm_t){{0}};
+		memcpy(v, p, n);
+		return;
+	}
+	if (n == 4) {
+		uint32_t lo32;
+		memcpy(&lo32, p, 4);
+		lo = lo32;
+	} else {
+		memcpy(&lo, p, 8);
+	}
+#if MXCSR_HOST_SSE
+	sse_host_vec whole = {(long long)lo, 0};
+	memcpy(v, &whole, 16);
+#else
+	*v = (xmm_t){.q = {lo, 0}};
+#endif
+}
+
 /* The W operand of an instruction that reads only its low `n` bytes from
  * memory (scalars, m64 forms, n = 16 for the unaligned moves). A register
  * is taken whole; a memory operand is zero-extended. */
 static ALWAYS_INLINE void sse_get_W_low(struct cpu *c, const struct insn *i, xmm_t *v, unsigned n)
 {
-	if (i->mod == 3) {
+	if (i->mod == 3)
 		*v = c->xmm[i->rm];
-		return;
-	}
-	*v = (xmm_t){{0}};
-	mem_read(c, mem_ea(c, i), v, n);
+	else
+		sse_load_zext(v, mem_rptr(c, mem_ea(c, i)), n);
 }
 
 /* The W operand as `n` bytes: 16 means an aligned m128, less a narrower
@@ -48,6 +81,87 @@ static ALWAYS_INLINE void sse_get_W_sized(struct cpu *c, const struct insn *i, x
 		sse_get_W(c, i, v);
 	else
 		sse_get_W_low(c, i, v, n);
+}
+
+/* ---- writes of part of a register ----
+ * Each stores the whole register: the instructions that follow read
+ * registers whole, and a 16-byte load of what a narrower store has just
+ * written waits for that store to reach the cache (some 15 cycles). */
+
+/* XMM(r) = {v, 0} */
+static ALWAYS_INLINE void sse_set_zext(struct cpu *c, unsigned r, uint64_t v)
+{
+#if MXCSR_HOST_SSE
+	sse_host_vec x = {(long long)v, 0};
+	memcpy(&c->xmm[r], &x, 16);
+#else
+	c->xmm[r] = (xmm_t){.q = {v, 0}};
+#endif
+}
+
+/* 64-bit lane `lane` (0 or 1) of XMM(r) = v */
+static ALWAYS_INLINE void sse_set_q(struct cpu *c, unsigned r, unsigned lane, uint64_t v)
+{
+#if MXCSR_HOST_SSE
+	sse_host_vec x;
+	memcpy(&x, &c->xmm[r], 16);
+	x[lane] = (long long)v;
+	memcpy(&c->xmm[r], &x, 16);
+#else
+	c->xmm[r].q[lane] = v;
+#endif
+}
+
+/* the low 32 bits of XMM(r) = v */
+static ALWAYS_INLINE void sse_set_d0(struct cpu *c, unsigned r, uint32_t v)
+{
+#if MXCSR_HOST_SSE
+	typedef int sse_host_vec4 __attribute__((vector_size(16)));
+	sse_host_vec4 x;
+	memcpy(&x, &c->xmm[r], 16);
+	x[0] = (int)v;
+	memcpy(&c->xmm[r], &x, 16);
+#else
+	c->xmm[r].d[0] = v;
+#endif
+}
+
+/* ---- the W operand in a form known at decode time (interp/spec.h) ---- */
+
+/* 16 bytes: an XMM register, or an m128 that must be aligned unless
+ * `unaligned` (the explicitly unaligned moves). */
+static ALWAYS_INLINE void sse_W16(struct cpu *c, const struct insn *i, xmm_t *v, int form,
+				  int unaligned)
+{
+	if (form == FORM_REG) {
+		*v = c->xmm[i->rm];
+		return;
+	}
+	uint64_t a = form_ea(c, i, form);
+	if (!unaligned && unlikely(a & 15))
+		cpu_gp(c);
+	memcpy(v, form_rptr(c, a, form), 16);
+}
+
+/* A scalar W operand of n bytes (4 or 8): a register is taken whole,
+ * memory zero-extended. */
+static ALWAYS_INLINE void sse_W_scalar(struct cpu *c, const struct insn *i, xmm_t *v, unsigned n,
+				       int form)
+{
+	if (form == FORM_REG)
+		*v = c->xmm[i->rm];
+	else
+		sse_load_zext(v, form_rptr(c, form_ea(c, i, form), form), n);
+}
+
+/* The W operand as `n` bytes: 16 means an aligned m128, less a scalar. */
+static ALWAYS_INLINE void sse_W_form(struct cpu *c, const struct insn *i, xmm_t *v, unsigned n,
+				     int form)
+{
+	if (n == 16)
+		sse_W16(c, i, v, form, 0);
+	else
+		sse_W_scalar(c, i, v, n, form);
 }
 
 /* MASKMOVQ/MASKMOVDQU: stores the bytes of data[0..n) whose mask byte has
@@ -114,11 +228,11 @@ static inline uint16_t sat_u16(int32_t v)
 /* d = op(d, s) on the low `n` bytes: 8 for MMX, 16 for XMM. */
 typedef void pint_fn(xmm_t *d, const xmm_t *s, unsigned n);
 
-/* XMM(reg) = f(XMM(reg), W). */
-static ALWAYS_INLINE void pint_xmm(struct cpu *c, const struct insn *i, pint_fn *f)
+/* XMM(reg) = f(XMM(reg), W), W in form `form` (interp/spec.h). */
+static ALWAYS_INLINE void pint_xmm_form(struct cpu *c, const struct insn *i, pint_fn *f, int form)
 {
 	xmm_t s;
-	sse_get_W(c, i, &s);
+	sse_W16(c, i, &s, form, 0);
 	f(&c->xmm[i->reg], &s, 16);
 }
 
@@ -154,9 +268,15 @@ static ALWAYS_INLINE void pint_mmx(struct cpu *c, const struct insn *i, pint_fn 
 		}                                                                                  \
 	}
 
-/* op_NAME (XMM) from NAME_lanes, a pint_fn; PINT_HANDLERS adds op_NAME_mmx. */
+/* op_NAME (XMM) from NAME_lanes, a pint_fn, with an instance per form of
+ * W and chained twins (rows marked spec,chain); PINT_HANDLERS adds
+ * op_NAME_mmx. */
 #define PINT_XMM_HANDLER(name)                                                                     \
-	void op_##name(struct cpu *c, const struct insn *i) { pint_xmm(c, i, name##_lanes); }
+	static ALWAYS_INLINE void name##_xmm_body(struct cpu *c, const struct insn *i, int form)   \
+	{                                                                                          \
+		pint_xmm_form(c, i, name##_lanes, form);                                           \
+	}                                                                                          \
+	SPEC_E(name, name##_xmm_body)
 #define PINT_HANDLERS(name)                                                                        \
 	PINT_XMM_HANDLER(name)                                                                     \
 	void op_##name##_mmx(struct cpu *c, const struct insn *i) { pint_mmx(c, i, name##_lanes); }
@@ -194,7 +314,19 @@ static ALWAYS_INLINE void sse_fp_commit(struct cpu *c, const struct insn *i, uin
 	mxcsr_update(c, i, raised);
 }
 
-/* XMM(reg) = kernel(XMM(reg), W) with a W operand of `n` bytes. */
+/* XMM(reg) = kernel(XMM(reg), W) with a W operand of `n` bytes in form
+ * `form` (interp/spec.h). */
+static ALWAYS_INLINE void sse_fp_op_form(struct cpu *c, const struct insn *i, sse_fp_kernel *k,
+					 unsigned n, unsigned tiny, int form)
+{
+	xmm_t s, d = c->xmm[i->reg];
+	sse_W_form(c, i, &s, n, form);
+	uint32_t raised = k(&d, &s, mxcsr_ctl(c));
+	sse_fp_commit(c, i, raised, &d, tiny);
+	c->xmm[i->reg] = d;
+}
+
+/* As sse_fp_op_form, the form found at run time. */
 static ALWAYS_INLINE void sse_fp_op(struct cpu *c, const struct insn *i, sse_fp_kernel *k,
 				    unsigned n, unsigned tiny)
 {
@@ -206,7 +338,6 @@ static ALWAYS_INLINE void sse_fp_op(struct cpu *c, const struct insn *i, sse_fp_
 }
 
 #if MXCSR_HOST_SSE
-typedef long long sse_host_vec __attribute__((vector_size(16)));
 
 /* Runs "insn %[s], %[d]" on the host with d and s in XMM registers. */
 #define SSE_HOST_OP(insn, d, s, ctl)                                                               \

@@ -11,6 +11,8 @@
  * glibc's string functions run these in their inner loops, so the equality
  * tests work on whole quadwords, all elements at once. */
 #include "interp/sse.h"
+#include "host/hostcpu.h"
+#include "interp/sse42_host.h"
 #include "isa_handlers.h"
 
 /* imm8[3:2] */
@@ -125,14 +127,19 @@ static unsigned compare(const struct strings *s)
 	}
 }
 
-/* CF: any result bit; ZF, SF: W, V shorter than a register; OF: result
- * bit 0; AF and PF cleared. */
-static void set_flags(struct cpu *c, const struct strings *s, unsigned res)
+/* The arithmetic flags f (AF and PF clear). */
+static ALWAYS_INLINE void set_flags(struct cpu *c, uint32_t f)
 {
-	uint32_t f = (res ? F_CF : 0) | (s->lb < s->n ? F_ZF : 0) | (s->la < s->n ? F_SF : 0) |
-		     (res & 1 ? F_OF : 0);
 	c->eflags = (c->eflags & ~F_ARITH) | f;
 	c->cc_op = CC_OP(CC_EFLAGS, 0);
+}
+
+/* CF: any result bit; ZF, SF: W, V shorter than a register; OF: result
+ * bit 0. */
+static uint32_t flags_of(const struct strings *s, unsigned res)
+{
+	return (res ? F_CF : 0) | (s->lb < s->n ? F_ZF : 0) | (s->la < s->n ? F_SF : 0) |
+	       (res & 1 ? F_OF : 0);
 }
 
 /* The number of elements before the first zero one. */
@@ -152,17 +159,19 @@ static unsigned explicit_length(uint64_t v, unsigned osz, unsigned n)
 }
 
 /* Reads the operands; W is a 16-byte memory operand that need not be
- * aligned. */
-static void load(struct cpu *c, const struct insn *i, struct strings *s, int explicit)
+ * aligned, in form `form` (interp/spec.h). The host's instruction finds
+ * implicit lengths itself. */
+static ALWAYS_INLINE void load(struct cpu *c, const struct insn *i, struct strings *s, int explicit,
+			       int form, int host)
 {
-	sse_get_W_low(c, i, &s->b, 16);
+	sse_W16(c, i, &s->b, form, 1);
 	s->a = c->xmm[i->reg];
 	s->imm = (unsigned)i->imm & 0xff;
 	s->n = s->imm & 1 ? 8 : 16;
 	if (explicit) {
 		s->la = explicit_length(c->r[R_AX], i->osz, s->n);
 		s->lb = explicit_length(c->r[R_DX], i->osz, s->n);
-	} else {
+	} else if (!host) {
 		s->la = implicit_length(&s->a, s->n);
 		s->lb = implicit_length(&s->b, s->n);
 	}
@@ -170,35 +179,102 @@ static void load(struct cpu *c, const struct insn *i, struct strings *s, int exp
 
 /* ECX = the index of the lowest (imm8[6] clear) or highest set bit of the
  * result, or the element count when there is none. */
-static void string_index(struct cpu *c, const struct insn *i, int explicit)
+static ALWAYS_INLINE void string_index(struct cpu *c, const struct insn *i, int explicit, int form,
+				       int host)
 {
 	struct strings s;
-	load(c, i, &s, explicit);
-	unsigned res = compare(&s), index = s.n;
+	uint32_t index, f;
+	load(c, i, &s, explicit, form, host);
+#if SSE42_HOST
+	if (host) {
+		sse42_vec a, b;
+		memcpy(&a, &s.a, 16);
+		memcpy(&b, &s.b, 16);
+		uint64_t out = explicit ? sse42_host_estri(a, b, s.la, s.lb, s.imm)
+					: sse42_host_istri(a, b, s.imm);
+		gpr_set(c, R_CX, OSZ_32, out >> 32);
+		set_flags(c, (uint32_t)out);
+		return;
+	}
+#endif
+	unsigned res = compare(&s);
+	index = s.n;
 	if (res)
-		index = s.imm & 0x40 ? 31 - (unsigned)__builtin_clz(res) : (unsigned)__builtin_ctz(res);
+		index = s.imm & 0x40 ? 31 - (unsigned)__builtin_clz(res)
+				     : (unsigned)__builtin_ctz(res);
+	f = flags_of(&s, res);
 	gpr_set(c, R_CX, OSZ_32, index);
-	set_flags(c, &s, res);
+	set_flags(c, f);
 }
 
 /* XMM0 = the result bits (imm8[6] clear), or each element all ones or all
  * zeros by its bit. */
-static void string_mask(struct cpu *c, const struct insn *i, int explicit)
+static ALWAYS_INLINE void string_mask(struct cpu *c, const struct insn *i, int explicit, int form,
+				      int host)
 {
 	struct strings s;
 	xmm_t r = {{0}};
-	load(c, i, &s, explicit);
+	uint32_t f;
+	load(c, i, &s, explicit, form, host);
+#if SSE42_HOST
+	if (host) {
+		sse42_vec a, b, m;
+		memcpy(&a, &s.a, 16);
+		memcpy(&b, &s.b, 16);
+		m = explicit ? sse42_host_estrm(a, b, s.la, s.lb, s.imm, &f)
+			     : sse42_host_istrm(a, b, s.imm, &f);
+		memcpy(&c->xmm[0], &m, 16);
+		set_flags(c, f);
+		return;
+	}
+#endif
 	unsigned res = compare(&s);
 	if (s.imm & 0x40)
 		for (unsigned k = 0; k < s.n; k++)
 			memset(&r.b[k * 16 / s.n], res >> k & 1 ? 0xff : 0, 16 / s.n);
 	else
 		r.d[0] = res;
+	f = flags_of(&s, res);
 	c->xmm[0] = r;
-	set_flags(c, &s, res);
+	set_flags(c, f);
 }
 
-void op_pcmpestri(struct cpu *c, const struct insn *i) { string_index(c, i, 1); }
-void op_pcmpistri(struct cpu *c, const struct insn *i) { string_index(c, i, 0); }
-void op_pcmpestrm(struct cpu *c, const struct insn *i) { string_mask(c, i, 1); }
-void op_pcmpistrm(struct cpu *c, const struct insn *i) { string_mask(c, i, 0); }
+/* Each instruction: an instance per form of W (interp/spec.h) and chained
+ * twins, of the C code (_c) and of the host's instruction (_h); the
+ * choosers take the host's where the host has SSE4.2. */
+#define PCMPSTR_BODIES(name, run, explicit)                                                        \
+	static ALWAYS_INLINE void name##_c_body(struct cpu *c, const struct insn *i, int form)     \
+	{                                                                                          \
+		run(c, i, explicit, form, 0);                                                      \
+	}                                                                                          \
+	static ALWAYS_INLINE void name##_h_body(struct cpu *c, const struct insn *i, int form)     \
+	{                                                                                          \
+		run(c, i, explicit, form, 1);                                                      \
+	}                                                                                          \
+	void op_##name(struct cpu *c, const struct insn *i) { name##_c_body(c, i, form_of(i)); }
+#if SSE42_HOST
+#define PCMPSTR_CHOOSER(fn, name, sfx)                                                             \
+	insn_fn *fn(const struct insn *i)                                                          \
+	{                                                                                          \
+		static insn_fn *const v[2][FORM_COUNT] = {SPEC_FORM_ROW(name##_c, sfx),            \
+							  SPEC_FORM_ROW(name##_h, sfx)};           \
+		return v[hostcpu_has(HOSTCPU_SSE4_2) != 0][form_of(i)];                                   \
+	}
+#define PCMPSTR(name, run, explicit)                                                               \
+	PCMPSTR_BODIES(name, run, explicit)                                                        \
+	SPEC_EACH_FORM(SPEC_FORM_INSTANCE, name##_c, name##_c_body, 0)                             \
+	SPEC_EACH_FORM(SPEC_FORM_INSTANCE, name##_h, name##_h_body, 0)                             \
+	PCMPSTR_CHOOSER(spec_##name, name, )                                                       \
+	PCMPSTR_CHOOSER(chain_##name, name, _chained)
+#else
+#define PCMPSTR(name, run, explicit)                                                               \
+	PCMPSTR_BODIES(name, run, explicit)                                                        \
+	SPEC_EACH_FORM(SPEC_FORM_INSTANCE, name##_c, name##_c_body, 0)                             \
+	SPEC_B_E_CHOOSER(spec_##name, name##_c, )                                                  \
+	SPEC_B_E_CHOOSER(chain_##name, name##_c, _chained)
+#endif
+
+PCMPSTR(pcmpestri, string_index, 1)
+PCMPSTR(pcmpistri, string_index, 0)
+PCMPSTR(pcmpestrm, string_mask, 1)
+PCMPSTR(pcmpistrm, string_mask, 0)

@@ -77,7 +77,7 @@ static ALWAYS_INLINE void cvt_from_mmx(struct cpu *c, const struct insn *i, sse_
 	if (whole)
 		c->xmm[i->reg] = r;
 	else
-		c->xmm[i->reg].q[0] = r.q[0];
+		sse_set_q(c, i->reg, 0, r.q[0]);
 }
 
 void op_cvtpi2ps(struct cpu *c, const struct insn *i) { cvt_from_mmx(c, i, k_cvtdq2ps, 0); }

@@ -18,9 +18,14 @@ uint32_t sse_tiny_result(const xmm_t *r, unsigned fmt)
 	return 0;
 }
 
-/* Handler op_NAME: XMM(reg) = NAME(XMM(reg), W), W being `n` bytes. */
+/* Handler op_NAME: XMM(reg) = NAME(XMM(reg), W), W being `n` bytes; an
+ * instance per form of W, and chained twins. */
 #define FP_HANDLER(name, n, tiny)                                                                  \
-	void op_##name(struct cpu *c, const struct insn *i) { sse_fp_op(c, i, k_##name, n, tiny); }
+	static ALWAYS_INLINE void name##_body(struct cpu *c, const struct insn *i, int form)       \
+	{                                                                                          \
+		sse_fp_op_form(c, i, k_##name, n, tiny, form);                                     \
+	}                                                                                          \
+	SPEC_E(name, name##_body)
 
 /* One operation in its four forms. `under` is 1 when its result can
  * underflow. */
@@ -191,11 +196,12 @@ typedef uint32_t comi_kernel(const xmm_t *a, const xmm_t *b, uint32_t ctl, uint3
 	}
 #endif
 
-static ALWAYS_INLINE void comi(struct cpu *c, const struct insn *i, comi_kernel *k, unsigned n)
+static ALWAYS_INLINE void comi(struct cpu *c, const struct insn *i, comi_kernel *k, unsigned n,
+			       int form)
 {
 	xmm_t b;
 	uint32_t efl;
-	sse_get_W_low(c, i, &b, n);
+	sse_W_scalar(c, i, &b, n, form);
 	uint32_t raised = k(&c->xmm[i->reg], &b, mxcsr_ctl(c), &efl);
 	mxcsr_update(c, i, raised);
 	c->eflags = (c->eflags & ~F_ARITH) | efl;
@@ -204,7 +210,11 @@ static ALWAYS_INLINE void comi(struct cpu *c, const struct insn *i, comi_kernel 
 
 #define COMI_FAMILY(name, signaling, fmt, n)                                                       \
 	COMI_KERNEL(name, signaling, fmt)                                                          \
-	void op_##name(struct cpu *c, const struct insn *i) { comi(c, i, k_##name, n); }
+	static ALWAYS_INLINE void name##_body(struct cpu *c, const struct insn *i, int form)       \
+	{                                                                                          \
+		comi(c, i, k_##name, n, form);                                                     \
+	}                                                                                          \
+	SPEC_E(name, name##_body)
 
 COMI_FAMILY(comiss, 1, SSE_FMT_SS, 4)
 COMI_FAMILY(ucomiss, 0, SSE_FMT_SS, 4)

@@ -4,89 +4,101 @@
 #include "interp/sse.h"
 #include "isa_handlers.h"
 
-/* ---- whole register: MOVUPS/MOVUPD/MOVDQU, MOVAPS/MOVAPD/MOVDQA ---- */
+/* ---- whole register: MOVUPS/MOVUPD/MOVDQU, MOVAPS/MOVAPD/MOVDQA; each
+ * has an instance per form of its memory operand (interp/spec.h) ---- */
 
-void op_movups_load(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void movups_load_body(struct cpu *c, const struct insn *i, int form)
 {
 	xmm_t v;
-	sse_get_W_low(c, i, &v, 16);
+	sse_W16(c, i, &v, form, 1);
 	c->xmm[i->reg] = v;
 }
+SPEC_E(movups_load, movups_load_body)
 
 /* also MOVNTPS/MOVNTPD/MOVNTDQ, whose register forms are undefined */
-void op_movaps_load(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void movaps_load_body(struct cpu *c, const struct insn *i, int form)
 {
 	xmm_t v;
-	sse_get_W(c, i, &v);
+	sse_W16(c, i, &v, form, 0);
 	c->xmm[i->reg] = v;
 }
+SPEC_E(movaps_load, movaps_load_body)
 
-void op_movups_store(struct cpu *c, const struct insn *i)
+/* W = XMM(reg); a memory W must be aligned unless `unaligned` */
+static ALWAYS_INLINE void store_W16(struct cpu *c, const struct insn *i, int form, int unaligned)
 {
-	if (i->mod == 3)
+	if (form == FORM_REG) {
 		c->xmm[i->rm] = c->xmm[i->reg];
-	else
-		mem_write(c, mem_ea(c, i), &c->xmm[i->reg], 16);
+		return;
+	}
+	uint64_t a = form_ea(c, i, form);
+	if (!unaligned && unlikely(a & 15))
+		cpu_gp(c);
+	memcpy(form_wptr(c, a, 16, form), &c->xmm[i->reg], 16);
 }
 
-void op_movaps_store(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void movups_store_body(struct cpu *c, const struct insn *i, int form)
 {
-	if (i->mod == 3)
-		c->xmm[i->rm] = c->xmm[i->reg];
-	else
-		mem_write(c, sse_ea_aligned(c, i), &c->xmm[i->reg], 16);
+	store_W16(c, i, form, 1);
 }
+SPEC_E(movups_store, movups_store_body)
+
+static ALWAYS_INLINE void movaps_store_body(struct cpu *c, const struct insn *i, int form)
+{
+	store_W16(c, i, form, 0);
+}
+SPEC_E(movaps_store, movaps_store_body)
 
 /* ---- scalars: a register source merges into the low lane, a memory
  * source clears the rest of the register ---- */
 
-void op_movss_load(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void movss_load_body(struct cpu *c, const struct insn *i, int form)
 {
-	if (i->mod == 3) {
-		c->xmm[i->reg].d[0] = c->xmm[i->rm].d[0];
-	} else {
-		uint32_t v = mem_ld32(c, mem_ea(c, i));
-		c->xmm[i->reg] = (xmm_t){.d = {v}};
-	}
-}
-
-void op_movsd_load(struct cpu *c, const struct insn *i)
-{
-	if (i->mod == 3) {
-		c->xmm[i->reg].q[0] = c->xmm[i->rm].q[0];
-	} else {
-		uint64_t v = mem_ld64(c, mem_ea(c, i));
-		c->xmm[i->reg] = (xmm_t){.q = {v}};
-	}
-}
-
-void op_movss_store(struct cpu *c, const struct insn *i)
-{
-	if (i->mod == 3)
-		c->xmm[i->rm].d[0] = c->xmm[i->reg].d[0];
+	if (form == FORM_REG)
+		sse_set_d0(c, i->reg, c->xmm[i->rm].d[0]);
 	else
-		mem_st32(c, mem_ea(c, i), c->xmm[i->reg].d[0]);
+		sse_W_scalar(c, i, &c->xmm[i->reg], 4, form);
 }
+SPEC_E(movss_load, movss_load_body)
 
-void op_movsd_store(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void movsd_load_body(struct cpu *c, const struct insn *i, int form)
 {
-	if (i->mod == 3)
-		c->xmm[i->rm].q[0] = c->xmm[i->reg].q[0];
+	if (form == FORM_REG)
+		sse_set_q(c, i->reg, 0, c->xmm[i->rm].q[0]);
 	else
-		mem_st64(c, mem_ea(c, i), c->xmm[i->reg].q[0]);
+		sse_W_scalar(c, i, &c->xmm[i->reg], 8, form);
 }
+SPEC_E(movsd_load, movsd_load_body)
+
+static ALWAYS_INLINE void movss_store_body(struct cpu *c, const struct insn *i, int form)
+{
+	if (form == FORM_REG)
+		sse_set_d0(c, i->rm, c->xmm[i->reg].d[0]);
+	else
+		form_st(c, form_ea(c, i, form), OSZ_32, form, c->xmm[i->reg].d[0]);
+}
+SPEC_E(movss_store, movss_store_body)
+
+static ALWAYS_INLINE void movsd_store_body(struct cpu *c, const struct insn *i, int form)
+{
+	if (form == FORM_REG)
+		sse_set_q(c, i->rm, 0, c->xmm[i->reg].q[0]);
+	else
+		form_st(c, form_ea(c, i, form), OSZ_64, form, c->xmm[i->reg].q[0]);
+}
+SPEC_E(movsd_store, movsd_store_body)
 
 /* ---- halves: MOVLPS/MOVLPD, MOVHPS/MOVHPD (memory forms only),
  * MOVHLPS/MOVLHPS (register forms of the same opcodes) ---- */
 
 void op_movlps_load(struct cpu *c, const struct insn *i)
 {
-	c->xmm[i->reg].q[0] = mem_ld64(c, mem_ea(c, i));
+	sse_set_q(c, i->reg, 0, mem_ld64(c, mem_ea(c, i)));
 }
 
 void op_movhps_load(struct cpu *c, const struct insn *i)
 {
-	c->xmm[i->reg].q[1] = mem_ld64(c, mem_ea(c, i));
+	sse_set_q(c, i->reg, 1, mem_ld64(c, mem_ea(c, i)));
 }
 
 void op_movlps_store(struct cpu *c, const struct insn *i)
@@ -99,9 +111,15 @@ void op_movhps_store(struct cpu *c, const struct insn *i)
 	mem_st64(c, mem_ea(c, i), c->xmm[i->reg].q[1]);
 }
 
-void op_movhlps(struct cpu *c, const struct insn *i) { c->xmm[i->reg].q[0] = c->xmm[i->rm].q[1]; }
+void op_movhlps(struct cpu *c, const struct insn *i)
+{
+	sse_set_q(c, i->reg, 0, c->xmm[i->rm].q[1]);
+}
 
-void op_movlhps(struct cpu *c, const struct insn *i) { c->xmm[i->reg].q[1] = c->xmm[i->rm].q[0]; }
+void op_movlhps(struct cpu *c, const struct insn *i)
+{
+	sse_set_q(c, i->reg, 1, c->xmm[i->rm].q[0]);
+}
 
 /* ---- MOVD/MOVQ between XMM and general registers or memory ---- */
 
@@ -109,7 +127,7 @@ void op_movlhps(struct cpu *c, const struct insn *i) { c->xmm[i->reg].q[1] = c->
 void op_movd_to_xmm(struct cpu *c, const struct insn *i)
 {
 	uint64_t v = opE_get(c, i, i->osz == OSZ_64 ? OSZ_64 : OSZ_32);
-	c->xmm[i->reg] = (xmm_t){.q = {v}};
+	sse_set_zext(c, i->reg, v);
 }
 
 /* 66 0F 7E: MOVD r/m32, xmm (MOVQ r/m64, xmm with REX.W). */
@@ -119,22 +137,26 @@ void op_movd_from_xmm(struct cpu *c, const struct insn *i)
 }
 
 /* F3 0F 7E: MOVQ xmm, xmm/m64, clearing the high quadword. */
-void op_movq_load(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void movq_load_body(struct cpu *c, const struct insn *i, int form)
 {
-	uint64_t v = i->mod == 3 ? c->xmm[i->rm].q[0] : mem_ld64(c, mem_ea(c, i));
-	c->xmm[i->reg] = (xmm_t){.q = {v}};
+	if (form == FORM_REG)
+		sse_set_zext(c, i->reg, c->xmm[i->rm].q[0]);
+	else
+		sse_W_scalar(c, i, &c->xmm[i->reg], 8, form);
 }
+SPEC_E(movq_load, movq_load_body)
 
 /* 66 0F D6: MOVQ xmm/m64, xmm; a register destination's high quadword is
  * cleared. */
-void op_movq_store(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void movq_store_body(struct cpu *c, const struct insn *i, int form)
 {
 	uint64_t v = c->xmm[i->reg].q[0];
-	if (i->mod == 3)
-		c->xmm[i->rm] = (xmm_t){.q = {v}};
+	if (form == FORM_REG)
+		sse_set_zext(c, i->rm, v);
 	else
-		mem_st64(c, mem_ea(c, i), v);
+		form_st(c, form_ea(c, i, form), OSZ_64, form, v);
 }
+SPEC_E(movq_store, movq_store_body)
 
 /* MOVNTI m32/m64, r32/r64 */
 void op_movnti(struct cpu *c, const struct insn *i)

@@ -40,7 +40,7 @@ PACK(packuswb, sw, b, sat_u8)
 /* The MMX forms of the low unpacks read only 32 bits of memory. */
 #define UNPACK_LOW(name, m)                                                                        \
 	UNPACK_LANES(name, m, 0)                                                                   \
-	void op_##name(struct cpu *c, const struct insn *i) { pint_xmm(c, i, name##_lanes); }      \
+	PINT_XMM_HANDLER(name)                                                                     \
 	void op_##name##_mmx(struct cpu *c, const struct insn *i)                                  \
 	{                                                                                          \
 		pint_mmx_sized(c, i, name##_lanes, 4);                                             \
@@ -57,20 +57,22 @@ UNPACK_HIGH(punpckhwd, w)
 UNPACK_HIGH(punpckhdq, d)
 
 /* SSE2 only: no MMX form */
-void op_punpcklqdq(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void punpcklqdq_body(struct cpu *c, const struct insn *i, int form)
 {
 	xmm_t s;
-	sse_get_W(c, i, &s);
-	c->xmm[i->reg].q[1] = s.q[0];
+	sse_W16(c, i, &s, form, 0);
+	sse_set_q(c, i->reg, 1, s.q[0]);
 }
+SPEC_E(punpcklqdq, punpcklqdq_body)
 
-void op_punpckhqdq(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void punpckhqdq_body(struct cpu *c, const struct insn *i, int form)
 {
 	xmm_t s;
-	sse_get_W(c, i, &s);
-	c->xmm[i->reg].q[0] = c->xmm[i->reg].q[1];
-	c->xmm[i->reg].q[1] = s.q[1];
+	sse_W16(c, i, &s, form, 0);
+	xmm_t r = {.q = {c->xmm[i->reg].q[1], s.q[1]}};
+	c->xmm[i->reg] = r;
 }
+SPEC_E(punpckhqdq, punpckhqdq_body)
 
 /* ---- shuffles: imm8 holds 2-bit (SHUFPD: 1-bit) source lane numbers ---- */
 
@@ -230,10 +232,28 @@ void op_movmskpd(struct cpu *c, const struct insn *i)
 	gpr_set(c, i->reg, OSZ_32, sign_mask(&c->xmm[i->rm], 16, 8));
 }
 
-void op_pmovmskb(struct cpu *c, const struct insn *i)
+/* The top bits of the eight bytes of q: each moved to bit 0 of its byte,
+ * then the multiply adds byte k's into bit 56 + k, and nothing else there. */
+static ALWAYS_INLINE uint32_t byte_signs(uint64_t q)
 {
-	gpr_set(c, i->reg, OSZ_32, sign_mask(&c->xmm[i->rm], 16, 1));
+	return (uint32_t)((((q >> 7) & 0x0101010101010101ull) * 0x0102040810204080ull) >> 56);
 }
+
+/* glibc's string functions run PMOVMSKB in their inner loops: on an x86-64
+ * host (SSE2 always there) it is the host's own instruction. */
+static ALWAYS_INLINE void pmovmskb_body(struct cpu *c, const struct insn *i)
+{
+#if MXCSR_HOST_SSE
+	typedef char bytes16 __attribute__((vector_size(16)));
+	bytes16 v;
+	memcpy(&v, &c->xmm[i->rm], 16);
+	gpr_set(c, i->reg, OSZ_32, (uint32_t)__builtin_ia32_pmovmskb128(v));
+#else
+	const xmm_t *v = &c->xmm[i->rm];
+	gpr_set(c, i->reg, OSZ_32, byte_signs(v->q[0]) | byte_signs(v->q[1]) << 8);
+#endif
+}
+CHAINED(pmovmskb, pmovmskb_body)
 
 void op_pmovmskb_mmx(struct cpu *c, const struct insn *i)
 {

@@ -2,6 +2,7 @@
  * shuffle, horizontal add/subtract, absolute value, sign transfer, byte
  * alignment and the rounding and byte multiplies. Each has an MMX form
  * (op_NAME_mmx) and an XMM form (op_NAME). */
+#include "host/hostcpu.h"
 #include "interp/sse.h"
 #include "isa_handlers.h"
 
@@ -93,12 +94,86 @@ static void palignr_bytes(xmm_t *d, const xmm_t *s, unsigned n, unsigned shift)
 	memcpy(d, cat + (shift < 2 * n ? shift : 2 * n), n);
 }
 
-void op_palignr(struct cpu *c, const struct insn *i)
+/* The XMM form on 128-bit values: d:s is 256 bits, so a shift below 16
+ * bytes takes from both halves, up to 32 from d alone. */
+static ALWAYS_INLINE void palignr_c_body(struct cpu *c, const struct insn *i, int form)
 {
 	xmm_t s;
-	sse_get_W(c, i, &s);
-	palignr_bytes(&c->xmm[i->reg], &s, 16, (uint8_t)i->imm);
+	unsigned __int128 lo, hi, r = 0;
+	unsigned shift = (uint8_t)i->imm;
+	sse_W16(c, i, &s, form, 0);
+	memcpy(&lo, &s, 16);
+	memcpy(&hi, &c->xmm[i->reg], 16);
+	if (shift == 0)
+		r = lo;
+	else if (shift < 16)
+		r = lo >> (8 * shift) | hi << (128 - 8 * shift);
+	else if (shift < 32)
+		r = hi >> (8 * (shift - 16));
+#if MXCSR_HOST_SSE
+	/* stored as one 16-byte value (the next instruction reads it whole) */
+	sse_host_vec v = {(long long)(uint64_t)r, (long long)(uint64_t)(r >> 64)};
+	memcpy(&c->xmm[i->reg], &v, 16);
+#else
+	memcpy(&c->xmm[i->reg], &r, 16);
+#endif
 }
+
+#if MXCSR_HOST_SSE
+/* glibc's memcpy and strcmp run PALIGNR in their inner loops: on a host
+ * with SSSE3 it is the host's own instruction, its shift an immediate, so a
+ * case per shift (above 31 every byte is zero). */
+static sse_host_vec palignr_host(sse_host_vec d, sse_host_vec s, unsigned shift)
+{
+#define PALIGNR_CASE(n)                                                                            \
+	case n:                                                                                    \
+		__asm__("palignr %[imm], %[s], %[d]" : [d] "+x"(d) : [s] "x"(s), [imm] "i"(n));    \
+		break;
+#define PALIGNR_CASES4(n)                                                                          \
+	PALIGNR_CASE(n) PALIGNR_CASE(n + 1) PALIGNR_CASE(n + 2) PALIGNR_CASE(n + 3)
+	switch (shift) {
+		PALIGNR_CASES4(0)
+		PALIGNR_CASES4(4)
+		PALIGNR_CASES4(8)
+		PALIGNR_CASES4(12)
+		PALIGNR_CASES4(16)
+		PALIGNR_CASES4(20)
+		PALIGNR_CASES4(24)
+		PALIGNR_CASES4(28)
+	default: d = (sse_host_vec){0, 0}; break;
+	}
+	return d;
+}
+
+static ALWAYS_INLINE void palignr_h_body(struct cpu *c, const struct insn *i, int form)
+{
+	xmm_t s;
+	sse_host_vec hs, hd;
+	sse_W16(c, i, &s, form, 0);
+	memcpy(&hs, &s, 16);
+	memcpy(&hd, &c->xmm[i->reg], 16);
+	hd = palignr_host(hd, hs, (uint8_t)i->imm);
+	memcpy(&c->xmm[i->reg], &hd, 16);
+}
+
+/* An instance per form of W and chained twins, of the C code (_c) and of
+ * the host's instruction (_h); the choosers take the host's where it runs
+ * SSSE3. */
+SPEC_EACH_FORM(SPEC_FORM_INSTANCE, palignr_c, palignr_c_body, 0)
+SPEC_EACH_FORM(SPEC_FORM_INSTANCE, palignr_h, palignr_h_body, 0)
+#define PALIGNR_CHOOSER(fn, sfx)                                                                   \
+	insn_fn *fn(const struct insn *i)                                                          \
+	{                                                                                          \
+		static insn_fn *const v[2][FORM_COUNT] = {SPEC_FORM_ROW(palignr_c, sfx),           \
+							  SPEC_FORM_ROW(palignr_h, sfx)};          \
+		return v[hostcpu_has(HOSTCPU_SSSE3) != 0][form_of(i)];                             \
+	}
+PALIGNR_CHOOSER(spec_palignr, )
+PALIGNR_CHOOSER(chain_palignr, _chained)
+void op_palignr(struct cpu *c, const struct insn *i) { palignr_c_body(c, i, form_of(i)); }
+#else
+SPEC_E(palignr, palignr_c_body)
+#endif
 
 void op_palignr_mmx(struct cpu *c, const struct insn *i)
 {

@@ -1,7 +1,7 @@
 /* Stack instructions: PUSH/POP in their forms, PUSHF/POPF, PUSHA/POPA,
  * ENTER/LEAVE. Memory is written before the stack pointer moves, so a fault
  * on the stack leaves the registers as they were. */
-#include "interp/operand.h"
+#include "interp/spec.h"
 #include "isa_handlers.h"
 
 /* Flags a user-mode POPF may change (IF and IOPL stay: CPL 3 < IOPL is never
@@ -10,15 +10,32 @@
 
 static uint64_t wrap_sp(const struct cpu *c, uint64_t sp) { return c->mode64 ? sp : (uint32_t)sp; }
 
-void op_push_Zv(struct cpu *c, const struct insn *i) { push(c, i->osz, c->r[i->reg]); }
-void op_push_Iz(struct cpu *c, const struct insn *i) { push(c, i->osz, i->imm); }
-void op_push_Ev(struct cpu *c, const struct insn *i) { push(c, i->osz, opE_get(c, i, i->osz)); }
-
-void op_pop_Zv(struct cpu *c, const struct insn *i)
+/* PUSH and POP have an instance per operand size (push_sized), and for
+ * PUSH Ev per form of E (interp/spec.h). */
+static ALWAYS_INLINE void push_Zv_body(struct cpu *c, const struct insn *i, unsigned osz, int form)
 {
-	uint64_t v = pop(c, i->osz);
-	gpr_set(c, i->reg, i->osz, v);
+	push_sized(c, osz, c->r[i->reg]);
 }
+SPEC_V(push_Zv, push_Zv_body)
+
+static ALWAYS_INLINE void push_Iz_body(struct cpu *c, const struct insn *i, unsigned osz, int form)
+{
+	push_sized(c, osz, i->imm);
+}
+SPEC_V(push_Iz, push_Iz_body)
+
+static ALWAYS_INLINE void push_Ev_body(struct cpu *c, const struct insn *i, unsigned osz, int form)
+{
+	push_sized(c, osz, formE_get(c, i, osz, form));
+}
+SPEC_V_E(push_Ev, push_Ev_body)
+
+static ALWAYS_INLINE void pop_Zv_body(struct cpu *c, const struct insn *i, unsigned osz, int form)
+{
+	uint64_t v = pop_sized(c, osz);
+	gpr_set(c, i->reg, osz, v);
+}
+SPEC_V(pop_Zv, pop_Zv_body)
 
 /* POP to memory addresses the destination with the already incremented
  * stack pointer. */
@@ -93,10 +110,11 @@ void op_enter(struct cpu *c, const struct insn *i)
 	stack_set_ptr(c, wrap_sp(c, sp - size));
 }
 
-void op_leave(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void leave_body(struct cpu *c, const struct insn *i)
 {
 	uint64_t bp = c->mode64 ? c->r[R_BP] : (uint32_t)c->r[R_BP];
 	uint64_t v = mem_ld(c, bp, i->osz);
 	stack_set_ptr(c, bp + (1u << i->osz));
 	gpr_set(c, R_BP, i->osz, v);
 }
+CHAINED(leave, leave_body)

@@ -1,6 +1,8 @@
 /* String instructions MOVS CMPS STOS LODS SCAS with REP/REPE/REPNE. The
  * registers advance element by element, so a fault part way leaves a state
  * from which the instruction resumes, as on the CPU. */
+#include <string.h>
+
 #include "interp/operand.h"
 #include "isa_handlers.h"
 
@@ -91,17 +93,109 @@ static void scas_one(struct cpu *c, const struct insn *i, const struct str_regs 
 
 typedef void str_step(struct cpu *c, const struct insn *i, const struct str_regs *s);
 
+/* ---- REP MOVS and REP STOS a page at a time ----
+ * Forward, with the address size of the mode (32 bits outside long mode, 64
+ * in it), the elements that lie in one source page and one destination page
+ * move in one go. Each page is accessible as a whole or not at all, and one
+ * byte of each is touched first, in the order the elements would touch them
+ * (read the source, then write the destination), so a fault comes at the
+ * address, and leaves the registers, where the element-by-element loop would
+ * have. */
+
+/* Elements of `size` bytes that fit before the page ends at a. */
+static uint64_t page_room(uint64_t a, unsigned size)
+{
+	return (GUEST_PAGE_SIZE - (a & (GUEST_PAGE_SIZE - 1))) / size;
+}
+
+static int bulk_ok(const struct cpu *c, const struct insn *i, const struct str_regs *s)
+{
+	return s->step > 0 && (c->mode64 ? i->asz == OSZ_64 : i->asz == OSZ_32);
+}
+
+/* The registers after k elements. */
+static void advance_by(struct cpu *c, unsigned reg, const struct str_regs *s, uint64_t k)
+{
+	uint64_t v = (c->r[reg] + k * (uint64_t)s->step) & s->amask;
+	c->r[reg] = v;
+}
+
+static void count_sub(struct cpu *c, const struct str_regs *s, uint64_t k)
+{
+	c->r[R_CX] = (c->r[R_CX] - k) & s->amask;
+}
+
+/* Host pointer for writing n bytes (one page at most) at a, after a write
+ * of the first byte's own value, which takes any fault on the page first. */
+static uint8_t *probed_wptr(struct cpu *c, uint64_t a, unsigned n)
+{
+	volatile uint8_t *p = mem_wptr(c, a, n);
+	*p = *p;
+	return (uint8_t *)p;
+}
+
+/* Up to one page pair of a REP MOVS: how many elements moved (0: the next
+ * one straddles a page, or overlaps its destination, and goes alone). */
+static uint64_t movs_bulk(struct cpu *c, const struct insn *i, const struct str_regs *s,
+			  uint64_t count)
+{
+	unsigned size = 1u << s->osz;
+	uint64_t src = src_addr(c, i, s), dst = dst_addr(c, s);
+	uint64_t n = page_room(src, size), room = page_room(dst, size);
+	n = n < room ? n : room;
+	n = n < count ? n : count;
+	if (dst > src && dst - src < n * size) /* it would read what it wrote: repeats */
+		n = (dst - src) / size;
+	if (n == 0)
+		return 0;
+	const volatile uint8_t *from = mem_rptr(c, src);
+	(void)*from;
+	uint8_t *to = probed_wptr(c, dst, (unsigned)(n * size));
+	memmove(to, (const uint8_t *)from, n * size);
+	return n;
+}
+
+/* Up to one page of a REP STOS, as movs_bulk. */
+static uint64_t stos_bulk(struct cpu *c, const struct str_regs *s, uint64_t count)
+{
+	unsigned size = 1u << s->osz;
+	uint64_t dst = dst_addr(c, s), n = page_room(dst, size);
+	n = n < count ? n : count;
+	if (n == 0)
+		return 0;
+	uint8_t *to = probed_wptr(c, dst, (unsigned)(n * size));
+	uint64_t v = c->r[R_AX];
+	if (size == 1)
+		memset(to, (uint8_t)v, n);
+	else
+		for (uint64_t k = 0; k < n; k++)
+			memcpy(to + k * size, &v, size);
+	return n;
+}
+
 /* MOVS STOS LODS: any REP prefix repeats while the count is non-zero. */
-static void str_repeat(struct cpu *c, const struct insn *i, str_step *step)
+static ALWAYS_INLINE void str_repeat(struct cpu *c, const struct insn *i, str_step *step)
 {
 	struct str_regs s = str_setup(c, i);
 	if (i->rep == REP_NONE) {
 		step(c, i, &s);
 		return;
 	}
-	while (count_get(c, &s)) {
-		step(c, i, &s);
-		count_dec(c, &s);
+	int bulk = (step == movs_one || step == stos_one) && bulk_ok(c, i, &s);
+	uint64_t count;
+	while ((count = count_get(c, &s)) != 0) {
+		uint64_t n = !bulk	       ? 0
+			     : step == movs_one ? movs_bulk(c, i, &s, count)
+						: stos_bulk(c, &s, count);
+		if (n == 0) {
+			step(c, i, &s);
+			count_dec(c, &s);
+			continue;
+		}
+		if (step == movs_one)
+			advance_by(c, R_SI, &s, n);
+		advance_by(c, R_DI, &s, n);
+		count_sub(c, &s, n);
 	}
 }
 

@@ -42,7 +42,7 @@ void op_int1(struct cpu *c, const struct insn *i) { cpu_trap(c, SIGTRAP, TRAP_BR
 
 void op_into(struct cpu *c, const struct insn *i)
 {
-	if (cond_fast(c, 0))
+	if (cond_lazy(c, 0))
 		cpu_trap(c, SIGSEGV, SI_KERNEL, 0);
 	c->rip = next_ip(c, i);
 }

@@ -2,10 +2,10 @@
  *
  * The register stack holds physical registers c->fpu.st[0..7]; ST(i) is
  * st[(top + i) & 7]. The tag word c->fpu.ftw keeps two bits per physical
- * register, classified on every write, but only "empty" (3) versus "in use"
- * decides anything: the hardware too keeps a one-bit tag and derives the
- * other states from the contents whenever it stores a tag word, which is
- * what makes MMX code (setting every tag to valid) come out right.
+ * register, but only "empty" (3) versus "in use" (0) counts: the hardware
+ * too keeps a one-bit tag and derives the other states from the contents
+ * whenever it stores a tag word (x87_tag_word), which is what makes MMX
+ * code (setting every tag to valid) come out right.
  *
  * Every handler of a non-control instruction follows the same order, so that
  * an instruction that faults on memory leaves no trace: x87_wait (deliver a
@@ -15,6 +15,7 @@
 #define HEXVM_INTERP_X87_H
 
 #include "cpu/x87_host.h"
+#include "interp/chain.h"
 #include "interp/operand.h"
 
 /* status word */
@@ -98,12 +99,23 @@ static inline unsigned x87_classify(const fpreg_t *r)
 	return (r->raw.mant >> 63) ? TAG_VALID : TAG_SPECIAL; /* unnormals are special */
 }
 
+/* *dst = *src, field by field. Registers move as their two fields, never as
+ * 16-byte units: the host's 80-bit stores (FSTP m80 in the kernels) and the
+ * field stores each forward to later loads of the same fields, while a
+ * 16-byte load of what narrower stores wrote waits for them to reach the
+ * cache (a stall of some 15 cycles, on every x87 instruction). */
+static ALWAYS_INLINE void x87_copy(fpreg_t *dst, const fpreg_t *src)
+{
+	dst->raw.mant = src->raw.mant;
+	dst->raw.sexp = src->raw.sexp;
+}
+
 /* ST(i) = v */
 static inline void x87_write(struct cpu *c, unsigned i, const fpreg_t *v)
 {
 	unsigned p = x87_phys(c, i);
-	c->fpu.st[p] = *v;
-	x87_set_tag(c, p, x87_classify(v));
+	x87_copy(&c->fpu.st[p], v);
+	x87_set_tag(c, p, TAG_VALID);
 }
 
 static inline void x87_push(struct cpu *c, const fpreg_t *v)
@@ -125,6 +137,18 @@ static inline fpreg_t x87_indefinite(void)
 	r.raw.mant = 0xc000000000000000ull;
 	r.raw.sexp = 0xffff;
 	return r;
+}
+
+/* *v = ST(i), or the indefinite when ST(i) is empty (what an empty register
+ * takes part as under masked invalid). */
+static inline void x87_get(struct cpu *c, unsigned i, fpreg_t *v)
+{
+	if (x87_empty(c, i)) {
+		v->raw.mant = 0xc000000000000000ull;
+		v->raw.sexp = 0xffff;
+	} else {
+		x87_copy(v, x87_st(c, i));
+	}
 }
 
 /* Sets C0..C3 to those of `cc`, leaving the rest of the status word. */
@@ -160,14 +184,35 @@ static ALWAYS_INLINE void x87_wait(struct cpu *c, const struct insn *i)
 /* Recomputes ES and B from the exception flags and masks. */
 void x87_update_es(struct cpu *c);
 
+/* Whether every exception is masked, as nearly always: then nothing
+ * abandons an operation and no exception is pending (x87_update_es). */
+static ALWAYS_INLINE int x87_all_masked(const struct cpu *c)
+{
+	return (c->fpu.fcw & FCW_MASKS) == FCW_MASKS;
+}
+
 /* Whether an operation whose host status word is `sw` completes, rather than
  * being abandoned for an unmasked exception among `abort_on`. */
-int x87_completes(const struct cpu *c, uint16_t sw, uint16_t abort_on);
+static ALWAYS_INLINE int x87_completes(const struct cpu *c, uint16_t sw, uint16_t abort_on)
+{
+	return !(sw & ~c->fpu.fcw & abort_on);
+}
+
+/* x87_status with an exception unmasked. */
+int x87_status_unmasked(struct cpu *c, uint16_t sw, uint16_t cc_mask, uint16_t abort_on);
 
 /* Accounts for host status `sw`: its exception flags accumulate (only those
  * up to the abandoning one when the operation is abandoned) and the condition
  * codes in `cc_mask` are taken from it. Returns x87_completes(). */
-int x87_status(struct cpu *c, uint16_t sw, uint16_t cc_mask, uint16_t abort_on);
+static ALWAYS_INLINE int x87_status(struct cpu *c, uint16_t sw, uint16_t cc_mask,
+				    uint16_t abort_on)
+{
+	if (unlikely(!x87_all_masked(c)))
+		return x87_status_unmasked(c, sw, cc_mask, abort_on);
+	c->fpu.fsw = (uint16_t)((c->fpu.fsw & ~(cc_mask | FSW_ES | FSW_B)) |
+				(sw & (cc_mask | FSW_EXC)));
+	return 1;
+}
 
 /* Stack faults: an empty source register, or a push onto a full stack. They
  * record IE and SF (and C1 = 1 for overflow, 0 for underflow) and return
@@ -176,9 +221,21 @@ int x87_status(struct cpu *c, uint16_t sw, uint16_t cc_mask, uint16_t abort_on);
 int x87_underflow(struct cpu *c);
 int x87_overflow(struct cpu *c);
 
+/* x87_retire for an instruction with a memory operand. */
+void x87_retire_mem(struct cpu *c, const struct insn *i);
+
 /* Records instruction i as the last non-control instruction (FIP, FOP and,
  * for a memory operand, FDP/FDS). */
-void x87_retire(struct cpu *c, const struct insn *i);
+static ALWAYS_INLINE void x87_retire(struct cpu *c, const struct insn *i)
+{
+	if (i->mod != 3) {
+		x87_retire_mem(c, i);
+		return;
+	}
+	c->fpu.fip = i->addr;
+	c->fpu.fop = (uint16_t)(FOP_FCS_SET | (c->fpu.fop & FOP_SEG_FIELD) | (i->opc & 7u) << 8 |
+				0xc0u | (i->reg & 7u) << 3 | (i->rm & 7u));
+}
 
 /* The status word with TOP, as FNSTSW stores it. */
 static inline uint16_t x87_fsw(const struct cpu *c)
@@ -193,8 +250,7 @@ void x87_load_fsw(struct cpu *c, uint16_t v);
  * every register in use. */
 uint16_t x87_tag_word(const struct cpu *c);
 
-/* Takes a stored tag word: only which registers are empty counts. Call it
- * after the registers themselves are loaded. */
+/* Takes a stored tag word: only which registers are empty counts. */
 void x87_load_tag_word(struct cpu *c, uint16_t tw);
 
 /* FCS and FDS, the selectors of the instruction and data pointers. */
@@ -224,11 +280,42 @@ void x87_fxsave_image(const struct cpu *c, uint8_t *img, int format64);
  * reserved bit (FXRSTOR's #GP). */
 int x87_fxrstor_image(struct cpu *c, const uint8_t *img, int format64);
 
+/* n bytes (a memory format's size) between guest address a and a kernel's
+ * io.mem, each size a copy of its own: a copy of variable size would be a
+ * library call, or REP MOVS with its start-up cost, on every instruction. */
+static ALWAYS_INLINE void x87_mem_in(struct cpu *c, uint64_t a, struct x87h_io *io, unsigned n)
+{
+	switch (n) {
+	case 2: mem_read(c, a, io->mem, 2); break;
+	case 4: mem_read(c, a, io->mem, 4); break;
+	case 8: mem_read(c, a, io->mem, 8); break;
+	default: mem_read(c, a, io->mem, 10); break;
+	}
+}
+
+static ALWAYS_INLINE void x87_mem_out(struct cpu *c, uint64_t a, const struct x87h_io *io,
+				      unsigned n)
+{
+	switch (n) {
+	case 2: mem_write(c, a, io->mem, 2); break;
+	case 4: mem_write(c, a, io->mem, 4); break;
+	case 8: mem_write(c, a, io->mem, 8); break;
+	default: mem_write(c, a, io->mem, 10); break;
+	}
+}
+
 /* The memory operand of i, read into a kernel's io.mem (n bytes). */
 static inline void x87_read_mem(struct cpu *c, const struct insn *i, struct x87h_io *io, unsigned n)
 {
-	mem_read(c, mem_ea(c, i), io->mem, n);
+	x87_mem_in(c, mem_ea(c, i), io, n);
 }
+
+/* The x87 instructions that run often have chained instances (interp/chain.h):
+ * X87_CHAINED(name, call) defines op_name and its chained twin, both running
+ * `call`, a call on c and i. */
+#define X87_CHAINED(name, call)                                                                    \
+	static ALWAYS_INLINE void name##_body(struct cpu *c, const struct insn *i) { call; }      \
+	CHAINED(name, name##_body)
 
 /* Shapes of the register-only computations, shared by the arithmetic and the
  * transcendental handlers; cc_mask names the condition codes the instruction

@@ -27,8 +27,8 @@ static void write_indefinite(struct cpu *c, unsigned st)
 }
 
 /* ST(dst) = ST(dst) op ST(src), then pop if asked. */
-static void arith_regs(struct cpu *c, const struct insn *i, enum x87_arith op, unsigned dst,
-		       unsigned src, int pop)
+static ALWAYS_INLINE void arith_regs(struct cpu *c, const struct insn *i, enum x87_arith op,
+				     unsigned dst, unsigned src, int pop)
 {
 	x87_wait(c, i);
 	if (x87_empty(c, dst) || x87_empty(c, src)) {
@@ -37,8 +37,8 @@ static void arith_regs(struct cpu *c, const struct insn *i, enum x87_arith op, u
 		write_indefinite(c, dst);
 	} else {
 		struct x87h_io io;
-		io.st0 = *x87_st(c, dst);
-		io.st1 = *x87_st(c, src);
+		x87_copy(&io.st0, x87_st(c, dst));
+		x87_copy(&io.st1, x87_st(c, src));
 		if (!x87_status(c, x87h_run(c, XK_ARITH + op, x87_cw_reg(c), &io), FSW_C1,
 				ABORT_REG))
 			goto out;
@@ -50,24 +50,27 @@ out:
 	x87_retire(c, i);
 }
 
-void op_farith_st0(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void farith_st0_body(struct cpu *c, const struct insn *i)
 {
 	arith_regs(c, i, arith_op(i), 0, i->rm & 7, 0);
 }
+CHAINED(farith_st0, farith_st0_body)
 
-void op_farith_sti(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void farith_sti_body(struct cpu *c, const struct insn *i)
 {
 	arith_regs(c, i, arith_op_reversed(i), i->rm & 7, 0, 0);
 }
+CHAINED(farith_sti, farith_sti_body)
 
-void op_farith_stp(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void farith_stp_body(struct cpu *c, const struct insn *i)
 {
 	arith_regs(c, i, arith_op_reversed(i), i->rm & 7, 0, 1);
 }
+CHAINED(farith_stp, farith_stp_body)
 
 /* ST(0) = ST(0) op memory; the escape byte gives the format: D8 m32fp,
  * DA m32int, DC m64fp, DE m16int. */
-void op_farith_mem(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void farith_mem_body(struct cpu *c, const struct insn *i)
 {
 	static const uint8_t fmt_of_escape[4] = {FMT_F32, FMT_I32, FMT_F64, FMT_I16};
 	enum x87_fmt fmt = (enum x87_fmt)fmt_of_escape[(i->opc >> 1) & 3];
@@ -78,7 +81,7 @@ void op_farith_mem(struct cpu *c, const struct insn *i)
 		if (x87_underflow(c))
 			write_indefinite(c, 0);
 	} else {
-		io.st0 = *x87_st(c, 0);
+		x87_copy(&io.st0, x87_st(c, 0));
 		uint16_t sw = x87h_run(c, XK_ARITH_MEM + fmt * AR_COUNT + arith_op(i),
 				       x87_cw_reg(c), &io);
 		if (x87_status(c, sw, FSW_C1, ABORT_REG))
@@ -86,17 +89,20 @@ void op_farith_mem(struct cpu *c, const struct insn *i)
 	}
 	x87_retire(c, i);
 }
+CHAINED(farith_mem, farith_mem_body)
 
 /* FCHS and FABS touch only the sign, whatever the operand, and raise
  * nothing but the stack fault. */
-static void sign_op(struct cpu *c, const struct insn *i, uint16_t and_mask, uint16_t xor_mask)
+static ALWAYS_INLINE void sign_op(struct cpu *c, const struct insn *i, uint16_t and_mask,
+				  uint16_t xor_mask)
 {
 	x87_wait(c, i);
 	if (x87_empty(c, 0)) {
 		if (x87_underflow(c))
 			write_indefinite(c, 0);
 	} else {
-		fpreg_t v = *x87_st(c, 0);
+		fpreg_t v;
+		x87_copy(&v, x87_st(c, 0));
 		v.raw.sexp = (uint16_t)((v.raw.sexp & and_mask) ^ xor_mask);
 		c->fpu.fsw &= (uint16_t)~FSW_C1;
 		x87_write(c, 0, &v);
@@ -104,9 +110,9 @@ static void sign_op(struct cpu *c, const struct insn *i, uint16_t and_mask, uint
 	x87_retire(c, i);
 }
 
-void op_fchs(struct cpu *c, const struct insn *i) { sign_op(c, i, 0xffff, 0x8000); }
+X87_CHAINED(fchs, sign_op(c, i, 0xffff, 0x8000))
 
-void op_fabs(struct cpu *c, const struct insn *i) { sign_op(c, i, 0x7fff, 0); }
+X87_CHAINED(fabs, sign_op(c, i, 0x7fff, 0))
 
 void x87_op_st0(struct cpu *c, const struct insn *i, enum x87h_kernel k, uint16_t cc_mask)
 {
@@ -116,7 +122,7 @@ void x87_op_st0(struct cpu *c, const struct insn *i, enum x87h_kernel k, uint16_
 			write_indefinite(c, 0);
 	} else {
 		struct x87h_io io;
-		io.st0 = *x87_st(c, 0);
+		x87_copy(&io.st0, x87_st(c, 0));
 		if (x87_status(c, x87h_run(c, k, x87_cw_reg(c), &io), cc_mask, ABORT_REG))
 			x87_write(c, 0, &io.st0);
 	}
@@ -138,8 +144,8 @@ void x87_op_st0_st1(struct cpu *c, const struct insn *i, enum x87h_kernel k, uin
 			write_indefinite(c, 0);
 	} else {
 		struct x87h_io io;
-		io.st0 = *x87_st(c, 0);
-		io.st1 = *x87_st(c, 1);
+		x87_copy(&io.st0, x87_st(c, 0));
+		x87_copy(&io.st1, x87_st(c, 1));
 		uint16_t sw = x87h_run(c, k, x87_cw_reg(c), &io);
 		if (x87_status(c, sw, is_nan(&io.st0) ? cc_mask_nan : cc_mask, ABORT_REG))
 			x87_write(c, 0, &io.st0);
@@ -156,8 +162,8 @@ void x87_op_st1_pop(struct cpu *c, const struct insn *i, enum x87h_kernel k)
 		write_indefinite(c, 1);
 	} else {
 		struct x87h_io io;
-		io.st0 = *x87_st(c, 0);
-		io.st1 = *x87_st(c, 1);
+		x87_copy(&io.st0, x87_st(c, 0));
+		x87_copy(&io.st1, x87_st(c, 1));
 		if (!x87_status(c, x87h_run(c, k, x87_cw_reg(c), &io), FSW_C1, ABORT_REG))
 			goto out;
 		x87_write(c, 1, &io.st0);
@@ -182,7 +188,7 @@ void x87_op_push(struct cpu *c, const struct insn *i, enum x87h_kernel k, uint16
 		}
 	} else {
 		struct x87h_io io;
-		io.st0 = *x87_st(c, 0);
+		x87_copy(&io.st0, x87_st(c, 0));
 		uint16_t sw = x87h_run(c, k, x87_cw_reg(c), &io);
 		int partial = (cc_mask & FSW_C2) && (sw & FSW_C2);
 		if (x87_status(c, sw, cc_mask, ABORT_REG) && !partial) {
@@ -193,7 +199,7 @@ void x87_op_push(struct cpu *c, const struct insn *i, enum x87h_kernel k, uint16
 	x87_retire(c, i);
 }
 
-void op_fsqrt(struct cpu *c, const struct insn *i) { x87_op_st0(c, i, XK_FSQRT, FSW_C1); }
+X87_CHAINED(fsqrt, x87_op_st0(c, i, XK_FSQRT, FSW_C1))
 
 void op_frndint(struct cpu *c, const struct insn *i) { x87_op_st0(c, i, XK_FRNDINT, FSW_C1); }
 

@@ -9,7 +9,8 @@
  * an empty operand register. Returns whether the instruction goes on to
  * pop: an unmasked exception (invalid, stack fault, denormal) still sets the
  * condition codes but stops the pops. The flags are accounted, C1 cleared. */
-static int compare(struct cpu *c, enum x87h_kernel k, struct x87h_io *io, int empty, uint16_t *cc)
+static ALWAYS_INLINE int compare(struct cpu *c, enum x87h_kernel k, struct x87h_io *io, int empty,
+				 uint16_t *cc)
 {
 	if (empty) {
 		*cc = (uint16_t)CC_ORDER;
@@ -30,67 +31,68 @@ static void finish_fcom(struct cpu *c, const struct insn *i, uint16_t cc, int do
 }
 
 /* ST(0) with ST(i) */
-static void fcom_reg(struct cpu *c, const struct insn *i, enum x87h_kernel k, unsigned other,
-		     int pops)
+static ALWAYS_INLINE void fcom_reg(struct cpu *c, const struct insn *i, enum x87h_kernel k,
+				   unsigned other, int pops)
 {
 	struct x87h_io io;
 	x87_wait(c, i);
-	io.st0 = *x87_st(c, 0);
-	io.st1 = *x87_st(c, other);
+	x87_copy(&io.st0, x87_st(c, 0));
+	x87_copy(&io.st1, x87_st(c, other));
 	uint16_t cc;
 	int done = compare(c, k, &io, x87_empty(c, 0) || x87_empty(c, other), &cc);
 	finish_fcom(c, i, cc, done, pops);
 }
 
-void op_fcom_sti(struct cpu *c, const struct insn *i) { fcom_reg(c, i, XK_FCOM, i->rm & 7, 0); }
+X87_CHAINED(fcom_sti, fcom_reg(c, i, XK_FCOM, i->rm & 7, 0))
 
-void op_fcomp_sti(struct cpu *c, const struct insn *i) { fcom_reg(c, i, XK_FCOM, i->rm & 7, 1); }
+X87_CHAINED(fcomp_sti, fcom_reg(c, i, XK_FCOM, i->rm & 7, 1))
 
-void op_fcompp(struct cpu *c, const struct insn *i) { fcom_reg(c, i, XK_FCOM, 1, 2); }
+X87_CHAINED(fcompp, fcom_reg(c, i, XK_FCOM, 1, 2))
 
-void op_fucom_sti(struct cpu *c, const struct insn *i) { fcom_reg(c, i, XK_FUCOM, i->rm & 7, 0); }
+X87_CHAINED(fucom_sti, fcom_reg(c, i, XK_FUCOM, i->rm & 7, 0))
 
-void op_fucomp_sti(struct cpu *c, const struct insn *i) { fcom_reg(c, i, XK_FUCOM, i->rm & 7, 1); }
+X87_CHAINED(fucomp_sti, fcom_reg(c, i, XK_FUCOM, i->rm & 7, 1))
 
-void op_fucompp(struct cpu *c, const struct insn *i) { fcom_reg(c, i, XK_FUCOM, 1, 2); }
+X87_CHAINED(fucompp, fcom_reg(c, i, XK_FUCOM, 1, 2))
 
 /* ST(0) with memory; the escape byte gives the format: D8 m32fp, DA m32int,
  * DC m64fp, DE m16int. */
-static void fcom_mem(struct cpu *c, const struct insn *i, int pops)
+static ALWAYS_INLINE void fcom_mem(struct cpu *c, const struct insn *i, int pops)
 {
 	static const uint8_t fmt_of_escape[4] = {FMT_F32, FMT_I32, FMT_F64, FMT_I16};
 	enum x87_fmt fmt = (enum x87_fmt)fmt_of_escape[(i->opc >> 1) & 3];
 	struct x87h_io io;
 	x87_wait(c, i);
 	x87_read_mem(c, i, &io, x87_fmt_bytes[fmt]);
-	io.st0 = *x87_st(c, 0);
+	x87_copy(&io.st0, x87_st(c, 0));
 	uint16_t cc;
 	int done = compare(c, XK_FCOM_MEM + fmt, &io, x87_empty(c, 0), &cc);
 	finish_fcom(c, i, cc, done, pops);
 }
 
-void op_fcom_mem(struct cpu *c, const struct insn *i) { fcom_mem(c, i, 0); }
+X87_CHAINED(fcom_mem, fcom_mem(c, i, 0))
 
-void op_fcomp_mem(struct cpu *c, const struct insn *i) { fcom_mem(c, i, 1); }
+X87_CHAINED(fcomp_mem, fcom_mem(c, i, 1))
 
-void op_ftst(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void ftst_body(struct cpu *c, const struct insn *i)
 {
 	struct x87h_io io;
 	x87_wait(c, i);
-	io.st0 = *x87_st(c, 0);
+	x87_copy(&io.st0, x87_st(c, 0));
 	uint16_t cc;
 	int done = compare(c, XK_FTST, &io, x87_empty(c, 0), &cc);
 	finish_fcom(c, i, cc, done, 0);
 }
+CHAINED(ftst, ftst_body)
 
 /* FCOMI and friends: ZF PF CF from C3 C2 C0; OF SF AF cleared. */
-static void fcomi(struct cpu *c, const struct insn *i, enum x87h_kernel k, int pop)
+static ALWAYS_INLINE void fcomi(struct cpu *c, const struct insn *i, enum x87h_kernel k, int pop)
 {
 	struct x87h_io io;
 	unsigned other = i->rm & 7;
 	x87_wait(c, i);
-	io.st0 = *x87_st(c, 0);
-	io.st1 = *x87_st(c, other);
+	x87_copy(&io.st0, x87_st(c, 0));
+	x87_copy(&io.st1, x87_st(c, other));
 	uint16_t cc;
 	int done = compare(c, k, &io, x87_empty(c, 0) || x87_empty(c, other), &cc);
 	uint32_t f = (cc & FSW_C3 ? F_ZF : 0) | (cc & FSW_C2 ? F_PF : 0) | (cc & FSW_C0 ? F_CF : 0);
@@ -101,13 +103,13 @@ static void fcomi(struct cpu *c, const struct insn *i, enum x87h_kernel k, int p
 	x87_retire(c, i);
 }
 
-void op_fcomi(struct cpu *c, const struct insn *i) { fcomi(c, i, XK_FCOM, 0); }
+X87_CHAINED(fcomi, fcomi(c, i, XK_FCOM, 0))
 
-void op_fcomip(struct cpu *c, const struct insn *i) { fcomi(c, i, XK_FCOM, 1); }
+X87_CHAINED(fcomip, fcomi(c, i, XK_FCOM, 1))
 
-void op_fucomi(struct cpu *c, const struct insn *i) { fcomi(c, i, XK_FUCOM, 0); }
+X87_CHAINED(fucomi, fcomi(c, i, XK_FUCOM, 0))
 
-void op_fucomip(struct cpu *c, const struct insn *i) { fcomi(c, i, XK_FUCOM, 1); }
+X87_CHAINED(fucomip, fcomi(c, i, XK_FUCOM, 1))
 
 /* The class FXAM reports in C3 C2 C0 for a register in use. Encodings the
  * 387 and later reject (unnormals, pseudo-NaNs, pseudo-infinities) are

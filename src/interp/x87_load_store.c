@@ -25,7 +25,7 @@ static void push_value(struct cpu *c, const fpreg_t *v)
 /* Loads a memory operand of format fmt through the host's conversion, which
  * raises invalid for a signalling NaN and denormal for a denormal. Only an
  * unmasked invalid stops the push. */
-static void load_converted(struct cpu *c, const struct insn *i, enum x87_fmt fmt)
+static ALWAYS_INLINE void load_converted(struct cpu *c, const struct insn *i, enum x87_fmt fmt)
 {
 	struct x87h_io io;
 	x87_wait(c, i);
@@ -40,15 +40,15 @@ static void load_converted(struct cpu *c, const struct insn *i, enum x87_fmt fmt
 	x87_retire(c, i);
 }
 
-void op_fld_m32(struct cpu *c, const struct insn *i) { load_converted(c, i, FMT_F32); }
+X87_CHAINED(fld_m32, load_converted(c, i, FMT_F32))
 
-void op_fld_m64(struct cpu *c, const struct insn *i) { load_converted(c, i, FMT_F64); }
+X87_CHAINED(fld_m64, load_converted(c, i, FMT_F64))
 
-void op_fild_m16(struct cpu *c, const struct insn *i) { load_converted(c, i, FMT_I16); }
+X87_CHAINED(fild_m16, load_converted(c, i, FMT_I16))
 
-void op_fild_m32(struct cpu *c, const struct insn *i) { load_converted(c, i, FMT_I32); }
+X87_CHAINED(fild_m32, load_converted(c, i, FMT_I32))
 
-void op_fild_m64(struct cpu *c, const struct insn *i) { load_converted(c, i, FMT_I64); }
+X87_CHAINED(fild_m64, load_converted(c, i, FMT_I64))
 
 void op_fbld(struct cpu *c, const struct insn *i) { load_converted(c, i, FMT_BCD); }
 
@@ -65,14 +65,15 @@ void op_fld_m80(struct cpu *c, const struct insn *i)
 	x87_retire(c, i);
 }
 
-void op_fld_sti(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void fld_sti_body(struct cpu *c, const struct insn *i)
 {
 	unsigned src = i->rm & 7;
 	x87_wait(c, i);
 	if (!x87_empty(c, 7)) {
 		push_overflow(c);
 	} else if (!x87_empty(c, src)) {
-		fpreg_t v = *x87_st(c, src);
+		fpreg_t v;
+		x87_copy(&v, x87_st(c, src));
 		push_value(c, &v);
 	} else if (x87_underflow(c)) {
 		fpreg_t indef = x87_indefinite();
@@ -80,10 +81,11 @@ void op_fld_sti(struct cpu *c, const struct insn *i)
 	}
 	x87_retire(c, i);
 }
+CHAINED(fld_sti, fld_sti_body)
 
 /* FLD1, FLDL2T, FLDL2E, FLDPI, FLDLG2, FLDLN2, FLDZ (D9 E8..EE): the host
  * rounds the constants by the rounding control, as the hardware does. */
-void op_fldconst(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void fldconst_body(struct cpu *c, const struct insn *i)
 {
 	struct x87h_io io;
 	x87_wait(c, i);
@@ -95,6 +97,7 @@ void op_fldconst(struct cpu *c, const struct insn *i)
 	}
 	x87_retire(c, i);
 }
+CHAINED(fldconst, fldconst_body)
 
 /* ---- stores ---- */
 
@@ -102,8 +105,8 @@ void op_fldconst(struct cpu *c, const struct insn *i)
  * asked. An empty ST(0) under masked invalid stores the format's indefinite
  * (which converting the indefinite QNaN gives); any unmasked exception but
  * precision leaves memory and the stack alone. */
-static void store_converted(struct cpu *c, const struct insn *i, enum x87_fmt fmt, uint16_t fcw,
-			    int pop)
+static ALWAYS_INLINE void store_converted(struct cpu *c, const struct insn *i, enum x87_fmt fmt,
+					  uint16_t fcw, int pop)
 {
 	struct x87h_io io;
 	int empty = x87_empty(c, 0);
@@ -113,11 +116,11 @@ static void store_converted(struct cpu *c, const struct insn *i, enum x87_fmt fm
 		x87_retire(c, i);
 		return;
 	}
-	io.st0 = empty ? x87_indefinite() : *x87_st(c, 0);
+	x87_get(c, 0, &io.st0);
 	uint16_t sw = x87h_run(c, XK_STORE + fmt, fcw | FCW_MASKS, &io);
 	int done = x87_completes(c, sw, ABORT_MEM);
 	if (done)
-		mem_write(c, mem_ea(c, i), io.mem, x87_fmt_bytes[fmt]);
+		x87_mem_out(c, mem_ea(c, i), &io, x87_fmt_bytes[fmt]);
 	x87_status(c, sw, FSW_C1, ABORT_MEM);
 	if (empty)
 		x87_underflow(c);
@@ -126,66 +129,30 @@ static void store_converted(struct cpu *c, const struct insn *i, enum x87_fmt fm
 	x87_retire(c, i);
 }
 
-void op_fst_m32(struct cpu *c, const struct insn *i)
-{
-	store_converted(c, i, FMT_F32, c->fpu.fcw, 0);
-}
+X87_CHAINED(fst_m32, store_converted(c, i, FMT_F32, c->fpu.fcw, 0))
 
-void op_fstp_m32(struct cpu *c, const struct insn *i)
-{
-	store_converted(c, i, FMT_F32, c->fpu.fcw, 1);
-}
+X87_CHAINED(fstp_m32, store_converted(c, i, FMT_F32, c->fpu.fcw, 1))
 
-void op_fst_m64(struct cpu *c, const struct insn *i)
-{
-	store_converted(c, i, FMT_F64, c->fpu.fcw, 0);
-}
+X87_CHAINED(fst_m64, store_converted(c, i, FMT_F64, c->fpu.fcw, 0))
 
-void op_fstp_m64(struct cpu *c, const struct insn *i)
-{
-	store_converted(c, i, FMT_F64, c->fpu.fcw, 1);
-}
+X87_CHAINED(fstp_m64, store_converted(c, i, FMT_F64, c->fpu.fcw, 1))
 
-void op_fist_m16(struct cpu *c, const struct insn *i)
-{
-	store_converted(c, i, FMT_I16, c->fpu.fcw, 0);
-}
+X87_CHAINED(fist_m16, store_converted(c, i, FMT_I16, c->fpu.fcw, 0))
 
-void op_fistp_m16(struct cpu *c, const struct insn *i)
-{
-	store_converted(c, i, FMT_I16, c->fpu.fcw, 1);
-}
+X87_CHAINED(fistp_m16, store_converted(c, i, FMT_I16, c->fpu.fcw, 1))
 
-void op_fist_m32(struct cpu *c, const struct insn *i)
-{
-	store_converted(c, i, FMT_I32, c->fpu.fcw, 0);
-}
+X87_CHAINED(fist_m32, store_converted(c, i, FMT_I32, c->fpu.fcw, 0))
 
-void op_fistp_m32(struct cpu *c, const struct insn *i)
-{
-	store_converted(c, i, FMT_I32, c->fpu.fcw, 1);
-}
+X87_CHAINED(fistp_m32, store_converted(c, i, FMT_I32, c->fpu.fcw, 1))
 
-void op_fistp_m64(struct cpu *c, const struct insn *i)
-{
-	store_converted(c, i, FMT_I64, c->fpu.fcw, 1);
-}
+X87_CHAINED(fistp_m64, store_converted(c, i, FMT_I64, c->fpu.fcw, 1))
 
 /* FISTTP is FISTP that truncates whatever the rounding control says. */
-void op_fisttp_m16(struct cpu *c, const struct insn *i)
-{
-	store_converted(c, i, FMT_I16, c->fpu.fcw | FCW_RC_CHOP, 1);
-}
+X87_CHAINED(fisttp_m16, store_converted(c, i, FMT_I16, c->fpu.fcw | FCW_RC_CHOP, 1))
 
-void op_fisttp_m32(struct cpu *c, const struct insn *i)
-{
-	store_converted(c, i, FMT_I32, c->fpu.fcw | FCW_RC_CHOP, 1);
-}
+X87_CHAINED(fisttp_m32, store_converted(c, i, FMT_I32, c->fpu.fcw | FCW_RC_CHOP, 1))
 
-void op_fisttp_m64(struct cpu *c, const struct insn *i)
-{
-	store_converted(c, i, FMT_I64, c->fpu.fcw | FCW_RC_CHOP, 1);
-}
+X87_CHAINED(fisttp_m64, store_converted(c, i, FMT_I64, c->fpu.fcw | FCW_RC_CHOP, 1))
 
 void op_fbstp(struct cpu *c, const struct insn *i)
 {
@@ -197,7 +164,8 @@ void op_fstp_m80(struct cpu *c, const struct insn *i)
 	int empty = x87_empty(c, 0);
 	x87_wait(c, i);
 	if (!empty || (c->fpu.fcw & FSW_IE)) {
-		fpreg_t v = empty ? x87_indefinite() : *x87_st(c, 0);
+		fpreg_t v = {0};
+		x87_get(c, 0, &v);
 		mem_write(c, mem_ea(c, i), v.bytes, 10);
 		c->fpu.fsw &= (uint16_t)~FSW_C1;
 		x87_pop(c);
@@ -208,11 +176,12 @@ void op_fstp_m80(struct cpu *c, const struct insn *i)
 }
 
 /* FST/FSTP ST(i): a plain copy, no exception but the stack fault. */
-static void store_reg(struct cpu *c, const struct insn *i, int pop)
+static ALWAYS_INLINE void store_reg(struct cpu *c, const struct insn *i, int pop)
 {
 	x87_wait(c, i);
 	if (!x87_empty(c, 0)) {
-		fpreg_t v = *x87_st(c, 0);
+		fpreg_t v;
+		x87_copy(&v, x87_st(c, 0));
 		c->fpu.fsw &= (uint16_t)~FSW_C1;
 		x87_write(c, i->rm & 7, &v);
 		if (pop)
@@ -226,22 +195,22 @@ static void store_reg(struct cpu *c, const struct insn *i, int pop)
 	x87_retire(c, i);
 }
 
-void op_fst_sti(struct cpu *c, const struct insn *i) { store_reg(c, i, 0); }
+X87_CHAINED(fst_sti, store_reg(c, i, 0))
 
-void op_fstp_sti(struct cpu *c, const struct insn *i) { store_reg(c, i, 1); }
+X87_CHAINED(fstp_sti, store_reg(c, i, 1))
 
 /* ---- register moves ---- */
 
 /* Under masked invalid, an empty register takes part as the indefinite. */
-void op_fxch(struct cpu *c, const struct insn *i)
+static ALWAYS_INLINE void fxch_body(struct cpu *c, const struct insn *i)
 {
 	unsigned other = i->rm & 7;
 	x87_wait(c, i);
 	int empty = x87_empty(c, 0) || x87_empty(c, other);
 	if (!empty || x87_underflow(c)) {
-		fpreg_t indef = x87_indefinite();
-		fpreg_t a = x87_empty(c, 0) ? indef : *x87_st(c, 0);
-		fpreg_t b = x87_empty(c, other) ? indef : *x87_st(c, other);
+		fpreg_t a, b;
+		x87_get(c, 0, &a);
+		x87_get(c, other, &b);
 		if (!empty)
 			c->fpu.fsw &= (uint16_t)~FSW_C1;
 		x87_write(c, 0, &b);
@@ -249,6 +218,7 @@ void op_fxch(struct cpu *c, const struct insn *i)
 	}
 	x87_retire(c, i);
 }
+CHAINED(fxch, fxch_body)
 
 /* FCMOVcc: the conditions are those of Jcc: B, E, BE, U and their negations
  * (DA C0..DF, DB C0..DF by ModRM.reg). */
@@ -259,12 +229,13 @@ void op_fcmov(struct cpu *c, const struct insn *i)
 	unsigned cc = cond[i->reg & 3] | (i->opc == 0xdb);
 	x87_wait(c, i);
 	if (x87_empty(c, 0) || x87_empty(c, src)) {
-		if (x87_underflow(c) && cond_fast(c, cc)) {
+		if (x87_underflow(c) && cond_lazy(c, cc)) {
 			fpreg_t indef = x87_indefinite();
 			x87_write(c, 0, &indef);
 		}
-	} else if (cond_fast(c, cc)) {
-		fpreg_t v = *x87_st(c, src);
+	} else if (cond_lazy(c, cc)) {
+		fpreg_t v;
+		x87_copy(&v, x87_st(c, src));
 		x87_write(c, 0, &v);
 	}
 	x87_retire(c, i);

@@ -46,12 +46,7 @@ static uint16_t flags_up_to(uint16_t first)
 	return FSW_EXC & ~FSW_PE;
 }
 
-int x87_completes(const struct cpu *c, uint16_t sw, uint16_t abort_on)
-{
-	return !(sw & ~c->fpu.fcw & abort_on);
-}
-
-int x87_status(struct cpu *c, uint16_t sw, uint16_t cc_mask, uint16_t abort_on)
+int x87_status_unmasked(struct cpu *c, uint16_t sw, uint16_t cc_mask, uint16_t abort_on)
 {
 	uint16_t raised = sw & FSW_EXC;
 	uint16_t abandon = raised & ~c->fpu.fcw & abort_on;
@@ -109,19 +104,13 @@ static unsigned data_segment(const struct insn *i)
 	return i->seg;
 }
 
-void x87_retire(struct cpu *c, const struct insn *i)
+void x87_retire_mem(struct cpu *c, const struct insn *i)
 {
-	unsigned modrm = (unsigned)i->mod << 6 | (i->reg & 7u) << 3;
-	unsigned fds = c->fpu.fop & FOP_SEG_FIELD;
+	unsigned modrm = (unsigned)i->mod << 6 | (i->reg & 7u) << 3 | memory_rm(i);
+	unsigned fds = (data_segment(i) + 1) << FOP_SEG_SHIFT;
+	uint64_t off = mem_ea(c, i) - c->seg_base[i->seg];
 	c->fpu.fip = i->addr;
-	if (i->mod != 3) {
-		uint64_t off = mem_ea(c, i) - c->seg_base[i->seg];
-		c->fpu.fdp = c->mode64 ? off : (uint32_t)off;
-		fds = (data_segment(i) + 1) << FOP_SEG_SHIFT;
-		modrm |= memory_rm(i);
-	} else {
-		modrm |= i->rm & 7u;
-	}
+	c->fpu.fdp = c->mode64 ? off : (uint32_t)off;
 	c->fpu.fop = (uint16_t)(FOP_FCS_SET | fds | (i->opc & 7u) << 8 | modrm);
 }
 
@@ -148,7 +137,7 @@ void x87_load_tag_word(struct cpu *c, uint16_t tw)
 {
 	for (unsigned p = 0; p < 8; p++) {
 		unsigned empty = ((tw >> (2 * p)) & 3) == TAG_EMPTY;
-		x87_set_tag(c, p, empty ? TAG_EMPTY : x87_classify(&c->fpu.st[p]));
+		x87_set_tag(c, p, empty ? TAG_EMPTY : TAG_VALID);
 	}
 }
 

@@ -51,13 +51,6 @@ static void emit_fixed(struct jit *j)
 	j->free = j->blocks;
 }
 
-static uint32_t host_cpuid1_ecx(void)
-{
-	uint32_t a = 1, b, c = 0, d;
-	__asm__("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
-	return c;
-}
-
 struct jit *jit_create(struct block_cache *bc)
 {
 	struct jit *j = calloc(1, sizeof *j);
@@ -75,7 +68,6 @@ struct jit *jit_create(struct block_cache *bc)
 	}
 	j->bc = bc;
 	j->stats = &bc->stats;
-	j->host_ecx1 = host_cpuid1_ecx();
 	emit_fixed(j);
 	return j;
 }

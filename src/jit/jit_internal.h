@@ -46,7 +46,6 @@ struct jit {
 	unsigned nlinks, links_cap;
 	struct jt *scratch;	   /* the translation under way */
 	struct block_stats *stats; /* the block cache's */
-	uint32_t host_ecx1;	   /* the host's CPUID leaf 1 ECX (see tmpl_sse.c) */
 };
 
 /* jit_code.c */

@@ -115,7 +115,7 @@ void jt_flags(struct jt *t, uint32_t cc_op, int dst, int src)
 }
 
 
-static int cond_helper(struct cpu *c, unsigned cc) { return cond_fast(c, cc); }
+static int cond_helper(struct cpu *c, unsigned cc) { return cond_lazy(c, cc); }
 
 /* Without the flags in the host's, a call works the condition out from
  * the lazy state: eax = 0 or 1, tested into ZF. */

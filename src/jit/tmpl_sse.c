@@ -7,6 +7,7 @@
 
 #include "cpu/cpu.h"
 #include "decode/isa.h"
+#include "host/hostcpu.h"
 #include "isa_handlers.h"
 #include "jit/jit_tmpl.h"
 
@@ -208,16 +209,13 @@ int tmpl_ucomiss(struct jt *t, const struct insn *i) { return compare(t, i, 0x00
 int tmpl_comiss(struct jt *t, const struct insn *i) { return compare(t, i, 0x002f, 4); }
 
 /* ---- SSSE3 and SSE4.2 instructions that the host runs as themselves when
- * it has them (leaf 1 ECX of its CPUID): glibc's SSE4.2 strcmp, strcspn
- * and friends run them in their inner loops. ---- */
-
-#define HOST_SSSE3  (1u << 9)
-#define HOST_SSE4_2 (1u << 20)
+ * it has them (host/hostcpu.h): glibc's SSE4.2 strcmp, strcspn and friends
+ * run them in their inner loops. ---- */
 
 /* PALIGNR V, W, imm8 */
 int tmpl_palignr(struct jt *t, const struct insn *i)
 {
-	if (!(t->j->host_ecx1 & HOST_SSSE3) || !w_operand(t, i, 16, 1, 0))
+	if (!hostcpu_has(HOSTCPU_SSSE3) || !w_operand(t, i, 16, 1, 0))
 		return 0;
 	x64_sse_m(&t->e, X64_MOVDQU_LOAD, XMM0, xmm_slot(i->reg));
 	host_op_W(t, i, 0x663a0f, XMM0);
@@ -232,7 +230,7 @@ int tmpl_palignr(struct jt *t, const struct insn *i)
  * need rAX and rDX in the host's, stay with their handlers.) */
 static int string_compare(struct jt *t, const struct insn *i, unsigned host, int mask)
 {
-	if (!(t->j->host_ecx1 & HOST_SSE4_2) || !w_operand(t, i, 16, 0, 0))
+	if (!hostcpu_has(HOSTCPU_SSE4_2) || !w_operand(t, i, 16, 0, 0))
 		return 0;
 	x64_sse_m(&t->e, X64_MOVDQU_LOAD, XMM0, xmm_slot(i->reg));
 	host_op_W(t, i, host, XMM0);

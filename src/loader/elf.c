@@ -149,6 +149,7 @@ int elf_check(struct elf_image *img, const uint8_t *data, size_t size, struct ex
 {
 	int loads = 0, entry_ok = 0;
 	memset(img, 0, sizeof *img);
+	img->host_fd = -1;
 	img->data = data;
 	img->size = size;
 	if (check_header(img, data, size, err))
@@ -185,6 +186,22 @@ static void page_range(const struct phdr *h, uint64_t bias, uint64_t *lo, uint64
 	*hi = PAGE_UP(h->vaddr + bias + h->memsz);
 }
 
+/* The file bytes of segment h, whose pages from lo on are fresh. A host
+ * file's whole pages are mapped from it, as Linux does, so that only the
+ * pages the program touches are read; the rest, and everything of a file
+ * hexvm serves itself, is copied. */
+static void fill_segment(struct mm *mm, const struct elf_image *img, const struct phdr *h,
+			 uint64_t bias, uint64_t lo)
+{
+	uint64_t va = h->vaddr + bias, file_end = va + h->filesz, whole = PAGE_DOWN(file_end);
+	uint64_t from = va;
+	if (img->host_fd >= 0 && lo == PAGE_DOWN(va) && whole > lo &&
+	    ((va - h->offset) & (PAGE_SIZE_G - 1)) == 0 &&
+	    !mm_map_host_file(mm, lo, whole - lo, img->host_fd, h->offset - (va - lo)))
+		from = whole;
+	memcpy(mm_host(mm, from), img->data + h->offset + (from - va), (size_t)(file_end - from));
+}
+
 /* Maps the PT_LOAD segments at `bias`. Neighbouring segments may share a
  * page: each range is mapped once, filled, given its segment's protection,
  * and a shared page then gets the union of both. Sets the image's end. */
@@ -205,7 +222,7 @@ int elf_map(struct mm *mm, const struct elf_image *img, uint64_t bias, const cha
 		if (lo < hi && mm_map(mm, lo, hi - lo, GPROT_READ | GPROT_WRITE, 0, path,
 				      h.offset + (lo - (h.vaddr + bias))))
 			return elf_fail(err, "cannot map segment at %#llx", (unsigned long long)lo);
-		memcpy(mm_host(mm, h.vaddr + bias), img->data + h.offset, (size_t)h.filesz);
+		fill_segment(mm, img, &h, bias, lo);
 		end = hi > end ? hi : end;
 	}
 	for (unsigned k = 0; k < img->phnum; k++) {

@@ -37,6 +37,7 @@ struct file_image {
 	uint8_t *data;
 	size_t size;
 	int mapped;
+	int host_fd; /* a host file's own descriptor (elf_image.host_fd), or -1 */
 	char canonical[VFS_PATH_MAX]; /* the resolved guest path, for /proc/PID/exe */
 };
 
@@ -46,6 +47,8 @@ static void release_file(struct file_image *f)
 		munmap(f->data, f->size);
 	else
 		free(f->data);
+	if (f->host_fd >= 0)
+		close(f->host_fd);
 }
 
 static int64_t read_at(struct file *f, void *buf, size_t n, uint64_t off)
@@ -62,11 +65,13 @@ static int64_t read_at(struct file *f, void *buf, size_t n, uint64_t off)
 static int load_contents(struct file *f, struct file_image *img)
 {
 	img->mapped = 0;
+	img->host_fd = -1;
 	if (!f->ops && img->size) {
 		void *p = mmap(NULL, img->size, PROT_READ, MAP_PRIVATE, f->host_fd, 0);
 		if (p != MAP_FAILED) {
 			img->data = p;
 			img->mapped = 1;
+			img->host_fd = fcntl(f->host_fd, F_DUPFD_CLOEXEC, 0);
 			return 0;
 		}
 	}
@@ -201,6 +206,7 @@ static int map_interp(struct process *p, struct mm *mm, const struct elf_image *
 		return -1;
 	}
 	int rc = elf_check(&ii, f.data, f.size, &ierr);
+	ii.host_fd = f.host_fd;
 	if (!rc && (!ii.pie || ii.is64 != img->is64 || ii.interp_len))
 		rc = elf_fail(&ierr, "not a dynamic linker of this class");
 	if (!rc) {
@@ -321,6 +327,7 @@ static int exec_depth(struct vm *vm, struct process *p, const char *path, char *
 	}
 	struct elf_image img;
 	rc = elf_check(&img, data, size, err);
+	img.host_fd = file.host_fd;
 	if (!rc)
 		rc = exec_image(vm, p, path, file.canonical, &img, argv, envp, err);
 	if (!rc) {

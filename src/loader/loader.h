@@ -26,6 +26,7 @@ struct elf_image {
 	int pie;
 	uint64_t entry, phoff, phnum, phentsize;
 	uint64_t interp_off, interp_len; /* PT_INTERP: the interpreter's path in the file (len 0: none) */
+	int host_fd; /* the file on the host, whose pages elf_map maps rather than copies, or -1 */
 };
 
 /* Loads `path` into process p (which gets a new address space), with argv

@@ -255,6 +255,28 @@ int mm_map_shared_fd(struct mm *mm, uint64_t addr, uint64_t len, int fd, uint64_
 	return 0;
 }
 
+int mm_map_host_file(struct mm *mm, uint64_t addr, uint64_t len, int fd, uint64_t offset)
+{
+	struct vma *v = mm_find_vma(mm, addr);
+	if (!v || v->end < addr + len || (v->flags & VMA_SHARED))
+		return -EINVAL;
+	if (mmap(mm->base + addr, (size_t)len, mm_host_prot(v->prot), MAP_PRIVATE | MAP_FIXED, fd,
+		 (off_t)offset) == MAP_FAILED) {
+		int err = errno;
+		/* a failed MAP_FIXED may have left a hole in the window, which
+		 * the host could fill with its own memory: never run so */
+		if (map_fixed(mm, addr, len, mm_host_prot(v->prot), -1) == MAP_FAILED) {
+			static const char msg[] = "hexvm: the host cannot map a window page\n";
+			if (write(2, msg, sizeof msg - 1) < 0)
+				_exit(70);
+			_exit(70);
+		}
+		return -err;
+	}
+	v->flags |= VMA_HOSTFILE;
+	return 0;
+}
+
 int mm_unmap(struct mm *mm, uint64_t addr, uint64_t len)
 {
 	len = PAGE_UP(len);

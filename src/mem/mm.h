@@ -22,6 +22,10 @@
  * clear): its description was not open for writing, or a memfd's seals
  * forbid writes; mprotect cannot add PROT_WRITE */
 #define VMA_NO_WRITE  64
+/* private pages mapped from a host file (a program's segments): until
+ * written they are the file's, so a page the host never made resident is
+ * not necessarily zero */
+#define VMA_HOSTFILE 128
 
 /* x86-64 guests get a 64 GiB window; the kernel places mmap, the stack and
  * PIE images inside it. i386 guests get all 4 GiB. */
@@ -104,6 +108,10 @@ int mm_unmap(struct mm *mm, uint64_t addr, uint64_t len);
 /* Maps host file fd (MAP_SHARED) over the fresh mapping at addr, which keeps
  * its own duplicate of fd so that fork can share it again. */
 int mm_map_shared_fd(struct mm *mm, uint64_t addr, uint64_t len, int fd, uint64_t offset);
+/* Maps host file fd privately (its bytes from offset, copy-on-write) over
+ * part of a fresh mapping, [addr, addr+len), which becomes VMA_HOSTFILE:
+ * the host reads in only the pages the guest touches. 0 or -errno. */
+int mm_map_host_file(struct mm *mm, uint64_t addr, uint64_t len, int fd, uint64_t offset);
 int mm_protect(struct mm *mm, uint64_t addr, uint64_t len, int prot);
 /* A free range of len bytes, top down below mm_top, or 0. */
 uint64_t mm_find_free(const struct mm *mm, uint64_t len);

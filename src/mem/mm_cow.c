@@ -127,12 +127,14 @@ static int source_access(struct mm *s, uint64_t a, uint64_t b, int open)
 	return 0;
 }
 
-/* The pending pages of [a, b) of d that hold data in its source: copied
- * when `copy` (the range is writable in d), else only looked for. A page
- * the source never made resident was never touched: without swap it reads
- * as zero, as d's fresh page does; zero pages are not copied either, so
- * that d's stay unbacked. Returns how many (without copy: 0 or 1). */
-static uint64_t source_data(struct mm *d, uint64_t a, uint64_t b, int copy)
+/* The pending pages of [a, b) of d (in vma v) that hold data in its
+ * source: copied when `copy` (the range is writable in d), else only
+ * looked for. A page the source never made resident was never touched:
+ * without swap it reads as zero, as d's fresh page does (not so in a
+ * VMA_HOSTFILE vma, whose untouched pages are the file's); zero pages are
+ * not copied either, so that d's stay unbacked. Returns how many (without
+ * copy: 0 or 1). */
+static uint64_t source_data(struct mm *d, const struct vma *v, uint64_t a, uint64_t b, int copy)
 {
 	const struct mm *s = d->cow->src;
 	const uint64_t *pending = d->cow->pending;
@@ -142,7 +144,7 @@ static uint64_t source_data(struct mm *d, uint64_t a, uint64_t b, int copy)
 		uint64_t end = min64(chunk + CHUNK_PAGES, last), p = bits_find(pending, chunk, end, 1);
 		if (p == end)
 			continue;
-		int known = d->set->no_swap &&
+		int known = d->set->no_swap && !(v->flags & VMA_HOSTFILE) &&
 			    !mincore(s->base + (chunk << 12), (size_t)((end - chunk) << 12), resident);
 		for (; p < end; p = bits_find(pending, p + 1, end, 1)) {
 			const uint8_t *from = s->base + (p << 12);
@@ -183,13 +185,13 @@ static int resolve_in(struct mm *d, const struct vma *v, uint64_t lo, uint64_t h
 		return -1;
 	/* Pages that stay zero need only their protection: for a read-only
 	 * or inaccessible vma that saves opening them (and splitting). */
-	int copy = hprot == HOST_RW || source_data(d, lo, hi, 0);
+	int copy = hprot == HOST_RW || source_data(d, v, lo, hi, 0);
 	if (copy && mprotect(d->base + lo, (size_t)(hi - lo), HOST_RW)) {
 		source_access(w->src, lo, hi, 0);
 		return -1;
 	}
 	if (copy)
-		*copied += source_data(d, lo, hi, 1);
+		*copied += source_data(d, v, lo, hi, 1);
 	source_access(w->src, lo, hi, 0);
 	if (hprot != (copy ? HOST_RW : PROT_NONE) &&
 	    mprotect(d->base + lo, (size_t)(hi - lo), hprot)) {

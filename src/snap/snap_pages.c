@@ -69,7 +69,8 @@ static int scan_window(struct snap_save *s, struct chunk *c, const struct vma *v
 {
 	unsigned char resident[SCAN_PAGES];
 	uint8_t *base = c->mm->base;
-	int have = mincore(base + at, (size_t)len, resident) == 0;
+	/* a VMA_HOSTFILE page the host never read in is the file's, not zero */
+	int have = !(v->flags & VMA_HOSTFILE) && mincore(base + at, (size_t)len, resident) == 0;
 	size_t fbytes = file ? hostmap_read(file, v, at, (size_t)len, fbuf) : 0;
 	for (uint64_t k = 0; k < len / PAGE_SIZE_G; k++) {
 		uint8_t *page = base + at + k * PAGE_SIZE_G;

@@ -1,0 +1,123 @@
+/* All 16 Jcc conditions straight after CMP, SUB, TEST, AND, OR, XOR, ADD, INC
+ * and DEC (these two with CF set and clear before them, which they keep) at
+ * every operand size, over edge-case operands: the pairs for which hexvm's
+ * interpreter gives the Jcc an instance that knows the kind and size of the
+ * flags it reads (interp/branch_after.c). Each line folds one
+ * operation and size over all operand pairs: 16 taken bits per pair, in hex.
+ */
+#include <stdint.h>
+#include <stdio.h>
+
+static const uint64_t values[] = {
+	0,
+	1,
+	2,
+	0x7f,
+	0x80,
+	0xff,
+	0x7fff,
+	0x8000,
+	0xffff,
+	0x7fffffff,
+	0x80000000,
+	0xffffffff,
+	0x7fffffffffffffffull,
+	0x8000000000000000ull,
+	0xffffffffffffffffull,
+	0x123456789abcdef1ull,
+};
+#define NVALUES (sizeof values / sizeof values[0])
+
+typedef unsigned long word;
+
+/* One condition: t = a, then `op b, t` (BIN), or `op t` after setting CF to
+ * b's low bit (UN: INC and DEC, which keep CF), then the Jcc, which sets bit
+ * `bit` of r when taken. */
+#define BIN(op, B, T) op " %" B "[b], %" T "[t]"
+#define UN(op, B, T)  "bt $0, %k[b]\n\t" op " %" T "[t]"
+#define ONE(FORM, op, cc, bit, M)                                                                  \
+	"mov %" M "[a], %" M "[t]\n\t" FORM(op, M, M) "\n\tj" cc " 1f\n\tjmp 2f\n"                 \
+	"1:\n\tor $" #bit ", %k[r]\n2:\n\t"
+#define ALL16(FORM, op, M)                                                                         \
+	ONE(FORM, op, "o", 0x1, M)                                                                 \
+	ONE(FORM, op, "no", 0x2, M)                                                                \
+	ONE(FORM, op, "b", 0x4, M)                                                                 \
+	ONE(FORM, op, "ae", 0x8, M)                                                                \
+	ONE(FORM, op, "e", 0x10, M)                                                                \
+	ONE(FORM, op, "ne", 0x20, M)                                                               \
+	ONE(FORM, op, "be", 0x40, M)                                                               \
+	ONE(FORM, op, "a", 0x80, M)                                                                \
+	ONE(FORM, op, "s", 0x100, M)                                                               \
+	ONE(FORM, op, "ns", 0x200, M)                                                              \
+	ONE(FORM, op, "p", 0x400, M)                                                               \
+	ONE(FORM, op, "np", 0x800, M)                                                              \
+	ONE(FORM, op, "l", 0x1000, M)                                                              \
+	ONE(FORM, op, "ge", 0x2000, M)                                                             \
+	ONE(FORM, op, "le", 0x4000, M)                                                             \
+	ONE(FORM, op, "g", 0x8000, M)
+
+/* conds_OP_SIZE(a, b): the taken bits; M, the operand modifier, gives the
+ * registers of that width (b: byte, w: word, k: dword, q: qword). */
+#define DEF(FORM, op, size, M)                                                                     \
+	static unsigned conds_##op##_##size(word a, word b)                                        \
+	{                                                                                          \
+		unsigned r = 0;                                                                    \
+		word t;                                                                            \
+		__asm__(ALL16(FORM, #op, M) : [r] "+r"(r), [t] "=&q"(t) : [a] "q"(a), [b] "q"(b)   \
+			: "cc");                                                                   \
+		return r;                                                                          \
+	}
+
+#ifdef __x86_64__
+#define DEF_SIZES(FORM, op)                                                                        \
+	DEF(FORM, op, 8, "b") DEF(FORM, op, 16, "w") DEF(FORM, op, 32, "k") DEF(FORM, op, 64, "q")
+#else
+#define DEF_SIZES(FORM, op) DEF(FORM, op, 8, "b") DEF(FORM, op, 16, "w") DEF(FORM, op, 32, "k")
+#endif
+DEF_SIZES(BIN, cmp)
+DEF_SIZES(BIN, sub)
+DEF_SIZES(BIN, test)
+DEF_SIZES(BIN, and)
+DEF_SIZES(BIN, or)
+DEF_SIZES(BIN, xor)
+DEF_SIZES(BIN, add)
+DEF_SIZES(UN, inc)
+DEF_SIZES(UN, dec)
+
+typedef unsigned conds_fn(word a, word b);
+
+static void run(const char *name, conds_fn *f)
+{
+	uint64_t fold = 0;
+	for (unsigned x = 0; x < NVALUES; x++)
+		for (unsigned y = 0; y < NVALUES; y++)
+			fold = fold * 1000003u + f((word)values[x], (word)values[y]);
+	printf("%-8s %016llx\n", name, (unsigned long long)fold);
+}
+
+#ifdef __x86_64__
+#define RUN_SIZES(op)                                                                              \
+	run(#op "8", conds_##op##_8);                                                              \
+	run(#op "16", conds_##op##_16);                                                            \
+	run(#op "32", conds_##op##_32);                                                            \
+	run(#op "64", conds_##op##_64)
+#else
+#define RUN_SIZES(op)                                                                              \
+	run(#op "8", conds_##op##_8);                                                              \
+	run(#op "16", conds_##op##_16);                                                            \
+	run(#op "32", conds_##op##_32)
+#endif
+
+int main(void)
+{
+	RUN_SIZES(cmp);
+	RUN_SIZES(sub);
+	RUN_SIZES(test);
+	RUN_SIZES(and);
+	RUN_SIZES(or);
+	RUN_SIZES(xor);
+	RUN_SIZES(add);
+	RUN_SIZES(inc);
+	RUN_SIZES(dec);
+	return 0;
+}
