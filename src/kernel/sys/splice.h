@@ -51,6 +51,9 @@ int64_t splice_move(struct task *t, struct splice_req *r);
  * which advances, into buf, by the host's splice: the host says what its
  * files can give (-EINVAL when one cannot be spliced from). */
 int64_t splice_host_in(struct task *t, int fd, int64_t *off, void *buf, size_t n);
+/* A loff_t argument (splice, copy_file_range) in guest memory: 0 or -EFAULT. */
+int splice_get_loff(struct task *t, uint64_t addr, int64_t *off);
+int splice_put_loff(struct task *t, uint64_t addr, int64_t off);
 /* vmsplice's two directions on pipe side s, with guest memory as host
  * iovecs. */
 int64_t splice_from_user(struct task *t, struct splice_side *s, const struct iovec *iov, int n,

@@ -236,22 +236,6 @@ static int64_t copy_checks(struct file *in, struct file *out, struct stat *sin, 
 	return 0;
 }
 
-static int get_loff(struct task *t, uint64_t addr, int64_t *off)
-{
-	uint8_t raw[8];
-	if (copy_from_user(t->proc->mm, raw, addr, 8))
-		return -EFAULT;
-	*off = (int64_t)get64(raw, 0);
-	return 0;
-}
-
-static int put_loff(struct task *t, uint64_t addr, int64_t off)
-{
-	uint8_t raw[8];
-	put64(raw, 0, (uint64_t)off);
-	return copy_to_user(t->proc->mm, addr, raw, 8) ? -EFAULT : 0;
-}
-
 /* Between files hexvm keeps (on one device, as Linux's are on one
  * filesystem): up to len bytes, cut at the input's end, refusing an
  * overlap within one file. */
@@ -296,7 +280,8 @@ int64_t sys_copy_file_range(struct task *t, const uint64_t *a)
 	int64_t pin = 0, pout = 0, rc;
 	if (!in || !out)
 		return -EBADF;
-	if ((a[1] && get_loff(t, a[1], &pin)) || (a[3] && get_loff(t, a[3], &pout)))
+	if ((a[1] && splice_get_loff(t, a[1], &pin)) ||
+	    (a[3] && splice_get_loff(t, a[3], &pout)))
 		return -EFAULT;
 	if (a[5])
 		return -EINVAL;
@@ -313,7 +298,8 @@ int64_t sys_copy_file_range(struct task *t, const uint64_t *a)
 		if (rc > 0 && !a[3])
 			set_own_pos(out, pout);
 	}
-	if (rc > 0 && ((a[1] && put_loff(t, a[1], pin)) || (a[3] && put_loff(t, a[3], pout))))
+	if (rc > 0 &&
+	    ((a[1] && splice_put_loff(t, a[1], pin)) || (a[3] && splice_put_loff(t, a[3], pout))))
 		return -EFAULT;
 	return rc;
 }

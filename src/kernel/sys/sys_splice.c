@@ -105,7 +105,7 @@ static int64_t check_sides(struct splice_req *r)
 	return 0;
 }
 
-static int get_off(struct task *t, uint64_t addr, int64_t *off)
+int splice_get_loff(struct task *t, uint64_t addr, int64_t *off)
 {
 	uint8_t raw[8];
 	if (copy_from_user(t->proc->mm, raw, addr, 8))
@@ -114,7 +114,7 @@ static int get_off(struct task *t, uint64_t addr, int64_t *off)
 	return 0;
 }
 
-static int put_off(struct task *t, uint64_t addr, int64_t off)
+int splice_put_loff(struct task *t, uint64_t addr, int64_t off)
 {
 	uint8_t raw[8];
 	put64(raw, 0, (uint64_t)off);
@@ -139,8 +139,8 @@ int64_t sys_splice(struct task *t, const uint64_t *a)
 	splice_side_init(&r.out, out);
 	if ((splice_is_pipe(&r.in) && uoff_in) || (splice_is_pipe(&r.out) && uoff_out))
 		return -ESPIPE;
-	if ((uoff_out && get_off(t, uoff_out, &off_out)) ||
-	    (uoff_in && get_off(t, uoff_in, &off_in)))
+	if ((uoff_out && splice_get_loff(t, uoff_out, &off_out)) ||
+	    (uoff_in && splice_get_loff(t, uoff_in, &off_in)))
 		return -EFAULT;
 	r.in.off = uoff_in ? &off_in : NULL;
 	r.out.off = uoff_out ? &off_out : NULL;
@@ -149,7 +149,8 @@ int64_t sys_splice(struct task *t, const uint64_t *a)
 		rc = splice_move(t, &r);
 	if (rc < 0)
 		return rc;
-	if ((uoff_out && put_off(t, uoff_out, off_out)) || (uoff_in && put_off(t, uoff_in, off_in)))
+	if ((uoff_out && splice_put_loff(t, uoff_out, off_out)) ||
+	    (uoff_in && splice_put_loff(t, uoff_in, off_in)))
 		return -EFAULT;
 	return rc;
 }
