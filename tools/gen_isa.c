@@ -12,11 +12,11 @@
  * operands SDM notation, comma separated, or - (Eb Gv Ib Jz Ov Zv Vx Wsd ...)
  * handler  C function op_<handler>
  * attrs    comma separated: lock d64 f64 i64 o64 stop spec chain fsub flogic fadd finc
- *          fdec, or -
+ *          fdec feflags, or -
  *          (spec: spec_<handler>() picks a specialized handler at decode time;
  *          chain: chain_<handler>() picks the instance that runs the next
  *          instruction itself (for a stop row: the next block's first), or
- *          NULL: see src/interp/chain.h; fsub ... fdec: the lazy flags it always
+ *          NULL: see src/interp/chain.h; fsub ... feflags: the lazy flags it always
  *          leaves, see ISA_SETS_* in src/decode/isa.h) */
 #include <ctype.h>
 #include <stdarg.h>
@@ -176,7 +176,7 @@ static unsigned attr_flags(const struct row *r, const char *s)
 	} attrs[] = {{"lock", ISA_LOCK}, {"d64", ISA_D64},   {"f64", ISA_F64}, {"i64", ISA_I64},
 		     {"o64", ISA_O64},	 {"stop", ISA_STOP}, {"spec", 0},
 		     {"chain", 0},	 {"fsub", 0},	     {"flogic", 0}, {"fadd", 0},
-		     {"finc", 0},	 {"fdec", 0}};
+		     {"finc", 0},	 {"fdec", 0},	     {"feflags", 0}};
 	char buf[128];
 	unsigned flags = 0;
 	if (!strcmp(s, "-"))
@@ -241,7 +241,8 @@ static void read_table(struct gen *g, const char *path)
 			  : strstr(attrs, "fadd")   ? ISA_SETS_ADD
 			  : strstr(attrs, "finc")   ? ISA_SETS_INC
 			  : strstr(attrs, "fdec")   ? ISA_SETS_DEC
-						    : ISA_SETS_OTHER;
+			  : strstr(attrs, "feflags") ? ISA_SETS_EFLAGS
+						     : ISA_SETS_OTHER;
 		r->flags = operand_flags(r) | attr_flags(r, attrs);
 		if (r->reg >= 0 || r->mod >= 0)
 			r->flags |= ISA_MODRM;

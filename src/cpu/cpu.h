@@ -166,9 +166,10 @@ struct cpu {
 				      * registers in (jit_note_fault) */
 	struct block *cur_block;
 	/* a branch at a block's end goes straight on into the next block
-	 * (interp/chain.h) while icount stays below chain_limit: icount_limit
-	 * while the interpreter's run loop allows it and no exit is requested,
-	 * else 0; chain_cache is that loop's block cache */
+	 * (interp/chain.h) while icount stays below chain_limit: at most
+	 * icount_limit while the interpreter's run loop allows it and no exit
+	 * is requested (interp/dispatch.c), else 0; chain_cache is that
+	 * loop's block cache */
 	uint64_t chain_limit;
 	struct block_cache *chain_cache;
 	int fault_sig, fault_code;

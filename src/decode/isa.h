@@ -47,9 +47,18 @@ enum {
 
 /* How an instruction always leaves the lazy flags (cpu/cpu.h, CC_*), at its
  * operand size: table attributes fsub (SUB, CMP: CC_SUB), flogic (AND, OR,
- * XOR, TEST: CC_LOGIC), fadd (ADD: CC_ADD), finc and fdec (INC, DEC). A Jcc
+ * XOR, TEST: CC_LOGIC), fadd (ADD: CC_ADD), finc and fdec (INC, DEC), and
+ * feflags (the compares that write EFLAGS themselves: CC_EFLAGS). A Jcc
  * straight after one can skip looking. */
-enum { ISA_SETS_OTHER, ISA_SETS_SUB, ISA_SETS_LOGIC, ISA_SETS_ADD, ISA_SETS_INC, ISA_SETS_DEC };
+enum {
+	ISA_SETS_OTHER,
+	ISA_SETS_SUB,
+	ISA_SETS_LOGIC,
+	ISA_SETS_ADD,
+	ISA_SETS_INC,
+	ISA_SETS_DEC,
+	ISA_SETS_EFLAGS
+};
 
 struct isa_desc {
 	insn_fn *fn;

@@ -83,10 +83,59 @@ static insn_fn *const jcc_after_fns[16][5][4][2] = {
 	JT_KINDS(12), JT_KINDS(13), JT_KINDS(14), JT_KINDS(15),
 };
 
+/* After a compare that writes EFLAGS itself (COMISD, PCMPISTRI, FCOMI...):
+ * jcc_flags_CC_R. */
+static ALWAYS_INLINE void jcc_flags(struct cpu *c, const struct insn *i, unsigned cc,
+				    unsigned ripsz)
+{
+	int taken = cond_of_flags(c->eflags, cc);
+	if (ripsz == OSZ_64) {
+		uint64_t next = i->addr + i->len;
+		c->rip = taken ? next + i->imm : next;
+	} else {
+		uint32_t next = (uint32_t)(i->addr + i->len);
+		c->rip = taken ? (uint32_t)(next + i->imm) : next;
+	}
+	run_next_block(c, i);
+}
+#define JF_ONE(cc, r, ripsz)                                                                       \
+	static void jcc_flags_##cc##_##r(struct cpu *c, const struct insn *i)                      \
+	{                                                                                          \
+		jcc_flags(c, i, cc, ripsz);                                                        \
+	}
+#define JF_RIPS(cc) JF_ONE(cc, 32, OSZ_32) JF_ONE(cc, 64, OSZ_64)
+JF_RIPS(0)
+JF_RIPS(1)
+JF_RIPS(2)
+JF_RIPS(3)
+JF_RIPS(4)
+JF_RIPS(5)
+JF_RIPS(6)
+JF_RIPS(7)
+JF_RIPS(8)
+JF_RIPS(9)
+JF_RIPS(10)
+JF_RIPS(11)
+JF_RIPS(12)
+JF_RIPS(13)
+JF_RIPS(14)
+JF_RIPS(15)
+#define JF_ROW(cc)                                                                                 \
+	{                                                                                          \
+		jcc_flags_##cc##_32, jcc_flags_##cc##_64                                           \
+	}
+static insn_fn *const jcc_flags_fns[16][2] = {
+	JF_ROW(0),  JF_ROW(1),	JF_ROW(2),  JF_ROW(3),	JF_ROW(4),  JF_ROW(5),
+	JF_ROW(6),  JF_ROW(7),	JF_ROW(8),  JF_ROW(9),	JF_ROW(10), JF_ROW(11),
+	JF_ROW(12), JF_ROW(13), JF_ROW(14), JF_ROW(15),
+};
+
 insn_fn *chain_jcc_after(const struct insn *i, const struct insn *before)
 {
 	unsigned sets = isa_descs[before->desc].sets;
 	if (sets == ISA_SETS_OTHER || i->osz == OSZ_16)
 		return NULL;
+	if (sets == ISA_SETS_EFLAGS)
+		return jcc_flags_fns[i->opc & 15][i->osz == OSZ_64];
 	return jcc_after_fns[i->opc & 15][sets - ISA_SETS_SUB][before->osz][i->osz == OSZ_64];
 }

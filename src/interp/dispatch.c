@@ -125,6 +125,22 @@ int interp_run_block(struct cpu *c, struct block *b)
 	return end_block(c, run_blocks(c, b));
 }
 
+/* How far chained instances may go on from block to block before they
+ * return to the run loop (interp/chain.h): to the end of the slice, but at
+ * most CHAIN_RUN_INSNS instructions at a time, so that where the compiler
+ * makes no tail calls the stack they grow stays bounded: an unoptimized
+ * build's frames are large (measured: 16384 overflows 8 MiB at -O0). */
+#ifdef __OPTIMIZE__
+#define CHAIN_RUN_INSNS 16384
+#else
+#define CHAIN_RUN_INSNS 2048
+#endif
+static ALWAYS_INLINE void chain_allow(struct cpu *c)
+{
+	uint64_t until = c->icount + CHAIN_RUN_INSNS;
+	c->chain_limit = c->exit_req ? 0 : until < c->icount_limit ? until : c->icount_limit;
+}
+
 /* Kept out of cpu_run, whose sigsetjmp would pin its variables to memory.
  * c->cur is left at the last instruction run, and set to NULL only where a
  * fault could otherwise find it stale: before decoding. */
@@ -132,11 +148,11 @@ HOT __attribute__((noinline)) void interp_run(struct cpu *c, struct block_cache 
 {
 	c->cur = NULL;
 	c->chain_cache = bc;
-	c->chain_limit = c->exit_req ? 0 : c->icount_limit;
 	if (block_cache_has_retired(bc))
 		block_cache_collect(bc);
 	struct block *b = block_get(c, bc, c->rip);
 	for (;;) {
+		chain_allow(c);
 		b = run_blocks(c, b);
 		if (end_block(c, b))
 			break;
