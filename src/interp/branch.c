@@ -24,13 +24,7 @@ void op_jcc(struct cpu *c, const struct insn *i)
 static ALWAYS_INLINE void jcc_sized(struct cpu *c, const struct insn *i, unsigned cc, unsigned osz)
 {
 	int taken = cond_lazy(c, cc);
-	if (osz == OSZ_64) {
-		uint64_t next = i->addr + i->len;
-		c->rip = taken ? next + i->imm : next;
-	} else {
-		uint32_t next = (uint32_t)(i->addr + i->len);
-		c->rip = taken ? (uint32_t)(next + i->imm) : next;
-	}
+	branch_sized(c, i, taken, osz);
 }
 
 /* One instance per condition and operand size (the rare 16 keeps op_jcc),

@@ -8,18 +8,13 @@
 #include "cpu/cond.h"
 #include "decode/isa.h"
 #include "interp/chain.h"
+#include "interp/operand.h"
 
 static ALWAYS_INLINE void jcc_after(struct cpu *c, const struct insn *i, unsigned cc, unsigned kind,
 				    unsigned osz, unsigned ripsz)
 {
 	int taken = cond_after(c, kind, osz, cc);
-	if (ripsz == OSZ_64) {
-		uint64_t next = i->addr + i->len;
-		c->rip = taken ? next + i->imm : next;
-	} else {
-		uint32_t next = (uint32_t)(i->addr + i->len);
-		c->rip = taken ? (uint32_t)(next + i->imm) : next;
-	}
+	branch_sized(c, i, taken, ripsz);
 	run_next_block(c, i);
 }
 
@@ -89,13 +84,7 @@ static ALWAYS_INLINE void jcc_flags(struct cpu *c, const struct insn *i, unsigne
 				    unsigned ripsz)
 {
 	int taken = cond_of_flags(c->eflags, cc);
-	if (ripsz == OSZ_64) {
-		uint64_t next = i->addr + i->len;
-		c->rip = taken ? next + i->imm : next;
-	} else {
-		uint32_t next = (uint32_t)(i->addr + i->len);
-		c->rip = taken ? (uint32_t)(next + i->imm) : next;
-	}
+	branch_sized(c, i, taken, ripsz);
 	run_next_block(c, i);
 }
 #define JF_ONE(cc, r, ripsz)                                                                       \

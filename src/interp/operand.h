@@ -153,4 +153,19 @@ static ALWAYS_INLINE uint64_t next_ip(const struct cpu *c, const struct insn *i)
 	return c->mode64 ? ip : (uint32_t)ip;
 }
 
+/* A relative branch whose rip is ripsz wide (OSZ_64 in long mode, OSZ_32 for
+ * an i386 guest, whose rip wraps at 4 GiB): its target when taken, else the
+ * next instruction. */
+static ALWAYS_INLINE void branch_sized(struct cpu *c, const struct insn *i, int taken,
+				       unsigned ripsz)
+{
+	if (ripsz == OSZ_64) {
+		uint64_t next = i->addr + i->len;
+		c->rip = taken ? next + i->imm : next;
+	} else {
+		uint32_t next = (uint32_t)(i->addr + i->len);
+		c->rip = taken ? (uint32_t)(next + i->imm) : next;
+	}
+}
+
 #endif
