@@ -10,25 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const uint64_t values[] = {
-	0,
-	1,
-	2,
-	0x7f,
-	0x80,
-	0xff,
-	0x7fff,
-	0x8000,
-	0xffff,
-	0x7fffffff,
-	0x80000000,
-	0xffffffff,
-	0x7fffffffffffffffull,
-	0x8000000000000000ull,
-	0xffffffffffffffffull,
-	0x123456789abcdef1ull,
-};
-#define NVALUES (sizeof values / sizeof values[0])
+#include "flag_values.h"
 
 /* The 16 conditions after `insn`, as bits 0..15; then bit 16 = JG taken,
  * bit 17 = JBE taken, bit 18 = JP taken. a is the destination (and stays
