@@ -109,7 +109,9 @@ struct process {
 	struct fdtable *fds;
 	struct k_sigaction sigactions[NSIG_LINUX + 1];
 	char *exe;			  /* host path of the executable */
-	int64_t alarm_at, alarm_interval; /* ITIMER_REAL on the monotonic clock, ns; 0: off */
+	/* ITIMER_REAL on the monotonic clock, ns: the armed expiry (0: off), the
+	 * interval, and the expiry that last fired (kernel/task/timer.c) */
+	int64_t alarm_at, alarm_interval, alarm_fired_at;
 	/* ITIMER_VIRTUAL and ITIMER_PROF (kernel/task/timer.h): the process's CPU
 	 * time (process_cpu_ns) each fires at next, 0: off; and its interval */
 	uint64_t itimer_cpu_at[2], itimer_cpu_interval[2];

@@ -120,6 +120,7 @@ static void put_process(struct snap_save *s, struct snap_buf *b, const struct pr
 	sb_u64(b, p->exited_insns);
 	sb_i64(b, p->alarm_at);
 	sb_i64(b, p->alarm_interval);
+	sb_i64(b, p->alarm_fired_at);
 	for (int k = 0; k < 2; k++) {
 		sb_u64(b, p->itimer_cpu_at[k]);
 		sb_u64(b, p->itimer_cpu_interval[k]);

@@ -117,6 +117,7 @@ static struct proc_links *get_process(struct snap_load *l, struct snap_rd *r)
 	p->exited_insns = sr_u64(r);
 	p->alarm_at = sr_i64(r);
 	p->alarm_interval = sr_i64(r);
+	p->alarm_fired_at = sr_i64(r);
 	for (int w = 0; w < 2; w++) {
 		p->itimer_cpu_at[w] = sr_u64(r);
 		p->itimer_cpu_interval[w] = sr_u64(r);

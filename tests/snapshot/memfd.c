@@ -4,8 +4,9 @@
  * descriptor it closed, and reads the first through a description of its
  * own (opened through /proc/self/fd) whose offset moves; each runs an
  * ITIMER_VIRTUAL (the parent's reloads every 3 ms, the child's is
- * ITIMER_PROF) whose signals it counts. Each prints what it saw at the
- * end: the bytes, seals, offsets and signal counts. */
+ * ITIMER_PROF) whose signals it counts, and the parent an ITIMER_REAL on
+ * the virtual clock. Each prints what it saw at the end: the bytes, seals,
+ * offsets, signal counts and the real timer's value. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
@@ -93,11 +94,12 @@ static void child(int fd, int in, int out)
 
 int main(void)
 {
-	int to_child[2], to_parent[2], ticks = 0;
+	int to_child[2], to_parent[2], ticks = 0, alarms = 0;
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGVTALRM);
 	sigaddset(&set, SIGPROF);
+	sigaddset(&set, SIGALRM);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	int fd = (int)syscall(SYS_memfd_create, "snapshot", MFD_ALLOW_SEALING);
@@ -112,6 +114,9 @@ int main(void)
 		return 0;
 	}
 	arm(ITIMER_VIRTUAL, 3000);
+	/* stopped at each expiry until its signal is taken: the phase it starts
+	 * again on is the last expiry's, which the snapshot must keep */
+	arm(ITIMER_REAL, 700);
 	uint64_t h = 0;
 	for (int r = 0; r < ROUNDS; r++) {
 		h += work(3);
@@ -121,17 +126,20 @@ int main(void)
 		int n = snprintf(line, sizeof line, "round %02d", r);
 		pwrite(fd, line, (size_t)n, (off_t)(r * 16 + 6144));
 		ticks += take(SIGVTALRM);
+		alarms += take(SIGALRM);
 		token(to_child[1]);
 		await(to_parent[0]);
 	}
 	int status;
 	waitpid(pid, &status, 0);
-	struct itimerval left;
+	struct itimerval left, real;
 	getitimer(ITIMER_VIRTUAL, &left);
+	alarms += take(SIGALRM);
+	getitimer(ITIMER_REAL, &real);
 	printf("parent: memfd sum %u, seals %#x, size change %s, ticks %d, interval %ld, child %d, "
-	       "work %llx\n",
+	       "alarms %d, real timer at %ld us, work %llx\n",
 	       sum_of(m, SIZE), fcntl(fd, F_GET_SEALS), ftruncate(fd, 100) ? "refused" : "made",
-	       ticks + take(SIGVTALRM), (long)left.it_interval.tv_usec, WEXITSTATUS(status),
-	       (unsigned long long)h);
+	       ticks + take(SIGVTALRM), (long)left.it_interval.tv_usec, WEXITSTATUS(status), alarms,
+	       (long)real.it_value.tv_usec, (unsigned long long)h);
 	return 0;
 }

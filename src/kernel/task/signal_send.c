@@ -182,6 +182,8 @@ int signal_dequeue(struct task *t, uint64_t set, struct siginfo_k *info)
 		int timer = e && e->timer;
 		if (e)
 			sigq_release(t->vm, e);
+		if (sig == SIGALRM)
+			timer_alarm_taken(t);
 		/* a timer's signal may be stale: set again or deleted since */
 		if (!timer || ptimer_signal_taken(t, info))
 			return sig;

@@ -17,6 +17,8 @@ void timer_set(struct process *p, int64_t now, int64_t value_ns, int64_t interva
 int64_t timer_remaining(const struct process *p, int64_t now);
 /* Sends the signals of timers that have expired. */
 void timers_fire(struct task *t);
+/* t took a SIGALRM: a periodic ITIMER_REAL that fired starts again. */
+void timer_alarm_taken(struct task *t);
 /* ITIMER_VIRTUAL (0) and ITIMER_PROF (1) on the process's CPU time
  * (itimer_cpu.c), which is all user time in hexvm: the two count alike.
  * Setting one gives back what it had (value left, interval), as Linux
