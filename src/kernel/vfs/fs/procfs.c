@@ -38,6 +38,7 @@ struct node {
 	struct process *p;     /* from N_PID_DIR on */
 	int fd;		       /* N_FD, N_FDINFO */
 	int in_task;	       /* under PID/task/TID/, which holds PID/'s entries but task */
+	struct task *thread;   /* that TID (NULL: a zombie's leader, which has none left) */
 };
 
 static const char *link_self(const struct proc_ctx *c, char *tmp, size_t size)
@@ -160,10 +161,11 @@ static int lookup_in_pid(const char *rel, struct node *n)
 		if (!n->p->fds || !fd_lookup(n->p->fds, n->fd))
 			return -ENOENT;
 		return *rel ? -ENOTDIR : 0;
-	case E_TASK_DIR: { /* a directory per live thread (the per-thread files show the process's) */
+	case E_TASK_DIR: { /* a directory per live thread */
 		int tid = parse_number(name), found = n->p->state == PROC_ZOMBIE && tid == n->p->pid;
-		for (const struct task *t = n->p->threads; t && !found; t = t->thread_next)
-			found = t->tid == tid;
+		for (struct task *t = n->p->threads; t && !found; t = t->thread_next)
+			if ((found = t->tid == tid))
+				n->thread = t;
 		if (!found)
 			return -ENOENT;
 		n->kind = N_TID_DIR;
@@ -379,7 +381,7 @@ static int64_t p_open(struct task *t, struct fs *fs, const char *rel, int flags,
 	/* a link reaching open was followed as magic, unless O_NOFOLLOW kept it */
 	if (n.kind == N_FD && !(flags & LINUX_O_NOFOLLOW))
 		return open_fd_target(&n, flags, out);
-	struct proc_ctx c = {.vm = fs->priv, .t = t, .p = n.p, .fd = n.fd};
+	struct proc_ctx c = {.vm = fs->priv, .t = t, .p = n.p, .thread = n.thread, .fd = n.fd};
 	node_stat(&c, fs, &n, &st);
 	rc = synth_open_check(t, &st, flags);
 	if (rc)
@@ -405,7 +407,7 @@ static int p_lstat(struct task *t, struct fs *fs, const char *rel, struct stat *
 {
 	struct node n;
 	int rc = lookup(fs->priv, rel, &n);
-	struct proc_ctx c = {.vm = fs->priv, .t = t, .p = n.p, .fd = n.fd};
+	struct proc_ctx c = {.vm = fs->priv, .t = t, .p = n.p, .thread = n.thread, .fd = n.fd};
 	if (!rc)
 		node_stat(&c, fs, &n, st);
 	return rc;
@@ -417,7 +419,7 @@ static int p_readlink(struct task *t, struct fs *fs, const char *rel, char *buf,
 	char tmp[32];
 	const char *text = NULL;
 	int rc = lookup(fs->priv, rel, &n);
-	struct proc_ctx c = {.vm = fs->priv, .t = t, .p = n.p, .fd = n.fd};
+	struct proc_ctx c = {.vm = fs->priv, .t = t, .p = n.p, .thread = n.thread, .fd = n.fd};
 	if (rc)
 		return rc;
 	if (n.kind == N_FD) {

@@ -19,6 +19,7 @@ struct proc_ctx {
 	struct vm *vm;
 	struct task *t;	   /* the reader */
 	struct process *p; /* the process the file is about (NULL: the machine) */
+	struct task *thread; /* under PID/task/TID/: that thread (NULL: p's leader) */
 	int fd;		   /* for fdinfo/N */
 };
 

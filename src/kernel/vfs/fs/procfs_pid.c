@@ -65,12 +65,22 @@ static const char *state_name(char state)
 	}
 }
 
-/* A zombie's task is gone with its name: the executable's name stands in. */
-static void comm_of(const struct process *p, char comm[16])
+/* The thread a file is about: the one named under task/, else the leader. */
+static const struct task *subject(const struct proc_ctx *c)
 {
+	return c->thread ? c->thread : c->p->task;
+}
+
+/* The pid in a file's Pid field: the thread's own id under task/. */
+static int subject_id(const struct proc_ctx *c) { return c->thread ? c->thread->tid : c->p->pid; }
+
+/* A zombie's task is gone with its name: the executable's name stands in. */
+static void comm_of(const struct proc_ctx *c, char comm[16])
+{
+	const struct process *p = c->p;
 	const char *base = p->exe ? strrchr(p->exe, '/') : NULL;
-	if (p->task)
-		snprintf(comm, 16, "%.15s", p->task->comm);
+	if (subject(c))
+		snprintf(comm, 16, "%.15s", subject(c)->comm);
 	else
 		snprintf(comm, 16, "%.15s", base ? base + 1 : p->exe ? p->exe : "");
 }
@@ -79,15 +89,17 @@ struct sigmasks {
 	uint64_t pending, blocked, ignored, caught;
 };
 
-static void sigmasks_of(const struct process *p, struct sigmasks *m)
+/* Pending and blocked are the thread's own; the actions, the process's. */
+static void sigmasks_of(const struct proc_ctx *c, struct sigmasks *m)
 {
+	const struct task *t = subject(c);
 	memset(m, 0, sizeof *m);
-	if (p->task) {
-		m->pending = p->task->pending.set;
-		m->blocked = p->task->sigmask;
+	if (t) {
+		m->pending = t->pending.set;
+		m->blocked = t->sigmask;
 	}
 	for (int sig = 1; sig <= NSIG_LINUX; sig++) {
-		uint64_t h = p->sigactions[sig].handler, bit = 1ull << (sig - 1);
+		uint64_t h = c->p->sigactions[sig].handler, bit = 1ull << (sig - 1);
 		if (h == 1)
 			m->ignored |= bit;
 		else if (h > 1)
@@ -116,12 +128,12 @@ void pid_stat(const struct proc_ctx *c, struct sbuf *b)
 	char comm[16];
 	uint64_t code, code_end;
 	proc_mem_use(p, &u);
-	sigmasks_of(p, &s);
-	comm_of(p, comm);
+	sigmasks_of(c, &s);
+	comm_of(c, comm);
 	code_span(p, &code, &code_end);
 	unsigned long long utime = process_cpu_ns(p) / PROC_TICK_NS;
-	sbuf_printf(b, "%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 %llu 0 %llu 0 20 0 %d 0 %llu ", p->pid,
-		    comm, state_of(p), p->ppid, p->pgid, p->sid, 0u, utime,
+	sbuf_printf(b, "%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 %llu 0 %llu 0 20 0 %d 0 %llu ",
+		    subject_id(c), comm, state_of(p), p->ppid, p->pgid, p->sid, 0u, utime,
 		    (unsigned long long)(p->child_insns / PROC_TICK_NS), p->nthreads ? p->nthreads : 1,
 		    (unsigned long long)(p->start_ns / PROC_TICK_NS));
 	sbuf_printf(b, "%llu %llu %llu %llu %llu 0 0 0 %llu %llu %llu %llu 0 0 0 %d ",
@@ -186,14 +198,14 @@ void pid_status(const struct proc_ctx *c, struct sbuf *b)
 	char comm[16];
 	unsigned u = p->uid, g = p->gid, ru = p->ruid, su = p->suid, rg = p->rgid, sg = p->sgid;
 	unsigned long long caps = u == 0 ? 0x1ffffffffffull : 0;
-	sigmasks_of(p, &s);
-	comm_of(p, comm);
+	sigmasks_of(c, &s);
+	comm_of(c, comm);
 	sbuf_printf(b,
 		    "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
 		    "PPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n"
 		    "FDSize:\t%d\nGroups:\t\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
-		    comm, p->umask, state_name(state_of(p)), p->pid, p->pid, p->ppid, ru, u, su, u, rg,
-		    g, sg, g, p->fds ? p->fds->limit : 0, p->pid, p->pid, p->pgid, p->sid);
+		    comm, p->umask, state_name(state_of(p)), p->pid, subject_id(c), p->ppid, ru, u, su,
+		    u, rg, g, sg, g, p->fds ? p->fds->limit : 0, p->pid, subject_id(c), p->pgid, p->sid);
 	if (p->mm)
 		status_memory(p, b);
 	sbuf_printf(b,
@@ -254,7 +266,7 @@ void pid_environ(const struct proc_ctx *c, struct sbuf *b)
 void pid_comm(const struct proc_ctx *c, struct sbuf *b)
 {
 	char comm[16];
-	comm_of(c->p, comm);
+	comm_of(c, comm);
 	sbuf_printf(b, "%s\n", comm);
 }
 
