@@ -15,6 +15,7 @@
 #include "interp/chain.h"
 #include "isa_handlers.h"
 #include "jit/jit.h"
+#include "mem/code_alias.h"
 #include "mem/mm.h"
 
 struct block_cache *block_cache_create(struct mm *mm)
@@ -168,6 +169,8 @@ static void register_block(struct block_cache *bc, struct block *b)
 	bc->buckets[h] = b;
 	for (uint64_t p = b->start >> 12; p <= (b->end - 1) >> 12; p++) {
 		page_add_block(find_page(bc, p, 1), b);
+		if (!(bc->mm->code_pages[p] & CODE_PAGE_HERE))
+			code_alias_mark(bc->mm, p << 12);
 		bc->mm->code_pages[p] |= CODE_PAGE_HERE;
 		if (p > 0)
 			bc->mm->code_pages[p - 1] |= CODE_PAGE_NEXT;

@@ -11,6 +11,7 @@
 #include "interp/chain.h"
 #include "interp/operand.h"
 #include "jit/jit.h"
+#include "mem/code_alias.h"
 #include "mem/mm.h"
 
 _Noreturn void mem_fault_outside(struct cpu *c, uint64_t a)
@@ -25,6 +26,8 @@ void mem_smc_store(struct cpu *c, uint64_t a, unsigned n)
 {
 	struct mm *mm = c->task_mm;
 	block_cache_invalidate_range(mm->blocks, a, n);
+	if (mm->code_pages[a >> 12] & CODE_PAGE_ALIASED)
+		code_alias_store(mm, a, n);
 	if (c->cur && c->cur_block->dead) {
 		block_truncate_after(c->cur_block, c->cur); /* leave it after this store */
 		c->jit_stale = 1;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "host/shmfd.h"
+#include "mem/code_alias.h"
 #include "interp/block.h"
 #include "mem/mm_cow.h"
 #include "mem/mm_internal.h"
@@ -252,6 +253,7 @@ int mm_map_shared_fd(struct mm *mm, uint64_t addr, uint64_t len, int fd, uint64_
 		close(v->share_fd);
 	v->share_fd = own;
 	v->offset = offset;
+	code_alias_mapped(mm, v);
 	return 0;
 }
 

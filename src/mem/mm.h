@@ -83,6 +83,11 @@ struct mm {
  * touch code, so one byte is the whole check on the store path. */
 #define CODE_PAGE_HERE 1
 #define CODE_PAGE_NEXT 2
+/* Another mapping of this shared page holds code, or of the next one's
+ * (mem/code_alias.h). */
+#define CODE_PAGE_ALIAS	     4
+#define CODE_PAGE_ALIAS_NEXT 8
+#define CODE_PAGE_ALIASED    (CODE_PAGE_ALIAS | CODE_PAGE_ALIAS_NEXT)
 
 void mm_set_init(struct mm_set *set);
 /* A new address space in `set` (may be NULL: one that never forks).

@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "mem/code_alias.h"
 #include "mem/mm.h"
 #include "mem/mm_cow.h"
 #include "mem/mm_internal.h"
@@ -56,6 +57,7 @@ struct mm *mm_clone(struct mm *src)
 		tail = &n->next;
 		if (v->share_fd >= 0 && map_shared_again(dst, v, n))
 			goto fail;
+		code_alias_mapped(dst, n);
 	}
 	if (mm_cow_fork(src, dst))
 		goto fail;

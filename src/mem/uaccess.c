@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "interp/block.h"
+#include "mem/code_alias.h"
 #include "mem/mm.h"
 #include "mem/mm_cow.h"
 
@@ -34,11 +35,15 @@ void user_wrote(struct mm *mm, uint64_t dst, size_t n)
 {
 	if (n == 0)
 		return;
-	for (uint64_t p = dst >> 12; p <= (dst + n - 1) >> 12; p++)
-		if (mm->code_pages[p]) {
-			block_cache_invalidate_range(mm->blocks, dst, n);
-			return;
-		}
+	int code = 0, aliased = 0;
+	for (uint64_t p = dst >> 12; p <= (dst + n - 1) >> 12; p++) {
+		code |= mm->code_pages[p] & (CODE_PAGE_HERE | CODE_PAGE_NEXT);
+		aliased |= mm->code_pages[p] & CODE_PAGE_ALIASED;
+	}
+	if (code)
+		block_cache_invalidate_range(mm->blocks, dst, n);
+	if (aliased)
+		code_alias_store(mm, dst, n);
 }
 
 int copy_to_user(struct mm *mm, uint64_t dst, const void *src, size_t n)
