@@ -329,8 +329,8 @@ static void test_links(struct machine *m)
 	      st.st_mode == (S_IFLNK | 0300));
 	CHECK(m->proc->ops->lstat(&m->t2, m->proc, "2/fd/5", &st) == 0 &&
 	      st.st_mode == (S_IFLNK | 0500));
-	CHECK(m->proc->ops->magic_link(&m->t2, m->proc, "2/fd/1") == 1);
-	CHECK(m->proc->ops->magic_link(&m->t2, m->proc, "2/exe") == 0);
+	CHECK(m->proc->ops->magic_link(&m->t2, m->proc, "2/fd/1") == VFS_MAGIC_OPENS);
+	CHECK(m->proc->ops->magic_link(&m->t2, m->proc, "2/exe") == VFS_MAGIC_TEXT);
 	CHECK(m->proc->ops->magic_link(&m->t2, m->proc, "self") == 0);
 	CHECK(open_at(m, m->proc, "2/fd/1", LINUX_O_WRONLY, &f) == 0 && f == m->fds->files[1] &&
 	      f->refs == 2);

@@ -101,6 +101,9 @@ static int64_t do_fchmodat(struct task *t, int dirfd, uint64_t upath, int mode, 
 		file_put(f);
 		return done;
 	}
+	struct stat st;
+	if ((flags & LINUX_AT_SYMLINK_NOFOLLOW) && vfs_lstat(t, &p, &st) == 0 && S_ISLNK(st.st_mode))
+		return -EOPNOTSUPP;
 	return ops_of(&p)->chmod(t, p.mnt->fs, p.rel, mode & 07777);
 }
 
@@ -111,6 +114,15 @@ int64_t sys_chmod(struct task *t, const uint64_t *a)
 int64_t sys_fchmodat(struct task *t, const uint64_t *a)
 {
 	return do_fchmodat(t, (int)a[0], a[1], (int)a[2], 0);
+}
+/* fchmodat with the flags fchmodat lacks: a symlink's own mode cannot
+ * change (EOPNOTSUPP, as on Linux). */
+int64_t sys_fchmodat2(struct task *t, const uint64_t *a)
+{
+	int flags = (int)a[3];
+	if (flags & ~(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH))
+		return -EINVAL;
+	return do_fchmodat(t, (int)a[0], a[1], (int)a[2], flags);
 }
 int64_t sys_fchmod(struct task *t, const uint64_t *a)
 {

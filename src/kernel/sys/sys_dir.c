@@ -1,4 +1,5 @@
-/* Directories: listing (getdents64), the working directory and the root. */
+/* Directories: listing (getdents64 and the old getdents), the working
+ * directory and the root. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -66,6 +67,20 @@ static int64_t list_host_dir(struct file *f, uint8_t *buf, size_t size, size_t *
 	}
 }
 
+/* linux_dirent64 records of f into buf; *wrote: the bytes written there. */
+static int64_t list_dir(struct task *t, struct file *f, uint8_t *buf, size_t n, size_t *wrote)
+{
+	int64_t got;
+	*wrote = 0;
+	if (f->ops)
+		got = f->ops->readdir ? list_ops_dir(t, f, buf, n) : -ENOTDIR;
+	else
+		got = list_host_dir(f, buf, n, wrote);
+	if (got > 0 && (size_t)got > *wrote)
+		*wrote = (size_t)got;
+	return got;
+}
+
 int64_t sys_getdents64(struct task *t, const uint64_t *a)
 {
 	struct file *f = fd_lookup(t->proc->fds, (int)a[0]);
@@ -75,16 +90,82 @@ int64_t sys_getdents64(struct task *t, const uint64_t *a)
 	uint8_t *buf = user_ptr(t->proc->mm, a[1], n, GPROT_WRITE);
 	if (!buf)
 		return -EFAULT;
-	int64_t got;
-	size_t wrote = 0;
-	if (f->ops)
-		got = f->ops->readdir ? list_ops_dir(t, f, buf, n) : -ENOTDIR;
-	else
-		got = list_host_dir(f, buf, n, &wrote);
-	if (got > 0 && (size_t)got > wrote)
-		wrote = (size_t)got;
+	size_t wrote;
+	int64_t got = list_dir(t, f, buf, n, &wrote);
 	if (wrote)
 		user_wrote(t->proc->mm, a[1], wrote);
+	return got;
+}
+
+/* The directory position of f, to come back to. */
+static uint64_t dir_tell(struct file *f)
+{
+	return f->ops ? f->pos : (uint64_t)lseek(f->host_fd, 0, SEEK_CUR);
+}
+
+static void dir_seek(struct file *f, uint64_t pos)
+{
+	if (f->ops)
+		f->pos = pos;
+	else
+		lseek(f->host_fd, (off_t)pos, SEEK_SET);
+}
+
+/* linux_dirent64 records turned into the old linux_dirent of the ABI (ino
+ * and off as its longs, reclen, the name, a pad, the type in the last
+ * byte) while they fit in `size`; the directory goes back to the first one
+ * left out. The count of bytes, or -EINVAL (not even one fits) or
+ * -EOVERFLOW (the first inode number does not fit an i386 long). */
+static int64_t to_old_dirents(struct file *f, const uint8_t *in, size_t got, uint64_t start,
+			      uint8_t *out, size_t size, int is64)
+{
+	size_t used = 0, word = is64 ? 8 : 4;
+	uint64_t resume = start;
+	for (size_t at = 0; at < got;) {
+		uint64_t ino = get64(in, (unsigned)at), off = get64(in, (unsigned)at + 8);
+		const char *name = (const char *)in + at + DIRENT_HEAD;
+		size_t len = strlen(name), reclen = (2 * word + 2 + len + 2 + word - 1) & ~(word - 1);
+		int overflow = !is64 && ino > UINT32_MAX;
+		if (overflow || used + reclen > size) {
+			dir_seek(f, resume);
+			return used ? (int64_t)used : overflow ? -EOVERFLOW : -EINVAL;
+		}
+		uint8_t *r = out + used;
+		memset(r, 0, reclen);
+		put_long(r, 0, ino, is64);
+		put_long(r, (unsigned)word, off, is64);
+		put16(r, 2 * (unsigned)word, (uint16_t)reclen);
+		memcpy(r + 2 * word + 2, name, len);
+		r[reclen - 1] = in[at + 18];
+		used += reclen;
+		resume = off;
+		uint16_t reclen64;
+		memcpy(&reclen64, in + at + 16, 2);
+		at += reclen64;
+	}
+	return (int64_t)used;
+}
+
+int64_t sys_getdents(struct task *t, const uint64_t *a)
+{
+	struct file *f = fd_lookup(t->proc->fds, (int)a[0]);
+	size_t n = (size_t)(a[2] > 1u << 20 ? 1u << 20 : a[2]), wrote;
+	if (!f)
+		return -EBADF;
+	uint8_t *buf = user_ptr(t->proc->mm, a[1], n, GPROT_WRITE);
+	if (!buf)
+		return -EFAULT;
+	/* i386 records are smaller: read enough of the larger ones to fill n */
+	uint8_t *tmp = malloc(2 * n + 64);
+	if (!tmp)
+		return -ENOMEM;
+	uint64_t start = dir_tell(f);
+	int64_t got = list_dir(t, f, tmp, 2 * n + 64, &wrote);
+	if (got > 0)
+		got = to_old_dirents(f, tmp, (size_t)got, start, buf, n, sys_is64(t));
+	free(tmp);
+	if (got > 0)
+		user_wrote(t->proc->mm, a[1], (size_t)got);
 	return got;
 }
 

@@ -68,8 +68,10 @@ int64_t sys_fcntl(struct task *t, const uint64_t *a)
 	case F_GETFL: {
 		if (f->ops)
 			return f->flags;
-		int hf = fcntl(f->host_fd, F_GETFL); /* O_NONBLOCK is the guest's, not the host's */
-		return hf < 0 ? -errno : (hf & ~O_NONBLOCK) | (f->flags & O_NONBLOCK);
+		/* O_NONBLOCK is the guest's, not the host's, and so is
+		 * O_LARGEFILE, which a 64-bit host always has */
+		int hf = fcntl(f->host_fd, F_GETFL), guest_only = O_NONBLOCK | LINUX_O_LARGEFILE;
+		return hf < 0 ? -errno : (hf & ~guest_only) | (f->flags & guest_only);
 	}
 	case F_SETFL: {
 		int settable = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;

@@ -36,10 +36,10 @@ static struct fdtable *fds(struct task *t) { return t->proc->fds; }
 /* How open's flags steer resolution: O_CREAT lets the last name be missing
  * (O_EXCL also refuses a symlink there), O_NOFOLLOW refuses a final
  * symlink (but O_PATH opens it), O_DIRECTORY wants a directory. */
-static int resolve_for_open(struct task *t, int dirfd, uint64_t upath, int flags,
+static int resolve_for_open(struct task *t, int dirfd, uint64_t upath, int flags, int rflags,
 			    struct vpath *p)
 {
-	int rflags = (flags & O_DIRECTORY) ? VFS_DIRECTORY : 0;
+	rflags |= (flags & O_DIRECTORY) ? VFS_DIRECTORY : 0;
 	if (flags & O_CREAT)
 		rflags |= VFS_PARENT | ((flags & O_EXCL) ? VFS_NOFOLLOW : 0);
 	if (flags & O_NOFOLLOW)
@@ -53,11 +53,15 @@ static int resolve_for_open(struct task *t, int dirfd, uint64_t upath, int flags
 	return 0;
 }
 
-static int64_t do_openat(struct task *t, int dirfd, uint64_t upath, int flags, int mode)
+/* rflags: openat2's restrictions on the walk (VFS_NO_SYMLINKS...) */
+static int64_t do_openat(struct task *t, int dirfd, uint64_t upath, int flags, int mode,
+			 int rflags)
 {
 	struct vpath p;
 	struct file *f;
-	int rc = resolve_for_open(t, dirfd, upath, flags, &p);
+	if (sys_is64(t)) /* Linux's force_o_largefile; i386 calls keep what they asked */
+		flags |= LINUX_O_LARGEFILE;
+	int rc = resolve_for_open(t, dirfd, upath, flags, rflags, &p);
 	if (rc < 0)
 		return rc;
 	int64_t opened = path_open(t, &p, flags & ~LINUX_O_CLOEXEC, mode, &f);
@@ -68,17 +72,88 @@ static int64_t do_openat(struct task *t, int dirfd, uint64_t upath, int flags, i
 
 int64_t sys_open(struct task *t, const uint64_t *a)
 {
-	return do_openat(t, LINUX_AT_FDCWD, a[0], (int)a[1], (int)a[2]);
+	return do_openat(t, LINUX_AT_FDCWD, a[0], (int)a[1], (int)a[2], 0);
 }
 
 int64_t sys_creat(struct task *t, const uint64_t *a)
 {
-	return do_openat(t, LINUX_AT_FDCWD, a[0], O_CREAT | O_WRONLY | O_TRUNC, (int)a[1]);
+	return do_openat(t, LINUX_AT_FDCWD, a[0], O_CREAT | O_WRONLY | O_TRUNC, (int)a[1], 0);
 }
 
 int64_t sys_openat(struct task *t, const uint64_t *a)
 {
-	return do_openat(t, (int)a[0], a[1], (int)a[2], (int)a[3]);
+	return do_openat(t, (int)a[0], a[1], (int)a[2], (int)a[3], 0);
+}
+
+#define OPEN_HOW_SIZE	 24
+#define OPEN_VALID_FLAGS 037777703ull /* every O_* flag Linux knows */
+#define OPEN_PATH_FLAGS	 (O_DIRECTORY | O_NOFOLLOW | LINUX_O_PATH | LINUX_O_CLOEXEC)
+#define OPEN_TMPFILE	 020000000
+#define RESOLVE_BENEATH	 0x08
+#define RESOLVE_IN_ROOT	 0x10
+#define RESOLVE_CACHED	 0x20
+#define RESOLVE_KNOWN	 0x3f
+
+/* struct open_how of any size Linux accepts: a longer one's tail must be
+ * zero (a field this kernel does not know, set, is E2BIG). */
+static int64_t read_open_how(struct task *t, uint64_t addr, uint64_t size, uint64_t how[3])
+{
+	uint8_t raw[OPEN_HOW_SIZE], tail[256];
+	if (size < OPEN_HOW_SIZE)
+		return -EINVAL;
+	if (size > 4096)
+		return -E2BIG;
+	if (copy_from_user(t->proc->mm, raw, addr, OPEN_HOW_SIZE))
+		return -EFAULT;
+	for (uint64_t at = OPEN_HOW_SIZE; at < size; at += sizeof tail) {
+		size_t n = size - at < sizeof tail ? (size_t)(size - at) : sizeof tail;
+		if (copy_from_user(t->proc->mm, tail, addr + at, n))
+			return -EFAULT;
+		for (size_t k = 0; k < n; k++)
+			if (tail[k])
+				return -E2BIG;
+	}
+	for (int k = 0; k < 3; k++)
+		how[k] = get64(raw, 8 * (unsigned)k);
+	return 0;
+}
+
+/* openat2 checks what openat lets pass, in Linux's order. */
+static int64_t check_open_how(const uint64_t how[3])
+{
+	uint64_t flags = how[0], mode = how[1], resolve = how[2];
+	if (flags & ~OPEN_VALID_FLAGS)
+		return -EINVAL;
+	if (resolve & ~(uint64_t)RESOLVE_KNOWN)
+		return -EINVAL;
+	if ((resolve & RESOLVE_BENEATH) && (resolve & RESOLVE_IN_ROOT))
+		return -EINVAL;
+	if ((flags & (O_CREAT | OPEN_TMPFILE)) ? (mode & ~07777ull) != 0 : mode != 0)
+		return -EINVAL;
+	if ((flags & LINUX_O_PATH) && (flags & ~(uint64_t)OPEN_PATH_FLAGS))
+		return -EINVAL;
+	if ((resolve & RESOLVE_CACHED) && (flags & (O_TRUNC | O_CREAT | OPEN_TMPFILE)))
+		return -EAGAIN;
+	return 0;
+}
+
+int64_t sys_openat2(struct task *t, const uint64_t *a)
+{
+	uint64_t how[3];
+	int64_t rc = read_open_how(t, a[2], a[3], how);
+	if (!rc)
+		rc = check_open_how(how);
+	if (rc)
+		return rc;
+	/* RESOLVE_NO_XDEV 1, NO_MAGICLINKS 2, NO_SYMLINKS 4, BENEATH 8, IN_ROOT 16 */
+	static const int walk_flags[] = {VFS_NO_XDEV, VFS_NO_MAGICLINKS, VFS_NO_SYMLINKS,
+					 VFS_BENEATH, VFS_IN_ROOT};
+	int rflags = 0;
+	for (unsigned k = 0; k < 5; k++)
+		if (how[2] & (1u << k))
+			rflags |= walk_flags[k];
+	/* not a compat call: forced for i386 too, as on a 64-bit kernel */
+	return do_openat(t, (int)a[0], a[1], (int)how[0] | LINUX_O_LARGEFILE, (int)how[1], rflags);
 }
 
 /* A process's record locks on a file go with any of its descriptors of it. */

@@ -9,6 +9,7 @@
 
 #define FDTABLE_MAX 1024
 #define LINUX_O_PATH 010000000 /* open flag (the host's headers may lack it) */
+#define LINUX_O_LARGEFILE 0100000 /* the host's headers make it 0 on x86-64 */
 
 struct dirnames;
 struct epoll_entry;

@@ -17,7 +17,6 @@
 #include "mem/mm.h"
 
 #define MEMFD_DEV_MINOR	  1 /* Linux's memfds live on its first anonymous device, 0:1 */
-#define LINUX_O_LARGEFILE 0100000
 #define PAGE		  4096u
 
 struct memfd {

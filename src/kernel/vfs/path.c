@@ -24,7 +24,8 @@ int path_copy(struct task *t, uint64_t upath, char *buf)
 int path_resolve(struct task *t, int dirfd, const char *path, int flags, struct vpath *out)
 {
 	const char *start = NULL;
-	if (path[0] != '/' && dirfd != LINUX_AT_FDCWD) {
+	/* IN_ROOT makes dirfd the root of absolute paths too */
+	if ((path[0] != '/' || (flags & VFS_IN_ROOT)) && dirfd != LINUX_AT_FDCWD) {
 		struct file *f = fd_lookup(t->proc->fds, dirfd);
 		if (!f)
 			return -EBADF;

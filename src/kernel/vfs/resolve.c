@@ -4,6 +4,7 @@
  * required before every further component. Canonical paths are absolute in
  * the machine's namespace; a chroot is the process root as a prefix. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "kernel/vfs/vfs.h"
@@ -12,19 +13,25 @@
 struct walk {
 	char cur[VFS_PATH_MAX];	     /* canonical path resolved so far */
 	char rest[VFS_PATH_MAX * 2]; /* what is left to resolve */
-	const char *root;
+	const char *root;	     /* "/" and ".." stop here (openat2's IN_ROOT: the start) */
+	char start[VFS_PATH_MAX];    /* where a relative path starts */
 	int links;
+	int flags;
+	struct mount *mount; /* NO_XDEV: the one the walk may not leave */
 };
 
-static void go_up(struct walk *w)
+static int go_up(struct walk *w)
 {
 	if (!strcmp(w->cur, w->root))
-		return;
+		return 0;
+	if ((w->flags & VFS_BENEATH) && !strcmp(w->cur, w->start))
+		return -EXDEV;
 	char *slash = strrchr(w->cur, '/');
 	if (slash == w->cur)
 		w->cur[1] = 0;
 	else if (slash)
 		*slash = 0;
+	return 0;
 }
 
 /* Takes the next component of w->rest into comp; 0 when none is left.
@@ -62,8 +69,23 @@ static int splice_link(struct walk *w, size_t pos, const char *target)
 	tail[tlen] = '/';
 	memcpy(tail + tlen + 1, w->rest + pos, rlen + 1);
 	memcpy(w->rest, tail, tlen + rlen + 2);
-	if (target[0] == '/')
+	if (target[0] == '/') {
+		if (w->flags & VFS_BENEATH)
+			return -EXDEV;
 		strcpy(w->cur, w->root);
+	}
+	return 0;
+}
+
+/* openat2's refusals of a link about to be followed, in Linux's order. */
+static int may_follow(const struct walk *w, int magic)
+{
+	if (w->flags & VFS_NO_SYMLINKS)
+		return -ELOOP;
+	if (magic && (w->flags & VFS_NO_MAGICLINKS))
+		return -ELOOP;
+	if (magic && (w->flags & (VFS_BENEATH | VFS_IN_ROOT)))
+		return -EXDEV;
 	return 0;
 }
 
@@ -110,13 +132,16 @@ static int step(struct task *t, struct walk *w, size_t *pos, const char *comp, i
 		return rc;
 	if (S_ISLNK(st.st_mode)) {
 		int follow = !last || !(flags & VFS_NOFOLLOW) || (flags & VFS_DIRECTORY);
-		if (last && follow && m->fs->ops->magic_link && m->fs->ops->magic_link(t, m->fs, rel)) {
-			strcpy(w->cur, next);
-			out->magic = 1;
-			return 1;
-		}
 		if (!follow) {
 			strcpy(w->cur, next);
+			return 1;
+		}
+		int magic = m->fs->ops->magic_link ? m->fs->ops->magic_link(t, m->fs, rel) : 0;
+		if ((rc = may_follow(w, magic)))
+			return rc;
+		if (last && magic == VFS_MAGIC_OPENS) {
+			strcpy(w->cur, next);
+			out->magic = 1;
 			return 1;
 		}
 		rc = m->fs->ops->readlink(t, m->fs, rel, target, sizeof target);
@@ -144,10 +169,34 @@ static int finish(struct task *t, struct walk *w, struct vpath *out)
 	return out->mnt ? 0 : -ENOENT;
 }
 
+/* NO_XDEV: the walk is still on the mount it started on. */
+static int same_mount(struct task *t, const struct walk *w)
+{
+	const char *rel;
+	return !(w->flags & VFS_NO_XDEV) || vfs_mount_of(t->vm, w->cur, &rel) == w->mount;
+}
+
+/* Where the walk starts, and for openat2's scoped walks the root. */
+static int begin(struct task *t, struct walk *w, const char *start, const char *path, int flags)
+{
+	static const char slash[] = "/";
+	const char *rel;
+	w->root = t->proc->root ? t->proc->root : slash;
+	w->links = 0;
+	w->flags = flags;
+	snprintf(w->start, sizeof w->start, "%s", start ? start : t->proc->cwd ? t->proc->cwd : slash);
+	if (flags & VFS_IN_ROOT)
+		w->root = w->start;
+	else if (path[0] == '/' && (flags & VFS_BENEATH))
+		return -EXDEV;
+	strcpy(w->cur, path[0] == '/' ? w->root : w->start);
+	w->mount = vfs_mount_of(t->vm, w->cur, &rel);
+	return 0;
+}
+
 int vfs_resolve(struct task *t, const char *start, const char *path, int flags,
 		struct vpath *out)
 {
-	static const char slash[] = "/";
 	struct walk w;
 	size_t len = strlen(path), pos = 0;
 	char comp[VFS_NAME_MAX + 1];
@@ -159,20 +208,20 @@ int vfs_resolve(struct task *t, const char *start, const char *path, int flags,
 		return -ENAMETOOLONG;
 	if (len && path[len - 1] == '/')
 		flags |= VFS_DIRECTORY;
-	w.root = t->proc->root ? t->proc->root : slash;
-	w.links = 0;
-	strcpy(w.cur, path[0] == '/' ? w.root : start ? start : t->proc->cwd ? t->proc->cwd : slash);
+	if ((rc = begin(t, &w, start, path, flags)))
+		return rc;
 	memcpy(w.rest, path, len + 1);
 	while ((rc = next_component(&w, &pos, comp, &last)) > 0) {
 		if (!strcmp(comp, "."))
 			continue;
-		if (!strcmp(comp, "..")) {
-			go_up(&w);
-			continue;
-		}
-		rc = step(t, &w, &pos, comp, last, flags, out);
+		if (!strcmp(comp, ".."))
+			rc = go_up(&w);
+		else
+			rc = step(t, &w, &pos, comp, last, flags, out);
 		if (rc < 0)
 			return rc;
+		if (!same_mount(t, &w))
+			return -EXDEV;
 		if (rc == 1)
 			break;
 		if (rc == 2)

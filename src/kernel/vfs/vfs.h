@@ -52,9 +52,11 @@ struct fs_ops {
 	int (*truncate)(struct task *t, struct fs *fs, const char *rel, uint64_t len);
 	/* F_OK / R_OK / W_OK / X_OK for the caller's ids */
 	int (*access)(struct task *t, struct fs *fs, const char *rel, int mode);
-	/* Optional: 1 when symlink rel is a "magic" link (procfs fd/N, exe,
-	 * cwd): opening it opens what it stands for instead of following the
-	 * text; lstat/readlink still see the link. */
+	/* Optional: whether symlink rel is one of Linux's "magic" links, 0 or
+	 * VFS_MAGIC_OPENS (procfs fd/N: opening it opens what it stands for
+	 * instead of following the text; lstat/readlink still see the link)
+	 * or VFS_MAGIC_TEXT (exe, cwd, root: followed by their text, which
+	 * names the same object). */
 	int (*magic_link)(struct task *t, struct fs *fs, const char *rel);
 	/* Optional: releases the filesystem's own state at unmount. */
 	void (*destroy)(struct fs *fs);
@@ -82,11 +84,20 @@ struct vpath {
 	int magic; /* the final component is a magic link, not followed */
 };
 
+#define VFS_MAGIC_OPENS 1
+#define VFS_MAGIC_TEXT	2
+
 /* Resolution flags */
 #define VFS_NOFOLLOW  1 /* a final symlink is the result, not followed */
 #define VFS_DIRECTORY 2 /* the result must be a directory (a trailing "/" implies it) */
 #define VFS_PARENT    4 /* the final component need not exist (create, rename, unlink) */
 #define VFS_EMPTY_OK  8 /* "" names the starting directory (AT_EMPTY_PATH) */
+/* openat2's RESOLVE_* restrictions */
+#define VFS_NO_SYMLINKS	  16  /* following any symlink is ELOOP */
+#define VFS_NO_MAGICLINKS 32  /* following a /proc magic link is ELOOP */
+#define VFS_BENEATH	  64  /* leaving the start (absolute, "..", a link) is EXDEV */
+#define VFS_IN_ROOT	  128 /* the start is the root for "/", ".." and links */
+#define VFS_NO_XDEV	  256 /* reaching another mount is EXDEV */
 
 /* Resolves guest `path` for task t, relative paths from `start` (a canonical
  * guest directory path; NULL: the working directory). 0 with *out, or

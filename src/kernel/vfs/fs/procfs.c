@@ -450,7 +450,12 @@ static int p_access(struct task *t, struct fs *fs, const char *rel, int mode)
 static int p_magic_link(struct task *t, struct fs *fs, const char *rel)
 {
 	struct node n;
-	return lookup(fs->priv, rel, &n) == 0 && n.kind == N_FD;
+	if (lookup(fs->priv, rel, &n))
+		return 0;
+	if (n.kind == N_FD)
+		return VFS_MAGIC_OPENS;
+	/* PID/cwd, exe and root; the links at the top (self...) are plain */
+	return n.kind == N_PID_ENTRY && n.e->kind == E_LINK ? VFS_MAGIC_TEXT : 0;
 }
 
 static void p_destroy(struct fs *fs) { free(fs); }
