@@ -2,12 +2,16 @@
 # ABI suite: the system call numbers in src/kernel/sys/syscalls.tbl must be the
 # host kernel headers' numbers for the same names (<asm/unistd_64.h> for x86-64,
 # <asm/unistd_32.h> for i386). One test per ABI; a row whose number disagrees, or
-# whose name the header does not know, fails it. Skipped (by name) when the
+# whose name the header does not know (but for NEWER_THAN_HEADERS), fails it. Skipped (by name) when the
 # headers are not installed.
 
 source "$(dirname "$0")/../lib.sh"
 suite_init abi
 TABLE=$ROOT/src/kernel/sys/syscalls.tbl
+# Calls newer than the headers a fresh Debian installs (linux-libc-dev 6.1): each
+# may be missing from them, but its number must not be another call's there.
+# fchmodat2 is 452 in both ABIs since Linux 6.6.
+NEWER_THAN_HEADERS="fchmodat2"
 
 # header_for ABI: the first header that exists for it
 header_for() {
@@ -30,7 +34,11 @@ check_abi() {
     while read -r sysname nr; do
         rows=$((rows + 1))
         want=$(awk -v n="__NR_$sysname" '$1 == "#define" && $2 == n { print $3 }' "$header")
-        if [ -z "$want" ]; then
+        if [ -z "$want" ] && [[ " $NEWER_THAN_HEADERS " == *" $sysname "* ]]; then
+            if awk -v n="$nr" '$1 == "#define" && $2 ~ /^__NR_/ && $3 == n { found = 1 } END { exit !found }' "$header"; then
+                echo "$sysname: $nr is another call's number in $header" >>"$details"
+            fi
+        elif [ -z "$want" ]; then
             echo "$sysname: not in $header" >>"$details"
         elif [ "$want" != "$nr" ]; then
             echo "$sysname: table says $nr, $header says $want" >>"$details"
