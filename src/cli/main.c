@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -102,6 +103,19 @@ static int prepare(struct vm *vm, struct cli *cli)
 	return 0;
 }
 
+/* hexvm takes its hard descriptor limit, for the host descriptors behind
+ * the guest's; what it had before is the first process's, as a child of
+ * its would get (0 0: unknown). */
+static struct rlimit take_nofile(void)
+{
+	struct rlimit before = {0, 0};
+	if (getrlimit(RLIMIT_NOFILE, &before) == 0) {
+		struct rlimit raised = {before.rlim_max, before.rlim_max};
+		setrlimit(RLIMIT_NOFILE, &raised);
+	}
+	return before;
+}
+
 /* The first process of a fresh machine, running cli's program. 0, or an
  * exit status. */
 static int boot(struct vm *vm, struct cli *cli)
@@ -125,6 +139,9 @@ static int boot(struct vm *vm, struct cli *cli)
 	p->pgid = p->sid = vm->fg_pgid = 1;
 	vm->init = p;
 	give_std_fds(p);
+	struct rlimit nofile = take_nofile();
+	if (nofile.rlim_max)
+		process_set_nofile(p, nofile.rlim_cur, nofile.rlim_max);
 	const char *path = find_program(cli->program, found, sizeof found);
 	if (loader_exec(vm, p, path, cli->argv, environ, &err)) {
 		fprintf(stderr, "hexvm: %s: %s\n", err.path, err.msg);
@@ -140,6 +157,7 @@ static int resume(struct vm *vm, struct cli *cli)
 	char msg[512];
 	struct restore_options opt = {cli->root_dir ? cli->snap.root_dir : NULL, cli->overlay,
 				      cli->allow_changed};
+	take_nofile(); /* the snapshot's processes keep their own limits */
 	if (snap_restore(vm, cli->restore, &opt, msg, sizeof msg)) {
 		fprintf(stderr, "hexvm: %s\n", msg);
 		return 65;

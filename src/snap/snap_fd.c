@@ -65,7 +65,7 @@ void snap_number_fdtable(struct snap_save *s, struct fdtable *fdt, int pid)
 	ids_get(&s->fdtables, fdt, &fresh);
 	if (!fresh)
 		return;
-	for (int fd = 0; fd < FDTABLE_MAX; fd++) {
+	for (int fd = 0; fd < fdt->size; fd++) {
 		struct file *f = fdt->files[fd];
 		if (!f || ids_find(&s->files, f))
 			continue;
@@ -254,11 +254,12 @@ static void put_file(struct snap_save *s, struct snap_buf *b, const struct file 
 static void put_fdtable(struct snap_save *s, struct snap_buf *b, const struct fdtable *t)
 {
 	uint32_t n = 0;
-	for (int fd = 0; fd < FDTABLE_MAX; fd++)
+	for (int fd = 0; fd < t->size; fd++)
 		n += t->files[fd] != NULL;
 	sb_i32(b, t->limit);
+	sb_i32(b, t->size);
 	sb_u32(b, n);
-	for (int fd = 0; fd < FDTABLE_MAX; fd++)
+	for (int fd = 0; fd < t->size; fd++)
 		if (t->files[fd]) {
 			sb_u32(b, (uint32_t)fd);
 			sb_u8(b, t->cloexec[fd]);

@@ -284,12 +284,17 @@ static struct fdtable *get_fdtable(struct snap_load *l, struct snap_rd *r)
 	t->limit = sr_i32(r);
 	if (t->limit < 0 || t->limit > FDTABLE_MAX)
 		sr_fail(r, "a descriptor limit is out of range");
+	int32_t size = sr_i32(r);
+	if (size < 1 || size > FDTABLE_MAX)
+		sr_fail(r, "a descriptor table's size is out of range");
+	else if (fdtable_reserve(t, size - 1))
+		sr_fail(r, "out of memory");
 	uint32_t n = sr_u32(r);
 	for (uint32_t k = 0; k < n && !r->bad; k++) {
 		uint32_t fd = sr_u32(r);
 		uint8_t cloexec = sr_u8(r);
 		struct file *f = vec_at(&l->files, sr_u32(r), r);
-		if (fd >= FDTABLE_MAX || t->files[fd]) {
+		if (fd >= (uint32_t)t->size || t->files[fd]) {
 			sr_fail(r, "a descriptor number is out of range or twice");
 			break;
 		}

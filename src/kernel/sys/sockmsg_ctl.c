@@ -145,7 +145,7 @@ void ctl_sent(struct task *t, struct host_ctl *c, int sent)
 static struct file *machine_socket(struct vm *vm, const struct stat *st)
 {
 	for (struct process *p = vm->procs; p; p = p->next)
-		for (int fd = 0; p->fds && fd < FDTABLE_MAX; fd++) {
+		for (int fd = 0; p->fds && fd < p->fds->size; fd++) {
 			struct file *f = p->fds->files[fd];
 			struct stat fst;
 			if (f && f->is_socket && !f->ops && !fstat(f->host_fd, &fst) &&

@@ -46,7 +46,7 @@ int64_t sys_close_range(struct task *t, const uint64_t *a)
 	struct fdtable *fds = t->proc->fds;
 	if (first > last || flags & ~(unsigned)(L_CLOSE_RANGE_UNSHARE | L_CLOSE_RANGE_CLOEXEC))
 		return -EINVAL;
-	for (unsigned fd = first; fd <= last && fd < FDTABLE_MAX; fd++)
+	for (unsigned fd = first; fd <= last && fd < (unsigned)fds->size; fd++)
 		if (fds->files[fd]) {
 			if (flags & L_CLOSE_RANGE_CLOEXEC)
 				fds->cloexec[fd] = 1;

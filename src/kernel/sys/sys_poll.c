@@ -152,10 +152,21 @@ static int64_t do_ppoll(struct task *t, const uint64_t *a, int wide)
 int64_t sys_ppoll(struct task *t, const uint64_t *a) { return do_ppoll(t, a, 1); }
 int64_t sys_ppoll32(struct task *t, const uint64_t *a) { return do_ppoll(t, a, 0); }
 
-/* fd_set: bits in guest longs, which on little-endian x86 is plain bytes. */
+/* fd_set: bits in guest longs, which on little-endian x86 is plain bytes;
+ * each of the three `bytes` long. */
 struct fd_sets {
-	uint8_t in[FDTABLE_MAX / 8], out[FDTABLE_MAX / 8], ex[FDTABLE_MAX / 8];
+	uint8_t *in, *out, *ex;
+	size_t bytes;
 };
+
+static int sets_alloc(struct fd_sets *s, size_t bytes)
+{
+	s->bytes = bytes;
+	s->in = calloc(3, bytes + 1);
+	s->out = s->in ? s->in + bytes + 1 : NULL;
+	s->ex = s->in ? s->out + bytes + 1 : NULL;
+	return s->in ? 0 : -ENOMEM;
+}
 
 static int bit(const uint8_t *set, int fd) { return set[fd / 8] >> (fd % 8) & 1; }
 
@@ -177,7 +188,7 @@ static int64_t sets_to_poll(struct task *t, const struct fd_sets *in, int nfds,
 static int poll_to_sets(const struct poll_set *s, struct fd_sets *out)
 {
 	int count = 0;
-	memset(out, 0, sizeof *out);
+	memset(out->in, 0, 3 * (out->bytes + 1));
 	for (int k = 0; k < s->n; k++) {
 		int fd = s->e[k].fd;
 		short r = s->e[k].revents, ev = s->e[k].events;
@@ -196,21 +207,24 @@ static int64_t do_select(struct task *t, int64_t nfds, const uint64_t *usets, in
 {
 	if (nfds < 0)
 		return -EINVAL;
-	if (nfds > FDTABLE_MAX)
-		nfds = FDTABLE_MAX;
+	if (nfds > t->proc->fds->size) /* Linux's cap: the table's max_fds */
+		nfds = t->proc->fds->size;
 	unsigned w = sys_is64(t) ? 64 : 32;
 	size_t bytes = (size_t)((nfds + w - 1) / w * (w / 8));
 	struct fd_sets sets;
+	if (sets_alloc(&sets, bytes))
+		return -ENOMEM;
 	uint8_t *parts[3] = {sets.in, sets.out, sets.ex};
-	memset(&sets, 0, sizeof sets);
+	int64_t rc = 0;
 	for (int k = 0; k < 3; k++)
 		if (usets[k] && copy_from_user(t->proc->mm, parts[k], usets[k], bytes))
-			return -EFAULT;
+			rc = -EFAULT;
 	struct poll_set s = {calloc((size_t)nfds + 1, sizeof(struct pollfd)), 0,
 			     calloc((size_t)nfds + 1, sizeof(struct pollfd)), 0};
 	int nowait;
 	int64_t deadline = poll_deadline(t, timeout_ns, &nowait);
-	int64_t rc = s.e && s.host ? sets_to_poll(t, &sets, (int)nfds, &s) : -ENOMEM;
+	if (!rc)
+		rc = s.e && s.host ? sets_to_poll(t, &sets, (int)nfds, &s) : -ENOMEM;
 	if (!rc)
 		rc = unless_signalled(t, poll_or_park(t, &s, deadline, nowait));
 	if (rc >= 0) {
@@ -219,6 +233,7 @@ static int64_t do_select(struct task *t, int64_t nfds, const uint64_t *usets, in
 			if (usets[k] && copy_to_user(t->proc->mm, usets[k], parts[k], bytes))
 				rc = -EFAULT;
 	}
+	free(sets.in);
 	free(s.e);
 	free(s.host);
 	return rc;

@@ -158,6 +158,18 @@ static int64_t rlimit_get(struct task *t, int resource, uint64_t *cur, uint64_t 
 
 #define RLIMIT_NOFILE_L 7
 
+/* Linux's checks of a new limit: soft within hard, a hard one raised only
+ * with CAP_SYS_RESOURCE (euid 0 here), RLIMIT_NOFILE within nr_open. */
+static int64_t check_rlimit(const struct task *t, int resource, uint64_t ncur, uint64_t nmax,
+			    uint64_t max)
+{
+	if (ncur > nmax)
+		return -EINVAL;
+	if (resource == RLIMIT_NOFILE_L && nmax > FDTABLE_MAX)
+		return -EPERM;
+	return nmax > max && t->proc->uid != 0 ? -EPERM : 0;
+}
+
 static void set_rlimit(struct process *p, int resource, uint64_t cur, uint64_t max)
 {
 	p->rlimits[resource][0] = cur;
@@ -185,8 +197,9 @@ int64_t sys_prlimit64(struct task *t, const uint64_t *a)
 	if (a[2]) {
 		if (copy_from_user(t->proc->mm, raw, a[2], 16))
 			return -EFAULT;
-		if (get64(raw, 0) > get64(raw, 8) || get64(raw, 8) > max)
-			return get64(raw, 0) > get64(raw, 8) ? -EINVAL : -EPERM;
+		rc = check_rlimit(t, resource, get64(raw, 0), get64(raw, 8), max);
+		if (rc)
+			return rc;
 		set_rlimit(t->proc, resource, get64(raw, 0), get64(raw, 8));
 	}
 	return 0;
@@ -226,10 +239,9 @@ int64_t sys_setrlimit(struct task *t, const uint64_t *a)
 		ncur = ncur == 0xffffffffu ? ~0ull : ncur;
 		nmax = nmax == 0xffffffffu ? ~0ull : nmax;
 	}
-	if (ncur > nmax)
-		return -EINVAL;
-	if (nmax > max)
-		return -EPERM;
+	rc = check_rlimit(t, resource, ncur, nmax, max);
+	if (rc)
+		return rc;
 	set_rlimit(t->proc, resource, ncur, nmax);
 	return 0;
 }

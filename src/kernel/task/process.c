@@ -32,7 +32,8 @@ static void default_rlimits(struct process *p)
 		p->rlimits[k][0] = p->rlimits[k][1] = RLIM_INF;
 	p->rlimits[3][0] = 8ull << 20;			   /* RLIMIT_STACK */
 	p->rlimits[4][0] = p->rlimits[4][1] = 0;	   /* RLIMIT_CORE */
-	p->rlimits[7][0] = p->rlimits[7][1] = FDTABLE_MAX; /* RLIMIT_NOFILE */
+	p->rlimits[7][0] = 1024; /* RLIMIT_NOFILE: Linux's INR_OPEN_CUR and _MAX */
+	p->rlimits[7][1] = 4096;
 	p->rlimits[8][0] = p->rlimits[8][1] = 8ull << 20;  /* RLIMIT_MEMLOCK */
 }
 
@@ -42,6 +43,14 @@ static void link_process(struct vm *vm, struct process *p)
 	while (*pp)
 		pp = &(*pp)->next;
 	*pp = p;
+}
+
+void process_set_nofile(struct process *p, uint64_t soft, uint64_t hard)
+{
+	p->rlimits[7][1] = hard < FDTABLE_MAX ? hard : FDTABLE_MAX;
+	p->rlimits[7][0] = soft < p->rlimits[7][1] ? soft : p->rlimits[7][1];
+	if (p->fds)
+		fdtable_set_limit(p->fds, p->rlimits[7][0]);
 }
 
 struct process *process_create(struct vm *vm)

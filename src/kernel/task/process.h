@@ -7,6 +7,9 @@
 
 /* A new process with one task, in the table but not yet scheduled; NULL
  * when out of memory. */
+/* RLIMIT_NOFILE, capped at what a descriptor table can hold, and the
+ * descriptor table's limit with it. */
+void process_set_nofile(struct process *p, uint64_t soft, uint64_t hard);
 struct process *process_create(struct vm *vm);
 struct process *process_find(const struct vm *vm, int pid);
 /* After its last thread ended: resources go, the parent is told, and the

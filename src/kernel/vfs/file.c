@@ -78,24 +78,64 @@ void file_anon_stat(struct stat *st, uint64_t ino)
 	st->st_blksize = 4096;
 }
 
+#define FDTABLE_FIRST 64 /* Linux's embedded table: BITS_PER_LONG slots */
+
 struct fdtable *fdtable_create(void)
 {
 	struct fdtable *t = calloc(1, sizeof(struct fdtable));
+	if (t && fdtable_reserve(t, FDTABLE_FIRST - 1)) {
+		free(t);
+		return NULL;
+	}
 	if (t) {
 		t->refs = 1;
-		t->limit = FDTABLE_MAX;
+		t->limit = 1024;
 	}
 	return t;
 }
 
+/* Linux's sizes: the smallest power of two of 128-slot (1 KiB) arrays. */
+static int grown_size(int fd)
+{
+	int n = 128;
+	while (n <= fd)
+		n *= 2;
+	return n;
+}
+
+int fdtable_reserve(struct fdtable *t, int fd)
+{
+	if (fd < t->size)
+		return 0;
+	int n = fd < FDTABLE_FIRST ? FDTABLE_FIRST : grown_size(fd);
+	struct file **files = realloc(t->files, (size_t)n * sizeof *files);
+	if (!files)
+		return -ENOMEM;
+	t->files = files;
+	uint8_t *cloexec = realloc(t->cloexec, (size_t)n);
+	if (!cloexec)
+		return -ENOMEM;
+	t->cloexec = cloexec;
+	memset(files + t->size, 0, (size_t)(n - t->size) * sizeof *files);
+	memset(cloexec + t->size, 0, (size_t)(n - t->size));
+	t->size = n;
+	return 0;
+}
+
 struct fdtable *fdtable_clone(const struct fdtable *t)
 {
-	struct fdtable *n = malloc(sizeof *n);
+	struct fdtable *n = calloc(1, sizeof *n);
 	if (!n)
 		return NULL;
-	*n = *t;
+	if (fdtable_reserve(n, t->size - 1)) {
+		fdtable_put(n);
+		return NULL;
+	}
+	memcpy(n->files, t->files, (size_t)t->size * sizeof *n->files);
+	memcpy(n->cloexec, t->cloexec, (size_t)t->size);
+	n->limit = t->limit;
 	n->refs = 1;
-	for (int fd = 0; fd < FDTABLE_MAX; fd++)
+	for (int fd = 0; fd < n->size; fd++)
 		if (n->files[fd])
 			file_get(n->files[fd]);
 	return n;
@@ -103,7 +143,7 @@ struct fdtable *fdtable_clone(const struct fdtable *t)
 
 void fdtable_close_on_exec(struct fdtable *t)
 {
-	for (int fd = 0; fd < FDTABLE_MAX; fd++)
+	for (int fd = 0; fd < t->size; fd++)
 		if (t->files[fd] && t->cloexec[fd])
 			fd_close(t, fd);
 }
@@ -117,22 +157,27 @@ void fdtable_put(struct fdtable *t)
 {
 	if (!t || --t->refs > 0)
 		return;
-	for (int fd = 0; fd < FDTABLE_MAX; fd++) {
+	for (int fd = 0; fd < t->size; fd++) {
 		struct file *f = t->files[fd];
 		t->files[fd] = NULL;
 		file_put(f);
 	}
+	free(t->files);
+	free(t->cloexec);
 	free(t);
 }
 
 int fd_alloc(struct fdtable *t, struct file *f, int min, int cloexec)
 {
-	for (int fd = min < 0 ? 0 : min; fd < t->limit; fd++)
-		if (!t->files[fd]) {
-			t->files[fd] = f;
-			t->cloexec[fd] = (uint8_t)(cloexec != 0);
-			return fd;
-		}
+	for (int fd = min < 0 ? 0 : min; fd < t->limit; fd++) {
+		if (fd < t->size && t->files[fd])
+			continue;
+		if (fdtable_reserve(t, fd))
+			return -ENOMEM;
+		t->files[fd] = f;
+		t->cloexec[fd] = (uint8_t)(cloexec != 0);
+		return fd;
+	}
 	return -EMFILE;
 }
 
@@ -146,7 +191,7 @@ int fd_alloc_new(struct fdtable *t, struct file *f, int cloexec)
 
 struct file *fd_lookup(struct fdtable *t, int fd)
 {
-	if (fd < 0 || fd >= FDTABLE_MAX)
+	if (fd < 0 || fd >= t->size)
 		return NULL;
 	return t->files[fd];
 }
@@ -166,6 +211,10 @@ int fd_install(struct fdtable *t, int fd, struct file *f, int cloexec)
 	if (fd < 0 || fd >= t->limit) {
 		file_put(f);
 		return -EBADF;
+	}
+	if (fdtable_reserve(t, fd)) {
+		file_put(f);
+		return -ENOMEM;
 	}
 	struct file *old = t->files[fd];
 	t->files[fd] = f;

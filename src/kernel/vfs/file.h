@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FDTABLE_MAX 1024
+#define FDTABLE_MAX (1 << 20) /* descriptors a process may have: Linux's nr_open */
 #define LINUX_O_PATH 010000000 /* open flag (the host's headers may lack it) */
 #define LINUX_O_LARGEFILE 0100000 /* the host's headers make it 0 on x86-64 */
 
@@ -100,9 +100,10 @@ struct file {
 enum { FILE_ROLE_NONE, FILE_ROLE_STDIN, FILE_ROLE_STDOUT, FILE_ROLE_STDERR, FILE_ROLE_TTY };
 
 struct fdtable {
-	int refs; /* processes sharing it (CLONE_FILES) */
-	struct file *files[FDTABLE_MAX];
-	uint8_t cloexec[FDTABLE_MAX];
+	int refs;	     /* processes sharing it (CLONE_FILES) */
+	int size;	     /* slots in files and cloexec, grown as Linux grows its max_fds */
+	struct file **files; /* NULL: free */
+	uint8_t *cloexec;
 	int limit; /* RLIMIT_NOFILE, at most FDTABLE_MAX */
 };
 
@@ -136,5 +137,7 @@ int fd_close(struct fdtable *t, int fd);
  * is outside the limit. */
 int fd_install(struct fdtable *t, int fd, struct file *f, int cloexec);
 void fdtable_set_limit(struct fdtable *t, uint64_t limit);
+/* Room for descriptor fd (below FDTABLE_MAX): 0 or -ENOMEM. */
+int fdtable_reserve(struct fdtable *t, int fd);
 
 #endif

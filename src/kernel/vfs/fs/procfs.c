@@ -334,7 +334,7 @@ static void list_children(struct vm *vm, const struct node *dir, struct synth_di
 		return;
 	}
 	n.kind = dir->e->kind == E_FD_DIR ? N_FD : N_FDINFO;
-	for (n.fd = 0; dir->p->fds && n.fd < FDTABLE_MAX; n.fd++)
+	for (n.fd = 0; dir->p->fds && n.fd < dir->p->fds->size; n.fd++)
 		if (dir->p->fds->files[n.fd])
 			add_number(d, &n, n.fd);
 }

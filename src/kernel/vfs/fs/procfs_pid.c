@@ -205,7 +205,7 @@ void pid_status(const struct proc_ctx *c, struct sbuf *b)
 		    "PPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n"
 		    "FDSize:\t%d\nGroups:\t\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
 		    comm, p->umask, state_name(state_of(p)), p->pid, subject_id(c), p->ppid, ru, u, su,
-		    u, rg, g, sg, g, p->fds ? p->fds->limit : 0, p->pid, subject_id(c), p->pgid, p->sid);
+		    u, rg, g, sg, g, p->fds ? p->fds->size : 0, p->pid, subject_id(c), p->pgid, p->sid);
 	if (p->mm)
 		status_memory(p, b);
 	sbuf_printf(b,
@@ -332,8 +332,7 @@ void pid_fdinfo(const struct proc_ctx *c, struct sbuf *b)
 		ino = f->ops && f->ops->stat && f->ops->stat(f, &st) == 0 ? st.st_ino : 0;
 	}
 	int flags = f->flags & ~(LINUX_O_CREAT | LINUX_O_EXCL | LINUX_O_NOCTTY | LINUX_O_TRUNC);
-	flags |= (c->p->mode64 ? LINUX_O_LARGEFILE : 0) |
-		 (fds->cloexec[c->fd] ? LINUX_O_CLOEXEC : 0);
+	flags |= fds->cloexec[c->fd] ? LINUX_O_CLOEXEC : 0;
 	sbuf_printf(b, "pos:\t%llu\nflags:\t0%o\nino:\t%llu\n", (unsigned long long)pos, flags,
 		    (unsigned long long)ino);
 }
