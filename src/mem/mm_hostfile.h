@@ -1,0 +1,25 @@
+/* Private mappings of host files (VMA_HOSTFILE): the pages the file has,
+ * and fork's copy of such a mapping. */
+#ifndef HEXVM_MEM_MM_HOSTFILE_H
+#define HEXVM_MEM_MM_HOSTFILE_H
+
+#include <stdint.h>
+
+#include "mem/mm.h"
+
+/* The end of v's pages that lie within its file now (v->start when none
+ * do, v->end for a vma that maps no host file): the pages after it are
+ * wholly past the file's end, and touching them faults (SIGBUS). */
+uint64_t mm_hostfile_end(const struct vma *v);
+/* fork: n (a copy of a src vma with its file_fd, not yet its own) maps the
+ * same file in dst and gets src's written pages copied; the others stay
+ * the file's in both. Takes a duplicate of n's file_fd. 0, or -ENOMEM. */
+int mm_hostfile_clone(struct mm *dst, const struct mm *src, struct vma *n);
+/* Snapshot restore: v (VMA_HOSTFILE, restored without its file, mapped
+ * read-write) maps host file fd again (a duplicate of it), its pages
+ * marked in from_file (one byte a page) the file's, the others the
+ * guest's own copies (zeros until their bytes are loaded). 0, or -1
+ * (errno set). */
+int mm_hostfile_adopt(struct mm *mm, struct vma *v, int fd, const uint8_t *from_file);
+
+#endif
