@@ -8,6 +8,7 @@
 #include <sys/uio.h>
 
 #include "mem/mm.h"
+#include "mem/mm_hostfile.h"
 #include "snap/snap_hostmap.h"
 
 #define SCAN_PAGES 512
@@ -103,10 +104,13 @@ static int save_vma(struct snap_save *s, struct chunk *c, const struct vma *v, u
 		return -1;
 	struct hostmap_file *file = hostmap_file_of(s, v);
 	uint64_t before = s->pages_written;
+	/* pages wholly past a mapped file's end cannot be read (they fault):
+	 * they hold nothing, and come back as zeros */
+	uint64_t end = mm_hostfile_end(v);
 	int rc = 0;
-	for (uint64_t at = v->start; at < v->end && !rc && !s->failed;) {
-		uint64_t len = v->end - at < SCAN_PAGES * PAGE_SIZE_G ? v->end - at
-								    : SCAN_PAGES * PAGE_SIZE_G;
+	for (uint64_t at = v->start; at < end && !rc && !s->failed;) {
+		uint64_t len = end - at < SCAN_PAGES * PAGE_SIZE_G ? end - at
+								: SCAN_PAGES * PAGE_SIZE_G;
 		rc = scan_window(s, c, v, file, fbuf, at, len, no_swap);
 		at += len;
 	}
