@@ -73,16 +73,22 @@ static int scan_window(struct snap_save *s, struct chunk *c, const struct vma *v
 	/* a VMA_HOSTFILE page the host never read in is the file's, not zero */
 	int have = !(v->flags & VMA_HOSTFILE) && mincore(base + at, (size_t)len, resident) == 0;
 	size_t fbytes = file ? hostmap_read(file, v, at, (size_t)len, fbuf) : 0;
+	/* a mapping of a host file tells first which pages are still the file's:
+	 * the restore maps the file again for them, zeros too */
+	int file_first = (v->flags & VMA_HOSTFILE) != 0;
 	for (uint64_t k = 0; k < len / PAGE_SIZE_G; k++) {
 		uint8_t *page = base + at + k * PAGE_SIZE_G;
 		size_t off = (size_t)(k * PAGE_SIZE_G);
-		if ((have && !(resident[k] & 1) && no_swap) || mm_page_is_zero(page)) {
-			s->pages_zero++;
+		size_t n = fbytes > off ? fbytes - off : 0;
+		int zero = !file_first &&
+			   ((have && !(resident[k] & 1) && no_swap) || mm_page_is_zero(page));
+		if (!zero && file &&
+		    page_is_file(page, fbuf + off, n < PAGE_SIZE_G ? n : PAGE_SIZE_G)) {
+			hostmap_ref(s, file, at + off, v->offset + (at + off - v->start));
 			continue;
 		}
-		size_t n = fbytes > off ? fbytes - off : 0;
-		if (file && page_is_file(page, fbuf + off, n < PAGE_SIZE_G ? n : PAGE_SIZE_G)) {
-			hostmap_ref(s, file, at + off, v->offset + (at + off - v->start));
+		if (zero || mm_page_is_zero(page)) {
+			s->pages_zero++;
 			continue;
 		}
 		if (add_page(s, c, page))
