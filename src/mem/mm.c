@@ -312,9 +312,12 @@ int mm_map_host_file(struct mm *mm, uint64_t addr, uint64_t len, int fd, uint64_
 		}
 		return -err;
 	}
+	struct stat st;
 	if (v->file_fd >= 0)
 		close(v->file_fd);
 	v->file_fd = own;
+	v->file_dev = fstat(own, &st) ? 0 : (uint64_t)st.st_dev;
+	v->file_ino = fstat(own, &st) ? 0 : (uint64_t)st.st_ino;
 	v->offset = offset;
 	v->flags |= VMA_HOSTFILE;
 	merge_around(mm, v);

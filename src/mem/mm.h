@@ -41,6 +41,7 @@ struct vma {
 	char *name;	  /* backing file path, or NULL */
 	int share_fd;	  /* MAP_SHARED: the host file (or memfd) behind it, else -1 */
 	int file_fd;	  /* VMA_HOSTFILE: the host file its untouched pages are, else -1 */
+	uint64_t file_dev, file_ino; /* with file_fd: that file's host identity */
 	struct vma *next; /* sorted by address, non-overlapping */
 };
 

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "interp/block.h"
 #include "mem/mm_internal.h"
 
 #define PM_PRESENT (1ull << 63)
@@ -113,11 +114,41 @@ int mm_hostfile_adopt(struct mm *mm, struct vma *v, int fd, const uint8_t *from_
 		close(own);
 		return -1;
 	}
+	struct stat st;
 	v->file_fd = own;
+	v->file_dev = fstat(own, &st) ? 0 : (uint64_t)st.st_dev;
+	v->file_ino = fstat(own, &st) ? 0 : (uint64_t)st.st_ino;
 	/* the guest's own pages: private from now on, their bytes come later */
 	uint64_t pages = (mm_hostfile_end(v) - v->start) / PAGE_SIZE_G;
 	for (uint64_t k = 0; k < pages; k++)
 		if (!from_file[k])
 			memset(at + k * PAGE_SIZE_G, 0, PAGE_SIZE_G);
 	return 0;
+}
+
+static int maps_file(const struct vma *v, uint64_t dev, uint64_t ino)
+{
+	return v->file_fd >= 0 && v->file_dev == dev && v->file_ino == ino;
+}
+
+int mm_file_mapped(const struct mm_set *set, uint64_t dev, uint64_t ino)
+{
+	for (const struct mm *mm = set->first; mm; mm = mm->set_next)
+		for (const struct vma *v = mm->vmas; v; v = v->next)
+			if (maps_file(v, dev, ino))
+				return 1;
+	return 0;
+}
+
+void mm_file_written(struct mm_set *set, uint64_t dev, uint64_t ino, uint64_t off, uint64_t len)
+{
+	uint64_t end = len > UINT64_MAX - off ? UINT64_MAX : off + len;
+	for (struct mm *mm = set->first; mm; mm = mm->set_next)
+		for (const struct vma *v = mm->vmas; v; v = v->next) {
+			uint64_t vend = v->offset + (v->end - v->start);
+			if (!maps_file(v, dev, ino) || end <= v->offset || off >= vend)
+				continue;
+			uint64_t lo = off > v->offset ? off : v->offset, hi = end < vend ? end : vend;
+			block_cache_invalidate_range(mm->blocks, v->start + (lo - v->offset), hi - lo);
+		}
 }

@@ -15,6 +15,14 @@ uint64_t mm_hostfile_end(const struct vma *v);
  * same file in dst and gets src's written pages copied; the others stay
  * the file's in both. Takes a duplicate of n's file_fd. 0, or -ENOMEM. */
 int mm_hostfile_clone(struct mm *dst, const struct mm *src, struct vma *n);
+/* Whether any address space of set maps host file (dev, ino) privately;
+ * and its bytes [off, off + len) changed (by a write, or truncation): the
+ * decoded code of its pages there is dropped, as the guest's untouched
+ * pages show the new bytes. Stores to the file from outside the machine,
+ * or through a MAP_SHARED mapping of it, are not seen here. */
+int mm_file_mapped(const struct mm_set *set, uint64_t dev, uint64_t ino);
+void mm_file_written(struct mm_set *set, uint64_t dev, uint64_t ino, uint64_t off, uint64_t len);
+
 /* Snapshot restore: v (VMA_HOSTFILE, restored without its file, mapped
  * read-write) maps host file fd again (a duplicate of it), its pages
  * marked in from_file (one byte a page) the file's, the others the

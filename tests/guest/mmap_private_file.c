@@ -5,7 +5,8 @@
  * place or moved shows the file's following pages; a page wholly past the end of the
  * file raises SIGBUS, the rest of the last page reads as zeros; a forked child sees the
  * parent's copies and, in the pages neither wrote, the file as it is; mprotect keeps
- * all of that. The same for a memfd. The file is left in the working directory.
+ * all of that; code run from such a mapping is the file's new code after a pwrite, write
+ * or pwritev (hexvm must drop what it decoded or translated of the old). The same for a memfd. The file is left in the working directory.
  *
  * Also run by the snapshot suite at many points, with the argument "slow" (work between
  * the steps); a restore makes a private mapping of a memfd a copy (docs/snapshot-format.md),
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -186,6 +188,48 @@ static void forked(int fd)
 	munmap(p, 3 * PAGE);
 }
 
+typedef int (*code_fn)(void);
+
+/* mov eax, VALUE; ret: the same bytes for i386 and x86-64 */
+static void put_code(int fd, int how, int value)
+{
+	unsigned char code[6] = {0xb8, (unsigned char)value, 0, 0, 0, 0xc3};
+	struct iovec iov = {code, sizeof code};
+	ssize_t n = how == 0   ? pwrite(fd, code, sizeof code, 0)
+		    : how == 1 ? (lseek(fd, 0, SEEK_SET), write(fd, code, sizeof code))
+			       : pwritev(fd, &iov, 1, 0);
+	if (n != sizeof code)
+		printf("code write failed\n");
+}
+
+/* Runs the code often enough for a translator to take it up. */
+static int run_code(code_fn f)
+{
+	int sum = 0;
+	for (int k = 0; k < 100; k++)
+		sum += f();
+	return sum;
+}
+
+static void code_follows_file(void)
+{
+	int fd = open("code.bin", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	put_code(fd, 0, 1);
+	if (ftruncate(fd, PAGE))
+		printf("ftruncate failed\n");
+	void *p = mmap(NULL, PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	code_fn f;
+	memcpy(&f, &p, sizeof f);
+	printf("code from the file: %d", run_code(f));
+	for (int how = 0; how < 3; how++) {
+		put_code(fd, how, 2 + how);
+		printf(", rewritten %d", run_code(f));
+	}
+	printf("\n");
+	munmap(p, PAGE);
+	close(fd);
+}
+
 static void memfd(void)
 {
 	int fd = (int)syscall(SYS_memfd_create, "priv", 0);
@@ -215,6 +259,7 @@ int main(int argc, char **argv)
 	grow_and_move(fd);
 	past_the_end(fd);
 	forked(fd);
+	code_follows_file();
 	if (!slow)
 		memfd();
 	close(fd);
