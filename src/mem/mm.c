@@ -8,12 +8,12 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "host/shmfd.h"
 #include "interp/block.h"
 #include "mem/mm_cow.h"
+#include "mem/mm_hostfile.h"
 #include "mem/mm_internal.h"
 
 #define GUARD_BYTES (1ull << 20) /* accesses straddling the top of the window fault */
@@ -154,12 +154,6 @@ static void remove_range(struct mm *mm, uint64_t addr, uint64_t end)
 	}
 }
 
-static int same_host_file(int a, int b)
-{
-	struct stat sa, sb;
-	return !fstat(a, &sa) && !fstat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
 /* Neighbours that differ in nothing the guest can see become one vma, so
  * that a heap grown a page at a time by brk stays one entry, and a private
  * file mapping grown by mremap one that mremap can move again. */
@@ -170,7 +164,7 @@ static int mergeable(const struct vma *a, const struct vma *b)
 	if (a->share_fd >= 0 || b->share_fd >= 0 || (a->file_fd >= 0) != (b->file_fd >= 0))
 		return 0;
 	if (a->file_fd >= 0 && (a->offset + (a->end - a->start) != b->offset ||
-				!same_host_file(a->file_fd, b->file_fd)))
+				a->file_dev != b->file_dev || a->file_ino != b->file_ino))
 		return 0;
 	if (!a->name || !b->name)
 		return !a->name && !b->name;
@@ -312,12 +306,9 @@ int mm_map_host_file(struct mm *mm, uint64_t addr, uint64_t len, int fd, uint64_
 		}
 		return -err;
 	}
-	struct stat st;
 	if (v->file_fd >= 0)
 		close(v->file_fd);
-	v->file_fd = own;
-	v->file_dev = fstat(own, &st) ? 0 : (uint64_t)st.st_dev;
-	v->file_ino = fstat(own, &st) ? 0 : (uint64_t)st.st_ino;
+	mm_set_host_file(v, own);
 	v->offset = offset;
 	v->flags |= VMA_HOSTFILE;
 	merge_around(mm, v);

@@ -19,6 +19,15 @@
 #define PM_FILE	   (1ull << 61)
 #define BATCH	   512 /* pagemap entries read at a time */
 
+void mm_set_host_file(struct vma *v, int fd)
+{
+	struct stat st;
+	int known = !fstat(fd, &st);
+	v->file_fd = fd;
+	v->file_dev = known ? (uint64_t)st.st_dev : 0;
+	v->file_ino = known ? (uint64_t)st.st_ino : 0;
+}
+
 uint64_t mm_hostfile_end(const struct vma *v)
 {
 	struct stat st;
@@ -114,10 +123,7 @@ int mm_hostfile_adopt(struct mm *mm, struct vma *v, int fd, const uint8_t *from_
 		close(own);
 		return -1;
 	}
-	struct stat st;
-	v->file_fd = own;
-	v->file_dev = fstat(own, &st) ? 0 : (uint64_t)st.st_dev;
-	v->file_ino = fstat(own, &st) ? 0 : (uint64_t)st.st_ino;
+	mm_set_host_file(v, own);
 	/* the guest's own pages: private from now on, their bytes come later */
 	uint64_t pages = (mm_hostfile_end(v) - v->start) / PAGE_SIZE_G;
 	for (uint64_t k = 0; k < pages; k++)

@@ -7,6 +7,8 @@
 
 #include "mem/mm.h"
 
+/* v's file_fd becomes fd (taken over), with that file's identity. */
+void mm_set_host_file(struct vma *v, int fd);
 /* The end of v's pages that lie within its file now (v->start when none
  * do, v->end for a vma that maps no host file): the pages after it are
  * wholly past the file's end, and touching them faults (SIGBUS). */

@@ -267,7 +267,8 @@ static int runs_fit(const struct vma *v, const struct loaded_ref *refs, size_t f
 		    size_t last)
 {
 	for (size_t k = first; k < last; k++)
-		if (refs[k].fd != refs[first].fd || refs[k].at + refs[k].len > v->end ||
+		if (refs[k].fd != refs[first].fd || refs[k].at < v->start ||
+		    refs[k].at + refs[k].len > v->end ||
 		    refs[k].off != v->offset + (refs[k].at - v->start))
 			return 0;
 	return 1;
