@@ -8,6 +8,7 @@
 #include "debug/gdb_internal.h"
 #include "mem/mm.h"
 #include "mem/mm_cow.h"
+#include "mem/mm_hostfile.h"
 #include "mem/mm_internal.h"
 #include "mem/uaccess.h"
 
@@ -41,10 +42,13 @@ static size_t copy(struct mm *mm, uint64_t addr, void *buf, size_t n, int write)
 		n = (size_t)(mm->limit - addr);
 	while (done < n) {
 		const struct vma *v = mm_find_vma(mm, addr + done);
-		if (!v)
+		/* a private file mapping's pages past the end of its file fault:
+		 * for the debugger they are not there, as for ptrace */
+		uint64_t end = v ? mm_hostfile_end(v) : 0;
+		if (!v || addr + done >= end)
 			break;
-		size_t chunk = v->end - (addr + done) < n - done ? (size_t)(v->end - (addr + done))
-								 : n - done;
+		size_t chunk = end - (addr + done) < n - done ? (size_t)(end - (addr + done))
+							      : n - done;
 		if (write)
 			user_wrote(mm, addr + done, chunk); /* drops decoded code it changes */
 		/* before the protections are opened: a pending page opened would

@@ -210,6 +210,7 @@ struct vm {
 	struct hostcache *hostcaches; /* buffered host files (vfs/hostcache.h) */
 	struct host_splice *host_splice; /* splices' scratch host pipe (host/hostsplice.h), or NULL */
 	int hostcache_off;	      /* a shared file mapping exists: buffer nothing */
+	int hostcache_no_writes;      /* a private file mapping exists: buffer no writes */
 	int init_status;       /* the first process's wait status, once it ended */
 	int init_ended;
 	int64_t clock_skip_ns; /* time the guest slept, skipped over */

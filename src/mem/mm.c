@@ -14,6 +14,7 @@
 #include "mem/code_alias.h"
 #include "interp/block.h"
 #include "mem/mm_cow.h"
+#include "mem/mm_hostfile.h"
 #include "mem/mm_internal.h"
 
 #define GUARD_BYTES (1ull << 20) /* accesses straddling the top of the window fault */
@@ -73,6 +74,8 @@ void mm_free_vma(struct vma *v)
 {
 	if (v->share_fd >= 0)
 		close(v->share_fd);
+	if (v->file_fd >= 0)
+		close(v->file_fd);
 	free(v->name);
 	free(v);
 }
@@ -120,6 +123,12 @@ static int split_at(struct mm *mm, uint64_t at)
 			*n = *v;
 			n->name = v->name ? strdup(v->name) : NULL;
 			n->share_fd = v->share_fd >= 0 ? fcntl(v->share_fd, F_DUPFD_CLOEXEC, 0) : -1;
+			n->file_fd = v->file_fd >= 0 ? fcntl(v->file_fd, F_DUPFD_CLOEXEC, 0) : -1;
+			if ((v->share_fd >= 0 && n->share_fd < 0) ||
+			    (v->file_fd >= 0 && n->file_fd < 0)) {
+				mm_free_vma(n);
+				return -ENOMEM;
+			}
 			n->start = at;
 			n->offset = v->offset + (at - v->start);
 			v->end = at;
@@ -147,12 +156,16 @@ static void remove_range(struct mm *mm, uint64_t addr, uint64_t end)
 }
 
 /* Neighbours that differ in nothing the guest can see become one vma, so
- * that a heap grown a page at a time by brk stays one entry. */
+ * that a heap grown a page at a time by brk stays one entry, and a private
+ * file mapping grown by mremap one that mremap can move again. */
 static int mergeable(const struct vma *a, const struct vma *b)
 {
 	if (a->end != b->start || a->prot != b->prot || a->flags != b->flags)
 		return 0;
-	if (a->share_fd >= 0 || b->share_fd >= 0)
+	if (a->share_fd >= 0 || b->share_fd >= 0 || (a->file_fd >= 0) != (b->file_fd >= 0))
+		return 0;
+	if (a->file_fd >= 0 && (a->offset + (a->end - a->start) != b->offset ||
+				a->file_dev != b->file_dev || a->file_ino != b->file_ino))
 		return 0;
 	if (!a->name || !b->name)
 		return !a->name && !b->name;
@@ -179,6 +192,17 @@ static void insert_vma(struct mm *mm, struct vma *n)
 	n->next = *pp;
 	*pp = n;
 	merge_next(n);
+	if (prev)
+		merge_next(prev);
+}
+
+/* v changed: it may now be one with its neighbours. */
+static void merge_around(struct mm *mm, struct vma *v)
+{
+	struct vma *prev = NULL;
+	for (struct vma *w = mm->vmas; w != v; w = w->next)
+		prev = w;
+	merge_next(v);
 	if (prev)
 		merge_next(prev);
 }
@@ -217,6 +241,7 @@ int mm_map(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags, cons
 		return -ENOMEM;
 	}
 	n->share_fd = share_fd;
+	n->file_fd = -1;
 	if (mm->cow) /* while the old vmas still say how to read the old pages */
 		mm_cow_forget(mm, addr, len);
 	remove_range(mm, addr, addr + len);
@@ -262,9 +287,17 @@ int mm_map_host_file(struct mm *mm, uint64_t addr, uint64_t len, int fd, uint64_
 	struct vma *v = mm_find_vma(mm, addr);
 	if (!v || v->end < addr + len || (v->flags & VMA_SHARED))
 		return -EINVAL;
+	int own = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (own < 0 || split_at(mm, addr) || split_at(mm, addr + len)) {
+		if (own >= 0)
+			close(own);
+		return -ENOMEM;
+	}
+	v = mm_find_vma(mm, addr);
 	if (mmap(mm->base + addr, (size_t)len, mm_host_prot(v->prot), MAP_PRIVATE | MAP_FIXED, fd,
 		 (off_t)offset) == MAP_FAILED) {
 		int err = errno;
+		close(own);
 		/* a failed MAP_FIXED may have left a hole in the window, which
 		 * the host could fill with its own memory: never run so */
 		if (map_fixed(mm, addr, len, mm_host_prot(v->prot), -1) == MAP_FAILED) {
@@ -275,7 +308,12 @@ int mm_map_host_file(struct mm *mm, uint64_t addr, uint64_t len, int fd, uint64_
 		}
 		return -err;
 	}
+	if (v->file_fd >= 0)
+		close(v->file_fd);
+	mm_set_host_file(v, own);
+	v->offset = offset;
 	v->flags |= VMA_HOSTFILE;
+	merge_around(mm, v);
 	return 0;
 }
 

@@ -22,9 +22,11 @@
  * clear): its description was not open for writing, or a memfd's seals
  * forbid writes; mprotect cannot add PROT_WRITE */
 #define VMA_NO_WRITE  64
-/* private pages mapped from a host file (a program's segments): until
- * written they are the file's, so a page the host never made resident is
- * not necessarily zero */
+/* private pages mapped from a host file (a program's segments, a guest's
+ * MAP_PRIVATE mmap of a host file or memfd): until written they are the
+ * file's as it is now, as on Linux, so a page the host never made resident
+ * is not necessarily zero, and one wholly past the file's end faults
+ * (SIGBUS) */
 #define VMA_HOSTFILE 128
 
 /* x86-64 guests get a 64 GiB window; the kernel places mmap, the stack and
@@ -38,6 +40,8 @@ struct vma {
 	uint64_t offset;  /* file offset of start, for file mappings */
 	char *name;	  /* backing file path, or NULL */
 	int share_fd;	  /* MAP_SHARED: the host file (or memfd) behind it, else -1 */
+	int file_fd;	  /* VMA_HOSTFILE: the host file its untouched pages are, else -1 */
+	uint64_t file_dev, file_ino; /* with file_fd: that file's host identity */
 	struct vma *next; /* sorted by address, non-overlapping */
 };
 
@@ -114,8 +118,10 @@ int mm_unmap(struct mm *mm, uint64_t addr, uint64_t len);
  * its own duplicate of fd so that fork can share it again. */
 int mm_map_shared_fd(struct mm *mm, uint64_t addr, uint64_t len, int fd, uint64_t offset);
 /* Maps host file fd privately (its bytes from offset, copy-on-write) over
- * part of a fresh mapping, [addr, addr+len), which becomes VMA_HOSTFILE:
- * the host reads in only the pages the guest touches. 0 or -errno. */
+ * part of a fresh mapping, [addr, addr+len), which becomes a VMA_HOSTFILE
+ * vma of its own keeping a duplicate of fd (for fork and mremap): the host
+ * reads in only the pages the guest touches, and until the guest writes a
+ * page it shows what the file holds now. 0 or -errno. */
 int mm_map_host_file(struct mm *mm, uint64_t addr, uint64_t len, int fd, uint64_t offset);
 int mm_protect(struct mm *mm, uint64_t addr, uint64_t len, int prot);
 /* A free range of len bytes, top down below mm_top, or 0. */

@@ -1,7 +1,9 @@
 /* fork's copy of an address space: a new window with the same mappings.
  * MAP_SHARED mappings map the same host file or memfd again, so both
- * processes keep seeing each other's stores; private pages are not copied
- * here but on first need (mm_cow.c). */
+ * processes keep seeing each other's stores; private mappings of host files
+ * map the file again with the pages written so far copied
+ * (mm_hostfile.c); other private pages are not copied here but on first
+ * need (mm_cow.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include "mem/code_alias.h"
 #include "mem/mm.h"
 #include "mem/mm_cow.h"
+#include "mem/mm_hostfile.h"
 #include "mem/mm_internal.h"
 
 static int map_shared_again(struct mm *dst, const struct vma *v, struct vma *n)
@@ -53,11 +56,17 @@ struct mm *mm_clone(struct mm *src)
 		n->next = NULL;
 		n->name = v->name ? strdup(v->name) : NULL;
 		n->share_fd = -1;
+		n->file_fd = -1;
 		*tail = n;
 		tail = &n->next;
 		if (v->share_fd >= 0 && map_shared_again(dst, v, n))
 			goto fail;
 		code_alias_mapped(dst, n);
+		if (v->file_fd >= 0) {
+			n->file_fd = v->file_fd;
+			if (mm_hostfile_clone(dst, src, n))
+				goto fail;
+		}
 	}
 	if (mm_cow_fork(src, dst))
 		goto fail;

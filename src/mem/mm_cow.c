@@ -379,7 +379,7 @@ static int protect_source(struct mm *s)
 	uint64_t *wp = s->cow->wp;
 	for (const struct vma *v = s->vmas; v; v = v->next) {
 		uint64_t first = v->start >> 12, last = v->end >> 12;
-		if (v->share_fd >= 0 || !(v->prot & GPROT_WRITE) ||
+		if (v->share_fd >= 0 || v->file_fd >= 0 || !(v->prot & GPROT_WRITE) ||
 		    bits_find(wp, first, last, 0) == last)
 			continue;
 		if (mprotect(s->base + v->start, (size_t)(v->end - v->start), PROT_READ))
@@ -401,7 +401,7 @@ int mm_cow_fork(struct mm *s, struct mm *d)
 	if (!sw || !dw || (!sw->wp && !(sw->wp = bits_new(s))) || !(dw->pending = bits_new(d)))
 		return -ENOMEM;
 	for (const struct vma *v = d->vmas; v; v = v->next)
-		if (v->share_fd < 0)
+		if (v->share_fd < 0 && v->file_fd < 0) /* fork copied those of files */
 			dw->npending += bits_assign(dw->pending, v->start >> 12, v->end >> 12, 1);
 	if (!dw->npending)
 		return 0;

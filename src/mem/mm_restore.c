@@ -29,6 +29,7 @@ int mm_restore_vma(struct mm *mm, const struct vma *tmpl, int share_fd)
 	*v = *tmpl;
 	v->name = tmpl->name ? strdup(tmpl->name) : NULL;
 	v->share_fd = share_fd;
+	v->file_fd = -1; /* until its file's pages are restored (mm_hostfile_adopt) */
 	size_t len = (size_t)(v->end - v->start);
 	/* a shared file mapping's pages are the file's: nothing is filled in,
 	 * and a file opened read-only can be mapped no other way */

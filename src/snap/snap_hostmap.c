@@ -14,6 +14,7 @@
 #include "kernel/vfs/vfs.h"
 #include "kernel/vm.h"
 #include "mem/mm.h"
+#include "mem/mm_hostfile.h"
 #include "snap/snap.h"
 
 #define REFS_MAX (1ull << 32)
@@ -255,12 +256,65 @@ static int read_ref(struct snap_rd *r, int fd, uint8_t *to, uint64_t len, uint64
 	return r->bad ? -1 : 0;
 }
 
+struct loaded_ref {
+	uint64_t at, len, off;
+	int fd;
+};
+
+/* Whether every run of refs[first, last) lies in v where v maps the same
+ * file's bytes (one file, v's offsets). */
+static int runs_fit(const struct vma *v, const struct loaded_ref *refs, size_t first,
+		    size_t last)
+{
+	for (size_t k = first; k < last; k++)
+		if (refs[k].fd != refs[first].fd || refs[k].at < v->start ||
+		    refs[k].at + refs[k].len > v->end ||
+		    refs[k].off != v->offset + (refs[k].at - v->start))
+			return 0;
+	return 1;
+}
+
+/* The runs refs[first, last) of one vma. A private mapping of a host file
+ * becomes one again, so that its pages not written show what the file
+ * holds from now on; any other gets the file's bytes copied in. */
+static void load_vma_refs(struct snap_rd *r, struct mm *mm, struct vma *v,
+			  const struct loaded_ref *refs, size_t first, size_t last)
+{
+	uint8_t *from_file = NULL;
+	if (v && (v->flags & VMA_HOSTFILE) && v->file_fd < 0 && runs_fit(v, refs, first, last))
+		from_file = calloc((size_t)((v->end - v->start) / PAGE_SIZE_G), 1);
+	for (size_t k = first; k < last && !r->bad; k++) {
+		if (from_file)
+			memset(from_file + (refs[k].at - v->start) / PAGE_SIZE_G, 1,
+			       (size_t)(refs[k].len / PAGE_SIZE_G));
+		else
+			read_ref(r, refs[k].fd, mm->base + refs[k].at, refs[k].len, refs[k].off);
+	}
+	if (from_file && !r->bad && mm_hostfile_adopt(mm, v, refs[first].fd, from_file))
+		sr_fail(r, "a host file's pages cannot be mapped again");
+	free(from_file);
+}
+
+static int load_refs(struct snap_rd *r, struct mm *mm, const struct loaded_ref *refs, size_t n)
+{
+	for (size_t first = 0, last; first < n && !r->bad; first = last) {
+		struct vma *v = mm_find_vma(mm, refs[first].at);
+		for (last = first + 1; last < n && v && refs[last].at < v->end; last++)
+			;
+		load_vma_refs(r, mm, v, refs, first, last);
+	}
+	return r->bad ? -1 : 0;
+}
+
 int snap_load_pagerefs(struct snap_load *l, struct snap_rd *r)
 {
 	struct mm *mm = vec_at(&l->mms, sr_u32(r), r);
 	if (!mm && !r->bad)
 		sr_fail(r, "pages of no address space");
 	uint64_t n = sr_count(r, REFS_MAX);
+	struct loaded_ref *refs = r->bad ? NULL : calloc(n ? (size_t)n : 1, sizeof *refs);
+	if (!refs && !r->bad)
+		sr_fail(r, "out of memory");
 	for (uint64_t k = 0; k < n && !r->bad; k++) {
 		uint64_t at = sr_u64(r), pages = sr_u64(r);
 		void *file = vec_at(&l->hostfiles, sr_u32(r), r);
@@ -272,7 +326,10 @@ int snap_load_pagerefs(struct snap_load *l, struct snap_rd *r)
 			sr_fail(r, "a reference to a host file's pages is malformed");
 			break;
 		}
-		read_ref(r, (int)(intptr_t)file - 1, mm->base + at, len, off);
+		refs[k] = (struct loaded_ref){at, len, off, (int)(intptr_t)file - 1};
 	}
+	if (!r->bad)
+		load_refs(r, mm, refs, (size_t)n);
+	free(refs);
 	return snap_check(l, r, "PREF");
 }

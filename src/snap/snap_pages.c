@@ -8,6 +8,7 @@
 #include <sys/uio.h>
 
 #include "mem/mm.h"
+#include "mem/mm_hostfile.h"
 #include "snap/snap_hostmap.h"
 
 #define SCAN_PAGES 512
@@ -72,16 +73,22 @@ static int scan_window(struct snap_save *s, struct chunk *c, const struct vma *v
 	/* a VMA_HOSTFILE page the host never read in is the file's, not zero */
 	int have = !(v->flags & VMA_HOSTFILE) && mincore(base + at, (size_t)len, resident) == 0;
 	size_t fbytes = file ? hostmap_read(file, v, at, (size_t)len, fbuf) : 0;
+	/* a mapping of a host file tells first which pages are still the file's:
+	 * the restore maps the file again for them, zeros too */
+	int file_first = (v->flags & VMA_HOSTFILE) != 0;
 	for (uint64_t k = 0; k < len / PAGE_SIZE_G; k++) {
 		uint8_t *page = base + at + k * PAGE_SIZE_G;
 		size_t off = (size_t)(k * PAGE_SIZE_G);
-		if ((have && !(resident[k] & 1) && no_swap) || mm_page_is_zero(page)) {
-			s->pages_zero++;
+		size_t n = fbytes > off ? fbytes - off : 0;
+		int zero = !file_first &&
+			   ((have && !(resident[k] & 1) && no_swap) || mm_page_is_zero(page));
+		if (!zero && file &&
+		    page_is_file(page, fbuf + off, n < PAGE_SIZE_G ? n : PAGE_SIZE_G)) {
+			hostmap_ref(s, file, at + off, v->offset + (at + off - v->start));
 			continue;
 		}
-		size_t n = fbytes > off ? fbytes - off : 0;
-		if (file && page_is_file(page, fbuf + off, n < PAGE_SIZE_G ? n : PAGE_SIZE_G)) {
-			hostmap_ref(s, file, at + off, v->offset + (at + off - v->start));
+		if (zero || mm_page_is_zero(page)) {
+			s->pages_zero++;
 			continue;
 		}
 		if (add_page(s, c, page))
@@ -103,10 +110,13 @@ static int save_vma(struct snap_save *s, struct chunk *c, const struct vma *v, u
 		return -1;
 	struct hostmap_file *file = hostmap_file_of(s, v);
 	uint64_t before = s->pages_written;
+	/* pages wholly past a mapped file's end cannot be read (they fault):
+	 * they hold nothing, and come back as zeros */
+	uint64_t end = mm_hostfile_end(v);
 	int rc = 0;
-	for (uint64_t at = v->start; at < v->end && !rc && !s->failed;) {
-		uint64_t len = v->end - at < SCAN_PAGES * PAGE_SIZE_G ? v->end - at
-								    : SCAN_PAGES * PAGE_SIZE_G;
+	for (uint64_t at = v->start; at < end && !rc && !s->failed;) {
+		uint64_t len = end - at < SCAN_PAGES * PAGE_SIZE_G ? end - at
+								: SCAN_PAGES * PAGE_SIZE_G;
 		rc = scan_window(s, c, v, file, fbuf, at, len, no_swap);
 		at += len;
 	}

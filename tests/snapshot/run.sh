@@ -28,6 +28,9 @@
 #                              changed mapped file is refused with one line and status 65
 #                              (and accepted with --allow-changed-files); a snapshot while
 #                              the mapped file is unlinked is refused and the run goes on
+#   snapshot.mapprivate        tests/guest/mmap_private_file.c slow (a host file mapped
+#                              MAP_PRIVATE while the file changes under it, grown, moved,
+#                              truncated, forked): 50 points
 #   snapshot.listdir.hostfs    listdir.c: a directory of 400 host files changed, then listed
 #                              two entries a call (getdents64): 50 points, mid-listing
 #   snapshot.listdir.overlay   the same under --overlay (the changes in the upper layer: the
@@ -725,7 +728,7 @@ bad_cases() {
 
 if [ -z "$BUSYBOX" ] || ! command -v python3 >/dev/null; then
     for n in pipeline threads.x64 threads.m32 kinds splice memfd rtqueue cow locks.x64 locks.m32 locks.moved mapshared \
-        mapshared.files listdir.hostfs listdir.overlay listdir.proc listdir.dev \
+        mapshared.files mapprivate listdir.hostfs listdir.overlay listdir.proc listdir.dev \
         listdir.moved.hostfs listdir.moved.overlay fifo fifo.moved overlay stream signal exit \
         sockpair listen listen.moved python sockets.goon inflight refused plain hostfile mapped same engines bad; do
         result_skip "snapshot.$n" "needs busybox (busybox-static) and python3"
@@ -751,6 +754,7 @@ build threads.x64 "$TESTS_DIR/guest/threads.c" -pthread &&
     build locks_wait.x64 "$TESTS_DIR/guest/locks_wait.c" &&
     build locks_wait.m32 "$TESTS_DIR/guest/locks_wait.c" -m32 &&
     build mmap_shared_file.x64 "$TESTS_DIR/guest/mmap_shared_file.c" &&
+    build mmap_private_file.x64 "$TESTS_DIR/guest/mmap_private_file.c" &&
     build listdir.x64 "$DIR/listdir.c" &&
     build fifo_wait.x64 "$TESTS_DIR/guest/fifo_wait.c" || {
     result_fail snapshot.build "the guest programs do not build" "$OUT/threads.x64.build"
@@ -770,6 +774,8 @@ name_selected snapshot.locks.m32 "$@" && run_limited points_case snapshot.locks.
 name_selected snapshot.locks.moved "$@" && run_limited moved_points_case snapshot.locks.moved 10 "$OUT/locks_wait.x64"
 name_selected snapshot.mapshared "$@" && run_limited points_case snapshot.mapshared "$OUT/mmap_shared_file.x64"
 name_selected snapshot.mapshared.files "$@" && run_limited mapshared_files_case
+name_selected snapshot.mapprivate "$@" &&
+    run_limited points_case snapshot.mapprivate "$OUT/mmap_private_file.x64" slow
 name_selected snapshot.listdir.hostfs "$@" &&
     WORK_SETUP=big_dir run_limited points_case snapshot.listdir.hostfs "$OUT/listdir.x64" change big
 name_selected snapshot.listdir.overlay "$@" &&

@@ -200,7 +200,10 @@ static int64_t do_ftruncate(struct task *t, int fd, int64_t len)
 		return -EINVAL;
 	if (f->ops)
 		return f->ops->truncate ? f->ops->truncate(f, (uint64_t)len) : -EINVAL;
-	return host(ftruncate(f->host_fd, (off_t)len));
+	int64_t rc = host(ftruncate(f->host_fd, (off_t)len));
+	if (!rc)
+		sys_host_file_changed(t, f, len, -1);
+	return rc;
 }
 
 int64_t sys_truncate(struct task *t, const uint64_t *a) { return do_truncate(t, a[0], sys_sarg(t, a[1])); }

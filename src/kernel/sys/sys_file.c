@@ -21,6 +21,7 @@
 #include "kernel/vfs/path.h"
 #include "kernel/vfs/pipe.h"
 #include "mem/mm.h"
+#include "mem/mm_hostfile.h"
 #include "mem/uaccess.h"
 
 #define LINUX_O_CLOEXEC 02000000
@@ -208,6 +209,22 @@ static int64_t file_read(struct task *t, struct file *f, void *buf, size_t n)
 	return host_result(read(f->host_fd, buf, n));
 }
 
+void sys_host_file_changed(struct task *t, const struct file *f, int64_t at, int64_t n)
+{
+	struct mm_set *set = &t->vm->mms;
+	if ((n <= 0 && n != -1) || !f->host_ino || !mm_file_mapped(set, f->host_dev, f->host_ino))
+		return;
+	if (n == -1) {
+		mm_file_written(set, f->host_dev, f->host_ino, PAGE_DOWN((uint64_t)at), UINT64_MAX);
+		return;
+	}
+	if (at < 0) {
+		off_t end = lseek(f->host_fd, 0, SEEK_CUR);
+		at = end > n ? end - n : 0;
+	}
+	mm_file_written(set, f->host_dev, f->host_ino, (uint64_t)at, (uint64_t)n);
+}
+
 static int64_t file_write(struct task *t, struct file *f, const void *buf, size_t n)
 {
 	if (f->ops)
@@ -217,7 +234,9 @@ static int64_t file_write(struct task *t, struct file *f, const void *buf, size_
 	if (f->cache)
 		return hostcache_write(f, buf, n);
 	hostcache_conflict(t->vm, f);
-	return host_result(write(f->host_fd, buf, n));
+	int64_t put = host_result(write(f->host_fd, buf, n));
+	sys_host_file_changed(t, f, -1, put);
+	return put;
 }
 
 int64_t sys_read(struct task *t, const uint64_t *a)
@@ -284,7 +303,9 @@ int64_t sys_pwrite64(struct task *t, const uint64_t *a)
 		return -EFAULT;
 	if (f->ops)
 		return f->ops->pwrite(f, buf, (size_t)a[2], a[3]);
-	return host_result(pwrite(f->host_fd, buf, (size_t)a[2], (off_t)a[3]));
+	int64_t put = host_result(pwrite(f->host_fd, buf, (size_t)a[2], (off_t)a[3]));
+	sys_host_file_changed(t, f, (int64_t)a[3], put);
+	return put;
 }
 
 /* i386 passes the 64-bit offset as two registers */
@@ -385,7 +406,9 @@ static int64_t do_writev(struct task *t, struct file *f, const struct iovec *iov
 {
 	if (f->ops || f->host_may_block)
 		return ops_writev(t, f, iov, count);
-	return host_result(writev(f->host_fd, iov, count));
+	int64_t put = host_result(writev(f->host_fd, iov, count));
+	sys_host_file_changed(t, f, -1, put);
+	return put;
 }
 
 int64_t sys_readv(struct task *t, const uint64_t *a)
@@ -466,6 +489,8 @@ static int64_t rw_at(struct task *t, const uint64_t *a, int write, int v2)
 		ssize_t n = write ? pwritev2(f->host_fd, iov, count, (off_t)pos, (int)flags)
 				  : preadv2(f->host_fd, iov, count, (off_t)pos, (int)flags);
 		rc = host_result(n);
+		if (write)
+			sys_host_file_changed(t, f, pos, rc);
 	}
 	if (!write)
 		wrote_iovecs(t, iov, count, rc);

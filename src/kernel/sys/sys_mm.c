@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kernel/abi/layout.h"
@@ -46,8 +47,10 @@ int64_t sys_brk(struct task *t, const uint64_t *a)
 	return (int64_t)want;
 }
 
-/* Copies the file's bytes into a fresh private mapping (the rest of the last
- * page stays zero, as Linux leaves it). */
+/* Copies the file's bytes into a fresh private mapping of a file hexvm
+ * serves itself (the rest of the last page stays zero, as Linux leaves it).
+ * Such a mapping is a copy made now: unlike Linux's, its pages do not show
+ * later changes of the file. */
 static int fill_from_file(struct mm *mm, uint64_t addr, uint64_t len, struct file *f,
 			  uint64_t offset)
 {
@@ -96,6 +99,46 @@ static int map_shared_file(struct task *t, uint64_t addr, uint64_t len, int prot
 	return rc;
 }
 
+/* The host descriptor a private mapping of f maps when the file's bytes are
+ * a host object (a host regular file, a memfd's); -1 when hexvm serves the
+ * file itself; or -errno. */
+static int private_host_fd(const struct file *f)
+{
+	struct stat st;
+	if (memfd_of(f))
+		return memfd_map_private(f);
+	if (f->ops || f->host_fd < 0 || fstat(f->host_fd, &st) || !S_ISREG(st.st_mode))
+		return -1;
+	return f->host_fd;
+}
+
+/* A private file mapping of a host object is the host's private mapping of
+ * it, which is Linux's: a page shows what the file holds now until the
+ * guest writes it, past the end of the file a page faults. Any other file
+ * is copied in. */
+static int map_private_file(struct task *t, uint64_t addr, uint64_t len, int prot, int vflags,
+			    struct file *f, uint64_t offset)
+{
+	struct mm *mm = t->proc->mm;
+	int host_fd = private_host_fd(f);
+	if (host_fd < -1)
+		return host_fd;
+	int rc = mm_map(mm, addr, len, host_fd >= 0 ? prot : prot | GPROT_WRITE, vflags, f->path,
+			offset);
+	if (rc)
+		return rc;
+	if (host_fd >= 0) {
+		if (!memfd_of(f))
+			hostcache_private_map(t->vm); /* writes must reach the file at once */
+		rc = mm_map_host_file(mm, addr, len, host_fd, offset);
+	} else if (!(rc = fill_from_file(mm, addr, len, f, offset))) {
+		rc = mm_protect(mm, addr, len, prot);
+	}
+	if (rc)
+		mm_unmap(mm, addr, len);
+	return rc;
+}
+
 static int64_t choose_address(struct mm *mm, uint64_t hint, uint64_t len, int flags)
 {
 	if (flags & (LINUX_MAP_FIXED | LINUX_MAP_FIXED_NOREPLACE)) {
@@ -136,18 +179,12 @@ static int64_t do_mmap(struct task *t, uint64_t hint, uint64_t len, int prot, in
 	int rc;
 	if (f && type != LINUX_MAP_PRIVATE) {
 		rc = map_shared_file(t, (uint64_t)at, len, prot, f, offset);
+	} else if (f) {
+		vflags |= memfd_of(f) ? VMA_MEMFD : 0;
+		rc = map_private_file(t, (uint64_t)at, len, prot, vflags, f, offset);
 	} else {
 		vflags |= type != LINUX_MAP_PRIVATE ? VMA_SHARED : 0;
-		vflags |= f && memfd_of(f) ? VMA_MEMFD : 0;
-		rc = mm_map(mm, (uint64_t)at, len, prot | (f ? GPROT_WRITE : 0), vflags,
-			    f ? f->path : NULL, offset);
-		if (!rc && f) {
-			rc = fill_from_file(mm, (uint64_t)at, len, f, offset);
-			if (!rc)
-				rc = mm_protect(mm, (uint64_t)at, len, prot);
-			if (rc)
-				mm_unmap(mm, (uint64_t)at, len);
-		}
+		rc = mm_map(mm, (uint64_t)at, len, prot, vflags, NULL, offset);
 	}
 	return rc ? rc : at;
 }
@@ -201,39 +238,62 @@ int64_t sys_mprotect(struct task *t, const uint64_t *a)
 	return mm_protect(t->proc->mm, a[0], a[1], (int)a[2]);
 }
 
+/* A duplicate of host descriptor fd, or -1 (errno set) as fd is -1. */
+static int dup_or_none(int fd) { return fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1; }
+
 /* Maps [to, to+len) as what v holds from guest address `from` on: the same
- * file offset, and for a shared mapping the same host object, so that moved
- * or grown shared memory stays shared with other processes and its file.
- * Everything is taken from v first, as mapping `to` may free v. */
+ * file offset, for a shared mapping the same host object, so that moved or
+ * grown shared memory stays shared with other processes and its file, and
+ * for a private mapping of a host file that file's pages. Everything is
+ * taken from v first, as mapping `to` may free v. */
 static int map_continuing(struct mm *mm, const struct vma *v, uint64_t from, uint64_t to,
 			  uint64_t len, int prot)
 {
 	uint64_t offset = v->offset + (from - v->start);
-	int flags = v->flags, share = -1;
-	if (v->share_fd >= 0 && (share = fcntl(v->share_fd, F_DUPFD_CLOEXEC, 0)) < 0)
-		return -errno;
+	int flags = v->flags & ~VMA_HOSTFILE;
+	int share = dup_or_none(v->share_fd), file = dup_or_none(v->file_fd);
 	char *name = v->name ? strdup(v->name) : NULL;
-	int rc = v->name && !name ? -ENOMEM : mm_map(mm, to, len, prot, flags, name, offset);
+	int rc = (v->share_fd >= 0 && share < 0) || (v->file_fd >= 0 && file < 0) ? -EMFILE
+		 : v->name && !name ? -ENOMEM
+				    : mm_map(mm, to, len, prot, flags, name, offset);
 	if (!rc && share >= 0 && (rc = mm_map_shared_fd(mm, to, len, share, offset)))
+		mm_unmap(mm, to, len);
+	if (!rc && file >= 0 && (rc = mm_map_host_file(mm, to, len, file, offset)))
 		mm_unmap(mm, to, len);
 	if (share >= 0)
 		close(share);
+	if (file >= 0)
+		close(file);
 	free(name);
 	return rc;
 }
 
+/* The host moves the first len bytes of a private mapping of a host file
+ * from `old` to `to` (the start of a mapping of the same file), so that the
+ * pages not written stay the file's; the hole left at `old` is for the
+ * caller to fill. 0, or -1 when the host cannot. */
+static int move_file_pages(struct mm *mm, uint64_t old, uint64_t to, uint64_t len)
+{
+	return mremap(mm_host(mm, old), (size_t)len, (size_t)len, MREMAP_MAYMOVE | MREMAP_FIXED,
+		      mm_host(mm, to)) == MAP_FAILED
+		       ? -1
+		       : 0;
+}
+
 /* Moves or grows [old, old+oldlen) to `to` (len bytes), keeping its contents
- * and protection. A private mapping's bytes are copied; a shared one is the
- * same host object mapped again. */
+ * and protection. A private mapping's bytes are copied, a private mapping of
+ * a host file's pages moved by the host; a shared one is the same host
+ * object mapped again. */
 static int64_t remap_to(struct mm *mm, const struct vma *v, uint64_t old, uint64_t oldlen,
 			uint64_t to, uint64_t len)
 {
-	int prot = v->prot, shared = v->share_fd >= 0;
+	int prot = v->prot, shared = v->share_fd >= 0, file = v->file_fd >= 0;
+	size_t keep = (size_t)(oldlen < len ? oldlen : len);
 	int rc = map_continuing(mm, v, old, to, len, shared ? prot : prot | GPROT_WRITE);
 	if (rc)
 		return rc;
-	if (!shared)
-		memcpy(mm_host(mm, to), mm_host(mm, old), (size_t)(oldlen < len ? oldlen : len));
+	if (!shared && !(file && !move_file_pages(mm, old, to, keep)))
+		memcpy(mm_host(mm, to), mm_host(mm, old), keep);
 	mm_unmap(mm, old, oldlen);
 	if (!shared)
 		mm_protect(mm, to, len, prot);

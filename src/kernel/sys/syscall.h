@@ -51,6 +51,11 @@ int64_t sys_clock_read(const struct task *t, int64_t id);
 int64_t sys_clock_resolution(const struct task *t, int64_t id);
 
 struct file;
+/* n bytes (a result: nothing when <= 0) were written to host file f at
+ * offset at (-1: ending at its host offset now), or (n == -1) it was
+ * truncated to length at: decoded code in private mappings of it that
+ * show those bytes is dropped (sys_file.c). */
+void sys_host_file_changed(struct task *t, const struct file *f, int64_t at, int64_t n);
 /* Installs the guest sigset at umask (size bytes, which must be 8) as the
  * mask while the call waits; the old one comes back at the return to user
  * mode, after any handler it let through (sigsuspend, ppoll, pselect6,

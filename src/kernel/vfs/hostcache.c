@@ -30,7 +30,8 @@ struct hostcache {
 static int cacheable(const struct vm *vm, const struct file *f, const struct stat *st)
 {
 	int mode = f->flags & O_ACCMODE;
-	return !vm->hostcache_off && S_ISREG(st->st_mode) && (mode == O_RDONLY || mode == O_WRONLY) &&
+	return !vm->hostcache_off && S_ISREG(st->st_mode) &&
+	       (mode == O_RDONLY || (mode == O_WRONLY && !vm->hostcache_no_writes)) &&
 	       !(f->flags & (O_APPEND | O_SYNC | O_DSYNC | O_DIRECT | LINUX_O_PATH));
 }
 
@@ -187,6 +188,18 @@ void hostcache_disable(struct vm *vm)
 	while (vm->hostcaches)
 		drop(vm->hostcaches);
 	vm->hostcache_off = 1;
+}
+
+void hostcache_private_map(struct vm *vm)
+{
+	struct hostcache *c = vm->hostcaches;
+	while (c) {
+		struct hostcache *next = c->next;
+		if (c->writing)
+			drop(c);
+		c = next;
+	}
+	vm->hostcache_no_writes = 1;
 }
 
 void hostcache_release(struct file *f)

@@ -9,9 +9,10 @@
  * other than read, write and a few that touch no file, before any other
  * description of the same file is used or opened, at the end of every
  * scheduling turn and before a snapshot. A shared mapping of a host file
- * turns buffering off for the rest of the run. What a host process
- * outside the machine sees of a file may lag by up to one turn, and a
- * write error (ENOSPC) comes back on the file's next write. */
+ * turns buffering off for the rest of the run, a private one the
+ * write-behind buffers. What a host process outside the machine sees of a
+ * file may lag by up to one turn, and a write error (ENOSPC) comes back on
+ * the file's next write. */
 #ifndef HEXVM_KERNEL_VFS_HOSTCACHE_H
 #define HEXVM_KERNEL_VFS_HOSTCACHE_H
 
@@ -36,6 +37,11 @@ void hostcache_conflict(struct vm *vm, const struct file *f);
 void hostcache_sync_all(struct vm *vm);
 /* Settles and drops every buffer, and buffers nothing from now on. */
 void hostcache_disable(struct vm *vm);
+/* A private mapping of a host file shows the file's bytes as they are now,
+ * as a shared one does: pending writes are written out and nothing is
+ * buffered for writing from now on (which files are mapped is not
+ * tracked; reading ahead stays, as such a mapping never writes a file). */
+void hostcache_private_map(struct vm *vm);
 /* The last reference to f went: settles and frees its buffer. */
 void hostcache_release(struct file *f);
 

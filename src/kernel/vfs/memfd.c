@@ -400,6 +400,12 @@ int memfd_map_shared(const struct file *f, int prot, int *host_fd, int *vma_flag
 	return 0;
 }
 
+int memfd_map_private(const struct file *f)
+{
+	const struct memfd *m = memfd_of(f);
+	return readable(f) ? m->host_fd : -EACCES;
+}
+
 void memfd_image_of(const struct memfd *m, struct memfd_image *out)
 {
 	*out = (struct memfd_image){m->name, m->seals, m->mode,	 m->uid,   m->gid,

@@ -40,6 +40,10 @@ int memfd_get_seals(const struct file *f);
  * as Linux refuses it (the description's access, the write seals). */
 int memfd_map_shared(const struct file *f, int prot, int *host_fd, int *vma_flags);
 
+/* A MAP_PRIVATE mapping of memfd file f: the host descriptor to map
+ * privately, or -EACCES (a description not open for reading). */
+int memfd_map_private(const struct file *f);
+
 /* Snapshots: what a memfd is, apart from its bytes (which its host object
  * holds), and one rebuilt from that and a host object holding its bytes. */
 struct memfd_image {

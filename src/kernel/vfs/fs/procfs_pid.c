@@ -280,7 +280,8 @@ static const char *vma_name(const struct vma *v)
 /* Whether b continues a's mapping: Linux would have merged the two. */
 static int continues(const struct vma *a, const struct vma *b)
 {
-	if (a->end != b->start || a->prot != b->prot || a->flags != b->flags)
+	/* a program's segment is one line, its pages mapped from the file or not */
+	if (a->end != b->start || a->prot != b->prot || ((a->flags ^ b->flags) & ~VMA_HOSTFILE))
 		return 0;
 	if (!a->name || !b->name)
 		return a->name == b->name;
