@@ -77,6 +77,8 @@ void file_put(struct file *f)
 	file_forget_dir_skip(f);
 	if (f->host_fd >= 0)
 		close(f->host_fd);
+	if (f->sock_free)
+		f->sock_free(f->sock);
 	free(f->path);
 	free(f);
 }
