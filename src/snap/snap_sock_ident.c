@@ -25,7 +25,8 @@ int sock_image_take_ident(struct sock_image *img, const struct file *f)
 		return -1;
 	*img->ident = *f->sock;
 	memset(&img->ident->queued, 0, sizeof img->ident->queued);
-	memset(&img->ident->early, 0, sizeof img->ident->early);
+	img->ident->waiting = NULL; /* (clients waiting with bytes refuse a snapshot) */
+	img->ident->nwaiting = img->ident->capwaiting = 0;
 	const struct cred_queue *q = &f->sock->queued;
 	for (size_t k = 0; k < q->n; k++)
 		if (credq_push(&img->ident->queued, &q->v[q->head + k].cred, q->v[q->head + k].left,
@@ -90,7 +91,7 @@ static void get_guest_name(struct snap_rd *r, struct sock_bound *n)
 		sr_fail(r, "a socket's guest name is too long");
 	else
 		sr_bytes(r, n->guest, n->guest_len);
-	if (!r->bad && memchr(n->guest, 0, n->guest_len))
+	if (!r->bad && n->guest_len && n->guest[0] && memchr(n->guest, 0, n->guest_len))
 		sr_fail(r, "a malformed guest socket name");
 }
 
@@ -106,7 +107,8 @@ void sock_get_names(struct snap_rd *r, struct vm *vm)
 		}
 		sr_bytes(r, b.host, b.host_len);
 		get_guest_name(r, &b);
-		if (!r->bad && (!b.host_len || !b.guest_len || memchr(b.host, 0, b.host_len)))
+		if (!r->bad && (!b.host_len || !b.guest_len ||
+				(b.host[0] && memchr(b.host, 0, b.host_len))))
 			sr_fail(r, "a malformed socket name");
 		if (!r->bad)
 			sock_name_remember(vm, &b);
@@ -177,6 +179,8 @@ int snap_sock_give_ident(struct snap_load *l, uint32_t id, struct file *f)
 	f->sock = si;
 	f->sock_free = sock_ident_free;
 	si->ino = ino_of(f->host_fd);
+	si->listening = m->img.state == SS_LISTENING;
+	si->listener_ino = 0;
 	host_name(f->host_fd, 0, &si->name);
 	host_name(f->host_fd, 1, &si->peer);
 	int linked = m->img.state == SS_CONNECTED && m->img.peer;

@@ -3,7 +3,7 @@
  * accepted socket (its client's, another process); SCM_CREDENTIALS attached
  * because the receiver set SO_PASSCRED, and given by the sender (its own
  * pid; another's: EPERM unless privileged, as root a pid that does not
- * exist: ESRCH; an id it lacks).
+ * exist: ESRCH; an id it lacks); by path and abstract names.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -175,11 +175,59 @@ static void datagrams(void)
     unlink(SOCK_PATH);
 }
 
+/* An abstract name unique to the run (abstract names are the host's, and
+ * runs go on at once): from the working directory, which is. */
+static socklen_t abstract_addr(struct sockaddr_un *a, const char *kind)
+{
+    char cwd[512];
+    unsigned long h = 5381;
+    for (const char *p = getcwd(cwd, sizeof cwd) ? cwd : ""; *p; p++)
+        h = h * 33 + (unsigned char)*p;
+    memset(a, 0, sizeof *a);
+    a->sun_family = AF_UNIX;
+    int n = snprintf(a->sun_path + 1, sizeof a->sun_path - 1, "unix_creds.%s.%lx", kind, h);
+    return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n);
+}
+
+/* The same through abstract names: a listener a child connects to, sends
+ * on and leaves before it is accepted; a datagram socket a child sends to. */
+static void abstract(void)
+{
+    struct sockaddr_un a, d;
+    socklen_t len = abstract_addr(&a, "stream"), dlen = abstract_addr(&d, "dgram");
+    int srv = socket(AF_UNIX, SOCK_STREAM, 0), rx = socket(AF_UNIX, SOCK_DGRAM, 0), one = 1;
+    if (bind(srv, (struct sockaddr *)&a, len) || listen(srv, 2) ||
+        bind(rx, (struct sockaddr *)&d, dlen))
+        printf("abstract: errno %d\n", errno);
+    setsockopt(rx, SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
+    pid_t child = fork();
+    if (child == 0) {
+        int c = socket(AF_UNIX, SOCK_STREAM, 0), tx = socket(AF_UNIX, SOCK_DGRAM, 0);
+        if (connect(c, (struct sockaddr *)&a, len))
+            _exit(1);
+        struct ucred pc;
+        socklen_t pl = sizeof pc;
+        getsockopt(c, SOL_SOCKET, SO_PEERCRED, &pc, &pl);
+        printf("abstract client's peer: %s\n", pc.pid == getppid() ? "parent" : "other");
+        sendto(tx, "a", 1, 0, (struct sockaddr *)&d, dlen);
+        send_creds(c, NULL); /* before it is accepted, and gone when read */
+        _exit(0);
+    }
+    waitpid(child, NULL, 0);
+    int acc = accept(srv, NULL, NULL);
+    setsockopt(acc, SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
+    peercred("abstract accepted", acc, child);
+    recv_creds("abstract datagram", rx, child);
+    recv_creds("sent before accepted", acc, child);
+    close(acc), close(srv), close(rx);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
     passed();
     connected();
     datagrams();
+    abstract();
     return 0;
 }

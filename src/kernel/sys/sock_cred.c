@@ -39,20 +39,22 @@ struct file *sock_peer_of(struct vm *vm, const struct file *f)
 }
 
 /* Where what f sends is queued: the socket a datagram's address names,
- * else its peer's; a client not yet accepted keeps its own (early). */
+ * else its peer's; a client not yet accepted has its listener keep it. */
 static struct cred_queue *queue_to(struct vm *vm, struct sock_ident *id,
 				   const struct sockaddr_storage *to, socklen_t tolen)
 {
 	size_t plen;
 	if (to && !id->stream) {
 		const char *hp = sock_host_path(to, tolen, &plen);
-		struct file *rx = hp ? sock_named(vm, hp, plen) : NULL;
+		struct file *rx = hp ? sock_named(vm, hp, plen, 0) : NULL;
 		return rx ? &rx->sock->queued : NULL;
 	}
 	struct file *rx = sock_file_by_ino(vm, id->peer_ino);
 	if (rx)
 		return &rx->sock->queued;
-	return id->stream && id->has_cred && !id->peer_ino ? &id->early : NULL;
+	struct file *listener = id->peer_ino ? NULL : sock_file_by_ino(vm, id->listener_ino);
+	struct sock_waiting *w = listener ? sock_waiting_of(listener->sock, id->ino) : NULL;
+	return w ? &w->early : NULL;
 }
 
 void sock_cred_sent(struct task *t, struct file *f, const struct sock_cred *explicit_cred,

@@ -29,7 +29,9 @@ struct sock_ident *sock_ident_of(struct file *f)
 void sock_ident_free(struct sock_ident *id)
 {
 	credq_free(&id->queued);
-	credq_free(&id->early);
+	for (size_t k = 0; k < id->nwaiting; k++)
+		credq_free(&id->waiting[k].early);
+	free(id->waiting);
 	free(id);
 }
 
@@ -43,9 +45,9 @@ const char *sock_host_path(const struct sockaddr_storage *ss, socklen_t len, siz
 {
 	const struct sockaddr_un *un = (const struct sockaddr_un *)ss;
 	size_t off = offsetof(struct sockaddr_un, sun_path);
-	if (len <= off || un->sun_family != AF_UNIX || !un->sun_path[0])
+	if (len <= off || un->sun_family != AF_UNIX)
 		return NULL;
-	*plen = strnlen(un->sun_path, len - off);
+	*plen = un->sun_path[0] ? strnlen(un->sun_path, len - off) : len - off;
 	return un->sun_path;
 }
 
@@ -78,8 +80,12 @@ void sock_ident_bound(struct vm *vm, struct file *f, const char *guest, size_t g
 {
 	size_t plen;
 	const char *hp = sock_host_path((const struct sockaddr_storage *)host, hlen, &plen);
-	struct sock_ident *id = hp ? sock_ident_of(f) : NULL;
+	struct sock_ident *id = hp && plen ? sock_ident_of(f) : NULL;
 	if (!id)
+		return;
+	if (!hp[0])
+		guest = hp, glen = plen;
+	if (!guest)
 		return;
 	memcpy(id->name.guest, guest, glen);
 	id->name.guest_len = (uint8_t)glen;
@@ -96,7 +102,7 @@ const struct sock_bound *sock_bound_find(struct vm *vm, struct file *f, const ch
 		return &f->sock->name;
 	if (f && f->sock && same_host(&f->sock->peer, host, len))
 		return &f->sock->peer;
-	struct file *g = sock_named(vm, host, len);
+	struct file *g = sock_named(vm, host, len, 0);
 	if (g)
 		return &g->sock->name;
 	for (size_t k = 0; k < vm->n_sock_names; k++)
@@ -105,14 +111,23 @@ const struct sock_bound *sock_bound_find(struct vm *vm, struct file *f, const ch
 	return NULL;
 }
 
-struct file *sock_named(struct vm *vm, const char *host, size_t len)
+struct file *sock_named(struct vm *vm, const char *host, size_t len, int listening)
 {
 	for (struct process *p = vm->procs; p; p = p->next)
 		for (int fd = 0; p->fds && fd < FDTABLE_MAX; fd++) {
 			struct file *g = p->fds->files[fd];
-			if (g && g->sock && same_host(&g->sock->name, host, len))
+			if (g && g->sock && same_host(&g->sock->name, host, len) &&
+			    (!listening || g->sock->listening))
 				return g;
 		}
+	return NULL;
+}
+
+struct sock_waiting *sock_waiting_of(struct sock_ident *listener, uint32_t client)
+{
+	for (size_t k = 0; listener && client && k < listener->nwaiting; k++)
+		if (listener->waiting[k].client_ino == client)
+			return &listener->waiting[k];
 	return NULL;
 }
 
@@ -121,7 +136,7 @@ void sock_addr_to_guest(struct vm *vm, struct file *f, struct sockaddr_storage *
 {
 	size_t plen;
 	const char *hp = sock_host_path(ss, *len, &plen);
-	const struct sock_bound *b = hp ? sock_bound_find(vm, f, hp, plen) : NULL;
+	const struct sock_bound *b = hp && hp[0] ? sock_bound_find(vm, f, hp, plen) : NULL;
 	if (!b)
 		return;
 	struct sockaddr_un *un = (struct sockaddr_un *)ss;

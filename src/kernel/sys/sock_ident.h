@@ -17,23 +17,35 @@ struct file;
 struct task;
 struct vm;
 
-/* A path name: as the guest gave it, and as the host was given it. */
+/* A name: a path as the guest gave it, and as the host was given it; an
+ * abstract name (its leading NUL too) is the same in both. */
 struct sock_bound {
 	uint8_t guest_len, host_len; /* 0: none */
 	char guest[UNIX_NAME_MAX], host[UNIX_NAME_MAX];
 };
 
+/* A connection a listener holds until it is accepted: its client's
+ * credentials, and the senders of what the client sent meanwhile. */
+struct sock_waiting {
+	uint32_t client_ino;
+	struct sock_cred cred;
+	struct cred_queue early;
+};
+
 struct sock_ident {
 	struct sock_bound name; /* its own, from bind (an accepted socket: its listener's) */
 	struct sock_bound peer; /* its peer's, as the peer bound it, taken when connected */
-	uint32_t ino, peer_ino; /* host inodes: its own; its peer's, once known (else 0) */
-	uint8_t stream;		/* SOCK_STREAM: credentials go with runs of bytes */
+	/* host inodes: its own; its peer's, once known; a client's listener until
+	 * it is accepted (else 0) */
+	uint32_t ino, peer_ino, listener_ino;
+	uint8_t stream;	   /* SOCK_STREAM: credentials go with runs of bytes */
+	uint8_t listening;
 	uint8_t has_cred, has_peer_cred; /* the field holds something */
 	struct sock_cred cred;		 /* what its peer's SO_PEERCRED gives */
 	struct sock_cred peer_cred;	 /* what its own SO_PEERCRED gives */
 	struct cred_queue queued;	 /* the senders of what is queued to it */
-	struct cred_queue early; /* a client's: the sender of what it sent before it
-				  * was accepted, for the accepted socket */
+	struct sock_waiting *waiting;	 /* a listener's connections, oldest first */
+	size_t nwaiting, capwaiting;
 };
 
 /* f's ident, made on first use; NULL out of memory. */
@@ -43,8 +55,9 @@ void sock_ident_free(struct sock_ident *id);
 /* The calling process's credentials. */
 struct sock_cred sock_cred_of(const struct task *t);
 
-/* After a bind of f: the guest's path (glen bytes) and the host's sockaddr;
- * the machine remembers the name (vm->sock_names). */
+/* After a bind of f: the guest's path (glen bytes; NULL for an abstract
+ * name) and the host's sockaddr; the machine remembers the name
+ * (vm->sock_names). */
 void sock_ident_bound(struct vm *vm, struct file *f, const char *guest, size_t glen,
 		      const struct sockaddr *host, socklen_t hlen);
 /* Adds a name to those the machine bound (vm->sock_names), replacing the
@@ -60,10 +73,13 @@ const struct sock_bound *sock_bound_find(struct vm *vm, struct file *f, const ch
  * name as the guest bound it, with Linux's length. */
 void sock_addr_to_guest(struct vm *vm, struct file *f, struct sockaddr_storage *ss,
 			socklen_t *len);
-/* The socket of the machine bound at this host path name, or NULL. */
-struct file *sock_named(struct vm *vm, const char *host, size_t len);
-/* The path of a host AF_UNIX address (*plen bytes), or NULL (none, or
- * abstract). */
+/* The socket of the machine bound at this host name (the listener, with
+ * listening), or NULL. */
+struct file *sock_named(struct vm *vm, const char *host, size_t len, int listening);
+/* The connection of client waiting in a listener (NULL: none). */
+struct sock_waiting *sock_waiting_of(struct sock_ident *listener, uint32_t client);
+/* The name of a host AF_UNIX address (*plen bytes): a path, or an abstract
+ * name with its leading NUL; NULL: none. */
 const char *sock_host_path(const struct sockaddr_storage *ss, socklen_t len, size_t *plen);
 /* The socket of the machine whose host socket has inode ino, or NULL. */
 struct file *sock_file_by_ino(struct vm *vm, uint32_t ino);

@@ -150,14 +150,14 @@ int64_t sys_bind(struct task *t, const uint64_t *a)
 	struct sockaddr_storage ss;
 	struct sockaddr_un un;
 	socklen_t len;
-	size_t glen;
+	size_t glen = 0;
 	int64_t rc;
 	int dirfd;
 	struct file *f = socket_of(t, (int)a[0], &rc);
 	if (f && !(rc = sock_addr_from_guest(t, a[1], a[2], &ss, &len, &dirfd, 1)))
 		rc = in_dir(dirfd, bind, f->host_fd, &ss, len);
 	const char *path = rc ? NULL : guest_path(t, a[1], a[2], &un, &glen);
-	if (path)
+	if (!rc)
 		sock_ident_bound(t->vm, f, path, glen, (const struct sockaddr *)&ss, len);
 	return rc;
 }
