@@ -206,6 +206,10 @@ struct vm {
 	struct lock *locks;  /* advisory locks (vfs/lock.c) */
 	struct timerfd *timerfds; /* every timerfd, armed or not */
 	struct scm_flight *scm_flights; /* descriptions in SCM_RIGHTS messages (sys/scm_flight.h) */
+	/* every AF_UNIX path name the machine bound, the latest for each host
+	 * name (sys/sock_ident.h): the name of a sender gone since */
+	struct sock_bound *sock_names;
+	size_t n_sock_names, cap_sock_names;
 	uint64_t wake_clock; /* stamps kernel files' wake-ups (vfs/wakeseq.h) */
 	struct hostcache *hostcaches; /* buffered host files (vfs/hostcache.h) */
 	struct host_splice *host_splice; /* splices' scratch host pipe (host/hostsplice.h), or NULL */

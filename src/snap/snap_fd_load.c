@@ -180,7 +180,8 @@ static struct file *get_memfd(struct snap_load *l, struct snap_rd *r, int flags)
 static struct file *socket_file(struct snap_load *l, struct snap_rd *r, const char *path,
 				int flags)
 {
-	int accepted = 0, fd = snap_sock_dup(l, sr_u32(r), &accepted);
+	uint32_t id = sr_u32(r);
+	int accepted = 0, fd = snap_sock_dup(l, id, &accepted);
 	if (fd < 0) {
 		sr_fail(r, "a socket description names no socket");
 		return NULL;
@@ -192,6 +193,8 @@ static struct file *socket_file(struct snap_load *l, struct snap_rd *r, const ch
 	}
 	f->is_socket = 1;
 	f->sock_accepted = accepted;
+	if (snap_sock_give_ident(l, id, f))
+		sr_fail(r, "out of memory");
 	return f;
 }
 

@@ -63,6 +63,8 @@ void snap_sock_add_file(struct snap_save *s, struct file *f, int pid, int fd)
 		so->fd = fd;
 	}
 	so->img.accepted |= f->sock_accepted != 0;
+	if (sock_image_take_ident(&so->img, f))
+		snap_save_fail(s, "out of memory");
 }
 
 const struct snap_sock *snap_sock_of_file(const struct snap_save *s, const struct file *f)
@@ -164,6 +166,7 @@ static void put_sock(struct snap_save *s, struct snap_buf *b, const struct sock_
 	sb_u64(b, img->nmsgs);
 	for (size_t k = 0; k < img->nmsgs; k++)
 		put_msg(s, b, &img->msgs[k]);
+	sock_put_ident(b, img->ident);
 }
 
 void snap_save_socks(struct snap_save *s)
@@ -179,6 +182,7 @@ void snap_save_socks(struct snap_save *s)
 	for (size_t k = 0; k < ss->n; k++)
 		if (ss->v[k].id)
 			put_sock(s, &b, &ss->v[k].img);
+	sock_put_names(&b, s->vm);
 	snap_emit(s, "SOCK", &b);
 	sb_free(&b);
 }

@@ -14,6 +14,8 @@
 #include <stdint.h>
 
 #include "host/unixdiag.h"
+#include "kernel/sys/sock_ident.h"
+#include "snap/snap_buf.h"
 #include "snap/snap_ctx.h"
 
 struct file;
@@ -73,6 +75,7 @@ struct sock_image {
 	uint32_t nopts;
 	struct sock_msg *msgs; /* its receive queue, in order */
 	size_t nmsgs, msgs_cap;
+	struct sock_ident *ident; /* its guest names and credentials, or NULL */
 };
 
 /* The address a host call gave (len bytes of sa). */
@@ -98,6 +101,17 @@ int sock_opt_to_host(const struct sock_opt *o, const struct sock_opt_kind **kind
 /* Saved form of an option read from the host. */
 void sock_opt_from_host(const struct sock_opt_kind *kind, const void *val, unsigned len,
 			struct sock_opt *o);
+
+/* The guest's names and credentials of a socket (snap_sock_ident.c): taken
+ * from its description (0, or -1 out of memory), written and read at the
+ * end of its record, and given to a restored description of socket id. */
+int sock_image_take_ident(struct sock_image *img, const struct file *f);
+void sock_put_ident(struct snap_buf *b, const struct sock_ident *id);
+void sock_get_ident(struct snap_rd *r, struct sock_image *img);
+int snap_sock_give_ident(struct snap_load *l, uint32_t id, struct file *f);
+/* The names the machine bound, at the end of SOCK. */
+void sock_put_names(struct snap_buf *b, const struct vm *vm);
+void sock_get_names(struct snap_rd *r, struct vm *vm);
 
 /* Saving. */
 struct snap_sock {

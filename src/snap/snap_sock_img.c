@@ -102,5 +102,7 @@ void sock_image_free(struct sock_image *img)
 	}
 	free(img->msgs);
 	free(img->pending);
+	if (img->ident)
+		sock_ident_free(img->ident);
 	memset(img, 0, sizeof *img);
 }

@@ -104,6 +104,8 @@ static void get_sock(struct snap_rd *r, struct sock_image *img, uint32_t nsocks)
 			sr_fail(r, "out of memory");
 		}
 	}
+	if (!r->bad)
+		sock_get_ident(r, img);
 	if (!img->pending)
 		sr_fail(r, "out of memory");
 }
@@ -173,6 +175,8 @@ int snap_load_socks(struct snap_load *l, struct snap_rd *r)
 		sl->v[k].fd = sl->v[k].temp = -1;
 		get_sock(r, &sl->v[k].img, n);
 	}
+	if (!r->bad)
+		sock_get_names(r, l->vm);
 	for (uint32_t k = 0; k < sl->n && !r->bad; k++)
 		if (!links_ok(sl, k))
 			sr_fail(r, "sockets connected in a way no machine could have");

@@ -31,7 +31,7 @@ static socklen_t addr(struct sockaddr_un *a, const char *name, int is_abstract)
 			   strlen(name) + (is_abstract ? 0 : 1));
 }
 
-/* The last component of a socket address, or what kind of name it is. */
+/* A socket address, or what kind of name it is. */
 static const char *name_of(const struct sockaddr_un *a, socklen_t len, char *buf, size_t size)
 {
 	size_t plen = len > offsetof(struct sockaddr_un, sun_path) ? len - offsetof(struct sockaddr_un, sun_path) : 0;
@@ -42,8 +42,8 @@ static const char *name_of(const struct sockaddr_un *a, socklen_t len, char *buf
 						  ? "(another)" : "(the abstract name)");
 		return buf;
 	}
-	const char *slash = strrchr(a->sun_path, '/');
-	snprintf(buf, size, "%.60s", slash ? slash + 1 : a->sun_path);
+	/* the name as the guest bound it, with Linux's length */
+	snprintf(buf, size, "%.48s (%u)", a->sun_path, (unsigned)len);
 	return buf;
 }
 

@@ -73,7 +73,8 @@
 #                              datagram socket bound to a path with messages from named
 #                              and unnamed senders and datagram sockets connected to it,
 #                              the listener closed and unlinked while accepted
-#                              connections go on: 50 points
+#                              connections go on, names printed as the guest bound
+#                              them: 50 points
 #   snapshot.listen.moved      listen.c restored from a copy on another filesystem (--root),
 #                              where the listener's file is a stale copy: 10 points
 #   snapshot.python            host python3 running mp.py (multiprocessing.Pipe and

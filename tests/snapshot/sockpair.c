@@ -45,7 +45,7 @@ static void send_fd(int sock, int fd, const char *data)
 }
 
 /* A message and what came with it: a descriptor (written to, to show it
- * works) and whether credentials did. */
+ * works) and whose credentials came: 1 its own, 2 another process's. */
 static void show_msg(const char *what, int sock)
 {
 	char buf[64], space[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
@@ -60,7 +60,8 @@ static void show_msg(const char *what, int sock)
 		else if (c->cmsg_type == SCM_CREDENTIALS) {
 			struct ucred u;
 			memcpy(&u, CMSG_DATA(c), sizeof u);
-			creds = u.pid != 0;
+			/* the sender's guest pid, however the queue was restored */
+			creds = u.pid == getpid() ? 1 : u.pid ? 2 : 0;
 		}
 	printf("%s: %zd [%.*s] fd %s creds %d\n", what, n, n > 0 ? (int)n : 0, buf,
 	       fd >= 0 ? "yes" : "no", creds);

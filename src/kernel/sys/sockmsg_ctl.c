@@ -84,8 +84,24 @@ static int rights_to_host(struct task *t, const uint8_t *raw, size_t controllen,
 	return 0;
 }
 
-/* Checks the headers and copies every other SOL_SOCKET message as it is
- * (SCM_CREDENTIALS); other levels mean nothing to a Unix socket. */
+/* A guest's SCM_CREDENTIALS, checked as Linux checks them, go to the host
+ * as hexvm's own (the host checks those); the guest's are kept in c. */
+static int creds_to_host(struct task *t, const uint8_t *data, struct host_ctl *c)
+{
+	struct sock_cred g = {(int32_t)get32(data, 0), get32(data, 4), get32(data, 8)};
+	int rc = sock_cred_check(t, &g);
+	if (rc)
+		return rc;
+	struct ucred host = {getpid(), getuid(), getgid()};
+	memcpy(CMSG_DATA(host_append(c, SOL_SOCKET, SCM_CREDENTIALS, sizeof host)), &host,
+	       sizeof host);
+	c->cred = g;
+	c->has_cred = 1;
+	return 0;
+}
+
+/* Checks the headers and carries SCM_CREDENTIALS; other levels mean
+ * nothing to a Unix socket. */
 static int others_to_host(struct task *t, const uint8_t *raw, size_t controllen, struct host_ctl *c)
 {
 	int is64 = sys_is64(t);
@@ -97,10 +113,9 @@ static int others_to_host(struct task *t, const uint8_t *raw, size_t controllen,
 		if (len < hdr || len > controllen - off)
 			return -EINVAL;
 		if (level == L_SOL_SOCKET && type == L_SCM_CREDENTIALS) {
-			if (len - hdr != 12)
-				return -EINVAL;
-			memcpy(CMSG_DATA(host_append(c, SOL_SOCKET, SCM_CREDENTIALS, 12)),
-			       raw + off + hdr, 12);
+			int rc = len - hdr != 12 ? -EINVAL : creds_to_host(t, raw + off + hdr, c);
+			if (rc)
+				return rc;
 		} else if (level == L_SOL_SOCKET && type != L_SCM_RIGHTS)
 			return -EINVAL;
 		off += align_up(len, is64);
@@ -112,6 +127,7 @@ int ctl_to_host(struct task *t, uint64_t control, uint64_t controllen, struct ho
 {
 	out->len = 0;
 	out->n_placeholders = 0;
+	out->has_cred = 0;
 	if (!control || controllen < hdr_size(sys_is64(t)))
 		return 0;
 	if (controllen > CTL_GUEST_MAX)
@@ -158,9 +174,9 @@ static struct file *machine_socket(struct vm *vm, const struct stat *st)
 /* A received socket is the sender's very description when the sender is in
  * the machine, so that both see one set of status flags as on Linux. One
  * from outside keeps the status flags it came with, while the host holds
- * it non-blocking as it does every socket. (A description that only the
- * message still held is gone from the machine: it comes back with hexvm's
- * host flags, non-blocking.) */
+ * it non-blocking as it does every socket; so does one that only the
+ * message still held (its last description gave the host description the
+ * guest's flags when it went, file_put). */
 static struct file *received_file(struct task *t, int host_fd, int peek)
 {
 	struct file *f = scm_flight_receive(t->vm, host_fd, peek);
@@ -188,6 +204,7 @@ struct guest_ctl {
 	uint8_t *buf;
 	size_t room, used;
 	int is64, flags, msg_flags;
+	const struct sock_cred *sender; /* the guest's credentials of hexvm's, or NULL */
 };
 
 /* SCM_RIGHTS: as many descriptors as there is room for; the rest dropped. */
@@ -220,9 +237,22 @@ static int rights_to_guest(struct task *t, struct guest_ctl *g, const int *host,
 	return 0;
 }
 
+/* Whether a received SCM_CREDENTIALS is hexvm's own: one a process of the
+ * machine sent. */
+static int creds_are_hexvms(const struct cmsghdr *c)
+{
+	struct ucred u;
+	if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_CREDENTIALS ||
+	    c->cmsg_len < CMSG_LEN(sizeof u))
+		return 0;
+	memcpy(&u, CMSG_DATA(c), sizeof u);
+	return u.pid == getpid();
+}
+
 /* Any other message (SCM_CREDENTIALS): cut to the room left, as put_cmsg does. */
 static void other_to_guest(struct guest_ctl *g, const struct cmsghdr *c)
 {
+	const void *data = g->sender && creds_are_hexvms(c) ? (const void *)g->sender : CMSG_DATA(c);
 	size_t hdr = hdr_size(g->is64), room = g->room - g->used;
 	size_t dlen = c->cmsg_len - CMSG_LEN(0), len = hdr + dlen;
 	if (room < hdr) {
@@ -236,14 +266,15 @@ static void other_to_guest(struct guest_ctl *g, const struct cmsghdr *c)
 	put_long(g->buf, (unsigned)g->used, len, g->is64);
 	put32(g->buf, (unsigned)g->used + (g->is64 ? 8 : 4), (uint32_t)c->cmsg_level);
 	put32(g->buf, (unsigned)g->used + (g->is64 ? 12 : 8), (uint32_t)c->cmsg_type);
-	memcpy(g->buf + g->used + hdr, CMSG_DATA(c), len - hdr);
+	memcpy(g->buf + g->used + hdr, data, len - hdr);
 	g->used += align_up(len, g->is64) < room ? align_up(len, g->is64) : room;
 }
 
-int ctl_to_guest(struct task *t, struct msghdr *hm, uint64_t control, uint64_t controllen,
-		 int flags, uint64_t *used, int *msg_flags)
+int ctl_to_guest(struct task *t, const struct sock_cred *sender, struct msghdr *hm,
+		 uint64_t control, uint64_t controllen, int flags, uint64_t *used, int *msg_flags)
 {
-	struct guest_ctl g = {NULL, control ? (size_t)controllen : 0, 0, sys_is64(t), flags, 0};
+	struct guest_ctl g = {NULL, control ? (size_t)controllen : 0, 0, sys_is64(t), flags, 0,
+			      sender};
 	if (g.room > CTL_GUEST_MAX)
 		g.room = CTL_GUEST_MAX;
 	g.buf = calloc(g.room + 1, 1);

@@ -9,6 +9,9 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "kernel/sys/sock_ident.h"
+
+struct file;
 struct task;
 
 #define CTL_FDS_MAX   253   /* SCM_MAX_FD */
@@ -23,6 +26,8 @@ struct host_ctl {
 	size_t len;
 	int placeholders[CTL_FDS_MAX]; /* host descriptors made for this message */
 	int n_placeholders;
+	int has_cred;	      /* the guest gave SCM_CREDENTIALS: */
+	struct sock_cred cred; /* these, which the host sees as hexvm's own */
 };
 
 /* The guest's control buffer (control, controllen) in host form; 0 or
@@ -31,11 +36,12 @@ int ctl_to_host(struct task *t, uint64_t control, uint64_t controllen, struct ho
 /* After the host sendmsg: whether the message went. */
 void ctl_sent(struct task *t, struct host_ctl *c, int sent);
 
-/* The received host control messages into the guest's buffer, descriptors
+/* The received host control messages into the guest's buffer, hexvm's own
+ * credentials as sender's (the guest's, or NULL: unknown), descriptors
  * installed (MSG_CMSG_CLOEXEC in flags) and those that find no room
  * dropped with MSG_CTRUNC in *msg_flags, as Linux does; *used: the bytes
  * written. 0 or -errno. */
-int ctl_to_guest(struct task *t, struct msghdr *hm, uint64_t control, uint64_t controllen,
+int ctl_to_guest(struct task *t, const struct sock_cred *sender, struct msghdr *hm, uint64_t control, uint64_t controllen,
 		 int flags, uint64_t *used, int *msg_flags);
 
 #endif

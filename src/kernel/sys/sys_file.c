@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "kernel/abi/layout.h"
+#include "kernel/sys/sock_ident.h"
 #include "kernel/sys/syscall.h"
 #include "kernel/task/sched.h"
 #include "kernel/task/timer.h"
@@ -201,6 +202,12 @@ static int64_t file_read(struct task *t, struct file *f, void *buf, size_t n)
 {
 	if (f->ops)
 		return ops_read(t, f, buf, n);
+	if (f->is_socket) {
+		struct sock_cred sender;
+		int64_t got = hostio_read(t, f, buf, n);
+		sock_cred_received(f, got, 0, &sender);
+		return got;
+	}
 	if (f->host_may_block)
 		return hostio_read(t, f, buf, n);
 	if (f->cache)
@@ -229,6 +236,11 @@ static int64_t file_write(struct task *t, struct file *f, const void *buf, size_
 {
 	if (f->ops)
 		return ops_write(t, f, buf, n);
+	if (f->is_socket) {
+		int64_t put = hostio_write(t, f, buf, n);
+		sock_cred_sent(t, f, NULL, put, NULL, 0);
+		return put;
+	}
 	if (f->host_may_block)
 		return hostio_write(t, f, buf, n);
 	if (f->cache)

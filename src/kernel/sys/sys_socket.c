@@ -17,6 +17,7 @@
 
 #include "host/hostcwd.h"
 #include "kernel/abi/layout.h"
+#include "kernel/sys/sock_ident.h"
 #include "kernel/sys/sockaddr.h"
 #include "kernel/sys/syscall.h"
 #include "kernel/task/sched.h"
@@ -80,6 +81,7 @@ int64_t sys_socketpair(struct task *t, const uint64_t *a)
 		fd_close(t->proc->fds, (int)fd0);
 		return fd1;
 	}
+	sock_ident_pair(t, fd_lookup(t->proc->fds, (int)fd0), fd_lookup(t->proc->fds, (int)fd1));
 	uint8_t raw[8];
 	put32(raw, 0, (uint32_t)fd0);
 	put32(raw, 4, (uint32_t)fd1);
@@ -130,15 +132,33 @@ static int64_t in_dir(int dirfd, int (*call)(int, const struct sockaddr *, sockl
 	return rc;
 }
 
+/* The path a guest's AF_UNIX address names (*glen bytes, up to sun_path's
+ * first NUL, as Linux keeps it), or NULL: none, abstract, or another family. */
+static const char *guest_path(struct task *t, uint64_t uaddr, uint64_t len,
+			      struct sockaddr_un *un, size_t *glen)
+{
+	size_t off = offsetof(struct sockaddr_un, sun_path);
+	if (len <= off || len > sizeof *un || copy_from_user(t->proc->mm, un, uaddr, (size_t)len) ||
+	    un->sun_family != AF_UNIX || !un->sun_path[0])
+		return NULL;
+	*glen = strnlen(un->sun_path, (size_t)len - off);
+	return un->sun_path;
+}
+
 int64_t sys_bind(struct task *t, const uint64_t *a)
 {
 	struct sockaddr_storage ss;
+	struct sockaddr_un un;
 	socklen_t len;
+	size_t glen = 0;
 	int64_t rc;
 	int dirfd;
 	struct file *f = socket_of(t, (int)a[0], &rc);
 	if (f && !(rc = sock_addr_from_guest(t, a[1], a[2], &ss, &len, &dirfd, 1)))
 		rc = in_dir(dirfd, bind, f->host_fd, &ss, len);
+	const char *path = rc ? NULL : guest_path(t, a[1], a[2], &un, &glen);
+	if (!rc)
+		sock_ident_bound(t->vm, f, path, glen, (const struct sockaddr *)&ss, len);
 	return rc;
 }
 
@@ -155,11 +175,15 @@ int64_t sys_connect(struct task *t, const uint64_t *a)
 	if (t->resuming) {
 		socklen_t el = sizeof err;
 		getsockopt(f->host_fd, SOL_SOCKET, SO_ERROR, &err, &el);
+		if (!err)
+			sock_ident_connected(t, f);
 		return -err;
 	}
 	rc = sock_addr_from_guest(t, a[1], a[2], &ss, &len, &dirfd, 0);
 	if (!rc)
 		rc = in_dir(dirfd, connect, f->host_fd, &ss, len);
+	if (!rc)
+		sock_ident_connected(t, f);
 	if (rc == -EINPROGRESS && !(f->flags & O_NONBLOCK))
 		return sched_park_host(t, f->host_fd, POLLOUT, -KERN_ERESTARTSYS);
 	return rc == -EAGAIN ? hostio_wait(t, f, rc, POLLOUT) : rc;
@@ -169,7 +193,9 @@ int64_t sys_listen(struct task *t, const uint64_t *a)
 {
 	int64_t rc;
 	struct file *f = socket_of(t, (int)a[0], &rc);
-	return f ? host_rc(listen(f->host_fd, (int)a[1])) : rc;
+	if (f && !(rc = host_rc(listen(f->host_fd, (int)a[1]))))
+		sock_ident_listening(t, f);
+	return rc;
 }
 
 static int64_t addr_out(struct task *t, uint64_t uaddr, uint64_t ulen,
@@ -201,8 +227,12 @@ static int64_t do_accept(struct task *t, const uint64_t *a, int flags)
 	if (hfd < 0)
 		return hostio_wait(t, f, -errno, POLLIN);
 	int64_t fd = install(t, hfd, flags);
-	if (fd >= 0)
-		fd_lookup(t->proc->fds, (int)fd)->sock_accepted = 1;
+	if (fd >= 0) {
+		struct file *nf = fd_lookup(t->proc->fds, (int)fd);
+		nf->sock_accepted = 1;
+		sock_ident_accepted(t, f, nf, &ss, len);
+		sock_addr_to_guest(t->vm, nf, &ss, &len);
+	}
 	if (fd >= 0 && (rc = addr_out(t, a[1], a[2], &ss, len))) {
 		fd_close(t->proc->fds, (int)fd);
 		return rc;
@@ -223,7 +253,10 @@ static int64_t name_of(struct task *t, const uint64_t *a, int peer)
 		return rc;
 	int r = peer ? getpeername(f->host_fd, (struct sockaddr *)&ss, &len)
 		     : getsockname(f->host_fd, (struct sockaddr *)&ss, &len);
-	return r < 0 ? -errno : addr_out(t, a[1], a[2], &ss, len);
+	if (r < 0)
+		return -errno;
+	sock_addr_to_guest(t->vm, f, &ss, &len);
+	return addr_out(t, a[1], a[2], &ss, len);
 }
 
 int64_t sys_getsockname(struct task *t, const uint64_t *a) { return name_of(t, a, 0); }
@@ -258,6 +291,7 @@ int64_t sys_sendto(struct task *t, const uint64_t *a)
 	int err = errno;
 	host_cwd_leave(saved);
 	errno = err;
+	sock_cred_sent(t, f, NULL, n, a[4] ? &ss : NULL, len);
 	if (n < 0 && errno == EPIPE && !((int)a[3] & MSG_NOSIGNAL))
 		signal_send_sigpipe(t);
 	if (n < 0 && ((int)a[DONTWAIT_ARG] & MSG_DONTWAIT))
@@ -281,6 +315,9 @@ int64_t sys_recvfrom(struct task *t, const uint64_t *a)
 	if (n < 0)
 		return ((int)a[DONTWAIT_ARG] & MSG_DONTWAIT) ? -errno : hostio_wait(t, f, -errno, POLLIN);
 	user_wrote(t->proc->mm, a[1], (size_t)n);
+	struct sock_cred sender;
+	sock_cred_received(f, n, (int)a[3] & MSG_PEEK, &sender);
+	sock_addr_to_guest(t->vm, f, &ss, &len);
 	rc = a[4] ? addr_out(t, a[4], a[5], &ss, len) : 0;
 	return rc ? rc : n;
 }

@@ -12,6 +12,7 @@
 
 #include "host/hostcwd.h"
 #include "kernel/abi/layout.h"
+#include "kernel/sys/sock_ident.h"
 #include "kernel/sys/sockaddr.h"
 #include "kernel/sys/sockmsg_ctl.h"
 #include "kernel/sys/syscall.h"
@@ -26,6 +27,7 @@
 #define L_SOL_SOCKET 1
 #define L_SO_RCVTIMEO 20
 #define L_SO_SNDTIMEO 21
+#define L_SO_PEERCRED 17
 #define L_MSG_CMSG_CLOEXEC 0x40000000
 
 /* The guest msghdr, host-shaped. */
@@ -113,6 +115,7 @@ int64_t sys_sendmsg(struct task *t, const uint64_t *a)
 	host_cwd_leave(saved);
 	errno = err;
 	ctl_sent(t, ctl, n >= 0);
+	sock_cred_sent(t, f, ctl->has_cred ? &ctl->cred : NULL, n, m.name ? &to : NULL, tolen);
 	free(ctl);
 	if (n < 0 && errno == EPIPE && !((int)a[2] & MSG_NOSIGNAL))
 		signal_send_sigpipe(t);
@@ -125,14 +128,14 @@ int64_t sys_recvmsg(struct task *t, const uint64_t *a)
 {
 	struct gmsg m;
 	struct iovec iov[IOV_MAX_L];
-	char name[128];
+	struct sockaddr_storage name;
 	uint64_t used;
 	struct file *f;
 	int64_t rc = msg_setup(t, a, GPROT_WRITE, &f, &m, iov);
 	struct host_ctl *ctl = rc ? NULL : malloc(sizeof *ctl);
 	if (rc || !ctl)
 		return rc ? rc : -ENOMEM;
-	struct msghdr hm = {name, sizeof name, iov, (size_t)m.iovlen, ctl->u.buf, CTL_HOST_MAX, 0};
+	struct msghdr hm = {&name, sizeof name, iov, (size_t)m.iovlen, ctl->u.buf, CTL_HOST_MAX, 0};
 	ssize_t n = recvmsg(f->host_fd, &hm, ((int)a[2] & ~L_MSG_CMSG_CLOEXEC) | MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 	if (n < 0) {
 		free(ctl);
@@ -142,15 +145,19 @@ int64_t sys_recvmsg(struct task *t, const uint64_t *a)
 		if (iov[k].iov_len)
 			user_wrote(t->proc->mm, (uint64_t)((uint8_t *)iov[k].iov_base - t->proc->mm->base),
 				   iov[k].iov_len);
-	rc = ctl_to_guest(t, &hm, m.control, m.controllen, (int)a[2], &used, &hm.msg_flags);
+	struct sock_cred sender;
+	int known = sock_cred_received(f, n, (int)a[2] & MSG_PEEK, &sender);
+	rc = ctl_to_guest(t, known ? &sender : NULL, &hm, m.control, m.controllen, (int)a[2], &used,
+			  &hm.msg_flags);
 	free(ctl);
 	if (rc)
 		return rc;
 	int is64 = sys_is64(t);
 	unsigned w = is64 ? 8 : 4;
 	uint8_t raw[8];
+	sock_addr_to_guest(t->vm, f, &name, &hm.msg_namelen);
 	socklen_t nlen = hm.msg_namelen < m.namelen ? hm.msg_namelen : (socklen_t)m.namelen;
-	if (m.name && copy_to_user(t->proc->mm, m.name, name, nlen))
+	if (m.name && copy_to_user(t->proc->mm, m.name, &name, nlen))
 		return -EFAULT;
 	put32(raw, 0, hm.msg_namelen);
 	if (copy_to_user(t->proc->mm, a[1] + w, raw, 4))
@@ -206,6 +213,9 @@ int64_t sys_getsockopt(struct task *t, const uint64_t *a)
 	socklen_t room = get32(raw, 0), len = sizeof val;
 	if (getsockopt(f->host_fd, level, name, val, &len) < 0)
 		return -errno;
+	/* the host knows only hexvm's: the guest's were taken when connected */
+	if (level == L_SOL_SOCKET && name == L_SO_PEERCRED && f->sock && f->sock->has_peer_cred)
+		memcpy(val, &f->sock->peer_cred, len = sizeof f->sock->peer_cred);
 	if (!sys_is64(t) && is_time_opt(level, name) && len >= 16) {
 		int64_t tv[2];
 		memcpy(tv, val, 16);

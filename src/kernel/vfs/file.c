@@ -2,6 +2,7 @@
 #include "kernel/vfs/file.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -50,10 +51,22 @@ void file_forget_dir_skip(struct file *f)
 	f->dir_skip = NULL;
 }
 
+/* The host socket may live on in a message in flight (SCM_RIGHTS) after the
+ * machine lets its description go: whoever receives it must find the guest's
+ * status flags there, not the non-blocking hexvm held it with. */
+static void socket_give_back_flags(const struct file *f)
+{
+	int hf = fcntl(f->host_fd, F_GETFL);
+	if (hf >= 0)
+		fcntl(f->host_fd, F_SETFL, (hf & ~O_NONBLOCK) | (f->flags & O_NONBLOCK));
+}
+
 void file_put(struct file *f)
 {
 	if (!f || --f->refs > 0)
 		return;
+	if (f->is_socket && !f->ops && f->host_fd >= 0)
+		socket_give_back_flags(f);
 	if (f->unlock)
 		f->unlock(f->lock_vm, f);
 	if (f->unwatch)
@@ -64,6 +77,8 @@ void file_put(struct file *f)
 	file_forget_dir_skip(f);
 	if (f->host_fd >= 0)
 		close(f->host_fd);
+	if (f->sock_free)
+		f->sock_free(f->sock);
 	free(f->path);
 	free(f);
 }

@@ -14,6 +14,7 @@
 struct dirnames;
 struct epoll_entry;
 struct file;
+struct sock_ident;
 struct stat;
 struct vm;
 struct task;
@@ -78,6 +79,10 @@ struct file {
 	int host_may_block;	    /* host_fd is a pipe, socket or terminal */
 	int is_socket;		    /* host_fd is a socket hexvm made */
 	int sock_accepted;	    /* made by accept: its address is its listener's */
+	/* a socket's guest names and credentials (kernel/sys/sock_ident.h), or
+	 * NULL; and what lets them go */
+	struct sock_ident *sock;
+	void (*sock_free)(struct sock_ident *id);
 	/* set once it took a flock: what drops its locks when it goes */
 	void (*unlock)(struct vm *vm, struct file *f);
 	struct vm *lock_vm;
