@@ -1,31 +1,29 @@
 /* Decoded code in shared memory, stored to through another mapping of the
  * same object: another address in the same process (a JIT that writes
- * through one view and runs the other) or another process. The store check
- * only sees the page it stores to, so each mapping of a page that holds code
- * somewhere else carries CODE_PAGE_ALIAS (and the page before it
- * CODE_PAGE_ALIAS_NEXT, for stores that cross into it), which sends its
- * stores here. Aliases are found by the host object's identity, asked of
- * the host only on these rare ways; a bit whose aliases no longer hold code
- * is cleared on its next store. */
+ * through one view and runs the other), another process, or a private
+ * mapping of a host file whose untouched pages are the file's. The store
+ * check only sees the page it stores to, so each shared mapping of a page
+ * that holds code through another mapping carries CODE_PAGE_ALIAS (and
+ * the page before it CODE_PAGE_ALIAS_NEXT, for stores that cross into it),
+ * which sends its stores here. A store through a private mapping changes
+ * no other: only shared mappings are marked. Mappings are matched by the
+ * host object's identity their vmas keep; a bit whose aliases no longer
+ * hold code is cleared on its next store. */
 #include "mem/code_alias.h"
-
-#include <sys/stat.h>
 
 #include "interp/block.h"
 #include "mem/mm.h"
 
 struct object_id {
-	dev_t dev;
-	ino_t ino;
+	uint64_t dev, ino;
 };
 
 static int object_of(const struct vma *v, struct object_id *id)
 {
-	struct stat st;
-	if (!(v->flags & VMA_SHARED) || v->share_fd < 0 || fstat(v->share_fd, &st))
+	if ((v->share_fd < 0 && v->file_fd < 0) || !v->file_ino)
 		return 0;
-	id->dev = st.st_dev;
-	id->ino = st.st_ino;
+	id->dev = v->file_dev;
+	id->ino = v->file_ino;
 	return 1;
 }
 
@@ -63,7 +61,8 @@ void code_alias_mark(struct mm *mm, uint64_t page)
 	for (struct mm *m = first_mm(mm); m; m = next_mm(m))
 		for (struct vma *v = m->vmas; v; v = v->next) {
 			uint64_t at = page_in(v, off);
-			if (at && !(m == mm && at == page) && same_object(v, &id))
+			if (at && (v->flags & VMA_SHARED) && !(m == mm && at == page) &&
+			    same_object(v, &id))
 				mark_alias(m, at);
 		}
 }
@@ -71,7 +70,7 @@ void code_alias_mark(struct mm *mm, uint64_t page)
 void code_alias_mapped(struct mm *mm, const struct vma *fresh)
 {
 	struct object_id id;
-	if (!object_of(fresh, &id))
+	if (!(fresh->flags & VMA_SHARED) || !object_of(fresh, &id))
 		return;
 	for (struct mm *m = first_mm(mm); m; m = next_mm(m))
 		for (struct vma *v = m->vmas; v; v = v->next) {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "host/shmfd.h"
@@ -242,6 +243,8 @@ int mm_map(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags, cons
 	}
 	n->share_fd = share_fd;
 	n->file_fd = -1;
+	if (share_fd >= 0)
+		mm_identify(n, share_fd);
 	if (mm->cow) /* while the old vmas still say how to read the old pages */
 		mm_cow_forget(mm, addr, len);
 	remove_range(mm, addr, addr + len);
@@ -258,6 +261,14 @@ int mm_map(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags, cons
 	n->name = name ? strdup(name) : NULL;
 	insert_vma(mm, n);
 	return 0;
+}
+
+void mm_identify(struct vma *v, int fd)
+{
+	struct stat st;
+	int known = !fstat(fd, &st);
+	v->file_dev = known ? (uint64_t)st.st_dev : 0;
+	v->file_ino = known ? (uint64_t)st.st_ino : 0;
 }
 
 int mm_map_shared_fd(struct mm *mm, uint64_t addr, uint64_t len, int fd, uint64_t offset)
@@ -278,6 +289,7 @@ int mm_map_shared_fd(struct mm *mm, uint64_t addr, uint64_t len, int fd, uint64_
 		close(v->share_fd);
 	v->share_fd = own;
 	v->offset = offset;
+	mm_identify(v, own);
 	code_alias_mapped(mm, v);
 	return 0;
 }

@@ -41,7 +41,8 @@ struct vma {
 	char *name;	  /* backing file path, or NULL */
 	int share_fd;	  /* MAP_SHARED: the host file (or memfd) behind it, else -1 */
 	int file_fd;	  /* VMA_HOSTFILE: the host file its untouched pages are, else -1 */
-	uint64_t file_dev, file_ino; /* with file_fd: that file's host identity */
+	/* with file_fd or share_fd: that host object's identity (0 0: unknown) */
+	uint64_t file_dev, file_ino;
 	struct vma *next; /* sorted by address, non-overlapping */
 };
 

@@ -21,11 +21,8 @@
 
 void mm_set_host_file(struct vma *v, int fd)
 {
-	struct stat st;
-	int known = !fstat(fd, &st);
 	v->file_fd = fd;
-	v->file_dev = known ? (uint64_t)st.st_dev : 0;
-	v->file_ino = known ? (uint64_t)st.st_ino : 0;
+	mm_identify(v, fd);
 }
 
 uint64_t mm_hostfile_end(const struct vma *v)
@@ -132,9 +129,11 @@ int mm_hostfile_adopt(struct mm *mm, struct vma *v, int fd, const uint8_t *from_
 	return 0;
 }
 
+/* v shows the file's bytes: a private mapping of it, or a shared one */
 static int maps_file(const struct vma *v, uint64_t dev, uint64_t ino)
 {
-	return v->file_fd >= 0 && v->file_dev == dev && v->file_ino == ino;
+	return (v->file_fd >= 0 || v->share_fd >= 0) && v->file_ino && v->file_dev == dev &&
+	       v->file_ino == ino;
 }
 
 int mm_file_mapped(const struct mm_set *set, uint64_t dev, uint64_t ino)

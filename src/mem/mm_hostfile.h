@@ -17,11 +17,12 @@ uint64_t mm_hostfile_end(const struct vma *v);
  * same file in dst and gets src's written pages copied; the others stay
  * the file's in both. Takes a duplicate of n's file_fd. 0, or -ENOMEM. */
 int mm_hostfile_clone(struct mm *dst, const struct mm *src, struct vma *n);
-/* Whether any address space of set maps host file (dev, ino) privately;
- * and its bytes [off, off + len) changed (by a write, or truncation): the
- * decoded code of its pages there is dropped, as the guest's untouched
- * pages show the new bytes. Stores to the file from outside the machine,
- * or through a MAP_SHARED mapping of it, are not seen here. */
+/* Whether any address space of set maps host file (dev, ino), privately
+ * or shared; and its bytes [off, off + len) changed (by a write, or
+ * truncation): the decoded code of its pages there is dropped, as shared
+ * pages and untouched private ones show the new bytes. Stores through a
+ * MAP_SHARED mapping are mem/code_alias.c's; stores from outside the
+ * machine are not seen. */
 int mm_file_mapped(const struct mm_set *set, uint64_t dev, uint64_t ino);
 void mm_file_written(struct mm_set *set, uint64_t dev, uint64_t ino, uint64_t off, uint64_t len);
 

@@ -44,6 +44,9 @@ int mm_restore_vma(struct mm *mm, const struct vma *tmpl, int share_fd)
 		mm_free_vma(v);
 		return -ENOMEM;
 	}
+	v->file_dev = v->file_ino = 0;
+	if (share_fd >= 0)
+		mm_identify(v, share_fd);
 	v->next = *pp;
 	*pp = v;
 	return 0;
