@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "debug/lockstep_int.h"
-#include "interp/block.h"
+#include "mem/uaccess.h"
 #include "mem/mm.h"
 #include "mem/mm_internal.h"
 
@@ -101,7 +101,7 @@ int ls_hexvm_write(struct lockstep *ls, uint64_t addr, const void *buf, size_t l
 		memcpy(host, src, (size_t)n);
 		if (!(v->prot & GPROT_WRITE))
 			mprotect(page, span, mm_host_prot(v->prot));
-		block_cache_invalidate_range(ls->mm->blocks, addr, n);
+		user_wrote(ls->mm, addr, n); /* code here or through another view */
 		addr += n, src += n;
 	}
 	return 0;
@@ -207,17 +207,14 @@ static int shared_fd(struct lockstep *ls, const struct ls_map *n, uint64_t size)
 /* A fresh mapping in hexvm for native mapping n at [at, until). */
 static int map_fresh(struct lockstep *ls, const struct ls_map *n, uint64_t at, uint64_t until)
 {
-	if (mm_map(ls->mm, at, until - at, n->prot, VMA_ANON, NULL, 0))
-		return -1;
-	if (!n->shared)
-		return 0;
 	uint64_t off = n->offset + (at - n->start);
-	int fd = shared_fd(ls, n, off + (until - at));
-	if (fd < 0)
-		return 0; /* too many objects: a private copy, without the aliasing */
-	void *p = mmap(mm_host(ls->mm, at), (size_t)(until - at), mm_host_prot(n->prot),
-		       MAP_SHARED | MAP_FIXED, fd, (off_t)off);
-	return p == MAP_FAILED ? -1 : 0;
+	int fd = n->shared ? shared_fd(ls, n, off + (until - at)) : -1;
+	/* too many objects: a private copy, without the aliasing */
+	if (mm_map(ls->mm, at, until - at, n->prot, fd >= 0 ? VMA_SHARED : VMA_ANON, NULL, 0))
+		return -1;
+	/* a shared vma of its own, so that code decoded through one view is
+	 * dropped by stores through another (mem/code_alias.h) as in a run */
+	return fd >= 0 && mm_map_shared_fd(ls->mm, at, until - at, fd, off) ? -1 : 0;
 }
 
 static int same_object(const struct ls_map *o, const struct ls_map *n, uint64_t at)

@@ -6,7 +6,6 @@
  * forked child rewrites. The code is `mov eax, imm32; ret`, the same bytes
  * in both modes. */
 #define _GNU_SOURCE
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -60,35 +59,6 @@ static void two_views(void)
 	close(fd);
 }
 
-/* a file's code in a shared and a private mapping, rewritten by pwrite
- * and by a store through a third, writable shared mapping */
-static void file_views(void)
-{
-	int fd = open("code_alias.bin", O_RDWR | O_CREAT | O_TRUNC, 0600);
-	unsigned char code[6];
-	if (fd < 0 || ftruncate(fd, 4096))
-		return;
-	put_code(code, 1);
-	(void)!pwrite(fd, code, sizeof code, 0);
-	unsigned char *shared = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
-	unsigned char *private = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
-	fn run_shared = (fn)(void *)shared, run_private = (fn)(void *)private;
-	int first[2] = {run_shared(), run_private()};
-	put_code(code, 2);
-	(void)!pwrite(fd, code, sizeof code, 0);
-	int written[2] = {run_shared(), run_private()};
-	unsigned char *w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	put_code(w, 3);
-	printf("a file's code, shared and private views: %d %d, after pwrite %d %d, after a store "
-	       "through another view %d %d\n",
-	       first[0], first[1], written[0], written[1], run_shared(), run_private());
-	munmap(w, 4096);
-	munmap(private, 4096);
-	munmap(shared, 4096);
-	close(fd);
-	unlink("code_alias.bin");
-}
-
 static void forked_writer(void)
 {
 	unsigned char *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
@@ -120,7 +90,6 @@ int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	two_views();
-	file_views();
 	forked_writer();
 	return 0;
 }

@@ -114,7 +114,7 @@ const struct sock_bound *sock_bound_find(struct vm *vm, struct file *f, const ch
 struct file *sock_named(struct vm *vm, const char *host, size_t len, int listening)
 {
 	for (struct process *p = vm->procs; p; p = p->next)
-		for (int fd = 0; p->fds && fd < FDTABLE_MAX; fd++) {
+		for (int fd = 0; p->fds && fd < p->fds->size; fd++) {
 			struct file *g = p->fds->files[fd];
 			if (g && g->sock && same_host(&g->sock->name, host, len) &&
 			    (!listening || g->sock->listening))
@@ -152,7 +152,7 @@ void sock_addr_to_guest(struct vm *vm, struct file *f, struct sockaddr_storage *
 struct file *sock_file_by_ino(struct vm *vm, uint32_t ino)
 {
 	for (struct process *p = vm->procs; ino && p; p = p->next)
-		for (int fd = 0; p->fds && fd < FDTABLE_MAX; fd++) {
+		for (int fd = 0; p->fds && fd < p->fds->size; fd++) {
 			struct file *g = p->fds->files[fd];
 			if (g && g->sock && g->sock->ino == ino)
 				return g;
