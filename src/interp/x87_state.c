@@ -104,11 +104,11 @@ static unsigned data_segment(const struct insn *i)
 	return i->seg;
 }
 
-void x87_retire_mem(struct cpu *c, const struct insn *i)
+void x87_retire_mem(struct cpu *c, const struct insn *i, uint64_t ea)
 {
 	unsigned modrm = (unsigned)i->mod << 6 | (i->reg & 7u) << 3 | memory_rm(i);
 	unsigned fds = (data_segment(i) + 1) << FOP_SEG_SHIFT;
-	uint64_t off = mem_ea(c, i) - c->seg_base[i->seg];
+	uint64_t off = ea - c->seg_base[i->seg];
 	c->fpu.fip = i->addr;
 	c->fpu.fdp = c->mode64 ? off : (uint32_t)off;
 	c->fpu.fop = (uint16_t)(FOP_FCS_SET | fds | (i->opc & 7u) << 8 | modrm);
