@@ -173,8 +173,11 @@ static ALWAYS_INLINE void store_converted(struct cpu *c, const struct insn *i, e
 		x87_retire_mem(c, i, ea);
 		return;
 	}
-	fpreg_t indef = x87_indefinite();
-	const fpreg_t *st0 = empty ? &indef : x87_st(c, 0);
+	const fpreg_t *st0 = x87_st(c, 0);
+	if (unlikely(empty)) { /* not built otherwise: a 16-byte copy of it stalls */
+		io.st1 = x87_indefinite();
+		st0 = &io.st1;
+	}
 	x87_io_at(c, &io, st0, st0, &io.st0);
 	uint16_t sw = x87h_run_at(c, XK_STORE + fmt, fcw | FCW_MASKS, &io);
 	int done = x87_completes(c, sw, ABORT_MEM);
