@@ -27,11 +27,11 @@
 		"cmpw $0x37f, %[cw]\n\tje 9f\n\t"                                                  \
 		"fnstcw %[hcw]\n\tfldcw %[cw]\n"                                                    \
 		"9:\n\t" loads "test %[clr], %[clr]\n\tjz 8f\n\tfnclex\n8:\n\t" op "\n\t"           \
-		"fnstsw %[sw]\n\t"                                                                 \
+		"fnstsw %%ax\n\t"                                                                 \
 		"test %[clr], %[clr]\n\tjz 7f\n\tfnclex\n7:\n\t"                                   \
 		"cmpw $0x37f, %[cw]\n\tje 6f\n\tfldcw %[hcw]\n"                                     \
 		"6:\n\t" stores                                                                    \
-		: [sw] "=m"(sw), [hcw] "=m"(hcw), [r0] "+m"(io->out0->ld),                         \
+		: [sw] "=&a"(sw), [hcw] "=m"(hcw), [r0] "+m"(io->out0->ld),                         \
 		  [r1] "+m"(io->out1->ld), [m] "+m"(io->mem)                                       \
 		: [st0] "m"(io->in0->ld), [st1] "m"(io->in1->ld), [cw] "m"(fcw), [clr] "r"(clear)  \
 		: "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)", "st(7)", "cc")
@@ -45,7 +45,7 @@
 #define POP  "fstp %%st(0)\n\t"
 /* FPTAN and FSINCOS leave ST(0) alone, without pushing, when C2 reports the
  * operand out of range. */
-#define OUT2_UNLESS_C2 "fstpt %[r0]\n\ttestw $0x400, %[sw]\n\tjnz 1f\n\tfstpt %[r1]\n1:\n\t"
+#define OUT2_UNLESS_C2 "fstpt %[r0]\n\ttestw $0x400, %%ax\n\tjnz 1f\n\tfstpt %[r1]\n1:\n\t"
 
 /* One case per kernel; `op` is the guest's instruction. The register
  * forms always use ST(0) as destination: the AT&T forms with an ST(i)
