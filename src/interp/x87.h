@@ -242,8 +242,28 @@ static ALWAYS_INLINE void x87_keep(const struct x87h_io *io, fpreg_t *dst)
 int x87_underflow(struct cpu *c);
 int x87_overflow(struct cpu *c);
 
-/* x87_retire for an instruction with a memory operand at linear address ea. */
-void x87_retire_mem(struct cpu *c, const struct insn *i, uint64_t ea);
+unsigned x87_memory_rm16(const struct insn *i);
+
+/* x87_retire for an instruction with a memory operand at linear address ea.
+ * FOP records ModRM.rm, rebuilt from the decoded addressing (struct insn
+ * keeps rm only for register operands), and FDS the segment register: the
+ * decoder folds a stack base's default SS into DS (their bases are equal),
+ * but FDS tells them apart. Inline, and without branches but for 16-bit
+ * addressing, as it runs for every memory operand. */
+static ALWAYS_INLINE void x87_retire_mem(struct cpu *c, const struct insn *i, uint64_t ea)
+{
+	unsigned base = i->base, seg = i->seg;
+	unsigned rm = i->index != R_NONE || (base & 7) == R_SP ? 4 : base == R_NONE ? 5 : base & 7;
+	if (unlikely(i->asz == OSZ_16))
+		rm = x87_memory_rm16(i);
+	unsigned stack = seg == SEG_DS && (base == R_SP || base == R_BP);
+	unsigned fds = ((stack ? SEG_SS : seg) + 1) << FOP_SEG_SHIFT;
+	uint64_t off = ea - c->seg_base[seg];
+	c->fpu.fip = i->addr;
+	c->fpu.fdp = c->mode64 ? off : (uint32_t)off;
+	c->fpu.fop = (uint16_t)(FOP_FCS_SET | fds | (i->opc & 7u) << 8 | (unsigned)i->mod << 6 |
+				(i->reg & 7u) << 3 | rm);
+}
 
 /* Records instruction i as the last non-control instruction (FIP, FOP and,
  * for a memory operand, FDP/FDS). */
