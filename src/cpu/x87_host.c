@@ -11,7 +11,12 @@
  * storing 80-bit values and popping raise no exception, so they may sit on
  * either side of the window. The caller chooses the control word so that
  * the host never abandons an instruction (x87.h): the number of values the
- * instruction leaves on the host stack is then known. */
+ * instruction leaves on the host stack is then known.
+ *
+ * The host runs hexvm under the ABI's control word, 0x37f, which every
+ * kernel restores; a guest's is nearly always the same (Linux starts a
+ * process with it, and its exceptions all masked), and then the kernel
+ * leaves the control word alone: two FLDCW fewer. */
 #include "cpu/x87_host.h"
 
 #if X87_HOST_NATIVE
@@ -19,26 +24,28 @@
 /* The asm statement of one kernel; every kernel has the same operands. */
 #define X87H_ASM(loads, op, stores)                                                                \
 	__asm__ volatile(                                                                          \
-		"fnstcw %[hcw]\n\t"                                                                \
-		"fldcw %[cw]\n\t" loads "test %[clr], %[clr]\n\tjz 8f\n\tfnclex\n8:\n\t" op "\n\t" \
-		"fnstsw %[sw]\n\t"                                                                 \
+		"cmpw $0x37f, %[cw]\n\tje 9f\n\t"                                                  \
+		"fnstcw %[hcw]\n\tfldcw %[cw]\n"                                                    \
+		"9:\n\t" loads "test %[clr], %[clr]\n\tjz 8f\n\tfnclex\n8:\n\t" op "\n\t"           \
+		"fnstsw %%ax\n\t"                                                                 \
 		"test %[clr], %[clr]\n\tjz 7f\n\tfnclex\n7:\n\t"                                   \
-		"fldcw %[hcw]\n\t" stores                                                          \
-		: [sw] "=m"(sw), [hcw] "=m"(hcw), [st0] "+m"(io->st0.ld), [st1] "+m"(io->st1.ld),  \
-		  [m] "+m"(io->mem)                                                                \
-		: [cw] "m"(fcw), [clr] "r"(clear)                                                  \
+		"cmpw $0x37f, %[cw]\n\tje 6f\n\tfldcw %[hcw]\n"                                     \
+		"6:\n\t" stores                                                                    \
+		: [sw] "=&a"(sw), [hcw] "=m"(hcw), [r0] "+m"(io->out0->ld),                         \
+		  [r1] "+m"(io->out1->ld), [m] "+m"(io->mem)                                       \
+		: [st0] "m"(io->in0->ld), [st1] "m"(io->in1->ld), [cw] "m"(fcw), [clr] "r"(clear)  \
 		: "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)", "st(7)", "cc")
 
 /* operand loads: ST(0) alone, or ST(1) then ST(0) */
 #define LD1 "fldt %[st0]\n\t"
 #define LD2 "fldt %[st1]\n\tfldt %[st0]\n\t"
 /* result stores */
-#define OUT1 "fstpt %[st0]\n\t"
-#define OUT2 "fstpt %[st0]\n\tfstpt %[st1]\n\t"
+#define OUT1 "fstpt %[r0]\n\t"
+#define OUT2 "fstpt %[r0]\n\tfstpt %[r1]\n\t"
 #define POP  "fstp %%st(0)\n\t"
 /* FPTAN and FSINCOS leave ST(0) alone, without pushing, when C2 reports the
  * operand out of range. */
-#define OUT2_UNLESS_C2 "fstpt %[st0]\n\ttestw $0x400, %[sw]\n\tjnz 1f\n\tfstpt %[st1]\n1:\n\t"
+#define OUT2_UNLESS_C2 "fstpt %[r0]\n\ttestw $0x400, %%ax\n\tjnz 1f\n\tfstpt %[r1]\n1:\n\t"
 
 /* One case per kernel; `op` is the guest's instruction. The register
  * forms always use ST(0) as destination: the AT&T forms with an ST(i)
@@ -55,7 +62,7 @@
 	K(XK_ARITH_MEM + (fmt)*AR_COUNT + AR_DIV, LD1, p "div" sfx " %[m]", OUT1);                 \
 	K(XK_ARITH_MEM + (fmt)*AR_COUNT + AR_DIVR, LD1, p "divr" sfx " %[m]", OUT1)
 
-uint16_t x87h_exec(enum x87h_kernel k, uint16_t fcw, struct x87h_io *io, int clear)
+uint16_t x87h_exec_at(enum x87h_kernel k, uint16_t fcw, struct x87h_io *io, int clear)
 {
 	uint16_t sw = 0, hcw;
 	switch ((unsigned)k) { /* kernels are enum members plus offsets */

@@ -22,10 +22,16 @@
 #define X87_HOST_NATIVE 0
 #endif
 
-/* Inputs and outputs of one kernel. st0 and st1 are the operands as the host
- * instruction sees them in ST(0) and ST(1), and its results afterwards; mem is
- * the memory operand (m32fp, m64fp, m16/32/64int or m80bcd), little-endian. */
+/* Inputs and outputs of one kernel. in0 and in1 point at the operands as
+ * the host instruction sees them in ST(0) and ST(1), out0 and out1 at where
+ * its results go (out1 only for the kernels that leave two); all four must
+ * point somewhere valid. x87h_exec points them at st0 and st1; the hot
+ * handlers point them at the guest's registers themselves, which spares a
+ * copy (and a store-to-load forwarding) on each side. mem is the memory
+ * operand (m32fp, m64fp, m16/32/64int or m80bcd), little-endian. */
 struct x87h_io {
+	const fpreg_t *in0, *in1;
+	fpreg_t *out0, *out1;
 	fpreg_t st0, st1;
 	uint8_t mem[10];
 };
@@ -79,23 +85,41 @@ enum x87h_kernel {
 	XK_COUNT = XK_CONST + 7
 };
 
-/* Runs kernel k under control word fcw and returns the status word it left:
- * C0..C3 and the exception flags it raised, after those the host's status
- * held before, which are cleared first when `clear`. */
-uint16_t x87h_exec(enum x87h_kernel k, uint16_t fcw, struct x87h_io *io, int clear);
+/* Runs kernel k under control word fcw on the operands io points at and
+ * returns the status word it left: C0..C3 and the exception flags it
+ * raised, after those the host's status held before, which are cleared
+ * first when `clear`. */
+uint16_t x87h_exec_at(enum x87h_kernel k, uint16_t fcw, struct x87h_io *io, int clear);
+
+/* x87h_exec_at on the values in io->st0, io->st1 and io->mem. */
+static inline uint16_t x87h_exec(enum x87h_kernel k, uint16_t fcw, struct x87h_io *io, int clear)
+{
+	io->in0 = io->out0 = &io->st0;
+	io->in1 = io->out1 = &io->st1;
+	return x87h_exec_at(k, fcw, io, clear);
+}
 
 /* Clearing the host's exception flags (FNCLEX) costs more than most x87
  * arithmetic, so it is skipped while it cannot matter: every exception is
  * masked (none can trap, and flags are only ever ORed into the guest's
  * status word) and every flag the host holds is already set in the guest's.
  * c->x87_host_sw tracks the host's flags; cpu_run starts it as unknown. */
-static inline uint16_t x87h_run(struct cpu *c, enum x87h_kernel k, uint16_t fcw, struct x87h_io *io)
+static inline uint16_t x87h_run_at(struct cpu *c, enum x87h_kernel k, uint16_t fcw,
+				   struct x87h_io *io)
 {
 	int masked = (fcw & 0x3f) == 0x3f && (c->fpu.fcw & 0x3f) == 0x3f;
 	int covered = (c->x87_host_sw & 0x3f & ~c->fpu.fsw) == 0;
-	uint16_t sw = x87h_exec(k, fcw, io, !(masked && covered));
+	uint16_t sw = x87h_exec_at(k, fcw, io, !(masked && covered));
 	c->x87_host_sw = masked && covered ? sw : 0;
 	return sw;
+}
+
+/* ... on the values in io->st0, io->st1 and io->mem. */
+static inline uint16_t x87h_run(struct cpu *c, enum x87h_kernel k, uint16_t fcw, struct x87h_io *io)
+{
+	io->in0 = io->out0 = &io->st0;
+	io->in1 = io->out1 = &io->st1;
+	return x87h_run_at(c, k, fcw, io);
 }
 
 #endif

@@ -462,11 +462,14 @@ static fpreg_t pair(enum x87h_kernel k, const fpreg_t *a, const fpreg_t *b, uint
 	return from_host(v, fcw, flags);
 }
 
-/* The software path starts from clear flags every time. */
-uint16_t x87h_exec(enum x87h_kernel k, uint16_t fcw, struct x87h_io *io, int clear)
+/* The software path starts from clear flags every time, and works on
+ * io->st0 and io->st1 (two_results among others writes them directly). */
+uint16_t x87h_exec_at(enum x87h_kernel k, uint16_t fcw, struct x87h_io *io, int clear)
 {
 	(void)clear;
 	unsigned flags = 0, n = (unsigned)k;
+	io->st0 = *io->in0;
+	io->st1 = *io->in1;
 	int saved_round = fegetround();
 	fesetround(host_round_mode(fcw));
 	if (n < XK_ARITH_MEM) {
@@ -502,6 +505,9 @@ uint16_t x87h_exec(enum x87h_kernel k, uint16_t fcw, struct x87h_io *io, int cle
 		io->st0 = constant(n - XK_CONST, fcw);
 	}
 	fesetround(saved_round);
+	*io->out0 = io->st0;
+	if (n >= XK_FPTAN && n < XK_FPATAN)
+		*io->out1 = io->st1;
 	return (uint16_t)flags;
 }
 

@@ -214,6 +214,27 @@ static ALWAYS_INLINE int x87_status(struct cpu *c, uint16_t sw, uint16_t cc_mask
 	return 1;
 }
 
+/* Points io at operands in the guest's registers, in place: in0 and in1
+ * as given (in1 = in0 when the kernel has one), the result straight into
+ * register `dst` (one in use) while every exception is masked, as nearly
+ * always (nothing can abandon it then), else into io->st0 for x87_keep to
+ * copy once x87_status lets it through. */
+static ALWAYS_INLINE void x87_io_at(struct cpu *c, struct x87h_io *io, const fpreg_t *in0,
+				    const fpreg_t *in1, fpreg_t *dst)
+{
+	io->in0 = in0;
+	io->in1 = in1;
+	io->out0 = x87_all_masked(c) ? dst : &io->st0;
+	io->out1 = &io->st1;
+}
+
+/* The result x87_io_at left, into register dst. */
+static ALWAYS_INLINE void x87_keep(const struct x87h_io *io, fpreg_t *dst)
+{
+	if (io->out0 != dst)
+		x87_copy(dst, io->out0);
+}
+
 /* Stack faults: an empty source register, or a push onto a full stack. They
  * record IE and SF (and C1 = 1 for overflow, 0 for underflow) and return
  * nonzero when IE is masked, i.e. when the instruction goes on with the
@@ -221,15 +242,35 @@ static ALWAYS_INLINE int x87_status(struct cpu *c, uint16_t sw, uint16_t cc_mask
 int x87_underflow(struct cpu *c);
 int x87_overflow(struct cpu *c);
 
-/* x87_retire for an instruction with a memory operand. */
-void x87_retire_mem(struct cpu *c, const struct insn *i);
+unsigned x87_memory_rm16(const struct insn *i);
+
+/* x87_retire for an instruction with a memory operand at linear address ea.
+ * FOP records ModRM.rm, rebuilt from the decoded addressing (struct insn
+ * keeps rm only for register operands), and FDS the segment register: the
+ * decoder folds a stack base's default SS into DS (their bases are equal),
+ * but FDS tells them apart. Inline, and without branches but for 16-bit
+ * addressing, as it runs for every memory operand. */
+static ALWAYS_INLINE void x87_retire_mem(struct cpu *c, const struct insn *i, uint64_t ea)
+{
+	unsigned base = i->base, seg = i->seg;
+	unsigned rm = i->index != R_NONE || (base & 7) == R_SP ? 4 : base == R_NONE ? 5 : base & 7;
+	if (unlikely(i->asz == OSZ_16))
+		rm = x87_memory_rm16(i);
+	unsigned stack = seg == SEG_DS && (base == R_SP || base == R_BP);
+	unsigned fds = ((stack ? SEG_SS : seg) + 1) << FOP_SEG_SHIFT;
+	uint64_t off = ea - c->seg_base[seg];
+	c->fpu.fip = i->addr;
+	c->fpu.fdp = c->mode64 ? off : (uint32_t)off;
+	c->fpu.fop = (uint16_t)(FOP_FCS_SET | fds | (i->opc & 7u) << 8 | (unsigned)i->mod << 6 |
+				(i->reg & 7u) << 3 | rm);
+}
 
 /* Records instruction i as the last non-control instruction (FIP, FOP and,
  * for a memory operand, FDP/FDS). */
 static ALWAYS_INLINE void x87_retire(struct cpu *c, const struct insn *i)
 {
 	if (i->mod != 3) {
-		x87_retire_mem(c, i);
+		x87_retire_mem(c, i, mem_ea(c, i));
 		return;
 	}
 	c->fpu.fip = i->addr;
@@ -304,10 +345,14 @@ static ALWAYS_INLINE void x87_mem_out(struct cpu *c, uint64_t a, const struct x8
 	}
 }
 
-/* The memory operand of i, read into a kernel's io.mem (n bytes). */
-static inline void x87_read_mem(struct cpu *c, const struct insn *i, struct x87h_io *io, unsigned n)
+/* The memory operand of i, read into a kernel's io.mem (n bytes); returns
+ * its address, for x87_retire_mem. */
+static inline uint64_t x87_read_mem(struct cpu *c, const struct insn *i, struct x87h_io *io,
+				    unsigned n)
 {
-	x87_mem_in(c, mem_ea(c, i), io, n);
+	uint64_t ea = mem_ea(c, i);
+	x87_mem_in(c, ea, io, n);
+	return ea;
 }
 
 /* The x87 instructions that run often have chained instances (interp/chain.h):

@@ -37,12 +37,12 @@ static ALWAYS_INLINE void arith_regs(struct cpu *c, const struct insn *i, enum x
 		write_indefinite(c, dst);
 	} else {
 		struct x87h_io io;
-		x87_copy(&io.st0, x87_st(c, dst));
-		x87_copy(&io.st1, x87_st(c, src));
-		if (!x87_status(c, x87h_run(c, XK_ARITH + op, x87_cw_reg(c), &io), FSW_C1,
+		fpreg_t *d = x87_st(c, dst);
+		x87_io_at(c, &io, d, x87_st(c, src), d);
+		if (!x87_status(c, x87h_run_at(c, XK_ARITH + op, x87_cw_reg(c), &io), FSW_C1,
 				ABORT_REG))
 			goto out;
-		x87_write(c, dst, &io.st0);
+		x87_keep(&io, d);
 	}
 	if (pop)
 		x87_pop(c);
@@ -76,18 +76,19 @@ static ALWAYS_INLINE void farith_mem_body(struct cpu *c, const struct insn *i)
 	enum x87_fmt fmt = (enum x87_fmt)fmt_of_escape[(i->opc >> 1) & 3];
 	struct x87h_io io;
 	x87_wait(c, i);
-	x87_read_mem(c, i, &io, x87_fmt_bytes[fmt]);
+	uint64_t ea = x87_read_mem(c, i, &io, x87_fmt_bytes[fmt]);
 	if (x87_empty(c, 0)) {
 		if (x87_underflow(c))
 			write_indefinite(c, 0);
 	} else {
-		x87_copy(&io.st0, x87_st(c, 0));
-		uint16_t sw = x87h_run(c, XK_ARITH_MEM + fmt * AR_COUNT + arith_op(i),
-				       x87_cw_reg(c), &io);
+		fpreg_t *st0 = x87_st(c, 0);
+		x87_io_at(c, &io, st0, st0, st0);
+		uint16_t sw = x87h_run_at(c, XK_ARITH_MEM + fmt * AR_COUNT + arith_op(i),
+					  x87_cw_reg(c), &io);
 		if (x87_status(c, sw, FSW_C1, ABORT_REG))
-			x87_write(c, 0, &io.st0);
+			x87_keep(&io, st0);
 	}
-	x87_retire(c, i);
+	x87_retire_mem(c, i, ea);
 }
 CHAINED(farith_mem, farith_mem_body)
 
@@ -122,9 +123,10 @@ void x87_op_st0(struct cpu *c, const struct insn *i, enum x87h_kernel k, uint16_
 			write_indefinite(c, 0);
 	} else {
 		struct x87h_io io;
-		x87_copy(&io.st0, x87_st(c, 0));
-		if (x87_status(c, x87h_run(c, k, x87_cw_reg(c), &io), cc_mask, ABORT_REG))
-			x87_write(c, 0, &io.st0);
+		fpreg_t *st0 = x87_st(c, 0);
+		x87_io_at(c, &io, st0, st0, st0);
+		if (x87_status(c, x87h_run_at(c, k, x87_cw_reg(c), &io), cc_mask, ABORT_REG))
+			x87_keep(&io, st0);
 	}
 	x87_retire(c, i);
 }

@@ -5,7 +5,7 @@
 
 #define CC_ORDER (FSW_C3 | FSW_C2 | FSW_C0)
 
-/* Compares through kernel k into *cc: C3 C2 C0, all three (unordered) for
+/* Compares through kernel k (io pointing at the operands) into *cc: C3 C2 C0, all three (unordered) for
  * an empty operand register. Returns whether the instruction goes on to
  * pop: an unmasked exception (invalid, stack fault, denormal) still sets the
  * condition codes but stops the pops. The flags are accounted, C1 cleared. */
@@ -16,17 +16,23 @@ static ALWAYS_INLINE int compare(struct cpu *c, enum x87h_kernel k, struct x87h_
 		*cc = (uint16_t)CC_ORDER;
 		return x87_underflow(c);
 	}
-	uint16_t sw = x87h_run(c, k, x87_cw_all(c), io);
+	uint16_t sw = x87h_run_at(c, k, x87_cw_all(c), io);
 	*cc = (uint16_t)(sw & CC_ORDER);
 	return x87_status(c, sw, FSW_C1, ABORT_MEM);
+}
+
+/* Pops `pops` registers if the comparison completed. */
+static void pop_if(struct cpu *c, int done, int pops)
+{
+	while (done && pops--)
+		x87_pop(c);
 }
 
 /* Sets C3 C2 C0 from a comparison and pops `pops` registers if it completed. */
 static void finish_fcom(struct cpu *c, const struct insn *i, uint16_t cc, int done, int pops)
 {
 	x87_set_cc(c, cc);
-	while (done && pops--)
-		x87_pop(c);
+	pop_if(c, done, pops);
 	x87_retire(c, i);
 }
 
@@ -36,8 +42,7 @@ static ALWAYS_INLINE void fcom_reg(struct cpu *c, const struct insn *i, enum x87
 {
 	struct x87h_io io;
 	x87_wait(c, i);
-	x87_copy(&io.st0, x87_st(c, 0));
-	x87_copy(&io.st1, x87_st(c, other));
+	x87_io_at(c, &io, x87_st(c, 0), x87_st(c, other), &io.st0);
 	uint16_t cc;
 	int done = compare(c, k, &io, x87_empty(c, 0) || x87_empty(c, other), &cc);
 	finish_fcom(c, i, cc, done, pops);
@@ -63,11 +68,13 @@ static ALWAYS_INLINE void fcom_mem(struct cpu *c, const struct insn *i, int pops
 	enum x87_fmt fmt = (enum x87_fmt)fmt_of_escape[(i->opc >> 1) & 3];
 	struct x87h_io io;
 	x87_wait(c, i);
-	x87_read_mem(c, i, &io, x87_fmt_bytes[fmt]);
-	x87_copy(&io.st0, x87_st(c, 0));
+	uint64_t ea = x87_read_mem(c, i, &io, x87_fmt_bytes[fmt]);
+	x87_io_at(c, &io, x87_st(c, 0), x87_st(c, 0), &io.st0);
 	uint16_t cc;
 	int done = compare(c, XK_FCOM_MEM + fmt, &io, x87_empty(c, 0), &cc);
-	finish_fcom(c, i, cc, done, pops);
+	x87_set_cc(c, cc);
+	pop_if(c, done, pops);
+	x87_retire_mem(c, i, ea);
 }
 
 X87_CHAINED(fcom_mem, fcom_mem(c, i, 0))
@@ -78,7 +85,7 @@ static ALWAYS_INLINE void ftst_body(struct cpu *c, const struct insn *i)
 {
 	struct x87h_io io;
 	x87_wait(c, i);
-	x87_copy(&io.st0, x87_st(c, 0));
+	x87_io_at(c, &io, x87_st(c, 0), x87_st(c, 0), &io.st0);
 	uint16_t cc;
 	int done = compare(c, XK_FTST, &io, x87_empty(c, 0), &cc);
 	finish_fcom(c, i, cc, done, 0);
@@ -91,8 +98,7 @@ static ALWAYS_INLINE void fcomi(struct cpu *c, const struct insn *i, enum x87h_k
 	struct x87h_io io;
 	unsigned other = i->rm & 7;
 	x87_wait(c, i);
-	x87_copy(&io.st0, x87_st(c, 0));
-	x87_copy(&io.st1, x87_st(c, other));
+	x87_io_at(c, &io, x87_st(c, 0), x87_st(c, other), &io.st0);
 	uint16_t cc;
 	int done = compare(c, k, &io, x87_empty(c, 0) || x87_empty(c, other), &cc);
 	uint32_t f = (cc & FSW_C3 ? F_ZF : 0) | (cc & FSW_C2 ? F_PF : 0) | (cc & FSW_C0 ? F_CF : 0);

@@ -22,6 +22,54 @@ static void push_value(struct cpu *c, const fpreg_t *v)
 	x87_push(c, v);
 }
 
+/* The register value of the float in `bits` (exp_bits of exponent with
+ * bias `bias`, frac_bits of fraction), when it converts without raising
+ * anything and so needs no host: a normal number, a zero or an infinity.
+ * Returns 0 for the rest: denormals raise denormal, signalling NaNs
+ * invalid, and the host normalizes or quiets them. */
+static ALWAYS_INLINE int convert_exact(uint64_t bits, unsigned exp_bits, unsigned frac_bits,
+				       unsigned bias, fpreg_t *v)
+{
+	unsigned exp_max = (1u << exp_bits) - 1;
+	unsigned exp = (unsigned)(bits >> frac_bits) & exp_max;
+	uint64_t frac = bits & ((1ull << frac_bits) - 1);
+	uint16_t sign = (bits >> (exp_bits + frac_bits)) & 1 ? 0x8000 : 0;
+	if (exp != 0 && exp != exp_max) {
+		v->raw.mant = 1ull << 63 | frac << (63 - frac_bits);
+		v->raw.sexp = (uint16_t)(sign | (exp - bias + 16383));
+	} else if (frac != 0) {
+		return 0;
+	} else {
+		v->raw.mant = exp ? 1ull << 63 : 0;
+		v->raw.sexp = (uint16_t)(sign | (exp ? 0x7fff : 0));
+	}
+	return 1;
+}
+
+/* The m32fp or m64fp operand a kernel's io.mem holds, as an integer. */
+static ALWAYS_INLINE uint64_t float_bits(const struct x87h_io *io, enum x87_fmt fmt)
+{
+	uint32_t f;
+	uint64_t d;
+	if (fmt == FMT_F32) {
+		memcpy(&f, io->mem, 4);
+		return f;
+	}
+	memcpy(&d, io->mem, 8);
+	return d;
+}
+
+/* Whether the m32fp or m64fp operand in io.mem converts without the host;
+ * then *v is its value. */
+static ALWAYS_INLINE int load_exact(const struct x87h_io *io, enum x87_fmt fmt, fpreg_t *v)
+{
+	if (fmt == FMT_F64)
+		return convert_exact(float_bits(io, fmt), 11, 52, 1023, v);
+	if (fmt == FMT_F32)
+		return convert_exact(float_bits(io, fmt), 8, 23, 127, v);
+	return 0;
+}
+
 /* Loads a memory operand of format fmt through the host's conversion, which
  * raises invalid for a signalling NaN and denormal for a denormal. Only an
  * unmasked invalid stops the push. */
@@ -29,15 +77,17 @@ static ALWAYS_INLINE void load_converted(struct cpu *c, const struct insn *i, en
 {
 	struct x87h_io io;
 	x87_wait(c, i);
-	x87_read_mem(c, i, &io, x87_fmt_bytes[fmt]);
+	uint64_t ea = x87_read_mem(c, i, &io, x87_fmt_bytes[fmt]);
 	if (!x87_empty(c, 7)) {
 		push_overflow(c);
+	} else if (load_exact(&io, fmt, &io.st0)) {
+		push_value(c, &io.st0);
 	} else {
 		uint16_t sw = x87h_run(c, XK_LOAD + fmt, x87_cw_all(c), &io);
 		if (x87_status(c, sw, FSW_C1, FSW_IE))
 			x87_push(c, &io.st0);
 	}
-	x87_retire(c, i);
+	x87_retire_mem(c, i, ea);
 }
 
 X87_CHAINED(fld_m32, load_converted(c, i, FMT_F32))
@@ -84,15 +134,21 @@ static ALWAYS_INLINE void fld_sti_body(struct cpu *c, const struct insn *i)
 CHAINED(fld_sti, fld_sti_body)
 
 /* FLD1, FLDL2T, FLDL2E, FLDPI, FLDLG2, FLDLN2, FLDZ (D9 E8..EE): the host
- * rounds the constants by the rounding control, as the hardware does. */
+ * rounds the constants by the rounding control, as the hardware does; 1
+ * and 0 are exact. */
 static ALWAYS_INLINE void fldconst_body(struct cpu *c, const struct insn *i)
 {
 	struct x87h_io io;
+	unsigned which = i->rm & 7;
 	x87_wait(c, i);
 	if (!x87_empty(c, 7)) {
 		push_overflow(c);
+	} else if (which == 0 || which == 6) {
+		io.st0.raw.mant = which ? 0 : 1ull << 63;
+		io.st0.raw.sexp = which ? 0 : 0x3fff;
+		push_value(c, &io.st0);
 	} else {
-		x87h_run(c, XK_CONST + (i->rm & 7), x87_cw_all(c), &io);
+		x87h_run(c, XK_CONST + which, x87_cw_all(c), &io);
 		push_value(c, &io.st0);
 	}
 	x87_retire(c, i);
@@ -110,23 +166,29 @@ static ALWAYS_INLINE void store_converted(struct cpu *c, const struct insn *i, e
 {
 	struct x87h_io io;
 	int empty = x87_empty(c, 0);
+	uint64_t ea = mem_ea(c, i);
 	x87_wait(c, i);
 	if (empty && !(c->fpu.fcw & FSW_IE)) {
 		x87_underflow(c);
-		x87_retire(c, i);
+		x87_retire_mem(c, i, ea);
 		return;
 	}
-	x87_get(c, 0, &io.st0);
-	uint16_t sw = x87h_run(c, XK_STORE + fmt, fcw | FCW_MASKS, &io);
+	const fpreg_t *st0 = x87_st(c, 0);
+	if (unlikely(empty)) { /* not built otherwise: a 16-byte copy of it stalls */
+		io.st1 = x87_indefinite();
+		st0 = &io.st1;
+	}
+	x87_io_at(c, &io, st0, st0, &io.st0);
+	uint16_t sw = x87h_run_at(c, XK_STORE + fmt, fcw | FCW_MASKS, &io);
 	int done = x87_completes(c, sw, ABORT_MEM);
 	if (done)
-		x87_mem_out(c, mem_ea(c, i), &io, x87_fmt_bytes[fmt]);
+		x87_mem_out(c, ea, &io, x87_fmt_bytes[fmt]);
 	x87_status(c, sw, FSW_C1, ABORT_MEM);
 	if (empty)
 		x87_underflow(c);
 	if (done && pop)
 		x87_pop(c);
-	x87_retire(c, i);
+	x87_retire_mem(c, i, ea);
 }
 
 X87_CHAINED(fst_m32, store_converted(c, i, FMT_F32, c->fpu.fcw, 0))

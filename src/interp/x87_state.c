@@ -73,45 +73,18 @@ int x87_overflow(struct cpu *c)
 	return (c->fpu.fcw & FSW_IE) != 0;
 }
 
-/* ModRM.rm of a memory operand, rebuilt from the decoded addressing (struct
- * insn keeps rm only for register operands); FOP records it. */
-static unsigned memory_rm(const struct insn *i)
+/* ModRM.rm of a 16-bit memory operand (x87_retire_mem has the others):
+ * 0..3 BX or BP plus SI or DI; 4..7 SI, DI, BP (or disp16), BX. */
+unsigned x87_memory_rm16(const struct insn *i)
 {
-	if (i->asz == OSZ_16) {
-		/* rm 0..3: BX or BP plus SI or DI; 4..7: SI, DI, BP (or disp16), BX */
-		if (i->index != R_NONE)
-			return (i->base == R_BP) << 1 | (i->index == R_DI);
-		switch (i->base) {
-		case R_SI: return 4;
-		case R_DI: return 5;
-		case R_BX: return 7;
-		default: return 6;
-		}
+	if (i->index != R_NONE)
+		return (i->base == R_BP) << 1 | (i->index == R_DI);
+	switch (i->base) {
+	case R_SI: return 4;
+	case R_DI: return 5;
+	case R_BX: return 7;
+	default: return 6;
 	}
-	if (i->index != R_NONE || (i->base & 7) == R_SP)
-		return 4;
-	if (i->base == R_NONE)
-		return 5;
-	return i->base & 7;
-}
-
-/* The segment register the data pointer names. The decoder folds a stack
- * base's default SS into DS (their bases are equal), but FDS tells them apart. */
-static unsigned data_segment(const struct insn *i)
-{
-	if (i->seg == SEG_DS && (i->base == R_SP || i->base == R_BP))
-		return SEG_SS;
-	return i->seg;
-}
-
-void x87_retire_mem(struct cpu *c, const struct insn *i)
-{
-	unsigned modrm = (unsigned)i->mod << 6 | (i->reg & 7u) << 3 | memory_rm(i);
-	unsigned fds = (data_segment(i) + 1) << FOP_SEG_SHIFT;
-	uint64_t off = mem_ea(c, i) - c->seg_base[i->seg];
-	c->fpu.fip = i->addr;
-	c->fpu.fdp = c->mode64 ? off : (uint32_t)off;
-	c->fpu.fop = (uint16_t)(FOP_FCS_SET | fds | (i->opc & 7u) << 8 | modrm);
 }
 
 void x87_load_fsw(struct cpu *c, uint16_t v)

@@ -75,10 +75,14 @@ static void try_load(const char *name, load_fn *load, const void *m, unsigned n)
 static void loads(void)
 {
 	static const uint32_t singles[] = {0x3f800000, 0x00000001, 0x807fffff, 0x7f800001,
-					   0xffc00000, 0x7f800000, 0x80000000};
+					   0xffc00000, 0x7f800000, 0x80000000, 0x00800000,
+					   0xff7fffff, 0xff800000, 0x00000000};
 	static const uint64_t doubles[] = {0x3ff0000000000001ull, 0x000fffffffffffffull,
 					   0x7ff0000000000001ull, 0xfff8000000000000ull,
-					   0x7fefffffffffffffull};
+					   0x7fefffffffffffffull, 0x0010000000000000ull,
+					   0x8000000000000000ull, 0x0000000000000000ull,
+					   0x7ff0000000000000ull, 0xfff0000000000000ull,
+					   0xc00921fb54442d18ull, 0x8000000000000001ull};
 	static const int16_t words[] = {0, -1, 32767, -32768};
 	static const int32_t dwords[] = {123456789, -2147483647 - 1};
 	static const int64_t qwords[] = {0x7fffffffffffffffll, -0x7fffffffffffffffll - 1,
