@@ -227,7 +227,8 @@ static struct insn trap_insn(const struct block_breaks *bb, uint64_t at)
  * follows, and the branches that end a block, which run the next block's
  * (interp/chain.h); only where the instruction runs its row's own handler
  * (not a debugger's trap). A Jcc after a compare gets an instance that
- * knows what kind of flags it reads (chain_jcc_after). */
+ * knows what kind of flags it reads (chain_jcc_after), and a compare of
+ * registers before the block's Jcc one that runs both (chain_cmp_branch). */
 static void set_runs(struct insn *insns, unsigned n)
 {
 	for (unsigned k = 0; k < n; k++) {
@@ -238,6 +239,8 @@ static void set_runs(struct insn *insns, unsigned n)
 		if (d->chain && i->fn == own && (k + 1 < n || ends))
 			chained = d->chain(i);
 		if (chained && k > 0 && d->fn == op_jcc && (after = chain_jcc_after(i, i - 1)))
+			chained = after;
+		if (chained && k + 2 == n && (after = chain_cmp_branch(i, i + 1)))
 			chained = after;
 		i->run = chained ? chained : i->fn;
 	}

@@ -85,6 +85,9 @@ static ALWAYS_INLINE void run_next_block(struct cpu *c, const struct insn *i, in
  * block, `before`, always leaves the lazy flags of one kind (decode/isa.h,
  * ISA_SETS_*), else NULL (interp/branch_after.c). */
 insn_fn *chain_jcc_after(const struct insn *i, const struct insn *before);
+/* The instance that runs compare i and the Jcc after it, which ends the
+ * block, together, else NULL (interp/cmp_branch.c). */
+insn_fn *chain_cmp_branch(const struct insn *i, const struct insn *jcc);
 
 /* A table row's handler op_<name> that has a single instance, body(c, i),
  * and its chained twin with chooser chain_<name> (the row marked `chain`). */
