@@ -54,6 +54,7 @@ void block_cache_destroy(struct block_cache *bc)
 	for (unsigned k = 0; k < bc->nbuckets; k++)
 		free_chain(bc->buckets[k]);
 	free_chain(bc->retired);
+	free(bc->linked);
 	jit_destroy(bc->jit);
 	for (unsigned k = 0; k < bc->npage_buckets; k++)
 		while (bc->pages[k]) {
@@ -229,7 +230,8 @@ static struct insn trap_insn(const struct block_breaks *bb, uint64_t at)
  * follows, and the branches that end a block, which run the next block's
  * (interp/chain.h); only where the instruction runs its row's own handler
  * (not a debugger's trap). A Jcc after a compare gets an instance that
- * knows what kind of flags it reads (chain_jcc_after). */
+ * knows what kind of flags it reads (chain_jcc_after), and a compare of
+ * registers before the block's Jcc one that runs both (chain_cmp_branch). */
 static void set_runs(struct insn *insns, unsigned n)
 {
 	for (unsigned k = 0; k < n; k++) {
@@ -240,6 +242,8 @@ static void set_runs(struct insn *insns, unsigned n)
 		if (d->chain && i->fn == own && (k + 1 < n || ends))
 			chained = d->chain(i);
 		if (chained && k > 0 && d->fn == op_jcc && (after = chain_jcc_after(i, i - 1)))
+			chained = after;
+		if (chained && k + 2 == n && (after = chain_cmp_branch(i, i + 1)))
 			chained = after;
 		i->run = chained ? chained : i->fn;
 	}
@@ -290,8 +294,7 @@ static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t p
 	b->jit_rec = NULL;
 	b->runs = 0;
 	b->succ[0] = b->succ[1] = NULL;
-	b->succ_pc[0] = b->succ_pc[1] = ~0ull;
-	b->link_gen = bc->gen;
+	b->succ_pc[0] = b->succ_pc[1] = BLOCK_NO_LINK;
 	memcpy(b->insns, buf, n * sizeof buf[0]);
 	set_runs(b->insns, n);
 	register_block(bc, b);
@@ -355,6 +358,30 @@ static void unlink_block(struct block_cache *bc, struct block *b, const struct c
 	bc->stats.invalidated++;
 }
 
+void block_cache_list_linked(struct block_cache *bc, struct block *b)
+{
+	if (bc->nlinked == bc->linked_cap) {
+		bc->linked_cap = bc->linked_cap ? bc->linked_cap * 2 : 256;
+		bc->linked = realloc(bc->linked, bc->linked_cap * sizeof *bc->linked);
+		if (!bc->linked)
+			abort();
+	}
+	bc->linked[bc->nlinked++] = b;
+}
+
+/* After blocks were dropped: no link may lead to them, so none stays (as
+ * the translator undoes all of its own, jit_unlink_all). Each listed block
+ * had a link made since the last time: the cost is that of making them. */
+static void clear_links(struct block_cache *bc)
+{
+	for (unsigned k = 0; k < bc->nlinked; k++) {
+		struct block *b = bc->linked[k];
+		b->succ[0] = b->succ[1] = NULL;
+		b->succ_pc[0] = b->succ_pc[1] = BLOCK_NO_LINK;
+	}
+	bc->nlinked = 0;
+}
+
 static int overlaps_code(const struct code_page *cp, unsigned from, unsigned to)
 {
 	for (unsigned off = from; off < to; off++)
@@ -377,6 +404,7 @@ static void drop_page(struct block_cache *bc, struct code_page *cp)
 		bc->mm->code_pages[cp->page - 1] &= (uint8_t)~CODE_PAGE_NEXT;
 	free(cp->blocks);
 	free(cp);
+	clear_links(bc);
 }
 
 /* Stands in for the instructions after a store that rewrote its own block:

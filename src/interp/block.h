@@ -26,15 +26,16 @@ struct block_breaks {
 };
 
 /* Each block remembers the blocks that followed it last (two: a branch's
- * taken and fall-through sides), so the run loop can skip the lookup. The
- * links are valid only while link_gen equals the cache's generation, which
- * any invalidation advances. */
+ * taken and fall-through sides), so the run loop can skip the lookup. A
+ * link leads only to a live block: dropping any block clears every link
+ * (block_cache.linked lists the blocks that have one), so following a link
+ * needs no check beyond its address. */
+#define BLOCK_NO_LINK (~0ull) /* in succ_pc: no link there */
 struct block {
 	uint64_t start, end; /* guest bytes [start, end) hold the instructions */
 	struct block *hash_next;
 	struct block *succ[2];
 	uint64_t succ_pc[2];
-	uint64_t link_gen;
 	unsigned n;
 	int dead; /* dropped from the cache; freed at the next collect */
 	unsigned runs;		    /* times interpreted before it was worth translating */
@@ -72,6 +73,8 @@ struct block_cache {
 	unsigned npage_buckets, npages;
 	struct block *retired; /* dropped, freed at the next collect */
 	uint64_t gen;	       /* advances whenever blocks are dropped */
+	struct block **linked; /* the blocks with a link, cleared when blocks are dropped */
+	unsigned nlinked, linked_cap;
 	unsigned max_insns;    /* per block: BLOCK_MAX_INSNS, or 1 to run step by step */
 	const struct block_breaks *breaks; /* a debugger's, or NULL */
 	struct jit *jit;		   /* translations of these blocks, made on first use */
@@ -103,8 +106,15 @@ static inline struct block *block_find(struct block_cache *bc, uint64_t pc)
 	bc->stats.hits++;
 	return b;
 }
+/* Puts b in bc->linked before it gets its first link: b must be live (a
+ * dropped block is never linked). */
+void block_cache_list_linked(struct block_cache *bc, struct block *b);
+static inline int block_listed(const struct block *b)
+{
+	return b->succ_pc[0] != BLOCK_NO_LINK || b->succ_pc[1] != BLOCK_NO_LINK;
+}
 /* Remembers n, at pc, as the latest block to follow b (the older of b's two
- * links goes). */
+ * links goes); b is listed. */
 static inline void block_link(struct block *b, uint64_t pc, struct block *n)
 {
 	b->succ[1] = b->succ[0];
@@ -136,6 +146,7 @@ static inline int block_cache_has_retired(const struct block_cache *bc)
 	return bc->retired != NULL;
 }
 
+/* Advances whenever blocks are dropped. */
 static inline uint64_t block_cache_generation(const struct block_cache *bc) { return bc->gen; }
 
 const struct block_stats *block_cache_stats(const struct block_cache *bc);

@@ -21,10 +21,11 @@ void op_jcc(struct cpu *c, const struct insn *i)
 
 /* Jcc with condition cc and operand size osz: 64 bits (long mode), or 32
  * (an i386 guest's, whose rip wraps at 4 GiB). */
-static ALWAYS_INLINE void jcc_sized(struct cpu *c, const struct insn *i, unsigned cc, unsigned osz)
+static ALWAYS_INLINE int jcc_sized(struct cpu *c, const struct insn *i, unsigned cc, unsigned osz)
 {
 	int taken = cond_lazy(c, cc);
 	branch_sized(c, i, taken, osz);
+	return taken;
 }
 
 /* One instance per condition and operand size (the rare 16 keeps op_jcc),
@@ -36,8 +37,7 @@ static ALWAYS_INLINE void jcc_sized(struct cpu *c, const struct insn *i, unsigne
 	}                                                                                          \
 	static void jcc##sfx##_##cc##_chained(struct cpu *c, const struct insn *i)                 \
 	{                                                                                          \
-		jcc_sized(c, i, cc, osz);                                                          \
-		run_next_block(c, i);                                                              \
+		run_next_block(c, i, jcc_sized(c, i, cc, osz));                                    \
 	}
 #define JCC(cc) JCC_SIZED(cc, OSZ_32, 32) JCC_SIZED(cc, OSZ_64, 64)
 JCC(0)

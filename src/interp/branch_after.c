@@ -15,7 +15,7 @@ static ALWAYS_INLINE void jcc_after(struct cpu *c, const struct insn *i, unsigne
 {
 	int taken = cond_after(c, kind, osz, cc);
 	branch_sized(c, i, taken, ripsz);
-	run_next_block(c, i);
+	run_next_block(c, i, taken);
 }
 
 /* jcc_after_CC_K_O_R: condition CC after kind K (sub logic add inc dec) at
@@ -85,7 +85,7 @@ static ALWAYS_INLINE void jcc_flags(struct cpu *c, const struct insn *i, unsigne
 {
 	int taken = cond_of_flags(c->eflags, cc);
 	branch_sized(c, i, taken, ripsz);
-	run_next_block(c, i);
+	run_next_block(c, i, taken);
 }
 #define JF_ONE(cc, r, ripsz)                                                                       \
 	static void jcc_flags_##cc##_##r(struct cpu *c, const struct insn *i)                      \

@@ -24,9 +24,11 @@ static ALWAYS_INLINE void run_next(struct cpu *c, const struct insn *i)
 	i[1].run(c, i + 1);
 }
 
-/* Remembers where a block left off, for fault reports (which tell taken
- * branches from fall-throughs themselves): two stores and an add a block,
- * and no test. */
+/* Remembers a taken branch (the branch's address, and where execution went
+ * on), for fault reports, as the translator does: the exits that fall
+ * through to the next instruction (a Jcc not taken, a block's size limit)
+ * are not recorded, which spares a conditional branch's fall-through side
+ * the stores. */
 static ALWAYS_INLINE void note_exit(struct cpu *c, uint64_t from)
 {
 	uint64_t slot = c->branch_count++ % CPU_BRANCHES;
@@ -34,41 +36,58 @@ static ALWAYS_INLINE void note_exit(struct cpu *c, uint64_t from)
 	c->branch_to[slot] = c->rip;
 }
 
-/* The end of a block, i its last instruction (a branch, which has set rip):
- * when the run loop would go straight on to a block it knows at rip (by b's
- * links, or the jump cache), do its bookkeeping here (interp/dispatch.c, finish_block) and run that
- * block's first instruction, again as a tail call; otherwise return to the
- * run loop, which does the same its own way. So a loop of blocks runs
- * without returning, and the jump into each block is a branch of its own
- * branch handler. An exit request stops it through chain_limit
- * (interp/dispatch.c). */
-static ALWAYS_INLINE void run_next_block(struct cpu *c, const struct insn *i)
+/* Does the run loop's bookkeeping for block b, i its last instruction
+ * (interp/dispatch.c, finish_block: `taken` says whether i branched), and
+ * runs block n's first instruction as a tail call. */
+static ALWAYS_INLINE void enter_next_block(struct cpu *c, const struct insn *i, struct block *n,
+					   uint64_t icount, int taken)
 {
-	struct block_cache *bc = c->chain_cache;
+	c->icount = icount;
+	if (taken)
+		note_exit(c, i->addr);
+	c->cur_block = n;
+	c->cur = n->insns;
+	n->insns[0].run(c, n->insns);
+}
+
+/* What run_next_block does when b has no link to rip: the block there,
+ * if the jump cache knows it, replaces b's older link and runs next; else
+ * it returns. Out of line and called as a tail call, so that the usual
+ * path saves no registers. */
+void chain_unlinked(struct cpu *c, const struct insn *i, int taken);
+
+/* The end of a block, i its last instruction (a branch, which has set rip;
+ * `taken` says whether it branched): when the run loop would go straight on
+ * to a block it knows at rip (by b's links, or the jump cache), do its
+ * bookkeeping here and run that block's first instruction, again as a tail
+ * call; otherwise return to the run loop, which does the same its own way.
+ * So a loop of blocks runs without returning, and the jump into each block
+ * is a branch of its own branch handler. An exit request stops it through
+ * chain_limit (interp/dispatch.c). The links are tested by compares and
+ * branches, which the host predicts, rather than picked by `taken`, which
+ * would make every load after it wait for the condition. */
+static ALWAYS_INLINE void run_next_block(struct cpu *c, const struct insn *i, int taken)
+{
 	struct block *b = c->cur_block, *n;
 	uint64_t pc = c->rip, icount = c->icount + b->n;
-	if (unlikely(icount >= c->chain_limit) ||
-	    unlikely(b->link_gen != block_cache_generation(bc)))
+	if (unlikely(icount >= c->chain_limit))
 		return;
 	if (b->succ_pc[0] == pc)
 		n = b->succ[0];
 	else if (b->succ_pc[1] == pc)
 		n = b->succ[1];
-	else if ((n = block_find(bc, pc)) != NULL)
-		block_link(b, pc, n);
 	else
-		return;
-	c->icount = icount;
-	note_exit(c, i->addr);
-	c->cur_block = n;
-	c->cur = n->insns;
-	n->insns[0].run(c, n->insns);
+		return chain_unlinked(c, i, taken);
+	enter_next_block(c, i, n, icount, taken);
 }
 
 /* The chained instance of Jcc i when the instruction before it in its
  * block, `before`, always leaves the lazy flags of one kind (decode/isa.h,
  * ISA_SETS_*), else NULL (interp/branch_after.c). */
 insn_fn *chain_jcc_after(const struct insn *i, const struct insn *before);
+/* The instance that runs compare i and the Jcc after it, which ends the
+ * block, together, else NULL (interp/cmp_branch.c). */
+insn_fn *chain_cmp_branch(const struct insn *i, const struct insn *jcc);
 
 /* A table row's handler op_<name> that has a single instance, body(c, i),
  * and its chained twin with chooser chain_<name> (the row marked `chain`). */

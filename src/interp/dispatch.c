@@ -34,43 +34,67 @@ void mem_smc_store(struct cpu *c, uint64_t a, unsigned n)
 	}
 }
 
-/* The block that follows `b` at `pc`: from b's links when they are still
- * valid, else looked up and remembered (replacing the older link). Links
- * are dropped when blocks are (the generation moves), which is also when
- * blocks wait to be freed: that happens here, after b's last use. */
+/* The block that follows `b` at `pc`: from b's links, else looked up and
+ * remembered (replacing the older link) unless b was dropped. Dropped
+ * blocks wait to be freed until here, after b's last use. */
 static ALWAYS_INLINE struct block *next_block(struct cpu *c, struct block_cache *bc,
 					      struct block *b, uint64_t pc)
 {
-	uint64_t gen = block_cache_generation(bc);
-	if (likely(b->link_gen == gen)) {
-		if (b->succ_pc[0] == pc)
-			return b->succ[0];
-		if (b->succ_pc[1] == pc)
-			return b->succ[1];
+	struct block *n;
+	if (b->succ_pc[0] == pc) {
+		n = b->succ[0];
+	} else if (b->succ_pc[1] == pc) {
+		n = b->succ[1];
 	} else {
-		b->succ_pc[0] = b->succ_pc[1] = ~0ull;
-		b->link_gen = gen;
+		n = block_find(bc, pc);
+		if (unlikely(!n)) {
+			c->cur = NULL; /* a fault while decoding leaves rip at pc */
+			n = block_get(c, bc, pc);
+		}
+		if (!b->dead) {
+			if (!block_listed(b))
+				block_cache_list_linked(bc, b);
+			block_link(b, pc, n);
+		}
 	}
-	struct block *n = block_find(bc, pc);
-	if (unlikely(!n)) {
-		c->cur = NULL; /* a fault while decoding leaves rip at pc */
-		n = block_get(c, bc, pc);
-	}
-	if (b->link_gen == block_cache_generation(bc))
-		block_link(b, pc, n);
 	if (unlikely(block_cache_has_retired(bc)))
 		block_cache_collect(bc);
 	return n;
+}
+
+/* chain_unlinked for a block without links yet: lists it first. Apart, so
+ * that the call does not make chain_unlinked save registers. */
+static __attribute__((noinline)) void chain_first_link(struct cpu *c, const struct insn *i,
+						       struct block *n, int taken)
+{
+	struct block *b = c->cur_block;
+	block_cache_list_linked(c->chain_cache, b);
+	block_link(b, c->rip, n);
+	enter_next_block(c, i, n, c->icount + b->n, taken);
+}
+
+void chain_unlinked(struct cpu *c, const struct insn *i, int taken)
+{
+	struct block *b = c->cur_block;
+	struct block *n = block_find(c->chain_cache, c->rip);
+	if (!n || b->dead) /* a dropped block gets no link (interp/block.h) */
+		return;
+	if (unlikely(!block_listed(b)))
+		return chain_first_link(c, i, n, taken);
+	block_link(b, c->rip, n);
+	enter_next_block(c, i, n, c->icount + b->n, taken);
 }
 
 /* Block b ran to its end: count it and go on after it. */
 static ALWAYS_INLINE void finish_block(struct cpu *c, const struct block *b)
 {
 	const struct insn *last = &b->insns[b->n - 1];
+	uint64_t next = next_ip(c, last);
 	c->icount += b->n;
 	if (!last->stop)
-		c->rip = next_ip(c, last);
-	note_exit(c, last->addr);
+		c->rip = next;
+	else if (c->rip != next)
+		note_exit(c, last->addr);
 }
 
 /* Block b ended with exit_req set: by the kernel, or by the block's

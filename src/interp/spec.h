@@ -141,7 +141,7 @@ static ALWAYS_INLINE void form_st(struct cpu *c, uint64_t a, unsigned osz, int f
 	static void fname##_chained(struct cpu *c, const struct insn *i)                           \
 	{                                                                                          \
 		body(c, i, osz, form);                                                             \
-		run_next_block(c, i);                                                              \
+		run_next_block(c, i, 1);                                                           \
 	}
 #define SPEC_V_E_BRANCH(name, body)                                                                \
 	SPEC_V_E_EACH(name, body, SPEC_BRANCH_INSTANCE)                                            \
