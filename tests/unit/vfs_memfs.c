@@ -1,6 +1,6 @@
 /* memfs against Linux's rules: files, sparse contents, readdir cookies,
  * rename, links, removal of open files, permissions, timestamps. */
-/* unit-sources: src/kernel/vfs/fs/memfs*.c src/kernel/vfs/file.c src/kernel/vfs/hostcache.c src/kernel/clock.c
+/* unit-sources: src/kernel/vfs/fs/memfs*.c src/host/shmfd.c src/kernel/vfs/file.c src/kernel/vfs/hostcache.c src/kernel/clock.c
  * unit-sources: src/kernel/vfs/dirnames.c
  * unit-sources: src/snap/snap_buf.c src/snap/snap_ids.c */
 #include "vfs_fixture.h"

@@ -130,6 +130,12 @@ static int mf_stat(struct file *f, struct stat *st)
 	return 0;
 }
 
+static int mf_map_host(struct file *f)
+{
+	struct memfs_node *node = node_of(f);
+	return S_ISREG(node->mode) ? memfs_data_host(&node->u.file) : -ENODEV;
+}
+
 static void mf_release(struct file *f)
 {
 	struct memfs_node *n = node_of(f);
@@ -152,6 +158,7 @@ static const struct file_ops memfs_file_ops = {
 	.chown = mf_chown,
 	.utimens = mf_utimens,
 	.stat = mf_stat,
+	.map_host = mf_map_host,
 	.release = mf_release,
 };
 

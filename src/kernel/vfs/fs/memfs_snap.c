@@ -24,6 +24,27 @@ static void number_tree(struct snap_ids *ids, struct memfs_node *n)
 			number_tree(ids, n->u.dir.ents[k]->node);
 }
 
+/* A hosted file's bytes are saved as the chunks memfs would hold: it is
+ * hosted again when a restored mapping maps it. */
+static void put_file_data(struct snap_buf *b, const struct memfs_data *d)
+{
+	size_t n;
+	int owned;
+	struct memfs_chunk *chunks = memfs_data_view(d, &n, &owned);
+	if (!chunks && n) {
+		b->oom = 1;
+		return;
+	}
+	sb_u64(b, d->size);
+	sb_u64(b, n);
+	for (size_t k = 0; k < n; k++) {
+		sb_u64(b, chunks[k].idx);
+		sb_u32(b, chunks[k].cap);
+		sb_bytes(b, chunks[k].data, chunks[k].cap);
+	}
+	memfs_view_free(chunks, n, owned);
+}
+
 static void put_node(struct snap_buf *b, const struct memfs_node *n)
 {
 	sb_u64(b, n->ino);
@@ -35,14 +56,7 @@ static void put_node(struct snap_buf *b, const struct memfs_node *n)
 	sb_i64(b, n->mtime);
 	sb_i64(b, n->ctime);
 	if (S_ISREG(n->mode)) {
-		const struct memfs_data *d = &n->u.file;
-		sb_u64(b, d->size);
-		sb_u64(b, d->n);
-		for (size_t k = 0; k < d->n; k++) {
-			sb_u64(b, d->chunks[k].idx);
-			sb_u32(b, d->chunks[k].cap);
-			sb_bytes(b, d->chunks[k].data, d->chunks[k].cap);
-		}
+		put_file_data(b, &n->u.file);
 	} else if (S_ISLNK(n->mode)) {
 		sb_str(b, n->u.target);
 	}
