@@ -31,9 +31,12 @@ int vfs_setup(struct vm *vm, const struct vfs_config *cfg, char *msg, size_t siz
 		}
 		root = merged;
 	}
-	struct fs *proc = procfs_create(vm), *dev = devfs_create(vm);
+	struct fs *proc = procfs_create(vm), *dev = devfs_create(vm), *shm = memfs_create(vm);
+	if (shm) /* POSIX shared memory and semaphores (shm_open, sem_open) live there */
+		shm->type = "tmpfs";
 	if (!vfs_mount(vm, "/", root, dir) || !proc || !vfs_mount(vm, "/proc", proc, "proc") ||
-	    !dev || !vfs_mount(vm, "/dev", dev, "devtmpfs")) {
+	    !dev || !vfs_mount(vm, "/dev", dev, "devtmpfs") || !shm ||
+	    !vfs_mount(vm, "/dev/shm", shm, "tmpfs")) {
 		snprintf(msg, size, "out of memory");
 		return -1;
 	}
