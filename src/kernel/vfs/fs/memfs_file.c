@@ -58,6 +58,7 @@ static int64_t mf_pwrite(struct file *f, const void *buf, size_t n, uint64_t off
 		return -EINVAL;
 	int64_t rc = memfs_data_write(&node->u.file, buf, n, off);
 	if (rc > 0) {
+		memfs_node_written(node, off, (uint64_t)rc);
 		node->mtime = node->ctime = memfs_now(node->m);
 		/* writing a setuid file makes it an ordinary one, as in Linux */
 		if (cred_of(f)->uid != 0 && (node->mode & S_ISUID))

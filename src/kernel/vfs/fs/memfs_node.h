@@ -77,6 +77,7 @@ struct memfs {
 	uint64_t next_ino;
 	uint64_t open_files; /* opened files not yet released */
 	int destroyed;	     /* unmounted: the last release frees the rest */
+	memfs_written_fn *host_written; /* or NULL */
 };
 
 static inline struct memfs *memfs_of(struct fs *fs) { return fs->priv; }
@@ -135,6 +136,10 @@ int memfs_data_host(struct memfs_data *d);
  * *n 0 for an empty file; NULL with *n 1 when out of memory or unreadable. */
 struct memfs_chunk *memfs_data_view(const struct memfs_data *d, size_t *n, int *owned);
 void memfs_view_free(struct memfs_chunk *c, size_t n, int owned);
+
+/* Bytes [off, off + len) of regular file n changed: told to host_written
+ * when a host object holds them. */
+void memfs_node_written(const struct memfs_node *n, uint64_t off, uint64_t len);
 
 /* Makes a node of `mode` at the absent (or whited-out) last name of rel,
  * owned by c, and marks the directory changed. 0 with *out, or -errno. */
