@@ -17,7 +17,7 @@
 
 #include "snap/snap_buf.h"
 
-#define SNAP_VERSION   7
+#define SNAP_VERSION   8
 #define SNAP_MAGIC_LEN 16
 extern const uint8_t snap_magic[SNAP_MAGIC_LEN];
 

@@ -41,21 +41,23 @@ int64_t sys_getrandom(struct task *t, const uint64_t *a)
 	return (int64_t)done;
 }
 
-/* What waiters on the futex word at addr park on: in a shared mapping, the
- * word's place in the host object behind it (every process mapping it
- * meets there, wherever its window and the mapping lie, as Linux keys
- * shared futexes by inode and offset); else its host address. Object keys
- * are odd, never a word's address; two objects' keys could only meet by a
- * 64-bit hash collision (then a wake-up could reach the wrong waiter). */
-static const void *futex_obj(struct task *t, uint64_t addr)
+/* Where processes sharing a mapping meet (see sys_futex_key): keys are odd,
+ * never a word's address; two objects' keys could only meet by a 64-bit
+ * hash collision (then a wake-up could reach the wrong waiter). */
+const void *sys_futex_key(struct mm *mm, uint64_t addr)
 {
-	struct vma *v = mm_find_vma(t->proc->mm, addr);
+	struct vma *v = mm_find_vma(mm, addr);
 	struct stat st;
 	if (!v || !(v->flags & VMA_SHARED) || v->share_fd < 0 || fstat(v->share_fd, &st))
-		return mm_host(t->proc->mm, addr);
+		return mm_host(mm, addr);
 	uint64_t place = ((uint64_t)st.st_ino * 0x9e3779b97f4a7c15u) ^
 			 ((uint64_t)st.st_dev * 0xc2b2ae3d27d4eb4fu);
 	return (const void *)(uintptr_t)((place + v->offset + (addr - v->start)) | 1);
+}
+
+static const void *futex_obj(struct task *t, uint64_t addr)
+{
+	return sys_futex_key(t->proc->mm, addr);
 }
 
 /* A waiter parks on the futex word's object (futex_obj) (the same for every
