@@ -60,8 +60,9 @@ static const void *futex_obj(struct task *t, uint64_t addr)
 	return sys_futex_key(t->proc->mm, addr);
 }
 
-/* A waiter parks on the futex word's object (futex_obj) (the same for every
- * thread of a process: they share the window); FUTEX_WAKE wakes up to n. A waiter that is woken returns 0 (callers check the word
+/* A waiter parks on its word's key (sys_futex_key: the same for every thread
+ * of a process, and for every process of a shared mapping); FUTEX_WAKE wakes
+ * up to n. A waiter that is woken returns 0 (callers check the word
  * again, so a spurious wake is harmless, as on Linux). */
 static int64_t futex_wait(struct task *t, const uint64_t *a, int absolute)
 {

@@ -86,7 +86,7 @@ static int hosted_shared(struct file *f, int prot, int *host_fd, int *vma_flags)
 }
 
 /* A shared file mapping is the host object holding the file's bytes mapped
- * into the window (a host file, or a memfd's), so that stores reach the
+ * into the window (a host file, a memfd's, a memfs file's), so that stores reach the
  * file as they do on Linux. A mapping of a description not open for writing
  * can never be made writable. */
 static int map_shared_file(struct task *t, uint64_t addr, uint64_t len, int prot,
@@ -116,8 +116,8 @@ static int map_shared_file(struct task *t, uint64_t addr, uint64_t len, int prot
 }
 
 /* The host descriptor a private mapping of f maps when the file's bytes are
- * a host object (a host regular file, a memfd's); -1 when hexvm serves the
- * file itself; or -errno. */
+ * a host object (a host regular file, a memfd's, a memfs file's); -1 when
+ * hexvm serves the file's bytes itself; or -errno. */
 static int private_host_fd(struct file *f)
 {
 	struct stat st;
