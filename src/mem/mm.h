@@ -17,7 +17,7 @@
 #define VMA_GROWSDOWN 4
 #define VMA_STACK     8
 #define VMA_HEAP      16
-#define VMA_MEMFD     32 /* a memfd's pages (kernel/vfs/memfd.h) */
+#define VMA_MEMFD     32 /* a memfd's pages (kernel/vfs/memfd.h), or a memfs file's host object's */
 /* a MAP_SHARED mapping that may never be written (Linux's VM_MAYWRITE
  * clear): its description was not open for writing, or a memfd's seals
  * forbid writes; mprotect cannot add PROT_WRITE */

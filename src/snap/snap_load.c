@@ -20,6 +20,7 @@
 #include "snap/snap_machine.h"
 #include "snap/snap_mem.h"
 #include "snap/snap_memfd.h"
+#include "snap/snap_memfs.h"
 #include "snap/snap_pages.h"
 #include "snap/snap_shared_file.h"
 #include "snap/snap_sock.h"
@@ -44,6 +45,7 @@ static const struct {
 	section_fn *fn;
 } sections[] = {
 	{"FSUP", load_fs},
+	{"FSHM", snap_load_shm_fs},
 	{"SHMM", snap_load_shm},
 	{"MEMF", snap_load_memfd},
 	{"SFIL", snap_load_shared_file},

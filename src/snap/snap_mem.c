@@ -15,6 +15,7 @@
 #include "kernel/vm.h"
 #include "mem/mm.h"
 #include "snap/snap_memfd.h"
+#include "snap/snap_memfs.h"
 #include "snap/snap_pages.h"
 #include "snap/snap_shared_file.h"
 
@@ -52,10 +53,12 @@ static int shm_id(struct snap_save *s, int fd)
 static void put_vma(struct snap_save *s, struct snap_buf *b, const struct vma *v)
 {
 	int shm = 0;
-	uint32_t file = 0, memfd = 0;
-	if (v->share_fd >= 0 && (v->flags & VMA_MEMFD))
-		memfd = snap_memfd_of_vma(s, v);
-	else if (v->share_fd >= 0 && !(v->flags & VMA_ANON))
+	uint32_t file = 0, memfd = 0, memfs = SNAP_MEMFS_NONE;
+	uint64_t memfs_ino = 0;
+	if (v->share_fd >= 0 && (v->flags & VMA_MEMFD)) {
+		memfs = snap_memfs_of_vma(s, v, &memfs_ino);
+		memfd = memfs ? 0 : snap_memfd_of_vma(s, v);
+	} else if (v->share_fd >= 0 && !(v->flags & VMA_ANON))
 		file = snap_shared_file_id(s, v);
 	else if (v->share_fd >= 0) {
 		shm = shm_id(s, v->share_fd);
@@ -72,6 +75,8 @@ static void put_vma(struct snap_save *s, struct snap_buf *b, const struct vma *v
 	sb_u32(b, (uint32_t)shm);
 	sb_u32(b, file);
 	sb_u32(b, memfd);
+	sb_u32(b, memfs);
+	sb_u64(b, memfs_ino);
 }
 
 static void put_map(struct snap_save *s, struct snap_buf *b, const struct mm *mm, uint32_t id)
@@ -138,14 +143,16 @@ static int get_vma(struct snap_load *l, struct snap_rd *r, struct mm *mm)
 	v.flags = (int)sr_u32(r);
 	v.offset = sr_u64(r);
 	char *name = sr_str(r);
-	uint32_t shm = sr_u32(r), file = sr_u32(r), memfd = sr_u32(r);
+	uint32_t shm = sr_u32(r), file = sr_u32(r), memfd = sr_u32(r), memfs = sr_u32(r);
+	uint64_t memfs_ino = sr_u64(r);
 	void *shm_fd = vec_at(&l->shm, shm, r);
 	int fd = shm_fd ? fcntl((int)(intptr_t)shm_fd - 1, F_DUPFD_CLOEXEC, 0)
 		 : memfd ? snap_memfd_fd(l, memfd, r)
+		 : memfs ? snap_memfs_fd(l, memfs, memfs_ino, r)
 			 : snap_shared_file_fd(l, file, r);
-	if (!r->bad && (shm || file || memfd) &&
-	    (fd < 0 || !!shm + !!file + !!memfd > 1 || !(v.flags & VMA_SHARED) ||
-	     !(v.flags & VMA_ANON) != !shm || !(v.flags & VMA_MEMFD) != !memfd))
+	if (!r->bad && (shm || file || memfd || memfs) &&
+	    (fd < 0 || !!shm + !!file + !!memfd + !!memfs > 1 || !(v.flags & VMA_SHARED) ||
+	     !(v.flags & VMA_ANON) != !shm || !(v.flags & VMA_MEMFD) != !(memfd || memfs)))
 		sr_fail(r, "a shared mapping is malformed");
 	v.name = name;
 	int rc = r->bad ? 0 : mm_restore_vma(mm, &v, fd);

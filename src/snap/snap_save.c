@@ -23,6 +23,7 @@
 #include "snap/snap_machine.h"
 #include "snap/snap_mem.h"
 #include "snap/snap_memfd.h"
+#include "snap/snap_memfs.h"
 #include "snap/snap_shared_file.h"
 #include "snap/snap_sock.h"
 #include "snap/snap_task.h"
@@ -44,6 +45,7 @@ static void write_all(struct snap_save *s)
 	snap_put_machine(&b, s->vm, cfg->root_dir, cfg->overlay);
 	snap_emit(s, "MACH", &b);
 	save_fs(s, &b);
+	snap_save_shm_fs(s, &b);
 	snap_save_memfds(s);
 	for (size_t k = 0; k < s->mms.n && !s->failed; k++)
 		snap_save_mm(s, (struct mm *)s->mms.order[k]);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/sys/syscall.h"
 #include "kernel/task/sched.h"
 #include "kernel/task/signal.h"
 #include "kernel/task/sigqueue.h"
@@ -15,7 +16,21 @@
 #include "snap/snap_sock.h"
 #include "snap/snap_task_impl.h"
 
-enum wait_kind { W_NONE, W_ANY, W_LOCKS, W_PROCESS, W_PIPE, W_FILE_PRIV, W_FUTEX };
+enum wait_kind { W_NONE, W_ANY, W_LOCKS, W_PROCESS, W_PIPE, W_FILE_PRIV, W_FUTEX, W_FUTEX_SHARED };
+
+/* A futex wait in a shared mapping parks on the word's place in the host
+ * object (sys_futex_key), which the restore finds again from the word's
+ * address, the parked call's first argument. */
+static int put_shared_futex(struct snap_save *s, struct snap_buf *b, const struct task *t)
+{
+	uint64_t addr = t->park.args[0];
+	if (!((uintptr_t)t->park.obj & 1) || sys_futex_key(t->proc->mm, addr) != t->park.obj)
+		return 0;
+	sb_u32(b, W_FUTEX_SHARED);
+	sb_u32(b, ids_find(&s->mms, t->proc->mm));
+	sb_u64(b, addr);
+	return 1;
+}
 
 static void put_wait_obj(struct snap_save *s, struct snap_buf *b, const struct task *t)
 {
@@ -47,6 +62,8 @@ static void put_wait_obj(struct snap_save *s, struct snap_buf *b, const struct t
 			sb_u32(b, (uint32_t)k + 1);
 			return;
 		}
+	if (put_shared_futex(s, b, t))
+		return;
 	for (size_t k = 0; k < s->mms.n; k++) {
 		const struct mm *mm = s->mms.order[k];
 		const uint8_t *at = obj;
@@ -198,6 +215,11 @@ static const void *get_wait_obj(struct snap_load *l, struct snap_rd *r)
 			return NULL;
 		}
 		return mm->base + off;
+	case W_FUTEX_SHARED: {
+		struct mm *shared = vec_at(&l->mms, sr_u32(r), r);
+		uint64_t addr = sr_u64(r);
+		return shared ? sys_futex_key(shared, addr) : NULL;
+	}
 	default:
 		sr_fail(r, "unknown kind of wait");
 		return NULL;

@@ -31,6 +31,11 @@
 #   snapshot.mapprivate        tests/guest/mmap_private_file.c slow (a host file mapped
 #                              MAP_PRIVATE while the file changes under it, grown, moved,
 #                              truncated, forked): 50 points
+#   snapshot.mapshared.overlay the same under --overlay, where the mapped file is a memfs file
+#                              (its mappings and descriptors share one host object again)
+#   snapshot.shm               tests/guest/shm_posix.c (/dev/shm: shm_open, shared and
+#                              private mappings, named and process-shared semaphores waited
+#                              on across fork, a mapping outliving shm_unlink): 50 points
 #   snapshot.listdir.hostfs    listdir.c: a directory of 400 host files changed, then listed
 #                              two entries a call (getdents64): 50 points, mid-listing
 #   snapshot.listdir.overlay   the same under --overlay (the changes in the upper layer: the
@@ -729,7 +734,7 @@ bad_cases() {
 
 if [ -z "$BUSYBOX" ] || ! command -v python3 >/dev/null; then
     for n in pipeline threads.x64 threads.m32 kinds splice memfd rtqueue cow locks.x64 locks.m32 locks.moved mapshared \
-        mapshared.files mapprivate listdir.hostfs listdir.overlay listdir.proc listdir.dev \
+        mapshared.files mapshared.overlay mapprivate shm listdir.hostfs listdir.overlay listdir.proc listdir.dev \
         listdir.moved.hostfs listdir.moved.overlay fifo fifo.moved overlay stream signal exit \
         sockpair listen listen.moved python sockets.goon inflight refused plain hostfile mapped same engines bad; do
         result_skip "snapshot.$n" "needs busybox (busybox-static) and python3"
@@ -756,6 +761,7 @@ build threads.x64 "$TESTS_DIR/guest/threads.c" -pthread &&
     build locks_wait.m32 "$TESTS_DIR/guest/locks_wait.c" -m32 &&
     build mmap_shared_file.x64 "$TESTS_DIR/guest/mmap_shared_file.c" &&
     build mmap_private_file.x64 "$TESTS_DIR/guest/mmap_private_file.c" &&
+    build shm_posix.x64 "$TESTS_DIR/guest/shm_posix.c" -pthread &&
     build listdir.x64 "$DIR/listdir.c" &&
     build fifo_wait.x64 "$TESTS_DIR/guest/fifo_wait.c" || {
     result_fail snapshot.build "the guest programs do not build" "$OUT/threads.x64.build"
@@ -777,6 +783,9 @@ name_selected snapshot.mapshared "$@" && run_limited points_case snapshot.mapsha
 name_selected snapshot.mapshared.files "$@" && run_limited mapshared_files_case
 name_selected snapshot.mapprivate "$@" &&
     run_limited points_case snapshot.mapprivate "$OUT/mmap_private_file.x64" slow
+name_selected snapshot.mapshared.overlay "$@" &&
+    run_limited points_case snapshot.mapshared.overlay --overlay "$OUT/mmap_shared_file.x64"
+name_selected snapshot.shm "$@" && run_limited points_case snapshot.shm "$OUT/shm_posix.x64"
 name_selected snapshot.listdir.hostfs "$@" &&
     WORK_SETUP=big_dir run_limited points_case snapshot.listdir.hostfs "$OUT/listdir.x64" change big
 name_selected snapshot.listdir.overlay "$@" &&

@@ -1,6 +1,6 @@
 /* memfs against Linux's rules: files, sparse contents, readdir cookies,
  * rename, links, removal of open files, permissions, timestamps. */
-/* unit-sources: src/kernel/vfs/fs/memfs*.c src/kernel/vfs/file.c src/kernel/vfs/hostcache.c src/kernel/clock.c
+/* unit-sources: src/kernel/vfs/fs/memfs*.c src/host/shmfd.c src/kernel/vfs/file.c src/kernel/vfs/hostcache.c src/kernel/clock.c
  * unit-sources: src/kernel/vfs/dirnames.c
  * unit-sources: src/snap/snap_buf.c src/snap/snap_ids.c */
 #include "vfs_fixture.h"
@@ -72,6 +72,40 @@ static void test_sparse(struct fixture *fx, struct fs *fs)
 	check(fx, !memcmp(got, buf, 10) && got[10] == 0 && got[99] == 0,
 	      "the cut part reads as zeros");
 	file_put(f);
+}
+
+/* A file's bytes in a host object from its first mapping on: the
+ * descriptors and the object (what mappings map) see one another's bytes. */
+static void test_hosted(struct fixture *fx, struct fs *fs)
+{
+	struct stat st;
+	char got[16] = {0};
+	struct file *f = fx_open(fx, fs, "mapped", O_RDWR | O_CREAT, 0600);
+	f->ops->pwrite(f, "head", 4, 0);
+	f->ops->pwrite(f, "far", 3, 300000);
+	int fd = f->ops->map_host(f);
+	check(fx, fd >= 0 && f->ops->map_host(f) == fd, "one host object, made once");
+	check(fx, pread(fd, got, 4, 0) == 4 && !memcmp(got, "head", 4), "the object holds the bytes");
+	check(fx, pread(fd, got, 3, 300000) == 3 && !memcmp(got, "far", 3), "and the far ones");
+	check(fx, f->ops->pread(f, got, 4, 1000) == 4 && !memcmp(got, "\0\0\0\0", 4),
+	      "a hole still reads as zeros");
+	check(fx, pwrite(fd, "STORE", 5, 10) == 5 && f->ops->pread(f, got, 5, 10) == 5 &&
+			  !memcmp(got, "STORE", 5),
+	      "a store in the object is read through the file");
+	check_rc(fx, f->ops->pwrite(f, "tail", 4, 300003), 4, "a write past the end");
+	fx_lstat(fx, fs, "mapped", &st);
+	check(fx, st.st_size == 300007 && fstat(fd, &st) == 0 && st.st_size == 300007,
+	      "the file and the object grow together");
+	check_rc(fx, f->ops->truncate(f, 12), 0, "ftruncate down");
+	check_rc(fx, f->ops->truncate(f, 20), 0, "ftruncate up");
+	check(fx, f->ops->pread(f, got, 10, 10) == 10 && !memcmp(got, "ST\0\0\0\0\0\0\0\0", 10),
+	      "the cut part reads as zeros");
+	fx_lstat(fx, fs, "mapped", &st);
+	check(fx, st.st_size == 20 && st.st_blocks <= 16, "size and blocks of the object");
+	file_put(f);
+	struct file *dir = fx_open(fx, fs, "d", O_RDONLY, 0);
+	check_rc(fx, dir ? dir->ops->map_host(dir) : 0, -ENODEV, "a directory has no bytes to map");
+	file_put(dir);
 }
 
 static void test_readdir(struct fixture *fx, struct fs *fs)
@@ -303,6 +337,7 @@ int main(void)
 	check(&fx, fs && !strcmp(fs->type, "memfs") && fs->dev == 0x100, "memfs_create");
 	test_files(&fx, fs);
 	test_sparse(&fx, fs);
+	test_hosted(&fx, fs);
 	test_readdir(&fx, fs);
 	test_rename(&fx, fs);
 	test_links(&fx, fs);

@@ -1,7 +1,7 @@
 /* overlay over a memfs and over a host directory (which must not change),
  * and memfs_export of the upper layer. */
 /* unit-sources: src/kernel/vfs/fs/memfs*.c src/kernel/vfs/fs/overlay*.c
- * unit-sources: src/kernel/vfs/fs/hostfs.c src/kernel/vfs/file.c src/kernel/vfs/hostcache.c src/kernel/clock.c
+ * unit-sources: src/kernel/vfs/fs/hostfs.c src/host/shmfd.c src/kernel/vfs/file.c src/kernel/vfs/hostcache.c src/kernel/clock.c
  * unit-sources: src/kernel/vfs/dirnames.c
  * unit-sources: src/snap/snap_buf.c src/snap/snap_ids.c
  */

@@ -17,6 +17,8 @@
 # native run's: under --overlay the host directory stays empty and the export holds them.
 # vfs.overlay.splice.NAME: tests/guest/NAME.c (splice, splice_proc, sendfile_kinds) under --overlay
 # --export, where the files it splices are memfs files: the same comparison.
+# vfs.overlay.map.NAME: tests/guest/NAME.c (mmap_shared_file, mmap_private_file) the same
+# way: under --overlay the files they map MAP_SHARED and MAP_PRIVATE are memfs files.
 
 source "$(dirname "$0")/../lib.sh"
 suite_init vfs
@@ -164,20 +166,37 @@ splice_cases() {
         splice_compare vfs.splice.$setup "$dir" $setup
     done
     for prog in splice splice_proc sendfile_kinds; do
-        gcc -O2 -static -Wall -Wextra -Werror -o "$dir/$prog" "$TESTS_DIR/guest/$prog.c" \
-            >"$dir/$prog.log" 2>&1 || {
-            result_fail vfs.overlay.splice.$prog "$prog.c does not build" "$dir/$prog.log"
-            continue
-        }
-        for who in native hexvm overlay; do
-            splice_run "$dir" $who $prog "$dir/$prog"
-        done
-        splice_compare vfs.overlay.splice.$prog "$dir" $prog
+        overlay_guest "$dir" vfs.overlay.splice.$prog $prog
+    done
+}
+
+# overlay_guest DIR NAME PROG: tests/guest/PROG.c natively, under hexvm and under --overlay.
+overlay_guest() {
+    local dir=$1 name=$2 prog=$3 who
+    gcc -O2 -static -pthread -Wall -Wextra -Werror -o "$dir/$prog" "$TESTS_DIR/guest/$prog.c" \
+        >"$dir/$prog.log" 2>&1 || {
+        result_fail "$name" "$prog.c does not build" "$dir/$prog.log"
+        return
+    }
+    for who in native hexvm overlay; do
+        splice_run "$dir" $who $prog "$dir/$prog"
+    done
+    splice_compare "$name" "$dir" $prog
+}
+
+# The mappings of files in hexvm's memory (memfs files under --overlay): shared ones
+# are the file's pages in every process, private ones follow the file until written.
+map_cases() {
+    local dir=$OUT/map prog
+    mkdir -p "$dir"
+    for prog in mmap_shared_file mmap_private_file; do
+        overlay_guest "$dir" vfs.overlay.map.$prog $prog
     done
 }
 
 overlay_case
 splice_cases
+map_cases
 
 printf 'int main(void) { return 0; }\n' >"$OUT/probe.c"
 if ! gcc -static -o "$OUT/probe" "$OUT/probe.c" >/dev/null 2>&1; then

@@ -2,6 +2,7 @@
  * resource information. */
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "kernel/abi/layout.h"
 #include "kernel/sys/syscall.h"
@@ -40,14 +41,34 @@ int64_t sys_getrandom(struct task *t, const uint64_t *a)
 	return (int64_t)done;
 }
 
-/* A waiter parks on the host address of the futex word (the same for every
- * thread of a process: they share the window); FUTEX_WAKE wakes up to n. A waiter that is woken returns 0 (callers check the word
+/* Where processes sharing a mapping meet (see sys_futex_key): keys are odd,
+ * never a word's address; two objects' keys could only meet by a 64-bit
+ * hash collision (then a wake-up could reach the wrong waiter). */
+const void *sys_futex_key(struct mm *mm, uint64_t addr)
+{
+	struct vma *v = mm_find_vma(mm, addr);
+	struct stat st;
+	if (!v || !(v->flags & VMA_SHARED) || v->share_fd < 0 || fstat(v->share_fd, &st))
+		return mm_host(mm, addr);
+	uint64_t place = ((uint64_t)st.st_ino * 0x9e3779b97f4a7c15u) ^
+			 ((uint64_t)st.st_dev * 0xc2b2ae3d27d4eb4fu);
+	return (const void *)(uintptr_t)((place + v->offset + (addr - v->start)) | 1);
+}
+
+static const void *futex_obj(struct task *t, uint64_t addr)
+{
+	return sys_futex_key(t->proc->mm, addr);
+}
+
+/* A waiter parks on its word's key (sys_futex_key: the same for every thread
+ * of a process, and for every process of a shared mapping); FUTEX_WAKE wakes
+ * up to n. A waiter that is woken returns 0 (callers check the word
  * again, so a spurious wake is harmless, as on Linux). */
 static int64_t futex_wait(struct task *t, const uint64_t *a, int absolute)
 {
 	uint8_t raw[4];
 	int64_t deadline = 0;
-	const void *key = mm_host(t->proc->mm, a[0]);
+	const void *key = futex_obj(t, a[0]);
 	if (t->resuming) {
 		if (t->park.woken)
 			return 0;
@@ -84,7 +105,7 @@ static const void *futex_key(struct task *t, uint64_t addr, uint32_t *value)
 		return NULL;
 	if (value)
 		*value = get32(raw, 0);
-	return mm_host(t->proc->mm, addr);
+	return futex_obj(t, addr);
 }
 
 /* REQUEUE and CMP_REQUEUE: wake a[2] waiters, move up to a[3] others to
@@ -154,7 +175,7 @@ int64_t sys_futex(struct task *t, const uint64_t *a)
 	switch ((int)a[1] & FUTEX_CMD_MASK) {
 	case FUTEX_WAKE:
 	case FUTEX_WAKE_BITSET:
-		return sched_wake_some(t->vm, mm_host(t->proc->mm, a[0]), (int)a[2]);
+		return sched_wake_some(t->vm, futex_obj(t, a[0]), (int)a[2]);
 	case FUTEX_WAIT: return futex_wait(t, a, 0);
 	case FUTEX_WAIT_BITSET: return futex_wait(t, a, 1);
 	case FUTEX_REQUEUE: return futex_requeue(t, a, 0);

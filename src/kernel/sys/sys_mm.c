@@ -71,8 +71,22 @@ static int fill_from_file(struct mm *mm, uint64_t addr, uint64_t len, struct fil
 	return 0;
 }
 
+/* A shared mapping of a file hexvm serves whose bytes a host object holds
+ * (a memfs file's), under the description's access as Linux checks it. */
+static int hosted_shared(struct file *f, int prot, int *host_fd, int *vma_flags)
+{
+	int acc = f->flags & O_ACCMODE;
+	if (!f->ops->map_host)
+		return -ENODEV;
+	if (acc == O_WRONLY || (f->flags & O_PATH) || ((prot & GPROT_WRITE) && acc == O_RDONLY))
+		return -EACCES;
+	*host_fd = f->ops->map_host(f);
+	*vma_flags = VMA_MEMFD | (acc == O_RDONLY ? VMA_NO_WRITE : 0);
+	return *host_fd < 0 ? *host_fd : 0;
+}
+
 /* A shared file mapping is the host object holding the file's bytes mapped
- * into the window (a host file, or a memfd's), so that stores reach the
+ * into the window (a host file, a memfd's, a memfs file's), so that stores reach the
  * file as they do on Linux. A mapping of a description not open for writing
  * can never be made writable. */
 static int map_shared_file(struct task *t, uint64_t addr, uint64_t len, int prot,
@@ -85,7 +99,9 @@ static int map_shared_file(struct task *t, uint64_t addr, uint64_t len, int prot
 		if (rc)
 			return rc;
 	} else if (f->ops) {
-		return -ENODEV;
+		int rc = hosted_shared(f, prot, &host_fd, &more);
+		if (rc)
+			return rc;
 	} else {
 		hostcache_disable(t->vm); /* stores through the map must meet write()s */
 		more = (f->flags & O_ACCMODE) == O_RDONLY ? VMA_NO_WRITE : 0;
@@ -100,13 +116,15 @@ static int map_shared_file(struct task *t, uint64_t addr, uint64_t len, int prot
 }
 
 /* The host descriptor a private mapping of f maps when the file's bytes are
- * a host object (a host regular file, a memfd's); -1 when hexvm serves the
- * file itself; or -errno. */
-static int private_host_fd(const struct file *f)
+ * a host object (a host regular file, a memfd's, a memfs file's); -1 when
+ * hexvm serves the file's bytes itself; or -errno. */
+static int private_host_fd(struct file *f)
 {
 	struct stat st;
 	if (memfd_of(f))
 		return memfd_map_private(f);
+	if (f->ops && f->ops->map_host)
+		return (f->flags & O_ACCMODE) == O_WRONLY ? -EACCES : f->ops->map_host(f);
 	if (f->ops || f->host_fd < 0 || fstat(f->host_fd, &st) || !S_ISREG(st.st_mode))
 		return -1;
 	return f->host_fd;
@@ -128,7 +146,7 @@ static int map_private_file(struct task *t, uint64_t addr, uint64_t len, int pro
 	if (rc)
 		return rc;
 	if (host_fd >= 0) {
-		if (!memfd_of(f))
+		if (!f->ops)
 			hostcache_private_map(t->vm); /* writes must reach the file at once */
 		rc = mm_map_host_file(mm, addr, len, host_fd, offset);
 	} else if (!(rc = fill_from_file(mm, addr, len, f, offset))) {
@@ -180,7 +198,7 @@ static int64_t do_mmap(struct task *t, uint64_t hint, uint64_t len, int prot, in
 	if (f && type != LINUX_MAP_PRIVATE) {
 		rc = map_shared_file(t, (uint64_t)at, len, prot, f, offset);
 	} else if (f) {
-		vflags |= memfd_of(f) ? VMA_MEMFD : 0;
+		vflags |= memfd_of(f) || (f->ops && f->ops->map_host) ? VMA_MEMFD : 0;
 		rc = map_private_file(t, (uint64_t)at, len, prot, vflags, f, offset);
 	} else {
 		vflags |= type != LINUX_MAP_PRIVATE ? VMA_SHARED : 0;

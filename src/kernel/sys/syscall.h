@@ -55,6 +55,12 @@ struct file;
  * offset at (-1: ending at its host offset now), or (n == -1) it was
  * truncated to length at: decoded code in private mappings of it that
  * show those bytes is dropped (sys_file.c). */
+/* What waiters on the futex word at addr of mm park on: in a shared
+ * mapping, the word's place in the host object behind it (every process
+ * mapping it meets there, wherever its window and the mapping lie, as Linux
+ * keys shared futexes by inode and offset), an odd value; else the word's
+ * host address. */
+const void *sys_futex_key(struct mm *mm, uint64_t addr);
 void sys_host_file_changed(struct task *t, const struct file *f, int64_t at, int64_t n);
 /* Installs the guest sigset at umask (size bytes, which must be 8) as the
  * mask while the call waits; the old one comes back at the return to user

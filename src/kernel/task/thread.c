@@ -3,6 +3,7 @@
 #include "kernel/task/thread.h"
 
 #include "kernel/abi/layout.h"
+#include "kernel/sys/syscall.h"
 #include "kernel/task/sched.h"
 #include "mem/mm.h"
 #include "mem/uaccess.h"
@@ -34,7 +35,7 @@ static void release_robust(struct task *t, struct mm *mm, uint64_t word_addr)
 	if (copy_to_user(mm, word_addr, raw, 4))
 		return;
 	if (v & FUTEX_WAITERS)
-		sched_wake_some(t->vm, mm_host(mm, word_addr), 1);
+		sched_wake_some(t->vm, sys_futex_key(mm, word_addr), 1);
 }
 
 /* struct robust_list_head { next; long futex_offset; list_op_pending; },
@@ -68,6 +69,6 @@ void thread_release(struct task *t)
 	if (t->clear_child_tid) {
 		uint8_t zero[4] = {0};
 		if (!copy_to_user(mm, t->clear_child_tid, zero, 4))
-			sched_wake_some(t->vm, mm_host(mm, t->clear_child_tid), 1);
+			sched_wake_some(t->vm, sys_futex_key(mm, t->clear_child_tid), 1);
 	}
 }

@@ -65,6 +65,11 @@ struct file_ops {
 	 * open of /proc/PID/fd/N, which Linux opens anew: NULL when out of
 	 * memory. Without it such an open gives the descriptor's own. */
 	struct file *(*reopen)(struct file *f, int flags);
+	/* The host object holding the file's bytes (made now if need be), that
+	 * mmap maps so that its pages are the file's: its descriptor, or
+	 * -errno. Without it a shared mapping is refused (ENODEV) and a private
+	 * one is a copy. */
+	int (*map_host)(struct file *f);
 	void (*release)(struct file *f);
 };
 

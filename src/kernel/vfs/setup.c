@@ -14,6 +14,16 @@
 #include "kernel/vfs/fs/procfs.h"
 #include "kernel/vfs/vfs.h"
 #include "kernel/vm.h"
+#include "mem/mm_hostfile.h"
+
+/* A write to a mapped memfs file: what was decoded from its private
+ * mappings' pages goes, as for a host file. */
+static void memfs_file_written(struct vm *vm, uint64_t dev, uint64_t ino, uint64_t off,
+			       uint64_t len)
+{
+	if (mm_file_mapped(&vm->mms, dev, ino))
+		mm_file_written(&vm->mms, dev, ino, off, len);
+}
 
 int vfs_setup(struct vm *vm, const struct vfs_config *cfg, char *msg, size_t size)
 {
@@ -29,11 +39,17 @@ int vfs_setup(struct vm *vm, const struct vfs_config *cfg, char *msg, size_t siz
 			snprintf(msg, size, "out of memory");
 			return -1;
 		}
+		memfs_on_host_write(upper, memfs_file_written);
 		root = merged;
 	}
-	struct fs *proc = procfs_create(vm), *dev = devfs_create(vm);
+	struct fs *proc = procfs_create(vm), *dev = devfs_create(vm), *shm = memfs_create(vm);
+	if (shm) { /* POSIX shared memory and semaphores (shm_open, sem_open) live there */
+		shm->type = "tmpfs";
+		memfs_on_host_write(shm, memfs_file_written);
+	}
 	if (!vfs_mount(vm, "/", root, dir) || !proc || !vfs_mount(vm, "/proc", proc, "proc") ||
-	    !dev || !vfs_mount(vm, "/dev", dev, "devtmpfs")) {
+	    !dev || !vfs_mount(vm, "/dev", dev, "devtmpfs") || !shm ||
+	    !vfs_mount(vm, "/dev/shm", shm, "tmpfs")) {
 		snprintf(msg, size, "out of memory");
 		return -1;
 	}

@@ -64,7 +64,7 @@ struct fs_ops {
 
 struct fs {
 	const struct fs_ops *ops;
-	const char *type; /* "hostfs", "memfs", "proc", "devfs", "overlay" for /proc/mounts */
+	const char *type; /* "hostfs", "memfs", "tmpfs" (a memfs at /dev/shm), "proc", "devtmpfs", "overlay" for /proc/mounts */
 	uint64_t dev;	  /* st_dev for its own inodes (hostfs reports the host's) */
 	void *priv;
 };

@@ -373,6 +373,8 @@ int memfs_node_truncate(struct memfs_node *n, uint64_t len, int touch)
 	int rc = memfs_data_truncate(&n->u.file, len);
 	if (!rc && (touch || old != len))
 		n->mtime = n->ctime = memfs_now(n->m);
+	if (!rc && old != len) /* the pages from the shorter end on */
+		memfs_node_written(n, (old < len ? old : len) & ~(uint64_t)4095, UINT64_MAX);
 	return rc;
 }
 
@@ -457,6 +459,15 @@ static const struct fs_ops memfs_ops = {
 	.access = m_access,
 	.destroy = m_destroy,
 };
+
+void memfs_on_host_write(struct fs *fs, memfs_written_fn *fn) { memfs_of(fs)->host_written = fn; }
+
+void memfs_node_written(const struct memfs_node *n, uint64_t off, uint64_t len)
+{
+	const struct memfs_data *d = &n->u.file;
+	if (d->hosted && n->m->host_written)
+		n->m->host_written(n->m->vm, d->host_dev, d->host_ino, off, len);
+}
 
 struct fs *memfs_create(struct vm *vm)
 {

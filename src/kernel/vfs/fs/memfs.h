@@ -18,6 +18,13 @@ struct task;
 /* st_dev is a fresh vfs_new_dev(vm); NULL when out of memory. */
 struct fs *memfs_create(struct vm *vm);
 
+/* Told when the bytes of a file that a host object holds (one mapped once)
+ * change, [off, off + len), with that object's host identity: the kernel
+ * drops what it decoded from private mappings of it. */
+typedef void memfs_written_fn(struct vm *vm, uint64_t dev, uint64_t ino, uint64_t off,
+			      uint64_t len);
+void memfs_on_host_write(struct fs *fs, memfs_written_fn *fn);
+
 /* Writes the tree into host directory host_dir (created if missing): files
  * with their contents, directories, symlinks, FIFOs and hard links, with
  * their modes (devices and sockets are left out). A whiteout removes what

@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "kernel/vfs/fs/memfs_host.h"
 #include "kernel/vfs/fs/memfs_node.h"
 
 #define CHUNK_MASK  (MEMFS_CHUNK - 1)
@@ -30,6 +32,8 @@ int64_t memfs_data_read(const struct memfs_data *d, void *buf, size_t n, uint64_
 	if (off >= d->size)
 		return 0;
 	n = min_size(n, d->size - off);
+	if (d->hosted)
+		return memfs_host_read(d, buf, n, off);
 	uint8_t *out = buf;
 	size_t i = chunk_search(d, off >> MEMFS_CHUNK_SHIFT);
 	for (size_t done = 0; done < n;) {
@@ -91,6 +95,8 @@ int64_t memfs_data_write(struct memfs_data *d, const void *buf, size_t n, uint64
 {
 	if (off > FILE_MAX || n > FILE_MAX - off)
 		return -EFBIG;
+	if (d->hosted)
+		return memfs_host_write(d, buf, n, off);
 	const uint8_t *in_buf = buf;
 	size_t done = 0;
 	while (done < n) {
@@ -112,6 +118,8 @@ int memfs_data_truncate(struct memfs_data *d, uint64_t len)
 {
 	if (len > FILE_MAX) /* a negative length */
 		return -EINVAL;
+	if (d->hosted)
+		return memfs_host_truncate(d, len);
 	if (len < d->size) {
 		/* chunks wholly past len go; the one len cuts is zeroed past it,
 		 * so that growing the file again shows zeros */
@@ -131,6 +139,8 @@ int memfs_data_truncate(struct memfs_data *d, uint64_t len)
 uint64_t memfs_data_blocks(const struct memfs_data *d)
 {
 	uint64_t blocks = 0;
+	if (d->hosted)
+		return memfs_host_blocks(d);
 	for (size_t i = 0; i < d->n; i++)
 		blocks += (d->chunks[i].cap + BLOCK_BYTES - 1) / BLOCK_BYTES * (BLOCK_BYTES / 512);
 	return blocks;
@@ -138,6 +148,8 @@ uint64_t memfs_data_blocks(const struct memfs_data *d)
 
 void memfs_data_free(struct memfs_data *d)
 {
+	if (d->hosted)
+		close(d->host_fd);
 	for (size_t i = 0; i < d->n; i++)
 		free(d->chunks[i].data);
 	free(d->chunks);

@@ -58,6 +58,7 @@ static int64_t mf_pwrite(struct file *f, const void *buf, size_t n, uint64_t off
 		return -EINVAL;
 	int64_t rc = memfs_data_write(&node->u.file, buf, n, off);
 	if (rc > 0) {
+		memfs_node_written(node, off, (uint64_t)rc);
 		node->mtime = node->ctime = memfs_now(node->m);
 		/* writing a setuid file makes it an ordinary one, as in Linux */
 		if (cred_of(f)->uid != 0 && (node->mode & S_ISUID))
@@ -130,6 +131,12 @@ static int mf_stat(struct file *f, struct stat *st)
 	return 0;
 }
 
+static int mf_map_host(struct file *f)
+{
+	struct memfs_node *node = node_of(f);
+	return S_ISREG(node->mode) ? memfs_data_host(&node->u.file) : -ENODEV;
+}
+
 static void mf_release(struct file *f)
 {
 	struct memfs_node *n = node_of(f);
@@ -152,6 +159,7 @@ static const struct file_ops memfs_file_ops = {
 	.chown = mf_chown,
 	.utimens = mf_utimens,
 	.stat = mf_stat,
+	.map_host = mf_map_host,
 	.release = mf_release,
 };
 

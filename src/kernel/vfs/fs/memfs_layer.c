@@ -148,14 +148,18 @@ static int export_file(int dfd, const char *name, const struct memfs_node *n)
 	if (fd < 0)
 		return -errno;
 	const struct memfs_data *d = &n->u.file;
-	int rc = 0;
-	for (size_t i = 0; i < d->n && !rc; i++) {
-		uint64_t off = d->chunks[i].idx << MEMFS_CHUNK_SHIFT;
+	size_t nchunks;
+	int owned;
+	struct memfs_chunk *chunks = memfs_data_view(d, &nchunks, &owned);
+	int rc = !chunks && nchunks ? -ENOMEM : 0;
+	for (size_t i = 0; i < nchunks && !rc; i++) {
+		uint64_t off = chunks[i].idx << MEMFS_CHUNK_SHIFT;
 		uint64_t len = d->size > off ? d->size - off : 0;
-		if (len > d->chunks[i].cap)
-			len = d->chunks[i].cap;
-		rc = write_all(fd, d->chunks[i].data, (size_t)len, off);
+		if (len > chunks[i].cap)
+			len = chunks[i].cap;
+		rc = write_all(fd, chunks[i].data, (size_t)len, off);
 	}
+	memfs_view_free(chunks, nchunks, owned);
 	if (!rc && (ftruncate(fd, (off_t)d->size) || fchmod(fd, n->mode & 07777)))
 		rc = -errno;
 	close(fd);

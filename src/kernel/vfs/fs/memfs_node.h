@@ -20,10 +20,16 @@ struct memfs_chunk {
 	uint8_t *data;
 };
 
+/* From its first mapping on, a file's bytes live in a host object instead
+ * (host/shmfd.h), which the mappings map: stores through them and the
+ * descriptors' reads and writes meet there, in every process. */
 struct memfs_data {
 	uint64_t size;
-	struct memfs_chunk *chunks; /* by idx */
+	struct memfs_chunk *chunks; /* by idx, while not hosted */
 	size_t n, cap;
+	int hosted;		     /* the bytes are host_fd's */
+	int host_fd;
+	uint64_t host_dev, host_ino; /* host_fd as the host knows it: its mappings' */
 };
 
 /* A name in a directory. Entries get increasing ids, and readdir's cookie
@@ -71,6 +77,7 @@ struct memfs {
 	uint64_t next_ino;
 	uint64_t open_files; /* opened files not yet released */
 	int destroyed;	     /* unmounted: the last release frees the rest */
+	memfs_written_fn *host_written; /* or NULL */
 };
 
 static inline struct memfs *memfs_of(struct fs *fs) { return fs->priv; }
@@ -120,6 +127,19 @@ int64_t memfs_data_write(struct memfs_data *d, const void *buf, size_t n, uint64
 int memfs_data_truncate(struct memfs_data *d, uint64_t len);
 uint64_t memfs_data_blocks(const struct memfs_data *d);
 void memfs_data_free(struct memfs_data *d);
+/* Moves the bytes into a host object, once: its descriptor (d keeps it), or
+ * -errno. */
+int memfs_data_host(struct memfs_data *d);
+/* The chunks holding d's bytes, for those that read them all (snapshots,
+ * export): d's own, or for a hosted file copies of the host object's
+ * non-zero chunks (*owned set: memfs_view_free frees them). NULL with
+ * *n 0 for an empty file; NULL with *n 1 when out of memory or unreadable. */
+struct memfs_chunk *memfs_data_view(const struct memfs_data *d, size_t *n, int *owned);
+void memfs_view_free(struct memfs_chunk *c, size_t n, int owned);
+
+/* Bytes [off, off + len) of regular file n changed: told to host_written
+ * when a host object holds them. */
+void memfs_node_written(const struct memfs_node *n, uint64_t off, uint64_t len);
 
 /* Makes a node of `mode` at the absent (or whited-out) last name of rel,
  * owned by c, and marks the directory changed. 0 with *out, or -errno. */

@@ -3,6 +3,7 @@
  * ids (readdir cookies stay valid), whiteouts and opaque directories (the
  * overlay's upper layer), file contents chunk by chunk. Nodes that are open
  * but no longer named are not held: files are opened again by path. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,6 +25,27 @@ static void number_tree(struct snap_ids *ids, struct memfs_node *n)
 			number_tree(ids, n->u.dir.ents[k]->node);
 }
 
+/* A hosted file's bytes are saved as the chunks memfs would hold: it is
+ * hosted again when a restored mapping maps it. */
+static void put_file_data(struct snap_buf *b, const struct memfs_data *d)
+{
+	size_t n;
+	int owned;
+	struct memfs_chunk *chunks = memfs_data_view(d, &n, &owned);
+	if (!chunks && n) {
+		b->oom = 1;
+		return;
+	}
+	sb_u64(b, d->size);
+	sb_u64(b, n);
+	for (size_t k = 0; k < n; k++) {
+		sb_u64(b, chunks[k].idx);
+		sb_u32(b, chunks[k].cap);
+		sb_bytes(b, chunks[k].data, chunks[k].cap);
+	}
+	memfs_view_free(chunks, n, owned);
+}
+
 static void put_node(struct snap_buf *b, const struct memfs_node *n)
 {
 	sb_u64(b, n->ino);
@@ -35,14 +57,7 @@ static void put_node(struct snap_buf *b, const struct memfs_node *n)
 	sb_i64(b, n->mtime);
 	sb_i64(b, n->ctime);
 	if (S_ISREG(n->mode)) {
-		const struct memfs_data *d = &n->u.file;
-		sb_u64(b, d->size);
-		sb_u64(b, d->n);
-		for (size_t k = 0; k < d->n; k++) {
-			sb_u64(b, d->chunks[k].idx);
-			sb_u32(b, d->chunks[k].cap);
-			sb_bytes(b, d->chunks[k].data, d->chunks[k].cap);
-		}
+		put_file_data(b, &n->u.file);
 	} else if (S_ISLNK(n->mode)) {
 		sb_str(b, n->u.target);
 	}
@@ -179,4 +194,37 @@ int memfs_snap_load(struct fs *fs, struct snap_rd *r)
 	}
 	free(nodes);
 	return r->bad ? -1 : 0;
+}
+
+/* The regular file numbered ino, or whose host object is (dev, ino) when
+ * by_host, in the tree below n. */
+static struct memfs_node *find_file(struct memfs_node *n, int by_host, uint64_t dev, uint64_t ino)
+{
+	if (S_ISREG(n->mode)) {
+		const struct memfs_data *d = &n->u.file;
+		int hit = by_host ? d->hosted && d->host_dev == dev && d->host_ino == ino
+				  : n->ino == ino;
+		return hit ? n : NULL;
+	}
+	if (!S_ISDIR(n->mode))
+		return NULL;
+	for (size_t k = 0; k < n->u.dir.n; k++) {
+		struct memfs_node *c = n->u.dir.ents[k]->node;
+		struct memfs_node *found = c ? find_file(c, by_host, dev, ino) : NULL;
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
+uint64_t memfs_file_of_host(struct fs *fs, uint64_t dev, uint64_t ino)
+{
+	struct memfs_node *n = find_file(memfs_of(fs)->root, 1, dev, ino);
+	return n ? n->ino : 0;
+}
+
+int memfs_host_of_file(struct fs *fs, uint64_t ino)
+{
+	struct memfs_node *n = find_file(memfs_of(fs)->root, 0, 0, ino);
+	return n ? memfs_data_host(&n->u.file) : -ENOENT;
 }

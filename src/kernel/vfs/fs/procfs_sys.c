@@ -191,6 +191,8 @@ static const char *mount_options(const char *type)
 		return "rw,nosuid,nodev,noexec,relatime";
 	if (!strcmp(type, "devtmpfs"))
 		return "rw,nosuid,relatime,mode=755";
+	if (!strcmp(type, "tmpfs")) /* /dev/shm */
+		return "rw,nosuid,nodev,inode64";
 	return "rw,relatime";
 }
 
