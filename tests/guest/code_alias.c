@@ -3,8 +3,7 @@
  * memfd mapped writable at one address and executable at another (the
  * double mapping JITs use for W^X), a third view mapped after the code
  * ran, read(2) into the writable view, and a shared anonymous page that a
- * forked child rewrites. The code is `mov eax, imm32; ret`, the same bytes
- * in both modes. */
+ * forked child rewrites. The code is return_code.h's. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
@@ -13,14 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-typedef int (*fn)(void);
-
-static void put_code(unsigned char *at, int value)
-{
-	unsigned char code[6] = {0xb8, 0, 0, 0, 0, 0xc3};
-	memcpy(code + 1, &value, 4);
-	memcpy(at, code, sizeof code);
-}
+#include "return_code.h"
 
 static void two_views(void)
 {
@@ -44,7 +36,7 @@ static void two_views(void)
 	printf("through a view mapped after the code ran: %d\n", run());
 
 	int p[2];
-	unsigned char code[6];
+	unsigned char code[RETURN_CODE_LEN];
 	put_code(code, 300);
 	if (pipe(p) == 0 && write(p[1], code, sizeof code) == (ssize_t)sizeof code &&
 	    read(p[0], w + 64, sizeof code) == (ssize_t)sizeof code)

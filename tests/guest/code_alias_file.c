@@ -1,7 +1,7 @@
 /* Code in a MAP_SHARED mapping of a file runs as the file now is after a
  * pwrite and after a store through another, writable shared mapping of
  * it, as on x86 (a private mapping's pages following the file are
- * tests/guest/mmap_private_file's). The code is `mov eax, imm32; ret`. */
+ * tests/guest/mmap_private_file's). The code is return_code.h's. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -9,19 +9,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-typedef int (*fn)(void);
-
-static void put_code(unsigned char *at, int value)
-{
-	unsigned char code[6] = {0xb8, 0, 0, 0, 0, 0xc3};
-	memcpy(code + 1, &value, 4);
-	memcpy(at, code, sizeof code);
-}
+#include "return_code.h"
 
 static void file_views(void)
 {
 	int fd = open("code_alias.bin", O_RDWR | O_CREAT | O_TRUNC, 0600);
-	unsigned char code[6];
+	unsigned char code[RETURN_CODE_LEN];
 	if (fd < 0 || ftruncate(fd, 4096))
 		return;
 	put_code(code, 1);
