@@ -22,6 +22,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "scm_util.h"
+
 #ifndef MFD_NOEXEC_SEAL
 #define MFD_NOEXEC_SEAL 0x8u
 #endif
@@ -338,36 +340,6 @@ static void across_fork(void)
 	close(fd);
 }
 
-static int send_fd(int sock, int fd)
-{
-	char space[CMSG_SPACE(sizeof(int))] = {0};
-	char tag = 'm';
-	struct iovec iov = {&tag, 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = space,
-			     .msg_controllen = sizeof space};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof fd);
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
-}
-
-static int recv_fd(int sock)
-{
-	char space[CMSG_SPACE(sizeof(int))], tag;
-	struct iovec iov = {&tag, 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = space,
-			     .msg_controllen = sizeof space};
-	int fd = -1;
-	if (recvmsg(sock, &msg, 0) != 1)
-		return -1;
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	if (c && c->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(c), sizeof fd);
-	return fd;
-}
-
 /* The child gets a memfd made after the fork, maps it and writes through
  * the mapping, and seals it: the parent sees both. */
 static void passed(void)
@@ -376,7 +348,7 @@ static void passed(void)
 	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
 	pid_t pid = fork();
 	if (pid == 0) {
-		int fd = recv_fd(sv[1]);
+		int fd = scm_recv_fd(sv[1]);
 		char link[300];
 		link_of(fd, link, sizeof link);
 		char *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -388,7 +360,7 @@ static void passed(void)
 	}
 	int fd = mfd("passed", MFD_ALLOW_SEALING);
 	ftruncate(fd, PAGE);
-	send_fd(sv[0], fd);
+	scm_send_fd(sv[0], fd);
 	await(sv[0]);
 	char buf[20] = {0};
 	pread(fd, buf, 14, 0);

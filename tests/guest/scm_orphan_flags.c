@@ -10,33 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static int send_fd(int via, int fd)
-{
-    char space[CMSG_SPACE(sizeof(int))], tag = 'f';
-    struct iovec iov = {&tag, 1};
-    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = space,
-                       .msg_controllen = sizeof space};
-    memset(space, 0, sizeof space);
-    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    return sendmsg(via, &m, 0) == 1 ? 0 : -1;
-}
-
-static int recv_fd(int via)
-{
-    char space[CMSG_SPACE(sizeof(int))], tag;
-    struct iovec iov = {&tag, 1};
-    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = space,
-                       .msg_controllen = sizeof space};
-    int fd = -1;
-    if (recvmsg(via, &m, 0) != 1 || !CMSG_FIRSTHDR(&m))
-        return -1;
-    memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof fd);
-    return fd;
-}
+#include "scm_util.h"
 
 /* Sends a socket made with `type`, F_SETFL'd to setfl (-1: left), closed or
  * not, and shows the flags it comes back with. */
@@ -46,11 +20,11 @@ static void travel(const char *what, int via[2], int domain, int type, int setfl
     if (setfl >= 0)
         fcntl(s, F_SETFL, setfl);
     int before = fcntl(s, F_GETFL);
-    if (send_fd(via[0], s))
+    if (scm_send_fd(via[0], s))
         printf("%s: send failed\n", what);
     if (!keep)
         close(s);
-    int r = recv_fd(via[1]);
+    int r = scm_recv_fd(via[1]);
     int after = r < 0 ? -1 : fcntl(r, F_GETFL);
     printf("%s: before %#o after %#o\n", what, before, after);
     close(r);

@@ -15,39 +15,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "scm_util.h"
+
 #define SOCK_PATH "sock_flags.sock"
 
 static const char *nonblock(int fd)
 {
     int fl = fcntl(fd, F_GETFL);
     return fl < 0 ? "error" : fl & O_NONBLOCK ? "non-blocking" : "blocking";
-}
-
-static void send_fd(int via, int fd)
-{
-    char space[CMSG_SPACE(sizeof(int))] = {0}, tag = 'f';
-    struct iovec iov = {&tag, 1};
-    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = space,
-                       .msg_controllen = sizeof space};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    if (sendmsg(via, &m, 0) != 1)
-        perror("sendmsg");
-}
-
-static int recv_fd(int via)
-{
-    char space[CMSG_SPACE(sizeof(int))], tag;
-    struct iovec iov = {&tag, 1};
-    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = space,
-                       .msg_controllen = sizeof space};
-    int fd = -1;
-    if (recvmsg(via, &m, 0) == 1 && CMSG_FIRSTHDR(&m))
-        memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof fd);
-    return fd;
 }
 
 static void flags_by_calls(void)
@@ -69,9 +44,11 @@ static void flags_by_calls(void)
     int via[2], other[2];
     socketpair(AF_UNIX, SOCK_STREAM, 0, via);
     socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, other);
-    send_fd(via[0], sv[1]);
-    send_fd(via[0], other[0]);
-    int got_blocking = recv_fd(via[1]), got_nonblocking = recv_fd(via[1]);
+    if (scm_send_fd(via[0], sv[1]))
+        perror("sendmsg");
+    if (scm_send_fd(via[0], other[0]))
+        perror("sendmsg");
+    int got_blocking = scm_recv_fd(via[1]), got_nonblocking = scm_recv_fd(via[1]);
     printf("received blocking socket: %s\n", nonblock(got_blocking));
     printf("received non-blocking socket: %s\n", nonblock(got_nonblocking));
     fcntl(got_blocking, F_SETFL, O_NONBLOCK);

@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "scm_util.h"
+
 static void pair(void)
 {
     int sv[2];
@@ -26,43 +28,6 @@ static void pair(void)
     close(sv[0]);
     printf("EOF after the peer closed: %zd\n", read(sv[1], buf, sizeof buf));
     close(sv[1]);
-}
-
-static void send_fd(int sock, int fd)
-{
-    char c = 'x';
-    struct iovec iov = {&c, 1};
-    char ctl[CMSG_SPACE(sizeof fd)];
-    struct msghdr m = {0};
-    m.msg_iov = &iov;
-    m.msg_iovlen = 1;
-    m.msg_control = ctl;
-    m.msg_controllen = sizeof ctl;
-    struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
-    cm->cmsg_level = SOL_SOCKET;
-    cm->cmsg_type = SCM_RIGHTS;
-    cm->cmsg_len = CMSG_LEN(sizeof fd);
-    memcpy(CMSG_DATA(cm), &fd, sizeof fd);
-    if (sendmsg(sock, &m, 0) != 1)
-        printf("sendmsg failed: %s\n", strerror(errno));
-}
-
-static int recv_fd(int sock)
-{
-    char c, ctl[CMSG_SPACE(sizeof(int))];
-    struct iovec iov = {&c, 1};
-    struct msghdr m = {0};
-    int fd = -1;
-    m.msg_iov = &iov;
-    m.msg_iovlen = 1;
-    m.msg_control = ctl;
-    m.msg_controllen = sizeof ctl;
-    if (recvmsg(sock, &m, 0) != 1)
-        return -1;
-    struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
-    if (cm && cm->cmsg_type == SCM_RIGHTS)
-        memcpy(&fd, CMSG_DATA(cm), sizeof fd);
-    return fd;
 }
 
 static void unix_path(void)
@@ -82,11 +47,12 @@ static void unix_path(void)
         if (write(fd, "through the socket\n", 19) != 19)
             _exit(2);
         lseek(fd, 0, SEEK_SET);
-        send_fd(c, fd);
+        if (scm_send_fd(c, fd))
+            printf("sendmsg failed: %s\n", strerror(errno));
         _exit(0);
     }
     int conn = accept(s, NULL, NULL);
-    int fd = recv_fd(conn);
+    int fd = scm_recv_fd(conn);
     char buf[64] = "";
     ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
     printf("received a descriptor: %s, it reads: %s", fd >= 0 ? "yes" : "no", n > 0 ? buf : "(nothing)\n");

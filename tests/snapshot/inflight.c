@@ -15,21 +15,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "../guest/scm_util.h"
 #include "work.h"
-
-static int send_end(int sock, int end)
-{
-	char space[CMSG_SPACE(sizeof(int))], tag = 'p';
-	struct iovec iov = {&tag, 1};
-	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = space,
-			   .msg_controllen = sizeof space};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &end, sizeof(int));
-	return sendmsg(sock, &m, 0) == 1 ? 0 : -1;
-}
 
 /* A socket connected to a host program's listener at path. */
 static int to_host(const char *path)
@@ -69,13 +56,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc > 2 && !strcmp(argv[1], "host")) {
-		if ((sv[0] = to_host(argv[2])) < 0 || pipe(p) || send_end(sv[0], p[1]))
+		if ((sv[0] = to_host(argv[2])) < 0 || pipe(p) || scm_send_fd(sv[0], p[1]))
 			return 6;
 		close(p[1]);
 		printf("work %016llx\n", (unsigned long long)work(60));
 		return 0;
 	}
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) || pipe(p) || send_end(sv[0], p[1]))
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) || pipe(p) || scm_send_fd(sv[0], p[1]))
 		return 1;
 	close(p[1]);
 	printf("work %016llx\n", (unsigned long long)work(60));
