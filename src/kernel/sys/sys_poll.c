@@ -153,7 +153,8 @@ int64_t sys_ppoll(struct task *t, const uint64_t *a) { return do_ppoll(t, a, 1);
 int64_t sys_ppoll32(struct task *t, const uint64_t *a) { return do_ppoll(t, a, 0); }
 
 /* fd_set: bits in guest longs, which on little-endian x86 is plain bytes;
- * each of the three `bytes` long. */
+ * each of the three `bytes` long, in one block (a byte more each, so that
+ * nfds 0 allocates too). */
 struct fd_sets {
 	uint8_t *in, *out, *ex;
 	size_t bytes;

@@ -4,7 +4,6 @@
  * required before every further component. Canonical paths are absolute in
  * the machine's namespace; a chroot is the process root as a prefix. */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "kernel/vfs/vfs.h"
@@ -14,7 +13,7 @@ struct walk {
 	char cur[VFS_PATH_MAX];	     /* canonical path resolved so far */
 	char rest[VFS_PATH_MAX * 2]; /* what is left to resolve */
 	const char *root;	     /* "/" and ".." stop here (openat2's IN_ROOT: the start) */
-	char start[VFS_PATH_MAX];    /* where a relative path starts */
+	const char *start;	     /* where a relative path starts */
 	int links;
 	int flags;
 	struct mount *mount; /* NO_XDEV: the one the walk may not leave */
@@ -184,7 +183,7 @@ static int begin(struct task *t, struct walk *w, const char *start, const char *
 	w->root = t->proc->root ? t->proc->root : slash;
 	w->links = 0;
 	w->flags = flags;
-	snprintf(w->start, sizeof w->start, "%s", start ? start : t->proc->cwd ? t->proc->cwd : slash);
+	w->start = start ? start : t->proc->cwd ? t->proc->cwd : slash;
 	if (flags & VFS_IN_ROOT)
 		w->root = w->start;
 	else if (path[0] == '/' && (flags & VFS_BENEATH))
