@@ -245,6 +245,7 @@ static uint64_t save_fpstate(struct task *t, uint64_t sp)
 	if (copy_to_user(t->proc->mm, at, area, is64 ? FPSTATE64_SIZE : FPSTATE32_SIZE))
 		return 0;
 	x87_init(c);
+	memset(c->fpu.st, 0, sizeof c->fpu.st); /* Linux's clean state has no stale registers */
 	memset(c->xmm, 0, sizeof c->xmm);
 	c->mxcsr = 0x1f80;
 	return at;
