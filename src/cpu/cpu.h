@@ -145,6 +145,7 @@ struct cpu {
 	int mxcsr_resident; /* the host MXCSR holds the guest's (see cpu/mxcsr.h) */
 	struct x87 fpu;
 	uint16_t x87_host_sw; /* the host x87's exception flags (cpu/x87_host.h) */
+	int x87_resident;     /* the host x87 holds the guest's (cpu/x87_resident.h) */
 
 	uint64_t icount;       /* guest instructions retired; also the time stamp counter */
 	uint64_t icount_limit; /* the run loop returns once icount reaches this */

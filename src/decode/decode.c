@@ -278,6 +278,8 @@ int decode_insn(struct insn *in, const uint8_t *p, unsigned avail, uint64_t addr
 	}
 	fill_registers(in, flags, &px, modrm, opcode);
 	in->imm = read_immediate(&cur, flags & ISA_IMM_MASK, in);
+	if (map == MAP_1B && (opcode & 0xf8) == 0xd8)
+		in->imm2 = (uint16_t)((opcode & 7) << 8 | modrm);
 	if (cur.short_fetch)
 		goto short_fetch;
 	in->len = (uint8_t)cur.pos;

@@ -25,7 +25,9 @@ struct insn {
 	uint64_t addr; /* guest address of the first byte */
 	uint64_t disp; /* sign-extended; absolute target for RIP-relative operands */
 	uint64_t imm;  /* first immediate, sign-extended to 64 bits */
-	uint16_t imm2; /* second immediate (ENTER's nesting level) */
+	uint16_t imm2; /* second immediate (ENTER's nesting level); for an x87
+			* escape D8..DF, the 11 bits FOP records: the escape's
+			* low three, then the ModRM byte */
 	uint16_t desc; /* index of the table row, for names and traces */
 	uint8_t len;
 	uint8_t osz; /* OSZ_*: operand size of the `v` operands */

@@ -59,6 +59,23 @@ uint64_t host_fault_reg(const void *ucontext, int reg)
 #endif
 }
 
+/* The handler runs on a fresh host FPU state (Linux gives each handler its
+ * own), and a fault it turns into the guest's unwinds without the return
+ * that would restore the interrupted one: put it back first. It holds the
+ * guest's resident x87 (cpu/x87_resident.h) and the flags its resident
+ * MXCSR collected (cpu/mxcsr.h), as they were before the faulting
+ * instruction. */
+static void restore_fpu(const void *ucontext)
+{
+#if defined(__linux__) && defined(__x86_64__) && defined(__GNUC__)
+	const ucontext_t *uc = ucontext;
+	if (uc->uc_mcontext.fpregs)
+		__asm__ volatile("fxrstor64 %0" : : "m"(*uc->uc_mcontext.fpregs));
+#else
+	(void)ucontext;
+#endif
+}
+
 static void on_host_fault(int sig, siginfo_t *si, void *ucontext)
 {
 	struct fault_scope *sc = scope;
@@ -77,6 +94,7 @@ static void on_host_fault(int sig, siginfo_t *si, void *ucontext)
 		if (addr >= base && addr - base < mm->reserved) {
 			uint64_t guest = addr - base;
 			jit_note_fault(c, ucontext);
+			restore_fpu(ucontext);
 			const struct vma *v = guest < mm->limit ? mm_find_vma(mm, guest) : NULL;
 			if (sig == SIGBUS) /* a shared file mapping past the end of its file */
 				cpu_fault(c, SIGBUS, BUS_ADRERR, guest);

@@ -6,6 +6,7 @@
 
 #include "base/compiler.h"
 #include "cpu/mxcsr.h"
+#include "cpu/x87_resident.h"
 #include "host/fault.h"
 #include "interp/block.h"
 #include "interp/chain.h"
@@ -217,6 +218,7 @@ void cpu_run(struct cpu *c, struct mm *mm, fault_handler_fn *on_fault)
 		mxcsr_load(c);
 		c->x87_host_sw = 0xffff; /* unknown: another thread may have used the host FPU */
 		if (sigsetjmp(c->fault_jmp, 0)) {
+			x87r_unload(c);
 			mxcsr_unload(c);
 			host_fault_leave();
 			settle_fault(c);
@@ -232,6 +234,7 @@ void cpu_run(struct cpu *c, struct mm *mm, fault_handler_fn *on_fault)
 			jit_run(c, mm->blocks);
 		else
 			interp_run(c, mm->blocks);
+		x87r_unload(c);
 		mxcsr_unload(c);
 		host_fault_leave();
 		return;

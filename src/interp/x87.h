@@ -15,6 +15,7 @@
 #define HEXVM_INTERP_X87_H
 
 #include "cpu/x87_host.h"
+#include "cpu/x87_resident.h"
 #include "interp/chain.h"
 #include "interp/operand.h"
 
@@ -173,10 +174,12 @@ static inline uint16_t x87_cw_all(const struct cpu *c)
 }
 
 /* Delivers a pending unmasked exception (SIGFPE at this instruction), as
- * every waiting x87 instruction does before it starts. */
+ * every waiting x87 instruction does before it starts; the state is then
+ * in c->fpu, for the handlers that compute in software. */
 _Noreturn void x87_trap(struct cpu *c, const struct insn *i);
 static ALWAYS_INLINE void x87_wait(struct cpu *c, const struct insn *i)
 {
+	x87r_unload(c);
 	if (unlikely(c->fpu.fsw & FSW_ES))
 		x87_trap(c, i);
 }
@@ -242,27 +245,27 @@ static ALWAYS_INLINE void x87_keep(const struct x87h_io *io, fpreg_t *dst)
 int x87_underflow(struct cpu *c);
 int x87_overflow(struct cpu *c);
 
-unsigned x87_memory_rm16(const struct insn *i);
-
 /* x87_retire for an instruction with a memory operand at linear address ea.
- * FOP records ModRM.rm, rebuilt from the decoded addressing (struct insn
- * keeps rm only for register operands), and FDS the segment register: the
+ * The decoder keeps FOP in i->imm2; FDS is the segment register: the
  * decoder folds a stack base's default SS into DS (their bases are equal),
- * but FDS tells them apart. Inline, and without branches but for 16-bit
- * addressing, as it runs for every memory operand. */
+ * but FDS tells them apart. Inline, and without branches, as it runs for
+ * every memory operand. */
 static ALWAYS_INLINE void x87_retire_mem(struct cpu *c, const struct insn *i, uint64_t ea)
 {
 	unsigned base = i->base, seg = i->seg;
-	unsigned rm = i->index != R_NONE || (base & 7) == R_SP ? 4 : base == R_NONE ? 5 : base & 7;
-	if (unlikely(i->asz == OSZ_16))
-		rm = x87_memory_rm16(i);
 	unsigned stack = seg == SEG_DS && (base == R_SP || base == R_BP);
 	unsigned fds = ((stack ? SEG_SS : seg) + 1) << FOP_SEG_SHIFT;
 	uint64_t off = ea - c->seg_base[seg];
 	c->fpu.fip = i->addr;
 	c->fpu.fdp = c->mode64 ? off : (uint32_t)off;
-	c->fpu.fop = (uint16_t)(FOP_FCS_SET | fds | (i->opc & 7u) << 8 | (unsigned)i->mod << 6 |
-				(i->reg & 7u) << 3 | rm);
+	c->fpu.fop = (uint16_t)(FOP_FCS_SET | fds | i->imm2);
+}
+
+/* x87_retire for an instruction known to have no memory operand. */
+static ALWAYS_INLINE void x87_retire_reg(struct cpu *c, const struct insn *i)
+{
+	c->fpu.fip = i->addr;
+	c->fpu.fop = (uint16_t)(FOP_FCS_SET | (c->fpu.fop & FOP_SEG_FIELD) | i->imm2);
 }
 
 /* Records instruction i as the last non-control instruction (FIP, FOP and,
@@ -273,9 +276,7 @@ static ALWAYS_INLINE void x87_retire(struct cpu *c, const struct insn *i)
 		x87_retire_mem(c, i, mem_ea(c, i));
 		return;
 	}
-	c->fpu.fip = i->addr;
-	c->fpu.fop = (uint16_t)(FOP_FCS_SET | (c->fpu.fop & FOP_SEG_FIELD) | (i->opc & 7u) << 8 |
-				0xc0u | (i->reg & 7u) << 3 | (i->rm & 7u));
+	x87_retire_reg(c, i);
 }
 
 /* The status word with TOP, as FNSTSW stores it. */
@@ -355,12 +356,77 @@ static inline uint64_t x87_read_mem(struct cpu *c, const struct insn *i, struct 
 	return ea;
 }
 
+/* Whether i can run on the resident host x87 (cpu/x87_resident.h): it is
+ * resident, or can be made so, as every exception is masked and none is
+ * pending. Not under hooks, which read c->fpu between instructions. */
+int x87_try_resident(struct cpu *c);
+static ALWAYS_INLINE int x87_resident(struct cpu *c)
+{
+	if (!X87_RESIDENT_HOST)
+		return 0;
+	return likely(c->x87_resident) || x87_try_resident(c);
+}
+
+#if X87_RESIDENT_HOST
+static ALWAYS_INLINE const void *x87r_stub(const struct insn *i) { return x87r_stub_at(i->imm2); }
+
+/* Register-form instruction i on the resident x87, retired. */
+static ALWAYS_INLINE void x87r_run_reg(struct cpu *c, const struct insn *i)
+{
+	x87r_call(x87r_stub(i), NULL);
+	x87_retire_reg(c, i);
+}
+
+/* Memory-form instruction i that reads its n-byte operand, retired. */
+static ALWAYS_INLINE void x87r_run_load(struct cpu *c, const struct insn *i)
+{
+	uint64_t ea = mem_ea(c, i);
+	x87r_call(x87r_stub(i), mem_rptr(c, ea));
+	x87_retire_mem(c, i, ea);
+}
+
+/* ... that writes it: the host store faults as the guest's would, before
+ * anything changes (host/fault.c puts the x87 state back). */
+static ALWAYS_INLINE void x87r_run_store(struct cpu *c, const struct insn *i, unsigned n)
+{
+	uint64_t ea = mem_ea(c, i);
+	x87r_call(x87r_stub(i), mem_wptr(c, ea, n));
+	x87_retire_mem(c, i, ea);
+}
+
+/* The resident paths of a handler body: run i there and return. */
+#define X87_RESIDENT_REG(c, i)                                                                     \
+	do {                                                                                       \
+		if (x87_resident(c)) { x87r_run_reg(c, i); return; }                                                 \
+	} while (0)
+#define X87_RESIDENT_LOAD(c, i)                                                                    \
+	do {                                                                                       \
+		if (x87_resident(c)) { x87r_run_load(c, i); return; }                                                \
+	} while (0)
+#define X87_RESIDENT_STORE(c, i, n)                                                                \
+	do {                                                                                       \
+		if (x87_resident(c)) { x87r_run_store(c, i, n); return; }                                            \
+	} while (0)
+#else
+#define X87_RESIDENT_REG(c, i)	    ((void)0)
+#define X87_RESIDENT_LOAD(c, i)	    ((void)0)
+#define X87_RESIDENT_STORE(c, i, n) ((void)0)
+#endif
+
 /* The x87 instructions that run often have chained instances (interp/chain.h):
  * X87_CHAINED(name, call) defines op_name and its chained twin, both running
- * `call`, a call on c and i. */
+ * `call`, a call on c and i. The _REG, _LOAD and _STORE forms first run the
+ * instruction resident when they can (register form, memory read, memory
+ * written, n bytes); `call` is then the software path, kept out of line
+ * (X87_SOFT) so that the resident one stays a leaf without a prologue. */
+#define X87_SOFT __attribute__((noinline))
 #define X87_CHAINED(name, call)                                                                    \
 	static ALWAYS_INLINE void name##_body(struct cpu *c, const struct insn *i) { call; }      \
 	CHAINED(name, name##_body)
+#define X87_CHAINED_REG(name, call)   X87_CHAINED(name, X87_RESIDENT_REG(c, i); call)
+#define X87_CHAINED_LOAD(name, call)  X87_CHAINED(name, X87_RESIDENT_LOAD(c, i); call)
+#define X87_CHAINED_STORE(name, n, call)                                                           \
+	X87_CHAINED(name, X87_RESIDENT_STORE(c, i, n); call)
 
 /* Shapes of the register-only computations, shared by the arithmetic and the
  * transcendental handlers; cc_mask names the condition codes the instruction

@@ -27,8 +27,8 @@ static void write_indefinite(struct cpu *c, unsigned st)
 }
 
 /* ST(dst) = ST(dst) op ST(src), then pop if asked. */
-static ALWAYS_INLINE void arith_regs(struct cpu *c, const struct insn *i, enum x87_arith op,
-				     unsigned dst, unsigned src, int pop)
+static X87_SOFT void arith_regs(struct cpu *c, const struct insn *i, enum x87_arith op,
+				unsigned dst, unsigned src, int pop)
 {
 	x87_wait(c, i);
 	if (x87_empty(c, dst) || x87_empty(c, src)) {
@@ -50,27 +50,15 @@ out:
 	x87_retire(c, i);
 }
 
-static ALWAYS_INLINE void farith_st0_body(struct cpu *c, const struct insn *i)
-{
-	arith_regs(c, i, arith_op(i), 0, i->rm & 7, 0);
-}
-CHAINED(farith_st0, farith_st0_body)
+X87_CHAINED_REG(farith_st0, arith_regs(c, i, arith_op(i), 0, i->rm & 7, 0))
 
-static ALWAYS_INLINE void farith_sti_body(struct cpu *c, const struct insn *i)
-{
-	arith_regs(c, i, arith_op_reversed(i), i->rm & 7, 0, 0);
-}
-CHAINED(farith_sti, farith_sti_body)
+X87_CHAINED_REG(farith_sti, arith_regs(c, i, arith_op_reversed(i), i->rm & 7, 0, 0))
 
-static ALWAYS_INLINE void farith_stp_body(struct cpu *c, const struct insn *i)
-{
-	arith_regs(c, i, arith_op_reversed(i), i->rm & 7, 0, 1);
-}
-CHAINED(farith_stp, farith_stp_body)
+X87_CHAINED_REG(farith_stp, arith_regs(c, i, arith_op_reversed(i), i->rm & 7, 0, 1))
 
 /* ST(0) = ST(0) op memory; the escape byte gives the format: D8 m32fp,
  * DA m32int, DC m64fp, DE m16int. */
-static ALWAYS_INLINE void farith_mem_body(struct cpu *c, const struct insn *i)
+static X87_SOFT void farith_mem(struct cpu *c, const struct insn *i)
 {
 	static const uint8_t fmt_of_escape[4] = {FMT_F32, FMT_I32, FMT_F64, FMT_I16};
 	enum x87_fmt fmt = (enum x87_fmt)fmt_of_escape[(i->opc >> 1) & 3];
@@ -90,12 +78,12 @@ static ALWAYS_INLINE void farith_mem_body(struct cpu *c, const struct insn *i)
 	}
 	x87_retire_mem(c, i, ea);
 }
-CHAINED(farith_mem, farith_mem_body)
+X87_CHAINED_LOAD(farith_mem, farith_mem(c, i))
 
 /* FCHS and FABS touch only the sign, whatever the operand, and raise
  * nothing but the stack fault. */
-static ALWAYS_INLINE void sign_op(struct cpu *c, const struct insn *i, uint16_t and_mask,
-				  uint16_t xor_mask)
+static X87_SOFT void sign_op(struct cpu *c, const struct insn *i, uint16_t and_mask,
+			     uint16_t xor_mask)
 {
 	x87_wait(c, i);
 	if (x87_empty(c, 0)) {
@@ -111,12 +99,13 @@ static ALWAYS_INLINE void sign_op(struct cpu *c, const struct insn *i, uint16_t 
 	x87_retire(c, i);
 }
 
-X87_CHAINED(fchs, sign_op(c, i, 0xffff, 0x8000))
+X87_CHAINED_REG(fchs, sign_op(c, i, 0xffff, 0x8000))
 
-X87_CHAINED(fabs, sign_op(c, i, 0x7fff, 0))
+X87_CHAINED_REG(fabs, sign_op(c, i, 0x7fff, 0))
 
 void x87_op_st0(struct cpu *c, const struct insn *i, enum x87h_kernel k, uint16_t cc_mask)
 {
+	X87_RESIDENT_REG(c, i);
 	x87_wait(c, i);
 	if (x87_empty(c, 0)) {
 		if (x87_underflow(c))
@@ -140,6 +129,7 @@ static int is_nan(const fpreg_t *r)
 void x87_op_st0_st1(struct cpu *c, const struct insn *i, enum x87h_kernel k, uint16_t cc_mask,
 		    uint16_t cc_mask_nan)
 {
+	X87_RESIDENT_REG(c, i);
 	x87_wait(c, i);
 	if (x87_empty(c, 0) || x87_empty(c, 1)) {
 		if (x87_underflow(c))
@@ -157,6 +147,7 @@ void x87_op_st0_st1(struct cpu *c, const struct insn *i, enum x87h_kernel k, uin
 
 void x87_op_st1_pop(struct cpu *c, const struct insn *i, enum x87h_kernel k)
 {
+	X87_RESIDENT_REG(c, i);
 	x87_wait(c, i);
 	if (x87_empty(c, 0) || x87_empty(c, 1)) {
 		if (!x87_underflow(c))
@@ -180,6 +171,7 @@ out:
  * operand beyond 2^63) nothing changes but the flags. */
 void x87_op_push(struct cpu *c, const struct insn *i, enum x87h_kernel k, uint16_t cc_mask)
 {
+	X87_RESIDENT_REG(c, i);
 	fpreg_t indef = x87_indefinite();
 	x87_wait(c, i);
 	if (!x87_empty(c, 7) || x87_empty(c, 0)) {
@@ -201,7 +193,7 @@ void x87_op_push(struct cpu *c, const struct insn *i, enum x87h_kernel k, uint16
 	x87_retire(c, i);
 }
 
-X87_CHAINED(fsqrt, x87_op_st0(c, i, XK_FSQRT, FSW_C1))
+X87_CHAINED_REG(fsqrt, x87_op_st0(c, i, XK_FSQRT, FSW_C1))
 
 void op_frndint(struct cpu *c, const struct insn *i) { x87_op_st0(c, i, XK_FRNDINT, FSW_C1); }
 

@@ -37,8 +37,8 @@ static void finish_fcom(struct cpu *c, const struct insn *i, uint16_t cc, int do
 }
 
 /* ST(0) with ST(i) */
-static ALWAYS_INLINE void fcom_reg(struct cpu *c, const struct insn *i, enum x87h_kernel k,
-				   unsigned other, int pops)
+static X87_SOFT void fcom_reg(struct cpu *c, const struct insn *i, enum x87h_kernel k,
+			      unsigned other, int pops)
 {
 	struct x87h_io io;
 	x87_wait(c, i);
@@ -48,21 +48,21 @@ static ALWAYS_INLINE void fcom_reg(struct cpu *c, const struct insn *i, enum x87
 	finish_fcom(c, i, cc, done, pops);
 }
 
-X87_CHAINED(fcom_sti, fcom_reg(c, i, XK_FCOM, i->rm & 7, 0))
+X87_CHAINED_REG(fcom_sti, fcom_reg(c, i, XK_FCOM, i->rm & 7, 0))
 
-X87_CHAINED(fcomp_sti, fcom_reg(c, i, XK_FCOM, i->rm & 7, 1))
+X87_CHAINED_REG(fcomp_sti, fcom_reg(c, i, XK_FCOM, i->rm & 7, 1))
 
-X87_CHAINED(fcompp, fcom_reg(c, i, XK_FCOM, 1, 2))
+X87_CHAINED_REG(fcompp, fcom_reg(c, i, XK_FCOM, 1, 2))
 
-X87_CHAINED(fucom_sti, fcom_reg(c, i, XK_FUCOM, i->rm & 7, 0))
+X87_CHAINED_REG(fucom_sti, fcom_reg(c, i, XK_FUCOM, i->rm & 7, 0))
 
-X87_CHAINED(fucomp_sti, fcom_reg(c, i, XK_FUCOM, i->rm & 7, 1))
+X87_CHAINED_REG(fucomp_sti, fcom_reg(c, i, XK_FUCOM, i->rm & 7, 1))
 
-X87_CHAINED(fucompp, fcom_reg(c, i, XK_FUCOM, 1, 2))
+X87_CHAINED_REG(fucompp, fcom_reg(c, i, XK_FUCOM, 1, 2))
 
 /* ST(0) with memory; the escape byte gives the format: D8 m32fp, DA m32int,
  * DC m64fp, DE m16int. */
-static ALWAYS_INLINE void fcom_mem(struct cpu *c, const struct insn *i, int pops)
+static X87_SOFT void fcom_mem(struct cpu *c, const struct insn *i, int pops)
 {
 	static const uint8_t fmt_of_escape[4] = {FMT_F32, FMT_I32, FMT_F64, FMT_I16};
 	enum x87_fmt fmt = (enum x87_fmt)fmt_of_escape[(i->opc >> 1) & 3];
@@ -77,11 +77,11 @@ static ALWAYS_INLINE void fcom_mem(struct cpu *c, const struct insn *i, int pops
 	x87_retire_mem(c, i, ea);
 }
 
-X87_CHAINED(fcom_mem, fcom_mem(c, i, 0))
+X87_CHAINED_LOAD(fcom_mem, fcom_mem(c, i, 0))
 
-X87_CHAINED(fcomp_mem, fcom_mem(c, i, 1))
+X87_CHAINED_LOAD(fcomp_mem, fcom_mem(c, i, 1))
 
-static ALWAYS_INLINE void ftst_body(struct cpu *c, const struct insn *i)
+static X87_SOFT void ftst(struct cpu *c, const struct insn *i)
 {
 	struct x87h_io io;
 	x87_wait(c, i);
@@ -90,10 +90,31 @@ static ALWAYS_INLINE void ftst_body(struct cpu *c, const struct insn *i)
 	int done = compare(c, XK_FTST, &io, x87_empty(c, 0), &cc);
 	finish_fcom(c, i, cc, done, 0);
 }
-CHAINED(ftst, ftst_body)
+X87_CHAINED_REG(ftst, ftst(c, i))
+
+#if X87_RESIDENT_HOST
+/* FCOMI on the resident x87 sets the host's ZF PF CF, and clears OF SF AF,
+ * as the guest's. */
+static ALWAYS_INLINE void fcomi_resident(struct cpu *c, const struct insn *i)
+{
+	uint64_t host = x87r_call_flags(x87r_stub(i));
+	c->eflags = (c->eflags & ~F_ARITH) | ((uint32_t)host & F_ARITH);
+	c->cc_op = CC_OP(CC_EFLAGS, 0);
+	x87_retire(c, i);
+}
+#define FCOMI_RESIDENT(c, i)                                                                       \
+	do {                                                                                       \
+		if (x87_resident(c)) {                                                             \
+			fcomi_resident(c, i);                                                      \
+			return;                                                                    \
+		}                                                                                  \
+	} while (0)
+#else
+#define FCOMI_RESIDENT(c, i) ((void)0)
+#endif
 
 /* FCOMI and friends: ZF PF CF from C3 C2 C0; OF SF AF cleared. */
-static ALWAYS_INLINE void fcomi(struct cpu *c, const struct insn *i, enum x87h_kernel k, int pop)
+static X87_SOFT void fcomi(struct cpu *c, const struct insn *i, enum x87h_kernel k, int pop)
 {
 	struct x87h_io io;
 	unsigned other = i->rm & 7;
@@ -109,13 +130,13 @@ static ALWAYS_INLINE void fcomi(struct cpu *c, const struct insn *i, enum x87h_k
 	x87_retire(c, i);
 }
 
-X87_CHAINED(fcomi, fcomi(c, i, XK_FCOM, 0))
+X87_CHAINED(fcomi, FCOMI_RESIDENT(c, i); fcomi(c, i, XK_FCOM, 0))
 
-X87_CHAINED(fcomip, fcomi(c, i, XK_FCOM, 1))
+X87_CHAINED(fcomip, FCOMI_RESIDENT(c, i); fcomi(c, i, XK_FCOM, 1))
 
-X87_CHAINED(fucomi, fcomi(c, i, XK_FUCOM, 0))
+X87_CHAINED(fucomi, FCOMI_RESIDENT(c, i); fcomi(c, i, XK_FUCOM, 0))
 
-X87_CHAINED(fucomip, fcomi(c, i, XK_FUCOM, 1))
+X87_CHAINED(fucomip, FCOMI_RESIDENT(c, i); fcomi(c, i, XK_FUCOM, 1))
 
 /* The class FXAM reports in C3 C2 C0 for a register in use. Encodings the
  * 387 and later reject (unnormals, pseudo-NaNs, pseudo-infinities) are
@@ -137,8 +158,9 @@ static uint16_t fxam_class(const fpreg_t *r)
 /* C1 is the sign, even of an empty register (whose stale contents count). */
 void op_fxam(struct cpu *c, const struct insn *i)
 {
-	const fpreg_t *r = x87_st(c, 0);
+	X87_RESIDENT_REG(c, i);
 	x87_wait(c, i);
+	const fpreg_t *r = x87_st(c, 0);
 	uint16_t cc = x87_empty(c, 0) ? FSW_C3 | FSW_C0 : fxam_class(r);
 	if (r->raw.sexp & 0x8000)
 		cc |= FSW_C1;

@@ -11,10 +11,20 @@
  * order from ST(0). */
 #define X87_SAVE_REGS_SIZE 80u
 
-void op_fninit(struct cpu *c, const struct insn *i) { x87_init(c); }
+void op_fninit(struct cpu *c, const struct insn *i)
+{
+	x87r_unload(c);
+	x87_init(c);
+}
 
 void op_fnclex(struct cpu *c, const struct insn *i)
 {
+#if X87_RESIDENT_HOST
+	if (c->x87_resident) {
+		x87r_call(x87r_stub(i), NULL);
+		return;
+	}
+#endif
 	c->fpu.fsw &= (uint16_t) ~(FSW_EXC | FSW_SF | FSW_ES | FSW_B);
 }
 
@@ -23,16 +33,35 @@ void op_fnop_nowait(struct cpu *c, const struct insn *i) {}
 
 void op_fnop(struct cpu *c, const struct insn *i)
 {
-	x87_wait(c, i);
+	if (!x87_resident(c))
+		x87_wait(c, i);
 	x87_retire(c, i);
 }
 
-void op_fwait(struct cpu *c, const struct insn *i) { x87_wait(c, i); }
+/* Nothing is ever pending while resident. */
+void op_fwait(struct cpu *c, const struct insn *i)
+{
+	if (!c->x87_resident)
+		x87_wait(c, i);
+}
 
 /* Unmasking an exception whose flag is set makes it pending: the next
- * waiting instruction traps. */
+ * waiting instruction traps. A control word that masks everything stays
+ * resident (c->fpu.fcw is kept as the host's); any other leaves. */
 void op_fldcw(struct cpu *c, const struct insn *i)
 {
+#if X87_RESIDENT_HOST
+	if (c->x87_resident) {
+		uint8_t *p = mem_rptr(c, mem_ea(c, i));
+		uint16_t v;
+		memcpy(&v, p, 2);
+		if ((v & FCW_MASKS) == FCW_MASKS) {
+			x87r_call(x87r_stub(i), p);
+			c->fpu.fcw = (uint16_t)((v & FCW_WRITABLE) | FCW_FIXED);
+			return;
+		}
+	}
+#endif
 	x87_wait(c, i);
 	uint16_t v = mem_ld16(c, mem_ea(c, i));
 	c->fpu.fcw = (uint16_t)((v & FCW_WRITABLE) | FCW_FIXED);
@@ -41,9 +70,23 @@ void op_fldcw(struct cpu *c, const struct insn *i)
 
 void op_fnstcw(struct cpu *c, const struct insn *i) { mem_st16(c, mem_ea(c, i), c->fpu.fcw); }
 
-void op_fnstsw_m16(struct cpu *c, const struct insn *i) { mem_st16(c, mem_ea(c, i), x87_fsw(c)); }
+/* The status word of the resident x87 is the host's, TOP included. */
+static uint16_t current_fsw(struct cpu *c)
+{
+#if X87_RESIDENT_HOST
+	if (c->x87_resident)
+		return x87r_fnstsw();
+#endif
+	return x87_fsw(c);
+}
 
-void op_fnstsw_ax(struct cpu *c, const struct insn *i) { gpr_set(c, R_AX, OSZ_16, x87_fsw(c)); }
+void op_fnstsw_m16(struct cpu *c, const struct insn *i)
+{
+	uint64_t ea = mem_ea(c, i);
+	mem_st16(c, ea, current_fsw(c));
+}
+
+void op_fnstsw_ax(struct cpu *c, const struct insn *i) { gpr_set(c, R_AX, OSZ_16, current_fsw(c)); }
 
 static int env_format16(const struct insn *i) { return i->osz == OSZ_16; }
 
@@ -56,6 +99,7 @@ static unsigned env_size(const struct insn *i)
 void op_fnstenv(struct cpu *c, const struct insn *i)
 {
 	uint8_t env[X87_ENV32_SIZE];
+	x87r_unload(c);
 	x87_store_env(c, env, env_format16(i));
 	mem_write(c, mem_ea(c, i), env, env_size(i));
 	c->fpu.fcw |= FCW_MASKS;
@@ -77,6 +121,7 @@ void op_fnsave(struct cpu *c, const struct insn *i)
 {
 	uint8_t image[X87_ENV32_SIZE + X87_SAVE_REGS_SIZE];
 	unsigned head = env_size(i);
+	x87r_unload(c);
 	x87_store_env(c, image, env_format16(i));
 	for (unsigned k = 0; k < 8; k++)
 		memcpy(image + head + 10 * k, x87_st(c, k)->bytes, 10);
@@ -105,6 +150,7 @@ void op_frstor(struct cpu *c, const struct insn *i)
 /* FINCSTP and FDECSTP rotate the stack without touching tags. */
 static void move_top(struct cpu *c, const struct insn *i, unsigned delta)
 {
+	X87_RESIDENT_REG(c, i);
 	x87_wait(c, i);
 	c->fpu.top = (c->fpu.top + delta) & 7;
 	c->fpu.fsw &= (uint16_t)~FSW_C1;

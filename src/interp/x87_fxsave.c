@@ -80,6 +80,7 @@ void op_fxsave(struct cpu *c, const struct insn *i)
 {
 	uint8_t img[X87_FXSAVE_MAX];
 	uint64_t a = image_address(c, i);
+	x87r_unload(c);
 	mxcsr_sync(c);
 	x87_fxsave_image(c, img, i->osz == OSZ_64);
 	mem_write(c, a, img, x87_fxsave_size(c));
@@ -141,6 +142,7 @@ void op_fxrstor(struct cpu *c, const struct insn *i)
 {
 	uint8_t img[X87_FXSAVE_MAX];
 	uint64_t a = image_address(c, i);
+	x87r_unload(c);
 	mem_read(c, a, img, x87_fxsave_size(c));
 	if (!x87_fxrstor_image(c, img, i->osz == OSZ_64))
 		cpu_gp(c);

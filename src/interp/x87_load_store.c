@@ -73,7 +73,7 @@ static ALWAYS_INLINE int load_exact(const struct x87h_io *io, enum x87_fmt fmt, 
 /* Loads a memory operand of format fmt through the host's conversion, which
  * raises invalid for a signalling NaN and denormal for a denormal. Only an
  * unmasked invalid stops the push. */
-static ALWAYS_INLINE void load_converted(struct cpu *c, const struct insn *i, enum x87_fmt fmt)
+static X87_SOFT void load_converted(struct cpu *c, const struct insn *i, enum x87_fmt fmt)
 {
 	struct x87h_io io;
 	x87_wait(c, i);
@@ -90,22 +90,27 @@ static ALWAYS_INLINE void load_converted(struct cpu *c, const struct insn *i, en
 	x87_retire_mem(c, i, ea);
 }
 
-X87_CHAINED(fld_m32, load_converted(c, i, FMT_F32))
+X87_CHAINED_LOAD(fld_m32, load_converted(c, i, FMT_F32))
 
-X87_CHAINED(fld_m64, load_converted(c, i, FMT_F64))
+X87_CHAINED_LOAD(fld_m64, load_converted(c, i, FMT_F64))
 
-X87_CHAINED(fild_m16, load_converted(c, i, FMT_I16))
+X87_CHAINED_LOAD(fild_m16, load_converted(c, i, FMT_I16))
 
-X87_CHAINED(fild_m32, load_converted(c, i, FMT_I32))
+X87_CHAINED_LOAD(fild_m32, load_converted(c, i, FMT_I32))
 
-X87_CHAINED(fild_m64, load_converted(c, i, FMT_I64))
+X87_CHAINED_LOAD(fild_m64, load_converted(c, i, FMT_I64))
 
-void op_fbld(struct cpu *c, const struct insn *i) { load_converted(c, i, FMT_BCD); }
+void op_fbld(struct cpu *c, const struct insn *i)
+{
+	X87_RESIDENT_LOAD(c, i);
+	load_converted(c, i, FMT_BCD);
+}
 
 /* The 80-bit format is the register format: no conversion, no exception. */
 void op_fld_m80(struct cpu *c, const struct insn *i)
 {
 	fpreg_t v = {0};
+	X87_RESIDENT_LOAD(c, i);
 	x87_wait(c, i);
 	mem_read(c, mem_ea(c, i), v.bytes, 10);
 	if (x87_empty(c, 7))
@@ -115,7 +120,7 @@ void op_fld_m80(struct cpu *c, const struct insn *i)
 	x87_retire(c, i);
 }
 
-static ALWAYS_INLINE void fld_sti_body(struct cpu *c, const struct insn *i)
+static X87_SOFT void fld_sti(struct cpu *c, const struct insn *i)
 {
 	unsigned src = i->rm & 7;
 	x87_wait(c, i);
@@ -131,12 +136,12 @@ static ALWAYS_INLINE void fld_sti_body(struct cpu *c, const struct insn *i)
 	}
 	x87_retire(c, i);
 }
-CHAINED(fld_sti, fld_sti_body)
+X87_CHAINED_REG(fld_sti, fld_sti(c, i))
 
 /* FLD1, FLDL2T, FLDL2E, FLDPI, FLDLG2, FLDLN2, FLDZ (D9 E8..EE): the host
  * rounds the constants by the rounding control, as the hardware does; 1
  * and 0 are exact. */
-static ALWAYS_INLINE void fldconst_body(struct cpu *c, const struct insn *i)
+static X87_SOFT void fldconst(struct cpu *c, const struct insn *i)
 {
 	struct x87h_io io;
 	unsigned which = i->rm & 7;
@@ -153,7 +158,7 @@ static ALWAYS_INLINE void fldconst_body(struct cpu *c, const struct insn *i)
 	}
 	x87_retire(c, i);
 }
-CHAINED(fldconst, fldconst_body)
+X87_CHAINED_REG(fldconst, fldconst(c, i))
 
 /* ---- stores ---- */
 
@@ -161,13 +166,13 @@ CHAINED(fldconst, fldconst_body)
  * asked. An empty ST(0) under masked invalid stores the format's indefinite
  * (which converting the indefinite QNaN gives); any unmasked exception but
  * precision leaves memory and the stack alone. */
-static ALWAYS_INLINE void store_converted(struct cpu *c, const struct insn *i, enum x87_fmt fmt,
+static X87_SOFT void store_converted(struct cpu *c, const struct insn *i, enum x87_fmt fmt,
 					  uint16_t fcw, int pop)
 {
 	struct x87h_io io;
+	x87_wait(c, i);
 	int empty = x87_empty(c, 0);
 	uint64_t ea = mem_ea(c, i);
-	x87_wait(c, i);
 	if (empty && !(c->fpu.fcw & FSW_IE)) {
 		x87_underflow(c);
 		x87_retire_mem(c, i, ea);
@@ -191,40 +196,42 @@ static ALWAYS_INLINE void store_converted(struct cpu *c, const struct insn *i, e
 	x87_retire_mem(c, i, ea);
 }
 
-X87_CHAINED(fst_m32, store_converted(c, i, FMT_F32, c->fpu.fcw, 0))
+X87_CHAINED_STORE(fst_m32, 4, store_converted(c, i, FMT_F32, c->fpu.fcw, 0))
 
-X87_CHAINED(fstp_m32, store_converted(c, i, FMT_F32, c->fpu.fcw, 1))
+X87_CHAINED_STORE(fstp_m32, 4, store_converted(c, i, FMT_F32, c->fpu.fcw, 1))
 
-X87_CHAINED(fst_m64, store_converted(c, i, FMT_F64, c->fpu.fcw, 0))
+X87_CHAINED_STORE(fst_m64, 8, store_converted(c, i, FMT_F64, c->fpu.fcw, 0))
 
-X87_CHAINED(fstp_m64, store_converted(c, i, FMT_F64, c->fpu.fcw, 1))
+X87_CHAINED_STORE(fstp_m64, 8, store_converted(c, i, FMT_F64, c->fpu.fcw, 1))
 
-X87_CHAINED(fist_m16, store_converted(c, i, FMT_I16, c->fpu.fcw, 0))
+X87_CHAINED_STORE(fist_m16, 2, store_converted(c, i, FMT_I16, c->fpu.fcw, 0))
 
-X87_CHAINED(fistp_m16, store_converted(c, i, FMT_I16, c->fpu.fcw, 1))
+X87_CHAINED_STORE(fistp_m16, 2, store_converted(c, i, FMT_I16, c->fpu.fcw, 1))
 
-X87_CHAINED(fist_m32, store_converted(c, i, FMT_I32, c->fpu.fcw, 0))
+X87_CHAINED_STORE(fist_m32, 4, store_converted(c, i, FMT_I32, c->fpu.fcw, 0))
 
-X87_CHAINED(fistp_m32, store_converted(c, i, FMT_I32, c->fpu.fcw, 1))
+X87_CHAINED_STORE(fistp_m32, 4, store_converted(c, i, FMT_I32, c->fpu.fcw, 1))
 
-X87_CHAINED(fistp_m64, store_converted(c, i, FMT_I64, c->fpu.fcw, 1))
+X87_CHAINED_STORE(fistp_m64, 8, store_converted(c, i, FMT_I64, c->fpu.fcw, 1))
 
 /* FISTTP is FISTP that truncates whatever the rounding control says. */
-X87_CHAINED(fisttp_m16, store_converted(c, i, FMT_I16, c->fpu.fcw | FCW_RC_CHOP, 1))
+X87_CHAINED_STORE(fisttp_m16, 2, store_converted(c, i, FMT_I16, c->fpu.fcw | FCW_RC_CHOP, 1))
 
-X87_CHAINED(fisttp_m32, store_converted(c, i, FMT_I32, c->fpu.fcw | FCW_RC_CHOP, 1))
+X87_CHAINED_STORE(fisttp_m32, 4, store_converted(c, i, FMT_I32, c->fpu.fcw | FCW_RC_CHOP, 1))
 
-X87_CHAINED(fisttp_m64, store_converted(c, i, FMT_I64, c->fpu.fcw | FCW_RC_CHOP, 1))
+X87_CHAINED_STORE(fisttp_m64, 8, store_converted(c, i, FMT_I64, c->fpu.fcw | FCW_RC_CHOP, 1))
 
 void op_fbstp(struct cpu *c, const struct insn *i)
 {
+	X87_RESIDENT_STORE(c, i, 10);
 	store_converted(c, i, FMT_BCD, c->fpu.fcw, 1);
 }
 
 void op_fstp_m80(struct cpu *c, const struct insn *i)
 {
-	int empty = x87_empty(c, 0);
+	X87_RESIDENT_STORE(c, i, 10);
 	x87_wait(c, i);
+	int empty = x87_empty(c, 0);
 	if (!empty || (c->fpu.fcw & FSW_IE)) {
 		fpreg_t v = {0};
 		x87_get(c, 0, &v);
@@ -238,7 +245,7 @@ void op_fstp_m80(struct cpu *c, const struct insn *i)
 }
 
 /* FST/FSTP ST(i): a plain copy, no exception but the stack fault. */
-static ALWAYS_INLINE void store_reg(struct cpu *c, const struct insn *i, int pop)
+static X87_SOFT void store_reg(struct cpu *c, const struct insn *i, int pop)
 {
 	x87_wait(c, i);
 	if (!x87_empty(c, 0)) {
@@ -257,14 +264,14 @@ static ALWAYS_INLINE void store_reg(struct cpu *c, const struct insn *i, int pop
 	x87_retire(c, i);
 }
 
-X87_CHAINED(fst_sti, store_reg(c, i, 0))
+X87_CHAINED_REG(fst_sti, store_reg(c, i, 0))
 
-X87_CHAINED(fstp_sti, store_reg(c, i, 1))
+X87_CHAINED_REG(fstp_sti, store_reg(c, i, 1))
 
 /* ---- register moves ---- */
 
 /* Under masked invalid, an empty register takes part as the indefinite. */
-static ALWAYS_INLINE void fxch_body(struct cpu *c, const struct insn *i)
+static X87_SOFT void fxch(struct cpu *c, const struct insn *i)
 {
 	unsigned other = i->rm & 7;
 	x87_wait(c, i);
@@ -280,7 +287,7 @@ static ALWAYS_INLINE void fxch_body(struct cpu *c, const struct insn *i)
 	}
 	x87_retire(c, i);
 }
-CHAINED(fxch, fxch_body)
+X87_CHAINED_REG(fxch, fxch(c, i))
 
 /* FCMOVcc: the conditions are those of Jcc: B, E, BE, U and their negations
  * (DA C0..DF, DB C0..DF by ModRM.reg). */
@@ -289,6 +296,13 @@ void op_fcmov(struct cpu *c, const struct insn *i)
 	static const uint8_t cond[4] = {0x2, 0x4, 0x6, 0xa};
 	unsigned src = i->rm & 7;
 	unsigned cc = cond[i->reg & 3] | (i->opc == 0xdb);
+#if X87_RESIDENT_HOST
+	if (x87_resident(c)) { /* as FCMOVB, with the host's CF the condition */
+		x87r_call_cf(x87r_stub_at(0x2c0 | src), cond_lazy(c, cc) != 0);
+		x87_retire(c, i);
+		return;
+	}
+#endif
 	x87_wait(c, i);
 	if (x87_empty(c, 0) || x87_empty(c, src)) {
 		if (x87_underflow(c) && cond_lazy(c, cc)) {
@@ -305,6 +319,7 @@ void op_fcmov(struct cpu *c, const struct insn *i)
 
 void op_ffree(struct cpu *c, const struct insn *i)
 {
+	X87_RESIDENT_REG(c, i);
 	x87_wait(c, i);
 	x87_set_tag(c, x87_phys(c, i->rm & 7), TAG_EMPTY);
 	x87_retire(c, i);
@@ -313,6 +328,7 @@ void op_ffree(struct cpu *c, const struct insn *i)
 /* FFREEP (DF C0+i): frees ST(i), then pops. */
 void op_ffreep(struct cpu *c, const struct insn *i)
 {
+	X87_RESIDENT_REG(c, i);
 	x87_wait(c, i);
 	x87_set_tag(c, x87_phys(c, i->rm & 7), TAG_EMPTY);
 	x87_pop(c);

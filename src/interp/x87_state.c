@@ -73,20 +73,6 @@ int x87_overflow(struct cpu *c)
 	return (c->fpu.fcw & FSW_IE) != 0;
 }
 
-/* ModRM.rm of a 16-bit memory operand (x87_retire_mem has the others):
- * 0..3 BX or BP plus SI or DI; 4..7 SI, DI, BP (or disp16), BX. */
-unsigned x87_memory_rm16(const struct insn *i)
-{
-	if (i->index != R_NONE)
-		return (i->base == R_BP) << 1 | (i->index == R_DI);
-	switch (i->base) {
-	case R_SI: return 4;
-	case R_DI: return 5;
-	case R_BX: return 7;
-	default: return 6;
-	}
-}
-
 void x87_load_fsw(struct cpu *c, uint16_t v)
 {
 	c->fpu.top = (v & FSW_TOP) >> FSW_TOP_SHIFT;
@@ -202,4 +188,12 @@ uint16_t x87_load_env(struct cpu *c, const uint8_t *env, int format16)
 			(uint16_t)((c->fpu.fop & ~FOP_MASK) | (get32(env + 16) >> 16 & FOP_MASK));
 	}
 	return get16(env + (format16 ? 4 : 8));
+}
+
+int x87_try_resident(struct cpu *c)
+{
+	if (c->hooks || !x87_all_masked(c) || (c->fpu.fsw & FSW_ES))
+		return 0;
+	x87r_enter(c);
+	return 1;
 }

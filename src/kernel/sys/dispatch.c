@@ -2,6 +2,7 @@
 #include <errno.h>
 
 #include "cpu/mxcsr.h"
+#include "cpu/x87_resident.h"
 #include "debug/gdb.h"
 #include "kernel/entry.h"
 #include "kernel/sys/syscall.h"
@@ -111,6 +112,7 @@ void kernel_syscall(struct cpu *c, enum syscall_abi abi)
 	uint64_t nr = abi == ABI_X86_64 ? c->r[R_AX] : (uint32_t)c->r[R_AX], a[6];
 
 	mxcsr_unload(c); /* the kernel may read or write the guest's MXCSR */
+	x87r_unload(c);	 /* ... and x87 state */
 	if (GDB_ATTACHED(t->vm) && gdb_syscall_entry(t, &nr)) {
 		mxcsr_load(c);
 		return; /* the debugger holds it back, or skipped it */

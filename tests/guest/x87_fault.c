@@ -1,0 +1,158 @@
+/* x87 and MXCSR state across faults and MMX: what a SIGSEGV handler finds
+ * in its signal frame when an x87 instruction faults on memory halfway
+ * through a computation (registers, TOP, tags, flags: the faulting
+ * instruction must have changed nothing), the computation going on once the
+ * handler makes the page usable and returns, the exception flags SSE code
+ * raised before a fault, and the x87 state MMX instructions leave. */
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "x87_util.h"
+
+static sigjmp_buf escape;
+static char *page;
+static volatile sig_atomic_t fix_page; /* the handler makes the page writable and returns */
+
+/* The FP area of the frame: FXSAVE's layout on x86-64, FNSAVE's on i386. */
+#ifdef __x86_64__
+#define FP_SW	 2
+#define FP_TAG	 4
+#define FP_ST	 32
+#define FP_STEP	 16
+#define FP_TAG_BYTES 1
+#else
+#define FP_SW	 4
+#define FP_TAG	 8
+#define FP_ST	 28
+#define FP_STEP	 10
+#define FP_TAG_BYTES 2
+#endif
+
+static void print_frame_fp(const unsigned char *fp)
+{
+	uint16_t sw = 0, tag = 0;
+	memcpy(&sw, fp + FP_SW, 2);
+	memcpy(&tag, fp + FP_TAG, FP_TAG_BYTES);
+	printf("  sw=%04x top=%u tag=%04x\n", sw, (sw >> 11) & 7, tag);
+	for (int k = 0; k < 4; k++) {
+		long double v;
+		memcpy(&v, fp + FP_ST + FP_STEP * k, 10);
+		printf("  st%d=", k);
+		print_f80(v);
+		printf("\n");
+	}
+#ifdef __x86_64__
+	uint32_t mxcsr;
+	memcpy(&mxcsr, fp + 24, 4);
+	printf("  mxcsr flags=%02x\n", mxcsr & 0x3f);
+#endif
+}
+
+static void on_segv(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	printf("SIGSEGV at page%+ld\n", (long)((char *)si->si_addr - page));
+	print_frame_fp((const unsigned char *)uc->uc_mcontext.fpregs);
+	(void)sig;
+	if (fix_page) {
+		mprotect(page, 4096, PROT_READ | PROT_WRITE);
+		return;
+	}
+	siglongjmp(escape, 1);
+}
+
+/* Three values, one with an inexact quotient, then a load that faults. */
+static void load_faults(void)
+{
+	mprotect(page, 4096, PROT_NONE);
+	if (!sigsetjmp(escape, 1))
+		__asm__ volatile("fld1\n\tfldpi\n\tfdiv %%st(1), %%st\n\tfldl2e\n\tfaddl %0\n\t"
+				 "fstp %%st(0)\n\tfstp %%st(0)\n\tfstp %%st(0)"
+				 :
+				 : "m"(*(double *)page)
+				 : "memory");
+	printf("after the load fault\n");
+}
+
+/* A store that pops faults; the handler fixes the page, and the store runs
+ * again from the same state. */
+static void store_restarts(void)
+{
+	long double rest;
+	double *out = (double *)(page + 8);
+	mprotect(page, 4096, PROT_READ);
+	fix_page = 1;
+	__asm__ volatile("fldln2\n\tfldpi\n\tfmul %%st(1), %%st\n\tfstpl %0\n\tfstpt %1"
+			 : "=m"(*out), "=m"(rest)
+			 :
+			 : "memory");
+	fix_page = 0;
+	printf("stored %a, then ", *out);
+	print_f80(rest);
+	printf("\n");
+}
+
+#ifdef __x86_64__
+/* SSE flags raised before the fault are in the frame's MXCSR. */
+static void sse_flags_then_fault(void)
+{
+	volatile double one = 1.0, three = 3.0;
+	double q;
+	mprotect(page, 4096, PROT_NONE);
+	__asm__ volatile("ldmxcsr %0" : : "m"((uint32_t){0x1f80}));
+	__asm__ volatile("divsd %2, %0" : "=x"(q) : "0"(one), "x"(three));
+	if (!sigsetjmp(escape, 1))
+		__asm__ volatile("fldl %0\n\tfstp %%st(0)" : : "m"(*(double *)page) : "memory");
+	printf("quotient %a\n", q);
+}
+#endif
+
+/* MMX after x87 values: TOP 0, every tag valid, the written register's
+ * exponent all ones; FNSAVE shows it, and x87 code runs after EMMS. */
+static void mmx_after_x87(void)
+{
+	unsigned char image[108];
+	uint32_t one = 1;
+	long double sum;
+	__asm__ volatile("fld1\n\tfldpi\n\tmovd %1, %%mm2\n\tfnsave %0\n\temms"
+			 : "=m"(image)
+			 : "m"(one));
+	uint16_t sw, tag;
+	memcpy(&sw, image + 4, 2);
+	memcpy(&tag, image + 8, 2);
+	printf("mmx: sw=%04x tag=%04x\n", sw, tag);
+	for (int k = 0; k < 8; k++) {
+		long double v;
+		memcpy(&v, image + 28 + 10 * k, 10);
+		printf("  st%d=", k);
+		print_f80(v);
+		printf("\n");
+	}
+	__asm__ volatile("fldpi\n\tfld1\n\tfaddp\n\tfstpt %0" : "=m"(sum));
+	printf("after emms: ");
+	print_f80(sum);
+	printf("\n");
+}
+
+int main(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = on_segv;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigaction(SIGSEGV, &sa, NULL);
+	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED)
+		return 1;
+	memset(page, 0, 4096);
+	load_faults();
+	store_restarts();
+#ifdef __x86_64__
+	sse_flags_then_fault();
+#endif
+	mmx_after_x87();
+	return 0;
+}
