@@ -207,13 +207,12 @@ int x87_status_unmasked(struct cpu *c, uint16_t sw, uint16_t cc_mask, uint16_t a
 /* Accounts for host status `sw`: its exception flags accumulate (only those
  * up to the abandoning one when the operation is abandoned) and the condition
  * codes in `cc_mask` are taken from it. Returns x87_completes(). */
-static ALWAYS_INLINE int x87_status(struct cpu *c, uint16_t sw, uint16_t cc_mask,
-				    uint16_t abort_on)
+static ALWAYS_INLINE int x87_status(struct cpu *c, uint16_t sw, uint16_t cc_mask, uint16_t abort_on)
 {
 	if (unlikely(!x87_all_masked(c)))
 		return x87_status_unmasked(c, sw, cc_mask, abort_on);
-	c->fpu.fsw = (uint16_t)((c->fpu.fsw & ~(cc_mask | FSW_ES | FSW_B)) |
-				(sw & (cc_mask | FSW_EXC)));
+	c->fpu.fsw =
+		(uint16_t)((c->fpu.fsw & ~(cc_mask | FSW_ES | FSW_B)) | (sw & (cc_mask | FSW_EXC)));
 	return 1;
 }
 
@@ -377,7 +376,7 @@ static ALWAYS_INLINE void x87r_run_reg(struct cpu *c, const struct insn *i)
 	x87_retire_reg(c, i);
 }
 
-/* Memory-form instruction i that reads its n-byte operand, retired. */
+/* Memory-form instruction i that reads its operand, retired. */
 static ALWAYS_INLINE void x87r_run_load(struct cpu *c, const struct insn *i)
 {
 	uint64_t ea = mem_ea(c, i);
@@ -397,15 +396,24 @@ static ALWAYS_INLINE void x87r_run_store(struct cpu *c, const struct insn *i, un
 /* The resident paths of a handler body: run i there and return. */
 #define X87_RESIDENT_REG(c, i)                                                                     \
 	do {                                                                                       \
-		if (x87_resident(c)) { x87r_run_reg(c, i); return; }                                                 \
+		if (x87_resident(c)) {                                                             \
+			x87r_run_reg(c, i);                                                        \
+			return;                                                                    \
+		}                                                                                  \
 	} while (0)
 #define X87_RESIDENT_LOAD(c, i)                                                                    \
 	do {                                                                                       \
-		if (x87_resident(c)) { x87r_run_load(c, i); return; }                                                \
+		if (x87_resident(c)) {                                                             \
+			x87r_run_load(c, i);                                                       \
+			return;                                                                    \
+		}                                                                                  \
 	} while (0)
 #define X87_RESIDENT_STORE(c, i, n)                                                                \
 	do {                                                                                       \
-		if (x87_resident(c)) { x87r_run_store(c, i, n); return; }                                            \
+		if (x87_resident(c)) {                                                             \
+			x87r_run_store(c, i, n);                                                   \
+			return;                                                                    \
+		}                                                                                  \
 	} while (0)
 #else
 #define X87_RESIDENT_REG(c, i)	    ((void)0)
@@ -421,12 +429,11 @@ static ALWAYS_INLINE void x87r_run_store(struct cpu *c, const struct insn *i, un
  * (X87_SOFT) so that the resident one stays a leaf without a prologue. */
 #define X87_SOFT __attribute__((noinline))
 #define X87_CHAINED(name, call)                                                                    \
-	static ALWAYS_INLINE void name##_body(struct cpu *c, const struct insn *i) { call; }      \
+	static ALWAYS_INLINE void name##_body(struct cpu *c, const struct insn *i) { call; }       \
 	CHAINED(name, name##_body)
-#define X87_CHAINED_REG(name, call)   X87_CHAINED(name, X87_RESIDENT_REG(c, i); call)
-#define X87_CHAINED_LOAD(name, call)  X87_CHAINED(name, X87_RESIDENT_LOAD(c, i); call)
-#define X87_CHAINED_STORE(name, n, call)                                                           \
-	X87_CHAINED(name, X87_RESIDENT_STORE(c, i, n); call)
+#define X87_CHAINED_REG(name, call)	 X87_CHAINED(name, X87_RESIDENT_REG(c, i); call)
+#define X87_CHAINED_LOAD(name, call)	 X87_CHAINED(name, X87_RESIDENT_LOAD(c, i); call)
+#define X87_CHAINED_STORE(name, n, call) X87_CHAINED(name, X87_RESIDENT_STORE(c, i, n); call)
 
 /* Shapes of the register-only computations, shared by the arithmetic and the
  * transcendental handlers; cc_mask names the condition codes the instruction

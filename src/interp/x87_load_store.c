@@ -167,7 +167,7 @@ X87_CHAINED_REG(fldconst, fldconst(c, i))
  * (which converting the indefinite QNaN gives); any unmasked exception but
  * precision leaves memory and the stack alone. */
 static X87_SOFT void store_converted(struct cpu *c, const struct insn *i, enum x87_fmt fmt,
-					  uint16_t fcw, int pop)
+				     uint16_t fcw, int pop)
 {
 	struct x87h_io io;
 	x87_wait(c, i);

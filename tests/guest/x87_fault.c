@@ -18,16 +18,16 @@ static volatile sig_atomic_t fix_page; /* the handler makes the page writable an
 
 /* The FP area of the frame: FXSAVE's layout on x86-64, FNSAVE's on i386. */
 #ifdef __x86_64__
-#define FP_SW	 2
-#define FP_TAG	 4
-#define FP_ST	 32
-#define FP_STEP	 16
+#define FP_SW	     2
+#define FP_TAG	     4
+#define FP_ST	     32
+#define FP_STEP	     16
 #define FP_TAG_BYTES 1
 #else
-#define FP_SW	 4
-#define FP_TAG	 8
-#define FP_ST	 28
-#define FP_STEP	 10
+#define FP_SW	     4
+#define FP_TAG	     8
+#define FP_ST	     28
+#define FP_STEP	     10
 #define FP_TAG_BYTES 2
 #endif
 
