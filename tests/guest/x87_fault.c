@@ -31,32 +31,42 @@ static volatile sig_atomic_t fix_page; /* the handler makes the page writable an
 #define FP_TAG_BYTES 2
 #endif
 
-static void print_frame_fp(const unsigned char *fp)
+/* The frame's x87 state (and MXCSR flags) as text, in *out. */
+static void describe_frame_fp(const unsigned char *fp, char *out, size_t size)
 {
 	uint16_t sw = 0, tag = 0;
+	size_t n;
 	memcpy(&sw, fp + FP_SW, 2);
 	memcpy(&tag, fp + FP_TAG, FP_TAG_BYTES);
-	printf("  sw=%04x top=%u tag=%04x\n", sw, (sw >> 11) & 7, tag);
-	for (int k = 0; k < 4; k++) {
-		long double v;
-		memcpy(&v, fp + FP_ST + FP_STEP * k, 10);
-		printf("  st%d=", k);
-		print_f80(v);
-		printf("\n");
+	n = (size_t)snprintf(out, size, "  sw=%04x top=%u tag=%04x\n", sw, (sw >> 11) & 7, tag);
+	for (int k = 0; k < 4 && n < size; k++) {
+		struct f80 b;
+		memcpy(&b.mant, fp + FP_ST + FP_STEP * k, 8);
+		memcpy(&b.sexp, fp + FP_ST + FP_STEP * k + 8, 2);
+		n += (size_t)snprintf(out + n, size - n, "  st%d=%04x:%016llx\n", k, b.sexp,
+				      (unsigned long long)b.mant);
 	}
 #ifdef __x86_64__
 	uint32_t mxcsr;
 	memcpy(&mxcsr, fp + 24, 4);
-	printf("  mxcsr flags=%02x\n", mxcsr & 0x3f);
+	if (n < size)
+		snprintf(out + n, size - n, "  mxcsr flags=%02x\n", mxcsr & 0x3f);
 #endif
 }
+
+/* What the last SIGSEGV handler saw. */
+static char frame_text[512];
+static long frame_offset;
+static unsigned faults;
 
 static void on_segv(int sig, siginfo_t *si, void *ucv)
 {
 	ucontext_t *uc = ucv;
-	printf("SIGSEGV at page%+ld\n", (long)((char *)si->si_addr - page));
-	print_frame_fp((const unsigned char *)uc->uc_mcontext.fpregs);
 	(void)sig;
+	faults++;
+	frame_offset = (long)((char *)si->si_addr - page);
+	describe_frame_fp((const unsigned char *)uc->uc_mcontext.fpregs, frame_text,
+			  sizeof frame_text);
 	if (fix_page) {
 		mprotect(page, 4096, PROT_READ | PROT_WRITE);
 		return;
@@ -64,34 +74,70 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
 	siglongjmp(escape, 1);
 }
 
+/* Each case runs this many times, past the translator's threshold, so that
+ * the later faults come from translated code; every round must see the
+ * same frame and compute the same result. */
+#define ROUNDS 100
+
+static void report(const char *what, const char *first, int alike)
+{
+	printf("%s: SIGSEGV at page%+ld, %u faults, all alike: %s\n%s", what, frame_offset, faults,
+	       alike ? "yes" : "no", first);
+	faults = 0;
+}
+
 /* Three values, one with an inexact quotient, then a load that faults. */
-static void load_faults(void)
+static void load_fault_once(void)
 {
 	mprotect(page, 4096, PROT_NONE);
 	if (!sigsetjmp(escape, 1))
-		__asm__ volatile("fld1\n\tfldpi\n\tfdiv %%st(1), %%st\n\tfldl2e\n\tfaddl %0\n\t"
-				 "fstp %%st(0)\n\tfstp %%st(0)\n\tfstp %%st(0)"
+		__asm__ volatile("fld1\n\tfldpi\n\tfdiv %%st(1), %%st\n\tfldl2e\n\t"
+				 "faddl %0\n\tfstp %%st(0)\n\tfstp %%st(0)\n\tfstp %%st(0)"
 				 :
 				 : "m"(*(double *)page)
 				 : "memory");
-	printf("after the load fault\n");
+}
+
+static void load_faults(void)
+{
+	char first[sizeof frame_text];
+	int alike = 1;
+	for (int k = 0; k < ROUNDS; k++) {
+		load_fault_once();
+		if (k == 0)
+			memcpy(first, frame_text, sizeof first);
+		alike &= strcmp(first, frame_text) == 0;
+	}
+	report("load", first, alike);
 }
 
 /* A store that pops faults; the handler fixes the page, and the store runs
  * again from the same state. */
 static void store_restarts(void)
 {
-	long double rest;
-	double *out = (double *)(page + 8);
-	mprotect(page, 4096, PROT_READ);
-	fix_page = 1;
-	__asm__ volatile("fldln2\n\tfldpi\n\tfmul %%st(1), %%st\n\tfstpl %0\n\tfstpt %1"
-			 : "=m"(*out), "=m"(rest)
-			 :
-			 : "memory");
-	fix_page = 0;
-	printf("stored %a, then ", *out);
-	print_f80(rest);
+	char first[sizeof frame_text];
+	long double rest, first_rest = 0;
+	double *out = (double *)(page + 8), first_out = 0;
+	int alike = 1;
+	for (int k = 0; k < ROUNDS; k++) {
+		mprotect(page, 4096, PROT_READ);
+		fix_page = 1;
+		__asm__ volatile("fldln2\n\tfldpi\n\tfmul %%st(1), %%st\n\tfstpl %0\n\tfstpt %1"
+				 : "=m"(*out), "=m"(rest)
+				 :
+				 : "memory");
+		fix_page = 0;
+		if (k == 0) {
+			memcpy(first, frame_text, sizeof first);
+			first_out = *out;
+			first_rest = rest;
+		}
+		alike &= strcmp(first, frame_text) == 0 && *out == first_out &&
+			 memcmp(&rest, &first_rest, 10) == 0;
+	}
+	report("store", first, alike);
+	printf("stored %a, then ", first_out);
+	print_f80(first_rest);
 	printf("\n");
 }
 
@@ -106,6 +152,7 @@ static void sse_flags_then_fault(void)
 	__asm__ volatile("divsd %2, %0" : "=x"(q) : "0"(one), "x"(three));
 	if (!sigsetjmp(escape, 1))
 		__asm__ volatile("fldl %0\n\tfstp %%st(0)" : : "m"(*(double *)page) : "memory");
+	report("after SSE", frame_text, 1);
 	printf("quotient %a\n", q);
 }
 #endif
