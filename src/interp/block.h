@@ -31,13 +31,37 @@ struct block_breaks {
  * (block_cache.linked lists the blocks that have one), so following a link
  * needs no check beyond its address. */
 #define BLOCK_NO_LINK (~0ull) /* in succ_pc: no link there */
+
+/* A block that ends in an indirect branch (JMP or CALL through an operand,
+ * RET) remembers the last BLOCK_TARGETS blocks it went on to, which two
+ * links would not hold: a bytecode interpreter's dispatch jump has a dozen
+ * targets. Made on its first chained exit (interp/chain.h,
+ * run_next_block_indirect); listed, cleared and so kept to live blocks as
+ * the links are. */
+#define BLOCK_TARGETS 16
+struct block_targets {
+	uint64_t pc[BLOCK_TARGETS]; /* BLOCK_NO_LINK: none there */
+	struct block *to[BLOCK_TARGETS];
+	unsigned next;	/* the slot the next new target takes: the oldest */
+	unsigned misses; /* new targets since `since`, the guest's icount then */
+	uint64_t since;
+};
+/* A branch that takes BLOCK_TARGET_MISSES new targets within as many times
+ * BLOCK_TARGET_SPAN instructions has more targets than slots (a RET from a
+ * function called from everywhere): the compares would only add to each
+ * lookup, so its block gives up its targets for good (many_targets). */
+#define BLOCK_TARGET_MISSES 32
+#define BLOCK_TARGET_SPAN   64
+
 struct block {
 	uint64_t start, end; /* guest bytes [start, end) hold the instructions */
 	struct block *hash_next;
 	struct block *succ[2];
 	uint64_t succ_pc[2];
+	struct block_targets *targets; /* or NULL */
 	unsigned n;
 	int dead; /* dropped from the cache; freed at the next collect */
+	int many_targets; /* its indirect branch keeps no targets */
 	unsigned runs;		    /* times interpreted before it was worth translating */
 	uint8_t *jit_code;	    /* its translation (jit/), or NULL */
 	struct jit_rec *jit_rec;
@@ -111,7 +135,9 @@ static inline struct block *block_find(struct block_cache *bc, uint64_t pc)
 void block_cache_list_linked(struct block_cache *bc, struct block *b);
 static inline int block_listed(const struct block *b)
 {
-	return b->succ_pc[0] != BLOCK_NO_LINK || b->succ_pc[1] != BLOCK_NO_LINK;
+	/* targets fill from slot 0 after each clearing */
+	return b->succ_pc[0] != BLOCK_NO_LINK || b->succ_pc[1] != BLOCK_NO_LINK ||
+	       (b->targets && b->targets->pc[0] != BLOCK_NO_LINK);
 }
 /* Remembers n, at pc, as the latest block to follow b (the older of b's two
  * links goes); b is listed. */
@@ -122,6 +148,12 @@ static inline void block_link(struct block *b, uint64_t pc, struct block *n)
 	b->succ[0] = n;
 	b->succ_pc[0] = pc;
 }
+
+/* Remembers n, at pc, as a target of b's indirect branch in place of the
+ * oldest, unless b has many_targets (or gets it now: `now` is the guest's
+ * instruction count); b is live. */
+void block_add_target(struct block_cache *bc, struct block *b, uint64_t pc, struct block *n,
+		      uint64_t now);
 
 /* The block at `pc` if it is in the cache, without decoding. */
 struct block *block_peek(struct block_cache *bc, uint64_t pc);

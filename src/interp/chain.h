@@ -81,6 +81,59 @@ static ALWAYS_INLINE void run_next_block(struct cpu *c, const struct insn *i, in
 	enter_next_block(c, i, n, icount, taken);
 }
 
+/* What run_next_block_indirect does when b's targets do not hold rip: as
+ * chain_unlinked, with the block found taking the oldest target's place. */
+void chain_indirect_miss(struct cpu *c, const struct insn *i);
+
+/* Enters block n, b's target in slot k, from the indirect branch i that
+ * ended b. The empty asm, different in each slot, keeps the compiler from
+ * merging the slots' jumps into one: each is a host branch of its own,
+ * whose target stays the same while the slot does, so the host predicts
+ * the jump itself, and the compares before it by its history. */
+#define ENTER_TARGET(k)                                                                            \
+	if (t->pc[k] == pc) {                                                                      \
+		struct block *n = t->to[k];                                                        \
+		c->icount = icount;                                                                \
+		note_exit(c, i->addr);                                                             \
+		c->cur_block = n;                                                                  \
+		c->cur = n->insns;                                                                 \
+		__asm__ volatile("" ::"i"(k));                                                     \
+		return n->insns[0].run(c, n->insns);                                               \
+	}
+
+/* run_next_block for an indirect branch i (JMP or CALL through an operand,
+ * RET), which goes on to the target among the last BLOCK_TARGETS of its
+ * block (interp/block.h) that rip is, else looks the block up
+ * (chain_indirect_miss). */
+static ALWAYS_INLINE void run_next_block_indirect(struct cpu *c, const struct insn *i)
+{
+	const struct block *b = c->cur_block;
+	const struct block_targets *t = b->targets;
+	uint64_t pc = c->rip, icount = c->icount + b->n;
+	if (unlikely(icount >= c->chain_limit))
+		return;
+	if (unlikely(!t))
+		return chain_indirect_miss(c, i);
+	_Static_assert(BLOCK_TARGETS == 16, "one ENTER_TARGET a slot");
+	ENTER_TARGET(0)
+	ENTER_TARGET(1)
+	ENTER_TARGET(2)
+	ENTER_TARGET(3)
+	ENTER_TARGET(4)
+	ENTER_TARGET(5)
+	ENTER_TARGET(6)
+	ENTER_TARGET(7)
+	ENTER_TARGET(8)
+	ENTER_TARGET(9)
+	ENTER_TARGET(10)
+	ENTER_TARGET(11)
+	ENTER_TARGET(12)
+	ENTER_TARGET(13)
+	ENTER_TARGET(14)
+	ENTER_TARGET(15)
+	return chain_indirect_miss(c, i);
+}
+
 /* The chained instance of Jcc i when the instruction before it in its
  * block, `before`, always leaves the lazy flags of one kind (decode/isa.h,
  * ISA_SETS_*), else NULL (interp/branch_after.c). */
