@@ -374,7 +374,7 @@ void block_cache_list_linked(struct block_cache *bc, struct block *b)
 
 static void clear_targets(struct block_targets *t)
 {
-	for (unsigned k = 0; k < BLOCK_TARGETS; k++) {
+	for (unsigned k = 0; k < BLOCK_TARGETS - 2; k++) {
 		t->pc[k] = BLOCK_NO_LINK;
 		t->to[k] = NULL;
 	}
@@ -414,9 +414,15 @@ void block_add_target(struct block_cache *bc, struct block *b, uint64_t pc, stru
 	}
 	if (!block_listed(b))
 		block_cache_list_linked(bc, b);
-	t->pc[t->next] = pc;
-	t->to[t->next] = n;
-	t->next = (t->next + 1) % BLOCK_TARGETS;
+	unsigned k = t->next;
+	t->next = (k + 1) % BLOCK_TARGETS;
+	if (k < 2) {
+		b->succ_pc[k] = pc;
+		b->succ[k] = n;
+	} else {
+		t->pc[k - 2] = pc;
+		t->to[k - 2] = n;
+	}
 }
 
 /* After blocks were dropped: no link may lead to them, so none stays (as

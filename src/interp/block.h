@@ -35,14 +35,18 @@ struct block_breaks {
 /* A block that ends in an indirect branch (JMP or CALL through an operand,
  * RET) remembers the last BLOCK_TARGETS blocks it went on to, which two
  * links would not hold: a bytecode interpreter's dispatch jump has a dozen
- * targets. Made on its first chained exit (interp/chain.h,
- * run_next_block_indirect); listed, cleared and so kept to live blocks as
- * the links are. */
+ * targets. Its two links are the first two of them, which spares the
+ * common branch with one or two targets a load; the rest are made at its
+ * first chained exit (interp/chain.h, run_next_block_indirect). They are
+ * listed, cleared and so kept to live blocks as the links are, and fill
+ * from the first link on after each clearing, so a block that has any is
+ * listed by its links (block_listed). */
 #define BLOCK_TARGETS 16
 struct block_targets {
-	uint64_t pc[BLOCK_TARGETS]; /* BLOCK_NO_LINK: none there */
-	struct block *to[BLOCK_TARGETS];
-	unsigned next;	/* the slot the next new target takes: the oldest */
+	uint64_t pc[BLOCK_TARGETS - 2]; /* BLOCK_NO_LINK: none there */
+	struct block *to[BLOCK_TARGETS - 2];
+	unsigned next;	 /* the target the next new one replaces, the oldest: 0 and 1
+			  * are the links, k > 1 is pc[k - 2] */
 	unsigned misses; /* new targets since `since`, the guest's icount then */
 	uint64_t since;
 };
@@ -135,9 +139,7 @@ static inline struct block *block_find(struct block_cache *bc, uint64_t pc)
 void block_cache_list_linked(struct block_cache *bc, struct block *b);
 static inline int block_listed(const struct block *b)
 {
-	/* targets fill from slot 0 after each clearing */
-	return b->succ_pc[0] != BLOCK_NO_LINK || b->succ_pc[1] != BLOCK_NO_LINK ||
-	       (b->targets && b->targets->pc[0] != BLOCK_NO_LINK);
+	return b->succ_pc[0] != BLOCK_NO_LINK || b->succ_pc[1] != BLOCK_NO_LINK;
 }
 /* Remembers n, at pc, as the latest block to follow b (the older of b's two
  * links goes); b is listed. */
