@@ -64,10 +64,10 @@ struct block {
 	uint64_t succ_pc[2];
 	struct block_targets *targets; /* or NULL */
 	unsigned n;
-	int dead; /* dropped from the cache; freed at the next collect */
-	int many_targets; /* its indirect branch keeps no targets */
-	unsigned runs;		    /* times interpreted before it was worth translating */
-	uint8_t *jit_code;	    /* its translation (jit/), or NULL */
+	int dead;	   /* dropped from the cache; freed at the next collect */
+	int many_targets;  /* its indirect branch keeps no targets */
+	unsigned runs;	   /* times interpreted before it was worth translating */
+	uint8_t *jit_code; /* its translation (jit/), or NULL */
 	struct jit_rec *jit_rec;
 	struct insn insns[];
 };
