@@ -82,7 +82,8 @@ static ALWAYS_INLINE void run_next_block(struct cpu *c, const struct insn *i, in
 }
 
 /* What run_next_block_indirect does when b's targets do not hold rip: as
- * chain_unlinked, with the block found taking the oldest target's place. */
+ * chain_unlinked, with the block found taking the oldest target's place
+ * unless b keeps none (interp/block.h, many_targets). */
 void chain_indirect_miss(struct cpu *c, const struct insn *i);
 
 /* Enters block n, the target of the indirect branch i that ended its block,
