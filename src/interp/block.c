@@ -42,6 +42,7 @@ static void free_chain(struct block *b)
 {
 	while (b) {
 		struct block *next = b->hash_next;
+		free(b->targets);
 		free(b);
 		b = next;
 	}
@@ -295,6 +296,8 @@ static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t p
 	b->runs = 0;
 	b->succ[0] = b->succ[1] = NULL;
 	b->succ_pc[0] = b->succ_pc[1] = BLOCK_NO_LINK;
+	b->targets = NULL;
+	b->many_targets = 0;
 	memcpy(b->insns, buf, n * sizeof buf[0]);
 	set_runs(b->insns, n);
 	register_block(bc, b);
@@ -369,6 +372,59 @@ void block_cache_list_linked(struct block_cache *bc, struct block *b)
 	bc->linked[bc->nlinked++] = b;
 }
 
+static void clear_targets(struct block_targets *t)
+{
+	for (unsigned k = 0; k < BLOCK_TARGETS - 2; k++) {
+		t->pc[k] = BLOCK_NO_LINK;
+		t->to[k] = NULL;
+	}
+	t->next = 0;
+}
+
+/* Counts a new target of t at `now`: 1 when they come too often to keep. */
+static int too_many_targets(struct block_targets *t, uint64_t now)
+{
+	if (++t->misses < BLOCK_TARGET_MISSES)
+		return 0;
+	if (now - t->since < (uint64_t)BLOCK_TARGET_MISSES * BLOCK_TARGET_SPAN)
+		return 1;
+	t->misses = 0;
+	t->since = now;
+	return 0;
+}
+
+void block_add_target(struct block_cache *bc, struct block *b, uint64_t pc, struct block *n,
+		      uint64_t now)
+{
+	struct block_targets *t = b->targets;
+	if (b->many_targets)
+		return;
+	if (!t) {
+		t = b->targets = malloc(sizeof *t);
+		if (!t)
+			abort();
+		clear_targets(t);
+		t->misses = 0;
+		t->since = now;
+	} else if (too_many_targets(t, now)) {
+		b->many_targets = 1;
+		b->targets = NULL;
+		free(t);
+		return;
+	}
+	if (!block_listed(b))
+		block_cache_list_linked(bc, b);
+	unsigned k = t->next;
+	t->next = (k + 1) % BLOCK_TARGETS;
+	if (k < 2) {
+		b->succ_pc[k] = pc;
+		b->succ[k] = n;
+	} else {
+		t->pc[k - 2] = pc;
+		t->to[k - 2] = n;
+	}
+}
+
 /* After blocks were dropped: no link may lead to them, so none stays (as
  * the translator undoes all of its own, jit_unlink_all). Each listed block
  * had a link made since the last time: the cost is that of making them. */
@@ -378,6 +434,8 @@ static void clear_links(struct block_cache *bc)
 		struct block *b = bc->linked[k];
 		b->succ[0] = b->succ[1] = NULL;
 		b->succ_pc[0] = b->succ_pc[1] = BLOCK_NO_LINK;
+		if (b->targets)
+			clear_targets(b->targets);
 	}
 	bc->nlinked = 0;
 }

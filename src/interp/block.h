@@ -31,15 +31,43 @@ struct block_breaks {
  * (block_cache.linked lists the blocks that have one), so following a link
  * needs no check beyond its address. */
 #define BLOCK_NO_LINK (~0ull) /* in succ_pc: no link there */
+
+/* A block that ends in an indirect branch (JMP or CALL through an operand,
+ * RET) remembers the last BLOCK_TARGETS blocks it went on to, which two
+ * links would not hold: a bytecode interpreter's dispatch jump has a dozen
+ * targets. Its two links are the first two of them, which spares the
+ * common branch with one or two targets a load; the rest are made at its
+ * first chained exit (interp/chain.h, run_next_block_indirect). They are
+ * listed, cleared and so kept to live blocks as the links are, and fill
+ * from the first link on after each clearing, so a block that has any is
+ * listed by its links (block_listed). */
+#define BLOCK_TARGETS 16
+struct block_targets {
+	uint64_t pc[BLOCK_TARGETS - 2]; /* BLOCK_NO_LINK: none there */
+	struct block *to[BLOCK_TARGETS - 2];
+	unsigned next;	 /* the target the next new one replaces, the oldest: 0 and 1
+			  * are the links, k > 1 is pc[k - 2] */
+	unsigned misses; /* new targets since `since`, the guest's icount then */
+	uint64_t since;
+};
+/* A branch that takes BLOCK_TARGET_MISSES new targets within as many times
+ * BLOCK_TARGET_SPAN instructions has more targets than slots (a RET from a
+ * function called from everywhere): the compares would only add to each
+ * lookup, so its block gives up its targets for good (many_targets). */
+#define BLOCK_TARGET_MISSES 32
+#define BLOCK_TARGET_SPAN   64
+
 struct block {
 	uint64_t start, end; /* guest bytes [start, end) hold the instructions */
 	struct block *hash_next;
 	struct block *succ[2];
 	uint64_t succ_pc[2];
+	struct block_targets *targets; /* or NULL */
 	unsigned n;
-	int dead; /* dropped from the cache; freed at the next collect */
-	unsigned runs;		    /* times interpreted before it was worth translating */
-	uint8_t *jit_code;	    /* its translation (jit/), or NULL */
+	int dead;	   /* dropped from the cache; freed at the next collect */
+	int many_targets;  /* its indirect branch keeps no targets */
+	unsigned runs;	   /* times interpreted before it was worth translating */
+	uint8_t *jit_code; /* its translation (jit/), or NULL */
 	struct jit_rec *jit_rec;
 	struct insn insns[];
 };
@@ -122,6 +150,12 @@ static inline void block_link(struct block *b, uint64_t pc, struct block *n)
 	b->succ[0] = n;
 	b->succ_pc[0] = pc;
 }
+
+/* Remembers n, at pc, as a target of b's indirect branch in place of the
+ * oldest, unless b has many_targets (or gets it now: `now` is the guest's
+ * instruction count); b is live. */
+void block_add_target(struct block_cache *bc, struct block *b, uint64_t pc, struct block *n,
+		      uint64_t now);
 
 /* The block at `pc` if it is in the cache, without decoding. */
 struct block *block_peek(struct block_cache *bc, uint64_t pc);

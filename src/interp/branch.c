@@ -140,7 +140,7 @@ static ALWAYS_INLINE void ret_body(struct cpu *c, const struct insn *i, unsigned
 {
 	c->rip = pop_sized(c, osz);
 }
-SPEC_V_BRANCH(ret, ret_body)
+SPEC_V_IBRANCH(ret, ret_body)
 
 void op_ret_Iw(struct cpu *c, const struct insn *i)
 {

@@ -81,6 +81,63 @@ static ALWAYS_INLINE void run_next_block(struct cpu *c, const struct insn *i, in
 	enter_next_block(c, i, n, icount, taken);
 }
 
+/* What run_next_block_indirect does when b's targets do not hold rip: as
+ * chain_unlinked, with the block found taking the oldest target's place
+ * unless b keeps none (interp/block.h, many_targets). */
+void chain_indirect_miss(struct cpu *c, const struct insn *i);
+
+/* Enters block n, the target of the indirect branch i that ended its block,
+ * if pc_k, that target's address, is rip. The empty asm, different for each
+ * target k, keeps the compiler from merging the targets' jumps into one:
+ * each is a host branch of its own, whose target stays the same while the
+ * slot does, so the host predicts the jump itself, and the compares before
+ * it by their history. */
+#define ENTER_TARGET(k, pc_k, n_k)                                                                 \
+	if ((pc_k) == pc) {                                                                        \
+		struct block *n = (n_k);                                                           \
+		c->icount = icount;                                                                \
+		note_exit(c, i->addr);                                                             \
+		c->cur_block = n;                                                                  \
+		c->cur = n->insns;                                                                 \
+		__asm__ volatile("" ::"i"(k));                                                     \
+		return n->insns[0].run(c, n->insns);                                               \
+	}
+#define ENTER_MORE_TARGET(k) ENTER_TARGET(k, t->pc[k - 2], t->to[k - 2])
+
+/* run_next_block for an indirect branch i (JMP or CALL through an operand,
+ * RET), which goes on to the target among the last BLOCK_TARGETS of its
+ * block (interp/block.h) that rip is, else looks the block up
+ * (chain_indirect_miss). */
+static ALWAYS_INLINE void run_next_block_indirect(struct cpu *c, const struct insn *i)
+{
+	const struct block *b = c->cur_block;
+	const struct block_targets *t;
+	uint64_t pc = c->rip, icount = c->icount + b->n;
+	if (unlikely(icount >= c->chain_limit))
+		return;
+	ENTER_TARGET(0, b->succ_pc[0], b->succ[0])
+	ENTER_TARGET(1, b->succ_pc[1], b->succ[1])
+	t = b->targets;
+	if (unlikely(!t))
+		return chain_indirect_miss(c, i);
+	_Static_assert(BLOCK_TARGETS == 16, "one ENTER_TARGET a target");
+	ENTER_MORE_TARGET(2)
+	ENTER_MORE_TARGET(3)
+	ENTER_MORE_TARGET(4)
+	ENTER_MORE_TARGET(5)
+	ENTER_MORE_TARGET(6)
+	ENTER_MORE_TARGET(7)
+	ENTER_MORE_TARGET(8)
+	ENTER_MORE_TARGET(9)
+	ENTER_MORE_TARGET(10)
+	ENTER_MORE_TARGET(11)
+	ENTER_MORE_TARGET(12)
+	ENTER_MORE_TARGET(13)
+	ENTER_MORE_TARGET(14)
+	ENTER_MORE_TARGET(15)
+	return chain_indirect_miss(c, i);
+}
+
 /* The chained instance of Jcc i when the instruction before it in its
  * block, `before`, always leaves the lazy flags of one kind (decode/isa.h,
  * ISA_SETS_*), else NULL (interp/branch_after.c). */

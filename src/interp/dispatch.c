@@ -86,6 +86,27 @@ void chain_unlinked(struct cpu *c, const struct insn *i, int taken)
 	enter_next_block(c, i, n, c->icount + b->n, taken);
 }
 
+/* chain_indirect_miss for a block that keeps targets: remembers n. Apart,
+ * as chain_first_link is. */
+static __attribute__((noinline)) void chain_new_target(struct cpu *c, const struct insn *i,
+						       struct block *n)
+{
+	struct block *b = c->cur_block;
+	block_add_target(c->chain_cache, b, c->rip, n, c->icount);
+	enter_next_block(c, i, n, c->icount + b->n, 1);
+}
+
+void chain_indirect_miss(struct cpu *c, const struct insn *i)
+{
+	struct block *b = c->cur_block;
+	struct block *n = block_find(c->chain_cache, c->rip);
+	if (!n || b->dead) /* a dropped block gets no link (interp/block.h) */
+		return;
+	if (!b->many_targets)
+		return chain_new_target(c, i, n);
+	enter_next_block(c, i, n, c->icount + b->n, 1);
+}
+
 /* Block b ran to its end: count it and go on after it. */
 static ALWAYS_INLINE void finish_block(struct cpu *c, const struct block *b)
 {

@@ -135,7 +135,9 @@ static ALWAYS_INLINE void form_st(struct cpu *c, uint64_t a, unsigned osz, int f
 	void op_##name(struct cpu *c, const struct insn *i) { body(c, i, i->osz, form_of(i)); }
 
 /* For branches, which end a block: the chained twins go on into the next
- * block (run_next_block). */
+ * block (run_next_block); an indirect branch's (JMP and CALL through an
+ * operand, RET: SPEC_IBRANCH_INSTANCE) by its block's targets
+ * (run_next_block_indirect). */
 #define SPEC_BRANCH_INSTANCE(fname, body, osz, form)                                               \
 	SPEC_PLAIN(fname, body, osz, form)                                                         \
 	static void fname##_chained(struct cpu *c, const struct insn *i)                           \
@@ -143,8 +145,15 @@ static ALWAYS_INLINE void form_st(struct cpu *c, uint64_t a, unsigned osz, int f
 		body(c, i, osz, form);                                                             \
 		run_next_block(c, i, 1);                                                           \
 	}
+#define SPEC_IBRANCH_INSTANCE(fname, body, osz, form)                                              \
+	SPEC_PLAIN(fname, body, osz, form)                                                         \
+	static void fname##_chained(struct cpu *c, const struct insn *i)                           \
+	{                                                                                          \
+		body(c, i, osz, form);                                                             \
+		run_next_block_indirect(c, i);                                                     \
+	}
 #define SPEC_V_E_BRANCH(name, body)                                                                \
-	SPEC_V_E_EACH(name, body, SPEC_BRANCH_INSTANCE)                                            \
+	SPEC_V_E_EACH(name, body, SPEC_IBRANCH_INSTANCE)                                           \
 	SPEC_V_E_CHOOSER(spec_##name, name, )                                                      \
 	SPEC_V_E_CHOOSER(chain_##name, name, _chained)                                             \
 	void op_##name(struct cpu *c, const struct insn *i) { body(c, i, i->osz, form_of(i)); }
@@ -193,9 +202,13 @@ static ALWAYS_INLINE void form_st(struct cpu *c, uint64_t a, unsigned osz, int f
 	SPEC_V_CHOOSER(spec_##name, name, )                                                        \
 	SPEC_V_CHOOSER(chain_##name, name, _chained)
 
-/* ... for branches (SPEC_BRANCH_INSTANCE) */
+/* ... for branches (SPEC_BRANCH_INSTANCE), and indirect ones */
 #define SPEC_V_BRANCH(name, body)                                                                  \
 	SPEC_V_EACH(name, body, SPEC_BRANCH_INSTANCE)                                              \
+	SPEC_V_CHOOSER(spec_##name, name, )                                                        \
+	SPEC_V_CHOOSER(chain_##name, name, _chained)
+#define SPEC_V_IBRANCH(name, body)                                                                 \
+	SPEC_V_EACH(name, body, SPEC_IBRANCH_INSTANCE)                                             \
 	SPEC_V_CHOOSER(spec_##name, name, )                                                        \
 	SPEC_V_CHOOSER(chain_##name, name, _chained)
 
