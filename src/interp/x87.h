@@ -393,29 +393,20 @@ static ALWAYS_INLINE void x87r_run_store(struct cpu *c, const struct insn *i, un
 	x87_retire_mem(c, i, ea);
 }
 
-/* The resident paths of a handler body: run i there and return. */
-#define X87_RESIDENT_REG(c, i)                                                                     \
+/* The resident paths of a handler body: when it can run resident, `run`
+ * runs i there and the body returns. */
+#define X87_RESIDENT_RUN(c, run)                                                                   \
 	do {                                                                                       \
 		if (x87_resident(c)) {                                                             \
-			x87r_run_reg(c, i);                                                        \
+			run;                                                                       \
 			return;                                                                    \
 		}                                                                                  \
 	} while (0)
-#define X87_RESIDENT_LOAD(c, i)                                                                    \
-	do {                                                                                       \
-		if (x87_resident(c)) {                                                             \
-			x87r_run_load(c, i);                                                       \
-			return;                                                                    \
-		}                                                                                  \
-	} while (0)
-#define X87_RESIDENT_STORE(c, i, n)                                                                \
-	do {                                                                                       \
-		if (x87_resident(c)) {                                                             \
-			x87r_run_store(c, i, n);                                                   \
-			return;                                                                    \
-		}                                                                                  \
-	} while (0)
+#define X87_RESIDENT_REG(c, i)	    X87_RESIDENT_RUN(c, x87r_run_reg(c, i))
+#define X87_RESIDENT_LOAD(c, i)	    X87_RESIDENT_RUN(c, x87r_run_load(c, i))
+#define X87_RESIDENT_STORE(c, i, n) X87_RESIDENT_RUN(c, x87r_run_store(c, i, n))
 #else
+#define X87_RESIDENT_RUN(c, run)    ((void)0)
 #define X87_RESIDENT_REG(c, i)	    ((void)0)
 #define X87_RESIDENT_LOAD(c, i)	    ((void)0)
 #define X87_RESIDENT_STORE(c, i, n) ((void)0)

@@ -102,15 +102,6 @@ static ALWAYS_INLINE void fcomi_resident(struct cpu *c, const struct insn *i)
 	c->cc_op = CC_OP(CC_EFLAGS, 0);
 	x87_retire(c, i);
 }
-#define FCOMI_RESIDENT(c, i)                                                                       \
-	do {                                                                                       \
-		if (x87_resident(c)) {                                                             \
-			fcomi_resident(c, i);                                                      \
-			return;                                                                    \
-		}                                                                                  \
-	} while (0)
-#else
-#define FCOMI_RESIDENT(c, i) ((void)0)
 #endif
 
 /* FCOMI and friends: ZF PF CF from C3 C2 C0; OF SF AF cleared. */
@@ -130,13 +121,13 @@ static X87_SOFT void fcomi(struct cpu *c, const struct insn *i, enum x87h_kernel
 	x87_retire(c, i);
 }
 
-X87_CHAINED(fcomi, FCOMI_RESIDENT(c, i); fcomi(c, i, XK_FCOM, 0))
+X87_CHAINED(fcomi, X87_RESIDENT_RUN(c, fcomi_resident(c, i)); fcomi(c, i, XK_FCOM, 0))
 
-X87_CHAINED(fcomip, FCOMI_RESIDENT(c, i); fcomi(c, i, XK_FCOM, 1))
+X87_CHAINED(fcomip, X87_RESIDENT_RUN(c, fcomi_resident(c, i)); fcomi(c, i, XK_FCOM, 1))
 
-X87_CHAINED(fucomi, FCOMI_RESIDENT(c, i); fcomi(c, i, XK_FUCOM, 0))
+X87_CHAINED(fucomi, X87_RESIDENT_RUN(c, fcomi_resident(c, i)); fcomi(c, i, XK_FUCOM, 0))
 
-X87_CHAINED(fucomip, FCOMI_RESIDENT(c, i); fcomi(c, i, XK_FUCOM, 1))
+X87_CHAINED(fucomip, X87_RESIDENT_RUN(c, fcomi_resident(c, i)); fcomi(c, i, XK_FUCOM, 1))
 
 /* The class FXAM reports in C3 C2 C0 for a register in use. Encodings the
  * 387 and later reject (unnormals, pseudo-NaNs, pseudo-infinities) are
