@@ -174,4 +174,43 @@ static ALWAYS_INLINE int cond_lazy(const struct cpu *c, unsigned cc)
 	return r ^ (int)(cc & 1);
 }
 
+/* M(args..., cc) for each of the 16 conditions Jcc, SETcc and CMOVcc encode in
+ * their opcode's low nibble: one after another (CC_EACH), or as the 16
+ * initializers of a table indexed by the condition (CC_LIST). The handlers
+ * make an instance per condition with them. */
+#define CC_EACH(M, ...)                                                                            \
+	M(__VA_ARGS__, 0)                                                                          \
+	M(__VA_ARGS__, 1)                                                                          \
+	M(__VA_ARGS__, 2)                                                                          \
+	M(__VA_ARGS__, 3)                                                                          \
+	M(__VA_ARGS__, 4)                                                                          \
+	M(__VA_ARGS__, 5)                                                                          \
+	M(__VA_ARGS__, 6)                                                                          \
+	M(__VA_ARGS__, 7)                                                                          \
+	M(__VA_ARGS__, 8)                                                                          \
+	M(__VA_ARGS__, 9)                                                                          \
+	M(__VA_ARGS__, 10)                                                                         \
+	M(__VA_ARGS__, 11)                                                                         \
+	M(__VA_ARGS__, 12)                                                                         \
+	M(__VA_ARGS__, 13)                                                                         \
+	M(__VA_ARGS__, 14)                                                                         \
+	M(__VA_ARGS__, 15)
+#define CC_LIST(M, ...)                                                                            \
+	M(__VA_ARGS__, 0),                                                                         \
+	M(__VA_ARGS__, 1),                                                                         \
+	M(__VA_ARGS__, 2),                                                                         \
+	M(__VA_ARGS__, 3),                                                                         \
+	M(__VA_ARGS__, 4),                                                                         \
+	M(__VA_ARGS__, 5),                                                                         \
+	M(__VA_ARGS__, 6),                                                                         \
+	M(__VA_ARGS__, 7),                                                                         \
+	M(__VA_ARGS__, 8),                                                                         \
+	M(__VA_ARGS__, 9),                                                                         \
+	M(__VA_ARGS__, 10),                                                                        \
+	M(__VA_ARGS__, 11),                                                                        \
+	M(__VA_ARGS__, 12),                                                                        \
+	M(__VA_ARGS__, 13),                                                                        \
+	M(__VA_ARGS__, 14),                                                                        \
+	M(__VA_ARGS__, 15)
+
 #endif

@@ -30,43 +30,22 @@ static ALWAYS_INLINE int jcc_sized(struct cpu *c, const struct insn *i, unsigned
 
 /* One instance per condition and operand size (the rare 16 keeps op_jcc),
  * and chained twins, which go on into the next block. */
-#define JCC_SIZED(cc, osz, sfx)                                                                    \
-	static void jcc##sfx##_##cc(struct cpu *c, const struct insn *i)                           \
+#define JCC(osz, r, cc)                                                                            \
+	static void jcc##r##_##cc(struct cpu *c, const struct insn *i)                             \
 	{                                                                                          \
 		jcc_sized(c, i, cc, osz);                                                          \
 	}                                                                                          \
-	static void jcc##sfx##_##cc##_chained(struct cpu *c, const struct insn *i)                 \
+	static void jcc##r##_##cc##_chained(struct cpu *c, const struct insn *i)                   \
 	{                                                                                          \
 		run_next_block(c, i, jcc_sized(c, i, cc, osz));                                    \
 	}
-#define JCC(cc) JCC_SIZED(cc, OSZ_32, 32) JCC_SIZED(cc, OSZ_64, 64)
-JCC(0)
-JCC(1)
-JCC(2)
-JCC(3)
-JCC(4)
-JCC(5)
-JCC(6)
-JCC(7)
-JCC(8)
-JCC(9)
-JCC(10)
-JCC(11)
-JCC(12)
-JCC(13)
-JCC(14)
-JCC(15)
+CC_EACH(JCC, OSZ_32, 32)
+CC_EACH(JCC, OSZ_64, 64)
 
+#define JCC_NAME(r, sfx, cc) jcc##r##_##cc##sfx
 #define JCC_TABLE(sfx)                                                                             \
 	{                                                                                          \
-		{jcc32_0##sfx, jcc32_1##sfx, jcc32_2##sfx, jcc32_3##sfx, jcc32_4##sfx,             \
-		 jcc32_5##sfx, jcc32_6##sfx, jcc32_7##sfx, jcc32_8##sfx, jcc32_9##sfx,             \
-		 jcc32_10##sfx, jcc32_11##sfx, jcc32_12##sfx, jcc32_13##sfx, jcc32_14##sfx,        \
-		 jcc32_15##sfx},                                                                   \
-		{jcc64_0##sfx, jcc64_1##sfx, jcc64_2##sfx, jcc64_3##sfx, jcc64_4##sfx,             \
-		 jcc64_5##sfx, jcc64_6##sfx, jcc64_7##sfx, jcc64_8##sfx, jcc64_9##sfx,             \
-		 jcc64_10##sfx, jcc64_11##sfx, jcc64_12##sfx, jcc64_13##sfx, jcc64_14##sfx,        \
-		 jcc64_15##sfx},                                                                   \
+		{CC_LIST(JCC_NAME, 32, sfx)}, { CC_LIST(JCC_NAME, 64, sfx) }                       \
 	}
 
 insn_fn *spec_jcc(const struct insn *i)

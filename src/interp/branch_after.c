@@ -38,45 +38,24 @@ static ALWAYS_INLINE void jcc_after(struct cpu *c, const struct insn *i, unsigne
 	JA_SIZES(ONE, cc, add, CC_ADD)                                                             \
 	JA_SIZES(ONE, cc, inc, CC_INC)                                                             \
 	JA_SIZES(ONE, cc, dec, CC_DEC)
-#define JA_ALL(ONE)                                                                                \
-	JA_KINDS(ONE, 0)                                                                           \
-	JA_KINDS(ONE, 1)                                                                           \
-	JA_KINDS(ONE, 2)                                                                           \
-	JA_KINDS(ONE, 3)                                                                           \
-	JA_KINDS(ONE, 4)                                                                           \
-	JA_KINDS(ONE, 5)                                                                           \
-	JA_KINDS(ONE, 6)                                                                           \
-	JA_KINDS(ONE, 7)                                                                           \
-	JA_KINDS(ONE, 8)                                                                           \
-	JA_KINDS(ONE, 9)                                                                           \
-	JA_KINDS(ONE, 10)                                                                          \
-	JA_KINDS(ONE, 11)                                                                          \
-	JA_KINDS(ONE, 12)                                                                          \
-	JA_KINDS(ONE, 13)                                                                          \
-	JA_KINDS(ONE, 14)                                                                          \
-	JA_KINDS(ONE, 15)
-
-JA_ALL(JA_ONE)
+CC_EACH(JA_KINDS, JA_ONE)
 
 /* The same instances by [cc][kind][size][rip]. */
-#define JT_RIPS(cc, k, o)                                                                          \
+#define JT_RIPS(p, cc, k, o)                                                                       \
 	{                                                                                          \
-		jcc_after_##cc##_##k##_##o##_32, jcc_after_##cc##_##k##_##o##_64                   \
+		p##_##cc##_##k##_##o##_32, p##_##cc##_##k##_##o##_64                               \
 	}
-#define JT_SIZES(cc, k)                                                                            \
+#define JT_SIZES(p, cc, k)                                                                         \
 	{                                                                                          \
-		JT_RIPS(cc, k, b), JT_RIPS(cc, k, w), JT_RIPS(cc, k, d), JT_RIPS(cc, k, q)         \
+		JT_RIPS(p, cc, k, b), JT_RIPS(p, cc, k, w), JT_RIPS(p, cc, k, d),                  \
+			JT_RIPS(p, cc, k, q)                                                       \
 	}
-#define JT_KINDS(cc)                                                                               \
+#define JT_KINDS(p, cc)                                                                            \
 	{                                                                                          \
-		JT_SIZES(cc, sub), JT_SIZES(cc, logic), JT_SIZES(cc, add), JT_SIZES(cc, inc),      \
-			JT_SIZES(cc, dec)                                                          \
+		JT_SIZES(p, cc, sub), JT_SIZES(p, cc, logic), JT_SIZES(p, cc, add),                \
+			JT_SIZES(p, cc, inc), JT_SIZES(p, cc, dec)                                 \
 	}
-static insn_fn *const jcc_after_fns[16][5][4][2] = {
-	JT_KINDS(0),  JT_KINDS(1),  JT_KINDS(2),  JT_KINDS(3),	JT_KINDS(4),  JT_KINDS(5),
-	JT_KINDS(6),  JT_KINDS(7),  JT_KINDS(8),  JT_KINDS(9),	JT_KINDS(10), JT_KINDS(11),
-	JT_KINDS(12), JT_KINDS(13), JT_KINDS(14), JT_KINDS(15),
-};
+static insn_fn *const jcc_after_fns[16][5][4][2] = {CC_LIST(JT_KINDS, jcc_after)};
 
 /* After a compare that writes EFLAGS itself (COMISD, PCMPISTRI, FCOMI...):
  * jcc_flags_CC_R. */
@@ -87,37 +66,18 @@ static ALWAYS_INLINE void jcc_flags(struct cpu *c, const struct insn *i, unsigne
 	branch_sized(c, i, taken, ripsz);
 	run_next_block(c, i, taken);
 }
-#define JF_ONE(cc, r, ripsz)                                                                       \
-	static void jcc_flags_##cc##_##r(struct cpu *c, const struct insn *i)                      \
+#define JF_ONE(p, cc, r, ripsz)                                                                    \
+	static void p##_##cc##_##r(struct cpu *c, const struct insn *i)                            \
 	{                                                                                          \
 		jcc_flags(c, i, cc, ripsz);                                                        \
 	}
-#define JF_RIPS(cc) JF_ONE(cc, 32, OSZ_32) JF_ONE(cc, 64, OSZ_64)
-JF_RIPS(0)
-JF_RIPS(1)
-JF_RIPS(2)
-JF_RIPS(3)
-JF_RIPS(4)
-JF_RIPS(5)
-JF_RIPS(6)
-JF_RIPS(7)
-JF_RIPS(8)
-JF_RIPS(9)
-JF_RIPS(10)
-JF_RIPS(11)
-JF_RIPS(12)
-JF_RIPS(13)
-JF_RIPS(14)
-JF_RIPS(15)
-#define JF_ROW(cc)                                                                                 \
+#define JF_RIPS(p, cc) JF_ONE(p, cc, 32, OSZ_32) JF_ONE(p, cc, 64, OSZ_64)
+CC_EACH(JF_RIPS, jcc_flags)
+#define JF_ROW(p, cc)                                                                              \
 	{                                                                                          \
-		jcc_flags_##cc##_32, jcc_flags_##cc##_64                                           \
+		p##_##cc##_32, p##_##cc##_64                                                       \
 	}
-static insn_fn *const jcc_flags_fns[16][2] = {
-	JF_ROW(0),  JF_ROW(1),	JF_ROW(2),  JF_ROW(3),	JF_ROW(4),  JF_ROW(5),
-	JF_ROW(6),  JF_ROW(7),	JF_ROW(8),  JF_ROW(9),	JF_ROW(10), JF_ROW(11),
-	JF_ROW(12), JF_ROW(13), JF_ROW(14), JF_ROW(15),
-};
+static insn_fn *const jcc_flags_fns[16][2] = {CC_LIST(JF_ROW, jcc_flags)};
 
 insn_fn *chain_jcc_after(const struct insn *i, const struct insn *before)
 {

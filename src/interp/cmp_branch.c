@@ -7,6 +7,7 @@
  * (branch_after.c), with c->cur on it. Neither can fault, so no fault ever
  * sees the pair half run; a debugger or tracer that steps runs blocks of one
  * instruction, which never hold the pair. */
+#include "cpu/cond.h"
 #include "decode/isa.h"
 #include "interp/alu.h"
 #include "isa_handlers.h"
@@ -43,23 +44,7 @@ static ALWAYS_INLINE void cmp_branch(struct cpu *c, const struct insn *i, int fo
 	}
 #define CB_RIPS(f, form, o, osz, cc)                                                               \
 	CB_ONE(f, form, o, osz, cc, 32, OSZ_32) CB_ONE(f, form, o, osz, cc, 64, OSZ_64)
-#define CB_CCS(f, form, o, osz)                                                                    \
-	CB_RIPS(f, form, o, osz, 0)                                                                \
-	CB_RIPS(f, form, o, osz, 1)                                                                \
-	CB_RIPS(f, form, o, osz, 2)                                                                \
-	CB_RIPS(f, form, o, osz, 3)                                                                \
-	CB_RIPS(f, form, o, osz, 4)                                                                \
-	CB_RIPS(f, form, o, osz, 5)                                                                \
-	CB_RIPS(f, form, o, osz, 6)                                                                \
-	CB_RIPS(f, form, o, osz, 7)                                                                \
-	CB_RIPS(f, form, o, osz, 8)                                                                \
-	CB_RIPS(f, form, o, osz, 9)                                                                \
-	CB_RIPS(f, form, o, osz, 10)                                                               \
-	CB_RIPS(f, form, o, osz, 11)                                                               \
-	CB_RIPS(f, form, o, osz, 12)                                                               \
-	CB_RIPS(f, form, o, osz, 13)                                                               \
-	CB_RIPS(f, form, o, osz, 14)                                                               \
-	CB_RIPS(f, form, o, osz, 15)
+#define CB_CCS(f, form, o, osz) CC_EACH(CB_RIPS, f, form, o, osz)
 CB_CCS(cmpgb, CB_CMP_GB, b, OSZ_8)
 CB_CCS(testgb, CB_TEST_GB, b, OSZ_8)
 CB_CCS(cmpib, CB_CMP_IB, b, OSZ_8)
@@ -77,10 +62,7 @@ CB_CCS(cmpiz, CB_CMP_IZ, q, OSZ_64)
 	}
 #define CT_CCS(f, o)                                                                               \
 	{                                                                                          \
-		CT_RIPS(f, o, 0), CT_RIPS(f, o, 1), CT_RIPS(f, o, 2), CT_RIPS(f, o, 3),            \
-			CT_RIPS(f, o, 4), CT_RIPS(f, o, 5), CT_RIPS(f, o, 6), CT_RIPS(f, o, 7),    \
-			CT_RIPS(f, o, 8), CT_RIPS(f, o, 9), CT_RIPS(f, o, 10), CT_RIPS(f, o, 11),  \
-			CT_RIPS(f, o, 12), CT_RIPS(f, o, 13), CT_RIPS(f, o, 14), CT_RIPS(f, o, 15) \
+		CC_LIST(CT_RIPS, f, o)                                                             \
 	}
 typedef insn_fn *const cb_table[16][2];
 static cb_table cb_cmpgb = CT_CCS(cmpgb, b), cb_testgb = CT_CCS(testgb, b),

@@ -233,32 +233,13 @@ static ALWAYS_INLINE void setcc_form(struct cpu *c, const struct insn *i, unsign
 	{                                                                                          \
 		setcc_form(c, i, cc, form, 1);                                                     \
 	}
-#define SETCC(cc) SPEC_EACH_FORM(SETCC_INSTANCE, setcc##cc, cc, 0)
-SETCC(0)
-SETCC(1)
-SETCC(2)
-SETCC(3)
-SETCC(4)
-SETCC(5)
-SETCC(6)
-SETCC(7)
-SETCC(8)
-SETCC(9)
-SETCC(10)
-SETCC(11)
-SETCC(12)
-SETCC(13)
-SETCC(14)
-SETCC(15)
+#define SETCC(name, cc) SPEC_EACH_FORM(SETCC_INSTANCE, name##cc, cc, 0)
+CC_EACH(SETCC, setcc)
 
-#define SETCC_ROW(cc, sfx) SPEC_FORM_ROW(setcc##cc, sfx)
+#define SETCC_ROW(sfx, cc) SPEC_FORM_ROW(setcc##cc, sfx)
 #define SETCC_TABLE(sfx)                                                                           \
 	{                                                                                          \
-		SETCC_ROW(0, sfx), SETCC_ROW(1, sfx), SETCC_ROW(2, sfx), SETCC_ROW(3, sfx),        \
-			SETCC_ROW(4, sfx), SETCC_ROW(5, sfx), SETCC_ROW(6, sfx),                   \
-			SETCC_ROW(7, sfx), SETCC_ROW(8, sfx), SETCC_ROW(9, sfx),                   \
-			SETCC_ROW(10, sfx), SETCC_ROW(11, sfx), SETCC_ROW(12, sfx),                \
-			SETCC_ROW(13, sfx), SETCC_ROW(14, sfx), SETCC_ROW(15, sfx)                 \
+		CC_LIST(SETCC_ROW, sfx)                                                            \
 	}
 
 insn_fn *spec_setcc(const struct insn *i)
