@@ -153,12 +153,28 @@ static void page_add_block(struct code_page *cp, struct block *b)
 	cp->blocks[cp->nblocks++] = b;
 }
 
-static void mark_covered(struct block_cache *bc, uint64_t addr, unsigned len)
+/* Sets the covered bits of bytes [from, to) of one page. */
+static void cover_bytes(uint8_t *covered, unsigned from, unsigned to)
 {
-	for (uint64_t a = addr; a < addr + len; a++) {
-		struct code_page *cp = find_page(bc, a >> 12, 1);
-		unsigned off = (unsigned)(a & 4095);
-		cp->covered[off >> 3] |= (uint8_t)(1u << (off & 7));
+	while (from < to && (from & 7))
+		covered[from >> 3] |= (uint8_t)(1u << (from & 7)), from++;
+	if (to - from >= 8) {
+		memset(covered + (from >> 3), 0xff, (to - from) >> 3);
+		from += (to - from) & ~7u;
+	}
+	while (from < to)
+		covered[from >> 3] |= (uint8_t)(1u << (from & 7)), from++;
+}
+
+/* Sets the covered bit of every byte of b: a block's instructions follow
+ * one another, so that is [start, end). */
+static void mark_covered(struct block_cache *bc, const struct block *b)
+{
+	for (uint64_t a = b->start; a < b->end;) {
+		uint64_t page_end = (a | 4095) + 1, to = b->end < page_end ? b->end : page_end;
+		cover_bytes(find_page(bc, a >> 12, 1)->covered, (unsigned)(a & 4095),
+			    (unsigned)(to - (a & ~4095ull)));
+		a = to;
 	}
 }
 
@@ -177,8 +193,7 @@ static void register_block(struct block_cache *bc, struct block *b)
 		if (p > 0)
 			bc->mm->code_pages[p - 1] |= CODE_PAGE_NEXT;
 	}
-	for (unsigned k = 0; k < b->n; k++)
-		mark_covered(bc, b->insns[k].addr, b->insns[k].len);
+	mark_covered(bc, b);
 }
 
 /* Executable bytes readable from `at`, at most INSN_MAX_LEN. */

@@ -108,8 +108,17 @@ void hostcache_open(struct vm *vm, struct file *f, const struct stat *st)
 	struct hostcache *c = malloc(sizeof *c);
 	if (!c)
 		return; /* unbuffered is correct too */
-	*c = (struct hostcache){.file = f, .vm = vm, .next = vm->hostcaches, .dev = f->host_dev,
-				.ino = f->host_ino, .writing = (f->flags & O_ACCMODE) == O_WRONLY};
+	/* field by field: a compound literal would zero the buffer too, 16 pages
+	 * that a file read through a mapping (as every loaded program is)
+	 * never touches */
+	c->file = f;
+	c->vm = vm;
+	c->next = vm->hostcaches;
+	c->dev = f->host_dev;
+	c->ino = f->host_ino;
+	c->writing = (f->flags & O_ACCMODE) == O_WRONLY;
+	c->err = 0;
+	c->len = c->at = 0;
 	vm->hostcaches = c;
 	f->cache = c;
 }
