@@ -80,7 +80,7 @@ struct block_stats {
 	uint64_t jit_blocks, jit_inline, jit_called, jit_bytes, jit_flushes, jit_links;
 };
 
-#define BLOCK_BUCKETS_MIN     8192 /* the table doubles when it holds more blocks */
+#define BLOCK_BUCKETS_MIN     1024 /* the table doubles when it holds more blocks */
 #define BLOCK_JUMP_SLOTS      4096
 #define CODE_PAGE_BUCKETS_MIN 1024 /* and this one when it holds more code pages */
 
