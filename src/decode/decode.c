@@ -255,7 +255,6 @@ int decode_insn(struct insn *in, const uint8_t *p, unsigned avail, uint64_t addr
 	}
 
 	int opsize66 = px.opsize && !(slot == PFX_66 && (flags & ISA_MANDATORY));
-	in->fn = d->fn;
 	in->desc = (uint16_t)node.arg;
 	in->opc = (uint8_t)opcode;
 	in->osz = (uint8_t)operand_size(flags, &px, opsize66, mode64);
@@ -290,11 +289,17 @@ int decode_insn(struct insn *in, const uint8_t *p, unsigned avail, uint64_t addr
 	}
 	if (px.lock && (!(flags & ISA_LOCK) || in->mod == 3))
 		return DECODE_UD;
-	if (d->spec)
-		in->fn = d->spec(in);
 	return DECODE_OK;
 
 short_fetch:
 	in->len = (uint8_t)(cur.pos > INSN_MAX_LEN ? INSN_MAX_LEN + 1 : cur.pos);
 	return cur.pos > INSN_MAX_LEN || avail >= INSN_MAX_LEN ? DECODE_GP : DECODE_FETCH;
+}
+
+insn_fn *insn_handler(const struct insn *i)
+{
+	if (i->patched)
+		return i->run;
+	const struct isa_desc *d = &isa_descs[i->desc];
+	return d->spec ? d->spec(i) : d->fn;
 }

@@ -18,10 +18,10 @@ enum { REP_NONE, REP_E /* F3 */, REP_NE /* F2 */ };
 enum { OSZ_8, OSZ_16, OSZ_32, OSZ_64 };
 
 struct insn {
-	insn_fn *fn;  /* the table row's handler (the translator calls it) */
-	insn_fn *run; /* what the interpreter calls: fn, or fn's chained instance
-		       * (interp/chain.h) when another instruction of the block
-		       * follows; set by the block cache, not the decoder */
+	insn_fn *run; /* what the interpreter calls: the table row's handler
+		       * (insn_handler), or its chained instance (interp/chain.h)
+		       * when another instruction of the block follows; set by
+		       * the block cache, not the decoder */
 	uint64_t addr; /* guest address of the first byte */
 	uint64_t disp; /* sign-extended; absolute target for RIP-relative operands */
 	uint64_t imm;  /* first immediate, sign-extended to 64 bits */
@@ -40,10 +40,18 @@ struct insn {
 	uint8_t rm;
 	uint8_t base, index, scale; /* memory operand; R_NONE when absent */
 	uint8_t seg;		    /* segment of the memory operand */
-	uint8_t rep;		    /* REP_* */
-	uint8_t lock;
-	uint8_t opc;  /* last opcode byte: some handlers read cc or a register from it */
-	uint8_t stop; /* the block ends after this instruction */
+	uint8_t opc; /* last opcode byte: some handlers read cc or a register from it */
+	/* Bits, so that a block's instructions take 48 bytes: a start-up
+	 * decodes thousands, and every page of them is a page fault. */
+	uint8_t rep : 2;     /* REP_* */
+	uint8_t lock : 1;
+	uint8_t stop : 1;    /* the block ends after this instruction */
+	uint8_t patched : 1; /* run is not the row's: a debugger's trap, or the
+			      * stand-in for a rewritten instruction */
 };
+
+/* The handler of i's table row (its specialized one where the row picks
+ * one): what runs i alone, unchained. For a patched i, its run. */
+insn_fn *insn_handler(const struct insn *i);
 
 #endif

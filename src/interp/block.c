@@ -232,7 +232,8 @@ static struct insn trap_insn(const struct block_breaks *bb, uint64_t at)
 {
 	struct insn i;
 	memset(&i, 0, sizeof i);
-	i.fn = i.run = bb->trap;
+	i.run = bb->trap;
+	i.patched = 1;
 	i.addr = at;
 	i.len = 1;
 	i.mod = 3;
@@ -244,24 +245,25 @@ static struct insn trap_insn(const struct block_breaks *bb, uint64_t at)
 /* What the interpreter runs for each of a block's n instructions: chained
  * instances, which run the next instruction themselves, wherever one
  * follows, and the branches that end a block, which run the next block's
- * (interp/chain.h); only where the instruction runs its row's own handler
- * (not a debugger's trap). A Jcc after a compare gets an instance that
+ * (interp/chain.h); not for a patched instruction (a debugger's trap). A Jcc after a compare gets an instance that
  * knows what kind of flags it reads (chain_jcc_after), and a compare of
  * registers before the block's Jcc one that runs both (chain_cmp_branch). */
 static void set_runs(struct insn *insns, unsigned n)
 {
 	for (unsigned k = 0; k < n; k++) {
 		struct insn *i = &insns[k];
+		if (i->patched)
+			continue;
 		const struct isa_desc *d = &isa_descs[i->desc];
-		insn_fn *own = d->spec ? d->spec(i) : d->fn, *chained = NULL, *after;
+		insn_fn *own = insn_handler(i), *chained = NULL, *after;
 		int ends = (d->flags & ISA_STOP) != 0;
-		if (d->chain && i->fn == own && (k + 1 < n || ends))
+		if (d->chain && (k + 1 < n || ends))
 			chained = d->chain(i);
 		if (chained && k > 0 && d->fn == op_jcc && (after = chain_jcc_after(i, i - 1)))
 			chained = after;
 		if (chained && k + 2 == n && (after = chain_cmp_branch(i, i + 1)))
 			chained = after;
-		i->run = chained ? chained : i->fn;
+		i->run = chained ? chained : own;
 	}
 }
 
@@ -492,8 +494,10 @@ static void insn_stale(struct cpu *c, const struct insn *i)
 
 void block_truncate_after(struct block *b, const struct insn *from)
 {
-	for (struct insn *i = b->insns + (from - b->insns) + 1; i < b->insns + b->n; i++)
-		i->fn = i->run = insn_stale;
+	for (struct insn *i = b->insns + (from - b->insns) + 1; i < b->insns + b->n; i++) {
+		i->run = insn_stale;
+		i->patched = 1;
+	}
 }
 
 void block_cache_invalidate_range(struct block_cache *bc, uint64_t addr, uint64_t len)

@@ -94,7 +94,7 @@ static const cb_table *cb_table_of(const struct insn *i)
 insn_fn *chain_cmp_branch(const struct insn *i, const struct insn *jcc)
 {
 	const struct isa_desc *jd = &isa_descs[jcc->desc];
-	if (i->mod != 3 || jd->fn != op_jcc || jcc->osz == OSZ_16 || jcc->fn != jd->spec(jcc))
+	if (i->mod != 3 || jd->fn != op_jcc || jcc->osz == OSZ_16 || jcc->patched)
 		return NULL; /* not a Jcc that runs its row's own handler */
 	const cb_table *t = cb_table_of(i);
 	return t ? (*t)[jcc->opc & 15][jcc->osz == OSZ_64] : NULL;

@@ -106,10 +106,9 @@ static const struct tmpl_entry templates[] = {
  * breakpoint stands in for a row's instruction with a handler of its own. */
 jt_tmpl_fn *jt_template_of(const struct insn *i)
 {
-	const struct isa_desc *d = &isa_descs[i->desc];
-	if (i->fn != (d->spec ? d->spec(i) : d->fn))
+	if (i->patched)
 		return NULL;
-	insn_fn *handler = d->fn;
+	insn_fn *handler = isa_descs[i->desc].fn;
 	for (unsigned k = 0; k < sizeof templates / sizeof templates[0]; k++)
 		if (templates[k].handler == handler)
 			return templates[k].tmpl;

@@ -176,7 +176,7 @@ static void emit_handler_call(struct jt *t, const struct insn *i, int cold)
 	x64_mov_imm(e, RSI, (uint64_t)(uintptr_t)i);
 	x64_store(e, 8, CPU(cur), RSI);
 	x64_mov_rr(e, 8, RDI, JR_CPU);
-	x64_call(e, (const void *)i->fn);
+	x64_call(e, (const void *)insn_handler(i));
 }
 
 void jt_call_handler(struct jt *t, const struct insn *i)
