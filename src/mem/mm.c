@@ -29,12 +29,7 @@ int mm_host_prot(int prot)
 	return PROT_NONE;
 }
 
-void mm_set_init(struct mm_set *set)
-{
-	memset(set, 0, sizeof *set);
-	set->no_swap = mm_host_has_no_swap();
-	set->cow_max_pieces = mm_host_map_limit() / 2;
-}
+void mm_set_init(struct mm_set *set) { memset(set, 0, sizeof *set); }
 
 struct mm *mm_create(struct mm_set *set, int mode64)
 {

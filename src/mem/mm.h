@@ -55,7 +55,9 @@ struct mm_cow;
  * budget and counts here (mem/mm_cow.h). */
 struct mm_set {
 	struct mm *first; /* every live address space, linked by set_next */
-	int no_swap;	  /* mm_host_has_no_swap(), asked once */
+	int host_asked;	  /* no_swap and cow_max_pieces are known: asked at the
+			   * first fork, not at every start */
+	int no_swap;	  /* mm_host_has_no_swap() */
 	uint64_t cow_pieces;	 /* host mappings copy-on-write may have split off, at most */
 	uint64_t cow_max_pieces; /* beyond this, everything pending is copied (mm_cow.c) */
 	uint64_t copied_at_fork; /* pages fork copied before it returned */

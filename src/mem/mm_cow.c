@@ -395,6 +395,11 @@ int mm_cow_fork(struct mm *s, struct mm *d)
 	struct mm_set *set = s->set;
 	if (!set || d->set != set)
 		return -EINVAL;
+	if (!set->host_asked) {
+		set->no_swap = mm_host_has_no_swap();
+		set->cow_max_pieces = mm_host_map_limit() / 2;
+		set->host_asked = 1;
+	}
 	if (s->cow && s->cow->src) /* a dependant forking: no chains */
 		materialize(s, &set->copied_at_fork);
 	struct mm_cow *sw = cow_of(s), *dw = cow_of(d);
