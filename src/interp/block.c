@@ -196,18 +196,20 @@ static void register_block(struct block_cache *bc, struct block *b)
 	mark_covered(bc, b);
 }
 
-/* Executable bytes readable from `at`, at most INSN_MAX_LEN. */
-static unsigned fetchable(const struct mm *mm, uint64_t at)
+/* Where the executable bytes from pc end, as far as a block at pc can
+ * read: its instructions start in pc's page (translate stops at the next)
+ * and the last may run INSN_MAX_LEN bytes past it. One walk of the vmas
+ * per block, not one per instruction. */
+static uint64_t fetch_limit(const struct mm *mm, uint64_t pc)
 {
-	unsigned n = 0;
-	while (n < INSN_MAX_LEN) {
-		const struct vma *v = mm_find_vma(mm, at + n);
+	uint64_t cap = (pc & ~4095ull) + 4096 + INSN_MAX_LEN, at = pc;
+	while (at < cap) {
+		const struct vma *v = mm_find_vma(mm, at);
 		if (!v || !(v->prot & GPROT_EXEC))
 			break;
-		uint64_t room = v->end - (at + n);
-		n = room >= INSN_MAX_LEN - n ? INSN_MAX_LEN : n + (unsigned)room;
+		at = v->end;
 	}
-	return n;
+	return at < cap ? at : cap;
 }
 
 static _Noreturn void fetch_fault(struct cpu *c, const struct mm *mm, uint64_t addr)
@@ -275,8 +277,11 @@ static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t p
 	uint64_t at = pc;
 	if (pc >= mm->limit)
 		fetch_fault(c, mm, pc);
+	uint64_t limit = fetch_limit(mm, pc);
 	for (;;) {
-		unsigned avail = fetchable(mm, at);
+		unsigned avail = at >= limit		      ? 0
+				 : limit - at >= INSN_MAX_LEN ? INSN_MAX_LEN
+							      : (unsigned)(limit - at);
 		if (avail == 0 && n == 0)
 			fetch_fault(c, mm, at);
 		int brk = bc->breaks && avail ? bc->breaks->at(bc->breaks, at) : BREAK_NONE;
