@@ -8,12 +8,14 @@
 #define HOT	      __attribute__((hot))
 #define COLD	      __attribute__((cold, noinline))
 #define ALWAYS_INLINE inline __attribute__((always_inline))
+#define NOINLINE      __attribute__((noinline))
 #else
 #define likely(x)   (x)
 #define unlikely(x) (x)
 #define HOT
 #define COLD
 #define ALWAYS_INLINE inline
+#define NOINLINE
 #endif
 
 /* Guest memory and registers are little-endian and are accessed in place. */

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/compiler.h"
 #include "cpu/cpuid.h"
 #include "kernel/vfs/file.h"
 #include "kernel/vfs/path.h"
@@ -189,8 +190,9 @@ static int parse_shebang(const uint8_t *data, size_t size, char *interp, char **
 }
 
 /* PT_INTERP: the dynamic linker, an ET_DYN of the program's class, mapped
- * where mmap would have put it; *base is AT_BASE, *entry the first rip. */
-static int map_interp(struct process *p, struct mm *mm, const struct elf_image *img,
+ * where mmap would have put it; *base is AT_BASE, *entry the first rip.
+ * Not inlined: its 12 KiB of buffers would deepen every exec's stack. */
+static NOINLINE int map_interp(struct process *p, struct mm *mm, const struct elf_image *img,
 		      uint64_t *base, uint64_t *entry, struct exec_error *err)
 {
 	char path[4097];

@@ -4,14 +4,21 @@
  * required before every further component. Canonical paths are absolute in
  * the machine's namespace; a chroot is the process root as a prefix. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kernel/vfs/vfs.h"
 #include "kernel/vm.h"
 
+/* On the heap, with step's and splice_link's scratch: 28 KiB on the stack
+ * would put every frame below a resolution on pages of its own (a static
+ * hello's start touched 20 pages of hexvm's stack, each a page fault). */
 struct walk {
 	char cur[VFS_PATH_MAX];	     /* canonical path resolved so far */
 	char rest[VFS_PATH_MAX * 2]; /* what is left to resolve */
+	char next[VFS_PATH_MAX];     /* step: cur with the next component */
+	char target[VFS_PATH_MAX];   /* step: a symlink's target */
+	char tail[VFS_PATH_MAX * 2]; /* splice_link: the target, then the rest */
 	const char *root;	     /* "/" and ".." stop here (openat2's IN_ROOT: the start) */
 	const char *start;	     /* where a relative path starts */
 	int links;
@@ -58,11 +65,11 @@ static int next_component(struct walk *w, size_t *pos, char *comp, int *last)
 /* Replaces what is left by the link's target followed by the rest. */
 static int splice_link(struct walk *w, size_t pos, const char *target)
 {
-	char tail[VFS_PATH_MAX * 2];
+	char *tail = w->tail;
 	if (++w->links > VFS_LINKS_MAX)
 		return -ELOOP;
 	size_t tlen = strlen(target), rlen = strlen(w->rest + pos);
-	if (tlen + rlen + 2 > sizeof tail)
+	if (tlen + rlen + 2 > sizeof w->tail)
 		return -ENAMETOOLONG;
 	memcpy(tail, target, tlen);
 	tail[tlen] = '/';
@@ -115,7 +122,7 @@ static int lstat_at(struct task *t, const char *path, struct stat *st, struct mo
 static int step(struct task *t, struct walk *w, size_t *pos, const char *comp, int last,
 		int flags, struct vpath *out)
 {
-	char next[VFS_PATH_MAX], target[VFS_PATH_MAX];
+	char *next = w->next, *target = w->target;
 	struct stat st;
 	struct mount *m;
 	const char *rel;
@@ -143,7 +150,7 @@ static int step(struct task *t, struct walk *w, size_t *pos, const char *comp, i
 			out->magic = 1;
 			return 1;
 		}
-		rc = m->fs->ops->readlink(t, m->fs, rel, target, sizeof target);
+		rc = m->fs->ops->readlink(t, m->fs, rel, target, sizeof w->target);
 		if (rc < 0)
 			return rc;
 		rc = splice_link(w, *pos, target);
@@ -193,33 +200,25 @@ static int begin(struct task *t, struct walk *w, const char *start, const char *
 	return 0;
 }
 
-int vfs_resolve(struct task *t, const char *start, const char *path, int flags,
-		struct vpath *out)
+static int walk_path(struct task *t, struct walk *w, const char *start, const char *path,
+		     size_t len, int flags, struct vpath *out)
 {
-	struct walk w;
-	size_t len = strlen(path), pos = 0;
+	size_t pos = 0;
 	char comp[VFS_NAME_MAX + 1];
 	int last, rc;
-	out->magic = 0;
-	if (!len && !(flags & VFS_EMPTY_OK))
-		return -ENOENT;
-	if (len >= VFS_PATH_MAX)
-		return -ENAMETOOLONG;
-	if (len && path[len - 1] == '/')
-		flags |= VFS_DIRECTORY;
-	if ((rc = begin(t, &w, start, path, flags)))
+	if ((rc = begin(t, w, start, path, flags)))
 		return rc;
-	memcpy(w.rest, path, len + 1);
-	while ((rc = next_component(&w, &pos, comp, &last)) > 0) {
+	memcpy(w->rest, path, len + 1);
+	while ((rc = next_component(w, &pos, comp, &last)) > 0) {
 		if (!strcmp(comp, "."))
 			continue;
 		if (!strcmp(comp, ".."))
-			rc = go_up(&w);
+			rc = go_up(w);
 		else
-			rc = step(t, &w, &pos, comp, last, flags, out);
+			rc = step(t, w, &pos, comp, last, flags, out);
 		if (rc < 0)
 			return rc;
-		if (!same_mount(t, &w))
+		if (!same_mount(t, w))
 			return -EXDEV;
 		if (rc == 1)
 			break;
@@ -228,7 +227,26 @@ int vfs_resolve(struct task *t, const char *start, const char *path, int flags,
 	}
 	if (rc < 0)
 		return rc;
-	return finish(t, &w, out);
+	return finish(t, w, out);
+}
+
+int vfs_resolve(struct task *t, const char *start, const char *path, int flags,
+		struct vpath *out)
+{
+	size_t len = strlen(path);
+	out->magic = 0;
+	if (!len && !(flags & VFS_EMPTY_OK))
+		return -ENOENT;
+	if (len >= VFS_PATH_MAX)
+		return -ENAMETOOLONG;
+	if (len && path[len - 1] == '/')
+		flags |= VFS_DIRECTORY;
+	struct walk *w = malloc(sizeof *w);
+	if (!w)
+		return -ENOMEM;
+	int rc = walk_path(t, w, start, path, len, flags, out);
+	free(w);
+	return rc;
 }
 
 int vfs_lstat(struct task *t, const struct vpath *p, struct stat *st)
