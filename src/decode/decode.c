@@ -8,16 +8,17 @@
 #include "decode/isa.h"
 #include "interp/operand.h"
 
-/* Byte reader that remembers when it ran past what may be fetched. */
+/* Byte reader that remembers when it ran past what may be fetched: the
+ * readable bytes, and never more than INSN_MAX_LEN of them (lim). */
 struct cursor {
 	const uint8_t *p;
-	unsigned pos, avail;
+	unsigned pos, lim;
 	int short_fetch;
 };
 
 static uint8_t next_byte(struct cursor *cur)
 {
-	if (cur->pos >= cur->avail || cur->pos >= INSN_MAX_LEN) {
+	if (cur->pos >= cur->lim) {
 		cur->short_fetch = 1;
 		cur->pos++;
 		return 0;
@@ -25,9 +26,23 @@ static uint8_t next_byte(struct cursor *cur)
 	return cur->p[cur->pos++];
 }
 
+/* A little-endian field of `bytes` (at most 8): one load where all of it
+ * may be read, as almost always. */
 static uint64_t next_le(struct cursor *cur, unsigned bytes)
 {
 	uint64_t v = 0;
+	if (cur->pos + bytes <= cur->lim) {
+		const uint8_t *at = cur->p + cur->pos;
+		uint16_t v16;
+		uint32_t v32;
+		cur->pos += bytes;
+		switch (bytes) {
+		case 2: memcpy(&v16, at, 2); return v16;
+		case 4: memcpy(&v32, at, 4); return v32;
+		case 8: memcpy(&v, at, 8); return v;
+		default: cur->pos -= bytes; break; /* the general way below */
+		}
+	}
 	for (unsigned k = 0; k < bytes; k++)
 		v |= (uint64_t)next_byte(cur) << (8 * k);
 	return v;
@@ -38,22 +53,37 @@ struct prefixes {
 	unsigned rex; /* 0, or 0x40..0x4f */
 };
 
-/* Applies a legacy prefix byte; returns 0 when b is not one. */
-static int apply_legacy_prefix(struct prefixes *px, uint8_t b)
+/* Which bytes may start an instruction as a prefix: most opcodes are
+ * none, and one table load tells so without a chain of compares. */
+enum { PB_NONE, PB_LEGACY, PB_REX };
+static const uint8_t prefix_byte[2][256] = {
+	[0] = {[0x66] = PB_LEGACY, [0x67] = PB_LEGACY, [0xf0] = PB_LEGACY, [0xf2] = PB_LEGACY,
+	       [0xf3] = PB_LEGACY, [0x26] = PB_LEGACY, [0x2e] = PB_LEGACY, [0x36] = PB_LEGACY,
+	       [0x3e] = PB_LEGACY, [0x64] = PB_LEGACY, [0x65] = PB_LEGACY},
+	[1] = {[0x66] = PB_LEGACY, [0x67] = PB_LEGACY, [0xf0] = PB_LEGACY, [0xf2] = PB_LEGACY,
+	       [0xf3] = PB_LEGACY, [0x26] = PB_LEGACY, [0x2e] = PB_LEGACY, [0x36] = PB_LEGACY,
+	       [0x3e] = PB_LEGACY, [0x64] = PB_LEGACY, [0x65] = PB_LEGACY, [0x40] = PB_REX,
+	       [0x41] = PB_REX,	   [0x42] = PB_REX,    [0x43] = PB_REX,	   [0x44] = PB_REX,
+	       [0x45] = PB_REX,	   [0x46] = PB_REX,    [0x47] = PB_REX,	   [0x48] = PB_REX,
+	       [0x49] = PB_REX,	   [0x4a] = PB_REX,    [0x4b] = PB_REX,	   [0x4c] = PB_REX,
+	       [0x4d] = PB_REX,	   [0x4e] = PB_REX,    [0x4f] = PB_REX},
+};
+
+/* Applies the legacy prefix byte b. */
+static void apply_legacy_prefix(struct prefixes *px, uint8_t b)
 {
 	switch (b) {
-	case 0x66: px->opsize = 1; return 1;
-	case 0x67: px->addrsize = 1; return 1;
-	case 0xf0: px->lock = 1; return 1;
-	case 0xf2: px->rep = REP_NE; return 1;
-	case 0xf3: px->rep = REP_E; return 1;
-	case 0x26: px->seg = SEG_ES; return 1;
-	case 0x2e: px->seg = SEG_CS; return 1;
-	case 0x36: px->seg = SEG_SS; return 1;
-	case 0x3e: px->seg = SEG_DS; return 1;
-	case 0x64: px->seg = SEG_FS; return 1;
-	case 0x65: px->seg = SEG_GS; return 1;
-	default: return 0;
+	case 0x66: px->opsize = 1; break;
+	case 0x67: px->addrsize = 1; break;
+	case 0xf0: px->lock = 1; break;
+	case 0xf2: px->rep = REP_NE; break;
+	case 0xf3: px->rep = REP_E; break;
+	case 0x26: px->seg = SEG_ES; break;
+	case 0x2e: px->seg = SEG_CS; break;
+	case 0x36: px->seg = SEG_SS; break;
+	case 0x3e: px->seg = SEG_DS; break;
+	case 0x64: px->seg = SEG_FS; break;
+	default: px->seg = SEG_GS; break; /* 0x65 */
 	}
 }
 
@@ -61,14 +91,17 @@ static void read_prefixes(struct cursor *cur, struct prefixes *px, int mode64)
 {
 	memset(px, 0, sizeof *px);
 	px->seg = -1;
-	while (cur->pos < cur->avail && cur->pos < INSN_MAX_LEN) {
+	const uint8_t *kinds = prefix_byte[mode64 != 0];
+	while (cur->pos < cur->lim) {
 		uint8_t b = cur->p[cur->pos];
-		if (mode64 && (b & 0xf0) == 0x40) {
-			px->rex = b; /* only the last REX before the opcode counts */
-		} else if (apply_legacy_prefix(px, b)) {
-			px->rex = 0; /* a REX followed by a legacy prefix is ignored */
-		} else {
+		unsigned kind = kinds[b];
+		if (kind == PB_NONE)
 			return;
+		if (kind == PB_REX) {
+			px->rex = b; /* only the last REX before the opcode counts */
+		} else {
+			apply_legacy_prefix(px, b);
+			px->rex = 0; /* a REX followed by a legacy prefix is ignored */
 		}
 		cur->pos++;
 	}
@@ -223,7 +256,7 @@ static void fill_registers(struct insn *in, unsigned flags, const struct prefixe
 
 int decode_insn(struct insn *in, const uint8_t *p, unsigned avail, uint64_t addr, int mode64)
 {
-	struct cursor cur = {p, 0, avail, 0};
+	struct cursor cur = {p, 0, avail < INSN_MAX_LEN ? avail : INSN_MAX_LEN, 0};
 	struct prefixes px;
 	unsigned map, slot, flags;
 	uint8_t modrm = 0;
