@@ -66,6 +66,7 @@ void block_cache_destroy(struct block_cache *bc)
 		}
 	free(bc->buckets);
 	free(bc->pages);
+	pc_set_free(&bc->ran_once);
 	free(bc);
 }
 
@@ -320,12 +321,23 @@ static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t p
 	b->succ_pc[0] = b->succ_pc[1] = BLOCK_NO_LINK;
 	b->targets = NULL;
 	b->many_targets = 0;
+	b->probation = 0;
 	memcpy(b->insns, buf, n * sizeof buf[0]);
 	set_runs(b->insns, n);
 	register_block(bc, b);
 	bc->stats.translated++;
 	bc->stats.insns_decoded += n;
 	return b;
+}
+
+static void retire_probation(struct block_cache *bc, unsigned k);
+
+/* Whether a block decoded at pc now goes on probation (interp/block.h): not
+ * where it ran before, nor for a debugger or one-instruction blocks, which
+ * keep the cache as it always was. */
+static int on_probation(const struct block_cache *bc, uint64_t pc)
+{
+	return !bc->breaks && bc->max_insns == BLOCK_MAX_INSNS && !pc_set_has(&bc->ran_once, pc);
 }
 
 struct block *block_get(struct cpu *c, struct block_cache *bc, uint64_t pc)
@@ -340,8 +352,20 @@ struct block *block_get(struct cpu *c, struct block_cache *bc, uint64_t pc)
 	for (b = bc->buckets[block_hash(pc, bc->nbuckets)]; b; b = b->hash_next)
 		if (b->start == pc)
 			break;
-	if (!b)
+	if (b && b->probation) { /* its second run: kept */
+		bc->probation[b->probation - 1] = NULL;
+		b->probation = 0;
+	} else if (!b && on_probation(bc, pc)) {
+		unsigned k = bc->probation_next;
+		bc->probation_next = (k + 1) % BLOCK_PROBATION;
+		retire_probation(bc, k);
 		b = translate(c, bc, pc);
+		b->probation = (uint8_t)(k + 1);
+		bc->probation[k] = b;
+		return b;
+	} else if (!b) {
+		b = translate(c, bc, pc);
+	}
 	*slot = b;
 	return b;
 }
@@ -357,7 +381,9 @@ struct block *block_peek(struct block_cache *bc, uint64_t pc)
 	return NULL;
 }
 
-static void unlink_block(struct block_cache *bc, struct block *b, const struct code_page *except)
+/* Takes b out of the cache (the pages but `except` no longer list it) and
+ * puts it on the list of blocks to free at the next collect. */
+static void retire(struct block_cache *bc, struct block *b, const struct code_page *except)
 {
 	struct block **pp = &bc->buckets[block_hash(b->start, bc->nbuckets)];
 	while (*pp != b)
@@ -371,16 +397,38 @@ static void unlink_block(struct block_cache *bc, struct block *b, const struct c
 		struct code_page *cp = find_page(bc, p, 0);
 		if (!cp || cp == except)
 			continue;
-		for (unsigned k = 0; k < cp->nblocks; k++)
-			if (cp->blocks[k] == b)
-				cp->blocks[k--] = cp->blocks[--cp->nblocks];
+		/* from the end: the blocks let go soonest, on probation, came last */
+		for (unsigned k = cp->nblocks; k-- > 0;)
+			if (cp->blocks[k] == b) {
+				cp->blocks[k] = cp->blocks[--cp->nblocks];
+				break;
+			}
 	}
 	b->dead = 1;
+	if (b->probation)
+		bc->probation[b->probation - 1] = NULL;
 	jit_block_dropped(bc->jit, b);
 	bc->gen++;
 	b->hash_next = bc->retired;
 	bc->retired = b;
+}
+
+static void unlink_block(struct block_cache *bc, struct block *b, const struct code_page *except)
+{
+	retire(bc, b, except);
 	bc->stats.invalidated++;
+}
+
+/* Lets the block in probation place k go: it ran once, and as many new
+ * blocks came after it as there are places. Nothing links to or from it,
+ * so no link needs clearing. */
+static void retire_probation(struct block_cache *bc, unsigned k)
+{
+	struct block *b = bc->probation[k];
+	if (!b)
+		return;
+	pc_set_add(&bc->ran_once, b->start);
+	retire(bc, b, NULL);
 }
 
 void block_cache_list_linked(struct block_cache *bc, struct block *b)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "decode/insn.h"
+#include "interp/pc_set.h"
 
 struct mm;
 struct cpu;
@@ -64,9 +65,12 @@ struct block {
 	uint64_t succ_pc[2];
 	struct block_targets *targets; /* or NULL */
 	unsigned n;
-	int dead;	   /* dropped from the cache; freed at the next collect */
-	int many_targets;  /* its indirect branch keeps no targets */
-	unsigned runs;	   /* times interpreted before it was worth translating */
+	unsigned runs;		/* times interpreted before it was worth translating */
+	uint8_t dead;		/* dropped from the cache; freed at the next collect */
+	uint8_t many_targets;	/* its indirect branch keeps no targets */
+	uint8_t probation;	/* run once so far: its place in block_cache.probation
+				 * plus one, or 0; not in the jump cache, no links from
+				 * or to it (block_get) */
 	uint8_t *jit_code; /* its translation (jit/), or NULL */
 	struct jit_rec *jit_rec;
 	struct insn insns[];
@@ -80,6 +84,7 @@ struct block_stats {
 	uint64_t jit_blocks, jit_inline, jit_called, jit_bytes, jit_flushes, jit_links;
 };
 
+#define BLOCK_PROBATION 128 /* blocks on probation at a time (uint8_t places) */
 #define BLOCK_BUCKETS_MIN     1024 /* the table doubles when it holds more blocks */
 #define BLOCK_JUMP_SLOTS      4096
 #define CODE_PAGE_BUCKETS_MIN 1024 /* and this one when it holds more code pages */
@@ -100,6 +105,16 @@ struct block_cache {
 	struct code_page **pages; /* npage_buckets chains, a power of two */
 	unsigned npage_buckets, npages;
 	struct block *retired; /* dropped, freed at the next collect */
+	/* Most of a program's start-up code runs once (a static glibc hello:
+	 * 80% of the instructions decoded). A block new to the cache is on
+	 * probation among the last BLOCK_PROBATION new ones: its next lookup
+	 * keeps it; when new blocks push it out, it goes, and its address
+	 * joins ran_once, so that it is kept from its next run on. Run-once
+	 * code so costs no memory that stays, every page of which is a page
+	 * fault. */
+	struct block *probation[BLOCK_PROBATION];
+	unsigned probation_next; /* the place the next new block takes */
+	struct pc_set ran_once;
 	uint64_t gen;	       /* advances whenever blocks are dropped */
 	struct block **linked; /* the blocks with a link, cleared when blocks are dropped */
 	unsigned nlinked, linked_cap;

@@ -52,7 +52,7 @@ static ALWAYS_INLINE struct block *next_block(struct cpu *c, struct block_cache 
 			c->cur = NULL; /* a fault while decoding leaves rip at pc */
 			n = block_get(c, bc, pc);
 		}
-		if (!b->dead) {
+		if (!b->dead && !b->probation && !n->probation) {
 			if (!block_listed(b))
 				block_cache_list_linked(bc, b);
 			block_link(b, pc, n);
@@ -78,7 +78,7 @@ void chain_unlinked(struct cpu *c, const struct insn *i, int taken)
 {
 	struct block *b = c->cur_block;
 	struct block *n = block_find(c->chain_cache, c->rip);
-	if (!n || b->dead) /* a dropped block gets no link (interp/block.h) */
+	if (!n || b->dead || b->probation) /* no link from these (interp/block.h) */
 		return;
 	if (unlikely(!block_listed(b)))
 		return chain_first_link(c, i, n, taken);
@@ -100,7 +100,7 @@ void chain_indirect_miss(struct cpu *c, const struct insn *i)
 {
 	struct block *b = c->cur_block;
 	struct block *n = block_find(c->chain_cache, c->rip);
-	if (!n || b->dead) /* a dropped block gets no link (interp/block.h) */
+	if (!n || b->dead || b->probation) /* no link from these (interp/block.h) */
 		return;
 	if (!b->many_targets)
 		return chain_new_target(c, i, n);
