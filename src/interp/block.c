@@ -248,9 +248,10 @@ static struct insn trap_insn(const struct block_breaks *bb, uint64_t at)
 /* What the interpreter runs for each of a block's n instructions: chained
  * instances, which run the next instruction themselves, wherever one
  * follows, and the branches that end a block, which run the next block's
- * (interp/chain.h); not for a patched instruction (a debugger's trap). A Jcc after a compare gets an instance that
- * knows what kind of flags it reads (chain_jcc_after), and a compare of
- * registers before the block's Jcc one that runs both (chain_cmp_branch). */
+ * (interp/chain.h); not for a patched instruction (a debugger's trap). A
+ * Jcc after a compare gets an instance that knows what kind of flags it
+ * reads (chain_jcc_after), and a compare of registers before the block's
+ * Jcc one that runs both (chain_cmp_branch). */
 static void set_runs(struct insn *insns, unsigned n)
 {
 	for (unsigned k = 0; k < n; k++) {
@@ -270,7 +271,18 @@ static void set_runs(struct insn *insns, unsigned n)
 	}
 }
 
-static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t pc)
+/* For a block on probation, which most likely runs once: the rows' own
+ * handlers, which return to the run loop after each instruction, so that
+ * the chained instances are looked for only in a block that is kept. */
+static void set_plain_runs(struct insn *insns, unsigned n)
+{
+	for (unsigned k = 0; k < n; k++)
+		if (!insns[k].patched)
+			insns[k].run = insn_handler(&insns[k]);
+}
+
+static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t pc,
+			       int probation)
 {
 	struct mm *mm = bc->mm;
 	struct insn buf[BLOCK_MAX_INSNS];
@@ -323,7 +335,10 @@ static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t p
 	b->many_targets = 0;
 	b->probation = 0;
 	memcpy(b->insns, buf, n * sizeof buf[0]);
-	set_runs(b->insns, n);
+	if (probation)
+		set_plain_runs(b->insns, n);
+	else
+		set_runs(b->insns, n);
 	register_block(bc, b);
 	bc->stats.translated++;
 	bc->stats.insns_decoded += n;
@@ -355,16 +370,17 @@ struct block *block_get(struct cpu *c, struct block_cache *bc, uint64_t pc)
 	if (b && b->probation) { /* its second run: kept */
 		bc->probation[b->probation - 1] = NULL;
 		b->probation = 0;
+		set_runs(b->insns, b->n);
 	} else if (!b && on_probation(bc, pc)) {
 		unsigned k = bc->probation_next;
 		bc->probation_next = (k + 1) % BLOCK_PROBATION;
 		retire_probation(bc, k);
-		b = translate(c, bc, pc);
+		b = translate(c, bc, pc, 1);
 		b->probation = (uint8_t)(k + 1);
 		bc->probation[k] = b;
 		return b;
 	} else if (!b) {
-		b = translate(c, bc, pc);
+		b = translate(c, bc, pc, 0);
 	}
 	*slot = b;
 	return b;
