@@ -157,14 +157,14 @@ static void page_add_block(struct code_page *cp, struct block *b)
 /* Sets the covered bits of bytes [from, to) of one page. */
 static void cover_bytes(uint8_t *covered, unsigned from, unsigned to)
 {
-	while (from < to && (from & 7))
-		covered[from >> 3] |= (uint8_t)(1u << (from & 7)), from++;
+	for (; from < to && (from & 7); from++)
+		covered[from >> 3] |= (uint8_t)(1u << (from & 7));
 	if (to - from >= 8) {
 		memset(covered + (from >> 3), 0xff, (to - from) >> 3);
 		from += (to - from) & ~7u;
 	}
-	while (from < to)
-		covered[from >> 3] |= (uint8_t)(1u << (from & 7)), from++;
+	for (; from < to; from++)
+		covered[from >> 3] |= (uint8_t)(1u << (from & 7));
 }
 
 /* Sets the covered bit of every byte of b: a block's instructions follow
