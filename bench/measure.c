@@ -11,6 +11,10 @@
  *                 later runs' go to OUT.again and must be byte-identical
  *   -e ERR        every run's standard error goes here, appended (default /dev/null)
  *
+ *   -p BASE       paired: run BASE with CMD's arguments too, the two taking
+ *                 turns (which goes first alternates), RUNS pairs, standard
+ *                 output to /dev/null; see below
+ *
  * Prints one line of key=value fields on stdout, e.g.
  *   status=ok runs=3 median_s=0.512345 min_s=0.50 max_s=0.53 maxrss_kb=1880 cpu_s=0.51
  * (cpu_s: the median of the runs' user plus system CPU time, which a busy
@@ -18,6 +22,15 @@
  * status is one of ok, exit:N, signal:N, timeout, unstable (outputs of two
  * runs differ), spawn:ERRNO-TEXT. It stops at the first failed run; the times
  * then cover the runs that succeeded. Exit status is 0 only for status=ok.
+ *
+ * With -p, the line is
+ *   status=ok pairs=400 base_median_s=… median_s=… diff_median_s=…
+ *   diff_trimmed_s=… cpu_diff_median_s=… cpu_diff_trimmed_s=…
+ * where diff is CMD's time minus BASE's within each pair (trimmed: the mean
+ * without the lowest and highest tenth). On a machine whose speed drifts by
+ * a third from one minute to the next, two medians measured apart differ by
+ * more than a small change to CMD; the two runs of a pair see the same
+ * machine, so their difference does not drift with it.
  *
  * Written for bench/run.sh so the benchmark depends on no GNU time or
  * hyperfine: wall time is CLOCK_MONOTONIC around spawn..wait4, and peak RSS is
@@ -62,6 +75,23 @@ static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
+}
+
+/* The median of v[0..n) (n > 0), which it sorts. */
+static double median_of(double *v, unsigned n)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The mean of sorted v[0..n) without its lowest and highest tenth. */
+static double trimmed_mean(const double *v, unsigned n)
+{
+    double sum = 0;
+    unsigned from = n / 10, to = n - n / 10;
+    for (unsigned k = from; k < to; k++)
+        sum += v[k];
+    return sum / (to - from);
 }
 
 /* Byte-compare two files; 1 when equal. */
@@ -145,20 +175,62 @@ static int run_once(char **cmd, const char *out, const char *err, unsigned timeo
 
 static void usage(void)
 {
-    fputs("usage: measure [-n RUNS] [-b BUDGET_S] [-t TIMEOUT_S] [-o OUT] [-e ERR] -- CMD "
-          "[ARGS...]\n",
+    fputs("usage: measure [-n RUNS] [-b BUDGET_S] [-t TIMEOUT_S] [-o OUT] [-e ERR] [-p BASE] "
+          "-- CMD [ARGS...]\n",
           stderr);
     exit(2);
+}
+
+/* -p: RUNS pairs of BASE and CMD; prints the paired line. 0, or 1 when a
+ * run failed (its status printed). */
+static int measure_pairs(const char *base, char **cmd, unsigned runs, unsigned timeout_s,
+                         const char *err)
+{
+    unsigned argc = 0;
+    while (cmd[argc])
+        argc++;
+    char **base_cmd = calloc(argc + 1, sizeof *base_cmd);
+    double *v[4]; /* BASE's wall, CMD's wall, and CMD - BASE: wall, cpu */
+    for (int k = 0; k < 4; k++)
+        v[k] = calloc(runs, sizeof *v[k]);
+    if (!base_cmd || !v[0] || !v[1] || !v[2] || !v[3])
+        return 2;
+    memcpy(base_cmd, cmd, argc * sizeof *cmd);
+    base_cmd[0] = (char *)base;
+    char status[64] = "ok";
+    for (unsigned r = 0; r < runs; r++) {
+        double wall[2], cpu[2];
+        for (int turn = 0; turn < 2; turn++) {
+            int which = (int)(r % 2) ^ turn; /* 0: BASE, 1: CMD */
+            long rss;
+            if (run_once(which ? cmd : base_cmd, "/dev/null", err, timeout_s, &wall[which],
+                         &cpu[which], &rss, status, sizeof status)) {
+                printf("status=%s pairs=%u\n", status, r);
+                return 1;
+            }
+        }
+        v[0][r] = wall[0];
+        v[1][r] = wall[1];
+        v[2][r] = wall[1] - wall[0];
+        v[3][r] = cpu[1] - cpu[0];
+    }
+    double base_median = median_of(v[0], runs), median = median_of(v[1], runs);
+    double diff = median_of(v[2], runs), cpu_diff = median_of(v[3], runs);
+    printf("status=ok pairs=%u base_median_s=%.6f median_s=%.6f diff_median_s=%.6f "
+           "diff_trimmed_s=%.6f cpu_diff_median_s=%.6f cpu_diff_trimmed_s=%.6f\n",
+           runs, base_median, median, diff, trimmed_mean(v[2], runs), cpu_diff,
+           trimmed_mean(v[3], runs));
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
     unsigned runs = 3, timeout_s = 0;
     double budget_s = 0;
-    const char *out = "/dev/null", *err = "/dev/null";
+    const char *out = "/dev/null", *err = "/dev/null", *base = NULL;
     int opt;
     /* '+': stop at the first non-option so CMD's own flags are left alone. */
-    while ((opt = getopt(argc, argv, "+n:b:t:o:e:")) != -1) {
+    while ((opt = getopt(argc, argv, "+n:b:t:o:e:p:")) != -1) {
         switch (opt) {
         case 'n':
             runs = (unsigned)strtoul(optarg, NULL, 10);
@@ -175,6 +247,9 @@ int main(int argc, char **argv)
         case 'e':
             err = optarg;
             break;
+        case 'p':
+            base = optarg;
+            break;
         default:
             usage();
         }
@@ -187,6 +262,8 @@ int main(int argc, char **argv)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_alarm; /* no SA_RESTART: wait4 must see EINTR */
     sigaction(SIGALRM, &sa, NULL);
+    if (base)
+        return measure_pairs(base, cmd, runs, timeout_s, err);
 
     /* The first run writes OUT; the rest write OUT.again and are compared, so
      * an emulator that is nondeterministic between runs is caught too. */
@@ -230,10 +307,8 @@ int main(int argc, char **argv)
 
     double median = 0, lo = 0, hi = 0, cpu_median = 0;
     if (done) {
-        qsort(walls, done, sizeof *walls, cmp_double);
-        qsort(cpus, done, sizeof *cpus, cmp_double);
-        median = done % 2 ? walls[done / 2] : (walls[done / 2 - 1] + walls[done / 2]) / 2;
-        cpu_median = done % 2 ? cpus[done / 2] : (cpus[done / 2 - 1] + cpus[done / 2]) / 2;
+        median = median_of(walls, done);
+        cpu_median = median_of(cpus, done);
         lo = walls[0];
         hi = walls[done - 1];
     }
