@@ -167,18 +167,9 @@ static void cover_bytes(uint8_t *covered, unsigned from, unsigned to)
 		covered[from >> 3] |= (uint8_t)(1u << (from & 7));
 }
 
-/* Sets the covered bit of every byte of b: a block's instructions follow
- * one another, so that is [start, end). */
-static void mark_covered(struct block_cache *bc, const struct block *b)
-{
-	for (uint64_t a = b->start; a < b->end;) {
-		uint64_t page_end = (a | 4095) + 1, to = b->end < page_end ? b->end : page_end;
-		cover_bytes(find_page(bc, a >> 12, 1)->covered, (unsigned)(a & 4095),
-			    (unsigned)(to - (a & ~4095ull)));
-		a = to;
-	}
-}
-
+/* Lists b in the cache and on each of its pages, whose covered bits it
+ * sets for all of its bytes: a block's instructions follow one another, so
+ * that is [start, end). */
 static void register_block(struct block_cache *bc, struct block *b)
 {
 	if (++bc->nblocks > bc->nbuckets)
@@ -187,14 +178,17 @@ static void register_block(struct block_cache *bc, struct block *b)
 	b->hash_next = bc->buckets[h];
 	bc->buckets[h] = b;
 	for (uint64_t p = b->start >> 12; p <= (b->end - 1) >> 12; p++) {
-		page_add_block(find_page(bc, p, 1), b);
+		struct code_page *cp = find_page(bc, p, 1);
+		uint64_t from = b->start > p << 12 ? b->start : p << 12;
+		uint64_t to = b->end < (p + 1) << 12 ? b->end : (p + 1) << 12;
+		page_add_block(cp, b);
+		cover_bytes(cp->covered, (unsigned)(from - (p << 12)), (unsigned)(to - (p << 12)));
 		if (!(bc->mm->code_pages[p] & CODE_PAGE_HERE))
 			code_alias_mark(bc->mm, p << 12);
 		bc->mm->code_pages[p] |= CODE_PAGE_HERE;
 		if (p > 0)
 			bc->mm->code_pages[p - 1] |= CODE_PAGE_NEXT;
 	}
-	mark_covered(bc, b);
 }
 
 /* Where the executable bytes from pc end, as far as a block at pc can
