@@ -10,24 +10,18 @@ static unsigned slot_of(uint64_t pc, unsigned cap)
 	return (unsigned)((pc * 0x9e3779b97f4a7c15ull) >> 32) & (cap - 1);
 }
 
-int pc_set_has(const struct pc_set *s, uint64_t pc)
-{
-	if (!s->cap)
-		return 0;
-	for (unsigned k = slot_of(pc, s->cap);; k = (k + 1) & (s->cap - 1)) {
-		if (s->slots[k] == pc + 1)
-			return 1;
-		if (!s->slots[k])
-			return 0;
-	}
-}
-
-static void put(uint64_t *slots, unsigned cap, uint64_t pc)
+/* The slot that holds pc, or the empty one where it would go. */
+static unsigned find_slot(const uint64_t *slots, unsigned cap, uint64_t pc)
 {
 	unsigned k = slot_of(pc, cap);
 	while (slots[k] && slots[k] != pc + 1)
 		k = (k + 1) & (cap - 1);
-	slots[k] = pc + 1;
+	return k;
+}
+
+int pc_set_has(const struct pc_set *s, uint64_t pc)
+{
+	return s->cap && s->slots[find_slot(s->slots, s->cap, pc)];
 }
 
 static int grow(struct pc_set *s)
@@ -38,7 +32,7 @@ static int grow(struct pc_set *s)
 		return -1;
 	for (unsigned k = 0; k < s->cap; k++)
 		if (s->slots[k])
-			put(slots, cap, s->slots[k] - 1);
+			slots[find_slot(slots, cap, s->slots[k] - 1)] = s->slots[k];
 	free(s->slots);
 	s->slots = slots;
 	s->cap = cap;
@@ -49,10 +43,11 @@ void pc_set_add(struct pc_set *s, uint64_t pc)
 {
 	if ((s->n + 1) * 2 > s->cap && grow(s))
 		return;
-	if (pc_set_has(s, pc))
-		return;
-	put(s->slots, s->cap, pc);
-	s->n++;
+	unsigned k = find_slot(s->slots, s->cap, pc);
+	if (!s->slots[k]) {
+		s->slots[k] = pc + 1;
+		s->n++;
+	}
 }
 
 void pc_set_free(struct pc_set *s)
