@@ -26,8 +26,8 @@ static uint8_t next_byte(struct cursor *cur)
 	return cur->p[cur->pos++];
 }
 
-/* A little-endian field of `bytes` (at most 8): one load where all of it
- * may be read, as almost always. */
+/* A little-endian field of 2, 4 or 8 bytes: one load where all of it may
+ * be read, as almost always. */
 static uint64_t next_le(struct cursor *cur, unsigned bytes)
 {
 	uint64_t v = 0;
@@ -36,12 +36,16 @@ static uint64_t next_le(struct cursor *cur, unsigned bytes)
 		uint16_t v16;
 		uint32_t v32;
 		cur->pos += bytes;
-		switch (bytes) {
-		case 2: memcpy(&v16, at, 2); return v16;
-		case 4: memcpy(&v32, at, 4); return v32;
-		case 8: memcpy(&v, at, 8); return v;
-		default: cur->pos -= bytes; break; /* the general way below */
+		if (bytes == 2) {
+			memcpy(&v16, at, 2);
+			return v16;
 		}
+		if (bytes == 4) {
+			memcpy(&v32, at, 4);
+			return v32;
+		}
+		memcpy(&v, at, 8);
+		return v;
 	}
 	for (unsigned k = 0; k < bytes; k++)
 		v |= (uint64_t)next_byte(cur) << (8 * k);
