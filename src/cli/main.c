@@ -49,7 +49,8 @@ static const char *find_program(const char *name, char *buf, size_t size)
 
 /* The guest's standard descriptors are duplicates of hexvm's, so that the
  * guest closing them never takes hexvm's own stderr away; they are named as
- * the host names them (/dev/pts/0, pipe:[...]) where it can tell. */
+ * the host names them (/dev/pts/0, pipe:[...]) where it can tell, once
+ * something asks. */
 static void give_std_fds(struct process *p)
 {
 	for (int fd = 0; fd < 3; fd++) {
@@ -57,11 +58,7 @@ static void give_std_fds(struct process *p)
 		int copy = flags < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 3);
 		if (copy < 0)
 			continue;
-		char link[64], target[256];
-		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-		ssize_t n = readlink(link, target, sizeof target - 1);
-		target[n > 0 ? n : 0] = 0;
-		struct file *f = file_from_host(copy, flags, n > 0 ? target : NULL);
+		struct file *f = file_from_host_named(copy, flags);
 		if (f) {
 			f->host_role = FILE_ROLE_STDIN + fd;
 			fd_install(p->fds, fd, f, 0);

@@ -119,7 +119,7 @@ static int open_described(struct task *t, struct vpath *vp, struct file_image *i
 		rc = load_contents(f, img);
 	}
 	if (!rc)
-		snprintf(img->canonical, sizeof img->canonical, "%s", f->path ? f->path : vp->path);
+		snprintf(img->canonical, sizeof img->canonical, "%s", file_path(f) ? file_path(f) : vp->path);
 	file_put(f);
 	return rc ? fail_errno(err, -rc) : 0;
 }

@@ -48,7 +48,8 @@ void snap_put_host_dir(struct snap_save *s, struct snap_buf *b, struct file *f)
 	if (!rc)
 		rc = dirnames_before(f->host_fd, pos > 0 ? (uint64_t)pos : 0, &d);
 	if (rc)
-		snap_save_fail(s, "%s: cannot read the directory again: %s", f->path, strerror(-rc));
+		snap_save_fail(s, "%s: cannot read the directory again: %s", file_path(f),
+			       strerror(-rc));
 	put_names(b, &d);
 	dirnames_free(&d);
 }
@@ -81,7 +82,7 @@ void snap_put_overlay_dir(struct snap_save *s, struct snap_buf *b, const struct 
 	struct dirnames d = {0};
 	int had_upper = 0;
 	if (ovl_dir_listing(f, &had_upper, &d))
-		snap_save_fail(s, "%s: cannot read the directory again", f->path);
+		snap_save_fail(s, "%s: cannot read the directory again", file_path(f));
 	sb_u64(b, f->pos);
 	sb_u8(b, (uint8_t)had_upper);
 	put_names(b, &d);

@@ -135,10 +135,11 @@ static void put_host_file(struct snap_save *s, struct snap_buf *b, const struct 
 {
 	struct stat st;
 	uint64_t size = 0, hash = 0;
-	if (fstat(f->host_fd, &st) || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) || !f->path ||
-	    f->path[0] != '/' || host_identity(f->host_fd, &size, &hash)) {
+	const char *path = file_path(f);
+	if (fstat(f->host_fd, &st) || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) || !path ||
+	    path[0] != '/' || host_identity(f->host_fd, &size, &hash)) {
 		snap_save_fail(s, "a host descriptor (%s) that is neither a file nor a directory "
-				  "cannot be held by a snapshot", f->path ? f->path : "?");
+				  "cannot be held by a snapshot", path ? path : "?");
 		return;
 	}
 	sb_u64(b, (uint64_t)lseek(f->host_fd, 0, SEEK_CUR));
@@ -206,7 +207,7 @@ static void put_file(struct snap_save *s, struct snap_buf *b, const struct file 
 {
 	int kind = kind_of(s, f);
 	sb_i32(b, f->flags);
-	sb_str(b, f->path);
+	sb_str(b, file_path(f));
 	sb_u8(b, (uint8_t)kind);
 	switch (kind) {
 	case K_ROLE:

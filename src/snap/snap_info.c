@@ -66,7 +66,7 @@ static void summarize_files(struct snap_save *s, struct snap_buf *b)
 		const struct file *f = s->files.order[k];
 		line(b, "  file %zu: %s %s", k + 1,
 		     f->ops ? (f->ops->name ? f->ops->name : "?") : f->host_role ? "host (by role)" : "host",
-		     f->path ? f->path : "");
+		     file_path(f) ? file_path(f) : "");
 	}
 }
 

@@ -108,7 +108,7 @@ static int get_lock(struct snap_load *l, struct snap_rd *r)
 		return -1;
 	if (lock_key(file, &img.dev, &img.ino)) {
 		snap_load_fail(l, "%s: a locked file has no identity",
-			       file->path ? file->path : "?");
+			       file_path(file) ? file_path(file) : "?");
 		return -1;
 	}
 	if (lock_restore(l->vm, &img, owner)) {

@@ -212,9 +212,10 @@ int64_t sys_fchdir(struct task *t, const uint64_t *a)
 	struct vpath p;
 	if (!f)
 		return -EBADF;
-	if (!f->path || f->path[0] != '/')
+	const char *dir = file_path(f);
+	if (!dir || dir[0] != '/')
 		return -ENOTDIR;
-	int rc = vfs_resolve(t, NULL, f->path, VFS_DIRECTORY, &p);
+	int rc = vfs_resolve(t, NULL, dir, VFS_DIRECTORY, &p);
 	return rc ? rc : set_dir(t, &p, &t->proc->cwd);
 }
 

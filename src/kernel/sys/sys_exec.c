@@ -122,7 +122,7 @@ static int exec_descriptor(struct task *t, int fd, char *path, size_t size, char
 	struct file *f = fd_lookup(t->proc->fds, fd);
 	if (!f)
 		return -EBADF;
-	const char *name = f->path ? f->path : "";
+	const char *name = file_path(f) ? file_path(f) : "";
 	const char *base = !strncmp(name, "/memfd:", 7) ? name + 1 /* its name may hold a '/' */
 			   : strrchr(name, '/')		? strrchr(name, '/') + 1
 							: name;
@@ -153,11 +153,12 @@ static int64_t do_execve(struct task *t, int dirfd, uint64_t upath, uint64_t uar
 		struct file *f = fd_lookup(t->proc->fds, dirfd);
 		char rel[VFS_PATH_MAX];
 		snprintf(rel, sizeof rel, "%s", path);
+		const char *dir = f ? file_path(f) : NULL;
 		if (!f)
 			rc = -EBADF;
-		else if (!f->path || f->path[0] != '/')
+		else if (!dir || dir[0] != '/')
 			rc = -ENOTDIR;
-		else if (snprintf(path, sizeof path, "%s/%s", f->path, rel) >= (int)sizeof path)
+		else if (snprintf(path, sizeof path, "%s/%s", dir, rel) >= (int)sizeof path)
 			rc = -ENAMETOOLONG;
 	}
 	if (!rc)

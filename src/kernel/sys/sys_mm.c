@@ -106,7 +106,7 @@ static int map_shared_file(struct task *t, uint64_t addr, uint64_t len, int prot
 		hostcache_disable(t->vm); /* stores through the map must meet write()s */
 		more = (f->flags & O_ACCMODE) == O_RDONLY ? VMA_NO_WRITE : 0;
 	}
-	int rc = mm_map(mm, addr, len, prot, vflags | more, f->path, offset);
+	int rc = mm_map(mm, addr, len, prot, vflags | more, file_path(f), offset);
 	if (rc)
 		return rc;
 	rc = mm_map_shared_fd(mm, addr, len, host_fd, offset);
@@ -141,7 +141,7 @@ static int map_private_file(struct task *t, uint64_t addr, uint64_t len, int pro
 	int host_fd = private_host_fd(f);
 	if (host_fd < -1)
 		return host_fd;
-	int rc = mm_map(mm, addr, len, host_fd >= 0 ? prot : prot | GPROT_WRITE, vflags, f->path,
+	int rc = mm_map(mm, addr, len, host_fd >= 0 ? prot : prot | GPROT_WRITE, vflags, file_path(f),
 			offset);
 	if (rc)
 		return rc;

@@ -90,7 +90,8 @@ static int64_t statfs_fd(struct task *t, int fd, uint64_t ubuf, int i386_64)
 	if (f->ops) {
 		struct vpath p;
 		const struct fs *fs = NULL;
-		if (f->path && f->path[0] == '/' && vfs_resolve(t, NULL, f->path, 0, &p) == 0)
+		const char *path = file_path(f);
+		if (path && path[0] == '/' && vfs_resolve(t, NULL, path, 0, &p) == 0)
 			fs = p.mnt->fs;
 		static const struct fs pipefs = {.type = "pipefs"};
 		synthetic(fs ? fs : &pipefs, &st);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,6 +26,30 @@ struct file *file_from_host(int host_fd, int flags, const char *path)
 	f->host_may_block = host_fd >= 0 && fstat(host_fd, &st) == 0 &&
 			    !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISBLK(st.st_mode);
 	return f;
+}
+
+struct file *file_from_host_named(int host_fd, int flags)
+{
+	struct file *f = file_from_host(host_fd, flags, NULL);
+	if (f)
+		f->path_unasked = 1;
+	return f;
+}
+
+const char *file_path(const struct file *f)
+{
+	if (f->path_unasked) {
+		struct file *named = (struct file *)f; /* every file is the heap's */
+		char link[64], target[256];
+		named->path_unasked = 0;
+		snprintf(link, sizeof link, "/proc/self/fd/%d", f->host_fd);
+		ssize_t n = readlink(link, target, sizeof target - 1);
+		if (n > 0) {
+			target[n] = 0;
+			named->path = strdup(target);
+		}
+	}
+	return f->path;
 }
 
 struct file *file_new(const struct file_ops *ops, void *priv, int flags, const char *path)

@@ -78,7 +78,8 @@ struct file {
 	int host_fd; /* the host descriptor behind it, or -1 */
 	int flags;   /* open flags: access mode, O_APPEND, O_NONBLOCK ... */
 	char *path;  /* canonical guest path as opened (or "pipe:[ino]"...), for
-		      * *at calls, /proc/PID/fd and traces */
+		      * *at calls, /proc/PID/fd and traces: read it through file_path */
+	int path_unasked; /* path is the host's name for host_fd, not asked yet */
 	const struct file_ops *ops; /* NULL: everything goes to host_fd */
 	uint64_t pos;		    /* the offset of a seekable ops file */
 	int host_may_block;	    /* host_fd is a pipe, socket or terminal */
@@ -118,6 +119,14 @@ struct fdtable {
 };
 
 struct file *file_from_host(int host_fd, int flags, const char *path);
+/* A description over one of hexvm's own host descriptors (its standard
+ * ones), named as the host names it: asked the first time file_path wants
+ * it, for the readlink of /proc/self/fd/N costs ~10 us a descriptor and
+ * most programs never ask. */
+struct file *file_from_host_named(int host_fd, int flags);
+/* f's path (NULL: it has none). Asking the host fills in what the file
+ * already stands for, so a const file may ask. */
+const char *file_path(const struct file *f);
 /* A file served by ops rather than a host descriptor. */
 struct file *file_new(const struct file_ops *ops, void *priv, int flags, const char *path);
 struct file *file_get(struct file *f);

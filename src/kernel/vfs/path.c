@@ -29,9 +29,9 @@ int path_resolve(struct task *t, int dirfd, const char *path, int flags, struct 
 		struct file *f = fd_lookup(t->proc->fds, dirfd);
 		if (!f)
 			return -EBADF;
-		if (!f->path || f->path[0] != '/')
+		start = file_path(f);
+		if (!start || start[0] != '/')
 			return -ENOTDIR;
-		start = f->path;
 	}
 	return vfs_resolve(t, start, path, flags, out);
 }

@@ -423,7 +423,7 @@ static int p_readlink(struct task *t, struct fs *fs, const char *rel, char *buf,
 	if (rc)
 		return rc;
 	if (n.kind == N_FD) {
-		const char *path = fd_lookup(n.p->fds, n.fd)->path;
+		const char *path = file_path(fd_lookup(n.p->fds, n.fd));
 		text = path ? path_visible(t, path) : "anon_inode:[unknown]";
 	} else if (n.e && n.e->kind == E_LINK) {
 		text = n.e->link(&c, tmp, sizeof tmp);
