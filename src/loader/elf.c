@@ -202,13 +202,65 @@ static void fill_segment(struct mm *mm, const struct elf_image *img, const struc
 	memcpy(mm_host(mm, from), img->data + h->offset + (from - va), (size_t)(file_end - from));
 }
 
-/* Maps the PT_LOAD segments at `bias`. Neighbouring segments may share a
- * page: each range is mapped once, filled, given its segment's protection,
- * and a shared page then gets the union of both. Sets the image's end. */
-int elf_map(struct mm *mm, const struct elf_image *img, uint64_t bias, const char *path,
-	    uint64_t *image_end, struct exec_error *err)
+/* Whether a host file's segments can each be mapped on their own, as
+ * Linux maps them: each at a file offset congruent to its address, and no
+ * two sharing a page (as old linkers laid them out). */
+static int maps_alone(const struct elf_image *img, uint64_t bias)
 {
-	uint64_t end = 0, lo, hi;
+	if (img->host_fd < 0)
+		return 0;
+	for (unsigned k = 0; k < img->phnum; k++) {
+		struct phdr a = read_phdr(img, k);
+		if (a.type != PT_LOAD || !a.memsz)
+			continue;
+		if (((a.vaddr + bias - a.offset) & (PAGE_SIZE_G - 1)) != 0)
+			return 0;
+		for (unsigned j = 0; j < k; j++) {
+			struct phdr b = read_phdr(img, j);
+			uint64_t alo, ahi, blo, bhi;
+			if (b.type != PT_LOAD || !b.memsz)
+				continue;
+			page_range(&a, bias, &alo, &ahi);
+			page_range(&b, bias, &blo, &bhi);
+			if (alo < bhi && blo < ahi)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/* Segment h as Linux maps it: its file pages from the file with its own
+ * protection, the last partial one too unless zeroes follow it; the zeroes
+ * (.bss) in fresh memory, with the file's bytes of that partial page. One
+ * host mapping for most segments, instead of a fresh mapping, a file
+ * mapping over it and a change of protection. */
+static int map_alone(struct mm *mm, const struct elf_image *img, const struct phdr *h,
+		     uint64_t bias, const char *path)
+{
+	uint64_t va = h->vaddr + bias, lo, hi, file_end = va + h->filesz;
+	page_range(h, bias, &lo, &hi);
+	uint64_t from_file = h->memsz > h->filesz ? PAGE_DOWN(file_end) : hi;
+	uint64_t offset = h->offset - (va - lo);
+	int prot = guest_prot(h->flags);
+	if (from_file > lo && mm_map_file(mm, lo, from_file - lo, prot, path, img->host_fd, offset))
+		return -1;
+	if (from_file == hi)
+		return 0;
+	if (mm_map(mm, from_file, hi - from_file, prot | GPROT_WRITE, 0, path,
+		   offset + (from_file - lo)))
+		return -1;
+	if (file_end > from_file)
+		memcpy(mm_host(mm, from_file), img->data + h->offset + (from_file - va),
+		       (size_t)(file_end - from_file));
+	return prot & GPROT_WRITE ? 0 : mm_protect(mm, from_file, hi - from_file, prot);
+}
+
+/* Maps every segment read-write, fills it, then gives each its protection:
+ * neighbouring segments may share a page, which gets the union of both. */
+static int map_by_copy(struct mm *mm, const struct elf_image *img, uint64_t bias,
+		       const char *path, struct exec_error *err)
+{
+	uint64_t lo, hi;
 	for (unsigned k = 0; k < img->phnum; k++) {
 		struct phdr h = read_phdr(img, k);
 		if (h.type != PT_LOAD || h.memsz == 0)
@@ -223,7 +275,6 @@ int elf_map(struct mm *mm, const struct elf_image *img, uint64_t bias, const cha
 				      h.offset + (lo - (h.vaddr + bias))))
 			return elf_fail(err, "cannot map segment at %#llx", (unsigned long long)lo);
 		fill_segment(mm, img, &h, bias, lo);
-		end = hi > end ? hi : end;
 	}
 	for (unsigned k = 0; k < img->phnum; k++) {
 		struct phdr h = read_phdr(img, k);
@@ -247,6 +298,30 @@ int elf_map(struct mm *mm, const struct elf_image *img, uint64_t bias, const cha
 				mm_protect(mm, lo, hi - lo,
 					   guest_prot(a.flags) | guest_prot(b.flags));
 		}
+	return 0;
+}
+
+/* Maps the PT_LOAD segments at `bias`, into free address space only. Sets
+ * the image's end. */
+int elf_map(struct mm *mm, const struct elf_image *img, uint64_t bias, const char *path,
+	    uint64_t *image_end, struct exec_error *err)
+{
+	uint64_t end = 0, lo, hi;
+	int alone = maps_alone(img, bias);
+	if (!alone && map_by_copy(mm, img, bias, path, err))
+		return -1;
+	for (unsigned k = 0; k < img->phnum; k++) {
+		struct phdr h = read_phdr(img, k);
+		if (h.type != PT_LOAD || h.memsz == 0)
+			continue;
+		page_range(&h, bias, &lo, &hi);
+		if (alone && !mm_range_free(mm, lo, hi - lo))
+			return elf_fail(err, "overlapping segments at %#llx",
+					(unsigned long long)lo);
+		if (alone && map_alone(mm, img, &h, bias, path))
+			return elf_fail(err, "cannot map segment at %#llx", (unsigned long long)lo);
+		end = hi > end ? hi : end;
+	}
 	*image_end = end;
 	return 0;
 }

@@ -226,20 +226,35 @@ static void *map_fixed(struct mm *mm, uint64_t addr, uint64_t len, int hprot, in
 	}
 }
 
-int mm_map(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags, const char *name,
-	   uint64_t offset)
+/* A failed MAP_FIXED may have left a hole in the window, which the host
+ * could fill with its own memory: never run so. */
+static void refill_or_die(struct mm *mm, uint64_t addr, uint64_t len, int hprot)
+{
+	if (map_fixed(mm, addr, len, hprot, -1) == MAP_FAILED) {
+		static const char msg[] = "hexvm: the host cannot map a window page\n";
+		if (write(2, msg, sizeof msg - 1) < 0)
+			_exit(70);
+		_exit(70);
+	}
+}
+
+/* mm_map, or with file_fd >= 0 mm_map_file: a new vma over [addr, addr+len). */
+static int map_new(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
+		   const char *name, uint64_t offset, int file_fd)
 {
 	if (!range_ok(mm, addr, len))
 		return -EINVAL;
 	int shared_anon = (flags & (VMA_SHARED | VMA_ANON)) == (VMA_SHARED | VMA_ANON);
 	int share_fd = shared_anon ? host_shm_create("hexvm-shared", len) : -1;
-	if (shared_anon && share_fd < 0)
-		return -ENOMEM;
+	int own = file_fd >= 0 ? fcntl(file_fd, F_DUPFD_CLOEXEC, 0) : -1;
 	struct vma *n = calloc(1, sizeof *n);
-	if (!n || split_at(mm, addr) || split_at(mm, addr + len)) {
+	if (!n || (shared_anon && share_fd < 0) || (file_fd >= 0 && own < 0) ||
+	    split_at(mm, addr) || split_at(mm, addr + len)) {
 		free(n);
 		if (share_fd >= 0)
 			close(share_fd);
+		if (own >= 0)
+			close(own);
 		return -ENOMEM;
 	}
 	n->share_fd = share_fd;
@@ -250,9 +265,21 @@ int mm_map(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags, cons
 		mm_cow_forget(mm, addr, len);
 	remove_range(mm, addr, addr + len);
 	block_cache_invalidate_range(mm->blocks, addr, len);
-	if (map_fixed(mm, addr, len, mm_host_prot(prot), n->share_fd) == MAP_FAILED) {
+	void *p = own >= 0 ? mmap(mm->base + addr, (size_t)len, mm_host_prot(prot),
+				  MAP_PRIVATE | MAP_FIXED, own, (off_t)offset)
+			   : map_fixed(mm, addr, len, mm_host_prot(prot), n->share_fd);
+	if (p == MAP_FAILED) {
+		int err = own >= 0 ? errno : ENOMEM;
+		if (own >= 0) {
+			close(own);
+			refill_or_die(mm, addr, len, PROT_NONE);
+		}
 		mm_free_vma(n);
-		return -ENOMEM;
+		return -err;
+	}
+	if (own >= 0) {
+		mm_set_host_file(n, own);
+		flags |= VMA_HOSTFILE;
 	}
 	n->start = addr;
 	n->end = addr + len;
@@ -262,6 +289,18 @@ int mm_map(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags, cons
 	n->name = name ? strdup(name) : NULL;
 	insert_vma(mm, n);
 	return 0;
+}
+
+int mm_map(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags, const char *name,
+	   uint64_t offset)
+{
+	return map_new(mm, addr, len, prot, flags, name, offset, -1);
+}
+
+int mm_map_file(struct mm *mm, uint64_t addr, uint64_t len, int prot, const char *name, int fd,
+		uint64_t offset)
+{
+	return map_new(mm, addr, len, prot, 0, name, offset, fd);
 }
 
 void mm_identify(struct vma *v, int fd)
@@ -311,14 +350,7 @@ int mm_map_host_file(struct mm *mm, uint64_t addr, uint64_t len, int fd, uint64_
 		 (off_t)offset) == MAP_FAILED) {
 		int err = errno;
 		close(own);
-		/* a failed MAP_FIXED may have left a hole in the window, which
-		 * the host could fill with its own memory: never run so */
-		if (map_fixed(mm, addr, len, mm_host_prot(v->prot), -1) == MAP_FAILED) {
-			static const char msg[] = "hexvm: the host cannot map a window page\n";
-			if (write(2, msg, sizeof msg - 1) < 0)
-				_exit(70);
-			_exit(70);
-		}
+		refill_or_die(mm, addr, len, mm_host_prot(v->prot));
 		return -err;
 	}
 	if (v->file_fd >= 0)

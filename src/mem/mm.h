@@ -126,6 +126,11 @@ int mm_map_shared_fd(struct mm *mm, uint64_t addr, uint64_t len, int fd, uint64_
  * reads in only the pages the guest touches, and until the guest writes a
  * page it shows what the file holds now. 0 or -errno. */
 int mm_map_host_file(struct mm *mm, uint64_t addr, uint64_t len, int fd, uint64_t offset);
+/* mm_map and mm_map_host_file in one host mapping: a VMA_HOSTFILE vma of
+ * file fd's bytes from offset at [addr, addr+len) with prot (the loader's
+ * segments). On failure the range is left unmapped. 0 or -errno. */
+int mm_map_file(struct mm *mm, uint64_t addr, uint64_t len, int prot, const char *name, int fd,
+		uint64_t offset);
 int mm_protect(struct mm *mm, uint64_t addr, uint64_t len, int prot);
 /* A free range of len bytes, top down below mm_top, or 0. */
 uint64_t mm_find_free(const struct mm *mm, uint64_t len);
