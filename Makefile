@@ -45,11 +45,11 @@ endif
 
 # Start-up layout: the functions a start runs (tools/startup_order/
 # sections.txt, made by order.sh) go first in the text, in the order it
-# first runs them, where they take some 200 KiB. Laid out as the compiler
-# and the C library leave them they touch most of 64 KiB windows over 2.7
-# MiB, and every window is a page fault that maps it: 20 fewer faults and
-# 0.07-0.1 ms less for a static hello (docs/measurements.md, "Start-up,
-# session 11"). Needs a linker that takes INSERT (GNU ld, lld); STARTUP_ORDER=0
+# first runs them, where they take some 350 KiB. Laid out as the compiler
+# and the C library leave them they touch most 64 KiB windows of 2.7 MiB
+# (every window a page fault, and cold code besides): 27 fewer faults and
+# 0.27 ms less for a static hello (docs/measurements.md, "Start-up, session
+# 11"). Needs a linker that takes INSERT (GNU ld, lld); STARTUP_ORDER=0
 # leaves the layout to the linker.
 STARTUP_ORDER ?= 1
 LAYOUT_LD :=
