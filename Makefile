@@ -57,7 +57,7 @@ ifeq ($(STARTUP_ORDER),1)
 ifeq ($(shell $(CC) $(STATIC_LDFLAGS) tools/probe/static.c -Wl,-T,tools/probe/insert.ld -o /dev/null 2>/dev/null && echo 1),1)
 BASE_CFLAGS += -ffunction-sections
 LAYOUT_LD := $(BUILD)/startup_order.ld
-LDFLAGS += -Wl,-T,$(LAYOUT_LD)
+LDFLAGS += -Wl,-T,$(LAYOUT_LD) -Wl,-T,tools/startup_order/data.ld
 endif
 endif
 
