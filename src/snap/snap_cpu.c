@@ -52,14 +52,26 @@ static void get_x87(struct snap_rd *r, struct x87 *x)
 	x->fdp = sr_u64(r);
 }
 
+/* A lazy-flags operand as the flags read it: an operation of n bytes reads
+ * the low n bytes (cpu/cond.h, cpu/flags.c), and none after CC_EFLAGS. The
+ * rest is whatever a handler or translated code left there, host addresses
+ * among it, which made two snapshots of one machine differ. */
+static uint64_t cc_operand(const struct cpu *c, uint64_t v)
+{
+	unsigned bits = 8u << (c->cc_op & 3);
+	if (c->cc_op >> 2 == CC_EFLAGS)
+		return 0;
+	return bits == 64 ? v : v & ((1ull << bits) - 1);
+}
+
 void snap_put_cpu(struct snap_buf *b, const struct cpu *c)
 {
 	for (int k = 0; k < R_NONE; k++)
 		sb_u64(b, c->r[k]);
 	sb_u64(b, c->rip);
-	sb_u64(b, c->cc_dst);
-	sb_u64(b, c->cc_src);
-	sb_u64(b, c->cc_src2);
+	sb_u64(b, cc_operand(c, c->cc_dst));
+	sb_u64(b, cc_operand(c, c->cc_src));
+	sb_u64(b, cc_operand(c, c->cc_src2));
 	sb_u32(b, c->cc_op);
 	sb_u32(b, c->eflags);
 	for (int k = 0; k < SEG_COUNT; k++) {
