@@ -266,13 +266,15 @@ static void set_runs(struct insn *insns, unsigned n)
 }
 
 /* For a block on probation, which most likely runs once: the rows' own
- * handlers, which return to the run loop after each instruction, so that
- * the chained instances are looked for only in a block that is kept. */
+ * handlers, general over operand size and form, which return to the run
+ * loop after each instruction. The specialized and chained instances are
+ * looked for only in a block that is kept: for code that runs once,
+ * choosing them cost more than they save. */
 static void set_plain_runs(struct insn *insns, unsigned n)
 {
 	for (unsigned k = 0; k < n; k++)
 		if (!insns[k].patched)
-			insns[k].run = insn_handler(&insns[k]);
+			insns[k].run = isa_descs[insns[k].desc].fn;
 }
 
 static struct block *translate(struct cpu *c, struct block_cache *bc, uint64_t pc,
