@@ -54,8 +54,9 @@ static void get_x87(struct snap_rd *r, struct x87 *x)
 
 /* A lazy-flags operand as the flags read it: an operation of n bytes reads
  * the low n bytes (cpu/cond.h, cpu/flags.c), and none after CC_EFLAGS. The
- * rest is whatever a handler or translated code left there, host addresses
- * among it, which made two snapshots of one machine differ. */
+ * rest is whatever a handler or translated code left there, which varied
+ * from run to run (an 8-bit CMP's operand had different upper bits in two
+ * runs of one machine) and made their snapshots differ. */
 static uint64_t cc_operand(const struct cpu *c, uint64_t v)
 {
 	unsigned bits = 8u << (c->cc_op & 3);
