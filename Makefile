@@ -45,11 +45,12 @@ endif
 
 # Start-up layout: the functions a start runs (tools/startup_order/
 # sections.txt, made by order.sh) go first in the text, in the order it
-# first runs them, where they take some 350 KiB. Laid out as the compiler
+# first runs them, where they take some 380 KiB. Laid out as the compiler
 # and the C library leave them they touch most 64 KiB windows of 2.7 MiB
 # (every window a page fault, and cold code besides): 27 fewer faults and
 # 0.27 ms less for a static hello (docs/measurements.md, "Start-up, session
-# 11"). Needs a linker that takes INSERT (GNU ld, lld); STARTUP_ORDER=0
+# 11"). data.ld does the same for the data: the optional libraries' tables
+# go last. Needs a linker that takes INSERT (GNU ld, lld); STARTUP_ORDER=0
 # leaves the layout to the linker.
 STARTUP_ORDER ?= 1
 LAYOUT_LD :=
@@ -68,11 +69,11 @@ $(BUILD)/startup_order.ld: tools/startup_order/sections.txt
 	{ echo 'SECTIONS {'; echo '  .text.startup_order : {'; sed 's/^/    /' $<; \
 	  echo '  }'; echo '} INSERT BEFORE .text;'; } >$@
 
-# The linker writes its output piecemeal, and the page cache then holds it
-# in 4 KiB folios, each mapped on its own at every page fault of every run.
-# A copy written in one pass is held in large folios, which a fault maps
-# together: a static hello starts 0.15-0.19 ms sooner (docs/measurements.md,
-# "Start-up, session 11"). The rename keeps a running hexvm's file intact.
+# The linker's output, written piecemeal, starts slower for a while after the
+# link than a copy written in one pass (a static hello: 0.16-0.21 ms right
+# after linking, 0.02 ms four minutes later; docs/measurements.md, "Start-up,
+# session 11"): ./hexvm is that copy, so that it runs alike at once and
+# later. The rename keeps a running hexvm's file intact.
 $(HEXVM_OUT): $(OBJS) $(LAYOUT_LD)
 	$(CC) $(CFLAGS) $(STATIC_LDFLAGS) $(LDFLAGS) -o $(BUILD)/hexvm.linked $(OBJS) $(LDLIBS)
 	cp $(BUILD)/hexvm.linked $@.new

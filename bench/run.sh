@@ -115,9 +115,9 @@ build_flavor() {
             sed 's/^/    /' "$OUT/$w.$flavor.build.log" | head -5
             return 1
         fi
-        # Written again in one pass, as the Makefile writes hexvm: the page
-        # cache then holds the program, which native runs and hexvm map
-        # alike, in large folios rather than the linker's 4 KiB pieces.
+        # Written again in one pass, as the Makefile writes hexvm: a program
+        # the linker has just written starts slower for a while, natively
+        # and under an emulator alike (docs/measurements.md, session 11).
         cp "$OUT/$w.$flavor.linked" "$OUT/$w.$flavor" && rm -f "$OUT/$w.$flavor.linked"
     done
 }

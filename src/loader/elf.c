@@ -249,9 +249,11 @@ static int map_alone(struct mm *mm, const struct elf_image *img, const struct ph
 	if (mm_map(mm, from_file, hi - from_file, prot | GPROT_WRITE, 0, path,
 		   offset + (from_file - lo)))
 		return -1;
-	if (file_end > from_file)
-		memcpy(mm_host(mm, from_file), img->data + h->offset + (from_file - va),
-		       (size_t)(file_end - from_file));
+	/* the file's bytes from the page's start (before va when the segment's
+	 * file part begins in this page, as Linux maps them) to file_end */
+	uint64_t at = h->offset + from_file - va;
+	if (h->filesz && file_end > from_file)
+		memcpy(mm_host(mm, from_file), img->data + at, (size_t)(file_end - from_file));
 	return prot & GPROT_WRITE ? 0 : mm_protect(mm, from_file, hi - from_file, prot);
 }
 
