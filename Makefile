@@ -45,7 +45,7 @@ endif
 
 # Start-up layout: the functions a start runs (tools/startup_order/
 # sections.txt, made by order.sh) go first in the text, in the order it
-# first runs them, where they take some 380 KiB. Laid out as the compiler
+# first runs them, where they take some 376 KiB. Laid out as the compiler
 # and the C library leave them they touch most 64 KiB windows of 2.7 MiB
 # (every window a page fault, and cold code besides): 27 fewer faults and
 # 0.27 ms less for a static hello (docs/measurements.md, "Start-up, session
