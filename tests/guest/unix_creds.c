@@ -129,13 +129,15 @@ static void connected(void)
         getsockopt(c, SOL_SOCKET, SO_PEERCRED, &pc, &pl);
         printf("client's peer: %s\n", pc.pid == getppid() ? "parent" : "other");
         fflush(stdout);
-        send_creds(c, NULL);
         char x;
+        read(c, &x, 1); /* sent before SO_PASSCRED, its credentials would be none */
+        send_creds(c, NULL);
         read(c, &x, 1);
         _exit(0);
     }
     int acc = accept(srv, NULL, NULL);
     setsockopt(acc, SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
+    write(acc, "g", 1);
     recv_creds("stream attached", acc, child); /* (after the child's line) */
     peercred("accepted", acc, child);
     write(acc, "x", 1);
