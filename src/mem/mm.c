@@ -238,6 +238,21 @@ static void refill_or_die(struct mm *mm, uint64_t addr, uint64_t len, int hprot)
 	}
 }
 
+/* Maps the host file own privately (copy-on-write) from offset at [addr,
+ * addr+len). On failure own is closed and the range refilled with fresh
+ * memory of host protection `refill`. 0 or -errno. */
+static int map_host_private(struct mm *mm, uint64_t addr, uint64_t len, int hprot, int own,
+			    uint64_t offset, int refill)
+{
+	if (mmap(mm->base + addr, (size_t)len, hprot, MAP_PRIVATE | MAP_FIXED, own,
+		 (off_t)offset) != MAP_FAILED)
+		return 0;
+	int err = errno;
+	close(own);
+	refill_or_die(mm, addr, len, refill);
+	return -err;
+}
+
 /* mm_map, or with file_fd >= 0 mm_map_file: a new vma over [addr, addr+len). */
 static int map_new(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 		   const char *name, uint64_t offset, int file_fd)
@@ -265,17 +280,14 @@ static int map_new(struct mm *mm, uint64_t addr, uint64_t len, int prot, int fla
 		mm_cow_forget(mm, addr, len);
 	remove_range(mm, addr, addr + len);
 	block_cache_invalidate_range(mm->blocks, addr, len);
-	void *p = own >= 0 ? mmap(mm->base + addr, (size_t)len, mm_host_prot(prot),
-				  MAP_PRIVATE | MAP_FIXED, own, (off_t)offset)
-			   : map_fixed(mm, addr, len, mm_host_prot(prot), n->share_fd);
-	if (p == MAP_FAILED) {
-		int err = own >= 0 ? errno : ENOMEM;
-		if (own >= 0) {
-			close(own);
-			refill_or_die(mm, addr, len, PROT_NONE);
-		}
+	int rc = -ENOMEM;
+	if (own >= 0)
+		rc = map_host_private(mm, addr, len, mm_host_prot(prot), own, offset, PROT_NONE);
+	else if (map_fixed(mm, addr, len, mm_host_prot(prot), n->share_fd) != MAP_FAILED)
+		rc = 0;
+	if (rc) {
 		mm_free_vma(n);
-		return -err;
+		return rc;
 	}
 	if (own >= 0) {
 		mm_set_host_file(n, own);
@@ -346,13 +358,10 @@ int mm_map_host_file(struct mm *mm, uint64_t addr, uint64_t len, int fd, uint64_
 		return -ENOMEM;
 	}
 	v = mm_find_vma(mm, addr);
-	if (mmap(mm->base + addr, (size_t)len, mm_host_prot(v->prot), MAP_PRIVATE | MAP_FIXED, fd,
-		 (off_t)offset) == MAP_FAILED) {
-		int err = errno;
-		close(own);
-		refill_or_die(mm, addr, len, mm_host_prot(v->prot));
-		return -err;
-	}
+	int hprot = mm_host_prot(v->prot);
+	int rc = map_host_private(mm, addr, len, hprot, own, offset, hprot);
+	if (rc)
+		return rc;
 	if (v->file_fd >= 0)
 		close(v->file_fd);
 	mm_set_host_file(v, own);
