@@ -118,8 +118,9 @@ static int open_described(struct task *t, struct vpath *vp, struct file_image *i
 		img->size = (size_t)st.st_size;
 		rc = load_contents(f, img);
 	}
+	const char *named = file_path(f);
 	if (!rc)
-		snprintf(img->canonical, sizeof img->canonical, "%s", file_path(f) ? file_path(f) : vp->path);
+		snprintf(img->canonical, sizeof img->canonical, "%s", named ? named : vp->path);
 	file_put(f);
 	return rc ? fail_errno(err, -rc) : 0;
 }

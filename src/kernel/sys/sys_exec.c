@@ -122,7 +122,9 @@ static int exec_descriptor(struct task *t, int fd, char *path, size_t size, char
 	struct file *f = fd_lookup(t->proc->fds, fd);
 	if (!f)
 		return -EBADF;
-	const char *name = file_path(f) ? file_path(f) : "";
+	const char *name = file_path(f);
+	if (!name)
+		name = "";
 	const char *base = !strncmp(name, "/memfd:", 7) ? name + 1 /* its name may hold a '/' */
 			   : strrchr(name, '/')		? strrchr(name, '/') + 1
 							: name;

@@ -141,8 +141,8 @@ static int map_private_file(struct task *t, uint64_t addr, uint64_t len, int pro
 	int host_fd = private_host_fd(f);
 	if (host_fd < -1)
 		return host_fd;
-	int rc = mm_map(mm, addr, len, host_fd >= 0 ? prot : prot | GPROT_WRITE, vflags, file_path(f),
-			offset);
+	int rc = mm_map(mm, addr, len, host_fd >= 0 ? prot : prot | GPROT_WRITE, vflags,
+			file_path(f), offset);
 	if (rc)
 		return rc;
 	if (host_fd >= 0) {
