@@ -186,6 +186,19 @@ static void page_range(const struct phdr *h, uint64_t bias, uint64_t *lo, uint64
 	*hi = PAGE_UP(h->vaddr + bias + h->memsz);
 }
 
+/* The pages segments a and b (loaded, not empty) share, [*lo, *hi): 1 when
+ * there are any. */
+static int shared_pages(const struct phdr *a, const struct phdr *b, uint64_t bias, uint64_t *lo,
+			uint64_t *hi)
+{
+	uint64_t alo, ahi, blo, bhi;
+	page_range(a, bias, &alo, &ahi);
+	page_range(b, bias, &blo, &bhi);
+	*lo = alo > blo ? alo : blo;
+	*hi = ahi < bhi ? ahi : bhi;
+	return *lo < *hi;
+}
+
 /* The file bytes of segment h, whose pages from lo on are fresh. A host
  * file's whole pages are mapped from it, as Linux does, so that only the
  * pages the program touches are read; the rest, and everything of a file
@@ -217,12 +230,8 @@ static int maps_alone(const struct elf_image *img, uint64_t bias)
 			return 0;
 		for (unsigned j = 0; j < k; j++) {
 			struct phdr b = read_phdr(img, j);
-			uint64_t alo, ahi, blo, bhi;
-			if (b.type != PT_LOAD || !b.memsz)
-				continue;
-			page_range(&a, bias, &alo, &ahi);
-			page_range(&b, bias, &blo, &bhi);
-			if (alo < bhi && blo < ahi)
+			uint64_t lo, hi;
+			if (b.type == PT_LOAD && b.memsz && shared_pages(&a, &b, bias, &lo, &hi))
 				return 0;
 		}
 	}
@@ -288,15 +297,8 @@ static int map_by_copy(struct mm *mm, const struct elf_image *img, uint64_t bias
 	for (unsigned k = 0; k < img->phnum; k++)
 		for (unsigned j = 0; j < img->phnum; j++) {
 			struct phdr a = read_phdr(img, k), b = read_phdr(img, j);
-			uint64_t alo, ahi, blo, bhi;
-			if (j == k || a.type != PT_LOAD || b.type != PT_LOAD || !a.memsz ||
-			    !b.memsz)
-				continue;
-			page_range(&a, bias, &alo, &ahi);
-			page_range(&b, bias, &blo, &bhi);
-			lo = alo > blo ? alo : blo;
-			hi = ahi < bhi ? ahi : bhi;
-			if (lo < hi)
+			if (j != k && a.type == PT_LOAD && b.type == PT_LOAD && a.memsz && b.memsz &&
+			    shared_pages(&a, &b, bias, &lo, &hi))
 				mm_protect(mm, lo, hi - lo,
 					   guest_prot(a.flags) | guest_prot(b.flags));
 		}
@@ -317,11 +319,14 @@ int elf_map(struct mm *mm, const struct elf_image *img, uint64_t bias, const cha
 		if (h.type != PT_LOAD || h.memsz == 0)
 			continue;
 		page_range(&h, bias, &lo, &hi);
-		if (alone && !mm_range_free(mm, lo, hi - lo))
-			return elf_fail(err, "overlapping segments at %#llx",
-					(unsigned long long)lo);
-		if (alone && map_alone(mm, img, &h, bias, path))
-			return elf_fail(err, "cannot map segment at %#llx", (unsigned long long)lo);
+		if (alone) {
+			if (!mm_range_free(mm, lo, hi - lo))
+				return elf_fail(err, "overlapping segments at %#llx",
+						(unsigned long long)lo);
+			if (map_alone(mm, img, &h, bias, path))
+				return elf_fail(err, "cannot map segment at %#llx",
+						(unsigned long long)lo);
+		}
 		end = hi > end ? hi : end;
 	}
 	*image_end = end;
